@@ -1,0 +1,67 @@
+package org.headend.control.config;
+
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * One immutable snapshot of the whole configuration, compiled from the command tree.
+ * Readers on any thread take {@code ConfigStore.current()} once and use that snapshot for the whole operation.
+ *
+ * @param hostname      the {@code hostname} (default {@code headend})
+ * @param interfaces    {@code interface} blocks in configuration order
+ * @param pools         {@code ip local pool} by name, in configuration order
+ * @param users         {@code username} by name (case-sensitive, as on the ASA)
+ * @param groupPolicies {@code group-policy} by name; always holds {@value #DEFAULT_GROUP_POLICY}
+ * @param tunnelGroups  {@code tunnel-group} by name; always holds {@value #DEFAULT_TUNNEL_GROUP}
+ * @param webvpn        the global {@code webvpn} block
+ */
+public record HeadendConfig(
+    String hostname,
+    List<InterfaceConfig> interfaces,
+    Map<String, IpLocalPool> pools,
+    Map<String, UserAccount> users,
+    Map<String, GroupPolicy> groupPolicies,
+    Map<String, TunnelGroup> tunnelGroups,
+    WebvpnConfig webvpn)
+{
+    /** The group-policy every other one inherits from; always present. */
+    public static final String DEFAULT_GROUP_POLICY = "DfltGrpPolicy";
+    /** The tunnel-group a client lands in when it picks none; always present. */
+    public static final String DEFAULT_TUNNEL_GROUP = "DefaultWEBVPNGroup";
+
+    public Optional<InterfaceConfig> interfaceByNameif(final String nameif)
+    {
+        return interfaces.stream().filter(i -> nameif.equals(i.nameif())).findFirst();
+    }
+
+    public Optional<UserAccount> user(final String name)
+    {
+        return Optional.ofNullable(users.get(name));
+    }
+
+    public Optional<IpLocalPool> pool(final String name)
+    {
+        return Optional.ofNullable(pools.get(name));
+    }
+
+    public Optional<TunnelGroup> tunnelGroup(final String name)
+    {
+        return Optional.ofNullable(tunnelGroups.get(name));
+    }
+
+    public TunnelGroup defaultTunnelGroup()
+    {
+        return tunnelGroups.get(DEFAULT_TUNNEL_GROUP);
+    }
+
+    /**
+     * The policy a session of {@code username} in {@code tunnelGroup} runs with, following the ASA's inheritance:
+     * the user's own attributes, then the user's {@code vpn-group-policy}, then the tunnel-group's
+     * {@code default-group-policy}, then {@value #DEFAULT_GROUP_POLICY}, then the built-in default of each attribute.
+     */
+    public EffectivePolicy effectivePolicy(final String tunnelGroup, final String username)
+    {
+        return EffectivePolicy.resolve(this, tunnelGroup, username);
+    }
+}
