@@ -1,0 +1,39 @@
+package org.headend.dataplane.counters;
+
+/**
+ * Every packet the data plane drops or moves is counted here instead of being logged. The CLI's
+ * {@code show counters} prints them in this order with these descriptions.
+ */
+public enum DataplaneCounter
+{
+    TUN_RX_PACKETS("packets read from the inside TUN"),
+    TUN_TX_PACKETS("packets written to the inside TUN"),
+    CSTP_RX_DATA_PACKETS("CSTP data packets received from clients"),
+    CSTP_TX_DATA_PACKETS("CSTP data packets sent to clients"),
+    CSTP_RX_CONTROL_FRAMES("CSTP DPD/keepalive/disconnect frames received"),
+    CSTP_DPD_REQUESTS_SENT("CSTP DPD requests sent by the headend"),
+    SPOOFED_SOURCE_DROPS("packets dropped: inner source is not the session's address"),
+    NO_ROUTE_DROPS("inside packets dropped: no tunnel owns the destination"),
+    NOT_IPV4_DROPS("packets dropped: not IPv4"),
+    RUNT_PACKET_DROPS("packets dropped: shorter than an IP header"),
+    INBOUND_RING_FULL_DROPS("client packets dropped: ring to the TUN full"),
+    EGRESS_RING_FULL_DROPS("inside packets dropped: ring to the tunnel full"),
+    EGRESS_BACKLOG_DROPS("inside packets dropped: client not reading (TLS send buffer full)"),
+    TUN_WRITE_ERRORS("TUN writes that failed"),
+    CSTP_MALFORMED_FRAMES("CSTP frames rejected: bad magic, version or reserved byte"),
+    CSTP_OVERSIZED_FRAMES("CSTP frames rejected: longer than the tunnel MTU"),
+    CSTP_UNEXPECTED_FRAMES("CSTP frames rejected: unknown or unnegotiated type");
+
+    private final String description;
+
+    DataplaneCounter(final String description)
+    {
+        this.description = description;
+    }
+
+    /** What the counter counts, as the CLI prints it. */
+    public String description()
+    {
+        return description;
+    }
+}

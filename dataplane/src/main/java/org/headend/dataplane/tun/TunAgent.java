@@ -1,0 +1,212 @@
+package org.headend.dataplane.tun;
+
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import org.agrona.MutableDirectBuffer;
+import org.agrona.collections.Int2ObjectHashMap;
+import org.agrona.concurrent.Agent;
+import org.agrona.concurrent.ManyToOneConcurrentArrayQueue;
+import org.agrona.concurrent.MessageHandler;
+import org.agrona.concurrent.ringbuffer.ManyToOneRingBuffer;
+import org.agrona.concurrent.status.AtomicCounter;
+import org.headend.dataplane.counters.DataplaneCounter;
+import org.headend.dataplane.counters.DataplaneCounters;
+import org.headend.dataplane.tunnel.EgressQueue;
+import org.headend.dataplane.wire.Ipv4Header;
+
+/**
+ * Owns one TUN queue: writes the packets clients sent (stage 2 inbound) and routes the packets the inside sends
+ * (stage 1 outbound) to the egress ring of the tunnel that owns the destination address.
+ *
+ * <p>Single-threaded: the route table is owned by this agent; control changes it only through {@link #command}.
+ */
+public final class TunAgent implements Agent
+{
+    /** Bounds one duty cycle so that neither direction starves the other. */
+    private static final int BATCH = 64;
+    private static final int COMMANDS_PER_CYCLE = 16;
+    private static final int MAX_PACKET = 65535;
+
+    private final String roleName;
+    private final TunPort port;
+    private final ManyToOneRingBuffer inbound;
+    private final ManyToOneConcurrentArrayQueue<Runnable> commands = new ManyToOneConcurrentArrayQueue<>(1024);
+    private final Int2ObjectHashMap<Route> routes = new Int2ObjectHashMap<>();
+    private final ByteBuffer readBuffer = ByteBuffer.allocateDirect(MAX_PACKET).order(ByteOrder.BIG_ENDIAN);
+    private final ByteBuffer inboundBytes;
+    private final MessageHandler writer = this::writeToTun;
+    private final EgressQueue[] touched = new EgressQueue[BATCH];
+    private int touchedCount;
+
+    private final AtomicCounter tunRx;
+    private final AtomicCounter tunTx;
+    private final AtomicCounter tunWriteErrors;
+    private final AtomicCounter noRoute;
+    private final AtomicCounter notIpv4;
+    private final AtomicCounter runts;
+    private final AtomicCounter egressFull;
+
+    /**
+     * @param roleName the thread's name
+     * @param port     the TUN queue this agent owns
+     * @param inbound  the ring tunnels write client packets into; this agent is its only consumer. Its buffer must
+     *                 wrap a direct ByteBuffer from index 0, so records can be written to the TUN without a copy.
+     * @param counters where drops and packets are counted
+     */
+    public TunAgent(final String roleName, final TunPort port, final ManyToOneRingBuffer inbound,
+        final DataplaneCounters counters)
+    {
+        this.roleName = roleName;
+        this.port = port;
+        this.inbound = inbound;
+        this.inboundBytes = inbound.buffer().byteBuffer();
+        if (inboundBytes == null || !inboundBytes.isDirect() || inbound.buffer().wrapAdjustment() != 0)
+        {
+            throw new IllegalArgumentException("the inbound ring must wrap a direct ByteBuffer from index 0");
+        }
+        tunRx = counters.counter(DataplaneCounter.TUN_RX_PACKETS);
+        tunTx = counters.counter(DataplaneCounter.TUN_TX_PACKETS);
+        tunWriteErrors = counters.counter(DataplaneCounter.TUN_WRITE_ERRORS);
+        noRoute = counters.counter(DataplaneCounter.NO_ROUTE_DROPS);
+        notIpv4 = counters.counter(DataplaneCounter.NOT_IPV4_DROPS);
+        runts = counters.counter(DataplaneCounter.RUNT_PACKET_DROPS);
+        egressFull = counters.counter(DataplaneCounter.EGRESS_RING_FULL_DROPS);
+    }
+
+    /**
+     * Queues a change of this agent's state, applied at the top of its next duty cycle. Control path only.
+     *
+     * @return false when the command queue is full
+     */
+    public boolean command(final Runnable command)
+    {
+        return commands.offer(command);
+    }
+
+    /** Routes {@code address} to {@code tunnelId} on {@code egress}; replaces an older route. Agent thread only. */
+    void onAddRoute(final int address, final int tunnelId, final EgressQueue egress)
+    {
+        routes.put(address, new Route(tunnelId, egress));
+    }
+
+    /** Removes the route of {@code address} if it still belongs to {@code tunnelId}. Agent thread only. */
+    void onRemoveRoute(final int address, final int tunnelId)
+    {
+        final Route route = routes.get(address);
+        if (route != null && route.tunnelId == tunnelId)
+        {
+            routes.remove(address);
+        }
+    }
+
+    /** Command factory: see {@link #onAddRoute}. */
+    public Runnable addRoute(final int address, final int tunnelId, final EgressQueue egress)
+    {
+        return () -> onAddRoute(address, tunnelId, egress);
+    }
+
+    /** Command factory: see {@link #onRemoveRoute}. */
+    public Runnable removeRoute(final int address, final int tunnelId)
+    {
+        return () -> onRemoveRoute(address, tunnelId);
+    }
+
+    @Override
+    public int doWork()
+    {
+        int work = commands.drain(Runnable::run, COMMANDS_PER_CYCLE);
+        work += inbound.read(writer, BATCH);
+        work += readFromTun();
+        return work;
+    }
+
+    private void writeToTun(final int msgTypeId, final MutableDirectBuffer buffer, final int index, final int length)
+    {
+        if (port.write(inboundBytes, index, length) == length)
+        {
+            tunTx.increment();
+        }
+        else
+        {
+            tunWriteErrors.increment();
+        }
+    }
+
+    private int readFromTun()
+    {
+        int packets = 0;
+        while (packets < BATCH)
+        {
+            final int length = port.read(readBuffer, 0, MAX_PACKET);
+            if (length < 0)
+            {
+                break;
+            }
+            packets++;
+            tunRx.increment();
+            route(length);
+        }
+        for (int i = 0; i < touchedCount; i++)
+        {
+            touched[i].wake();
+            touched[i] = null;
+        }
+        touchedCount = 0;
+        return packets;
+    }
+
+    private void route(final int length)
+    {
+        if (length < Ipv4Header.MIN_LENGTH)
+        {
+            runts.increment();
+            return;
+        }
+        if (Ipv4Header.version(readBuffer, 0) != 4)
+        {
+            notIpv4.increment();
+            return;
+        }
+        final Route route = routes.get(Ipv4Header.destination(readBuffer, 0));
+        if (route == null)
+        {
+            noRoute.increment();
+            return;
+        }
+        if (!route.egress.offer(route.tunnelId, readBuffer, 0, length))
+        {
+            egressFull.increment();
+            return;
+        }
+        markTouched(route.egress);
+    }
+
+    private void markTouched(final EgressQueue egress)
+    {
+        for (int i = 0; i < touchedCount; i++)
+        {
+            if (touched[i] == egress)
+            {
+                return;
+            }
+        }
+        touched[touchedCount++] = egress;
+    }
+
+    @Override
+    public void onClose()
+    {
+        port.close();
+    }
+
+    @Override
+    public String roleName()
+    {
+        return roleName;
+    }
+
+    /** Where the packets for one inner address go. Immutable; built on the control path. */
+    private record Route(int tunnelId, EgressQueue egress)
+    {
+    }
+}

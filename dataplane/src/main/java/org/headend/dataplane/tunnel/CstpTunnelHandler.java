@@ -1,0 +1,364 @@
+package org.headend.dataplane.tunnel;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.handler.codec.ByteToMessageDecoder;
+import io.netty.util.concurrent.ScheduledFuture;
+import io.netty.util.concurrent.Ticker;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.agrona.DirectBuffer;
+import org.agrona.concurrent.status.AtomicCounter;
+import org.headend.dataplane.counters.DataplaneCounter;
+import org.headend.dataplane.counters.DataplaneCounters;
+import org.headend.dataplane.wire.CstpHeader;
+import org.headend.dataplane.wire.Ipv4Header;
+
+/**
+ * One CSTP tunnel on its TLS connection, after the CONNECT answer. Inbound (stage 1): cuts the decrypted byte stream
+ * into frames, checks each data packet's inner source address against the session's lease, and copies it into the
+ * TUN agent's ring; answers DPD; reports DISCONNECT. Outbound (stage 2): {@link EgressQueue} calls
+ * {@link #writeData} for each packet routed here; each frame is one write, which the TLS handler (wrap size 0)
+ * turns into exactly one TLS record, as openconnect requires.
+ *
+ * <p>Thread: the channel's event loop, except {@link #disconnect} and the counters' readers.
+ */
+public final class CstpTunnelHandler extends ByteToMessageDecoder
+{
+    /** Control frames have no reason to be longer than this; anything longer is hostile. */
+    private static final int MAX_CONTROL_PAYLOAD = 2048;
+    private static final int MAX_REASON_TEXT = 64;
+    private static final long NANOS_PER_SECOND = 1_000_000_000L;
+
+    private final int tunnelId;
+    private final int clientAddress;
+    private final int mtu;
+    private final long dpdNanos;
+    private final InboundRing inbound;
+    private final EgressQueue egress;
+    private final TunnelListener listener;
+    private final TunnelCounters trafficCounters = new TunnelCounters();
+    private final byte[] scratch;
+
+    private final AtomicCounter rxData;
+    private final AtomicCounter txData;
+    private final AtomicCounter rxControl;
+    private final AtomicCounter dpdSent;
+    private final AtomicCounter spoofed;
+    private final AtomicCounter notIpv4;
+    private final AtomicCounter runts;
+    private final AtomicCounter ringFull;
+    private final AtomicCounter backlogDrops;
+    private final AtomicCounter malformed;
+    private final AtomicCounter oversized;
+    private final AtomicCounter unexpected;
+
+    private ChannelHandlerContext ctx;
+    /** The event loop's clock, so that tests can drive time. */
+    private Ticker ticker;
+    private ScheduledFuture<?> dpdTimer;
+    private long lastRxNanos;
+    private long lastDpdSentNanos;
+    private boolean flushPending;
+    private boolean closing;
+    private TunnelListener.CloseCause closeCause = TunnelListener.CloseCause.PEER_CLOSED;
+    private String closeDetail = "connection closed by the client";
+
+    /**
+     * @param tunnelId      unique id of this tunnel (positive), the key of its egress records
+     * @param clientAddress the inner IPv4 address leased to the session (big-endian int); the only accepted source
+     * @param mtu           the tunnel MTU sent to the client; longer data frames end the tunnel
+     * @param dpdSeconds    the gateway DPD interval; 0 turns gateway DPD off
+     * @param inbound       the ring to the TUN agent
+     * @param egress        the egress queue of this channel's event loop
+     * @param counters      the data plane's counters
+     * @param listener      control's end of the tunnel
+     */
+    public CstpTunnelHandler(final int tunnelId, final int clientAddress, final int mtu, final int dpdSeconds,
+        final InboundRing inbound, final EgressQueue egress, final DataplaneCounters counters,
+        final TunnelListener listener)
+    {
+        if (tunnelId <= 0)
+        {
+            throw new IllegalArgumentException("tunnelId must be positive: " + tunnelId);
+        }
+        this.tunnelId = tunnelId;
+        this.clientAddress = clientAddress;
+        this.mtu = mtu;
+        this.dpdNanos = dpdSeconds * NANOS_PER_SECOND;
+        this.inbound = inbound;
+        this.egress = egress;
+        this.listener = listener;
+        this.scratch = new byte[Math.max(mtu, MAX_CONTROL_PAYLOAD)];
+        rxData = counters.counter(DataplaneCounter.CSTP_RX_DATA_PACKETS);
+        txData = counters.counter(DataplaneCounter.CSTP_TX_DATA_PACKETS);
+        rxControl = counters.counter(DataplaneCounter.CSTP_RX_CONTROL_FRAMES);
+        dpdSent = counters.counter(DataplaneCounter.CSTP_DPD_REQUESTS_SENT);
+        spoofed = counters.counter(DataplaneCounter.SPOOFED_SOURCE_DROPS);
+        notIpv4 = counters.counter(DataplaneCounter.NOT_IPV4_DROPS);
+        runts = counters.counter(DataplaneCounter.RUNT_PACKET_DROPS);
+        ringFull = counters.counter(DataplaneCounter.INBOUND_RING_FULL_DROPS);
+        backlogDrops = counters.counter(DataplaneCounter.EGRESS_BACKLOG_DROPS);
+        malformed = counters.counter(DataplaneCounter.CSTP_MALFORMED_FRAMES);
+        oversized = counters.counter(DataplaneCounter.CSTP_OVERSIZED_FRAMES);
+        unexpected = counters.counter(DataplaneCounter.CSTP_UNEXPECTED_FRAMES);
+    }
+
+    /** The tunnel's id. */
+    public int tunnelId()
+    {
+        return tunnelId;
+    }
+
+    /** This tunnel's traffic counters. */
+    public TunnelCounters trafficCounters()
+    {
+        return trafficCounters;
+    }
+
+    @Override
+    public void handlerAdded(final ChannelHandlerContext ctx)
+    {
+        this.ctx = ctx;
+        this.ticker = ctx.executor().ticker();
+        lastRxNanos = ticker.nanoTime();
+        egress.register(tunnelId, this);
+        if (dpdNanos > 0)
+        {
+            final long periodMillis = Math.max(1000L, dpdNanos / NANOS_PER_SECOND * 1000L / 5);
+            dpdTimer = ctx.executor().scheduleAtFixedRate(this::onDpdTimer, periodMillis, periodMillis,
+                TimeUnit.MILLISECONDS);
+        }
+    }
+
+    @Override
+    protected void handlerRemoved0(final ChannelHandlerContext ctx)
+    {
+        stopTimers();
+    }
+
+    @Override
+    public void channelInactive(final ChannelHandlerContext ctx) throws Exception
+    {
+        stopTimers();
+        super.channelInactive(ctx);
+        listener.onClosed(closeCause, closeDetail);
+    }
+
+    @Override
+    public void exceptionCaught(final ChannelHandlerContext ctx, final Throwable cause)
+    {
+        close(TunnelListener.CloseCause.PROTOCOL_ERROR, "connection error: " + cause.getMessage());
+    }
+
+    @Override
+    protected void decode(final ChannelHandlerContext ctx, final ByteBuf in, final List<Object> out)
+    {
+        lastRxNanos = ticker.nanoTime();
+        while (!closing && in.readableBytes() >= CstpHeader.HEADER_LENGTH)
+        {
+            final int index = in.readerIndex();
+            final int length = CstpHeader.check(in, index);
+            if (length < 0)
+            {
+                malformed.increment();
+                close(TunnelListener.CloseCause.PROTOCOL_ERROR, "malformed CSTP header (code " + length + ")");
+                break;
+            }
+            final int type = CstpHeader.type(in, index);
+            if (length > (type == CstpHeader.TYPE_DATA ? mtu : MAX_CONTROL_PAYLOAD))
+            {
+                oversized.increment();
+                close(TunnelListener.CloseCause.PROTOCOL_ERROR, "CSTP frame of " + length + " bytes exceeds the limit");
+                break;
+            }
+            if (in.readableBytes() < CstpHeader.HEADER_LENGTH + length)
+            {
+                return;
+            }
+            onFrame(in, type, index + CstpHeader.HEADER_LENGTH, length);
+            in.skipBytes(CstpHeader.HEADER_LENGTH + length);
+        }
+        if (closing)
+        {
+            in.skipBytes(in.readableBytes());
+        }
+    }
+
+    private void onFrame(final ByteBuf in, final int type, final int payload, final int length)
+    {
+        switch (type)
+        {
+            case CstpHeader.TYPE_DATA -> onData(in, payload, length);
+            case CstpHeader.TYPE_DPD_REQ ->
+            {
+                rxControl.increment();
+                writeControl(CstpHeader.TYPE_DPD_RESP, in, payload, length);
+                ctx.flush();
+            }
+            case CstpHeader.TYPE_DPD_RESP, CstpHeader.TYPE_KEEPALIVE -> rxControl.increment();
+            case CstpHeader.TYPE_DISCONNECT -> onDisconnect(in, payload, length);
+            default ->
+            {
+                unexpected.increment();
+                close(TunnelListener.CloseCause.PROTOCOL_ERROR, "unexpected CSTP frame type " + type);
+            }
+        }
+    }
+
+    private void onData(final ByteBuf in, final int payload, final int length)
+    {
+        if (length < Ipv4Header.MIN_LENGTH)
+        {
+            runts.increment();
+            return;
+        }
+        if (Ipv4Header.version(in, payload) != 4)
+        {
+            notIpv4.increment();
+            return;
+        }
+        if (Ipv4Header.source(in, payload) != clientAddress)
+        {
+            spoofed.increment();
+            return;
+        }
+        if (!inbound.offer(in, payload, length, scratch))
+        {
+            ringFull.increment();
+            return;
+        }
+        rxData.increment();
+        trafficCounters.addRx(length);
+    }
+
+    private void onDisconnect(final ByteBuf in, final int payload, final int length)
+    {
+        rxControl.increment();
+        final int reason = length > 0 ? in.getUnsignedByte(payload) : -1;
+        final StringBuilder text = new StringBuilder();
+        for (int i = 1; i < length && text.length() < MAX_REASON_TEXT; i++)
+        {
+            final int c = in.getUnsignedByte(payload + i);
+            text.append(c >= 0x20 && c < 0x7f ? (char)c : '.');
+        }
+        listener.onDisconnectRequest(reason, text.toString());
+        close(TunnelListener.CloseCause.CLIENT_DISCONNECT, "client disconnect: " + text);
+    }
+
+    /**
+     * Frames one inner packet for the client. Event loop only, called by {@link EgressQueue}.
+     *
+     * @return true if this tunnel was not yet waiting for the batch's flush
+     */
+    boolean writeData(final DirectBuffer src, final int index, final int length)
+    {
+        if (closing || !ctx.channel().isWritable())
+        {
+            backlogDrops.increment();
+            return false;
+        }
+        final ByteBuf frame = ctx.alloc().heapBuffer(CstpHeader.HEADER_LENGTH + length);
+        CstpHeader.write(frame, CstpHeader.TYPE_DATA, length);
+        final int at = frame.writerIndex();
+        src.getBytes(index, frame.array(), frame.arrayOffset() + at, length);
+        frame.writerIndex(at + length);
+        ctx.write(frame, ctx.voidPromise());
+        txData.increment();
+        trafficCounters.addTx(length);
+        if (flushPending)
+        {
+            return false;
+        }
+        flushPending = true;
+        return true;
+    }
+
+    void flushBatch()
+    {
+        flushPending = false;
+        ctx.flush();
+    }
+
+    private void writeControl(final int type, final ByteBuf payloadSrc, final int payload, final int length)
+    {
+        final ByteBuf frame = ctx.alloc().heapBuffer(CstpHeader.HEADER_LENGTH + length);
+        CstpHeader.write(frame, type, length);
+        if (length > 0)
+        {
+            frame.writeBytes(payloadSrc, payload, length);
+        }
+        ctx.write(frame, ctx.voidPromise());
+    }
+
+    private void onDpdTimer()
+    {
+        final long now = ticker.nanoTime();
+        final long silent = now - lastRxNanos;
+        if (silent >= 2 * dpdNanos)
+        {
+            close(TunnelListener.CloseCause.DPD_TIMEOUT,
+                "no answer to dead-peer detection for " + silent / NANOS_PER_SECOND + " s");
+        }
+        else if (silent >= dpdNanos && now - lastDpdSentNanos >= dpdNanos / 5)
+        {
+            lastDpdSentNanos = now;
+            dpdSent.increment();
+            writeControl(CstpHeader.TYPE_DPD_REQ, null, 0, 0);
+            ctx.flush();
+        }
+    }
+
+    /**
+     * Sends a CSTP DISCONNECT (reason {@code 0xb0} plus {@code text}), which tells the client not to reconnect, then
+     * closes the connection. Any thread.
+     */
+    public void disconnect(final String text)
+    {
+        ctx.executor().execute(() ->
+        {
+            if (closing || !ctx.channel().isActive())
+            {
+                return;
+            }
+            final byte[] ascii = text.getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+            final ByteBuf frame = ctx.alloc().heapBuffer(CstpHeader.HEADER_LENGTH + 1 + ascii.length);
+            CstpHeader.write(frame, CstpHeader.TYPE_DISCONNECT, 1 + ascii.length);
+            frame.writeByte(CstpHeader.REASON_USER);
+            frame.writeBytes(ascii);
+            closeCause = TunnelListener.CloseCause.LOCAL;
+            closeDetail = "disconnected by the headend: " + text;
+            closing = true;
+            ctx.writeAndFlush(frame).addListener(f -> ctx.close());
+        });
+    }
+
+    /** Closes the connection without DISCONNECT, so the client reconnects with its cookie. Any thread. */
+    public void drop(final String why)
+    {
+        ctx.executor().execute(() -> close(TunnelListener.CloseCause.LOCAL, why));
+    }
+
+    private void close(final TunnelListener.CloseCause cause, final String detail)
+    {
+        if (closing)
+        {
+            return;
+        }
+        closing = true;
+        closeCause = cause;
+        closeDetail = detail;
+        stopTimers();
+        ctx.close();
+    }
+
+    private void stopTimers()
+    {
+        egress.unregister(tunnelId, this);
+        if (dpdTimer != null)
+        {
+            dpdTimer.cancel(false);
+            dpdTimer = null;
+        }
+    }
+}

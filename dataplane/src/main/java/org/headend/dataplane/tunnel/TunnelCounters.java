@@ -1,0 +1,69 @@
+package org.headend.dataplane.tunnel;
+
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+
+/**
+ * Per-tunnel traffic counters of inner packets. Single writer: the tunnel's event loop ({@code add*}); any thread
+ * may read.
+ */
+public final class TunnelCounters
+{
+    private static final VarHandle RX_PACKETS;
+    private static final VarHandle RX_BYTES;
+    private static final VarHandle TX_PACKETS;
+    private static final VarHandle TX_BYTES;
+
+    static
+    {
+        try
+        {
+            final MethodHandles.Lookup lookup = MethodHandles.lookup();
+            RX_PACKETS = lookup.findVarHandle(TunnelCounters.class, "rxPackets", long.class);
+            RX_BYTES = lookup.findVarHandle(TunnelCounters.class, "rxBytes", long.class);
+            TX_PACKETS = lookup.findVarHandle(TunnelCounters.class, "txPackets", long.class);
+            TX_BYTES = lookup.findVarHandle(TunnelCounters.class, "txBytes", long.class);
+        }
+        catch (final ReflectiveOperationException ex)
+        {
+            throw new ExceptionInInitializerError(ex);
+        }
+    }
+
+    private long rxPackets;
+    private long rxBytes;
+    private long txPackets;
+    private long txBytes;
+
+    void addRx(final int bytes)
+    {
+        RX_PACKETS.setRelease(this, rxPackets + 1);
+        RX_BYTES.setRelease(this, rxBytes + bytes);
+    }
+
+    void addTx(final int bytes)
+    {
+        TX_PACKETS.setRelease(this, txPackets + 1);
+        TX_BYTES.setRelease(this, txBytes + bytes);
+    }
+
+    public long rxPackets()
+    {
+        return (long)RX_PACKETS.getAcquire(this);
+    }
+
+    public long rxBytes()
+    {
+        return (long)RX_BYTES.getAcquire(this);
+    }
+
+    public long txPackets()
+    {
+        return (long)TX_PACKETS.getAcquire(this);
+    }
+
+    public long txBytes()
+    {
+        return (long)TX_BYTES.getAcquire(this);
+    }
+}
