@@ -315,9 +315,10 @@ public final class CstpTunnelHandler extends ByteToMessageDecoder
      */
     public void disconnect(final String text)
     {
-        ctx.executor().execute(() ->
+        egress.loop().execute(() ->
         {
-            if (closing || !ctx.channel().isActive())
+            // ctx is null only if the connection closed before the CONNECT answer was sent: nothing to tell
+            if (ctx == null || closing || !ctx.channel().isActive())
             {
                 return;
             }
@@ -336,7 +337,13 @@ public final class CstpTunnelHandler extends ByteToMessageDecoder
     /** Closes the connection without DISCONNECT, so the client reconnects with its cookie. Any thread. */
     public void drop(final String why)
     {
-        ctx.executor().execute(() -> close(TunnelListener.CloseCause.LOCAL, why));
+        egress.loop().execute(() ->
+        {
+            if (ctx != null)
+            {
+                close(TunnelListener.CloseCause.LOCAL, why);
+            }
+        });
     }
 
     private void close(final TunnelListener.CloseCause cause, final String detail)

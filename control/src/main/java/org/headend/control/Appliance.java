@@ -1,0 +1,300 @@
+package org.headend.control;
+
+import io.netty.channel.Channel;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.IoHandlerFactory;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.ServerChannel;
+import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.channel.uring.IoUring;
+import io.netty.channel.uring.IoUringIoHandler;
+import io.netty.channel.uring.IoUringServerSocketChannel;
+import io.netty.handler.ssl.SslContext;
+import io.netty.handler.ssl.SslContextBuilder;
+import io.netty.handler.ssl.SslProvider;
+import io.netty.util.concurrent.EventExecutor;
+import java.net.Inet4Address;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.headend.control.auth.AggregateAuth;
+import org.headend.control.auth.FailedLoginLimiter;
+import org.headend.control.auth.LoginContexts;
+import org.headend.control.config.ConfigStore;
+import org.headend.control.config.HeadendConfig;
+import org.headend.control.config.InterfaceConfig;
+import org.headend.control.http.HttpsListener;
+import org.headend.control.inside.InsideInterface;
+import org.headend.control.session.AddressPools;
+import org.headend.control.session.SessionManager;
+import org.headend.control.tls.ServerIdentity;
+import org.headend.control.tunnel.TunnelGateway;
+import org.headend.dataplane.api.Dataplane;
+import org.headend.dataplane.counters.DataplaneCounter;
+import org.headend.nativecfg.netlink.Rtnetlink;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The running appliance: every component, started in dependency order and stopped in reverse. Threads: Netty's
+ * event loops (TLS, CSTP), one TUN agent per TUN queue, one control thread (auth, sessions, timers), the console.
+ */
+final class Appliance
+{
+    static final String IO_THREADS_PROP_NAME = "headend.io.threads";
+    static final String TUN_QUEUES_PROP_NAME = "headend.tun.queues";
+    private static final int OUTSIDE_MTU = 1500;
+    private static final Logger LOG = LoggerFactory.getLogger(Appliance.class);
+
+    private final ConfigStore config;
+    private final ServerIdentity identity;
+    private final ScheduledExecutorService control = Executors.newSingleThreadScheduledExecutor(
+        r -> platformThread(r, "control"));
+    private EventLoopGroup eventLoops;
+    private InsideInterface inside;
+    private Dataplane dataplane;
+    private SessionManager sessions;
+    private Channel listener;
+    private OutsideAddress outsideAddress;
+    private InetSocketAddress listenAddress;
+
+    Appliance(final ConfigStore config, final ServerIdentity identity)
+    {
+        this.config = config;
+        this.identity = identity;
+    }
+
+    /** Starts everything; on failure, stops what was started and rethrows. */
+    void start() throws Exception
+    {
+        try
+        {
+            final HeadendConfig cfg = config.current();
+            final boolean uring = IoUring.isAvailable();
+            final IoHandlerFactory io = uring ? IoUringIoHandler.newFactory() : NioIoHandler.newFactory();
+            final Class<? extends ServerChannel> serverChannel =
+                uring ? IoUringServerSocketChannel.class : NioServerSocketChannel.class;
+            eventLoops = new MultiThreadIoEventLoopGroup(Integer.getInteger(IO_THREADS_PROP_NAME,
+                Math.max(1, Runtime.getRuntime().availableProcessors() / 2)), io);
+            LOG.info("network I/O: {} on {} event loop(s)", uring ? "io_uring" : "NIO (io_uring unavailable)",
+                count(eventLoops));
+
+            inside = InsideInterface.open(cfg, Integer.getInteger(TUN_QUEUES_PROP_NAME, 1));
+            final List<EventExecutor> loops = new ArrayList<>();
+            eventLoops.forEach(loops::add);
+            dataplane = Dataplane.start(inside.queues(), loops,
+                ex -> LOG.error("data plane agent error", ex));
+
+            final AddressPools pools = new AddressPools(inside.address() == 0 ? Set.of() : Set.of(inside.address()));
+            pools.configure(cfg.pools());
+            sessions = new SessionManager(control, dataplane, pools, System::nanoTime, Clock.systemUTC());
+            final AggregateAuth auth = new AggregateAuth(config::current, sessions, new LoginContexts(),
+                new FailedLoginLimiter(), identity::sha1Hex, System::nanoTime);
+            final TunnelGateway gateway = new TunnelGateway(config::current, sessions, dataplane, control,
+                OUTSIDE_MTU, cfg.hostname());
+            final RequestRouter router = new RequestRouter(auth, gateway, sessions);
+            config.addListener(updated -> control.execute(() ->
+            {
+                pools.configure(updated.pools());
+                inside.routePools(updated);
+            }));
+            control.scheduleWithFixedDelay(sessions::expire, 10, 10, TimeUnit.SECONDS);
+
+            listenAddress = listenAddress(cfg);
+            final SslContext tls = SslContextBuilder.forServer(identity.key(), identity.certificate())
+                .sslProvider(SslProvider.JDK)
+                .protocols("TLSv1.3", "TLSv1.2")
+                .build();
+            listener = HttpsListener.bind(eventLoops, serverChannel, listenAddress, tls, control, router::route);
+            LOG.info("listening for AnyConnect clients on {}:{}", listenAddress.getAddress().getHostAddress(),
+                listenAddress.getPort());
+        }
+        catch (final Exception | Error ex)
+        {
+            stop();
+            throw ex;
+        }
+    }
+
+    /** The session table, as the CLI sees it. */
+    SessionManager sessions()
+    {
+        return sessions;
+    }
+
+    /** The data plane's counters, for {@code show counters}. */
+    List<Map.Entry<String, Long>> counters()
+    {
+        final List<Map.Entry<String, Long>> values = new ArrayList<>();
+        for (final DataplaneCounter counter : DataplaneCounter.values())
+        {
+            values.add(Map.entry(counter.description(), dataplane.counters().get(counter)));
+        }
+        return values;
+    }
+
+    /** Where clients connect. */
+    InetSocketAddress listenAddress()
+    {
+        return listenAddress;
+    }
+
+    /**
+     * Stops cleanly: every tunnel gets a CSTP DISCONNECT, then the listener, the event loops, the data plane and the
+     * TUN device (with its routes) go, and an outside address the appliance added is removed.
+     */
+    void stop()
+    {
+        if (sessions != null)
+        {
+            try
+            {
+                final List<Channel> channels = control.submit(() -> sessions.endAll("the headend is shutting down"))
+                    .get(5, TimeUnit.SECONDS);
+                for (final Channel channel : channels)
+                {
+                    channel.closeFuture().await(2, TimeUnit.SECONDS);
+                }
+            }
+            catch (final Exception ex)
+            {
+                LOG.warn("not every session could be told about the shutdown: {}", ex.toString());
+            }
+        }
+        if (listener != null)
+        {
+            listener.close().awaitUninterruptibly(2, TimeUnit.SECONDS);
+        }
+        control.shutdownNow();
+        if (eventLoops != null)
+        {
+            eventLoops.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
+        }
+        if (dataplane != null)
+        {
+            dataplane.close();
+        }
+        if (inside != null)
+        {
+            inside.close();
+        }
+        if (outsideAddress != null)
+        {
+            outsideAddress.remove();
+        }
+    }
+
+    /**
+     * The outside interface's {@code ip address} when {@code webvpn enable} names its nameif (adding the address to
+     * the Linux interface if it is missing); all addresses when no interface carries that nameif.
+     */
+    private InetSocketAddress listenAddress(final HeadendConfig cfg)
+    {
+        final int port = cfg.webvpn().port();
+        for (final String nameif : cfg.webvpn().enabledNameifs())
+        {
+            final Optional<InterfaceConfig> outside = cfg.interfaceByNameif(nameif);
+            if (outside.isPresent() && outside.get().address() != null)
+            {
+                outsideAddress = OutsideAddress.ensure(outside.get());
+                return new InetSocketAddress(outside.get().address(), port);
+            }
+        }
+        if (cfg.webvpn().enabledNameifs().isEmpty())
+        {
+            LOG.warn("webvpn is not enabled on any interface (webvpn / enable outside); listening on all addresses");
+        }
+        return new InetSocketAddress(port);
+    }
+
+    private static int count(final EventLoopGroup group)
+    {
+        int n = 0;
+        for (final EventExecutor ignored : group)
+        {
+            n++;
+        }
+        return n;
+    }
+
+    static Thread platformThread(final Runnable task, final String name)
+    {
+        final Thread thread = new Thread(task, name);
+        thread.setDaemon(true);
+        return thread;
+    }
+
+    /** An address the appliance put on the outside interface, to take off again at stop. */
+    private record OutsideAddress(String ifname, Inet4Address address, int prefix)
+    {
+        static OutsideAddress ensure(final InterfaceConfig outside)
+        {
+            final int prefix = Integer.bitCount(AddressPools.toInt(outside.netmask()));
+            try (Rtnetlink netlink = Rtnetlink.open())
+            {
+                if (netlink.linkIndex(outside.ifname()) < 0)
+                {
+                    throw new IllegalStateException("interface " + outside.ifname() + " (nameif " + outside.nameif()
+                        + ") does not exist");
+                }
+                final boolean present = netlink.addresses(outside.ifname()).stream()
+                    .anyMatch(a -> a.address().equals(outside.address()));
+                netlink.setLinkUp(outside.ifname());
+                if (present)
+                {
+                    return null;
+                }
+                netlink.addAddress(outside.ifname(), outside.address(), prefix);
+                LOG.info("added {}/{} to {}", outside.address().getHostAddress(), prefix, outside.ifname());
+                return new OutsideAddress(outside.ifname(), outside.address(), prefix);
+            }
+        }
+
+        void remove()
+        {
+            try (Rtnetlink netlink = Rtnetlink.open())
+            {
+                netlink.deleteAddress(ifname, address, prefix);
+            }
+            catch (final RuntimeException ex)
+            {
+                LOG.warn("could not remove {} from {}: {}", address.getHostAddress(), ifname, ex.toString());
+            }
+        }
+    }
+
+    /** Used in the connect hint when listening on all addresses. */
+    static String someLocalAddress()
+    {
+        try
+        {
+            for (final var nic : java.util.Collections.list(java.net.NetworkInterface.getNetworkInterfaces()))
+            {
+                if (nic.isUp() && !nic.isLoopback() && !InsideInterface.DEVICE.equals(nic.getName()))
+                {
+                    for (final InetAddress address : java.util.Collections.list(nic.getInetAddresses()))
+                    {
+                        if (address instanceof Inet4Address)
+                        {
+                            return address.getHostAddress();
+                        }
+                    }
+                }
+            }
+        }
+        catch (final java.net.SocketException ex)
+        {
+            LOG.debug("cannot list interfaces: {}", ex.toString());
+        }
+        return "127.0.0.1";
+    }
+}

@@ -1,0 +1,196 @@
+package org.headend.control;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.SecureRandom;
+import java.util.concurrent.CountDownLatch;
+import org.headend.control.config.ConfigException;
+import org.headend.control.config.ConfigStore;
+import org.headend.control.tls.ServerIdentity;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The appliance's entry point ({@code ./headend}): {@code [--config FILE] [--state-dir DIR]}. Without
+ * {@code --config} it runs the embedded default configuration. Standard input/output is the serial console; logs go
+ * to standard error; SIGTERM stops it cleanly.
+ */
+public final class Main
+{
+    /** Exit code when the configuration cannot be loaded. */
+    static final int EXIT_CONFIG = 1;
+    /** Exit code for a command-line mistake. */
+    static final int EXIT_USAGE = 2;
+    /** Exit code when the appliance cannot start (not root, port in use, …). */
+    static final int EXIT_STARTUP = 3;
+    static final String DEFAULT_STATE_DIR = "/var/lib/headend";
+    private static final String DEMO_PASSWORD_FILE = "demo-password";
+    private static final Logger LOG = LoggerFactory.getLogger(Main.class);
+
+    private Main()
+    {
+    }
+
+    public static void main(final String[] args)
+    {
+        Path configFile = null;
+        Path stateDir = null;
+        for (int i = 0; i < args.length; i++)
+        {
+            switch (args[i])
+            {
+                case "--config" -> configFile = Path.of(value(args, ++i, "--config"));
+                case "--state-dir" -> stateDir = Path.of(value(args, ++i, "--state-dir"));
+                case "-h", "--help" ->
+                {
+                    System.out.println("usage: headend [--config STARTUP-CONFIG] [--state-dir DIR]");
+                    return;
+                }
+                default -> usage("unknown argument: " + args[i]);
+            }
+        }
+        if (stateDir == null)
+        {
+            stateDir = configFile == null ? Path.of(DEFAULT_STATE_DIR)
+                : configFile.toAbsolutePath().getParent().resolve("headend-state");
+        }
+        final int code = run(configFile, stateDir);
+        if (code != 0)
+        {
+            System.exit(code);
+        }
+    }
+
+    private static int run(final Path configFile, final Path stateDir)
+    {
+        final ConfigStore config;
+        String demoPassword = null;
+        try
+        {
+            Files.createDirectories(stateDir);
+            if (configFile == null)
+            {
+                demoPassword = demoPassword(stateDir);
+                config = ConfigStore.embeddedDefault(demoPassword, stateDir.resolve("startup-config"));
+            }
+            else
+            {
+                config = ConfigStore.load(configFile);
+            }
+        }
+        catch (final ConfigException ex)
+        {
+            System.err.println("headend: " + ex.getMessage());
+            return EXIT_CONFIG;
+        }
+        catch (final IOException ex)
+        {
+            System.err.println("headend: cannot prepare " + stateDir + ": " + ex.getMessage());
+            return EXIT_STARTUP;
+        }
+
+        final Appliance appliance;
+        try
+        {
+            final ServerIdentity identity = ServerIdentity.loadOrCreate(stateDir, config.current().hostname());
+            appliance = new Appliance(config, identity);
+            appliance.start();
+            printHowToConnect(System.out, appliance, identity, demoPassword);
+        }
+        catch (final Exception | Error ex)
+        {
+            LOG.debug("startup failure", ex);
+            System.err.println("headend: cannot start: " + describe(ex));
+            return EXIT_STARTUP;
+        }
+
+        final CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() ->
+        {
+            LOG.info("stopping");
+            appliance.stop();
+            stopped.countDown();
+        }, "shutdown"));
+        Console.start(config, appliance);
+        try
+        {
+            stopped.await();
+        }
+        catch (final InterruptedException ex)
+        {
+            Thread.currentThread().interrupt();
+        }
+        return 0;
+    }
+
+    private static void printHowToConnect(final PrintStream out, final Appliance appliance,
+        final ServerIdentity identity, final String demoPassword)
+    {
+        final var address = appliance.listenAddress();
+        final String host = address.getAddress().isAnyLocalAddress() ? Appliance.someLocalAddress()
+            : address.getAddress().getHostAddress();
+        final String url = "https://" + host + (address.getPort() == 443 ? "" : ":" + address.getPort()) + "/";
+        out.println("headend is up. AnyConnect clients connect to " + url);
+        out.println("Server certificate: " + identity.pinSha256());
+        final String user = demoPassword == null ? "USER" : "demo";
+        if (demoPassword != null)
+        {
+            out.println("Demo user: demo, password: " + demoPassword);
+        }
+        out.println("Connect with:");
+        out.println("  " + (demoPassword == null ? "" : "echo '" + demoPassword + "' | ")
+            + "openconnect --protocol=anyconnect --user " + user + (demoPassword == null ? "" : " --passwd-on-stdin")
+            + " --servercert " + identity.pinSha256() + " " + url);
+        out.flush();
+    }
+
+    /** The demo user's password: generated once, kept in the state directory (readable by root only). */
+    private static String demoPassword(final Path stateDir) throws IOException
+    {
+        final Path file = stateDir.resolve(DEMO_PASSWORD_FILE);
+        if (Files.exists(file))
+        {
+            return Files.readString(file, StandardCharsets.US_ASCII).strip();
+        }
+        final String alphabet = "abcdefghijkmnpqrstuvwxyzACDEFGHJKLMNPQRSTUVWXYZ23456789";
+        final SecureRandom random = new SecureRandom();
+        final StringBuilder password = new StringBuilder();
+        for (int i = 0; i < 16; i++)
+        {
+            password.append(alphabet.charAt(random.nextInt(alphabet.length())));
+        }
+        Files.writeString(Files.createFile(file, PosixFilePermissions.asFileAttribute(
+            PosixFilePermissions.fromString("rw-------"))), password + "\n", StandardCharsets.US_ASCII);
+        return password.toString();
+    }
+
+    private static String describe(final Throwable ex)
+    {
+        final StringBuilder text = new StringBuilder(String.valueOf(ex.getMessage()));
+        for (Throwable cause = ex.getCause(); cause != null; cause = cause.getCause())
+        {
+            text.append(": ").append(cause.getMessage());
+        }
+        return text.toString();
+    }
+
+    private static String value(final String[] args, final int index, final String option)
+    {
+        if (index >= args.length)
+        {
+            usage(option + " needs a value");
+        }
+        return args[index];
+    }
+
+    private static void usage(final String problem)
+    {
+        System.err.println("headend: " + problem);
+        System.err.println("usage: headend [--config STARTUP-CONFIG] [--state-dir DIR]");
+        System.exit(EXIT_USAGE);
+    }
+}

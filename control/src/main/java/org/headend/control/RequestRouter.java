@@ -1,0 +1,161 @@
+package org.headend.control;
+
+import java.nio.charset.StandardCharsets;
+import java.util.HashMap;
+import java.util.Map;
+import org.headend.control.auth.AggregateAuth;
+import org.headend.control.auth.AuthXml;
+import org.headend.control.auth.AuthXmlException;
+import org.headend.control.http.Exchange;
+import org.headend.control.http.HttpAnswer;
+import org.headend.control.http.HttpRequestView;
+import org.headend.control.session.Session;
+import org.headend.control.session.SessionManager;
+import org.headend.control.tunnel.TunnelGateway;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Decides what each HTTPS request is (docs/protocol/auth-and-portal.md §1.5): an aggregate-auth document, a legacy
+ * form login, a client's probe, a logout, or the tunnel CONNECT. Paths are matched exactly after decoding; nothing is
+ * ever read from the file system, so no path can traverse anywhere. Control thread only.
+ */
+final class RequestRouter
+{
+    private static final Logger LOG = LoggerFactory.getLogger(RequestRouter.class);
+    private static final int MAX_FORM_FIELDS = 16;
+
+    private final AggregateAuth auth;
+    private final TunnelGateway tunnels;
+    private final SessionManager sessions;
+
+    RequestRouter(final AggregateAuth auth, final TunnelGateway tunnels, final SessionManager sessions)
+    {
+        this.auth = auth;
+        this.tunnels = tunnels;
+        this.sessions = sessions;
+    }
+
+    void route(final HttpRequestView request, final Exchange exchange)
+    {
+        try
+        {
+            switch (request.method())
+            {
+                case "CONNECT" -> connect(request, exchange);
+                case "POST" -> exchange.reply(post(request, exchange));
+                case "GET" -> exchange.reply(get(request));
+                case "HEAD" -> exchange.reply(HttpAnswer.empty("/".equals(request.path()) ? 200 : 404,
+                    "/".equals(request.path()) ? "OK" : "Not Found", false));
+                default -> exchange.reply(HttpAnswer.text(405, "Method Not Allowed", "Method not allowed", true));
+            }
+        }
+        catch (final RuntimeException ex)
+        {
+            LOG.error("request {} {} from {} failed", request.method(), request.path(), exchange.client().address(),
+                ex);
+            exchange.reply(HttpAnswer.text(500, "Internal Server Error", "Internal error", true));
+        }
+    }
+
+    private void connect(final HttpRequestView request, final Exchange exchange)
+    {
+        if ("/CSCOSSLC/tunnel".equals(request.path()) || "CSCOSSLC/tunnel".equals(request.path()))
+        {
+            tunnels.connect(request, exchange);
+        }
+        else
+        {
+            exchange.reply(HttpAnswer.text(404, "Not Found", "Not found", true));
+        }
+    }
+
+    private HttpAnswer post(final HttpRequestView request, final Exchange exchange)
+    {
+        if (AuthXml.looksLikeXml(request.body()))
+        {
+            try
+            {
+                return auth.onMessage(AuthXml.parse(request.body()), request.cookies(), exchange.client());
+            }
+            catch (final AuthXmlException ex)
+            {
+                LOG.info("auth document from {} refused: {}", exchange.client().address(), ex.getMessage());
+                return HttpAnswer.text(400, "Bad Request", "Bad request", true);
+            }
+        }
+        final Map<String, String> form = parseForm(request.body());
+        if (form == null)
+        {
+            return HttpAnswer.text(400, "Bad Request", "Bad request", true);
+        }
+        if (form.containsKey("username") || form.containsKey("password"))
+        {
+            return auth.onForm(form, request.cookies(), exchange.client());
+        }
+        return auth.start(request.cookies().get("webvpncontext"));
+    }
+
+    private HttpAnswer get(final HttpRequestView request)
+    {
+        final String path = request.path();
+        if ("/logout".equals(path))
+        {
+            final Session session = sessions.find(request.cookies().get("webvpn"));
+            if (session != null)
+            {
+                sessions.end(session, "the client logged out");
+            }
+            return HttpAnswer.text(200, "OK", "Logged out", false)
+                .withHeader("Set-Cookie", "webvpn=; expires=Thu, 01 Jan 1970 22:00:00 GMT; path=/; Secure; HttpOnly");
+        }
+        if ("/".equals(path))
+        {
+            if (isVpnClient(request))
+            {
+                return auth.start(request.cookies().get("webvpncontext"));
+            }
+            return new HttpAnswer(200, "OK", java.util.List.of(Map.entry("Content-Type", "text/html; charset=utf-8")),
+                ("<!DOCTYPE html><html><head><title>SSL VPN Service</title></head><body>"
+                    + "<p>This is a VPN headend. Connect with an AnyConnect-compatible client.</p></body></html>\n")
+                    .getBytes(StandardCharsets.UTF_8), false);
+        }
+        return HttpAnswer.text(404, "Not Found", "Not found", false);
+    }
+
+    private static boolean isVpnClient(final HttpRequestView request)
+    {
+        final String agent = request.header("user-agent");
+        return request.header("x-transcend-version") != null || request.header("x-aggregate-auth") != null
+            || agent != null && (agent.contains("AnyConnect") || agent.contains("OpenConnect"));
+    }
+
+    /** {@code application/x-www-form-urlencoded}, or null when it is not one. */
+    private static Map<String, String> parseForm(final byte[] body)
+    {
+        final Map<String, String> form = new HashMap<>();
+        final String text = new String(body, StandardCharsets.US_ASCII);
+        if (text.isBlank())
+        {
+            return form;
+        }
+        for (final String pair : text.strip().split("&"))
+        {
+            final int eq = pair.indexOf('=');
+            if (eq <= 0 || form.size() >= MAX_FORM_FIELDS)
+            {
+                return null;
+            }
+            try
+            {
+                final String name = java.net.URLDecoder.decode(pair.substring(0, eq), StandardCharsets.UTF_8);
+                form.putIfAbsent(name, java.net.URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8));
+            }
+            catch (final IllegalArgumentException ex)
+            {
+                return null;
+            }
+        }
+        return form;
+    }
+}

@@ -1,0 +1,252 @@
+package org.headend.control.http;
+
+import io.netty.buffer.ByteBufUtil;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandler;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelPipeline;
+import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.handler.codec.DecoderResult;
+import io.netty.handler.codec.TooLongFrameException;
+import io.netty.handler.codec.http.DefaultFullHttpResponse;
+import io.netty.handler.codec.http.FullHttpRequest;
+import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpVersion;
+import io.netty.handler.codec.http.QueryStringDecoder;
+import io.netty.handler.codec.http.TooLongHttpHeaderException;
+import io.netty.handler.codec.http.TooLongHttpLineException;
+import io.netty.handler.ssl.SslHandler;
+import io.netty.handler.timeout.IdleStateEvent;
+import java.net.InetSocketAddress;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Executor;
+import java.util.function.BiConsumer;
+import javax.net.ssl.SSLSession;
+import org.headend.control.auth.AuthXml;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The event-loop end of the HTTPS front door: turns each decoded request into a {@link HttpRequestView}, hands it to
+ * the control thread, and writes the answer back. One request at a time per connection: reading stops while a
+ * request is being answered, and a second request that was already pipelined behind it closes the connection
+ * (no request smuggling, bad-inputs #8).
+ */
+public final class FrontDoorHandler extends SimpleChannelInboundHandler<FullHttpRequest>
+{
+    private static final Logger LOG = LoggerFactory.getLogger(FrontDoorHandler.class);
+    private static final int MAX_USER_AGENT = 128;
+
+    private final Executor control;
+    private final BiConsumer<HttpRequestView, Exchange> router;
+    private boolean inFlight;
+
+    /**
+     * @param control the control thread
+     * @param router  what the control thread runs for each request
+     */
+    public FrontDoorHandler(final Executor control, final BiConsumer<HttpRequestView, Exchange> router)
+    {
+        this.control = control;
+        this.router = router;
+    }
+
+    @Override
+    protected void channelRead0(final ChannelHandlerContext ctx, final FullHttpRequest request)
+    {
+        final DecoderResult result = request.decoderResult();
+        if (result.isFailure())
+        {
+            refuse(ctx, result.cause());
+            return;
+        }
+        if (inFlight)
+        {
+            LOG.debug("{}: pipelined request while one is in flight; closing", ctx.channel().remoteAddress());
+            ctx.close();
+            return;
+        }
+        if (request.headers().contains(HttpHeaderNames.TRANSFER_ENCODING))
+        {
+            answerAndClose(ctx, HttpResponseStatus.BAD_REQUEST, "Transfer-Encoding is not accepted");
+            return;
+        }
+        if (request.content().readableBytes() > AuthXml.MAX_BODY_BYTES)
+        {
+            answerAndClose(ctx, HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE, "body too large");
+            return;
+        }
+        inFlight = true;
+        ctx.channel().config().setAutoRead(false);
+        final HttpRequestView view = view(request);
+        final ClientInfo client = clientInfo(ctx, view.header("user-agent"));
+        final Exchange exchange = new ChannelExchange(ctx, client);
+        control.execute(() -> router.accept(view, exchange));
+    }
+
+    private static HttpRequestView view(final FullHttpRequest request)
+    {
+        final Map<String, List<String>> headers = new HashMap<>();
+        for (final Map.Entry<String, String> header : request.headers())
+        {
+            headers.computeIfAbsent(header.getKey().toLowerCase(Locale.ROOT), k -> new ArrayList<>(1))
+                .add(header.getValue());
+        }
+        final String path = new QueryStringDecoder(request.uri()).path();
+        return new HttpRequestView(request.method().name().toUpperCase(Locale.ROOT), path, headers,
+            HttpRequestView.parseCookies(headers.getOrDefault("cookie", List.of())),
+            ByteBufUtil.getBytes(request.content()));
+    }
+
+    private static ClientInfo clientInfo(final ChannelHandlerContext ctx, final String userAgent)
+    {
+        final InetSocketAddress remote = (InetSocketAddress)ctx.channel().remoteAddress();
+        final InetSocketAddress local = (InetSocketAddress)ctx.channel().localAddress();
+        final SslHandler ssl = ctx.pipeline().get(SslHandler.class);
+        final SSLSession session = ssl == null ? null : ssl.engine().getSession();
+        String agent = userAgent == null ? "" : userAgent.replaceAll("[^\\x20-\\x7e]", "?");
+        if (agent.length() > MAX_USER_AGENT)
+        {
+            agent = agent.substring(0, MAX_USER_AGENT);
+        }
+        return new ClientInfo(remote.getAddress().getHostAddress(), remote.getPort(), local.getPort(), agent,
+            session == null ? "none" : session.getProtocol(), session == null ? null : session.getCipherSuite());
+    }
+
+    private void refuse(final ChannelHandlerContext ctx, final Throwable cause)
+    {
+        final HttpResponseStatus status;
+        if (cause instanceof TooLongHttpLineException)
+        {
+            status = HttpResponseStatus.REQUEST_URI_TOO_LONG;
+        }
+        else if (cause instanceof TooLongHttpHeaderException)
+        {
+            status = HttpResponseStatus.REQUEST_HEADER_FIELDS_TOO_LARGE;
+        }
+        else if (cause instanceof TooLongFrameException)
+        {
+            status = HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE;
+        }
+        else
+        {
+            status = HttpResponseStatus.BAD_REQUEST;
+        }
+        LOG.info("{}: bad HTTP request refused with {}: {}", ctx.channel().remoteAddress(), status.code(),
+            cause.getMessage());
+        answerAndClose(ctx, status, status.reasonPhrase());
+    }
+
+    private static void answerAndClose(final ChannelHandlerContext ctx, final HttpResponseStatus status,
+        final String text)
+    {
+        final FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, status,
+            Unpooled.copiedBuffer(text + "\n", java.nio.charset.StandardCharsets.US_ASCII));
+        response.headers().set(HttpHeaderNames.CONTENT_TYPE, "text/plain; charset=utf-8");
+        response.headers().setInt(HttpHeaderNames.CONTENT_LENGTH, response.content().readableBytes());
+        response.headers().set(HttpHeaderNames.CONNECTION, "close");
+        ctx.writeAndFlush(response).addListener(ChannelFutureListener.CLOSE);
+    }
+
+    @Override
+    public void userEventTriggered(final ChannelHandlerContext ctx, final Object event) throws Exception
+    {
+        if (event instanceof IdleStateEvent)
+        {
+            LOG.debug("{}: idle before finishing a request; closing", ctx.channel().remoteAddress());
+            ctx.close();
+            return;
+        }
+        super.userEventTriggered(ctx, event);
+    }
+
+    @Override
+    public void exceptionCaught(final ChannelHandlerContext ctx, final Throwable cause)
+    {
+        LOG.debug("{}: connection error: {}", ctx.channel().remoteAddress(), cause.toString());
+        ctx.close();
+    }
+
+    /** The {@link Exchange} of one request on this connection. */
+    private final class ChannelExchange implements Exchange
+    {
+        private final ChannelHandlerContext ctx;
+        private final ClientInfo client;
+
+        ChannelExchange(final ChannelHandlerContext ctx, final ClientInfo client)
+        {
+            this.ctx = ctx;
+            this.client = client;
+        }
+
+        @Override
+        public ClientInfo client()
+        {
+            return client;
+        }
+
+        @Override
+        public Channel channel()
+        {
+            return ctx.channel();
+        }
+
+        @Override
+        public void reply(final HttpAnswer answer)
+        {
+            ctx.executor().execute(() ->
+            {
+                final FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1,
+                    new HttpResponseStatus(answer.status(), answer.reason()), Unpooled.wrappedBuffer(answer.body()));
+                for (final Map.Entry<String, String> header : answer.headers())
+                {
+                    response.headers().add(header.getKey(), header.getValue());
+                }
+                response.headers().setInt(HttpHeaderNames.CONTENT_LENGTH, answer.body().length);
+                if (answer.close())
+                {
+                    response.headers().set(HttpHeaderNames.CONNECTION, "close");
+                    ctx.writeAndFlush(response).addListener(ChannelFutureListener.CLOSE);
+                    return;
+                }
+                response.headers().set(HttpHeaderNames.CONNECTION, "Keep-Alive");
+                ctx.writeAndFlush(response);
+                inFlight = false;
+                ctx.channel().config().setAutoRead(true);
+            });
+        }
+
+        @Override
+        public void upgrade(final byte[] head, final ChannelHandler tunnel, final Runnable ifGone)
+        {
+            ctx.executor().execute(() ->
+            {
+                if (!ctx.channel().isActive())
+                {
+                    ifGone.run();
+                    return;
+                }
+                final ChannelPipeline pipeline = ctx.pipeline();
+                for (final String name : HttpsListener.HTTP_HANDLERS)
+                {
+                    if (pipeline.get(name) != null)
+                    {
+                        pipeline.remove(name);
+                    }
+                }
+                pipeline.addLast("cstp", tunnel);
+                pipeline.remove(FrontDoorHandler.this);
+                ctx.channel().writeAndFlush(Unpooled.wrappedBuffer(head));
+                ctx.channel().config().setAutoRead(true);
+            });
+        }
+    }
+}

@@ -1,0 +1,159 @@
+package org.headend.control.session;
+
+import io.netty.channel.Channel;
+import java.time.Instant;
+import org.headend.control.http.ClientInfo;
+import org.headend.control.session.AddressPools.Lease;
+import org.headend.dataplane.tunnel.CstpTunnelHandler;
+
+/**
+ * An AnyConnect parent session: it exists from login until logoff, timeout or the client's own logout, across any
+ * number of TLS tunnels (the client reconnects with its cookie). Control thread only.
+ */
+public final class Session
+{
+    private final int index;
+    private final String username;
+    private final String tunnelGroup;
+    private final String groupPolicy;
+    private final String tokenKey;
+    private final Instant loginTime;
+    private final long loginNanos;
+    private ClientInfo lastClient;
+    private Lease lease;
+    private Tunnel tunnel;
+    private long disconnectedSinceNanos;
+    private long closedRxBytes;
+    private long closedTxBytes;
+    private long closedRxPackets;
+    private long closedTxPackets;
+    private boolean ended;
+
+    /** The live TLS tunnel under the parent. */
+    public record Tunnel(int tunnelId, CstpTunnelHandler handler, Channel channel, ClientInfo client)
+    {
+    }
+
+    Session(final int index, final String username, final String tunnelGroup, final String groupPolicy,
+        final String tokenKey,
+        final ClientInfo client, final Instant loginTime, final long loginNanos)
+    {
+        this.index = index;
+        this.username = username;
+        this.tunnelGroup = tunnelGroup;
+        this.groupPolicy = groupPolicy;
+        this.tokenKey = tokenKey;
+        this.lastClient = client;
+        this.loginTime = loginTime;
+        this.loginNanos = loginNanos;
+        this.disconnectedSinceNanos = loginNanos;
+    }
+
+    public int index()
+    {
+        return index;
+    }
+
+    public String username()
+    {
+        return username;
+    }
+
+    public String tunnelGroup()
+    {
+        return tunnelGroup;
+    }
+
+    /** The effective group-policy at login. */
+    public String groupPolicy()
+    {
+        return groupPolicy;
+    }
+
+    String tokenKey()
+    {
+        return tokenKey;
+    }
+
+    public Instant loginTime()
+    {
+        return loginTime;
+    }
+
+    long loginNanos()
+    {
+        return loginNanos;
+    }
+
+    public ClientInfo lastClient()
+    {
+        return lastClient;
+    }
+
+    public Lease lease()
+    {
+        return lease;
+    }
+
+    void lease(final Lease lease)
+    {
+        this.lease = lease;
+    }
+
+    public Tunnel tunnel()
+    {
+        return tunnel;
+    }
+
+    void tunnelUp(final Tunnel tunnel)
+    {
+        this.tunnel = tunnel;
+        this.lastClient = tunnel.client();
+    }
+
+    /** Folds the ended tunnel's counters into the session's totals. */
+    void tunnelDown(final long nowNanos)
+    {
+        closedRxBytes += tunnel.handler().trafficCounters().rxBytes();
+        closedTxBytes += tunnel.handler().trafficCounters().txBytes();
+        closedRxPackets += tunnel.handler().trafficCounters().rxPackets();
+        closedTxPackets += tunnel.handler().trafficCounters().txPackets();
+        tunnel = null;
+        disconnectedSinceNanos = nowNanos;
+    }
+
+    long disconnectedSinceNanos()
+    {
+        return disconnectedSinceNanos;
+    }
+
+    public boolean ended()
+    {
+        return ended;
+    }
+
+    void end()
+    {
+        ended = true;
+    }
+
+    long rxBytes()
+    {
+        return closedRxBytes + (tunnel == null ? 0 : tunnel.handler().trafficCounters().rxBytes());
+    }
+
+    long txBytes()
+    {
+        return closedTxBytes + (tunnel == null ? 0 : tunnel.handler().trafficCounters().txBytes());
+    }
+
+    long rxPackets()
+    {
+        return closedRxPackets + (tunnel == null ? 0 : tunnel.handler().trafficCounters().rxPackets());
+    }
+
+    long txPackets()
+    {
+        return closedTxPackets + (tunnel == null ? 0 : tunnel.handler().trafficCounters().txPackets());
+    }
+}

@@ -1,0 +1,314 @@
+package org.headend.control.session;
+
+import io.netty.channel.Channel;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.LongSupplier;
+import java.util.function.Predicate;
+import org.headend.control.http.ClientInfo;
+import org.headend.control.session.AddressPools.Lease;
+import org.headend.dataplane.api.Dataplane;
+import org.headend.dataplane.tunnel.TunnelListener.CloseCause;
+import org.headend.dataplane.wire.Ipv4Header;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The authoritative session table: parent sessions, their cookies (stored hashed), address leases and live tunnels.
+ * Owned by the control thread; the CLI's {@link SessionDirectory} calls hop onto it.
+ */
+public final class SessionManager implements SessionDirectory
+{
+    /** How long a parent session without a tunnel is kept for a reconnect (the ASA's default idle timer, 30 min). */
+    public static final long DISCONNECTED_TIMEOUT_NANOS = TimeUnit.MINUTES.toNanos(30);
+
+    private static final Logger LOG = LoggerFactory.getLogger(SessionManager.class);
+
+    private final ScheduledExecutorService control;
+    private final Dataplane dataplane;
+    private final AddressPools pools;
+    private final LongSupplier nanoClock;
+    private final Clock wallClock;
+    private final SessionTokens tokens = new SessionTokens();
+    private final Map<String, Session> byToken = new HashMap<>();
+    private final TreeMap<Integer, Session> byIndex = new TreeMap<>();
+    private int nextIndex = 1;
+    private int nextTunnelId = 1;
+
+    /** A new session and the token the client gets (the only time the clear token exists here). */
+    public record Login(Session session, String token)
+    {
+    }
+
+    /**
+     * @param control   the control thread; every method except the SessionDirectory ones runs on it
+     * @param dataplane where tunnel routes are removed
+     * @param pools     the address leases
+     * @param nanoClock monotonic time (injected for tests)
+     * @param wallClock wall time for login times
+     */
+    public SessionManager(final ScheduledExecutorService control, final Dataplane dataplane, final AddressPools pools,
+        final LongSupplier nanoClock, final Clock wallClock)
+    {
+        this.control = control;
+        this.dataplane = dataplane;
+        this.pools = pools;
+        this.nanoClock = nanoClock;
+        this.wallClock = wallClock;
+    }
+
+    /** Opens a session for an authenticated user of {@code tunnelGroup} running under {@code groupPolicy}. */
+    public Login open(final String username, final String tunnelGroup, final String groupPolicy,
+        final ClientInfo client)
+    {
+        final int index = nextIndex++;
+        final String token = tokens.newToken(index);
+        final String key = SessionTokens.key(token);
+        final Session session = new Session(index, username, tunnelGroup, groupPolicy, key, client, wallClock.instant(),
+            nanoClock.getAsLong());
+        byToken.put(key, session);
+        byIndex.put(index, session);
+        LOG.info("session {} opened: user {} group {} from {}", index, username, tunnelGroup, client.address());
+        return new Login(session, token);
+    }
+
+    /** The live session a cookie value names, or null (unknown, malformed, logged off or expired). */
+    public Session find(final String token)
+    {
+        final String key = SessionTokens.key(token);
+        if (key == null)
+        {
+            return null;
+        }
+        final Session session = byToken.get(key);
+        if (session == null || session.ended())
+        {
+            return null;
+        }
+        if (session.tunnel() == null
+            && nanoClock.getAsLong() - session.disconnectedSinceNanos() > DISCONNECTED_TIMEOUT_NANOS)
+        {
+            end(session, "disconnected longer than the idle timeout");
+            return null;
+        }
+        return session;
+    }
+
+    /** The session's lease, taking one from {@code poolNames} on its first tunnel; null when none is free. */
+    public Lease lease(final Session session, final List<String> poolNames)
+    {
+        if (session.lease() == null)
+        {
+            session.lease(pools.allocate(poolNames));
+        }
+        return session.lease();
+    }
+
+    /** A fresh tunnel id (positive, unique while the process lives). */
+    public int nextTunnelId()
+    {
+        final int id = nextTunnelId;
+        nextTunnelId = nextTunnelId == Integer.MAX_VALUE ? 1 : nextTunnelId + 1;
+        return id;
+    }
+
+    /** Records the session's new tunnel; an older one is dropped without DISCONNECT (the client took over). */
+    public void tunnelUp(final Session session, final Session.Tunnel tunnel)
+    {
+        final Session.Tunnel old = session.tunnel();
+        if (old != null)
+        {
+            LOG.info("session {}: tunnel {} taken over by tunnel {}", session.index(), old.tunnelId(),
+                tunnel.tunnelId());
+            old.handler().drop("taken over by a reconnect of the same session");
+            dataplane.removeRoute(session.lease().address(), old.tunnelId());
+            session.tunnelDown(nanoClock.getAsLong());
+        }
+        session.tunnelUp(tunnel);
+        dataplane.addRoute(session.lease().address(), tunnel.tunnelId(), tunnel.channel().eventLoop());
+        LOG.info("session {}: SSL tunnel {} up, {} {} from {}:{}, address {}", session.index(), tunnel.tunnelId(),
+            tunnel.client().tlsProtocol(), tunnel.client().cipherSuite(), tunnel.client().address(),
+            tunnel.client().port(), Ipv4Header.format(session.lease().address()));
+    }
+
+    /** The client sent DISCONNECT; {@code 0xb0} (the user quit) ends the session and its cookie. */
+    public void onClientDisconnect(final Session session, final int tunnelId, final int reason, final String text)
+    {
+        LOG.info("session {}: client disconnect on tunnel {}, reason 0x{} '{}'", session.index(), tunnelId,
+            Integer.toHexString(reason & 0xFF), text);
+        if (reason == 0xb0 && !session.ended())
+        {
+            end(session, "the user disconnected");
+        }
+    }
+
+    /** A tunnel's connection is gone. DPD failure ends the session; any other loss keeps it for a reconnect. */
+    public void onTunnelClosed(final Session session, final int tunnelId, final CloseCause cause,
+        final String detail)
+    {
+        if (session.tunnel() == null || session.tunnel().tunnelId() != tunnelId)
+        {
+            return;
+        }
+        dataplane.removeRoute(session.lease().address(), tunnelId);
+        session.tunnelDown(nanoClock.getAsLong());
+        LOG.info("session {}: tunnel {} closed ({}: {})", session.index(), tunnelId, cause, detail);
+        if (cause == CloseCause.DPD_TIMEOUT && !session.ended())
+        {
+            end(session, "dead-peer detection failed");
+        }
+    }
+
+    /**
+     * Ends a session: its tunnel (if any) gets a CSTP DISCONNECT, its cookie stops working, its lease returns.
+     */
+    public void end(final Session session, final String why)
+    {
+        if (session.ended())
+        {
+            return;
+        }
+        session.end();
+        byToken.remove(session.tokenKey());
+        byIndex.remove(session.index());
+        final Session.Tunnel tunnel = session.tunnel();
+        if (tunnel != null)
+        {
+            tunnel.handler().disconnect(why);
+            dataplane.removeRoute(session.lease().address(), tunnel.tunnelId());
+            session.tunnelDown(nanoClock.getAsLong());
+        }
+        if (session.lease() != null)
+        {
+            pools.release(session.lease());
+        }
+        LOG.info("session {} ended: user {}: {}", session.index(), session.username(), why);
+    }
+
+    /** Ends sessions that stayed without a tunnel past the disconnected timeout. Called periodically. */
+    public void expire()
+    {
+        final long now = nanoClock.getAsLong();
+        for (final Session session : List.copyOf(byIndex.values()))
+        {
+            if (session.tunnel() == null && now - session.disconnectedSinceNanos() > DISCONNECTED_TIMEOUT_NANOS)
+            {
+                end(session, "disconnected longer than the idle timeout");
+            }
+        }
+    }
+
+    /** Ends every session (shutdown); clients get DISCONNECT. Returns the channels to wait for. */
+    public List<Channel> endAll(final String why)
+    {
+        final List<Channel> channels = new ArrayList<>();
+        for (final Session session : List.copyOf(byIndex.values()))
+        {
+            if (session.tunnel() != null)
+            {
+                channels.add(session.tunnel().channel());
+            }
+            end(session, why);
+        }
+        return channels;
+    }
+
+    /** Live sessions, by index. Control thread. */
+    public List<Session> list()
+    {
+        return List.copyOf(byIndex.values());
+    }
+
+    @Override
+    public List<SessionView> sessions()
+    {
+        return onControl(() ->
+        {
+            final List<SessionView> views = new ArrayList<>();
+            final long now = nanoClock.getAsLong();
+            for (final Session session : byIndex.values())
+            {
+                views.add(view(session, now));
+            }
+            return views;
+        });
+    }
+
+    private SessionView view(final Session session, final long now)
+    {
+        final List<SessionView.TunnelView> tunnels = new ArrayList<>();
+        final Session.Tunnel tunnel = session.tunnel();
+        if (tunnel != null)
+        {
+            final CipherNames names = CipherNames.of(tunnel.client().cipherSuite());
+            tunnels.add(new SessionView.TunnelView("SSL-Tunnel", names.encryption(), names.hashing(),
+                tunnel.client().tlsProtocol(), tunnel.client().port(), tunnel.client().localPort()));
+        }
+        return new SessionView(session.index(), session.username(),
+            session.lease() == null ? null : Ipv4Header.format(session.lease().address()),
+            session.lastClient().address(), tunnels, session.txBytes(), session.rxBytes(), session.txPackets(),
+            session.rxPackets(), session.groupPolicy(), session.tunnelGroup(), session.loginTime(),
+            Duration.ofNanos(now - session.loginNanos()),
+            tunnel == null ? Duration.ofNanos(now - session.disconnectedSinceNanos()) : Duration.ZERO,
+            session.lastClient().userAgent());
+    }
+
+    @Override
+    public int logoffByName(final String username)
+    {
+        return onControl(() -> endMatching(s -> s.username().equals(username), "logged off by the administrator"));
+    }
+
+    @Override
+    public int logoffByIndex(final int index)
+    {
+        return onControl(() -> endMatching(s -> s.index() == index, "logged off by the administrator"));
+    }
+
+    @Override
+    public int logoffAll()
+    {
+        return onControl(() -> endMatching(s -> true, "logged off by the administrator"));
+    }
+
+    private int endMatching(final Predicate<Session> which, final String why)
+    {
+        int count = 0;
+        for (final Session session : List.copyOf(byIndex.values()))
+        {
+            if (which.test(session))
+            {
+                end(session, why);
+                count++;
+            }
+        }
+        return count;
+    }
+
+    private <T> T onControl(final Callable<T> task)
+    {
+        try
+        {
+            return control.submit(task).get(10, TimeUnit.SECONDS);
+        }
+        catch (final InterruptedException ex)
+        {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted waiting for the control thread", ex);
+        }
+        catch (final ExecutionException | TimeoutException ex)
+        {
+            throw new IllegalStateException("the control thread did not answer", ex);
+        }
+    }
+}
