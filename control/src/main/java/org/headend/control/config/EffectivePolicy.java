@@ -23,7 +23,8 @@ public final class EffectivePolicy
     {
         final List<PolicyAttributes> chain = new ArrayList<>(4);
         final UserAccount user = username == null ? null : config.users().get(username);
-        final TunnelGroup group = config.tunnelGroups().getOrDefault(tunnelGroupName, config.defaultTunnelGroup());
+        final TunnelGroup group = tunnelGroupName == null ? config.defaultTunnelGroup()
+            : config.tunnelGroups().getOrDefault(tunnelGroupName, config.defaultTunnelGroup());
         String groupPolicy = group.defaultGroupPolicy();
         if (user != null)
         {

@@ -29,6 +29,8 @@ public record HeadendConfig(
     public static final String DEFAULT_GROUP_POLICY = "DfltGrpPolicy";
     /** The tunnel-group a client lands in when it picks none; always present. */
     public static final String DEFAULT_TUNNEL_GROUP = "DefaultWEBVPNGroup";
+    /** The ASA's built-in remote-access tunnel-group; always present, configurable like any other. */
+    public static final String DEFAULT_RA_GROUP = "DefaultRAGroup";
 
     public Optional<InterfaceConfig> interfaceByNameif(final String nameif)
     {

@@ -4,6 +4,7 @@ import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
 import java.security.SecureRandom;
+import java.util.Arrays;
 import java.util.Base64;
 import javax.crypto.SecretKeyFactory;
 import javax.crypto.spec.PBEKeySpec;
@@ -103,6 +104,19 @@ public final class PasswordHash
         {
             spec.clearPassword();
         }
+    }
+
+    @Override
+    public boolean equals(final Object other)
+    {
+        return other instanceof PasswordHash that && iterations == that.iterations
+            && MessageDigest.isEqual(salt, that.salt) && MessageDigest.isEqual(hash, that.hash);
+    }
+
+    @Override
+    public int hashCode()
+    {
+        return 31 * iterations + Arrays.hashCode(salt);
     }
 
     @Override

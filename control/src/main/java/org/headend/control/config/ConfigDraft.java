@@ -1,0 +1,164 @@
+package org.headend.control.config;
+
+import java.net.Inet4Address;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.headend.control.config.grammar.Ipv4;
+import org.headend.control.config.grammar.Ipv4Range;
+
+/**
+ * The snapshot while it is being compiled from the command tree. Each command's compiler writes its part here;
+ * {@link #build()} freezes it into a {@link HeadendConfig}. Only the compiling thread touches it.
+ */
+public final class ConfigDraft
+{
+    /** The ASA's largest pool is a /16; larger ones are refused (bad-inputs #42). */
+    static final long MAX_POOL_ADDRESSES = 65_536;
+    static final String DEFAULT_HOSTNAME = "headend";
+    static final int DEFAULT_PRIVILEGE = 2;
+    static final int DEFAULT_WEBVPN_PORT = 443;
+
+    String hostname = DEFAULT_HOSTNAME;
+    final Map<String, InterfaceDraft> interfaces = new LinkedHashMap<>();
+    final Map<String, String> nameifOwners = new HashMap<>();
+    final Map<String, IpLocalPool> pools = new LinkedHashMap<>();
+    final Map<String, UserDraft> users = new LinkedHashMap<>();
+    final Map<String, PolicyDraft> policies = new LinkedHashMap<>();
+    final Map<String, TunnelGroupDraft> tunnelGroups = new LinkedHashMap<>();
+    final WebvpnDraft webvpn = new WebvpnDraft();
+
+    ConfigDraft()
+    {
+        policies.put(HeadendConfig.DEFAULT_GROUP_POLICY, new PolicyDraft());
+        tunnelGroups.put(HeadendConfig.DEFAULT_RA_GROUP, new TunnelGroupDraft(HeadendConfig.DEFAULT_RA_GROUP));
+        tunnelGroups.put(HeadendConfig.DEFAULT_TUNNEL_GROUP,
+            new TunnelGroupDraft(HeadendConfig.DEFAULT_TUNNEL_GROUP));
+    }
+
+    void addPool(final String name, final Ipv4Range range, final Inet4Address mask)
+    {
+        final long maskBits = Ipv4.toLong(mask);
+        if ((Ipv4.toLong(range.first()) & maskBits) != (Ipv4.toLong(range.last()) & maskBits))
+        {
+            throw new IllegalArgumentException("range " + range + " does not fit in one subnet of mask "
+                + Ipv4.format(mask));
+        }
+        if (range.size() > MAX_POOL_ADDRESSES)
+        {
+            throw new IllegalArgumentException("pool " + name + " has " + range.size() + " addresses; at most "
+                + MAX_POOL_ADDRESSES + " are allowed");
+        }
+        for (final IpLocalPool other : pools.values())
+        {
+            if (!other.name().equals(name) && range.overlaps(new Ipv4Range(other.first(), other.last())))
+            {
+                throw new IllegalArgumentException("pool " + name + " overlaps pool " + other.name());
+            }
+        }
+        pools.put(name, new IpLocalPool(name, range.first(), range.last(), mask));
+    }
+
+    /** The attributes a policy line in {@code scope} (a group-policy or a user's attributes) writes to. */
+    static PolicyDraft attributesOf(final Object scope)
+    {
+        return scope instanceof UserDraft user ? user.attributes : (PolicyDraft)scope;
+    }
+
+    HeadendConfig build()
+    {
+        final List<InterfaceConfig> ifs = new ArrayList<>();
+        interfaces.values().forEach(i -> ifs.add(new InterfaceConfig(i.ifname, i.nameif, i.address, i.mask,
+            i.shutdown)));
+        final Map<String, UserAccount> userMap = new LinkedHashMap<>();
+        users.values().forEach(u -> userMap.put(u.name, new UserAccount(u.name, u.password, u.privilege,
+            u.vpnGroupPolicy, u.attributes.freeze())));
+        final Map<String, GroupPolicy> policyMap = new LinkedHashMap<>();
+        policies.forEach((name, p) -> policyMap.put(name, new GroupPolicy(name, p.freeze())));
+        final Map<String, TunnelGroup> groupMap = new LinkedHashMap<>();
+        tunnelGroups.values().forEach(g -> groupMap.put(g.name, new TunnelGroup(g.name, g.type,
+            List.copyOf(g.addressPools), g.defaultGroupPolicy)));
+        return new HeadendConfig(hostname, List.copyOf(ifs), frozen(pools), frozen(userMap), frozen(policyMap),
+            frozen(groupMap), new WebvpnConfig(Collections.unmodifiableSet(new LinkedHashSet<>(webvpn.enabled)),
+            webvpn.port, webvpn.anyconnectEnabled));
+    }
+
+    /** Keeps configuration order and, unlike {@code Map.copyOf}, answers lookups of null with null. */
+    private static <V> Map<String, V> frozen(final Map<String, V> map)
+    {
+        return Collections.unmodifiableMap(new LinkedHashMap<>(map));
+    }
+
+    /** An {@code interface} being compiled. */
+    static final class InterfaceDraft
+    {
+        final String ifname;
+        String nameif;
+        Inet4Address address;
+        Inet4Address mask;
+        boolean shutdown;
+
+        InterfaceDraft(final String ifname)
+        {
+            this.ifname = ifname;
+        }
+    }
+
+    /** The explicitly set attributes of a group-policy or a user. */
+    static final class PolicyDraft
+    {
+        private final Map<PolicyAttribute<?>, Object> values = new LinkedHashMap<>();
+
+        <T> void set(final PolicyAttribute<T> attribute, final T value)
+        {
+            values.put(attribute, value);
+        }
+
+        PolicyAttributes freeze()
+        {
+            return values.isEmpty() ? PolicyAttributes.EMPTY : new PolicyAttributes(values);
+        }
+    }
+
+    /** A {@code username} being compiled. */
+    static final class UserDraft
+    {
+        final String name;
+        PasswordHash password;
+        int privilege = DEFAULT_PRIVILEGE;
+        String vpnGroupPolicy;
+        final PolicyDraft attributes = new PolicyDraft();
+
+        UserDraft(final String name)
+        {
+            this.name = name;
+        }
+    }
+
+    /** A {@code tunnel-group} being compiled. */
+    static final class TunnelGroupDraft
+    {
+        final String name;
+        String type = "remote-access";
+        final List<String> addressPools = new ArrayList<>();
+        String defaultGroupPolicy = HeadendConfig.DEFAULT_GROUP_POLICY;
+
+        TunnelGroupDraft(final String name)
+        {
+            this.name = name;
+        }
+    }
+
+    /** The global {@code webvpn} being compiled. */
+    static final class WebvpnDraft
+    {
+        final Set<String> enabled = new LinkedHashSet<>();
+        int port = DEFAULT_WEBVPN_PORT;
+        boolean anyconnectEnabled;
+    }
+}
