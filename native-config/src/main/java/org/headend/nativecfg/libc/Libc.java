@@ -31,6 +31,8 @@ import static java.lang.foreign.ValueLayout.JAVA_LONG;
  * All methods are thread-safe; the handles are stateless. This package is internal to native-config: nothing
  * outside the module may see a libc {@link MemorySegment}.
  */
+// Binding downcalls and reading C strings are restricted operations; this class is where the module does them.
+@SuppressWarnings("restricted")
 public final class Libc
 {
     /** open(2) flag: read and write. */
