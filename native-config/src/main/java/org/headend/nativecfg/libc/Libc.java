@@ -31,12 +31,14 @@ import static java.lang.foreign.ValueLayout.JAVA_LONG;
  * All methods are thread-safe; the handles are stateless. This package is internal to native-config: nothing
  * outside the module may see a libc {@link MemorySegment}.
  */
+// Binding downcalls and reading C strings are restricted operations; this class is where the module does them.
+@SuppressWarnings("restricted")
 public final class Libc
 {
-    /** open(2) flag: read and write. */
-    public static final int O_RDWR = 2;
     /** open(2) flag: read only. */
     public static final int O_RDONLY = 0;
+    /** open(2) flag: read and write. */
+    public static final int O_RDWR = 2;
     /** open(2) flag: non-blocking I/O. */
     public static final int O_NONBLOCK = 0x800;
     /** open(2)/socket(2)/eventfd(2) flag: do not leak the fd into children spawned by the JVM. */

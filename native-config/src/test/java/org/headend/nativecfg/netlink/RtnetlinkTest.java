@@ -31,6 +31,7 @@ class RtnetlinkTest
     }
 
     @Test
+    @SuppressWarnings("try") // the TUN is closed early on purpose, to see the device go
     void shouldAddAndDeleteAddressesAndRoutesWhenInsideNamespace() throws Exception
     {
         final InetAddress v4 = InetAddress.getByName("10.98.0.1");
@@ -39,7 +40,7 @@ class RtnetlinkTest
         final InetAddress v6Net = InetAddress.getByName("fd00:97::");
 
         try (TestNamespace ns = TestNamespace.create("rtnl");
-            NetworkNamespace inside = ns.enter();
+            NetworkNamespace _ = ns.enter();
             TunDevice tun = TunDevice.open(TUN, 2);
             Rtnetlink rtnl = Rtnetlink.open())
         {
@@ -94,7 +95,7 @@ class RtnetlinkTest
     {
         final InetAddress v4 = InetAddress.getByName("10.96.0.1");
         try (TestNamespace ns = TestNamespace.create("idem");
-            NetworkNamespace inside = ns.enter();
+            NetworkNamespace _ = ns.enter();
             TunDevice tun = TunDevice.open(TUN, 1);
             Rtnetlink rtnl = Rtnetlink.open())
         {
@@ -116,8 +117,8 @@ class RtnetlinkTest
     void shouldSetLinkUpWhenDeviceIsDown() throws Exception
     {
         try (TestNamespace ns = TestNamespace.create("up");
-            NetworkNamespace inside = ns.enter();
-            TunDevice tun = TunDevice.open(TUN, 1);
+            NetworkNamespace _ = ns.enter();
+            TunDevice _ = TunDevice.open(TUN, 1);
             Rtnetlink rtnl = Rtnetlink.open())
         {
             assertFalse(ns.ip("link", "show", "dev", TUN).contains(",UP"));
@@ -130,7 +131,7 @@ class RtnetlinkTest
     void shouldThrowNamingRouteAndDeviceWhenDeletingRouteOnMissingDevice() throws Exception
     {
         try (TestNamespace ns = TestNamespace.create("nodev");
-            NetworkNamespace inside = ns.enter();
+            NetworkNamespace _ = ns.enter();
             Rtnetlink rtnl = Rtnetlink.open())
         {
             assertEquals(-1, rtnl.linkIndex("nosuch0"));
@@ -146,7 +147,7 @@ class RtnetlinkTest
     void shouldCarryKernelErrorTextWhenKernelRefusesRoute() throws Exception
     {
         try (TestNamespace ns = TestNamespace.create("refuse");
-            NetworkNamespace inside = ns.enter();
+            NetworkNamespace _ = ns.enter();
             TunDevice tun = TunDevice.open(TUN, 1);
             Rtnetlink rtnl = Rtnetlink.open())
         {
@@ -166,7 +167,7 @@ class RtnetlinkTest
     {
         // Inside a namespace of our own, so that a regression in validation cannot touch the host's routes.
         try (TestNamespace ns = TestNamespace.create("badarg");
-            NetworkNamespace inside = ns.enter();
+            NetworkNamespace _ = ns.enter();
             Rtnetlink rtnl = Rtnetlink.open())
         {
             assertThrows(IllegalArgumentException.class,
