@@ -3,7 +3,9 @@ package org.headend.control.config;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.AccessDeniedException;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -71,7 +73,9 @@ public final class ConfigStore
         }
         catch (final IOException ex)
         {
-            throw new ConfigException(source, 0, -1, ErrorKind.REJECTED, "cannot read the file: " + ex);
+            final String why = ex instanceof NoSuchFileException ? "no such file"
+                : ex instanceof AccessDeniedException ? "permission denied" : ex.toString();
+            throw new ConfigException(source, 0, -1, ErrorKind.REJECTED, "cannot read the file: " + why);
         }
         final ConfigTree tree = ConfigLoader.load(bytes, source);
         return new ConfigStore(tree, ConfigCompiler.compile(tree), startupConfig, null, AtomicFile.ATOMIC_RENAME);
