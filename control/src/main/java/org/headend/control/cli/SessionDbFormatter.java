@@ -74,8 +74,7 @@ final class SessionDbFormatter
     private static void pair(final StringBuilder out, final String left, final String leftValue, final String right,
         final String rightValue)
     {
-        out.append(String.format("%-13s: %-22s %-13s: %s%n", left, leftValue, right, rightValue).replace(
-            System.lineSeparator(), "\n"));
+        out.append(String.format("%-13s: %-22s %-13s: %s", left, leftValue, right, rightValue)).append('\n');
     }
 
     private static void single(final StringBuilder out, final String label, final String value)

@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
+import java.util.function.Function;
 import org.headend.control.config.grammar.ArgTypes;
 import org.headend.control.config.grammar.ErrorKind;
 import org.headend.control.config.grammar.SyntaxError;
@@ -39,6 +40,7 @@ public final class ConfigStore
 
     private final ReentrantLock lock = new ReentrantLock();
     private final List<Consumer<HeadendConfig>> listeners = new CopyOnWriteArrayList<>();
+    private final List<Function<HeadendConfig, String>> vetoes = new CopyOnWriteArrayList<>();
     private final Path startupConfig;
     private final String builtInStartupText;
     private final AtomicFile.Renamer renamer;
@@ -174,6 +176,17 @@ public final class ConfigStore
     }
 
     /**
+     * Registers a check run on every candidate snapshot before it is committed, while {@link #current()} still
+     * returns the old one: a non-null result is the reason the change is refused. This is where what the
+     * configuration alone cannot know is enforced, such as not removing a pool that still has leases
+     * (bad-inputs #45). Runs with changes serialized, so it must be quick.
+     */
+    public void addVeto(final Function<HeadendConfig, String> veto)
+    {
+        vetoes.add(veto);
+    }
+
+    /**
      * {@code write memory}: saves the running configuration over the startup-config atomically, keeping the
      * previous file as {@code NAME.prev}.
      *
@@ -216,7 +229,7 @@ public final class ConfigStore
             final ConfigTree.Applied applied = copy.apply(cursor, parsed, source, line);
             if (applied.changed())
             {
-                commit(copy, ConfigCompiler.compile(copy));
+                commit(copy, vetted(ConfigCompiler.compile(copy), source, line));
             }
             return applied.cursor();
         }
@@ -263,12 +276,26 @@ public final class ConfigStore
         lock.lock();
         try
         {
-            commit(tree, snapshot);
+            commit(tree, vetted(snapshot, source, 0));
         }
         finally
         {
             lock.unlock();
         }
+    }
+
+    private HeadendConfig vetted(final HeadendConfig candidate, final String source, final int line)
+        throws ConfigException
+    {
+        for (final Function<HeadendConfig, String> veto : vetoes)
+        {
+            final String reason = veto.apply(candidate);
+            if (reason != null)
+            {
+                throw new ConfigException(source, line, -1, ErrorKind.REJECTED, reason);
+            }
+        }
+        return candidate;
     }
 
     private void commit(final ConfigTree tree, final HeadendConfig snapshot)

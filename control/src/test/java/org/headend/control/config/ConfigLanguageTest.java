@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Set;
+import org.headend.control.config.grammar.Element;
 import org.headend.control.config.grammar.ErrorKind;
 import org.headend.control.config.grammar.Ipv4;
 import org.junit.jupiter.api.Test;
@@ -459,6 +460,33 @@ class ConfigLanguageTest
     void shouldIgnoreCommentsBlankLinesAndCarriageReturns() throws ConfigException
     {
         assertEquals("hostname x\n", render("! comment\r\n: another\r\n\r\n   hostname x\r\n"));
+    }
+
+    @Test
+    void shouldDeclareHelpForEveryKeywordAndArgumentWhenHelpIsAskedLater()
+    {
+        for (final org.headend.control.config.grammar.Mode mode : org.headend.control.config.grammar.Mode.values())
+        {
+            for (final var declaration : ConfigLanguage.grammar().declarations(mode))
+            {
+                assertHelp(declaration.syntax());
+            }
+        }
+    }
+
+    private static void assertHelp(final List<Element> elements)
+    {
+        for (final Element element : elements)
+        {
+            switch (element)
+            {
+                case Element.Keyword keyword -> assertFalse(keyword.help().isBlank(), keyword.word());
+                case Element.Arg arg -> assertFalse(arg.help().isBlank(), arg.name());
+                case Element.Choice choice -> assertHelp(List.copyOf(choice.options()));
+                case Element.Optional optional -> assertHelp(optional.body());
+                case Element.Repeat repeat -> assertHelp(List.of(repeat.body()));
+            }
+        }
     }
 
     @Test

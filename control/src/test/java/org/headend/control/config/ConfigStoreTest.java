@@ -107,6 +107,23 @@ class ConfigStoreTest
     }
 
     @Test
+    void shouldRefuseChangeWhenAVetoGivesAReason() throws ConfigException
+    {
+        final ConfigStore store = ConfigStore.embeddedDefault("demo-pass");
+        store.addVeto(candidate -> candidate.pool("DEMO-POOL").isEmpty() && store.current().pool("DEMO-POOL")
+            .isPresent() ? "pool DEMO-POOL has active leases" : null);
+        final ConfigCursor cursor = store.apply(ConfigCursor.TOP, "tunnel-group DefaultWEBVPNGroup general-attributes",
+            "console", 1);
+        store.apply(cursor, "no address-pool", "console", 2);
+        final ConfigException error = assertThrows(ConfigException.class,
+            () -> store.apply(ConfigCursor.TOP, "no ip local pool DEMO-POOL", "console", 3));
+        assertEquals("console:3: pool DEMO-POOL has active leases", error.getMessage());
+        assertTrue(store.current().pool("DEMO-POOL").isPresent());
+        assertThrows(ConfigException.class, () -> store.replace("hostname x\n", "reload"));
+        assertEquals("headend", store.current().hostname());
+    }
+
+    @Test
     void shouldApplyEveryChangeWhenSessionsEditConcurrently() throws Exception
     {
         final ConfigStore store = ConfigStore.embeddedDefault("demo-pass");
