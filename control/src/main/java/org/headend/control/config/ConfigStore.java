@@ -241,12 +241,17 @@ public final class ConfigStore
 
     /**
      * Parses and applies one configuration line; {@code exit} and {@code end} only move the cursor (global
-     * configuration stays where it is).
+     * configuration stays where it is), blank lines and comments do nothing.
      */
     public ConfigCursor apply(final ConfigCursor cursor, final String line, final String source, final int number)
         throws ConfigException
     {
         ConfigLoader.checkCharacters(line, source, number);
+        final String trimmed = line.strip();
+        if (trimmed.isEmpty() || trimmed.startsWith("!") || trimmed.startsWith(":"))
+        {
+            return cursor;
+        }
         final ParsedLine parsed;
         try
         {
