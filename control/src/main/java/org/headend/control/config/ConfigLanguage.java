@@ -9,6 +9,7 @@ import java.util.Set;
 import java.util.TreeSet;
 import org.headend.control.config.grammar.ArgTypes;
 import org.headend.control.config.grammar.Element;
+import org.headend.control.config.grammar.ErrorKind;
 import org.headend.control.config.grammar.Grammar;
 import org.headend.control.config.grammar.Mode;
 import org.headend.control.config.grammar.SyntaxError;
@@ -61,12 +62,6 @@ public final class ConfigLanguage
         return GRAMMAR;
     }
 
-    /** Every declared configuration command, aliases included. */
-    public static List<ConfigCommand> commands()
-    {
-        return Collections.unmodifiableList(COMMANDS);
-    }
-
     /**
      * Matches one line in the modes the cursor is in, innermost first: a line that only an enclosing mode knows
      * closes the inner sub-modes.
@@ -78,7 +73,7 @@ public final class ConfigLanguage
         final List<Token> tokens = Token.split(line);
         if (tokens.isEmpty())
         {
-            throw new SyntaxError(org.headend.control.config.grammar.ErrorKind.INCOMPLETE, 0, 0, "empty line");
+            throw new SyntaxError(ErrorKind.INCOMPLETE, 0, 0, "empty line");
         }
         SyntaxError best = null;
         for (int depth = cursor.depth(); depth >= 0; depth--)

@@ -3,12 +3,15 @@ package org.headend.control.config;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.AccessDeniedException;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
+import java.util.function.Function;
 import org.headend.control.config.grammar.ArgTypes;
 import org.headend.control.config.grammar.ErrorKind;
 import org.headend.control.config.grammar.SyntaxError;
@@ -37,6 +40,7 @@ public final class ConfigStore
 
     private final ReentrantLock lock = new ReentrantLock();
     private final List<Consumer<HeadendConfig>> listeners = new CopyOnWriteArrayList<>();
+    private final List<Function<HeadendConfig, String>> vetoes = new CopyOnWriteArrayList<>();
     private final Path startupConfig;
     private final String builtInStartupText;
     private final AtomicFile.Renamer renamer;
@@ -71,7 +75,9 @@ public final class ConfigStore
         }
         catch (final IOException ex)
         {
-            throw new ConfigException(source, 0, -1, ErrorKind.REJECTED, "cannot read the file: " + ex);
+            final String why = ex instanceof NoSuchFileException ? "no such file"
+                : ex instanceof AccessDeniedException ? "permission denied" : ex.toString();
+            throw new ConfigException(source, 0, -1, ErrorKind.REJECTED, "cannot read the file: " + why);
         }
         final ConfigTree tree = ConfigLoader.load(bytes, source);
         return new ConfigStore(tree, ConfigCompiler.compile(tree), startupConfig, null, AtomicFile.ATOMIC_RENAME);
@@ -170,6 +176,17 @@ public final class ConfigStore
     }
 
     /**
+     * Registers a check run on every candidate snapshot before it is committed, while {@link #current()} still
+     * returns the old one: a non-null result is the reason the change is refused. This is where what the
+     * configuration alone cannot know is enforced, such as not removing a pool that still has leases
+     * (bad-inputs #45). Runs with changes serialized, so it must be quick.
+     */
+    public void addVeto(final Function<HeadendConfig, String> veto)
+    {
+        vetoes.add(veto);
+    }
+
+    /**
      * {@code write memory}: saves the running configuration over the startup-config atomically, keeping the
      * previous file as {@code NAME.prev}.
      *
@@ -212,7 +229,7 @@ public final class ConfigStore
             final ConfigTree.Applied applied = copy.apply(cursor, parsed, source, line);
             if (applied.changed())
             {
-                commit(copy, ConfigCompiler.compile(copy));
+                commit(copy, vetted(ConfigCompiler.compile(copy), source, line));
             }
             return applied.cursor();
         }
@@ -224,12 +241,17 @@ public final class ConfigStore
 
     /**
      * Parses and applies one configuration line; {@code exit} and {@code end} only move the cursor (global
-     * configuration stays where it is).
+     * configuration stays where it is), blank lines and comments do nothing.
      */
     public ConfigCursor apply(final ConfigCursor cursor, final String line, final String source, final int number)
         throws ConfigException
     {
         ConfigLoader.checkCharacters(line, source, number);
+        final String trimmed = line.strip();
+        if (trimmed.isEmpty() || trimmed.startsWith("!") || trimmed.startsWith(":"))
+        {
+            return cursor;
+        }
         final ParsedLine parsed;
         try
         {
@@ -259,12 +281,26 @@ public final class ConfigStore
         lock.lock();
         try
         {
-            commit(tree, snapshot);
+            commit(tree, vetted(snapshot, source, 0));
         }
         finally
         {
             lock.unlock();
         }
+    }
+
+    private HeadendConfig vetted(final HeadendConfig candidate, final String source, final int line)
+        throws ConfigException
+    {
+        for (final Function<HeadendConfig, String> veto : vetoes)
+        {
+            final String reason = veto.apply(candidate);
+            if (reason != null)
+            {
+                throw new ConfigException(source, line, -1, ErrorKind.REJECTED, reason);
+            }
+        }
+        return candidate;
     }
 
     private void commit(final ConfigTree tree, final HeadendConfig snapshot)

@@ -9,7 +9,7 @@ public final class ArgTypes
     public static final int MAX_NAME_LENGTH = 64;
 
     /** An object name: 1–64 printable ASCII characters, no blanks or quotes (bad-inputs #44). */
-    public static final ArgType<String> NAME = new Word("WORD", MAX_NAME_LENGTH);
+    public static final ArgType<String> NAME = new Word("WORD", MAX_NAME_LENGTH, false);
     /** A Linux interface name: at most 15 characters of letters, digits and {@code . _ @ -}. */
     public static final ArgType<String> IFNAME = new Pattern("IFNAME", "[A-Za-z0-9._@-]{1,15}",
         "a Linux interface name (at most 15 letters, digits, '.', '_', '@' or '-')");
@@ -21,7 +21,7 @@ public final class ArgTypes
         "(?=.{1,253}$)([A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)(\\.[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*",
         "a domain name");
     /** A clear-text secret typed by the operator: 1–127 printable characters without blanks or quotes. */
-    public static final ArgType<String> SECRET = new Word("SECRET", 127);
+    public static final ArgType<String> SECRET = new Word("SECRET", 127, true);
     /** A dotted-quad IPv4 address. */
     public static final ArgType<Inet4Address> IPV4 = new Address();
     /** A dotted-quad mask whose ones are contiguous. */
@@ -47,20 +47,20 @@ public final class ArgTypes
         return new IntRange(min, max, true);
     }
 
-    private static void requirePrintable(final String token, final int maxLength)
+    private static void requirePrintable(final String token, final int maxLength, final boolean secret)
     {
+        final String shown = secret ? "the secret" : "'" + abbreviate(token) + "'";
         if (token.length() > maxLength)
         {
-            throw new IllegalArgumentException("'" + abbreviate(token) + "' is longer than " + maxLength
-                + " characters");
+            throw new IllegalArgumentException(shown + " is longer than " + maxLength + " characters");
         }
         for (int i = 0; i < token.length(); i++)
         {
             final char c = token.charAt(i);
             if (c <= ' ' || c >= 0x7F || c == '"' || c == '\'' || c == '?')
             {
-                throw new IllegalArgumentException("'" + abbreviate(token)
-                    + "' contains a character not allowed in a name (blank, quote, '?', control or non-ASCII)");
+                throw new IllegalArgumentException(shown
+                    + " contains a character not allowed in a name (blank, quote, '?', control or non-ASCII)");
             }
         }
     }
@@ -81,12 +81,13 @@ public final class ArgTypes
         return out.toString();
     }
 
-    private record Word(String syntax, int maxLength) implements ArgType<String>
+    /** A token of printable characters; a secret is never quoted back in an error. */
+    private record Word(String syntax, int maxLength, boolean secret) implements ArgType<String>
     {
         @Override
         public String parse(final String token)
         {
-            requirePrintable(token, maxLength);
+            requirePrintable(token, maxLength, secret);
             return token;
         }
 
