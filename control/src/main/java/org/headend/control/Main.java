@@ -8,6 +8,8 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.SecureRandom;
 import java.util.concurrent.CountDownLatch;
+import org.headend.control.cli.CliContext;
+import org.headend.control.cli.Console;
 import org.headend.control.config.ConfigException;
 import org.headend.control.config.ConfigStore;
 import org.headend.control.tls.ServerIdentity;
@@ -115,7 +117,7 @@ public final class Main
             appliance.stop();
             stopped.countDown();
         }, "shutdown"));
-        Console.start(config, appliance);
+        new Console(new CliContext(config, appliance.sessions(), appliance::counters), System.in, System.out).start();
         try
         {
             stopped.await();

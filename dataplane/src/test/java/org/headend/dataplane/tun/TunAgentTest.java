@@ -98,11 +98,15 @@ class TunAgentTest
             (com.sun.management.ThreadMXBean)ManagementFactory.getThreadMXBean();
 
         runPackets(allocationAgent, fixed, fromClient, scratch, 200_000);
-        threads.getCurrentThreadAllocatedBytes();
-        final long before = threads.getCurrentThreadAllocatedBytes();
-        runPackets(allocationAgent, fixed, fromClient, scratch, 1_000_000);
-        final long allocated = threads.getCurrentThreadAllocatedBytes() - before;
-
+        // a round can see a one-off allocation when the JIT swaps compiled code; per-packet garbage shows every round
+        long allocated = Long.MAX_VALUE;
+        for (int round = 0; round < 5 && allocated != 0; round++)
+        {
+            threads.getCurrentThreadAllocatedBytes();
+            final long before = threads.getCurrentThreadAllocatedBytes();
+            runPackets(allocationAgent, fixed, fromClient, scratch, 1_000_000);
+            allocated = threads.getCurrentThreadAllocatedBytes() - before;
+        }
         assertEquals(0, allocated, "bytes allocated while moving 1M packets each way");
     }
 
