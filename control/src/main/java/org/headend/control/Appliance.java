@@ -107,6 +107,7 @@ final class Appliance
                 pools.configure(updated.pools());
                 inside.routePools(updated);
             }));
+            config.addVeto(updated -> onControl(() -> leasedPoolRemoved(pools, updated)));
             control.scheduleWithFixedDelay(sessions::expire, 10, 10, TimeUnit.SECONDS);
 
             listenAddress = listenAddress(cfg);
@@ -123,6 +124,31 @@ final class Appliance
             stop();
             throw ex;
         }
+    }
+
+    private String onControl(final java.util.concurrent.Callable<String> check)
+    {
+        try
+        {
+            return control.submit(check).get(10, TimeUnit.SECONDS);
+        }
+        catch (final Exception ex)
+        {
+            return "the change could not be checked against live sessions: " + ex;
+        }
+    }
+
+    /** Refuses to delete a pool while sessions hold addresses from it (bad-inputs #45); null when fine. */
+    private static String leasedPoolRemoved(final AddressPools pools, final HeadendConfig updated)
+    {
+        for (final String pool : pools.names())
+        {
+            if (!updated.pools().containsKey(pool) && pools.leased(pool) > 0)
+            {
+                return "pool " + pool + " has " + pools.leased(pool) + " address(es) in use; log the sessions off first";
+            }
+        }
+        return null;
     }
 
     /** The session table, as the CLI sees it. */

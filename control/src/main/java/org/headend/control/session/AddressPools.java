@@ -103,6 +103,12 @@ public final class AddressPools
         }
     }
 
+    /** The pools known, configured or still holding leases. */
+    public Set<String> names()
+    {
+        return Set.copyOf(pools.keySet());
+    }
+
     /** How many addresses of {@code pool} are leased. */
     public int leased(final String pool)
     {
