@@ -1,0 +1,110 @@
+package org.headend.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.time.Duration;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/**
+ * Bad input on the HTTPS port, sent by tools.BadClient from a second client namespace while a real openconnect
+ * session runs from the first: each gets a clean close or an error (never a hang, never a login), and the other
+ * session keeps passing traffic afterwards.
+ */
+@ExtendWith(HarnessExtension.class)
+@Timeout(value = 4, unit = TimeUnit.MINUTES)
+class MalformedInputIT
+{
+    private static final Set<String> CLOSE_OR_HTTP_ERROR = Set.of("CLOSED", "HTTP_400", "HTTP_408", "HTTP_413",
+        "HTTP_414", "HTTP_431");
+
+    private static Testbed bed;
+    private static OpenconnectClient victim;
+
+    @BeforeAll
+    static void connectTheOtherSession()
+    {
+        bed = Testbed.start(2);
+        victim = bed.connect(1, "demo", "demo-secret");
+    }
+
+    @AfterAll
+    static void tearDown()
+    {
+        if (bed != null)
+        {
+            bed.close();
+        }
+    }
+
+    @AfterEach
+    void theOtherSessionKeepsWorking()
+    {
+        assertTrue(bed.headend().process().isAlive(), "the appliance died");
+        assertTrue(victim.process().isAlive(), "the other session's openconnect exited");
+        final NetTools.PingResult r = NetTools.ping(bed.net().client(1), ApplianceConfig.GATEWAY, 20);
+        assertEquals(20, r.received(), "the other session stopped passing traffic:\n" + r.output());
+    }
+
+    @Test
+    void shouldCloseOnGarbageInsteadOfATlsHandshake()
+    {
+        final NetTools.BadClientResult r = bad("garbage-tcp");
+        assertEquals("CLOSED", r.outcome(), r.output());
+    }
+
+    @Test
+    void shouldCloseOrRejectGarbageInsteadOfAnHttpRequest()
+    {
+        final NetTools.BadClientResult r = bad("garbage-tls");
+        assertTrue(CLOSE_OR_HTTP_ERROR.contains(r.outcome()), r.output());
+    }
+
+    @Test
+    void shouldCloseOrRejectAOneMebibyteHeader()
+    {
+        final NetTools.BadClientResult r = bad("big-header");
+        assertTrue(CLOSE_OR_HTTP_ERROR.contains(r.outcome()), r.output());
+    }
+
+    @Test
+    void shouldNeverResolveAnExternalEntityInTheAuthXml()
+    {
+        final NetTools.BadClientResult r = bad("xxe");
+        assertTrue(r.has("XXE_LOGIN=no"), "the entity naming a file with the user name logged in:\n" + r.output());
+        assertTrue(r.has("XXE_LEAK=no"), "the content of a local file came back:\n" + r.output());
+        assertTrue(r.has("XXE_CALLBACK=no"), "the server fetched the external DTD:\n" + r.output());
+        // an error, or the login form again (a DOCTYPE may be tolerated as long as nothing is resolved)
+        assertTrue(CLOSE_OR_HTTP_ERROR.contains(r.outcome()) || r.outcome().equals("HTTP_200"), r.output());
+    }
+
+    @Test
+    void shouldEndOrSurviveACstpFrameWithABadMagic()
+    {
+        final NetTools.BadClientResult r = bad("cstp-bad-magic");
+        assertTrue(Set.of("CLOSED", "IN_SYNC").contains(r.outcome()), r.output());
+    }
+
+    @Test
+    void shouldEndOrSurviveACstpFrameLongerThanTheMtu()
+    {
+        final NetTools.BadClientResult r = bad("cstp-too-long");
+        assertTrue(Set.of("CLOSED", "IN_SYNC").contains(r.outcome()), r.output());
+    }
+
+    private static NetTools.BadClientResult bad(final String mode)
+    {
+        final NetTools.BadClientResult r = NetTools.badClient(bed.net().client(2), Netns.SERVER_ADDRESS,
+            bed.config().port(), mode, "--user", "bob", "--password", "bob-secret", "--mtu",
+            Integer.toString(bed.config().mtu()), "--callback-address", Netns.clientAddress(2));
+        System.out.println("BadClient " + mode + " -> " + r.outcome() + "\n" + r.output());
+        return r;
+    }
+}

@@ -1,0 +1,153 @@
+package org.headend.it;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/** Ping, TCP reachability and checksummed bulk transfers between namespaces. */
+public final class NetTools
+{
+    private static final Pattern PING_SUMMARY = Pattern.compile("(\\d+) packets transmitted, (\\d+) received");
+    private static final Pattern SINK_DONE = Pattern.compile("RECEIVED bytes=(\\d+) sha256=([0-9a-f]+) seconds=([0-9.]+)");
+    private static final Pattern SOURCE_DONE = Pattern.compile("SENT bytes=(\\d+) sha256=([0-9a-f]+) seconds=([0-9.]+)");
+
+    private NetTools()
+    {
+    }
+
+    /** Outcome of one ping run. */
+    public record PingResult(int transmitted, int received, String output)
+    {
+        public boolean allAnswered()
+        {
+            return transmitted > 0 && received == transmitted;
+        }
+    }
+
+    /**
+     * count pings from ns to target at 10 ms intervals (root may go below 200 ms), each waiting up to 1 s for its
+     * answer. No -w deadline: with one, ping keeps sending until it has count answers, which never ends well for
+     * a test that expects none. source (may be null) is passed as -I.
+     */
+    public static PingResult ping(final String ns, final String target, final int count, final String source)
+    {
+        final int limit = 15 + count / 50;
+        final List<String> argv = new ArrayList<>(List.of("ping", "-n", "-q", "-c", Integer.toString(count), "-i",
+            "0.01", "-W", "1"));
+        if (source != null)
+        {
+            argv.addAll(List.of("-I", source));
+        }
+        argv.add(target);
+        final Cmd.Result r = Cmd.run(Duration.ofSeconds(limit), Netns.in(ns, argv.toArray(String[]::new)));
+        final Matcher m = PING_SUMMARY.matcher(r.output());
+        if (!m.find())
+        {
+            return new PingResult(0, 0, r.output());
+        }
+        return new PingResult(Integer.parseInt(m.group(1)), Integer.parseInt(m.group(2)), r.output());
+    }
+
+    public static PingResult ping(final String ns, final String target, final int count)
+    {
+        return ping(ns, target, count, null);
+    }
+
+    /** Waits until a TCP connect from ns to host:port succeeds. */
+    public static void awaitTcp(final String ns, final String host, final int port, final Duration timeout)
+    {
+        final long deadline = System.nanoTime() + timeout.toNanos();
+        Cmd.Result last = null;
+        while (System.nanoTime() < deadline)
+        {
+            last = Cmd.run(Duration.ofSeconds(5), Netns.in(ns, "timeout", "2", "bash", "-c",
+                "exec 3<>/dev/tcp/" + host + "/" + port));
+            if (last.ok())
+            {
+                return;
+            }
+            sleep(300);
+        }
+        throw new AssertionError("no TCP connect from " + ns + " to " + host + ":" + port + " within " + timeout +
+            (last == null ? "" : ": " + last.output()));
+    }
+
+    /** Result of a checksummed transfer. */
+    public record TransferResult(long sentBytes, String sentSha256, long receivedBytes, String receivedSha256,
+        double seconds)
+    {
+        public double megabitsPerSecond()
+        {
+            return seconds <= 0 ? 0 : receivedBytes * 8 / seconds / 1e6;
+        }
+    }
+
+    /**
+     * Sends bytes of seeded pseudo-random data from senderNs to a listener in receiverNs that senderNs reaches at
+     * receiverAddress; both ends print the SHA-256 of what they sent or received.
+     */
+    public static TransferResult transfer(final String senderNs, final String receiverNs, final String receiverAddress,
+        final int port, final long bytes, final Duration timeout)
+    {
+        try (ManagedProcess sink = ManagedProcess.start("TcpSink@" + receiverNs,
+                Harness.tool(receiverNs, "TcpSink", "--listen", Integer.toString(port), "--bytes", Long.toString(bytes),
+                    "--timeout-seconds", Long.toString(timeout.toSeconds())), null, null))
+        {
+            sink.waitFor("LISTENING", Duration.ofSeconds(30));
+            try (ManagedProcess source = ManagedProcess.start("TcpSource@" + senderNs,
+                    Harness.tool(senderNs, "TcpSource", "--connect", receiverAddress + ":" + port, "--bytes",
+                        Long.toString(bytes), "--seed", Long.toString(bytes ^ port), "--timeout-seconds",
+                        Long.toString(timeout.toSeconds())), null, null))
+            {
+                final Matcher sent = source.waitFor(SOURCE_DONE.pattern(), timeout);
+                final Matcher received = sink.waitFor(SINK_DONE.pattern(), Duration.ofSeconds(30));
+                return new TransferResult(Long.parseLong(sent.group(1)), sent.group(2),
+                    Long.parseLong(received.group(1)), received.group(2), Double.parseDouble(received.group(3)));
+            }
+        }
+    }
+
+    public static void sleep(final long ms)
+    {
+        try
+        {
+            Thread.sleep(ms);
+        }
+        catch (final InterruptedException ex)
+        {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(ex);
+        }
+    }
+
+    /** What the bad client reported: OUTCOME=… and its whole output. */
+    public record BadClientResult(String outcome, int exitCode, String output)
+    {
+        public boolean has(final String line)
+        {
+            return output.lines().anyMatch(line::equals);
+        }
+    }
+
+    /** Runs tools.BadClient in ns against host:port in one mode; extra are more --name value pairs. */
+    public static BadClientResult badClient(final String ns, final String host, final int port, final String mode,
+        final String... extra)
+    {
+        final List<String> args = new ArrayList<>(List.of("--host", host, "--port", Integer.toString(port), "--mode",
+            mode, "--timeout-seconds", "10"));
+        args.addAll(List.of(extra));
+        try (ManagedProcess p = ManagedProcess.start("BadClient[" + mode + "]",
+                Harness.tool(ns, "BadClient", args.toArray(String[]::new)), null, null))
+        {
+            final Integer code = p.waitForExit(Duration.ofSeconds(60));
+            p.out().awaitClosed(Duration.ofSeconds(2));
+            p.err().awaitClosed(Duration.ofSeconds(2));
+            final String out = p.out().text();
+            final Matcher m = Pattern.compile("(?m)^OUTCOME=(\\S+)$").matcher(out);
+            return new BadClientResult(m.find() ? m.group(1) : "NONE", code == null ? -1 : code,
+                out + p.err().text());
+        }
+    }
+}

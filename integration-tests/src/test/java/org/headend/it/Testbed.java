@@ -1,0 +1,102 @@
+package org.headend.it;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Consumer;
+
+/**
+ * One appliance in its namespaces, shared by the tests of a class: the network, the running headend, and every
+ * openconnect client the tests made (all closed by {@link #close()}, which runs from @AfterAll even after
+ * failures).
+ */
+public final class Testbed implements AutoCloseable
+{
+    private final Netns net;
+    private final ApplianceConfig config;
+    private HeadendProcess headend;
+    private final List<OpenconnectClient> clients = new ArrayList<>();
+
+    private Testbed(final Netns net, final ApplianceConfig config)
+    {
+        this.net = net;
+        this.config = config;
+    }
+
+    /** Namespaces for clientCount clients and an appliance on the default test config, changed by tweak. */
+    public static Testbed start(final int clientCount, final Consumer<ApplianceConfig> tweak)
+    {
+        final Netns net = Netns.create(clientCount, false, true);
+        final ApplianceConfig config = ApplianceConfig.forNetwork(net);
+        tweak.accept(config);
+        final Testbed bed = new Testbed(net, config);
+        try
+        {
+            bed.headend = HeadendProcess.start(net, config);
+        }
+        catch (final RuntimeException | AssertionError ex)
+        {
+            bed.close();
+            throw ex;
+        }
+        return bed;
+    }
+
+    public static Testbed start(final int clientCount)
+    {
+        return start(clientCount, c -> { });
+    }
+
+    public Netns net()
+    {
+        return net;
+    }
+
+    public ApplianceConfig config()
+    {
+        return config;
+    }
+
+    public HeadendProcess headend()
+    {
+        return headend;
+    }
+
+    /** A new (not yet started) openconnect for user in client namespace n, TLS only. */
+    public OpenconnectClient client(final int n, final String user)
+    {
+        final OpenconnectClient client = new OpenconnectClient(net.client(n), headend.url(), headend.pin(), user,
+            false);
+        clients.add(client);
+        return client;
+    }
+
+    /** Connects user with a password in client namespace n and waits for the tunnel; returns the client. */
+    public OpenconnectClient connect(final int n, final String user, final String password)
+    {
+        final OpenconnectClient client = client(n, user).startWithPassword(password);
+        client.awaitConfigured(Duration.ofSeconds(30));
+        return client;
+    }
+
+    /** Stops every client started so far (the appliance keeps running). */
+    public void closeClients()
+    {
+        for (final OpenconnectClient c : clients)
+        {
+            c.close();
+        }
+        clients.clear();
+    }
+
+    @Override
+    public void close()
+    {
+        closeClients();
+        if (headend != null)
+        {
+            headend.close();
+        }
+        net.close();
+    }
+}
