@@ -157,7 +157,7 @@ public final class CliSession
     {
         switch (kind)
         {
-            case INVALID_INPUT -> print(" ".repeat(prompt.length() + Math.max(0, column)) + "^\n"
+            case INVALID_INPUT -> print(" ".repeat(prompt.length() + 1 + Math.max(0, column)) + "^\n"
                 + "ERROR: % Invalid input detected at '^' marker.\n");
             case INCOMPLETE -> print("ERROR: % Incomplete command\n");
             case AMBIGUOUS -> print("ERROR: % Ambiguous command:  \"" + line.strip() + "\"\n");

@@ -48,7 +48,8 @@ public final class Console implements CliIo, Runnable
             CliSession session = new CliSession(context, this, "console");
             while (true)
             {
-                write(session.prompt());
+                // the ASA prints its prompt followed by one blank, and the operator types after it
+                write(session.prompt() + " ");
                 flush();
                 final String line = readLine();
                 if (line == null)

@@ -94,9 +94,9 @@ class CliSessionTest
     @Test
     void shouldPrintCaretUnderTheBadTokenWhenInputIsInvalid() throws IOException
     {
-        assertEquals("             ^\nERROR: % Invalid input detected at '^' marker.\n", run("show bogus"));
+        assertEquals("              ^\nERROR: % Invalid input detected at '^' marker.\n", run("show bogus"));
         run("conf t");
-        assertEquals(" ".repeat("headend(config)#".length() + 16) + "^\n"
+        assertEquals(" ".repeat("headend(config)# ".length() + 16) + "^\n"
             + "ERROR: % Invalid input detected at '^' marker.\n", run("ip local pool P 10.0.0.9-10.0.0.1 mask 255.255.255.0"));
         assertEquals("headend(config)#", session.prompt());
     }

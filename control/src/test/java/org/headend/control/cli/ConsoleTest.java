@@ -30,7 +30,7 @@ class ConsoleTest
     void shouldRunPipedCommandsAndStopAtEndOfInput()
     {
         final String out = runConsole("conf t\r\nhostname piped\nend\nshow running-config hostname\n");
-        assertEquals("headend#headend(config)#piped(config)#piped#hostname piped\npiped#\n", out);
+        assertEquals("headend# headend(config)# piped(config)# piped# hostname piped\npiped# \n", out);
         assertEquals("piped", store.current().hostname());
     }
 
@@ -57,7 +57,7 @@ class ConsoleTest
     void shouldStartAFreshSessionWhenExitIsTypedInExec()
     {
         final String out = runConsole("conf t\nexit\nexit\nshow running-config hostname\n");
-        assertTrue(out.contains("\nLogoff\n\nheadend#hostname headend\n"), out);
+        assertTrue(out.contains("\nLogoff\n\nheadend# hostname headend\n"), out);
     }
 
     @Test
