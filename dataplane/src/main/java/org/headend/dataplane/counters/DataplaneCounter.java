@@ -12,7 +12,7 @@ public enum DataplaneCounter
     CSTP_TX_DATA_PACKETS("CSTP data packets sent to clients"),
     CSTP_RX_CONTROL_FRAMES("CSTP DPD/keepalive/disconnect frames received"),
     CSTP_DPD_REQUESTS_SENT("CSTP DPD requests sent by the headend"),
-    SPOOFED_SOURCE_DROPS("packets dropped: inner source is not the session's address"),
+    SPOOFED_SOURCE_DROPS("packets dropped: spoofed inner source (not the session's address)"),
     NO_ROUTE_DROPS("inside packets dropped: no tunnel owns the destination"),
     NOT_IPV4_DROPS("packets dropped: not IPv4"),
     RUNT_PACKET_DROPS("packets dropped: shorter than an IP header"),
