@@ -184,8 +184,9 @@ public final class BadClient
             callback.bind(new InetSocketAddress(callbackAddress, 0));
             Thread.ofPlatform().daemon().start(() ->
             {
-                try (Socket s = callback.accept())
+                try
                 {
+                    callback.accept().close();
                     called.set(true);
                 }
                 catch (final IOException ignored)
