@@ -43,6 +43,7 @@ public final class DtlsRecordCodec implements AutoCloseable
     private final UnsafeBuffer sealNonce = new UnsafeBuffer(new byte[Aead.NONCE_LENGTH]);
     private final UnsafeBuffer aad = new UnsafeBuffer(new byte[AAD_LENGTH]);
     private final String cipherName;
+    private final String hashName;
     private long nextSequence;
 
     /**
@@ -56,14 +57,21 @@ public final class DtlsRecordCodec implements AutoCloseable
         this.sealer = aead.apply(keys.serverWriteKey());
         this.nextSequence = keys.firstSendSequence();
         this.cipherName = keys.cipherName();
+        this.hashName = keys.hashName();
         openNonce.putBytes(0, keys.clientImplicitIv());
         sealNonce.putBytes(0, keys.serverImplicitIv());
     }
 
-    /** The suite's ASA name, for the CLI. */
+    /** The suite's encryption in ASA words, for the CLI. */
     public String cipherName()
     {
         return cipherName;
+    }
+
+    /** The suite's PRF hash in ASA words, for the CLI. */
+    public String hashName()
+    {
+        return hashName;
     }
 
     /**
