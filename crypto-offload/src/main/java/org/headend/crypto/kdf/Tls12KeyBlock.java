@@ -35,7 +35,8 @@ public final class Tls12KeyBlock
     private final byte[] serverWriteIv;
 
     private Tls12KeyBlock(
-        final byte[] clientWriteKey, final byte[] serverWriteKey, final byte[] clientWriteIv, final byte[] serverWriteIv)
+        final byte[] clientWriteKey, final byte[] serverWriteKey,
+        final byte[] clientWriteIv, final byte[] serverWriteIv)
     {
         this.clientWriteKey = clientWriteKey;
         this.serverWriteKey = serverWriteKey;

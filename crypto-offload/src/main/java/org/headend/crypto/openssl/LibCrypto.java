@@ -19,9 +19,8 @@ import static java.lang.foreign.ValueLayout.JAVA_LONG;
  * they are short and never block, so skipping the thread-state transition is safe. They take pointers as raw
  * {@code long} addresses, as {@code Libc.read/write} do in native-config: on LP64 System V a pointer and a long
  * travel in the same register, and a raw address needs no {@link MemorySegment} object per call, so the packet
- * path allocates nothing whatever the JIT manages to inline. The {@code *UpdateHeap} variants take segments
- * instead, so that array-backed buffers can be read and written in place (critical calls may take heap segments);
- * whether their segment wrappers cost an allocation depends on C2's escape analysis.
+ * path allocates nothing whatever the JIT manages to inline. (Critical calls could also take heap segments, but
+ * {@code MemorySegment.ofArray} allocates per call; {@link EvpAesGcm} stages heap buffers instead.)
  * <p>
  * Context creation, freeing and the version query run at set-up and use ordinary downcalls.
  * <p>
@@ -63,8 +62,6 @@ final class LibCrypto
     // int EVP_EncryptUpdate(EVP_CIPHER_CTX *ctx, uchar *out, int *outl, const uchar *in, int inl)
     private static final FunctionDescriptor UPDATE = FunctionDescriptor.of(
         JAVA_INT, JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_INT);
-    private static final FunctionDescriptor UPDATE_HEAP = FunctionDescriptor.of(
-        JAVA_INT, JAVA_LONG, ADDRESS, JAVA_LONG, ADDRESS, JAVA_INT);
     // int EVP_EncryptFinal_ex(EVP_CIPHER_CTX *ctx, uchar *out, int *outl)
     private static final FunctionDescriptor FINAL = FunctionDescriptor.of(JAVA_INT, JAVA_LONG, JAVA_LONG, JAVA_LONG);
 
@@ -80,8 +77,6 @@ final class LibCrypto
     private static final MethodHandle DECRYPT_INIT = bind("EVP_DecryptInit_ex", INIT, CRITICAL);
     private static final MethodHandle ENCRYPT_UPDATE = bind("EVP_EncryptUpdate", UPDATE, CRITICAL);
     private static final MethodHandle DECRYPT_UPDATE = bind("EVP_DecryptUpdate", UPDATE, CRITICAL);
-    private static final MethodHandle ENCRYPT_UPDATE_HEAP = bind("EVP_EncryptUpdate", UPDATE_HEAP, CRITICAL);
-    private static final MethodHandle DECRYPT_UPDATE_HEAP = bind("EVP_DecryptUpdate", UPDATE_HEAP, CRITICAL);
     private static final MethodHandle ENCRYPT_FINAL = bind("EVP_EncryptFinal_ex", FINAL, CRITICAL);
     private static final MethodHandle DECRYPT_FINAL = bind("EVP_DecryptFinal_ex", FINAL, CRITICAL);
     // int EVP_CIPHER_CTX_ctrl(EVP_CIPHER_CTX *ctx, int type, int arg, void *ptr)
@@ -207,24 +202,6 @@ final class LibCrypto
     }
 
     /**
-     * EVP_EncryptUpdate where {@code out} or {@code in} may be a heap segment.
-     *
-     * @return 1 on success.
-     */
-    static int encryptUpdateHeap(
-        final long ctx, final MemorySegment out, final long outLength, final MemorySegment in, final int inLength)
-    {
-        try
-        {
-            return (int)ENCRYPT_UPDATE_HEAP.invokeExact(ctx, out, outLength, in, inLength);
-        }
-        catch (final Throwable ex)
-        {
-            throw unexpected("EVP_EncryptUpdate", ex);
-        }
-    }
-
-    /**
      * EVP_DecryptUpdate on native memory, as {@link #encryptUpdate}.
      *
      * @return 1 on success.
@@ -234,24 +211,6 @@ final class LibCrypto
         try
         {
             return (int)DECRYPT_UPDATE.invokeExact(ctx, out, outLength, in, inLength);
-        }
-        catch (final Throwable ex)
-        {
-            throw unexpected("EVP_DecryptUpdate", ex);
-        }
-    }
-
-    /**
-     * EVP_DecryptUpdate where {@code out} or {@code in} may be a heap segment.
-     *
-     * @return 1 on success.
-     */
-    static int decryptUpdateHeap(
-        final long ctx, final MemorySegment out, final long outLength, final MemorySegment in, final int inLength)
-    {
-        try
-        {
-            return (int)DECRYPT_UPDATE_HEAP.invokeExact(ctx, out, outLength, in, inLength);
         }
         catch (final Throwable ex)
         {

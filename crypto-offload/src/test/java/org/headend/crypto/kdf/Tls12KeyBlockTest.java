@@ -55,7 +55,8 @@ class Tls12KeyBlockTest
             final byte[] expected = prf.derive(master, "key expansion", serverThenClient,
                 Tls12KeyBlock.aesGcmKeyBlockLength(keyLength));
 
-            final Tls12KeyBlock derived = Tls12KeyBlock.deriveAesGcm(prf, master, clientRandom, serverRandom, keyLength);
+            final Tls12KeyBlock derived =
+                Tls12KeyBlock.deriveAesGcm(prf, master, clientRandom, serverRandom, keyLength);
 
             final Tls12KeyBlock split = Tls12KeyBlock.splitAesGcm(expected, keyLength);
             assertArrayEquals(split.clientWriteKey(), derived.clientWriteKey(), prf.name());

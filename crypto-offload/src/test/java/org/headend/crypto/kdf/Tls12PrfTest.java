@@ -75,6 +75,7 @@ class Tls12PrfTest
     @Test
     void shouldRejectNegativeLengthWhenAsked()
     {
-        assertThrows(IllegalArgumentException.class, () -> Tls12Prf.P_SHA256.derive(new byte[16], LABEL, new byte[0], -1));
+        assertThrows(IllegalArgumentException.class,
+            () -> Tls12Prf.P_SHA256.derive(new byte[16], LABEL, new byte[0], -1));
     }
 }
