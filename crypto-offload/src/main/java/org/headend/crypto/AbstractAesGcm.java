@@ -11,7 +11,6 @@ import org.agrona.MutableDirectBuffer;
  */
 public abstract class AbstractAesGcm implements Aead
 {
-    private final int keyLength;
     private boolean closed;
     private boolean hasSealed;
     private long lastSealNonceHead;
@@ -27,15 +26,6 @@ public abstract class AbstractAesGcm implements Aead
         {
             throw new IllegalArgumentException("AES-GCM key must be 16 or 32 bytes, not " + keyLength);
         }
-        this.keyLength = keyLength;
-    }
-
-    /**
-     * @return the key length in bytes, 16 or 32.
-     */
-    public final int keyLength()
-    {
-        return keyLength;
     }
 
     /**

@@ -2,11 +2,13 @@ package org.headend.crypto.openssl;
 
 import org.headend.crypto.AbstractAesGcm;
 
-import java.lang.foreign.MemorySegment;
+import java.lang.foreign.Arena;
 
-import org.agrona.BufferUtil;
 import org.agrona.DirectBuffer;
 import org.agrona.MutableDirectBuffer;
+import org.agrona.concurrent.UnsafeBuffer;
+
+import static org.headend.crypto.openssl.LibCrypto.NULL;
 
 /**
  * AES-GCM through OpenSSL libcrypto's EVP interface, called through FFM.
@@ -14,18 +16,36 @@ import org.agrona.MutableDirectBuffer;
  * One {@code EVP_CIPHER_CTX} per instance: the cipher and key are set once in the constructor, so a packet costs
  * an IV-only re-init, an AAD update, a data update, a final and a tag ctrl; no key schedule per packet.
  * <p>
- * Allocates nothing per call: heap buffers are passed as heap segments to critical downcalls and off-heap buffers
- * as their address, and the segment wrappers do not escape, so C2 removes them (the allocation test checks it).
+ * <b>Allocation and copies.</b> Nothing is allocated per call, whatever the buffers. Off-heap buffers (direct
+ * {@code ByteBuffer}s, raw addresses: what the data plane's rings and sockets use) go to OpenSSL as raw addresses,
+ * with no copy. Array-backed buffers are copied through a native scratch area the instance owns: passing them as
+ * heap segments to the critical downcalls avoids the copy but not the allocation, because
+ * {@code MemorySegment.ofArray} makes a session object per call that C2 does not scalar-replace (measured: 64 to
+ * about 700 bytes per seal+open, depending on the JIT profile). The scratch grows to the largest heap record seen.
+ * <p>
  * Not thread-safe; see {@link org.headend.crypto.Aead} for the confinement rule. {@link #close()} frees the context,
- * which OpenSSL wipes.
+ * which OpenSSL wipes, and the native memory.
  */
 public final class EvpAesGcm extends AbstractAesGcm
 {
-    private final MemorySegment ctx;
-    private final int[] outLength = new int[1];
-    // A heap segment works here because every call that receives it is a critical one.
-    private final MemorySegment outLengthSegment = MemorySegment.ofArray(outLength);
+    // The fixed native block: the int OpenSSL writes output lengths to, a staged nonce, a sink for the GCM final
+    // (which writes nothing), and the key while it is being set.
+    private static final int OUT_LENGTH_OFFSET = 0;
+    private static final int NONCE_OFFSET = 8;
+    private static final int FINAL_SINK_OFFSET = NONCE_OFFSET + 16;
+    private static final int KEY_OFFSET = FINAL_SINK_OFFSET + 16;
+    private static final int BLOCK_LENGTH = KEY_OFFSET + KEY_LENGTH_256;
+    private static final int MIN_SCRATCH_LENGTH = 2048;
+
+    private final Arena arena;
+    private final long ctx;
+    private final UnsafeBuffer block;
+    private final long outLengthAddress;
+    private final long nonceAddress;
+    private final long finalSinkAddress;
     private final String name;
+    private final UnsafeBuffer scratch = new UnsafeBuffer(0, 0);
+    private Arena scratchArena;
 
     /**
      * @param key 16 or 32 bytes; copied into the OpenSSL context, not kept.
@@ -40,24 +60,42 @@ public final class EvpAesGcm extends AbstractAesGcm
             throw new IllegalStateException("OpenSSL libcrypto is not available: " + unavailableReason());
         }
         name = "openssl AES-" + (key.length * Byte.SIZE) + "-GCM";
+
+        // Shared, not confined: the instance is often made on the control thread and used on a data-plane one.
+        arena = Arena.ofShared();
+        final long blockAddress = arena.allocate(BLOCK_LENGTH, Long.BYTES).address();
+        block = new UnsafeBuffer(blockAddress, BLOCK_LENGTH);
+        outLengthAddress = blockAddress + OUT_LENGTH_OFFSET;
+        nonceAddress = blockAddress + NONCE_OFFSET;
+        finalSinkAddress = blockAddress + FINAL_SINK_OFFSET;
+
         ctx = LibCrypto.cipherCtxNew();
-        if (MemorySegment.NULL.equals(ctx))
+        if (NULL == ctx)
         {
+            arena.close();
             throw new IllegalStateException("EVP_CIPHER_CTX_new returned NULL");
         }
+        block.putBytes(KEY_OFFSET, key);
         try
         {
-            // Cipher first, then the IV length, then the key: the IV length must be known before any IV is set.
-            check(LibCrypto.encryptInit(ctx, LibCrypto.aesGcm(key.length), MemorySegment.NULL, MemorySegment.NULL),
-                "EVP_EncryptInit_ex(cipher)");
-            check(LibCrypto.cipherCtxCtrl(ctx, LibCrypto.EVP_CTRL_GCM_SET_IVLEN, NONCE_LENGTH, MemorySegment.NULL),
-                "EVP_CIPHER_CTX_ctrl(SET_IVLEN)");
-            check(LibCrypto.encryptInit(ctx, MemorySegment.NULL, MemorySegment.ofArray(key), MemorySegment.NULL),
-                "EVP_EncryptInit_ex(key)");
+            try
+            {
+                // Cipher first, then the IV length, then the key: the IV length must be known before any IV is set.
+                check(LibCrypto.encryptInit(ctx, LibCrypto.aesGcm(key.length), NULL, NULL),
+                    "EVP_EncryptInit_ex(cipher)");
+                check(LibCrypto.cipherCtxCtrl(ctx, LibCrypto.EVP_CTRL_GCM_SET_IVLEN, NONCE_LENGTH, NULL),
+                    "EVP_CIPHER_CTX_ctrl(SET_IVLEN)");
+                check(LibCrypto.encryptInit(ctx, NULL, blockAddress + KEY_OFFSET, NULL), "EVP_EncryptInit_ex(key)");
+            }
+            finally
+            {
+                block.setMemory(KEY_OFFSET, KEY_LENGTH_256, (byte)0);
+            }
         }
         catch (final RuntimeException ex)
         {
             LibCrypto.cipherCtxFree(ctx);
+            arena.close();
             throw ex;
         }
     }
@@ -111,30 +149,45 @@ public final class EvpAesGcm extends AbstractAesGcm
         final DirectBuffer in, final int inOffset, final int length,
         final MutableDirectBuffer out, final int outOffset)
     {
-        final MemorySegment ctx = this.ctx;
-        if (LibCrypto.encryptInit(ctx, MemorySegment.NULL, MemorySegment.NULL, pointer(nonce, nonceOffset)) != 1)
+        final long ctx = this.ctx;
+        if (LibCrypto.encryptInit(ctx, NULL, NULL, nonceAddress(nonce, nonceOffset)) != 1)
         {
             return CRYPTO_ERROR;
         }
         if (aadLength != 0 &&
-            LibCrypto.encryptUpdate(ctx, MemorySegment.NULL, outLengthSegment, pointer(aad, aadOffset), aadLength) != 1)
+            LibCrypto.encryptUpdate(ctx, NULL, outLengthAddress, inputAddress(aad, aadOffset, aadLength), aadLength)
+            != 1)
         {
             return CRYPTO_ERROR;
         }
+
+        // A heap side goes through scratch: input copied in, output (ciphertext and tag) produced there.
+        final int recordLength = length + TAG_LENGTH;
+        final boolean outIsHeap = null != out.byteArray();
+        if (outIsHeap)
+        {
+            ensureScratch(recordLength);
+        }
+        final long inAddress = length == 0 ? NULL : inputAddress(in, inOffset, length);
+        final long outAddress = outIsHeap ? scratch.addressOffset() : out.addressOffset() + outOffset;
+
         // GCM is a stream mode: update must hand back every byte at once, or the tag would land on ciphertext.
-        if (length != 0 && (LibCrypto.encryptUpdate(
-            ctx, pointer(out, outOffset), outLengthSegment, pointer(in, inOffset), length) != 1 ||
-            outLength[0] != length))
+        if (length != 0 &&
+            (LibCrypto.encryptUpdate(ctx, outAddress, outLengthAddress, inAddress, length) != 1 ||
+            outLength() != length))
         {
             return CRYPTO_ERROR;
         }
-        final MemorySegment tag = pointer(out, outOffset + length);
-        if (LibCrypto.encryptFinal(ctx, tag, outLengthSegment) != 1 ||
-            LibCrypto.cipherCtxCtrl(ctx, LibCrypto.EVP_CTRL_GCM_GET_TAG, TAG_LENGTH, tag) != 1)
+        if (LibCrypto.encryptFinal(ctx, finalSinkAddress, outLengthAddress) != 1 || outLength() != 0 ||
+            LibCrypto.cipherCtxCtrl(ctx, LibCrypto.EVP_CTRL_GCM_GET_TAG, TAG_LENGTH, outAddress + length) != 1)
         {
             return CRYPTO_ERROR;
         }
-        return length + TAG_LENGTH;
+        if (outIsHeap)
+        {
+            out.putBytes(outOffset, scratch, 0, recordLength);
+        }
+        return recordLength;
     }
 
     /**
@@ -147,31 +200,48 @@ public final class EvpAesGcm extends AbstractAesGcm
         final DirectBuffer in, final int inOffset, final int length,
         final MutableDirectBuffer out, final int outOffset)
     {
-        final MemorySegment ctx = this.ctx;
+        final long ctx = this.ctx;
         final int plaintextLength = length - TAG_LENGTH;
-        if (LibCrypto.decryptInit(ctx, MemorySegment.NULL, MemorySegment.NULL, pointer(nonce, nonceOffset)) != 1)
+        if (LibCrypto.decryptInit(ctx, NULL, NULL, nonceAddress(nonce, nonceOffset)) != 1)
         {
             return CRYPTO_ERROR;
         }
         if (aadLength != 0 &&
-            LibCrypto.decryptUpdate(ctx, MemorySegment.NULL, outLengthSegment, pointer(aad, aadOffset), aadLength) != 1)
+            LibCrypto.decryptUpdate(ctx, NULL, outLengthAddress, inputAddress(aad, aadOffset, aadLength), aadLength)
+            != 1)
         {
             return CRYPTO_ERROR;
         }
-        final MemorySegment plaintext = pointer(out, outOffset);
-        if (plaintextLength != 0 && (LibCrypto.decryptUpdate(
-            ctx, plaintext, outLengthSegment, pointer(in, inOffset), plaintextLength) != 1 ||
-            outLength[0] != plaintextLength))
+
+        // A heap side goes through scratch; a heap output is copied out only once the tag has verified.
+        final boolean outIsHeap = null != out.byteArray();
+        if (outIsHeap)
+        {
+            ensureScratch(length);
+        }
+        final long inAddress = inputAddress(in, inOffset, length);
+        final long outAddress = outIsHeap ? scratch.addressOffset() : out.addressOffset() + outOffset;
+
+        if (plaintextLength != 0 &&
+            (LibCrypto.decryptUpdate(ctx, outAddress, outLengthAddress, inAddress, plaintextLength) != 1 ||
+            outLength() != plaintextLength))
         {
             return CRYPTO_ERROR;
         }
-        if (LibCrypto.cipherCtxCtrl(
-            ctx, LibCrypto.EVP_CTRL_GCM_SET_TAG, TAG_LENGTH, pointer(in, inOffset + plaintextLength)) != 1)
+        if (LibCrypto.cipherCtxCtrl(ctx, LibCrypto.EVP_CTRL_GCM_SET_TAG, TAG_LENGTH, inAddress + plaintextLength)
+            != 1)
         {
             return CRYPTO_ERROR;
         }
-        // GCM's final writes nothing, so the plaintext pointer is a safe place to name even when it is at the end.
-        return LibCrypto.decryptFinal(ctx, plaintext, outLengthSegment) > 0 ? plaintextLength : AUTH_FAILED;
+        if (LibCrypto.decryptFinal(ctx, finalSinkAddress, outLengthAddress) <= 0)
+        {
+            return AUTH_FAILED;
+        }
+        if (outIsHeap)
+        {
+            out.putBytes(outOffset, scratch, 0, plaintextLength);
+        }
+        return plaintextLength;
     }
 
     /**
@@ -181,21 +251,62 @@ public final class EvpAesGcm extends AbstractAesGcm
     protected void release()
     {
         LibCrypto.cipherCtxFree(ctx);
+        arena.close();
+        if (null != scratchArena)
+        {
+            scratchArena.close();
+            scratchArena = null;
+        }
     }
 
     /**
-     * The address of {@code buffer[index]} as FFM wants it: a heap segment for an array-backed buffer (legal
-     * because the EVP downcalls are critical), a zero-length native segment otherwise. Ranges were checked by the
-     * caller; the segment's own bounds do not matter to native code.
+     * Where OpenSSL may read {@code length} bytes of {@code buffer} from: the buffer itself when it is off-heap,
+     * else the start of scratch, after a copy. Scratch is re-used by each input in turn (AAD, then payload):
+     * OpenSSL consumes an input within the call, and the payload's input copy is made before its output is
+     * written, so in-place heap records work too.
      */
-    private static MemorySegment pointer(final DirectBuffer buffer, final int index)
+    private long inputAddress(final DirectBuffer buffer, final int offset, final int length)
     {
-        final byte[] array = buffer.byteArray();
-        if (null != array)
+        if (null == buffer.byteArray())
         {
-            return MemorySegment.ofArray(array).asSlice(buffer.addressOffset() - BufferUtil.ARRAY_BASE_OFFSET + index);
+            return buffer.addressOffset() + offset;
         }
-        return MemorySegment.ofAddress(buffer.addressOffset() + index);
+        ensureScratch(length);
+        scratch.putBytes(0, buffer, offset, length);
+        return scratch.addressOffset();
+    }
+
+    private long nonceAddress(final DirectBuffer nonce, final int nonceOffset)
+    {
+        if (null == nonce.byteArray())
+        {
+            return nonce.addressOffset() + nonceOffset;
+        }
+        block.putBytes(NONCE_OFFSET, nonce, nonceOffset, NONCE_LENGTH);
+        return nonceAddress;
+    }
+
+    /**
+     * Grows scratch, never shrinks it. Allocates only when a heap record is larger than any before it.
+     */
+    private void ensureScratch(final int length)
+    {
+        if (scratch.capacity() < length)
+        {
+            final int newLength = Math.max(MIN_SCRATCH_LENGTH, Integer.highestOneBit(length - 1) << 1);
+            final Arena newArena = Arena.ofShared();
+            scratch.wrap(newArena.allocate(newLength, Long.BYTES).address(), newLength);
+            if (null != scratchArena)
+            {
+                scratchArena.close();
+            }
+            scratchArena = newArena;
+        }
+    }
+
+    private int outLength()
+    {
+        return block.getInt(OUT_LENGTH_OFFSET);
     }
 
     private static void check(final int rc, final String what)

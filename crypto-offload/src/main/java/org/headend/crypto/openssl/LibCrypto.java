@@ -9,19 +9,25 @@ import java.lang.invoke.MethodHandle;
 
 import static java.lang.foreign.ValueLayout.ADDRESS;
 import static java.lang.foreign.ValueLayout.JAVA_INT;
+import static java.lang.foreign.ValueLayout.JAVA_LONG;
 
 /**
  * The one native boundary of this module: OpenSSL 3 libcrypto's EVP cipher calls, bound once into
  * {@code static final} method handles.
  * <p>
  * The per-packet calls (init with an IV, update, final, ctrl) are bound with {@code Linker.Option.critical(true)}:
- * they are short and never block, so skipping the thread-state transition is safe and lets them take heap
- * segments, which spares the caller a copy into native memory. Context creation, freeing and the version query
- * run at set-up and use ordinary downcalls.
+ * they are short and never block, so skipping the thread-state transition is safe. They take pointers as raw
+ * {@code long} addresses, as {@code Libc.read/write} do in native-config: on LP64 System V a pointer and a long
+ * travel in the same register, and a raw address needs no {@link MemorySegment} object per call, so the packet
+ * path allocates nothing whatever the JIT manages to inline. (Critical calls could also take heap segments, but
+ * {@code MemorySegment.ofArray} allocates per call; {@link EvpAesGcm} stages heap buffers instead.)
+ * <p>
+ * Context creation, freeing and the version query run at set-up and use ordinary downcalls.
  * <p>
  * Loading fails (this class does not initialise) when the library is missing or native access is not enabled;
  * {@link EvpAesGcm#isAvailable()} turns that into a yes/no with a reason. All methods are thread-safe; the
- * contexts they are given are not. Nothing outside this package sees a libcrypto {@link MemorySegment}.
+ * contexts they are given are not. The caller guarantees every address is live and its range is in bounds.
+ * Nothing outside this package sees a libcrypto pointer.
  */
 // Binding downcalls and reading a C string are restricted operations; this class is where the module does them.
 @SuppressWarnings("restricted")
@@ -38,6 +44,8 @@ final class LibCrypto
     static final int EVP_CTRL_GCM_GET_TAG = 0x10;
     /** EVP_CIPHER_CTX_ctrl: give the expected tag before DecryptFinal. */
     static final int EVP_CTRL_GCM_SET_TAG = 0x11;
+    /** A NULL pointer argument. */
+    static final long NULL = 0L;
 
     private static final int OPENSSL_VERSION = 0;
     private static final long VERSION_STRING_MAX = 256;
@@ -47,28 +55,33 @@ final class LibCrypto
         System.getProperty(LIBRARY_PROP_NAME, LIBRARY_DEFAULT), Arena.global());
     private static final Linker.Option CRITICAL = Linker.Option.critical(true);
 
+    // int EVP_EncryptInit_ex(EVP_CIPHER_CTX *ctx, const EVP_CIPHER *type, ENGINE *impl, const uchar *key,
+    //                        const uchar *iv)
     private static final FunctionDescriptor INIT = FunctionDescriptor.of(
-        JAVA_INT, ADDRESS, ADDRESS, ADDRESS, ADDRESS, ADDRESS);
+        JAVA_INT, JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG);
+    // int EVP_EncryptUpdate(EVP_CIPHER_CTX *ctx, uchar *out, int *outl, const uchar *in, int inl)
     private static final FunctionDescriptor UPDATE = FunctionDescriptor.of(
-        JAVA_INT, ADDRESS, ADDRESS, ADDRESS, ADDRESS, JAVA_INT);
-    private static final FunctionDescriptor FINAL = FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS, ADDRESS);
+        JAVA_INT, JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_INT);
+    // int EVP_EncryptFinal_ex(EVP_CIPHER_CTX *ctx, uchar *out, int *outl)
+    private static final FunctionDescriptor FINAL = FunctionDescriptor.of(JAVA_INT, JAVA_LONG, JAVA_LONG, JAVA_LONG);
 
     private static final MethodHandle OPENSSL_VERSION_STRING = bind(
         "OpenSSL_version", FunctionDescriptor.of(ADDRESS, JAVA_INT));
     private static final MethodHandle CIPHER_CTX_NEW = bind(
-        "EVP_CIPHER_CTX_new", FunctionDescriptor.of(ADDRESS));
+        "EVP_CIPHER_CTX_new", FunctionDescriptor.of(JAVA_LONG));
     private static final MethodHandle CIPHER_CTX_FREE = bind(
-        "EVP_CIPHER_CTX_free", FunctionDescriptor.ofVoid(ADDRESS));
-    private static final MethodHandle AES_128_GCM = bind("EVP_aes_128_gcm", FunctionDescriptor.of(ADDRESS));
-    private static final MethodHandle AES_256_GCM = bind("EVP_aes_256_gcm", FunctionDescriptor.of(ADDRESS));
+        "EVP_CIPHER_CTX_free", FunctionDescriptor.ofVoid(JAVA_LONG));
+    private static final MethodHandle AES_128_GCM = bind("EVP_aes_128_gcm", FunctionDescriptor.of(JAVA_LONG));
+    private static final MethodHandle AES_256_GCM = bind("EVP_aes_256_gcm", FunctionDescriptor.of(JAVA_LONG));
     private static final MethodHandle ENCRYPT_INIT = bind("EVP_EncryptInit_ex", INIT, CRITICAL);
     private static final MethodHandle DECRYPT_INIT = bind("EVP_DecryptInit_ex", INIT, CRITICAL);
     private static final MethodHandle ENCRYPT_UPDATE = bind("EVP_EncryptUpdate", UPDATE, CRITICAL);
     private static final MethodHandle DECRYPT_UPDATE = bind("EVP_DecryptUpdate", UPDATE, CRITICAL);
     private static final MethodHandle ENCRYPT_FINAL = bind("EVP_EncryptFinal_ex", FINAL, CRITICAL);
     private static final MethodHandle DECRYPT_FINAL = bind("EVP_DecryptFinal_ex", FINAL, CRITICAL);
+    // int EVP_CIPHER_CTX_ctrl(EVP_CIPHER_CTX *ctx, int type, int arg, void *ptr)
     private static final MethodHandle CIPHER_CTX_CTRL = bind(
-        "EVP_CIPHER_CTX_ctrl", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT, ADDRESS), CRITICAL);
+        "EVP_CIPHER_CTX_ctrl", FunctionDescriptor.of(JAVA_INT, JAVA_LONG, JAVA_INT, JAVA_INT, JAVA_LONG), CRITICAL);
 
     private LibCrypto()
     {
@@ -91,13 +104,13 @@ final class LibCrypto
     }
 
     /**
-     * @return a new cipher context, or {@link MemorySegment#NULL} if OpenSSL is out of memory.
+     * @return a new cipher context, or {@link #NULL} if OpenSSL is out of memory.
      */
-    static MemorySegment cipherCtxNew()
+    static long cipherCtxNew()
     {
         try
         {
-            return (MemorySegment)CIPHER_CTX_NEW.invokeExact();
+            return (long)CIPHER_CTX_NEW.invokeExact();
         }
         catch (final Throwable ex)
         {
@@ -106,9 +119,9 @@ final class LibCrypto
     }
 
     /**
-     * Wipes and frees a context; {@link MemorySegment#NULL} is ignored by OpenSSL.
+     * Wipes and frees a context; OpenSSL ignores {@link #NULL}.
      */
-    static void cipherCtxFree(final MemorySegment ctx)
+    static void cipherCtxFree(final long ctx)
     {
         try
         {
@@ -124,11 +137,11 @@ final class LibCrypto
      * @param keyLength 16 or 32.
      * @return the static EVP_CIPHER for AES-GCM with that key size; it is never freed.
      */
-    static MemorySegment aesGcm(final int keyLength)
+    static long aesGcm(final int keyLength)
     {
         try
         {
-            return keyLength == 16 ? (MemorySegment)AES_128_GCM.invokeExact() : (MemorySegment)AES_256_GCM.invokeExact();
+            return keyLength == 16 ? (long)AES_128_GCM.invokeExact() : (long)AES_256_GCM.invokeExact();
         }
         catch (final Throwable ex)
         {
@@ -137,16 +150,16 @@ final class LibCrypto
     }
 
     /**
-     * EVP_EncryptInit_ex: any of cipher, key and iv may be {@link MemorySegment#NULL} to keep what the context has.
+     * EVP_EncryptInit_ex without an engine: any of cipher, key and iv may be {@link #NULL} to keep what the context
+     * has.
      *
      * @return 1 on success.
      */
-    static int encryptInit(
-        final MemorySegment ctx, final MemorySegment cipher, final MemorySegment key, final MemorySegment iv)
+    static int encryptInit(final long ctx, final long cipher, final long key, final long iv)
     {
         try
         {
-            return (int)ENCRYPT_INIT.invokeExact(ctx, cipher, MemorySegment.NULL, key, iv);
+            return (int)ENCRYPT_INIT.invokeExact(ctx, cipher, NULL, key, iv);
         }
         catch (final Throwable ex)
         {
@@ -159,12 +172,11 @@ final class LibCrypto
      *
      * @return 1 on success.
      */
-    static int decryptInit(
-        final MemorySegment ctx, final MemorySegment cipher, final MemorySegment key, final MemorySegment iv)
+    static int decryptInit(final long ctx, final long cipher, final long key, final long iv)
     {
         try
         {
-            return (int)DECRYPT_INIT.invokeExact(ctx, cipher, MemorySegment.NULL, key, iv);
+            return (int)DECRYPT_INIT.invokeExact(ctx, cipher, NULL, key, iv);
         }
         catch (final Throwable ex)
         {
@@ -173,13 +185,11 @@ final class LibCrypto
     }
 
     /**
-     * EVP_EncryptUpdate: with {@code out} = {@link MemorySegment#NULL} the input is AAD.
+     * EVP_EncryptUpdate on native memory: with {@code out} = {@link #NULL} the input is AAD.
      *
      * @return 1 on success; the bytes written are stored at {@code outLength}.
      */
-    static int encryptUpdate(
-        final MemorySegment ctx, final MemorySegment out, final MemorySegment outLength,
-        final MemorySegment in, final int inLength)
+    static int encryptUpdate(final long ctx, final long out, final long outLength, final long in, final int inLength)
     {
         try
         {
@@ -192,13 +202,11 @@ final class LibCrypto
     }
 
     /**
-     * EVP_DecryptUpdate, as {@link #encryptUpdate}.
+     * EVP_DecryptUpdate on native memory, as {@link #encryptUpdate}.
      *
      * @return 1 on success.
      */
-    static int decryptUpdate(
-        final MemorySegment ctx, final MemorySegment out, final MemorySegment outLength,
-        final MemorySegment in, final int inLength)
+    static int decryptUpdate(final long ctx, final long out, final long outLength, final long in, final int inLength)
     {
         try
         {
@@ -215,7 +223,7 @@ final class LibCrypto
      *
      * @return 1 on success.
      */
-    static int encryptFinal(final MemorySegment ctx, final MemorySegment out, final MemorySegment outLength)
+    static int encryptFinal(final long ctx, final long out, final long outLength)
     {
         try
         {
@@ -228,11 +236,11 @@ final class LibCrypto
     }
 
     /**
-     * EVP_DecryptFinal_ex; for GCM this is where the tag is checked.
+     * EVP_DecryptFinal_ex; for GCM this is where the tag is checked, and no bytes are written.
      *
      * @return a positive value if the tag matched, 0 or less if not.
      */
-    static int decryptFinal(final MemorySegment ctx, final MemorySegment out, final MemorySegment outLength)
+    static int decryptFinal(final long ctx, final long out, final long outLength)
     {
         try
         {
@@ -249,7 +257,7 @@ final class LibCrypto
      *
      * @return 1 on success for the GCM controls used here.
      */
-    static int cipherCtxCtrl(final MemorySegment ctx, final int type, final int arg, final MemorySegment ptr)
+    static int cipherCtxCtrl(final long ctx, final int type, final int arg, final long ptr)
     {
         try
         {
