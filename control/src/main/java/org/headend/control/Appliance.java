@@ -30,7 +30,6 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.function.Function;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.headend.control.auth.AggregateAuth;
@@ -46,9 +45,7 @@ import org.headend.control.session.AddressPools;
 import org.headend.control.session.SessionManager;
 import org.headend.control.tls.ServerIdentity;
 import org.headend.control.tunnel.TunnelGateway;
-import org.headend.crypto.Aead;
-import org.headend.crypto.jca.JcaAesGcm;
-import org.headend.crypto.openssl.EvpAesGcm;
+import org.headend.crypto.AeadProvider;
 import org.headend.dataplane.api.Dataplane;
 import org.headend.dataplane.counters.DataplaneCounter;
 import org.headend.nativecfg.netlink.Rtnetlink;
@@ -112,10 +109,9 @@ final class Appliance
 
             final AddressPools pools = new AddressPools(inside.address() == 0 ? Set.of() : Set.of(inside.address()));
             pools.configure(cfg.pools());
-            final Function<byte[], Aead> aead = EvpAesGcm.isAvailable() ? EvpAesGcm::new : JcaAesGcm::new;
-            LOG.info("DTLS record crypto: {}", EvpAesGcm.isAvailable() ? "OpenSSL libcrypto through FFM"
-                : "JDK AES/GCM (libcrypto unavailable: " + EvpAesGcm.unavailableReason() + ")");
-            dtls = new DtlsService(control, handshakes, dataplane, aead);
+            final AeadProvider aead = AeadProvider.fromSystemProperties();
+            LOG.info("DTLS record crypto: {}", aead.description());
+            dtls = new DtlsService(control, handshakes, dataplane, aead::create);
             sessions = new SessionManager(control, dataplane, pools, dtls, System::nanoTime, Clock.systemUTC());
             final AggregateAuth auth = new AggregateAuth(config::current, sessions, new LoginContexts(),
                 new FailedLoginLimiter(), identity::sha1Hex, System::nanoTime);
