@@ -192,7 +192,7 @@ public final class DtlsService implements DtlsPortListener
             return;
         }
         final HandshakeTransport transport = new HandshakeTransport(port, peer);
-        transport.test(datagram);
+        transport.offer(datagram);
         running.put(peer, transport);
         port.beginHandshake(peer, transport);
         final TlsServer server = offer.psk() != null ? new HandshakeServers.Psk(offer.psk())
@@ -225,16 +225,19 @@ public final class DtlsService implements DtlsPortListener
         final String failure)
     {
         running.remove(transport.peer());
-        port.endHandshake(transport.peer(), transport);
-        if (keys == null)
+        if (keys == null || !offers.containsKey(offer.id()))
         {
-            LOG.info("DTLS handshake with {} for tunnel {} failed: {}", transport.peer(), offer.tunnelId(), failure);
-            return;
-        }
-        if (!offers.containsKey(offer.id()))
-        {
-            LOG.info("DTLS handshake with {} finished after tunnel {} ended; discarded", transport.peer(),
-                offer.tunnelId());
+            port.endHandshake(transport.peer(), transport);
+            if (keys == null)
+            {
+                LOG.info("DTLS handshake with {} for tunnel {} failed: {}", transport.peer(), offer.tunnelId(),
+                    failure);
+            }
+            else
+            {
+                LOG.info("DTLS handshake with {} finished after tunnel {} ended; discarded", transport.peer(),
+                    offer.tunnelId());
+            }
             return;
         }
         final DtlsEndpoint endpoint = new DtlsEndpoint(nextTargetId++ | 0x4000_0000, offer.path(),
@@ -246,7 +249,7 @@ public final class DtlsService implements DtlsPortListener
         {
             LOG.debug("tunnel {}: DTLS re-handshake from the same address", offer.tunnelId());
         }
-        port.install(endpoint);
+        port.install(transport, endpoint);
         LOG.info("tunnel {}: DTLS up with {} ({}, {})", offer.tunnelId(), transport.peer(),
             offer.psk() != null ? "PSK-NEGOTIATE" : "resumption " + offer.suite().headerName(), keys.cipherName());
     }

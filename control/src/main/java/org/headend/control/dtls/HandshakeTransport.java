@@ -5,16 +5,18 @@ import java.net.InetSocketAddress;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Predicate;
+import java.util.ArrayList;
+import java.util.List;
 import org.bouncycastle.tls.DatagramTransport;
 import org.headend.dataplane.dtls.DtlsPort;
+import org.headend.dataplane.dtls.HandshakeSink;
 
 /**
  * BouncyCastle's view of one client's UDP flow while its DTLS handshake runs: the port queues that client's
- * datagrams here ({@link #test}, bounded, extra ones dropped as a lossy network would) and BC's flights go out through
+ * datagrams here ({@link #offer}, bounded, extra ones dropped as a lossy network would) and BC's flights go out through
  * the port.
  */
-final class HandshakeTransport implements DatagramTransport, Predicate<byte[]>
+final class HandshakeTransport implements DatagramTransport, HandshakeSink
 {
     private static final int QUEUE = 32;
     private static final int RECEIVE_LIMIT = 16 * 1024;
@@ -38,9 +40,17 @@ final class HandshakeTransport implements DatagramTransport, Predicate<byte[]>
 
     /** Called on the UDP event loop with a copy of each datagram from the peer. */
     @Override
-    public boolean test(final byte[] datagram)
+    public boolean offer(final byte[] datagram)
     {
         return received.offer(datagram);
+    }
+
+    @Override
+    public List<byte[]> takeLeftovers()
+    {
+        final List<byte[]> leftovers = new ArrayList<>(received.size());
+        received.drainTo(leftovers);
+        return leftovers;
     }
 
     @Override

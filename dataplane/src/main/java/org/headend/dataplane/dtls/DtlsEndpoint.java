@@ -15,7 +15,7 @@ import org.headend.dataplane.counters.DataplaneCounter;
 import org.headend.dataplane.counters.DataplaneCounters;
 import org.headend.dataplane.tunnel.EgressQueue;
 import org.headend.dataplane.tunnel.EgressTarget;
-import org.headend.dataplane.tunnel.InboundRing;
+import org.headend.dataplane.tunnel.InboundSink;
 import org.headend.dataplane.tunnel.TunnelCounters;
 import org.headend.dataplane.tunnel.TunnelListener;
 import org.headend.dataplane.tunnel.TunnelPath;
@@ -44,7 +44,7 @@ public final class DtlsEndpoint implements EgressTarget
     private final int mtu;
     private final long dpdNanos;
     private final DtlsRecordCodec codec;
-    private final InboundRing inbound;
+    private final InboundSink inbound;
     private final TunnelListener listener;
     private final TunnelCounters trafficCounters;
     private final UnsafeBuffer sealView = new UnsafeBuffer(0, 0);
@@ -80,13 +80,13 @@ public final class DtlsEndpoint implements EgressTarget
      * @param dpdSeconds    the DTLS DPD interval announced to the client; the headend probes after that silence
      * @param codec         the record layer with the handshake's keys
      * @param peer          the client's UDP address
-     * @param inbound       the ring to the TUN agent
+     * @param inbound       where client packets go (the TUN agent's ring, or the TUN itself)
      * @param counters      the data plane's counters
      * @param listener      told when the client sends DISCONNECT over DTLS
      */
     public DtlsEndpoint(final int targetId, final TunnelPath path, final EgressQueue egress, final int clientAddress,
         final int mtu, final int dpdSeconds, final DtlsRecordCodec codec, final InetSocketAddress peer,
-        final InboundRing inbound, final DataplaneCounters counters, final TunnelListener listener)
+        final InboundSink inbound, final DataplaneCounters counters, final TunnelListener listener)
     {
         this.targetId = targetId;
         this.path = path;

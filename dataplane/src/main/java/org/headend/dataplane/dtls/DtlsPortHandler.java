@@ -7,7 +7,6 @@ import io.netty.channel.socket.DatagramPacket;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.function.Predicate;
 import org.agrona.collections.Object2ObjectHashMap;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.agrona.concurrent.status.AtomicCounter;
@@ -29,7 +28,7 @@ public final class DtlsPortHandler extends SimpleChannelInboundHandler<DatagramP
     private static final int MAX_DATAGRAM = 16 * 1024;
 
     private final DtlsPortListener listener;
-    private final Object2ObjectHashMap<InetSocketAddress, Predicate<byte[]>> handshakes = new Object2ObjectHashMap<>();
+    private final Object2ObjectHashMap<InetSocketAddress, HandshakeSink> handshakes = new Object2ObjectHashMap<>();
     private final Object2ObjectHashMap<InetSocketAddress, DtlsEndpoint> endpoints = new Object2ObjectHashMap<>();
     private final byte[] scratch = new byte[MAX_DATAGRAM];
     private final UnsafeBuffer view = new UnsafeBuffer(scratch);
@@ -66,10 +65,10 @@ public final class DtlsPortHandler extends SimpleChannelInboundHandler<DatagramP
             malformed.increment();
             return;
         }
-        final Predicate<byte[]> handshake = handshakes.get(sender);
+        final HandshakeSink handshake = handshakes.get(sender);
         if (handshake != null)
         {
-            handshake.test(copy(content, index, length));
+            handshake.offer(copy(content, index, length));
             return;
         }
         if (ClientHello.isHandshake(content, index, length))
@@ -133,16 +132,36 @@ public final class DtlsPortHandler extends SimpleChannelInboundHandler<DatagramP
         return datagram;
     }
 
-    void addHandshake(final InetSocketAddress peer, final Predicate<byte[]> sink)
+    void addHandshake(final InetSocketAddress peer, final HandshakeSink sink)
     {
         handshakes.put(peer, sink);
     }
 
-    void removeHandshake(final InetSocketAddress peer, final Predicate<byte[]> sink)
+    void removeHandshake(final InetSocketAddress peer, final HandshakeSink sink)
     {
         if (handshakes.get(peer) == sink)
         {
             handshakes.remove(peer);
+        }
+    }
+
+    /**
+     * Ends {@code sink}'s handshake and puts {@code endpoint} in charge of its peer in the same step, then opens the
+     * datagrams that arrived after the handshake finished: the client's first records.
+     */
+    void installAfter(final HandshakeSink sink, final DtlsEndpoint endpoint)
+    {
+        removeHandshake(endpoint.peer(), sink);
+        install(endpoint);
+        final long now = ctx.executor().ticker().nanoTime();
+        for (final byte[] datagram : sink.takeLeftovers())
+        {
+            // late handshake retransmissions among them are counted and ignored by the endpoint like any old record
+            if (datagram.length <= MAX_DATAGRAM)
+            {
+                view.putBytes(0, datagram);
+                endpoint.onDatagram(view, datagram.length, now);
+            }
         }
     }
 
