@@ -64,6 +64,8 @@ final class Appliance
     static final String TUN_QUEUES_PROP_NAME = "headend.tun.queues";
     /** {@code shared}, {@code dedicated} or {@code auto} (shared on up to 2 cores when io_uring is there). */
     static final String THREADING_PROP_NAME = "headend.threading";
+    /** {@code false} turns the TUN's TSO/GRO offloads off (shared threading mode only). */
+    static final String TUN_OFFLOAD_PROP_NAME = "headend.tun.offload";
     private static final int OUTSIDE_MTU = 1500;
     /** Socket buffers of the DTLS port: a burst of a few thousand full-size datagrams fits without loss. */
     private static final int UDP_SOCKET_BUFFER = 8 * 1024 * 1024;
@@ -107,8 +109,9 @@ final class Appliance
             eventLoops = new MultiThreadIoEventLoopGroup(threading == Dataplane.ThreadingMode.SHARED ? 1
                 : Integer.getInteger(IO_THREADS_PROP_NAME, Math.max(1, Runtime.getRuntime().availableProcessors() / 2)),
                 io);
-            inside = InsideInterface.open(cfg, threading == Dataplane.ThreadingMode.SHARED ? 1
-                : Integer.getInteger(TUN_QUEUES_PROP_NAME, 1));
+            final boolean shared = threading == Dataplane.ThreadingMode.SHARED;
+            inside = InsideInterface.open(cfg, shared ? 1 : Integer.getInteger(TUN_QUEUES_PROP_NAME, 1),
+                shared && Boolean.parseBoolean(System.getProperty(TUN_OFFLOAD_PROP_NAME, "true")));
             if (threading == Dataplane.ThreadingMode.SHARED)
             {
                 dataplane = Dataplane.startShared(inside.queues().getFirst(), (IoEventLoop)eventLoops.next());
@@ -127,7 +130,10 @@ final class Appliance
             pools.configure(cfg.pools());
             final AeadProvider aead = AeadProvider.fromSystemProperties();
             LOG.info("DTLS record crypto: {}", aead.description());
-            dtls = new DtlsService(control, handshakes, dataplane, aead::create);
+            LOG.info("DTLS sends: {}", uring && IoUringDatagramChannel.isSegmentedDatagramPacketSupported()
+                ? "UDP GSO, one send per batch of equal-sized records" : "one datagram per send");
+            final boolean gso = uring && IoUringDatagramChannel.isSegmentedDatagramPacketSupported();
+            dtls = new DtlsService(control, handshakes, dataplane, aead::create, gso);
             sessions = new SessionManager(control, dataplane, pools, dtls, System::nanoTime, Clock.systemUTC());
             final AggregateAuth auth = new AggregateAuth(config::current, sessions, new LoginContexts(),
                 new FailedLoginLimiter(), identity::sha1Hex, System::nanoTime);

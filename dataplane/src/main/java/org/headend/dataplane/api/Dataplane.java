@@ -39,8 +39,12 @@ public final class Dataplane implements AutoCloseable
     private final List<IdleWaiter> waiters = new ArrayList<>();
     private final Map<EventExecutor, EgressQueue> egressByLoop = new IdentityHashMap<>();
 
-    /** One TUN queue and its file descriptor (polled by its agent, or by the event loop in shared mode). */
-    public record TunQueueBinding(TunPort port, int fd)
+    /**
+     * One TUN queue and its file descriptor (polled by its agent, or by the event loop in shared mode).
+     *
+     * @param offloads whether the device carries the virtio-net header with TSO and checksum offloads
+     */
+    public record TunQueueBinding(TunPort port, int fd, boolean offloads)
     {
     }
 
@@ -72,7 +76,7 @@ public final class Dataplane implements AutoCloseable
         final Dataplane dataplane = new Dataplane();
         dataplane.mode = ThreadingMode.SHARED;
         dataplane.egressByLoop.put(loop, new EgressQueue(loop, EGRESS_RING_BYTES));
-        dataplane.shared = new SharedTunIo(queue.port(), queue.fd(), dataplane.counters);
+        dataplane.shared = new SharedTunIo(queue.port(), queue.fd(), queue.offloads(), dataplane.counters);
         dataplane.shared.start(loop);
         return dataplane;
     }
@@ -96,6 +100,10 @@ public final class Dataplane implements AutoCloseable
         int i = 0;
         for (final TunQueueBinding queue : queues)
         {
+            if (queue.offloads())
+            {
+                throw new IllegalArgumentException("TUN offloads are handled in shared threading mode only");
+            }
             final PollIdleWaiter waiter = new PollIdleWaiter(queue.fd());
             final TunIdleStrategy idle = new TunIdleStrategy(waiter);
             final InboundRing inbound = new InboundRing(INBOUND_RING_BYTES, idle);

@@ -15,9 +15,13 @@ public final class DtlsPort
     private final DtlsPortHandler handler;
     private Channel channel;
 
-    public DtlsPort(final DtlsPortListener listener, final DataplaneCounters counters)
+    /**
+     * @param gsoSupported whether the UDP channel can send segmented datagrams (UDP GSO); then each client's records
+     *                     of a batch leave in one send
+     */
+    public DtlsPort(final DtlsPortListener listener, final DataplaneCounters counters, final boolean gsoSupported)
     {
-        this.handler = new DtlsPortHandler(listener, counters);
+        this.handler = new DtlsPortHandler(listener, counters, gsoSupported);
     }
 
     /** The handler to put last in the UDP channel's pipeline. */
@@ -37,12 +41,7 @@ public final class DtlsPort
         return channel;
     }
 
-    /** Datagrams from {@code peer} go to {@code sink} (a handshake's queue) until {@link #endHandshake}. */
-    public void beginHandshake(final InetSocketAddress peer, final HandshakeSink sink)
-    {
-        channel.eventLoop().execute(() -> handler.addHandshake(peer, sink));
-    }
-
+    /** Datagrams from {@code peer} stop going to {@code sink} (the handshake failed or was never started). */
     public void endHandshake(final InetSocketAddress peer, final HandshakeSink sink)
     {
         channel.eventLoop().execute(() -> handler.removeHandshake(peer, sink));

@@ -26,8 +26,11 @@ public final class DtlsPortHandler extends SimpleChannelInboundHandler<DatagramP
 {
     /** Largest datagram read; a DTLS record for a 1500-byte link is far below. */
     private static final int MAX_DATAGRAM = 16 * 1024;
+    /** Handshakes being decided or run at once; a flood of ClientHellos beyond this is dropped, not queued. */
+    private static final int MAX_HANDSHAKES = 1024;
 
     private final DtlsPortListener listener;
+    private final boolean gsoSupported;
     private final Object2ObjectHashMap<InetSocketAddress, HandshakeSink> handshakes = new Object2ObjectHashMap<>();
     private final Object2ObjectHashMap<InetSocketAddress, DtlsEndpoint> endpoints = new Object2ObjectHashMap<>();
     private final byte[] scratch = new byte[MAX_DATAGRAM];
@@ -38,9 +41,10 @@ public final class DtlsPortHandler extends SimpleChannelInboundHandler<DatagramP
     private final AtomicCounter rebinds;
     private ChannelHandlerContext ctx;
 
-    DtlsPortHandler(final DtlsPortListener listener, final DataplaneCounters counters)
+    DtlsPortHandler(final DtlsPortListener listener, final DataplaneCounters counters, final boolean gsoSupported)
     {
         this.listener = listener;
+        this.gsoSupported = gsoSupported;
         unknownPeer = counters.counter(DataplaneCounter.DTLS_UNKNOWN_PEER_DROPS);
         malformed = counters.counter(DataplaneCounter.DTLS_MALFORMED_DROPS);
         clientHellos = counters.counter(DataplaneCounter.DTLS_CLIENT_HELLOS);
@@ -102,14 +106,18 @@ public final class DtlsPortHandler extends SimpleChannelInboundHandler<DatagramP
         final int length)
     {
         final byte[] sessionId = ClientHello.sessionId(content, index, length);
-        if (sessionId == null)
+        if (sessionId == null || handshakes.size() >= MAX_HANDSHAKES)
         {
-            // a retransmitted Finished or a stray fragment: the handshake it belonged to is over
+            // a retransmitted Finished or a stray fragment of a handshake that is over, or a flood
             malformed.increment();
             return;
         }
         clientHellos.increment();
-        listener.onClientHello(sender, sessionId, copy(content, index, length));
+        // from now on the peer's datagrams queue up for the handshake, even before control has looked at the id
+        final HandshakeQueue queue = new HandshakeQueue();
+        queue.offer(copy(content, index, length));
+        handshakes.put(sender, queue);
+        listener.onClientHello(sender, sessionId, queue);
     }
 
     /** The endpoint of the same client IP whose keys open this datagram, or null. */
@@ -130,11 +138,6 @@ public final class DtlsPortHandler extends SimpleChannelInboundHandler<DatagramP
         final byte[] datagram = new byte[length];
         content.getBytes(index, datagram);
         return datagram;
-    }
-
-    void addHandshake(final InetSocketAddress peer, final HandshakeSink sink)
-    {
-        handshakes.put(peer, sink);
     }
 
     void removeHandshake(final InetSocketAddress peer, final HandshakeSink sink)
@@ -182,7 +185,7 @@ public final class DtlsPortHandler extends SimpleChannelInboundHandler<DatagramP
             old.close();
         }
         endpoints.put(endpoint.peer(), endpoint);
-        endpoint.start(ctx.channel(), ctx.executor().ticker().nanoTime());
+        endpoint.start(ctx.channel(), ctx.executor().ticker().nanoTime(), gsoSupported);
     }
 
     void remove(final DtlsEndpoint endpoint)

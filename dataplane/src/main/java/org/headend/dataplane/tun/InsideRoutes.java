@@ -1,6 +1,7 @@
 package org.headend.dataplane.tun;
 
 import java.nio.ByteBuffer;
+import org.agrona.DirectBuffer;
 import org.agrona.collections.Int2ObjectHashMap;
 import org.agrona.concurrent.status.AtomicCounter;
 import org.headend.dataplane.counters.DataplaneCounter;
@@ -55,7 +56,28 @@ final class InsideRoutes
             notIpv4.increment();
             return null;
         }
-        final TunnelPath path = routes.get(Ipv4Header.destination(packet, 0));
+        return find(Ipv4Header.destination(packet, 0));
+    }
+
+    /** As {@link #lookup(ByteBuffer, int)} for a packet at {@code offset} of an Agrona buffer. */
+    TunnelPath lookup(final DirectBuffer packet, final int offset, final int length)
+    {
+        if (length < Ipv4Header.MIN_LENGTH)
+        {
+            runts.increment();
+            return null;
+        }
+        if (((packet.getByte(offset) >> 4) & 0xF) != 4)
+        {
+            notIpv4.increment();
+            return null;
+        }
+        return find(packet.getInt(offset + Ipv4Header.DESTINATION_OFFSET, java.nio.ByteOrder.BIG_ENDIAN));
+    }
+
+    private TunnelPath find(final int destination)
+    {
+        final TunnelPath path = routes.get(destination);
         if (path == null)
         {
             noRoute.increment();

@@ -14,6 +14,10 @@ import org.agrona.concurrent.UnsafeBuffer;
 import org.agrona.concurrent.status.AtomicCounter;
 import org.headend.dataplane.counters.DataplaneCounter;
 import org.headend.dataplane.counters.DataplaneCounters;
+import org.headend.dataplane.offload.PacketConsumer;
+import org.headend.dataplane.offload.TcpCoalescer;
+import org.headend.dataplane.offload.TcpSegmenter;
+import org.headend.dataplane.offload.VirtioNetHeader;
 import org.headend.dataplane.tunnel.EgressTarget;
 import org.headend.dataplane.tunnel.InboundSink;
 import org.headend.dataplane.tunnel.TunnelPath;
@@ -35,15 +39,23 @@ public final class SharedTunIo implements IoUringIoHandle, InboundSink
     private static final int POLLIN = 1;
     /** Packets read per turn of the loop, so that sockets are served between bursts from the inside. */
     private static final int BATCH = 64;
-    private static final int MAX_PACKET = 65535;
+    /** A read holds one packet, up to a 64 KiB TCP super-packet with its virtio-net header when offloads are on. */
+    private static final int MAX_READ = 65535 + VirtioNetHeader.LENGTH;
 
     private final TunPort port;
     private final IoUringIoOps pollOps;
     private final InsideRoutes routes;
-    private final ByteBuffer readBuffer = ByteBuffer.allocateDirect(MAX_PACKET).order(ByteOrder.BIG_ENDIAN);
+    private final ByteBuffer readBuffer = ByteBuffer.allocateDirect(MAX_READ).order(ByteOrder.BIG_ENDIAN);
     private final UnsafeBuffer readView = new UnsafeBuffer(readBuffer);
-    private final ByteBuffer writeBuffer = ByteBuffer.allocateDirect(MAX_PACKET);
+    private final ByteBuffer writeBuffer = ByteBuffer.allocateDirect(MAX_READ);
     private final UnsafeBuffer writeView = new UnsafeBuffer(writeBuffer);
+    /** Offloads on: reads are cut into plain packets here, and client packets are joined per batch there. */
+    private final TcpSegmenter segmenter;
+    private final TcpCoalescer coalescer;
+    private final PacketConsumer deliverSegment = this::deliver;
+    private final Runnable endOfBatch = this::flushCoalesced;
+    private final UnsafeBuffer arrayView = new UnsafeBuffer(0, 0);
+    private boolean flushScheduled;
     private final EgressTarget[] touched = new EgressTarget[BATCH];
     private final Runnable readMore = this::readBatch;
     private int touchedCount;
@@ -58,11 +70,14 @@ public final class SharedTunIo implements IoUringIoHandle, InboundSink
     /**
      * @param port     the TUN queue; its fd is polled through io_uring, reads and writes are non-blocking calls
      * @param fd       the queue's file descriptor
+     * @param offloads whether the device was opened with the virtio-net header and TSO/checksum offloads
      * @param counters the data plane's counters
      */
-    public SharedTunIo(final TunPort port, final int fd, final DataplaneCounters counters)
+    public SharedTunIo(final TunPort port, final int fd, final boolean offloads, final DataplaneCounters counters)
     {
         this.port = port;
+        this.segmenter = offloads ? new TcpSegmenter() : null;
+        this.coalescer = offloads ? new TcpCoalescer(this::writeToTun) : null;
         this.pollOps = new IoUringIoOps(IORING_OP_POLL_ADD, (byte)0, (short)0, fd, 0L, 0L, IORING_POLL_ADD_MULTI,
             POLLIN, 0L, (short)0, (short)0, 0, 0L);
         this.routes = new InsideRoutes(counters);
@@ -122,14 +137,21 @@ public final class SharedTunIo implements IoUringIoHandle, InboundSink
         int packets = 0;
         while (packets < BATCH)
         {
-            final int length = port.read(readBuffer, 0, MAX_PACKET);
+            final int length = port.read(readBuffer, 0, MAX_READ);
             if (length < 0)
             {
                 break;
             }
             packets++;
             tunRx.increment();
-            deliver(length);
+            if (segmenter == null)
+            {
+                deliver(readView, 0, length);
+            }
+            else if (segmenter.split(readView, 0, length, deliverSegment) < 0)
+            {
+                noTarget.increment();
+            }
         }
         for (int i = 0; i < touchedCount; i++)
         {
@@ -144,9 +166,9 @@ public final class SharedTunIo implements IoUringIoHandle, InboundSink
         }
     }
 
-    private void deliver(final int length)
+    private void deliver(final org.agrona.MutableDirectBuffer buffer, final int offset, final int length)
     {
-        final TunnelPath path = routes.lookup(readBuffer, length);
+        final TunnelPath path = routes.lookup(buffer, offset, length);
         if (path == null)
         {
             return;
@@ -159,9 +181,14 @@ public final class SharedTunIo implements IoUringIoHandle, InboundSink
             noTarget.increment();
             return;
         }
-        if (target.writeData(readView, 0, length))
+        if (target.writeData(buffer, offset, length) && touchedCount < touched.length)
         {
             touched[touchedCount++] = target;
+        }
+        else if (touchedCount == touched.length)
+        {
+            // a super-packet can touch more targets than a batch has reads: flush early rather than overflow
+            target.flushBatch();
         }
     }
 
@@ -170,26 +197,42 @@ public final class SharedTunIo implements IoUringIoHandle, InboundSink
     {
         if (src.hasArray())
         {
-            writeView.putBytes(0, src.array(), src.arrayOffset() + index, length);
+            arrayView.wrap(src.array(), src.arrayOffset() + index, length);
         }
         else
         {
             src.getBytes(index, scratch, 0, length);
-            writeView.putBytes(0, scratch, 0, length);
+            arrayView.wrap(scratch, 0, length);
         }
-        return write(length);
+        return offer(arrayView, 0, length);
     }
 
     @Override
     public boolean offer(final DirectBuffer src, final int index, final int length)
     {
+        if (coalescer != null)
+        {
+            if (!flushScheduled)
+            {
+                // tasks run after the loop has handled every completion of this turn: the end of the batch
+                flushScheduled = true;
+                loop.execute(endOfBatch);
+            }
+            return coalescer.offer(src, index, length);
+        }
         writeView.putBytes(0, src, index, length);
-        return write(length);
+        return writeToTun(writeView, 0, length);
     }
 
-    private boolean write(final int length)
+    private void flushCoalesced()
     {
-        if (port.write(writeBuffer, 0, length) == length)
+        flushScheduled = false;
+        coalescer.flush();
+    }
+
+    private boolean writeToTun(final DirectBuffer buffer, final int offset, final int length)
+    {
+        if (port.write(buffer.byteBuffer(), buffer.wrapAdjustment() + offset, length) == length)
         {
             tunTx.increment();
             return true;
