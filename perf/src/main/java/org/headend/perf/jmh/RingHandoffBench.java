@@ -1,0 +1,90 @@
+package org.headend.perf.jmh;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import java.util.concurrent.TimeUnit;
+import org.agrona.concurrent.MessageHandler;
+import org.headend.dataplane.tun.IdleWaiter;
+import org.headend.dataplane.tun.TunIdleStrategy;
+import org.headend.dataplane.tunnel.InboundRing;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Group;
+import org.openjdk.jmh.annotations.GroupThreads;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.Warmup;
+
+/**
+ * The hand-off between threads in threading mode {@code dedicated}: an event loop copies client packets into the
+ * many-to-one ring of a TUN agent, which reads them out. One producer and one consumer thread; score is packets
+ * handed over per second on each side.
+ */
+@State(Scope.Group)
+@BenchmarkMode(Mode.Throughput)
+@OutputTimeUnit(TimeUnit.SECONDS)
+@Warmup(iterations = 3, time = 1)
+@Measurement(iterations = 3, time = 1)
+@Fork(value = 1, jvmArgsAppend = {
+    "--enable-native-access=ALL-UNNAMED",
+    "--illegal-native-access=deny",
+    "--add-exports", "java.base/jdk.internal.misc=ALL-UNNAMED",
+    "--sun-misc-unsafe-memory-access=allow"})
+public class RingHandoffBench
+{
+    /** Packet bytes. */
+    @Param({"64", "1400"})
+    public int size;
+
+    private InboundRing ring;
+    private ByteBuf packet;
+    private byte[] scratch;
+    private final MessageHandler discard = (type, buffer, index, length) -> { };
+
+    @Setup
+    public void setUp()
+    {
+        // the consumer here never sleeps, so the doorbell is never rung: a waiter that does nothing suffices
+        ring = new InboundRing(8 * 1024 * 1024, new TunIdleStrategy(new IdleWaiter()
+        {
+            @Override
+            public void await(final int timeoutMillis)
+            {
+            }
+
+            @Override
+            public void signal()
+            {
+            }
+
+            @Override
+            public void close()
+            {
+            }
+        }));
+        packet = Unpooled.wrappedBuffer(new byte[size]);
+        scratch = new byte[size];
+    }
+
+    @Benchmark
+    @Group("handoff")
+    @GroupThreads(1)
+    public boolean offer()
+    {
+        return ring.offer(packet, 0, size, scratch);
+    }
+
+    @Benchmark
+    @Group("handoff")
+    @GroupThreads(1)
+    public int read()
+    {
+        return ring.ring().read(discard, 64);
+    }
+}
