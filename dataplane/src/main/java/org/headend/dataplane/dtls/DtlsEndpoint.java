@@ -234,12 +234,14 @@ public final class DtlsEndpoint implements EgressTarget
         return valid;
     }
 
-    /** Whether a datagram from an unknown address holds a record of this session (NAT rebinding check). */
-    boolean authenticates(final MutableDirectBuffer view, final int length)
+    /**
+     * Whether a datagram from an unknown address holds a record of this session (NAT rebinding check). Changes
+     * nothing: the record is opened for real afterwards.
+     */
+    boolean authenticates(final DirectBuffer datagram, final int length, final MutableDirectBuffer scratch)
     {
-        final int recordLength = DtlsRecordCodec.recordLength(view, 0, length);
-        return recordLength > 0
-            && codec.open(view, 0, recordLength, view, DtlsRecordCodec.PLAINTEXT_OFFSET) >= 0;
+        final int recordLength = DtlsRecordCodec.recordLength(datagram, 0, length);
+        return recordLength > 0 && codec.verify(datagram, 0, recordLength, scratch);
     }
 
     private void countRefused(final int code)

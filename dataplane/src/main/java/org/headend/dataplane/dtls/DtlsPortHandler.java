@@ -35,6 +35,7 @@ public final class DtlsPortHandler extends SimpleChannelInboundHandler<DatagramP
     private final Object2ObjectHashMap<InetSocketAddress, DtlsEndpoint> endpoints = new Object2ObjectHashMap<>();
     private final byte[] scratch = new byte[MAX_DATAGRAM];
     private final UnsafeBuffer view = new UnsafeBuffer(scratch);
+    private final UnsafeBuffer trial = new UnsafeBuffer(new byte[MAX_DATAGRAM]);
     private final AtomicCounter unknownPeer;
     private final AtomicCounter malformed;
     private final AtomicCounter clientHellos;
@@ -98,7 +99,6 @@ public final class DtlsPortHandler extends SimpleChannelInboundHandler<DatagramP
         endpoints.remove(moved.peer());
         moved.rebind(sender);
         endpoints.put(sender, moved);
-        content.getBytes(index, scratch, 0, length);
         moved.onDatagram(view, length, now);
     }
 
@@ -125,7 +125,8 @@ public final class DtlsPortHandler extends SimpleChannelInboundHandler<DatagramP
     {
         for (final DtlsEndpoint candidate : endpoints.values())
         {
-            if (candidate.peer().getAddress().equals(sender.getAddress()) && candidate.authenticates(view, length))
+            if (candidate.peer().getAddress().equals(sender.getAddress())
+                && candidate.authenticates(view, length, trial))
             {
                 return candidate;
             }

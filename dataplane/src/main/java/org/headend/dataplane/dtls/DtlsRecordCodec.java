@@ -85,6 +85,26 @@ public final class DtlsRecordCodec implements AutoCloseable
     public int open(final DirectBuffer in, final int offset, final int length, final MutableDirectBuffer out,
         final int outOffset)
     {
+        final int opened = check(in, offset, length, out, outOffset);
+        if (opened >= 0)
+        {
+            replay.accept(DtlsRecordHeader.sequence(in, offset));
+        }
+        return opened;
+    }
+
+    /**
+     * Whether the record would open, without recording its sequence number: a trial, e.g. to find which session a
+     * datagram from a new address belongs to. {@code scratch} receives the plaintext and must not overlap the record.
+     */
+    public boolean verify(final DirectBuffer in, final int offset, final int length, final MutableDirectBuffer scratch)
+    {
+        return check(in, offset, length, scratch, 0) >= 0;
+    }
+
+    private int check(final DirectBuffer in, final int offset, final int length, final MutableDirectBuffer out,
+        final int outOffset)
+    {
         if (length < OVERHEAD || DtlsRecordHeader.length(in, offset) != length - DtlsRecordHeader.HEADER_LENGTH)
         {
             return MALFORMED;
@@ -108,12 +128,7 @@ public final class DtlsRecordCodec implements AutoCloseable
         aad.putByte(12, (byte)plaintextLength);
         final int opened = opener.open(openNonce, 0, aad, 0, AAD_LENGTH, in, offset + PLAINTEXT_OFFSET,
             length - PLAINTEXT_OFFSET, out, outOffset);
-        if (opened < 0)
-        {
-            return AUTH_FAILED;
-        }
-        replay.accept(sequence);
-        return opened;
+        return opened < 0 ? AUTH_FAILED : opened;
     }
 
     /**

@@ -1,0 +1,204 @@
+package org.headend.dataplane.dtls;
+
+import static org.headend.dataplane.wire.Packets.address;
+import static org.headend.dataplane.wire.Packets.ipv4;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufUtil;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.embedded.EmbeddedChannel;
+import io.netty.channel.socket.DatagramPacket;
+import java.net.InetSocketAddress;
+import java.util.ArrayList;
+import java.util.List;
+import org.agrona.DirectBuffer;
+import org.agrona.concurrent.UnsafeBuffer;
+import org.headend.crypto.jca.JcaAesGcm;
+import org.headend.dataplane.counters.DataplaneCounter;
+import org.headend.dataplane.counters.DataplaneCounters;
+import org.headend.dataplane.tunnel.EgressQueue;
+import org.headend.dataplane.tunnel.InboundSink;
+import org.headend.dataplane.tunnel.TunnelListener;
+import org.headend.dataplane.tunnel.TunnelPath;
+import org.headend.dataplane.wire.CstpHeader;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+class DtlsPortHandlerTest
+{
+    private static final int CLIENT = address(192, 168, 100, 10);
+    private static final int INSIDE = address(192, 168, 100, 1);
+    private static final InetSocketAddress SERVER = new InetSocketAddress("10.77.0.1", 443);
+    private static final InetSocketAddress PEER = new InetSocketAddress("10.77.0.2", 40000);
+    private static final InetSocketAddress PEER_NEW_PORT = new InetSocketAddress("10.77.0.2", 40001);
+    private static final InetSocketAddress STRANGER = new InetSocketAddress("10.77.0.9", 40000);
+
+    private final DataplaneCounters counters = new DataplaneCounters();
+    private final List<byte[]> delivered = new ArrayList<>();
+    private final List<String> hellos = new ArrayList<>();
+    private final List<HandshakeQueue> queues = new ArrayList<>();
+    private final byte[] clientKey = new byte[16];
+    private final byte[] serverKey = new byte[16];
+    private final byte[] clientIv = {1, 2, 3, 4};
+    private final byte[] serverIv = {5, 6, 7, 8};
+    private DtlsPortHandler handler;
+    private EmbeddedChannel channel;
+    private DtlsRecordCodec client;
+
+    @BeforeEach
+    void setUp()
+    {
+        serverKey[0] = 7;
+        handler = new DtlsPortHandler((peer, sessionId, queue) ->
+        {
+            hellos.add(peer + " " + ByteBufUtil.hexDump(sessionId));
+            queues.add(queue);
+        }, counters, false);
+        channel = new EmbeddedChannel(handler);
+        final EgressQueue egress = new EgressQueue(channel.eventLoop(), 64 * 1024);
+        final TunnelPath path = new TunnelPath(3, egress);
+        final DtlsEndpoint endpoint = new DtlsEndpoint(0x4000_0001, path, egress, CLIENT, 1400, 30,
+            new DtlsRecordCodec(new DtlsKeys(1, clientKey, serverKey, clientIv, serverIv, 1024, "AES-GCM-128",
+                "SHA256"), JcaAesGcm::new),
+            PEER, new InboundSink()
+            {
+                @Override
+                public boolean offer(final ByteBuf src, final int index, final int length, final byte[] scratch)
+                {
+                    throw new AssertionError("DTLS delivers from Agrona buffers");
+                }
+
+                @Override
+                public boolean offer(final DirectBuffer src, final int index, final int length)
+                {
+                    final byte[] packet = new byte[length];
+                    src.getBytes(index, packet);
+                    delivered.add(packet);
+                    return true;
+                }
+            }, counters, new TunnelListener()
+            {
+                @Override
+                public void onDisconnectRequest(final int reason, final String text)
+                {
+                }
+
+                @Override
+                public void onClosed(final CloseCause cause, final String detail)
+                {
+                }
+            });
+        handler.install(endpoint);
+        // the client's side of the same session: it seals with what the headend opens with
+        client = new DtlsRecordCodec(new DtlsKeys(1, serverKey, clientKey, serverIv, clientIv, 1, "AES-GCM-128",
+            "SHA256"), JcaAesGcm::new);
+    }
+
+    @Test
+    void shouldDeliverTheClientsPacketAndDropItsReplay()
+    {
+        final byte[] record = data(ipv4(CLIENT, INSIDE, 84));
+        receive(record, PEER);
+        receive(record, PEER);
+        assertEquals(1, delivered.size());
+        assertArrayEquals(ipv4(CLIENT, INSIDE, 84), delivered.get(0));
+        assertEquals(1, counters.get(DataplaneCounter.DTLS_REPLAY_DROPS));
+    }
+
+    @Test
+    void shouldMoveTheClientToItsNewPortOnlyAfterAValidRecord()
+    {
+        receive(new byte[] {23, (byte)0xFE, (byte)0xFD, 0, 1, 0, 0, 0, 0, 0, 9, 0, 3, 1, 2, 3}, PEER_NEW_PORT);
+        assertEquals(0, counters.get(DataplaneCounter.DTLS_NAT_REBINDS), "garbage from the new port moves nothing");
+        final byte[] record = data(ipv4(CLIENT, INSIDE, 60));
+        receive(record, PEER_NEW_PORT);
+        assertEquals(1, counters.get(DataplaneCounter.DTLS_NAT_REBINDS));
+        assertEquals(1, delivered.size(), "the first record from the new port is delivered, not lost");
+        receive(record, PEER);
+        assertEquals(1, counters.get(DataplaneCounter.DTLS_NAT_REBINDS), "a replay from the old port moves nothing");
+        assertEquals(1, delivered.size());
+        assertTrue(counters.get(DataplaneCounter.DTLS_UNKNOWN_PEER_DROPS) >= 2);
+    }
+
+    @Test
+    void shouldNotMoveTheClientToAnotherAddress()
+    {
+        receive(data(ipv4(CLIENT, INSIDE, 60)), STRANGER);
+        assertEquals(0, delivered.size());
+        assertEquals(1, counters.get(DataplaneCounter.DTLS_UNKNOWN_PEER_DROPS));
+    }
+
+    @Test
+    void shouldQueueEverythingAfterAClientHelloForTheHandshake()
+    {
+        final byte[] hello = clientHello(new byte[] {(byte)0xAB, (byte)0xCD});
+        receive(hello, STRANGER);
+        receive(new byte[] {22, (byte)0xFE, (byte)0xFD, 0, 0, 0, 0, 0, 0, 0, 1, 0, 1, 9}, STRANGER);
+        assertEquals(List.of(STRANGER + " abcd"), hellos);
+        final List<byte[]> queued = queues.get(0).takeLeftovers();
+        assertEquals(2, queued.size(), "the hello and the flight after it wait for the handshake");
+        assertArrayEquals(hello, queued.get(0));
+    }
+
+    @Test
+    void shouldEchoADpdProbeWithTheSamePayload()
+    {
+        final byte[] probe = new byte[600];
+        probe[0] = CstpHeader.TYPE_DPD_REQ;
+        receive(seal(probe), PEER);
+        final DatagramPacket answer = channel.readOutbound();
+        assertNotNull(answer);
+        assertEquals(PEER, answer.recipient());
+        final ByteBuf content = answer.content();
+        final UnsafeBuffer record = new UnsafeBuffer(ByteBufUtil.getBytes(content));
+        content.release();
+        final UnsafeBuffer plain = new UnsafeBuffer(new byte[record.capacity()]);
+        final DtlsRecordCodec clientOpen = new DtlsRecordCodec(new DtlsKeys(1, serverKey, serverKey, serverIv,
+            serverIv, 1, "AES-GCM-128", "SHA256"), JcaAesGcm::new);
+        assertEquals(600, clientOpen.open(record, 0, record.capacity(), plain, 0), "the answer has the probe's size");
+        assertEquals(CstpHeader.TYPE_DPD_RESP, plain.getByte(0));
+    }
+
+    private byte[] data(final byte[] packet)
+    {
+        final byte[] message = new byte[1 + packet.length];
+        System.arraycopy(packet, 0, message, 1, packet.length);
+        return seal(message);
+    }
+
+    private byte[] seal(final byte[] message)
+    {
+        final UnsafeBuffer record = new UnsafeBuffer(new byte[message.length + DtlsRecordCodec.OVERHEAD]);
+        record.putBytes(DtlsRecordCodec.PLAINTEXT_OFFSET, message);
+        final int length = client.sealInPlace(record, 0, message.length);
+        final byte[] bytes = new byte[length];
+        record.getBytes(0, bytes);
+        return bytes;
+    }
+
+    private void receive(final byte[] datagram, final InetSocketAddress from)
+    {
+        channel.writeInbound(new DatagramPacket(Unpooled.wrappedBuffer(datagram), SERVER, from));
+        channel.runPendingTasks();
+    }
+
+    private static byte[] clientHello(final byte[] sessionId)
+    {
+        final byte[] b = new byte[60 + sessionId.length + 8];
+        b[0] = 22;
+        b[1] = (byte)0xFE;
+        b[2] = (byte)0xFF;
+        b[11] = 0;
+        b[12] = (byte)(b.length - 13);
+        b[13] = 1;
+        b[25] = (byte)0xFE;
+        b[26] = (byte)0xFD;
+        b[59] = (byte)sessionId.length;
+        System.arraycopy(sessionId, 0, b, 60, sessionId.length);
+        return b;
+    }
+}
