@@ -155,6 +155,28 @@ public final class ConfigLanguage
         return result;
     }
 
+    /**
+     * For {@code ?} help and completion: the configured names an argument may take when it refers to an object
+     * (pools, group-policies, profiles, …), with the noun that names their kind; null for other arguments.
+     */
+    public static Map.Entry<String, List<String>> namesFor(final ArgType<?> type, final HeadendConfig config)
+    {
+        if (!(type instanceof Reference reference))
+        {
+            return null;
+        }
+        final java.util.Collection<String> names = switch (reference.kind())
+        {
+            case POOL -> config.pools().keySet();
+            case GROUP_POLICY -> config.groupPolicies().keySet();
+            case TUNNEL_GROUP -> config.tunnelGroups().keySet();
+            case USER -> config.users().keySet();
+            case IPV6_POOL -> config.ipv6Pools().keySet();
+            case PROFILE -> config.webvpn().profiles().keySet();
+        };
+        return Map.entry(reference.kind().noun(), List.copyOf(new TreeSet<>(names)));
+    }
+
     /** The keywords that start global configuration commands: the sections of {@code show running-config}. */
     public static Set<String> sectionKeywords()
     {
