@@ -89,7 +89,19 @@ public final class SshCliServer implements AutoCloseable
         final SshCliServer server = new SshCliServer(context, stateDir.resolve(HOST_KEY_FILE),
             Integer.getInteger(PORT_PROP_NAME, PORT_DEFAULT));
         context.config().addListener(updated -> server.applier.execute(() -> server.apply(updated)));
-        server.applier.execute(() -> server.apply(context.config().current()));
+        // the first listeners are up before the appliance says it is ready (its console prompt)
+        try
+        {
+            server.applier.submit(() -> server.apply(context.config().current())).get(30, TimeUnit.SECONDS);
+        }
+        catch (final InterruptedException ex)
+        {
+            Thread.currentThread().interrupt();
+        }
+        catch (final java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException ex)
+        {
+            LOG.error("the SSH console did not start: {}", ex.toString());
+        }
         return server;
     }
 
@@ -183,7 +195,6 @@ public final class SshCliServer implements AutoCloseable
         CoreModuleProperties.AUTH_TIMEOUT.set(server, Duration.ofSeconds(60));
         CoreModuleProperties.IDLE_TIMEOUT.set(server,
             Duration.ofMinutes(context.config().current().management().sshTimeoutMinutes()));
-        CoreModuleProperties.SERVER_IDENTIFICATION.set(server, "headend");
         server.addSessionListener(new SessionListener()
         {
             @Override
