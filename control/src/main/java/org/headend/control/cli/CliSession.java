@@ -337,12 +337,11 @@ public final class CliSession
             }
             final StringBuilder out = new StringBuilder();
             boolean begun = false;
-            for (final String line : text.split("\n", -1))
+            final String[] lines = text.split("\n", -1);
+            final int count = text.endsWith("\n") ? lines.length - 1 : lines.length;
+            for (int i = 0; i < count; i++)
             {
-                if (line.isEmpty() && !begun && !kind.equals("begin"))
-                {
-                    continue;
-                }
+                final String line = lines[i];
                 final boolean found = pattern.matcher(line).find();
                 final boolean keep = switch (kind)
                 {
@@ -350,7 +349,7 @@ public final class CliSession
                     case "exclude" -> !found;
                     default -> found != invert;
                 };
-                if (keep && !(line.isEmpty() && kind.equals("begin") && !begun))
+                if (keep)
                 {
                     out.append(line).append('\n');
                 }
@@ -469,17 +468,22 @@ public final class CliSession
         }
         final HeadendConfig config = context.config().current();
         final List<String> references = new ArrayList<>();
+        final Set<String> shown = new LinkedHashSet<>();
         for (final Grammar.Candidate c : collected.candidates)
         {
-            out.append("  ").append(String.format("%-" + Math.max(width, 4) + "s", c.text())).append("  ")
-                .append(c.help()).append('\n');
+            if (shown.add(c.text() + "\u0000" + c.help()))
+            {
+                out.append("  ").append(String.format("%-" + Math.max(width, 4) + "s", c.text())).append("  ")
+                    .append(c.help()).append('\n');
+            }
             if (!c.keyword())
             {
                 final Map.Entry<String, List<String>> names = ConfigLanguage.namesFor(c.type(), config);
-                if (names != null)
+                final String line = names == null ? null : "Available configured " + names.getKey() + ": "
+                    + String.join(" ", names.getValue());
+                if (line != null && !references.contains(line))
                 {
-                    references.add("Available configured " + names.getKey() + ": " + String.join(" ",
-                        names.getValue()));
+                    references.add(line);
                 }
             }
         }
@@ -549,10 +553,16 @@ public final class CliSession
         }
         else
         {
-            final int outermost = complete.isEmpty() ? cursor.depth() : 0;
-            for (int depth = cursor.depth(); depth >= outermost; depth--)
+            if (complete.isEmpty())
             {
-                helps.add(ConfigLanguage.grammar().help(cursor.modeAt(depth), typed, complete, word));
+                helps.add(ConfigLanguage.grammar().help(cursor.mode(), typed, complete, word));
+            }
+            else
+            {
+                for (final int depth : ConfigLanguage.candidateDepths(cursor, complete))
+                {
+                    helps.add(ConfigLanguage.grammar().help(cursor.modeAt(depth), typed, complete, word));
+                }
             }
             helps.add(ExecCommands.grammar().help(Mode.CONFIG, typed, complete, word));
         }
@@ -564,7 +574,7 @@ public final class CliSession
             done |= help.complete();
             for (final Grammar.Candidate c : help.candidates())
             {
-                if (seen.add(c.text() + "\u0000" + c.help()) && (c.keyword() ? seen.add(c.text()) : true))
+                if (c.keyword() ? seen.add(c.text()) : seen.add(c.text() + "\u0000" + c.help() + "\u0000" + c.type()))
                 {
                     candidates.add(c);
                 }

@@ -85,6 +85,40 @@ public final class ConfigLanguage
         {
             throw new SyntaxError(ErrorKind.INCOMPLETE, 0, 0, "empty line");
         }
+        SyntaxError reported = null;
+        for (final int depth : candidateDepths(cursor, tokens))
+        {
+            try
+            {
+                final Grammar.Match<ConfigLine> match = GRAMMAR.parse(cursor.modeAt(depth), line, tokens);
+                return new ParsedLine(depth, match.payload(), match.arguments());
+            }
+            catch (final SyntaxError ex)
+            {
+                if (reported == null)
+                {
+                    reported = ex;
+                }
+            }
+        }
+        throw reported;
+    }
+
+    /**
+     * The depths of the cursor's modes that may take a line starting with {@code tokens}, innermost first (for
+     * parsing, and for {@code ?} help and completion, which must offer what parsing would accept).
+     */
+    public static List<Integer> candidateDepths(final ConfigCursor cursor, final List<Token> tokens)
+    {
+        if (tokens.isEmpty())
+        {
+            final List<Integer> all = new ArrayList<>();
+            for (int depth = cursor.depth(); depth >= 0; depth--)
+            {
+                all.add(depth);
+            }
+            return all;
+        }
         final int commandWord = tokens.size() > 1 && "no".equalsIgnoreCase(tokens.getFirst().text()) ? 1 : 0;
         final String word = tokens.get(commandWord).text().toLowerCase(java.util.Locale.ROOT);
         // A mode that has the command word in full is tried before one that has it only as an abbreviation, and
@@ -103,24 +137,7 @@ public final class ConfigLanguage
                 case NONE -> unknown.add(depth);
             }
         }
-        final List<Integer> candidates = !exact.isEmpty() ? exact : !prefix.isEmpty() ? prefix : unknown;
-        SyntaxError reported = null;
-        for (final int depth : candidates)
-        {
-            try
-            {
-                final Grammar.Match<ConfigLine> match = GRAMMAR.parse(cursor.modeAt(depth), line, tokens);
-                return new ParsedLine(depth, match.payload(), match.arguments());
-            }
-            catch (final SyntaxError ex)
-            {
-                if (reported == null)
-                {
-                    reported = ex;
-                }
-            }
-        }
-        throw reported;
+        return !exact.isEmpty() ? exact : !prefix.isEmpty() ? prefix : unknown;
     }
 
     private enum WordMatch

@@ -80,7 +80,10 @@ public final class ConfigStore
             throw new ConfigException(source, 0, -1, ErrorKind.REJECTED, "cannot read the file: " + why);
         }
         final ConfigTree tree = ConfigLoader.load(bytes, source);
-        return new ConfigStore(tree, ConfigCompiler.compile(tree), startupConfig, null, AtomicFile.ATOMIC_RENAME);
+        final ConfigStore store = new ConfigStore(tree, ConfigCompiler.compile(tree), startupConfig, null,
+            AtomicFile.ATOMIC_RENAME);
+        AtomicFile.removeStaleTemporaries(startupConfig);
+        return store;
     }
 
     /**

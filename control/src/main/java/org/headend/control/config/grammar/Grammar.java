@@ -317,7 +317,10 @@ public final class Grammar<P>
                 case Element.Choice choice -> choice.options().forEach(o -> addKeyword(candidates, seen, o, prefix));
                 case Element.Arg arg ->
                 {
-                    if (seen.add("<" + arg.type().syntax() + ">" + arg.help()))
+                    // one line per argument type: a name and a reference to a name may share syntax and help
+                    final String key = arg.type().syntax() + "\u0000" + arg.help() + "\u0000"
+                        + System.identityHashCode(arg.type());
+                    if (seen.add(key))
                     {
                         candidates.add(new Candidate(arg.type().syntax(), arg.help(), false, arg.type()));
                     }
