@@ -348,6 +348,23 @@ class CliOverSshIT
         bed.closeClients();
     }
 
+    @Test
+    @Order(7)
+    void shouldCompleteWithTabAndHelpWithQuestionMarkOnAPty()
+    {
+        try (ManagedProcess tty = ManagedProcess.start("ssh-tty[admin]", SshCli.ttyArgv(bed.net().client(1),
+            Netns.SERVER_ADDRESS, "admin", ADMIN_PASSWORD, knownHosts), null, null))
+        {
+            tty.waitFor("headend# ", Duration.ofSeconds(20));
+            tty.writeLine("sh\tver\t");
+            tty.waitFor("Headend Software Version", Duration.ofSeconds(10));
+            tty.writeLine("show vpn-sessiondb ?");
+            tty.waitFor("summary +Show session and tunnel counts", Duration.ofSeconds(10));
+            tty.writeLine("exit");
+            assertNotNull(tty.waitForExit(Duration.ofSeconds(10)), "exit ends the SSH session");
+        }
+    }
+
     private static long bytesTx(final String text)
     {
         final Matcher m = Pattern.compile("Bytes Tx\\s*:\\s*(\\d+)").matcher(text);

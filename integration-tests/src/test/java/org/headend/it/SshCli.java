@@ -44,6 +44,15 @@ public final class SshCli implements AutoCloseable
         return argv;
     }
 
+    /** argv of an ssh run that forces a pty ({@code -tt}): the appliance edits lines with JLine there. */
+    public static List<String> ttyArgv(final String ns, final String host, final String user, final String password,
+        final Path knownHosts)
+    {
+        final List<String> argv = argv(ns, host, user, password, knownHosts, false);
+        argv.set(argv.indexOf("-T"), "-tt");
+        return argv;
+    }
+
     /** Logs in and waits for the first prompt. */
     public static SshCli login(final String ns, final String host, final String user, final String password,
         final Path knownHosts, final boolean strict)

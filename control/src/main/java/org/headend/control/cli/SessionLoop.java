@@ -3,7 +3,7 @@ package org.headend.control.cli;
 import java.io.IOException;
 import java.util.function.Supplier;
 
-/** The CLI loop for terminals outside this package (SSH shells): runs one session until {@code exit} or end of input. */
+/** The CLI loop for terminals outside this package (SSH shells): one session until {@code exit} or end of input. */
 public final class SessionLoop
 {
     private SessionLoop()

@@ -50,7 +50,7 @@ final class ConfigLoader
         return tree;
     }
 
-    /** Decodes strict UTF-8, then applies every line of the text to {@code tree} (which the caller then discards on error). */
+    /** Decodes strict UTF-8, then applies every line to {@code tree} (which the caller discards on error). */
     static void loadInto(final ConfigTree tree, final byte[] bytes, final String source) throws ConfigException
     {
         final String text;

@@ -58,7 +58,8 @@ public final class PolicyAttribute<T>
     public static final PolicyAttribute<Boolean> KEEP_INSTALLER =
         new PolicyAttribute<>("anyconnect keep-installer", true);
     /** {@code anyconnect ask …}. */
-    public static final PolicyAttribute<AnyconnectAsk> ASK = new PolicyAttribute<>("anyconnect ask", AnyconnectAsk.NONE);
+    public static final PolicyAttribute<AnyconnectAsk> ASK =
+        new PolicyAttribute<>("anyconnect ask", AnyconnectAsk.NONE);
     /** {@code anyconnect profiles value NAME [type T]} lines; empty for {@code none}. */
     public static final PolicyAttribute<List<ClientProfileRef>> PROFILES =
         new PolicyAttribute<>("anyconnect profiles", List.of());

@@ -63,7 +63,7 @@ class SeedCommandsTest
          anyconnect profiles engineering disk0:/engineering_hosts.xml
          anyconnect enable
          tunnel-group-list enable
-         anyconnect-custom-attr DeferredUpdateAllowed description Indicates if the deferred update feature is enabled or not
+         anyconnect-custom-attr DeferredUpdateAllowed description Indicates if the deferred update is enabled
          anyconnect-custom-attr DeferredUpdateDismissTimeout
         !
         anyconnect-custom-data DeferredUpdateDismissTimeout def-timeout 150
@@ -283,7 +283,7 @@ class SeedCommandsTest
         "interface eth0\\n security-level 101|out of range 0-100",
         "group-policy G internal\\ngroup-policy G attributes\\n vpn-idle-timeout 0|out of range 1-35791394",
         "group-policy G internal\\ngroup-policy G attributes\\n split-tunnel-policy some|unexpected 'some'",
-        "tunnel-group T type remote-access\\ntunnel-group T webvpn-attributes\\n group-alias a maybe|unexpected 'maybe'"})
+        "tunnel-group T type remote-access\\ntunnel-group T webvpn-attributes\\n group-alias a on|unexpected 'on'"})
     void shouldRefuseBadGlobalAndBlockValues(final String text, final String reason)
     {
         final ConfigException error = assertThrows(ConfigException.class,
