@@ -1,13 +1,18 @@
 package org.headend.control;
 
+import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.FixedRecvByteBufAllocator;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.IoHandlerFactory;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.ServerChannel;
 import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.socket.nio.NioDatagramChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.channel.uring.IoUring;
+import io.netty.channel.uring.IoUringDatagramChannel;
 import io.netty.channel.uring.IoUringIoHandler;
 import io.netty.channel.uring.IoUringServerSocketChannel;
 import io.netty.handler.ssl.SslContext;
@@ -23,6 +28,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -32,12 +38,14 @@ import org.headend.control.auth.LoginContexts;
 import org.headend.control.config.ConfigStore;
 import org.headend.control.config.HeadendConfig;
 import org.headend.control.config.InterfaceConfig;
+import org.headend.control.dtls.DtlsService;
 import org.headend.control.http.HttpsListener;
 import org.headend.control.inside.InsideInterface;
 import org.headend.control.session.AddressPools;
 import org.headend.control.session.SessionManager;
 import org.headend.control.tls.ServerIdentity;
 import org.headend.control.tunnel.TunnelGateway;
+import org.headend.crypto.AeadProvider;
 import org.headend.dataplane.api.Dataplane;
 import org.headend.dataplane.counters.DataplaneCounter;
 import org.headend.nativecfg.netlink.Rtnetlink;
@@ -53,6 +61,8 @@ final class Appliance
     static final String IO_THREADS_PROP_NAME = "headend.io.threads";
     static final String TUN_QUEUES_PROP_NAME = "headend.tun.queues";
     private static final int OUTSIDE_MTU = 1500;
+    /** Socket buffers of the DTLS port: a burst of a few thousand full-size datagrams fits without loss. */
+    private static final int UDP_SOCKET_BUFFER = 8 * 1024 * 1024;
     private static final Logger LOG = LoggerFactory.getLogger(Appliance.class);
 
     private final ConfigStore config;
@@ -64,6 +74,9 @@ final class Appliance
     private Dataplane dataplane;
     private SessionManager sessions;
     private Channel listener;
+    private Channel udp;
+    private DtlsService dtls;
+    private final ExecutorService handshakes = Executors.newFixedThreadPool(2, r -> platformThread(r, "dtls-handshake"));
     private OutsideAddress outsideAddress;
     private InetSocketAddress listenAddress;
 
@@ -96,10 +109,13 @@ final class Appliance
 
             final AddressPools pools = new AddressPools(inside.address() == 0 ? Set.of() : Set.of(inside.address()));
             pools.configure(cfg.pools());
-            sessions = new SessionManager(control, dataplane, pools, System::nanoTime, Clock.systemUTC());
+            final AeadProvider aead = AeadProvider.fromSystemProperties();
+            LOG.info("DTLS record crypto: {}", aead.description());
+            dtls = new DtlsService(control, handshakes, dataplane, aead::create);
+            sessions = new SessionManager(control, dataplane, pools, dtls, System::nanoTime, Clock.systemUTC());
             final AggregateAuth auth = new AggregateAuth(config::current, sessions, new LoginContexts(),
                 new FailedLoginLimiter(), identity::sha1Hex, System::nanoTime);
-            final TunnelGateway gateway = new TunnelGateway(config::current, sessions, dataplane, control,
+            final TunnelGateway gateway = new TunnelGateway(config::current, sessions, dataplane, dtls, control,
                 OUTSIDE_MTU, cfg.hostname());
             final RequestRouter router = new RequestRouter(auth, gateway, sessions);
             config.addListener(updated -> control.execute(() ->
@@ -115,9 +131,19 @@ final class Appliance
                 .sslProvider(SslProvider.JDK)
                 .protocols("TLSv1.3", "TLSv1.2")
                 .build();
+            udp = new Bootstrap()
+                .group(eventLoops)
+                .channel(uring ? IoUringDatagramChannel.class : NioDatagramChannel.class)
+                .option(ChannelOption.SO_RCVBUF, UDP_SOCKET_BUFFER)
+                .option(ChannelOption.SO_SNDBUF, UDP_SOCKET_BUFFER)
+                .option(ChannelOption.RCVBUF_ALLOCATOR, new FixedRecvByteBufAllocator(2048))
+                .handler(dtls.port().handler())
+                .bind(listenAddress.getAddress(), listenAddress.getPort())
+                .sync().channel();
+            dtls.port().channel(udp);
             listener = HttpsListener.bind(eventLoops, serverChannel, listenAddress, tls, control, router::route);
-            LOG.info("listening for AnyConnect clients on {}:{}", listenAddress.getAddress().getHostAddress(),
-                listenAddress.getPort());
+            LOG.info("listening for AnyConnect clients on {}:{} (TLS) and UDP {} (DTLS)",
+                listenAddress.getAddress().getHostAddress(), listenAddress.getPort(), listenAddress.getPort());
         }
         catch (final Exception | Error ex)
         {
@@ -200,6 +226,11 @@ final class Appliance
         {
             listener.close().awaitUninterruptibly(2, TimeUnit.SECONDS);
         }
+        if (udp != null)
+        {
+            udp.close().awaitUninterruptibly(2, TimeUnit.SECONDS);
+        }
+        handshakes.shutdownNow();
         control.shutdownNow();
         if (eventLoops != null)
         {

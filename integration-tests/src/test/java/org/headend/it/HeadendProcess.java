@@ -221,8 +221,13 @@ public final class HeadendProcess implements AutoCloseable
     /** Parses show counters: one "name value" per line (name may contain spaces; value is the last number). */
     public Map<String, Long> counters()
     {
+        return parseCounters(console("show counters"));
+    }
+
+    static Map<String, Long> parseCounters(final String text)
+    {
         final Map<String, Long> map = new HashMap<>();
-        final Matcher m = Pattern.compile("(?m)^\\s*(.*?\\S)\\s*[:=]?\\s+(\\d+)\\s*$").matcher(console("show counters"));
+        final Matcher m = Pattern.compile("(?m)^\\s*(.*?\\S)\\s*[:=]?\\s+(\\d+)\\s*$").matcher(text);
         while (m.find())
         {
             map.merge(m.group(1), Long.parseLong(m.group(2)), Long::sum);
@@ -230,12 +235,12 @@ public final class HeadendProcess implements AutoCloseable
         return map;
     }
 
-    /** Sum of the counters whose name matches regex (case-insensitive), or -1 if none does. */
-    public long counter(final String regex)
+    /** Sum of the counters in text whose name matches regex (case-insensitive), or -1 if none does. */
+    static long sumMatching(final Map<String, Long> counters, final String regex)
     {
         final Pattern p = Pattern.compile(regex, Pattern.CASE_INSENSITIVE);
         long sum = -1;
-        for (final Map.Entry<String, Long> e : counters().entrySet())
+        for (final Map.Entry<String, Long> e : counters.entrySet())
         {
             if (p.matcher(e.getKey()).find())
             {
@@ -243,6 +248,12 @@ public final class HeadendProcess implements AutoCloseable
             }
         }
         return sum;
+    }
+
+    /** Sum of the counters whose name matches regex (case-insensitive), or -1 if none does. */
+    public long counter(final String regex)
+    {
+        return sumMatching(counters(), regex);
     }
 
     /** The device in the server namespace that carries address (the appliance's TUN), or null. */
@@ -273,7 +284,7 @@ public final class HeadendProcess implements AutoCloseable
         process.stop(Duration.ofSeconds(10));
     }
 
-    private static String strip(final String command, final String raw)
+    static String strip(final String command, final String raw)
     {
         String text = raw;
         final Matcher prompt = PROMPT_AT_END.matcher(text);

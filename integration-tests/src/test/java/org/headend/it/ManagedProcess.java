@@ -21,7 +21,7 @@ import java.util.regex.Matcher;
  * the test to write to, and its pid at hand for signals. Every instance is registered so that a failing test can
  * print what it said ({@link HarnessExtension}) and so that nothing outlives the test run ({@link #killAll}).
  */
-public class ManagedProcess implements AutoCloseable
+public final class ManagedProcess implements AutoCloseable
 {
     private static final List<ManagedProcess> ALL = new CopyOnWriteArrayList<>();
 
@@ -39,7 +39,7 @@ public class ManagedProcess implements AutoCloseable
     private final long startedNs = System.nanoTime();
     private volatile java.util.function.Supplier<String> extraDump;
 
-    protected ManagedProcess(final String label, final List<String> argv, final Path workDir,
+    private ManagedProcess(final String label, final List<String> argv, final Path workDir,
         final Map<String, String> env)
     {
         this.label = label;

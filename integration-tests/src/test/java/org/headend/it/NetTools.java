@@ -109,6 +109,22 @@ public final class NetTools
         }
     }
 
+    /** What tools.UdpNoise saw. */
+    public record UdpNoiseResult(int sent, int replies, String output)
+    {
+    }
+
+    /** Sends count hostile datagrams from ns to host:port (tools.UdpNoise) and counts the replies. */
+    public static UdpNoiseResult udpNoise(final String ns, final String host, final int port, final int count)
+    {
+        try (ManagedProcess p = ManagedProcess.start("UdpNoise@" + ns, Harness.tool(ns, "UdpNoise", "--host", host,
+                "--port", Integer.toString(port), "--count", Integer.toString(count)), null, null))
+        {
+            final Matcher m = p.waitFor("SENT=(\\d+) REPLIES=(\\d+)", Duration.ofSeconds(60));
+            return new UdpNoiseResult(Integer.parseInt(m.group(1)), Integer.parseInt(m.group(2)), p.out().text());
+        }
+    }
+
     public static void sleep(final long ms)
     {
         try

@@ -40,6 +40,7 @@ class OcservSelfTestIT
     @BeforeAll
     static void startServerAndClient()
     {
+        Prerequisites.installMissing(Map.of("ocserv", "ocserv"));
         net = Netns.create(2, false, true);
         ocserv = OcservServer.start(net, 90);
         client = new OpenconnectClient(net.client(1), ocserv.url(), ocserv.pin(), "demo", false)

@@ -25,6 +25,7 @@ public final class OpenconnectClient implements AutoCloseable
     private final String pin;
     private final String user;
     private final boolean dtls;
+    private final List<String> extraArgs;
     private final Path dir;
     private final Path envLog;
     private ManagedProcess process;
@@ -38,11 +39,21 @@ public final class OpenconnectClient implements AutoCloseable
      */
     public OpenconnectClient(final String ns, final String url, final String pin, final String user, final boolean dtls)
     {
+        this(ns, url, pin, user, dtls, List.of());
+    }
+
+    /**
+     * @param extraArgs more openconnect options, e.g. {@code --dtls-ciphers=OC-DTLS1_2-AES128-GCM}
+     */
+    public OpenconnectClient(final String ns, final String url, final String pin, final String user, final boolean dtls,
+        final List<String> extraArgs)
+    {
         this.ns = ns;
         this.url = url;
         this.pin = pin;
         this.user = user;
         this.dtls = dtls;
+        this.extraArgs = List.copyOf(extraArgs);
         this.dir = Harness.tempDir("oc-" + user + "-");
         this.envLog = dir.resolve("script-env.log");
     }
@@ -244,6 +255,7 @@ public final class OpenconnectClient implements AutoCloseable
         {
             argv.add("--no-dtls");
         }
+        argv.addAll(extraArgs);
         return argv;
     }
 

@@ -88,6 +88,15 @@ public final class Testbed implements AutoCloseable
         return client;
     }
 
+    /** A new (not yet started) openconnect for user in client namespace n with DTLS allowed, plus extra options. */
+    public OpenconnectClient dtlsClient(final int n, final String user, final String... extraArgs)
+    {
+        final OpenconnectClient client = new OpenconnectClient(net.client(n), headend.url(), headend.pin(), user,
+            true, List.of(extraArgs));
+        clients.add(client);
+        return client;
+    }
+
     /** Connects user with a password in client namespace n and waits for the tunnel; returns the client. */
     public OpenconnectClient connect(final int n, final String user, final String password)
     {

@@ -5,6 +5,7 @@ import java.time.Instant;
 import org.headend.control.http.ClientInfo;
 import org.headend.control.session.AddressPools.Lease;
 import org.headend.dataplane.tunnel.CstpTunnelHandler;
+import org.headend.dataplane.tunnel.TunnelPath;
 
 /**
  * An AnyConnect parent session: it exists from login until logoff, timeout or the client's own logout, across any
@@ -30,7 +31,7 @@ public final class Session
     private boolean ended;
 
     /** The live TLS tunnel under the parent. */
-    public record Tunnel(int tunnelId, CstpTunnelHandler handler, Channel channel, ClientInfo client)
+    public record Tunnel(int tunnelId, TunnelPath path, CstpTunnelHandler handler, Channel channel, ClientInfo client)
     {
     }
 
@@ -111,13 +112,13 @@ public final class Session
         this.lastClient = tunnel.client();
     }
 
-    /** Folds the ended tunnel's counters into the session's totals. */
+    /** Folds the ended tunnel's counters (TLS and DTLS) into the session's totals. */
     void tunnelDown(final long nowNanos)
     {
-        closedRxBytes += tunnel.handler().trafficCounters().rxBytes();
-        closedTxBytes += tunnel.handler().trafficCounters().txBytes();
-        closedRxPackets += tunnel.handler().trafficCounters().rxPackets();
-        closedTxPackets += tunnel.handler().trafficCounters().txPackets();
+        closedRxBytes = rxBytes();
+        closedTxBytes = txBytes();
+        closedRxPackets = rxPackets();
+        closedTxPackets = txPackets();
         tunnel = null;
         disconnectedSinceNanos = nowNanos;
     }
@@ -139,21 +140,25 @@ public final class Session
 
     long rxBytes()
     {
-        return closedRxBytes + (tunnel == null ? 0 : tunnel.handler().trafficCounters().rxBytes());
+        return closedRxBytes + (tunnel == null ? 0
+            : tunnel.path().cstpCounters().rxBytes() + tunnel.path().dtlsCounters().rxBytes());
     }
 
     long txBytes()
     {
-        return closedTxBytes + (tunnel == null ? 0 : tunnel.handler().trafficCounters().txBytes());
+        return closedTxBytes + (tunnel == null ? 0
+            : tunnel.path().cstpCounters().txBytes() + tunnel.path().dtlsCounters().txBytes());
     }
 
     long rxPackets()
     {
-        return closedRxPackets + (tunnel == null ? 0 : tunnel.handler().trafficCounters().rxPackets());
+        return closedRxPackets + (tunnel == null ? 0
+            : tunnel.path().cstpCounters().rxPackets() + tunnel.path().dtlsCounters().rxPackets());
     }
 
     long txPackets()
     {
-        return closedTxPackets + (tunnel == null ? 0 : tunnel.handler().trafficCounters().txPackets());
+        return closedTxPackets + (tunnel == null ? 0
+            : tunnel.path().cstpCounters().txPackets() + tunnel.path().dtlsCounters().txPackets());
     }
 }

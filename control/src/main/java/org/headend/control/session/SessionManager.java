@@ -15,9 +15,11 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.LongSupplier;
 import java.util.function.Predicate;
+import org.headend.control.dtls.DtlsService;
 import org.headend.control.http.ClientInfo;
 import org.headend.control.session.AddressPools.Lease;
 import org.headend.dataplane.api.Dataplane;
+import org.headend.dataplane.dtls.DtlsEndpoint;
 import org.headend.dataplane.tunnel.TunnelListener.CloseCause;
 import org.headend.dataplane.wire.Ipv4Header;
 import org.slf4j.Logger;
@@ -39,6 +41,7 @@ public final class SessionManager implements SessionDirectory
     private final AddressPools pools;
     private final LongSupplier nanoClock;
     private final Clock wallClock;
+    private final DtlsService dtls;
     private final SessionTokens tokens = new SessionTokens();
     private final Map<String, Session> byToken = new HashMap<>();
     private final TreeMap<Integer, Session> byIndex = new TreeMap<>();
@@ -55,14 +58,16 @@ public final class SessionManager implements SessionDirectory
      * @param control   the control thread; every method except the SessionDirectory ones runs on it
      * @param dataplane where tunnel routes are removed
      * @param pools     the address leases
+     * @param dtls      the DTLS service, told when a tunnel ends; null when DTLS is off
      * @param nanoClock monotonic time (injected for tests)
      * @param wallClock wall time for login times
      */
     public SessionManager(final ScheduledExecutorService control, final Dataplane dataplane, final AddressPools pools,
-        final LongSupplier nanoClock, final Clock wallClock)
+        final DtlsService dtls, final LongSupplier nanoClock, final Clock wallClock)
     {
         this.control = control;
         this.dataplane = dataplane;
+        this.dtls = dtls;
         this.pools = pools;
         this.nanoClock = nanoClock;
         this.wallClock = wallClock;
@@ -133,11 +138,10 @@ public final class SessionManager implements SessionDirectory
             LOG.info("session {}: tunnel {} taken over by tunnel {}", session.index(), old.tunnelId(),
                 tunnel.tunnelId());
             old.handler().drop("taken over by a reconnect of the same session");
-            dataplane.removeRoute(session.lease().address(), old.tunnelId());
-            session.tunnelDown(nanoClock.getAsLong());
+            tunnelGone(session, old);
         }
         session.tunnelUp(tunnel);
-        dataplane.addRoute(session.lease().address(), tunnel.tunnelId(), tunnel.channel().eventLoop());
+        dataplane.addRoute(session.lease().address(), tunnel.path());
         LOG.info("session {}: SSL tunnel {} up, {} {} from {}:{}, address {}", session.index(), tunnel.tunnelId(),
             tunnel.client().tlsProtocol(), tunnel.client().cipherSuite(), tunnel.client().address(),
             tunnel.client().port(), Ipv4Header.format(session.lease().address()));
@@ -162,8 +166,7 @@ public final class SessionManager implements SessionDirectory
         {
             return;
         }
-        dataplane.removeRoute(session.lease().address(), tunnelId);
-        session.tunnelDown(nanoClock.getAsLong());
+        tunnelGone(session, session.tunnel());
         LOG.info("session {}: tunnel {} closed ({}: {})", session.index(), tunnelId, cause, detail);
         if (cause == CloseCause.DPD_TIMEOUT && !session.ended())
         {
@@ -187,14 +190,23 @@ public final class SessionManager implements SessionDirectory
         if (tunnel != null)
         {
             tunnel.handler().disconnect(why);
-            dataplane.removeRoute(session.lease().address(), tunnel.tunnelId());
-            session.tunnelDown(nanoClock.getAsLong());
+            tunnelGone(session, tunnel);
         }
         if (session.lease() != null)
         {
             pools.release(session.lease());
         }
         LOG.info("session {} ended: user {}: {}", session.index(), session.username(), why);
+    }
+
+    private void tunnelGone(final Session session, final Session.Tunnel tunnel)
+    {
+        if (dtls != null)
+        {
+            dtls.onTunnelGone(tunnel.tunnelId());
+        }
+        dataplane.removeRoute(session.lease().address(), tunnel.tunnelId());
+        session.tunnelDown(nanoClock.getAsLong());
     }
 
     /** Ends sessions that stayed without a tunnel past the disconnected timeout. Called periodically. */
@@ -255,6 +267,12 @@ public final class SessionManager implements SessionDirectory
             final CipherNames names = CipherNames.of(tunnel.client().cipherSuite());
             tunnels.add(new SessionView.TunnelView("SSL-Tunnel", names.encryption(), names.hashing(),
                 tunnel.client().tlsProtocol(), tunnel.client().port(), tunnel.client().localPort()));
+            final DtlsEndpoint endpoint = dtls == null ? null : dtls.endpoint(tunnel.tunnelId());
+            if (endpoint != null)
+            {
+                tunnels.add(new SessionView.TunnelView("DTLS-Tunnel", endpoint.cipherName(), endpoint.hashName(),
+                    "DTLSv1.2", endpoint.peer().getPort(), dtls.udpPort()));
+            }
         }
         return new SessionView(session.index(), session.username(),
             session.lease() == null ? null : Ipv4Header.format(session.lease().address()),

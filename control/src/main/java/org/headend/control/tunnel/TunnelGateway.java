@@ -1,12 +1,15 @@
 package org.headend.control.tunnel;
 
+import io.netty.handler.ssl.SslHandler;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Executor;
 import java.util.function.Supplier;
 import org.headend.control.config.EffectivePolicy;
 import org.headend.control.config.HeadendConfig;
 import org.headend.control.config.PolicyAttribute;
 import org.headend.control.config.TunnelGroup;
+import org.headend.control.dtls.DtlsService;
 import org.headend.control.http.Exchange;
 import org.headend.control.http.HttpAnswer;
 import org.headend.control.http.HttpRequestView;
@@ -16,6 +19,7 @@ import org.headend.control.session.SessionManager;
 import org.headend.dataplane.api.Dataplane;
 import org.headend.dataplane.tunnel.CstpTunnelHandler;
 import org.headend.dataplane.tunnel.TunnelListener;
+import org.headend.dataplane.tunnel.TunnelPath;
 import org.headend.dataplane.wire.Ipv4Header;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -34,16 +38,21 @@ public final class TunnelGateway
     private final Supplier<HeadendConfig> config;
     private final SessionManager sessions;
     private final Dataplane dataplane;
+    private final DtlsService dtls;
     private final Executor control;
     private final int interfaceMtu;
     private final String serverName;
 
+    /**
+     * @param dtls the DTLS service, or null when DTLS is off
+     */
     public TunnelGateway(final Supplier<HeadendConfig> config, final SessionManager sessions, final Dataplane dataplane,
-        final Executor control, final int interfaceMtu, final String serverName)
+        final DtlsService dtls, final Executor control, final int interfaceMtu, final String serverName)
     {
         this.config = config;
         this.sessions = sessions;
         this.dataplane = dataplane;
+        this.dtls = dtls;
         this.control = control;
         this.interfaceMtu = interfaceMtu;
         this.serverName = serverName;
@@ -74,16 +83,22 @@ public final class TunnelGateway
         final int[] mtu = ConnectAnswer.mtu(interfaceMtu, request.header("X-CSTP-Base-MTU"),
             policy.get(PolicyAttribute.MTU));
         final int tunnelId = sessions.nextTunnelId();
-        final CstpTunnelHandler handler = dataplane.newCstpTunnel(tunnelId, lease.address(), mtu[1],
-            policy.get(PolicyAttribute.DPD_GATEWAY), exchange.channel().eventLoop(), new Events(session, tunnelId));
-        sessions.tunnelUp(session, new Session.Tunnel(tunnelId, handler, exchange.channel(), exchange.client()));
-        exchange.upgrade(answer(request, policy, lease, mtu), handler,
+        final TunnelPath path = dataplane.newTunnelPath(tunnelId, exchange.channel().eventLoop());
+        final Events events = new Events(session, tunnelId);
+        final CstpTunnelHandler handler = dataplane.newCstpTunnel(path, lease.address(), mtu[1],
+            policy.get(PolicyAttribute.DPD_GATEWAY), events);
+        sessions.tunnelUp(session, new Session.Tunnel(tunnelId, path, handler, exchange.channel(), exchange.client()));
+        final DtlsService.Answer dtlsAnswer = dtls == null ? null : dtls.offer(request,
+            exchange.channel().pipeline().get(SslHandler.class).engine().getSession(), tunnelId, path,
+            lease.address(), mtu[1], policy.get(PolicyAttribute.DPD_CLIENT), policy.get(PolicyAttribute.SSL_KEEPALIVE),
+            dtls.udpPort(), events);
+        exchange.upgrade(answer(request, policy, lease, mtu, dtlsAnswer), handler,
             () -> control.execute(() -> sessions.onTunnelClosed(session, tunnelId,
                 TunnelListener.CloseCause.PEER_CLOSED, "closed before the tunnel started")));
     }
 
     private byte[] answer(final HttpRequestView request, final EffectivePolicy policy, final Lease lease,
-        final int[] mtu)
+        final int[] mtu, final DtlsService.Answer dtlsAnswer)
     {
         final ConnectAnswer answer = new ConnectAnswer()
             .header("X-CSTP-Version", 1)
@@ -106,7 +121,7 @@ public final class TunnelGateway
         {
             answer.header("X-CSTP-Default-Domain", domain);
         }
-        return answer
+        answer
             .header("X-CSTP-Tunnel-All-DNS", "true")
             .header("X-CSTP-Keepalive", policy.get(PolicyAttribute.SSL_KEEPALIVE))
             .header("X-CSTP-DPD", policy.get(PolicyAttribute.DPD_CLIENT))
@@ -122,8 +137,15 @@ public final class TunnelGateway
             .header("X-CSTP-License", "accept")
             .header("X-CSTP-Smartcard-Removal-Disconnect", "true")
             .header("X-CSTP-Base-MTU", mtu[0])
-            .header("X-CSTP-MTU", mtu[1])
-            .bytes();
+            .header("X-CSTP-MTU", mtu[1]);
+        if (dtlsAnswer != null)
+        {
+            for (final Map.Entry<String, String> header : dtlsAnswer.headers())
+            {
+                answer.header(header.getKey(), header.getValue());
+            }
+        }
+        return answer.bytes();
     }
 
     /** Tunnel events, moved from the event loop to the control thread. */

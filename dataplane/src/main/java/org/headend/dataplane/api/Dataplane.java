@@ -16,6 +16,7 @@ import org.headend.dataplane.tunnel.CstpTunnelHandler;
 import org.headend.dataplane.tunnel.EgressQueue;
 import org.headend.dataplane.tunnel.InboundRing;
 import org.headend.dataplane.tunnel.TunnelListener;
+import org.headend.dataplane.tunnel.TunnelPath;
 
 /**
  * The data plane as control sees it, and the only way control changes it: it starts the TUN agents, builds tunnel
@@ -83,26 +84,47 @@ public final class Dataplane implements AutoCloseable
         return counters;
     }
 
+    /** The path of a new tunnel whose TLS connection runs on {@code loop}. */
+    public TunnelPath newTunnelPath(final int tunnelId, final EventExecutor loop)
+    {
+        return new TunnelPath(tunnelId, egress(loop));
+    }
+
     /**
-     * A handler for a new tunnel on a channel of {@code loop}; add it to the channel's pipeline on that loop.
+     * A handler for a new tunnel; add it to the channel's pipeline on the path's event loop.
      *
      * @see CstpTunnelHandler#CstpTunnelHandler
      */
-    public CstpTunnelHandler newCstpTunnel(final int tunnelId, final int clientAddress, final int mtu,
-        final int dpdSeconds, final EventExecutor loop, final TunnelListener listener)
+    public CstpTunnelHandler newCstpTunnel(final TunnelPath path, final int clientAddress, final int mtu,
+        final int dpdSeconds, final TunnelListener listener)
     {
-        final InboundRing inbound = inboundRings.get(Math.floorMod(tunnelId, inboundRings.size()));
-        return new CstpTunnelHandler(tunnelId, clientAddress, mtu, dpdSeconds, inbound, egress(loop), counters,
+        return new CstpTunnelHandler(path, clientAddress, mtu, dpdSeconds, inboundFor(path.tunnelId()), counters,
             listener);
     }
 
-    /** Routes inside packets for {@code address} to tunnel {@code tunnelId} running on {@code loop}. */
-    public void addRoute(final int address, final int tunnelId, final EventExecutor loop)
+    /** The ring to the TUN agent that a tunnel's client packets go to. */
+    public InboundRing inboundFor(final int tunnelId)
     {
-        final EgressQueue egress = egress(loop);
+        return inboundRings.get(Math.floorMod(tunnelId, inboundRings.size()));
+    }
+
+    /** The egress queue of {@code loop}. */
+    public EgressQueue egress(final EventExecutor loop)
+    {
+        final EgressQueue egress = egressByLoop.get(loop);
+        if (egress == null)
+        {
+            throw new IllegalArgumentException("not a data plane event loop: " + loop);
+        }
+        return egress;
+    }
+
+    /** Routes inside packets for {@code address} to the tunnel of {@code path}. */
+    public void addRoute(final int address, final TunnelPath path)
+    {
         for (final TunAgent agent : agents)
         {
-            send(agent, agent.addRoute(address, tunnelId, egress));
+            send(agent, agent.addRoute(address, path));
         }
     }
 
@@ -121,16 +143,6 @@ public final class Dataplane implements AutoCloseable
         {
             throw new IllegalStateException("data plane command queue full");
         }
-    }
-
-    private EgressQueue egress(final EventExecutor loop)
-    {
-        final EgressQueue egress = egressByLoop.get(loop);
-        if (egress == null)
-        {
-            throw new IllegalArgumentException("not a data plane event loop: " + loop);
-        }
-        return egress;
     }
 
     /** Stops the agents; their TUN queues and waiters are closed with them. */

@@ -22,7 +22,18 @@ public enum DataplaneCounter
     TUN_WRITE_ERRORS("TUN writes that failed"),
     CSTP_MALFORMED_FRAMES("CSTP frames rejected: bad magic, version or reserved byte"),
     CSTP_OVERSIZED_FRAMES("CSTP frames rejected: longer than the tunnel MTU"),
-    CSTP_UNEXPECTED_FRAMES("CSTP frames rejected: unknown or unnegotiated type");
+    CSTP_UNEXPECTED_FRAMES("CSTP frames rejected: unknown or unnegotiated type"),
+    DTLS_RX_DATA_PACKETS("DTLS data packets received from clients"),
+    DTLS_TX_DATA_PACKETS("DTLS data packets sent to clients"),
+    DTLS_RX_CONTROL("DTLS DPD/keepalive/disconnect messages received"),
+    DTLS_REPLAY_DROPS("DTLS records dropped: replayed or too old"),
+    DTLS_AUTH_FAILURES("DTLS records dropped: authentication failed"),
+    DTLS_MALFORMED_DROPS("DTLS datagrams dropped: malformed or truncated records"),
+    DTLS_UNEXPECTED_RECORDS("DTLS records ignored: not current application data (alerts, old epochs)"),
+    DTLS_UNKNOWN_PEER_DROPS("DTLS datagrams dropped: from no known client"),
+    DTLS_CLIENT_HELLOS("DTLS ClientHellos passed to the handshake"),
+    DTLS_NAT_REBINDS("DTLS clients moved to a new address after a valid record"),
+    DTLS_SEND_ERRORS("DTLS records that could not be sealed");
 
     private final String description;
 

@@ -12,6 +12,7 @@ import org.agrona.concurrent.status.AtomicCounter;
 import org.headend.dataplane.counters.DataplaneCounter;
 import org.headend.dataplane.counters.DataplaneCounters;
 import org.headend.dataplane.tunnel.EgressQueue;
+import org.headend.dataplane.tunnel.TunnelPath;
 import org.headend.dataplane.wire.Ipv4Header;
 
 /**
@@ -31,7 +32,7 @@ public final class TunAgent implements Agent
     private final TunPort port;
     private final ManyToOneRingBuffer inbound;
     private final ManyToOneConcurrentArrayQueue<Runnable> commands = new ManyToOneConcurrentArrayQueue<>(1024);
-    private final Int2ObjectHashMap<Route> routes = new Int2ObjectHashMap<>();
+    private final Int2ObjectHashMap<TunnelPath> routes = new Int2ObjectHashMap<>();
     private final ByteBuffer readBuffer = ByteBuffer.allocateDirect(MAX_PACKET).order(ByteOrder.BIG_ENDIAN);
     private final ByteBuffer inboundBytes;
     private final MessageHandler writer = this::writeToTun;
@@ -83,26 +84,26 @@ public final class TunAgent implements Agent
         return commands.offer(command);
     }
 
-    /** Routes {@code address} to {@code tunnelId} on {@code egress}; replaces an older route. Agent thread only. */
-    void onAddRoute(final int address, final int tunnelId, final EgressQueue egress)
+    /** Routes {@code address} to the tunnel of {@code path}; replaces an older route. Agent thread only. */
+    void onAddRoute(final int address, final TunnelPath path)
     {
-        routes.put(address, new Route(tunnelId, egress));
+        routes.put(address, path);
     }
 
     /** Removes the route of {@code address} if it still belongs to {@code tunnelId}. Agent thread only. */
     void onRemoveRoute(final int address, final int tunnelId)
     {
-        final Route route = routes.get(address);
-        if (route != null && route.tunnelId == tunnelId)
+        final TunnelPath route = routes.get(address);
+        if (route != null && route.tunnelId() == tunnelId)
         {
             routes.remove(address);
         }
     }
 
     /** Command factory: see {@link #onAddRoute}. */
-    public Runnable addRoute(final int address, final int tunnelId, final EgressQueue egress)
+    public Runnable addRoute(final int address, final TunnelPath path)
     {
-        return () -> onAddRoute(address, tunnelId, egress);
+        return () -> onAddRoute(address, path);
     }
 
     /** Command factory: see {@link #onRemoveRoute}. */
@@ -167,18 +168,20 @@ public final class TunAgent implements Agent
             notIpv4.increment();
             return;
         }
-        final Route route = routes.get(Ipv4Header.destination(readBuffer, 0));
-        if (route == null)
+        final TunnelPath path = routes.get(Ipv4Header.destination(readBuffer, 0));
+        if (path == null)
         {
             noRoute.increment();
             return;
         }
-        if (!route.egress.offer(route.tunnelId, readBuffer, 0, length))
+        final TunnelPath.Route dtls = path.dtls();
+        final EgressQueue egress = dtls != null ? dtls.queue() : path.cstp();
+        if (!egress.offer(dtls != null ? dtls.targetId() : path.tunnelId(), readBuffer, 0, length))
         {
             egressFull.increment();
             return;
         }
-        markTouched(route.egress);
+        markTouched(egress);
     }
 
     private void markTouched(final EgressQueue egress)
@@ -203,10 +206,5 @@ public final class TunAgent implements Agent
     public String roleName()
     {
         return roleName;
-    }
-
-    /** Where the packets for one inner address go. Immutable; built on the control path. */
-    private record Route(int tunnelId, EgressQueue egress)
-    {
     }
 }

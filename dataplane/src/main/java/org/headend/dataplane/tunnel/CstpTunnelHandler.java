@@ -23,7 +23,7 @@ import org.headend.dataplane.wire.Ipv4Header;
  *
  * <p>Thread: the channel's event loop, except {@link #disconnect} and the counters' readers.
  */
-public final class CstpTunnelHandler extends ByteToMessageDecoder
+public final class CstpTunnelHandler extends ByteToMessageDecoder implements EgressTarget
 {
     /** Control frames have no reason to be longer than this; anything longer is hostile. */
     private static final int MAX_CONTROL_PAYLOAD = 2048;
@@ -31,13 +31,14 @@ public final class CstpTunnelHandler extends ByteToMessageDecoder
     private static final long NANOS_PER_SECOND = 1_000_000_000L;
 
     private final int tunnelId;
+    private final TunnelPath path;
     private final int clientAddress;
     private final int mtu;
     private final long dpdNanos;
     private final InboundRing inbound;
     private final EgressQueue egress;
     private final TunnelListener listener;
-    private final TunnelCounters trafficCounters = new TunnelCounters();
+    private final TunnelCounters trafficCounters;
     private final byte[] scratch;
 
     private final AtomicCounter rxData;
@@ -65,29 +66,29 @@ public final class CstpTunnelHandler extends ByteToMessageDecoder
     private String closeDetail = "connection closed by the client";
 
     /**
-     * @param tunnelId      unique id of this tunnel (positive), the key of its egress records
+     * @param path          the tunnel's id and egress queue (that of this channel's event loop), and its DTLS route
      * @param clientAddress the inner IPv4 address leased to the session (big-endian int); the only accepted source
      * @param mtu           the tunnel MTU sent to the client; longer data frames end the tunnel
      * @param dpdSeconds    the gateway DPD interval; 0 turns gateway DPD off
      * @param inbound       the ring to the TUN agent
-     * @param egress        the egress queue of this channel's event loop
      * @param counters      the data plane's counters
      * @param listener      control's end of the tunnel
      */
-    public CstpTunnelHandler(final int tunnelId, final int clientAddress, final int mtu, final int dpdSeconds,
-        final InboundRing inbound, final EgressQueue egress, final DataplaneCounters counters,
-        final TunnelListener listener)
+    public CstpTunnelHandler(final TunnelPath path, final int clientAddress, final int mtu, final int dpdSeconds,
+        final InboundRing inbound, final DataplaneCounters counters, final TunnelListener listener)
     {
-        if (tunnelId <= 0)
+        if (path.tunnelId() <= 0)
         {
-            throw new IllegalArgumentException("tunnelId must be positive: " + tunnelId);
+            throw new IllegalArgumentException("tunnelId must be positive: " + path.tunnelId());
         }
-        this.tunnelId = tunnelId;
+        this.tunnelId = path.tunnelId();
+        this.path = path;
+        this.trafficCounters = path.cstpCounters();
         this.clientAddress = clientAddress;
         this.mtu = mtu;
         this.dpdNanos = dpdSeconds * NANOS_PER_SECOND;
         this.inbound = inbound;
-        this.egress = egress;
+        this.egress = path.cstp();
         this.listener = listener;
         this.scratch = new byte[Math.max(mtu, MAX_CONTROL_PAYLOAD)];
         rxData = counters.counter(DataplaneCounter.CSTP_RX_DATA_PACKETS);
@@ -108,12 +109,6 @@ public final class CstpTunnelHandler extends ByteToMessageDecoder
     public int tunnelId()
     {
         return tunnelId;
-    }
-
-    /** This tunnel's traffic counters. */
-    public TunnelCounters trafficCounters()
-    {
-        return trafficCounters;
     }
 
     @Override
@@ -223,6 +218,11 @@ public final class CstpTunnelHandler extends ByteToMessageDecoder
             spoofed.increment();
             return;
         }
+        if (path.dtls() != null)
+        {
+            // the client only sends data over TLS when its DTLS channel died: answer on TLS too until DTLS is back
+            path.dtls(null);
+        }
         if (!inbound.offer(in, payload, length, scratch))
         {
             ringFull.increment();
@@ -246,12 +246,8 @@ public final class CstpTunnelHandler extends ByteToMessageDecoder
         close(TunnelListener.CloseCause.CLIENT_DISCONNECT, "client disconnect: " + text);
     }
 
-    /**
-     * Frames one inner packet for the client. Event loop only, called by {@link EgressQueue}.
-     *
-     * @return true if this tunnel was not yet waiting for the batch's flush
-     */
-    boolean writeData(final DirectBuffer src, final int index, final int length)
+    @Override
+    public boolean writeData(final DirectBuffer src, final int index, final int length)
     {
         if (closing || !ctx.channel().isWritable())
         {
@@ -274,7 +270,8 @@ public final class CstpTunnelHandler extends ByteToMessageDecoder
         return true;
     }
 
-    void flushBatch()
+    @Override
+    public void flushBatch()
     {
         flushPending = false;
         ctx.flush();

@@ -13,10 +13,10 @@ import org.agrona.concurrent.ringbuffer.RingBufferDescriptor;
 
 /**
  * The hand-off from TUN agents to one Netty event loop (outbound stage 2): a many-to-one ring of
- * {@code (tunnelId, packet)} records, drained by a task on the event loop that frames each packet into its tunnel
- * and flushes every touched tunnel once per batch.
+ * {@code (targetId, packet)} records, drained by a task on the event loop that frames each packet for its target (a tunnel's CSTP handler
+ * or DTLS endpoint) and flushes every touched target once per batch.
  *
- * <p>Producers: TUN agents ({@link #offer}, {@link #wake}). Consumer and tunnel registry: the event loop only.
+ * <p>Producers: TUN agents ({@link #offer}, {@link #wake}). Consumer and target registry: the event loop only.
  */
 public final class EgressQueue
 {
@@ -40,8 +40,8 @@ public final class EgressQueue
     private final ManyToOneRingBuffer ring;
     private final Runnable drainTask = this::drain;
     private final MessageHandler deliver = this::deliver;
-    private final Int2ObjectHashMap<CstpTunnelHandler> tunnels = new Int2ObjectHashMap<>();
-    private final CstpTunnelHandler[] toFlush = new CstpTunnelHandler[64];
+    private final Int2ObjectHashMap<EgressTarget> targets = new Int2ObjectHashMap<>();
+    private final EgressTarget[] toFlush = new EgressTarget[64];
     private int toFlushCount;
     @SuppressWarnings("unused") // accessed through SCHEDULED
     private volatile int scheduled;
@@ -64,13 +64,13 @@ public final class EgressQueue
     }
 
     /**
-     * Copies one packet for {@code tunnelId} into the ring. Producer threads only; allocation-free.
+     * Copies one packet for {@code targetId} into the ring. Producer threads only; allocation-free.
      *
      * @return false when the ring is full (the caller counts the drop)
      */
-    public boolean offer(final int tunnelId, final ByteBuffer packet, final int offset, final int length)
+    public boolean offer(final int targetId, final ByteBuffer packet, final int offset, final int length)
     {
-        final int index = ring.tryClaim(tunnelId, length);
+        final int index = ring.tryClaim(targetId, length);
         if (index <= 0)
         {
             return false;
@@ -89,16 +89,18 @@ public final class EgressQueue
         }
     }
 
-    void register(final int tunnelId, final CstpTunnelHandler tunnel)
+    /** Delivers records for {@code targetId} to {@code target}. Event loop only. */
+    public void register(final int targetId, final EgressTarget target)
     {
-        tunnels.put(tunnelId, tunnel);
+        targets.put(targetId, target);
     }
 
-    void unregister(final int tunnelId, final CstpTunnelHandler tunnel)
+    /** Stops delivering to {@code target}, unless another target took its id meanwhile. Event loop only. */
+    public void unregister(final int targetId, final EgressTarget target)
     {
-        if (tunnels.get(tunnelId) == tunnel)
+        if (targets.get(targetId) == target)
         {
-            tunnels.remove(tunnelId);
+            targets.remove(targetId);
         }
     }
 
@@ -113,17 +115,17 @@ public final class EgressQueue
         }
     }
 
-    private void deliver(final int tunnelId, final MutableDirectBuffer buffer, final int index, final int length)
+    private void deliver(final int targetId, final MutableDirectBuffer buffer, final int index, final int length)
     {
-        final CstpTunnelHandler tunnel = tunnels.get(tunnelId);
-        // writeData returns true only the first time a tunnel gets data in this batch, so each is flushed once
-        if (tunnel != null && tunnel.writeData(buffer, index, length))
+        final EgressTarget target = targets.get(targetId);
+        // writeData returns true only the first time a target gets data in this batch, so each is flushed once
+        if (target != null && target.writeData(buffer, index, length))
         {
             if (toFlushCount == toFlush.length)
             {
                 flushAll();
             }
-            toFlush[toFlushCount++] = tunnel;
+            toFlush[toFlushCount++] = target;
         }
     }
 

@@ -38,6 +38,24 @@ public final class InboundRing
     }
 
     /**
+     * Copies one packet from an Agrona buffer into the ring and wakes the agent if it sleeps. Allocation-free.
+     *
+     * @return false when the ring is full
+     */
+    public boolean offer(final org.agrona.DirectBuffer src, final int index, final int length)
+    {
+        final int claim = ring.tryClaim(MSG_PACKET, length);
+        if (claim <= 0)
+        {
+            return false;
+        }
+        ring.buffer().putBytes(claim, src, index, length);
+        ring.commit(claim);
+        doorbell.wake();
+        return true;
+    }
+
+    /**
      * Copies {@code length} bytes of {@code src} at {@code index} into the ring and wakes the agent if it sleeps.
      * Allocation-free; {@code scratch} (at least {@code length} bytes, owned by the calling thread) is used only when
      * {@code src} has no accessible array.

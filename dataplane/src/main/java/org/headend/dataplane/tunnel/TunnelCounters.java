@@ -4,7 +4,8 @@ import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 
 /**
- * Per-tunnel traffic counters of inner packets. Single writer: the tunnel's event loop ({@code add*}); any thread
+ * Per-tunnel traffic counters of inner packets. Single writer: the event loop of the CSTP handler or DTLS endpoint
+ * that owns them ({@code add*}); any thread
  * may read.
  */
 public final class TunnelCounters
@@ -35,13 +36,13 @@ public final class TunnelCounters
     private long txPackets;
     private long txBytes;
 
-    void addRx(final int bytes)
+    public void addRx(final int bytes)
     {
         RX_PACKETS.setRelease(this, rxPackets + 1);
         RX_BYTES.setRelease(this, rxBytes + bytes);
     }
 
-    void addTx(final int bytes)
+    public void addTx(final int bytes)
     {
         TX_PACKETS.setRelease(this, txPackets + 1);
         TX_BYTES.setRelease(this, txBytes + bytes);

@@ -18,6 +18,7 @@ import org.headend.dataplane.tunnel.CstpTunnelHandler;
 import org.headend.dataplane.tunnel.EgressQueue;
 import org.headend.dataplane.tunnel.InboundRing;
 import org.headend.dataplane.tunnel.TunnelListener;
+import org.headend.dataplane.tunnel.TunnelPath;
 import org.junit.jupiter.api.Test;
 
 class TunAgentTest
@@ -46,7 +47,7 @@ class TunAgentTest
     void shouldRouteInsidePacketsByDestinationAndCountThoseWithoutOwner()
     {
         final Tunnel tunnel = new Tunnel(5, CLIENT_A);
-        agent.command(agent.addRoute(CLIENT_A, 5, tunnel.egress));
+        agent.command(agent.addRoute(CLIENT_A, tunnel.path));
         port.inject(ipv4(INSIDE, CLIENT_A, 100));
         port.inject(ipv4(INSIDE, CLIENT_B, 100));
         agent.doWork();
@@ -60,8 +61,8 @@ class TunAgentTest
     {
         final Tunnel old = new Tunnel(5, CLIENT_A);
         final Tunnel current = new Tunnel(6, CLIENT_A);
-        agent.command(agent.addRoute(CLIENT_A, 5, old.egress));
-        agent.command(agent.addRoute(CLIENT_A, 6, current.egress));
+        agent.command(agent.addRoute(CLIENT_A, old.path));
+        agent.command(agent.addRoute(CLIENT_A, current.path));
         agent.command(agent.removeRoute(CLIENT_A, 5));
         port.inject(ipv4(INSIDE, CLIENT_A, 100));
         agent.doWork();
@@ -91,7 +92,7 @@ class TunAgentTest
         final byte[] toClient = ipv4(INSIDE, CLIENT_A, 1400);
         final FixedPacketPort fixed = new FixedPacketPort(toClient);
         final TunAgent allocationAgent = new TunAgent("tun-agent-alloc", fixed, inbound.ring(), counters);
-        allocationAgent.command(allocationAgent.addRoute(CLIENT_A, 9, egress));
+        allocationAgent.command(allocationAgent.addRoute(CLIENT_A, new TunnelPath(9, egress)));
         final ByteBuf fromClient = Unpooled.wrappedBuffer(ipv4(CLIENT_A, INSIDE, 1400));
         final byte[] scratch = new byte[2048];
         final com.sun.management.ThreadMXBean threads =
@@ -166,10 +167,12 @@ class TunAgentTest
     {
         private final EmbeddedChannel channel = new EmbeddedChannel();
         private final EgressQueue egress = new EgressQueue(channel.eventLoop(), 64 * 1024);
+        private final TunnelPath path;
 
         Tunnel(final int tunnelId, final int address)
         {
-            channel.pipeline().addLast(new CstpTunnelHandler(tunnelId, address, 1400, 0, inbound, egress, counters,
+            path = new TunnelPath(tunnelId, egress);
+            channel.pipeline().addLast(new CstpTunnelHandler(path, address, 1400, 0, inbound, counters,
                 new TunnelListener()
                 {
                     @Override

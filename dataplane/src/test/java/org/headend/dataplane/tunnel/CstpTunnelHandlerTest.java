@@ -43,7 +43,7 @@ class CstpTunnelHandlerTest
     {
         channel = new EmbeddedChannel();
         egress = new EgressQueue(channel.eventLoop(), 64 * 1024);
-        channel.pipeline().addLast(new CstpTunnelHandler(TUNNEL_ID, CLIENT, MTU, 5, inbound, egress, counters,
+        channel.pipeline().addLast(new CstpTunnelHandler(new TunnelPath(TUNNEL_ID, egress), CLIENT, MTU, 5, inbound, counters,
             new TunnelListener()
             {
                 @Override

@@ -53,7 +53,6 @@ import javax.net.ssl.X509TrustManager;
 public final class BadClient
 {
     private static final byte[] DPD_REQUEST = {0x53, 0x54, 0x46, 0x01, 0x00, 0x00, 0x03, 0x00};
-    private static final int TYPE_DATA = 0x00;
     private static final int TYPE_DPD_RESP = 0x04;
     private static final String UA = "AnyConnect-compatible OpenConnect VPN Agent v9.01 (hdit-badclient)";
 
@@ -87,8 +86,8 @@ public final class BadClient
             case "garbage-tls" -> client.garbageTls();
             case "big-header" -> client.bigHeader();
             case "xxe" -> client.xxe(user, password, args.require("callback-address"));
-            case "cstp-bad-magic" -> client.cstp(user, password, badMagicFrame());
-            case "cstp-too-long" -> client.cstp(user, password, tooLongFrame(mtu));
+            case "cstp-bad-magic" -> client.cstp(user, password, BadClientFrames.badMagic());
+            case "cstp-too-long" -> client.cstp(user, password, BadClientFrames.tooLong(mtu));
             case "login" -> client.loginOnly(user, password);
             default -> throw new IllegalArgumentException("unknown mode " + mode);
         };
@@ -184,8 +183,9 @@ public final class BadClient
             callback.bind(new InetSocketAddress(callbackAddress, 0));
             Thread.ofPlatform().daemon().start(() ->
             {
-                try (Socket s = callback.accept())
+                try
                 {
+                    callback.accept().close();
                     called.set(true);
                 }
                 catch (final IOException ignored)
@@ -287,55 +287,6 @@ public final class BadClient
             return outcome(after.startsWith("CLOSED") ? "CLOSED" : after.startsWith("IN_SYNC") ? "IN_SYNC" :
                 after.startsWith("DESYNC") ? "DESYNC" : "TIMEOUT", after);
         }
-    }
-
-    // ---------------------------------------------------------------- frames
-
-    static byte[] badMagicFrame()
-    {
-        final byte[] ping = icmpEcho();
-        final byte[] frame = new byte[8 + ping.length];
-        frame[0] = 0x53;
-        frame[1] = 0x54;
-        frame[2] = 0x58;
-        frame[3] = 0x01;
-        frame[4] = (byte)(ping.length >> 8);
-        frame[5] = (byte)ping.length;
-        System.arraycopy(ping, 0, frame, 8, ping.length);
-        return frame;
-    }
-
-    /** A DATA frame whose declared and actual payload is 600 bytes beyond the MTU (one TLS record). */
-    static byte[] tooLongFrame(final int mtu)
-    {
-        final int length = mtu + 600;
-        final byte[] frame = new byte[8 + length];
-        frame[0] = 0x53;
-        frame[1] = 0x54;
-        frame[2] = 0x46;
-        frame[3] = 0x01;
-        frame[4] = (byte)(length >> 8);
-        frame[5] = (byte)length;
-        frame[6] = TYPE_DATA;
-        frame[8] = 0x45;
-        frame[8 + 2] = (byte)(length >> 8);
-        frame[8 + 3] = (byte)length;
-        frame[8 + 8] = 64;
-        frame[8 + 9] = 17;
-        return frame;
-    }
-
-    /** ICMP echo 192.0.2.70 → 192.0.2.130, checksums valid (example from the tunnel protocol notes). */
-    private static byte[] icmpEcho()
-    {
-        final int[] bytes = {0x45, 0x00, 0x00, 0x1c, 0x00, 0x01, 0x00, 0x00, 0x40, 0x01, 0xf6, 0x17, 0xc0, 0x00, 0x02,
-            0x46, 0xc0, 0x00, 0x02, 0x82, 0x08, 0x00, 0xe5, 0xca, 0x12, 0x34, 0x00, 0x01};
-        final byte[] out = new byte[bytes.length];
-        for (int i = 0; i < bytes.length; i++)
-        {
-            out[i] = (byte)bytes[i];
-        }
-        return out;
     }
 
     /** Reads frames until a DPD response: IN_SYNC, CLOSED (…), DESYNC (…) or TIMEOUT. */

@@ -1,0 +1,281 @@
+package org.headend.control.dtls;
+
+import java.net.InetSocketAddress;
+import java.security.SecureRandom;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.function.Function;
+import javax.net.ssl.ExtendedSSLSession;
+import javax.net.ssl.SSLException;
+import javax.net.ssl.SSLSession;
+import org.bouncycastle.tls.DTLSServerProtocol;
+import org.bouncycastle.tls.TlsServer;
+import org.headend.control.http.HttpRequestView;
+import org.headend.crypto.Aead;
+import org.headend.dataplane.api.Dataplane;
+import org.headend.dataplane.dtls.DtlsEndpoint;
+import org.headend.dataplane.dtls.DtlsKeys;
+import org.headend.dataplane.dtls.DtlsPort;
+import org.headend.dataplane.dtls.DtlsPortListener;
+import org.headend.dataplane.dtls.DtlsRecordCodec;
+import org.headend.dataplane.tunnel.TunnelListener;
+import org.headend.dataplane.tunnel.TunnelPath;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * DTLS for the tunnels (docs/protocol/tunnel-and-dtls.md §5): at each CONNECT it chooses the mode from the client's
+ * headers and registers the identity the answer gives out (a fresh App-ID or Session-ID every time, so each
+ * reconnect rekeys DTLS); when a ClientHello names that identity it runs the BouncyCastle handshake on a handshake
+ * thread and hands the record keys to a data-plane endpoint. Control thread except where noted.
+ */
+public final class DtlsService implements DtlsPortListener
+{
+    /** PSK label of the openconnect PSK-NEGOTIATE mode: TLS exporter, no context, 32 bytes. */
+    static final String PSK_LABEL = "EXPORTER-openconnect-psk";
+    private static final int ID_BYTES = 32;
+    private static final int MASTER_SECRET_BYTES = 48;
+    private static final Logger LOG = LoggerFactory.getLogger(DtlsService.class);
+
+    private final ScheduledExecutorService control;
+    private final ExecutorService handshakes;
+    private final Dataplane dataplane;
+    private final DtlsPort port;
+    private final Function<byte[], Aead> aead;
+    private final SecureRandom random = new SecureRandom();
+    private final Map<String, Offer> offers = new HashMap<>();
+    private final Map<InetSocketAddress, HandshakeTransport> running = new HashMap<>();
+    private final Map<Integer, DtlsEndpoint> endpoints = new HashMap<>();
+    private int nextTargetId = 1;
+
+    /** What the headend told one tunnel's client about DTLS, until the tunnel ends. */
+    private record Offer(String id, int tunnelId, TunnelPath path, int clientAddress, int mtu, int dpdSeconds,
+        byte[] psk, byte[] masterSecret, DtlsSuite suite, TunnelListener listener)
+    {
+    }
+
+    /** The DTLS lines of a CONNECT answer. */
+    public record Answer(List<Map.Entry<String, String>> headers)
+    {
+    }
+
+    /**
+     * @param control    the control thread
+     * @param handshakes threads that run BouncyCastle's blocking handshakes
+     * @param dataplane  where endpoints get their inbound ring and egress queue
+     * @param aead       the AEAD implementation the appliance chose at start
+     */
+    public DtlsService(final ScheduledExecutorService control, final ExecutorService handshakes,
+        final Dataplane dataplane, final Function<byte[], Aead> aead)
+    {
+        this.control = control;
+        this.handshakes = handshakes;
+        this.dataplane = dataplane;
+        this.aead = aead;
+        // the port reports ClientHellos to this service, but only once its channel is bound, after construction
+        this.port = new DtlsPort(this, dataplane.counters());
+    }
+
+    /** The UDP port to bind (its handler) and to give the bound channel to. */
+    public DtlsPort port()
+    {
+        return port;
+    }
+
+    /**
+     * Decides whether and how this CONNECT gets DTLS, and registers its identity.
+     *
+     * @param request       the CONNECT request (the client's X-DTLS-* offers)
+     * @param tls           the TLS session of the CONNECT connection (for the PSK exporter)
+     * @param tunnelId      the new tunnel
+     * @param path          its path
+     * @param clientAddress the session's inner address
+     * @param mtu           the tunnel MTU
+     * @param dpdSeconds    DTLS DPD interval announced to the client
+     * @param keepalive     DTLS keepalive announced to the client
+     * @param udpPort       the DTLS port
+     * @param listener      the tunnel's events (DISCONNECT over DTLS)
+     * @return the answer's DTLS headers, or null for no DTLS on this tunnel
+     */
+    public Answer offer(final HttpRequestView request, final SSLSession tls, final int tunnelId, final TunnelPath path,
+        final int clientAddress, final int mtu, final int dpdSeconds, final int keepalive, final int udpPort,
+        final TunnelListener listener)
+    {
+        final String dtlsList = request.header("X-DTLS-CipherSuite");
+        final String dtls12List = request.header("X-DTLS12-CipherSuite");
+        final List<Map.Entry<String, String>> headers = new ArrayList<>();
+        final byte[] id = new byte[ID_BYTES];
+        random.nextBytes(id);
+        final String idHex = HexFormat.of().formatHex(id);
+        Offer offer = null;
+        if (DtlsSuite.listed(dtlsList, "PSK-NEGOTIATE"))
+        {
+            final byte[] psk = exportPsk(tls);
+            if (psk != null)
+            {
+                offer = new Offer(idHex, tunnelId, path, clientAddress, mtu, dpdSeconds, psk, null, null, listener);
+                headers.add(Map.entry("X-DTLS-App-ID", idHex));
+                headers.add(Map.entry("X-DTLS-CipherSuite", "PSK-NEGOTIATE"));
+            }
+        }
+        final byte[] masterSecret = masterSecret(request.header("X-DTLS-Master-Secret"));
+        if (offer == null && masterSecret != null)
+        {
+            final DtlsSuite dtls12 = DtlsSuite.choose(DtlsSuite.RESUMPTION, dtls12List);
+            final DtlsSuite ocName = dtls12 == null ? DtlsSuite.choose(DtlsSuite.OPENCONNECT_NAMES, dtlsList) : null;
+            final DtlsSuite suite = dtls12 != null ? dtls12 : ocName;
+            if (suite != null)
+            {
+                offer = new Offer(idHex, tunnelId, path, clientAddress, mtu, dpdSeconds, null, masterSecret, suite,
+                    listener);
+                headers.add(Map.entry("X-DTLS-Session-ID", idHex.toUpperCase(java.util.Locale.ROOT)));
+                headers.add(Map.entry(dtls12 != null ? "X-DTLS12-CipherSuite" : "X-DTLS-CipherSuite", suite.headerName()));
+                headers.add(Map.entry("X-DTLS-MTU", Integer.toString(mtu)));
+            }
+        }
+        if (offer == null)
+        {
+            return null;
+        }
+        headers.add(Map.entry("X-DTLS-Port", Integer.toString(udpPort)));
+        headers.add(Map.entry("X-DTLS-DPD", Integer.toString(dpdSeconds)));
+        headers.add(Map.entry("X-DTLS-Keepalive", Integer.toString(keepalive)));
+        offers.put(idHex, offer);
+        return new Answer(headers);
+    }
+
+    /** The tunnel ended: its DTLS identity stops working and its endpoint goes. */
+    public void onTunnelGone(final int tunnelId)
+    {
+        offers.values().removeIf(o -> o.tunnelId() == tunnelId);
+        final DtlsEndpoint endpoint = endpoints.remove(tunnelId);
+        if (endpoint != null)
+        {
+            port.remove(endpoint);
+        }
+    }
+
+    /** The UDP port clients are told to use. */
+    public int udpPort()
+    {
+        return ((InetSocketAddress)port.channel().localAddress()).getPort();
+    }
+
+    /** The live DTLS endpoint of a tunnel, for the CLI, or null. */
+    public DtlsEndpoint endpoint(final int tunnelId)
+    {
+        return endpoints.get(tunnelId);
+    }
+
+    /** UDP event loop: hands the ClientHello to the control thread. */
+    @Override
+    public void onClientHello(final InetSocketAddress peer, final byte[] sessionId, final byte[] datagram)
+    {
+        control.execute(() -> startHandshake(peer, sessionId, datagram));
+    }
+
+    private void startHandshake(final InetSocketAddress peer, final byte[] sessionId, final byte[] datagram)
+    {
+        final Offer offer = offers.get(HexFormat.of().formatHex(sessionId));
+        if (offer == null)
+        {
+            LOG.debug("DTLS ClientHello from {} names no tunnel; ignored", peer);
+            return;
+        }
+        if (running.containsKey(peer))
+        {
+            return;
+        }
+        final HandshakeTransport transport = new HandshakeTransport(port, peer);
+        transport.test(datagram);
+        running.put(peer, transport);
+        port.beginHandshake(peer, transport);
+        final TlsServer server = offer.psk() != null ? new HandshakeServers.Psk(offer.psk())
+            : new HandshakeServers.Resumption(sessionId, offer.masterSecret(), offer.suite());
+        handshakes.execute(() ->
+        {
+            DtlsKeys keys = null;
+            String failure = null;
+            try
+            {
+                final DTLSServerProtocol protocol = new DTLSServerProtocol();
+                protocol.setVerifyRequests(false);
+                // the returned transport is BC's record layer, which the data plane replaces: it is dropped, never
+                // closed, since closing would send a close_notify the client would act on
+                protocol.accept(server, transport);
+                keys = server instanceof HandshakeServers.Psk psk ? psk.keys()
+                    : ((HandshakeServers.Resumption)server).keys();
+            }
+            catch (final Exception ex)
+            {
+                failure = ex.toString();
+            }
+            final DtlsKeys done = keys;
+            final String why = failure;
+            control.execute(() -> finishHandshake(offer, transport, done, why));
+        });
+    }
+
+    private void finishHandshake(final Offer offer, final HandshakeTransport transport, final DtlsKeys keys,
+        final String failure)
+    {
+        running.remove(transport.peer());
+        port.endHandshake(transport.peer(), transport);
+        if (keys == null)
+        {
+            LOG.info("DTLS handshake with {} for tunnel {} failed: {}", transport.peer(), offer.tunnelId(), failure);
+            return;
+        }
+        if (!offers.containsKey(offer.id()))
+        {
+            LOG.info("DTLS handshake with {} finished after tunnel {} ended; discarded", transport.peer(),
+                offer.tunnelId());
+            return;
+        }
+        final DtlsEndpoint endpoint = new DtlsEndpoint(nextTargetId++ | 0x4000_0000, offer.path(),
+            dataplane.egress(port.channel().eventLoop()), offer.clientAddress(), offer.mtu(), offer.dpdSeconds(),
+            new DtlsRecordCodec(keys, aead), transport.peer(), dataplane.inboundFor(offer.tunnelId()),
+            dataplane.counters(), offer.listener());
+        final DtlsEndpoint old = endpoints.put(offer.tunnelId(), endpoint);
+        if (old != null && old.peer().equals(endpoint.peer()))
+        {
+            LOG.debug("tunnel {}: DTLS re-handshake from the same address", offer.tunnelId());
+        }
+        port.install(endpoint);
+        LOG.info("tunnel {}: DTLS up with {} ({}, {})", offer.tunnelId(), transport.peer(),
+            offer.psk() != null ? "PSK-NEGOTIATE" : "resumption " + offer.suite().headerName(), keys.cipherName());
+    }
+
+    private static byte[] exportPsk(final SSLSession tls)
+    {
+        if (!(tls instanceof ExtendedSSLSession extended))
+        {
+            return null;
+        }
+        try
+        {
+            // a null context, not an empty one: with TLS 1.2 the two give different keys, and openconnect uses none
+            return extended.exportKeyingMaterialData(PSK_LABEL, null, 32);
+        }
+        catch (final SSLException | UnsupportedOperationException ex)
+        {
+            LOG.info("no DTLS PSK from this TLS session ({}); offering resumption only", ex.toString());
+            return null;
+        }
+    }
+
+    /** The client's X-DTLS-Master-Secret: exactly 96 hex digits, else null (then no resumption mode). */
+    static byte[] masterSecret(final String hex)
+    {
+        if (hex == null || hex.length() != 2 * MASTER_SECRET_BYTES || !hex.chars().allMatch(c -> Character.digit(c, 16) >= 0))
+        {
+            return null;
+        }
+        return HexFormat.of().parseHex(hex);
+    }
+}

@@ -1,0 +1,377 @@
+package org.headend.dataplane.dtls;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.Channel;
+import io.netty.channel.socket.DatagramPacket;
+import io.netty.util.concurrent.ScheduledFuture;
+import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
+import java.util.concurrent.TimeUnit;
+import org.agrona.DirectBuffer;
+import org.agrona.MutableDirectBuffer;
+import org.agrona.concurrent.UnsafeBuffer;
+import org.agrona.concurrent.status.AtomicCounter;
+import org.headend.dataplane.counters.DataplaneCounter;
+import org.headend.dataplane.counters.DataplaneCounters;
+import org.headend.dataplane.tunnel.EgressQueue;
+import org.headend.dataplane.tunnel.EgressTarget;
+import org.headend.dataplane.tunnel.InboundRing;
+import org.headend.dataplane.tunnel.TunnelCounters;
+import org.headend.dataplane.tunnel.TunnelListener;
+import org.headend.dataplane.tunnel.TunnelPath;
+import org.headend.dataplane.wire.CstpHeader;
+import org.headend.dataplane.wire.Ipv4Header;
+
+/**
+ * One session's DTLS channel after its handshake: opens the client's records (inbound stage 1 for UDP), answers DTLS
+ * DPD, and seals the inside packets routed to it (outbound stage 2). Payload framing: one CSTP type byte, then the
+ * packet (docs/protocol/tunnel-and-dtls.md §5.7). While records keep arriving the tunnel's inside traffic goes over
+ * DTLS; after {@link #INACTIVE_AFTER_NANOS} of silence, or when the client sends data over TLS, it goes back to TLS.
+ *
+ * <p>Thread: the UDP port's event loop, for everything but construction.
+ */
+public final class DtlsEndpoint implements EgressTarget
+{
+    /** Silence after which the headend stops sending over DTLS (ocserv's switch-to-tcp default). */
+    public static final long INACTIVE_AFTER_NANOS = 25_000_000_000L;
+    private static final long NANOS_PER_SECOND = 1_000_000_000L;
+    private static final int MAX_CONTROL_PAYLOAD = 2048;
+
+    private final int targetId;
+    private final TunnelPath path;
+    private final TunnelPath.Route route;
+    private final int clientAddress;
+    private final int mtu;
+    private final long dpdNanos;
+    private final DtlsRecordCodec codec;
+    private final InboundRing inbound;
+    private final TunnelListener listener;
+    private final TunnelCounters trafficCounters;
+    private final UnsafeBuffer sealView = new UnsafeBuffer(0, 0);
+
+    private final AtomicCounter rxData;
+    private final AtomicCounter txData;
+    private final AtomicCounter rxControl;
+    private final AtomicCounter replays;
+    private final AtomicCounter authFailures;
+    private final AtomicCounter malformed;
+    private final AtomicCounter unexpected;
+    private final AtomicCounter sendErrors;
+    private final AtomicCounter spoofed;
+    private final AtomicCounter notIpv4;
+    private final AtomicCounter runts;
+    private final AtomicCounter ringFull;
+
+    private Channel channel;
+    /** Written on the UDP loop (NAT rebinding), read by the CLI: volatile. */
+    private volatile InetSocketAddress peer;
+    private ScheduledFuture<?> timer;
+    private long lastRxNanos;
+    private long lastDpdSentNanos;
+    private boolean flushPending;
+    private boolean closed;
+
+    /**
+     * @param targetId      this endpoint's id in the UDP loop's egress queue (unique, positive)
+     * @param path          the tunnel's path; this endpoint moves its traffic to DTLS and back
+     * @param egress        the egress queue of the UDP port's event loop
+     * @param clientAddress the session's inner IPv4 address, the only accepted source
+     * @param mtu           the largest inner packet accepted
+     * @param dpdSeconds    the DTLS DPD interval announced to the client; the headend probes after that silence
+     * @param codec         the record layer with the handshake's keys
+     * @param peer          the client's UDP address
+     * @param inbound       the ring to the TUN agent
+     * @param counters      the data plane's counters
+     * @param listener      told when the client sends DISCONNECT over DTLS
+     */
+    public DtlsEndpoint(final int targetId, final TunnelPath path, final EgressQueue egress, final int clientAddress,
+        final int mtu, final int dpdSeconds, final DtlsRecordCodec codec, final InetSocketAddress peer,
+        final InboundRing inbound, final DataplaneCounters counters, final TunnelListener listener)
+    {
+        this.targetId = targetId;
+        this.path = path;
+        this.route = new TunnelPath.Route(targetId, egress);
+        this.trafficCounters = path.dtlsCounters();
+        this.clientAddress = clientAddress;
+        this.mtu = mtu;
+        this.dpdNanos = dpdSeconds * NANOS_PER_SECOND;
+        this.codec = codec;
+        this.peer = peer;
+        this.inbound = inbound;
+        this.listener = listener;
+        rxData = counters.counter(DataplaneCounter.DTLS_RX_DATA_PACKETS);
+        txData = counters.counter(DataplaneCounter.DTLS_TX_DATA_PACKETS);
+        rxControl = counters.counter(DataplaneCounter.DTLS_RX_CONTROL);
+        replays = counters.counter(DataplaneCounter.DTLS_REPLAY_DROPS);
+        authFailures = counters.counter(DataplaneCounter.DTLS_AUTH_FAILURES);
+        malformed = counters.counter(DataplaneCounter.DTLS_MALFORMED_DROPS);
+        unexpected = counters.counter(DataplaneCounter.DTLS_UNEXPECTED_RECORDS);
+        sendErrors = counters.counter(DataplaneCounter.DTLS_SEND_ERRORS);
+        spoofed = counters.counter(DataplaneCounter.SPOOFED_SOURCE_DROPS);
+        notIpv4 = counters.counter(DataplaneCounter.NOT_IPV4_DROPS);
+        runts = counters.counter(DataplaneCounter.RUNT_PACKET_DROPS);
+        ringFull = counters.counter(DataplaneCounter.INBOUND_RING_FULL_DROPS);
+    }
+
+    public int targetId()
+    {
+        return targetId;
+    }
+
+    public InetSocketAddress peer()
+    {
+        return peer;
+    }
+
+    public TunnelPath path()
+    {
+        return path;
+    }
+
+    /** The suite's encryption in ASA words, for the CLI. */
+    public String cipherName()
+    {
+        return codec.cipherName();
+    }
+
+    /** The suite's hash in ASA words, for the CLI. */
+    public String hashName()
+    {
+        return codec.hashName();
+    }
+
+    /** Whether the tunnel's inside traffic goes over this endpoint now (false while fallen back to TLS). */
+    public boolean carriesTraffic()
+    {
+        return path.dtls() == route;
+    }
+
+    /** Starts carrying the tunnel: registers in the egress queue, takes over the path, starts the timer. */
+    void start(final Channel channel, final long nowNanos)
+    {
+        this.channel = channel;
+        this.lastRxNanos = nowNanos;
+        route.queue().register(targetId, this);
+        path.dtls(route);
+        timer = channel.eventLoop().scheduleAtFixedRate(this::onTimer, 1, 1, TimeUnit.SECONDS);
+    }
+
+    /** Stops for good: traffic returns to TLS, keys are wiped. */
+    void close()
+    {
+        if (closed)
+        {
+            return;
+        }
+        closed = true;
+        route.queue().unregister(targetId, this);
+        path.leaveDtls(route);
+        if (timer != null)
+        {
+            timer.cancel(false);
+        }
+        codec.close();
+    }
+
+    void rebind(final InetSocketAddress newPeer)
+    {
+        this.peer = newPeer;
+    }
+
+    /**
+     * Opens every record of one datagram (already copied into {@code view}) and acts on it.
+     *
+     * @return the number of records that authenticated
+     */
+    int onDatagram(final MutableDirectBuffer view, final int length, final long nowNanos)
+    {
+        int valid = 0;
+        int offset = 0;
+        while (offset < length)
+        {
+            final int recordLength = DtlsRecordCodec.recordLength(view, offset, length - offset);
+            if (recordLength < 0)
+            {
+                malformed.increment();
+                break;
+            }
+            final int plaintext = codec.open(view, offset, recordLength, view, offset + DtlsRecordCodec.PLAINTEXT_OFFSET);
+            if (plaintext >= 0)
+            {
+                valid++;
+                onPlaintext(view, offset + DtlsRecordCodec.PLAINTEXT_OFFSET, plaintext);
+            }
+            else
+            {
+                countRefused(plaintext);
+            }
+            offset += recordLength;
+        }
+        if (valid > 0)
+        {
+            lastRxNanos = nowNanos;
+            if (path.dtls() != route)
+            {
+                path.dtls(route);
+            }
+        }
+        return valid;
+    }
+
+    /** Whether a datagram from an unknown address holds a record of this session (NAT rebinding check). */
+    boolean authenticates(final MutableDirectBuffer view, final int length)
+    {
+        final int recordLength = DtlsRecordCodec.recordLength(view, 0, length);
+        return recordLength > 0
+            && codec.open(view, 0, recordLength, view, DtlsRecordCodec.PLAINTEXT_OFFSET) >= 0;
+    }
+
+    private void countRefused(final int code)
+    {
+        switch (code)
+        {
+            case DtlsRecordCodec.REPLAYED -> replays.increment();
+            case DtlsRecordCodec.AUTH_FAILED -> authFailures.increment();
+            case DtlsRecordCodec.NOT_CURRENT_DATA -> unexpected.increment();
+            default -> malformed.increment();
+        }
+    }
+
+    private void onPlaintext(final MutableDirectBuffer buffer, final int index, final int length)
+    {
+        if (length < 1)
+        {
+            malformed.increment();
+            return;
+        }
+        final int type = buffer.getByte(index) & 0xFF;
+        switch (type)
+        {
+            case CstpHeader.TYPE_DATA -> onData(buffer, index + 1, length - 1);
+            case CstpHeader.TYPE_DPD_REQ ->
+            {
+                rxControl.increment();
+                if (length - 1 <= MAX_CONTROL_PAYLOAD)
+                {
+                    // echo the probe's payload, same length: openconnect's MTU discovery checks it
+                    sendMessage(CstpHeader.TYPE_DPD_RESP, buffer, index + 1, length - 1);
+                    channel.flush();
+                }
+            }
+            case CstpHeader.TYPE_DPD_RESP, CstpHeader.TYPE_KEEPALIVE -> rxControl.increment();
+            case CstpHeader.TYPE_DISCONNECT ->
+            {
+                rxControl.increment();
+                listener.onDisconnectRequest(length > 1 ? buffer.getByte(index + 1) & 0xFF : -1, "over DTLS");
+            }
+            default -> unexpected.increment();
+        }
+    }
+
+    private void onData(final DirectBuffer buffer, final int index, final int length)
+    {
+        if (length < Ipv4Header.MIN_LENGTH)
+        {
+            runts.increment();
+            return;
+        }
+        if (((buffer.getByte(index) >> 4) & 0xF) != 4)
+        {
+            notIpv4.increment();
+            return;
+        }
+        if (length > mtu)
+        {
+            malformed.increment();
+            return;
+        }
+        if (buffer.getInt(index + Ipv4Header.SOURCE_OFFSET, java.nio.ByteOrder.BIG_ENDIAN) != clientAddress)
+        {
+            spoofed.increment();
+            return;
+        }
+        if (!inbound.offer(buffer, index, length))
+        {
+            ringFull.increment();
+            return;
+        }
+        rxData.increment();
+        trafficCounters.addRx(length);
+    }
+
+    @Override
+    public boolean writeData(final DirectBuffer src, final int index, final int length)
+    {
+        if (closed || !sendMessage(CstpHeader.TYPE_DATA, src, index, length))
+        {
+            return false;
+        }
+        txData.increment();
+        trafficCounters.addTx(length);
+        if (flushPending)
+        {
+            return false;
+        }
+        flushPending = true;
+        return true;
+    }
+
+    @Override
+    public void flushBatch()
+    {
+        flushPending = false;
+        channel.flush();
+    }
+
+    private boolean sendMessage(final int type, final DirectBuffer src, final int index, final int length)
+    {
+        final int capacity = DtlsRecordCodec.OVERHEAD + 1 + length;
+        final ByteBuf datagram = channel.alloc().directBuffer(capacity);
+        wrap(datagram, capacity);
+        sealView.putByte(DtlsRecordCodec.PLAINTEXT_OFFSET, (byte)type);
+        if (length > 0)
+        {
+            sealView.putBytes(DtlsRecordCodec.PLAINTEXT_OFFSET + 1, src, index, length);
+        }
+        final int recordLength = codec.sealInPlace(sealView, 0, 1 + length);
+        if (recordLength < 0)
+        {
+            datagram.release();
+            sendErrors.increment();
+            return false;
+        }
+        datagram.writerIndex(recordLength);
+        channel.write(new DatagramPacket(datagram, peer), channel.voidPromise());
+        return true;
+    }
+
+    /** Points {@link #sealView} at the writable memory of {@code datagram} without copying or allocating. */
+    private void wrap(final ByteBuf datagram, final int capacity)
+    {
+        if (datagram.hasArray())
+        {
+            sealView.wrap(datagram.array(), datagram.arrayOffset(), capacity);
+        }
+        else
+        {
+            final ByteBuffer nio = datagram.internalNioBuffer(0, capacity);
+            sealView.wrap(nio, nio.position(), capacity);
+        }
+    }
+
+    private void onTimer()
+    {
+        final long now = channel.eventLoop().ticker().nanoTime();
+        final long silent = now - lastRxNanos;
+        if (silent >= INACTIVE_AFTER_NANOS)
+        {
+            path.leaveDtls(route);
+        }
+        else if (dpdNanos > 0 && silent >= dpdNanos && now - lastDpdSentNanos >= dpdNanos)
+        {
+            lastDpdSentNanos = now;
+            sendMessage(CstpHeader.TYPE_DPD_REQ, sealView, 0, 0);
+            channel.flush();
+        }
+    }
+}

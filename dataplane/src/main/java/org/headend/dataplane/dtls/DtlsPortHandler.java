@@ -1,0 +1,177 @@
+package org.headend.dataplane.dtls;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.channel.socket.DatagramPacket;
+import java.net.InetSocketAddress;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Predicate;
+import org.agrona.collections.Object2ObjectHashMap;
+import org.agrona.concurrent.UnsafeBuffer;
+import org.agrona.concurrent.status.AtomicCounter;
+import org.headend.dataplane.counters.DataplaneCounter;
+import org.headend.dataplane.counters.DataplaneCounters;
+
+/**
+ * The DTLS UDP port (docs/protocol/tunnel-and-dtls.md §5.2): every datagram is looked up by its sender. A sender with
+ * a running handshake gets its datagrams queued for that handshake; a sender with an endpoint gets them opened by
+ * it; a ClientHello from anyone goes to control, which knows whether its session_id names a session; an
+ * application record from an unknown sender is tried against the endpoints of the same IP (NAT rebinding) and moves
+ * that endpoint only if it authenticates. Everything else is counted and dropped, so garbage never harms a session.
+ *
+ * <p>Thread: the port's event loop; control changes the tables only through {@link DtlsPort}.
+ */
+public final class DtlsPortHandler extends SimpleChannelInboundHandler<DatagramPacket>
+{
+    /** Largest datagram read; a DTLS record for a 1500-byte link is far below. */
+    private static final int MAX_DATAGRAM = 16 * 1024;
+
+    private final DtlsPortListener listener;
+    private final Object2ObjectHashMap<InetSocketAddress, Predicate<byte[]>> handshakes = new Object2ObjectHashMap<>();
+    private final Object2ObjectHashMap<InetSocketAddress, DtlsEndpoint> endpoints = new Object2ObjectHashMap<>();
+    private final byte[] scratch = new byte[MAX_DATAGRAM];
+    private final UnsafeBuffer view = new UnsafeBuffer(scratch);
+    private final AtomicCounter unknownPeer;
+    private final AtomicCounter malformed;
+    private final AtomicCounter clientHellos;
+    private final AtomicCounter rebinds;
+    private ChannelHandlerContext ctx;
+
+    DtlsPortHandler(final DtlsPortListener listener, final DataplaneCounters counters)
+    {
+        this.listener = listener;
+        unknownPeer = counters.counter(DataplaneCounter.DTLS_UNKNOWN_PEER_DROPS);
+        malformed = counters.counter(DataplaneCounter.DTLS_MALFORMED_DROPS);
+        clientHellos = counters.counter(DataplaneCounter.DTLS_CLIENT_HELLOS);
+        rebinds = counters.counter(DataplaneCounter.DTLS_NAT_REBINDS);
+    }
+
+    @Override
+    public void handlerAdded(final ChannelHandlerContext ctx)
+    {
+        this.ctx = ctx;
+    }
+
+    @Override
+    protected void channelRead0(final ChannelHandlerContext ctx, final DatagramPacket packet)
+    {
+        final InetSocketAddress sender = packet.sender();
+        final ByteBuf content = packet.content();
+        final int index = content.readerIndex();
+        final int length = content.readableBytes();
+        if (length > MAX_DATAGRAM || length < DtlsRecordHeader.HEADER_LENGTH)
+        {
+            malformed.increment();
+            return;
+        }
+        final Predicate<byte[]> handshake = handshakes.get(sender);
+        if (handshake != null)
+        {
+            handshake.test(copy(content, index, length));
+            return;
+        }
+        if (ClientHello.isHandshake(content, index, length))
+        {
+            onHandshakeRecord(sender, content, index, length);
+            return;
+        }
+        content.getBytes(index, scratch, 0, length);
+        final long now = ctx.executor().ticker().nanoTime();
+        final DtlsEndpoint endpoint = endpoints.get(sender);
+        if (endpoint != null)
+        {
+            endpoint.onDatagram(view, length, now);
+            return;
+        }
+        final DtlsEndpoint moved = rebound(sender, length);
+        if (moved == null)
+        {
+            unknownPeer.increment();
+            return;
+        }
+        rebinds.increment();
+        endpoints.remove(moved.peer());
+        moved.rebind(sender);
+        endpoints.put(sender, moved);
+        content.getBytes(index, scratch, 0, length);
+        moved.onDatagram(view, length, now);
+    }
+
+    private void onHandshakeRecord(final InetSocketAddress sender, final ByteBuf content, final int index,
+        final int length)
+    {
+        final byte[] sessionId = ClientHello.sessionId(content, index, length);
+        if (sessionId == null)
+        {
+            // a retransmitted Finished or a stray fragment: the handshake it belonged to is over
+            malformed.increment();
+            return;
+        }
+        clientHellos.increment();
+        listener.onClientHello(sender, sessionId, copy(content, index, length));
+    }
+
+    /** The endpoint of the same client IP whose keys open this datagram, or null. */
+    private DtlsEndpoint rebound(final InetSocketAddress sender, final int length)
+    {
+        for (final DtlsEndpoint candidate : endpoints.values())
+        {
+            if (candidate.peer().getAddress().equals(sender.getAddress()) && candidate.authenticates(view, length))
+            {
+                return candidate;
+            }
+        }
+        return null;
+    }
+
+    private static byte[] copy(final ByteBuf content, final int index, final int length)
+    {
+        final byte[] datagram = new byte[length];
+        content.getBytes(index, datagram);
+        return datagram;
+    }
+
+    void addHandshake(final InetSocketAddress peer, final Predicate<byte[]> sink)
+    {
+        handshakes.put(peer, sink);
+    }
+
+    void removeHandshake(final InetSocketAddress peer, final Predicate<byte[]> sink)
+    {
+        if (handshakes.get(peer) == sink)
+        {
+            handshakes.remove(peer);
+        }
+    }
+
+    /** Puts {@code endpoint} in charge of its peer's datagrams, replacing and closing whatever was there. */
+    void install(final DtlsEndpoint endpoint)
+    {
+        final List<DtlsEndpoint> replaced = new ArrayList<>();
+        for (final DtlsEndpoint existing : endpoints.values())
+        {
+            if (existing.path() == endpoint.path() || existing.peer().equals(endpoint.peer()))
+            {
+                replaced.add(existing);
+            }
+        }
+        for (final DtlsEndpoint old : replaced)
+        {
+            endpoints.remove(old.peer());
+            old.close();
+        }
+        endpoints.put(endpoint.peer(), endpoint);
+        endpoint.start(ctx.channel(), ctx.executor().ticker().nanoTime());
+    }
+
+    void remove(final DtlsEndpoint endpoint)
+    {
+        if (endpoints.get(endpoint.peer()) == endpoint)
+        {
+            endpoints.remove(endpoint.peer());
+        }
+        endpoint.close();
+    }
+}

@@ -1,0 +1,70 @@
+package org.headend.dataplane.tunnel;
+
+/**
+ * Which transport carries a tunnel's inside packets right now: its CSTP channel, or its DTLS endpoint while DTLS is
+ * up. Built by control per CONNECT; read by TUN agents per packet; {@link #dtls} is switched by the DTLS endpoint
+ * (its event loop) and by the CSTP handler when the client falls back.
+ */
+public final class TunnelPath
+{
+    private final int tunnelId;
+    private final EgressQueue cstp;
+    private final TunnelCounters cstpCounters = new TunnelCounters();
+    private final TunnelCounters dtlsCounters = new TunnelCounters();
+    private volatile Route dtls;
+
+    /** A DTLS endpoint's place in an egress queue. Immutable; one per endpoint. */
+    public record Route(int targetId, EgressQueue queue)
+    {
+    }
+
+    public TunnelPath(final int tunnelId, final EgressQueue cstp)
+    {
+        this.tunnelId = tunnelId;
+        this.cstp = cstp;
+    }
+
+    /** The CSTP handler's id in its egress queue (the tunnel id). */
+    public int tunnelId()
+    {
+        return tunnelId;
+    }
+
+    public EgressQueue cstp()
+    {
+        return cstp;
+    }
+
+    /** Traffic over TLS; written by the CSTP handler only. */
+    public TunnelCounters cstpCounters()
+    {
+        return cstpCounters;
+    }
+
+    /** Traffic over DTLS; written by the tunnel's DTLS endpoints (one at a time, on the UDP event loop). */
+    public TunnelCounters dtlsCounters()
+    {
+        return dtlsCounters;
+    }
+
+    /** The DTLS route while DTLS carries the tunnel, else null. */
+    public Route dtls()
+    {
+        return dtls;
+    }
+
+    /** Moves the tunnel's inside packets to DTLS ({@code route}) or back to CSTP ({@code null}). */
+    public void dtls(final Route route)
+    {
+        this.dtls = route;
+    }
+
+    /** Moves traffic back to CSTP if {@code route} is still the active one (a newer endpoint may have taken over). */
+    public void leaveDtls(final Route route)
+    {
+        if (dtls == route)
+        {
+            dtls = null;
+        }
+    }
+}

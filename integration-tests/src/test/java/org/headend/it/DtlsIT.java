@@ -1,0 +1,189 @@
+package org.headend.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/**
+ * The DTLS data plane with the real openconnect: PSK-NEGOTIATE by default, DTLS 1.2 resumption when the client
+ * forces its ciphers, traffic over UDP, fallback to TLS when UDP is blocked and back when it is not, replayed
+ * records dropped and counted, and garbage on the UDP port harming nobody.
+ */
+@ExtendWith(HarnessExtension.class)
+@Timeout(value = 8, unit = TimeUnit.MINUTES)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class DtlsIT
+{
+    private static final String DTLS_UP = "Established DTLS connection";
+    private static final long TRANSFER_BYTES = 100L * 1000 * 1000;
+
+    private static Testbed bed;
+    private static OpenconnectClient psk;
+    private static OpenconnectClient resumption;
+
+    @BeforeAll
+    static void connect()
+    {
+        bed = Testbed.start(3);
+        psk = bed.dtlsClient(1, "demo").startWithPassword("demo-secret");
+        psk.awaitConfigured(Duration.ofSeconds(30));
+        psk.process().waitFor(DTLS_UP, Duration.ofSeconds(20));
+        resumption = bed.dtlsClient(2, "bob", "--dtls-ciphers=OC-DTLS1_2-AES128-GCM").startWithPassword("bob-secret");
+        resumption.awaitConfigured(Duration.ofSeconds(30));
+        resumption.process().waitFor(DTLS_UP, Duration.ofSeconds(20));
+    }
+
+    @AfterAll
+    static void tearDown()
+    {
+        if (bed != null)
+        {
+            bed.close();
+        }
+    }
+
+    @Test
+    @Order(1)
+    void shouldNegotiateAPskAndShowTheDtlsTunnelWithItsCipher()
+    {
+        assertTrue(psk.process().out().text().contains("(PSK)"), "openconnect's DTLS suite is a PSK one");
+        final String sessions = bed.headend().console("show vpn-sessiondb anyconnect");
+        assertTrue(sessions.contains("AnyConnect-Parent SSL-Tunnel DTLS-Tunnel"), sessions);
+        assertTrue(sessions.matches("(?s).*DTLS-Tunnel: \\(1\\)AES-GCM-(128|256).*"), sessions);
+    }
+
+    @Test
+    @Order(2)
+    void shouldResumeTheCiscoWayWhenTheClientForcesItsDtlsCipher()
+    {
+        assertTrue(resumption.process().out().text().contains("AES-128-GCM"), resumption.process().out().text());
+        final NetTools.PingResult r = NetTools.ping(bed.net().client(2), ApplianceConfig.GATEWAY, 20);
+        assertEquals(20, r.received(), r.output());
+        final String sessions = bed.headend().console("show vpn-sessiondb anyconnect");
+        assertTrue(sessions.contains("DTLS-Tunnel: (1)AES-GCM-128"), sessions);
+    }
+
+    @Test
+    @Order(3)
+    void shouldCarryPingsAndOneHundredMegabytesOverDtls()
+    {
+        final long before = bed.headend().counter("DTLS data packets received");
+        final NetTools.PingResult ping = NetTools.ping(bed.net().client(1), ApplianceConfig.GATEWAY, 100);
+        assertEquals(100, ping.received(), ping.output());
+        final NetTools.TransferResult up = NetTools.transfer(bed.net().client(1), bed.net().server(),
+            ApplianceConfig.GATEWAY, 5301, TRANSFER_BYTES, Duration.ofSeconds(120));
+        assertEquals(TRANSFER_BYTES, up.receivedBytes(), up.toString());
+        assertEquals(up.sentSha256(), up.receivedSha256(), "the data arrived changed");
+        final long packets = bed.headend().counter("DTLS data packets received") - before;
+        assertTrue(packets > TRANSFER_BYTES / 1500, "only " + packets + " packets came over DTLS");
+    }
+
+    @Test
+    @Order(4)
+    void shouldDropAndCountReplayedRecordsWithoutHarmingTheSession()
+    {
+        final String ns = bed.net().client(1);
+        final long before = bed.headend().counter("replayed");
+        Netns.exec(ns, "nft", "add", "table", "ip", "hdit_replay");
+        try
+        {
+            Netns.exec(ns, "nft", "add", "chain", "ip", "hdit_replay", "out",
+                "{ type filter hook postrouting priority 0; }");
+            // every datagram to the DTLS port leaves twice: the copy is a replay of a valid record
+            Netns.exec(ns, "nft", "add", "rule", "ip", "hdit_replay", "out", "udp", "dport",
+                Integer.toString(bed.config().port()), "dup", "to", Netns.SERVER_ADDRESS, "device",
+                "eth0");
+            final NetTools.PingResult r = NetTools.ping(ns, ApplianceConfig.GATEWAY, 20);
+            assertEquals(20, r.received(), r.output());
+        }
+        finally
+        {
+            Netns.exec(ns, "nft", "delete", "table", "ip", "hdit_replay");
+        }
+        final long replays = bed.headend().counter("replayed") - before;
+        assertTrue(replays >= 20, "replay counter rose by " + replays);
+    }
+
+    @Test
+    @Order(5)
+    void shouldIgnoreGarbageOnTheDtlsPortAndAnswerNothing()
+    {
+        final NetTools.UdpNoiseResult noise = NetTools.udpNoise(bed.net().client(3), Netns.SERVER_ADDRESS,
+            bed.config().port(), 500);
+        assertEquals(500, noise.sent(), noise.output());
+        assertEquals(0, noise.replies(), "the headend answered garbage:\n" + noise.output());
+        assertTrue(bed.headend().process().isAlive());
+        for (final int n : new int[] {1, 2})
+        {
+            final NetTools.PingResult r = NetTools.ping(bed.net().client(n), ApplianceConfig.GATEWAY, 20);
+            assertEquals(20, r.received(), "client " + n + " after the noise:\n" + r.output());
+        }
+    }
+
+    @Test
+    @Order(6)
+    void shouldFallBackToTlsWhenUdpIsBlockedAndComeBackWhenItIsNot()
+    {
+        final String ns = bed.net().client(1);
+        final int[] mark = marks(psk);
+        Netns.exec(ns, "nft", "add", "table", "ip", "hdit_block");
+        try
+        {
+            Netns.exec(ns, "nft", "add", "chain", "ip", "hdit_block", "out",
+                "{ type filter hook output priority 0; }");
+            Netns.exec(ns, "nft", "add", "rule", "ip", "hdit_block", "out", "udp", "dport",
+                Integer.toString(bed.config().port()), "drop");
+            // a local drop fails the client's next DTLS write at once; a drop further away would take its DTLS DPD
+            // (2 x X-DTLS-DPD): either way it moves its traffic to TLS
+            final long tlsBefore = bed.headend().counter("CSTP data packets received");
+            awaitOutput(psk, "Write error on DTLS session|DTLS Dead Peer Detection detected dead peer", mark,
+                Duration.ofSeconds(90));
+            final NetTools.PingResult r = NetTools.ping(ns, ApplianceConfig.GATEWAY, 20);
+            assertEquals(20, r.received(), "traffic while UDP is blocked:\n" + r.output());
+            assertTrue(bed.headend().counter("CSTP data packets received") - tlsBefore >= 20,
+                "the pings did not come over TLS");
+        }
+        finally
+        {
+            Netns.exec(ns, "nft", "delete", "table", "ip", "hdit_block");
+        }
+        awaitOutput(psk, DTLS_UP, marks(psk), Duration.ofSeconds(120));
+        final long dtlsBefore = bed.headend().counter("DTLS data packets received");
+        final NetTools.PingResult r = NetTools.ping(ns, ApplianceConfig.GATEWAY, 20);
+        assertEquals(20, r.received(), r.output());
+        assertTrue(bed.headend().counter("DTLS data packets received") - dtlsBefore >= 20,
+            "the pings did not come back to DTLS");
+    }
+
+    private static int[] marks(final OpenconnectClient client)
+    {
+        return new int[] {client.process().out().mark(), client.process().err().mark()};
+    }
+
+    /**
+     * Waits for the client to print regex (on stdout or stderr: openconnect reports errors on the latter) after the
+     * marks, pinging meanwhile so that its timers see traffic.
+     */
+    private static void awaitOutput(final OpenconnectClient client, final String regex, final int[] marks,
+        final Duration timeout)
+    {
+        final long deadline = System.nanoTime() + timeout.toNanos();
+        while (client.process().out().find(regex, marks[0]) == null
+            && client.process().err().find(regex, marks[1]) == null)
+        {
+            assertTrue(System.nanoTime() < deadline, "openconnect never printed '" + regex + "'");
+            NetTools.ping(client.namespace(), ApplianceConfig.GATEWAY, 1);
+            NetTools.sleep(1000);
+        }
+    }
+}

@@ -1,0 +1,447 @@
+#!/usr/bin/env bash
+# side-by-side.sh — the headend against ocserv, on the same network-namespace test bed, with the same
+# openconnect client and the same iperf3, measured in one run (issue 3, part 5).
+#
+# Topology (made here, removed on exit, also on failure or Ctrl-C):
+#   [hdbench-PID-cli  eth0 10.77.0.2/24] ──veth── [veth-srv 10.77.0.1/24  hdbench-PID-srv]
+# The server under test runs in the srv namespace; its tunnel address there is 192.168.100.1 (pool
+# 192.168.100.0/24 on both), which is where iperf3 -s and the pings go. First ocserv, then ./headend.
+#
+# Measured per server, through the tunnel:
+#   TCP throughput client→server (iperf3 -t N) and server→client (iperf3 -t N -R)
+#   UDP throughput at a bounded offered rate, both ways: received rate and loss
+#   ping RTT median and p99 (COUNT pings at 10 ms intervals)
+#   server CPU-seconds per GB moved: utime+stime from /proc/PID/stat of every server process in the srv
+#   namespace (ocserv-main, ocserv-sm and the workers; the headend's JVM), sampled before and after each run
+# and printed as a table: metric | headend | ocserv | ratio (headend / ocserv).
+#
+# Usage: perf/scripts/side-by-side.sh [--mode tls|dtls] [--only both|ocserv|headend] [--duration S]
+#                                     [--udp-rate R] [--pings N] [--mtu N]
+#   --mode tls   (default) openconnect --no-dtls: everything over CSTP/TLS
+#   --mode dtls  let openconnect bring DTLS up (for the DTLS issue; the headend half needs DTLS support)
+#   --duration   seconds per TCP run (default 10; UDP runs take half)
+#   --udp-rate   iperf3 -b for the UDP runs (default 200M)
+#   --pings      number of pings (default 1000)
+#   --mtu        tunnel MTU asked of both servers (default 1400; ocserv: mtu=, headend: anyconnect mtu)
+# Needs root. Installs ocserv, openconnect, iperf3, iproute2, iputils-ping, procps, openssl if missing.
+# Logs of the last run stay in /tmp/hdbench-last/. The whole run is capped (MAX_SECONDS, default 290).
+# Build the headend first (mvn -B -q package -DskipTests) so ./headend does not build inside the time cap.
+# Exit code: 0 if every requested half ran, 1 otherwise (the table is printed either way).
+set -uo pipefail
+
+MODE=tls
+ONLY=both
+DURATION=10
+UDP_RATE=200M
+PINGS=1000
+MTU=1400
+MAX_SECONDS=${MAX_SECONDS:-290}
+while [ $# -gt 0 ]; do
+    case "$1" in
+        --mode) MODE=$2; shift 2 ;;
+        --only) ONLY=$2; shift 2 ;;
+        --duration) DURATION=$2; shift 2 ;;
+        --udp-rate) UDP_RATE=$2; shift 2 ;;
+        --pings) PINGS=$2; shift 2 ;;
+        --mtu) MTU=$2; shift 2 ;;
+        -h|--help) sed -n '2,32p' "$0"; exit 0 ;;
+        *) echo "unknown argument: $1 (try --help)" >&2; exit 2 ;;
+    esac
+done
+case "$MODE" in tls|dtls) ;; *) echo "--mode tls|dtls" >&2; exit 2 ;; esac
+case "$ONLY" in both|ocserv|headend) ;; *) echo "--only both|ocserv|headend" >&2; exit 2 ;; esac
+[ "$(id -u)" = 0 ] || { echo "side-by-side: needs root (network namespaces)" >&2; exit 2; }
+
+REPO=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
+SCRIPT="$REPO/integration-tests/src/test/resources/hdit-connect-script.sh"
+PREFIX="hdbench-$$"
+SRV="$PREFIX-srv"
+CLI="$PREFIX-cli"
+SERVER_ADDR=10.77.0.1
+CLIENT_ADDR=10.77.0.2
+TARGET=192.168.100.1
+LOGS=/tmp/hdbench-last
+HZ=$(getconf CLK_TCK)
+PIDS=()
+WATCHDOG=
+
+log() { echo "side-by-side: $*" >&2; }
+
+# ---------------------------------------------------------------- prerequisites, cleanup
+
+install_missing() {
+    local missing=() cmd pkg
+    for pair in ocserv:ocserv openconnect:openconnect iperf3:iperf3 ip:iproute2 ping:iputils-ping \
+                pkill:procps openssl:openssl; do
+        cmd=${pair%%:*}; pkg=${pair#*:}
+        command -v "$cmd" >/dev/null 2>&1 || missing+=("$pkg")
+    done
+    if [ ${#missing[@]} -gt 0 ]; then
+        log "installing ${missing[*]}"
+        apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q "${missing[@]}" || exit 2
+    fi
+}
+
+kill_ns_pids() {
+    local p
+    for p in $(ip netns pids "$1" 2>/dev/null); do kill -TERM "$p" 2>/dev/null; done
+    sleep 0.5
+    for p in $(ip netns pids "$1" 2>/dev/null); do kill -KILL "$p" 2>/dev/null; done
+}
+
+remove_stale() {
+    local ns pid
+    for ns in $(ip netns list 2>/dev/null | awk '{print $1}' | grep '^hdbench-[0-9]*-' || true); do
+        pid=${ns#hdbench-}; pid=${pid%%-*}
+        if ! kill -0 "$pid" 2>/dev/null; then
+            log "removing stale namespace $ns"
+            kill_ns_pids "$ns"; ip netns del "$ns" 2>/dev/null
+        fi
+    done
+}
+
+cleanup() {
+    trap - EXIT INT TERM
+    local p
+    for p in "${PIDS[@]}"; do kill -TERM "$p" 2>/dev/null; done
+    sleep 0.5
+    for p in "${PIDS[@]}"; do kill -KILL "$p" 2>/dev/null; done
+    for ns in "$CLI" "$SRV"; do
+        if ip netns list | grep -q "^$ns\b"; then kill_ns_pids "$ns"; ip netns del "$ns" 2>/dev/null; fi
+    done
+    [ -n "$WATCHDOG" ] && kill "$WATCHDOG" 2>/dev/null
+    exec 9>&- 2>/dev/null || true
+}
+
+# ---------------------------------------------------------------- topology
+
+make_topology() {
+    ip netns add "$SRV" && ip netns add "$CLI" || return 1
+    ip -n "$SRV" link set lo up; ip -n "$CLI" link set lo up
+    ip -n "$SRV" link add veth-srv type veth peer name eth0 netns "$CLI" || return 1
+    ip -n "$SRV" addr add "$SERVER_ADDR/24" dev veth-srv
+    ip -n "$CLI" addr add "$CLIENT_ADDR/24" dev eth0
+    ip -n "$SRV" link set veth-srv up; ip -n "$CLI" link set eth0 up
+    ip netns exec "$CLI" ping -c 1 -W 2 "$SERVER_ADDR" >/dev/null
+}
+
+# ---------------------------------------------------------------- server CPU accounting
+
+declare -A CPU0
+cpu_snapshot() {   # fills CPU0[pid]=ticks for the server processes in $SRV
+    CPU0=()
+    local p comm
+    for p in $(ip netns pids "$SRV" 2>/dev/null); do
+        comm=$(cat "/proc/$p/comm" 2>/dev/null) || continue
+        case "$comm" in iperf3|ping|sleep|cat) continue ;; esac
+        CPU0[$p]=$(awk '{sub(/^.*\) /, ""); print $12 + $13}' "/proc/$p/stat" 2>/dev/null || echo 0)
+    done
+}
+cpu_since() {      # prints CPU seconds used by server processes since the matching cpu_snapshot
+    local -A before=()
+    local p
+    for p in "${!CPU0[@]}"; do before[$p]=${CPU0[$p]}; done
+    cpu_snapshot
+    local ticks=0
+    for p in "${!CPU0[@]}"; do ticks=$((ticks + CPU0[$p] - ${before[$p]:-0})); done
+    awk -v t="$ticks" -v hz="$HZ" 'BEGIN { printf "%.3f", t / hz }'
+}
+
+# ---------------------------------------------------------------- measurements
+
+declare -A RESULT  # RESULT[server:metric]=value
+IPERF_PID=
+
+iperf() {          # iperf() NAME ARGS… : runs the client in $CLI, output in $LOGS/$SERVER-NAME.txt
+    local name=$1; shift
+    local out="$LOGS/$SERVER-$name.txt"
+    timeout $((DURATION + 30)) ip netns exec "$CLI" iperf3 -c "$TARGET" -f m "$@" > "$out" 2>&1
+    grep -E ' receiver$' "$out" | tail -1
+}
+
+tcp_run() {        # tcp_run NAME [-R]
+    local name=$1; shift
+    cpu_snapshot
+    local line; line=$(iperf "$name" -t "$DURATION" "$@")
+    local cpu; cpu=$(cpu_since)
+    [ -n "$line" ] || { log "$SERVER $name: no iperf3 result (see $LOGS/$SERVER-$name.txt)"; return 1; }
+    # [  5]   0.00-10.04  sec   679 MBytes   567 Mbits/sec                  receiver
+    local mbytes mbits
+    mbytes=$(echo "$line" | awk '{for (i = 1; i <= NF; i++) if ($i == "MBytes") print $(i - 1)}')
+    mbits=$(echo "$line" | awk '{for (i = 1; i <= NF; i++) if ($i == "Mbits/sec") print $(i - 1)}')
+    RESULT[$SERVER:$name.mbit]=$mbits
+    RESULT[$SERVER:$name.cpu]=$cpu
+    RESULT[$SERVER:$name.bytes]=$(awk -v m="$mbytes" 'BEGIN { printf "%.0f", m * 1048576 }')
+    RESULT[$SERVER:$name.cpugb]=$(awk -v c="$cpu" -v m="$mbytes" 'BEGIN { if (m > 0) printf "%.2f", c / (m * 1048576 / 1e9); else print "n/a" }')
+}
+
+udp_run() {        # udp_run NAME [-R]
+    local name=$1; shift
+    cpu_snapshot
+    local secs=$(( DURATION / 2 > 2 ? DURATION / 2 : 2 ))
+    local line; line=$(iperf "$name" -u -b "$UDP_RATE" -l 1200 -t "$secs" "$@")
+    local cpu; cpu=$(cpu_since)
+    [ -n "$line" ] || { log "$SERVER $name: no iperf3 result (see $LOGS/$SERVER-$name.txt)"; return 1; }
+    # [  5]   0.00-5.04   sec   110 MBytes   183 Mbits/sec  0.012 ms  7990/104166 (7.7%)  receiver
+    local mbytes
+    mbytes=$(echo "$line" | awk '{for (i = 1; i <= NF; i++) if ($i == "MBytes") print $(i - 1)}')
+    RESULT[$SERVER:$name.mbit]=$(echo "$line" | awk '{for (i = 1; i <= NF; i++) if ($i == "Mbits/sec") print $(i - 1)}')
+    RESULT[$SERVER:$name.loss]=$(echo "$line" | sed -n 's/.*(\([0-9.e+-]*\)%).*/\1/p')
+    RESULT[$SERVER:$name.cpu]=$cpu
+    RESULT[$SERVER:$name.bytes]=$(awk -v m="$mbytes" 'BEGIN { printf "%.0f", m * 1048576 }')
+}
+
+ping_run() {
+    local out="$LOGS/$SERVER-ping.txt"
+    timeout $((PINGS / 50 + 30)) ip netns exec "$CLI" ping -n -c "$PINGS" -i 0.01 -W 1 "$TARGET" > "$out" 2>&1
+    local stats
+    stats=$(sed -n 's/.* time=\([0-9.]*\) ms.*/\1/p' "$out" | sort -g | awk '
+        { v[NR] = $1 }
+        END {
+            if (NR == 0) { print "n/a n/a 0"; exit }
+            m = (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2
+            i = int(NR * 0.99 + 0.999999); if (i < 1) i = 1; if (i > NR) i = NR
+            printf "%.3f %.3f %d\n", m, v[i], NR
+        }')
+    read -r RESULT[$SERVER:ping.median] RESULT[$SERVER:ping.p99] RESULT[$SERVER:ping.count] <<< "$stats"
+}
+
+measure() {        # all measurements against the server now running; the client is connected
+    ip netns exec "$SRV" iperf3 -s -p 5201 > "$LOGS/$SERVER-iperf3-server.txt" 2>&1 &
+    IPERF_PID=$!; PIDS+=("$IPERF_PID")
+    sleep 0.5
+    # short warm-up, not counted (lets a JIT settle; costs ocserv nothing)
+    timeout 20 ip netns exec "$CLI" iperf3 -c "$TARGET" -t 2 > "$LOGS/$SERVER-warmup.txt" 2>&1
+    tcp_run tcp-up || return 1
+    tcp_run tcp-down -R || return 1
+    udp_run udp-up || return 1
+    udp_run udp-down -R || return 1
+    ping_run
+    # CPU per GB over all four throughput runs
+    local cpu=0 bytes=0 n
+    for n in tcp-up tcp-down udp-up udp-down; do
+        cpu=$(awk -v a="$cpu" -v b="${RESULT[$SERVER:$n.cpu]:-0}" 'BEGIN { print a + b }')
+        bytes=$(awk -v a="$bytes" -v b="${RESULT[$SERVER:$n.bytes]:-0}" 'BEGIN { printf "%.0f", a + b }')
+    done
+    RESULT[$SERVER:all.cpugb]=$(awk -v c="$cpu" -v b="$bytes" 'BEGIN { if (b > 0) printf "%.2f", c / (b / 1e9); else print "n/a" }')
+    kill "$IPERF_PID" 2>/dev/null; wait "$IPERF_PID" 2>/dev/null
+    return 0
+}
+
+# ---------------------------------------------------------------- the client
+
+OC_PID=
+connect_client() { # connect_client PIN URL
+    local args=(--protocol=anyconnect --non-inter --passwd-on-stdin --user demo --servercert "$1"
+                --script "bash $SCRIPT" --interface hdtun0)
+    [ "$MODE" = tls ] && args+=(--no-dtls)
+    echo demo-secret | HDIT_ENV_LOG="$LOGS/$SERVER-script-env.txt" \
+        ip netns exec "$CLI" openconnect "${args[@]}" "$2" > "$LOGS/$SERVER-openconnect.txt" 2>&1 &
+    OC_PID=$!; PIDS+=("$OC_PID")
+    local i
+    for i in $(seq 1 300); do
+        if grep -q 'Configured as' "$LOGS/$SERVER-openconnect.txt"; then break; fi
+        kill -0 "$OC_PID" 2>/dev/null || { log "$SERVER: openconnect exited (see $LOGS/$SERVER-openconnect.txt)"; return 1; }
+        sleep 0.1
+    done
+    grep -q 'Configured as' "$LOGS/$SERVER-openconnect.txt" || { log "$SERVER: no tunnel within 30 s"; return 1; }
+    if [ "$MODE" = dtls ]; then
+        for i in $(seq 1 100); do grep -q 'DTLS connected\|Established DTLS' "$LOGS/$SERVER-openconnect.txt" && break; sleep 0.1; done
+        grep -q 'DTLS connected\|Established DTLS' "$LOGS/$SERVER-openconnect.txt" || log "$SERVER: DTLS did not come up; measuring over TLS"
+    fi
+    RESULT[$SERVER:mtu]=$(sed -n 's/^INTERNAL_IP4_MTU=//p' "$LOGS/$SERVER-script-env.txt" | tail -1)
+    # the tunnel's far end must be there
+    ip netns exec "$CLI" ping -c 3 -i 0.2 -W 2 "$TARGET" > /dev/null || { log "$SERVER: $TARGET unreachable through the tunnel"; return 1; }
+}
+
+disconnect_client() {
+    [ -n "$OC_PID" ] && kill -TERM "$OC_PID" 2>/dev/null
+    for _ in $(seq 1 50); do kill -0 "$OC_PID" 2>/dev/null || break; sleep 0.1; done
+    kill -KILL "$OC_PID" 2>/dev/null; OC_PID=
+}
+
+# ---------------------------------------------------------------- ocserv
+
+run_ocserv() {
+    SERVER=ocserv
+    local d="$LOGS/ocserv-state"
+    mkdir -p "$d"; chmod 755 "$LOGS" "$d"
+    openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -keyout "$d/key.pem" -out "$d/cert.pem" \
+        -days 30 -subj "/CN=$SERVER_ADDR" 2>/dev/null || return 1
+    local pin
+    pin="pin-sha256:$(openssl x509 -in "$d/cert.pem" -pubkey -noout | openssl pkey -pubin -outform der |
+        openssl dgst -sha256 -binary | base64)"
+    echo "demo:*:$(openssl passwd -6 demo-secret)" > "$d/ocpasswd"
+    cat > "$d/ocserv.conf" <<EOC
+# generated by side-by-side.sh; based on the reference traces' ocserv.conf (Debian ocserv 1.1.6)
+auth = "plain[passwd=$d/ocpasswd]"
+listen-host = $SERVER_ADDR
+tcp-port = 443
+udp-port = 443
+run-as-user = nobody
+run-as-group = nogroup
+socket-file = $d/ocserv-socket
+server-cert = $d/cert.pem
+server-key = $d/key.pem
+isolate-workers = true
+max-clients = 16
+max-same-clients = 0
+rate-limit-ms = 0
+keepalive = 32400
+dpd = 90
+mobile-dpd = 1800
+switch-to-tcp-timeout = 25
+try-mtu-discovery = false
+tls-priorities = "NORMAL:%SERVER_PRECEDENCE:%COMPAT:-VERS-SSL3.0:-VERS-TLS1.0:-VERS-TLS1.1:-VERS-TLS1.3"
+auth-timeout = 240
+max-ban-score = 0
+cookie-timeout = 300
+deny-roaming = false
+use-occtl = false
+pid-file = $d/ocserv.pid
+log-level = 1
+device = vpns
+predictable-ips = true
+ipv4-network = 192.168.100.0
+ipv4-netmask = 255.255.255.0
+route = 192.168.100.0/255.255.255.0
+ping-leases = false
+cisco-client-compat = true
+dtls-legacy = true
+compression = false
+# ocserv's mtu is the link MTU; it hands the client 28 bytes less (checked with 1.1.6)
+mtu = $((MTU + 28))
+EOC
+    ip netns exec "$SRV" ocserv -f -c "$d/ocserv.conf" > "$LOGS/ocserv-server.txt" 2>&1 &
+    local spid=$!; PIDS+=("$spid")
+    for _ in $(seq 1 100); do grep -q 'listening (TCP)' "$LOGS/ocserv-server.txt" && break; sleep 0.1; done
+    grep -q 'listening (TCP)' "$LOGS/ocserv-server.txt" || { log "ocserv did not start (see $LOGS/ocserv-server.txt)"; return 1; }
+    RESULT[ocserv:version]=$(ocserv --version 2>&1 | head -1)
+    connect_client "$pin" "https://$SERVER_ADDR/" || { kill "$spid"; return 1; }
+    local rc=0
+    measure || rc=1
+    disconnect_client
+    kill -TERM "$spid" 2>/dev/null; wait "$spid" 2>/dev/null
+    kill_ns_pids "$SRV"
+    return $rc
+}
+
+# ---------------------------------------------------------------- headend
+
+run_headend() {
+    SERVER=headend
+    local d="$LOGS/headend-state"
+    mkdir -p "$d"
+    [ -x "$REPO/headend" ] || { log "headend: $REPO/headend missing"; return 1; }
+    cat > "$LOGS/headend.conf" <<EOC
+hostname headend
+interface veth-srv
+ nameif outside
+ ip address $SERVER_ADDR 255.255.255.0
+ip local pool POOL 192.168.100.10-192.168.100.250 mask 255.255.255.0
+username demo password demo-secret
+group-policy GP internal
+group-policy GP attributes
+ vpn-tunnel-protocol ssl-client
+ webvpn
+  anyconnect ssl keepalive 20
+  anyconnect dpd-interval gateway 30
+  anyconnect dpd-interval client 30
+  anyconnect mtu $MTU
+tunnel-group DefaultWEBVPNGroup general-attributes
+ address-pool POOL
+ default-group-policy GP
+webvpn
+ enable outside
+ port 443
+ anyconnect enable
+EOC
+    # the console: a fifo held open read-write by this shell, so the appliance never sees EOF on stdin
+    rm -f "$LOGS/headend-console"; mkfifo "$LOGS/headend-console"
+    exec 9<>"$LOGS/headend-console"
+    (cd "$REPO" && exec ip netns exec "$SRV" ./headend --config "$LOGS/headend.conf" --state-dir "$d") \
+        < "$LOGS/headend-console" > "$LOGS/headend-stdout.txt" 2> "$LOGS/headend-stderr.txt" &
+    local spid=$!; PIDS+=("$spid")
+    local pin= url=
+    for _ in $(seq 1 1800); do
+        pin=$(grep -o 'pin-sha256:[A-Za-z0-9+/]*=*' "$LOGS/headend-stdout.txt" 2>/dev/null | head -1)
+        url=$(grep -o 'https://[0-9.]*\(:[0-9]*\)\?/' "$LOGS/headend-stdout.txt" 2>/dev/null | head -1)
+        [ -n "$pin" ] && [ -n "$url" ] && break
+        kill -0 "$spid" 2>/dev/null || break
+        sleep 0.1
+    done
+    if [ -z "$pin" ] || [ -z "$url" ]; then
+        log "headend did not print how to connect (see $LOGS/headend-stdout.txt, headend-stderr.txt)"
+        kill -TERM "$spid" 2>/dev/null; return 1
+    fi
+    for _ in $(seq 1 100); do
+        ip netns exec "$CLI" timeout 1 bash -c "exec 3<>/dev/tcp/$SERVER_ADDR/443" 2>/dev/null && break; sleep 0.2
+    done
+    connect_client "$pin" "$url" || { kill -TERM "$spid"; return 1; }
+    local rc=0
+    measure || rc=1
+    disconnect_client
+    kill -TERM "$spid" 2>/dev/null
+    for _ in $(seq 1 100); do kill -0 "$spid" 2>/dev/null || break; sleep 0.1; done
+    kill_ns_pids "$SRV"
+    exec 9>&-
+    return $rc
+}
+
+# ---------------------------------------------------------------- report
+
+fmt() { [ -n "${1:-}" ] && echo "$1" || echo "n/a"; }
+ratio() {
+    awk -v a="${1:-}" -v b="${2:-}" 'BEGIN { if (a == "" || b == "" || a == "n/a" || b == "n/a" || b + 0 == 0) print "n/a"; else printf "%.2f", a / b }'
+}
+row() {            # row LABEL KEY
+    local h o
+    h=$(fmt "${RESULT[headend:$2]:-}"); o=$(fmt "${RESULT[ocserv:$2]:-}")
+    printf '%-42s | %10s | %10s | %6s\n' "$1" "$h" "$o" "$(ratio "$h" "$o")"
+}
+report() {
+    echo
+    echo "side-by-side, mode $MODE: TCP ${DURATION} s per direction, UDP ${UDP_RATE} offered for $(( DURATION / 2 > 2 ? DURATION / 2 : 2 )) s, $PINGS pings at 10 ms"
+    echo "client: $(openconnect --version 2>&1 | head -1); $(iperf3 --version | head -1); ${RESULT[ocserv:version]:-ocserv}"
+    echo "tunnel MTU given to the client: headend $(fmt "${RESULT[headend:mtu]:-}"), ocserv $(fmt "${RESULT[ocserv:mtu]:-}")"
+    printf '%-42s | %10s | %10s | %6s\n' "metric" "headend" "ocserv" "ratio"
+    printf '%s\n' "-------------------------------------------+------------+------------+-------"
+    row "TCP client->server (Mbit/s)" tcp-up.mbit
+    row "TCP server->client (Mbit/s)" tcp-down.mbit
+    row "UDP client->server received (Mbit/s)" udp-up.mbit
+    row "UDP client->server loss (%)" udp-up.loss
+    row "UDP server->client received (Mbit/s)" udp-down.mbit
+    row "UDP server->client loss (%)" udp-down.loss
+    row "ping RTT median (ms)" ping.median
+    row "ping RTT p99 (ms)" ping.p99
+    row "server CPU-s per GB, TCP client->server" tcp-up.cpugb
+    row "server CPU-s per GB, TCP server->client" tcp-down.cpugb
+    row "server CPU-s per GB, all four runs" all.cpugb
+    echo "(ratio = headend / ocserv; logs in $LOGS)"
+}
+
+# ---------------------------------------------------------------- main
+
+install_missing
+remove_stale
+rm -rf "$LOGS"; mkdir -p "$LOGS"; chmod 755 "$LOGS"
+trap 'cleanup; exit 130' INT TERM
+trap cleanup EXIT
+# the watchdog's sleep must die with it, or it keeps our stdout open after we have exited
+( trap 'kill $sleeper 2>/dev/null; exit 0' TERM
+  sleep "$MAX_SECONDS" & sleeper=$!; wait $sleeper
+  echo "side-by-side: time limit of $MAX_SECONDS s reached, stopping" >&2; kill -TERM $$ ) &
+WATCHDOG=$!
+make_topology || { log "cannot build the namespaces"; exit 1; }
+
+status=0
+if [ "$ONLY" != headend ]; then
+    log "ocserv: measuring"
+    run_ocserv || { log "ocserv half failed"; status=1; }
+fi
+if [ "$ONLY" != ocserv ]; then
+    log "headend: measuring"
+    run_headend || { log "headend half failed"; status=1; }
+fi
+report
+exit $status
