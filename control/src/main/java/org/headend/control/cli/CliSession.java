@@ -21,6 +21,8 @@ import org.headend.control.config.grammar.Grammar;
 import org.headend.control.config.grammar.Mode;
 import org.headend.control.config.grammar.SyntaxError;
 import org.headend.control.config.grammar.Token;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * One operator's CLI session: privilege, mode, place in the configuration, and the interpreter that runs each line,
@@ -41,6 +43,7 @@ public final class CliSession
     public static final int MAX_LINE_LENGTH = 4096;
     /** Password prompts per {@code enable}, as on the ASA. */
     static final int ENABLE_TRIES = 3;
+    private static final Logger LOG = LoggerFactory.getLogger(CliSession.class);
     private static final List<String> FILTERS = List.of("begin", "exclude", "grep", "include", "json");
     private static final Map<String, String> FILTER_HELP = Map.of(
         "begin", "Begin with the line that matches",
@@ -206,13 +209,22 @@ public final class CliSession
 
     private void dispatch(final String line, final List<Token> tokens, final String prompt) throws IOException
     {
-        if (cursor == null)
+        try
         {
-            exec(line, tokens, prompt);
+            if (cursor == null)
+            {
+                exec(line, tokens, prompt);
+            }
+            else
+            {
+                configure(line, tokens, prompt);
+            }
         }
-        else
+        catch (final RuntimeException ex)
         {
-            configure(line, tokens, prompt);
+            // a command that fails (the control thread too busy to answer, a bug) must not take the terminal away
+            LOG.warn("command '{}' of {} failed", AuditLog.mask(line), user, ex);
+            print("ERROR: % The command failed: " + ex.getMessage() + "\n");
         }
     }
 

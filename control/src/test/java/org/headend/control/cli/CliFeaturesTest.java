@@ -294,6 +294,24 @@ class CliFeaturesTest
     }
 
     @Test
+    void shouldKeepTheSessionWhenACommandFails() throws IOException
+    {
+        final CliContext broken = new CliContext(store, new FakeSessions()
+        {
+            @Override
+            public List<org.headend.control.session.SessionView> sessions()
+            {
+                throw new IllegalStateException("the control thread did not answer");
+            }
+        }, List::of);
+        session = CliSession.console(broken, io);
+        assertEquals("ERROR: % The command failed: the control thread did not answer\n",
+            run("show vpn-sessiondb anyconnect"));
+        assertTrue(session.isOpen());
+        assertEquals("hostname headend\n", run("show running-config hostname"));
+    }
+
+    @Test
     void shouldShowClockTheAsaWay() throws IOException
     {
         assertEquals("12:00:00.000 UTC Mon Jan 1 2024\n", run("show clock"));
