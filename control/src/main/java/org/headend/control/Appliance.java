@@ -5,6 +5,7 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.FixedRecvByteBufAllocator;
 import io.netty.channel.EventLoopGroup;
+import io.netty.channel.IoEventLoop;
 import io.netty.channel.IoHandlerFactory;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.ServerChannel;
@@ -12,6 +13,7 @@ import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.nio.NioDatagramChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.channel.uring.IoUring;
+import io.netty.channel.uring.IoUringChannelOption;
 import io.netty.channel.uring.IoUringDatagramChannel;
 import io.netty.channel.uring.IoUringIoHandler;
 import io.netty.channel.uring.IoUringServerSocketChannel;
@@ -60,9 +62,16 @@ final class Appliance
 {
     static final String IO_THREADS_PROP_NAME = "headend.io.threads";
     static final String TUN_QUEUES_PROP_NAME = "headend.tun.queues";
+    /** {@code shared}, {@code dedicated} or {@code auto} (shared on up to 2 cores when io_uring is there). */
+    static final String THREADING_PROP_NAME = "headend.threading";
+    /** {@code false} turns the TUN's TSO/GRO offloads off (shared threading mode only). */
+    static final String TUN_OFFLOAD_PROP_NAME = "headend.tun.offload";
     private static final int OUTSIDE_MTU = 1500;
     /** Socket buffers of the DTLS port: a burst of a few thousand full-size datagrams fits without loss. */
     private static final int UDP_SOCKET_BUFFER = 8 * 1024 * 1024;
+    /** Largest DTLS datagram read: a full-size record for a 1500-byte link fits. */
+    private static final int UDP_MAX_DATAGRAM = 2048;
+    private static final int UDP_RECV_BATCH = 32;
     private static final Logger LOG = LoggerFactory.getLogger(Appliance.class);
 
     private final ConfigStore config;
@@ -96,22 +105,35 @@ final class Appliance
             final IoHandlerFactory io = uring ? IoUringIoHandler.newFactory() : NioIoHandler.newFactory();
             final Class<? extends ServerChannel> serverChannel =
                 uring ? IoUringServerSocketChannel.class : NioServerSocketChannel.class;
-            eventLoops = new MultiThreadIoEventLoopGroup(Integer.getInteger(IO_THREADS_PROP_NAME,
-                Math.max(1, Runtime.getRuntime().availableProcessors() / 2)), io);
-            LOG.info("network I/O: {} on {} event loop(s)", uring ? "io_uring" : "NIO (io_uring unavailable)",
-                count(eventLoops));
-
-            inside = InsideInterface.open(cfg, Integer.getInteger(TUN_QUEUES_PROP_NAME, 1));
-            final List<EventExecutor> loops = new ArrayList<>();
-            eventLoops.forEach(loops::add);
-            dataplane = Dataplane.start(inside.queues(), loops,
-                ex -> LOG.error("data plane agent error", ex));
+            final Dataplane.ThreadingMode threading = threadingMode(uring);
+            eventLoops = new MultiThreadIoEventLoopGroup(threading == Dataplane.ThreadingMode.SHARED ? 1
+                : Integer.getInteger(IO_THREADS_PROP_NAME, Math.max(1, Runtime.getRuntime().availableProcessors() / 2)),
+                io);
+            final boolean shared = threading == Dataplane.ThreadingMode.SHARED;
+            inside = InsideInterface.open(cfg, shared ? 1 : Integer.getInteger(TUN_QUEUES_PROP_NAME, 1),
+                shared && Boolean.parseBoolean(System.getProperty(TUN_OFFLOAD_PROP_NAME, "true")));
+            if (threading == Dataplane.ThreadingMode.SHARED)
+            {
+                dataplane = Dataplane.startShared(inside.queues().getFirst(), (IoEventLoop)eventLoops.next());
+            }
+            else
+            {
+                final List<EventExecutor> loops = new ArrayList<>();
+                eventLoops.forEach(loops::add);
+                dataplane = Dataplane.start(inside.queues(), loops, ex -> LOG.error("data plane agent error", ex));
+            }
+            LOG.info("network I/O: {}; threading {}: {} event loop(s){}", uring ? "io_uring" : "NIO (io_uring unavailable)",
+                threading.name().toLowerCase(java.util.Locale.ROOT), count(eventLoops),
+                threading == Dataplane.ThreadingMode.SHARED ? " also driving the TUN queue" : " and TUN agent thread(s)");
 
             final AddressPools pools = new AddressPools(inside.address() == 0 ? Set.of() : Set.of(inside.address()));
             pools.configure(cfg.pools());
             final AeadProvider aead = AeadProvider.fromSystemProperties();
             LOG.info("DTLS record crypto: {}", aead.description());
-            dtls = new DtlsService(control, handshakes, dataplane, aead::create);
+            LOG.info("DTLS sends: {}", uring && IoUringDatagramChannel.isSegmentedDatagramPacketSupported()
+                ? "UDP GSO, one send per batch of equal-sized records" : "one datagram per send");
+            final boolean gso = uring && IoUringDatagramChannel.isSegmentedDatagramPacketSupported();
+            dtls = new DtlsService(control, handshakes, dataplane, aead::create, gso);
             sessions = new SessionManager(control, dataplane, pools, dtls, System::nanoTime, Clock.systemUTC());
             final AggregateAuth auth = new AggregateAuth(config::current, sessions, new LoginContexts(),
                 new FailedLoginLimiter(), identity::sha1Hex, System::nanoTime);
@@ -131,13 +153,20 @@ final class Appliance
                 .sslProvider(SslProvider.JDK)
                 .protocols("TLSv1.3", "TLSv1.2")
                 .build();
-            udp = new Bootstrap()
+            final Bootstrap udpBootstrap = new Bootstrap()
                 .group(eventLoops)
                 .channel(uring ? IoUringDatagramChannel.class : NioDatagramChannel.class)
                 .option(ChannelOption.SO_RCVBUF, UDP_SOCKET_BUFFER)
                 .option(ChannelOption.SO_SNDBUF, UDP_SOCKET_BUFFER)
-                .option(ChannelOption.RCVBUF_ALLOCATOR, new FixedRecvByteBufAllocator(2048))
-                .handler(dtls.port().handler())
+                // one receive buffer holds a batch of datagrams, each read by its own linked RECVMSG: recvmmsg
+                // through io_uring, one ring entry for the whole batch
+                .option(ChannelOption.RCVBUF_ALLOCATOR, new FixedRecvByteBufAllocator(UDP_MAX_DATAGRAM * UDP_RECV_BATCH))
+                .handler(dtls.port().handler());
+            if (uring)
+            {
+                udpBootstrap.option(IoUringChannelOption.MAX_DATAGRAM_PAYLOAD_SIZE, UDP_MAX_DATAGRAM);
+            }
+            udp = udpBootstrap
                 .bind(listenAddress.getAddress(), listenAddress.getPort())
                 .sync().channel();
             dtls.port().channel(udp);
@@ -162,6 +191,26 @@ final class Appliance
         {
             return "the change could not be checked against live sessions: " + ex;
         }
+    }
+
+    private static Dataplane.ThreadingMode threadingMode(final boolean uring)
+    {
+        final String wanted = System.getProperty(THREADING_PROP_NAME, "auto");
+        return switch (wanted)
+        {
+            case "shared" ->
+            {
+                if (!uring)
+                {
+                    throw new IllegalStateException(THREADING_PROP_NAME + "=shared needs io_uring, which is unavailable");
+                }
+                yield Dataplane.ThreadingMode.SHARED;
+            }
+            case "dedicated" -> Dataplane.ThreadingMode.DEDICATED;
+            case "auto" -> uring && Runtime.getRuntime().availableProcessors() <= 2
+                ? Dataplane.ThreadingMode.SHARED : Dataplane.ThreadingMode.DEDICATED;
+            default -> throw new IllegalStateException(THREADING_PROP_NAME + " must be shared, dedicated or auto");
+        };
     }
 
     /** Refuses to delete a pool while sessions hold addresses from it (bad-inputs #45); null when fine. */

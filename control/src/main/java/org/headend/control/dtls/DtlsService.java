@@ -23,6 +23,7 @@ import org.headend.dataplane.dtls.DtlsKeys;
 import org.headend.dataplane.dtls.DtlsPort;
 import org.headend.dataplane.dtls.DtlsPortListener;
 import org.headend.dataplane.dtls.DtlsRecordCodec;
+import org.headend.dataplane.dtls.HandshakeQueue;
 import org.headend.dataplane.tunnel.TunnelListener;
 import org.headend.dataplane.tunnel.TunnelPath;
 import org.slf4j.Logger;
@@ -69,16 +70,17 @@ public final class DtlsService implements DtlsPortListener
      * @param handshakes threads that run BouncyCastle's blocking handshakes
      * @param dataplane  where endpoints get their inbound ring and egress queue
      * @param aead       the AEAD implementation the appliance chose at start
+     * @param udpGso     whether the UDP transport can send segmented datagrams
      */
     public DtlsService(final ScheduledExecutorService control, final ExecutorService handshakes,
-        final Dataplane dataplane, final Function<byte[], Aead> aead)
+        final Dataplane dataplane, final Function<byte[], Aead> aead, final boolean udpGso)
     {
         this.control = control;
         this.handshakes = handshakes;
         this.dataplane = dataplane;
         this.aead = aead;
         // the port reports ClientHellos to this service, but only once its channel is bound, after construction
-        this.port = new DtlsPort(this, dataplane.counters());
+        this.port = new DtlsPort(this, dataplane.counters(), udpGso);
     }
 
     /** The UDP port to bind (its handler) and to give the bound channel to. */
@@ -174,27 +176,23 @@ public final class DtlsService implements DtlsPortListener
 
     /** UDP event loop: hands the ClientHello to the control thread. */
     @Override
-    public void onClientHello(final InetSocketAddress peer, final byte[] sessionId, final byte[] datagram)
+    public void onClientHello(final InetSocketAddress peer, final byte[] sessionId, final HandshakeQueue queue)
     {
-        control.execute(() -> startHandshake(peer, sessionId, datagram));
+        control.execute(() -> startHandshake(peer, sessionId, queue));
     }
 
-    private void startHandshake(final InetSocketAddress peer, final byte[] sessionId, final byte[] datagram)
+    private void startHandshake(final InetSocketAddress peer, final byte[] sessionId, final HandshakeQueue queue)
     {
         final Offer offer = offers.get(HexFormat.of().formatHex(sessionId));
-        if (offer == null)
+        if (offer == null || running.containsKey(peer))
         {
+            // no tunnel gave out this id (a probe, or a stale client): no answer, so no amplification
             LOG.debug("DTLS ClientHello from {} names no tunnel; ignored", peer);
+            port.endHandshake(peer, queue);
             return;
         }
-        if (running.containsKey(peer))
-        {
-            return;
-        }
-        final HandshakeTransport transport = new HandshakeTransport(port, peer);
-        transport.test(datagram);
+        final HandshakeTransport transport = new HandshakeTransport(port, peer, queue);
         running.put(peer, transport);
-        port.beginHandshake(peer, transport);
         final TlsServer server = offer.psk() != null ? new HandshakeServers.Psk(offer.psk())
             : new HandshakeServers.Resumption(sessionId, offer.masterSecret(), offer.suite());
         handshakes.execute(() ->
@@ -225,16 +223,19 @@ public final class DtlsService implements DtlsPortListener
         final String failure)
     {
         running.remove(transport.peer());
-        port.endHandshake(transport.peer(), transport);
-        if (keys == null)
+        if (keys == null || !offers.containsKey(offer.id()))
         {
-            LOG.info("DTLS handshake with {} for tunnel {} failed: {}", transport.peer(), offer.tunnelId(), failure);
-            return;
-        }
-        if (!offers.containsKey(offer.id()))
-        {
-            LOG.info("DTLS handshake with {} finished after tunnel {} ended; discarded", transport.peer(),
-                offer.tunnelId());
+            port.endHandshake(transport.peer(), transport.queue());
+            if (keys == null)
+            {
+                LOG.info("DTLS handshake with {} for tunnel {} failed: {}", transport.peer(), offer.tunnelId(),
+                    failure);
+            }
+            else
+            {
+                LOG.info("DTLS handshake with {} finished after tunnel {} ended; discarded", transport.peer(),
+                    offer.tunnelId());
+            }
             return;
         }
         final DtlsEndpoint endpoint = new DtlsEndpoint(nextTargetId++ | 0x4000_0000, offer.path(),
@@ -246,7 +247,7 @@ public final class DtlsService implements DtlsPortListener
         {
             LOG.debug("tunnel {}: DTLS re-handshake from the same address", offer.tunnelId());
         }
-        port.install(endpoint);
+        port.install(transport.queue(), endpoint);
         LOG.info("tunnel {}: DTLS up with {} ({}, {})", offer.tunnelId(), transport.peer(),
             offer.psk() != null ? "PSK-NEGOTIATE" : "resumption " + offer.suite().headerName(), keys.cipherName());
     }

@@ -2,33 +2,34 @@ package org.headend.control.dtls;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;
-import java.util.concurrent.ArrayBlockingQueue;
-import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.TimeUnit;
-import java.util.function.Predicate;
 import org.bouncycastle.tls.DatagramTransport;
 import org.headend.dataplane.dtls.DtlsPort;
+import org.headend.dataplane.dtls.HandshakeQueue;
 
 /**
- * BouncyCastle's view of one client's UDP flow while its DTLS handshake runs: the port queues that client's
- * datagrams here ({@link #test}, bounded, extra ones dropped as a lossy network would) and BC's flights go out through
- * the port.
+ * BouncyCastle's view of one client's UDP flow while its DTLS handshake runs: it reads the queue the port fills with
+ * that client's datagrams, and BC's flights go out through the port.
  */
-final class HandshakeTransport implements DatagramTransport, Predicate<byte[]>
+final class HandshakeTransport implements DatagramTransport
 {
-    private static final int QUEUE = 32;
     private static final int RECEIVE_LIMIT = 16 * 1024;
     /** BC fragments handshake messages to fit; the PSK and resumption flights are far smaller anyway. */
     private static final int SEND_LIMIT = 1200;
 
     private final DtlsPort port;
     private final InetSocketAddress peer;
-    private final BlockingQueue<byte[]> received = new ArrayBlockingQueue<>(QUEUE);
+    private final HandshakeQueue received;
 
-    HandshakeTransport(final DtlsPort port, final InetSocketAddress peer)
+    HandshakeTransport(final DtlsPort port, final InetSocketAddress peer, final HandshakeQueue received)
     {
         this.port = port;
         this.peer = peer;
+        this.received = received;
+    }
+
+    HandshakeQueue queue()
+    {
+        return received;
     }
 
     InetSocketAddress peer()
@@ -36,12 +37,7 @@ final class HandshakeTransport implements DatagramTransport, Predicate<byte[]>
         return peer;
     }
 
-    /** Called on the UDP event loop with a copy of each datagram from the peer. */
-    @Override
-    public boolean test(final byte[] datagram)
-    {
-        return received.offer(datagram);
-    }
+
 
     @Override
     public int getReceiveLimit()
@@ -60,7 +56,7 @@ final class HandshakeTransport implements DatagramTransport, Predicate<byte[]>
     {
         try
         {
-            final byte[] datagram = received.poll(waitMillis, TimeUnit.MILLISECONDS);
+            final byte[] datagram = received.poll(waitMillis);
             if (datagram == null)
             {
                 return -1;
@@ -85,6 +81,6 @@ final class HandshakeTransport implements DatagramTransport, Predicate<byte[]>
     @Override
     public void close()
     {
-        received.clear();
+        // the queue belongs to the port, which retires it when the handshake ends
     }
 }

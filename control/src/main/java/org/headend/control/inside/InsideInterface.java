@@ -12,7 +12,6 @@ import org.headend.control.config.IpLocalPool;
 import org.headend.control.session.AddressPools;
 import org.headend.dataplane.api.Dataplane;
 import org.headend.dataplane.tun.NativeTunPort;
-import org.headend.dataplane.tun.PollIdleWaiter;
 import org.headend.nativecfg.netlink.Rtnetlink;
 import org.headend.nativecfg.tun.TunDevice;
 import org.slf4j.Logger;
@@ -32,35 +31,47 @@ public final class InsideInterface implements AutoCloseable
     private static final Logger LOG = LoggerFactory.getLogger(InsideInterface.class);
 
     private final TunDevice device;
+    private final boolean offloads;
     private final Rtnetlink netlink;
     private final int address;
     private final Set<String> routes = new HashSet<>();
 
-    private InsideInterface(final TunDevice device, final Rtnetlink netlink, final int address)
+    private InsideInterface(final TunDevice device, final boolean offloads, final Rtnetlink netlink, final int address)
     {
         this.device = device;
+        this.offloads = offloads;
         this.netlink = netlink;
         this.address = address;
     }
 
-    /** Creates the device with {@code queues} queues, gives it its address and routes the configured pools. */
-    public static InsideInterface open(final HeadendConfig config, final int queues)
+    /**
+     * Creates the device with {@code queues} queues, gives it its address and routes the configured pools.
+     *
+     * @param offloads open it with the virtio-net header and TSO/checksum offloads (the data plane then joins and
+     *                 cuts TCP super-packets itself)
+     */
+    public static InsideInterface open(final HeadendConfig config, final int queues, final boolean offloads)
     {
-        final TunDevice device = TunDevice.open(DEVICE, queues);
+        final TunDevice device = TunDevice.open(DEVICE, queues, offloads);
         final Rtnetlink netlink = Rtnetlink.open();
         try
         {
+            if (offloads)
+            {
+                device.setOffload(TunDevice.TUN_F_CSUM | TunDevice.TUN_F_TSO4);
+            }
             device.setMtu(MTU);
             device.setUp();
             final int address = insideAddress(config);
-            final InsideInterface inside = new InsideInterface(device, netlink, address);
+            final InsideInterface inside = new InsideInterface(device, offloads, netlink, address);
             if (address != 0)
             {
                 netlink.addAddress(DEVICE, toInet(address), 32);
             }
             inside.routePools(config);
-            LOG.info("inside interface {} up with address {}, {} queue(s)", DEVICE,
-                address == 0 ? "none" : toInet(address).getHostAddress(), queues);
+            LOG.info("inside interface {} up with address {}, {} queue(s){}", DEVICE,
+                address == 0 ? "none" : toInet(address).getHostAddress(), queues,
+                offloads ? ", TSO and checksum offloads (GSO super-packets both ways)" : "");
             return inside;
         }
         catch (final RuntimeException ex)
@@ -110,8 +121,8 @@ public final class InsideInterface implements AutoCloseable
         final List<Dataplane.TunQueueBinding> bindings = new ArrayList<>();
         for (int i = 0; i < device.queueCount(); i++)
         {
-            bindings.add(new Dataplane.TunQueueBinding(new NativeTunPort(device.queue(i)),
-                new PollIdleWaiter(device.queue(i).fd())));
+            bindings.add(new Dataplane.TunQueueBinding(new NativeTunPort(device.queue(i)), device.queue(i).fd(),
+                offloads));
         }
         return bindings;
     }

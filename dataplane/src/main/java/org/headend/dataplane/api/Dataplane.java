@@ -1,5 +1,6 @@
 package org.headend.dataplane.api;
 
+import io.netty.channel.IoEventLoop;
 import io.netty.util.concurrent.EventExecutor;
 import java.util.ArrayList;
 import java.util.IdentityHashMap;
@@ -9,12 +10,15 @@ import org.agrona.ErrorHandler;
 import org.agrona.concurrent.AgentRunner;
 import org.headend.dataplane.counters.DataplaneCounters;
 import org.headend.dataplane.tun.IdleWaiter;
+import org.headend.dataplane.tun.PollIdleWaiter;
+import org.headend.dataplane.tun.SharedTunIo;
 import org.headend.dataplane.tun.TunAgent;
 import org.headend.dataplane.tun.TunIdleStrategy;
 import org.headend.dataplane.tun.TunPort;
 import org.headend.dataplane.tunnel.CstpTunnelHandler;
 import org.headend.dataplane.tunnel.EgressQueue;
 import org.headend.dataplane.tunnel.InboundRing;
+import org.headend.dataplane.tunnel.InboundSink;
 import org.headend.dataplane.tunnel.TunnelListener;
 import org.headend.dataplane.tunnel.TunnelPath;
 
@@ -35,19 +39,52 @@ public final class Dataplane implements AutoCloseable
     private final List<IdleWaiter> waiters = new ArrayList<>();
     private final Map<EventExecutor, EgressQueue> egressByLoop = new IdentityHashMap<>();
 
-    /** One TUN queue and the way its agent sleeps. */
-    public record TunQueueBinding(TunPort port, IdleWaiter waiter)
+    /**
+     * One TUN queue and its file descriptor (polled by its agent, or by the event loop in shared mode).
+     *
+     * @param offloads whether the device carries the virtio-net header with TSO and checksum offloads
+     */
+    public record TunQueueBinding(TunPort port, int fd, boolean offloads)
     {
     }
+
+    /** Which threads move packets (Aeron's knob, for the same reason: fit 2 cores, scale on more). */
+    public enum ThreadingMode
+    {
+        /** One io_uring event loop does everything: sockets, crypto and the (single) TUN queue. */
+        SHARED,
+        /** Event loops for sockets and crypto, one TUN agent thread per TUN queue, rings between them. */
+        DEDICATED
+    }
+
+    private ThreadingMode mode;
+    private SharedTunIo shared;
 
     private Dataplane()
     {
     }
 
     /**
-     * Starts one TUN agent thread per queue and one egress queue per event loop.
+     * Threading mode {@code shared}: the one TUN queue is driven by the one io_uring event loop.
      *
-     * @param queues       the TUN queues, each with its waiter
+     * @param queue the TUN queue
+     * @param loop  the only event loop; it must run the io_uring transport
+     */
+    public static Dataplane startShared(final TunQueueBinding queue, final IoEventLoop loop)
+        throws InterruptedException
+    {
+        final Dataplane dataplane = new Dataplane();
+        dataplane.mode = ThreadingMode.SHARED;
+        dataplane.egressByLoop.put(loop, new EgressQueue(loop, EGRESS_RING_BYTES));
+        dataplane.shared = new SharedTunIo(queue.port(), queue.fd(), queue.offloads(), dataplane.counters);
+        dataplane.shared.start(loop);
+        return dataplane;
+    }
+
+    /**
+     * Threading mode {@code dedicated}: one TUN agent thread per queue and one egress queue per event loop.
+     *
+     * @param queues       the TUN queues
      * @param eventLoops   every event loop that may carry a tunnel
      * @param errorHandler where an agent's unexpected exception goes (the agent keeps running)
      */
@@ -55,6 +92,7 @@ public final class Dataplane implements AutoCloseable
         final ErrorHandler errorHandler)
     {
         final Dataplane dataplane = new Dataplane();
+        dataplane.mode = ThreadingMode.DEDICATED;
         for (final EventExecutor loop : eventLoops)
         {
             dataplane.egressByLoop.put(loop, new EgressQueue(loop, EGRESS_RING_BYTES));
@@ -62,14 +100,19 @@ public final class Dataplane implements AutoCloseable
         int i = 0;
         for (final TunQueueBinding queue : queues)
         {
-            final TunIdleStrategy idle = new TunIdleStrategy(queue.waiter());
+            if (queue.offloads())
+            {
+                throw new IllegalArgumentException("TUN offloads are handled in shared threading mode only");
+            }
+            final PollIdleWaiter waiter = new PollIdleWaiter(queue.fd());
+            final TunIdleStrategy idle = new TunIdleStrategy(waiter);
             final InboundRing inbound = new InboundRing(INBOUND_RING_BYTES, idle);
             final TunAgent agent = new TunAgent("tun-agent-" + i++, queue.port(), inbound.ring(), dataplane.counters);
             final AgentRunner runner = new AgentRunner(idle, errorHandler, null, agent);
             dataplane.agents.add(agent);
             dataplane.inboundRings.add(inbound);
             dataplane.runners.add(runner);
-            dataplane.waiters.add(queue.waiter());
+            dataplane.waiters.add(waiter);
         }
         for (final AgentRunner runner : dataplane.runners)
         {
@@ -102,10 +145,16 @@ public final class Dataplane implements AutoCloseable
             listener);
     }
 
-    /** The ring to the TUN agent that a tunnel's client packets go to. */
-    public InboundRing inboundFor(final int tunnelId)
+    /** The threading mode the data plane runs in. */
+    public ThreadingMode mode()
     {
-        return inboundRings.get(Math.floorMod(tunnelId, inboundRings.size()));
+        return mode;
+    }
+
+    /** Where a tunnel's client packets go: the shared TUN queue, or the ring to one TUN agent. */
+    public InboundSink inboundFor(final int tunnelId)
+    {
+        return mode == ThreadingMode.SHARED ? shared : inboundRings.get(Math.floorMod(tunnelId, inboundRings.size()));
     }
 
     /** The egress queue of {@code loop}. */
@@ -122,6 +171,11 @@ public final class Dataplane implements AutoCloseable
     /** Routes inside packets for {@code address} to the tunnel of {@code path}. */
     public void addRoute(final int address, final TunnelPath path)
     {
+        if (mode == ThreadingMode.SHARED)
+        {
+            shared.loop().execute(() -> shared.addRoute(address, path));
+            return;
+        }
         for (final TunAgent agent : agents)
         {
             send(agent, agent.addRoute(address, path));
@@ -131,6 +185,11 @@ public final class Dataplane implements AutoCloseable
     /** Removes the route of {@code address} if it still points at {@code tunnelId}. */
     public void removeRoute(final int address, final int tunnelId)
     {
+        if (mode == ThreadingMode.SHARED)
+        {
+            shared.loop().execute(() -> shared.removeRoute(address, tunnelId));
+            return;
+        }
         for (final TunAgent agent : agents)
         {
             send(agent, agent.removeRoute(address, tunnelId));
@@ -149,6 +208,10 @@ public final class Dataplane implements AutoCloseable
     @Override
     public void close()
     {
+        if (shared != null && !shared.loop().isShuttingDown())
+        {
+            shared.loop().submit(shared::close).awaitUninterruptibly(2, java.util.concurrent.TimeUnit.SECONDS);
+        }
         for (final AgentRunner runner : runners)
         {
             runner.close();

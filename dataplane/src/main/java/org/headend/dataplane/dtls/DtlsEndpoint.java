@@ -3,6 +3,7 @@ package org.headend.dataplane.dtls;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
 import io.netty.channel.socket.DatagramPacket;
+import io.netty.channel.unix.SegmentedDatagramPacket;
 import io.netty.util.concurrent.ScheduledFuture;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
@@ -15,7 +16,7 @@ import org.headend.dataplane.counters.DataplaneCounter;
 import org.headend.dataplane.counters.DataplaneCounters;
 import org.headend.dataplane.tunnel.EgressQueue;
 import org.headend.dataplane.tunnel.EgressTarget;
-import org.headend.dataplane.tunnel.InboundRing;
+import org.headend.dataplane.tunnel.InboundSink;
 import org.headend.dataplane.tunnel.TunnelCounters;
 import org.headend.dataplane.tunnel.TunnelListener;
 import org.headend.dataplane.tunnel.TunnelPath;
@@ -36,6 +37,10 @@ public final class DtlsEndpoint implements EgressTarget
     public static final long INACTIVE_AFTER_NANOS = 25_000_000_000L;
     private static final long NANOS_PER_SECOND = 1_000_000_000L;
     private static final int MAX_CONTROL_PAYLOAD = 2048;
+    /** The kernel's limit on segments in one UDP GSO send (UDP_MAX_SEGMENTS). */
+    private static final int MAX_SEGMENTS = 64;
+    /** Largest UDP payload of one GSO send. */
+    private static final int MAX_GSO_BYTES = 65507;
 
     private final int targetId;
     private final TunnelPath path;
@@ -44,7 +49,7 @@ public final class DtlsEndpoint implements EgressTarget
     private final int mtu;
     private final long dpdNanos;
     private final DtlsRecordCodec codec;
-    private final InboundRing inbound;
+    private final InboundSink inbound;
     private final TunnelListener listener;
     private final TunnelCounters trafficCounters;
     private final UnsafeBuffer sealView = new UnsafeBuffer(0, 0);
@@ -63,6 +68,11 @@ public final class DtlsEndpoint implements EgressTarget
     private final AtomicCounter ringFull;
 
     private Channel channel;
+    private boolean gsoSupported;
+    /** Records sealed in this batch, waiting to go out as one UDP GSO send: equal sizes, the last may be shorter. */
+    private ByteBuf pending;
+    private int pendingSegment;
+    private int pendingCount;
     /** Written on the UDP loop (NAT rebinding), read by the CLI: volatile. */
     private volatile InetSocketAddress peer;
     private ScheduledFuture<?> timer;
@@ -80,13 +90,13 @@ public final class DtlsEndpoint implements EgressTarget
      * @param dpdSeconds    the DTLS DPD interval announced to the client; the headend probes after that silence
      * @param codec         the record layer with the handshake's keys
      * @param peer          the client's UDP address
-     * @param inbound       the ring to the TUN agent
+     * @param inbound       where client packets go (the TUN agent's ring, or the TUN itself)
      * @param counters      the data plane's counters
      * @param listener      told when the client sends DISCONNECT over DTLS
      */
     public DtlsEndpoint(final int targetId, final TunnelPath path, final EgressQueue egress, final int clientAddress,
         final int mtu, final int dpdSeconds, final DtlsRecordCodec codec, final InetSocketAddress peer,
-        final InboundRing inbound, final DataplaneCounters counters, final TunnelListener listener)
+        final InboundSink inbound, final DataplaneCounters counters, final TunnelListener listener)
     {
         this.targetId = targetId;
         this.path = path;
@@ -147,9 +157,10 @@ public final class DtlsEndpoint implements EgressTarget
     }
 
     /** Starts carrying the tunnel: registers in the egress queue, takes over the path, starts the timer. */
-    void start(final Channel channel, final long nowNanos)
+    void start(final Channel channel, final long nowNanos, final boolean gsoSupported)
     {
         this.channel = channel;
+        this.gsoSupported = gsoSupported;
         this.lastRxNanos = nowNanos;
         route.queue().register(targetId, this);
         path.dtls(route);
@@ -164,6 +175,11 @@ public final class DtlsEndpoint implements EgressTarget
             return;
         }
         closed = true;
+        if (pending != null)
+        {
+            pending.release();
+            pending = null;
+        }
         route.queue().unregister(targetId, this);
         path.leaveDtls(route);
         if (timer != null)
@@ -255,6 +271,7 @@ public final class DtlsEndpoint implements EgressTarget
                 {
                     // echo the probe's payload, same length: openconnect's MTU discovery checks it
                     sendMessage(CstpHeader.TYPE_DPD_RESP, buffer, index + 1, length - 1);
+                    emitPending();
                     channel.flush();
                 }
             }
@@ -320,42 +337,74 @@ public final class DtlsEndpoint implements EgressTarget
     public void flushBatch()
     {
         flushPending = false;
+        emitPending();
         channel.flush();
     }
 
+    /**
+     * Seals one message into the batch's pending buffer. Records of the same length share one UDP GSO send (the
+     * kernel cuts it into datagrams); a shorter record may end such a run, a longer one starts the next.
+     */
     private boolean sendMessage(final int type, final DirectBuffer src, final int index, final int length)
     {
-        final int capacity = DtlsRecordCodec.OVERHEAD + 1 + length;
-        final ByteBuf datagram = channel.alloc().directBuffer(capacity);
-        wrap(datagram, capacity);
+        final int recordLength = DtlsRecordCodec.OVERHEAD + 1 + length;
+        if (pending != null && (recordLength > pendingSegment || pendingCount == MAX_SEGMENTS
+            || pending.writerIndex() + recordLength > MAX_GSO_BYTES))
+        {
+            emitPending();
+        }
+        if (pending == null)
+        {
+            pending = channel.alloc().directBuffer(gsoSupported ? MAX_GSO_BYTES : recordLength);
+            pendingSegment = recordLength;
+        }
+        final int at = pending.writerIndex();
+        wrap(pending, at, recordLength);
         sealView.putByte(DtlsRecordCodec.PLAINTEXT_OFFSET, (byte)type);
         if (length > 0)
         {
             sealView.putBytes(DtlsRecordCodec.PLAINTEXT_OFFSET + 1, src, index, length);
         }
-        final int recordLength = codec.sealInPlace(sealView, 0, 1 + length);
-        if (recordLength < 0)
+        final int sealed = codec.sealInPlace(sealView, 0, 1 + length);
+        if (sealed < 0)
         {
-            datagram.release();
             sendErrors.increment();
             return false;
         }
-        datagram.writerIndex(recordLength);
-        channel.write(new DatagramPacket(datagram, peer), channel.voidPromise());
+        pending.writerIndex(at + sealed);
+        pendingCount++;
+        if (!gsoSupported || recordLength < pendingSegment)
+        {
+            emitPending();
+        }
         return true;
     }
 
-    /** Points {@link #sealView} at the writable memory of {@code datagram} without copying or allocating. */
-    private void wrap(final ByteBuf datagram, final int capacity)
+    /** Writes the pending records: one datagram, or one GSO send of equal-sized segments. */
+    private void emitPending()
     {
-        if (datagram.hasArray())
+        if (pending == null)
         {
-            sealView.wrap(datagram.array(), datagram.arrayOffset(), capacity);
+            return;
+        }
+        final ByteBuf records = pending;
+        pending = null;
+        channel.write(pendingCount == 1 ? new DatagramPacket(records, peer)
+            : new SegmentedDatagramPacket(records, pendingSegment, peer), channel.voidPromise());
+        pendingCount = 0;
+    }
+
+    /** Points {@link #sealView} at {@code length} writable bytes of {@code buffer} from {@code at}, without copying. */
+    private void wrap(final ByteBuf buffer, final int at, final int length)
+    {
+        if (buffer.hasArray())
+        {
+            sealView.wrap(buffer.array(), buffer.arrayOffset() + at, length);
         }
         else
         {
-            final ByteBuffer nio = datagram.internalNioBuffer(0, capacity);
-            sealView.wrap(nio, nio.position(), capacity);
+            final ByteBuffer nio = buffer.internalNioBuffer(at, length);
+            sealView.wrap(nio, nio.position(), length);
         }
     }
 
@@ -371,6 +420,7 @@ public final class DtlsEndpoint implements EgressTarget
         {
             lastDpdSentNanos = now;
             sendMessage(CstpHeader.TYPE_DPD_REQ, sealView, 0, 0);
+            emitPending();
             channel.flush();
         }
     }

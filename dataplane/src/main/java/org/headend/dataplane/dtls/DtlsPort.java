@@ -4,7 +4,6 @@ import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.socket.DatagramPacket;
 import java.net.InetSocketAddress;
-import java.util.function.Predicate;
 import org.headend.dataplane.counters.DataplaneCounters;
 
 /**
@@ -16,9 +15,13 @@ public final class DtlsPort
     private final DtlsPortHandler handler;
     private Channel channel;
 
-    public DtlsPort(final DtlsPortListener listener, final DataplaneCounters counters)
+    /**
+     * @param gsoSupported whether the UDP channel can send segmented datagrams (UDP GSO); then each client's records
+     *                     of a batch leave in one send
+     */
+    public DtlsPort(final DtlsPortListener listener, final DataplaneCounters counters, final boolean gsoSupported)
     {
-        this.handler = new DtlsPortHandler(listener, counters);
+        this.handler = new DtlsPortHandler(listener, counters, gsoSupported);
     }
 
     /** The handler to put last in the UDP channel's pipeline. */
@@ -38,13 +41,8 @@ public final class DtlsPort
         return channel;
     }
 
-    /** Datagrams from {@code peer} go to {@code sink} (a handshake's queue) until {@link #endHandshake}. */
-    public void beginHandshake(final InetSocketAddress peer, final Predicate<byte[]> sink)
-    {
-        channel.eventLoop().execute(() -> handler.addHandshake(peer, sink));
-    }
-
-    public void endHandshake(final InetSocketAddress peer, final Predicate<byte[]> sink)
+    /** Datagrams from {@code peer} stop going to {@code sink} (the handshake failed or was never started). */
+    public void endHandshake(final InetSocketAddress peer, final HandshakeSink sink)
     {
         channel.eventLoop().execute(() -> handler.removeHandshake(peer, sink));
     }
@@ -55,10 +53,13 @@ public final class DtlsPort
         channel.writeAndFlush(new DatagramPacket(Unpooled.copiedBuffer(datagram, offset, length), peer));
     }
 
-    /** Hands a session's DTLS channel to the data plane; it replaces that session's or that peer's older one. */
-    public void install(final DtlsEndpoint endpoint)
+    /**
+     * Ends a successful handshake by handing the session's DTLS channel to the data plane (it replaces that
+     * session's or that peer's older one); datagrams queued since the handshake finished go to the endpoint.
+     */
+    public void install(final HandshakeSink finished, final DtlsEndpoint endpoint)
     {
-        channel.eventLoop().execute(() -> handler.install(endpoint));
+        channel.eventLoop().execute(() -> handler.installAfter(finished, endpoint));
     }
 
     /** Takes an endpoint out (the tunnel or session ended); traffic falls back to TLS and the keys are wiped. */

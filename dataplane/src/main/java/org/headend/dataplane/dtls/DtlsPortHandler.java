@@ -7,7 +7,6 @@ import io.netty.channel.socket.DatagramPacket;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.function.Predicate;
 import org.agrona.collections.Object2ObjectHashMap;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.agrona.concurrent.status.AtomicCounter;
@@ -27,9 +26,12 @@ public final class DtlsPortHandler extends SimpleChannelInboundHandler<DatagramP
 {
     /** Largest datagram read; a DTLS record for a 1500-byte link is far below. */
     private static final int MAX_DATAGRAM = 16 * 1024;
+    /** Handshakes being decided or run at once; a flood of ClientHellos beyond this is dropped, not queued. */
+    private static final int MAX_HANDSHAKES = 1024;
 
     private final DtlsPortListener listener;
-    private final Object2ObjectHashMap<InetSocketAddress, Predicate<byte[]>> handshakes = new Object2ObjectHashMap<>();
+    private final boolean gsoSupported;
+    private final Object2ObjectHashMap<InetSocketAddress, HandshakeSink> handshakes = new Object2ObjectHashMap<>();
     private final Object2ObjectHashMap<InetSocketAddress, DtlsEndpoint> endpoints = new Object2ObjectHashMap<>();
     private final byte[] scratch = new byte[MAX_DATAGRAM];
     private final UnsafeBuffer view = new UnsafeBuffer(scratch);
@@ -39,9 +41,10 @@ public final class DtlsPortHandler extends SimpleChannelInboundHandler<DatagramP
     private final AtomicCounter rebinds;
     private ChannelHandlerContext ctx;
 
-    DtlsPortHandler(final DtlsPortListener listener, final DataplaneCounters counters)
+    DtlsPortHandler(final DtlsPortListener listener, final DataplaneCounters counters, final boolean gsoSupported)
     {
         this.listener = listener;
+        this.gsoSupported = gsoSupported;
         unknownPeer = counters.counter(DataplaneCounter.DTLS_UNKNOWN_PEER_DROPS);
         malformed = counters.counter(DataplaneCounter.DTLS_MALFORMED_DROPS);
         clientHellos = counters.counter(DataplaneCounter.DTLS_CLIENT_HELLOS);
@@ -66,10 +69,10 @@ public final class DtlsPortHandler extends SimpleChannelInboundHandler<DatagramP
             malformed.increment();
             return;
         }
-        final Predicate<byte[]> handshake = handshakes.get(sender);
+        final HandshakeSink handshake = handshakes.get(sender);
         if (handshake != null)
         {
-            handshake.test(copy(content, index, length));
+            handshake.offer(copy(content, index, length));
             return;
         }
         if (ClientHello.isHandshake(content, index, length))
@@ -103,14 +106,18 @@ public final class DtlsPortHandler extends SimpleChannelInboundHandler<DatagramP
         final int length)
     {
         final byte[] sessionId = ClientHello.sessionId(content, index, length);
-        if (sessionId == null)
+        if (sessionId == null || handshakes.size() >= MAX_HANDSHAKES)
         {
-            // a retransmitted Finished or a stray fragment: the handshake it belonged to is over
+            // a retransmitted Finished or a stray fragment of a handshake that is over, or a flood
             malformed.increment();
             return;
         }
         clientHellos.increment();
-        listener.onClientHello(sender, sessionId, copy(content, index, length));
+        // from now on the peer's datagrams queue up for the handshake, even before control has looked at the id
+        final HandshakeQueue queue = new HandshakeQueue();
+        queue.offer(copy(content, index, length));
+        handshakes.put(sender, queue);
+        listener.onClientHello(sender, sessionId, queue);
     }
 
     /** The endpoint of the same client IP whose keys open this datagram, or null. */
@@ -133,16 +140,31 @@ public final class DtlsPortHandler extends SimpleChannelInboundHandler<DatagramP
         return datagram;
     }
 
-    void addHandshake(final InetSocketAddress peer, final Predicate<byte[]> sink)
-    {
-        handshakes.put(peer, sink);
-    }
-
-    void removeHandshake(final InetSocketAddress peer, final Predicate<byte[]> sink)
+    void removeHandshake(final InetSocketAddress peer, final HandshakeSink sink)
     {
         if (handshakes.get(peer) == sink)
         {
             handshakes.remove(peer);
+        }
+    }
+
+    /**
+     * Ends {@code sink}'s handshake and puts {@code endpoint} in charge of its peer in the same step, then opens the
+     * datagrams that arrived after the handshake finished: the client's first records.
+     */
+    void installAfter(final HandshakeSink sink, final DtlsEndpoint endpoint)
+    {
+        removeHandshake(endpoint.peer(), sink);
+        install(endpoint);
+        final long now = ctx.executor().ticker().nanoTime();
+        for (final byte[] datagram : sink.takeLeftovers())
+        {
+            // late handshake retransmissions among them are counted and ignored by the endpoint like any old record
+            if (datagram.length <= MAX_DATAGRAM)
+            {
+                view.putBytes(0, datagram);
+                endpoint.onDatagram(view, datagram.length, now);
+            }
         }
     }
 
@@ -163,7 +185,7 @@ public final class DtlsPortHandler extends SimpleChannelInboundHandler<DatagramP
             old.close();
         }
         endpoints.put(endpoint.peer(), endpoint);
-        endpoint.start(ctx.channel(), ctx.executor().ticker().nanoTime());
+        endpoint.start(ctx.channel(), ctx.executor().ticker().nanoTime(), gsoSupported);
     }
 
     void remove(final DtlsEndpoint endpoint)

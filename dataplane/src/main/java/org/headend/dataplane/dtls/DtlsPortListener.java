@@ -13,7 +13,8 @@ public interface DtlsPortListener
      *
      * @param peer      the client's UDP address
      * @param sessionId the ClientHello's session_id (the App-ID or Session-ID of a CONNECT answer)
-     * @param datagram  a copy of the whole datagram, for the handshake
+     * @param queue     the peer's datagrams from this ClientHello on (it is the first); control runs the handshake
+     *                  from it, or calls {@link DtlsPort#endHandshake} to drop it
      */
-    void onClientHello(InetSocketAddress peer, byte[] sessionId, byte[] datagram);
+    void onClientHello(InetSocketAddress peer, byte[] sessionId, HandshakeQueue queue);
 }

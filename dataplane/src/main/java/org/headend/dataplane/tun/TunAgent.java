@@ -3,7 +3,6 @@ package org.headend.dataplane.tun;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import org.agrona.MutableDirectBuffer;
-import org.agrona.collections.Int2ObjectHashMap;
 import org.agrona.concurrent.Agent;
 import org.agrona.concurrent.ManyToOneConcurrentArrayQueue;
 import org.agrona.concurrent.MessageHandler;
@@ -13,7 +12,6 @@ import org.headend.dataplane.counters.DataplaneCounter;
 import org.headend.dataplane.counters.DataplaneCounters;
 import org.headend.dataplane.tunnel.EgressQueue;
 import org.headend.dataplane.tunnel.TunnelPath;
-import org.headend.dataplane.wire.Ipv4Header;
 
 /**
  * Owns one TUN queue: writes the packets clients sent (stage 2 inbound) and routes the packets the inside sends
@@ -32,7 +30,7 @@ public final class TunAgent implements Agent
     private final TunPort port;
     private final ManyToOneRingBuffer inbound;
     private final ManyToOneConcurrentArrayQueue<Runnable> commands = new ManyToOneConcurrentArrayQueue<>(1024);
-    private final Int2ObjectHashMap<TunnelPath> routes = new Int2ObjectHashMap<>();
+    private final InsideRoutes routes;
     private final ByteBuffer readBuffer = ByteBuffer.allocateDirect(MAX_PACKET).order(ByteOrder.BIG_ENDIAN);
     private final ByteBuffer inboundBytes;
     private final MessageHandler writer = this::writeToTun;
@@ -42,9 +40,6 @@ public final class TunAgent implements Agent
     private final AtomicCounter tunRx;
     private final AtomicCounter tunTx;
     private final AtomicCounter tunWriteErrors;
-    private final AtomicCounter noRoute;
-    private final AtomicCounter notIpv4;
-    private final AtomicCounter runts;
     private final AtomicCounter egressFull;
 
     /**
@@ -65,12 +60,10 @@ public final class TunAgent implements Agent
         {
             throw new IllegalArgumentException("the inbound ring must wrap a direct ByteBuffer from index 0");
         }
+        routes = new InsideRoutes(counters);
         tunRx = counters.counter(DataplaneCounter.TUN_RX_PACKETS);
         tunTx = counters.counter(DataplaneCounter.TUN_TX_PACKETS);
         tunWriteErrors = counters.counter(DataplaneCounter.TUN_WRITE_ERRORS);
-        noRoute = counters.counter(DataplaneCounter.NO_ROUTE_DROPS);
-        notIpv4 = counters.counter(DataplaneCounter.NOT_IPV4_DROPS);
-        runts = counters.counter(DataplaneCounter.RUNT_PACKET_DROPS);
         egressFull = counters.counter(DataplaneCounter.EGRESS_RING_FULL_DROPS);
     }
 
@@ -87,17 +80,13 @@ public final class TunAgent implements Agent
     /** Routes {@code address} to the tunnel of {@code path}; replaces an older route. Agent thread only. */
     void onAddRoute(final int address, final TunnelPath path)
     {
-        routes.put(address, path);
+        routes.add(address, path);
     }
 
     /** Removes the route of {@code address} if it still belongs to {@code tunnelId}. Agent thread only. */
     void onRemoveRoute(final int address, final int tunnelId)
     {
-        final TunnelPath route = routes.get(address);
-        if (route != null && route.tunnelId() == tunnelId)
-        {
-            routes.remove(address);
-        }
+        routes.remove(address, tunnelId);
     }
 
     /** Command factory: see {@link #onAddRoute}. */
@@ -158,20 +147,9 @@ public final class TunAgent implements Agent
 
     private void route(final int length)
     {
-        if (length < Ipv4Header.MIN_LENGTH)
-        {
-            runts.increment();
-            return;
-        }
-        if (Ipv4Header.version(readBuffer, 0) != 4)
-        {
-            notIpv4.increment();
-            return;
-        }
-        final TunnelPath path = routes.get(Ipv4Header.destination(readBuffer, 0));
+        final TunnelPath path = routes.lookup(readBuffer, length);
         if (path == null)
         {
-            noRoute.increment();
             return;
         }
         final TunnelPath.Route dtls = path.dtls();

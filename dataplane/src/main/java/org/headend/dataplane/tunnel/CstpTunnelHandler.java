@@ -35,7 +35,7 @@ public final class CstpTunnelHandler extends ByteToMessageDecoder implements Egr
     private final int clientAddress;
     private final int mtu;
     private final long dpdNanos;
-    private final InboundRing inbound;
+    private final InboundSink inbound;
     private final EgressQueue egress;
     private final TunnelListener listener;
     private final TunnelCounters trafficCounters;
@@ -70,12 +70,12 @@ public final class CstpTunnelHandler extends ByteToMessageDecoder implements Egr
      * @param clientAddress the inner IPv4 address leased to the session (big-endian int); the only accepted source
      * @param mtu           the tunnel MTU sent to the client; longer data frames end the tunnel
      * @param dpdSeconds    the gateway DPD interval; 0 turns gateway DPD off
-     * @param inbound       the ring to the TUN agent
+     * @param inbound       where client packets go (the TUN agent's ring, or the TUN itself)
      * @param counters      the data plane's counters
      * @param listener      control's end of the tunnel
      */
     public CstpTunnelHandler(final TunnelPath path, final int clientAddress, final int mtu, final int dpdSeconds,
-        final InboundRing inbound, final DataplaneCounters counters, final TunnelListener listener)
+        final InboundSink inbound, final DataplaneCounters counters, final TunnelListener listener)
     {
         if (path.tunnelId() <= 0)
         {

@@ -95,6 +95,12 @@ public final class EgressQueue
         targets.put(targetId, target);
     }
 
+    /** The target registered under {@code targetId}, or null. Event loop only. */
+    public EgressTarget target(final int targetId)
+    {
+        return targets.get(targetId);
+    }
+
     /** Stops delivering to {@code target}, unless another target took its id meanwhile. Event loop only. */
     public void unregister(final int targetId, final EgressTarget target)
     {

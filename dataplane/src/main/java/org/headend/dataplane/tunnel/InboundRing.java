@@ -11,7 +11,7 @@ import org.headend.dataplane.tun.TunIdleStrategy;
  * The hand-off from tunnels (any event loop) to one TUN agent (inbound stage 1 → 2): a many-to-one ring of IP
  * packets plus the agent's doorbell.
  */
-public final class InboundRing
+public final class InboundRing implements InboundSink
 {
     /** Record type of an IP packet. */
     public static final int MSG_PACKET = 1;
@@ -42,6 +42,7 @@ public final class InboundRing
      *
      * @return false when the ring is full
      */
+    @Override
     public boolean offer(final org.agrona.DirectBuffer src, final int index, final int length)
     {
         final int claim = ring.tryClaim(MSG_PACKET, length);
@@ -62,6 +63,7 @@ public final class InboundRing
      *
      * @return false when the ring is full
      */
+    @Override
     public boolean offer(final ByteBuf src, final int index, final int length, final byte[] scratch)
     {
         final int claim = ring.tryClaim(MSG_PACKET, length);

@@ -31,15 +31,27 @@ public final class TunDevice implements AutoCloseable
     private static final short IFF_TUN = 0x0001;
     private static final short IFF_MULTI_QUEUE = 0x0100;
     private static final short IFF_NO_PI = 0x1000;
+    private static final short IFF_VNET_HDR = 0x4000;
+    private static final long TUNSETOFFLOAD = 0x400454d0L;
+    /** Offload flag: the kernel may give and take packets whose L4 checksum is left to us (partial). */
+    public static final int TUN_F_CSUM = 0x01;
+    /** Offload flag: TCP segmentation offload for IPv4 (GSO super-packets both ways). */
+    public static final int TUN_F_TSO4 = 0x02;
+    /** Offload flag: TCP segmentation offload for IPv6. */
+    public static final int TUN_F_TSO6 = 0x04;
+    /** Bytes of the virtio-net header before every packet when the device has one. */
+    public static final int VNET_HEADER_LENGTH = 10;
 
     private final String name;
     private final TunQueue[] queues;
+    private final boolean vnetHeader;
     private int controlSocket;
 
-    private TunDevice(final String name, final TunQueue[] queues, final int controlSocket)
+    private TunDevice(final String name, final TunQueue[] queues, final boolean vnetHeader, final int controlSocket)
     {
         this.name = name;
         this.queues = queues;
+        this.vnetHeader = vnetHeader;
         this.controlSocket = controlSocket;
     }
 
@@ -53,6 +65,16 @@ public final class TunDevice implements AutoCloseable
      * @throws IllegalArgumentException if the name or queue count is invalid.
      */
     public static TunDevice open(final String name, final int queues)
+    {
+        return open(name, queues, false);
+    }
+
+    /**
+     * As {@link #open(String, int)}; with {@code vnetHeader} every packet read or written is preceded by a
+     * {@value #VNET_HEADER_LENGTH}-byte virtio-net header, which is what lets {@link #setOffload} pass GSO
+     * super-packets and partial checksums both ways.
+     */
+    public static TunDevice open(final String name, final int queues, final boolean vnetHeader)
     {
         Libc.checkInterfaceName(name);
         if (queues < 1)
@@ -80,7 +102,8 @@ public final class TunDevice implements AutoCloseable
             for (int i = 0; i < queues; i++)
             {
                 fds[i] = Libc.open(CLONE_DEVICE, Libc.O_RDWR | Libc.O_NONBLOCK | Libc.O_CLOEXEC);
-                ifreq.set(JAVA_SHORT, Libc.IFREQ_UNION_OFFSET, (short)(IFF_TUN | IFF_NO_PI | IFF_MULTI_QUEUE));
+                ifreq.set(JAVA_SHORT, Libc.IFREQ_UNION_OFFSET,
+                    (short)(IFF_TUN | IFF_NO_PI | IFF_MULTI_QUEUE | (vnetHeader ? IFF_VNET_HDR : 0)));
                 // After the first queue the kernel has written the resolved name back, so the rest attach to it.
                 Libc.check(
                     Libc.ioctl(capture, fds[i], TUNSETIFF, ifreq),
@@ -93,7 +116,7 @@ public final class TunDevice implements AutoCloseable
             {
                 tunQueues[i] = new TunQueue(i, fds[i]);
             }
-            return new TunDevice(ifreq.getString(0), tunQueues, controlSocket);
+            return new TunDevice(ifreq.getString(0), tunQueues, vnetHeader, controlSocket);
         }
         catch (final RuntimeException ex)
         {
@@ -103,6 +126,32 @@ public final class TunDevice implements AutoCloseable
             }
             Libc.close(controlSocket);
             throw ex;
+        }
+    }
+
+    /** Whether packets carry the virtio-net header. */
+    public boolean vnetHeader()
+    {
+        return vnetHeader;
+    }
+
+    /**
+     * Tells the kernel which offloads the reader of this device handles (TUNSETOFFLOAD): with {@link #TUN_F_CSUM}
+     * and {@link #TUN_F_TSO4} it sends TCP super-packets up to 64 KiB with partial checksums, and accepts them.
+     * Needs a device opened with the virtio-net header.
+     */
+    public void setOffload(final int flags)
+    {
+        if (!vnetHeader)
+        {
+            throw new IllegalStateException("offloads need the virtio-net header");
+        }
+        try (Arena arena = Arena.ofConfined())
+        {
+            final MemorySegment capture = Libc.allocateCapture(arena);
+            // the argument is the flags value itself, passed where a pointer would go
+            Libc.check(Libc.ioctl(capture, queues[0].fd(), TUNSETOFFLOAD, MemorySegment.ofAddress(flags)), capture,
+                "ioctl(TUNSETOFFLOAD 0x" + Integer.toHexString(flags) + ", " + name + ")");
         }
     }
 
