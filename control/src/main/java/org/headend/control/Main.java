@@ -10,8 +10,10 @@ import java.security.SecureRandom;
 import java.util.concurrent.CountDownLatch;
 import org.headend.control.cli.CliContext;
 import org.headend.control.cli.Console;
+import org.headend.control.cli.ImageCheck;
 import org.headend.control.config.ConfigException;
 import org.headend.control.config.ConfigStore;
+import org.headend.control.ssh.SshCliServer;
 import org.headend.control.tls.ServerIdentity;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -110,14 +112,30 @@ public final class Main
             return EXIT_STARTUP;
         }
 
+        final CliContext cli;
+        final SshCliServer ssh;
+        try
+        {
+            final CliContext plain = new CliContext(config, appliance.sessions(), appliance::counters);
+            cli = plain.withServices(CliContext.Services.forStateDir(stateDir, plain.clock()));
+            ImageCheck.install(config, cli.services().flash());
+            ssh = SshCliServer.start(cli, stateDir);
+        }
+        catch (final IOException ex)
+        {
+            appliance.stop();
+            System.err.println("headend: cannot prepare " + stateDir + ": " + ex.getMessage());
+            return EXIT_STARTUP;
+        }
         final CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() ->
         {
             LOG.info("stopping");
+            ssh.close();
             appliance.stop();
             stopped.countDown();
         }, "shutdown"));
-        new Console(new CliContext(config, appliance.sessions(), appliance::counters), System.in, System.out).start();
+        Console.onStandardStreams(cli).start();
         try
         {
             stopped.await();

@@ -23,7 +23,7 @@ public final class ApplianceConfig
     private String outsideAddress = Netns.SERVER_ADDRESS;
     private final Map<String, String> users = new LinkedHashMap<>();
     private int sslKeepalive = 20;
-    private String dpdGateway = "5";
+    private String dpdGateway = "30";
     private String dpdClient = "30";
     private int mtu = 1400;
     private int port = 443;

@@ -18,8 +18,8 @@ import java.util.regex.Pattern;
  */
 public final class HeadendProcess implements AutoCloseable
 {
-    /** HOSTNAME# or HOSTNAME(config…)# at the very end of the output, with no newline after it. */
-    public static final Pattern PROMPT_AT_END = Pattern.compile("[A-Za-z0-9._-]+(\\([A-Za-z0-9 _-]*\\))?# \\z");
+    /** HOSTNAME# or HOSTNAME(config…)# (or user EXEC's HOSTNAME>) at the very end of the output, no newline after. */
+    public static final Pattern PROMPT_AT_END = Pattern.compile("[A-Za-z0-9._-]+(\\([A-Za-z0-9 _-]*\\))?[#>] \\z");
     public static final String PIN_REGEX = "--servercert[ =](pin-sha256:[A-Za-z0-9+/]+=*)";
     public static final String URL_REGEX = "(https://[0-9.]+(?::[0-9]+)?/)";
     private static final Duration START_TIMEOUT = Duration.ofSeconds(Long.getLong("hdit.startSeconds", 180));
@@ -51,6 +51,21 @@ public final class HeadendProcess implements AutoCloseable
         {
             throw new IllegalStateException(ex);
         }
+        return launchOn(net, file);
+    }
+
+    /**
+     * Starts the appliance again on the startup-config (and state directory) of an earlier run, without waiting:
+     * what {@code write memory} saved is what it loads.
+     */
+    public static HeadendProcess relaunch(final Netns net, final Path configFile)
+    {
+        return launchOn(net, configFile);
+    }
+
+    private static HeadendProcess launchOn(final Netns net, final Path file)
+    {
+        final Path dir = file.getParent();
         final Path launcher = Harness.repoRoot().resolve("headend");
         if (!Files.isExecutable(launcher))
         {
@@ -111,6 +126,12 @@ public final class HeadendProcess implements AutoCloseable
     public Path configFile()
     {
         return configFile;
+    }
+
+    /** The --state-dir given to the appliance (certificate, SSH host key, disk0:, audit.log). */
+    public Path stateDir()
+    {
+        return configFile.getParent().resolve("state");
     }
 
     /** pin-sha256:… as printed in the how-to-connect text. */

@@ -62,6 +62,23 @@ public final class Testbed implements AutoCloseable
         return headend;
     }
 
+    /**
+     * Stops the appliance with SIGTERM and starts it again on the same startup-config and state directory
+     * (clients are closed first); waits until it is ready.
+     */
+    public HeadendProcess restartHeadend()
+    {
+        closeClients();
+        final Integer code = headend.terminate(Duration.ofSeconds(30));
+        if (code == null)
+        {
+            throw new AssertionError("the appliance did not stop within 30 s of SIGTERM");
+        }
+        headend = HeadendProcess.relaunch(net, headend.configFile());
+        headend.awaitReady();
+        return headend;
+    }
+
     /** A new (not yet started) openconnect for user in client namespace n, TLS only. */
     public OpenconnectClient client(final int n, final String user)
     {

@@ -1,9 +1,12 @@
 package org.headend.control.cli;
 
+import java.io.IOException;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.function.LongSupplier;
 import java.util.function.Supplier;
 import org.headend.control.config.ConfigStore;
 import org.headend.control.session.SessionDirectory;
@@ -18,6 +21,7 @@ import org.headend.control.session.SessionDirectory;
  * @param version  the software version for {@code show version}
  * @param clock    the wall clock (login times, uptime)
  * @param started  when the appliance started, for the uptime in {@code show version}
+ * @param services the audit log, the flash store and the other shared helpers
  */
 public record CliContext(
     ConfigStore config,
@@ -25,13 +29,57 @@ public record CliContext(
     Supplier<List<Map.Entry<String, Long>>> counters,
     String version,
     Clock clock,
-    Instant started)
+    Instant started,
+    Services services)
 {
+    /**
+     * Shared helpers of the CLI.
+     *
+     * @param audit       where configuration commands are recorded
+     * @param flash       {@code disk0:}, or null when the appliance has none
+     * @param interfaces  what {@code show interface} reads
+     * @param logins      failed SSH logins ({@code show aaa local user})
+     * @param enableGuard the rate limit of {@code enable}
+     * @param operators   the CLI sessions open now ({@code show ssh sessions})
+     * @param nanoClock   monotonic time for the limits
+     */
+    public record Services(AuditLog audit, FlashStore flash, InterfaceStats interfaces, LoginGuard logins,
+        EnableGuard enableGuard, Operators operators, LongSupplier nanoClock)
+    {
+        /** Log-only audit, no flash store, the system's interfaces. */
+        public static Services defaults()
+        {
+            return new Services(AuditLog.logOnly(), null, InterfaceStats.system(), new LoginGuard(), new EnableGuard(),
+                new Operators(), System::nanoTime);
+        }
+
+        /** The appliance's: {@code audit.log} and {@code disk0/} in the state directory. */
+        public static Services forStateDir(final Path stateDir, final Clock clock) throws IOException
+        {
+            return new Services(new AuditLog(stateDir.resolve(AuditLog.FILE_NAME), clock),
+                FlashStore.inStateDir(stateDir), InterfaceStats.system(), new LoginGuard(), new EnableGuard(),
+                new Operators(), System::nanoTime);
+        }
+    }
+
     /** The usual context: system UTC clock, started now, the build's version. */
     public CliContext(final ConfigStore config, final SessionDirectory sessions,
         final Supplier<List<Map.Entry<String, Long>>> counters)
     {
-        this(config, sessions, counters, buildVersion(), Clock.systemUTC(), Instant.now());
+        this(config, sessions, counters, buildVersion(), Clock.systemUTC(), Instant.now(), Services.defaults());
+    }
+
+    public CliContext(final ConfigStore config, final SessionDirectory sessions,
+        final Supplier<List<Map.Entry<String, Long>>> counters, final String version, final Clock clock,
+        final Instant started)
+    {
+        this(config, sessions, counters, version, clock, started, Services.defaults());
+    }
+
+    /** This context with other services. */
+    public CliContext withServices(final Services other)
+    {
+        return new CliContext(config, sessions, counters, version, clock, started, other);
     }
 
     private static String buildVersion()

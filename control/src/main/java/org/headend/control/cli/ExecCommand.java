@@ -12,6 +12,8 @@ public final class ExecCommand
     private final String help;
     private final List<Element> syntax;
     private final boolean inConfigModes;
+    private final boolean userExec;
+    private final boolean showsData;
     private final Action action;
 
     /** What the command does. */
@@ -21,11 +23,20 @@ public final class ExecCommand
         void run(CliSession session, Arguments args) throws IOException;
     }
 
+    /** What a show command shows: text and the same facts as data for {@code | json}. */
+    @FunctionalInterface
+    public interface Show
+    {
+        Output show(CliSession session, Arguments args) throws IOException;
+    }
+
     private ExecCommand(final Builder b)
     {
         this.help = b.help;
         this.syntax = b.elements();
         this.inConfigModes = b.inConfigModes;
+        this.userExec = b.userExec;
+        this.showsData = b.showsData;
         this.action = b.action;
     }
 
@@ -50,6 +61,18 @@ public final class ExecCommand
         return inConfigModes;
     }
 
+    /** Whether user EXEC ({@code >}) offers it too. */
+    public boolean inUserExec()
+    {
+        return userExec;
+    }
+
+    /** Whether it produces data that {@code | json} can print. */
+    public boolean showsData()
+    {
+        return showsData;
+    }
+
     Action action()
     {
         return action;
@@ -60,6 +83,8 @@ public final class ExecCommand
     {
         private final String help;
         private boolean inConfigModes;
+        private boolean userExec;
+        private boolean showsData;
         private Action action;
 
         private Builder(final String help)
@@ -77,6 +102,21 @@ public final class ExecCommand
         {
             this.inConfigModes = true;
             return this;
+        }
+
+        /** Offered in user EXEC as well as privileged EXEC. */
+        public Builder alsoInUserExec()
+        {
+            this.userExec = true;
+            return this;
+        }
+
+        /** A show command: its output can be filtered and printed as JSON. */
+        public ExecCommand shows(final Show show)
+        {
+            this.showsData = true;
+            this.action = (session, args) -> session.emit(show.show(session, args));
+            return new ExecCommand(this);
         }
 
         public ExecCommand does(final Action action)

@@ -3,24 +3,35 @@ package org.headend.control.cli;
 import java.time.Duration;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import org.headend.control.session.SessionDirectory;
 import org.headend.control.session.SessionView;
 
-/** Prints sessions the way the ASA's {@code show vpn-sessiondb anyconnect} does: same fields, same order. */
+/**
+ * Prints sessions the way the ASA's {@code show vpn-sessiondb} commands do (same fields, same order), and the same
+ * facts as data for {@code | json}.
+ */
 final class SessionDbFormatter
 {
     static final String NO_SESSIONS = "INFO: There are presently no active sessions\n";
     private static final DateTimeFormatter LOGIN_TIME =
         DateTimeFormatter.ofPattern("HH:mm:ss 'UTC' EEE MMM d yyyy", Locale.ENGLISH).withZone(ZoneOffset.UTC);
     private static final String PARENT = "AnyConnect-Parent";
+    private static final String RULE = "-".repeat(75) + "\n";
+    /** The encryption names {@code show vpn-sessiondb ratio encryption} always lists, in the ASA's order. */
+    private static final List<String> RATIO_CIPHERS = List.of("none", "DES", "3DES", "RC4", "AES128", "AES192",
+        "AES256", "AES-GCM-128", "AES-GCM-192", "AES-GCM-256", "AES-GMAC-128", "AES-GMAC-192", "AES-GMAC-256");
 
     private SessionDbFormatter()
     {
     }
 
+    /** {@code show vpn-sessiondb anyconnect}. */
     static String format(final List<SessionView> sessions)
     {
         if (sessions.isEmpty())
@@ -31,23 +42,244 @@ final class SessionDbFormatter
         for (final SessionView s : sessions)
         {
             out.append('\n');
-            pair(out, "Username", s.username(), "Index", Integer.toString(s.index()));
-            pair(out, "Assigned IP", s.assignedIp() == null ? "0.0.0.0" : s.assignedIp(), "Public IP", s.publicIp());
-            final StringBuilder protocol = new StringBuilder(PARENT);
-            s.tunnels().forEach(t -> protocol.append(' ').append(t.protocol()));
-            single(out, "Protocol", protocol.toString());
-            single(out, "License", "AnyConnect Premium");
-            single(out, "Encryption", perTunnel(s, true));
-            single(out, "Hashing", perTunnel(s, false));
+            summaryBlock(s, out, false);
+        }
+        return out.toString();
+    }
+
+    /** {@code show vpn-sessiondb anyconnect detail}: the summary plus one section per tunnel. */
+    static String detail(final List<SessionView> sessions)
+    {
+        if (sessions.isEmpty())
+        {
+            return NO_SESSIONS;
+        }
+        final StringBuilder out = new StringBuilder("\nSession Type: AnyConnect Detailed\n");
+        for (final SessionView s : sessions)
+        {
+            out.append('\n');
+            summaryBlock(s, out, true);
+            final Map<String, Integer> perKind = new LinkedHashMap<>();
+            perKind.put(PARENT, 1);
+            s.tunnels().forEach(t -> perKind.merge(t.protocol(), 1, Integer::sum));
+            out.append('\n');
+            perKind.forEach((kind, n) -> out.append(kind).append(" Tunnels: ").append(n).append('\n'));
+            out.append('\n');
+            out.append(PARENT).append(":\n");
+            indented(out, "Tunnel ID", s.index() + ".1");
+            indented(out, "Public IP", s.publicIp());
+            indentedPair(out, "Encryption", "none", "Hashing", "none");
+            indentedPair(out, "TCP Src Port", s.tunnels().isEmpty() ? "0" : Integer.toString(s.tunnels()
+                .getFirst().srcPort()), "TCP Dst Port", s.tunnels().isEmpty() ? "0"
+                : Integer.toString(s.tunnels().getFirst().dstPort()));
+            indented(out, "Auth Mode", "userPassword");
+            indented(out, "Client Type", "AnyConnect");
+            indented(out, "Client Ver", s.clientVersion());
+            int n = 1;
+            for (final SessionView.TunnelView t : s.tunnels())
+            {
+                out.append(t.protocol()).append(":\n");
+                indented(out, "Tunnel ID", s.index() + "." + ++n);
+                indentedPair(out, "Assigned IP", assigned(s), "Public IP", s.publicIp());
+                indentedPair(out, "Encryption", t.encryption(), "Hashing", t.hashing());
+                indentedPair(out, "Encapsulation", t.version(), (t.protocol().startsWith("DTLS") ? "UDP" : "TCP")
+                    + " Src Port", Integer.toString(t.srcPort()));
+                indentedPair(out, (t.protocol().startsWith("DTLS") ? "UDP" : "TCP") + " Dst Port",
+                    Integer.toString(t.dstPort()), "Auth Mode", "userPassword");
+                indented(out, "Client Type", t.protocol().startsWith("DTLS") ? "DTLS VPN Client" : "SSL VPN Client");
+                indented(out, "Client Ver", s.clientVersion());
+            }
+        }
+        return out.toString();
+    }
+
+    /** {@code show vpn-sessiondb}: the seed's first example, one block per session. */
+    static String plain(final List<SessionView> sessions)
+    {
+        if (sessions.isEmpty())
+        {
+            return NO_SESSIONS;
+        }
+        final StringBuilder out = new StringBuilder("\nSession Type: SSL VPN Client\n");
+        for (final SessionView s : sessions)
+        {
+            final SessionView.TunnelView t = s.tunnels().isEmpty() ? null : s.tunnels().getFirst();
+            out.append('\n');
+            single(out, "Username", s.username());
+            pair(out, "Index", Integer.toString(s.index()), "IP Addr", assigned(s));
+            pair(out, "Protocol", "SSL VPN Client", "Encryption", t == null ? "none" : t.encryption());
+            pair(out, "Hashing", t == null ? "none" : t.hashing(), "Auth Mode", "userPassword");
+            pair(out, "TCP Dst Port", t == null ? "0" : Integer.toString(t.dstPort()), "TCP Src Port",
+                t == null ? "0" : Integer.toString(t.srcPort()));
             pair(out, "Bytes Tx", Long.toString(s.bytesTx()), "Bytes Rx", Long.toString(s.bytesRx()));
-            pair(out, "Group Policy", s.groupPolicy(), "Tunnel Group", s.tunnelGroup());
+            pair(out, "Pkts Tx", Long.toString(s.packetsTx()), "Pkts Rx", Long.toString(s.packetsRx()));
+            single(out, "Client Ver", s.clientVersion());
+            single(out, "Client Type", "AnyConnect");
+            single(out, "Group", s.groupPolicy());
             single(out, "Login Time", LOGIN_TIME.format(s.loginTime()));
             single(out, "Duration", duration(s.duration()));
             single(out, "Inactivity", duration(s.inactivity()));
-            single(out, "NAC Result", "Unknown");
-            pair(out, "VLAN Mapping", "N/A", "VLAN", "none");
+            single(out, "Filter Name", "");
         }
         return out.toString();
+    }
+
+    /** {@code show vpn-sessiondb summary}. */
+    static String summary(final List<SessionView> sessions, final SessionDirectory.SessionTotals totals,
+        final long capacity)
+    {
+        final int active = (int)sessions.stream().filter(s -> !s.tunnels().isEmpty()).count();
+        final int inactive = sessions.size() - active;
+        final int ssl = tunnelCount(sessions, "SSL-Tunnel");
+        final int dtls = tunnelCount(sessions, "DTLS-Tunnel");
+        final StringBuilder out = new StringBuilder();
+        out.append(RULE).append("VPN Session Summary\n").append(RULE);
+        out.append(String.format("%-31s%s%n", "", "Active : Cumulative : Peak Concur : Inactive"));
+        out.append(String.format("%-29s%s%n", "", "-".repeat(46)));
+        out.append(String.format("%-29s: %6d : %10d : %11d : %8d%n", "AnyConnect Client", active,
+            totals.cumulative(), totals.peakConcurrent(), inactive));
+        out.append(String.format("%-29s: %6d : %10d : %11d : %8d%n", "  SSL/TLS/DTLS", active,
+            totals.cumulative(), totals.peakConcurrent(), inactive));
+        out.append(RULE);
+        out.append(String.format("%-29s: %6d %13s : %6d%n", "Total Active and Inactive", sessions.size(),
+            "Total Cumulative", totals.cumulative()));
+        out.append(String.format("%-29s: %6d%n", "Device Total VPN Capacity", capacity));
+        out.append(String.format("%-29s: %5d%%%n", "Device Load", capacity == 0 ? 0
+            : Math.round(100.0 * sessions.size() / capacity)));
+        out.append(RULE).append('\n');
+        out.append(RULE).append("Tunnels Summary\n").append(RULE);
+        out.append(String.format("%-31s%s%n", "", "Active : Cumulative : Peak Concurrent"));
+        out.append(String.format("%-29s%s%n", "", "-".repeat(46)));
+        out.append(String.format("%-29s: %6d : %10d : %15d%n", "Clientless", 0, 0, 0));
+        out.append(String.format("%-29s: %6d : %10d : %15d%n", PARENT, sessions.size(), totals.cumulative(),
+            totals.peakConcurrent()));
+        out.append(String.format("%-29s: %6d : %10s : %15s%n", "SSL-Tunnel", ssl, "-", "-"));
+        out.append(String.format("%-29s: %6d : %10s : %15s%n", "DTLS-Tunnel", dtls, "-", "-"));
+        out.append(RULE);
+        out.append(String.format("%-29s: %6d%n", "Totals", sessions.size() + ssl + dtls));
+        out.append(RULE);
+        return out.toString();
+    }
+
+    static Map<String, Object> summaryData(final List<SessionView> sessions,
+        final SessionDirectory.SessionTotals totals, final long capacity)
+    {
+        final Map<String, Object> data = new LinkedHashMap<>();
+        final int active = (int)sessions.stream().filter(s -> !s.tunnels().isEmpty()).count();
+        data.put("active", active);
+        data.put("inactive", sessions.size() - active);
+        data.put("cumulative", totals.cumulative());
+        data.put("peakConcurrent", totals.peakConcurrent());
+        data.put("capacity", capacity);
+        data.put("sslTunnels", tunnelCount(sessions, "SSL-Tunnel"));
+        data.put("dtlsTunnels", tunnelCount(sessions, "DTLS-Tunnel"));
+        return data;
+    }
+
+    /** {@code show vpn-sessiondb ratio encryption}: live tunnels per bulk cipher. */
+    static String ratio(final List<SessionView> sessions)
+    {
+        final Map<String, Integer> counts = ratioCounts(sessions);
+        final int total = counts.values().stream().mapToInt(Integer::intValue).sum();
+        final StringBuilder out = new StringBuilder("\nFilter Group      : All\n");
+        out.append(String.format("%-18s%9s %12s%n", "Encryption", "sessions", "percentage"));
+        counts.forEach((cipher, n) -> out.append(String.format("%-18s%9d %11d%%%n", cipher, n,
+            total == 0 ? 0 : Math.round(100.0 * n / total))));
+        out.append(String.format("%-18s%9d%n", "Total", total));
+        return out.toString();
+    }
+
+    static Map<String, Integer> ratioCounts(final List<SessionView> sessions)
+    {
+        final Map<String, Integer> counts = new LinkedHashMap<>();
+        RATIO_CIPHERS.forEach(c -> counts.put(c, 0));
+        for (final SessionView s : sessions)
+        {
+            for (final SessionView.TunnelView t : s.tunnels())
+            {
+                counts.merge(t.encryption(), 1, Integer::sum);
+            }
+        }
+        return counts;
+    }
+
+    /** One session as data, with the field names of the text form. */
+    static Map<String, Object> data(final SessionView s)
+    {
+        final Map<String, Object> data = new LinkedHashMap<>();
+        data.put("username", s.username());
+        data.put("index", s.index());
+        data.put("assignedIp", s.assignedIp());
+        data.put("publicIp", s.publicIp());
+        final List<String> protocols = new ArrayList<>(List.of(PARENT));
+        s.tunnels().forEach(t -> protocols.add(t.protocol()));
+        data.put("protocol", protocols);
+        data.put("bytesTx", s.bytesTx());
+        data.put("bytesRx", s.bytesRx());
+        data.put("pktsTx", s.packetsTx());
+        data.put("pktsRx", s.packetsRx());
+        data.put("groupPolicy", s.groupPolicy());
+        data.put("tunnelGroup", s.tunnelGroup());
+        data.put("loginTime", s.loginTime().toString());
+        data.put("durationSeconds", s.duration().toSeconds());
+        data.put("inactivitySeconds", s.inactivity().toSeconds());
+        data.put("clientVersion", s.clientVersion());
+        final List<Map<String, Object>> tunnels = new ArrayList<>();
+        for (final SessionView.TunnelView t : s.tunnels())
+        {
+            final Map<String, Object> tunnel = new LinkedHashMap<>();
+            tunnel.put("protocol", t.protocol());
+            tunnel.put("encryption", t.encryption());
+            tunnel.put("hashing", t.hashing());
+            tunnel.put("encapsulation", t.version());
+            tunnel.put("srcPort", t.srcPort());
+            tunnel.put("dstPort", t.dstPort());
+            tunnels.add(tunnel);
+        }
+        data.put("tunnels", tunnels);
+        return data;
+    }
+
+    static List<Map<String, Object>> data(final List<SessionView> sessions)
+    {
+        final List<Map<String, Object>> list = new ArrayList<>();
+        sessions.forEach(s -> list.add(data(s)));
+        return list;
+    }
+
+    private static void summaryBlock(final SessionView s, final StringBuilder out, final boolean detail)
+    {
+        pair(out, "Username", s.username(), "Index", Integer.toString(s.index()));
+        pair(out, "Assigned IP", assigned(s), "Public IP", s.publicIp());
+        final StringBuilder protocol = new StringBuilder(PARENT);
+        s.tunnels().forEach(t -> protocol.append(' ').append(t.protocol()));
+        single(out, "Protocol", protocol.toString());
+        single(out, "License", "AnyConnect Premium");
+        single(out, "Encryption", perTunnel(s, true));
+        single(out, "Hashing", perTunnel(s, false));
+        pair(out, "Bytes Tx", Long.toString(s.bytesTx()), "Bytes Rx", Long.toString(s.bytesRx()));
+        if (detail)
+        {
+            pair(out, "Pkts Tx", Long.toString(s.packetsTx()), "Pkts Rx", Long.toString(s.packetsRx()));
+            pair(out, "Pkts Tx Drop", "0", "Pkts Rx Drop", "0");
+        }
+        pair(out, "Group Policy", s.groupPolicy(), "Tunnel Group", s.tunnelGroup());
+        single(out, "Login Time", LOGIN_TIME.format(s.loginTime()));
+        single(out, "Duration", duration(s.duration()));
+        single(out, "Inactivity", duration(s.inactivity()));
+        single(out, "NAC Result", "Unknown");
+        pair(out, "VLAN Mapping", "N/A", "VLAN", "none");
+    }
+
+    private static int tunnelCount(final List<SessionView> sessions, final String protocol)
+    {
+        return (int)sessions.stream().flatMap(s -> s.tunnels().stream()).filter(t -> t.protocol().equals(protocol))
+            .count();
+    }
+
+    private static String assigned(final SessionView s)
+    {
+        return s.assignedIp() == null ? "0.0.0.0" : s.assignedIp();
     }
 
     /** {@code AnyConnect-Parent: (1)none  SSL-Tunnel: (1)AES-GCM-256 …}, numbering tunnels of one kind from 1. */
@@ -80,5 +312,17 @@ final class SessionDbFormatter
     private static void single(final StringBuilder out, final String label, final String value)
     {
         out.append(String.format("%-13s: %s", label, value)).append('\n');
+    }
+
+    private static void indented(final StringBuilder out, final String label, final String value)
+    {
+        out.append("  ").append(String.format("%-13s: %s", label, value)).append('\n');
+    }
+
+    private static void indentedPair(final StringBuilder out, final String left, final String leftValue,
+        final String right, final String rightValue)
+    {
+        out.append("  ").append(String.format("%-13s: %-22s %-13s: %s", left, leftValue, right, rightValue))
+            .append('\n');
     }
 }

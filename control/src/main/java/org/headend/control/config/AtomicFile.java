@@ -90,6 +90,32 @@ final class AtomicFile
         return previousTemp;
     }
 
+    /**
+     * Removes what a write killed half-way left beside {@code target} ({@code .NAME.*.tmp}); the target itself is
+     * always whole. Called at load, before anything writes.
+     */
+    static void removeStaleTemporaries(final Path target)
+    {
+        final Path absolute = target.toAbsolutePath();
+        final String prefix = "." + absolute.getFileName() + ".";
+        try (var files = Files.list(absolute.getParent()))
+        {
+            for (final Path file : (Iterable<Path>)files::iterator)
+            {
+                final String name = file.getFileName().toString();
+                if (name.startsWith(prefix) && name.endsWith(".tmp") && Files.isRegularFile(file,
+                    java.nio.file.LinkOption.NOFOLLOW_LINKS))
+                {
+                    Files.deleteIfExists(file);
+                }
+            }
+        }
+        catch (final IOException ignored)
+        {
+            // leftovers are harmless; the next successful write does not depend on them
+        }
+    }
+
     private static void syncDirectory(final Path dir) throws IOException
     {
         try (FileChannel channel = FileChannel.open(dir, StandardOpenOption.READ))

@@ -38,6 +38,8 @@ public final class ConfigCommand
     private final Predicate<Arguments> implicit;
     private final Compiler compiler;
     private final List<Map.Entry<String, RefKind>> references;
+    private final String fixedKey;
+    private final boolean hasNoForm;
 
     /** Turns one line into its part of the snapshot. */
     @FunctionalInterface
@@ -71,6 +73,8 @@ public final class ConfigCommand
         this.implicit = b.implicit;
         this.compiler = b.compiler;
         this.references = new ArrayList<>();
+        this.fixedKey = b.fixedKey;
+        this.hasNoForm = b.hasNoForm;
         collectReferences(syntax, references);
     }
 
@@ -159,13 +163,19 @@ public final class ConfigCommand
     /** The line's key, e.g. {@code ip local pool DEMO-POOL}; null when a key value is missing. */
     String key(final Arguments args)
     {
-        return Syntax.render(syntax.subList(0, keyEnd), args);
+        return fixedKey != null ? fixedKey : Syntax.render(syntax.subList(0, keyEnd), args);
+    }
+
+    /** Whether the grammar derives a {@code no} form (false for lines that are themselves a negation). */
+    boolean hasNoForm()
+    {
+        return hasNoForm;
     }
 
     /** The object the line belongs to, e.g. {@code group-policy DEMO}; null when a value is missing. */
     String entity(final Arguments args)
     {
-        return Syntax.render(syntax.subList(0, entityEnd), args);
+        return fixedKey != null ? fixedKey : Syntax.render(syntax.subList(0, entityEnd), args);
     }
 
     /** Whether a {@code no} line named the whole key rather than only the entity. */
@@ -245,6 +255,8 @@ public final class ConfigCommand
         private String definesArg;
         private Predicate<Arguments> implicit = args -> false;
         private Compiler compiler = (draft, scope, args) -> null;
+        private String fixedKey;
+        private boolean hasNoForm = true;
 
         private Builder(final Mode mode, final String help)
         {
@@ -314,6 +326,24 @@ public final class ConfigCommand
         {
             this.canonical = target;
             this.toCanonical = mapping;
+            return this;
+        }
+
+        /**
+         * Lines of this declaration are identified by {@code key} whatever their values, so that declarations
+         * sharing it replace each other (a setting and its stored negation, e.g. {@code compression} and
+         * {@code no compression}).
+         */
+        public Builder fixedKey(final String key)
+        {
+            this.fixedKey = key;
+            return this;
+        }
+
+        /** No {@code no} form is derived: the declaration is itself a negation stored as a line. */
+        public Builder withoutNoForm()
+        {
+            this.hasNoForm = false;
             return this;
         }
 

@@ -32,6 +32,16 @@ public final class ConfigDraft
     final Map<String, PolicyDraft> policies = new LinkedHashMap<>();
     final Map<String, TunnelGroupDraft> tunnelGroups = new LinkedHashMap<>();
     final WebvpnDraft webvpn = new WebvpnDraft();
+    final Map<String, Ipv6LocalPool> ipv6Pools = new LinkedHashMap<>();
+    final List<Ipv6Route> ipv6Routes = new ArrayList<>();
+    boolean compressionSvc = true;
+    boolean compressionHttp = true;
+    final Map<String, Map<String, List<String>>> customData = new LinkedHashMap<>();
+    PasswordHash enablePassword;
+    final List<SshAccess> sshAccess = new ArrayList<>();
+    int sshTimeoutMinutes = ManagementConfig.DEFAULT_SSH_TIMEOUT_MINUTES;
+    boolean sshAuthLocal;
+    int maxFailedAttempts;
 
     ConfigDraft()
     {
@@ -74,18 +84,34 @@ public final class ConfigDraft
     {
         final List<InterfaceConfig> ifs = new ArrayList<>();
         interfaces.values().forEach(i -> ifs.add(new InterfaceConfig(i.ifname, i.nameif, i.address, i.mask,
-            i.shutdown)));
+            i.shutdown, i.securityLevel, i.ipv6Enabled, List.copyOf(i.ipv6Addresses))));
         final Map<String, UserAccount> userMap = new LinkedHashMap<>();
         users.values().forEach(u -> userMap.put(u.name, new UserAccount(u.name, u.password, u.privilege,
-            u.vpnGroupPolicy, u.attributes.freeze())));
+            u.vpnGroupPolicy, u.attributes.freeze(), u.serviceType)));
         final Map<String, GroupPolicy> policyMap = new LinkedHashMap<>();
         policies.forEach((name, p) -> policyMap.put(name, new GroupPolicy(name, p.freeze())));
         final Map<String, TunnelGroup> groupMap = new LinkedHashMap<>();
         tunnelGroups.values().forEach(g -> groupMap.put(g.name, new TunnelGroup(g.name, g.type,
-            List.copyOf(g.addressPools), g.defaultGroupPolicy)));
+            List.copyOf(g.addressPools), g.defaultGroupPolicy, List.copyOf(g.ipv6AddressPools),
+            frozen(g.groupAliases))));
+        final List<AnyconnectImage> images = new ArrayList<>(webvpn.images);
+        images.sort(java.util.Comparator.comparingInt(AnyconnectImage::order));
+        final Map<String, Map<String, List<String>>> data = new LinkedHashMap<>();
+        customData.forEach((type, names) ->
+        {
+            final Map<String, List<String>> frozenNames = new LinkedHashMap<>();
+            names.forEach((name, values) -> frozenNames.put(name, List.copyOf(values)));
+            data.put(type, Collections.unmodifiableMap(frozenNames));
+        });
         return new HeadendConfig(hostname, List.copyOf(ifs), frozen(pools), frozen(userMap), frozen(policyMap),
             frozen(groupMap), new WebvpnConfig(Collections.unmodifiableSet(new LinkedHashSet<>(webvpn.enabled)),
-            webvpn.port, webvpn.anyconnectEnabled));
+            webvpn.port, webvpn.anyconnectEnabled, Collections.unmodifiableSet(new LinkedHashSet<>(webvpn.tlsOnly)),
+            webvpn.dtlsPort, webvpn.tunnelGroupList, List.copyOf(images), frozen(webvpn.profiles),
+            frozen(webvpn.customAttributeTypes)),
+            frozen(ipv6Pools), List.copyOf(ipv6Routes),
+            new GlobalSettings(compressionSvc, compressionHttp, Collections.unmodifiableMap(data)),
+            new ManagementConfig(enablePassword, List.copyOf(sshAccess), sshTimeoutMinutes, sshAuthLocal,
+                maxFailedAttempts));
     }
 
     /** Keeps configuration order and, unlike {@code Map.copyOf}, answers lookups of null with null. */
@@ -102,6 +128,9 @@ public final class ConfigDraft
         Inet4Address address;
         Inet4Address mask;
         boolean shutdown;
+        int securityLevel = -1;
+        boolean ipv6Enabled;
+        final List<String> ipv6Addresses = new ArrayList<>();
 
         InterfaceDraft(final String ifname)
         {
@@ -119,6 +148,14 @@ public final class ConfigDraft
             values.put(attribute, value);
         }
 
+        /** The value set so far at this level, or the attribute's built-in default. */
+        @SuppressWarnings("unchecked")
+        <T> T getOrDefault(final PolicyAttribute<T> attribute)
+        {
+            final Object value = values.get(attribute);
+            return value == null ? attribute.defaultValue() : (T)value;
+        }
+
         PolicyAttributes freeze()
         {
             return values.isEmpty() ? PolicyAttributes.EMPTY : new PolicyAttributes(values);
@@ -132,6 +169,7 @@ public final class ConfigDraft
         PasswordHash password;
         int privilege = DEFAULT_PRIVILEGE;
         String vpnGroupPolicy;
+        String serviceType;
         final PolicyDraft attributes = new PolicyDraft();
 
         UserDraft(final String name)
@@ -147,6 +185,8 @@ public final class ConfigDraft
         String type = "remote-access";
         final List<String> addressPools = new ArrayList<>();
         String defaultGroupPolicy = HeadendConfig.DEFAULT_GROUP_POLICY;
+        final List<String> ipv6AddressPools = new ArrayList<>();
+        final Map<String, Boolean> groupAliases = new LinkedHashMap<>();
 
         TunnelGroupDraft(final String name)
         {
@@ -160,5 +200,11 @@ public final class ConfigDraft
         final Set<String> enabled = new LinkedHashSet<>();
         int port = DEFAULT_WEBVPN_PORT;
         boolean anyconnectEnabled;
+        final Set<String> tlsOnly = new LinkedHashSet<>();
+        int dtlsPort;
+        boolean tunnelGroupList;
+        final List<AnyconnectImage> images = new ArrayList<>();
+        final Map<String, String> profiles = new LinkedHashMap<>();
+        final Map<String, String> customAttributeTypes = new LinkedHashMap<>();
     }
 }

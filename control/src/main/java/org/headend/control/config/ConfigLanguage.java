@@ -1,13 +1,18 @@
 package org.headend.control.config;
 
+import java.net.Inet4Address;
 import java.net.InetAddress;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
+import org.headend.control.config.grammar.ArgType;
 import org.headend.control.config.grammar.ArgTypes;
+import org.headend.control.config.grammar.Ipv6Prefix;
 import org.headend.control.config.grammar.Element;
 import org.headend.control.config.grammar.ErrorKind;
 import org.headend.control.config.grammar.Grammar;
@@ -28,6 +33,10 @@ public final class ConfigLanguage
     private static final Reference GROUP_POLICY = new Reference(RefKind.GROUP_POLICY);
     private static final Reference TUNNEL_GROUP = new Reference(RefKind.TUNNEL_GROUP);
     private static final Reference USER = new Reference(RefKind.USER);
+    private static final Reference IPV6_POOL = new Reference(RefKind.IPV6_POOL);
+    private static final Reference PROFILE = new Reference(RefKind.PROFILE);
+    /** Minutes for the group-policy timeouts, as the ASA bounds them. */
+    private static final ArgType<Integer> TIMEOUT_MINUTES = ArgTypes.integerOrNone(1, 35_791_394);
 
     private static final List<ConfigCommand> COMMANDS = new ArrayList<>();
     private static final Grammar<ConfigLine> GRAMMAR = new Grammar<>();
@@ -35,6 +44,7 @@ public final class ConfigLanguage
     static
     {
         declareGlobal();
+        declareManagement();
         declareInterface();
         declareWebvpn();
         declareGroupPolicy();
@@ -75,8 +85,8 @@ public final class ConfigLanguage
         {
             throw new SyntaxError(ErrorKind.INCOMPLETE, 0, 0, "empty line");
         }
-        SyntaxError best = null;
-        for (int depth = cursor.depth(); depth >= 0; depth--)
+        SyntaxError reported = null;
+        for (final int depth : candidateDepths(cursor, tokens))
         {
             try
             {
@@ -85,13 +95,103 @@ public final class ConfigLanguage
             }
             catch (final SyntaxError ex)
             {
-                if (best == null || ex.tokenIndex() > best.tokenIndex())
+                if (reported == null)
                 {
-                    best = ex;
+                    reported = ex;
                 }
             }
         }
-        throw best;
+        throw reported;
+    }
+
+    /**
+     * The depths of the cursor's modes that may take a line starting with {@code tokens}, innermost first (for
+     * parsing, and for {@code ?} help and completion, which must offer what parsing would accept).
+     */
+    public static List<Integer> candidateDepths(final ConfigCursor cursor, final List<Token> tokens)
+    {
+        if (tokens.isEmpty())
+        {
+            final List<Integer> all = new ArrayList<>();
+            for (int depth = cursor.depth(); depth >= 0; depth--)
+            {
+                all.add(depth);
+            }
+            return all;
+        }
+        final int commandWord = tokens.size() > 1 && "no".equalsIgnoreCase(tokens.getFirst().text()) ? 1 : 0;
+        final String word = tokens.get(commandWord).text().toLowerCase(java.util.Locale.ROOT);
+        // A mode that has the command word in full is tried before one that has it only as an abbreviation, and
+        // once some mode has it in full no other mode may take the line by abbreviation: "no ip local pool P" in
+        // tunnel-group general-attributes is the global pool, not "ipv6-address-pool", and "anyconnect mtu 99" in
+        // a webvpn sub-mode is a bad mtu, not a global "anyconnect-custom-data".
+        final List<Integer> exact = new ArrayList<>();
+        final List<Integer> prefix = new ArrayList<>();
+        final List<Integer> unknown = new ArrayList<>();
+        for (int depth = cursor.depth(); depth >= 0; depth--)
+        {
+            switch (commandWordMatch(cursor.modeAt(depth), word))
+            {
+                case EXACT -> exact.add(depth);
+                case PREFIX -> prefix.add(depth);
+                case NONE -> unknown.add(depth);
+            }
+        }
+        return !exact.isEmpty() ? exact : !prefix.isEmpty() ? prefix : unknown;
+    }
+
+    private enum WordMatch
+    {
+        EXACT,
+        PREFIX,
+        NONE
+    }
+
+    /** How {@code word} matches the first keyword of the positive commands of {@code mode}. */
+    private static WordMatch commandWordMatch(final Mode mode, final String word)
+    {
+        WordMatch result = WordMatch.NONE;
+        for (final Grammar.Declaration<ConfigLine> declaration : GRAMMAR.declarations(mode))
+        {
+            if (declaration.payload() instanceof ConfigLine.Remove
+                || !(declaration.syntax().getFirst() instanceof Element.Keyword first))
+            {
+                continue;
+            }
+            final String keyword = first.word().equals("no") && declaration.syntax().size() > 1
+                && declaration.syntax().get(1) instanceof Element.Keyword second ? second.word() : first.word();
+            if (keyword.equals(word))
+            {
+                return WordMatch.EXACT;
+            }
+            if (keyword.startsWith(word))
+            {
+                result = WordMatch.PREFIX;
+            }
+        }
+        return result;
+    }
+
+    /**
+     * For {@code ?} help and completion: the configured names an argument may take when it refers to an object
+     * (pools, group-policies, profiles, …), with the noun that names their kind; null for other arguments.
+     */
+    public static Map.Entry<String, List<String>> namesFor(final ArgType<?> type, final HeadendConfig config)
+    {
+        if (!(type instanceof Reference reference))
+        {
+            return null;
+        }
+        final java.util.Collection<String> names = switch (reference.kind())
+        {
+            case POOL -> config.pools().keySet();
+            case GROUP_POLICY -> config.groupPolicies().keySet();
+            case TUNNEL_GROUP -> config.tunnelGroups().keySet();
+            case USER -> config.users().keySet();
+            case IPV6_POOL -> config.ipv6Pools().keySet();
+            case PROFILE -> config.webvpn().profiles().keySet();
+        };
+        return Map.entry(reference.kind().noun(), List.copyOf(new TreeSet<>(names)));
     }
 
     /** The keywords that start global configuration commands: the sections of {@code show running-config}. */
@@ -119,7 +219,10 @@ public final class ConfigLanguage
     {
         COMMANDS.add(command);
         GRAMMAR.add(command.mode(), command.syntax(), new ConfigLine.Put(command));
-        GRAMMAR.add(command.mode(), command.noSyntax(), new ConfigLine.Remove(command));
+        if (command.hasNoForm())
+        {
+            GRAMMAR.add(command.mode(), command.noSyntax(), new ConfigLine.Remove(command));
+        }
         return command;
     }
 
@@ -147,6 +250,161 @@ public final class ConfigLanguage
             .compile((draft, scope, args) ->
             {
                 draft.addPool(args.get("name"), args.get("range"), args.get("mask"));
+                return null;
+            })
+            .build());
+        register(ConfigCommand.in(Mode.CONFIG, "Configure an IPv6 address pool")
+            .kw("ipv6", "Configure IPv6 parameters").kw("local", "Configure a local IPv6 address pool")
+            .kw("pool", "Configure an IPv6 address pool")
+            .arg("name", ArgTypes.NAME, "Name of the pool").key()
+            .arg("first", ArgTypes.IPV6_PREFIX, "First address of the pool and its prefix length")
+            .arg("count", ArgTypes.integer(1, 16384), "How many addresses the pool holds")
+            .defines(RefKind.IPV6_POOL, "name")
+            .order(32, 0)
+            .compile((draft, scope, args) ->
+            {
+                final Ipv6Prefix first = args.get("first");
+                draft.ipv6Pools.put(args.get("name"), new Ipv6LocalPool(args.get("name"), first.address(),
+                    first.length(), args.<Integer>get("count")));
+                return null;
+            })
+            .build());
+        register(ConfigCommand.in(Mode.CONFIG, "Configure an IPv6 static route")
+            .kw("ipv6", "Configure IPv6 parameters").kw("route", "Configure an IPv6 static route")
+            .arg("nameif", ArgTypes.NAME, "The nameif of the interface the route leaves by")
+            .arg("prefix", ArgTypes.IPV6_PREFIX, "Destination network and prefix length").entity()
+            .arg("gateway", ArgTypes.IPV6, "Next hop")
+            .optional("tunneled", p -> p.kw("tunneled", "Default route for traffic out of VPN tunnels"))
+            .order(35, 0)
+            .compile((draft, scope, args) ->
+            {
+                final Ipv6Prefix prefix = args.get("prefix");
+                draft.ipv6Routes.add(new Ipv6Route(args.get("nameif"), prefix.address(), prefix.length(),
+                    args.get("gateway"), args.has("tunneled")));
+                return null;
+            })
+            .build());
+        register(ConfigCommand.in(Mode.CONFIG, "Configure compression")
+            .kw("compression", "Configure compression")
+            .repeatChoice(1, 2, "what",
+                "all", "Compression for every feature",
+                "svc", "Compression of AnyConnect tunnels",
+                "http-comp", "Compression of HTTP")
+            .fixedKey("compression")
+            .withoutNoForm()
+            .order(38, 0)
+            .compile((draft, scope, args) ->
+            {
+                final List<String> what = args.all("what");
+                final boolean all = what.contains("all");
+                draft.compressionSvc = all || what.contains("svc");
+                draft.compressionHttp = all || what.contains("http-comp");
+                return null;
+            })
+            .build());
+        register(ConfigCommand.in(Mode.CONFIG, "Negate a command or set its defaults")
+            .kw("no", "Negate a command or set its defaults").kw("compression", "Turn compression off")
+            .repeatChoice(0, 2, "what",
+                "all", "Compression for every feature",
+                "svc", "Compression of AnyConnect tunnels",
+                "http-comp", "Compression of HTTP")
+            .fixedKey("compression")
+            .withoutNoForm()
+            .order(38, 0)
+            .compile((draft, scope, args) ->
+            {
+                final List<String> what = args.all("what");
+                final boolean all = what.isEmpty() || what.contains("all");
+                draft.compressionSvc = !(all || what.contains("svc"));
+                draft.compressionHttp = !(all || what.contains("http-comp"));
+                return null;
+            })
+            .build());
+        register(ConfigCommand.in(Mode.CONFIG, "Define a value of an AnyConnect custom attribute")
+            .kw("anyconnect-custom-data", "Define a value of an AnyConnect custom attribute")
+            .arg("type", ArgTypes.NAME, "The custom attribute type")
+            .arg("name", ArgTypes.NAME, "The name of this value").entity()
+            .arg("value", ArgTypes.LINE, "The value; several lines of one name are concatenated")
+            .order(45, 0)
+            .compile((draft, scope, args) ->
+            {
+                final String value = args.get("value");
+                if (value.length() > 420)
+                {
+                    throw new IllegalArgumentException("a custom data value is at most 420 characters per line");
+                }
+                draft.customData.computeIfAbsent(args.get("type"), t -> new LinkedHashMap<>())
+                    .computeIfAbsent(args.get("name"), n -> new ArrayList<>()).add(value);
+                return null;
+            })
+            .build());
+    }
+
+    private static void declareManagement()
+    {
+        final ConfigCommand enableStored = register(ConfigCommand.in(Mode.CONFIG, "Set the privileged mode password")
+            .kw("enable", "Configure the privileged mode password")
+            .kw("password", "Set the privileged mode password").key()
+            .arg("password", PasswordArgType.HASH, "The stored hash, as shown by show running-config")
+            .kw("pbkdf2", "The password is a PBKDF2 hash")
+            .order(12, 0)
+            .compile((draft, scope, args) ->
+            {
+                draft.enablePassword = args.get("password");
+                return null;
+            })
+            .build());
+        register(ConfigCommand.in(Mode.CONFIG, "Set the privileged mode password")
+            .kw("enable", "Configure the privileged mode password")
+            .kw("password", "Set the privileged mode password").key()
+            .arg("password", ArgTypes.SECRET, "The password in clear text; it is stored hashed")
+            .aliasOf(enableStored, args -> args.with("password", PasswordHash.of(args.get("password"))))
+            .build());
+        register(ConfigCommand.in(Mode.CONFIG, "Configure AAA for management access")
+            .kw("aaa", "Configure authentication, authorization and accounting")
+            .kw("authentication", "Configure authentication for management access")
+            .kw("ssh", "Authenticate SSH logins").kw("console", "The management console").key()
+            .arg("group", ArgTypes.LOCAL_SERVER_GROUP, "LOCAL: the local user database")
+            .order(75, 0)
+            .compile((draft, scope, args) ->
+            {
+                draft.sshAuthLocal = true;
+                return null;
+            })
+            .build());
+        register(ConfigCommand.in(Mode.CONFIG, "Configure AAA for management access")
+            .kw("aaa", "Configure authentication, authorization and accounting")
+            .kw("local", "Configure the local user database").kw("authentication", "Configure local authentication")
+            .kw("attempts", "Limit failed login attempts")
+            .kw("max-fail", "Consecutive failures that lock a local user out").key()
+            .arg("attempts", ArgTypes.integer(1, 16), "Number of consecutive failures")
+            .order(76, 0)
+            .compile((draft, scope, args) ->
+            {
+                draft.maxFailedAttempts = args.<Integer>get("attempts");
+                return null;
+            })
+            .build());
+        register(ConfigCommand.in(Mode.CONFIG, "Configure SSH access")
+            .kw("ssh", "Configure SSH access")
+            .arg("address", ArgTypes.IPV4, "Host or network allowed to connect")
+            .arg("mask", ArgTypes.MASK, "Its mask")
+            .arg("nameif", ArgTypes.NAME, "The nameif of the interface the hosts come in by")
+            .order(80, 0)
+            .compile((draft, scope, args) ->
+            {
+                final Inet4Address address = args.get("address");
+                draft.sshAccess.add(new SshAccess(address, args.get("mask"), args.get("nameif")));
+                return null;
+            })
+            .build());
+        register(ConfigCommand.in(Mode.CONFIG, "Configure SSH access")
+            .kw("ssh", "Configure SSH access").kw("timeout", "Idle time before an SSH session is closed").key()
+            .arg("minutes", ArgTypes.integer(1, 60), "Minutes, default 5")
+            .order(81, 0)
+            .compile((draft, scope, args) ->
+            {
+                draft.sshTimeoutMinutes = args.<Integer>get("minutes");
                 return null;
             })
             .build());
@@ -192,6 +450,35 @@ public final class ConfigLanguage
                 return null;
             })
             .build());
+        register(ConfigCommand.in(Mode.INTERFACE, "Set the security level of the interface")
+            .kw("security-level", "Set the security level of the interface").key()
+            .arg("level", ArgTypes.integer(0, 100), "0 (untrusted, outside) to 100 (trusted, inside)")
+            .order(15, 0)
+            .compile((draft, scope, args) ->
+            {
+                ((ConfigDraft.InterfaceDraft)scope).securityLevel = args.<Integer>get("level");
+                return null;
+            })
+            .build());
+        register(ConfigCommand.in(Mode.INTERFACE, "Configure an IPv6 address of the interface")
+            .kw("ipv6", "Configure IPv6 parameters").kw("address", "Configure an IPv6 address of the interface")
+            .arg("prefix", ArgTypes.IPV6_PREFIX, "IPv6 address and prefix length")
+            .order(25, 0)
+            .compile((draft, scope, args) ->
+            {
+                ((ConfigDraft.InterfaceDraft)scope).ipv6Addresses.add(args.<Ipv6Prefix>get("prefix").toString());
+                return null;
+            })
+            .build());
+        register(ConfigCommand.in(Mode.INTERFACE, "Enable IPv6 on the interface")
+            .kw("ipv6", "Configure IPv6 parameters").kw("enable", "Enable IPv6 on the interface")
+            .order(26, 0)
+            .compile((draft, scope, args) ->
+            {
+                ((ConfigDraft.InterfaceDraft)scope).ipv6Enabled = true;
+                return null;
+            })
+            .build());
         register(ConfigCommand.in(Mode.INTERFACE, "Shutdown the selected interface")
             .kw("shutdown", "Shutdown the selected interface")
             .order(30, 0)
@@ -221,13 +508,81 @@ public final class ConfigLanguage
                 return null;
             })
             .build());
+        register(ConfigCommand.in(Mode.WEBVPN, "Change the UDP port of DTLS")
+            .kw("dtls", "Configure DTLS").kw("port", "Change the UDP port of DTLS").key()
+            .arg("port", ArgTypes.integer(1, 65535), "UDP port, default the same as port")
+            .order(12, 0)
+            .compile((draft, scope, args) ->
+            {
+                ((ConfigDraft.WebvpnDraft)scope).dtlsPort = args.<Integer>get("port");
+                return null;
+            })
+            .build());
         register(ConfigCommand.in(Mode.WEBVPN, "Enable the service on an interface")
             .kw("enable", "Enable the service on an interface")
             .arg("nameif", ArgTypes.NAME, "The nameif of the interface, e.g. outside").key()
+            .optional("tlsOnly", p -> p.kw("tls-only", "Offer TLS only there: no DTLS"))
             .order(20, 0)
             .compile((draft, scope, args) ->
             {
-                ((ConfigDraft.WebvpnDraft)scope).enabled.add(args.get("nameif"));
+                final ConfigDraft.WebvpnDraft webvpn = (ConfigDraft.WebvpnDraft)scope;
+                webvpn.enabled.add(args.get("nameif"));
+                if (args.has("tlsOnly"))
+                {
+                    webvpn.tlsOnly.add(args.get("nameif"));
+                }
+                return null;
+            })
+            .build());
+        register(ConfigCommand.in(Mode.WEBVPN, "Configure AnyConnect")
+            .kw("anyconnect", "Configure AnyConnect").kw("image", "Offer a client package for web deploy")
+            .arg("path", ArgTypes.flashFile(".pkg"), "The package on disk0:").key()
+            .arg("order", ArgTypes.integer(1, 65535), "Order in which packages are matched, lowest first")
+            .order(25, 0)
+            .compile((draft, scope, args) ->
+            {
+                final ConfigDraft.WebvpnDraft webvpn = (ConfigDraft.WebvpnDraft)scope;
+                final int order = args.<Integer>get("order");
+                if (webvpn.images.stream().anyMatch(i -> i.order() == order))
+                {
+                    throw new IllegalArgumentException("another anyconnect image already has order " + order);
+                }
+                webvpn.images.add(new AnyconnectImage(args.get("path"), order));
+                return null;
+            })
+            .build());
+        register(ConfigCommand.in(Mode.WEBVPN, "Configure AnyConnect")
+            .kw("anyconnect", "Configure AnyConnect").kw("profiles", "Name a client profile on disk0:")
+            .arg("name", ArgTypes.NAME, "Name the group-policies use for the profile").key()
+            .arg("path", ArgTypes.flashFile(".xml"), "The profile on disk0:")
+            .defines(RefKind.PROFILE, "name")
+            .order(28, 0)
+            .compile((draft, scope, args) ->
+            {
+                ((ConfigDraft.WebvpnDraft)scope).profiles.put(args.get("name"), args.get("path"));
+                return null;
+            })
+            .build());
+        register(ConfigCommand.in(Mode.WEBVPN, "Show the tunnel-group list on the login page")
+            .kw("tunnel-group-list", "Show the tunnel-group list on the login page")
+            .kw("enable", "List the group aliases")
+            .order(40, 0)
+            .compile((draft, scope, args) ->
+            {
+                ((ConfigDraft.WebvpnDraft)scope).tunnelGroupList = true;
+                return null;
+            })
+            .build());
+        register(ConfigCommand.in(Mode.WEBVPN, "Define an AnyConnect custom attribute type")
+            .kw("anyconnect-custom-attr", "Define an AnyConnect custom attribute type")
+            .arg("type", ArgTypes.NAME, "The attribute type, e.g. DeferredUpdateAllowed").key()
+            .optional(null, p -> p.kw("description", "Describe the attribute")
+                .arg("description", ArgTypes.LINE, "Free text"))
+            .order(50, 0)
+            .compile((draft, scope, args) ->
+            {
+                final String description = args.has("description") ? args.get("description") : "";
+                ((ConfigDraft.WebvpnDraft)scope).customAttributeTypes.put(args.get("type"), description);
                 return null;
             })
             .build());
@@ -312,13 +667,14 @@ public final class ConfigLanguage
                 return null;
             })
             .build());
+        declareGroupPolicyExtras(gp);
         register(ConfigCommand.in(gp, "Configure the group's WebVPN and AnyConnect attributes")
             .kw("webvpn", "Configure the group's WebVPN and AnyConnect attributes")
             .enters(Mode.GROUP_WEBVPN)
             .order(90, 0)
             .compile((draft, scope, args) -> scope)
             .build());
-        declareGroupWebvpn();
+        declareGroupWebvpn(Mode.GROUP_WEBVPN);
     }
 
     private static void declareTunnelProtocol(final Mode mode, final int order)
@@ -342,9 +698,171 @@ public final class ConfigLanguage
             .build());
     }
 
-    private static void declareGroupWebvpn()
+    private static void declareGroupPolicyExtras(final Mode gp)
     {
-        final Mode gw = Mode.GROUP_WEBVPN;
+        register(ConfigCommand.in(gp, "Set the banner shown to clients after login")
+            .kw("banner", "Set the banner shown to clients after login").entity()
+            .kw("value", "One line of the banner")
+            .arg("text", ArgTypes.LINE, "The text of the line")
+            .order(5, 0)
+            .compile((draft, scope, args) ->
+            {
+                final String text = args.get("text");
+                if (text.length() > 491)
+                {
+                    throw new IllegalArgumentException("a banner line is at most 491 characters");
+                }
+                final ConfigDraft.PolicyDraft policy = ConfigDraft.attributesOf(scope);
+                final List<String> lines = new ArrayList<>(policy.getOrDefault(PolicyAttribute.BANNER));
+                lines.add(text);
+                policy.set(PolicyAttribute.BANNER, List.copyOf(lines));
+                return null;
+            })
+            .build());
+        register(ConfigCommand.in(gp, "Set the banner shown to clients after login")
+            .kw("banner", "Set the banner shown to clients after login").entity()
+            .kw("none", "No banner; do not inherit one")
+            .order(5, 0)
+            .compile((draft, scope, args) ->
+            {
+                ConfigDraft.attributesOf(scope).set(PolicyAttribute.BANNER, List.of());
+                return null;
+            })
+            .build());
+        setting(gp, "vpn-simultaneous-logins", "Limit the sessions one user may have at once", 12,
+            PolicyAttribute.VPN_SIMULTANEOUS_LOGINS, ArgTypes.integer(0, 2_147_483_647), "Number of sessions");
+        setting(gp, "vpn-idle-timeout", "Log a session off after this long without traffic", 14,
+            PolicyAttribute.VPN_IDLE_TIMEOUT, TIMEOUT_MINUTES, "Minutes, or none");
+        setting(gp, "vpn-session-timeout", "Log a session off after this long in all", 16,
+            PolicyAttribute.VPN_SESSION_TIMEOUT, TIMEOUT_MINUTES, "Minutes, or none");
+        register(ConfigCommand.in(gp, "Choose which traffic goes through the tunnel")
+            .kw("split-tunnel-policy", "Choose which traffic goes through the tunnel").key()
+            .choice("policy",
+                "tunnelall", "Tunnel all traffic",
+                "tunnelspecified", "Tunnel only the networks of split-tunnel-network-list",
+                "excludespecified", "Tunnel everything but the networks of split-tunnel-network-list")
+            .order(40, 0)
+            .compile((draft, scope, args) ->
+            {
+                ConfigDraft.attributesOf(scope).set(PolicyAttribute.SPLIT_TUNNEL_POLICY,
+                    SplitTunnelPolicy.ofKeyword(args.get("policy")));
+                return null;
+            })
+            .build());
+        register(ConfigCommand.in(gp, "Name the access list of split-tunnel networks")
+            .kw("split-tunnel-network-list", "Name the access list of split-tunnel networks").key()
+            .kw("value", "Give the access list")
+            .arg("acl", ArgTypes.NAME, "Name of the access list")
+            .order(42, 0)
+            .compile((draft, scope, args) ->
+            {
+                ConfigDraft.attributesOf(scope).set(PolicyAttribute.SPLIT_TUNNEL_NETWORK_LIST, args.get("acl"));
+                return null;
+            })
+            .build());
+        register(ConfigCommand.in(gp, "Name the access list of split-tunnel networks")
+            .kw("split-tunnel-network-list", "Name the access list of split-tunnel networks").key()
+            .kw("none", "No list; do not inherit one")
+            .order(42, 0)
+            .compile((draft, scope, args) ->
+            {
+                ConfigDraft.attributesOf(scope).set(PolicyAttribute.SPLIT_TUNNEL_NETWORK_LIST, "");
+                return null;
+            })
+            .build());
+        register(ConfigCommand.in(gp, "Set the IPv6 address pools of the group")
+            .kw("ipv6-address-pools", "Set the IPv6 address pools of the group").key()
+            .kw("value", "Give the pools")
+            .repeat(1, 6, "pool", IPV6_POOL, "Name of an ipv6 local pool")
+            .order(50, 0)
+            .compile((draft, scope, args) ->
+            {
+                final List<String> pools = args.all("pool");
+                ConfigDraft.attributesOf(scope).set(PolicyAttribute.IPV6_ADDRESS_POOLS,
+                    List.copyOf(requireDistinct(pools, "ipv6-address-pools")));
+                return null;
+            })
+            .build());
+        register(ConfigCommand.in(gp, "Set the IPv6 address pools of the group")
+            .kw("ipv6-address-pools", "Set the IPv6 address pools of the group").key()
+            .kw("none", "No IPv6 pool; do not inherit one")
+            .order(50, 0)
+            .compile((draft, scope, args) ->
+            {
+                ConfigDraft.attributesOf(scope).set(PolicyAttribute.IPV6_ADDRESS_POOLS, List.of());
+                return null;
+            })
+            .build());
+        register(ConfigCommand.in(gp, "Give the group a value of an AnyConnect custom attribute")
+            .kw("anyconnect-custom", "Give the group a value of an AnyConnect custom attribute")
+            .arg("type", ArgTypes.NAME, "The custom attribute type").key()
+            .kw("value", "Name the value, as defined by anyconnect-custom-data")
+            .arg("name", ArgTypes.NAME, "Name of the value")
+            .order(60, 0)
+            .compile((draft, scope, args) -> putCustom(scope, args.get("type"), args.get("name")))
+            .build());
+        register(ConfigCommand.in(gp, "Give the group a value of an AnyConnect custom attribute")
+            .kw("anyconnect-custom", "Give the group a value of an AnyConnect custom attribute")
+            .arg("type", ArgTypes.NAME, "The custom attribute type").key()
+            .kw("none", "No value; do not inherit one")
+            .order(60, 0)
+            .compile((draft, scope, args) -> putCustom(scope, args.get("type"), ""))
+            .build());
+    }
+
+    private static Object putCustom(final Object scope, final String type, final String value)
+    {
+        final ConfigDraft.PolicyDraft policy = ConfigDraft.attributesOf(scope);
+        final Map<String, String> values = new LinkedHashMap<>(policy.getOrDefault(PolicyAttribute.CUSTOM_ATTRIBUTES));
+        values.put(type, value);
+        policy.set(PolicyAttribute.CUSTOM_ATTRIBUTES, Collections.unmodifiableMap(values));
+        return null;
+    }
+
+    /** A one-value attribute line: {@code WORDS VALUE}, keyed by its words. */
+    private static void setting(final Mode mode, final String words, final String help, final int order,
+        final PolicyAttribute<Integer> attribute, final ArgType<Integer> type, final String argHelp)
+    {
+        final ConfigCommand.Builder builder = ConfigCommand.in(mode, help);
+        for (final String word : words.split(" "))
+        {
+            builder.kw(word, help);
+        }
+        register(builder.key()
+            .arg("value", type, argHelp)
+            .order(order, 0)
+            .compile((draft, scope, args) ->
+            {
+                ConfigDraft.attributesOf(scope).set(attribute, args.<Integer>get("value"));
+                return null;
+            })
+            .build());
+    }
+
+    /** A keyword-valued attribute line: {@code WORDS CHOICE}, keyed by its words. */
+    private static <T> void choiceSetting(final Mode mode, final String words, final String help, final int order,
+        final PolicyAttribute<T> attribute, final java.util.function.Function<String, T> value,
+        final String... wordsAndHelp)
+    {
+        final ConfigCommand.Builder builder = ConfigCommand.in(mode, "Configure AnyConnect attributes");
+        final String[] split = words.split(" ");
+        for (int i = 0; i < split.length; i++)
+        {
+            builder.kw(split[i], i == 0 ? "Configure AnyConnect attributes" : help);
+        }
+        register(builder.key()
+            .choice("value", wordsAndHelp)
+            .order(order, 0)
+            .compile((draft, scope, args) ->
+            {
+                ConfigDraft.attributesOf(scope).set(attribute, value.apply(args.get("value")));
+                return null;
+            })
+            .build());
+    }
+
+    private static void declareGroupWebvpn(final Mode gw)
+    {
         register(ConfigCommand.in(gw, "Configure AnyConnect attributes")
             .kw("anyconnect", "Configure AnyConnect attributes").kw("mtu", "Set the tunnel MTU").key()
             .arg("size", ArgTypes.integer(576, 1406), "MTU in bytes")
@@ -375,7 +893,7 @@ public final class ConfigLanguage
         register(ConfigCommand.in(gw, "Configure AnyConnect attributes")
             .kw("anyconnect", "Configure AnyConnect attributes").kw("dpd-interval", "Set dead peer detection intervals")
             .kw("client", "Interval of the client's DPD").key()
-            .arg("seconds", ArgTypes.integerOrNone(5, 3600), "Seconds, or none to disable")
+            .arg("seconds", ArgTypes.integerOrNone(30, 3600), "Seconds (300 recommended), or none to disable")
             .order(30, 0)
             .compile((draft, scope, args) ->
             {
@@ -386,11 +904,127 @@ public final class ConfigLanguage
         register(ConfigCommand.in(gw, "Configure AnyConnect attributes")
             .kw("anyconnect", "Configure AnyConnect attributes").kw("dpd-interval", "Set dead peer detection intervals")
             .kw("gateway", "Interval of this appliance's DPD").key()
-            .arg("seconds", ArgTypes.integerOrNone(5, 3600), "Seconds, or none to disable")
+            .arg("seconds", ArgTypes.integerOrNone(30, 3600), "Seconds (300 recommended), or none to disable")
             .order(40, 0)
             .compile((draft, scope, args) ->
             {
                 ConfigDraft.attributesOf(scope).set(PolicyAttribute.DPD_GATEWAY, args.<Integer>get("seconds"));
+                return null;
+            })
+            .build());
+        declareGroupWebvpnExtras(gw);
+    }
+
+    private static void declareGroupWebvpnExtras(final Mode gw)
+    {
+        choiceSetting(gw, "anyconnect ssl dtls", "Offer DTLS to the group's clients", 5, PolicyAttribute.SSL_DTLS,
+            "enable"::equals, "enable", "Offer DTLS", "none", "TLS only");
+        choiceSetting(gw, "anyconnect keep-installer", "Keep the client installed after the session", 15,
+            PolicyAttribute.KEEP_INSTALLER, "installed"::equals,
+            "installed", "The client stays installed", "none", "The client uninstalls itself");
+        register(ConfigCommand.in(gw, "Configure AnyConnect attributes")
+            .kw("anyconnect", "Configure AnyConnect attributes").kw("ssl", "Configure SSL tunnel attributes")
+            .kw("rekey", "Configure key renewal").kw("time", "Minutes between key renewals").key()
+            .arg("minutes", ArgTypes.integerOrNone(1, 10080), "Minutes (1-10080), or none")
+            .order(22, 0)
+            .compile((draft, scope, args) ->
+            {
+                ConfigDraft.attributesOf(scope).set(PolicyAttribute.SSL_REKEY_TIME, args.<Integer>get("minutes"));
+                return null;
+            })
+            .build());
+        choiceSetting(gw, "anyconnect ssl rekey method", "How the client renews its keys", 23,
+            PolicyAttribute.SSL_REKEY_METHOD, RekeyMethod::ofKeyword,
+            "new-tunnel", "The client sets up a new tunnel", "ssl", "The client renegotiates TLS",
+            "none", "No key renewal");
+        choiceSetting(gw, "anyconnect ssl compression", "Compression of the TLS tunnel", 25,
+            PolicyAttribute.SSL_COMPRESSION, SslCompression::ofKeyword,
+            "deflate", "Deflate compression", "none", "No compression");
+        choiceSetting(gw, "anyconnect ssl df-bit-ignore", "Fragment packets that have the DF bit set", 27,
+            PolicyAttribute.SSL_DF_BIT_IGNORE, "enable"::equals,
+            "enable", "Ignore the DF bit", "disable", "Honour the DF bit");
+        choiceSetting(gw, "anyconnect dtls compression", "Compression of the DTLS tunnel", 45,
+            PolicyAttribute.DTLS_COMPRESSION, DtlsCompression::ofKeyword,
+            "lzs", "LZS compression", "none", "No compression");
+        register(ConfigCommand.in(gw, "Configure AnyConnect attributes")
+            .kw("anyconnect", "Configure AnyConnect attributes")
+            .kw("modules", "Client modules to download").key()
+            .kw("value", "Give the modules")
+            .arg("modules", ArgTypes.MODULE_LIST, "Comma-separated module names, e.g. vpngina,dart")
+            .order(50, 0)
+            .compile((draft, scope, args) ->
+            {
+                final List<String> modules = List.of(args.<String>get("modules").split(","));
+                ConfigDraft.attributesOf(scope).set(PolicyAttribute.MODULES,
+                    List.copyOf(requireDistinct(modules, "anyconnect modules")));
+                return null;
+            })
+            .build());
+        register(ConfigCommand.in(gw, "Configure AnyConnect attributes")
+            .kw("anyconnect", "Configure AnyConnect attributes")
+            .kw("modules", "Client modules to download").key()
+            .kw("none", "No modules; do not inherit any")
+            .order(50, 0)
+            .compile((draft, scope, args) ->
+            {
+                ConfigDraft.attributesOf(scope).set(PolicyAttribute.MODULES, List.of());
+                return null;
+            })
+            .build());
+        register(ConfigCommand.in(gw, "Configure AnyConnect attributes")
+            .kw("anyconnect", "Configure AnyConnect attributes")
+            .kw("profiles", "Client profiles of the group").entity()
+            .kw("value", "Give a profile")
+            .arg("name", PROFILE, "Name of a profile defined in webvpn").key()
+            .optional(null, p -> p.kw("type", "The client module the profile is for")
+                .choice("type",
+                    "vpn", "The VPN client", "nam", "Network Access Manager", "websecurity", "Web Security",
+                    "iseposture", "ISE Posture", "umbrella", "Umbrella", "nvm", "Network Visibility"))
+            .order(55, 0)
+            .compile((draft, scope, args) ->
+            {
+                final ConfigDraft.PolicyDraft policy = ConfigDraft.attributesOf(scope);
+                final List<ClientProfileRef> profiles = new ArrayList<>(policy.getOrDefault(PolicyAttribute.PROFILES));
+                profiles.add(new ClientProfileRef(args.get("name"), args.has("type") ? args.get("type") : "vpn"));
+                policy.set(PolicyAttribute.PROFILES, List.copyOf(profiles));
+                return null;
+            })
+            .build());
+        register(ConfigCommand.in(gw, "Configure AnyConnect attributes")
+            .kw("anyconnect", "Configure AnyConnect attributes")
+            .kw("profiles", "Client profiles of the group").entity()
+            .kw("none", "No profile; do not inherit one").key()
+            .order(55, 1)
+            .compile((draft, scope, args) ->
+            {
+                ConfigDraft.attributesOf(scope).set(PolicyAttribute.PROFILES, List.of());
+                return null;
+            })
+            .build());
+        register(ConfigCommand.in(gw, "Configure AnyConnect attributes")
+            .kw("anyconnect", "Configure AnyConnect attributes")
+            .kw("ask", "Ask the user to download the client").key()
+            .kw("none", "Do not ask")
+            .order(60, 0)
+            .compile((draft, scope, args) ->
+            {
+                ConfigDraft.attributesOf(scope).set(PolicyAttribute.ASK, AnyconnectAsk.NONE);
+                return null;
+            })
+            .build());
+        register(ConfigCommand.in(gw, "Configure AnyConnect attributes")
+            .kw("anyconnect", "Configure AnyConnect attributes")
+            .kw("ask", "Ask the user to download the client").key()
+            .kw("enable", "Ask, and wait for the answer")
+            .optional(null, p -> p.kw("default", "What to do when the user does not answer")
+                .choice("action", "anyconnect", "Download the client", "webvpn", "Go to the portal page")
+                .optional(null, q -> q.kw("timeout", "How long to wait for the answer")
+                    .arg("timeout", ArgTypes.integer(1, 30), "Seconds")))
+            .order(60, 0)
+            .compile((draft, scope, args) ->
+            {
+                ConfigDraft.attributesOf(scope).set(PolicyAttribute.ASK, new AnyconnectAsk(true,
+                    args.get("action"), args.has("timeout") ? args.<Integer>get("timeout") : 0));
                 return null;
             })
             .build());
@@ -446,6 +1080,26 @@ public final class ConfigLanguage
             })
             .build());
         declareTunnelProtocol(Mode.USERNAME, 20);
+        register(ConfigCommand.in(Mode.USERNAME, "Set what the user may log in to")
+            .kw("service-type", "Set what the user may log in to").key()
+            .choice("type",
+                "admin", "Management console and VPN",
+                "nas-prompt", "Management console, and VPN",
+                "remote-access", "VPN only: no management console")
+            .order(30, 0)
+            .compile((draft, scope, args) ->
+            {
+                ((ConfigDraft.UserDraft)scope).serviceType = args.get("type");
+                return null;
+            })
+            .build());
+        register(ConfigCommand.in(Mode.USERNAME, "Configure the user's WebVPN and AnyConnect attributes")
+            .kw("webvpn", "Configure the user's WebVPN and AnyConnect attributes")
+            .enters(Mode.USERNAME_WEBVPN)
+            .order(90, 0)
+            .compile((draft, scope, args) -> scope)
+            .build());
+        declareGroupWebvpn(Mode.USERNAME_WEBVPN);
     }
 
     private static void declareTunnelGroup()
@@ -484,6 +1138,40 @@ public final class ConfigLanguage
                 final ConfigDraft.TunnelGroupDraft group = (ConfigDraft.TunnelGroupDraft)scope;
                 group.addressPools.clear();
                 group.addressPools.addAll(requireDistinct(pools, "address-pool"));
+                return null;
+            })
+            .build());
+        register(ConfigCommand.in(Mode.TUNNEL_GENERAL, "Set the IPv6 address pools of the tunnel group")
+            .kw("ipv6-address-pool", "Set the IPv6 address pools of the tunnel group").key()
+            .repeat(1, 6, "pool", IPV6_POOL, "Name of an ipv6 local pool")
+            .order(15, 0)
+            .compile((draft, scope, args) ->
+            {
+                final List<String> pools = args.all("pool");
+                final ConfigDraft.TunnelGroupDraft group = (ConfigDraft.TunnelGroupDraft)scope;
+                group.ipv6AddressPools.clear();
+                group.ipv6AddressPools.addAll(requireDistinct(pools, "ipv6-address-pool"));
+                return null;
+            })
+            .build());
+        register(ConfigCommand.in(Mode.CONFIG, "Configure a connection profile (tunnel group)")
+            .kw("tunnel-group", "Configure a connection profile (tunnel group)")
+            .arg("name", TUNNEL_GROUP, "Name of the tunnel group").entity()
+            .kw("webvpn-attributes", "Enter the WebVPN attribute configuration mode").key()
+            .enters(Mode.TUNNEL_WEBVPN)
+            .order(70, 2)
+            .compile((draft, scope, args) -> draft.tunnelGroups.computeIfAbsent(args.get("name"),
+                ConfigDraft.TunnelGroupDraft::new))
+            .build());
+        register(ConfigCommand.in(Mode.TUNNEL_WEBVPN, "Name the group on the login page")
+            .kw("group-alias", "Name the group on the login page")
+            .arg("alias", ArgTypes.NAME, "The name users pick").key()
+            .choice("state", "enable", "Offer the alias", "disable", "Keep the alias but do not offer it")
+            .order(10, 0)
+            .compile((draft, scope, args) ->
+            {
+                ((ConfigDraft.TunnelGroupDraft)scope).groupAliases.put(args.get("alias"),
+                    "enable".equals(args.get("state")));
                 return null;
             })
             .build());

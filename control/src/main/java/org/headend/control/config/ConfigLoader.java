@@ -46,6 +46,32 @@ final class ConfigLoader
     static ConfigTree load(final String text, final String source) throws ConfigException
     {
         final ConfigTree tree = new ConfigTree();
+        loadInto(tree, text, source);
+        return tree;
+    }
+
+    /** Decodes strict UTF-8, then applies every line to {@code tree} (which the caller discards on error). */
+    static void loadInto(final ConfigTree tree, final byte[] bytes, final String source) throws ConfigException
+    {
+        final String text;
+        try
+        {
+            text = StandardCharsets.UTF_8.newDecoder()
+                .onMalformedInput(CodingErrorAction.REPORT)
+                .onUnmappableCharacter(CodingErrorAction.REPORT)
+                .decode(ByteBuffer.wrap(bytes)).toString();
+        }
+        catch (final CharacterCodingException ex)
+        {
+            throw new ConfigException(source, lineOfFirstBadByte(bytes), -1, ErrorKind.INVALID_INPUT,
+                "invalid UTF-8");
+        }
+        loadInto(tree, text, source);
+    }
+
+    /** Applies every line of the text to {@code tree}, as a load does; the first bad line stops it. */
+    static void loadInto(final ConfigTree tree, final String text, final String source) throws ConfigException
+    {
         final String[] lines = text.split("\n", -1);
         final Map<List<ConfigCursor.Frame>, Integer> blocksOpened = new HashMap<>();
         ConfigCursor cursor = ConfigCursor.TOP;
@@ -95,7 +121,6 @@ final class ConfigLoader
             throw new ConfigException(source, lastNumber, -1, ErrorKind.INCOMPLETE,
                 "the file starts with '" + HEADER + "' but does not end with '" + TRAILER + "': truncated?");
         }
-        return tree;
     }
 
     static ParsedLine parse(final ConfigCursor cursor, final String line, final String source, final int number)

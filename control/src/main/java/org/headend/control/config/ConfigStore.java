@@ -80,7 +80,10 @@ public final class ConfigStore
             throw new ConfigException(source, 0, -1, ErrorKind.REJECTED, "cannot read the file: " + why);
         }
         final ConfigTree tree = ConfigLoader.load(bytes, source);
-        return new ConfigStore(tree, ConfigCompiler.compile(tree), startupConfig, null, AtomicFile.ATOMIC_RENAME);
+        final ConfigStore store = new ConfigStore(tree, ConfigCompiler.compile(tree), startupConfig, null,
+            AtomicFile.ATOMIC_RENAME);
+        AtomicFile.removeStaleTemporaries(startupConfig);
+        return store;
     }
 
     /**
@@ -282,6 +285,34 @@ public final class ConfigStore
         try
         {
             commit(tree, vetted(snapshot, source, 0));
+        }
+        finally
+        {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * {@code copy disk0:/FILE running-config}: applies the file's lines on top of the running configuration (as the
+     * ASA merges), all or nothing: a bad line, a failed check or a veto leaves the running configuration as it was
+     * (bad-inputs #48).
+     *
+     * @param bytes  the file, strict UTF-8
+     * @param source the name errors give, e.g. {@code disk0:/change.cfg}
+     * @throws ConfigException naming the line and the reason
+     */
+    public void merge(final byte[] bytes, final String source) throws ConfigException
+    {
+        if (bytes.length > MAX_FILE_BYTES)
+        {
+            throw new ConfigException(source, 0, -1, ErrorKind.REJECTED, "larger than " + MAX_FILE_BYTES + " bytes");
+        }
+        lock.lock();
+        try
+        {
+            final ConfigTree copy = state.tree().copy();
+            ConfigLoader.loadInto(copy, bytes, source);
+            commit(copy, vetted(ConfigCompiler.compile(copy), source, 0));
         }
         finally
         {

@@ -15,6 +15,10 @@ import java.util.Optional;
  * @param groupPolicies {@code group-policy} by name; always holds {@value #DEFAULT_GROUP_POLICY}
  * @param tunnelGroups  {@code tunnel-group} by name; always holds {@value #DEFAULT_TUNNEL_GROUP}
  * @param webvpn        the global {@code webvpn} block
+ * @param ipv6Pools     {@code ipv6 local pool} by name, in configuration order
+ * @param ipv6Routes    {@code ipv6 route} lines in configuration order
+ * @param globals       global settings outside any block ({@code compression}, {@code anyconnect-custom-data})
+ * @param management    the enable password and SSH access
  */
 public record HeadendConfig(
     String hostname,
@@ -23,7 +27,11 @@ public record HeadendConfig(
     Map<String, UserAccount> users,
     Map<String, GroupPolicy> groupPolicies,
     Map<String, TunnelGroup> tunnelGroups,
-    WebvpnConfig webvpn)
+    WebvpnConfig webvpn,
+    Map<String, Ipv6LocalPool> ipv6Pools,
+    List<Ipv6Route> ipv6Routes,
+    GlobalSettings globals,
+    ManagementConfig management)
 {
     /** The group-policy every other one inherits from; always present. */
     public static final String DEFAULT_GROUP_POLICY = "DfltGrpPolicy";

@@ -2,6 +2,7 @@ package org.headend.control.config;
 
 import java.net.InetAddress;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 /**
@@ -28,6 +29,69 @@ public final class PolicyAttribute<T>
     public static final PolicyAttribute<Integer> DPD_CLIENT = new PolicyAttribute<>("anyconnect dpd-interval client", 30);
     /** {@code anyconnect mtu SIZE}: the largest tunnel MTU offered to the client. */
     public static final PolicyAttribute<Integer> MTU = new PolicyAttribute<>("anyconnect mtu", 1406);
+
+    // DTLS, compression and rekey (webvpn sub-mode of a group-policy or user)
+
+    /** {@code anyconnect ssl dtls enable|none}: whether DTLS is offered to the group's clients (default enable). */
+    public static final PolicyAttribute<Boolean> SSL_DTLS = new PolicyAttribute<>("anyconnect ssl dtls", true);
+    /** {@code anyconnect dtls compression lzs|none} (default none). */
+    public static final PolicyAttribute<DtlsCompression> DTLS_COMPRESSION =
+        new PolicyAttribute<>("anyconnect dtls compression", DtlsCompression.NONE);
+    /**
+     * {@code anyconnect ssl compression deflate|none} (default deflate, as on the ASA); only in force while the
+     * global {@code compression} covers {@code svc} ({@link GlobalSettings#compressionSvc()}).
+     */
+    public static final PolicyAttribute<SslCompression> SSL_COMPRESSION =
+        new PolicyAttribute<>("anyconnect ssl compression", SslCompression.DEFLATE);
+    /** {@code anyconnect ssl rekey method new-tunnel|ssl|none} (default none). */
+    public static final PolicyAttribute<RekeyMethod> SSL_REKEY_METHOD =
+        new PolicyAttribute<>("anyconnect ssl rekey method", RekeyMethod.NONE);
+    /** {@code anyconnect ssl rekey time MINUTES|none}, 1–10080 minutes; 0 for none (the default). */
+    public static final PolicyAttribute<Integer> SSL_REKEY_TIME = new PolicyAttribute<>("anyconnect ssl rekey time", 0);
+    /** {@code anyconnect ssl df-bit-ignore enable|disable} (default disable). */
+    public static final PolicyAttribute<Boolean> SSL_DF_BIT_IGNORE =
+        new PolicyAttribute<>("anyconnect ssl df-bit-ignore", false);
+
+    // Client deployment
+
+    /** {@code anyconnect keep-installer installed|none}: the client stays installed after the session (default). */
+    public static final PolicyAttribute<Boolean> KEEP_INSTALLER =
+        new PolicyAttribute<>("anyconnect keep-installer", true);
+    /** {@code anyconnect ask …}. */
+    public static final PolicyAttribute<AnyconnectAsk> ASK =
+        new PolicyAttribute<>("anyconnect ask", AnyconnectAsk.NONE);
+    /** {@code anyconnect profiles value NAME [type T]} lines; empty for {@code none}. */
+    public static final PolicyAttribute<List<ClientProfileRef>> PROFILES =
+        new PolicyAttribute<>("anyconnect profiles", List.of());
+    /** {@code anyconnect modules value A,B}; empty for {@code none}. */
+    public static final PolicyAttribute<List<String>> MODULES = new PolicyAttribute<>("anyconnect modules", List.of());
+    /**
+     * {@code anyconnect-custom TYPE value NAME | none} (group-policy mode): custom attribute type → the name of its
+     * {@code anyconnect-custom-data} value, or "" for none.
+     */
+    public static final PolicyAttribute<Map<String, String>> CUSTOM_ATTRIBUTES =
+        new PolicyAttribute<>("anyconnect-custom", Map.of());
+
+    // Session limits and what the client is told
+
+    /** {@code banner value LINE} lines in order; empty for {@code none}. */
+    public static final PolicyAttribute<List<String>> BANNER = new PolicyAttribute<>("banner", List.of());
+    /** {@code vpn-idle-timeout MINUTES|none}; 0 for none. Default 30 minutes. */
+    public static final PolicyAttribute<Integer> VPN_IDLE_TIMEOUT = new PolicyAttribute<>("vpn-idle-timeout", 30);
+    /** {@code vpn-session-timeout MINUTES|none}; 0 for none (the default). */
+    public static final PolicyAttribute<Integer> VPN_SESSION_TIMEOUT = new PolicyAttribute<>("vpn-session-timeout", 0);
+    /** {@code vpn-simultaneous-logins N} (default 3). */
+    public static final PolicyAttribute<Integer> VPN_SIMULTANEOUS_LOGINS =
+        new PolicyAttribute<>("vpn-simultaneous-logins", 3);
+    /** {@code split-tunnel-policy} (default tunnelall). */
+    public static final PolicyAttribute<SplitTunnelPolicy> SPLIT_TUNNEL_POLICY =
+        new PolicyAttribute<>("split-tunnel-policy", SplitTunnelPolicy.TUNNELALL);
+    /** {@code split-tunnel-network-list value NAME}; "" for none. */
+    public static final PolicyAttribute<String> SPLIT_TUNNEL_NETWORK_LIST =
+        new PolicyAttribute<>("split-tunnel-network-list", "");
+    /** {@code ipv6-address-pools value NAME…}; empty for none. */
+    public static final PolicyAttribute<List<String>> IPV6_ADDRESS_POOLS =
+        new PolicyAttribute<>("ipv6-address-pools", List.of());
 
     private final String name;
     private final T defaultValue;

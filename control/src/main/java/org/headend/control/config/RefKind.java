@@ -8,7 +8,9 @@ public enum RefKind
     POOL("ip local pool", Set.of()),
     GROUP_POLICY("group-policy", Set.of(HeadendConfig.DEFAULT_GROUP_POLICY)),
     TUNNEL_GROUP("tunnel-group", Set.of(HeadendConfig.DEFAULT_TUNNEL_GROUP, HeadendConfig.DEFAULT_RA_GROUP)),
-    USER("username", Set.of());
+    USER("username", Set.of()),
+    IPV6_POOL("ipv6 local pool", Set.of()),
+    PROFILE("anyconnect profiles", Set.of());
 
     private final String noun;
     private final Set<String> builtIn;

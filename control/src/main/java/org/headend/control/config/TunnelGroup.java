@@ -1,6 +1,7 @@
 package org.headend.control.config;
 
 import java.util.List;
+import java.util.Map;
 
 /**
  * A {@code tunnel-group} (connection profile).
@@ -9,7 +10,16 @@ import java.util.List;
  * @param type               {@code remote-access}
  * @param addressPools       {@code address-pool} names from general-attributes, in order; empty when none
  * @param defaultGroupPolicy {@code default-group-policy}; {@value HeadendConfig#DEFAULT_GROUP_POLICY} unless set
+ * @param ipv6AddressPools   {@code ipv6-address-pool} names from general-attributes; empty when none
+ * @param groupAliases       {@code group-alias NAME enable|disable} from webvpn-attributes: alias → enabled
  */
-public record TunnelGroup(String name, String type, List<String> addressPools, String defaultGroupPolicy)
+public record TunnelGroup(String name, String type, List<String> addressPools, String defaultGroupPolicy,
+    List<String> ipv6AddressPools, Map<String, Boolean> groupAliases)
 {
+    /** The walking skeleton's fields; no IPv6 pools, no aliases. */
+    public TunnelGroup(final String name, final String type, final List<String> addressPools,
+        final String defaultGroupPolicy)
+    {
+        this(name, type, addressPools, defaultGroupPolicy, List.of(), Map.of());
+    }
 }

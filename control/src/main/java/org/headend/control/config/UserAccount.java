@@ -8,8 +8,21 @@ package org.headend.control.config;
  * @param privilege      {@code privilege} 0–15 (default 2)
  * @param vpnGroupPolicy {@code vpn-group-policy} from {@code username NAME attributes}, or null
  * @param attributes     group-policy attributes set on the user itself
+ * @param serviceType    {@code service-type admin|nas-prompt|remote-access}, or null when not set
  */
 public record UserAccount(String name, PasswordHash password, int privilege, String vpnGroupPolicy,
-    PolicyAttributes attributes)
+    PolicyAttributes attributes, String serviceType)
 {
+    /** The walking skeleton's fields; no service-type. */
+    public UserAccount(final String name, final PasswordHash password, final int privilege,
+        final String vpnGroupPolicy, final PolicyAttributes attributes)
+    {
+        this(name, password, privilege, vpnGroupPolicy, attributes, null);
+    }
+
+    /** Whether the user may log in to the management console ({@code service-type remote-access} may not). */
+    public boolean mayManage()
+    {
+        return !"remote-access".equals(serviceType);
+    }
 }

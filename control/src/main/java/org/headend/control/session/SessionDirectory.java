@@ -23,4 +23,23 @@ public interface SessionDirectory
 
     /** Ends every session; returns how many. */
     int logoffAll();
+
+    /**
+     * Totals for {@code show vpn-sessiondb summary}: sessions opened since start and the most open at once. The
+     * default derives them from the snapshot (indexes are never reused); the session manager counts them exactly.
+     */
+    default SessionTotals totals()
+    {
+        final List<SessionView> now = sessions();
+        final int highestIndex = now.stream().mapToInt(SessionView::index).max().orElse(0);
+        return new SessionTotals(highestIndex, now.size());
+    }
+
+    /**
+     * @param cumulative     sessions opened since the appliance started
+     * @param peakConcurrent the most sessions open at the same time
+     */
+    record SessionTotals(long cumulative, int peakConcurrent)
+    {
+    }
 }

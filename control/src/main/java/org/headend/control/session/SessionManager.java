@@ -47,6 +47,7 @@ public final class SessionManager implements SessionDirectory
     private final TreeMap<Integer, Session> byIndex = new TreeMap<>();
     private int nextIndex = 1;
     private int nextTunnelId = 1;
+    private int peakConcurrent;
 
     /** A new session and the token the client gets (the only time the clear token exists here). */
     public record Login(Session session, String token)
@@ -83,6 +84,7 @@ public final class SessionManager implements SessionDirectory
             nanoClock.getAsLong());
         byToken.put(key, session);
         byIndex.put(index, session);
+        peakConcurrent = Math.max(peakConcurrent, byIndex.size());
         LOG.info("session {} opened: user {} group {} from {}", index, username, tunnelGroup, client.address());
         return new Login(session, token);
     }
@@ -279,6 +281,12 @@ public final class SessionManager implements SessionDirectory
             Duration.ofNanos(now - session.loginNanos()),
             tunnel == null ? Duration.ofNanos(now - session.disconnectedSinceNanos()) : Duration.ZERO,
             session.lastClient().userAgent());
+    }
+
+    @Override
+    public SessionTotals totals()
+    {
+        return onControl(() -> new SessionTotals(nextIndex - 1, peakConcurrent));
     }
 
     @Override

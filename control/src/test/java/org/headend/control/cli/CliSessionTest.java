@@ -226,7 +226,7 @@ class CliSessionTest
             NAC Result   : Unknown
             VLAN Mapping : N/A                    VLAN         : none
             """, run("show vpn-sessiondb anyconnect"));
-        assertEquals(run("show vpn-sessiondb anyconnect"), run("sh vpn"));
+        assertEquals(run("show vpn-sessiondb anyconnect"), run("sh vpn any"));
     }
 
     @Test

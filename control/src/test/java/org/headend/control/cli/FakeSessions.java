@@ -8,7 +8,7 @@ import org.headend.control.session.SessionDirectory;
 import org.headend.control.session.SessionView;
 
 /** A session table in memory that records the logoffs asked of it. */
-final class FakeSessions implements SessionDirectory
+class FakeSessions implements SessionDirectory
 {
     final List<SessionView> sessions = new ArrayList<>();
     final List<String> logoffs = new ArrayList<>();

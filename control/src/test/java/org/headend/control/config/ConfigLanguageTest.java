@@ -380,7 +380,7 @@ class ConfigLanguageTest
         final String head = "group-policy G internal\ngroup-policy G attributes\n webvpn\n";
         assertRefused(head + "  anyconnect mtu 1407\n", 4, "out of range 576-1406");
         assertRefused(head + "  anyconnect ssl keepalive 14\n", 4, "out of range 15-600");
-        assertRefused(head + "  anyconnect dpd-interval client 3601\n", 4, "out of range 5-3600");
+        assertRefused(head + "  anyconnect dpd-interval client 3601\n", 4, "out of range 30-3600");
         assertRefused("webvpn\n port 0\n", 2, "out of range 1-65535");
         assertRefused("username u password x privilege 16\n", 1, "out of range 0-15");
         final ConfigException error = assertRefused(head + "  anyconnect mtu 1407\n", 4, "1407");

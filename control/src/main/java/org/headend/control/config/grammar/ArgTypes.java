@@ -30,6 +30,17 @@ public final class ArgTypes
     public static final ArgType<Ipv4Range> IPV4_RANGE = new Range();
     /** The rest of the line, blanks included. */
     public static final ArgType<String> LINE = new Line();
+    /** An IPv6 address. */
+    public static final ArgType<java.net.Inet6Address> IPV6 = new V6Address();
+    /** {@code X:X:X:X::X/LEN}. */
+    public static final ArgType<Ipv6Prefix> IPV6_PREFIX = new V6Prefix();
+    /** A comma-separated list of client module names, e.g. {@code vpngina,dart}. */
+    public static final ArgType<String> MODULE_LIST = new Pattern("LIST", "[a-z0-9-]{1,32}(,[a-z0-9-]{1,32}){0,15}",
+        "a comma-separated list of module names");
+    /** The local user database as an AAA server group: {@code LOCAL}, in any case, printed upper case. */
+    public static final ArgType<String> LOCAL_SERVER_GROUP = new LocalGroup();
+    /** The longest flash path accepted. */
+    public static final int MAX_FLASH_PATH = 255;
 
     private ArgTypes()
     {
@@ -45,6 +56,67 @@ public final class ArgTypes
     public static ArgType<Integer> integerOrNone(final int min, final int max)
     {
         return new IntRange(min, max, true);
+    }
+
+    /**
+     * A file in the flash store: {@code disk0:/DIR/FILE}, {@code disk0:FILE}, {@code flash:/FILE} or a bare
+     * {@code FILE}, printed as {@code disk0:/DIR/FILE}. Each part is 1–64 of letters, digits, {@code . _ -}; no part
+     * is {@code .} or {@code ..} (bad-inputs #47, #50), so the path can never leave the store.
+     *
+     * @param suffix the required file name ending, e.g. {@code .pkg}, or empty for any
+     */
+    public static ArgType<String> flashFile(final String suffix)
+    {
+        return new FlashFile(suffix);
+    }
+
+    /**
+     * Normalizes a flash path as {@link #flashFile} does; the empty path (the store itself) is allowed here.
+     *
+     * @return {@code disk0:/…}
+     * @throws IllegalArgumentException when the path is not inside the store
+     */
+    public static String normalizeFlashPath(final String token)
+    {
+        String rest = token;
+        final String lower = token.toLowerCase(java.util.Locale.ROOT);
+        if (lower.startsWith("disk0:"))
+        {
+            rest = token.substring("disk0:".length());
+        }
+        else if (lower.startsWith("flash:"))
+        {
+            rest = token.substring("flash:".length());
+        }
+        else if (token.indexOf(':') >= 0)
+        {
+            throw new IllegalArgumentException("'" + abbreviate(token) + "' is not on disk0:");
+        }
+        if (token.length() > MAX_FLASH_PATH)
+        {
+            throw new IllegalArgumentException("the path is longer than " + MAX_FLASH_PATH + " characters");
+        }
+        while (rest.startsWith("/"))
+        {
+            rest = rest.substring(1);
+        }
+        while (rest.endsWith("/"))
+        {
+            rest = rest.substring(0, rest.length() - 1);
+        }
+        if (rest.isEmpty())
+        {
+            return "disk0:/";
+        }
+        for (final String part : rest.split("/", -1))
+        {
+            if (part.equals(".") || part.equals("..") || !part.matches("[A-Za-z0-9._-]{1,64}"))
+            {
+                throw new IllegalArgumentException("'" + abbreviate(token)
+                    + "' is not a valid disk0: path (parts of letters, digits, '.', '_', '-'; no '..')");
+            }
+        }
+        return "disk0:/" + rest;
     }
 
     private static void requirePrintable(final String token, final int maxLength, final boolean secret)
@@ -227,6 +299,118 @@ public final class ArgTypes
         public String syntax()
         {
             return "A.B.C.D-A.B.C.D";
+        }
+    }
+
+    private record FlashFile(String suffix) implements ArgType<String>
+    {
+        @Override
+        public String parse(final String token)
+        {
+            final String path = normalizeFlashPath(token);
+            if (path.equals("disk0:/"))
+            {
+                throw new IllegalArgumentException("a file name is needed");
+            }
+            if (!path.toLowerCase(java.util.Locale.ROOT).endsWith(suffix))
+            {
+                throw new IllegalArgumentException("'" + abbreviate(token) + "' is not a " + suffix + " file");
+            }
+            return path;
+        }
+
+        @Override
+        public String format(final String value)
+        {
+            return value;
+        }
+
+        @Override
+        public String syntax()
+        {
+            return "disk0:/FILE" + suffix;
+        }
+    }
+
+    private static final class V6Address implements ArgType<java.net.Inet6Address>
+    {
+        @Override
+        public java.net.Inet6Address parse(final String token)
+        {
+            return Ipv6.parse(token);
+        }
+
+        @Override
+        public String format(final java.net.Inet6Address value)
+        {
+            return Ipv6.format(value);
+        }
+
+        @Override
+        public String syntax()
+        {
+            return "X:X:X:X::X";
+        }
+    }
+
+    private static final class V6Prefix implements ArgType<Ipv6Prefix>
+    {
+        @Override
+        public Ipv6Prefix parse(final String token)
+        {
+            final int slash = token.indexOf('/');
+            if (slash < 0 || slash == token.length() - 1 || token.length() - slash > 4)
+            {
+                throw new IllegalArgumentException("'" + abbreviate(token) + "' is not X:X:X:X::X/LEN");
+            }
+            final String digits = token.substring(slash + 1);
+            if (!digits.chars().allMatch(c -> c >= '0' && c <= '9'))
+            {
+                throw new IllegalArgumentException("'" + abbreviate(token) + "' is not X:X:X:X::X/LEN");
+            }
+            final int length = Integer.parseInt(digits);
+            if (length > 128)
+            {
+                throw new IllegalArgumentException("prefix length " + length + " is out of range 0-128");
+            }
+            return new Ipv6Prefix(Ipv6.parse(token.substring(0, slash)), length);
+        }
+
+        @Override
+        public String format(final Ipv6Prefix value)
+        {
+            return value.toString();
+        }
+
+        @Override
+        public String syntax()
+        {
+            return "X:X:X:X::X/<0-128>";
+        }
+    }
+
+    private static final class LocalGroup implements ArgType<String>
+    {
+        @Override
+        public String parse(final String token)
+        {
+            if (!"LOCAL".equalsIgnoreCase(token))
+            {
+                throw new IllegalArgumentException("only the local user database (LOCAL) is supported");
+            }
+            return "LOCAL";
+        }
+
+        @Override
+        public String format(final String value)
+        {
+            return value;
+        }
+
+        @Override
+        public String syntax()
+        {
+            return "LOCAL";
         }
     }
 

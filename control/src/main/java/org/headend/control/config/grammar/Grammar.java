@@ -202,6 +202,166 @@ public final class Grammar<P>
         return new Match<>(declarations.get(best.declaration), best.arguments());
     }
 
+    /**
+     * What may follow a line the operator is typing, for {@code ?} help and Tab completion.
+     *
+     * @param word        the word being typed, when the line does not end in a blank (only candidates starting
+     *                    with it are returned); null or empty for "what comes next"
+     * @param candidates  the keywords and arguments possible at that point, in declaration order, without duplicates
+     * @param complete    whether the line as typed (without {@code word}) is already a whole command ({@code <cr>})
+     * @param stoppedAt   the index of the first complete token that matched nothing, or -1
+     */
+    public record Help(String word, List<Candidate> candidates, boolean complete, int stoppedAt)
+    {
+    }
+
+    /**
+     * One thing that may come next.
+     *
+     * @param text    the keyword, or the argument's syntax such as {@code <576-1406>}
+     * @param help    its help line
+     * @param keyword whether it is a keyword (completion offers keywords; arguments are only described)
+     * @param type    the argument's type, null for a keyword
+     */
+    public record Candidate(String text, String help, boolean keyword, ArgType<?> type)
+    {
+    }
+
+    /**
+     * Lists what may follow {@code tokens} in {@code mode}. When {@code word} is not empty, it is the partial last
+     * word: keywords must start with it and arguments must accept it (or be still incomplete).
+     */
+    public Help help(final Mode mode, final String line, final List<Token> tokens, final String word)
+    {
+        final List<Declaration<P>> declarations = byMode.getOrDefault(mode, List.of());
+        List<Thread> live = new ArrayList<>();
+        for (int i = 0; i < declarations.size(); i++)
+        {
+            live.add(new Thread(i, Cont.of(declarations.get(i).syntax(), null), null, 0));
+        }
+        boolean rest = false;
+        for (int t = 0; t < tokens.size(); t++)
+        {
+            final Token token = tokens.get(t);
+            final List<Thread> ready = expandAll(live);
+            final TreeSet<String> words = new TreeSet<>();
+            for (final Thread thread : ready)
+            {
+                collectExpected(thread, words, new TreeSet<>());
+            }
+            final String resolved = resolve(words, token.text().toLowerCase(Locale.ROOT));
+            final List<Thread> next = new ArrayList<>();
+            for (final Thread thread : ready)
+            {
+                if (thread.cont == null)
+                {
+                    continue;
+                }
+                switch (thread.cont.head)
+                {
+                    case Element.Keyword keyword ->
+                    {
+                        if (keyword.word().equals(resolved))
+                        {
+                            next.add(thread.advance(null, null, 1));
+                        }
+                    }
+                    case Element.Choice choice ->
+                    {
+                        if (resolved != null && choice.options().stream().anyMatch(o -> o.word().equals(resolved)))
+                        {
+                            next.add(thread.advance(choice.name(), resolved, 1));
+                        }
+                    }
+                    case Element.Arg arg ->
+                    {
+                        if (arg.type().restOfLine())
+                        {
+                            rest = true;
+                        }
+                        else
+                        {
+                            try
+                            {
+                                next.add(thread.advance(arg.name(), arg.type().parse(token.text()), 0));
+                            }
+                            catch (final IllegalArgumentException ignored)
+                            {
+                                // not this declaration
+                            }
+                        }
+                    }
+                    default -> throw new IllegalStateException("expansion leaves only atoms at the head");
+                }
+            }
+            if (next.isEmpty())
+            {
+                return rest ? new Help(word, List.of(), true, -1) : new Help(word, List.of(), false, t);
+            }
+            live = next;
+        }
+        final String prefix = word == null ? "" : word.toLowerCase(Locale.ROOT);
+        final List<Candidate> candidates = new ArrayList<>();
+        final java.util.Set<String> seen = new java.util.HashSet<>();
+        boolean complete = false;
+        for (final Thread thread : expandAll(live))
+        {
+            if (thread.cont == null)
+            {
+                complete = true;
+                continue;
+            }
+            switch (thread.cont.head)
+            {
+                case Element.Keyword keyword -> addKeyword(candidates, seen, keyword, prefix);
+                case Element.Choice choice -> choice.options().forEach(o -> addKeyword(candidates, seen, o, prefix));
+                case Element.Arg arg ->
+                {
+                    // one line per argument type: a name and a reference to a name may share syntax and help
+                    final String key = arg.type().syntax() + "\u0000" + arg.help() + "\u0000"
+                        + System.identityHashCode(arg.type());
+                    if (seen.add(key))
+                    {
+                        candidates.add(new Candidate(arg.type().syntax(), arg.help(), false, arg.type()));
+                    }
+                }
+                default -> throw new IllegalStateException("expansion leaves only atoms at the head");
+            }
+        }
+        return new Help(word, candidates, complete, -1);
+    }
+
+    private static void addKeyword(final List<Candidate> out, final java.util.Set<String> seen,
+        final Element.Keyword keyword, final String prefix)
+    {
+        if (keyword.word().startsWith(prefix) && seen.add(keyword.word()))
+        {
+            out.add(new Candidate(keyword.word(), keyword.help(), true, null));
+        }
+    }
+
+    /** The keyword a token selects: the one it equals, or the only one it is a prefix of; null otherwise. */
+    private static String resolve(final TreeSet<String> words, final String lower)
+    {
+        if (words.contains(lower))
+        {
+            return lower;
+        }
+        String resolved = null;
+        for (final String word : words)
+        {
+            if (word.startsWith(lower))
+            {
+                if (resolved != null)
+                {
+                    return null;
+                }
+                resolved = word;
+            }
+        }
+        return resolved;
+    }
+
     private static void collectExpected(final Thread thread, final TreeSet<String> words,
         final TreeSet<String> argSyntaxes)
     {

@@ -6,6 +6,8 @@ package org.headend.control.config.grammar;
  */
 public enum Mode
 {
+    /** User exec, prompt {@code host>}: a few harmless commands and {@code enable}. */
+    USER_EXEC(">"),
     /** Privileged exec, prompt {@code host#}. */
     EXEC(""),
     /** Global configuration, prompt {@code host(config)#}. */
@@ -18,10 +20,14 @@ public enum Mode
     GROUP_WEBVPN("config-group-webvpn"),
     /** {@code tunnel-group NAME general-attributes}. */
     TUNNEL_GENERAL("config-tunnel-general"),
+    /** {@code tunnel-group NAME webvpn-attributes}. */
+    TUNNEL_WEBVPN("config-tunnel-webvpn"),
     /** The global {@code webvpn}. */
     WEBVPN("config-webvpn"),
     /** {@code username NAME attributes}. */
-    USERNAME("config-username");
+    USERNAME("config-username"),
+    /** {@code webvpn} inside a user's attributes. */
+    USERNAME_WEBVPN("config-username-webvpn");
 
     private final String promptTag;
 
@@ -33,6 +39,22 @@ public enum Mode
     /** The prompt for {@code hostname} in this mode, e.g. {@code headend(config-if)#}. */
     public String prompt(final String hostname)
     {
+        if (this == USER_EXEC)
+        {
+            return hostname + ">";
+        }
         return promptTag.isEmpty() ? hostname + "#" : hostname + "(" + promptTag + ")#";
+    }
+
+    /** Whether this is one of the configuration modes (global configuration or a sub-mode). */
+    public boolean isConfiguration()
+    {
+        return this != USER_EXEC && this != EXEC;
+    }
+
+    /** The ASA's name for the mode in help headers, e.g. {@code config-group-webvpn}; {@code exec} for exec. */
+    public String tag()
+    {
+        return this == USER_EXEC || this == EXEC ? "exec" : promptTag;
     }
 }

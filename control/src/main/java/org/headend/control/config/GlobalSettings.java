@@ -1,0 +1,19 @@
+package org.headend.control.config;
+
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Global settings outside any block.
+ *
+ * @param compressionSvc  global {@code compression} for AnyConnect tunnels ({@code svc}); on unless
+ *                        {@code no compression [svc]}
+ * @param compressionHttp global {@code compression} for HTTP ({@code http-comp})
+ * @param customData      {@code anyconnect-custom-data TYPE NAME VALUE}: type → name → value lines (several lines
+ *                        of one name are concatenated by the client, as on the ASA)
+ */
+public record GlobalSettings(boolean compressionSvc, boolean compressionHttp,
+    Map<String, Map<String, List<String>>> customData)
+{
+    public static final GlobalSettings DEFAULT = new GlobalSettings(true, true, Map.of());
+}

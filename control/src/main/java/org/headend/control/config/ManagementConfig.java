@@ -1,0 +1,26 @@
+package org.headend.control.config;
+
+import java.net.Inet4Address;
+import java.util.List;
+
+/**
+ * How operators reach the appliance: the {@code enable password}, SSH access and its authentication.
+ *
+ * @param enablePassword      {@code enable password}, hashed; null when none is set (factory default)
+ * @param sshAccess           {@code ssh A.B.C.D M.M.M.M NAMEIF} lines in configuration order
+ * @param sshTimeoutMinutes   {@code ssh timeout}: idle minutes before an SSH session is closed (default 5)
+ * @param sshAuthLocal        {@code aaa authentication ssh console LOCAL}: SSH logins use the local users
+ * @param maxFailedAttempts   {@code aaa local authentication attempts max-fail N}: consecutive failures that lock
+ *                            a local user out; 0 when not set
+ */
+public record ManagementConfig(PasswordHash enablePassword, List<SshAccess> sshAccess, int sshTimeoutMinutes,
+    boolean sshAuthLocal, int maxFailedAttempts)
+{
+    public static final int DEFAULT_SSH_TIMEOUT_MINUTES = 5;
+
+    /** Whether an SSH client at {@code address} arriving on interface {@code nameif} is allowed in. */
+    public boolean sshPermits(final Inet4Address address, final String nameif)
+    {
+        return sshAccess.stream().anyMatch(a -> a.nameif().equals(nameif) && a.permits(address));
+    }
+}
