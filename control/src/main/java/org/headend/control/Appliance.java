@@ -88,6 +88,8 @@ final class Appliance
     private final ExecutorService handshakes = Executors.newFixedThreadPool(2, r -> platformThread(r, "dtls-handshake"));
     private OutsideAddress outsideAddress;
     private InetSocketAddress listenAddress;
+    /** The nameif of the interface clients reach; {@code outside} when listening on all addresses. */
+    private String listenNameif = "outside";
 
     Appliance(final ConfigStore config, final ServerIdentity identity)
     {
@@ -137,8 +139,9 @@ final class Appliance
             sessions = new SessionManager(control, dataplane, pools, dtls, System::nanoTime, Clock.systemUTC());
             final AggregateAuth auth = new AggregateAuth(config::current, sessions, new LoginContexts(),
                 new FailedLoginLimiter(), identity::sha1Hex, System::nanoTime);
+            listenAddress = listenAddress(cfg);
             final TunnelGateway gateway = new TunnelGateway(config::current, sessions, dataplane, dtls, control,
-                OUTSIDE_MTU, cfg.hostname());
+                OUTSIDE_MTU, cfg.hostname(), listenNameif);
             final RequestRouter router = new RequestRouter(auth, gateway, sessions);
             config.addListener(updated -> control.execute(() ->
             {
@@ -148,7 +151,6 @@ final class Appliance
             config.addVeto(updated -> onControl(() -> leasedPoolRemoved(pools, updated)));
             control.scheduleWithFixedDelay(sessions::expire, 10, 10, TimeUnit.SECONDS);
 
-            listenAddress = listenAddress(cfg);
             final SslContext tls = SslContextBuilder.forServer(identity.key(), identity.certificate())
                 .sslProvider(SslProvider.JDK)
                 .protocols("TLSv1.3", "TLSv1.2")
@@ -167,12 +169,13 @@ final class Appliance
                 udpBootstrap.option(IoUringChannelOption.MAX_DATAGRAM_PAYLOAD_SIZE, UDP_MAX_DATAGRAM);
             }
             udp = udpBootstrap
-                .bind(listenAddress.getAddress(), listenAddress.getPort())
+                .bind(listenAddress.getAddress(), cfg.webvpn().dtlsPort())
                 .sync().channel();
             dtls.port().channel(udp);
             listener = HttpsListener.bind(eventLoops, serverChannel, listenAddress, tls, control, router::route);
-            LOG.info("listening for AnyConnect clients on {}:{} (TLS) and UDP {} (DTLS)",
-                listenAddress.getAddress().getHostAddress(), listenAddress.getPort(), listenAddress.getPort());
+            LOG.info("listening for AnyConnect clients on {}:{} (TLS) and UDP {} (DTLS{})",
+                listenAddress.getAddress().getHostAddress(), listenAddress.getPort(), cfg.webvpn().dtlsPort(),
+                cfg.webvpn().dtlsEnabledOn(listenNameif) ? "" : ", off: tls-only");
         }
         catch (final Exception | Error ex)
         {
@@ -311,11 +314,16 @@ final class Appliance
             final Optional<InterfaceConfig> outside = cfg.interfaceByNameif(nameif);
             if (outside.isPresent() && outside.get().address() != null)
             {
+                listenNameif = nameif;
                 outsideAddress = OutsideAddress.ensure(outside.get());
                 return new InetSocketAddress(outside.get().address(), port);
             }
         }
-        if (cfg.webvpn().enabledNameifs().isEmpty())
+        if (!cfg.webvpn().enabledNameifs().isEmpty())
+        {
+            listenNameif = cfg.webvpn().enabledNameifs().iterator().next();
+        }
+        else
         {
             LOG.warn("webvpn is not enabled on any interface (webvpn / enable outside); listening on all addresses");
         }

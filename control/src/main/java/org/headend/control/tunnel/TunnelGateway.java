@@ -42,13 +42,17 @@ public final class TunnelGateway
     private final Executor control;
     private final int interfaceMtu;
     private final String serverName;
+    private final String listenNameif;
 
     /**
-     * @param dtls the DTLS service, or null when DTLS is off
+     * @param dtls         the DTLS service, or null when DTLS is off
+     * @param listenNameif the nameif clients reach the headend on ({@code enable <nameif> tls-only} turns DTLS off)
      */
     public TunnelGateway(final Supplier<HeadendConfig> config, final SessionManager sessions, final Dataplane dataplane,
-        final DtlsService dtls, final Executor control, final int interfaceMtu, final String serverName)
+        final DtlsService dtls, final Executor control, final int interfaceMtu, final String serverName,
+        final String listenNameif)
     {
+        this.listenNameif = listenNameif;
         this.config = config;
         this.sessions = sessions;
         this.dataplane = dataplane;
@@ -88,7 +92,9 @@ public final class TunnelGateway
         final CstpTunnelHandler handler = dataplane.newCstpTunnel(path, lease.address(), mtu[1],
             policy.get(PolicyAttribute.DPD_GATEWAY), events);
         sessions.tunnelUp(session, new Session.Tunnel(tunnelId, path, handler, exchange.channel(), exchange.client()));
-        final DtlsService.Answer dtlsAnswer = dtls == null ? null : dtls.offer(request,
+        final boolean dtlsAllowed = dtls != null && policy.get(PolicyAttribute.SSL_DTLS)
+            && cfg.webvpn().dtlsEnabledOn(listenNameif);
+        final DtlsService.Answer dtlsAnswer = !dtlsAllowed ? null : dtls.offer(request,
             exchange.channel().pipeline().get(SslHandler.class).engine().getSession(), tunnelId, path,
             lease.address(), mtu[1], policy.get(PolicyAttribute.DPD_CLIENT), policy.get(PolicyAttribute.SSL_KEEPALIVE),
             dtls.udpPort(), events);
