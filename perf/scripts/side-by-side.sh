@@ -159,6 +159,13 @@ iperf() {          # iperf() NAME ARGS… : runs the client in $CLI, output in $
     grep -E ' receiver$' "$out" | tail -1
 }
 
+transfer_mbytes() { # the Transfer column of an iperf3 summary line in MBytes, whatever unit iperf3 chose
+    echo "$1" | awk '{for (i = 1; i <= NF; i++) {
+        if ($i == "KBytes") { print $(i - 1) / 1024; exit }
+        if ($i == "MBytes") { print $(i - 1); exit }
+        if ($i == "GBytes") { print $(i - 1) * 1024; exit } }}'
+}
+
 tcp_run() {        # tcp_run NAME [-R]
     local name=$1; shift
     cpu_snapshot
@@ -167,7 +174,7 @@ tcp_run() {        # tcp_run NAME [-R]
     [ -n "$line" ] || { log "$SERVER $name: no iperf3 result (see $LOGS/$SERVER-$name.txt)"; return 1; }
     # [  5]   0.00-10.04  sec   679 MBytes   567 Mbits/sec                  receiver
     local mbytes mbits
-    mbytes=$(echo "$line" | awk '{for (i = 1; i <= NF; i++) if ($i == "MBytes") print $(i - 1)}')
+    mbytes=$(transfer_mbytes "$line")
     mbits=$(echo "$line" | awk '{for (i = 1; i <= NF; i++) if ($i == "Mbits/sec") print $(i - 1)}')
     RESULT[$SERVER:$name.mbit]=$mbits
     RESULT[$SERVER:$name.cpu]=$cpu
@@ -184,7 +191,7 @@ udp_run() {        # udp_run NAME [-R]
     [ -n "$line" ] || { log "$SERVER $name: no iperf3 result (see $LOGS/$SERVER-$name.txt)"; return 1; }
     # [  5]   0.00-5.04   sec   110 MBytes   183 Mbits/sec  0.012 ms  7990/104166 (7.7%)  receiver
     local mbytes
-    mbytes=$(echo "$line" | awk '{for (i = 1; i <= NF; i++) if ($i == "MBytes") print $(i - 1)}')
+    mbytes=$(transfer_mbytes "$line")
     RESULT[$SERVER:$name.mbit]=$(echo "$line" | awk '{for (i = 1; i <= NF; i++) if ($i == "Mbits/sec") print $(i - 1)}')
     RESULT[$SERVER:$name.loss]=$(echo "$line" | sed -n 's/.*(\([0-9.e+-]*\)%).*/\1/p')
     RESULT[$SERVER:$name.cpu]=$cpu
