@@ -71,7 +71,8 @@ final class Appliance
     private static final int UDP_SOCKET_BUFFER = 8 * 1024 * 1024;
     /** Largest DTLS datagram read: a full-size record for a 1500-byte link fits. */
     private static final int UDP_MAX_DATAGRAM = 2048;
-    private static final int UDP_RECV_BATCH = 32;
+    /** Datagrams one receive buffer takes, each by its own linked RECVMSG; 1 turns the linking off. */
+    static final String UDP_RECV_BATCH_PROP_NAME = "headend.udp.recv.batch";
     private static final Logger LOG = LoggerFactory.getLogger(Appliance.class);
 
     private final ConfigStore config;
@@ -155,6 +156,7 @@ final class Appliance
                 .sslProvider(SslProvider.JDK)
                 .protocols("TLSv1.3", "TLSv1.2")
                 .build();
+            final int udpBatch = Integer.getInteger(UDP_RECV_BATCH_PROP_NAME, 1);
             final Bootstrap udpBootstrap = new Bootstrap()
                 .group(eventLoops)
                 .channel(uring ? IoUringDatagramChannel.class : NioDatagramChannel.class)
@@ -162,9 +164,9 @@ final class Appliance
                 .option(ChannelOption.SO_SNDBUF, UDP_SOCKET_BUFFER)
                 // one receive buffer holds a batch of datagrams, each read by its own linked RECVMSG: recvmmsg
                 // through io_uring, one ring entry for the whole batch
-                .option(ChannelOption.RCVBUF_ALLOCATOR, new FixedRecvByteBufAllocator(UDP_MAX_DATAGRAM * UDP_RECV_BATCH))
+                .option(ChannelOption.RCVBUF_ALLOCATOR, new FixedRecvByteBufAllocator(UDP_MAX_DATAGRAM * udpBatch))
                 .handler(dtls.port().handler());
-            if (uring)
+            if (uring && udpBatch > 1)
             {
                 udpBootstrap.option(IoUringChannelOption.MAX_DATAGRAM_PAYLOAD_SIZE, UDP_MAX_DATAGRAM);
             }
