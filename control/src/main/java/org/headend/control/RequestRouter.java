@@ -76,7 +76,8 @@ final class RequestRouter
         {
             try
             {
-                return auth.onMessage(AuthXml.parse(request.body()), request.cookies(), exchange.client());
+                return auth.onMessage(AuthXml.parse(request.body()), request.cookies(), exchange.client(),
+                    request.path());
             }
             catch (final AuthXmlException ex)
             {
@@ -91,7 +92,7 @@ final class RequestRouter
         }
         if (form.containsKey("username") || form.containsKey("password"))
         {
-            return auth.onForm(form, request.cookies(), exchange.client());
+            return auth.onForm(form, request.cookies(), exchange.client(), request.path());
         }
         return auth.start(request.cookies().get("webvpncontext"));
     }

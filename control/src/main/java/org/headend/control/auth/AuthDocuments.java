@@ -15,22 +15,29 @@ public final class AuthDocuments
     }
 
     /**
-     * The login form: username and password, the login context's handle in the opaque, an optional error.
+     * The login form: username and password, the group list when one is shown, the login context's handle and group
+     * in the opaque, an optional error.
      *
      * @param tunnelGroup the group whose form this is
+     * @param alias       its alias (selected in the list, and named in the opaque), or null
+     * @param options     the aliases of the group list, selected first; empty for no list
      * @param handle      the login context's aggauth-handle
      * @param configHash  a number that changes with the configuration
      * @param banner      the pre-login banner, or null
      * @param error       an error line (e.g. {@code Login failed.}), or null
      */
-    public static String loginForm(final String tunnelGroup, final String handle, final long configHash,
-        final String banner, final String error)
+    public static String loginForm(final String tunnelGroup, final String alias, final java.util.List<String> options,
+        final String handle, final long configHash, final String banner, final String error)
     {
         final StringBuilder xml = new StringBuilder(1024).append(PROLOG)
             .append("<config-auth client=\"vpn\" type=\"auth-request\" aggregate-auth-version=\"2\">\n")
             .append("<opaque is-for=\"sg\">\n")
-            .append("<tunnel-group>").append(escape(tunnelGroup)).append("</tunnel-group>\n")
-            .append("<aggauth-handle>").append(escape(handle)).append("</aggauth-handle>\n")
+            .append("<tunnel-group>").append(escape(tunnelGroup)).append("</tunnel-group>\n");
+        if (alias != null)
+        {
+            xml.append("<group-alias>").append(escape(alias)).append("</group-alias>\n");
+        }
+        xml.append("<aggauth-handle>").append(escape(handle)).append("</aggauth-handle>\n")
             .append("<config-hash>").append(configHash).append("</config-hash>\n")
             .append("</opaque>\n")
             .append("<auth id=\"main\">\n")
@@ -44,13 +51,30 @@ public final class AuthDocuments
         {
             xml.append("<error id=\"88\" param1=\"\" param2=\"\">").append(escape(error)).append("</error>\n");
         }
-        return xml.append("<form>\n")
+        xml.append("<form>\n")
             .append("<input type=\"text\" name=\"username\" label=\"Username:\"></input>\n")
-            .append("<input type=\"password\" name=\"password\" label=\"Password:\"></input>\n")
-            .append("</form>\n")
+            .append("<input type=\"password\" name=\"password\" label=\"Password:\"></input>\n");
+        if (!options.isEmpty())
+        {
+            xml.append("<select name=\"group_list\" label=\"GROUP:\">\n");
+            for (final String option : options)
+            {
+                xml.append(option.equals(alias) ? "<option selected=\"true\">" : "<option>").append(escape(option))
+                    .append("</option>\n");
+            }
+            xml.append("</select>\n");
+        }
+        return xml.append("</form>\n")
             .append("</auth>\n")
             .append("</config-auth>\n")
             .toString();
+    }
+
+    /** The login form without a group list (the skeleton's form). */
+    public static String loginForm(final String tunnelGroup, final String handle, final long configHash,
+        final String banner, final String error)
+    {
+        return loginForm(tunnelGroup, null, java.util.List.of(), handle, configHash, banner, error);
     }
 
     /** A terminal answer (no form): the client prints the message and stops. */
@@ -67,11 +91,11 @@ public final class AuthDocuments
     }
 
     /**
-     * Login succeeded: the session token (also sent as the {@code webvpn} cookie) and the hash of the certificate the
-     * client is talking to.
+     * Login succeeded: the session token (also sent as the {@code webvpn} cookie), the hash of the certificate the
+     * client is talking to, the post-login banner, and what the client should download.
      */
     public static String complete(final int sessionId, final String token, final String serverCertSha1,
-        final String banner)
+        final String banner, final ClientDelivery.Content content)
     {
         return PROLOG
             + "<config-auth client=\"vpn\" type=\"complete\" aggregate-auth-version=\"2\">\n"
@@ -84,11 +108,20 @@ public final class AuthDocuments
             + "<capabilities>\n<crypto-supported>ssl-dhe</crypto-supported>\n</capabilities>\n"
             + "<config client=\"vpn\" type=\"private\">\n"
             + "<vpn-base-config>\n"
-            + "<nopkg></nopkg>\n"
+            + (content.basePackageUri() == null ? "<nopkg></nopkg>\n"
+                : "<base-package-uri>" + escape(content.basePackageUri()) + "</base-package-uri>\n")
             + "<server-cert-hash>" + escape(serverCertSha1) + "</server-cert-hash>\n"
             + "</vpn-base-config>\n"
-            + "<opaque is-for=\"vpn-client\"></opaque>\n"
+            + "<opaque is-for=\"vpn-client\">\n" + content.vpnClientOpaque() + "</opaque>\n"
+            + content.profileManifest()
             + "</config>\n"
             + "</config-auth>\n";
+    }
+
+    /** {@link #complete(int, String, String, String, ClientDelivery.Content)} with nothing to download. */
+    public static String complete(final int sessionId, final String token, final String serverCertSha1,
+        final String banner)
+    {
+        return complete(sessionId, token, serverCertSha1, banner, ClientDelivery.Content.EMPTY);
     }
 }

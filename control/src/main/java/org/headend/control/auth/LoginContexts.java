@@ -28,14 +28,17 @@ public final class LoginContexts
         private final String handle;
         private final String cookie;
         private final String tunnelGroup;
+        private final String alias;
         private final long createdNanos;
         private int failures;
 
-        LoginContext(final String handle, final String cookie, final String tunnelGroup, final long createdNanos)
+        LoginContext(final String handle, final String cookie, final String tunnelGroup, final String alias,
+            final long createdNanos)
         {
             this.handle = handle;
             this.cookie = cookie;
             this.tunnelGroup = tunnelGroup;
+            this.alias = alias;
             this.createdNanos = createdNanos;
         }
 
@@ -54,6 +57,12 @@ public final class LoginContexts
             return tunnelGroup;
         }
 
+        /** The alias the group was picked by, or null. */
+        public String alias()
+        {
+            return alias;
+        }
+
         public int failures()
         {
             return failures;
@@ -67,6 +76,13 @@ public final class LoginContexts
 
     /** Starts a login in {@code tunnelGroup}; forgets the context the client's old cookie named, if any. */
     public LoginContext start(final String tunnelGroup, final String oldCookie, final long nowNanos)
+    {
+        return start(tunnelGroup, null, oldCookie, nowNanos);
+    }
+
+    /** Starts a login in {@code tunnelGroup} picked by {@code alias} (or null). */
+    public LoginContext start(final String tunnelGroup, final String alias, final String oldCookie,
+        final long nowNanos)
     {
         expire(nowNanos);
         if (oldCookie != null)
@@ -89,7 +105,7 @@ public final class LoginContexts
         final byte[] cookieBytes = new byte[32];
         random.nextBytes(cookieBytes);
         final LoginContext context = new LoginContext(handle, HexFormat.of().withUpperCase().formatHex(cookieBytes),
-            tunnelGroup, nowNanos);
+            tunnelGroup, alias, nowNanos);
         byHandle.put(context.handle, context);
         byCookie.put(context.cookie, context);
         return context;

@@ -41,6 +41,7 @@ public final class ConfigDraft
     final List<SshAccess> sshAccess = new ArrayList<>();
     int sshTimeoutMinutes = ManagementConfig.DEFAULT_SSH_TIMEOUT_MINUTES;
     boolean sshAuthLocal;
+    boolean sshScopy;
     int maxFailedAttempts;
 
     ConfigDraft()
@@ -93,7 +94,7 @@ public final class ConfigDraft
         final Map<String, TunnelGroup> groupMap = new LinkedHashMap<>();
         tunnelGroups.values().forEach(g -> groupMap.put(g.name, new TunnelGroup(g.name, g.type,
             List.copyOf(g.addressPools), g.defaultGroupPolicy, List.copyOf(g.ipv6AddressPools),
-            frozen(g.groupAliases))));
+            frozen(g.groupAliases), frozen(g.groupUrls))));
         final List<AnyconnectImage> images = new ArrayList<>(webvpn.images);
         images.sort(java.util.Comparator.comparingInt(AnyconnectImage::order));
         final Map<String, Map<String, List<String>>> data = new LinkedHashMap<>();
@@ -111,7 +112,7 @@ public final class ConfigDraft
             frozen(ipv6Pools), List.copyOf(ipv6Routes),
             new GlobalSettings(compressionSvc, compressionHttp, Collections.unmodifiableMap(data)),
             new ManagementConfig(enablePassword, List.copyOf(sshAccess), sshTimeoutMinutes, sshAuthLocal,
-                maxFailedAttempts));
+                maxFailedAttempts, sshScopy));
     }
 
     /** Keeps configuration order and, unlike {@code Map.copyOf}, answers lookups of null with null. */
@@ -187,6 +188,7 @@ public final class ConfigDraft
         String defaultGroupPolicy = HeadendConfig.DEFAULT_GROUP_POLICY;
         final List<String> ipv6AddressPools = new ArrayList<>();
         final Map<String, Boolean> groupAliases = new LinkedHashMap<>();
+        final Map<String, Boolean> groupUrls = new LinkedHashMap<>();
 
         TunnelGroupDraft(final String name)
         {

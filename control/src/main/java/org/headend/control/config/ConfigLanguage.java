@@ -333,8 +333,14 @@ public final class ConfigLanguage
                 {
                     throw new IllegalArgumentException("a custom data value is at most 420 characters per line");
                 }
-                draft.customData.computeIfAbsent(args.get("type"), t -> new LinkedHashMap<>())
-                    .computeIfAbsent(args.get("name"), n -> new ArrayList<>()).add(value);
+                final List<String> lines = draft.customData.computeIfAbsent(args.get("type"),
+                    t -> new LinkedHashMap<>()).computeIfAbsent(args.get("name"), n -> new ArrayList<>());
+                final String problem = CustomAttributeRules.check(args.get("type"), String.join("", lines) + value);
+                if (problem != null)
+                {
+                    throw new IllegalArgumentException(problem);
+                }
+                lines.add(value);
                 return null;
             })
             .build());
@@ -405,6 +411,16 @@ public final class ConfigLanguage
             .compile((draft, scope, args) ->
             {
                 draft.sshTimeoutMinutes = args.<Integer>get("minutes");
+                return null;
+            })
+            .build());
+        register(ConfigCommand.in(Mode.CONFIG, "Configure SSH access")
+            .kw("ssh", "Configure SSH access").kw("scopy", "Secure copy of files to disk0:").key()
+            .kw("enable", "Let privilege-15 SSH users copy files to disk0: with scp")
+            .order(82, 0)
+            .compile((draft, scope, args) ->
+            {
+                draft.sshScopy = true;
                 return null;
             })
             .build());
@@ -646,6 +662,7 @@ public final class ConfigLanguage
             })
             .build());
         declareTunnelProtocol(gp, 20);
+        declareGroupLock(gp, 25);
         register(ConfigCommand.in(gp, "Set the default domain name pushed to clients")
             .kw("default-domain", "Set the default domain name pushed to clients").key()
             .kw("value", "Specify the domain name")
@@ -675,6 +692,31 @@ public final class ConfigLanguage
             .compile((draft, scope, args) -> scope)
             .build());
         declareGroupWebvpn(Mode.GROUP_WEBVPN);
+    }
+
+    private static void declareGroupLock(final Mode mode, final int order)
+    {
+        register(ConfigCommand.in(mode, "Allow the users only in one tunnel group")
+            .kw("group-lock", "Allow the users only in one tunnel group").key()
+            .kw("value", "Name the tunnel group")
+            .arg("group", TUNNEL_GROUP, "The only tunnel group the users may log in to")
+            .order(order, 0)
+            .compile((draft, scope, args) ->
+            {
+                ConfigDraft.attributesOf(scope).set(PolicyAttribute.GROUP_LOCK, args.get("group"));
+                return null;
+            })
+            .build());
+        register(ConfigCommand.in(mode, "Allow the users only in one tunnel group")
+            .kw("group-lock", "Allow the users only in one tunnel group").key()
+            .kw("none", "No lock; do not inherit one")
+            .order(order, 0)
+            .compile((draft, scope, args) ->
+            {
+                ConfigDraft.attributesOf(scope).set(PolicyAttribute.GROUP_LOCK, "");
+                return null;
+            })
+            .build());
     }
 
     private static void declareTunnelProtocol(final Mode mode, final int order)
@@ -1080,6 +1122,7 @@ public final class ConfigLanguage
             })
             .build());
         declareTunnelProtocol(Mode.USERNAME, 20);
+        declareGroupLock(Mode.USERNAME, 25);
         register(ConfigCommand.in(Mode.USERNAME, "Set what the user may log in to")
             .kw("service-type", "Set what the user may log in to").key()
             .choice("type",
@@ -1172,6 +1215,19 @@ public final class ConfigLanguage
             {
                 ((ConfigDraft.TunnelGroupDraft)scope).groupAliases.put(args.get("alias"),
                     "enable".equals(args.get("state")));
+                return null;
+            })
+            .build());
+        register(ConfigCommand.in(Mode.TUNNEL_WEBVPN, "Select the group by the URL the client connects to")
+            .kw("group-url", "Select the group by the URL the client connects to")
+            .arg("url", ArgTypes.GROUP_URL, "The URL, e.g. https://vpn.example.com/eng").key()
+            .optional(null, p -> p.choice("state", "enable", "Select the group by this URL",
+                "disable", "Keep the URL but do not use it"))
+            .order(12, 0)
+            .compile((draft, scope, args) ->
+            {
+                ((ConfigDraft.TunnelGroupDraft)scope).groupUrls.put(args.get("url"),
+                    !"disable".equals(args.get("state")));
                 return null;
             })
             .build());

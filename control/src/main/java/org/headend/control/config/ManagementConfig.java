@@ -12,11 +12,19 @@ import java.util.List;
  * @param sshAuthLocal        {@code aaa authentication ssh console LOCAL}: SSH logins use the local users
  * @param maxFailedAttempts   {@code aaa local authentication attempts max-fail N}: consecutive failures that lock
  *                            a local user out; 0 when not set
+ * @param sshScopy            {@code ssh scopy enable}: privilege-15 SSH users may copy files to disk0: with scp
  */
 public record ManagementConfig(PasswordHash enablePassword, List<SshAccess> sshAccess, int sshTimeoutMinutes,
-    boolean sshAuthLocal, int maxFailedAttempts)
+    boolean sshAuthLocal, int maxFailedAttempts, boolean sshScopy)
 {
     public static final int DEFAULT_SSH_TIMEOUT_MINUTES = 5;
+
+    /** Before {@code ssh scopy enable}. */
+    public ManagementConfig(final PasswordHash enablePassword, final List<SshAccess> sshAccess,
+        final int sshTimeoutMinutes, final boolean sshAuthLocal, final int maxFailedAttempts)
+    {
+        this(enablePassword, sshAccess, sshTimeoutMinutes, sshAuthLocal, maxFailedAttempts, false);
+    }
 
     /** Whether an SSH client at {@code address} arriving on interface {@code nameif} is allowed in. */
     public boolean sshPermits(final Inet4Address address, final String nameif)

@@ -17,6 +17,8 @@ public final class PolicyAttribute<T>
     /** {@code vpn-tunnel-protocol}: the tunnel protocols allowed ({@code ssl-client}, {@code ssl-clientless}, …). */
     public static final PolicyAttribute<Set<String>> VPN_TUNNEL_PROTOCOL =
         new PolicyAttribute<>("vpn-tunnel-protocol", Set.of("ikev1", "ikev2", "l2tp-ipsec", "ssl-client", "ssl-clientless"));
+    /** {@code group-lock value TUNNEL-GROUP | none}: the only tunnel-group the users may log in to; "" for none. */
+    public static final PolicyAttribute<String> GROUP_LOCK = new PolicyAttribute<>("group-lock", "");
     /** {@code dns-server value …}: up to the first servers pushed to the client; empty for {@code none}. */
     public static final PolicyAttribute<List<InetAddress>> DNS_SERVER = new PolicyAttribute<>("dns-server", List.of());
     /** {@code default-domain value …}; empty string for {@code none}. */

@@ -12,14 +12,28 @@ import java.util.Map;
  * @param defaultGroupPolicy {@code default-group-policy}; {@value HeadendConfig#DEFAULT_GROUP_POLICY} unless set
  * @param ipv6AddressPools   {@code ipv6-address-pool} names from general-attributes; empty when none
  * @param groupAliases       {@code group-alias NAME enable|disable} from webvpn-attributes: alias → enabled
+ * @param groupUrls          {@code group-url URL enable|disable} from webvpn-attributes: URL → enabled
  */
 public record TunnelGroup(String name, String type, List<String> addressPools, String defaultGroupPolicy,
-    List<String> ipv6AddressPools, Map<String, Boolean> groupAliases)
+    List<String> ipv6AddressPools, Map<String, Boolean> groupAliases, Map<String, Boolean> groupUrls)
 {
+    /** Before group-urls. */
+    public TunnelGroup(final String name, final String type, final List<String> addressPools,
+        final String defaultGroupPolicy, final List<String> ipv6AddressPools, final Map<String, Boolean> groupAliases)
+    {
+        this(name, type, addressPools, defaultGroupPolicy, ipv6AddressPools, groupAliases, Map.of());
+    }
+
+    /** The aliases offered in the group list ({@code group-alias NAME enable}), in configuration order. */
+    public List<String> enabledAliases()
+    {
+        return groupAliases.entrySet().stream().filter(Map.Entry::getValue).map(Map.Entry::getKey).toList();
+    }
+
     /** The walking skeleton's fields; no IPv6 pools, no aliases. */
     public TunnelGroup(final String name, final String type, final List<String> addressPools,
         final String defaultGroupPolicy)
     {
-        this(name, type, addressPools, defaultGroupPolicy, List.of(), Map.of());
+        this(name, type, addressPools, defaultGroupPolicy, List.of(), Map.of(), Map.of());
     }
 }

@@ -39,6 +39,9 @@ public final class ArgTypes
         "a comma-separated list of module names");
     /** The local user database as an AAA server group: {@code LOCAL}, in any case, printed upper case. */
     public static final ArgType<String> LOCAL_SERVER_GROUP = new LocalGroup();
+    /** A group-url: {@code https://HOST[:PORT]/PATH}, printable ASCII without spaces or quotes. */
+    public static final ArgType<String> GROUP_URL = new Pattern("URL",
+        "https?://[A-Za-z0-9.:\\[\\]-]{1,255}(/[A-Za-z0-9._~%+-]{0,64}){0,8}", "an http(s) URL with a path");
     /** The longest flash path accepted. */
     public static final int MAX_FLASH_PATH = 255;
 
