@@ -41,6 +41,10 @@ import org.headend.control.config.ConfigStore;
 import org.headend.control.config.HeadendConfig;
 import org.headend.control.config.InterfaceConfig;
 import org.headend.control.dtls.DtlsService;
+import org.headend.control.flash.FlashStore;
+import org.headend.control.portal.ClientFiles;
+import org.headend.control.portal.Portal;
+import org.headend.control.portal.Translations;
 import org.headend.control.http.HttpsListener;
 import org.headend.control.inside.InsideInterface;
 import org.headend.control.session.AddressPools;
@@ -77,6 +81,8 @@ final class Appliance
 
     private final ConfigStore config;
     private final ServerIdentity identity;
+    private final ClientFiles clientFiles;
+    private final Translations translations;
     private final ScheduledExecutorService control = Executors.newSingleThreadScheduledExecutor(
         r -> platformThread(r, "control"));
     private EventLoopGroup eventLoops;
@@ -92,10 +98,14 @@ final class Appliance
     /** The nameif of the interface clients reach; {@code outside} when listening on all addresses. */
     private String listenNameif = "outside";
 
-    Appliance(final ConfigStore config, final ServerIdentity identity)
+    /** @param stateDir where disk0: and the translation tables are kept */
+    Appliance(final ConfigStore config, final ServerIdentity identity, final java.nio.file.Path stateDir)
+        throws java.io.IOException
     {
         this.config = config;
         this.identity = identity;
+        this.clientFiles = new ClientFiles(FlashStore.inStateDir(stateDir));
+        this.translations = Translations.inStateDir(stateDir);
     }
 
     /** Starts everything; on failure, stops what was started and rethrows. */
@@ -139,15 +149,18 @@ final class Appliance
             dtls = new DtlsService(control, handshakes, dataplane, aead::create, gso);
             sessions = new SessionManager(control, dataplane, pools, dtls, System::nanoTime, Clock.systemUTC());
             final AggregateAuth auth = new AggregateAuth(config::current, sessions, new LoginContexts(),
-                new FailedLoginLimiter(), identity::sha1Hex, System::nanoTime);
+                new FailedLoginLimiter(), identity::sha1Hex, System::nanoTime).delivery(clientFiles);
+            clientFiles.apply(cfg);
             listenAddress = listenAddress(cfg);
             final TunnelGateway gateway = new TunnelGateway(config::current, sessions, dataplane, dtls, control,
                 OUTSIDE_MTU, cfg.hostname(), listenNameif);
-            final RequestRouter router = new RequestRouter(auth, gateway, sessions);
+            final RequestRouter router = new RequestRouter(auth, gateway, sessions,
+                new Portal(config::current, auth, sessions, clientFiles, translations, System::nanoTime));
             config.addListener(updated -> control.execute(() ->
             {
                 pools.configure(updated.pools());
                 inside.routePools(updated);
+                clientFiles.apply(updated);
             }));
             config.addVeto(updated -> onControl(() -> leasedPoolRemoved(pools, updated)));
             control.scheduleWithFixedDelay(sessions::expire, 10, 10, TimeUnit.SECONDS);
@@ -235,6 +248,18 @@ final class Appliance
     SessionManager sessions()
     {
         return sessions;
+    }
+
+    /** The web-deploy cache (packages and profiles), for the CLI. */
+    ClientFiles clientFiles()
+    {
+        return clientFiles;
+    }
+
+    /** The translation tables, for the CLI. */
+    Translations translations()
+    {
+        return translations;
     }
 
     /** The data plane's counters, for {@code show counters}. */

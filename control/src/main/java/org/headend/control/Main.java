@@ -101,7 +101,7 @@ public final class Main
         try
         {
             final ServerIdentity identity = ServerIdentity.loadOrCreate(stateDir, config.current().hostname());
-            appliance = new Appliance(config, identity);
+            appliance = new Appliance(config, identity, stateDir);
             appliance.start();
             printHowToConnect(System.out, appliance, identity, demoPassword);
         }
@@ -117,7 +117,8 @@ public final class Main
         try
         {
             final CliContext plain = new CliContext(config, appliance.sessions(), appliance::counters);
-            cli = plain.withServices(CliContext.Services.forStateDir(stateDir, plain.clock()));
+            cli = plain.withServices(CliContext.Services.forStateDir(stateDir, plain.clock())
+                .withClient(appliance.clientFiles(), appliance.translations()));
             ImageCheck.install(config, cli.services().flash());
             ssh = SshCliServer.start(cli, stateDir);
         }

@@ -9,6 +9,7 @@ import org.headend.control.auth.AuthXmlException;
 import org.headend.control.http.Exchange;
 import org.headend.control.http.HttpAnswer;
 import org.headend.control.http.HttpRequestView;
+import org.headend.control.portal.Portal;
 import org.headend.control.session.Session;
 import org.headend.control.session.SessionManager;
 import org.headend.control.tunnel.TunnelGateway;
@@ -17,8 +18,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Decides what each HTTPS request is (docs/protocol/auth-and-portal.md §1.5): an aggregate-auth document, a legacy
- * form login, a client's probe, a logout, or the tunnel CONNECT. Paths are matched exactly after decoding; nothing is
- * ever read from the file system, so no path can traverse anywhere. Control thread only.
+ * form login, a client's probe, a logout, the browser portal and the download paths ({@link Portal}), or the tunnel
+ * CONNECT. Paths are matched exactly after decoding, portal paths only in normal form; nothing is ever read from the
+ * file system, so no path can traverse anywhere. Control thread only.
  */
 final class RequestRouter
 {
@@ -28,12 +30,15 @@ final class RequestRouter
     private final AggregateAuth auth;
     private final TunnelGateway tunnels;
     private final SessionManager sessions;
+    private final Portal portal;
 
-    RequestRouter(final AggregateAuth auth, final TunnelGateway tunnels, final SessionManager sessions)
+    RequestRouter(final AggregateAuth auth, final TunnelGateway tunnels, final SessionManager sessions,
+        final Portal portal)
     {
         this.auth = auth;
         this.tunnels = tunnels;
         this.sessions = sessions;
+        this.portal = portal;
     }
 
     void route(final HttpRequestView request, final Exchange exchange)
@@ -44,7 +49,7 @@ final class RequestRouter
             {
                 case "CONNECT" -> connect(request, exchange);
                 case "POST" -> exchange.reply(post(request, exchange));
-                case "GET" -> exchange.reply(get(request));
+                case "GET" -> exchange.reply(get(request, exchange));
                 case "HEAD" -> exchange.reply(HttpAnswer.empty("/".equals(request.path()) ? 200 : 404,
                     "/".equals(request.path()) ? "OK" : "Not Found", false));
                 default -> exchange.reply(HttpAnswer.text(405, "Method Not Allowed", "Method not allowed", true));
@@ -90,14 +95,18 @@ final class RequestRouter
         {
             return HttpAnswer.text(400, "Bad Request", "Bad request", true);
         }
+        if (portal != null && Portal.LOGIN_POST.equals(request.path()) && form.containsKey("csrf_token"))
+        {
+            return portal.login(request, form, exchange.client());
+        }
         if (form.containsKey("username") || form.containsKey("password"))
         {
             return auth.onForm(form, request.cookies(), exchange.client(), request.path());
         }
-        return auth.start(request.cookies().get("webvpncontext"));
+        return auth.start(request.cookies().get("webvpncontext"), request.path(), null, null);
     }
 
-    private HttpAnswer get(final HttpRequestView request)
+    private HttpAnswer get(final HttpRequestView request, final Exchange exchange)
     {
         final String path = request.path();
         if ("/logout".equals(path))
@@ -116,10 +125,22 @@ final class RequestRouter
             {
                 return auth.start(request.cookies().get("webvpncontext"));
             }
-            return new HttpAnswer(200, "OK", java.util.List.of(Map.entry("Content-Type", "text/html; charset=utf-8")),
-                ("<!DOCTYPE html><html><head><title>SSL VPN Service</title></head><body>"
-                    + "<p>This is a VPN headend. Connect with an AnyConnect-compatible client.</p></body></html>\n")
-                    .getBytes(StandardCharsets.UTF_8), false);
+            return new HttpAnswer(302, "Found", java.util.List.of(Map.entry("Location", Portal.LOGON),
+                Map.entry("Set-Cookie", "webvpnlogin=1; path=/; Secure; HttpOnly; SameSite=Strict"),
+                Map.entry("Content-Type", "text/plain; charset=utf-8")), new byte[0], false);
+        }
+        if (portal != null)
+        {
+            final HttpAnswer answer = portal.get(request, exchange.client());
+            if (answer != null)
+            {
+                return answer;
+            }
+        }
+        if (isVpnClient(request) && Portal.normalForm(path) && path.indexOf('/', 1) < 0)
+        {
+            // a group-url path ("/eng"), fetched by a client in legacy mode
+            return auth.start(request.cookies().get("webvpncontext"), path, null, null);
         }
         return HttpAnswer.text(404, "Not Found", "Not found", false);
     }

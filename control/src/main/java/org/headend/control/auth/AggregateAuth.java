@@ -130,10 +130,11 @@ public final class AggregateAuth
      * user's policy (ssl-client or ssl-clientless allowed, group-lock). Failures are counted per user and per
      * address, whichever group and front door they came through.
      *
-     * @param protocol {@code ssl-client} (the VPN client) or {@code ssl-clientless} (the browser portal)
+     * @param protocols any of these in the policy's {@code vpn-tunnel-protocol} will do: {@code ssl-client} for the
+     *                  VPN client; {@code ssl-client} or {@code ssl-clientless} for the browser portal
      */
     public Verdict authenticate(final String username, final String password, final String tunnelGroup,
-        final ClientInfo client, final String protocol)
+        final ClientInfo client, final java.util.Set<String> protocols)
     {
         final long now = nanoClock.getAsLong();
         final HeadendConfig cfg = config.get();
@@ -161,10 +162,10 @@ public final class AggregateAuth
                 client.address(), lock, tunnelGroup);
             return new Verdict(false, GROUP_REFUSED, policy, false);
         }
-        if (!policy.get(PolicyAttribute.VPN_TUNNEL_PROTOCOL).contains(protocol))
+        if (policy.get(PolicyAttribute.VPN_TUNNEL_PROTOCOL).stream().noneMatch(protocols::contains))
         {
             LOG.info("login refused for user {} from {}: group-policy {} does not allow {}", username,
-                client.address(), policy.groupPolicyName(), protocol);
+                client.address(), policy.groupPolicyName(), protocols);
             return new Verdict(false, "Login denied, unauthorized connection mechanism, contact your administrator.",
                 policy, true);
         }
@@ -226,7 +227,7 @@ public final class AggregateAuth
         {
             return form(cfg, context, group, null);
         }
-        final Verdict verdict = authenticate(username, password, context.tunnelGroup(), client, "ssl-client");
+        final Verdict verdict = authenticate(username, password, context.tunnelGroup(), client, java.util.Set.of("ssl-client"));
         if (!verdict.ok())
         {
             if (verdict.terminal())

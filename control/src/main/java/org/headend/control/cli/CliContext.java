@@ -1,5 +1,6 @@
 package org.headend.control.cli;
 
+import org.headend.control.flash.FlashStore;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -9,6 +10,8 @@ import java.util.Map;
 import java.util.function.LongSupplier;
 import java.util.function.Supplier;
 import org.headend.control.config.ConfigStore;
+import org.headend.control.portal.ClientFiles;
+import org.headend.control.portal.Translations;
 import org.headend.control.session.SessionDirectory;
 
 /**
@@ -42,10 +45,26 @@ public record CliContext(
      * @param enableGuard the rate limit of {@code enable}
      * @param operators   the CLI sessions open now ({@code show ssh sessions})
      * @param nanoClock   monotonic time for the limits
+     * @param clientFiles the web-deploy cache ({@code dir cache:/stc/…}), or null
+     * @param translations the translation tables, or null
      */
     public record Services(AuditLog audit, FlashStore flash, InterfaceStats interfaces, LoginGuard logins,
-        EnableGuard enableGuard, Operators operators, LongSupplier nanoClock)
+        EnableGuard enableGuard, Operators operators, LongSupplier nanoClock, ClientFiles clientFiles,
+        Translations translations)
     {
+        public Services(final AuditLog audit, final FlashStore flash, final InterfaceStats interfaces,
+            final LoginGuard logins, final EnableGuard enableGuard, final Operators operators,
+            final LongSupplier nanoClock)
+        {
+            this(audit, flash, interfaces, logins, enableGuard, operators, nanoClock, null, null);
+        }
+
+        /** These services with the appliance's web-deploy cache and translation tables. */
+        public Services withClient(final ClientFiles files, final Translations tables)
+        {
+            return new Services(audit, flash, interfaces, logins, enableGuard, operators, nanoClock, files, tables);
+        }
+
         /** Log-only audit, no flash store, the system's interfaces. */
         public static Services defaults()
         {

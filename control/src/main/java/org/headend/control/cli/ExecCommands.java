@@ -1,5 +1,6 @@
 package org.headend.control.cli;
 
+import org.headend.control.flash.FlashStore;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -20,6 +21,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import org.headend.control.config.AnyconnectImage;
+import org.headend.control.portal.ClientFiles;
 import org.headend.control.config.ConfigException;
 import org.headend.control.config.ConfigLanguage;
 import org.headend.control.config.HeadendConfig;
@@ -103,6 +105,7 @@ final class ExecCommands
         declareVpnSessions(commands);
         declareFlash(commands);
         declareAaa(commands);
+        ClientCommands.declare(commands);
         return commands;
     }
 
@@ -593,10 +596,30 @@ final class ExecCommands
                     sha256 = null;
                 }
             }
+            final ClientFiles files = session.context().services().clientFiles();
+            final ClientFiles.Slot slot = files == null ? null : files.slots().stream()
+                .filter(s -> s.image().path().equals(image.path())).findFirst().orElse(null);
             out.append(++n).append(". ").append(image.path()).append(' ').append(image.order()).append('\n');
+            if (slot != null)
+            {
+                out.append("  ").append(slot.pkg().displayName()).append(' ').append(slot.pkg().version())
+                    .append(" for ").append(slot.pkg().platform()).append(", /CACHE/stc/").append(slot.number())
+                    .append('\n');
+            }
+            else if (files != null)
+            {
+                out.append("  ERROR: not a valid package; not offered to clients\n");
+            }
             out.append("  ").append(sha256 == null ? "ERROR: the file is missing from disk0:" : "SHA-256: " + sha256)
                 .append('\n').append('\n');
             final Map<String, Object> item = new LinkedHashMap<>();
+            if (slot != null)
+            {
+                item.put("version", slot.pkg().version());
+                item.put("platform", slot.pkg().platform());
+                item.put("slot", slot.number());
+                item.put("servedSha256", slot.sha256());
+            }
             item.put("path", image.path());
             item.put("order", image.order());
             item.put("sha256", sha256);

@@ -1,13 +1,16 @@
 package org.headend.control.cli;
 
+import org.headend.control.flash.FlashStore;
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.util.HashSet;
 import java.util.Set;
+import java.util.Map;
 import org.headend.control.config.AnyconnectImage;
+import org.headend.control.portal.ClientPackage;
+import org.headend.control.portal.ProfileXml;
 import org.headend.control.config.ConfigStore;
 import org.headend.control.config.HeadendConfig;
 import org.slf4j.Logger;
@@ -15,14 +18,14 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Checks a newly configured {@code anyconnect image} (bad-inputs #47): the file must be on {@code disk0:} (the path
- * itself is already confined by its type) and look like a client package (a zip archive); its SHA-256 is logged.
+ * itself is already confined by its type) and be a valid client package ({@link ClientPackage}); its SHA-256 is
+ * logged. A newly named {@code anyconnect profiles} file must be well-formed XML ({@link ProfileXml}).
  * Images already in the running configuration are not checked again, so deleting a package file never blocks
  * other changes.
  */
 public final class ImageCheck
 {
     private static final Logger LOG = LoggerFactory.getLogger(ImageCheck.class);
-    private static final byte[] ZIP_MAGIC = {'P', 'K', 3, 4};
 
     private ImageCheck()
     {
@@ -57,18 +60,41 @@ public final class ImageCheck
             {
                 return "%Error opening " + image.path() + " (No such file or directory)";
             }
-            try (InputStream in = Files.newInputStream(file, LinkOption.NOFOLLOW_LINKS))
+            try
             {
-                final byte[] head = in.readNBytes(ZIP_MAGIC.length);
-                if (!java.util.Arrays.equals(head, ZIP_MAGIC))
+                if (Files.size(file) > ClientPackage.MAX_BYTES)
                 {
-                    return image.path() + " is not a valid AnyConnect package";
+                    return image.path() + " is not a valid AnyConnect package: larger than " + ClientPackage.MAX_BYTES
+                        + " bytes";
                 }
-                LOG.info("anyconnect image {} accepted, sha256 {}", image.path(), ExecCommands.sha256(file));
+                final byte[] bytes = Files.readAllBytes(file);
+                final ClientPackage pkg = ClientPackage.read(file.getFileName().toString(), bytes);
+                LOG.info("anyconnect image {} accepted: {} {}, sha256 {}", image.path(), pkg.platform(), pkg.version(),
+                    ExecCommands.sha256(file));
             }
             catch (final IOException ex)
             {
-                return "%Error reading " + image.path() + " (" + ex.getMessage() + ")";
+                return image.path() + " is not a valid AnyConnect package: " + ex.getMessage();
+            }
+        }
+        for (final Map.Entry<String, String> profile : candidate.webvpn().profiles().entrySet())
+        {
+            if (profile.getValue().equals(current.webvpn().profiles().get(profile.getKey())))
+            {
+                continue;
+            }
+            try
+            {
+                final String problem = ProfileXml.problem(flash.read(flash.resolve(profile.getValue())));
+                if (problem != null)
+                {
+                    return profile.getValue() + ": " + problem;
+                }
+            }
+            catch (final IOException | IllegalArgumentException ex)
+            {
+                return "%Error opening " + profile.getValue() + " (" + (ex instanceof java.nio.file.NoSuchFileException
+                    ? "No such file or directory" : ex.getMessage()) + ")";
             }
         }
         return null;

@@ -13,7 +13,7 @@
  * The {@link org.headend.control.cli.Console} runs one session on standard input/output.</li>
  * <li>{@link org.headend.control.cli.CliContext} is what all sessions share: the configuration store (which
  * serializes changes), the session table, the counters, the {@link org.headend.control.cli.AuditLog}, the flash
- * store {@code disk0:} ({@link org.headend.control.cli.FlashStore}), and the login and enable limits.</li>
+ * store {@code disk0:} ({@link org.headend.control.flash.FlashStore}), and the login and enable limits.</li>
  * </ul>
  */
 package org.headend.control.cli;

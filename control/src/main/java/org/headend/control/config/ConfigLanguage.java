@@ -835,7 +835,13 @@ public final class ConfigLanguage
                 return null;
             })
             .build());
-        register(ConfigCommand.in(gp, "Give the group a value of an AnyConnect custom attribute")
+        declareCustom(gp);
+    }
+
+    /** {@code anyconnect-custom TYPE value NAME | none} in a group-policy or a user's webvpn mode. */
+    private static void declareCustom(final Mode mode)
+    {
+        register(ConfigCommand.in(mode, "Give the group a value of an AnyConnect custom attribute")
             .kw("anyconnect-custom", "Give the group a value of an AnyConnect custom attribute")
             .arg("type", ArgTypes.NAME, "The custom attribute type").key()
             .kw("value", "Name the value, as defined by anyconnect-custom-data")
@@ -843,7 +849,7 @@ public final class ConfigLanguage
             .order(60, 0)
             .compile((draft, scope, args) -> putCustom(scope, args.get("type"), args.get("name")))
             .build());
-        register(ConfigCommand.in(gp, "Give the group a value of an AnyConnect custom attribute")
+        register(ConfigCommand.in(mode, "Give the group a value of an AnyConnect custom attribute")
             .kw("anyconnect-custom", "Give the group a value of an AnyConnect custom attribute")
             .arg("type", ArgTypes.NAME, "The custom attribute type").key()
             .kw("none", "No value; do not inherit one")
@@ -1143,6 +1149,7 @@ public final class ConfigLanguage
             .compile((draft, scope, args) -> scope)
             .build());
         declareGroupWebvpn(Mode.USERNAME_WEBVPN);
+        declareCustom(Mode.USERNAME_WEBVPN);
     }
 
     private static void declareTunnelGroup()

@@ -101,9 +101,10 @@ public final class FrontDoorHandler extends SimpleChannelInboundHandler<FullHttp
                 .add(header.getValue());
         }
         final String path = new QueryStringDecoder(request.uri()).path();
+        final int question = request.uri().indexOf('?');
         return new HttpRequestView(request.method().name().toUpperCase(Locale.ROOT), path, headers,
             HttpRequestView.parseCookies(headers.getOrDefault("cookie", List.of())),
-            ByteBufUtil.getBytes(request.content()));
+            ByteBufUtil.getBytes(request.content()), question < 0 ? "" : request.uri().substring(question + 1));
     }
 
     private static ClientInfo clientInfo(final ChannelHandlerContext ctx, final String userAgent)

@@ -15,10 +15,18 @@ import java.util.Map;
  * @param headers header name (lower case) to all its values
  * @param cookies cookie name to value (first wins)
  * @param body    the body, at most {@code AuthXml.MAX_BODY_BYTES}
+ * @param query   the raw (still encoded) query string without {@code ?}; empty when there is none
  */
 public record HttpRequestView(String method, String path, Map<String, List<String>> headers,
-    Map<String, String> cookies, byte[] body)
+    Map<String, String> cookies, byte[] body, String query)
 {
+    /** A request without a query string. */
+    public HttpRequestView(final String method, final String path, final Map<String, List<String>> headers,
+        final Map<String, String> cookies, final byte[] body)
+    {
+        this(method, path, headers, cookies, body, "");
+    }
+
     private static final int MAX_COOKIES = 32;
 
     /** The first value of header {@code name}, or null. */

@@ -1,5 +1,6 @@
 package org.headend.control.cli;
 
+import org.headend.control.flash.FlashStore;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;

@@ -1,4 +1,4 @@
-package org.headend.control.cli;
+package org.headend.control.flash;
 
 import java.io.IOException;
 import java.nio.file.DirectoryStream;
@@ -21,7 +21,7 @@ public final class FlashStore
 {
     public static final String DIRECTORY = "disk0";
     /** Files larger than this are not shown by {@code more}. */
-    static final long MAX_MORE_BYTES = 1 << 20;
+    public static final long MAX_MORE_BYTES = 1 << 20;
 
     private final Path root;
 
