@@ -190,7 +190,16 @@ public final class SshCliServer implements AutoCloseable
         server.setKeyboardInteractiveAuthenticator(null);
         server.setHostBasedAuthenticator(null);
         server.setShellFactory(channel -> new SshShell(context));
-        server.setCommandFactory(null);
+        // exec requests: only SCP uploads to disk0: (ssh scopy enable); anything else is refused
+        server.setCommandFactory((channel, line) ->
+        {
+            final org.apache.sshd.server.command.Command scp = ScpUpload.parse(context, line);
+            if (scp == null)
+            {
+                throw new IOException("only scp uploads to disk0: are accepted as commands");
+            }
+            return scp;
+        });
         CoreModuleProperties.MAX_AUTH_REQUESTS.set(server, MAX_AUTH_TRIES);
         CoreModuleProperties.AUTH_TIMEOUT.set(server, Duration.ofSeconds(60));
         CoreModuleProperties.IDLE_TIMEOUT.set(server,
