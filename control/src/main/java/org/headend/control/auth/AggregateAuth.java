@@ -254,7 +254,8 @@ public final class AggregateAuth
             "webvpncontext=; expires=Thu, 01 Jan 1970 22:00:00 GMT; path=/; Secure; HttpOnly"));
         cookies.add(Map.entry("Set-Cookie", "webvpn=" + login.token() + "; path=/; Secure; HttpOnly"));
         cookies.add(Map.entry("Set-Cookie", "webvpnc=bu:/CACHE/stc/&p:t&iu:" + content.imageSlot() + "/&sh:" + hash
-            + content.webvpncHints() + "; path=/; Secure; HttpOnly"));
+            + "&lu:/+CSCOT+/translation-table?textdomain%3DAnyConnect%26type%3Dmanifest" + content.webvpncHints()
+            + "; path=/; Secure; HttpOnly"));
         final List<String> banner = policy.get(PolicyAttribute.BANNER);
         return HttpAnswer.xml(AuthDocuments.complete(login.session().index(), login.token(), hash,
             banner.isEmpty() ? null : String.join("\n", banner), content), cookies);

@@ -21,7 +21,7 @@ import java.util.zip.ZipInputStream;
  * <ol>
  * <li>our manifest, a zip entry {@value #MANIFEST} in {@link Properties} syntax: {@code platform} (one of
  * {@code win}, {@code win-arm64}, {@code mac-intel}, {@code linux-64}, {@code linux}), {@code version}
- * ({@code 4.10.08029}), optionally {@code installer} (the entry offered as the core installer, e.g.
+ * ({@code 4.10.08029}; two to four numbers), optionally {@code installer} (the entry offered as the core installer, e.g.
  * {@code binaries/anyconnect-linux64-4.10.08029-core-vpn-webdeploy-k9.sh}), {@code display-name}, and
  * {@code module.NAME=ENTRY} for optional modules ({@code anyconnect modules value NAME});</li>
  * <li>else the Cisco naming: the package file name ({@code anyconnect-win-4.10.08029-webdeploy-k9.pkg},
@@ -38,10 +38,10 @@ public final class ClientPackage
     public static final long MAX_BYTES = 256L * 1024 * 1024;
     static final int MAX_ENTRIES = 1024;
     private static final Pattern ENTRY_NAME = Pattern.compile("[A-Za-z0-9_][A-Za-z0-9._+-]{0,127}(/[A-Za-z0-9_][A-Za-z0-9._+-]{0,127}){0,7}");
-    private static final Pattern VERSION = Pattern.compile("[0-9]{1,5}(\\.[0-9]{1,6}){2,3}");
+    private static final Pattern VERSION = Pattern.compile("[0-9]{1,5}(\\.[0-9]{1,6}){1,3}");
     private static final Pattern CISCO_NAME = Pattern.compile(
         "(?:anyconnect|cisco-secure-client)-(win-arm64|win|macos|macosx-i386|mac|linux64|linux-64|linux)-"
-            + "([0-9]{1,5}(?:\\.[0-9]{1,6}){2,3})(?:-webdeploy)?-k9\\.pkg", Pattern.CASE_INSENSITIVE);
+            + "([0-9]{1,5}(?:\\.[0-9]{1,6}){1,3})(?:-webdeploy)?(?:-k9)?\\.pkg", Pattern.CASE_INSENSITIVE);
     private static final Pattern CORE_INSTALLER = Pattern.compile("binaries/[^/]*core-vpn[^/]*webdeploy-k9\\.(msi|dmg|sh|pkg)");
 
     private final String platform;
