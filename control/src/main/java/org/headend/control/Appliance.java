@@ -40,6 +40,8 @@ import org.headend.control.auth.LoginContexts;
 import org.headend.control.config.ConfigStore;
 import org.headend.control.config.HeadendConfig;
 import org.headend.control.config.InterfaceConfig;
+import org.headend.control.config.grammar.ArgTypes;
+import org.headend.control.config.grammar.Ipv6Prefix;
 import org.headend.control.dtls.DtlsService;
 import org.headend.control.flash.FlashStore;
 import org.headend.control.portal.ClientFiles;
@@ -70,7 +72,8 @@ final class Appliance
     static final String THREADING_PROP_NAME = "headend.threading";
     /** {@code false} turns the TUN's TSO/GRO offloads off (shared threading mode only). */
     static final String TUN_OFFLOAD_PROP_NAME = "headend.tun.offload";
-    private static final int OUTSIDE_MTU = 1500;
+    /** The MTU assumed when the interface of a local address cannot be found (e.g. a wildcard listener). */
+    private static final int DEFAULT_OUTSIDE_MTU = 1500;
     /** Socket buffers of the DTLS port: a burst of a few thousand full-size datagrams fits without loss. */
     private static final int UDP_SOCKET_BUFFER = 8 * 1024 * 1024;
     /** Largest DTLS datagram read: a full-size record for a 1500-byte link fits. */
@@ -91,9 +94,14 @@ final class Appliance
     private SessionManager sessions;
     private Channel listener;
     private Channel udp;
+    /** The IPv6 listener and DTLS socket when the outside interface has an {@code ipv6 address}; else null. */
+    private Channel listener6;
+    private Channel udp6;
     private DtlsService dtls;
     private final ExecutorService handshakes = Executors.newFixedThreadPool(2, r -> platformThread(r, "dtls-handshake"));
-    private OutsideAddress outsideAddress;
+    private final List<OutsideAddress> outsideAddresses = new ArrayList<>();
+    /** The outside interface's first {@code ipv6 address}, listened on as well; null when it has none. */
+    private InetSocketAddress listenAddress6;
     private InetSocketAddress listenAddress;
     /** The nameif of the interface clients reach; {@code outside} when listening on all addresses. */
     private String listenNameif = "outside";
@@ -139,8 +147,10 @@ final class Appliance
                 threading.name().toLowerCase(java.util.Locale.ROOT), count(eventLoops),
                 threading == Dataplane.ThreadingMode.SHARED ? " also driving the TUN queue" : " and TUN agent thread(s)");
 
-            final AddressPools pools = new AddressPools(inside.address() == 0 ? Set.of() : Set.of(inside.address()));
+            final AddressPools pools = new AddressPools(inside.address() == 0 ? Set.of() : Set.of(inside.address()),
+                inside.address6() == null ? Set.of() : Set.of(inside.address6()));
             pools.configure(cfg.pools());
+            pools.configure6(cfg.ipv6Pools());
             final AeadProvider aead = AeadProvider.fromSystemProperties();
             LOG.info("DTLS record crypto: {}", aead.description());
             LOG.info("DTLS sends: {}", uring && IoUringDatagramChannel.isSegmentedDatagramPacketSupported()
@@ -153,12 +163,13 @@ final class Appliance
             clientFiles.apply(cfg);
             listenAddress = listenAddress(cfg);
             final TunnelGateway gateway = new TunnelGateway(config::current, sessions, dataplane, dtls, control,
-                OUTSIDE_MTU, cfg.hostname(), listenNameif);
+                Appliance::interfaceMtu, cfg.hostname(), listenNameif);
             final RequestRouter router = new RequestRouter(auth, gateway, sessions,
                 new Portal(config::current, auth, sessions, clientFiles, translations, System::nanoTime));
             config.addListener(updated -> control.execute(() ->
             {
                 pools.configure(updated.pools());
+                pools.configure6(updated.ipv6Pools());
                 inside.routePools(updated);
                 clientFiles.apply(updated);
             }));
@@ -171,7 +182,8 @@ final class Appliance
                 .build();
             final int udpBatch = Integer.getInteger(UDP_RECV_BATCH_PROP_NAME, 1);
             final Bootstrap udpBootstrap = new Bootstrap()
-                .group(eventLoops)
+                // the IPv4 and IPv6 sockets share the port's tables: one event loop for both
+                .group(eventLoops.next())
                 .channel(uring ? IoUringDatagramChannel.class : NioDatagramChannel.class)
                 .option(ChannelOption.SO_RCVBUF, UDP_SOCKET_BUFFER)
                 .option(ChannelOption.SO_SNDBUF, UDP_SOCKET_BUFFER)
@@ -183,14 +195,21 @@ final class Appliance
             {
                 udpBootstrap.option(IoUringChannelOption.MAX_DATAGRAM_PAYLOAD_SIZE, UDP_MAX_DATAGRAM);
             }
-            udp = udpBootstrap
-                .bind(listenAddress.getAddress(), cfg.webvpn().dtlsPort())
-                .sync().channel();
+            udp = udpBootstrap.bind(listenAddress.getAddress(), cfg.webvpn().dtlsPort()).sync().channel();
             dtls.port().channel(udp);
             listener = HttpsListener.bind(eventLoops, serverChannel, listenAddress, tls, control, router::route);
             LOG.info("listening for AnyConnect clients on {}:{} (TLS) and UDP {} (DTLS{})",
                 listenAddress.getAddress().getHostAddress(), listenAddress.getPort(), cfg.webvpn().dtlsPort(),
                 cfg.webvpn().dtlsEnabledOn(listenNameif) ? "" : ", off: tls-only");
+            if (listenAddress6 != null)
+            {
+                udp6 = udpBootstrap.bind(listenAddress6.getAddress(), cfg.webvpn().dtlsPort()).sync().channel();
+                dtls.port().channel(udp6);
+                listener6 = HttpsListener.bind(eventLoops, serverChannel, listenAddress6, tls, control,
+                    router::route);
+                LOG.info("listening for AnyConnect clients on [{}]:{} (TLS) and UDP {} too",
+                    ArgTypes.IP.format(listenAddress6.getAddress()), listenAddress6.getPort(), cfg.webvpn().dtlsPort());
+            }
         }
         catch (final Exception | Error ex)
         {
@@ -241,7 +260,31 @@ final class Appliance
                 return "pool " + pool + " has " + pools.leased(pool) + " address(es) in use; log the sessions off first";
             }
         }
+        for (final String pool : pools.names6())
+        {
+            if (!updated.ipv6Pools().containsKey(pool) && pools.leased6(pool) > 0)
+            {
+                return "ipv6 pool " + pool + " has " + pools.leased6(pool)
+                    + " address(es) in use; log the sessions off first";
+            }
+        }
         return null;
+    }
+
+    /** The MTU of the interface that owns {@code local}, where a client's connection arrived. Control path. */
+    static int interfaceMtu(final InetAddress local)
+    {
+        try
+        {
+            final java.net.NetworkInterface nic = local.isAnyLocalAddress() ? null
+                : java.net.NetworkInterface.getByInetAddress(local);
+            return nic == null ? DEFAULT_OUTSIDE_MTU : nic.getMTU();
+        }
+        catch (final java.net.SocketException ex)
+        {
+            LOG.debug("no interface MTU for {}: {}", local, ex.toString());
+            return DEFAULT_OUTSIDE_MTU;
+        }
     }
 
     /** The session table, as the CLI sees it. */
@@ -301,13 +344,12 @@ final class Appliance
                 LOG.warn("not every session could be told about the shutdown: {}", ex.toString());
             }
         }
-        if (listener != null)
+        for (final Channel channel : java.util.Arrays.asList(listener, listener6, udp, udp6))
         {
-            listener.close().awaitUninterruptibly(2, TimeUnit.SECONDS);
-        }
-        if (udp != null)
-        {
-            udp.close().awaitUninterruptibly(2, TimeUnit.SECONDS);
+            if (channel != null)
+            {
+                channel.close().awaitUninterruptibly(2, TimeUnit.SECONDS);
+            }
         }
         handshakes.shutdownNow();
         control.shutdownNow();
@@ -323,15 +365,13 @@ final class Appliance
         {
             inside.close();
         }
-        if (outsideAddress != null)
-        {
-            outsideAddress.remove();
-        }
+        outsideAddresses.forEach(OutsideAddress::remove);
     }
 
     /**
      * The outside interface's {@code ip address} when {@code webvpn enable} names its nameif (adding the address to
-     * the Linux interface if it is missing); all addresses when no interface carries that nameif.
+     * the Linux interface if it is missing), and its first {@code ipv6 address} as {@link #listenAddress6}; all
+     * addresses when no interface carries that nameif.
      */
     private InetSocketAddress listenAddress(final HeadendConfig cfg)
     {
@@ -342,7 +382,14 @@ final class Appliance
             if (outside.isPresent() && outside.get().address() != null)
             {
                 listenNameif = nameif;
-                outsideAddress = OutsideAddress.ensure(outside.get());
+                ensureOutsideAddress(outside.get(), outside.get().address(),
+                    Integer.bitCount(AddressPools.toInt(outside.get().netmask())));
+                if (!outside.get().ipv6Addresses().isEmpty())
+                {
+                    final Ipv6Prefix v6 = ArgTypes.IPV6_PREFIX.parse(outside.get().ipv6Addresses().getFirst());
+                    ensureOutsideAddress(outside.get(), v6.address(), v6.length());
+                    listenAddress6 = new InetSocketAddress(v6.address(), port);
+                }
                 return new InetSocketAddress(outside.get().address(), port);
             }
         }
@@ -355,6 +402,15 @@ final class Appliance
             LOG.warn("webvpn is not enabled on any interface (webvpn / enable outside); listening on all addresses");
         }
         return new InetSocketAddress(port);
+    }
+
+    private void ensureOutsideAddress(final InterfaceConfig outside, final InetAddress address, final int prefix)
+    {
+        final OutsideAddress added = OutsideAddress.ensure(outside, address, prefix);
+        if (added != null)
+        {
+            outsideAddresses.add(added);
+        }
     }
 
     private static int count(final EventLoopGroup group)
@@ -375,11 +431,11 @@ final class Appliance
     }
 
     /** An address the appliance put on the outside interface, to take off again at stop. */
-    private record OutsideAddress(String ifname, Inet4Address address, int prefix)
+    private record OutsideAddress(String ifname, InetAddress address, int prefix)
     {
-        static OutsideAddress ensure(final InterfaceConfig outside)
+        /** Puts {@code address} on the interface unless it is there; the record of what was added, or null. */
+        static OutsideAddress ensure(final InterfaceConfig outside, final InetAddress address, final int prefix)
         {
-            final int prefix = Integer.bitCount(AddressPools.toInt(outside.netmask()));
             try (Rtnetlink netlink = Rtnetlink.open())
             {
                 if (netlink.linkIndex(outside.ifname()) < 0)
@@ -388,15 +444,15 @@ final class Appliance
                         + ") does not exist");
                 }
                 final boolean present = netlink.addresses(outside.ifname()).stream()
-                    .anyMatch(a -> a.address().equals(outside.address()));
+                    .anyMatch(a -> a.address().equals(address));
                 netlink.setLinkUp(outside.ifname());
                 if (present)
                 {
                     return null;
                 }
-                netlink.addAddress(outside.ifname(), outside.address(), prefix);
-                LOG.info("added {}/{} to {}", outside.address().getHostAddress(), prefix, outside.ifname());
-                return new OutsideAddress(outside.ifname(), outside.address(), prefix);
+                netlink.addAddress(outside.ifname(), address, prefix);
+                LOG.info("added {}/{} to {}", ArgTypes.IP.format(address), prefix, outside.ifname());
+                return new OutsideAddress(outside.ifname(), address, prefix);
             }
         }
 
@@ -408,7 +464,7 @@ final class Appliance
             }
             catch (final RuntimeException ex)
             {
-                LOG.warn("could not remove {} from {}: {}", address.getHostAddress(), ifname, ex.toString());
+                LOG.warn("could not remove {} from {}: {}", ArgTypes.IP.format(address), ifname, ex.toString());
             }
         }
     }

@@ -28,6 +28,8 @@ public final class ApplianceConfig
     private int mtu = 1400;
     private int port = 443;
     private final List<String> extraLines = new ArrayList<>();
+    private final List<String> outsideLines = new ArrayList<>();
+    private final List<String> tunnelGroupLines = new ArrayList<>();
 
     public ApplianceConfig(final String outsideInterface)
     {
@@ -99,6 +101,26 @@ public final class ApplianceConfig
         return mtu;
     }
 
+    /** The Linux interface the config names as {@code outside}. */
+    public String outsideInterface()
+    {
+        return outsideInterface;
+    }
+
+    /** A line inside the outside interface's block, e.g. {@code  ipv6 address X/LEN} (leading space included). */
+    public ApplianceConfig outsideLine(final String line)
+    {
+        outsideLines.add(line);
+        return this;
+    }
+
+    /** A line inside the default tunnel-group's general-attributes, e.g. {@code  ipv6-address-pool V6}. */
+    public ApplianceConfig tunnelGroupLine(final String line)
+    {
+        tunnelGroupLines.add(line);
+        return this;
+    }
+
     /** A raw line appended at the end (e.g. a deliberately bad one). */
     public ApplianceConfig extraLine(final String line)
     {
@@ -113,6 +135,7 @@ public final class ApplianceConfig
         b.append("interface ").append(outsideInterface).append('\n');
         b.append(" nameif outside\n");
         b.append(" ip address ").append(outsideAddress).append(" 255.255.255.0\n");
+        outsideLines.forEach(line -> b.append(line).append('\n'));
         b.append("ip local pool POOL ").append(POOL_FIRST).append('-').append(POOL_LAST)
             .append(" mask 255.255.255.0\n");
         users.forEach((name, password) -> b.append("username ").append(name).append(" password ").append(password)
@@ -130,6 +153,7 @@ public final class ApplianceConfig
         b.append("tunnel-group DefaultWEBVPNGroup general-attributes\n");
         b.append(" address-pool POOL\n");
         b.append(" default-group-policy GP\n");
+        tunnelGroupLines.forEach(line -> b.append(line).append('\n'));
         b.append("webvpn\n");
         b.append(" enable outside\n");
         b.append(" port ").append(port).append('\n');

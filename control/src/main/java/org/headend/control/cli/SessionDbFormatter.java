@@ -210,6 +210,7 @@ final class SessionDbFormatter
         data.put("username", s.username());
         data.put("index", s.index());
         data.put("assignedIp", s.assignedIp());
+        data.put("assignedIpv6", s.assignedIpv6());
         data.put("publicIp", s.publicIp());
         final List<String> protocols = new ArrayList<>(List.of(PARENT));
         s.tunnels().forEach(t -> protocols.add(t.protocol()));
@@ -251,6 +252,10 @@ final class SessionDbFormatter
     {
         pair(out, "Username", s.username(), "Index", Integer.toString(s.index()));
         pair(out, "Assigned IP", assigned(s), "Public IP", s.publicIp());
+        if (s.assignedIpv6() != null)
+        {
+            single(out, "Assigned IPv6", s.assignedIpv6());
+        }
         final StringBuilder protocol = new StringBuilder(PARENT);
         s.tunnels().forEach(t -> protocol.append(' ').append(t.protocol()));
         single(out, "Protocol", protocol.toString());

@@ -34,6 +34,7 @@ public final class ConfigDraft
     final WebvpnDraft webvpn = new WebvpnDraft();
     final Map<String, Ipv6LocalPool> ipv6Pools = new LinkedHashMap<>();
     final List<Ipv6Route> ipv6Routes = new ArrayList<>();
+    final Map<String, List<AccessListEntry>> accessLists = new LinkedHashMap<>();
     boolean compressionSvc = true;
     boolean compressionHttp = true;
     final Map<String, Map<String, List<String>>> customData = new LinkedHashMap<>();
@@ -112,7 +113,15 @@ public final class ConfigDraft
             frozen(ipv6Pools), List.copyOf(ipv6Routes),
             new GlobalSettings(compressionSvc, compressionHttp, Collections.unmodifiableMap(data)),
             new ManagementConfig(enablePassword, List.copyOf(sshAccess), sshTimeoutMinutes, sshAuthLocal,
-                maxFailedAttempts, sshScopy));
+                maxFailedAttempts, sshScopy),
+            frozenLists(accessLists));
+    }
+
+    private static <V> Map<String, List<V>> frozenLists(final Map<String, List<V>> map)
+    {
+        final Map<String, List<V>> copy = new LinkedHashMap<>();
+        map.forEach((name, list) -> copy.put(name, List.copyOf(list)));
+        return Collections.unmodifiableMap(copy);
     }
 
     /** Keeps configuration order and, unlike {@code Map.copyOf}, answers lookups of null with null. */

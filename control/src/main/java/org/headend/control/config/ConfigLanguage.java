@@ -284,6 +284,36 @@ public final class ConfigLanguage
                 return null;
             })
             .build());
+        for (final boolean extended : new boolean[] {false, true})
+        {
+            final ConfigCommand.Builder acl = ConfigCommand.in(Mode.CONFIG, "Configure an access list")
+                .kw("access-list", "Configure an access list")
+                .arg("name", ArgTypes.NAME, "Name of the access list").entity();
+            if (extended)
+            {
+                acl.kw("extended", "An entry matching source and destination (IPv4 and IPv6)")
+                    .choice("action", "permit", "Match the networks", "deny", "Leave the networks out")
+                    .kw("ip", "Any IP protocol")
+                    .arg("operands", AccessListEntry.EXTENDED_OPERANDS,
+                        "Source and destination: any | any4 | any6 | host ADDRESS | A.B.C.D M.M.M.M | X:X::X/LEN");
+            }
+            else
+            {
+                acl.kw("standard", "An entry matching one IPv4 network")
+                    .choice("action", "permit", "Match the network", "deny", "Leave the network out")
+                    .arg("operands", AccessListEntry.STANDARD_OPERAND, "any4 | host A.B.C.D | A.B.C.D M.M.M.M");
+            }
+            register(acl.order(28, 0)
+                .compile((draft, scope, args) ->
+                {
+                    final boolean permit = "permit".equals(args.get("action"));
+                    final String operands = args.get("operands");
+                    draft.accessLists.computeIfAbsent(args.get("name"), n -> new ArrayList<>()).add(extended
+                        ? AccessListEntry.extended(permit, operands) : AccessListEntry.standard(permit, operands));
+                    return null;
+                })
+                .build());
+        }
         register(ConfigCommand.in(Mode.CONFIG, "Configure compression")
             .kw("compression", "Configure compression")
             .repeatChoice(1, 2, "what",
@@ -641,7 +671,7 @@ public final class ConfigLanguage
         register(ConfigCommand.in(gp, "Set the DNS servers pushed to clients")
             .kw("dns-server", "Set the DNS servers pushed to clients").key()
             .kw("value", "Specify the DNS servers")
-            .repeat(1, 4, "server", ArgTypes.IPV4, "IP address of a DNS server")
+            .repeat(1, 4, "server", ArgTypes.IP, "IPv4 or IPv6 address of a DNS server")
             .order(10, 0)
             .compile((draft, scope, args) ->
             {
@@ -809,6 +839,41 @@ public final class ConfigLanguage
             .compile((draft, scope, args) ->
             {
                 ConfigDraft.attributesOf(scope).set(PolicyAttribute.SPLIT_TUNNEL_NETWORK_LIST, "");
+                return null;
+            })
+            .build());
+        register(ConfigCommand.in(gp, "Send every DNS query through the tunnel")
+            .kw("split-tunnel-all-dns", "Send every DNS query through the tunnel").key()
+            .choice("state", "enable", "Resolve every name through the tunnel",
+                "disable", "Resolve only the split-dns domains there")
+            .order(44, 0)
+            .compile((draft, scope, args) ->
+            {
+                ConfigDraft.attributesOf(scope).set(PolicyAttribute.SPLIT_TUNNEL_ALL_DNS,
+                    "enable".equals(args.get("state")));
+                return null;
+            })
+            .build());
+        register(ConfigCommand.in(gp, "Name the domains resolved through the tunnel")
+            .kw("split-dns", "Name the domains resolved through the tunnel").key()
+            .kw("value", "Give the domains")
+            .repeat(1, 10, "domain", ArgTypes.DOMAIN, "A domain resolved by the tunnel's DNS servers")
+            .order(46, 0)
+            .compile((draft, scope, args) ->
+            {
+                final List<String> domains = args.all("domain");
+                ConfigDraft.attributesOf(scope).set(PolicyAttribute.SPLIT_DNS,
+                    List.copyOf(requireDistinct(domains, "split-dns")));
+                return null;
+            })
+            .build());
+        register(ConfigCommand.in(gp, "Name the domains resolved through the tunnel")
+            .kw("split-dns", "Name the domains resolved through the tunnel").key()
+            .kw("none", "No split DNS; do not inherit it")
+            .order(46, 0)
+            .compile((draft, scope, args) ->
+            {
+                ConfigDraft.attributesOf(scope).set(PolicyAttribute.SPLIT_DNS, List.of());
                 return null;
             })
             .build());

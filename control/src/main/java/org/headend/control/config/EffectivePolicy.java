@@ -57,6 +57,19 @@ public final class EffectivePolicy
         return attribute.defaultValue();
     }
 
+    /** Whether some level of the chain sets {@code attribute} (else {@link #get} answers its built-in default). */
+    public boolean isSet(final PolicyAttribute<?> attribute)
+    {
+        for (final PolicyAttributes level : chain)
+        {
+            if (level.isSet(attribute))
+            {
+                return true;
+            }
+        }
+        return false;
+    }
+
     /** The name of the group-policy the session is reported under ({@code show vpn-sessiondb}). */
     public String groupPolicyName()
     {

@@ -19,6 +19,7 @@ import java.util.Optional;
  * @param ipv6Routes    {@code ipv6 route} lines in configuration order
  * @param globals       global settings outside any block ({@code compression}, {@code anyconnect-custom-data})
  * @param management    the enable password and SSH access
+ * @param accessLists   {@code access-list} entries by list name, in configuration order
  */
 public record HeadendConfig(
     String hostname,
@@ -31,7 +32,8 @@ public record HeadendConfig(
     Map<String, Ipv6LocalPool> ipv6Pools,
     List<Ipv6Route> ipv6Routes,
     GlobalSettings globals,
-    ManagementConfig management)
+    ManagementConfig management,
+    Map<String, List<AccessListEntry>> accessLists)
 {
     /** The group-policy every other one inherits from; always present. */
     public static final String DEFAULT_GROUP_POLICY = "DfltGrpPolicy";

@@ -91,6 +91,11 @@ public final class PolicyAttribute<T>
     /** {@code split-tunnel-network-list value NAME}; "" for none. */
     public static final PolicyAttribute<String> SPLIT_TUNNEL_NETWORK_LIST =
         new PolicyAttribute<>("split-tunnel-network-list", "");
+    /** {@code split-tunnel-all-dns enable|disable} (default disable). */
+    public static final PolicyAttribute<Boolean> SPLIT_TUNNEL_ALL_DNS =
+        new PolicyAttribute<>("split-tunnel-all-dns", false);
+    /** {@code split-dns value DOMAIN…}; empty for none. */
+    public static final PolicyAttribute<List<String>> SPLIT_DNS = new PolicyAttribute<>("split-dns", List.of());
     /** {@code ipv6-address-pools value NAME…}; empty for none. */
     public static final PolicyAttribute<List<String>> IPV6_ADDRESS_POOLS =
         new PolicyAttribute<>("ipv6-address-pools", List.of());

@@ -55,7 +55,7 @@ public final class DtlsService implements DtlsPortListener
     private int nextTargetId = 1;
 
     /** What the headend told one tunnel's client about DTLS, until the tunnel ends. */
-    private record Offer(String id, int tunnelId, TunnelPath path, int clientAddress, int mtu, int dpdSeconds,
+    private record Offer(String id, int tunnelId, TunnelPath path, int mtu, int dpdSeconds,
         byte[] psk, byte[] masterSecret, DtlsSuite suite, TunnelListener listener)
     {
     }
@@ -96,7 +96,6 @@ public final class DtlsService implements DtlsPortListener
      * @param tls           the TLS session of the CONNECT connection (for the PSK exporter)
      * @param tunnelId      the new tunnel
      * @param path          its path
-     * @param clientAddress the session's inner address
      * @param mtu           the tunnel MTU
      * @param dpdSeconds    DTLS DPD interval announced to the client
      * @param keepalive     DTLS keepalive announced to the client
@@ -105,8 +104,7 @@ public final class DtlsService implements DtlsPortListener
      * @return the answer's DTLS headers, or null for no DTLS on this tunnel
      */
     public Answer offer(final HttpRequestView request, final SSLSession tls, final int tunnelId, final TunnelPath path,
-        final int clientAddress, final int mtu, final int dpdSeconds, final int keepalive, final int udpPort,
-        final TunnelListener listener)
+        final int mtu, final int dpdSeconds, final int keepalive, final int udpPort, final TunnelListener listener)
     {
         final String dtlsList = request.header("X-DTLS-CipherSuite");
         final String dtls12List = request.header("X-DTLS12-CipherSuite");
@@ -120,7 +118,7 @@ public final class DtlsService implements DtlsPortListener
             final byte[] psk = exportPsk(tls);
             if (psk != null)
             {
-                offer = new Offer(idHex, tunnelId, path, clientAddress, mtu, dpdSeconds, psk, null, null, listener);
+                offer = new Offer(idHex, tunnelId, path, mtu, dpdSeconds, psk, null, null, listener);
                 headers.add(Map.entry("X-DTLS-App-ID", idHex));
                 headers.add(Map.entry("X-DTLS-CipherSuite", "PSK-NEGOTIATE"));
             }
@@ -133,7 +131,7 @@ public final class DtlsService implements DtlsPortListener
             final DtlsSuite suite = dtls12 != null ? dtls12 : ocName;
             if (suite != null)
             {
-                offer = new Offer(idHex, tunnelId, path, clientAddress, mtu, dpdSeconds, null, masterSecret, suite,
+                offer = new Offer(idHex, tunnelId, path, mtu, dpdSeconds, null, masterSecret, suite,
                     listener);
                 headers.add(Map.entry("X-DTLS-Session-ID", idHex.toUpperCase(java.util.Locale.ROOT)));
                 headers.add(Map.entry(dtls12 != null ? "X-DTLS12-CipherSuite" : "X-DTLS-CipherSuite", suite.headerName()));
@@ -239,7 +237,7 @@ public final class DtlsService implements DtlsPortListener
             return;
         }
         final DtlsEndpoint endpoint = new DtlsEndpoint(nextTargetId++ | 0x4000_0000, offer.path(),
-            dataplane.egress(port.channel().eventLoop()), offer.clientAddress(), offer.mtu(), offer.dpdSeconds(),
+            dataplane.egress(port.channel().eventLoop()), offer.mtu(), offer.dpdSeconds(),
             new DtlsRecordCodec(keys, aead), transport.peer(), dataplane.inboundFor(offer.tunnelId()),
             dataplane.counters(), offer.listener());
         final DtlsEndpoint old = endpoints.put(offer.tunnelId(), endpoint);

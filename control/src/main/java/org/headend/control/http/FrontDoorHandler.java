@@ -118,7 +118,7 @@ public final class FrontDoorHandler extends SimpleChannelInboundHandler<FullHttp
         {
             agent = agent.substring(0, MAX_USER_AGENT);
         }
-        return new ClientInfo(remote.getAddress().getHostAddress(), remote.getPort(), local.getPort(), agent,
+        return new ClientInfo(org.headend.control.config.grammar.ArgTypes.IP.format(remote.getAddress()), remote.getPort(), local.getPort(), agent,
             session == null ? "none" : session.getProtocol(), session == null ? null : session.getCipherSuite());
     }
 

@@ -1,6 +1,8 @@
 package org.headend.control.inside;
 
+import java.math.BigInteger;
 import java.net.Inet4Address;
+import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.util.ArrayList;
@@ -9,6 +11,7 @@ import java.util.List;
 import java.util.Set;
 import org.headend.control.config.HeadendConfig;
 import org.headend.control.config.IpLocalPool;
+import org.headend.control.config.Ipv6LocalPool;
 import org.headend.control.session.AddressPools;
 import org.headend.dataplane.api.Dataplane;
 import org.headend.dataplane.tun.NativeTunPort;
@@ -18,8 +21,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The appliance's inside interface: one multi-queue TUN device, its address (the first host address of the first
- * pool's subnet) and a route to every pool through it. Closing the device removes it and its routes. Control path.
+ * The appliance's inside interface: one multi-queue TUN device, its addresses (the first host address of the first
+ * IPv4 pool's subnet, and of the first IPv6 pool's prefix) and a route to every pool through it. Closing the device
+ * removes it and its routes. Control path.
  */
 public final class InsideInterface implements AutoCloseable
 {
@@ -34,14 +38,17 @@ public final class InsideInterface implements AutoCloseable
     private final boolean offloads;
     private final Rtnetlink netlink;
     private final int address;
+    private final Inet6Address address6;
     private final Set<String> routes = new HashSet<>();
 
-    private InsideInterface(final TunDevice device, final boolean offloads, final Rtnetlink netlink, final int address)
+    private InsideInterface(final TunDevice device, final boolean offloads, final Rtnetlink netlink, final int address,
+        final Inet6Address address6)
     {
         this.device = device;
         this.offloads = offloads;
         this.netlink = netlink;
         this.address = address;
+        this.address6 = address6;
     }
 
     /**
@@ -63,14 +70,20 @@ public final class InsideInterface implements AutoCloseable
             device.setMtu(MTU);
             device.setUp();
             final int address = insideAddress(config);
-            final InsideInterface inside = new InsideInterface(device, offloads, netlink, address);
+            final Inet6Address address6 = insideAddress6(config);
+            final InsideInterface inside = new InsideInterface(device, offloads, netlink, address, address6);
             if (address != 0)
             {
                 netlink.addAddress(DEVICE, toInet(address), 32);
             }
+            if (address6 != null)
+            {
+                netlink.addAddress(DEVICE, address6, 128);
+            }
             inside.routePools(config);
-            LOG.info("inside interface {} up with address {}, {} queue(s){}", DEVICE,
-                address == 0 ? "none" : toInet(address).getHostAddress(), queues,
+            LOG.info("inside interface {} up with address {}{}, {} queue(s){}", DEVICE,
+                address == 0 ? "none" : toInet(address).getHostAddress(),
+                address6 == null ? "" : " and " + org.headend.control.config.grammar.Ipv6.format(address6), queues,
                 offloads ? ", TSO and checksum offloads (GSO super-packets both ways)" : "");
             return inside;
         }
@@ -88,7 +101,16 @@ public final class InsideInterface implements AutoCloseable
         return address;
     }
 
-    /** Adds routes for pools that appeared and removes those of pools that went away. */
+    /** The headend's own IPv6 address on the inside, or null when no IPv6 pool exists. */
+    public Inet6Address address6()
+    {
+        return address6;
+    }
+
+    /**
+     * Adds routes for pools that appeared and removes those of pools that went away: an IPv4 pool's subnet, and
+     * the smallest prefix that covers an IPv6 pool's range (its configured prefix may be far wider than the pool).
+     */
     public void routePools(final HeadendConfig config)
     {
         final Set<String> wanted = new HashSet<>();
@@ -96,22 +118,48 @@ public final class InsideInterface implements AutoCloseable
         {
             final int mask = AddressPools.toInt(pool.mask());
             final int network = AddressPools.toInt(pool.first()) & mask;
-            final int prefix = Integer.bitCount(mask);
-            final String key = network + "/" + prefix;
-            wanted.add(key);
-            if (routes.add(key))
-            {
-                netlink.addRoute(toInet(network), prefix, DEVICE, address == 0 ? null : toInet(address));
-            }
+            route(wanted, toInet(network), Integer.bitCount(mask), address == 0 ? null : toInet(address));
+        }
+        for (final Ipv6LocalPool pool : config.ipv6Pools().values())
+        {
+            final BigInteger first = new BigInteger(1, pool.first().getAddress());
+            final BigInteger last = first.add(BigInteger.valueOf(pool.count() - 1L));
+            final int prefix = 128 - first.xor(last).bitLength();
+            final BigInteger network = first.shiftRight(128 - prefix).shiftLeft(128 - prefix);
+            route(wanted, AddressPools.toInet6(network), prefix, address6);
         }
         for (final String key : new ArrayList<>(routes))
         {
             if (!wanted.contains(key))
             {
-                final String[] parts = key.split("/");
-                netlink.deleteRoute(toInet(Integer.parseInt(parts[0])), Integer.parseInt(parts[1]), DEVICE);
+                final int slash = key.lastIndexOf('/');
+                netlink.deleteRoute(parse(key.substring(0, slash)), Integer.parseInt(key.substring(slash + 1)), DEVICE);
                 routes.remove(key);
             }
+        }
+    }
+
+    private void route(final Set<String> wanted, final InetAddress network, final int prefix,
+        final InetAddress source)
+    {
+        final String key = network.getHostAddress() + "/" + prefix;
+        wanted.add(key);
+        if (routes.add(key))
+        {
+            netlink.addRoute(network, prefix, DEVICE, source);
+        }
+    }
+
+    private static InetAddress parse(final String literal)
+    {
+        try
+        {
+            // a numeric literal this class wrote: never a name lookup
+            return InetAddress.getByName(literal);
+        }
+        catch (final UnknownHostException ex)
+        {
+            throw new IllegalStateException(ex);
         }
     }
 
@@ -148,6 +196,20 @@ public final class InsideInterface implements AutoCloseable
             return (AddressPools.toInt(pool.first()) & mask) + 1;
         }
         return 0;
+    }
+
+    /**
+     * The first host address of the first IPv6 pool's prefix (null when there is none). The pools never lease it.
+     */
+    static Inet6Address insideAddress6(final HeadendConfig config)
+    {
+        for (final Ipv6LocalPool pool : config.ipv6Pools().values())
+        {
+            final BigInteger first = new BigInteger(1, pool.first().getAddress());
+            final int host = 128 - pool.prefixLength();
+            return AddressPools.toInet6(first.shiftRight(host).shiftLeft(host).add(BigInteger.ONE));
+        }
+        return null;
     }
 
     static Inet4Address toInet(final int address)

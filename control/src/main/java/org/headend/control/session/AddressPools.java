@@ -1,23 +1,37 @@
 package org.headend.control.session;
 
+import java.math.BigInteger;
+import java.net.Inet6Address;
 import java.util.BitSet;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.headend.control.config.IpLocalPool;
+import org.headend.control.config.Ipv6LocalPool;
 
 /**
- * Address leases from the {@code ip local pool}s. The network and broadcast addresses of a pool's mask and the
- * headend's own inside address are never leased. Control thread only.
+ * Address leases from the {@code ip local pool}s and {@code ipv6 local pool}s. The network and broadcast addresses
+ * of an IPv4 pool's mask and the headend's own inside addresses are never leased. Control thread only.
  */
 public final class AddressPools
 {
     private final Map<String, PoolState> pools = new HashMap<>();
+    private final Map<String, Pool6State> pools6 = new HashMap<>();
     private final Set<Integer> reserved;
+    private final Set<Inet6Address> reserved6;
 
     /** A leased address. */
     public record Lease(String pool, int address, int mask)
+    {
+    }
+
+    /** A leased IPv6 address and the prefix length the client is told. */
+    public record Lease6(String pool, Inet6Address address, int prefixLength)
+    {
+    }
+
+    private record Pool6State(BigInteger first, int count, int prefixLength, BitSet used)
     {
     }
 
@@ -38,11 +52,105 @@ public final class AddressPools
     }
 
     /**
-     * @param reserved addresses never leased (the headend's own inside addresses)
+     * @param reserved  IPv4 addresses never leased (the headend's own inside addresses)
+     * @param reserved6 IPv6 addresses never leased
      */
-    public AddressPools(final Set<Integer> reserved)
+    public AddressPools(final Set<Integer> reserved, final Set<Inet6Address> reserved6)
     {
         this.reserved = Set.copyOf(reserved);
+        this.reserved6 = Set.copyOf(reserved6);
+    }
+
+    /** Brings the IPv6 pools in line with the configuration; a pool with leases keeps its old shape until empty. */
+    public void configure6(final Map<String, Ipv6LocalPool> configured)
+    {
+        pools6.keySet().removeIf(name -> !configured.containsKey(name) && pools6.get(name).used().isEmpty());
+        for (final Ipv6LocalPool pool : configured.values())
+        {
+            final Pool6State existing = pools6.get(pool.name());
+            final BigInteger first = new BigInteger(1, pool.first().getAddress());
+            if (existing == null || existing.used().isEmpty() && (!existing.first().equals(first)
+                || existing.count() != pool.count() || existing.prefixLength() != pool.prefixLength()))
+            {
+                pools6.put(pool.name(), new Pool6State(first, pool.count(), pool.prefixLength(),
+                    new BitSet(pool.count())));
+            }
+        }
+    }
+
+    /**
+     * Leases the lowest free address of the first IPv6 pool in {@code poolNames} that has one.
+     *
+     * @return the lease, or null when every pool is exhausted or none exists
+     */
+    public Lease6 allocate6(final List<String> poolNames)
+    {
+        for (final String name : poolNames)
+        {
+            final Pool6State pool = pools6.get(name);
+            if (pool == null)
+            {
+                continue;
+            }
+            for (int i = pool.used().nextClearBit(0); i < pool.count(); i = pool.used().nextClearBit(i + 1))
+            {
+                final Inet6Address address = toInet6(pool.first().add(BigInteger.valueOf(i)));
+                if (address != null && !reserved6.contains(address))
+                {
+                    pool.used().set(i);
+                    return new Lease6(name, address, pool.prefixLength());
+                }
+            }
+        }
+        return null;
+    }
+
+    /** Returns an IPv6 lease to its pool. */
+    public void release6(final Lease6 lease)
+    {
+        final Pool6State pool = pools6.get(lease.pool());
+        if (pool != null)
+        {
+            final BigInteger offset = new BigInteger(1, lease.address().getAddress()).subtract(pool.first());
+            if (offset.signum() >= 0 && offset.compareTo(BigInteger.valueOf(pool.count())) < 0)
+            {
+                pool.used().clear(offset.intValue());
+            }
+        }
+    }
+
+    /** How many addresses of the IPv6 pool {@code pool} are leased. */
+    public int leased6(final String pool)
+    {
+        final Pool6State state = pools6.get(pool);
+        return state == null ? 0 : state.used().cardinality();
+    }
+
+    /** The IPv6 pools known, configured or still holding leases. */
+    public Set<String> names6()
+    {
+        return Set.copyOf(pools6.keySet());
+    }
+
+    /** The address {@code value} as 16 bytes, or null when it is past the end of the IPv6 space. */
+    public static Inet6Address toInet6(final BigInteger value)
+    {
+        final byte[] raw = value.toByteArray();
+        if (value.signum() < 0 || raw.length > 17 || raw.length == 17 && raw[0] != 0)
+        {
+            return null;
+        }
+        final byte[] bytes = new byte[16];
+        final int copy = Math.min(16, raw.length);
+        System.arraycopy(raw, raw.length - copy, bytes, 16 - copy, copy);
+        try
+        {
+            return Inet6Address.getByAddress(null, bytes, -1);
+        }
+        catch (final java.net.UnknownHostException ex)
+        {
+            throw new IllegalStateException(ex);
+        }
     }
 
     /** Brings the pools in line with the configuration; existing leases stay where they are. */

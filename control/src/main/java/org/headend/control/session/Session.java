@@ -22,6 +22,7 @@ public final class Session
     private final long loginNanos;
     private ClientInfo lastClient;
     private Lease lease;
+    private AddressPools.Lease6 lease6;
     private Tunnel tunnel;
     private long disconnectedSinceNanos;
     private long closedRxBytes;
@@ -99,6 +100,17 @@ public final class Session
     void lease(final Lease lease)
     {
         this.lease = lease;
+    }
+
+    /** The session's IPv6 address, kept across reconnects; null when it has none. */
+    public AddressPools.Lease6 lease6()
+    {
+        return lease6;
+    }
+
+    void lease6(final AddressPools.Lease6 lease6)
+    {
+        this.lease6 = lease6;
     }
 
     public Tunnel tunnel()

@@ -16,6 +16,7 @@ import java.util.concurrent.TimeoutException;
 import java.util.function.LongSupplier;
 import java.util.function.Predicate;
 import org.headend.control.dtls.DtlsService;
+import org.headend.control.config.grammar.Ipv6;
 import org.headend.control.http.ClientInfo;
 import org.headend.control.session.AddressPools.Lease;
 import org.headend.dataplane.api.Dataplane;
@@ -121,6 +122,19 @@ public final class SessionManager implements SessionDirectory
         return session.lease();
     }
 
+    /**
+     * The session's IPv6 lease, taking one from {@code poolNames} on its first tunnel that asks; null when it has
+     * none and none is free (the tunnel then runs IPv4 only).
+     */
+    public AddressPools.Lease6 lease6(final Session session, final List<String> poolNames)
+    {
+        if (session.lease6() == null && !poolNames.isEmpty())
+        {
+            session.lease6(pools.allocate6(poolNames));
+        }
+        return session.lease6();
+    }
+
     /** A fresh tunnel id (positive, unique while the process lives). */
     public int nextTunnelId()
     {
@@ -141,10 +155,11 @@ public final class SessionManager implements SessionDirectory
             tunnelGone(session, old);
         }
         session.tunnelUp(tunnel);
-        dataplane.addRoute(session.lease().address(), tunnel.path());
-        LOG.info("session {}: SSL tunnel {} up, {} {} from {}:{}, address {}", session.index(), tunnel.tunnelId(),
+        dataplane.addRoutes(tunnel.path());
+        LOG.info("session {}: SSL tunnel {} up, {} {} from {}:{}, address {}{}", session.index(), tunnel.tunnelId(),
             tunnel.client().tlsProtocol(), tunnel.client().cipherSuite(), tunnel.client().address(),
-            tunnel.client().port(), Ipv4Header.format(session.lease().address()));
+            tunnel.client().port(), Ipv4Header.format(session.lease().address()),
+            session.lease6() == null ? "" : " and " + Ipv6.format(session.lease6().address()));
     }
 
     /** The client sent DISCONNECT; {@code 0xb0} (the user quit) ends the session and its cookie. */
@@ -196,6 +211,10 @@ public final class SessionManager implements SessionDirectory
         {
             pools.release(session.lease());
         }
+        if (session.lease6() != null)
+        {
+            pools.release6(session.lease6());
+        }
         LOG.info("session {} ended: user {}: {}", session.index(), session.username(), why);
     }
 
@@ -205,7 +224,7 @@ public final class SessionManager implements SessionDirectory
         {
             dtls.onTunnelGone(tunnel.tunnelId());
         }
-        dataplane.removeRoute(session.lease().address(), tunnel.tunnelId());
+        dataplane.removeRoutes(tunnel.path());
         session.tunnelDown(nanoClock.getAsLong());
     }
 
@@ -280,7 +299,8 @@ public final class SessionManager implements SessionDirectory
             session.rxPackets(), session.groupPolicy(), session.tunnelGroup(), session.loginTime(),
             Duration.ofNanos(now - session.loginNanos()),
             tunnel == null ? Duration.ofNanos(now - session.disconnectedSinceNanos()) : Duration.ZERO,
-            session.lastClient().userAgent());
+            session.lastClient().userAgent(),
+            session.lease6() == null ? null : Ipv6.format(session.lease6().address()));
     }
 
     @Override

@@ -22,6 +22,7 @@ import java.util.List;
  * @param duration      time since login
  * @param inactivity    time since the last tunnel went away; zero while a tunnel is up
  * @param clientVersion the client's User-Agent, trimmed to a printable length
+ * @param assignedIpv6  the IPv6 address leased to the client, or null when it has none
  */
 public record SessionView(
     int index,
@@ -38,7 +39,8 @@ public record SessionView(
     Instant loginTime,
     Duration duration,
     Duration inactivity,
-    String clientVersion)
+    String clientVersion,
+    String assignedIpv6)
 {
     /**
      * One tunnel under the parent session.

@@ -34,14 +34,24 @@ public final class ConnectAnswer
         return hostname != null && HOSTNAME.matcher(hostname).matches() ? hostname : null;
     }
 
+    /** The largest tunnel MTU: the inside interface's MTU, and the top of {@code anyconnect mtu}'s range. */
+    public static final int MAX_TUNNEL_MTU = 1406;
+    /** The smallest link that may carry IPv6 (RFC 8200 §5). */
+    public static final int IPV6_MIN_MTU = 1280;
+    /** What a DTLS 1.2 AES-GCM record adds to an inner packet, besides the outer IP header (§7.1). */
+    private static final int DTLS_OVERHEAD = 8 + 13 + 8 + 16 + 1;
+
     /**
-     * The tunnel MTU (docs/protocol/tunnel-and-dtls.md §7.2): the link MTU, lowered to the client's
-     * {@code X-CSTP-Base-MTU} when that is a sane number, minus the overhead a DTLS AES-GCM record would add on
-     * IPv4, capped by the group-policy's {@code anyconnect mtu}. Client numbers are clamped, never trusted.
+     * The tunnel MTU (docs/protocol/tunnel-and-dtls.md §7.2): the link MTU of the interface the client came in on,
+     * lowered to the client's {@code X-CSTP-Base-MTU} when that is a sane number, minus what the outer IP header,
+     * UDP and a DTLS AES-GCM record add, capped by {@code cap} (the group-policy's {@code anyconnect mtu}, or
+     * {@link #MAX_TUNNEL_MTU}). Client numbers are clamped, never trusted.
      *
+     * @param ipv6Outer whether the client reached the headend over IPv6 (a 40-byte outer header)
      * @return {@code [linkMtu, tunnelMtu]}
      */
-    public static int[] mtu(final int interfaceMtu, final String clientBaseMtu, final int policyMtu)
+    public static int[] mtu(final int interfaceMtu, final boolean ipv6Outer, final String clientBaseMtu,
+        final int cap)
     {
         int link = interfaceMtu;
         final int base = parseBounded(clientBaseMtu, 576, 65535);
@@ -49,9 +59,51 @@ public final class ConnectAnswer
         {
             link = Math.min(link, base);
         }
-        final int dtlsOverhead = 20 + 8 + 13 + 8 + 16 + 1;
-        final int tunnel = Math.max(576, Math.min(policyMtu, link - dtlsOverhead));
+        final int overhead = (ipv6Outer ? 40 : 20) + DTLS_OVERHEAD;
+        final int tunnel = Math.max(576, Math.min(Math.min(cap, MAX_TUNNEL_MTU), link - overhead));
         return new int[] {link, tunnel};
+    }
+
+    /** The network of {@code address}/{@code prefixLength}. */
+    static java.net.Inet6Address network(final java.net.Inet6Address address, final int prefixLength)
+    {
+        final byte[] bytes = address.getAddress();
+        for (int i = 0; i < 16; i++)
+        {
+            final int keep = Math.max(0, Math.min(8, prefixLength - 8 * i));
+            bytes[i] &= (byte)(0xFF00 >>> keep);
+        }
+        try
+        {
+            return java.net.Inet6Address.getByAddress(null, bytes, -1);
+        }
+        catch (final java.net.UnknownHostException ex)
+        {
+            throw new IllegalStateException(ex);
+        }
+    }
+
+    /**
+     * {@code text} for a header that openconnect percent-decodes ({@code X-CSTP-Banner}): UTF-8, with {@code %},
+     * control characters (newlines included) and non-ASCII bytes written as {@code %XX}.
+     */
+    static String percentEncode(final String text)
+    {
+        final StringBuilder out = new StringBuilder(text.length() + 16);
+        for (final byte b : text.getBytes(StandardCharsets.UTF_8))
+        {
+            final int c = b & 0xFF;
+            if (c < 0x20 || c >= 0x7F || c == '%')
+            {
+                out.append('%').append(Character.toUpperCase(Character.forDigit(c >> 4, 16)))
+                    .append(Character.toUpperCase(Character.forDigit(c & 0xF, 16)));
+            }
+            else
+            {
+                out.append((char)c);
+            }
+        }
+        return out.toString();
     }
 
     /** A decimal number within [min, max], or -1 for anything else (empty, signs, hex, overflow, text). */
@@ -63,12 +115,5 @@ public final class ConnectAnswer
         }
         final int value = Integer.parseInt(text);
         return value < min || value > max ? -1 : value;
-    }
-
-    /** IPv4 addresses from the policy's {@code dns-server} list, in order. */
-    static List<String> ipv4Only(final List<java.net.InetAddress> servers)
-    {
-        return servers.stream().filter(a -> a instanceof java.net.Inet4Address).map(java.net.InetAddress::getHostAddress)
-            .toList();
     }
 }

@@ -9,15 +9,19 @@ import org.headend.control.config.EffectivePolicy;
 import org.headend.control.config.HeadendConfig;
 import org.headend.control.config.PolicyAttribute;
 import org.headend.control.config.TunnelGroup;
+import org.headend.control.config.grammar.Ipv4;
+import org.headend.control.config.grammar.Ipv6;
 import org.headend.control.dtls.DtlsService;
 import org.headend.control.http.Exchange;
 import org.headend.control.http.HttpAnswer;
 import org.headend.control.http.HttpRequestView;
+import org.headend.control.session.AddressPools;
 import org.headend.control.session.AddressPools.Lease;
 import org.headend.control.session.Session;
 import org.headend.control.session.SessionManager;
 import org.headend.dataplane.api.Dataplane;
 import org.headend.dataplane.tunnel.CstpTunnelHandler;
+import org.headend.dataplane.tunnel.TunnelAccess;
 import org.headend.dataplane.tunnel.TunnelListener;
 import org.headend.dataplane.tunnel.TunnelPath;
 import org.headend.dataplane.wire.Ipv4Header;
@@ -40,16 +44,18 @@ public final class TunnelGateway
     private final Dataplane dataplane;
     private final DtlsService dtls;
     private final Executor control;
-    private final int interfaceMtu;
+    private final java.util.function.ToIntFunction<java.net.InetAddress> interfaceMtu;
     private final String serverName;
     private final String listenNameif;
 
     /**
      * @param dtls         the DTLS service, or null when DTLS is off
      * @param listenNameif the nameif clients reach the headend on ({@code enable <nameif> tls-only} turns DTLS off)
+     * @param interfaceMtu the MTU of the interface that owns a local address (where a client's connection arrived)
      */
     public TunnelGateway(final Supplier<HeadendConfig> config, final SessionManager sessions, final Dataplane dataplane,
-        final DtlsService dtls, final Executor control, final int interfaceMtu, final String serverName,
+        final DtlsService dtls, final Executor control,
+        final java.util.function.ToIntFunction<java.net.InetAddress> interfaceMtu, final String serverName,
         final String listenNameif)
     {
         this.listenNameif = listenNameif;
@@ -84,30 +90,56 @@ public final class TunnelGateway
                 .withHeader("X-Reason", "No address available for the tunnel"));
             return;
         }
-        final int[] mtu = ConnectAnswer.mtu(interfaceMtu, request.header("X-CSTP-Base-MTU"),
-            policy.get(PolicyAttribute.MTU));
+        final boolean fullIpv6 = "true".equalsIgnoreCase(request.header("X-CSTP-Full-IPv6-Capability"));
+        final java.net.InetSocketAddress local = (java.net.InetSocketAddress)exchange.channel().localAddress();
+        final int[] mtu = ConnectAnswer.mtu(interfaceMtu.applyAsInt(local.getAddress()),
+            local.getAddress() instanceof java.net.Inet6Address, request.header("X-CSTP-Base-MTU"),
+            policy.isSet(PolicyAttribute.MTU) ? policy.get(PolicyAttribute.MTU) : ConnectAnswer.MAX_TUNNEL_MTU);
+        // IPv6 needs a 1280-byte link (RFC 8200 §5): below it the tunnel carries IPv4 only, as ocserv does
+        final AddressPools.Lease6 lease6 = mtu[1] < ConnectAnswer.IPV6_MIN_MTU ? null
+            : sessions.lease6(session, ipv6Pools(policy, group));
+        final SplitTunnel split = SplitTunnel.of(policy, cfg, lease6 != null, session.index());
         final int tunnelId = sessions.nextTunnelId();
-        final TunnelPath path = dataplane.newTunnelPath(tunnelId, exchange.channel().eventLoop());
+        final TunnelPath path = dataplane.newTunnelPath(tunnelId, exchange.channel().eventLoop(),
+            new TunnelAccess(lease.address(), lease6 == null ? null : lease6.address().getAddress(), split.filter()));
         final Events events = new Events(session, tunnelId);
-        final CstpTunnelHandler handler = dataplane.newCstpTunnel(path, lease.address(), mtu[1],
+        final CstpTunnelHandler handler = dataplane.newCstpTunnel(path, mtu[1],
             policy.get(PolicyAttribute.DPD_GATEWAY), events);
         sessions.tunnelUp(session, new Session.Tunnel(tunnelId, path, handler, exchange.channel(), exchange.client()));
         final boolean dtlsAllowed = dtls != null && policy.get(PolicyAttribute.SSL_DTLS)
             && cfg.webvpn().dtlsEnabledOn(listenNameif);
         final DtlsService.Answer dtlsAnswer = !dtlsAllowed ? null : dtls.offer(request,
-            exchange.channel().pipeline().get(SslHandler.class).engine().getSession(), tunnelId, path,
-            lease.address(), mtu[1], policy.get(PolicyAttribute.DPD_CLIENT), policy.get(PolicyAttribute.SSL_KEEPALIVE),
-            dtls.udpPort(), events);
-        exchange.upgrade(answer(request, policy, lease, mtu, dtlsAnswer), handler,
+            exchange.channel().pipeline().get(SslHandler.class).engine().getSession(), tunnelId, path, mtu[1],
+            policy.get(PolicyAttribute.DPD_CLIENT), policy.get(PolicyAttribute.SSL_KEEPALIVE), dtls.udpPort(), events);
+        final ConnectAnswer answer = new ConnectAnswer();
+        announceBasics(answer, request);
+        announceAddresses(answer, lease, lease6, fullIpv6);
+        announceDns(answer, policy, split, lease6 != null);
+        split.announce(answer, fullIpv6);
+        announceBanner(answer, policy);
+        announceTimers(answer, policy, mtu);
+        if (dtlsAnswer != null)
+        {
+            for (final Map.Entry<String, String> header : dtlsAnswer.headers())
+            {
+                answer.header(header.getKey(), header.getValue());
+            }
+        }
+        exchange.upgrade(answer.bytes(), handler,
             () -> control.execute(() -> sessions.onTunnelClosed(session, tunnelId,
                 TunnelListener.CloseCause.PEER_CLOSED, "closed before the tunnel started")));
     }
 
-    private byte[] answer(final HttpRequestView request, final EffectivePolicy policy, final Lease lease,
-        final int[] mtu, final DtlsService.Answer dtlsAnswer)
+    /** The IPv6 pools of the session: the group-policy's {@code ipv6-address-pools}, else the tunnel-group's. */
+    private static List<String> ipv6Pools(final EffectivePolicy policy, final TunnelGroup group)
     {
-        final ConnectAnswer answer = new ConnectAnswer()
-            .header("X-CSTP-Version", 1)
+        final List<String> fromPolicy = policy.get(PolicyAttribute.IPV6_ADDRESS_POOLS);
+        return fromPolicy.isEmpty() ? group.ipv6AddressPools() : fromPolicy;
+    }
+
+    private void announceBasics(final ConnectAnswer answer, final HttpRequestView request)
+    {
+        answer.header("X-CSTP-Version", 1)
             .header("X-CSTP-Protocol", "Copyright (c) 2004 Cisco Systems, Inc.")
             .header("X-CSTP-Server-Name", serverName);
         final String hostname = ConnectAnswer.acceptableHostname(request.header("X-CSTP-Hostname"));
@@ -115,20 +147,74 @@ public final class TunnelGateway
         {
             answer.header("X-CSTP-Hostname", hostname);
         }
+    }
+
+    /**
+     * The IPv4 lease, and the IPv6 one in the form the client understands: {@code X-CSTP-Address-IP6} for clients
+     * that declared full IPv6 capability, else the legacy second {@code X-CSTP-Address}/{@code -Netmask} pair.
+     */
+    private static void announceAddresses(final ConnectAnswer answer, final Lease lease,
+        final AddressPools.Lease6 lease6, final boolean fullIpv6)
+    {
         answer.header("X-CSTP-Address", Ipv4Header.format(lease.address()))
             .header("X-CSTP-Netmask", Ipv4Header.format(lease.mask()));
-        final List<String> dns = ConnectAnswer.ipv4Only(policy.get(PolicyAttribute.DNS_SERVER));
-        for (final String server : dns)
+        if (lease6 == null)
         {
-            answer.header("X-CSTP-DNS", server);
+            return;
+        }
+        final String address = Ipv6.format(lease6.address());
+        if (fullIpv6)
+        {
+            answer.header("X-CSTP-Address-IP6", address + "/" + lease6.prefixLength());
+        }
+        else
+        {
+            answer.header("X-CSTP-Address", address)
+                .header("X-CSTP-Netmask", Ipv6.format(ConnectAnswer.network(lease6.address(), lease6.prefixLength()))
+                    + "/" + lease6.prefixLength());
+        }
+    }
+
+    /** DNS servers (IPv6 ones only to sessions with IPv6), the default domain and split DNS. */
+    private static void announceDns(final ConnectAnswer answer, final EffectivePolicy policy, final SplitTunnel split,
+        final boolean ipv6)
+    {
+        for (final java.net.InetAddress server : policy.get(PolicyAttribute.DNS_SERVER))
+        {
+            if (server instanceof java.net.Inet4Address v4)
+            {
+                answer.header("X-CSTP-DNS", Ipv4.format(v4));
+            }
+            else if (ipv6)
+            {
+                answer.header("X-CSTP-DNS", Ipv6.format((java.net.Inet6Address)server));
+            }
         }
         final String domain = policy.get(PolicyAttribute.DEFAULT_DOMAIN);
         if (!domain.isEmpty())
         {
             answer.header("X-CSTP-Default-Domain", domain);
         }
+        for (final String splitDomain : policy.get(PolicyAttribute.SPLIT_DNS))
+        {
+            answer.header("X-CSTP-Split-DNS", splitDomain);
+        }
+        answer.header("X-CSTP-Tunnel-All-DNS", split.tunnelsAll() || policy.get(PolicyAttribute.SPLIT_TUNNEL_ALL_DNS));
+    }
+
+    /** The group's {@code banner}, its lines joined by newlines and percent-encoded as the header requires. */
+    private static void announceBanner(final ConnectAnswer answer, final EffectivePolicy policy)
+    {
+        final List<String> banner = policy.get(PolicyAttribute.BANNER);
+        if (!banner.isEmpty())
+        {
+            answer.header("X-CSTP-Banner", ConnectAnswer.percentEncode(String.join("\n", banner)));
+        }
+    }
+
+    private static void announceTimers(final ConnectAnswer answer, final EffectivePolicy policy, final int[] mtu)
+    {
         answer
-            .header("X-CSTP-Tunnel-All-DNS", "true")
             .header("X-CSTP-Keepalive", policy.get(PolicyAttribute.SSL_KEEPALIVE))
             .header("X-CSTP-DPD", policy.get(PolicyAttribute.DPD_CLIENT))
             .header("X-CSTP-Idle-Timeout", DISCONNECTED_TIMEOUT_SECONDS)
@@ -144,14 +230,6 @@ public final class TunnelGateway
             .header("X-CSTP-Smartcard-Removal-Disconnect", "true")
             .header("X-CSTP-Base-MTU", mtu[0])
             .header("X-CSTP-MTU", mtu[1]);
-        if (dtlsAnswer != null)
-        {
-            for (final Map.Entry<String, String> header : dtlsAnswer.headers())
-            {
-                answer.header(header.getKey(), header.getValue());
-            }
-        }
-        return answer.bytes();
     }
 
     /** Tunnel events, moved from the event loop to the control thread. */

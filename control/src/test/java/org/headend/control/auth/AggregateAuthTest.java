@@ -32,7 +32,7 @@ class AggregateAuthTest
     private final ConfigStore config = ConfigStore.embeddedDefault("right-password");
     private final long[] now = {1_000_000_000L};
     private final SessionManager sessions =
-        new SessionManager(control, null, new AddressPools(Set.of()), null, () -> now[0], Clock.systemUTC());
+        new SessionManager(control, null, new AddressPools(Set.of(), Set.of()), null, () -> now[0], Clock.systemUTC());
     private final AggregateAuth auth = new AggregateAuth(config::current, sessions, new LoginContexts(),
         new FailedLoginLimiter(), () -> "ABCDEF0123456789ABCDEF0123456789ABCDEF01", () -> now[0]);
 

@@ -5,11 +5,13 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 
 import java.net.Inet4Address;
+import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.headend.control.config.IpLocalPool;
+import org.headend.control.config.Ipv6LocalPool;
 import org.junit.jupiter.api.Test;
 
 class AddressPoolsTest
@@ -59,9 +61,42 @@ class AddressPoolsTest
         assertNull(pools.allocate(List.of("missing")));
     }
 
+    @Test
+    void shouldLeaseIpv6AddressesFromThePoolsFirstAddressSkippingTheHeadendsOwn() throws Exception
+    {
+        final Inet6Address headend = (Inet6Address)InetAddress.getByName("2001:db8:1:1::6");
+        final AddressPools pools = new AddressPools(Set.of(), Set.of(headend));
+        pools.configure6(Map.of("v6", new Ipv6LocalPool("v6", (Inet6Address)InetAddress.getByName("2001:db8:1:1::5"),
+            64, 3)));
+        final AddressPools.Lease6 a = pools.allocate6(List.of("missing", "v6"));
+        final AddressPools.Lease6 b = pools.allocate6(List.of("v6"));
+        assertEquals(InetAddress.getByName("2001:db8:1:1::5"), a.address());
+        assertEquals(64, a.prefixLength());
+        assertEquals(InetAddress.getByName("2001:db8:1:1::7"), b.address());
+        assertNull(pools.allocate6(List.of("v6")), "3 addresses, one of them the headend's");
+        assertEquals(2, pools.leased6("v6"));
+        pools.release6(a);
+        assertEquals(a.address(), pools.allocate6(List.of("v6")).address());
+    }
+
+    @Test
+    void shouldCarryIpv6LeasesAcrossAByteBoundaryAndStopAtTheEndOfTheSpace() throws Exception
+    {
+        final AddressPools pools = new AddressPools(Set.of(), Set.of());
+        pools.configure6(Map.of("edge", new Ipv6LocalPool("edge",
+            (Inet6Address)InetAddress.getByName("2001:db8::ff"), 64, 2),
+            "top", new Ipv6LocalPool("top", (Inet6Address)InetAddress.getByName("ffff:ffff:ffff:ffff:ffff:ffff:ffff:ffff"),
+            64, 5)));
+        pools.allocate6(List.of("edge"));
+        assertEquals(InetAddress.getByName("2001:db8::100"), pools.allocate6(List.of("edge")).address());
+        assertEquals(InetAddress.getByName("ffff:ffff:ffff:ffff:ffff:ffff:ffff:ffff"),
+            pools.allocate6(List.of("top")).address());
+        assertNull(pools.allocate6(List.of("top")));
+    }
+
     private static AddressPools pools(final IpLocalPool... configured)
     {
-        final AddressPools pools = new AddressPools(Set.of(INSIDE));
+        final AddressPools pools = new AddressPools(Set.of(INSIDE), Set.of());
         final java.util.LinkedHashMap<String, IpLocalPool> map = new java.util.LinkedHashMap<>();
         for (final IpLocalPool pool : configured)
         {

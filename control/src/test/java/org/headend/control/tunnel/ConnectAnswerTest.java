@@ -30,13 +30,30 @@ class ConnectAnswerTest
     @Test
     void shouldClampTheClientsBaseMtuAndNeverTrustIt()
     {
-        assertArrayEquals(new int[] {1500, 1406}, ConnectAnswer.mtu(1500, "1500", 1406));
-        assertArrayEquals(new int[] {1406, 1340}, ConnectAnswer.mtu(1500, "1406", 1406));
+        assertArrayEquals(new int[] {1500, 1406}, ConnectAnswer.mtu(1500, false, "1500", 1406));
+        assertArrayEquals(new int[] {1406, 1340}, ConnectAnswer.mtu(1500, false, "1406", 1406));
         for (final String bad : new String[] {"0", "1", "65536", "4294967295", "-1", "1e3", "abc", "", null, "+1500"})
         {
-            assertArrayEquals(new int[] {1500, 1400}, ConnectAnswer.mtu(1500, bad, 1400), String.valueOf(bad));
+            assertArrayEquals(new int[] {1500, 1400}, ConnectAnswer.mtu(1500, false, bad, 1400), String.valueOf(bad));
         }
-        assertArrayEquals(new int[] {576, 576}, ConnectAnswer.mtu(1500, "576", 1406));
+        assertArrayEquals(new int[] {576, 576}, ConnectAnswer.mtu(1500, false, "576", 1406));
+    }
+
+    @Test
+    void shouldDeriveTheMtuFromTheOutsideLinkAndItsAddressFamilyWhenThePolicySetsNone()
+    {
+        assertArrayEquals(new int[] {1400, 1334}, ConnectAnswer.mtu(1400, false, "1500", ConnectAnswer.MAX_TUNNEL_MTU));
+        assertArrayEquals(new int[] {1400, 1314}, ConnectAnswer.mtu(1400, true, null, ConnectAnswer.MAX_TUNNEL_MTU));
+        assertArrayEquals(new int[] {9000, 1406}, ConnectAnswer.mtu(9000, false, null, ConnectAnswer.MAX_TUNNEL_MTU),
+            "never above what the inside interface carries");
+        assertArrayEquals(new int[] {1400, 1300}, ConnectAnswer.mtu(1400, false, null, 1300), "anyconnect mtu 1300");
+    }
+
+    @Test
+    void shouldPercentEncodeTheBannerSoThatItsLinesAndSignsSurviveTheHeader()
+    {
+        assertEquals("Welcome, 100%25 authorised use only.%0ASecond line: caf%C3%A9",
+            ConnectAnswer.percentEncode("Welcome, 100% authorised use only.\nSecond line: café"));
     }
 
     @Test

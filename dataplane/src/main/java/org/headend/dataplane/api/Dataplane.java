@@ -19,6 +19,7 @@ import org.headend.dataplane.tunnel.CstpTunnelHandler;
 import org.headend.dataplane.tunnel.EgressQueue;
 import org.headend.dataplane.tunnel.InboundRing;
 import org.headend.dataplane.tunnel.InboundSink;
+import org.headend.dataplane.tunnel.TunnelAccess;
 import org.headend.dataplane.tunnel.TunnelListener;
 import org.headend.dataplane.tunnel.TunnelPath;
 
@@ -127,10 +128,10 @@ public final class Dataplane implements AutoCloseable
         return counters;
     }
 
-    /** The path of a new tunnel whose TLS connection runs on {@code loop}. */
-    public TunnelPath newTunnelPath(final int tunnelId, final EventExecutor loop)
+    /** The path of a new tunnel whose TLS connection runs on {@code loop}; its client may send what {@code access} allows. */
+    public TunnelPath newTunnelPath(final int tunnelId, final EventExecutor loop, final TunnelAccess access)
     {
-        return new TunnelPath(tunnelId, egress(loop));
+        return new TunnelPath(tunnelId, egress(loop), access);
     }
 
     /**
@@ -138,10 +139,10 @@ public final class Dataplane implements AutoCloseable
      *
      * @see CstpTunnelHandler#CstpTunnelHandler
      */
-    public CstpTunnelHandler newCstpTunnel(final TunnelPath path, final int clientAddress, final int mtu,
-        final int dpdSeconds, final TunnelListener listener)
+    public CstpTunnelHandler newCstpTunnel(final TunnelPath path, final int mtu, final int dpdSeconds,
+        final TunnelListener listener)
     {
-        return new CstpTunnelHandler(path, clientAddress, mtu, dpdSeconds, inboundFor(path.tunnelId()), counters,
+        return new CstpTunnelHandler(path, mtu, dpdSeconds, inboundFor(path.tunnelId()), counters,
             listener);
     }
 
@@ -168,31 +169,31 @@ public final class Dataplane implements AutoCloseable
         return egress;
     }
 
-    /** Routes inside packets for {@code address} to the tunnel of {@code path}. */
-    public void addRoute(final int address, final TunnelPath path)
+    /** Routes inside packets for the session addresses of {@code path} (its {@link TunnelAccess}) to it. */
+    public void addRoutes(final TunnelPath path)
     {
         if (mode == ThreadingMode.SHARED)
         {
-            shared.loop().execute(() -> shared.addRoute(address, path));
+            shared.loop().execute(() -> shared.addRoutes(path));
             return;
         }
         for (final TunAgent agent : agents)
         {
-            send(agent, agent.addRoute(address, path));
+            send(agent, agent.addRoutes(path));
         }
     }
 
-    /** Removes the route of {@code address} if it still points at {@code tunnelId}. */
-    public void removeRoute(final int address, final int tunnelId)
+    /** Removes the routes of {@code path}'s session addresses that still point at its tunnel. */
+    public void removeRoutes(final TunnelPath path)
     {
         if (mode == ThreadingMode.SHARED)
         {
-            shared.loop().execute(() -> shared.removeRoute(address, tunnelId));
+            shared.loop().execute(() -> shared.removeRoutes(path));
             return;
         }
         for (final TunAgent agent : agents)
         {
-            send(agent, agent.removeRoute(address, tunnelId));
+            send(agent, agent.removeRoutes(path));
         }
     }
 

@@ -14,14 +14,15 @@ import org.agrona.concurrent.UnsafeBuffer;
 import org.agrona.concurrent.status.AtomicCounter;
 import org.headend.dataplane.counters.DataplaneCounter;
 import org.headend.dataplane.counters.DataplaneCounters;
+import org.headend.dataplane.tunnel.AccessDrops;
 import org.headend.dataplane.tunnel.EgressQueue;
 import org.headend.dataplane.tunnel.EgressTarget;
 import org.headend.dataplane.tunnel.InboundSink;
 import org.headend.dataplane.tunnel.TunnelCounters;
 import org.headend.dataplane.tunnel.TunnelListener;
+import org.headend.dataplane.tunnel.TunnelAccess;
 import org.headend.dataplane.tunnel.TunnelPath;
 import org.headend.dataplane.wire.CstpHeader;
-import org.headend.dataplane.wire.Ipv4Header;
 
 /**
  * One session's DTLS channel after its handshake: opens the client's records (inbound stage 1 for UDP), answers DTLS
@@ -45,7 +46,6 @@ public final class DtlsEndpoint implements EgressTarget
     private final int targetId;
     private final TunnelPath path;
     private final TunnelPath.Route route;
-    private final int clientAddress;
     private final int mtu;
     private final long dpdNanos;
     private final DtlsRecordCodec codec;
@@ -62,9 +62,7 @@ public final class DtlsEndpoint implements EgressTarget
     private final AtomicCounter malformed;
     private final AtomicCounter unexpected;
     private final AtomicCounter sendErrors;
-    private final AtomicCounter spoofed;
-    private final AtomicCounter notIpv4;
-    private final AtomicCounter runts;
+    private final AccessDrops drops;
     private final AtomicCounter ringFull;
 
     private Channel channel;
@@ -85,7 +83,6 @@ public final class DtlsEndpoint implements EgressTarget
      * @param targetId      this endpoint's id in the UDP loop's egress queue (unique, positive)
      * @param path          the tunnel's path; this endpoint moves its traffic to DTLS and back
      * @param egress        the egress queue of the UDP port's event loop
-     * @param clientAddress the session's inner IPv4 address, the only accepted source
      * @param mtu           the largest inner packet accepted
      * @param dpdSeconds    the DTLS DPD interval announced to the client; the headend probes after that silence
      * @param codec         the record layer with the handshake's keys
@@ -94,15 +91,14 @@ public final class DtlsEndpoint implements EgressTarget
      * @param counters      the data plane's counters
      * @param listener      told when the client sends DISCONNECT over DTLS
      */
-    public DtlsEndpoint(final int targetId, final TunnelPath path, final EgressQueue egress, final int clientAddress,
-        final int mtu, final int dpdSeconds, final DtlsRecordCodec codec, final InetSocketAddress peer,
+    public DtlsEndpoint(final int targetId, final TunnelPath path, final EgressQueue egress, final int mtu,
+        final int dpdSeconds, final DtlsRecordCodec codec, final InetSocketAddress peer,
         final InboundSink inbound, final DataplaneCounters counters, final TunnelListener listener)
     {
         this.targetId = targetId;
         this.path = path;
         this.route = new TunnelPath.Route(targetId, egress);
         this.trafficCounters = path.dtlsCounters();
-        this.clientAddress = clientAddress;
         this.mtu = mtu;
         this.dpdNanos = dpdSeconds * NANOS_PER_SECOND;
         this.codec = codec;
@@ -117,9 +113,7 @@ public final class DtlsEndpoint implements EgressTarget
         malformed = counters.counter(DataplaneCounter.DTLS_MALFORMED_DROPS);
         unexpected = counters.counter(DataplaneCounter.DTLS_UNEXPECTED_RECORDS);
         sendErrors = counters.counter(DataplaneCounter.DTLS_SEND_ERRORS);
-        spoofed = counters.counter(DataplaneCounter.SPOOFED_SOURCE_DROPS);
-        notIpv4 = counters.counter(DataplaneCounter.NOT_IPV4_DROPS);
-        runts = counters.counter(DataplaneCounter.RUNT_PACKET_DROPS);
+        drops = new AccessDrops(counters);
         ringFull = counters.counter(DataplaneCounter.INBOUND_RING_FULL_DROPS);
     }
 
@@ -289,24 +283,15 @@ public final class DtlsEndpoint implements EgressTarget
 
     private void onData(final DirectBuffer buffer, final int index, final int length)
     {
-        if (length < Ipv4Header.MIN_LENGTH)
-        {
-            runts.increment();
-            return;
-        }
-        if (((buffer.getByte(index) >> 4) & 0xF) != 4)
-        {
-            notIpv4.increment();
-            return;
-        }
         if (length > mtu)
         {
             malformed.increment();
             return;
         }
-        if (buffer.getInt(index + Ipv4Header.SOURCE_OFFSET, java.nio.ByteOrder.BIG_ENDIAN) != clientAddress)
+        final int verdict = path.access().check(buffer, index, length);
+        if (verdict != TunnelAccess.ADMIT)
         {
-            spoofed.increment();
+            drops.count(verdict);
             return;
         }
         if (!inbound.offer(buffer, index, length))

@@ -1,9 +1,11 @@
 package org.headend.dataplane.dtls;
 
 import io.netty.buffer.ByteBuf;
+import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.channel.socket.DatagramPacket;
+import java.net.Inet6Address;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.List;
@@ -20,8 +22,10 @@ import org.headend.dataplane.counters.DataplaneCounters;
  * application record from an unknown sender is tried against the endpoints of the same IP (NAT rebinding) and moves
  * that endpoint only if it authenticates. Everything else is counted and dropped, so garbage never harms a session.
  *
- * <p>Thread: the port's event loop; control changes the tables only through {@link DtlsPort}.
+ * <p>Thread: the port's event loop; control changes the tables only through {@link DtlsPort}. One handler serves the
+ * port's IPv4 and IPv6 sockets, which must share that event loop.
  */
+@ChannelHandler.Sharable
 public final class DtlsPortHandler extends SimpleChannelInboundHandler<DatagramPacket>
 {
     /** Largest datagram read; a DTLS record for a 1500-byte link is far below. */
@@ -40,7 +44,8 @@ public final class DtlsPortHandler extends SimpleChannelInboundHandler<DatagramP
     private final AtomicCounter malformed;
     private final AtomicCounter clientHellos;
     private final AtomicCounter rebinds;
-    private ChannelHandlerContext ctx;
+    /** One per bound socket (IPv4, IPv6), all on the port's event loop. */
+    private final List<ChannelHandlerContext> contexts = new ArrayList<>(2);
 
     DtlsPortHandler(final DtlsPortListener listener, final DataplaneCounters counters, final boolean gsoSupported)
     {
@@ -55,7 +60,22 @@ public final class DtlsPortHandler extends SimpleChannelInboundHandler<DatagramP
     @Override
     public void handlerAdded(final ChannelHandlerContext ctx)
     {
-        this.ctx = ctx;
+        contexts.add(ctx);
+    }
+
+    /** The socket of {@code peer}'s address family: where its endpoint sends. */
+    private ChannelHandlerContext contextFor(final InetSocketAddress peer)
+    {
+        final boolean ipv6 = peer.getAddress() instanceof Inet6Address;
+        for (final ChannelHandlerContext context : contexts)
+        {
+            if (context.channel().localAddress() instanceof InetSocketAddress local
+                && local.getAddress() instanceof Inet6Address == ipv6)
+            {
+                return context;
+            }
+        }
+        return contexts.getFirst();
     }
 
     @Override
@@ -157,7 +177,7 @@ public final class DtlsPortHandler extends SimpleChannelInboundHandler<DatagramP
     {
         removeHandshake(endpoint.peer(), sink);
         install(endpoint);
-        final long now = ctx.executor().ticker().nanoTime();
+        final long now = contexts.getFirst().executor().ticker().nanoTime();
         for (final byte[] datagram : sink.takeLeftovers())
         {
             // late handshake retransmissions among them are counted and ignored by the endpoint like any old record
@@ -186,6 +206,7 @@ public final class DtlsPortHandler extends SimpleChannelInboundHandler<DatagramP
             old.close();
         }
         endpoints.put(endpoint.peer(), endpoint);
+        final ChannelHandlerContext ctx = contextFor(endpoint.peer());
         endpoint.start(ctx.channel(), ctx.executor().ticker().nanoTime(), gsoSupported);
     }
 

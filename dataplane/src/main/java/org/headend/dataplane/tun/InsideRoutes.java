@@ -1,62 +1,72 @@
 package org.headend.dataplane.tun;
 
 import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import org.agrona.DirectBuffer;
 import org.agrona.collections.Int2ObjectHashMap;
+import org.agrona.concurrent.UnsafeBuffer;
 import org.agrona.concurrent.status.AtomicCounter;
 import org.headend.dataplane.counters.DataplaneCounter;
 import org.headend.dataplane.counters.DataplaneCounters;
+import org.headend.dataplane.tunnel.TunnelAccess;
 import org.headend.dataplane.tunnel.TunnelPath;
 import org.headend.dataplane.wire.Ipv4Header;
+import org.headend.dataplane.wire.Ipv6Header;
 
 /**
- * The route table of one TUN queue's owner (inner IPv4 address → tunnel) and the checks every inside packet passes
- * before it is routed. Single-threaded: the owner of the queue; allocation-free lookups.
+ * The route table of one TUN queue's owner (inner IPv4 or IPv6 address → tunnel) and the checks every inside packet
+ * passes before it is routed. Single-threaded: the owner of the queue; allocation-free lookups.
  */
 final class InsideRoutes
 {
-    private final Int2ObjectHashMap<TunnelPath> routes = new Int2ObjectHashMap<>();
+    private final Int2ObjectHashMap<TunnelPath> ipv4 = new Int2ObjectHashMap<>();
+    private final Ipv6RouteTable ipv6 = new Ipv6RouteTable();
+    private final UnsafeBuffer byteBufferView = new UnsafeBuffer(0, 0);
     private final AtomicCounter noRoute;
-    private final AtomicCounter notIpv4;
+    private final AtomicCounter notIp;
     private final AtomicCounter runts;
 
     InsideRoutes(final DataplaneCounters counters)
     {
         noRoute = counters.counter(DataplaneCounter.NO_ROUTE_DROPS);
-        notIpv4 = counters.counter(DataplaneCounter.NOT_IPV4_DROPS);
+        notIp = counters.counter(DataplaneCounter.NOT_IP_DROPS);
         runts = counters.counter(DataplaneCounter.RUNT_PACKET_DROPS);
     }
 
-    /** Routes {@code address} to the tunnel of {@code path}; replaces an older route. */
-    void add(final int address, final TunnelPath path)
+    /** Routes every address of the session of {@code path} to it; replaces older routes. */
+    void add(final TunnelPath path)
     {
-        routes.put(address, path);
+        final TunnelAccess access = path.access();
+        if (access.ipv4() != 0)
+        {
+            ipv4.put(access.ipv4(), path);
+        }
+        if (access.hasIpv6())
+        {
+            ipv6.put(access.ipv6Hi(), access.ipv6Lo(), path);
+        }
     }
 
-    /** Removes the route of {@code address} if it still belongs to {@code tunnelId}. */
-    void remove(final int address, final int tunnelId)
+    /** Removes the routes of the addresses of {@code path}'s session that still belong to its tunnel. */
+    void remove(final TunnelPath path)
     {
-        final TunnelPath route = routes.get(address);
-        if (route != null && route.tunnelId() == tunnelId)
+        final TunnelAccess access = path.access();
+        final TunnelPath route = ipv4.get(access.ipv4());
+        if (access.ipv4() != 0 && route != null && route.tunnelId() == path.tunnelId())
         {
-            routes.remove(address);
+            ipv4.remove(access.ipv4());
+        }
+        if (access.hasIpv6())
+        {
+            ipv6.remove(access.ipv6Hi(), access.ipv6Lo(), path.tunnelId());
         }
     }
 
     /** The tunnel that owns the destination of the packet at offset 0, or null after counting why there is none. */
     TunnelPath lookup(final ByteBuffer packet, final int length)
     {
-        if (length < Ipv4Header.MIN_LENGTH)
-        {
-            runts.increment();
-            return null;
-        }
-        if (Ipv4Header.version(packet, 0) != 4)
-        {
-            notIpv4.increment();
-            return null;
-        }
-        return find(Ipv4Header.destination(packet, 0));
+        byteBufferView.wrap(packet, 0, length);
+        return lookup(byteBufferView, 0, length);
     }
 
     /** As {@link #lookup(ByteBuffer, int)} for a packet at {@code offset} of an Agrona buffer. */
@@ -67,17 +77,27 @@ final class InsideRoutes
             runts.increment();
             return null;
         }
-        if (((packet.getByte(offset) >> 4) & 0xF) != 4)
+        final int version = (packet.getByte(offset) >> 4) & 0xF;
+        final TunnelPath path;
+        if (version == 4)
         {
-            notIpv4.increment();
+            path = ipv4.get(packet.getInt(offset + Ipv4Header.DESTINATION_OFFSET, ByteOrder.BIG_ENDIAN));
+        }
+        else if (version == 6)
+        {
+            if (length < Ipv6Header.LENGTH)
+            {
+                runts.increment();
+                return null;
+            }
+            path = ipv6.get(Ipv6Header.hi(packet, offset, Ipv6Header.DESTINATION_OFFSET),
+                Ipv6Header.lo(packet, offset, Ipv6Header.DESTINATION_OFFSET));
+        }
+        else
+        {
+            notIp.increment();
             return null;
         }
-        return find(packet.getInt(offset + Ipv4Header.DESTINATION_OFFSET, java.nio.ByteOrder.BIG_ENDIAN));
-    }
-
-    private TunnelPath find(final int destination)
-    {
-        final TunnelPath path = routes.get(destination);
         if (path == null)
         {
             noRoute.increment();

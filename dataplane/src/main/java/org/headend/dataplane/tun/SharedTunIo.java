@@ -1,6 +1,5 @@
 package org.headend.dataplane.tun;
 
-import io.netty.buffer.ByteBuf;
 import io.netty.channel.IoEvent;
 import io.netty.channel.IoEventLoop;
 import io.netty.channel.IoRegistration;
@@ -54,7 +53,6 @@ public final class SharedTunIo implements IoUringIoHandle, InboundSink
     private final TcpCoalescer coalescer;
     private final PacketConsumer deliverSegment = this::deliver;
     private final Runnable endOfBatch = this::flushCoalesced;
-    private final UnsafeBuffer arrayView = new UnsafeBuffer(0, 0);
     private boolean flushScheduled;
     private final EgressTarget[] touched = new EgressTarget[BATCH];
     private final Runnable readMore = this::readBatch;
@@ -105,16 +103,16 @@ public final class SharedTunIo implements IoUringIoHandle, InboundSink
         return loop;
     }
 
-    /** Routes {@code address} to {@code path}. Event loop only. */
-    public void addRoute(final int address, final TunnelPath path)
+    /** Routes the session addresses of {@code path} to it. Event loop only. */
+    public void addRoutes(final TunnelPath path)
     {
-        routes.add(address, path);
+        routes.add(path);
     }
 
-    /** Removes {@code address}'s route if it still belongs to {@code tunnelId}. Event loop only. */
-    public void removeRoute(final int address, final int tunnelId)
+    /** Removes the routes of {@code path}'s addresses that still belong to its tunnel. Event loop only. */
+    public void removeRoutes(final TunnelPath path)
     {
-        routes.remove(address, tunnelId);
+        routes.remove(path);
     }
 
     @Override
@@ -190,21 +188,6 @@ public final class SharedTunIo implements IoUringIoHandle, InboundSink
             // a super-packet can touch more targets than a batch has reads: flush early rather than overflow
             target.flushBatch();
         }
-    }
-
-    @Override
-    public boolean offer(final ByteBuf src, final int index, final int length, final byte[] scratch)
-    {
-        if (src.hasArray())
-        {
-            arrayView.wrap(src.array(), src.arrayOffset() + index, length);
-        }
-        else
-        {
-            src.getBytes(index, scratch, 0, length);
-            arrayView.wrap(scratch, 0, length);
-        }
-        return offer(arrayView, 0, length);
     }
 
     @Override

@@ -77,28 +77,28 @@ public final class TunAgent implements Agent
         return commands.offer(command);
     }
 
-    /** Routes {@code address} to the tunnel of {@code path}; replaces an older route. Agent thread only. */
-    void onAddRoute(final int address, final TunnelPath path)
+    /** Routes the session addresses of {@code path} to it; replaces older routes. Agent thread only. */
+    void onAddRoutes(final TunnelPath path)
     {
-        routes.add(address, path);
+        routes.add(path);
     }
 
-    /** Removes the route of {@code address} if it still belongs to {@code tunnelId}. Agent thread only. */
-    void onRemoveRoute(final int address, final int tunnelId)
+    /** Removes the routes of {@code path}'s addresses that still belong to its tunnel. Agent thread only. */
+    void onRemoveRoutes(final TunnelPath path)
     {
-        routes.remove(address, tunnelId);
+        routes.remove(path);
     }
 
-    /** Command factory: see {@link #onAddRoute}. */
-    public Runnable addRoute(final int address, final TunnelPath path)
+    /** Command factory: see {@link #onAddRoutes}. */
+    public Runnable addRoutes(final TunnelPath path)
     {
-        return () -> onAddRoute(address, path);
+        return () -> onAddRoutes(path);
     }
 
-    /** Command factory: see {@link #onRemoveRoute}. */
-    public Runnable removeRoute(final int address, final int tunnelId)
+    /** Command factory: see {@link #onRemoveRoutes}. */
+    public Runnable removeRoutes(final TunnelPath path)
     {
-        return () -> onRemoveRoute(address, tunnelId);
+        return () -> onRemoveRoutes(path);
     }
 
     @Override

@@ -8,15 +8,15 @@ import io.netty.util.concurrent.Ticker;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.agrona.DirectBuffer;
+import org.agrona.concurrent.UnsafeBuffer;
 import org.agrona.concurrent.status.AtomicCounter;
 import org.headend.dataplane.counters.DataplaneCounter;
 import org.headend.dataplane.counters.DataplaneCounters;
 import org.headend.dataplane.wire.CstpHeader;
-import org.headend.dataplane.wire.Ipv4Header;
 
 /**
  * One CSTP tunnel on its TLS connection, after the CONNECT answer. Inbound (stage 1): cuts the decrypted byte stream
- * into frames, checks each data packet's inner source address against the session's lease, and copies it into the
+ * into frames, checks each data packet against the session's {@link TunnelAccess}, and copies it into the
  * TUN agent's ring; answers DPD; reports DISCONNECT. Outbound (stage 2): {@link EgressQueue} calls
  * {@link #writeData} for each packet routed here; each frame is one write, which the TLS handler (wrap size 0)
  * turns into exactly one TLS record, as openconnect requires.
@@ -32,7 +32,6 @@ public final class CstpTunnelHandler extends ByteToMessageDecoder implements Egr
 
     private final int tunnelId;
     private final TunnelPath path;
-    private final int clientAddress;
     private final int mtu;
     private final long dpdNanos;
     private final InboundSink inbound;
@@ -40,14 +39,13 @@ public final class CstpTunnelHandler extends ByteToMessageDecoder implements Egr
     private final TunnelListener listener;
     private final TunnelCounters trafficCounters;
     private final byte[] scratch;
+    private final UnsafeBuffer packetView = new UnsafeBuffer(0, 0);
 
     private final AtomicCounter rxData;
     private final AtomicCounter txData;
     private final AtomicCounter rxControl;
     private final AtomicCounter dpdSent;
-    private final AtomicCounter spoofed;
-    private final AtomicCounter notIpv4;
-    private final AtomicCounter runts;
+    private final AccessDrops drops;
     private final AtomicCounter ringFull;
     private final AtomicCounter backlogDrops;
     private final AtomicCounter malformed;
@@ -66,15 +64,15 @@ public final class CstpTunnelHandler extends ByteToMessageDecoder implements Egr
     private String closeDetail = "connection closed by the client";
 
     /**
-     * @param path          the tunnel's id and egress queue (that of this channel's event loop), and its DTLS route
-     * @param clientAddress the inner IPv4 address leased to the session (big-endian int); the only accepted source
+     * @param path          the tunnel's id, egress queue (that of this channel's event loop), DTLS route and the
+     *                      checks every client packet passes
      * @param mtu           the tunnel MTU sent to the client; longer data frames end the tunnel
      * @param dpdSeconds    the gateway DPD interval; 0 turns gateway DPD off
      * @param inbound       where client packets go (the TUN agent's ring, or the TUN itself)
      * @param counters      the data plane's counters
      * @param listener      control's end of the tunnel
      */
-    public CstpTunnelHandler(final TunnelPath path, final int clientAddress, final int mtu, final int dpdSeconds,
+    public CstpTunnelHandler(final TunnelPath path, final int mtu, final int dpdSeconds,
         final InboundSink inbound, final DataplaneCounters counters, final TunnelListener listener)
     {
         if (path.tunnelId() <= 0)
@@ -84,7 +82,6 @@ public final class CstpTunnelHandler extends ByteToMessageDecoder implements Egr
         this.tunnelId = path.tunnelId();
         this.path = path;
         this.trafficCounters = path.cstpCounters();
-        this.clientAddress = clientAddress;
         this.mtu = mtu;
         this.dpdNanos = dpdSeconds * NANOS_PER_SECOND;
         this.inbound = inbound;
@@ -95,9 +92,7 @@ public final class CstpTunnelHandler extends ByteToMessageDecoder implements Egr
         txData = counters.counter(DataplaneCounter.CSTP_TX_DATA_PACKETS);
         rxControl = counters.counter(DataplaneCounter.CSTP_RX_CONTROL_FRAMES);
         dpdSent = counters.counter(DataplaneCounter.CSTP_DPD_REQUESTS_SENT);
-        spoofed = counters.counter(DataplaneCounter.SPOOFED_SOURCE_DROPS);
-        notIpv4 = counters.counter(DataplaneCounter.NOT_IPV4_DROPS);
-        runts = counters.counter(DataplaneCounter.RUNT_PACKET_DROPS);
+        drops = new AccessDrops(counters);
         ringFull = counters.counter(DataplaneCounter.INBOUND_RING_FULL_DROPS);
         backlogDrops = counters.counter(DataplaneCounter.EGRESS_BACKLOG_DROPS);
         malformed = counters.counter(DataplaneCounter.CSTP_MALFORMED_FRAMES);
@@ -203,19 +198,19 @@ public final class CstpTunnelHandler extends ByteToMessageDecoder implements Egr
 
     private void onData(final ByteBuf in, final int payload, final int length)
     {
-        if (length < Ipv4Header.MIN_LENGTH)
+        if (in.hasArray())
         {
-            runts.increment();
-            return;
+            packetView.wrap(in.array(), in.arrayOffset() + payload, length);
         }
-        if (Ipv4Header.version(in, payload) != 4)
+        else
         {
-            notIpv4.increment();
-            return;
+            in.getBytes(payload, scratch, 0, length);
+            packetView.wrap(scratch, 0, length);
         }
-        if (Ipv4Header.source(in, payload) != clientAddress)
+        final int verdict = path.access().check(packetView, 0, length);
+        if (verdict != TunnelAccess.ADMIT)
         {
-            spoofed.increment();
+            drops.count(verdict);
             return;
         }
         if (path.dtls() != null)
@@ -223,7 +218,7 @@ public final class CstpTunnelHandler extends ByteToMessageDecoder implements Egr
             // the client only sends data over TLS when its DTLS channel died: answer on TLS too until DTLS is back
             path.dtls(null);
         }
-        if (!inbound.offer(in, payload, length, scratch))
+        if (!inbound.offer(packetView, 0, length))
         {
             ringFull.increment();
             return;

@@ -1,6 +1,5 @@
 package org.headend.dataplane.tunnel;
 
-import io.netty.buffer.ByteBuf;
 import java.nio.ByteBuffer;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.agrona.concurrent.ringbuffer.ManyToOneRingBuffer;
@@ -51,36 +50,6 @@ public final class InboundRing implements InboundSink
             return false;
         }
         ring.buffer().putBytes(claim, src, index, length);
-        ring.commit(claim);
-        doorbell.wake();
-        return true;
-    }
-
-    /**
-     * Copies {@code length} bytes of {@code src} at {@code index} into the ring and wakes the agent if it sleeps.
-     * Allocation-free; {@code scratch} (at least {@code length} bytes, owned by the calling thread) is used only when
-     * {@code src} has no accessible array.
-     *
-     * @return false when the ring is full
-     */
-    @Override
-    public boolean offer(final ByteBuf src, final int index, final int length, final byte[] scratch)
-    {
-        final int claim = ring.tryClaim(MSG_PACKET, length);
-        if (claim <= 0)
-        {
-            return false;
-        }
-        final UnsafeBuffer dst = (UnsafeBuffer)ring.buffer();
-        if (src.hasArray())
-        {
-            dst.putBytes(claim, src.array(), src.arrayOffset() + index, length);
-        }
-        else
-        {
-            src.getBytes(index, scratch, 0, length);
-            dst.putBytes(claim, scratch, 0, length);
-        }
         ring.commit(claim);
         doorbell.wake();
         return true;

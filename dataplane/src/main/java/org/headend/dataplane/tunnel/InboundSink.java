@@ -1,6 +1,5 @@
 package org.headend.dataplane.tunnel;
 
-import io.netty.buffer.ByteBuf;
 import org.agrona.DirectBuffer;
 
 /**
@@ -10,14 +9,6 @@ import org.agrona.DirectBuffer;
  */
 public interface InboundSink
 {
-    /**
-     * Takes one packet from a Netty buffer; {@code scratch} (at least {@code length} bytes, the caller's) is used when
-     * {@code src} has no accessible array.
-     *
-     * @return false when the packet had to be dropped (the sink counts why)
-     */
-    boolean offer(ByteBuf src, int index, int length, byte[] scratch);
-
     /**
      * Takes one packet from an Agrona buffer.
      *

@@ -9,6 +9,7 @@ public final class TunnelPath
 {
     private final int tunnelId;
     private final EgressQueue cstp;
+    private final TunnelAccess access;
     private final TunnelCounters cstpCounters = new TunnelCounters();
     private final TunnelCounters dtlsCounters = new TunnelCounters();
     private volatile Route dtls;
@@ -18,10 +19,14 @@ public final class TunnelPath
     {
     }
 
-    public TunnelPath(final int tunnelId, final EgressQueue cstp)
+    /**
+     * @param access what the tunnel's client may send, whichever transport carries it
+     */
+    public TunnelPath(final int tunnelId, final EgressQueue cstp, final TunnelAccess access)
     {
         this.tunnelId = tunnelId;
         this.cstp = cstp;
+        this.access = access;
     }
 
     /** The CSTP handler's id in its egress queue (the tunnel id). */
@@ -33,6 +38,12 @@ public final class TunnelPath
     public EgressQueue cstp()
     {
         return cstp;
+    }
+
+    /** The session's addresses and split-tunnel filter, checked on every packet from the client. */
+    public TunnelAccess access()
+    {
+        return access;
     }
 
     /** Traffic over TLS; written by the CSTP handler only. */

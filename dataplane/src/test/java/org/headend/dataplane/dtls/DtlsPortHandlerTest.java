@@ -23,6 +23,7 @@ import org.headend.dataplane.counters.DataplaneCounters;
 import org.headend.dataplane.tunnel.EgressQueue;
 import org.headend.dataplane.tunnel.InboundSink;
 import org.headend.dataplane.tunnel.TunnelListener;
+import org.headend.dataplane.tunnel.TunnelAccess;
 import org.headend.dataplane.tunnel.TunnelPath;
 import org.headend.dataplane.wire.CstpHeader;
 import org.junit.jupiter.api.BeforeEach;
@@ -60,18 +61,12 @@ class DtlsPortHandlerTest
         }, counters, false);
         channel = new EmbeddedChannel(handler);
         final EgressQueue egress = new EgressQueue(channel.eventLoop(), 64 * 1024);
-        final TunnelPath path = new TunnelPath(3, egress);
-        final DtlsEndpoint endpoint = new DtlsEndpoint(0x4000_0001, path, egress, CLIENT, 1400, 30,
+        final TunnelPath path = new TunnelPath(3, egress, new TunnelAccess(CLIENT, null, null));
+        final DtlsEndpoint endpoint = new DtlsEndpoint(0x4000_0001, path, egress, 1400, 30,
             new DtlsRecordCodec(new DtlsKeys(1, clientKey, serverKey, clientIv, serverIv, 1024, "AES-GCM-128",
                 "SHA256"), JcaAesGcm::new),
             PEER, new InboundSink()
             {
-                @Override
-                public boolean offer(final ByteBuf src, final int index, final int length, final byte[] scratch)
-                {
-                    throw new AssertionError("DTLS delivers from Agrona buffers");
-                }
-
                 @Override
                 public boolean offer(final DirectBuffer src, final int index, final int length)
                 {

@@ -7,17 +7,19 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.netty.buffer.ByteBuf;
-import io.netty.buffer.Unpooled;
 import io.netty.channel.embedded.EmbeddedChannel;
 import io.netty.util.concurrent.ImmediateEventExecutor;
 import java.lang.management.ManagementFactory;
 import java.nio.ByteBuffer;
+import org.agrona.concurrent.UnsafeBuffer;
 import org.headend.dataplane.counters.DataplaneCounter;
 import org.headend.dataplane.counters.DataplaneCounters;
 import org.headend.dataplane.tunnel.CstpTunnelHandler;
 import org.headend.dataplane.tunnel.EgressQueue;
 import org.headend.dataplane.tunnel.InboundRing;
 import org.headend.dataplane.tunnel.TunnelListener;
+import org.headend.dataplane.tunnel.TunnelAccess;
+import org.headend.dataplane.wire.Packets;
 import org.headend.dataplane.tunnel.TunnelPath;
 import org.junit.jupiter.api.Test;
 
@@ -37,7 +39,7 @@ class TunAgentTest
     void shouldWritePacketsFromTheInboundRingToTheTun()
     {
         final byte[] packet = ipv4(CLIENT_A, INSIDE, 84);
-        assertTrue(inbound.offer(Unpooled.wrappedBuffer(packet), 0, packet.length, new byte[2048]));
+        assertTrue(inbound.offer(new UnsafeBuffer(packet), 0, packet.length));
         agent.doWork();
         assertArrayEquals(packet, port.written().get(0));
         assertEquals(1, counters.get(DataplaneCounter.TUN_TX_PACKETS));
@@ -47,7 +49,7 @@ class TunAgentTest
     void shouldRouteInsidePacketsByDestinationAndCountThoseWithoutOwner()
     {
         final Tunnel tunnel = new Tunnel(5, CLIENT_A);
-        agent.command(agent.addRoute(CLIENT_A, tunnel.path));
+        agent.command(agent.addRoutes(tunnel.path));
         port.inject(ipv4(INSIDE, CLIENT_A, 100));
         port.inject(ipv4(INSIDE, CLIENT_B, 100));
         agent.doWork();
@@ -57,32 +59,50 @@ class TunAgentTest
     }
 
     @Test
+    void shouldRouteIpv6InsidePacketsToTheSessionHoldingTheDestination()
+    {
+        final Tunnel tunnel = new Tunnel(5, CLIENT_A, Packets.address6("2001:db8:1::10"));
+        agent.command(agent.addRoutes(tunnel.path));
+        port.inject(Packets.ipv6(Packets.address6("2001:db8::1"), Packets.address6("2001:db8:1::10"), 120));
+        port.inject(Packets.ipv6(Packets.address6("2001:db8::1"), Packets.address6("2001:db8:1::11"), 120));
+        port.inject(ipv4(INSIDE, CLIENT_A, 100));
+        agent.doWork();
+        assertEquals(2, tunnel.framesSent());
+        assertEquals(1, counters.get(DataplaneCounter.NO_ROUTE_DROPS));
+        agent.command(agent.removeRoutes(tunnel.path));
+        port.inject(Packets.ipv6(Packets.address6("2001:db8::1"), Packets.address6("2001:db8:1::10"), 120));
+        agent.doWork();
+        assertEquals(0, tunnel.framesSent());
+        assertEquals(2, counters.get(DataplaneCounter.NO_ROUTE_DROPS));
+    }
+
+    @Test
     void shouldKeepTheNewRouteWhenAnOldTunnelRemovesItsOwnLate()
     {
         final Tunnel old = new Tunnel(5, CLIENT_A);
         final Tunnel current = new Tunnel(6, CLIENT_A);
-        agent.command(agent.addRoute(CLIENT_A, old.path));
-        agent.command(agent.addRoute(CLIENT_A, current.path));
-        agent.command(agent.removeRoute(CLIENT_A, 5));
+        agent.command(agent.addRoutes(old.path));
+        agent.command(agent.addRoutes(current.path));
+        agent.command(agent.removeRoutes(old.path));
         port.inject(ipv4(INSIDE, CLIENT_A, 100));
         agent.doWork();
         assertEquals(0, old.framesSent());
         assertEquals(1, current.framesSent());
-        agent.command(agent.removeRoute(CLIENT_A, 6));
+        agent.command(agent.removeRoutes(current.path));
         port.inject(ipv4(INSIDE, CLIENT_A, 100));
         agent.doWork();
         assertEquals(1, counters.get(DataplaneCounter.NO_ROUTE_DROPS));
     }
 
     @Test
-    void shouldDropNonIpv4AndRuntPackets()
+    void shouldDropNonIpAndRuntPackets()
     {
-        final byte[] ipv6 = new byte[60];
-        ipv6[0] = 0x60;
-        port.inject(ipv6);
+        final byte[] ipx = new byte[60];
+        ipx[0] = 0x50;
+        port.inject(ipx);
         port.inject(new byte[10]);
         agent.doWork();
-        assertEquals(1, counters.get(DataplaneCounter.NOT_IPV4_DROPS));
+        assertEquals(1, counters.get(DataplaneCounter.NOT_IP_DROPS));
         assertEquals(1, counters.get(DataplaneCounter.RUNT_PACKET_DROPS));
     }
 
@@ -92,31 +112,30 @@ class TunAgentTest
         final byte[] toClient = ipv4(INSIDE, CLIENT_A, 1400);
         final FixedPacketPort fixed = new FixedPacketPort(toClient);
         final TunAgent allocationAgent = new TunAgent("tun-agent-alloc", fixed, inbound.ring(), counters);
-        allocationAgent.command(allocationAgent.addRoute(CLIENT_A, new TunnelPath(9, egress)));
-        final ByteBuf fromClient = Unpooled.wrappedBuffer(ipv4(CLIENT_A, INSIDE, 1400));
-        final byte[] scratch = new byte[2048];
+        allocationAgent.command(allocationAgent.addRoutes(new TunnelPath(9, egress, new TunnelAccess(CLIENT_A, null, null))));
+        final UnsafeBuffer fromClient = new UnsafeBuffer(ipv4(CLIENT_A, INSIDE, 1400));
         final com.sun.management.ThreadMXBean threads =
             (com.sun.management.ThreadMXBean)ManagementFactory.getThreadMXBean();
 
-        runPackets(allocationAgent, fixed, fromClient, scratch, 200_000);
+        runPackets(allocationAgent, fixed, fromClient, 200_000);
         // a round can see a one-off allocation when the JIT swaps compiled code; per-packet garbage shows every round
         long allocated = Long.MAX_VALUE;
         for (int round = 0; round < 5 && allocated != 0; round++)
         {
             threads.getCurrentThreadAllocatedBytes();
             final long before = threads.getCurrentThreadAllocatedBytes();
-            runPackets(allocationAgent, fixed, fromClient, scratch, 1_000_000);
+            runPackets(allocationAgent, fixed, fromClient, 1_000_000);
             allocated = threads.getCurrentThreadAllocatedBytes() - before;
         }
         assertEquals(0, allocated, "bytes allocated while moving 1M packets each way");
     }
 
-    private void runPackets(final TunAgent agent, final FixedPacketPort fixed, final ByteBuf fromClient,
-        final byte[] scratch, final int packets)
+    private void runPackets(final TunAgent agent, final FixedPacketPort fixed, final UnsafeBuffer fromClient,
+        final int packets)
     {
         for (int i = 0; i < packets; i++)
         {
-            inbound.offer(fromClient, 0, fromClient.readableBytes(), scratch);
+            inbound.offer(fromClient, 0, fromClient.capacity());
             fixed.arm();
             agent.doWork();
         }
@@ -171,8 +190,13 @@ class TunAgentTest
 
         Tunnel(final int tunnelId, final int address)
         {
-            path = new TunnelPath(tunnelId, egress);
-            channel.pipeline().addLast(new CstpTunnelHandler(path, address, 1400, 0, inbound, counters,
+            this(tunnelId, address, null);
+        }
+
+        Tunnel(final int tunnelId, final int address, final byte[] address6)
+        {
+            path = new TunnelPath(tunnelId, egress, new TunnelAccess(address, address6, null));
+            channel.pipeline().addLast(new CstpTunnelHandler(path, 1400, 0, inbound, counters,
                 new TunnelListener()
                 {
                     @Override

@@ -43,7 +43,8 @@ class CstpTunnelHandlerTest
     {
         channel = new EmbeddedChannel();
         egress = new EgressQueue(channel.eventLoop(), 64 * 1024);
-        channel.pipeline().addLast(new CstpTunnelHandler(new TunnelPath(TUNNEL_ID, egress), CLIENT, MTU, 5, inbound, counters,
+        channel.pipeline().addLast(new CstpTunnelHandler(new TunnelPath(TUNNEL_ID, egress, new TunnelAccess(CLIENT, null, null)), MTU, 5,
+            inbound, counters,
             new TunnelListener()
             {
                 @Override

@@ -1,6 +1,6 @@
 package org.headend.dataplane.wire;
 
-/** Builds small IPv4 packets for tests. */
+/** Builds small IPv4 and IPv6 packets for tests. */
 public final class Packets
 {
     private Packets()
@@ -23,6 +23,37 @@ public final class Packets
             packet[i] = (byte)i;
         }
         return packet;
+    }
+
+    /** An IPv6/ICMPv6 packet of {@code length} bytes from {@code source} to {@code destination} (16 bytes each). */
+    public static byte[] ipv6(final byte[] source, final byte[] destination, final int length)
+    {
+        final byte[] packet = new byte[length];
+        packet[0] = 0x60;
+        packet[4] = (byte)((length - 40) >>> 8);
+        packet[5] = (byte)(length - 40);
+        packet[6] = 58;
+        packet[7] = 64;
+        System.arraycopy(source, 0, packet, 8, 16);
+        System.arraycopy(destination, 0, packet, 24, 16);
+        for (int i = 40; i < length; i++)
+        {
+            packet[i] = (byte)i;
+        }
+        return packet;
+    }
+
+    /** The 16 bytes of an IPv6 literal. */
+    public static byte[] address6(final String literal)
+    {
+        try
+        {
+            return java.net.InetAddress.getByName(literal).getAddress();
+        }
+        catch (final java.net.UnknownHostException ex)
+        {
+            throw new IllegalArgumentException(ex);
+        }
     }
 
     /** The big-endian int of a dotted quad. */

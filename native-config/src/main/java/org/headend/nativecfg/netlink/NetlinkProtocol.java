@@ -84,6 +84,8 @@ final class NetlinkProtocol
     static final int IFADDRMSG_INDEX_OFFSET = 4;
     /** Address attribute: the prefix address (the peer's on point-to-point links). */
     static final int IFA_ADDRESS = 1;
+    /** ifa_flags: skip duplicate address detection for a new IPv6 address. */
+    static final int IFA_F_NODAD = 0x02;
     /** Address attribute: the local address. */
     static final int IFA_LOCAL = 2;
 

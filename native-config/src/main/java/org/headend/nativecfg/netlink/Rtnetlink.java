@@ -148,8 +148,8 @@ public final class Rtnetlink implements AutoCloseable
     }
 
     /**
-     * Add an address, like {@code ip addr add ADDRESS/PREFIX dev IFNAME}. Adding an address that is already there
-     * with the same prefix length succeeds and leaves it unchanged.
+     * Add an address, like {@code ip addr add ADDRESS/PREFIX dev IFNAME} ({@code nodad} for IPv6). Adding an address
+     * that is already there with the same prefix length succeeds and leaves it unchanged.
      *
      * @param ifname       interface name.
      * @param address      IPv4 or IPv6 address.
@@ -312,7 +312,9 @@ public final class Rtnetlink implements AutoCloseable
         writer.begin(type, NetlinkProtocol.NLM_F_REQUEST | NetlinkProtocol.NLM_F_ACK | extraFlags, ++sequence)
             .putByte(family(bytes))
             .putByte(prefixLength)
-            .putByte(0)
+            // an IPv6 address the appliance adds is usable at once: duplicate address detection would keep it
+            // tentative, and a socket could not bind it, for a second or more
+            .putByte(type == NetlinkProtocol.RTM_NEWADDR && bytes.length == IPV6_LENGTH ? NetlinkProtocol.IFA_F_NODAD : 0)
             .putByte(NetlinkProtocol.RT_SCOPE_UNIVERSE)
             .putInt(index)
             // Equal local and prefix address means "not point-to-point", for both families.

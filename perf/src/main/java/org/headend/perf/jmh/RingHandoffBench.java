@@ -1,9 +1,8 @@
 package org.headend.perf.jmh;
 
-import io.netty.buffer.ByteBuf;
-import io.netty.buffer.Unpooled;
 import java.util.concurrent.TimeUnit;
 import org.agrona.concurrent.MessageHandler;
+import org.agrona.concurrent.UnsafeBuffer;
 import org.headend.dataplane.tun.IdleWaiter;
 import org.headend.dataplane.tun.TunIdleStrategy;
 import org.headend.dataplane.tunnel.InboundRing;
@@ -43,8 +42,7 @@ public class RingHandoffBench
     public int size;
 
     private InboundRing ring;
-    private ByteBuf packet;
-    private byte[] scratch;
+    private UnsafeBuffer packet;
     private final MessageHandler discard = (type, buffer, index, length) -> { };
 
     @Setup
@@ -68,8 +66,7 @@ public class RingHandoffBench
             {
             }
         }));
-        packet = Unpooled.wrappedBuffer(new byte[size]);
-        scratch = new byte[size];
+        packet = new UnsafeBuffer(new byte[size]);
     }
 
     @Benchmark
@@ -77,7 +74,7 @@ public class RingHandoffBench
     @GroupThreads(1)
     public boolean offer()
     {
-        return ring.offer(packet, 0, size, scratch);
+        return ring.offer(packet, 0, size);
     }
 
     @Benchmark

@@ -32,6 +32,8 @@ public final class ArgTypes
     public static final ArgType<String> LINE = new Line();
     /** An IPv6 address. */
     public static final ArgType<java.net.Inet6Address> IPV6 = new V6Address();
+    /** An IPv4 or IPv6 address. */
+    public static final ArgType<java.net.InetAddress> IP = new AnyAddress();
     /** {@code X:X:X:X::X/LEN}. */
     public static final ArgType<Ipv6Prefix> IPV6_PREFIX = new V6Prefix();
     /** A comma-separated list of client module names, e.g. {@code vpngina,dart}. */
@@ -353,6 +355,28 @@ public final class ArgTypes
         public String syntax()
         {
             return "X:X:X:X::X";
+        }
+    }
+
+    private static final class AnyAddress implements ArgType<java.net.InetAddress>
+    {
+        @Override
+        public java.net.InetAddress parse(final String token)
+        {
+            return token.indexOf(':') >= 0 ? Ipv6.parse(token) : Ipv4.parse(token);
+        }
+
+        @Override
+        public String format(final java.net.InetAddress value)
+        {
+            return value instanceof java.net.Inet6Address v6 ? Ipv6.format(v6)
+                : Ipv4.format((java.net.Inet4Address)value);
+        }
+
+        @Override
+        public String syntax()
+        {
+            return "A.B.C.D|X:X:X:X::X";
         }
     }
 
