@@ -317,7 +317,7 @@ public final class ClientFiles implements ClientDelivery
      * value of, the concatenated {@code anyconnect-custom-data} lines of that name, in CDATA. Types not defined by
      * {@code anyconnect-custom-attr}, names without data, and values a known type does not accept are left out.
      */
-    static String customAttributes(final HeadendConfig config, final EffectivePolicy policy)
+    public static String customAttributes(final HeadendConfig config, final EffectivePolicy policy)
     {
         final StringBuilder xml = new StringBuilder();
         for (final Map.Entry<String, String> entry : policy.get(PolicyAttribute.CUSTOM_ATTRIBUTES).entrySet())
