@@ -224,7 +224,7 @@ public final class TunnelGateway
             .header("X-CSTP-Lease-Duration", 1209600)
             .header("X-CSTP-Rekey-Time", 86400)
             .header("X-CSTP-Rekey-Method", "new-tunnel")
-            .header("X-CSTP-Keep", "true")
+            .header("X-CSTP-Keep", policy.get(PolicyAttribute.KEEP_INSTALLER))
             .header("X-CSTP-TCP-Keepalive", "true")
             .header("X-CSTP-License", "accept")
             .header("X-CSTP-Smartcard-Removal-Disconnect", "true")
