@@ -18,6 +18,7 @@ import org.bouncycastle.tls.TlsServer;
 import org.headend.control.http.HttpRequestView;
 import org.headend.crypto.Aead;
 import org.headend.dataplane.api.Dataplane;
+import org.headend.dataplane.compress.PacketCompression;
 import org.headend.dataplane.dtls.DtlsEndpoint;
 import org.headend.dataplane.dtls.DtlsKeys;
 import org.headend.dataplane.dtls.DtlsPort;
@@ -241,7 +242,7 @@ public final class DtlsService implements DtlsPortListener
         final DtlsEndpoint endpoint = new DtlsEndpoint(nextTargetId++ | 0x4000_0000, offer.path(),
             dataplane.egress(port.channel().eventLoop()), offer.clientAddress(), offer.mtu(), offer.dpdSeconds(),
             new DtlsRecordCodec(keys, aead), transport.peer(), dataplane.inboundFor(offer.tunnelId()),
-            dataplane.counters(), offer.listener());
+            PacketCompression.none(), dataplane.counters(), offer.listener());
         final DtlsEndpoint old = endpoints.put(offer.tunnelId(), endpoint);
         if (old != null && old.peer().equals(endpoint.peer()))
         {

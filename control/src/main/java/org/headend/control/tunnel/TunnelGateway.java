@@ -17,6 +17,7 @@ import org.headend.control.session.AddressPools.Lease;
 import org.headend.control.session.Session;
 import org.headend.control.session.SessionManager;
 import org.headend.dataplane.api.Dataplane;
+import org.headend.dataplane.compress.CompressionMethod;
 import org.headend.dataplane.tunnel.CstpTunnelHandler;
 import org.headend.dataplane.tunnel.TunnelListener;
 import org.headend.dataplane.tunnel.TunnelPath;
@@ -90,7 +91,7 @@ public final class TunnelGateway
         final TunnelPath path = dataplane.newTunnelPath(tunnelId, exchange.channel().eventLoop());
         final Events events = new Events(session, tunnelId);
         final CstpTunnelHandler handler = dataplane.newCstpTunnel(path, lease.address(), mtu[1],
-            policy.get(PolicyAttribute.DPD_GATEWAY), events);
+            policy.get(PolicyAttribute.DPD_GATEWAY), CompressionMethod.NONE, events);
         sessions.tunnelUp(session, new Session.Tunnel(tunnelId, path, handler, exchange.channel(), exchange.client()));
         final boolean dtlsAllowed = dtls != null && policy.get(PolicyAttribute.SSL_DTLS)
             && cfg.webvpn().dtlsEnabledOn(listenNameif);

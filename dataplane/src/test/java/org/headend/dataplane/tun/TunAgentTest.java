@@ -12,6 +12,7 @@ import io.netty.channel.embedded.EmbeddedChannel;
 import io.netty.util.concurrent.ImmediateEventExecutor;
 import java.lang.management.ManagementFactory;
 import java.nio.ByteBuffer;
+import org.headend.dataplane.compress.PacketCompression;
 import org.headend.dataplane.counters.DataplaneCounter;
 import org.headend.dataplane.counters.DataplaneCounters;
 import org.headend.dataplane.tunnel.CstpTunnelHandler;
@@ -172,8 +173,8 @@ class TunAgentTest
         Tunnel(final int tunnelId, final int address)
         {
             path = new TunnelPath(tunnelId, egress);
-            channel.pipeline().addLast(new CstpTunnelHandler(path, address, 1400, 0, inbound, counters,
-                new TunnelListener()
+            channel.pipeline().addLast(new CstpTunnelHandler(path, address, 1400, 0, inbound,
+                PacketCompression.none(), counters, new TunnelListener()
                 {
                     @Override
                     public void onDisconnectRequest(final int reason, final String text)
