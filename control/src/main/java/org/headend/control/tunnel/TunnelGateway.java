@@ -90,22 +90,32 @@ public final class TunnelGateway
         final int tunnelId = sessions.nextTunnelId();
         final TunnelPath path = dataplane.newTunnelPath(tunnelId, exchange.channel().eventLoop());
         final Events events = new Events(session, tunnelId);
+        final boolean compressionSvc = cfg.globals().compressionSvc();
+        final CompressionMethod cstpCompression = CompressionChoice.cstp(compressionSvc,
+            policy.get(PolicyAttribute.SSL_COMPRESSION), request.header("X-CSTP-Accept-Encoding"));
+        final CompressionMethod dtlsCompression = CompressionChoice.dtls(compressionSvc,
+            policy.get(PolicyAttribute.DTLS_COMPRESSION), request.header("X-DTLS-Accept-Encoding"));
+        if (cstpCompression != CompressionMethod.NONE || dtlsCompression != CompressionMethod.NONE)
+        {
+            LOG.info("session {}: tunnel {} compresses TLS with {}, DTLS with {}", session.index(), tunnelId,
+                cstpCompression, dtlsCompression);
+        }
         final CstpTunnelHandler handler = dataplane.newCstpTunnel(path, lease.address(), mtu[1],
-            policy.get(PolicyAttribute.DPD_GATEWAY), CompressionMethod.NONE, events);
+            policy.get(PolicyAttribute.DPD_GATEWAY), cstpCompression, events);
         sessions.tunnelUp(session, new Session.Tunnel(tunnelId, path, handler, exchange.channel(), exchange.client()));
         final boolean dtlsAllowed = dtls != null && policy.get(PolicyAttribute.SSL_DTLS)
             && cfg.webvpn().dtlsEnabledOn(listenNameif);
         final DtlsService.Answer dtlsAnswer = !dtlsAllowed ? null : dtls.offer(request,
             exchange.channel().pipeline().get(SslHandler.class).engine().getSession(), tunnelId, path,
             lease.address(), mtu[1], policy.get(PolicyAttribute.DPD_CLIENT), policy.get(PolicyAttribute.SSL_KEEPALIVE),
-            dtls.udpPort(), events);
-        exchange.upgrade(answer(request, policy, lease, mtu, dtlsAnswer), handler,
+            dtls.udpPort(), dtlsCompression, events);
+        exchange.upgrade(answer(request, policy, lease, mtu, cstpCompression, dtlsAnswer), handler,
             () -> control.execute(() -> sessions.onTunnelClosed(session, tunnelId,
                 TunnelListener.CloseCause.PEER_CLOSED, "closed before the tunnel started")));
     }
 
     private byte[] answer(final HttpRequestView request, final EffectivePolicy policy, final Lease lease,
-        final int[] mtu, final DtlsService.Answer dtlsAnswer)
+        final int[] mtu, final CompressionMethod cstpCompression, final DtlsService.Answer dtlsAnswer)
     {
         final ConnectAnswer answer = new ConnectAnswer()
             .header("X-CSTP-Version", 1)
@@ -145,6 +155,10 @@ public final class TunnelGateway
             .header("X-CSTP-Smartcard-Removal-Disconnect", "true")
             .header("X-CSTP-Base-MTU", mtu[0])
             .header("X-CSTP-MTU", mtu[1]);
+        if (cstpCompression != CompressionMethod.NONE)
+        {
+            answer.header("X-CSTP-Content-Encoding", cstpCompression.token());
+        }
         if (dtlsAnswer != null)
         {
             for (final Map.Entry<String, String> header : dtlsAnswer.headers())
