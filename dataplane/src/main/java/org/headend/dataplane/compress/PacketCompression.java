@@ -65,7 +65,8 @@ public final class PacketCompression implements AutoCloseable
         {
             case NONE -> NONE;
             case LZS -> new PacketCompression(method, lzs, null, null, mtu);
-            case DEFLATE -> new PacketCompression(method, null, new DeflateCompressor(), new DeflateDecompressor(), mtu);
+            case DEFLATE ->
+                new PacketCompression(method, null, new DeflateCompressor(), new DeflateDecompressor(), mtu);
         };
     }
 
