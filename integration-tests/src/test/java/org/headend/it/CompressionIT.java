@@ -18,8 +18,9 @@ import org.junit.jupiter.api.extension.ExtendWith;
 /**
  * Tunnel compression with the real openconnect asking for everything ({@code --compression=all}): deflate and LZS
  * on TLS and LZS on DTLS, each chosen by a user's policy, carry 100 MB of compressible data each way intact, with
- * compressed frames counted both ways; after {@code no compression} nothing is compressed although the client still
- * asks. The data repeats itself 6 KiB back, beyond openconnect's 4 KiB deflate window.
+ * compressed frames counted both ways, and deflate again after a reconnect (fresh streams on both sides); after
+ * {@code no compression} nothing is compressed although the client still asks. The data repeats itself 6 KiB back,
+ * beyond openconnect's 4 KiB deflate window.
  */
 @ExtendWith(HarnessExtension.class)
 @Timeout(value = 6, unit = TimeUnit.MINUTES)
@@ -63,12 +64,20 @@ class CompressionIT
 
     @Test
     @Order(1)
-    void shouldCarryOneHundredMegabytesEachWayOverTlsWithDeflate()
+    void shouldCarryOneHundredMegabytesEachWayOverTlsWithDeflateAndAgainAfterAReconnect()
     {
         final OpenconnectClient client = bed.client(1, "demo", ALL, VERBOSE).startWithPassword("demo-secret");
         final String address = client.awaitConfigured(Duration.ofSeconds(30));
         assertAnswered(client, "X-CSTP-Content-Encoding: deflate");
         transferBothWays(client, address, "CSTP compressed frames", 5401);
+        // a reconnect resets openconnect's streams and checksums: the new tunnel must start afresh too
+        client.signal("USR2");
+        client.awaitCstpConnected(2, Duration.ofSeconds(30));
+        final long before = bed.headend().counter("CSTP compressed frames");
+        checkedTransfer(client.namespace(), bed.net().server(), ApplianceConfig.GATEWAY, 5409, TRANSFER_BYTES / 10);
+        checkedTransfer(bed.net().server(), client.namespace(), address, 5410, TRANSFER_BYTES / 10);
+        assertTrue(bed.headend().counter("CSTP compressed frames") - before >= 2 * MIN_COMPRESSED / 10);
+        assertEquals(0, bed.headend().counter("did not decompress"));
         bed.closeClients();
     }
 
