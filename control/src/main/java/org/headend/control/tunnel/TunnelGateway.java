@@ -95,11 +95,6 @@ public final class TunnelGateway
             policy.get(PolicyAttribute.SSL_COMPRESSION), request.header("X-CSTP-Accept-Encoding"));
         final CompressionMethod dtlsCompression = CompressionChoice.dtls(compressionSvc,
             policy.get(PolicyAttribute.DTLS_COMPRESSION), request.header("X-DTLS-Accept-Encoding"));
-        if (cstpCompression != CompressionMethod.NONE || dtlsCompression != CompressionMethod.NONE)
-        {
-            LOG.info("session {}: tunnel {} compresses TLS with {}, DTLS with {}", session.index(), tunnelId,
-                cstpCompression, dtlsCompression);
-        }
         final CstpTunnelHandler handler = dataplane.newCstpTunnel(path, lease.address(), mtu[1],
             policy.get(PolicyAttribute.DPD_GATEWAY), cstpCompression, events);
         sessions.tunnelUp(session, new Session.Tunnel(tunnelId, path, handler, exchange.channel(), exchange.client()));
@@ -109,6 +104,12 @@ public final class TunnelGateway
             exchange.channel().pipeline().get(SslHandler.class).engine().getSession(), tunnelId, path,
             lease.address(), mtu[1], policy.get(PolicyAttribute.DPD_CLIENT), policy.get(PolicyAttribute.SSL_KEEPALIVE),
             dtls.udpPort(), dtlsCompression, events);
+        final boolean dtlsCompresses = dtlsAnswer != null && dtlsCompression != CompressionMethod.NONE;
+        if (cstpCompression != CompressionMethod.NONE || dtlsCompresses)
+        {
+            LOG.info("session {}: tunnel {} compresses TLS with {}, DTLS with {}", session.index(), tunnelId,
+                cstpCompression, dtlsAnswer == null ? "no DTLS" : dtlsCompression);
+        }
         exchange.upgrade(answer(request, policy, lease, mtu, cstpCompression, dtlsAnswer), handler,
             () -> control.execute(() -> sessions.onTunnelClosed(session, tunnelId,
                 TunnelListener.CloseCause.PEER_CLOSED, "closed before the tunnel started")));
