@@ -91,6 +91,16 @@ public final class NetTools
     public static TransferResult transfer(final String senderNs, final String receiverNs, final String receiverAddress,
         final int port, final long bytes, final Duration timeout)
     {
+        return transfer(senderNs, receiverNs, receiverAddress, port, bytes, timeout, "random");
+    }
+
+    /**
+     * {@link #transfer(String, String, String, int, long, Duration)} with the data of pattern: {@code random}, or
+     * {@code compressible} (repeats within every packet, and 1 KiB repeats 6 KiB back; tools.CompressibleStream).
+     */
+    public static TransferResult transfer(final String senderNs, final String receiverNs, final String receiverAddress,
+        final int port, final long bytes, final Duration timeout, final String pattern)
+    {
         try (ManagedProcess sink = ManagedProcess.start("TcpSink@" + receiverNs,
                 Harness.tool(receiverNs, "TcpSink", "--listen", Integer.toString(port), "--bytes", Long.toString(bytes),
                     "--timeout-seconds", Long.toString(timeout.toSeconds())), null, null))
@@ -98,8 +108,8 @@ public final class NetTools
             sink.waitFor("LISTENING", Duration.ofSeconds(30));
             try (ManagedProcess source = ManagedProcess.start("TcpSource@" + senderNs,
                     Harness.tool(senderNs, "TcpSource", "--connect", receiverAddress + ":" + port, "--bytes",
-                        Long.toString(bytes), "--seed", Long.toString(bytes ^ port), "--timeout-seconds",
-                        Long.toString(timeout.toSeconds())), null, null))
+                        Long.toString(bytes), "--seed", Long.toString(bytes ^ port), "--pattern", pattern,
+                        "--timeout-seconds", Long.toString(timeout.toSeconds())), null, null))
             {
                 final Matcher sent = source.waitFor(SOURCE_DONE.pattern(), timeout);
                 final Matcher received = sink.waitFor(SINK_DONE.pattern(), Duration.ofSeconds(30));

@@ -79,11 +79,11 @@ public final class Testbed implements AutoCloseable
         return headend;
     }
 
-    /** A new (not yet started) openconnect for user in client namespace n, TLS only. */
-    public OpenconnectClient client(final int n, final String user)
+    /** A new (not yet started) openconnect for user in client namespace n, TLS only, plus extra options. */
+    public OpenconnectClient client(final int n, final String user, final String... extraArgs)
     {
         final OpenconnectClient client = new OpenconnectClient(net.client(n), headend.url(), headend.pin(), user,
-            false);
+            false, List.of(extraArgs));
         clients.add(client);
         return client;
     }

@@ -1052,7 +1052,8 @@ public final class ConfigLanguage
             "none", "No key renewal");
         choiceSetting(gw, "anyconnect ssl compression", "Compression of the TLS tunnel", 25,
             PolicyAttribute.SSL_COMPRESSION, SslCompression::ofKeyword,
-            "deflate", "Deflate compression", "none", "No compression");
+            "deflate", "Deflate compression", "lzs", "LZS compression (an extension of this appliance)",
+            "none", "No compression");
         choiceSetting(gw, "anyconnect ssl df-bit-ignore", "Fragment packets that have the DF bit set", 27,
             PolicyAttribute.SSL_DF_BIT_IGNORE, "enable"::equals,
             "enable", "Ignore the DF bit", "disable", "Honour the DF bit");

@@ -40,11 +40,13 @@ public final class PolicyAttribute<T>
     public static final PolicyAttribute<DtlsCompression> DTLS_COMPRESSION =
         new PolicyAttribute<>("anyconnect dtls compression", DtlsCompression.NONE);
     /**
-     * {@code anyconnect ssl compression deflate|none} (default deflate, as on the ASA); only in force while the
-     * global {@code compression} covers {@code svc} ({@link GlobalSettings#compressionSvc()}).
+     * {@code anyconnect ssl compression deflate|lzs|none}; only in force while the global {@code compression}
+     * covers {@code svc} ({@link GlobalSettings#compressionSvc()}). The default is none, unlike the ASA's deflate:
+     * compressed lengths leak what the traffic holds, so a group-policy has to ask for it (as ocserv and the
+     * openconnect protocol draft recommend).
      */
     public static final PolicyAttribute<SslCompression> SSL_COMPRESSION =
-        new PolicyAttribute<>("anyconnect ssl compression", SslCompression.DEFLATE);
+        new PolicyAttribute<>("anyconnect ssl compression", SslCompression.NONE);
     /** {@code anyconnect ssl rekey method new-tunnel|ssl|none} (default none). */
     public static final PolicyAttribute<RekeyMethod> SSL_REKEY_METHOD =
         new PolicyAttribute<>("anyconnect ssl rekey method", RekeyMethod.NONE);

@@ -18,6 +18,7 @@ import org.bouncycastle.tls.TlsServer;
 import org.headend.control.http.HttpRequestView;
 import org.headend.crypto.Aead;
 import org.headend.dataplane.api.Dataplane;
+import org.headend.dataplane.compress.CompressionMethod;
 import org.headend.dataplane.dtls.DtlsEndpoint;
 import org.headend.dataplane.dtls.DtlsKeys;
 import org.headend.dataplane.dtls.DtlsPort;
@@ -56,7 +57,7 @@ public final class DtlsService implements DtlsPortListener
 
     /** What the headend told one tunnel's client about DTLS, until the tunnel ends. */
     private record Offer(String id, int tunnelId, TunnelPath path, int mtu, int dpdSeconds,
-        byte[] psk, byte[] masterSecret, DtlsSuite suite, TunnelListener listener)
+        byte[] psk, byte[] masterSecret, DtlsSuite suite, CompressionMethod compression, TunnelListener listener)
     {
     }
 
@@ -100,11 +101,13 @@ public final class DtlsService implements DtlsPortListener
      * @param dpdSeconds    DTLS DPD interval announced to the client
      * @param keepalive     DTLS keepalive announced to the client
      * @param udpPort       the DTLS port
+     * @param compression   the method negotiated for DTLS (LZS or none), announced here and used by the endpoint
      * @param listener      the tunnel's events (DISCONNECT over DTLS)
      * @return the answer's DTLS headers, or null for no DTLS on this tunnel
      */
     public Answer offer(final HttpRequestView request, final SSLSession tls, final int tunnelId, final TunnelPath path,
-        final int mtu, final int dpdSeconds, final int keepalive, final int udpPort, final TunnelListener listener)
+        final int mtu, final int dpdSeconds, final int keepalive, final int udpPort,
+        final CompressionMethod compression, final TunnelListener listener)
     {
         final String dtlsList = request.header("X-DTLS-CipherSuite");
         final String dtls12List = request.header("X-DTLS12-CipherSuite");
@@ -118,7 +121,8 @@ public final class DtlsService implements DtlsPortListener
             final byte[] psk = exportPsk(tls);
             if (psk != null)
             {
-                offer = new Offer(idHex, tunnelId, path, mtu, dpdSeconds, psk, null, null, listener);
+                offer = new Offer(idHex, tunnelId, path, mtu, dpdSeconds, psk, null, null, compression,
+                    listener);
                 headers.add(Map.entry("X-DTLS-App-ID", idHex));
                 headers.add(Map.entry("X-DTLS-CipherSuite", "PSK-NEGOTIATE"));
             }
@@ -132,7 +136,7 @@ public final class DtlsService implements DtlsPortListener
             if (suite != null)
             {
                 offer = new Offer(idHex, tunnelId, path, mtu, dpdSeconds, null, masterSecret, suite,
-                    listener);
+                    compression, listener);
                 headers.add(Map.entry("X-DTLS-Session-ID", idHex.toUpperCase(java.util.Locale.ROOT)));
                 headers.add(Map.entry(dtls12 != null ? "X-DTLS12-CipherSuite" : "X-DTLS-CipherSuite", suite.headerName()));
                 headers.add(Map.entry("X-DTLS-MTU", Integer.toString(mtu)));
@@ -145,6 +149,10 @@ public final class DtlsService implements DtlsPortListener
         headers.add(Map.entry("X-DTLS-Port", Integer.toString(udpPort)));
         headers.add(Map.entry("X-DTLS-DPD", Integer.toString(dpdSeconds)));
         headers.add(Map.entry("X-DTLS-Keepalive", Integer.toString(keepalive)));
+        if (compression != CompressionMethod.NONE)
+        {
+            headers.add(Map.entry("X-DTLS-Content-Encoding", compression.token()));
+        }
         offers.put(idHex, offer);
         return new Answer(headers);
     }
@@ -239,7 +247,8 @@ public final class DtlsService implements DtlsPortListener
         final DtlsEndpoint endpoint = new DtlsEndpoint(nextTargetId++ | 0x4000_0000, offer.path(),
             dataplane.egress(port.channel().eventLoop()), offer.mtu(), offer.dpdSeconds(),
             new DtlsRecordCodec(keys, aead), transport.peer(), dataplane.inboundFor(offer.tunnelId()),
-            dataplane.counters(), offer.listener());
+            dataplane.compression(offer.compression(), port.channel().eventLoop(), offer.mtu()), dataplane.counters(),
+            offer.listener());
         final DtlsEndpoint old = endpoints.put(offer.tunnelId(), endpoint);
         if (old != null && old.peer().equals(endpoint.peer()))
         {

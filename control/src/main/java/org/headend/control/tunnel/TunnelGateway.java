@@ -20,6 +20,7 @@ import org.headend.control.session.AddressPools.Lease;
 import org.headend.control.session.Session;
 import org.headend.control.session.SessionManager;
 import org.headend.dataplane.api.Dataplane;
+import org.headend.dataplane.compress.CompressionMethod;
 import org.headend.dataplane.tunnel.CstpTunnelHandler;
 import org.headend.dataplane.tunnel.TunnelAccess;
 import org.headend.dataplane.tunnel.TunnelListener;
@@ -103,14 +104,26 @@ public final class TunnelGateway
         final TunnelPath path = dataplane.newTunnelPath(tunnelId, exchange.channel().eventLoop(),
             new TunnelAccess(lease.address(), lease6 == null ? null : lease6.address().getAddress(), split.filter()));
         final Events events = new Events(session, tunnelId);
+        final boolean compressionSvc = cfg.globals().compressionSvc();
+        final CompressionMethod cstpCompression = CompressionChoice.cstp(compressionSvc,
+            policy.get(PolicyAttribute.SSL_COMPRESSION), request.header("X-CSTP-Accept-Encoding"));
+        final CompressionMethod dtlsCompression = CompressionChoice.dtls(compressionSvc,
+            policy.get(PolicyAttribute.DTLS_COMPRESSION), request.header("X-DTLS-Accept-Encoding"));
         final CstpTunnelHandler handler = dataplane.newCstpTunnel(path, mtu[1],
-            policy.get(PolicyAttribute.DPD_GATEWAY), events);
+            policy.get(PolicyAttribute.DPD_GATEWAY), cstpCompression, events);
         sessions.tunnelUp(session, new Session.Tunnel(tunnelId, path, handler, exchange.channel(), exchange.client()));
         final boolean dtlsAllowed = dtls != null && policy.get(PolicyAttribute.SSL_DTLS)
             && cfg.webvpn().dtlsEnabledOn(listenNameif);
         final DtlsService.Answer dtlsAnswer = !dtlsAllowed ? null : dtls.offer(request,
             exchange.channel().pipeline().get(SslHandler.class).engine().getSession(), tunnelId, path, mtu[1],
-            policy.get(PolicyAttribute.DPD_CLIENT), policy.get(PolicyAttribute.SSL_KEEPALIVE), dtls.udpPort(), events);
+            policy.get(PolicyAttribute.DPD_CLIENT), policy.get(PolicyAttribute.SSL_KEEPALIVE), dtls.udpPort(),
+            dtlsCompression, events);
+        final boolean dtlsCompresses = dtlsAnswer != null && dtlsCompression != CompressionMethod.NONE;
+        if (cstpCompression != CompressionMethod.NONE || dtlsCompresses)
+        {
+            LOG.info("session {}: tunnel {} compresses TLS with {}, DTLS with {}", session.index(), tunnelId,
+                cstpCompression, dtlsAnswer == null ? "no DTLS" : dtlsCompression);
+        }
         final ConnectAnswer answer = new ConnectAnswer();
         announceBasics(answer, request);
         announceAddresses(answer, lease, lease6, fullIpv6);
@@ -118,6 +131,10 @@ public final class TunnelGateway
         split.announce(answer, fullIpv6);
         announceBanner(answer, policy);
         announceTimers(answer, policy, mtu);
+        if (cstpCompression != CompressionMethod.NONE)
+        {
+            answer.header("X-CSTP-Content-Encoding", cstpCompression.token());
+        }
         if (dtlsAnswer != null)
         {
             for (final Map.Entry<String, String> header : dtlsAnswer.headers())

@@ -166,6 +166,23 @@ class CliFeaturesTest
     }
 
     @Test
+    void shouldOfferLzsForTheTlsTunnelAndShowItInTheRunningConfig() throws IOException
+    {
+        run("conf t");
+        run("group-policy DEMO internal");
+        run("group-policy DEMO attributes");
+        run("webvpn");
+        final String choices = run("anyconnect ssl compression ?");
+        assertTrue(choices.contains("  deflate") && choices.contains("  none"), choices);
+        assertTrue(choices.matches("(?s).*\n  lzs +LZS compression.*"), choices);
+        assertEquals(List.of("lzs"), session.complete("anyconnect ssl compression l"));
+        run("anyconnect ssl compression lzs");
+        run("end");
+        assertTrue(run("show running-config group-policy").contains("\n  anyconnect ssl compression lzs\n"),
+            run("show running-config group-policy"));
+    }
+
+    @Test
     void shouldCompleteKeywordsAndConfiguredNamesFromTheGrammar() throws IOException
     {
         assertEquals(List.of("show"), session.complete("sh"));

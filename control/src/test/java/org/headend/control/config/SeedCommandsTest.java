@@ -185,7 +185,7 @@ class SeedCommandsTest
         final EffectivePolicy dflt = config.effectivePolicy(HeadendConfig.DEFAULT_TUNNEL_GROUP, null);
         assertEquals(true, dflt.get(PolicyAttribute.SSL_DTLS));
         assertEquals(DtlsCompression.NONE, dflt.get(PolicyAttribute.DTLS_COMPRESSION));
-        assertEquals(SslCompression.DEFLATE, dflt.get(PolicyAttribute.SSL_COMPRESSION));
+        assertEquals(SslCompression.NONE, dflt.get(PolicyAttribute.SSL_COMPRESSION), "off unless a policy asks");
         assertEquals(RekeyMethod.NONE, dflt.get(PolicyAttribute.SSL_REKEY_METHOD));
 
         final WebvpnConfig webvpn = config.webvpn();
@@ -249,7 +249,7 @@ class SeedCommandsTest
         "anyconnect ssl keepalive often|not a number",
         "anyconnect ssl dtls maybe|unexpected 'maybe'",
         "anyconnect dtls compression deflate|unexpected 'deflate'",
-        "anyconnect ssl compression lzs|unexpected 'lzs'",
+        "anyconnect ssl compression gzip|unexpected 'gzip'",
         "anyconnect ssl rekey method tls|unexpected 'tls'",
         "anyconnect ask enable default anyconnect timeout 31|out of range 1-30",
         "anyconnect modules value vpn gina|unexpected 'gina'",

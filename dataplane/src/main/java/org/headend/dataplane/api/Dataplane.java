@@ -8,6 +8,9 @@ import java.util.List;
 import java.util.Map;
 import org.agrona.ErrorHandler;
 import org.agrona.concurrent.AgentRunner;
+import org.headend.dataplane.compress.CompressionMethod;
+import org.headend.dataplane.compress.LzsCodec;
+import org.headend.dataplane.compress.PacketCompression;
 import org.headend.dataplane.counters.DataplaneCounters;
 import org.headend.dataplane.tun.IdleWaiter;
 import org.headend.dataplane.tun.PollIdleWaiter;
@@ -39,6 +42,8 @@ public final class Dataplane implements AutoCloseable
     private final List<AgentRunner> runners = new ArrayList<>();
     private final List<IdleWaiter> waiters = new ArrayList<>();
     private final Map<EventExecutor, EgressQueue> egressByLoop = new IdentityHashMap<>();
+    /** Made on first use: most appliances never compress. */
+    private final Map<EventExecutor, LzsCodec> lzsByLoop = new IdentityHashMap<>();
 
     /**
      * One TUN queue and its file descriptor (polled by its agent, or by the event loop in shared mode).
@@ -137,13 +142,25 @@ public final class Dataplane implements AutoCloseable
     /**
      * A handler for a new tunnel; add it to the channel's pipeline on the path's event loop.
      *
+     * @param compression the method negotiated for CSTP
      * @see CstpTunnelHandler#CstpTunnelHandler
      */
     public CstpTunnelHandler newCstpTunnel(final TunnelPath path, final int mtu, final int dpdSeconds,
-        final TunnelListener listener)
+        final CompressionMethod compression, final TunnelListener listener)
     {
-        return new CstpTunnelHandler(path, mtu, dpdSeconds, inboundFor(path.tunnelId()), counters,
-            listener);
+        return new CstpTunnelHandler(path, mtu, dpdSeconds, inboundFor(path.tunnelId()),
+            compression(compression, path.cstp().loop(), mtu), counters, listener);
+    }
+
+    /**
+     * A transport's compression: LZS uses the tables of the event loop the transport runs on, deflate gets streams
+     * of its own.
+     */
+    public PacketCompression compression(final CompressionMethod method, final EventExecutor loop, final int mtu)
+    {
+        final LzsCodec lzs = method == CompressionMethod.LZS ? lzsByLoop.computeIfAbsent(loop, l -> LzsCodec.create())
+            : null;
+        return PacketCompression.of(method, lzs, mtu);
     }
 
     /** The threading mode the data plane runs in. */

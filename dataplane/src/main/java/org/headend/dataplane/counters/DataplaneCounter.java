@@ -35,7 +35,13 @@ public enum DataplaneCounter
     DTLS_UNKNOWN_PEER_DROPS("DTLS datagrams dropped: from no known client"),
     DTLS_CLIENT_HELLOS("DTLS ClientHellos passed to the handshake"),
     DTLS_NAT_REBINDS("DTLS clients moved to a new address after a valid record"),
-    DTLS_SEND_ERRORS("DTLS records that could not be sealed");
+    DTLS_SEND_ERRORS("DTLS records that could not be sealed"),
+    CSTP_RX_COMPRESSED_FRAMES("CSTP compressed frames received and decompressed"),
+    CSTP_TX_COMPRESSED_FRAMES("CSTP compressed frames sent"),
+    CSTP_DECOMPRESSION_FAILURES("CSTP compressed frames that did not decompress"),
+    DTLS_RX_COMPRESSED_MESSAGES("DTLS compressed messages received and decompressed"),
+    DTLS_TX_COMPRESSED_MESSAGES("DTLS compressed messages sent"),
+    DTLS_DECOMPRESSION_FAILURES("DTLS compressed messages that did not decompress");
 
     private final String description;
 

@@ -12,6 +12,8 @@ import org.agrona.DirectBuffer;
 import org.agrona.MutableDirectBuffer;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.agrona.concurrent.status.AtomicCounter;
+import org.headend.dataplane.compress.CompressionMethod;
+import org.headend.dataplane.compress.PacketCompression;
 import org.headend.dataplane.counters.DataplaneCounter;
 import org.headend.dataplane.counters.DataplaneCounters;
 import org.headend.dataplane.tunnel.AccessDrops;
@@ -53,6 +55,7 @@ public final class DtlsEndpoint implements EgressTarget
     private final TunnelListener listener;
     private final TunnelCounters trafficCounters;
     private final UnsafeBuffer sealView = new UnsafeBuffer(0, 0);
+    private final PacketCompression compression;
 
     private final AtomicCounter rxData;
     private final AtomicCounter txData;
@@ -64,6 +67,9 @@ public final class DtlsEndpoint implements EgressTarget
     private final AtomicCounter sendErrors;
     private final AccessDrops drops;
     private final AtomicCounter ringFull;
+    private final AtomicCounter rxCompressed;
+    private final AtomicCounter txCompressed;
+    private final AtomicCounter decompressFailures;
 
     private Channel channel;
     private boolean gsoSupported;
@@ -88,13 +94,18 @@ public final class DtlsEndpoint implements EgressTarget
      * @param codec         the record layer with the handshake's keys
      * @param peer          the client's UDP address
      * @param inbound       where client packets go (the TUN agent's ring, or the TUN itself)
+     * @param compression   what the CONNECT answer negotiated for DTLS: LZS or none (deflate is CSTP only)
      * @param counters      the data plane's counters
      * @param listener      told when the client sends DISCONNECT over DTLS
      */
     public DtlsEndpoint(final int targetId, final TunnelPath path, final EgressQueue egress, final int mtu,
-        final int dpdSeconds, final DtlsRecordCodec codec, final InetSocketAddress peer,
-        final InboundSink inbound, final DataplaneCounters counters, final TunnelListener listener)
+        final int dpdSeconds, final DtlsRecordCodec codec, final InetSocketAddress peer, final InboundSink inbound,
+        final PacketCompression compression, final DataplaneCounters counters, final TunnelListener listener)
     {
+        if (compression.method() == CompressionMethod.DEFLATE)
+        {
+            throw new IllegalArgumentException("deflate is not a DTLS compression");
+        }
         this.targetId = targetId;
         this.path = path;
         this.route = new TunnelPath.Route(targetId, egress);
@@ -105,6 +116,7 @@ public final class DtlsEndpoint implements EgressTarget
         this.peer = peer;
         this.inbound = inbound;
         this.listener = listener;
+        this.compression = compression;
         rxData = counters.counter(DataplaneCounter.DTLS_RX_DATA_PACKETS);
         txData = counters.counter(DataplaneCounter.DTLS_TX_DATA_PACKETS);
         rxControl = counters.counter(DataplaneCounter.DTLS_RX_CONTROL);
@@ -115,6 +127,9 @@ public final class DtlsEndpoint implements EgressTarget
         sendErrors = counters.counter(DataplaneCounter.DTLS_SEND_ERRORS);
         drops = new AccessDrops(counters);
         ringFull = counters.counter(DataplaneCounter.INBOUND_RING_FULL_DROPS);
+        rxCompressed = counters.counter(DataplaneCounter.DTLS_RX_COMPRESSED_MESSAGES);
+        txCompressed = counters.counter(DataplaneCounter.DTLS_TX_COMPRESSED_MESSAGES);
+        decompressFailures = counters.counter(DataplaneCounter.DTLS_DECOMPRESSION_FAILURES);
     }
 
     public int targetId()
@@ -260,6 +275,7 @@ public final class DtlsEndpoint implements EgressTarget
         switch (type)
         {
             case CstpHeader.TYPE_DATA -> onData(buffer, index + 1, length - 1);
+            case CstpHeader.TYPE_COMPRESSED -> onCompressed(buffer, index + 1, length - 1);
             case CstpHeader.TYPE_DPD_REQ ->
             {
                 rxControl.increment();
@@ -279,6 +295,27 @@ public final class DtlsEndpoint implements EgressTarget
             }
             default -> unexpected.increment();
         }
+    }
+
+    /**
+     * Type 8: decompressed, then the same checks as a plain packet. Without negotiated compression it is ignored
+     * and counted like any unknown type: one datagram is not worth a session, as openconnect also reasons.
+     */
+    private void onCompressed(final DirectBuffer buffer, final int index, final int length)
+    {
+        if (!compression.negotiated())
+        {
+            unexpected.increment();
+            return;
+        }
+        final int packetLength = compression.decompress(buffer, index, length);
+        if (packetLength < 0)
+        {
+            decompressFailures.increment();
+            return;
+        }
+        rxCompressed.increment();
+        onData(compression.packet(), 0, packetLength);
     }
 
     private void onData(final DirectBuffer buffer, final int index, final int length)
@@ -306,9 +343,21 @@ public final class DtlsEndpoint implements EgressTarget
     @Override
     public boolean writeData(final DirectBuffer src, final int index, final int length)
     {
-        if (closed || !sendMessage(CstpHeader.TYPE_DATA, src, index, length))
+        if (closed)
         {
             return false;
+        }
+        final int compressedLength = compression.compress(src, index, length);
+        final boolean sent = compressedLength > 0
+            ? sendMessage(CstpHeader.TYPE_COMPRESSED, compression.compressed(), 0, compressedLength)
+            : sendMessage(CstpHeader.TYPE_DATA, src, index, length);
+        if (!sent)
+        {
+            return false;
+        }
+        if (compressedLength > 0)
+        {
+            txCompressed.increment();
         }
         txData.increment();
         trafficCounters.addTx(length);

@@ -1,6 +1,7 @@
 package org.headend.dataplane.tunnel;
 
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.ByteToMessageDecoder;
 import io.netty.util.concurrent.ScheduledFuture;
@@ -10,6 +11,8 @@ import java.util.concurrent.TimeUnit;
 import org.agrona.DirectBuffer;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.agrona.concurrent.status.AtomicCounter;
+import org.headend.dataplane.compress.CodecStatus;
+import org.headend.dataplane.compress.PacketCompression;
 import org.headend.dataplane.counters.DataplaneCounter;
 import org.headend.dataplane.counters.DataplaneCounters;
 import org.headend.dataplane.wire.CstpHeader;
@@ -40,6 +43,9 @@ public final class CstpTunnelHandler extends ByteToMessageDecoder implements Egr
     private final TunnelCounters trafficCounters;
     private final byte[] scratch;
     private final UnsafeBuffer packetView = new UnsafeBuffer(0, 0);
+    private final PacketCompression compression;
+    /** The decompressed packet, as a Netty buffer for the same data path as plain frames. */
+    private final ByteBuf decompressed;
 
     private final AtomicCounter rxData;
     private final AtomicCounter txData;
@@ -51,6 +57,9 @@ public final class CstpTunnelHandler extends ByteToMessageDecoder implements Egr
     private final AtomicCounter malformed;
     private final AtomicCounter oversized;
     private final AtomicCounter unexpected;
+    private final AtomicCounter rxCompressed;
+    private final AtomicCounter txCompressed;
+    private final AtomicCounter decompressFailures;
 
     private ChannelHandlerContext ctx;
     /** The event loop's clock, so that tests can drive time. */
@@ -69,11 +78,13 @@ public final class CstpTunnelHandler extends ByteToMessageDecoder implements Egr
      * @param mtu           the tunnel MTU sent to the client; longer data frames end the tunnel
      * @param dpdSeconds    the gateway DPD interval; 0 turns gateway DPD off
      * @param inbound       where client packets go (the TUN agent's ring, or the TUN itself)
+     * @param compression   what the CONNECT answer negotiated for CSTP; closed with the tunnel
      * @param counters      the data plane's counters
      * @param listener      control's end of the tunnel
      */
     public CstpTunnelHandler(final TunnelPath path, final int mtu, final int dpdSeconds,
-        final InboundSink inbound, final DataplaneCounters counters, final TunnelListener listener)
+        final InboundSink inbound, final PacketCompression compression, final DataplaneCounters counters,
+        final TunnelListener listener)
     {
         if (path.tunnelId() <= 0)
         {
@@ -88,6 +99,8 @@ public final class CstpTunnelHandler extends ByteToMessageDecoder implements Egr
         this.egress = path.cstp();
         this.listener = listener;
         this.scratch = new byte[Math.max(mtu, MAX_CONTROL_PAYLOAD)];
+        this.compression = compression;
+        this.decompressed = Unpooled.wrappedBuffer(compression.packetArray());
         rxData = counters.counter(DataplaneCounter.CSTP_RX_DATA_PACKETS);
         txData = counters.counter(DataplaneCounter.CSTP_TX_DATA_PACKETS);
         rxControl = counters.counter(DataplaneCounter.CSTP_RX_CONTROL_FRAMES);
@@ -98,6 +111,9 @@ public final class CstpTunnelHandler extends ByteToMessageDecoder implements Egr
         malformed = counters.counter(DataplaneCounter.CSTP_MALFORMED_FRAMES);
         oversized = counters.counter(DataplaneCounter.CSTP_OVERSIZED_FRAMES);
         unexpected = counters.counter(DataplaneCounter.CSTP_UNEXPECTED_FRAMES);
+        rxCompressed = counters.counter(DataplaneCounter.CSTP_RX_COMPRESSED_FRAMES);
+        txCompressed = counters.counter(DataplaneCounter.CSTP_TX_COMPRESSED_FRAMES);
+        decompressFailures = counters.counter(DataplaneCounter.CSTP_DECOMPRESSION_FAILURES);
     }
 
     /** The tunnel's id. */
@@ -125,6 +141,8 @@ public final class CstpTunnelHandler extends ByteToMessageDecoder implements Egr
     protected void handlerRemoved0(final ChannelHandlerContext ctx)
     {
         stopTimers();
+        // last, after channelInactive has decoded what was left: nothing uses the deflate streams any more
+        compression.close();
     }
 
     @Override
@@ -156,7 +174,7 @@ public final class CstpTunnelHandler extends ByteToMessageDecoder implements Egr
                 break;
             }
             final int type = CstpHeader.type(in, index);
-            if (length > (type == CstpHeader.TYPE_DATA ? mtu : MAX_CONTROL_PAYLOAD))
+            if (length > maxPayload(type))
             {
                 oversized.increment();
                 close(TunnelListener.CloseCause.PROTOCOL_ERROR, "CSTP frame of " + length + " bytes exceeds the limit");
@@ -180,6 +198,7 @@ public final class CstpTunnelHandler extends ByteToMessageDecoder implements Egr
         switch (type)
         {
             case CstpHeader.TYPE_DATA -> onData(in, payload, length);
+            case CstpHeader.TYPE_COMPRESSED -> onCompressed(in, payload, length);
             case CstpHeader.TYPE_DPD_REQ ->
             {
                 rxControl.increment();
@@ -194,6 +213,42 @@ public final class CstpTunnelHandler extends ByteToMessageDecoder implements Egr
                 close(TunnelListener.CloseCause.PROTOCOL_ERROR, "unexpected CSTP frame type " + type);
             }
         }
+    }
+
+    private int maxPayload(final int type)
+    {
+        return switch (type)
+        {
+            case CstpHeader.TYPE_DATA -> mtu;
+            case CstpHeader.TYPE_COMPRESSED -> compression.negotiated() ? compression.maxCompressedLength()
+                : MAX_CONTROL_PAYLOAD;
+            default -> MAX_CONTROL_PAYLOAD;
+        };
+    }
+
+    /** Type 8: decompressed, then the same path and checks as a plain packet. */
+    private void onCompressed(final ByteBuf in, final int payload, final int length)
+    {
+        if (!compression.negotiated())
+        {
+            // as openconnect does: a peer that ignores the negotiation cannot be understood
+            unexpected.increment();
+            close(TunnelListener.CloseCause.PROTOCOL_ERROR, "compressed CSTP frame without negotiated compression");
+            return;
+        }
+        final int packetLength = compression.decompress(in, payload, length);
+        if (packetLength < 0)
+        {
+            decompressFailures.increment();
+            if (compression.failureEndsTunnel())
+            {
+                close(TunnelListener.CloseCause.PROTOCOL_ERROR, "CSTP " + compression.method().token()
+                    + " decompression failed: " + CodecStatus.describe(packetLength));
+            }
+            return;
+        }
+        rxCompressed.increment();
+        onData(decompressed, 0, packetLength);
     }
 
     private void onData(final ByteBuf in, final int payload, final int length)
@@ -249,11 +304,22 @@ public final class CstpTunnelHandler extends ByteToMessageDecoder implements Egr
             backlogDrops.increment();
             return false;
         }
-        final ByteBuf frame = ctx.alloc().heapBuffer(CstpHeader.HEADER_LENGTH + length);
-        CstpHeader.write(frame, CstpHeader.TYPE_DATA, length);
+        final int compressedLength = compression.compress(src, index, length);
+        final boolean compressed = compressedLength > 0;
+        final int payloadLength = compressed ? compressedLength : length;
+        final ByteBuf frame = ctx.alloc().heapBuffer(CstpHeader.HEADER_LENGTH + payloadLength);
+        CstpHeader.write(frame, compressed ? CstpHeader.TYPE_COMPRESSED : CstpHeader.TYPE_DATA, payloadLength);
         final int at = frame.writerIndex();
-        src.getBytes(index, frame.array(), frame.arrayOffset() + at, length);
-        frame.writerIndex(at + length);
+        if (compressed)
+        {
+            compression.compressed().getBytes(0, frame.array(), frame.arrayOffset() + at, payloadLength);
+            txCompressed.increment();
+        }
+        else
+        {
+            src.getBytes(index, frame.array(), frame.arrayOffset() + at, length);
+        }
+        frame.writerIndex(at + payloadLength);
         ctx.write(frame, ctx.voidPromise());
         txData.increment();
         trafficCounters.addTx(length);

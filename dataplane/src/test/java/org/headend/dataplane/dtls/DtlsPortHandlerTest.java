@@ -14,10 +14,15 @@ import io.netty.channel.embedded.EmbeddedChannel;
 import io.netty.channel.socket.DatagramPacket;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
+import java.util.SplittableRandom;
 import org.agrona.DirectBuffer;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.headend.crypto.jca.JcaAesGcm;
+import org.headend.dataplane.compress.CompressionMethod;
+import org.headend.dataplane.compress.LzsCodec;
+import org.headend.dataplane.compress.PacketCompression;
 import org.headend.dataplane.counters.DataplaneCounter;
 import org.headend.dataplane.counters.DataplaneCounters;
 import org.headend.dataplane.tunnel.EgressQueue;
@@ -27,6 +32,7 @@ import org.headend.dataplane.tunnel.TunnelAccess;
 import org.headend.dataplane.tunnel.TunnelPath;
 import org.headend.dataplane.wire.CstpHeader;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 
 class DtlsPortHandlerTest
@@ -49,6 +55,9 @@ class DtlsPortHandlerTest
     private DtlsPortHandler handler;
     private EmbeddedChannel channel;
     private DtlsRecordCodec client;
+    private EgressQueue egress;
+    private TunnelPath path;
+    private DtlsEndpoint endpoint;
 
     @BeforeEach
     void setUp()
@@ -60,9 +69,19 @@ class DtlsPortHandlerTest
             queues.add(queue);
         }, counters, false);
         channel = new EmbeddedChannel(handler);
-        final EgressQueue egress = new EgressQueue(channel.eventLoop(), 64 * 1024);
-        final TunnelPath path = new TunnelPath(3, egress, new TunnelAccess(CLIENT, null, null));
-        final DtlsEndpoint endpoint = new DtlsEndpoint(0x4000_0001, path, egress, 1400, 30,
+        egress = new EgressQueue(channel.eventLoop(), 64 * 1024);
+        path = new TunnelPath(3, egress, new TunnelAccess(CLIENT, null, null));
+        endpoint = endpoint(PacketCompression.none());
+        handler.install(endpoint);
+        // the client's side of the same session: it seals with what the headend opens with
+        client = new DtlsRecordCodec(new DtlsKeys(1, serverKey, clientKey, serverIv, clientIv, 1, "AES-GCM-128",
+            "SHA256"), JcaAesGcm::new);
+    }
+
+    /** The session's endpoint, as the handshake would install it, with {@code compression} negotiated. */
+    private DtlsEndpoint endpoint(final PacketCompression compression)
+    {
+        return new DtlsEndpoint(0x4000_0001, path, egress, 1400, 30,
             new DtlsRecordCodec(new DtlsKeys(1, clientKey, serverKey, clientIv, serverIv, 1024, "AES-GCM-128",
                 "SHA256"), JcaAesGcm::new),
             PEER, new InboundSink()
@@ -75,7 +94,7 @@ class DtlsPortHandlerTest
                     delivered.add(packet);
                     return true;
                 }
-            }, counters, new TunnelListener()
+            }, compression, counters, new TunnelListener()
             {
                 @Override
                 public void onDisconnectRequest(final int reason, final String text)
@@ -87,10 +106,6 @@ class DtlsPortHandlerTest
                 {
                 }
             });
-        handler.install(endpoint);
-        // the client's side of the same session: it seals with what the headend opens with
-        client = new DtlsRecordCodec(new DtlsKeys(1, serverKey, clientKey, serverIv, clientIv, 1, "AES-GCM-128",
-            "SHA256"), JcaAesGcm::new);
     }
 
     @Test
@@ -156,6 +171,98 @@ class DtlsPortHandlerTest
             serverIv, 1, "AES-GCM-128", "SHA256"), JcaAesGcm::new);
         assertEquals(600, clientOpen.open(record, 0, record.capacity(), plain, 0), "the answer has the probe's size");
         assertEquals(CstpHeader.TYPE_DPD_RESP, plain.getByte(0));
+    }
+
+    @Test
+    void shouldIgnoreACompressedMessageWhenNothingWasNegotiated()
+    {
+        receive(seal(message(CstpHeader.TYPE_COMPRESSED, new byte[] {0x20, (byte)0xe0, 0x00})), PEER);
+        assertEquals(0, delivered.size());
+        assertEquals(1, counters.get(DataplaneCounter.DTLS_UNEXPECTED_RECORDS));
+    }
+
+    /** LZS negotiated for DTLS: type 8 both ways. */
+    @Nested
+    class WithLzs
+    {
+        private final LzsCodec peerLzs = LzsCodec.create();
+
+        @BeforeEach
+        void negotiateLzs()
+        {
+            endpoint = endpoint(PacketCompression.of(CompressionMethod.LZS, LzsCodec.create(), 1400));
+            handler.install(endpoint);
+        }
+
+        @Test
+        void shouldDeliverCompressedMessagesThroughTheSameChecksAsPlainOnes()
+        {
+            final byte[] packet = ipv4(CLIENT, INSIDE, 1000);
+            receive(seal(message(CstpHeader.TYPE_COMPRESSED, lzs(packet))), PEER);
+            receive(seal(message(CstpHeader.TYPE_COMPRESSED, lzs(ipv4(address(192, 168, 100, 11), INSIDE, 1000)))),
+                PEER);
+            receive(seal(message(CstpHeader.TYPE_COMPRESSED, new byte[] {(byte)0x80, 0x01, (byte)0x80})), PEER);
+            assertEquals(1, delivered.size());
+            assertArrayEquals(packet, delivered.get(0));
+            assertEquals(1, counters.get(DataplaneCounter.SPOOFED_SOURCE_DROPS));
+            assertEquals(2, counters.get(DataplaneCounter.DTLS_RX_COMPRESSED_MESSAGES));
+            assertEquals(1, counters.get(DataplaneCounter.DTLS_DECOMPRESSION_FAILURES));
+        }
+
+        @Test
+        void shouldCompressLargePacketsThatShrinkAndSendTheOthersPlain()
+        {
+            final byte[] large = ipv4(INSIDE, CLIENT, 1000);
+            final byte[] small = ipv4(INSIDE, CLIENT, 100);
+            final byte[] random = ipv4(INSIDE, CLIENT, 1000);
+            new SplittableRandom(1).nextBytes(random);
+            for (final byte[] packet : List.of(large, small, random))
+            {
+                endpoint.writeData(new UnsafeBuffer(packet), 0, packet.length);
+            }
+            endpoint.flushBatch();
+            final DtlsRecordCodec clientOpen = new DtlsRecordCodec(new DtlsKeys(1, serverKey, serverKey, serverIv,
+                serverIv, 1, "AES-GCM-128", "SHA256"), JcaAesGcm::new);
+            final UnsafeBuffer first = sent(clientOpen);
+            assertEquals(CstpHeader.TYPE_COMPRESSED, first.getByte(0));
+            final UnsafeBuffer out = new UnsafeBuffer(new byte[1400]);
+            assertEquals(1000, peerLzs.decompressor().decompress(first, 1, first.capacity() - 1, out, 0, 1400));
+            assertArrayEquals(large, Arrays.copyOf(out.byteArray(), 1000));
+            final UnsafeBuffer second = sent(clientOpen);
+            assertEquals(CstpHeader.TYPE_DATA, second.getByte(0), "too small to try");
+            final UnsafeBuffer third = sent(clientOpen);
+            assertEquals(CstpHeader.TYPE_DATA, third.getByte(0), "would not shrink");
+            assertEquals(1, counters.get(DataplaneCounter.DTLS_TX_COMPRESSED_MESSAGES));
+            assertEquals(3, counters.get(DataplaneCounter.DTLS_TX_DATA_PACKETS));
+        }
+
+        private byte[] lzs(final byte[] packet)
+        {
+            final UnsafeBuffer out = new UnsafeBuffer(new byte[2 * packet.length + 8]);
+            final int n = peerLzs.compressor().compress(new UnsafeBuffer(packet), 0, packet.length, out, 0,
+                out.capacity());
+            return Arrays.copyOf(out.byteArray(), n);
+        }
+
+        /** The next datagram the headend sent, opened: the type byte, then the payload. */
+        private UnsafeBuffer sent(final DtlsRecordCodec clientOpen)
+        {
+            final DatagramPacket datagram = channel.readOutbound();
+            final UnsafeBuffer record = new UnsafeBuffer(ByteBufUtil.getBytes(datagram.content()));
+            datagram.release();
+            final UnsafeBuffer plain = new UnsafeBuffer(new byte[record.capacity()]);
+            final int length = clientOpen.open(record, 0, record.capacity(), plain, 0);
+            assertTrue(length > 0);
+            return new UnsafeBuffer(plain.byteArray(), 0, length);
+        }
+    }
+
+    private static byte[] message(final int type, final byte[] payload)
+    {
+        final byte[] message = new byte[1 + payload.length];
+        message[0] = (byte)type;
+        System.arraycopy(payload, 0, message, 1, payload.length);
+        return message;
     }
 
     private byte[] data(final byte[] packet)

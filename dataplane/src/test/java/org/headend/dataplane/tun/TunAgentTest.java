@@ -12,6 +12,7 @@ import io.netty.util.concurrent.ImmediateEventExecutor;
 import java.lang.management.ManagementFactory;
 import java.nio.ByteBuffer;
 import org.agrona.concurrent.UnsafeBuffer;
+import org.headend.dataplane.compress.PacketCompression;
 import org.headend.dataplane.counters.DataplaneCounter;
 import org.headend.dataplane.counters.DataplaneCounters;
 import org.headend.dataplane.tunnel.CstpTunnelHandler;
@@ -196,8 +197,8 @@ class TunAgentTest
         Tunnel(final int tunnelId, final int address, final byte[] address6)
         {
             path = new TunnelPath(tunnelId, egress, new TunnelAccess(address, address6, null));
-            channel.pipeline().addLast(new CstpTunnelHandler(path, 1400, 0, inbound, counters,
-                new TunnelListener()
+            channel.pipeline().addLast(new CstpTunnelHandler(path, 1400, 0, inbound, PacketCompression.none(),
+                counters, new TunnelListener()
                 {
                     @Override
                     public void onDisconnectRequest(final int reason, final String text)

@@ -14,15 +14,28 @@ import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.embedded.EmbeddedChannel;
 import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
+import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
+import java.util.zip.Adler32;
+import java.util.zip.DataFormatException;
+import java.util.zip.Deflater;
+import java.util.zip.Inflater;
+import org.agrona.concurrent.UnsafeBuffer;
+import org.headend.dataplane.compress.CompressionMethod;
+import org.headend.dataplane.compress.LzsCodec;
+import org.headend.dataplane.compress.PacketCompression;
 import org.headend.dataplane.counters.DataplaneCounter;
 import org.headend.dataplane.counters.DataplaneCounters;
 import org.headend.dataplane.tun.ParkingIdleWaiter;
 import org.headend.dataplane.tun.TunIdleStrategy;
 import org.headend.dataplane.wire.CstpHeader;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 
 class CstpTunnelHandlerTest
@@ -35,17 +48,23 @@ class CstpTunnelHandlerTest
     private final DataplaneCounters counters = new DataplaneCounters();
     private final InboundRing inbound = new InboundRing(64 * 1024, new TunIdleStrategy(new ParkingIdleWaiter()));
     private final List<String> events = new ArrayList<>();
+    private final List<String> closeDetails = new ArrayList<>();
     private EmbeddedChannel channel;
     private EgressQueue egress;
 
     @BeforeEach
     void setUp()
     {
+        open(PacketCompression.none());
+    }
+
+    /** A tunnel on a new channel, with {@code compression} negotiated. */
+    private void open(final PacketCompression compression)
+    {
         channel = new EmbeddedChannel();
         egress = new EgressQueue(channel.eventLoop(), 64 * 1024);
-        channel.pipeline().addLast(new CstpTunnelHandler(new TunnelPath(TUNNEL_ID, egress, new TunnelAccess(CLIENT, null, null)), MTU, 5,
-            inbound, counters,
-            new TunnelListener()
+        channel.pipeline().addLast(new CstpTunnelHandler(new TunnelPath(TUNNEL_ID, egress,
+            new TunnelAccess(CLIENT, null, null)), MTU, 5, inbound, compression, counters, new TunnelListener()
             {
                 @Override
                 public void onDisconnectRequest(final int reason, final String text)
@@ -57,6 +76,7 @@ class CstpTunnelHandlerTest
                 public void onClosed(final CloseCause cause, final String detail)
                 {
                     events.add("closed " + cause);
+                    closeDetails.add(detail);
                 }
             }));
     }
@@ -205,6 +225,195 @@ class CstpTunnelHandlerTest
         assertEquals((byte)0xb0, frame[8]);
         assertFalse(channel.isActive());
         assertEquals(List.of("closed LOCAL"), events);
+    }
+
+    /** Compression negotiated as LZS: type 8 both ways, each packet on its own. */
+    @Nested
+    class WithLzs
+    {
+        private final LzsCodec client = LzsCodec.create();
+
+        @BeforeEach
+        void negotiateLzs()
+        {
+            reopen(PacketCompression.of(CompressionMethod.LZS, LzsCodec.create(), MTU));
+        }
+
+        @Test
+        void shouldDeliverCompressedPacketsThroughTheSameChecksAsPlainOnes()
+        {
+            final byte[] packet = ipv4(CLIENT, INSIDE, 1000);
+            channel.writeInbound(Unpooled.wrappedBuffer(cstp(CstpHeader.TYPE_COMPRESSED, lzs(packet))));
+            channel.writeInbound(Unpooled.wrappedBuffer(cstp(CstpHeader.TYPE_COMPRESSED,
+                lzs(ipv4(address(192, 168, 100, 11), INSIDE, 1000)))));
+            channel.writeInbound(Unpooled.wrappedBuffer(cstp(CstpHeader.TYPE_DATA, packet)));
+            final List<byte[]> delivered = drainInbound();
+            assertEquals(2, delivered.size(), "the compressed and the plain copy; not the spoofed one");
+            assertArrayEquals(packet, delivered.get(0));
+            assertEquals(1, counters.get(DataplaneCounter.SPOOFED_SOURCE_DROPS));
+            assertEquals(2, counters.get(DataplaneCounter.CSTP_RX_COMPRESSED_FRAMES));
+            assertEquals(2, counters.get(DataplaneCounter.CSTP_RX_DATA_PACKETS));
+        }
+
+        @Test
+        void shouldDropAndCountAPacketThatDoesNotDecompressButKeepTheTunnel()
+        {
+            channel.writeInbound(Unpooled.wrappedBuffer(cstp(CstpHeader.TYPE_COMPRESSED,
+                new byte[] {(byte)0x80, 0x01, (byte)0x80})));
+            final byte[] tooLong = ipv4(CLIENT, INSIDE, MTU + 1);
+            channel.writeInbound(Unpooled.wrappedBuffer(cstp(CstpHeader.TYPE_COMPRESSED, lzs(tooLong))));
+            assertTrue(channel.isActive());
+            assertEquals(2, counters.get(DataplaneCounter.CSTP_DECOMPRESSION_FAILURES));
+            assertTrue(drainInbound().isEmpty());
+            final byte[] packet = ipv4(CLIENT, INSIDE, 500);
+            channel.writeInbound(Unpooled.wrappedBuffer(cstp(CstpHeader.TYPE_COMPRESSED, lzs(packet))));
+            assertArrayEquals(packet, drainInbound().get(0));
+        }
+
+        @Test
+        void shouldCompressLargePacketsThatShrinkAndSendTheOthersPlain()
+        {
+            final byte[] large = ipv4(INSIDE, CLIENT, 1000);
+            final byte[] small = ipv4(INSIDE, CLIENT, PacketCompression.MIN_COMPRESS_LENGTH - 1);
+            final byte[] random = randomPayload(ipv4(INSIDE, CLIENT, 1000));
+            route(large, small, random);
+            final byte[] first = readOutboundBytes();
+            assertEquals(CstpHeader.TYPE_COMPRESSED, first[6]);
+            assertTrue(first.length < 8 + 1000 / 2, "a counting payload shrinks a lot: " + first.length);
+            final UnsafeBuffer out = new UnsafeBuffer(new byte[MTU]);
+            assertEquals(1000, client.decompressor().decompress(new UnsafeBuffer(first), 8, first.length - 8, out, 0,
+                MTU));
+            assertArrayEquals(large, Arrays.copyOf(out.byteArray(), 1000));
+            assertArrayEquals(cstp(CstpHeader.TYPE_DATA, small), readOutboundBytes(), "too small to try");
+            assertArrayEquals(cstp(CstpHeader.TYPE_DATA, random), readOutboundBytes(), "would not shrink");
+            assertEquals(1, counters.get(DataplaneCounter.CSTP_TX_COMPRESSED_FRAMES));
+            assertEquals(3, counters.get(DataplaneCounter.CSTP_TX_DATA_PACKETS));
+        }
+
+        private byte[] lzs(final byte[] packet)
+        {
+            final UnsafeBuffer out = new UnsafeBuffer(new byte[2 * packet.length + 8]);
+            final int n = client.compressor().compress(new UnsafeBuffer(packet), 0, packet.length, out, 0,
+                out.capacity());
+            return Arrays.copyOf(out.byteArray(), n);
+        }
+    }
+
+    /** Compression negotiated as deflate: one stream per direction, Adler-32 trailers. */
+    @Nested
+    class WithDeflate
+    {
+        private final Deflater clientDeflater = new Deflater(Deflater.DEFAULT_COMPRESSION, true);
+        private final Adler32 clientSent = new Adler32();
+
+        @BeforeEach
+        void negotiateDeflate()
+        {
+            reopen(PacketCompression.of(CompressionMethod.DEFLATE, null, MTU));
+        }
+
+        @AfterEach
+        void endClient()
+        {
+            clientDeflater.end();
+        }
+
+        @Test
+        void shouldInflateTheClientsStreamFrameAfterFrame()
+        {
+            final List<byte[]> sent = new ArrayList<>();
+            for (int i = 0; i < 20; i++)
+            {
+                final byte[] packet = ipv4(CLIENT, INSIDE, 600 + 40 * i);
+                sent.add(packet);
+                channel.writeInbound(Unpooled.wrappedBuffer(cstp(CstpHeader.TYPE_COMPRESSED, deflate(packet))));
+            }
+            final List<byte[]> delivered = drainInbound();
+            assertEquals(20, delivered.size());
+            for (int i = 0; i < 20; i++)
+            {
+                assertArrayEquals(sent.get(i), delivered.get(i));
+            }
+            assertEquals(20, counters.get(DataplaneCounter.CSTP_RX_COMPRESSED_FRAMES));
+        }
+
+        @Test
+        void shouldEndTheTunnelWhenTheChecksumDoesNotMatch()
+        {
+            final byte[] payload = deflate(ipv4(CLIENT, INSIDE, 600));
+            payload[payload.length - 1] ^= 1;
+            channel.writeInbound(Unpooled.wrappedBuffer(cstp(CstpHeader.TYPE_COMPRESSED, payload)));
+            assertFalse(channel.isActive());
+            assertEquals(List.of("closed PROTOCOL_ERROR"), events);
+            assertTrue(closeDetails.get(0).contains("Adler-32"), closeDetails.get(0));
+            assertEquals(1, counters.get(DataplaneCounter.CSTP_DECOMPRESSION_FAILURES));
+            assertTrue(drainInbound().isEmpty());
+        }
+
+        @Test
+        void shouldSendAStreamTheClientInflatesWithMatchingChecksums() throws DataFormatException
+        {
+            final Inflater clientInflater = new Inflater(true);
+            final Adler32 clientReceived = new Adler32();
+            final byte[] random = randomPayload(ipv4(INSIDE, CLIENT, 1200));
+            for (int i = 0; i < 10; i++)
+            {
+                final byte[] packet = ipv4(INSIDE, CLIENT, 700 + 50 * i);
+                route(packet, random);
+                final byte[] frame = readOutboundBytes();
+                assertEquals(CstpHeader.TYPE_COMPRESSED, frame[6]);
+                clientInflater.setInput(frame, 8, frame.length - 8 - 4);
+                final byte[] out = new byte[MTU];
+                final int n = clientInflater.inflate(out);
+                assertArrayEquals(packet, Arrays.copyOf(out, n));
+                clientReceived.update(out, 0, n);
+                assertEquals((int)clientReceived.getValue(),
+                    new UnsafeBuffer(frame).getInt(frame.length - 4, ByteOrder.BIG_ENDIAN));
+                assertArrayEquals(cstp(CstpHeader.TYPE_DATA, random), readOutboundBytes(),
+                    "random data goes plain, outside the stream");
+            }
+            clientInflater.end();
+            assertEquals(10, counters.get(DataplaneCounter.CSTP_TX_COMPRESSED_FRAMES));
+        }
+
+        /** What openconnect sends: its stream's next piece after a sync flush, then the running Adler-32. */
+        private byte[] deflate(final byte[] packet)
+        {
+            clientDeflater.setInput(packet);
+            final byte[] out = new byte[2 * packet.length + 64];
+            final int n = clientDeflater.deflate(out, 0, out.length, Deflater.SYNC_FLUSH);
+            clientSent.update(packet);
+            new UnsafeBuffer(out).putInt(n, (int)clientSent.getValue(), ByteOrder.BIG_ENDIAN);
+            return Arrays.copyOf(out, n + 4);
+        }
+    }
+
+    /** Replaces the tunnel of {@link #setUp} with one that negotiated {@code compression}. */
+    private void reopen(final PacketCompression compression)
+    {
+        channel.finishAndReleaseAll();
+        events.clear();
+        closeDetails.clear();
+        open(compression);
+    }
+
+    /** Routes packets to the tunnel as the TUN agent would, and lets the event loop frame them. */
+    private void route(final byte[]... packets)
+    {
+        for (final byte[] packet : packets)
+        {
+            assertTrue(egress.offer(TUNNEL_ID, ByteBuffer.wrap(packet), 0, packet.length));
+        }
+        egress.wake();
+        channel.runPendingTasks();
+    }
+
+    private static byte[] randomPayload(final byte[] packet)
+    {
+        final byte[] noise = new byte[packet.length - 20];
+        new SplittableRandom(packet.length).nextBytes(noise);
+        System.arraycopy(noise, 0, packet, 20, noise.length);
+        return packet;
     }
 
     private byte[] readOutboundBytes()

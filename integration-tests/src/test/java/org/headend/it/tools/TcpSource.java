@@ -9,9 +9,10 @@ import java.util.SplittableRandom;
 
 /**
  * Sending end of a checksummed transfer, run inside a namespace. Connects to HOST:PORT, sends N bytes of seeded
- * pseudo-random data, closes, and prints {@code SENT bytes=N sha256=HEX seconds=S}.
+ * data, closes, and prints {@code SENT bytes=N sha256=HEX seconds=S}. The data is pseudo-random (incompressible)
+ * unless {@code --pattern compressible} asks for {@link CompressibleStream}.
  *
- * <pre>TcpSource --connect HOST:PORT --bytes N [--seed S] [--timeout-seconds S]</pre>
+ * <pre>TcpSource --connect HOST:PORT --bytes N [--seed S] [--pattern random|compressible] [--timeout-seconds S]</pre>
  */
 public final class TcpSource
 {
@@ -27,7 +28,14 @@ public final class TcpSource
         final InetSocketAddress address = new InetSocketAddress(target.substring(0, colon),
             Integer.parseInt(target.substring(colon + 1)));
         final long bytes = args.getLong("bytes", 100L << 20);
-        final SplittableRandom random = new SplittableRandom(args.getLong("seed", 1));
+        final long seed = args.getLong("seed", 1);
+        final SplittableRandom random = new SplittableRandom(seed);
+        final String pattern = args.get("pattern", "random");
+        if (!pattern.equals("random") && !pattern.equals("compressible"))
+        {
+            throw new IllegalArgumentException("--pattern random|compressible, not " + pattern);
+        }
+        final CompressibleStream compressible = new CompressibleStream(seed);
         final int timeoutMs = (int)Math.min(Integer.MAX_VALUE, args.getLong("timeout-seconds", 300) * 1000);
         final MessageDigest sha = MessageDigest.getInstance("SHA-256");
         final byte[] buffer = new byte[1 << 16];
@@ -42,7 +50,14 @@ public final class TcpSource
             while (sent < bytes)
             {
                 final int n = (int)Math.min(buffer.length, bytes - sent);
-                random.nextBytes(buffer);
+                if (pattern.equals("compressible"))
+                {
+                    compressible.nextBytes(buffer);
+                }
+                else
+                {
+                    random.nextBytes(buffer);
+                }
                 sha.update(buffer, 0, n);
                 out.write(buffer, 0, n);
                 sent += n;
