@@ -335,7 +335,8 @@ public final class Rtnetlink implements AutoCloseable
         RoutingRequests.putRoute(
             writer, NetlinkProtocol.RTM_DELROUTE, NetlinkProtocol.NLM_F_REQUEST | NetlinkProtocol.NLM_F_ACK,
             ++sequence, route, index);
-        return execute(what, Libc.ESRCH, 0, null) != Libc.ESRCH;
+        // IPv6 answers ENOENT for a table it has never had, or a destination it has no node for; ESRCH otherwise
+        return execute(what, Libc.ESRCH, Libc.ENOENT, null) == 0;
     }
 
     /**

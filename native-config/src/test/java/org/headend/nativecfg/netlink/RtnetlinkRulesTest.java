@@ -59,6 +59,8 @@ class RtnetlinkRulesTest
             ns.ip("-6", "route", "add", "default", "via", "2001:db8:5::4", "dev", "hdv0");
             ns.ip("-6", "route", "add", "2001:db8:7::/64", "via", "2001:db8:5::3", "dev", "hdv0");
 
+            final StaticRoute anyDefaultInTable = new StaticRoute(any, 0, null, null, TABLE, 0);
+            assertFalse(rtnl.deleteRoute(anyDefaultInTable), "a table the namespace has never had");
             rtnl.addRoute(tunneledDefault);
             rtnl.addRoute(tunneledDefault);
             rtnl.addRule(mainWithoutDefault);
@@ -88,6 +90,7 @@ class RtnetlinkRulesTest
             assertFalse(rtnl.deleteRule(tunneled));
             assertFalse(rtnl.deleteRule(mainWithoutDefault));
             assertFalse(rtnl.deleteRoute(tunneledDefault));
+            assertFalse(rtnl.deleteRoute(anyDefaultInTable));
             assertFalse(ns.ip("-6", "rule", "show").contains(TUN));
             assertEquals("", ns.ip("-6", "route", "show", "table", Integer.toString(TABLE)).strip());
             assertTrue(routeGet(ns, "2001:db8:9::1", true).contains("via 2001:db8:5::4 dev hdv0"));
