@@ -168,6 +168,8 @@ final class Appliance
                 new Portal(config::current, auth, sessions, clientFiles, translations, System::nanoTime));
             config.addListener(updated -> control.execute(() ->
             {
+                // first: it never throws, so a refused pool route cannot keep the ipv6 route lines from applying
+                inside.routeIpv6(updated);
                 pools.configure(updated.pools());
                 pools.configure6(updated.ipv6Pools());
                 inside.routePools(updated);
@@ -324,7 +326,8 @@ final class Appliance
 
     /**
      * Stops cleanly: every tunnel gets a CSTP DISCONNECT, then the listener, the event loops, the data plane and the
-     * TUN device (with its routes) go, and an outside address the appliance added is removed.
+     * TUN device (with its routes and the policy routing of tunneled routes) go, and an outside address the
+     * appliance added is removed.
      */
     void stop()
     {

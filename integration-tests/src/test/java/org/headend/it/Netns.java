@@ -17,6 +17,7 @@ import java.util.regex.Pattern;
  *  n clients:    [cliN eth0 10.77.0.(1+N)] ──veth── vcN ─┐
  *                                                        br-out 10.77.0.1  srv
  *  inside host:  [srv veth-in 10.78.0.1] ──veth── [eth0 10.78.0.2  in]   (srv forwards)
+ *                         2001:db8:200::1/64         2001:db8:200::2/64
  * </pre>
  *
  * Names are {@code hdit-PID-SEQ-ROLE}; namespaces of a test JVM that has died are removed at the next start.
@@ -29,6 +30,11 @@ public final class Netns implements AutoCloseable
     public static final int OUTSIDE_PREFIX_LENGTH = 24;
     public static final String INSIDE_SERVER_ADDRESS = "10.78.0.1";
     public static final String INSIDE_HOST_ADDRESS = "10.78.0.2";
+    /** The server's IPv6 address on the inside link (/64, like the inside host's). */
+    public static final String INSIDE_SERVER_ADDRESS6 = "2001:db8:200::1";
+    public static final String INSIDE_HOST_ADDRESS6 = "2001:db8:200::2";
+    /** Name of the server's interface towards the inside host. */
+    public static final String INSIDE_INTERFACE = "veth-in";
 
     private static final AtomicInteger SEQUENCE = new AtomicInteger();
     private static final List<Netns> OPEN = new CopyOnWriteArrayList<>();
@@ -178,14 +184,21 @@ public final class Netns implements AutoCloseable
         }
         if (insideHost)
         {
-            Cmd.check("ip", "-n", server, "link", "add", "veth-in", "type", "veth", "peer", "name", "eth0",
+            Cmd.check("ip", "-n", server, "link", "add", INSIDE_INTERFACE, "type", "veth", "peer", "name", "eth0",
                 "netns", inside);
-            Cmd.check("ip", "-n", server, "addr", "add", INSIDE_SERVER_ADDRESS + "/24", "dev", "veth-in");
-            Cmd.check("ip", "-n", server, "link", "set", "veth-in", "up");
+            Cmd.check("ip", "-n", server, "addr", "add", INSIDE_SERVER_ADDRESS + "/24", "dev", INSIDE_INTERFACE);
+            // nodad: usable at once, so that the appliance can route via the inside host as soon as it starts
+            Cmd.check("ip", "-n", server, "addr", "add", INSIDE_SERVER_ADDRESS6 + "/64", "dev", INSIDE_INTERFACE,
+                "nodad");
+            Cmd.check("ip", "-n", server, "link", "set", INSIDE_INTERFACE, "up");
             Cmd.check("ip", "-n", inside, "addr", "add", INSIDE_HOST_ADDRESS + "/24", "dev", "eth0");
+            Cmd.check("ip", "-n", inside, "addr", "add", INSIDE_HOST_ADDRESS6 + "/64", "dev", "eth0", "nodad");
             Cmd.check("ip", "-n", inside, "link", "set", "eth0", "up");
             Cmd.check("ip", "-n", inside, "route", "add", "default", "via", INSIDE_SERVER_ADDRESS);
+            Cmd.check("ip", "-n", inside, "-6", "route", "add", "default", "via", INSIDE_SERVER_ADDRESS6);
+            // the appliance leaves forwarding to the host, for both families
             exec(server, "sysctl", "-q", "-w", "net.ipv4.ip_forward=1").check();
+            exec(server, "sysctl", "-q", "-w", "net.ipv6.conf.all.forwarding=1").check();
         }
     }
 

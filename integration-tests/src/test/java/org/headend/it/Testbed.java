@@ -26,7 +26,13 @@ public final class Testbed implements AutoCloseable
     /** Namespaces for clientCount clients and an appliance on the default test config, changed by tweak. */
     public static Testbed start(final int clientCount, final Consumer<ApplianceConfig> tweak)
     {
-        final Netns net = Netns.create(clientCount, false, true);
+        return start(clientCount, false, tweak);
+    }
+
+    /** As {@link #start(int, Consumer)}, with an inside host behind the server when insideHost (see {@link Netns}). */
+    public static Testbed start(final int clientCount, final boolean insideHost, final Consumer<ApplianceConfig> tweak)
+    {
+        final Netns net = Netns.create(clientCount, insideHost, true);
         final ApplianceConfig config = ApplianceConfig.forNetwork(net);
         tweak.accept(config);
         final Testbed bed = new Testbed(net, config);
@@ -68,12 +74,28 @@ public final class Testbed implements AutoCloseable
      */
     public HeadendProcess restartHeadend()
     {
+        stopHeadend();
+        return startHeadendAgain();
+    }
+
+    /** Closes the clients and stops the appliance with SIGTERM; returns its exit code. */
+    public int stopHeadend()
+    {
         closeClients();
         final Integer code = headend.terminate(Duration.ofSeconds(30));
         if (code == null)
         {
             throw new AssertionError("the appliance did not stop within 30 s of SIGTERM");
         }
+        return code;
+    }
+
+    /**
+     * Starts the appliance again, after it stopped or was killed, on the same startup-config and state directory;
+     * waits until it is ready.
+     */
+    public HeadendProcess startHeadendAgain()
+    {
         headend = HeadendProcess.relaunch(net, headend.configFile());
         headend.awaitReady();
         return headend;

@@ -22,8 +22,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The appliance's inside interface: one multi-queue TUN device, its addresses (the first host address of the first
- * IPv4 pool's subnet, and of the first IPv6 pool's prefix) and a route to every pool through it. Closing the device
- * removes it and its routes. Control path.
+ * IPv4 pool's subnet, and of the first IPv6 pool's prefix), a route to every pool through it, and the routing of
+ * what comes out of it ({@code ipv6 route} lines, see {@link Ipv6StaticRoutes}). Closing it removes the device, its
+ * routes and that routing. Control path.
  */
 public final class InsideInterface implements AutoCloseable
 {
@@ -40,6 +41,7 @@ public final class InsideInterface implements AutoCloseable
     private final int address;
     private final Inet6Address address6;
     private final Set<String> routes = new HashSet<>();
+    private final Ipv6StaticRoutes ipv6Routes;
 
     private InsideInterface(final TunDevice device, final boolean offloads, final Rtnetlink netlink, final int address,
         final Inet6Address address6)
@@ -49,6 +51,7 @@ public final class InsideInterface implements AutoCloseable
         this.netlink = netlink;
         this.address = address;
         this.address6 = address6;
+        ipv6Routes = new Ipv6StaticRoutes(Ipv6StaticRoutes.Kernel.of(netlink));
     }
 
     /**
@@ -81,6 +84,8 @@ public final class InsideInterface implements AutoCloseable
                 netlink.addAddress(DEVICE, address6, 128);
             }
             inside.routePools(config);
+            inside.ipv6Routes.removeLeftovers();
+            inside.ipv6Routes.apply(config);
             LOG.info("inside interface {} up with address {}{}, {} queue(s){}", DEVICE,
                 address == 0 ? "none" : toInet(address).getHostAddress(),
                 address6 == null ? "" : " and " + org.headend.control.config.grammar.Ipv6.format(address6), queues,
@@ -139,6 +144,15 @@ public final class InsideInterface implements AutoCloseable
         }
     }
 
+    /**
+     * Installs the {@code ipv6 route} lines of {@code config} (the tunneled default route through policy rules on
+     * this device) and removes those that went away. Never throws: what cannot be installed is logged.
+     */
+    public void routeIpv6(final HeadendConfig config)
+    {
+        ipv6Routes.apply(config);
+    }
+
     private void route(final Set<String> wanted, final InetAddress network, final int prefix,
         final InetAddress source)
     {
@@ -175,10 +189,14 @@ public final class InsideInterface implements AutoCloseable
         return bindings;
     }
 
-    /** Removes the device, and with it its address and routes. */
+    /**
+     * Removes the device, and with it its address and routes, and the policy rules and routes of the
+     * {@code ipv6 route} lines, which would outlive it.
+     */
     @Override
     public void close()
     {
+        ipv6Routes.close();
         netlink.close();
         device.close();
         LOG.info("inside interface {} removed", DEVICE);

@@ -2,7 +2,8 @@ package org.headend.nativecfg.netlink;
 
 /**
  * Layout and constants of netlink (RFC 3549, linux/netlink.h) and rtnetlink (linux/rtnetlink.h, if_addr.h,
- * if_link.h). All integers are in host byte order; every message and attribute starts on a 4-byte boundary.
+ * if_link.h, fib_rules.h). All integers are in host byte order; every message and attribute starts on a 4-byte
+ * boundary.
  */
 final class NetlinkProtocol
 {
@@ -66,6 +67,8 @@ final class NetlinkProtocol
     static final int RTM_GETADDR = 22;
     static final int RTM_NEWROUTE = 24;
     static final int RTM_DELROUTE = 25;
+    static final int RTM_NEWRULE = 32;
+    static final int RTM_DELRULE = 33;
 
     /** sizeof(struct ifinfomsg): family u8, pad u8, type u16, index s32, flags u32, change u32. */
     static final int IFINFOMSG_SIZE = 16;
@@ -95,8 +98,16 @@ final class NetlinkProtocol
     static final int RTA_DST = 1;
     /** Route attribute: output interface index, u32. */
     static final int RTA_OIF = 4;
+    /** Route attribute: next-hop address, same family as the route. */
+    static final int RTA_GATEWAY = 5;
+    /** Route attribute: metric, u32; lower wins between routes to the same prefix. */
+    static final int RTA_PRIORITY = 6;
     /** Route attribute: preferred source address. */
     static final int RTA_PREFSRC = 7;
+    /** Route attribute: table id, u32; the only way to name a table above 255. */
+    static final int RTA_TABLE = 15;
+    /** Table in a header whose real id travels in RTA_TABLE or FRA_TABLE. */
+    static final int RT_TABLE_UNSPEC = 0;
     /** The main routing table. */
     static final int RT_TABLE_MAIN = 254;
     /** Route installed by an administrator or daemon, not the kernel or boot scripts. */
@@ -109,6 +120,21 @@ final class NetlinkProtocol
     static final int RT_SCOPE_NOWHERE = 255;
     /** Route type: a plain unicast route. */
     static final int RTN_UNICAST = 1;
+
+    /**
+     * sizeof(struct fib_rule_hdr): family, dst_len, src_len, tos, table, res1, res2, action (u8 each), flags u32.
+     */
+    static final int FIB_RULE_HDR_SIZE = 12;
+    /** Rule attribute: input interface name, NUL-terminated. */
+    static final int FRA_IIFNAME = 3;
+    /** Rule attribute: priority (preference), u32; rules are tried from the lowest. */
+    static final int FRA_PRIORITY = 6;
+    /** Rule attribute: ignore a lookup result whose prefix is this long or shorter, u32. */
+    static final int FRA_SUPPRESS_PREFIXLEN = 14;
+    /** Rule attribute: table id, u32. */
+    static final int FRA_TABLE = 15;
+    /** Rule action: look the packet up in the rule's table. */
+    static final int FR_ACT_TO_TBL = 1;
 
     private NetlinkProtocol()
     {

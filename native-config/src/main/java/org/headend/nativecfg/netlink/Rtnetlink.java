@@ -15,7 +15,8 @@ import static java.lang.foreign.ValueLayout.JAVA_LONG;
 import static java.lang.foreign.ValueLayout.JAVA_SHORT;
 
 /**
- * Configures links, addresses and routes over a NETLINK_ROUTE socket, the interface {@code ip} uses.
+ * Configures links, addresses, routes and policy routing rules over a NETLINK_ROUTE socket, the interface
+ * {@code ip} uses.
  * <p>
  * The socket belongs to the network namespace of the thread that called {@link #open()}, and every request acts on
  * that namespace whichever thread sends it later. Each request asks for an acknowledgement and waits for it (at
@@ -286,6 +287,97 @@ public final class Rtnetlink implements AutoCloseable
     }
 
     /**
+     * Install a route in the table it names, replacing one to the same destination with the same metric there, like
+     * {@code ip route replace DST/LEN [via GATEWAY] [dev IFNAME] table TABLE [metric M]}.
+     *
+     * @param route the route; it needs a gateway, a device or both.
+     * @throws IllegalArgumentException if the route has neither gateway nor device.
+     * @throws NativeCallException      if the device does not exist or the kernel refuses (e.g. the gateway is not
+     *                                  on a link the device reaches, or the device is down).
+     */
+    public void addRoute(final StaticRoute route)
+    {
+        if (route.gateway() == null && route.ifname() == null)
+        {
+            throw new IllegalArgumentException("a route needs a gateway or a device: " + route);
+        }
+        final String what = "RTM_NEWROUTE " + route;
+        final int index = route.ifname() == null ? 0 : requireLinkIndex(route.ifname(), what);
+        RoutingRequests.putRoute(
+            writer,
+            NetlinkProtocol.RTM_NEWROUTE,
+            NetlinkProtocol.NLM_F_REQUEST | NetlinkProtocol.NLM_F_ACK |
+                NetlinkProtocol.NLM_F_CREATE | NetlinkProtocol.NLM_F_REPLACE,
+            ++sequence,
+            route,
+            index);
+        execute(what, 0, 0, null);
+    }
+
+    /**
+     * Remove one route that matches, like {@code ip route del DST/LEN [via GATEWAY] [dev IFNAME] table TABLE
+     * [metric M]}; a null gateway or device and metric 0 match any. A route that is not there, in a table or
+     * through a device that is not there, is not an error.
+     *
+     * @param route what to match.
+     * @return true if a route was removed.
+     * @throws NativeCallException if the kernel refuses for another reason.
+     */
+    public boolean deleteRoute(final StaticRoute route)
+    {
+        final String what = "RTM_DELROUTE " + route;
+        final int index = route.ifname() == null ? 0 : linkIndex(route.ifname());
+        if (index < 0)
+        {
+            // the device's routes went with it
+            return false;
+        }
+        RoutingRequests.putRoute(
+            writer, NetlinkProtocol.RTM_DELROUTE, NetlinkProtocol.NLM_F_REQUEST | NetlinkProtocol.NLM_F_ACK,
+            ++sequence, route, index);
+        // IPv6 answers ENOENT for a table it has never had, or a destination it has no node for; ESRCH otherwise
+        return execute(what, Libc.ESRCH, Libc.ENOENT, null) == 0;
+    }
+
+    /**
+     * Add a policy routing rule, like {@code ip rule add pref PRIORITY iif IFNAME lookup TABLE ...}. Adding a
+     * rule equal to one that is there succeeds and leaves one.
+     *
+     * @param rule the rule.
+     * @throws NativeCallException if the kernel refuses.
+     */
+    public void addRule(final FibRule rule)
+    {
+        final String what = "RTM_NEWRULE " + rule;
+        RoutingRequests.putRule(
+            writer,
+            NetlinkProtocol.RTM_NEWRULE,
+            // without NLM_F_EXCL the kernel would add a second, identical rule
+            NetlinkProtocol.NLM_F_REQUEST | NetlinkProtocol.NLM_F_ACK |
+                NetlinkProtocol.NLM_F_CREATE | NetlinkProtocol.NLM_F_EXCL,
+            ++sequence,
+            rule);
+        execute(what, Libc.EEXIST, 0, null);
+    }
+
+    /**
+     * Remove one rule equal to {@code rule}, like {@code ip rule del ...}. A rule that is not there is not an
+     * error.
+     *
+     * @param rule the rule.
+     * @return true if a rule was removed.
+     * @throws NativeCallException if the kernel refuses for another reason.
+     */
+    public boolean deleteRule(final FibRule rule)
+    {
+        final String what = "RTM_DELRULE " + rule;
+        RoutingRequests.putRule(
+            writer, NetlinkProtocol.RTM_DELRULE, NetlinkProtocol.NLM_F_REQUEST | NetlinkProtocol.NLM_F_ACK,
+            ++sequence, rule);
+        return execute(what, Libc.ENOENT, 0, null) != Libc.ENOENT;
+    }
+
+    /**
      * Close the socket. Idempotent.
      */
     public void close()
@@ -500,7 +592,7 @@ public final class Rtnetlink implements AutoCloseable
     /**
      * @return the address bytes, after checking that no bit beyond the prefix is set.
      */
-    private static byte[] networkAddress(final InetAddress destination, final int prefixLength)
+    static byte[] networkAddress(final InetAddress destination, final int prefixLength)
     {
         final byte[] bytes = destination.getAddress();
         checkPrefixLength(bytes, prefixLength);
