@@ -312,6 +312,7 @@ public final class DtlsEndpoint implements EgressTarget
         if (packetLength < 0)
         {
             decompressFailures.increment();
+            trafficCounters.addRxDrop();
             return;
         }
         rxCompressed.increment();
@@ -323,17 +324,20 @@ public final class DtlsEndpoint implements EgressTarget
         if (length > mtu)
         {
             malformed.increment();
+            trafficCounters.addRxDrop();
             return;
         }
         final int verdict = path.access().check(buffer, index, length);
         if (verdict != TunnelAccess.ADMIT)
         {
             drops.count(verdict);
+            trafficCounters.addRxDrop();
             return;
         }
         if (!inbound.offer(buffer, index, length))
         {
             ringFull.increment();
+            trafficCounters.addRxDrop();
             return;
         }
         rxData.increment();
@@ -353,6 +357,7 @@ public final class DtlsEndpoint implements EgressTarget
             : sendMessage(CstpHeader.TYPE_DATA, src, index, length);
         if (!sent)
         {
+            trafficCounters.addTxDrop();
             return false;
         }
         if (compressedLength > 0)

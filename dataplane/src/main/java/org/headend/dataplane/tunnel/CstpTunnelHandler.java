@@ -240,6 +240,7 @@ public final class CstpTunnelHandler extends ByteToMessageDecoder implements Egr
         if (packetLength < 0)
         {
             decompressFailures.increment();
+            trafficCounters.addRxDrop();
             if (compression.failureEndsTunnel())
             {
                 close(TunnelListener.CloseCause.PROTOCOL_ERROR, "CSTP " + compression.method().token()
@@ -266,6 +267,7 @@ public final class CstpTunnelHandler extends ByteToMessageDecoder implements Egr
         if (verdict != TunnelAccess.ADMIT)
         {
             drops.count(verdict);
+            trafficCounters.addRxDrop();
             return;
         }
         if (path.dtls() != null)
@@ -276,6 +278,7 @@ public final class CstpTunnelHandler extends ByteToMessageDecoder implements Egr
         if (!inbound.offer(packetView, 0, length))
         {
             ringFull.increment();
+            trafficCounters.addRxDrop();
             return;
         }
         rxData.increment();
@@ -302,6 +305,7 @@ public final class CstpTunnelHandler extends ByteToMessageDecoder implements Egr
         if (closing || !ctx.channel().isWritable())
         {
             backlogDrops.increment();
+            trafficCounters.addTxDrop();
             return false;
         }
         final int compressedLength = compression.compress(src, index, length);

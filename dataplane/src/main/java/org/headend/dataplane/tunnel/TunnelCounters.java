@@ -4,9 +4,8 @@ import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 
 /**
- * Per-tunnel traffic counters of inner packets. Single writer: the event loop of the CSTP handler or DTLS endpoint
- * that owns them ({@code add*}); any thread
- * may read.
+ * Per-tunnel traffic counters of inner packets, and of the packets the tunnel dropped each way. Single writer: the
+ * event loop of the CSTP handler or DTLS endpoint that owns them ({@code add*}); any thread may read.
  */
 public final class TunnelCounters
 {
@@ -14,6 +13,8 @@ public final class TunnelCounters
     private static final VarHandle RX_BYTES;
     private static final VarHandle TX_PACKETS;
     private static final VarHandle TX_BYTES;
+    private static final VarHandle RX_DROPS;
+    private static final VarHandle TX_DROPS;
 
     static
     {
@@ -24,6 +25,8 @@ public final class TunnelCounters
             RX_BYTES = lookup.findVarHandle(TunnelCounters.class, "rxBytes", long.class);
             TX_PACKETS = lookup.findVarHandle(TunnelCounters.class, "txPackets", long.class);
             TX_BYTES = lookup.findVarHandle(TunnelCounters.class, "txBytes", long.class);
+            RX_DROPS = lookup.findVarHandle(TunnelCounters.class, "rxDrops", long.class);
+            TX_DROPS = lookup.findVarHandle(TunnelCounters.class, "txDrops", long.class);
         }
         catch (final ReflectiveOperationException ex)
         {
@@ -35,6 +38,8 @@ public final class TunnelCounters
     private long rxBytes;
     private long txPackets;
     private long txBytes;
+    private long rxDrops;
+    private long txDrops;
 
     public void addRx(final int bytes)
     {
@@ -46,6 +51,28 @@ public final class TunnelCounters
     {
         TX_PACKETS.setRelease(this, txPackets + 1);
         TX_BYTES.setRelease(this, txBytes + bytes);
+    }
+
+    /** A packet from the client was dropped (refused by its access check, undecodable, or no room inside). */
+    public void addRxDrop()
+    {
+        RX_DROPS.setRelease(this, rxDrops + 1);
+    }
+
+    /** A packet for the client was dropped (the client not reading, or the record could not be sealed). */
+    public void addTxDrop()
+    {
+        TX_DROPS.setRelease(this, txDrops + 1);
+    }
+
+    public long rxDrops()
+    {
+        return (long)RX_DROPS.getAcquire(this);
+    }
+
+    public long txDrops()
+    {
+        return (long)TX_DROPS.getAcquire(this);
     }
 
     public long rxPackets()

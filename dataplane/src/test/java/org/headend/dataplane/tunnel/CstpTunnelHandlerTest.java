@@ -51,6 +51,7 @@ class CstpTunnelHandlerTest
     private final List<String> closeDetails = new ArrayList<>();
     private EmbeddedChannel channel;
     private EgressQueue egress;
+    private TunnelPath path;
 
     @BeforeEach
     void setUp()
@@ -63,8 +64,9 @@ class CstpTunnelHandlerTest
     {
         channel = new EmbeddedChannel();
         egress = new EgressQueue(channel.eventLoop(), 64 * 1024);
-        channel.pipeline().addLast(new CstpTunnelHandler(new TunnelPath(TUNNEL_ID, egress,
-            new TunnelAccess(CLIENT, null, null)), MTU, 5, inbound, compression, counters, new TunnelListener()
+        path = new TunnelPath(TUNNEL_ID, egress, new TunnelAccess(CLIENT, null, null));
+        channel.pipeline().addLast(new CstpTunnelHandler(path, MTU, 5, inbound, compression, counters,
+            new TunnelListener()
             {
                 @Override
                 public void onDisconnectRequest(final int reason, final String text)
@@ -98,6 +100,8 @@ class CstpTunnelHandlerTest
             ipv4(address(192, 168, 100, 11), INSIDE, 84))));
         assertTrue(drainInbound().isEmpty());
         assertEquals(1, counters.get(DataplaneCounter.SPOOFED_SOURCE_DROPS));
+        assertEquals(1, path.cstpCounters().rxDrops(), "the session's own drop count (show vpn-sessiondb detail)");
+        assertEquals(0, path.cstpCounters().rxPackets());
         assertTrue(channel.isActive(), "a spoofed packet is dropped, not a reason to end the tunnel");
     }
 
