@@ -137,7 +137,8 @@ final class Appliance
                 ? "UDP GSO, one send per batch of equal-sized records" : "one datagram per send");
             final boolean gso = uring && IoUringDatagramChannel.isSegmentedDatagramPacketSupported();
             dtls = new DtlsService(control, handshakes, dataplane, aead::create, gso);
-            sessions = new SessionManager(control, dataplane, pools, dtls, System::nanoTime, Clock.systemUTC());
+            sessions = new SessionManager(control, dataplane, pools, dtls,
+                (group, user) -> config.current().effectivePolicy(group, user), System::nanoTime, Clock.systemUTC());
             final AggregateAuth auth = new AggregateAuth(config::current, sessions, new LoginContexts(),
                 new FailedLoginLimiter(), identity::sha1Hex, System::nanoTime);
             listenAddress = listenAddress(cfg);
@@ -150,7 +151,8 @@ final class Appliance
                 inside.routePools(updated);
             }));
             config.addVeto(updated -> onControl(() -> leasedPoolRemoved(pools, updated)));
-            control.scheduleWithFixedDelay(sessions::expire, 10, 10, TimeUnit.SECONDS);
+            control.scheduleWithFixedDelay(sessions::expire, SessionManager.SWEEP_PERIOD_SECONDS,
+                SessionManager.SWEEP_PERIOD_SECONDS, TimeUnit.SECONDS);
 
             final SslContext tls = SslContextBuilder.forServer(identity.key(), identity.certificate())
                 .sslProvider(SslProvider.JDK)

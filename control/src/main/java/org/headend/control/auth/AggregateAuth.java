@@ -135,6 +135,12 @@ public final class AggregateAuth
         limiter.onSuccess(username);
         final SessionManager.Login login =
             sessions.open(username, context.tunnelGroup(), policy.groupPolicyName(), client);
+        if (login == null)
+        {
+            LOG.info("login refused for user {} from {}: vpn-simultaneous-logins is 0", username, client.address());
+            return HttpAnswer.xml(AuthDocuments.refusal(LOGIN_FAILED,
+                "Login denied: this account may not open VPN sessions, contact your administrator."), List.of());
+        }
         final String hash = serverCertSha1.get();
         final List<Map.Entry<String, String>> cookies = new ArrayList<>();
         cookies.add(Map.entry("Set-Cookie", "webvpncontext=; expires=Thu, 01 Jan 1970 22:00:00 GMT; path=/; Secure; HttpOnly"));

@@ -31,8 +31,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class TunnelGateway
 {
-    /** Idle and disconnected timers announced to the client; the session manager enforces the same value. */
-    private static final long DISCONNECTED_TIMEOUT_SECONDS = SessionManager.DISCONNECTED_TIMEOUT_NANOS / 1_000_000_000L;
     private static final Logger LOG = LoggerFactory.getLogger(TunnelGateway.class);
 
     private final Supplier<HeadendConfig> config;
@@ -98,13 +96,20 @@ public final class TunnelGateway
             exchange.channel().pipeline().get(SslHandler.class).engine().getSession(), tunnelId, path,
             lease.address(), mtu[1], policy.get(PolicyAttribute.DPD_CLIENT), policy.get(PolicyAttribute.SSL_KEEPALIVE),
             dtls.udpPort(), events);
-        exchange.upgrade(answer(request, policy, lease, mtu, dtlsAnswer), handler,
+        final TunnelTimers timers = TunnelTimers.of(policy, sessions.maxConnectLeftSeconds(session));
+        exchange.upgrade(answer(request, policy, lease, mtu, dtlsAnswer, timers), handler,
             () -> control.execute(() -> sessions.onTunnelClosed(session, tunnelId,
                 TunnelListener.CloseCause.PEER_CLOSED, "closed before the tunnel started")));
+        final long keyUpdateSeconds = timers.serverKeyUpdateSeconds(exchange.client().tlsProtocol());
+        if (keyUpdateSeconds > 0)
+        {
+            TlsKeyUpdates.start(exchange.channel(), exchange.channel().pipeline().get(SslHandler.class),
+                keyUpdateSeconds, tunnelId);
+        }
     }
 
     private byte[] answer(final HttpRequestView request, final EffectivePolicy policy, final Lease lease,
-        final int[] mtu, final DtlsService.Answer dtlsAnswer)
+        final int[] mtu, final DtlsService.Answer dtlsAnswer, final TunnelTimers timers)
     {
         final ConnectAnswer answer = new ConnectAnswer()
             .header("X-CSTP-Version", 1)
@@ -130,14 +135,13 @@ public final class TunnelGateway
         answer
             .header("X-CSTP-Tunnel-All-DNS", "true")
             .header("X-CSTP-Keepalive", policy.get(PolicyAttribute.SSL_KEEPALIVE))
-            .header("X-CSTP-DPD", policy.get(PolicyAttribute.DPD_CLIENT))
-            .header("X-CSTP-Idle-Timeout", DISCONNECTED_TIMEOUT_SECONDS)
-            .header("X-CSTP-Disconnected-Timeout", DISCONNECTED_TIMEOUT_SECONDS)
-            .header("X-CSTP-Session-Timeout", "none")
-            .header("X-CSTP-Session-Timeout-Remaining", "none")
+            .header("X-CSTP-DPD", policy.get(PolicyAttribute.DPD_CLIENT));
+        for (final Map.Entry<String, String> timer : timers.headers())
+        {
+            answer.header(timer.getKey(), timer.getValue());
+        }
+        answer
             .header("X-CSTP-Lease-Duration", 1209600)
-            .header("X-CSTP-Rekey-Time", 86400)
-            .header("X-CSTP-Rekey-Method", "new-tunnel")
             .header("X-CSTP-Keep", "true")
             .header("X-CSTP-TCP-Keepalive", "true")
             .header("X-CSTP-License", "accept")
