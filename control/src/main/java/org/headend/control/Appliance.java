@@ -41,6 +41,7 @@ import org.headend.control.config.ConfigStore;
 import org.headend.control.config.HeadendConfig;
 import org.headend.control.config.InterfaceConfig;
 import org.headend.control.dtls.DtlsService;
+import org.headend.control.http.HttpRedirectListeners;
 import org.headend.control.http.HttpsListener;
 import org.headend.control.inside.InsideInterface;
 import org.headend.control.session.AddressPools;
@@ -86,6 +87,7 @@ final class Appliance
     private Channel listener;
     private Channel udp;
     private DtlsService dtls;
+    private HttpRedirectListeners redirects;
     private final ExecutorService handshakes = Executors.newFixedThreadPool(2, r -> platformThread(r, "dtls-handshake"));
     private OutsideAddress outsideAddress;
     private InetSocketAddress listenAddress;
@@ -145,10 +147,12 @@ final class Appliance
             final TunnelGateway gateway = new TunnelGateway(config::current, sessions, dataplane, dtls, control,
                 OUTSIDE_MTU, cfg.hostname(), listenNameif);
             final RequestRouter router = new RequestRouter(auth, gateway, sessions);
+            redirects = new HttpRedirectListeners(eventLoops, serverChannel, config::current);
             config.addListener(updated -> control.execute(() ->
             {
                 pools.configure(updated.pools());
                 inside.routePools(updated);
+                redirects.apply(updated);
             }));
             config.addVeto(updated -> onControl(() -> leasedPoolRemoved(pools, updated)));
             control.scheduleWithFixedDelay(sessions::expire, SessionManager.SWEEP_PERIOD_SECONDS,
@@ -177,6 +181,7 @@ final class Appliance
                 .sync().channel();
             dtls.port().channel(udp);
             listener = HttpsListener.bind(eventLoops, serverChannel, listenAddress, tls, control, router::route);
+            redirects.apply(cfg);
             LOG.info("listening for AnyConnect clients on {}:{} (TLS) and UDP {} (DTLS{})",
                 listenAddress.getAddress().getHostAddress(), listenAddress.getPort(), cfg.webvpn().dtlsPort(),
                 cfg.webvpn().dtlsEnabledOn(listenNameif) ? "" : ", off: tls-only");
@@ -277,6 +282,10 @@ final class Appliance
             {
                 LOG.warn("not every session could be told about the shutdown: {}", ex.toString());
             }
+        }
+        if (redirects != null)
+        {
+            redirects.close();
         }
         if (listener != null)
         {
