@@ -15,7 +15,7 @@ set -u
 if [ -n "${HDIT_ENV_LOG:-}" ]; then
     {
         echo "### reason=${reason:-}"
-        env | grep -E '^(reason|TUNDEV|VPNGATEWAY|VPNPID|INTERNAL_IP4_|INTERNAL_IP6_|CISCO_)' | sort
+        env | grep -E '^(reason|TUNDEV|VPNGATEWAY|VPNPID|INTERNAL_IP4_|INTERNAL_IP6_|CISCO_|IDLE_TIMEOUT)' | sort
         echo "### end"
     } >> "$HDIT_ENV_LOG"
 fi

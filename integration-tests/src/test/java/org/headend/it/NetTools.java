@@ -91,6 +91,13 @@ public final class NetTools
     public static TransferResult transfer(final String senderNs, final String receiverNs, final String receiverAddress,
         final int port, final long bytes, final Duration timeout)
     {
+        return transfer(senderNs, receiverNs, receiverAddress, port, bytes, 0, timeout);
+    }
+
+    /** As {@link #transfer}, the sender paced to bytesPerSecond (0: as fast as it can). */
+    public static TransferResult transfer(final String senderNs, final String receiverNs, final String receiverAddress,
+        final int port, final long bytes, final long bytesPerSecond, final Duration timeout)
+    {
         try (ManagedProcess sink = ManagedProcess.start("TcpSink@" + receiverNs,
                 Harness.tool(receiverNs, "TcpSink", "--listen", Integer.toString(port), "--bytes", Long.toString(bytes),
                     "--timeout-seconds", Long.toString(timeout.toSeconds())), null, null))
@@ -99,7 +106,7 @@ public final class NetTools
             try (ManagedProcess source = ManagedProcess.start("TcpSource@" + senderNs,
                     Harness.tool(senderNs, "TcpSource", "--connect", receiverAddress + ":" + port, "--bytes",
                         Long.toString(bytes), "--seed", Long.toString(bytes ^ port), "--timeout-seconds",
-                        Long.toString(timeout.toSeconds())), null, null))
+                        Long.toString(timeout.toSeconds()), "--rate", Long.toString(bytesPerSecond)), null, null))
             {
                 final Matcher sent = source.waitFor(SOURCE_DONE.pattern(), timeout);
                 final Matcher received = sink.waitFor(SINK_DONE.pattern(), Duration.ofSeconds(30));
