@@ -96,13 +96,7 @@ final class HttpRedirectHandler extends SimpleChannelInboundHandler<HttpObject>
     {
         if (header != null)
         {
-            String host = header.strip();
-            final int colon = host.lastIndexOf(':');
-            if (colon >= 0 && PORT.matcher(host.substring(colon)).matches() && (host.startsWith("[")
-                ? host.charAt(colon - 1) == ']' : host.indexOf(':') == colon))
-            {
-                host = host.substring(0, colon);
-            }
+            final String host = withoutPort(header.strip());
             if (HOST_NAME.matcher(host).matches() || IPV6_LITERAL.matcher(host).matches())
             {
                 return host;
@@ -112,25 +106,32 @@ final class HttpRedirectHandler extends SimpleChannelInboundHandler<HttpObject>
         return local.getAddress() instanceof Inet6Address ? "[" + literal + "]" : literal;
     }
 
+    /** {@code name}, {@code a.b.c.d} or {@code [v6]} without a trailing {@code :port}. */
+    private static String withoutPort(final String host)
+    {
+        final int colon = host.lastIndexOf(':');
+        final boolean port = colon >= 0 && PORT.matcher(host.substring(colon)).matches()
+            && (host.startsWith("[") ? host.charAt(colon - 1) == ']' : host.indexOf(':') == colon);
+        return port ? host.substring(0, colon) : host;
+    }
+
     /** The path and query of {@code uri}, re-encoded; "/" when it has none. */
     private static String pathOf(final String uri)
     {
-        String target = uri;
-        final int scheme = target.indexOf("://");
-        if (scheme > 0 && target.substring(0, scheme).chars().allMatch(Character::isLetter))
-        {
-            final int slash = target.indexOf('/', scheme + 3);
-            target = slash < 0 ? "/" : target.substring(slash);
-        }
-        if (!target.startsWith("/"))
+        final int scheme = uri.indexOf("://");
+        final boolean absolute = scheme > 0 && uri.substring(0, scheme).chars().allMatch(Character::isLetter);
+        final int pathStart = absolute ? uri.indexOf('/', scheme + 3) : 0;
+        if (pathStart < 0 || !uri.startsWith("/", pathStart))
         {
             return "/";
         }
-        final int hash = target.indexOf('#');
-        if (hash >= 0)
-        {
-            target = target.substring(0, hash);
-        }
+        final int hash = uri.indexOf('#', pathStart);
+        return encode(uri.substring(pathStart, hash < 0 ? uri.length() : hash));
+    }
+
+    /** Keeps what a URI path and query may hold as it is, and percent-encodes every other byte. */
+    private static String encode(final String target)
+    {
         final StringBuilder out = new StringBuilder(target.length() + 16);
         final byte[] bytes = target.getBytes(StandardCharsets.ISO_8859_1);
         for (int i = 0; i < bytes.length; i++)

@@ -144,12 +144,12 @@ public final class HttpRedirectListeners implements AutoCloseable
                         .addLast("redirect", new HttpRedirectHandler(() -> config.get().webvpn().port()));
                 }
             })
-            .bind(address)
-            .awaitUninterruptibly();
-        if (!bound.isSuccess())
+            .bind(address);
+        if (!bound.awaitUninterruptibly(5, TimeUnit.SECONDS) || !bound.isSuccess())
         {
             LOG.warn("cannot listen for HTTP redirects on {}:{}: {}", address.getAddress().getHostAddress(),
-                address.getPort(), bound.cause().toString());
+                address.getPort(), bound.isDone() ? bound.cause().toString() : "bind timed out");
+            bound.channel().close();
             return null;
         }
         LOG.info("HTTP redirect to HTTPS listening on {}:{}", address.getAddress().getHostAddress(), address.getPort());
