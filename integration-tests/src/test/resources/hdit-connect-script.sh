@@ -17,7 +17,7 @@ log_env() {
     if [ -n "${HDIT_ENV_LOG:-}" ]; then
         {
             echo "### reason=${reason:-}"
-            env | grep -E '^(reason|TUNDEV|VPNGATEWAY|VPNPID|INTERNAL_IP4_|INTERNAL_IP6_|CISCO_)' \
+            env | grep -E '^(reason|TUNDEV|VPNGATEWAY|VPNPID|INTERNAL_IP4_|INTERNAL_IP6_|CISCO_|IDLE_TIMEOUT)' \
                 | grep -v '^CISCO_BANNER=' | sort
             # the banner may have several lines: one log line, with a literal \n between them
             if [ -n "${CISCO_BANNER:-}" ]; then

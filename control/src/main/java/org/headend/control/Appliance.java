@@ -47,6 +47,7 @@ import org.headend.control.flash.FlashStore;
 import org.headend.control.portal.ClientFiles;
 import org.headend.control.portal.Portal;
 import org.headend.control.portal.Translations;
+import org.headend.control.http.HttpRedirectListeners;
 import org.headend.control.http.HttpsListener;
 import org.headend.control.inside.InsideInterface;
 import org.headend.control.session.AddressPools;
@@ -98,6 +99,7 @@ final class Appliance
     private Channel listener6;
     private Channel udp6;
     private DtlsService dtls;
+    private HttpRedirectListeners redirects;
     private final ExecutorService handshakes = Executors.newFixedThreadPool(2, r -> platformThread(r, "dtls-handshake"));
     private final List<OutsideAddress> outsideAddresses = new ArrayList<>();
     /** The outside interface's first {@code ipv6 address}, listened on as well; null when it has none. */
@@ -157,7 +159,8 @@ final class Appliance
                 ? "UDP GSO, one send per batch of equal-sized records" : "one datagram per send");
             final boolean gso = uring && IoUringDatagramChannel.isSegmentedDatagramPacketSupported();
             dtls = new DtlsService(control, handshakes, dataplane, aead::create, gso);
-            sessions = new SessionManager(control, dataplane, pools, dtls, System::nanoTime, Clock.systemUTC());
+            sessions = new SessionManager(control, dataplane, pools, dtls,
+                (group, user) -> config.current().effectivePolicy(group, user), System::nanoTime, Clock.systemUTC());
             final AggregateAuth auth = new AggregateAuth(config::current, sessions, new LoginContexts(),
                 new FailedLoginLimiter(), identity::sha1Hex, System::nanoTime).delivery(clientFiles);
             clientFiles.apply(cfg);
@@ -166,6 +169,7 @@ final class Appliance
                 Appliance::interfaceMtu, cfg.hostname(), listenNameif);
             final RequestRouter router = new RequestRouter(auth, gateway, sessions,
                 new Portal(config::current, auth, sessions, clientFiles, translations, System::nanoTime));
+            redirects = new HttpRedirectListeners(eventLoops, serverChannel, config::current);
             config.addListener(updated -> control.execute(() ->
             {
                 // first: it never throws, so a refused pool route cannot keep the ipv6 route lines from applying
@@ -174,9 +178,11 @@ final class Appliance
                 pools.configure6(updated.ipv6Pools());
                 inside.routePools(updated);
                 clientFiles.apply(updated);
+                redirects.apply(updated);
             }));
             config.addVeto(updated -> onControl(() -> leasedPoolRemoved(pools, updated)));
-            control.scheduleWithFixedDelay(sessions::expire, 10, 10, TimeUnit.SECONDS);
+            control.scheduleWithFixedDelay(sessions::expire, SessionManager.SWEEP_PERIOD_SECONDS,
+                SessionManager.SWEEP_PERIOD_SECONDS, TimeUnit.SECONDS);
 
             final SslContext tls = SslContextBuilder.forServer(identity.key(), identity.certificate())
                 .sslProvider(SslProvider.JDK)
@@ -200,6 +206,7 @@ final class Appliance
             udp = udpBootstrap.bind(listenAddress.getAddress(), cfg.webvpn().dtlsPort()).sync().channel();
             dtls.port().channel(udp);
             listener = HttpsListener.bind(eventLoops, serverChannel, listenAddress, tls, control, router::route);
+            redirects.apply(cfg);
             LOG.info("listening for AnyConnect clients on {}:{} (TLS) and UDP {} (DTLS{})",
                 listenAddress.getAddress().getHostAddress(), listenAddress.getPort(), cfg.webvpn().dtlsPort(),
                 cfg.webvpn().dtlsEnabledOn(listenNameif) ? "" : ", off: tls-only");
@@ -346,6 +353,10 @@ final class Appliance
             {
                 LOG.warn("not every session could be told about the shutdown: {}", ex.toString());
             }
+        }
+        if (redirects != null)
+        {
+            redirects.close();
         }
         for (final Channel channel : java.util.Arrays.asList(listener, listener6, udp, udp6))
         {

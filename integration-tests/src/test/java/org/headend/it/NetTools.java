@@ -91,7 +91,7 @@ public final class NetTools
     public static TransferResult transfer(final String senderNs, final String receiverNs, final String receiverAddress,
         final int port, final long bytes, final Duration timeout)
     {
-        return transfer(senderNs, receiverNs, receiverAddress, port, bytes, timeout, "random");
+        return transfer(senderNs, receiverNs, receiverAddress, port, bytes, timeout, "random", 0);
     }
 
     /**
@@ -101,6 +101,20 @@ public final class NetTools
     public static TransferResult transfer(final String senderNs, final String receiverNs, final String receiverAddress,
         final int port, final long bytes, final Duration timeout, final String pattern)
     {
+        return transfer(senderNs, receiverNs, receiverAddress, port, bytes, timeout, pattern, 0);
+    }
+
+    /** As {@link #transfer}, the sender paced to bytesPerSecond (0: as fast as it can). */
+    public static TransferResult transfer(final String senderNs, final String receiverNs, final String receiverAddress,
+        final int port, final long bytes, final long bytesPerSecond, final Duration timeout)
+    {
+        return transfer(senderNs, receiverNs, receiverAddress, port, bytes, timeout, "random", bytesPerSecond);
+    }
+
+    private static TransferResult transfer(final String senderNs, final String receiverNs,
+        final String receiverAddress, final int port, final long bytes, final Duration timeout, final String pattern,
+        final long bytesPerSecond)
+    {
         try (ManagedProcess sink = ManagedProcess.start("TcpSink@" + receiverNs,
                 Harness.tool(receiverNs, "TcpSink", "--listen", Integer.toString(port), "--bytes", Long.toString(bytes),
                     "--timeout-seconds", Long.toString(timeout.toSeconds())), null, null))
@@ -109,7 +123,8 @@ public final class NetTools
             try (ManagedProcess source = ManagedProcess.start("TcpSource@" + senderNs,
                     Harness.tool(senderNs, "TcpSource", "--connect", receiverAddress + ":" + port, "--bytes",
                         Long.toString(bytes), "--seed", Long.toString(bytes ^ port), "--pattern", pattern,
-                        "--timeout-seconds", Long.toString(timeout.toSeconds())), null, null))
+                        "--timeout-seconds", Long.toString(timeout.toSeconds()), "--rate",
+                        Long.toString(bytesPerSecond)), null, null))
             {
                 final Matcher sent = source.waitFor(SOURCE_DONE.pattern(), timeout);
                 final Matcher received = sink.waitFor(SINK_DONE.pattern(), Duration.ofSeconds(30));

@@ -28,6 +28,7 @@ public final class OpenconnectClient implements AutoCloseable
     private final List<String> extraArgs;
     private final Path dir;
     private final Path envLog;
+    private final Map<String, String> environment = new LinkedHashMap<>();
     private ManagedProcess process;
 
     /**
@@ -61,6 +62,19 @@ public final class OpenconnectClient implements AutoCloseable
     public String namespace()
     {
         return ns;
+    }
+
+    /** The login name. */
+    public String user()
+    {
+        return user;
+    }
+
+    /** Sets a variable in openconnect's environment (before it starts), e.g. GNUTLS_SYSTEM_PRIORITY_FILE. */
+    public OpenconnectClient environment(final String name, final String value)
+    {
+        environment.put(name, value);
+        return this;
     }
 
     public ManagedProcess process()
@@ -266,7 +280,9 @@ public final class OpenconnectClient implements AutoCloseable
 
     private Map<String, String> env()
     {
-        return Map.of("HDIT_ENV_LOG", envLog.toString());
+        final Map<String, String> env = new LinkedHashMap<>(environment);
+        env.put("HDIT_ENV_LOG", envLog.toString());
+        return env;
     }
 
     private String shortNs()

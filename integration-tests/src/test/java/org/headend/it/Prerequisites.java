@@ -17,7 +17,8 @@ public final class Prerequisites
         "ip", "iproute2",
         "ping", "iputils-ping",
         "openssl", "openssl",
-        "kill", "procps");
+        "kill", "procps",
+        "curl", "curl");
     private static boolean checked;
 
     private Prerequisites()

@@ -1,8 +1,8 @@
 package org.headend.it;
 
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Consumer;
 
 /**
@@ -15,7 +15,8 @@ public final class Testbed implements AutoCloseable
     private final Netns net;
     private final ApplianceConfig config;
     private HeadendProcess headend;
-    private final List<OpenconnectClient> clients = new ArrayList<>();
+    /** Tests may make clients from several threads at once. */
+    private final List<OpenconnectClient> clients = new CopyOnWriteArrayList<>();
 
     private Testbed(final Netns net, final ApplianceConfig config)
     {

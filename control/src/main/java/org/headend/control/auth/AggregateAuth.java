@@ -247,6 +247,12 @@ public final class AggregateAuth
         final EffectivePolicy policy = verdict.policy();
         final SessionManager.Login login =
             sessions.open(username, context.tunnelGroup(), policy.groupPolicyName(), client);
+        if (login == null)
+        {
+            LOG.info("login refused for user {} from {}: vpn-simultaneous-logins is 0", username, client.address());
+            return HttpAnswer.xml(AuthDocuments.refusal(LOGIN_FAILED,
+                "Login denied: this account may not open VPN sessions, contact your administrator."), List.of());
+        }
         final String hash = serverCertSha1.get();
         final ClientDelivery.Content content = delivery.forLogin(cfg, policy, message.deviceId(), client.userAgent());
         final List<Map.Entry<String, String>> cookies = new ArrayList<>();

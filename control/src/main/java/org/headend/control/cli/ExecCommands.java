@@ -20,10 +20,12 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.function.Function;
 import org.headend.control.config.AnyconnectImage;
 import org.headend.control.portal.ClientFiles;
 import org.headend.control.config.ConfigException;
 import org.headend.control.config.ConfigLanguage;
+import org.headend.control.config.EffectivePolicy;
 import org.headend.control.config.HeadendConfig;
 import org.headend.control.config.InterfaceConfig;
 import org.headend.control.config.IpLocalPool;
@@ -460,8 +462,21 @@ final class ExecCommands
             final String name = args.get("name");
             sessions = sessions.stream().filter(s -> s.username().equals(name)).toList();
         }
-        final String text = args.has("detail") ? SessionDbFormatter.detail(sessions)
-            : args.has("anyconnect") ? SessionDbFormatter.format(sessions) : SessionDbFormatter.plain(sessions);
+        if (args.has("detail"))
+        {
+            // the effective policy as the current configuration resolves it for the session's user and group
+            final HeadendConfig config = session.context().config().current();
+            final Function<SessionView, EffectivePolicy> policies =
+                s -> config.effectivePolicy(s.tunnelGroup(), s.username());
+            final List<Map<String, Object>> data = SessionDbFormatter.data(sessions);
+            for (int i = 0; i < sessions.size(); i++)
+            {
+                data.get(i).put("effectivePolicy", SessionDbFormatter.policyData(policies.apply(sessions.get(i))));
+            }
+            return new Output(SessionDbFormatter.detail(sessions, policies), Map.of("sessions", data));
+        }
+        final String text = args.has("anyconnect") ? SessionDbFormatter.format(sessions)
+            : SessionDbFormatter.plain(sessions);
         return new Output(text, Map.of("sessions", SessionDbFormatter.data(sessions)));
     }
 

@@ -1,14 +1,22 @@
 package org.headend.control.cli;
 
+import java.net.InetAddress;
 import java.time.Duration;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
+import java.util.function.Function;
+import org.headend.control.config.AnyconnectAsk;
+import org.headend.control.config.ClientProfileRef;
+import org.headend.control.config.EffectivePolicy;
+import org.headend.control.config.PolicyAttribute;
 import org.headend.control.session.SessionDirectory;
 import org.headend.control.session.SessionView;
 
@@ -26,6 +34,10 @@ final class SessionDbFormatter
     /** The encryption names {@code show vpn-sessiondb ratio encryption} always lists, in the ASA's order. */
     private static final List<String> RATIO_CIPHERS = List.of("none", "DES", "3DES", "RC4", "AES128", "AES192",
         "AES256", "AES-GCM-128", "AES-GCM-192", "AES-GCM-256", "AES-GMAC-128", "AES-GMAC-192", "AES-GMAC-256");
+    /** Integer attributes whose {@code none} is stored as 0. */
+    private static final Set<PolicyAttribute<?>> ZERO_IS_NONE = Set.of(PolicyAttribute.SSL_KEEPALIVE,
+        PolicyAttribute.DPD_GATEWAY, PolicyAttribute.DPD_CLIENT, PolicyAttribute.SSL_REKEY_TIME,
+        PolicyAttribute.VPN_IDLE_TIMEOUT, PolicyAttribute.VPN_SESSION_TIMEOUT);
 
     private SessionDbFormatter()
     {
@@ -47,8 +59,11 @@ final class SessionDbFormatter
         return out.toString();
     }
 
-    /** {@code show vpn-sessiondb anyconnect detail}: the summary plus one section per tunnel. */
-    static String detail(final List<SessionView> sessions)
+    /**
+     * {@code show vpn-sessiondb anyconnect detail}: the summary, one section per tunnel, and the session's effective
+     * policy with the level each value comes from.
+     */
+    static String detail(final List<SessionView> sessions, final Function<SessionView, EffectivePolicy> policies)
     {
         if (sessions.isEmpty())
         {
@@ -89,8 +104,60 @@ final class SessionDbFormatter
                 indented(out, "Client Type", t.protocol().startsWith("DTLS") ? "DTLS VPN Client" : "SSL VPN Client");
                 indented(out, "Client Ver", s.clientVersion());
             }
+            policy(policies.apply(s), out);
         }
         return out.toString();
+    }
+
+    /** The {@code Effective Policy:} section: every attribute, its value as the command takes it, and its level. */
+    private static void policy(final EffectivePolicy policy, final StringBuilder out)
+    {
+        out.append("Effective Policy:\n");
+        for (final PolicyAttribute<?> attribute : PolicyAttribute.all())
+        {
+            out.append(String.format("  %-32s: %-20s from %s", attribute.name(),
+                policyValue(attribute, policy.get(attribute)), policy.source(attribute).describe()).stripTrailing())
+                .append('\n');
+        }
+    }
+
+    /** The effective policy as data: attribute → value and source. */
+    static Map<String, Object> policyData(final EffectivePolicy policy)
+    {
+        final Map<String, Object> data = new LinkedHashMap<>();
+        for (final PolicyAttribute<?> attribute : PolicyAttribute.all())
+        {
+            data.put(attribute.name(), Map.of("value", policyValue(attribute, policy.get(attribute)),
+                "from", policy.source(attribute).describe()));
+        }
+        return data;
+    }
+
+    /** A value written the way its command takes it: {@code none}, {@code new-tunnel}, {@code 30}, … */
+    static String policyValue(final PolicyAttribute<?> attribute, final Object value)
+    {
+        return switch (value)
+        {
+            case Integer n when n == 0 && ZERO_IS_NONE.contains(attribute) -> "none";
+            case Boolean on -> on ? "enable" : "disable";
+            case Enum<?> keyword -> keyword.name().toLowerCase(Locale.ROOT).replace('_', '-');
+            case InetAddress address -> address.getHostAddress();
+            case ClientProfileRef profile -> profile.name() + " type " + profile.type();
+            case AnyconnectAsk ask -> !ask.enabled() ? "none" : "enable" + (ask.defaultAction() == null ? ""
+                : " default " + ask.defaultAction() + (ask.timeoutSeconds() == 0 ? "" : " timeout "
+                + ask.timeoutSeconds()));
+            case Collection<?> values when values.isEmpty() -> "none";
+            // a set has no order of its own; a list (servers, banner lines) keeps the configured one
+            case Set<?> values ->
+                String.join(" ", values.stream().map(v -> policyValue(attribute, v)).sorted().toList());
+            case Collection<?> values ->
+                String.join(" ", values.stream().map(v -> policyValue(attribute, v)).toList());
+            case Map<?, ?> map when map.isEmpty() -> "none";
+            case Map<?, ?> map -> String.join(" ", map.entrySet().stream()
+                .map(e -> e.getKey() + "=" + (e.getValue().toString().isEmpty() ? "none" : e.getValue())).toList());
+            case String text when text.isEmpty() -> "none";
+            default -> String.valueOf(value);
+        };
     }
 
     /** {@code show vpn-sessiondb}: the seed's first example, one block per session. */

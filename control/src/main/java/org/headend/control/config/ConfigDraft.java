@@ -38,6 +38,8 @@ public final class ConfigDraft
     boolean compressionSvc = true;
     boolean compressionHttp = true;
     final Map<String, Map<String, List<String>>> customData = new LinkedHashMap<>();
+    /** {@code http redirect NAMEIF PORT}: nameif → port. */
+    final Map<String, Integer> httpRedirects = new LinkedHashMap<>();
     PasswordHash enablePassword;
     final List<SshAccess> sshAccess = new ArrayList<>();
     int sshTimeoutMinutes = ManagementConfig.DEFAULT_SSH_TIMEOUT_MINUTES;
@@ -111,7 +113,8 @@ public final class ConfigDraft
             webvpn.dtlsPort, webvpn.tunnelGroupList, List.copyOf(images), frozen(webvpn.profiles),
             frozen(webvpn.customAttributeTypes)),
             frozen(ipv6Pools), List.copyOf(ipv6Routes),
-            new GlobalSettings(compressionSvc, compressionHttp, Collections.unmodifiableMap(data)),
+            new GlobalSettings(compressionSvc, compressionHttp, Collections.unmodifiableMap(data),
+                httpRedirects.entrySet().stream().map(e -> new HttpRedirect(e.getKey(), e.getValue())).toList()),
             new ManagementConfig(enablePassword, List.copyOf(sshAccess), sshTimeoutMinutes, sshAuthLocal,
                 maxFailedAttempts, sshScopy),
             frozenLists(accessLists));

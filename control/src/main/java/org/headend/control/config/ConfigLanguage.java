@@ -434,6 +434,23 @@ public final class ConfigLanguage
                 return null;
             })
             .build());
+        final ConfigCommand redirect = register(ConfigCommand.in(Mode.CONFIG, "Configure HTTP access")
+            .kw("http", "Configure HTTP access").kw("redirect", "Redirect plain HTTP requests to HTTPS")
+            .arg("nameif", ArgTypes.NAME, "The nameif of the interface to listen on, e.g. outside").key()
+            .arg("port", ArgTypes.integer(1, 65535), "TCP port to listen on, default 80")
+            .order(78, 0)
+            .compile((draft, scope, args) ->
+            {
+                draft.httpRedirects.put(args.get("nameif"), args.<Integer>get("port"));
+                return null;
+            })
+            .build());
+        register(ConfigCommand.in(Mode.CONFIG, "Configure HTTP access")
+            .kw("http", "Configure HTTP access").kw("redirect", "Redirect plain HTTP requests to HTTPS")
+            .arg("nameif", ArgTypes.NAME, "The nameif of the interface to listen on, e.g. outside").key()
+            .aliasOf(redirect, args -> args.with("port", HttpRedirect.DEFAULT_PORT))
+            .withoutNoForm()
+            .build());
         register(ConfigCommand.in(Mode.CONFIG, "Configure SSH access")
             .kw("ssh", "Configure SSH access").kw("timeout", "Idle time before an SSH session is closed").key()
             .arg("minutes", ArgTypes.integer(1, 60), "Minutes, default 5")
@@ -1195,6 +1212,13 @@ public final class ConfigLanguage
             .build());
         declareTunnelProtocol(Mode.USERNAME, 20);
         declareGroupLock(Mode.USERNAME, 25);
+        // the session limits a user may carry himself, overriding his group-policies (as on the ASA)
+        setting(Mode.USERNAME, "vpn-simultaneous-logins", "Limit the sessions the user may have at once", 12,
+            PolicyAttribute.VPN_SIMULTANEOUS_LOGINS, ArgTypes.integer(0, 2_147_483_647), "Number of sessions");
+        setting(Mode.USERNAME, "vpn-idle-timeout", "Log the user's session off after this long without traffic", 14,
+            PolicyAttribute.VPN_IDLE_TIMEOUT, TIMEOUT_MINUTES, "Minutes, or none");
+        setting(Mode.USERNAME, "vpn-session-timeout", "Log the user's session off after this long in all", 16,
+            PolicyAttribute.VPN_SESSION_TIMEOUT, TIMEOUT_MINUTES, "Minutes, or none");
         register(ConfigCommand.in(Mode.USERNAME, "Set what the user may log in to")
             .kw("service-type", "Set what the user may log in to").key()
             .choice("type",

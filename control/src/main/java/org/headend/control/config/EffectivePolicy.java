@@ -10,10 +10,60 @@ import java.util.List;
  */
 public final class EffectivePolicy
 {
-    private final List<PolicyAttributes> chain;
+    private final List<Level> chain;
     private final String groupPolicyName;
 
-    private EffectivePolicy(final List<PolicyAttributes> chain, final String groupPolicyName)
+    /** Where an effective value comes from, most specific first. */
+    public enum LevelKind
+    {
+        /** {@code username NAME attributes} (and its {@code webvpn} sub-mode). */
+        USER,
+        /** The group-policy the user's {@code vpn-group-policy} names. */
+        USER_GROUP_POLICY,
+        /** The {@code default-group-policy} of the tunnel-group the client logged in to. */
+        TUNNEL_GROUP_POLICY,
+        /** {@code DfltGrpPolicy}, which every group-policy inherits from. */
+        DEFAULT_GROUP_POLICY,
+        /** Nothing sets it: the attribute's built-in default. */
+        BUILT_IN
+    }
+
+    /**
+     * One level of the chain.
+     *
+     * @param kind       which level it is
+     * @param name       the user or group-policy name; empty for the built-in default
+     * @param attributes what the level sets
+     */
+    private record Level(LevelKind kind, String name, PolicyAttributes attributes)
+    {
+    }
+
+    /**
+     * The level an effective value was taken from.
+     *
+     * @param kind which level
+     * @param name the user or group-policy name; empty for the built-in default
+     */
+    public record Source(LevelKind kind, String name)
+    {
+        static final Source BUILT_IN = new Source(LevelKind.BUILT_IN, "");
+
+        /** For the CLI, e.g. {@code group-policy GP (tunnel-group default)}. */
+        public String describe()
+        {
+            return switch (kind)
+            {
+                case USER -> "username " + name;
+                case USER_GROUP_POLICY -> "group-policy " + name + " (user's vpn-group-policy)";
+                case TUNNEL_GROUP_POLICY -> "group-policy " + name + " (tunnel-group default)";
+                case DEFAULT_GROUP_POLICY -> "group-policy " + name;
+                case BUILT_IN -> "built-in default";
+            };
+        }
+    }
+
+    private EffectivePolicy(final List<Level> chain, final String groupPolicyName)
     {
         this.chain = chain;
         this.groupPolicyName = groupPolicyName;
@@ -21,53 +71,74 @@ public final class EffectivePolicy
 
     static EffectivePolicy resolve(final HeadendConfig config, final String tunnelGroupName, final String username)
     {
-        final List<PolicyAttributes> chain = new ArrayList<>(4);
+        final List<Level> chain = new ArrayList<>(4);
         final UserAccount user = username == null ? null : config.users().get(username);
         final TunnelGroup group = tunnelGroupName == null ? config.defaultTunnelGroup()
             : config.tunnelGroups().getOrDefault(tunnelGroupName, config.defaultTunnelGroup());
         String groupPolicy = group.defaultGroupPolicy();
         if (user != null)
         {
-            chain.add(user.attributes());
+            chain.add(new Level(LevelKind.USER, user.name(), user.attributes()));
             if (user.vpnGroupPolicy() != null && config.groupPolicies().containsKey(user.vpnGroupPolicy()))
             {
                 groupPolicy = user.vpnGroupPolicy();
-                chain.add(config.groupPolicies().get(user.vpnGroupPolicy()).attributes());
+                addPolicy(chain, LevelKind.USER_GROUP_POLICY, config.groupPolicies().get(groupPolicy));
             }
         }
         final GroupPolicy tunnelGroupPolicy = config.groupPolicies().get(group.defaultGroupPolicy());
-        if (tunnelGroupPolicy != null)
+        // a tunnel-group whose default is DfltGrpPolicy adds nothing before the last level, which reports it
+        if (tunnelGroupPolicy != null && !HeadendConfig.DEFAULT_GROUP_POLICY.equals(tunnelGroupPolicy.name()))
         {
-            chain.add(tunnelGroupPolicy.attributes());
+            addPolicy(chain, LevelKind.TUNNEL_GROUP_POLICY, tunnelGroupPolicy);
         }
-        chain.add(config.groupPolicies().get(HeadendConfig.DEFAULT_GROUP_POLICY).attributes());
+        addPolicy(chain, LevelKind.DEFAULT_GROUP_POLICY,
+            config.groupPolicies().get(HeadendConfig.DEFAULT_GROUP_POLICY));
         return new EffectivePolicy(List.copyOf(chain), groupPolicy);
+    }
+
+    /** Adds a group-policy unless an earlier level is that same policy (it would set nothing new). */
+    private static void addPolicy(final List<Level> chain, final LevelKind kind, final GroupPolicy policy)
+    {
+        for (final Level level : chain)
+        {
+            if (level.kind() != LevelKind.USER && level.name().equals(policy.name()))
+            {
+                return;
+            }
+        }
+        chain.add(new Level(kind, policy.name(), policy.attributes()));
     }
 
     /** The effective value of {@code attribute}. */
     public <T> T get(final PolicyAttribute<T> attribute)
     {
-        for (final PolicyAttributes level : chain)
+        for (final Level level : chain)
         {
-            if (level.isSet(attribute))
+            if (level.attributes().isSet(attribute))
             {
-                return level.get(attribute);
+                return level.attributes().get(attribute);
             }
         }
         return attribute.defaultValue();
     }
 
+    /** The level {@link #get} takes the value of {@code attribute} from. */
+    public Source source(final PolicyAttribute<?> attribute)
+    {
+        for (final Level level : chain)
+        {
+            if (level.attributes().isSet(attribute))
+            {
+                return new Source(level.kind(), level.name());
+            }
+        }
+        return Source.BUILT_IN;
+    }
+
     /** Whether some level of the chain sets {@code attribute} (else {@link #get} answers its built-in default). */
     public boolean isSet(final PolicyAttribute<?> attribute)
     {
-        for (final PolicyAttributes level : chain)
-        {
-            if (level.isSet(attribute))
-            {
-                return true;
-            }
-        }
-        return false;
+        return !source(attribute).equals(Source.BUILT_IN);
     }
 
     /** The name of the group-policy the session is reported under ({@code show vpn-sessiondb}). */

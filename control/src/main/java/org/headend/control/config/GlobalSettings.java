@@ -11,9 +11,10 @@ import java.util.Map;
  * @param compressionHttp global {@code compression} for HTTP ({@code http-comp})
  * @param customData      {@code anyconnect-custom-data TYPE NAME VALUE}: type → name → value lines (several lines
  *                        of one name are concatenated by the client, as on the ASA)
+ * @param httpRedirects   {@code http redirect NAMEIF PORT} lines in configuration order
  */
 public record GlobalSettings(boolean compressionSvc, boolean compressionHttp,
-    Map<String, Map<String, List<String>>> customData)
+    Map<String, Map<String, List<String>>> customData, List<HttpRedirect> httpRedirects)
 {
-    public static final GlobalSettings DEFAULT = new GlobalSettings(true, true, Map.of());
+    public static final GlobalSettings DEFAULT = new GlobalSettings(true, true, Map.of(), List.of());
 }

@@ -1,6 +1,8 @@
 package org.headend.control.config;
 
 import java.net.InetAddress;
+import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -14,6 +16,9 @@ import java.util.Set;
  */
 public final class PolicyAttribute<T>
 {
+    /** Every attribute, in declaration order; filled by the constructor, so it must come before the constants. */
+    private static final List<PolicyAttribute<?>> ALL = new ArrayList<>();
+
     /** {@code vpn-tunnel-protocol}: the tunnel protocols allowed ({@code ssl-client}, {@code ssl-clientless}, …). */
     public static final PolicyAttribute<Set<String>> VPN_TUNNEL_PROTOCOL =
         new PolicyAttribute<>("vpn-tunnel-protocol", Set.of("ikev1", "ikev2", "l2tp-ipsec", "ssl-client", "ssl-clientless"));
@@ -109,6 +114,13 @@ public final class PolicyAttribute<T>
     {
         this.name = name;
         this.defaultValue = defaultValue;
+        ALL.add(this);
+    }
+
+    /** Every attribute, in declaration order (e.g. to show a session's whole effective policy). */
+    public static List<PolicyAttribute<?>> all()
+    {
+        return Collections.unmodifiableList(ALL);
     }
 
     /** The command that sets it, as shown in {@code show running-config}. */

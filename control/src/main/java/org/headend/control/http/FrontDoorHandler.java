@@ -124,29 +124,31 @@ public final class FrontDoorHandler extends SimpleChannelInboundHandler<FullHttp
 
     private void refuse(final ChannelHandlerContext ctx, final Throwable cause)
     {
-        final HttpResponseStatus status;
-        if (cause instanceof TooLongHttpLineException)
-        {
-            status = HttpResponseStatus.REQUEST_URI_TOO_LONG;
-        }
-        else if (cause instanceof TooLongHttpHeaderException)
-        {
-            status = HttpResponseStatus.REQUEST_HEADER_FIELDS_TOO_LARGE;
-        }
-        else if (cause instanceof TooLongFrameException)
-        {
-            status = HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE;
-        }
-        else
-        {
-            status = HttpResponseStatus.BAD_REQUEST;
-        }
+        final HttpResponseStatus status = refusalStatus(cause);
         LOG.info("{}: bad HTTP request refused with {}: {}", ctx.channel().remoteAddress(), status.code(),
             cause.getMessage());
         answerAndClose(ctx, status, status.reasonPhrase());
     }
 
-    private static void answerAndClose(final ChannelHandlerContext ctx, final HttpResponseStatus status,
+    /** The status that answers a request the HTTP decoder could not accept: too long a line or header, or bad. */
+    static HttpResponseStatus refusalStatus(final Throwable cause)
+    {
+        if (cause instanceof TooLongHttpLineException)
+        {
+            return HttpResponseStatus.REQUEST_URI_TOO_LONG;
+        }
+        if (cause instanceof TooLongHttpHeaderException)
+        {
+            return HttpResponseStatus.REQUEST_HEADER_FIELDS_TOO_LARGE;
+        }
+        if (cause instanceof TooLongFrameException)
+        {
+            return HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE;
+        }
+        return HttpResponseStatus.BAD_REQUEST;
+    }
+
+    static void answerAndClose(final ChannelHandlerContext ctx, final HttpResponseStatus status,
         final String text)
     {
         final FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, status,

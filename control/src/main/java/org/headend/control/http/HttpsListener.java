@@ -30,9 +30,9 @@ public final class HttpsListener
     /** Handlers that leave the pipeline when the connection becomes a tunnel. */
     static final List<String> HTTP_HANDLERS = List.of("idle", "http", "aggregator");
 
-    private static final int MAX_INITIAL_LINE = 8192;
-    private static final int MAX_HEADER_SIZE = 16384;
-    private static final int REQUEST_TIMEOUT_SECONDS = 60;
+    static final int MAX_INITIAL_LINE = 8192;
+    static final int MAX_HEADER_SIZE = 16384;
+    static final int REQUEST_TIMEOUT_SECONDS = 60;
     private static final int TLS_HANDSHAKE_TIMEOUT_MILLIS = 10_000;
 
     private HttpsListener()

@@ -25,6 +25,8 @@ public final class Session
     private AddressPools.Lease6 lease6;
     private Tunnel tunnel;
     private long disconnectedSinceNanos;
+    private long lastTrafficNanos;
+    private long packetsSeen;
     private long closedRxBytes;
     private long closedTxBytes;
     private long closedRxPackets;
@@ -49,6 +51,7 @@ public final class Session
         this.loginTime = loginTime;
         this.loginNanos = loginNanos;
         this.disconnectedSinceNanos = loginNanos;
+        this.lastTrafficNanos = loginNanos;
     }
 
     public int index()
@@ -138,6 +141,27 @@ public final class Session
     long disconnectedSinceNanos()
     {
         return disconnectedSinceNanos;
+    }
+
+    /**
+     * Notes user traffic: if the inner packets counted in either direction (DPD and keepalive frames are not
+     * counted) moved since the last call, the session was active at {@code nowNanos}. Sampling this every few
+     * seconds measures idleness with no work per packet on the data path.
+     */
+    void sampleTraffic(final long nowNanos)
+    {
+        final long packets = rxPackets() + txPackets();
+        if (packets != packetsSeen)
+        {
+            packetsSeen = packets;
+            lastTrafficNanos = nowNanos;
+        }
+    }
+
+    /** When user traffic was last seen (login time if never), as of the last {@link #sampleTraffic}. */
+    long lastTrafficNanos()
+    {
+        return lastTrafficNanos;
     }
 
     public boolean ended()

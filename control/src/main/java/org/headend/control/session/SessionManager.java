@@ -4,6 +4,7 @@ import io.netty.channel.Channel;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -13,8 +14,11 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.BiFunction;
 import java.util.function.LongSupplier;
 import java.util.function.Predicate;
+import org.headend.control.config.EffectivePolicy;
+import org.headend.control.config.PolicyAttribute;
 import org.headend.control.dtls.DtlsService;
 import org.headend.control.config.grammar.Ipv6;
 import org.headend.control.http.ClientInfo;
@@ -29,11 +33,15 @@ import org.slf4j.LoggerFactory;
 /**
  * The authoritative session table: parent sessions, their cookies (stored hashed), address leases and live tunnels.
  * Owned by the control thread; the CLI's {@link SessionDirectory} calls hop onto it.
+ * <p>
+ * Session timers ({@link SessionTimers}) follow the session's effective policy in the current configuration: a
+ * change to {@code vpn-idle-timeout} or {@code vpn-session-timeout} applies to running sessions at the next sweep.
+ * Idleness is sampled from the tunnels' traffic counters at each sweep, so it is known to within a sweep period.
  */
 public final class SessionManager implements SessionDirectory
 {
-    /** How long a parent session without a tunnel is kept for a reconnect (the ASA's default idle timer, 30 min). */
-    public static final long DISCONNECTED_TIMEOUT_NANOS = TimeUnit.MINUTES.toNanos(30);
+    /** How often {@link #expire()} should run: the precision of the idle, disconnected and session timers. */
+    public static final long SWEEP_PERIOD_SECONDS = 5;
 
     private static final Logger LOG = LoggerFactory.getLogger(SessionManager.class);
 
@@ -43,6 +51,7 @@ public final class SessionManager implements SessionDirectory
     private final LongSupplier nanoClock;
     private final Clock wallClock;
     private final DtlsService dtls;
+    private final BiFunction<String, String, EffectivePolicy> policies;
     private final SessionTokens tokens = new SessionTokens();
     private final Map<String, Session> byToken = new HashMap<>();
     private final TreeMap<Integer, Session> byIndex = new TreeMap<>();
@@ -60,24 +69,39 @@ public final class SessionManager implements SessionDirectory
      * @param dataplane where tunnel routes are removed
      * @param pools     the address leases
      * @param dtls      the DTLS service, told when a tunnel ends; null when DTLS is off
+     * @param policies  the effective policy of (tunnel-group, user) in the current configuration
      * @param nanoClock monotonic time (injected for tests)
      * @param wallClock wall time for login times
      */
     public SessionManager(final ScheduledExecutorService control, final Dataplane dataplane, final AddressPools pools,
-        final DtlsService dtls, final LongSupplier nanoClock, final Clock wallClock)
+        final DtlsService dtls, final BiFunction<String, String, EffectivePolicy> policies,
+        final LongSupplier nanoClock, final Clock wallClock)
     {
         this.control = control;
         this.dataplane = dataplane;
         this.dtls = dtls;
+        this.policies = policies;
         this.pools = pools;
         this.nanoClock = nanoClock;
         this.wallClock = wallClock;
     }
 
-    /** Opens a session for an authenticated user of {@code tunnelGroup} running under {@code groupPolicy}. */
+    /**
+     * Opens a session for an authenticated user of {@code tunnelGroup} running under {@code groupPolicy}, within
+     * the user's {@code vpn-simultaneous-logins}: when the user already has that many sessions, the one idle the
+     * longest (the oldest among equally idle ones) is logged off to make room, as the ASA does.
+     *
+     * @return the session, or null when the policy allows the user no session at all ({@code 0})
+     */
     public Login open(final String username, final String tunnelGroup, final String groupPolicy,
         final ClientInfo client)
     {
+        final int allowed = policies.apply(tunnelGroup, username).get(PolicyAttribute.VPN_SIMULTANEOUS_LOGINS);
+        if (allowed <= 0)
+        {
+            return null;
+        }
+        makeRoom(username, allowed);
         final int index = nextIndex++;
         final String token = tokens.newToken(index);
         final String key = SessionTokens.key(token);
@@ -90,6 +114,25 @@ public final class SessionManager implements SessionDirectory
         return new Login(session, token);
     }
 
+    private void makeRoom(final String username, final int allowed)
+    {
+        final long now = nanoClock.getAsLong();
+        final List<Session> own = new ArrayList<>();
+        for (final Session session : List.copyOf(byIndex.values()))
+        {
+            if (session.username().equals(username) && !expireIfDue(session, now))
+            {
+                own.add(session);
+            }
+        }
+        // byIndex iterates oldest first and the sort is stable: among equally idle sessions the oldest goes first
+        own.sort(Comparator.comparingLong(Session::lastTrafficNanos));
+        for (int i = 0; i <= own.size() - allowed; i++)
+        {
+            end(own.get(i), "logged off by a new login of the same user (vpn-simultaneous-logins " + allowed + ")");
+        }
+    }
+
     /** The live session a cookie value names, or null (unknown, malformed, logged off or expired). */
     public Session find(final String token)
     {
@@ -99,17 +142,36 @@ public final class SessionManager implements SessionDirectory
             return null;
         }
         final Session session = byToken.get(key);
-        if (session == null || session.ended())
+        if (session == null || session.ended() || expireIfDue(session, nanoClock.getAsLong()))
         {
-            return null;
-        }
-        if (session.tunnel() == null
-            && nanoClock.getAsLong() - session.disconnectedSinceNanos() > DISCONNECTED_TIMEOUT_NANOS)
-        {
-            end(session, "disconnected longer than the idle timeout");
             return null;
         }
         return session;
+    }
+
+    /** Time left before the session's max connect time, in whole seconds; -1 when it has none. */
+    public long maxConnectLeftSeconds(final Session session)
+    {
+        final long left = timers(session).maxConnectLeftNanos(session.loginNanos(), nanoClock.getAsLong());
+        return left < 0 ? -1 : TimeUnit.NANOSECONDS.toSeconds(left);
+    }
+
+    private SessionTimers timers(final Session session)
+    {
+        return SessionTimers.of(policies.apply(session.tunnelGroup(), session.username()));
+    }
+
+    /** Samples the session's traffic and ends it if one of its timers ran out; true when it was ended. */
+    private boolean expireIfDue(final Session session, final long now)
+    {
+        session.sampleTraffic(now);
+        final String why = timers(session).expiry(session, now);
+        if (why == null)
+        {
+            return false;
+        }
+        end(session, why);
+        return true;
     }
 
     /** The session's lease, taking one from {@code poolNames} on its first tunnel; null when none is free. */
@@ -228,16 +290,17 @@ public final class SessionManager implements SessionDirectory
         session.tunnelDown(nanoClock.getAsLong());
     }
 
-    /** Ends sessions that stayed without a tunnel past the disconnected timeout. Called periodically. */
+    /**
+     * Ends the sessions whose idle, disconnected or session timer ran out: a tunnel gets a DISCONNECT (the client
+     * does not come back), the cookie stops working and the address returns to its pool. Run every
+     * {@link #SWEEP_PERIOD_SECONDS}.
+     */
     public void expire()
     {
         final long now = nanoClock.getAsLong();
         for (final Session session : List.copyOf(byIndex.values()))
         {
-            if (session.tunnel() == null && now - session.disconnectedSinceNanos() > DISCONNECTED_TIMEOUT_NANOS)
-            {
-                end(session, "disconnected longer than the idle timeout");
-            }
+            expireIfDue(session, now);
         }
     }
 

@@ -36,8 +36,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class TunnelGateway
 {
-    /** Idle and disconnected timers announced to the client; the session manager enforces the same value. */
-    private static final long DISCONNECTED_TIMEOUT_SECONDS = SessionManager.DISCONNECTED_TIMEOUT_NANOS / 1_000_000_000L;
     private static final Logger LOG = LoggerFactory.getLogger(TunnelGateway.class);
 
     private final Supplier<HeadendConfig> config;
@@ -124,13 +122,14 @@ public final class TunnelGateway
             LOG.info("session {}: tunnel {} compresses TLS with {}, DTLS with {}", session.index(), tunnelId,
                 cstpCompression, dtlsAnswer == null ? "no DTLS" : dtlsCompression);
         }
+        final TunnelTimers timers = TunnelTimers.of(policy, sessions.maxConnectLeftSeconds(session));
         final ConnectAnswer answer = new ConnectAnswer();
         announceBasics(answer, request);
         announceAddresses(answer, lease, lease6, fullIpv6);
         announceDns(answer, policy, split, lease6 != null);
         split.announce(answer, fullIpv6);
         announceBanner(answer, policy);
-        announceTimers(answer, policy, mtu);
+        announceTimers(answer, policy, mtu, timers);
         if (cstpCompression != CompressionMethod.NONE)
         {
             answer.header("X-CSTP-Content-Encoding", cstpCompression.token());
@@ -145,6 +144,12 @@ public final class TunnelGateway
         exchange.upgrade(answer.bytes(), handler,
             () -> control.execute(() -> sessions.onTunnelClosed(session, tunnelId,
                 TunnelListener.CloseCause.PEER_CLOSED, "closed before the tunnel started")));
+        final long keyUpdateSeconds = timers.serverKeyUpdateSeconds(exchange.client().tlsProtocol());
+        if (keyUpdateSeconds > 0)
+        {
+            TlsKeyUpdates.start(exchange.channel(), exchange.channel().pipeline().get(SslHandler.class),
+                keyUpdateSeconds, tunnelId);
+        }
     }
 
     /** The IPv6 pools of the session: the group-policy's {@code ipv6-address-pools}, else the tunnel-group's. */
@@ -229,18 +234,18 @@ public final class TunnelGateway
         }
     }
 
-    private static void announceTimers(final ConnectAnswer answer, final EffectivePolicy policy, final int[] mtu)
+    private static void announceTimers(final ConnectAnswer answer, final EffectivePolicy policy, final int[] mtu,
+        final TunnelTimers timers)
     {
         answer
             .header("X-CSTP-Keepalive", policy.get(PolicyAttribute.SSL_KEEPALIVE))
-            .header("X-CSTP-DPD", policy.get(PolicyAttribute.DPD_CLIENT))
-            .header("X-CSTP-Idle-Timeout", DISCONNECTED_TIMEOUT_SECONDS)
-            .header("X-CSTP-Disconnected-Timeout", DISCONNECTED_TIMEOUT_SECONDS)
-            .header("X-CSTP-Session-Timeout", "none")
-            .header("X-CSTP-Session-Timeout-Remaining", "none")
+            .header("X-CSTP-DPD", policy.get(PolicyAttribute.DPD_CLIENT));
+        for (final Map.Entry<String, String> timer : timers.headers())
+        {
+            answer.header(timer.getKey(), timer.getValue());
+        }
+        answer
             .header("X-CSTP-Lease-Duration", 1209600)
-            .header("X-CSTP-Rekey-Time", 86400)
-            .header("X-CSTP-Rekey-Method", "new-tunnel")
             .header("X-CSTP-Keep", policy.get(PolicyAttribute.KEEP_INSTALLER))
             .header("X-CSTP-TCP-Keepalive", "true")
             .header("X-CSTP-License", "accept")

@@ -15,6 +15,8 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.headend.control.config.ConfigCursor;
+import org.headend.control.config.ConfigException;
 import org.headend.control.config.ConfigStore;
 import org.headend.control.http.ClientInfo;
 import org.headend.control.http.HttpAnswer;
@@ -31,8 +33,8 @@ class AggregateAuthTest
     private final ScheduledExecutorService control = Executors.newSingleThreadScheduledExecutor();
     private final ConfigStore config = ConfigStore.embeddedDefault("right-password");
     private final long[] now = {1_000_000_000L};
-    private final SessionManager sessions =
-        new SessionManager(control, null, new AddressPools(Set.of(), Set.of()), null, () -> now[0], Clock.systemUTC());
+    private final SessionManager sessions = new SessionManager(control, null, new AddressPools(Set.of(), Set.of()), null,
+        (group, user) -> config.current().effectivePolicy(group, user), () -> now[0], Clock.systemUTC());
     private final AggregateAuth auth = new AggregateAuth(config::current, sessions, new LoginContexts(),
         new FailedLoginLimiter(), () -> "ABCDEF0123456789ABCDEF0123456789ABCDEF01", () -> now[0]);
 
@@ -145,6 +147,31 @@ class AggregateAuthTest
         final AuthMessage logout = new AuthMessage("logout", null, null, null, null, null, Map.of(), token);
         assertEquals(200, auth.onMessage(logout, Map.of(), CLIENT).status());
         assertNull(sessions.find(token));
+    }
+
+    @Test
+    void shouldRefuseTheLoginAfterTheRightPasswordWhenTheUserMayHaveNoSession() throws ConfigException
+    {
+        final ConfigCursor policy = config.apply(ConfigCursor.TOP, "group-policy DEMO attributes", "test", 1);
+        config.apply(policy, "vpn-simultaneous-logins 0", "test", 2);
+        final String xml = body(reply(handle(body(init())), "demo", "right-password", Map.of()));
+        assertTrue(xml.contains("Login denied"), xml);
+        assertFalse(xml.contains("session-token"), xml);
+        assertTrue(sessions.list().isEmpty());
+    }
+
+    @Test
+    void shouldLogOffTheUsersOlderSessionWhenOnlyOneLoginIsAllowed() throws ConfigException
+    {
+        final ConfigCursor policy = config.apply(ConfigCursor.TOP, "group-policy DEMO attributes", "test", 1);
+        config.apply(policy, "vpn-simultaneous-logins 1", "test", 2);
+        final String first = element(body(reply(handle(body(init())), "demo", "right-password", Map.of())),
+            "session-token");
+        now[0] += 1_000_000_000L;
+        final String second = element(body(reply(handle(body(init())), "demo", "right-password", Map.of())),
+            "session-token");
+        assertNull(sessions.find(first), "the older session and its cookie are gone");
+        assertNotNull(sessions.find(second));
     }
 
     private HttpAnswer init()

@@ -78,8 +78,8 @@ class GroupSelectionTest
     private final ScheduledExecutorService control = Executors.newSingleThreadScheduledExecutor();
     private final ConfigStore config = ConfigStore.embeddedDefault("x-password");
     private final long[] now = {1_000_000_000L};
-    private final SessionManager sessions =
-        new SessionManager(control, null, new AddressPools(Set.of(), Set.of()), null, () -> now[0], Clock.systemUTC());
+    private final SessionManager sessions = new SessionManager(control, null, new AddressPools(Set.of(), Set.of()), null,
+        (group, user) -> config.current().effectivePolicy(group, user), () -> now[0], Clock.systemUTC());
     private final FailedLoginLimiter limiter = new FailedLoginLimiter();
     private final AggregateAuth auth = new AggregateAuth(config::current, sessions, new LoginContexts(), limiter,
         () -> "ABCDEF0123456789ABCDEF0123456789ABCDEF01", () -> now[0]);

@@ -10,9 +10,11 @@ import java.util.SplittableRandom;
 /**
  * Sending end of a checksummed transfer, run inside a namespace. Connects to HOST:PORT, sends N bytes of seeded
  * data, closes, and prints {@code SENT bytes=N sha256=HEX seconds=S}. The data is pseudo-random (incompressible)
- * unless {@code --pattern compressible} asks for {@link CompressibleStream}.
+ * unless {@code --pattern compressible} asks for {@link CompressibleStream}. With {@code --rate} it paces itself to
+ * that many bytes per second, so that a modest transfer can run across a timed event (a rekey).
  *
- * <pre>TcpSource --connect HOST:PORT --bytes N [--seed S] [--pattern random|compressible] [--timeout-seconds S]</pre>
+ * <pre>TcpSource --connect HOST:PORT --bytes N [--seed S] [--pattern random|compressible] [--timeout-seconds S]
+ *           [--rate BYTES_PER_SECOND]</pre>
  */
 public final class TcpSource
 {
@@ -37,6 +39,7 @@ public final class TcpSource
         }
         final CompressibleStream compressible = new CompressibleStream(seed);
         final int timeoutMs = (int)Math.min(Integer.MAX_VALUE, args.getLong("timeout-seconds", 300) * 1000);
+        final long rate = args.getLong("rate", 0);
         final MessageDigest sha = MessageDigest.getInstance("SHA-256");
         final byte[] buffer = new byte[1 << 16];
         try (Socket socket = new Socket())
@@ -61,6 +64,14 @@ public final class TcpSource
                 sha.update(buffer, 0, n);
                 out.write(buffer, 0, n);
                 sent += n;
+                if (rate > 0)
+                {
+                    final long aheadMillis = sent * 1000 / rate - (System.nanoTime() - start) / 1_000_000;
+                    if (aheadMillis > 0)
+                    {
+                        Thread.sleep(aheadMillis);
+                    }
+                }
             }
             out.flush();
             socket.shutdownOutput();
