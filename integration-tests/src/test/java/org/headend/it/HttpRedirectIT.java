@@ -62,7 +62,8 @@ class HttpRedirectIT
         final String named = curl("-i", "-H", "Host: vpn.example.com", "http://" + Netns.SERVER_ADDRESS + "/").output();
         assertTrue(named.contains("location: https://vpn.example.com/\r\n"), named);
         final String page = curl("-k", "-L", "http://" + Netns.SERVER_ADDRESS + "/").output();
-        assertTrue(page.contains("VPN headend"), "following the redirect reaches the HTTPS front door: " + page);
+        assertTrue(page.contains("<form") && page.contains("name=\"password\""),
+            "following the redirect reaches the HTTPS portal's login page: " + page);
     }
 
     @Test
