@@ -7,6 +7,8 @@ import java.time.Duration;
 import java.util.Set;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -118,6 +120,10 @@ class TunnelPolicyIT
         assertTrue(bed.headend().counter("split-tunnel") - filteredBefore >= 40,
             "every packet outside the split networks is dropped and counted:\n"
                 + bed.headend().console("show counters"));
+        final String detail = bed.headend().console("show vpn-sessiondb detail anyconnect filter name carol");
+        final Matcher rxDrops = Pattern.compile("Pkts Rx Drop : (\\d+)").matcher(detail);
+        assertTrue(rxDrops.find() && Long.parseLong(rxDrops.group(1)) >= 40, "and in the session's own count:\n"
+            + detail);
         assertTrue(NetTools.ping(bed.net().client(3), ApplianceConfig.GATEWAY, 10).allAnswered(),
             "the session itself is unharmed");
     }

@@ -286,6 +286,8 @@ final class SessionDbFormatter
         data.put("bytesRx", s.bytesRx());
         data.put("pktsTx", s.packetsTx());
         data.put("pktsRx", s.packetsRx());
+        data.put("pktsTxDrop", s.dropsTx());
+        data.put("pktsRxDrop", s.dropsRx());
         data.put("groupPolicy", s.groupPolicy());
         data.put("tunnelGroup", s.tunnelGroup());
         data.put("loginTime", s.loginTime().toString());
@@ -333,7 +335,7 @@ final class SessionDbFormatter
         if (detail)
         {
             pair(out, "Pkts Tx", Long.toString(s.packetsTx()), "Pkts Rx", Long.toString(s.packetsRx()));
-            pair(out, "Pkts Tx Drop", "0", "Pkts Rx Drop", "0");
+            pair(out, "Pkts Tx Drop", Long.toString(s.dropsTx()), "Pkts Rx Drop", Long.toString(s.dropsRx()));
         }
         pair(out, "Group Policy", s.groupPolicy(), "Tunnel Group", s.tunnelGroup());
         single(out, "Login Time", LOGIN_TIME.format(s.loginTime()));

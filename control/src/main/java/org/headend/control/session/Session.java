@@ -31,6 +31,8 @@ public final class Session
     private long closedTxBytes;
     private long closedRxPackets;
     private long closedTxPackets;
+    private long closedRxDrops;
+    private long closedTxDrops;
     private boolean ended;
 
     /** The live TLS tunnel under the parent. */
@@ -134,6 +136,8 @@ public final class Session
         closedTxBytes = txBytes();
         closedRxPackets = rxPackets();
         closedTxPackets = txPackets();
+        closedRxDrops = rxDrops();
+        closedTxDrops = txDrops();
         tunnel = null;
         disconnectedSinceNanos = nowNanos;
     }
@@ -196,5 +200,19 @@ public final class Session
     {
         return closedTxPackets + (tunnel == null ? 0
             : tunnel.path().cstpCounters().txPackets() + tunnel.path().dtlsCounters().txPackets());
+    }
+
+    /** Packets from the client its tunnels dropped (access checks, undecodable, no room inside). */
+    long rxDrops()
+    {
+        return closedRxDrops + (tunnel == null ? 0
+            : tunnel.path().cstpCounters().rxDrops() + tunnel.path().dtlsCounters().rxDrops());
+    }
+
+    /** Packets for the client its tunnels dropped (client not reading, sealing failed). */
+    long txDrops()
+    {
+        return closedTxDrops + (tunnel == null ? 0
+            : tunnel.path().cstpCounters().txDrops() + tunnel.path().dtlsCounters().txDrops());
     }
 }

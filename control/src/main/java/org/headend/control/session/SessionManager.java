@@ -363,7 +363,8 @@ public final class SessionManager implements SessionDirectory
             Duration.ofNanos(now - session.loginNanos()),
             tunnel == null ? Duration.ofNanos(now - session.disconnectedSinceNanos()) : Duration.ZERO,
             session.lastClient().userAgent(),
-            session.lease6() == null ? null : Ipv6.format(session.lease6().address()));
+            session.lease6() == null ? null : Ipv6.format(session.lease6().address()), session.txDrops(),
+            session.rxDrops());
     }
 
     @Override

@@ -23,6 +23,8 @@ import java.util.List;
  * @param inactivity    time since the last tunnel went away; zero while a tunnel is up
  * @param clientVersion the client's User-Agent, trimmed to a printable length
  * @param assignedIpv6  the IPv6 address leased to the client, or null when it has none
+ * @param dropsTx       packets for the client that its tunnels dropped
+ * @param dropsRx       packets from the client that its tunnels dropped
  */
 public record SessionView(
     int index,
@@ -40,7 +42,9 @@ public record SessionView(
     Duration duration,
     Duration inactivity,
     String clientVersion,
-    String assignedIpv6)
+    String assignedIpv6,
+    long dropsTx,
+    long dropsRx)
 {
     /**
      * One tunnel under the parent session.

@@ -238,6 +238,7 @@ class CliFeaturesTest
         assertEquals(detail, run("show vpn-sessiondb anyconnect detail"));
         assertTrue(detail.contains("Session Type: AnyConnect Detailed"), detail);
         assertTrue(detail.contains("Pkts Tx      : 27                     Pkts Rx      : 19\n"), detail);
+        assertTrue(detail.contains("Pkts Tx Drop : 3                      Pkts Rx Drop : 1\n"), detail);
         assertTrue(detail.contains("DTLS-Tunnel:\n  Tunnel ID    : 1.3\n"), detail);
         assertEquals(SessionDbFormatter.NO_SESSIONS, run("show vpn-sessiondb anyconnect filter name nobody"));
         final String summary = run("show vpn-sessiondb summary");

@@ -19,14 +19,14 @@ class FakeSessions implements SessionDirectory
             List.of(new SessionView.TunnelView("SSL-Tunnel", "AES-GCM-256", "SHA384", "TLSv1.3", 54230, 443),
                 new SessionView.TunnelView("DTLS-Tunnel", "AES-GCM-256", "SHA384", "DTLSv1.2", 54231, 443)),
             11079, 4942, 27, 19, "EngPolicy", "EngGroup", Instant.parse("2011-01-28T15:25:13Z"),
-            Duration.ofSeconds(15), Duration.ZERO, "Cisco AnyConnect VPN Agent for Linux 4.10", null);
+            Duration.ofSeconds(15), Duration.ZERO, "Cisco AnyConnect VPN Agent for Linux 4.10", null, 3, 1);
     }
 
     static SessionView parentOnly()
     {
         return new SessionView(7, "bob", null, "203.0.113.9", List.of(), 0, 0, 0, 0, "DfltGrpPolicy",
             "DefaultWEBVPNGroup", Instant.parse("2024-03-05T09:08:07Z"), Duration.ofSeconds(3725),
-            Duration.ofSeconds(61), "OpenConnect", null);
+            Duration.ofSeconds(61), "OpenConnect", null, 0, 0);
     }
 
     @Override
