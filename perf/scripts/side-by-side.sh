@@ -22,7 +22,8 @@
 #   --duration   seconds per TCP run (default 10; UDP runs take half)
 #   --udp-rate   iperf3 -b for the UDP runs (default 200M)
 #   --pings      number of pings (default 1000)
-#   --mtu        tunnel MTU asked of both servers (default 1400; ocserv: mtu=, headend: anyconnect mtu)
+#   --mtu        tunnel MTU asked of ocserv (default 1400, its mtu= is set 28 higher); the headend gets
+#                the MTU ocserv actually handed its client (anyconnect mtu), so both carry equal packets
 # Needs root. Installs ocserv, openconnect, iperf3, iproute2, iputils-ping, procps, openssl if missing.
 # Logs of the last run stay in /tmp/hdbench-last/. The whole run is capped (MAX_SECONDS, default 290).
 # Build the headend first (mvn -B -q package -DskipTests) so ./headend does not build inside the time cap.
@@ -44,7 +45,7 @@ while [ $# -gt 0 ]; do
         --udp-rate) UDP_RATE=$2; shift 2 ;;
         --pings) PINGS=$2; shift 2 ;;
         --mtu) MTU=$2; shift 2 ;;
-        -h|--help) sed -n '2,32p' "$0"; exit 0 ;;
+        -h|--help) sed -n '2,33p' "$0"; exit 0 ;;
         *) echo "unknown argument: $1 (try --help)" >&2; exit 2 ;;
     esac
 done
@@ -340,6 +341,9 @@ run_headend() {
     local d="$LOGS/headend-state"
     mkdir -p "$d"
     [ -x "$REPO/headend" ] || { log "headend: $REPO/headend missing"; return 1; }
+    # the same tunnel MTU as ocserv handed its client (it subtracts its DTLS overhead from mtu=), so that
+    # both carry the same packet sizes; --mtu alone when ocserv was not measured
+    local mtu=${RESULT[ocserv:mtu]:-$MTU}
     cat > "$LOGS/headend.conf" <<EOC
 hostname headend
 interface veth-srv
@@ -354,7 +358,7 @@ group-policy GP attributes
   anyconnect ssl keepalive 20
   anyconnect dpd-interval gateway 30
   anyconnect dpd-interval client 30
-  anyconnect mtu $MTU
+  anyconnect mtu $mtu
 tunnel-group DefaultWEBVPNGroup general-attributes
  address-pool POOL
  default-group-policy GP
