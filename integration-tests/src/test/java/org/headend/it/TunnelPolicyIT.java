@@ -32,8 +32,9 @@ class TunnelPolicyIT
     @BeforeAll
     static void start()
     {
-        bed = Testbed.start(3, config -> config
+        bed = Testbed.start(4, config -> config
             .user("carol", "carol-secret")
+            .user("dave", "dave-secret")
             .outsideLine(" ipv6 enable")
             .outsideLine(" ipv6 address " + OUTSIDE6 + "/64")
             .extraLine("ipv6 local pool V6POOL 2001:db8:100::10/64 100")
@@ -51,6 +52,13 @@ class TunnelPolicyIT
             .extraLine(" split-dns value corp.example lab.example")
             .extraLine("username carol attributes")
             .extraLine(" vpn-group-policy CORP")
+            .extraLine("access-list V4ONLY standard permit 192.168.100.0 255.255.255.0")
+            .extraLine("group-policy LAB internal")
+            .extraLine("group-policy LAB attributes")
+            .extraLine(" split-tunnel-policy tunnelspecified")
+            .extraLine(" split-tunnel-network-list value V4ONLY")
+            .extraLine("username dave attributes")
+            .extraLine(" vpn-group-policy LAB")
             .tunnelGroupLine(" ipv6-address-pool V6POOL"));
     }
 
@@ -126,6 +134,22 @@ class TunnelPolicyIT
             + detail);
         assertTrue(NetTools.ping(bed.net().client(3), ApplianceConfig.GATEWAY, 10).allAnswered(),
             "the session itself is unharmed");
+    }
+
+    @Test
+    void shouldTunnelAllIpv6WhenTheSplitListNamesOnlyIpv4Networks()
+    {
+        final OpenconnectClient dave = bed.connect(4, "dave", "dave-secret");
+        final Map<String, String> env = dave.awaitScriptCall("connect", 1, Duration.ofSeconds(10));
+        assertEquals("1", env.get("CISCO_SPLIT_INC"), env.toString());
+        assertTrue(env.getOrDefault("CISCO_IPV6_SPLIT_INC", "0").equals("0"), env.toString());
+        // openconnect's vpnc-script routes all IPv6 into the tunnel when no IPv6 include route came (the test
+        // script only sets the on-link prefix, which covers the headend's inside address)
+        assertTrue(NetTools.ping(bed.net().client(4), INSIDE6, 10).allAnswered(),
+            "so the headend carries it rather than black-holing the client's IPv6");
+        Cmd.check("ip", "-n", bed.net().client(4), "route", "add", "172.16.0.0/24", "dev", OpenconnectClient.TUN);
+        assertEquals(0, NetTools.ping(bed.net().client(4), "172.16.0.1", 5).received(),
+            "while IPv4 stays limited to the listed network");
     }
 
     @Test

@@ -61,7 +61,12 @@ final class SplitTunnel
         {
             LOG.warn("session {}: split-tunnel-policy {} with {} networks in split-tunnel-network-list '{}'{}", session,
                 mode.keyword(), entries.isEmpty() ? "no" : "no usable", listName,
-                mode == SplitTunnelPolicy.TUNNELSPECIFIED ? ": the client can reach nothing through the tunnel" : "");
+                mode == SplitTunnelPolicy.TUNNELSPECIFIED ? ": the client gets no include route and tunnels everything" : "");
+        }
+        else if (ipv6 && mode == SplitTunnelPolicy.TUNNELSPECIFIED && networks.stream().noneMatch(n -> n.family() == 6))
+        {
+            LOG.info("session {}: split-tunnel-network-list '{}' has no IPv6 entries: the client tunnels all its IPv6",
+                session, listName);
         }
         return new SplitTunnel(mode, List.copyOf(networks));
     }

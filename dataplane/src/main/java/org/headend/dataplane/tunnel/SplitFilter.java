@@ -73,6 +73,10 @@ public final class SplitFilter
     /** Whether a packet to the IPv4 {@code destination} may pass. */
     public boolean admitsIpv4(final int destination)
     {
+        if (ipv4.length == 0)
+        {
+            return true;
+        }
         for (int i = 0; i < ipv4.length; i += 2)
         {
             if ((destination & ipv4[i + 1]) == ipv4[i])
@@ -86,6 +90,10 @@ public final class SplitFilter
     /** Whether a packet to the IPv6 destination {@code hi:lo} may pass. */
     public boolean admitsIpv6(final long hi, final long lo)
     {
+        if (ipv6.length == 0)
+        {
+            return true;
+        }
         for (int i = 0; i < ipv6.length; i += 4)
         {
             if ((hi & ipv6[i + 2]) == ipv6[i] && (lo & ipv6[i + 3]) == ipv6[i + 1])

@@ -69,10 +69,16 @@ class TunnelAccessTest
     }
 
     @Test
-    void shouldLetTunnelSpecifiedWithoutIpv6EntriesReachNoIpv6Destination()
+    void shouldTunnelTheWholeFamilyThatTunnelSpecifiedListsNothingFor()
     {
+        // the client got no IPv6 include route, so it sends all its IPv6 through the tunnel: that must arrive
         final TunnelAccess access = new TunnelAccess(CLIENT, CLIENT6, SplitFilter.onlyTo(List.of(CORP)));
-        assertEquals(TunnelAccess.FILTERED, check(access, ipv6(CLIENT6, address6("2001:db8:2::1"), 80)));
+        assertEquals(TunnelAccess.ADMIT, check(access, ipv6(CLIENT6, address6("2001:db8:2::1"), 80)));
+        assertEquals(TunnelAccess.ADMIT, check(access, ipv6(CLIENT6, address6("2606:4700::1"), 443)));
+        assertEquals(TunnelAccess.FILTERED, check(access, ipv4(CLIENT, address(11, 0, 0, 1), 60)));
+        final TunnelAccess ipv6Only = new TunnelAccess(CLIENT, CLIENT6, SplitFilter.onlyTo(List.of(CORP6)));
+        assertEquals(TunnelAccess.ADMIT, check(ipv6Only, ipv4(CLIENT, address(11, 0, 0, 1), 60)));
+        assertEquals(TunnelAccess.FILTERED, check(ipv6Only, ipv6(CLIENT6, address6("2001:db8:3::1"), 80)));
     }
 
     @Test
