@@ -165,6 +165,44 @@ class DtlsIT
             "the pings did not come back to DTLS");
     }
 
+    @Test
+    @Order(7)
+    void shouldSendTheLastHandshakeFlightAgainWhenTheClientMissedIt()
+    {
+        final String ns = bed.net().client(3);
+        final String port = Integer.toString(bed.config().port());
+        final long before = bed.headend().counter("last flights sent again");
+        Netns.exec(ns, "nft", "add", "table", "ip", "hdit_lose");
+        final OpenconnectClient client;
+        try
+        {
+            Netns.exec(ns, "nft", "add", "chain", "ip", "hdit_lose", "in", "{ type filter hook input priority 0; }");
+            // the headend's last PSK-NEGOTIATE flight is lost once: the first datagram that opens with its
+            // ChangeCipherSpec and the first epoch-1 handshake record (its Finished), however they are packed
+            Cmd.check("ip", "netns", "exec", ns, "nft", "add", "rule", "ip", "hdit_lose", "in", "udp", "sport", port,
+                "@th,64,8", "0x14",
+                "quota", "until", "150", "bytes", "counter", "drop");
+            Cmd.check("ip", "netns", "exec", ns, "nft", "add", "rule", "ip", "hdit_lose", "in", "udp", "sport", port,
+                "@th,64,8", "0x16", "@th,88,16", "0x0001", "quota", "until", "150", "bytes", "counter", "drop");
+            client = bed.dtlsClient(3, "demo").startWithPassword("demo-secret");
+            client.awaitConfigured(Duration.ofSeconds(30));
+            client.process().waitFor(DTLS_UP, Duration.ofSeconds(30));
+            final String rules = Netns.exec(ns, "nft", "list", "table", "ip", "hdit_lose").output();
+            assertTrue(rules.matches("(?s).*counter packets [1-9].*"), "the flight was not lost:\n" + rules);
+        }
+        finally
+        {
+            Netns.exec(ns, "nft", "delete", "table", "ip", "hdit_lose");
+        }
+        assertTrue(bed.headend().counter("last flights sent again") > Math.max(before, 0),
+            "DTLS came up without the headend repeating its flight");
+        final long dtlsBefore = bed.headend().counter("DTLS data packets received");
+        final NetTools.PingResult r = NetTools.ping(ns, ApplianceConfig.GATEWAY, 20);
+        assertEquals(20, r.received(), r.output());
+        assertTrue(bed.headend().counter("DTLS data packets received") - dtlsBefore >= 20, "pings not over DTLS");
+        client.close();
+    }
+
     private static int[] marks(final OpenconnectClient client)
     {
         return new int[] {client.process().out().mark(), client.process().err().mark()};

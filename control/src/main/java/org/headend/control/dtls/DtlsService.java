@@ -249,6 +249,7 @@ public final class DtlsService implements DtlsPortListener
             new DtlsRecordCodec(keys, aead), transport.peer(), dataplane.inboundFor(offer.tunnelId()),
             dataplane.compression(offer.compression(), port.channel().eventLoop(), offer.mtu()), dataplane.counters(),
             offer.listener());
+        endpoint.keepLastFlight(transport.lastFlight());
         final DtlsEndpoint old = endpoints.put(offer.tunnelId(), endpoint);
         if (old != null && old.peer().equals(endpoint.peer()))
         {

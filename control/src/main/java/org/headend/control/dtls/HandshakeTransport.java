@@ -2,6 +2,9 @@ package org.headend.control.dtls;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
 import org.bouncycastle.tls.DatagramTransport;
 import org.headend.dataplane.dtls.DtlsPort;
 import org.headend.dataplane.dtls.HandshakeQueue;
@@ -19,6 +22,8 @@ final class HandshakeTransport implements DatagramTransport
     private final DtlsPort port;
     private final InetSocketAddress peer;
     private final HandshakeQueue received;
+    /** What went out since the client's last datagram: once the handshake is over, its last flight. */
+    private final List<byte[]> sentSinceReceive = new ArrayList<>();
 
     HandshakeTransport(final DtlsPort port, final InetSocketAddress peer, final HandshakeQueue received)
     {
@@ -37,7 +42,15 @@ final class HandshakeTransport implements DatagramTransport
         return peer;
     }
 
-
+    /**
+     * The datagrams of the handshake's last flight when the server spoke last (a full handshake: the client may
+     * lose them and send its own flight again), empty when the client spoke last (resumption). Read after the
+     * handshake returned.
+     */
+    List<byte[]> lastFlight()
+    {
+        return List.copyOf(sentSinceReceive);
+    }
 
     @Override
     public int getReceiveLimit()
@@ -63,6 +76,7 @@ final class HandshakeTransport implements DatagramTransport
             }
             final int n = Math.min(len, datagram.length);
             System.arraycopy(datagram, 0, buf, off, n);
+            sentSinceReceive.clear();
             return n;
         }
         catch (final InterruptedException ex)
@@ -75,6 +89,7 @@ final class HandshakeTransport implements DatagramTransport
     @Override
     public void send(final byte[] buf, final int off, final int len)
     {
+        sentSinceReceive.add(Arrays.copyOfRange(buf, off, off + len));
         port.send(peer, buf, off, len);
     }
 

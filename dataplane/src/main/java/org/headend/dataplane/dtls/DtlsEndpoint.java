@@ -1,12 +1,14 @@
 package org.headend.dataplane.dtls;
 
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.socket.DatagramPacket;
 import io.netty.channel.unix.SegmentedDatagramPacket;
 import io.netty.util.concurrent.ScheduledFuture;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.agrona.DirectBuffer;
 import org.agrona.MutableDirectBuffer;
@@ -44,6 +46,8 @@ public final class DtlsEndpoint implements EgressTarget
     private static final int MAX_SEGMENTS = 64;
     /** Largest UDP payload of one GSO send. */
     private static final int MAX_GSO_BYTES = 65507;
+    /** How often a client that keeps repeating its last handshake flight gets ours again. */
+    private static final int MAX_FLIGHT_RESENDS = 8;
 
     private final int targetId;
     private final TunnelPath path;
@@ -70,6 +74,7 @@ public final class DtlsEndpoint implements EgressTarget
     private final AtomicCounter rxCompressed;
     private final AtomicCounter txCompressed;
     private final AtomicCounter decompressFailures;
+    private final AtomicCounter flightsResent;
 
     private Channel channel;
     private boolean gsoSupported;
@@ -84,6 +89,12 @@ public final class DtlsEndpoint implements EgressTarget
     private long lastDpdSentNanos;
     private boolean flushPending;
     private boolean closed;
+    /**
+     * The handshake's last flight, while the client may still be waiting for it: BouncyCastle is gone, so a client
+     * whose copy was lost repeats its own flight here. Null after the client's first valid record (it has ours).
+     */
+    private byte[][] lastFlight;
+    private int flightResends;
 
     /**
      * @param targetId      this endpoint's id in the UDP loop's egress queue (unique, positive)
@@ -130,6 +141,35 @@ public final class DtlsEndpoint implements EgressTarget
         rxCompressed = counters.counter(DataplaneCounter.DTLS_RX_COMPRESSED_MESSAGES);
         txCompressed = counters.counter(DataplaneCounter.DTLS_TX_COMPRESSED_MESSAGES);
         decompressFailures = counters.counter(DataplaneCounter.DTLS_DECOMPRESSION_FAILURES);
+        flightsResent = counters.counter(DataplaneCounter.DTLS_FLIGHTS_RESENT);
+    }
+
+    /** Keeps the handshake's last flight (see {@link #resendLastFlight}); before the endpoint is installed. */
+    public void keepLastFlight(final List<byte[]> datagrams)
+    {
+        lastFlight = datagrams.isEmpty() ? null : datagrams.toArray(byte[][]::new);
+    }
+
+    /**
+     * A handshake record came from this endpoint's client: it repeats its last flight because ours was lost. Sends
+     * ours again, a bounded number of times, until the client's first record shows it has it.
+     *
+     * @return whether the flight went out again
+     */
+    boolean resendLastFlight()
+    {
+        if (lastFlight == null || channel == null || flightResends >= MAX_FLIGHT_RESENDS)
+        {
+            return false;
+        }
+        flightResends++;
+        flightsResent.increment();
+        for (final byte[] datagram : lastFlight)
+        {
+            channel.write(new DatagramPacket(Unpooled.wrappedBuffer(datagram), peer));
+        }
+        channel.flush();
+        return true;
     }
 
     public int targetId()
@@ -234,6 +274,7 @@ public final class DtlsEndpoint implements EgressTarget
         }
         if (valid > 0)
         {
+            lastFlight = null;
             lastRxNanos = nowNanos;
             if (path.dtls() != route)
             {

@@ -128,8 +128,12 @@ public final class DtlsPortHandler extends SimpleChannelInboundHandler<DatagramP
         final byte[] sessionId = ClientHello.sessionId(content, index, length);
         if (sessionId == null || handshakes.size() >= MAX_HANDSHAKES)
         {
-            // a retransmitted Finished or a stray fragment of a handshake that is over, or a flood
-            malformed.increment();
+            final DtlsEndpoint endpoint = sessionId == null ? endpoints.get(sender) : null;
+            if (endpoint == null || !endpoint.resendLastFlight())
+            {
+                // a stray fragment of a handshake that is over, or a flood
+                malformed.increment();
+            }
             return;
         }
         clientHellos.increment();
@@ -180,8 +184,13 @@ public final class DtlsPortHandler extends SimpleChannelInboundHandler<DatagramP
         final long now = contexts.getFirst().executor().ticker().nanoTime();
         for (final byte[] datagram : sink.takeLeftovers())
         {
-            // late handshake retransmissions among them are counted and ignored by the endpoint like any old record
-            if (datagram.length <= MAX_DATAGRAM)
+            // the client's flight repeated while the handshake ended: it lost ours
+            if (datagram.length >= DtlsRecordHeader.HEADER_LENGTH
+                && (datagram[0] & 0xFF) == DtlsRecordHeader.TYPE_HANDSHAKE)
+            {
+                endpoint.resendLastFlight();
+            }
+            else if (datagram.length <= MAX_DATAGRAM)
             {
                 view.putBytes(0, datagram);
                 endpoint.onDatagram(view, datagram.length, now);
