@@ -10,18 +10,19 @@
 # Measured per server, through the tunnel:
 #   TCP throughput client→server (iperf3 -t N) and server→client (iperf3 -t N -R)
 #   UDP throughput at a bounded offered rate, both ways: received rate and loss
-#   ping RTT median and p99 (COUNT pings at 10 ms intervals)
+#   ping RTT median and p99 (COUNT pings, 10 ms apart unless --ping-interval says otherwise)
 #   server CPU-seconds per GB moved: utime+stime from /proc/PID/stat of every server process in the srv
 #   namespace (ocserv-main, ocserv-sm and the workers; the headend's JVM), sampled before and after each run
 # and printed as a table: metric | headend | ocserv | ratio (headend / ocserv).
 #
 # Usage: perf/scripts/side-by-side.sh [--mode tls|dtls] [--only both|ocserv|headend] [--duration S]
-#                                     [--udp-rate R] [--pings N] [--mtu N]
+#                                     [--udp-rate R] [--pings N] [--ping-interval S] [--mtu N]
 #   --mode tls   (default) openconnect --no-dtls: everything over CSTP/TLS
 #   --mode dtls  let openconnect bring DTLS up (for the DTLS issue; the headend half needs DTLS support)
 #   --duration   seconds per TCP run (default 10; UDP runs take half)
 #   --udp-rate   iperf3 -b for the UDP runs (default 200M)
 #   --pings      number of pings (default 1000)
+#   --ping-interval  seconds between pings (default 0.01; ping's floor for root is 0.002)
 #   --mtu        tunnel MTU asked of ocserv (default 1400, its mtu= is set 28 higher); the headend gets
 #                the MTU ocserv actually handed its client (anyconnect mtu), so both carry equal packets
 # Needs root. Installs ocserv, openconnect, iperf3, iproute2, iputils-ping, procps, openssl if missing.
@@ -35,6 +36,7 @@ ONLY=both
 DURATION=10
 UDP_RATE=200M
 PINGS=1000
+PING_INTERVAL=0.01
 MTU=1400
 MAX_SECONDS=${MAX_SECONDS:-290}
 while [ $# -gt 0 ]; do
@@ -44,8 +46,9 @@ while [ $# -gt 0 ]; do
         --duration) DURATION=$2; shift 2 ;;
         --udp-rate) UDP_RATE=$2; shift 2 ;;
         --pings) PINGS=$2; shift 2 ;;
+        --ping-interval) PING_INTERVAL=$2; shift 2 ;;
         --mtu) MTU=$2; shift 2 ;;
-        -h|--help) sed -n '2,33p' "$0"; exit 0 ;;
+        -h|--help) sed -n '2,31p' "$0"; exit 0 ;;
         *) echo "unknown argument: $1 (try --help)" >&2; exit 2 ;;
     esac
 done
@@ -201,7 +204,7 @@ udp_run() {        # udp_run NAME [-R]
 
 ping_run() {
     local out="$LOGS/$SERVER-ping.txt"
-    timeout $((PINGS / 50 + 30)) ip netns exec "$CLI" ping -n -c "$PINGS" -i 0.01 -W 1 "$TARGET" > "$out" 2>&1
+    timeout $((PINGS / 50 + 30)) ip netns exec "$CLI" ping -n -c "$PINGS" -i "$PING_INTERVAL" -W 1 "$TARGET" > "$out" 2>&1
     local stats
     stats=$(sed -n 's/.* time=\([0-9.]*\) ms.*/\1/p' "$out" | sort -g | awk '
         { v[NR] = $1 }
@@ -412,7 +415,7 @@ row() {            # row LABEL KEY
 }
 report() {
     echo
-    echo "side-by-side, mode $MODE: TCP ${DURATION} s per direction, UDP ${UDP_RATE} offered for $(( DURATION / 2 > 2 ? DURATION / 2 : 2 )) s, $PINGS pings at 10 ms"
+    echo "side-by-side, mode $MODE: TCP ${DURATION} s per direction, UDP ${UDP_RATE} offered for $(( DURATION / 2 > 2 ? DURATION / 2 : 2 )) s, $PINGS pings ${PING_INTERVAL} s apart"
     echo "client: $(openconnect --version 2>&1 | head -1); $(iperf3 --version | head -1); ${RESULT[ocserv:version]:-ocserv}"
     echo "tunnel MTU given to the client: headend $(fmt "${RESULT[headend:mtu]:-}"), ocserv $(fmt "${RESULT[ocserv:mtu]:-}")"
     printf '%-42s | %10s | %10s | %6s\n' "metric" "headend" "ocserv" "ratio"
