@@ -324,7 +324,7 @@ class CliOverSshIT
 
     @Test
     @Order(6)
-    void shouldApplyADpdChangeToTheNextSessionWithoutDroppingTheLiveOne()
+    void shouldApplyADpdChangeToTheNextSessionAndTheGatewaySideToTheLiveOne()
     {
         final OpenconnectClient bob = bed.connect(2, "bob", "bob-secret");
         try (SshCli cli = admin())
@@ -334,6 +334,7 @@ class CliOverSshIT
             cli.command("webvpn");
             assertEquals("", cli.command("anyconnect dpd-interval client 45"));
             assertTrue(cli.command("anyconnect dpd-interval client 29").contains("Invalid input"));
+            assertEquals("", cli.command("anyconnect dpd-interval gateway 31"));
             cli.command("exit");
             assertEquals("", cli.command("dns-server value 192.168.100.2"));
             cli.command("end");
@@ -343,6 +344,11 @@ class CliOverSshIT
         final Matcher dpd = demo.process().waitFor("DPD (\\d+), Keepalive", Duration.ofSeconds(5));
         assertEquals("45", dpd.group(1), "the new session gets the new client DPD");
         assertNull(bob.process().exitCodeOrNull(), "the live session is not dropped by the change");
+        // the headend's own probing needs no word from the client: the live tunnel follows it within a sweep
+        final int bobIndex = bed.headend().sessions().stream().filter(x -> x.username().equals("bob")).findFirst()
+            .orElseThrow().index();
+        bed.headend().process().waitFor("session " + bobIndex + ": gateway DPD interval now 31 s",
+            Duration.ofSeconds(15));
         assertEquals(10, NetTools.ping(bed.net().client(2), ApplianceConfig.GATEWAY, 10).received());
         assertEquals(10, NetTools.ping(bed.net().client(1), ApplianceConfig.GATEWAY, 10).received());
         bed.closeClients();

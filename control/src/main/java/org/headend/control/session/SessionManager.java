@@ -300,7 +300,29 @@ public final class SessionManager implements SessionDirectory
         final long now = nanoClock.getAsLong();
         for (final Session session : List.copyOf(byIndex.values()))
         {
-            expireIfDue(session, now);
+            if (!expireIfDue(session, now))
+            {
+                followGatewayDpd(session);
+            }
+        }
+    }
+
+    /**
+     * Carries a change of {@code anyconnect dpd-interval gateway} to the session's live tunnel: the headend's own
+     * probing needs no word from the client (the client's interval was announced at CONNECT and stays).
+     */
+    private void followGatewayDpd(final Session session)
+    {
+        final Session.Tunnel tunnel = session.tunnel();
+        if (tunnel == null || tunnel.handler() == null)
+        {
+            return;
+        }
+        final int seconds = policies.apply(session.tunnelGroup(), session.username()).get(PolicyAttribute.DPD_GATEWAY);
+        if (tunnel.handler().gatewayDpdSeconds() != seconds)
+        {
+            LOG.info("session {}: gateway DPD interval now {}", session.index(), seconds == 0 ? "none" : seconds + " s");
+            tunnel.handler().gatewayDpd(seconds);
         }
     }
 

@@ -36,7 +36,10 @@ public final class CstpTunnelHandler extends ByteToMessageDecoder implements Egr
     private final int tunnelId;
     private final TunnelPath path;
     private final int mtu;
-    private final long dpdNanos;
+    /** Event loop only; {@link #gatewayDpd} changes it for a live tunnel. */
+    private long dpdNanos;
+    /** What {@link #dpdNanos} is or is about to be, in seconds: read by control to see whether a change is due. */
+    private volatile int dpdSeconds;
     private final InboundSink inbound;
     private final EgressQueue egress;
     private final TunnelListener listener;
@@ -95,6 +98,7 @@ public final class CstpTunnelHandler extends ByteToMessageDecoder implements Egr
         this.trafficCounters = path.cstpCounters();
         this.mtu = mtu;
         this.dpdNanos = dpdSeconds * NANOS_PER_SECOND;
+        this.dpdSeconds = dpdSeconds;
         this.inbound = inbound;
         this.egress = path.cstp();
         this.listener = listener;
@@ -129,12 +133,42 @@ public final class CstpTunnelHandler extends ByteToMessageDecoder implements Egr
         this.ticker = ctx.executor().ticker();
         lastRxNanos = ticker.nanoTime();
         egress.register(tunnelId, this);
+        startDpdTimer();
+    }
+
+    private void startDpdTimer()
+    {
         if (dpdNanos > 0)
         {
             final long periodMillis = Math.max(1000L, dpdNanos / NANOS_PER_SECOND * 1000L / 5);
             dpdTimer = ctx.executor().scheduleAtFixedRate(this::onDpdTimer, periodMillis, periodMillis,
                 TimeUnit.MILLISECONDS);
         }
+    }
+
+    /** The gateway DPD interval in force (or just asked for), seconds; 0 when off. Any thread. */
+    public int gatewayDpdSeconds()
+    {
+        return dpdSeconds;
+    }
+
+    /**
+     * Changes the gateway DPD interval of this live tunnel, as a configuration change asks; 0 turns it off. The
+     * silence already counted stays counted. Any thread.
+     */
+    public void gatewayDpd(final int seconds)
+    {
+        dpdSeconds = seconds;
+        egress.loop().execute(() ->
+        {
+            if (ctx == null || closing || !ctx.channel().isActive())
+            {
+                return;
+            }
+            cancelDpdTimer();
+            dpdNanos = seconds * NANOS_PER_SECOND;
+            startDpdTimer();
+        });
     }
 
     @Override
@@ -424,6 +458,11 @@ public final class CstpTunnelHandler extends ByteToMessageDecoder implements Egr
     private void stopTimers()
     {
         egress.unregister(tunnelId, this);
+        cancelDpdTimer();
+    }
+
+    private void cancelDpdTimer()
+    {
         if (dpdTimer != null)
         {
             dpdTimer.cancel(false);

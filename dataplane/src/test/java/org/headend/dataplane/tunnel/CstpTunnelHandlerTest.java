@@ -207,6 +207,33 @@ class CstpTunnelHandlerTest
     }
 
     @Test
+    void shouldFollowAGatewayDpdChangeWhileTheTunnelIsUp()
+    {
+        final CstpTunnelHandler handler = channel.pipeline().get(CstpTunnelHandler.class);
+        handler.gatewayDpd(0);
+        assertEquals(0, handler.gatewayDpdSeconds());
+        channel.runPendingTasks();
+        channel.advanceTimeBy(30, TimeUnit.SECONDS);
+        channel.runScheduledPendingTasks();
+        assertNull(channel.readOutbound(), "gateway DPD turned off: no probe");
+        assertTrue(channel.isActive());
+
+        handler.gatewayDpd(40);
+        channel.runPendingTasks();
+        channel.advanceTimeBy(7, TimeUnit.SECONDS);
+        channel.runScheduledPendingTasks();
+        assertNull(channel.readOutbound(), "37 s of silence: under the new 40 s interval");
+        channel.advanceTimeBy(10, TimeUnit.SECONDS);
+        channel.runScheduledPendingTasks();
+        assertArrayEquals(cstp(CstpHeader.TYPE_DPD_REQ, new byte[0]), readOutboundBytes(),
+            "the silence before the change counts: a probe once it passes 40 s");
+        channel.advanceTimeBy(40, TimeUnit.SECONDS);
+        channel.runScheduledPendingTasks();
+        assertFalse(channel.isActive());
+        assertEquals(List.of("closed DPD_TIMEOUT"), events);
+    }
+
+    @Test
     void shouldStayUpWhileTheClientAnswers()
     {
         for (int i = 0; i < 5; i++)
