@@ -19,9 +19,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The appliance's entry point ({@code ./headend}): {@code [--config FILE] [--state-dir DIR]}. Without
- * {@code --config} it runs the embedded default configuration. Standard input/output is the serial console; logs go
- * to standard error; SIGTERM stops it cleanly.
+ * The appliance's entry point ({@code ./headend}): {@code [--config FILE] [--state-dir DIR] [--console DEVICE]}.
+ * Without {@code --config} it runs the embedded default configuration. Standard input/output is the serial console
+ * (and a terminal device too, with {@code --console}); logs go to standard error; SIGTERM stops it cleanly.
  */
 public final class Main
 {
@@ -43,15 +43,17 @@ public final class Main
     {
         Path configFile = null;
         Path stateDir = null;
+        String consoleDevice = null;
         for (int i = 0; i < args.length; i++)
         {
             switch (args[i])
             {
                 case "--config" -> configFile = Path.of(value(args, ++i, "--config"));
                 case "--state-dir" -> stateDir = Path.of(value(args, ++i, "--state-dir"));
+                case "--console" -> consoleDevice = value(args, ++i, "--console");
                 case "-h", "--help" ->
                 {
-                    System.out.println("usage: headend [--config STARTUP-CONFIG] [--state-dir DIR]");
+                    System.out.println("usage: headend [--config STARTUP-CONFIG] [--state-dir DIR] [--console DEVICE]");
                     return;
                 }
                 default -> usage("unknown argument: " + args[i]);
@@ -62,14 +64,14 @@ public final class Main
             stateDir = configFile == null ? Path.of(DEFAULT_STATE_DIR)
                 : configFile.toAbsolutePath().getParent().resolve("headend-state");
         }
-        final int code = run(configFile, stateDir);
+        final int code = run(configFile, stateDir, consoleDevice);
         if (code != 0)
         {
             System.exit(code);
         }
     }
 
-    private static int run(final Path configFile, final Path stateDir)
+    private static int run(final Path configFile, final Path stateDir, final String consoleDevice)
     {
         final ConfigStore config;
         String demoPassword = null;
@@ -137,6 +139,19 @@ public final class Main
             stopped.countDown();
         }, "shutdown"));
         Console.onStandardStreams(cli).start();
+        if (consoleDevice != null)
+        {
+            try
+            {
+                Console.onDevice(cli, consoleDevice).start();
+                LOG.info("console also on {}", consoleDevice);
+            }
+            catch (final IOException ex)
+            {
+                // the appliance serves its users without it; the operator still has standard input and SSH
+                LOG.error("no console on {}: {}", consoleDevice, ex.getMessage());
+            }
+        }
         try
         {
             stopped.await();

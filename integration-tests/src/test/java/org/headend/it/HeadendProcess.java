@@ -41,6 +41,12 @@ public final class HeadendProcess implements AutoCloseable
     /** Writes config to a fresh directory and starts the appliance on it without waiting. */
     public static HeadendProcess launch(final Netns net, final String config)
     {
+        return launch(net, config, List.of());
+    }
+
+    /** As {@link #launch(Netns, String)}, with more command-line arguments for {@code ./headend}. */
+    public static HeadendProcess launch(final Netns net, final String config, final List<String> extraArgs)
+    {
         final Path dir = Harness.tempDir("headend-");
         final Path file = dir.resolve("startup-config");
         try
@@ -51,7 +57,7 @@ public final class HeadendProcess implements AutoCloseable
         {
             throw new IllegalStateException(ex);
         }
-        return launchOn(net, file);
+        return launchOn(net, file, extraArgs);
     }
 
     /**
@@ -60,10 +66,10 @@ public final class HeadendProcess implements AutoCloseable
      */
     public static HeadendProcess relaunch(final Netns net, final Path configFile)
     {
-        return launchOn(net, configFile);
+        return launchOn(net, configFile, List.of());
     }
 
-    private static HeadendProcess launchOn(final Netns net, final Path file)
+    private static HeadendProcess launchOn(final Netns net, final Path file, final List<String> extraArgs)
     {
         final Path dir = file.getParent();
         final Path launcher = Harness.repoRoot().resolve("headend");
@@ -73,6 +79,7 @@ public final class HeadendProcess implements AutoCloseable
         }
         final List<String> argv = new ArrayList<>(Netns.in(net.server(), launcher.toString(), "--config",
             file.toString(), "--state-dir", dir.resolve("state").toString()));
+        argv.addAll(extraArgs);
         final Map<String, String> env = new HashMap<>();
         // the test run has already built everything; the launcher may use this to skip its own build check
         env.put("HEADEND_NO_BUILD", "1");
@@ -83,7 +90,13 @@ public final class HeadendProcess implements AutoCloseable
     /** Starts the appliance and waits until it printed how to connect, shows its prompt, and accepts TCP. */
     public static HeadendProcess start(final Netns net, final ApplianceConfig config)
     {
-        final HeadendProcess headend = launch(net, config.render());
+        return start(net, config, List.of());
+    }
+
+    /** As {@link #start(Netns, ApplianceConfig)}, with more command-line arguments for {@code ./headend}. */
+    public static HeadendProcess start(final Netns net, final ApplianceConfig config, final List<String> extraArgs)
+    {
+        final HeadendProcess headend = launch(net, config.render(), extraArgs);
         try
         {
             headend.awaitReady();

@@ -6,9 +6,15 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -16,7 +22,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.ExtendWith;
 
-/** Start and stop: a bad startup-config line stops startup with FILE:LINE; SIGTERM ends clients and removes the TUN. */
+/**
+ * Start and stop: a bad startup-config line stops startup with FILE:LINE; {@code --console DEVICE} serves the CLI on a
+ * terminal device as well; SIGTERM ends clients and removes the TUN.
+ */
 @ExtendWith(HarnessExtension.class)
 @Timeout(value = 4, unit = TimeUnit.MINUTES)
 class LifecycleIT
@@ -54,6 +63,59 @@ class LifecycleIT
         assertTrue(Pattern.compile(Pattern.quote(headend.configFile().getFileName() + ":" + badLine) + "\\b")
             .matcher(stderr).find(), "stderr must name startup-config:" + badLine + "\n" + stderr);
         assertNull(headend.deviceWithAddress(ApplianceConfig.GATEWAY), "a TUN device was left behind");
+    }
+
+    @Test
+    void shouldServeAConsoleOnATerminalDeviceGivenWithDashDashConsole()
+    {
+        // a pty pair stands in for the serial line: the appliance gets one end, the operator's terminal the other
+        Prerequisites.installMissing(Map.of("socat", "socat"));
+        final Path dir = Harness.tempDir("tty-");
+        final Path line = dir.resolve("console");
+        final Path operatorEnd = dir.resolve("operator");
+        try (ManagedProcess pair = ManagedProcess.start("socat-pty", List.of("socat",
+            "pty,raw,echo=0,link=" + line, "pty,raw,echo=0,link=" + operatorEnd), null, null))
+        {
+            final long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+            while (!(Files.exists(line) && Files.exists(operatorEnd)) && System.nanoTime() < deadline)
+            {
+                LockSupport.parkNanos(50_000_000L);
+            }
+            final HeadendProcess headend = HeadendProcess.start(net, ApplianceConfig.forNetwork(net),
+                List.of("--console", line.toString()));
+            try (ManagedProcess operator = ManagedProcess.start("operator-tty", List.of("socat", "-",
+                operatorEnd + ",raw,echo=0"), null, null))
+            {
+                operator.writeLine("");
+                operator.waitFor("headend# ", Duration.ofSeconds(20));
+                operator.writeLine("show version");
+                operator.waitFor("Headend Software Version", Duration.ofSeconds(10));
+                operator.writeLine("configure terminal");
+                operator.writeLine("hostname serial-edge");
+                operator.writeLine("end");
+                operator.waitFor("serial-edge# ", Duration.ofSeconds(10));
+                assertTrue(headend.console("show running-config").contains("hostname serial-edge"),
+                    "a change made on the device's console is the running config");
+                final String audit = readAudit(headend);
+                assertTrue(audit.contains("from=console " + line), audit);
+            }
+            finally
+            {
+                headend.close();
+            }
+        }
+    }
+
+    private static String readAudit(final HeadendProcess headend)
+    {
+        try
+        {
+            return Files.readString(headend.stateDir().resolve("audit.log"));
+        }
+        catch (final IOException ex)
+        {
+            throw new AssertionError(ex);
+        }
     }
 
     @Test

@@ -89,6 +89,12 @@ public final class CliSession
         return new CliSession(context, io, "console");
     }
 
+    /** A console session on a terminal device; the audit log names the device. */
+    public static CliSession console(final CliContext context, final CliIo io, final String device)
+    {
+        return new CliSession(context, io, "console " + device);
+    }
+
     /**
      * An SSH session of an authenticated local user.
      *

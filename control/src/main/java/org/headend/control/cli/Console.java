@@ -3,6 +3,8 @@ package org.headend.control.cli;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import org.headend.nativecfg.NativeCallException;
+import org.headend.nativecfg.tty.SerialLine;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -18,6 +20,8 @@ public final class Console implements Runnable
     private final CliContext context;
     private final CliIo io;
     private final JlineIo editor;
+    /** The terminal device this console runs on, or null for standard input/output. */
+    private final SerialLine line;
 
     /** A console over a byte stream pair, without line editing. */
     public Console(final CliContext context, final InputStream in, final OutputStream out)
@@ -25,13 +29,43 @@ public final class Console implements Runnable
         this.context = context;
         this.io = new StreamIo(in, out);
         this.editor = null;
+        this.line = null;
     }
 
-    private Console(final CliContext context, final JlineIo editor)
+    private Console(final CliContext context, final JlineIo editor, final SerialLine line)
     {
         this.context = context;
         this.io = editor;
         this.editor = editor;
+        this.line = line;
+    }
+
+    /**
+     * The console on a terminal device (a serial port such as {@code /dev/ttyS0}), in raw mode with JLine's line
+     * editing, as on an SSH channel with a pty.
+     *
+     * @throws IOException when the device cannot be opened or is not a terminal
+     */
+    public static Console onDevice(final CliContext context, final String device) throws IOException
+    {
+        final SerialLine line;
+        try
+        {
+            line = SerialLine.open(device);
+        }
+        catch (final NativeCallException ex)
+        {
+            throw new IOException(ex.getMessage(), ex);
+        }
+        try
+        {
+            return new Console(context, JlineIo.overStreams(line.input(), line.output(), "vt100", 0, 0), line);
+        }
+        catch (final IOException | RuntimeException ex)
+        {
+            line.close();
+            throw ex;
+        }
     }
 
     /**
@@ -45,7 +79,7 @@ public final class Console implements Runnable
         {
             try
             {
-                return new Console(context, JlineIo.system());
+                return new Console(context, JlineIo.system(), null);
             }
             catch (final IOException | RuntimeException ex)
             {
@@ -58,7 +92,7 @@ public final class Console implements Runnable
     /** Runs the console on its own daemon thread, so it never keeps the process alive. */
     public Thread start()
     {
-        final Thread thread = new Thread(this, "console");
+        final Thread thread = new Thread(this, line == null ? "console" : "console " + line.path());
         thread.setDaemon(true);
         thread.start();
         return thread;
@@ -70,12 +104,24 @@ public final class Console implements Runnable
     {
         try
         {
-            CliLoop.run(io, () -> CliSession.console(context, io), CliLoop.OnExit.NEW_SESSION,
+            CliLoop.run(io, () -> line == null ? CliSession.console(context, io)
+                : CliSession.console(context, io, line.path()), CliLoop.OnExit.NEW_SESSION,
                 editor == null ? null : editor::attach);
+            if (line != null)
+            {
+                LOG.info("console on {} ended: the line hung up", line.path());
+            }
         }
         catch (final IOException | RuntimeException ex)
         {
-            LOG.warn("console stopped", ex);
+            LOG.warn("console{} stopped", line == null ? "" : " on " + line.path(), ex);
+        }
+        finally
+        {
+            if (line != null)
+            {
+                line.close();
+            }
         }
     }
 }

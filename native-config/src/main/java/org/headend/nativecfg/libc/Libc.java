@@ -41,6 +41,12 @@ public final class Libc
     public static final int O_RDWR = 2;
     /** open(2) flag: non-blocking I/O. */
     public static final int O_NONBLOCK = 0x800;
+    /** sizeof(struct termios) is 60 on Linux x86-64 and aarch64; more room costs nothing. */
+    public static final long TERMIOS_SIZE = 64;
+    /** tcsetattr(3) action: apply now. */
+    public static final int TCSANOW = 0;
+    /** open(2) flag: a terminal opened is never made the process's controlling terminal. */
+    public static final int O_NOCTTY = 0x100;
     /** open(2)/socket(2)/eventfd(2) flag: do not leak the fd into children spawned by the JVM. */
     public static final int O_CLOEXEC = 0x80000;
 
@@ -97,6 +103,8 @@ public final class Libc
     public static final int ESRCH = 3;
     /** Interrupted system call. */
     public static final int EINTR = 4;
+    /** Input/output error (on a terminal: the other end hung up). */
+    public static final int EIO = 5;
     /** Bad file descriptor. */
     public static final int EBADF = 9;
     /** Resource temporarily unavailable: nothing to read, or no room to write, on a non-blocking fd. */
@@ -148,6 +156,11 @@ public final class Libc
     private static final MethodHandle RECVFROM = bind(
         "recvfrom", FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT, ADDRESS, ADDRESS),
         CAPTURE_ERRNO);
+    private static final MethodHandle TCGETATTR = bind(
+        "tcgetattr", FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS), CAPTURE_ERRNO);
+    private static final MethodHandle TCSETATTR = bind(
+        "tcsetattr", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, ADDRESS), CAPTURE_ERRNO);
+    private static final MethodHandle CFMAKERAW = bind("cfmakeraw", FunctionDescriptor.ofVoid(ADDRESS));
     private static final MethodHandle SETNS = bind(
         "setns", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT), CAPTURE_ERRNO);
     // glibc exports the GNU variant under this name: it returns the message pointer, which may be a static string.
@@ -229,6 +242,65 @@ public final class Libc
             final MemorySegment capture = allocateCapture(arena);
             final int fd = (int)OPEN.invokeExact(capture, arena.allocateFrom(path), flags, 0);
             return (int)check(fd, capture, "open(" + path + ")");
+        }
+        catch (final Throwable t)
+        {
+            throw propagate(t);
+        }
+    }
+
+    /**
+     * tcgetattr(3).
+     *
+     * @param capture capture-state segment.
+     * @param fd      a terminal.
+     * @param termios at least {@link #TERMIOS_SIZE} bytes, filled with the terminal's settings.
+     * @return the raw result; on -1 read {@link #errno(MemorySegment)}.
+     */
+    public static int tcgetattr(final MemorySegment capture, final int fd, final MemorySegment termios)
+    {
+        try
+        {
+            return (int)TCGETATTR.invokeExact(capture, fd, termios);
+        }
+        catch (final Throwable t)
+        {
+            throw propagate(t);
+        }
+    }
+
+    /**
+     * tcsetattr(3).
+     *
+     * @param capture capture-state segment.
+     * @param fd      a terminal.
+     * @param action  e.g. {@link #TCSANOW}.
+     * @param termios settings as {@link #tcgetattr} gives them.
+     * @return the raw result; on -1 read {@link #errno(MemorySegment)}.
+     */
+    public static int tcsetattr(final MemorySegment capture, final int fd, final int action,
+        final MemorySegment termios)
+    {
+        try
+        {
+            return (int)TCSETATTR.invokeExact(capture, fd, action, termios);
+        }
+        catch (final Throwable t)
+        {
+            throw propagate(t);
+        }
+    }
+
+    /**
+     * cfmakeraw(3): no echo, no line editing, no signals, 8-bit characters, in the settings given.
+     *
+     * @param termios settings as {@link #tcgetattr} gives them, changed in place.
+     */
+    public static void cfmakeraw(final MemorySegment termios)
+    {
+        try
+        {
+            CFMAKERAW.invokeExact(termios);
         }
         catch (final Throwable t)
         {
