@@ -130,20 +130,12 @@ public final class Main
             System.err.println("headend: cannot prepare " + stateDir + ": " + ex.getMessage());
             return EXIT_STARTUP;
         }
-        final CountDownLatch stopped = new CountDownLatch(1);
-        Runtime.getRuntime().addShutdownHook(new Thread(() ->
-        {
-            LOG.info("stopping");
-            ssh.close();
-            appliance.stop();
-            stopped.countDown();
-        }, "shutdown"));
-        Console.onStandardStreams(cli).start();
+        Console device = null;
         if (consoleDevice != null)
         {
             try
             {
-                Console.onDevice(cli, consoleDevice).start();
+                device = Console.onDevice(cli, consoleDevice);
                 LOG.info("console also on {}", consoleDevice);
             }
             catch (final IOException ex)
@@ -151,6 +143,24 @@ public final class Main
                 // the appliance serves its users without it; the operator still has standard input and SSH
                 LOG.error("no console on {}: {}", consoleDevice, ex.getMessage());
             }
+        }
+        final Console deviceConsole = device;
+        final CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() ->
+        {
+            LOG.info("stopping");
+            ssh.close();
+            appliance.stop();
+            if (deviceConsole != null)
+            {
+                deviceConsole.closeDevice();
+            }
+            stopped.countDown();
+        }, "shutdown"));
+        Console.onStandardStreams(cli).start();
+        if (deviceConsole != null)
+        {
+            deviceConsole.start();
         }
         try
         {

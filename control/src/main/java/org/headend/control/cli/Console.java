@@ -89,6 +89,15 @@ public final class Console implements Runnable
         return new Console(context, System.in, System.out);
     }
 
+    /** Gives a terminal device back as it was (its settings restored); nothing for standard input/output. */
+    public void closeDevice()
+    {
+        if (line != null)
+        {
+            line.close();
+        }
+    }
+
     /** Runs the console on its own daemon thread, so it never keeps the process alive. */
     public Thread start()
     {
