@@ -26,13 +26,11 @@ public final class JlineIo implements CliIo
 
     private final Terminal terminal;
     private final LineReader reader;
-    private final boolean crlf;
     private volatile CliSession session;
 
-    private JlineIo(final Terminal terminal, final boolean crlf)
+    private JlineIo(final Terminal terminal)
     {
         this.terminal = terminal;
-        this.crlf = crlf;
         final DefaultParser parser = new DefaultParser().quoteChars(new char[0]).escapeChars(new char[0]);
         parser.setEofOnUnclosedQuote(false);
         this.reader = LineReaderBuilder.builder()
@@ -62,11 +60,12 @@ public final class JlineIo implements CliIo
     /** The process's own terminal (the interactive serial console). */
     static JlineIo system() throws IOException
     {
-        return new JlineIo(TerminalBuilder.builder().system(true).build(), false);
+        return new JlineIo(TerminalBuilder.builder().system(true).build());
     }
 
     /**
-     * A terminal over an SSH channel's streams; the client's pty is in raw mode, so line ends are sent as CR LF.
+     * A terminal over a pair of streams whose far end is in raw mode (an SSH client's pty, a console device): JLine's
+     * own line discipline turns each line end into CR LF.
      *
      * @param type    the client's TERM, e.g. {@code xterm-256color}
      * @param columns its width, 0 when unknown
@@ -81,7 +80,7 @@ public final class JlineIo implements CliIo
         {
             builder.size(new Size(columns, rows));
         }
-        return new JlineIo(builder.build(), true);
+        return new JlineIo(builder.build());
     }
 
     /** Help and completion follow this session (a new one after {@code exit} on the console). */
@@ -104,23 +103,18 @@ public final class JlineIo implements CliIo
             return true;
         }
         final String typed = reader.getBuffer().toString().substring(0, reader.getBuffer().cursor());
-        terminal.writer().print(crlf ? "\r\n" : "\n");
-        terminal.writer().print(lineEnds(current.help(typed)));
+        terminal.writer().print("\n");
+        terminal.writer().print(current.help(typed));
         terminal.flush();
         reader.callWidget(LineReader.REDRAW_LINE);
         reader.callWidget(LineReader.REDISPLAY);
         return true;
     }
 
-    private String lineEnds(final String text)
-    {
-        return crlf ? text.replace("\r\n", "\n").replace("\n", "\r\n") : text;
-    }
-
     @Override
     public void write(final String text)
     {
-        terminal.writer().print(lineEnds(text));
+        terminal.writer().print(text);
     }
 
     @Override
