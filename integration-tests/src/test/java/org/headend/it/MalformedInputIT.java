@@ -68,6 +68,21 @@ class MalformedInputIT
     }
 
     @Test
+    void shouldRefuseTooManyHeaderLinesAndControlCharactersInTheRequestLine()
+    {
+        assertEquals("HTTP_431", bad("many-headers").outcome(), "200 header lines (bad-inputs #5)");
+        assertEquals("HTTP_400", bad("control-in-uri").outcome(), "a NUL in the path (bad-inputs #4)");
+    }
+
+    @Test
+    void shouldAnswerOnlyTheFirstOfTwoPipelinedRequests()
+    {
+        final NetTools.BadClientResult r = bad("pipelined");
+        assertEquals("ANSWERED_1_THEN_CLOSED", r.outcome(), "bad-inputs #8: the second is never dispatched\n"
+            + r.output());
+    }
+
+    @Test
     void shouldCloseOrRejectAOneMebibyteHeader()
     {
         final NetTools.BadClientResult r = bad("big-header");

@@ -37,17 +37,22 @@ import org.slf4j.LoggerFactory;
 /**
  * The event-loop end of the HTTPS front door: turns each decoded request into a {@link HttpRequestView}, hands it to
  * the control thread, and writes the answer back. One request at a time per connection: reading stops while a
- * request is being answered, and a second request that was already pipelined behind it closes the connection
- * (no request smuggling, bad-inputs #8).
+ * request is being answered, and a second request that was already pipelined behind it is never dispatched: the
+ * first is answered and the connection closed (no request smuggling, bad-inputs #8). More than {@link #MAX_HEADERS}
+ * header lines get a 431, and a request line with control characters a 400 (bad-inputs #4, #5).
  */
 public final class FrontDoorHandler extends SimpleChannelInboundHandler<FullHttpRequest>
 {
     private static final Logger LOG = LoggerFactory.getLogger(FrontDoorHandler.class);
     private static final int MAX_USER_AGENT = 128;
+    /** No client of ours sends more than a dozen or two; the byte limit alone would let through hundreds. */
+    static final int MAX_HEADERS = 64;
 
     private final Executor control;
     private final BiConsumer<HttpRequestView, Exchange> router;
     private boolean inFlight;
+    /** Another request came in behind the one in flight: it is dropped and the connection ends after the answer. */
+    private boolean closeAfterAnswer;
 
     /**
      * @param control the control thread
@@ -70,8 +75,23 @@ public final class FrontDoorHandler extends SimpleChannelInboundHandler<FullHttp
         }
         if (inFlight)
         {
-            LOG.debug("{}: pipelined request while one is in flight; closing", ctx.channel().remoteAddress());
-            ctx.close();
+            LOG.debug("{}: pipelined request while one is in flight; dropped, closing after the answer",
+                ctx.channel().remoteAddress());
+            closeAfterAnswer = true;
+            return;
+        }
+        if (request.headers().size() > MAX_HEADERS)
+        {
+            LOG.info("{}: bad HTTP request refused with 431: {} header lines", ctx.channel().remoteAddress(),
+                request.headers().size());
+            answerAndClose(ctx, HttpResponseStatus.REQUEST_HEADER_FIELDS_TOO_LARGE, "too many header lines");
+            return;
+        }
+        if (hasControlCharacter(request.uri()))
+        {
+            LOG.info("{}: bad HTTP request refused with 400: control character in the request line",
+                ctx.channel().remoteAddress());
+            answerAndClose(ctx, HttpResponseStatus.BAD_REQUEST, "Bad Request");
             return;
         }
         if (request.headers().contains(HttpHeaderNames.TRANSFER_ENCODING))
@@ -90,6 +110,19 @@ public final class FrontDoorHandler extends SimpleChannelInboundHandler<FullHttp
         final ClientInfo client = clientInfo(ctx, view.header("user-agent"));
         final Exchange exchange = new ChannelExchange(ctx, client);
         control.execute(() -> router.accept(view, exchange));
+    }
+
+    private static boolean hasControlCharacter(final String uri)
+    {
+        for (int i = 0; i < uri.length(); i++)
+        {
+            final char c = uri.charAt(i);
+            if (c < 0x21 || c == 0x7F)
+            {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static HttpRequestView view(final FullHttpRequest request)
@@ -214,7 +247,7 @@ public final class FrontDoorHandler extends SimpleChannelInboundHandler<FullHttp
                     response.headers().add(header.getKey(), header.getValue());
                 }
                 response.headers().setInt(HttpHeaderNames.CONTENT_LENGTH, answer.body().length);
-                if (answer.close())
+                if (answer.close() || closeAfterAnswer)
                 {
                     response.headers().set(HttpHeaderNames.CONNECTION, "close");
                     ctx.writeAndFlush(response).addListener(ChannelFutureListener.CLOSE);
@@ -232,8 +265,10 @@ public final class FrontDoorHandler extends SimpleChannelInboundHandler<FullHttp
         {
             ctx.executor().execute(() ->
             {
-                if (!ctx.channel().isActive())
+                if (!ctx.channel().isActive() || closeAfterAnswer)
                 {
+                    // bytes behind the CONNECT were taken for HTTP: the tunnel's stream would start mid-way
+                    ctx.close();
                     ifGone.run();
                     return;
                 }

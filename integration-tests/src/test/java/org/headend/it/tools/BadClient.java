@@ -38,10 +38,12 @@ import javax.net.ssl.X509TrustManager;
  * OUTCOME=TIMEOUT       nothing happened within --timeout-seconds: the connection is stuck
  * OUTCOME=DESYNC        (cstp-*) the server sent bytes that are not a CSTP frame
  * OUTCOME=SETUP_FAILED  login or CONNECT did not work, so the bad frame was never sent (exit code 3)
+ * OUTCOME=ANSWERED_n_THEN_CLOSED  (pipelined) n answers came before the server closed
  * </pre>
  *
  * Modes: garbage-tcp (random bytes instead of a TLS ClientHello), garbage-tls (random bytes instead of an HTTP
- * request), big-header (an HTTP request with a 1 MiB header), xxe (an auth-reply whose DOCTYPE declares external
+ * request), big-header (an HTTP request with a 1 MiB header), many-headers (200 header lines), control-in-uri (a NUL
+ * in the path), pipelined (two GETs in one write), xxe (an auth-reply whose DOCTYPE declares external
  * entities: a local file holding the user name, and a parameter entity on a URL this tool listens on; also prints
  * XXE_LOGIN=success|no and XXE_CALLBACK=yes|no and XXE_LEAK=yes|no), cstp-bad-magic and cstp-too-long (log in with
  * XML aggregate auth, CONNECT /CSCOSSLC/tunnel, check a DPD round trip, then send a frame with magic "STX" or a
@@ -85,6 +87,10 @@ public final class BadClient
             case "garbage-tcp" -> client.garbageTcp();
             case "garbage-tls" -> client.garbageTls();
             case "big-header" -> client.bigHeader();
+            case "many-headers" -> client.rawRequest(manyHeaders(), "after a GET with 200 header lines");
+            case "control-in-uri" -> client.rawRequest("GET /a\u0000b HTTP/1.1\r\nHost: x\r\n\r\n",
+                "after a GET whose path holds a NUL byte");
+            case "pipelined" -> client.pipelined();
             case "xxe" -> client.xxe(user, password, args.require("callback-address"));
             case "cstp-bad-magic" -> client.cstp(user, password, BadClientFrames.badMagic());
             case "cstp-too-long" -> client.cstp(user, password, BadClientFrames.tooLong(mtu));
@@ -118,6 +124,62 @@ public final class BadClient
                 return outcome("CLOSED", "write failed: " + ex);
             }
             return awaitClose(socket.getInputStream(), "after 4 KiB of random bytes");
+        }
+    }
+
+    private static String manyHeaders()
+    {
+        final StringBuilder request = new StringBuilder("GET / HTTP/1.1\r\nHost: x\r\n");
+        for (int i = 0; i < 200; i++)
+        {
+            request.append("X-Filler-").append(i).append(": v\r\n");
+        }
+        return request.append("\r\n").toString();
+    }
+
+    /** Sends one request as given (ISO-8859-1 bytes) and reports the first answer. */
+    private int rawRequest(final String request, final String what) throws IOException
+    {
+        try (SSLSocket socket = connectTls())
+        {
+            socket.getOutputStream().write(request.getBytes(StandardCharsets.ISO_8859_1));
+            socket.getOutputStream().flush();
+            return httpOutcome(socket.getInputStream(), what);
+        }
+    }
+
+    /**
+     * Two requests in one TLS record. OUTCOME=ANSWERED_n_THEN_CLOSED counts the status lines that came before the
+     * server closed (1 is the safe answer: the second request was never dispatched).
+     */
+    private int pipelined() throws IOException
+    {
+        try (SSLSocket socket = connectTls())
+        {
+            socket.getOutputStream().write(("GET /first-of-two HTTP/1.1\r\nHost: x\r\n\r\n"
+                + "GET /second-of-two HTTP/1.1\r\nHost: x\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+            socket.getOutputStream().flush();
+            final ByteArrayOutputStream received = new ByteArrayOutputStream();
+            try
+            {
+                final byte[] buffer = new byte[4096];
+                int n;
+                while ((n = socket.getInputStream().read(buffer)) >= 0)
+                {
+                    received.write(buffer, 0, n);
+                }
+            }
+            catch (final SocketTimeoutException ex)
+            {
+                return outcome("TIMEOUT", "still open after " + timeoutMs + " ms");
+            }
+            catch (final IOException ex)
+            {
+                // a reset after the answers counts as the close
+            }
+            final String text = received.toString(StandardCharsets.ISO_8859_1);
+            final int answers = text.split("HTTP/1\\.1 ", -1).length - 1;
+            return outcome("ANSWERED_" + answers + "_THEN_CLOSED", text.lines().findFirst().orElse(""));
         }
     }
 
