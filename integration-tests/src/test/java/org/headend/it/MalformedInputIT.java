@@ -83,6 +83,18 @@ class MalformedInputIT
     }
 
     @Test
+    void shouldLetOneAddressHoldOnlySoManyConnectionsThatAreNotTunnels()
+    {
+        final NetTools.BadClientResult r = bad("slowloris");
+        final int open = Integer.parseInt(r.outcome().replace("OPEN_", ""));
+        assertTrue(open <= 64 && open >= 32, "bad-inputs #9: 150 stalled connections, the address keeps 64 of them\n"
+            + r.output());
+        final NetTools.BadClientResult login = NetTools.badClient(bed.net().client(1), Netns.SERVER_ADDRESS,
+            bed.config().port(), "login", "--user", "bob", "--password", "bob-secret");
+        assertEquals("LOGGED_IN", login.outcome(), "another address still logs in\n" + login.output());
+    }
+
+    @Test
     void shouldCloseOrRejectAOneMebibyteHeader()
     {
         final NetTools.BadClientResult r = bad("big-header");

@@ -2,6 +2,7 @@ package org.headend.control.http;
 
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
@@ -28,7 +29,9 @@ import org.headend.control.auth.AuthXml;
 public final class HttpsListener
 {
     /** Handlers that leave the pipeline when the connection becomes a tunnel. */
-    static final List<String> HTTP_HANDLERS = List.of("idle", "http", "aggregator");
+    static final List<String> HTTP_HANDLERS = List.of("pre-tunnel-cap", "idle", "http", "aggregator");
+    /** One budget for every listener (IPv4 and IPv6 alike). */
+    private static final PreTunnelCap CAP = new PreTunnelCap(PreTunnelCap.PER_ADDRESS);
 
     static final int MAX_INITIAL_LINE = 8192;
     static final int MAX_HEADER_SIZE = 16384;
@@ -65,11 +68,18 @@ public final class HttpsListener
                 @Override
                 protected void initChannel(final SocketChannel channel)
                 {
+                    final ChannelHandler slot = CAP.admit(channel.remoteAddress().getAddress());
+                    if (slot == null)
+                    {
+                        channel.close();
+                        return;
+                    }
                     final SslHandler ssl = tls.newHandler(channel.alloc());
                     // one write, one TLS record: openconnect reads exactly one CSTP frame per record
                     ssl.setWrapDataSize(0);
                     ssl.setHandshakeTimeoutMillis(TLS_HANDSHAKE_TIMEOUT_MILLIS);
                     channel.pipeline()
+                        .addLast("pre-tunnel-cap", slot)
                         .addLast("tls", ssl)
                         .addLast("idle", new IdleStateHandler(REQUEST_TIMEOUT_SECONDS, 0, 0, TimeUnit.SECONDS))
                         .addLast("http", new HttpServerCodec(new HttpDecoderConfig()

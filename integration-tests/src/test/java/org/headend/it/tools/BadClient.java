@@ -39,11 +39,12 @@ import javax.net.ssl.X509TrustManager;
  * OUTCOME=DESYNC        (cstp-*) the server sent bytes that are not a CSTP frame
  * OUTCOME=SETUP_FAILED  login or CONNECT did not work, so the bad frame was never sent (exit code 3)
  * OUTCOME=ANSWERED_n_THEN_CLOSED  (pipelined) n answers came before the server closed
+ * OUTCOME=OPEN_n        (slowloris) the server kept n of the stalled connections open
  * </pre>
  *
  * Modes: garbage-tcp (random bytes instead of a TLS ClientHello), garbage-tls (random bytes instead of an HTTP
  * request), big-header (an HTTP request with a 1 MiB header), many-headers (200 header lines), control-in-uri (a NUL
- * in the path), pipelined (two GETs in one write), xxe (an auth-reply whose DOCTYPE declares external
+ * in the path), pipelined (two GETs in one write), slowloris (150 connections that stall in the TLS handshake), xxe (an auth-reply whose DOCTYPE declares external
  * entities: a local file holding the user name, and a parameter entity on a URL this tool listens on; also prints
  * XXE_LOGIN=success|no and XXE_CALLBACK=yes|no and XXE_LEAK=yes|no), cstp-bad-magic and cstp-too-long (log in with
  * XML aggregate auth, CONNECT /CSCOSSLC/tunnel, check a DPD round trip, then send a frame with magic "STX" or a
@@ -91,6 +92,7 @@ public final class BadClient
             case "control-in-uri" -> client.rawRequest("GET /a\u0000b HTTP/1.1\r\nHost: x\r\n\r\n",
                 "after a GET whose path holds a NUL byte");
             case "pipelined" -> client.pipelined();
+            case "slowloris" -> client.slowloris(SLOWLORIS_CONNECTIONS);
             case "xxe" -> client.xxe(user, password, args.require("callback-address"));
             case "cstp-bad-magic" -> client.cstp(user, password, BadClientFrames.badMagic());
             case "cstp-too-long" -> client.cstp(user, password, BadClientFrames.tooLong(mtu));
@@ -124,6 +126,76 @@ public final class BadClient
                 return outcome("CLOSED", "write failed: " + ex);
             }
             return awaitClose(socket.getInputStream(), "after 4 KiB of random bytes");
+        }
+    }
+
+    /** More connections than the headend lets one address hold before they become tunnels. */
+    private static final int SLOWLORIS_CONNECTIONS = 150;
+
+    /**
+     * Opens many connections that each send one byte of a ClientHello and then nothing, holds them for a second and
+     * prints OUTCOME=OPEN_n: how many the server still kept open (the rest it closed at once).
+     */
+    private int slowloris(final int connections) throws IOException
+    {
+        final List<Socket> sockets = new ArrayList<>();
+        try
+        {
+            for (int i = 0; i < connections; i++)
+            {
+                final Socket socket = new Socket();
+                sockets.add(socket);
+                try
+                {
+                    socket.connect(new InetSocketAddress(host, port), timeoutMs);
+                    socket.getOutputStream().write(0x16);
+                }
+                catch (final IOException ex)
+                {
+                    // refused or reset at once: counted as closed below
+                }
+            }
+            try
+            {
+                Thread.sleep(1000);
+            }
+            catch (final InterruptedException ex)
+            {
+                Thread.currentThread().interrupt();
+            }
+            int open = 0;
+            for (final Socket socket : sockets)
+            {
+                if (socket.isConnected() && stillOpen(socket))
+                {
+                    open++;
+                }
+            }
+            return outcome("OPEN_" + open, open + " of " + connections + " half-open connections kept");
+        }
+        finally
+        {
+            for (final Socket socket : sockets)
+            {
+                socket.close();
+            }
+        }
+    }
+
+    private static boolean stillOpen(final Socket socket)
+    {
+        try
+        {
+            socket.setSoTimeout(50);
+            return socket.getInputStream().read() >= 0;
+        }
+        catch (final SocketTimeoutException ex)
+        {
+            return true;
+        }
+        catch (final IOException ex)
+        {
+            return false;
         }
     }
 
