@@ -9,6 +9,9 @@ import java.util.Deque;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import javax.xml.stream.XMLInputFactory;
 import javax.xml.stream.XMLStreamConstants;
 import javax.xml.stream.XMLStreamException;
@@ -28,6 +31,10 @@ public final class AuthXml
     private static final int MAX_ELEMENTS = 512;
     private static final int MAX_TEXT = 4096;
     private static final int MAX_AUTH_FIELDS = 32;
+    private static final int MAX_ATTRIBUTES = 16;
+    private static final Pattern DECLARED_ENCODING =
+        Pattern.compile("^\\s*<\\?xml[^>]*?\\bencoding\\s*=\\s*[\"']([^\"']*)[\"']");
+    private static final Set<String> ACCEPTED_ENCODINGS = Set.of("UTF-8", "UTF8", "US-ASCII", "ASCII");
 
     private static final XMLInputFactory FACTORY = newFactory();
 
@@ -38,6 +45,11 @@ public final class AuthXml
     /** Whether a request body is an XML document rather than a urlencoded form (clients mislabel both). */
     public static boolean looksLikeXml(final byte[] body)
     {
+        if (hasUtf16Or32Bom(body))
+        {
+            // an XML document in an encoding we refuse: it goes to the parser, which says so (bad-inputs #18)
+            return true;
+        }
         final String head = new String(body, 0, Math.min(body.length, 512), StandardCharsets.ISO_8859_1).stripLeading();
         return head.startsWith("<?xml") || head.contains("<config-auth");
     }
@@ -54,10 +66,19 @@ public final class AuthXml
         {
             throw new AuthXmlException("body larger than " + MAX_BODY_BYTES + " bytes");
         }
+        if (hasUtf16Or32Bom(body))
+        {
+            throw new AuthXmlException("body is UTF-16 or UTF-32, not UTF-8");
+        }
         final String text = strictUtf8(body);
         if (text.toUpperCase(Locale.ROOT).contains("<!ENTITY"))
         {
             throw new AuthXmlException("entity declarations are not accepted");
+        }
+        final Matcher declared = DECLARED_ENCODING.matcher(text.substring(0, Math.min(text.length(), 256)));
+        if (declared.find() && !ACCEPTED_ENCODINGS.contains(declared.group(1).toUpperCase(Locale.ROOT)))
+        {
+            throw new AuthXmlException("declared encoding " + declared.group(1) + " is not accepted (UTF-8 only)");
         }
         try
         {
@@ -101,6 +122,17 @@ public final class AuthXml
                                 throw new AuthXmlException("root element is not config-auth");
                             }
                             type = xml.getAttributeValue(null, "type");
+                        }
+                        if (xml.getAttributeCount() > MAX_ATTRIBUTES)
+                        {
+                            throw new AuthXmlException("more than " + MAX_ATTRIBUTES + " attributes on " + name);
+                        }
+                        for (int i = 0; i < xml.getAttributeCount(); i++)
+                        {
+                            if (xml.getAttributeValue(i).length() > MAX_TEXT)
+                            {
+                                throw new AuthXmlException("attribute value longer than " + MAX_TEXT);
+                            }
                         }
                         path.addLast(name);
                         textBuffer.setLength(0);
@@ -155,6 +187,13 @@ public final class AuthXml
             values.get("config-auth/group-select"), values.get("config-auth/group-access"),
             values.get("config-auth/opaque/aggauth-handle"), Map.copyOf(auth),
             values.get("config-auth/session-token"));
+    }
+
+    private static boolean hasUtf16Or32Bom(final byte[] body)
+    {
+        return body.length >= 2 && ((body[0] == (byte)0xFE && body[1] == (byte)0xFF)
+            || (body[0] == (byte)0xFF && body[1] == (byte)0xFE)
+            || (body.length >= 4 && body[0] == 0 && body[1] == 0 && body[2] == (byte)0xFE && body[3] == (byte)0xFF));
     }
 
     private static String strictUtf8(final byte[] body) throws AuthXmlException

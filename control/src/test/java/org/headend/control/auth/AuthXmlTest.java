@@ -96,6 +96,23 @@ class AuthXmlTest
     }
 
     @Test
+    void shouldRefuseOtherEncodingsAndHugeAttributes() throws Exception
+    {
+        final String init = "<config-auth client=\"vpn\" type=\"init\"></config-auth>";
+        final byte[] utf16 = ("\ufeff<?xml version=\"1.0\" encoding=\"UTF-16\"?>" + init)
+            .getBytes(StandardCharsets.UTF_16LE);
+        assertTrue(AuthXml.looksLikeXml(utf16), "a UTF-16 document goes to the parser, to be refused there");
+        assertThrows(AuthXmlException.class, () -> AuthXml.parse(utf16));
+        assertThrows(AuthXmlException.class,
+            () -> AuthXml.parse(bytes("<?xml version=\"1.0\" encoding=\"EBCDIC-US\"?>" + init)));
+        assertThrows(AuthXmlException.class,
+            () -> AuthXml.parse(bytes("<?xml version='1.0' encoding='UTF-7'?>" + init)));
+        assertEquals("init", AuthXml.parse(bytes("<?xml version=\"1.0\" encoding=\"utf-8\"?>" + init)).type());
+        assertThrows(AuthXmlException.class, () -> AuthXml.parse(bytes(
+            "<config-auth client=\"vpn\" type=\"init\" x=\"" + "a".repeat(200_000) + "\"></config-auth>")));
+    }
+
+    @Test
     void shouldTellXmlFromUrlencodedByContentNotLabel()
     {
         assertTrue(AuthXml.looksLikeXml(bytes("  <?xml version=\"1.0\"?><config-auth/>")));
