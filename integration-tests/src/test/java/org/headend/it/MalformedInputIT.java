@@ -72,6 +72,7 @@ class MalformedInputIT
     {
         assertEquals("HTTP_431", bad("many-headers").outcome(), "200 header lines (bad-inputs #5)");
         assertEquals("HTTP_400", bad("control-in-uri").outcome(), "a NUL in the path (bad-inputs #4)");
+        assertEquals("HTTP_400", bad("connect-version-99").outcome(), "X-CSTP-Version: 99 (bad-inputs #28)");
     }
 
     @Test

@@ -70,6 +70,14 @@ public final class TunnelGateway
     /** Handles one CONNECT. */
     public void connect(final HttpRequestView request, final Exchange exchange)
     {
+        final String version = request.header("X-CSTP-Version");
+        if (version != null && !"1".equals(version.strip()))
+        {
+            LOG.info("CONNECT from {} refused: X-CSTP-Version '{}' (only 1 is spoken)", exchange.client().address(),
+                version.length() > 16 ? version.substring(0, 16) + "…" : version);
+            exchange.reply(HttpAnswer.text(400, "Bad Request", "Unsupported X-CSTP-Version", true));
+            return;
+        }
         final Session session = sessions.find(request.cookies().get("webvpn"));
         if (session == null)
         {

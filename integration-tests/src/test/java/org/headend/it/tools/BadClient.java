@@ -44,7 +44,8 @@ import javax.net.ssl.X509TrustManager;
  *
  * Modes: garbage-tcp (random bytes instead of a TLS ClientHello), garbage-tls (random bytes instead of an HTTP
  * request), big-header (an HTTP request with a 1 MiB header), many-headers (200 header lines), control-in-uri (a NUL
- * in the path), pipelined (two GETs in one write), slowloris (150 connections that stall in the TLS handshake), xxe (an auth-reply whose DOCTYPE declares external
+ * in the path), pipelined (two GETs in one write), slowloris (150 connections that stall in the TLS handshake),
+ * connect-version-99 (a CONNECT claiming CSTP version 99), xxe (an auth-reply whose DOCTYPE declares external
  * entities: a local file holding the user name, and a parameter entity on a URL this tool listens on; also prints
  * XXE_LOGIN=success|no and XXE_CALLBACK=yes|no and XXE_LEAK=yes|no), cstp-bad-magic and cstp-too-long (log in with
  * XML aggregate auth, CONNECT /CSCOSSLC/tunnel, check a DPD round trip, then send a frame with magic "STX" or a
@@ -93,6 +94,7 @@ public final class BadClient
                 "after a GET whose path holds a NUL byte");
             case "pipelined" -> client.pipelined();
             case "slowloris" -> client.slowloris(SLOWLORIS_CONNECTIONS);
+            case "connect-version-99" -> client.connectVersion(user, password, "99");
             case "xxe" -> client.xxe(user, password, args.require("callback-address"));
             case "cstp-bad-magic" -> client.cstp(user, password, BadClientFrames.badMagic());
             case "cstp-too-long" -> client.cstp(user, password, BadClientFrames.tooLong(mtu));
@@ -127,6 +129,19 @@ public final class BadClient
             }
             return awaitClose(socket.getInputStream(), "after 4 KiB of random bytes");
         }
+    }
+
+    /** Logs in, then sends a CONNECT that claims another CSTP version, and reports the answer. */
+    private int connectVersion(final String user, final String password, final String version) throws IOException
+    {
+        final String token = login(user, password);
+        if (token == null)
+        {
+            return outcome("SETUP_FAILED", "login as " + user + " failed");
+        }
+        return rawRequest("CONNECT /CSCOSSLC/tunnel HTTP/1.1\r\nHost: " + host + "\r\nUser-Agent: " + UA
+            + "\r\nCookie: webvpn=" + token + "\r\nX-CSTP-Version: " + version + "\r\n\r\n",
+            "after a CONNECT with X-CSTP-Version " + version);
     }
 
     /** More connections than the headend lets one address hold before they become tunnels. */
