@@ -37,23 +37,4 @@ public final class Ipv6Header
     {
         return (hi & 0xFFC0_0000_0000_0000L) == 0xFE80_0000_0000_0000L || (hi == 0 && lo == 0);
     }
-
-    /** The address as text, for logs and the CLI (not the data path). */
-    public static String format(final long hi, final long lo)
-    {
-        final byte[] bytes = new byte[16];
-        for (int i = 0; i < 8; i++)
-        {
-            bytes[i] = (byte)(hi >>> (56 - 8 * i));
-            bytes[8 + i] = (byte)(lo >>> (56 - 8 * i));
-        }
-        try
-        {
-            return java.net.InetAddress.getByAddress(bytes).getHostAddress();
-        }
-        catch (final java.net.UnknownHostException ex)
-        {
-            throw new IllegalStateException(ex);
-        }
-    }
 }

@@ -1,5 +1,6 @@
 package org.headend.nativecfg.netlink;
 
+import org.headend.nativecfg.AddressText;
 import org.headend.nativecfg.libc.Libc;
 
 import java.net.InetAddress;
@@ -64,60 +65,10 @@ public record StaticRoute(
     @Override
     public String toString()
     {
-        return format(destination) + "/" + prefixLength +
-            (gateway != null ? " via " + format(gateway) : "") +
+        return AddressText.format(destination) + "/" + prefixLength +
+            (gateway != null ? " via " + AddressText.format(gateway) : "") +
             (ifname != null ? " dev " + ifname : "") +
             " table " + table +
             (metric != 0 ? " metric " + metric : "");
-    }
-
-    /**
-     * @return IPv4 dotted, IPv6 in the short form of RFC 5952 (the longest run of two or more zero groups as
-     *         {@code ::}), so that messages read like {@code ip}'s output rather than Java's 0:0:0:0:0:0:0:0.
-     */
-    static String format(final InetAddress address)
-    {
-        final byte[] bytes = address.getAddress();
-        if (bytes.length != 16)
-        {
-            return address.getHostAddress();
-        }
-        final int[] groups = new int[8];
-        for (int i = 0; i < 8; i++)
-        {
-            groups[i] = ((bytes[2 * i] & 0xff) << 8) | (bytes[2 * i + 1] & 0xff);
-        }
-        int bestStart = -1;
-        int bestLength = 1;
-        for (int i = 0; i < 8; i++)
-        {
-            int j = i;
-            while (j < 8 && groups[j] == 0)
-            {
-                j++;
-            }
-            if (j - i > bestLength)
-            {
-                bestStart = i;
-                bestLength = j - i;
-            }
-            i = Math.max(i, j);
-        }
-        final StringBuilder text = new StringBuilder();
-        for (int i = 0; i < 8; i++)
-        {
-            if (i == bestStart)
-            {
-                text.append("::");
-                i += bestLength - 1;
-                continue;
-            }
-            if (text.length() > 0 && text.charAt(text.length() - 1) != ':')
-            {
-                text.append(':');
-            }
-            text.append(Integer.toHexString(groups[i]));
-        }
-        return text.toString();
     }
 }

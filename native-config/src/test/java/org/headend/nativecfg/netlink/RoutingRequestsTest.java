@@ -1,5 +1,6 @@
 package org.headend.nativecfg.netlink;
 
+import org.headend.nativecfg.AddressText;
 import org.headend.nativecfg.libc.Libc;
 import org.junit.jupiter.api.Test;
 
@@ -143,14 +144,14 @@ class RoutingRequestsTest
     @Test
     void shouldWriteIpv6AddressesInTheirShortFormWhenNamingRoutesInMessages() throws Exception
     {
-        assertEquals("::", StaticRoute.format(InetAddress.getByName("::")));
-        assertEquals("::1", StaticRoute.format(InetAddress.getByName("::1")));
-        assertEquals("2001:db8::", StaticRoute.format(InetAddress.getByName("2001:db8::")));
-        assertEquals("2001:0:0:1::1", StaticRoute.format(InetAddress.getByName("2001:0:0:1:0:0:0:1")),
+        assertEquals("::", AddressText.format(InetAddress.getByName("::")));
+        assertEquals("::1", AddressText.format(InetAddress.getByName("::1")));
+        assertEquals("2001:db8::", AddressText.format(InetAddress.getByName("2001:db8::")));
+        assertEquals("2001:0:0:1::1", AddressText.format(InetAddress.getByName("2001:0:0:1:0:0:0:1")),
             "the longest run of zeros is the one shortened");
-        assertEquals("2001:db8::1:0:0:1", StaticRoute.format(InetAddress.getByName("2001:db8:0:0:1:0:0:1")),
+        assertEquals("2001:db8::1:0:0:1", AddressText.format(InetAddress.getByName("2001:db8:0:0:1:0:0:1")),
             "the first of two equal runs");
-        assertEquals("2001:db8:0:1:1:1:1:1", StaticRoute.format(InetAddress.getByName("2001:db8:0:1:1:1:1:1")),
+        assertEquals("2001:db8:0:1:1:1:1:1", AddressText.format(InetAddress.getByName("2001:db8:0:1:1:1:1:1")),
             "a single zero group stays");
         assertEquals("10.0.0.0/8 via 10.0.0.1 table 254",
             new StaticRoute(InetAddress.getByName("10.0.0.0"), 8, InetAddress.getByName("10.0.0.1"), null, 254, 0)

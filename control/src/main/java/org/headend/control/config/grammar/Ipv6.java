@@ -3,6 +3,7 @@ package org.headend.control.config.grammar;
 import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
+import org.headend.nativecfg.AddressText;
 
 /** IPv6 addresses as the configuration writes them: parsed without name lookups, printed in RFC 5952 form. */
 public final class Ipv6
@@ -49,43 +50,6 @@ public final class Ipv6
     /** RFC 5952: lower case, no leading zeros, the longest run of two or more zero groups as {@code ::}. */
     public static String format(final Inet6Address address)
     {
-        final byte[] b = address.getAddress();
-        final int[] groups = new int[8];
-        for (int i = 0; i < 8; i++)
-        {
-            groups[i] = ((b[2 * i] & 0xFF) << 8) | (b[2 * i + 1] & 0xFF);
-        }
-        int bestStart = -1;
-        int bestLength = 1;
-        for (int i = 0; i < 8; i++)
-        {
-            int j = i;
-            while (j < 8 && groups[j] == 0)
-            {
-                j++;
-            }
-            if (j - i > bestLength)
-            {
-                bestStart = i;
-                bestLength = j - i;
-            }
-            i = Math.max(i, j);
-        }
-        final StringBuilder out = new StringBuilder();
-        for (int i = 0; i < 8; i++)
-        {
-            if (i == bestStart)
-            {
-                out.append("::");
-                i += bestLength - 1;
-                continue;
-            }
-            if (out.length() > 0 && out.charAt(out.length() - 1) != ':')
-            {
-                out.append(':');
-            }
-            out.append(Integer.toHexString(groups[i]));
-        }
-        return out.toString();
+        return AddressText.format(address);
     }
 }
