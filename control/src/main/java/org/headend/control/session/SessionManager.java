@@ -158,14 +158,24 @@ public final class SessionManager implements SessionDirectory
 
     private SessionTimers timers(final Session session)
     {
-        return SessionTimers.of(policies.apply(session.tunnelGroup(), session.username()));
+        return SessionTimers.of(policyOf(session));
+    }
+
+    private EffectivePolicy policyOf(final Session session)
+    {
+        return policies.apply(session.tunnelGroup(), session.username());
     }
 
     /** Samples the session's traffic and ends it if one of its timers ran out; true when it was ended. */
     private boolean expireIfDue(final Session session, final long now)
     {
+        return expireIfDue(session, now, policyOf(session));
+    }
+
+    private boolean expireIfDue(final Session session, final long now, final EffectivePolicy policy)
+    {
         session.sampleTraffic(now);
-        final String why = timers(session).expiry(session, now);
+        final String why = SessionTimers.of(policy).expiry(session, now);
         if (why == null)
         {
             return false;
@@ -300,9 +310,10 @@ public final class SessionManager implements SessionDirectory
         final long now = nanoClock.getAsLong();
         for (final Session session : List.copyOf(byIndex.values()))
         {
-            if (!expireIfDue(session, now))
+            final EffectivePolicy policy = policyOf(session);
+            if (!expireIfDue(session, now, policy))
             {
-                followGatewayDpd(session);
+                followGatewayDpd(session, policy);
             }
         }
     }
@@ -311,14 +322,14 @@ public final class SessionManager implements SessionDirectory
      * Carries a change of {@code anyconnect dpd-interval gateway} to the session's live tunnel: the headend's own
      * probing needs no word from the client (the client's interval was announced at CONNECT and stays).
      */
-    private void followGatewayDpd(final Session session)
+    private void followGatewayDpd(final Session session, final EffectivePolicy policy)
     {
         final Session.Tunnel tunnel = session.tunnel();
         if (tunnel == null || tunnel.handler() == null)
         {
             return;
         }
-        final int seconds = policies.apply(session.tunnelGroup(), session.username()).get(PolicyAttribute.DPD_GATEWAY);
+        final int seconds = policy.get(PolicyAttribute.DPD_GATEWAY);
         if (tunnel.handler().gatewayDpdSeconds() != seconds)
         {
             LOG.info("session {}: gateway DPD interval now {}", session.index(), seconds == 0 ? "none" : seconds + " s");
