@@ -170,16 +170,21 @@ final class Appliance
             final RequestRouter router = new RequestRouter(auth, gateway, sessions,
                 new Portal(config::current, auth, sessions, clientFiles, translations, System::nanoTime));
             redirects = new HttpRedirectListeners(eventLoops, serverChannel, config::current);
-            config.addListener(updated -> control.execute(() ->
+            config.addListener(updated ->
             {
-                // first: it never throws, so a refused pool route cannot keep the ipv6 route lines from applying
-                inside.routeIpv6(updated);
-                pools.configure(updated.pools());
-                pools.configure6(updated.ipv6Pools());
-                inside.routePools(updated);
+                // on the committing thread, so that the operator's next command (show webvpn anyconnect) sees
+                // the packages just configured; the rest follows on the control thread
                 clientFiles.apply(updated);
-                redirects.apply(updated);
-            }));
+                control.execute(() ->
+                {
+                    // first: it never throws, so a refused pool route cannot keep the ipv6 route lines from applying
+                    inside.routeIpv6(updated);
+                    pools.configure(updated.pools());
+                    pools.configure6(updated.ipv6Pools());
+                    inside.routePools(updated);
+                    redirects.apply(updated);
+                });
+            });
             config.addVeto(updated -> onControl(() -> leasedPoolRemoved(pools, updated)));
             control.scheduleWithFixedDelay(sessions::expire, SessionManager.SWEEP_PERIOD_SECONDS,
                 SessionManager.SWEEP_PERIOD_SECONDS, TimeUnit.SECONDS);

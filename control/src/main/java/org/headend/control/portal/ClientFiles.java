@@ -31,8 +31,8 @@ import org.slf4j.LoggerFactory;
  * What is served comes only from here, by exact name; nothing under disk0: is reachable any other way. A package is
  * read again when its file on disk0: changed and the configuration is applied again (re-entering
  * {@code anyconnect image}); a profile is read again whenever its file changed. A file that no longer passes the
- * checks keeps the last good copy in service. Writes happen on the control thread; readers on any thread see
- * immutable snapshots.
+ * checks keeps the last good copy in service. Writes come from configuration commits (one at a time, whichever
+ * thread commits); readers on any thread see immutable snapshots.
  */
 public final class ClientFiles implements ClientDelivery
 {
@@ -78,7 +78,7 @@ public final class ClientFiles implements ClientDelivery
     }
 
     /** Follows a new configuration: loads new or changed images, drops removed ones; same for profiles. */
-    public void apply(final HeadendConfig config)
+    public synchronized void apply(final HeadendConfig config)
     {
         final Map<String, Slot> old = new LinkedHashMap<>();
         slots.forEach(s -> old.put(s.image().path(), s));
