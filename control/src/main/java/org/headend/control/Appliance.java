@@ -51,6 +51,8 @@ import org.headend.control.http.HttpRedirectListeners;
 import org.headend.control.http.HttpsListener;
 import org.headend.control.inside.InsideInterface;
 import org.headend.control.session.AddressPools;
+import org.headend.control.session.FileSessionStore;
+import org.headend.control.session.SessionStore;
 import org.headend.control.session.SessionManager;
 import org.headend.control.tls.ServerIdentity;
 import org.headend.control.tunnel.TunnelGateway;
@@ -87,6 +89,7 @@ final class Appliance
     private final ServerIdentity identity;
     private final ClientFiles clientFiles;
     private final Translations translations;
+    private final SessionStore sessionStore;
     private final ScheduledExecutorService control = Executors.newSingleThreadScheduledExecutor(
         r -> platformThread(r, "control"));
     private EventLoopGroup eventLoops;
@@ -116,6 +119,7 @@ final class Appliance
         this.identity = identity;
         this.clientFiles = new ClientFiles(FlashStore.inStateDir(stateDir));
         this.translations = Translations.inStateDir(stateDir);
+        this.sessionStore = FileSessionStore.inStateDir(stateDir, Clock.systemUTC());
     }
 
     /** Starts everything; on failure, stops what was started and rethrows. */
@@ -160,7 +164,10 @@ final class Appliance
             final boolean gso = uring && IoUringDatagramChannel.isSegmentedDatagramPacketSupported();
             dtls = new DtlsService(control, handshakes, dataplane, aead::create, gso);
             sessions = new SessionManager(control, dataplane, pools, dtls,
-                (group, user) -> config.current().effectivePolicy(group, user), System::nanoTime, Clock.systemUTC());
+                (group, user) -> config.current().effectivePolicy(group, user), System::nanoTime, Clock.systemUTC(),
+                sessionStore);
+            // before any listener opens: a client reconnecting with its cookie finds its session
+            control.submit(sessions::restore).get(30, TimeUnit.SECONDS);
             final AggregateAuth auth = new AggregateAuth(config::current, sessions, new LoginContexts(),
                 new FailedLoginLimiter(), identity::sha1Hex, System::nanoTime).delivery(clientFiles);
             clientFiles.apply(cfg);
@@ -337,17 +344,30 @@ final class Appliance
     }
 
     /**
-     * Stops cleanly: every tunnel gets a CSTP DISCONNECT, then the listener, the event loops, the data plane and the
-     * TUN device (with its routes and the policy routing of tunneled routes) go, and an outside address the
-     * appliance added is removed.
+     * Stops for a restart: the listeners close first (so that no client reconnects to a process on its way out),
+     * then every tunnel is closed without DISCONNECT, so that clients keep trying with their cookies, and the
+     * sessions are saved; then the event loops, the data plane and the TUN device (with its routes and the policy
+     * routing of tunneled routes) go, and an outside address the appliance added is removed. Sessions logged off
+     * before ({@code vpn-sessiondb logoff all} for a full stop) are gone for good.
      */
     void stop()
     {
+        if (redirects != null)
+        {
+            redirects.close();
+        }
+        for (final Channel channel : java.util.Arrays.asList(listener, listener6))
+        {
+            if (channel != null)
+            {
+                channel.close().awaitUninterruptibly(2, TimeUnit.SECONDS);
+            }
+        }
         if (sessions != null)
         {
             try
             {
-                final List<Channel> channels = control.submit(() -> sessions.endAll("the headend is shutting down"))
+                final List<Channel> channels = control.submit(() -> sessions.suspendAll("the headend is restarting"))
                     .get(5, TimeUnit.SECONDS);
                 for (final Channel channel : channels)
                 {
@@ -356,14 +376,11 @@ final class Appliance
             }
             catch (final Exception ex)
             {
-                LOG.warn("not every session could be told about the shutdown: {}", ex.toString());
+                LOG.warn("not every tunnel could be closed before the stop: {}", ex.toString());
             }
         }
-        if (redirects != null)
-        {
-            redirects.close();
-        }
-        for (final Channel channel : java.util.Arrays.asList(listener, listener6, udp, udp6))
+        sessionStore.close();
+        for (final Channel channel : java.util.Arrays.asList(udp, udp6))
         {
             if (channel != null)
             {

@@ -201,6 +201,54 @@ public final class AddressPools
         return null;
     }
 
+    /**
+     * Takes back a lease an earlier run handed out (restart): only into the pool of that name, with the same mask,
+     * at an address the pool still covers, leases and does not already have out.
+     *
+     * @return null when taken, else why it no longer fits
+     */
+    public String reserve(final Lease lease)
+    {
+        final PoolState pool = pools.get(lease.pool());
+        if (pool == null)
+        {
+            return "pool " + lease.pool() + " no longer exists";
+        }
+        if (pool.mask != lease.mask() || lease.address() < pool.first || lease.address() > pool.last
+            || !isUsable(lease.address(), pool.mask))
+        {
+            return "pool " + lease.pool() + " no longer covers the address";
+        }
+        if (pool.used.get(lease.address() - pool.first))
+        {
+            return "the address is leased to another session";
+        }
+        pool.used.set(lease.address() - pool.first);
+        return null;
+    }
+
+    /** As {@link #reserve}, for an IPv6 lease (same pool name and prefix length). */
+    public String reserve6(final Lease6 lease)
+    {
+        final Pool6State pool = pools6.get(lease.pool());
+        if (pool == null)
+        {
+            return "ipv6 pool " + lease.pool() + " no longer exists";
+        }
+        final BigInteger offset = new BigInteger(1, lease.address().getAddress()).subtract(pool.first());
+        if (pool.prefixLength() != lease.prefixLength() || offset.signum() < 0
+            || offset.compareTo(BigInteger.valueOf(pool.count())) >= 0 || reserved6.contains(lease.address()))
+        {
+            return "ipv6 pool " + lease.pool() + " no longer covers the address";
+        }
+        if (pool.used().get(offset.intValue()))
+        {
+            return "the IPv6 address is leased to another session";
+        }
+        pool.used().set(offset.intValue());
+        return null;
+    }
+
     /** Returns a lease to its pool. */
     public void release(final Lease lease)
     {

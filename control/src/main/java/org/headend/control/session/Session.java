@@ -26,6 +26,8 @@ public final class Session
     private Tunnel tunnel;
     private long disconnectedSinceNanos;
     private long lastTrafficNanos;
+    /** The {@link #lastTrafficNanos} last handed to the session store. */
+    private long storedTrafficNanos;
     private long packetsSeen;
     private long closedRxBytes;
     private long closedTxBytes;
@@ -54,6 +56,24 @@ public final class Session
         this.loginNanos = loginNanos;
         this.disconnectedSinceNanos = loginNanos;
         this.lastTrafficNanos = loginNanos;
+    }
+
+    /**
+     * A session an earlier run kept ({@link SessionStore}), without a tunnel, its times already moved onto this
+     * run's monotonic clock. Its traffic counters start at zero.
+     */
+    static Session restored(final SessionRecord record, final long loginNanos, final long lastTrafficNanos,
+        final long disconnectedSinceNanos)
+    {
+        final Session session = new Session(record.index(), record.username(), record.tunnelGroup(),
+            record.groupPolicy(), record.tokenKey(), new ClientInfo(record.clientAddress(), 0, 0, record.userAgent(),
+                "", ""), record.loginTime(), loginNanos);
+        session.lastTrafficNanos = lastTrafficNanos;
+        session.storedTrafficNanos = lastTrafficNanos;
+        session.disconnectedSinceNanos = disconnectedSinceNanos;
+        session.lease = record.lease();
+        session.lease6 = record.lease6();
+        return session;
     }
 
     public int index()
@@ -166,6 +186,17 @@ public final class Session
     long lastTrafficNanos()
     {
         return lastTrafficNanos;
+    }
+
+    /** The last-activity time last handed to the session store. */
+    long storedTrafficNanos()
+    {
+        return storedTrafficNanos;
+    }
+
+    void storedTrafficNanos(final long nanos)
+    {
+        storedTrafficNanos = nanos;
     }
 
     public boolean ended()

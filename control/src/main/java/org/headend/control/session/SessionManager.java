@@ -3,6 +3,7 @@ package org.headend.control.session;
 import io.netty.channel.Channel;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -42,6 +43,11 @@ public final class SessionManager implements SessionDirectory
 {
     /** How often {@link #expire()} should run: the precision of the idle, disconnected and session timers. */
     public static final long SWEEP_PERIOD_SECONDS = 5;
+    /**
+     * How far a session's last activity may move before the store hears of it: the idle timer of a session brought
+     * back after a crash may run this much early, and a busy table is not rewritten at every sweep.
+     */
+    public static final long ACTIVITY_SAVE_NANOS = TimeUnit.SECONDS.toNanos(60);
 
     private static final Logger LOG = LoggerFactory.getLogger(SessionManager.class);
 
@@ -52,6 +58,7 @@ public final class SessionManager implements SessionDirectory
     private final Clock wallClock;
     private final DtlsService dtls;
     private final BiFunction<String, String, EffectivePolicy> policies;
+    private final SessionStore store;
     private final SessionTokens tokens = new SessionTokens();
     private final Map<String, Session> byToken = new HashMap<>();
     private final TreeMap<Integer, Session> byIndex = new TreeMap<>();
@@ -77,6 +84,17 @@ public final class SessionManager implements SessionDirectory
         final DtlsService dtls, final BiFunction<String, String, EffectivePolicy> policies,
         final LongSupplier nanoClock, final Clock wallClock)
     {
+        this(control, dataplane, pools, dtls, policies, nanoClock, wallClock, SessionStore.NONE);
+    }
+
+    /**
+     * As above, keeping the table in {@code store} so that it survives a restart ({@link #restore}).
+     */
+    public SessionManager(final ScheduledExecutorService control, final Dataplane dataplane, final AddressPools pools,
+        final DtlsService dtls, final BiFunction<String, String, EffectivePolicy> policies,
+        final LongSupplier nanoClock, final Clock wallClock, final SessionStore store)
+    {
+        this.store = store;
         this.control = control;
         this.dataplane = dataplane;
         this.dtls = dtls;
@@ -110,6 +128,7 @@ public final class SessionManager implements SessionDirectory
         byToken.put(key, session);
         byIndex.put(index, session);
         peakConcurrent = Math.max(peakConcurrent, byIndex.size());
+        store(session);
         LOG.info("session {} opened: user {} group {} from {}", index, username, tunnelGroup, client.address());
         return new Login(session, token);
     }
@@ -190,6 +209,7 @@ public final class SessionManager implements SessionDirectory
         if (session.lease() == null)
         {
             session.lease(pools.allocate(poolNames));
+            store(session);
         }
         return session.lease();
     }
@@ -203,6 +223,7 @@ public final class SessionManager implements SessionDirectory
         if (session.lease6() == null && !poolNames.isEmpty())
         {
             session.lease6(pools.allocate6(poolNames));
+            store(session);
         }
         return session.lease6();
     }
@@ -227,6 +248,7 @@ public final class SessionManager implements SessionDirectory
             tunnelGone(session, old);
         }
         session.tunnelUp(tunnel);
+        store(session);
         dataplane.addRoutes(tunnel.path());
         LOG.info("session {}: SSL tunnel {} up, {} {} from {}:{}, address {}{}", session.index(), tunnel.tunnelId(),
             tunnel.client().tlsProtocol(), tunnel.client().cipherSuite(), tunnel.client().address(),
@@ -259,6 +281,10 @@ public final class SessionManager implements SessionDirectory
         {
             end(session, "dead-peer detection failed");
         }
+        else
+        {
+            store(session);
+        }
     }
 
     /**
@@ -271,6 +297,7 @@ public final class SessionManager implements SessionDirectory
             return;
         }
         session.end();
+        store.remove(session.tokenKey());
         byToken.remove(session.tokenKey());
         byIndex.remove(session.index());
         final Session.Tunnel tunnel = session.tunnel();
@@ -314,6 +341,10 @@ public final class SessionManager implements SessionDirectory
             if (!expireIfDue(session, now, policy))
             {
                 followGatewayDpd(session, policy);
+                if (session.lastTrafficNanos() - session.storedTrafficNanos() >= ACTIVITY_SAVE_NANOS)
+                {
+                    store(session);
+                }
             }
         }
     }
@@ -337,19 +368,123 @@ public final class SessionManager implements SessionDirectory
         }
     }
 
-    /** Ends every session (shutdown); clients get DISCONNECT. Returns the channels to wait for. */
-    public List<Channel> endAll(final String why)
+    /**
+     * Closes every tunnel without DISCONNECT and keeps the sessions (stop for a restart): the clients keep
+     * reconnecting with their cookies and, once the appliance is back with the same state, get their tunnels and
+     * addresses again. Returns the channels to wait for.
+     */
+    public List<Channel> suspendAll(final String why)
     {
         final List<Channel> channels = new ArrayList<>();
-        for (final Session session : List.copyOf(byIndex.values()))
+        for (final Session session : byIndex.values())
         {
-            if (session.tunnel() != null)
+            final Session.Tunnel tunnel = session.tunnel();
+            if (tunnel != null)
             {
-                channels.add(session.tunnel().channel());
+                channels.add(tunnel.channel());
+                tunnel.handler().drop(why);
+                tunnelGone(session, tunnel);
+                store(session);
             }
-            end(session, why);
         }
+        LOG.info("{} session(s) kept for the clients to come back: {}", byIndex.size(), why);
         return channels;
+    }
+
+    /**
+     * Brings back the sessions the store kept from an earlier run, before any client can connect: their leases are
+     * taken again and their timers go on from where they were (the time the appliance was down counts). A session
+     * whose session, idle or disconnected timer ran out meanwhile, or whose address no longer fits its pool (the
+     * configuration changed), is dropped and logged; its cookie is refused like any unknown one.
+     *
+     * @return how many sessions came back
+     */
+    public int restore()
+    {
+        final long nowNanos = nanoClock.getAsLong();
+        final Instant now = wallClock.instant();
+        int restored = 0;
+        int dropped = 0;
+        for (final SessionRecord loaded : store.load())
+        {
+            // a store that cannot tell when the tunnel was lost: from now
+            final SessionRecord record = loaded.disconnectedBy(now);
+            final Session session = Session.restored(record, nanosAt(record.loginTime(), now, nowNanos),
+                nanosAt(record.lastActivity(), now, nowNanos), nanosAt(record.disconnectedSince(), now, nowNanos));
+            String why = SessionTimers.of(policyOf(session)).expiry(session, nowNanos);
+            if (why == null)
+            {
+                why = reserveLeases(record);
+            }
+            if (why != null)
+            {
+                store.remove(record.tokenKey());
+                LOG.info("session {} of user {} not restored: {}", record.index(), record.username(), why);
+                dropped++;
+                continue;
+            }
+            byToken.put(record.tokenKey(), session);
+            byIndex.put(record.index(), session);
+            nextIndex = Math.max(nextIndex, record.index() + 1);
+            store(session);
+            restored++;
+        }
+        peakConcurrent = Math.max(peakConcurrent, byIndex.size());
+        if (restored + dropped > 0)
+        {
+            LOG.info("{} session(s) restored, {} not", restored, dropped);
+        }
+        return restored;
+    }
+
+    /** Takes the record's leases back from the pools; null when done, else why not (nothing is then kept). */
+    private String reserveLeases(final SessionRecord record)
+    {
+        if (record.lease() != null)
+        {
+            final String why = pools.reserve(record.lease());
+            if (why != null)
+            {
+                return "IPv4 address " + Ipv4Header.format(record.lease().address()) + ": " + why;
+            }
+        }
+        if (record.lease6() != null)
+        {
+            final String why = pools.reserve6(record.lease6());
+            if (why != null)
+            {
+                if (record.lease() != null)
+                {
+                    pools.release(record.lease());
+                }
+                return "IPv6 address " + Ipv6.format(record.lease6().address()) + ": " + why;
+            }
+        }
+        return null;
+    }
+
+    /** Where the wall-clock {@code when} falls on the monotonic clock (never in the future, at most a year back). */
+    private static long nanosAt(final Instant when, final Instant now, final long nowNanos)
+    {
+        final long agoMillis = Math.clamp(now.toEpochMilli() - when.toEpochMilli(), 0, TimeUnit.DAYS.toMillis(365));
+        return nowNanos - TimeUnit.MILLISECONDS.toNanos(agoMillis);
+    }
+
+    /** Hands the session's current state to the store (which writes it later, on its own thread). */
+    private void store(final Session session)
+    {
+        final long nowNanos = nanoClock.getAsLong();
+        final Instant now = wallClock.instant();
+        session.storedTrafficNanos(session.lastTrafficNanos());
+        store.put(new SessionRecord(session.index(), session.tokenKey(), session.username(), session.tunnelGroup(),
+            session.groupPolicy(), session.loginTime(), instantAt(session.lastTrafficNanos(), now, nowNanos),
+            session.tunnel() == null ? instantAt(session.disconnectedSinceNanos(), now, nowNanos) : null,
+            session.lease(), session.lease6(), session.lastClient().address(), session.lastClient().userAgent()));
+    }
+
+    private static Instant instantAt(final long nanos, final Instant now, final long nowNanos)
+    {
+        return now.minusNanos(Math.max(0, nowNanos - nanos));
     }
 
     /** Live sessions, by index. Control thread. */

@@ -1,0 +1,32 @@
+package org.headend.control.session;
+
+import java.time.Instant;
+
+/**
+ * What a {@link SessionStore} keeps of one parent session: enough to bring it back after a restart, nothing secret
+ * beyond the SHA-256 of its cookie (which cannot be turned back into the cookie).
+ *
+ * @param index              the session's index ({@code show vpn-sessiondb})
+ * @param tokenKey           the upper-case hex SHA-256 of the cookie ({@link SessionTokens#key})
+ * @param username           the user
+ * @param tunnelGroup        the tunnel-group of the login
+ * @param groupPolicy        the effective group-policy name at login
+ * @param loginTime          when the user logged in (the session timeout runs from here)
+ * @param lastActivity       when user traffic was last seen, to within {@link SessionManager#ACTIVITY_SAVE_NANOS}
+ * @param disconnectedSince  since when the session has had no tunnel; null while it has one
+ * @param lease              its IPv4 address, or null before its first tunnel
+ * @param lease6             its IPv6 address, or null when it has none
+ * @param clientAddress      the client's outside address at its last connection
+ * @param userAgent          the client's User-Agent at its last connection (already cut to 128 printable characters)
+ */
+public record SessionRecord(int index, String tokenKey, String username, String tunnelGroup, String groupPolicy,
+    Instant loginTime, Instant lastActivity, Instant disconnectedSince, AddressPools.Lease lease,
+    AddressPools.Lease6 lease6, String clientAddress, String userAgent)
+{
+    /** The same record, disconnected since {@code when} if it had a tunnel. */
+    public SessionRecord disconnectedBy(final Instant when)
+    {
+        return disconnectedSince != null ? this : new SessionRecord(index, tokenKey, username, tunnelGroup,
+            groupPolicy, loginTime, lastActivity, when, lease, lease6, clientAddress, userAgent);
+    }
+}

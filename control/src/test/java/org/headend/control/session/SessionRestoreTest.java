@@ -1,0 +1,326 @@
+package org.headend.control.session;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.embedded.EmbeddedChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import org.agrona.DirectBuffer;
+import org.headend.control.config.ConfigStore;
+import org.headend.control.http.ClientInfo;
+import org.headend.dataplane.api.Dataplane;
+import org.headend.dataplane.compress.PacketCompression;
+import org.headend.dataplane.counters.DataplaneCounters;
+import org.headend.dataplane.tunnel.CstpTunnelHandler;
+import org.headend.dataplane.tunnel.EgressQueue;
+import org.headend.dataplane.tunnel.TunnelAccess;
+import org.headend.dataplane.tunnel.TunnelListener;
+import org.headend.dataplane.tunnel.TunnelPath;
+import org.headend.dataplane.wire.CstpHeader;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A restart on the same state directory: each "run" is a session table over a {@link FileSessionStore} with its
+ * own pools and monotonic clock; the wall clock moves on between runs by the time the appliance was down.
+ */
+class SessionRestoreTest
+{
+    private static final ClientInfo CLIENT = new ClientInfo("10.77.0.2", 40000, 443,
+        "Open AnyConnect VPN Agent v9.01-3", "TLSv1.3", "TLS_AES_128_GCM_SHA256");
+    private static final String GROUP = "DefaultWEBVPNGroup";
+    private static final String CONFIG = """
+        ip local pool POOL RANGE mask 255.255.255.0
+        username alice password alice-secret
+        username bob password bob-secret
+        group-policy GP internal
+        group-policy GP attributes
+         vpn-tunnel-protocol ssl-client
+        POLICY
+        tunnel-group DefaultWEBVPNGroup general-attributes
+         address-pool POOL
+         default-group-policy GP
+        """;
+    private static final String RANGE = "192.168.100.10-192.168.100.20";
+
+    @TempDir
+    Path stateDir;
+
+    private final MutableClock wall = new MutableClock(Instant.parse("2026-12-07T03:00:00Z"));
+    private Run run;
+
+    @AfterEach
+    void tearDown()
+    {
+        if (run != null)
+        {
+            run.stop();
+        }
+    }
+
+    /** One life of the appliance's session table. */
+    private final class Run
+    {
+        final long[] nanos;
+        final ScheduledExecutorService control = Executors.newSingleThreadScheduledExecutor();
+        final ConfigStore config = ConfigStore.embeddedDefault("unused-password");
+        final AddressPools pools = new AddressPools(Set.of(), Set.of());
+        final Dataplane dataplane = Dataplane.start(List.of(), List.of(), ex -> { });
+        final FileSessionStore store = FileSessionStore.inStateDir(stateDir, wall);
+        final SessionManager sessions;
+
+        Run(final long nanoBase, final String range, final String policy) throws Exception
+        {
+            nanos = new long[] {nanoBase};
+            config.replace(CONFIG.replace("RANGE", range).replace("POLICY", policy), "test");
+            pools.configure(config.current().pools());
+            sessions = new SessionManager(control, dataplane, pools, null,
+                (group, user) -> config.current().effectivePolicy(group, user), () -> nanos[0], wall, store);
+        }
+
+        SessionManager.Login login(final String user)
+        {
+            final SessionManager.Login login = sessions.open(user, GROUP, "GP", CLIENT);
+            assertNotNull(sessions.lease(login.session(), List.of("POOL")));
+            return login;
+        }
+
+        void pass(final Duration time)
+        {
+            nanos[0] += time.toNanos();
+            wall.advance(time);
+        }
+
+        void stop()
+        {
+            store.close();
+            dataplane.close();
+            control.shutdownNow();
+        }
+    }
+
+    private Run start(final String range, final String policy) throws Exception
+    {
+        run = new Run(7_000_000_000L * (run == null ? 1 : 3), range, policy);
+        return run;
+    }
+
+    /** Stops the current run, lets {@code down} pass, and starts the next one on the same state directory. */
+    private Run restart(final Duration down, final String range, final String policy) throws Exception
+    {
+        run.stop();
+        wall.advance(down);
+        return start(range, policy);
+    }
+
+    @Test
+    void shouldBringSessionsBackWithTheirCookiesAndAddresses() throws Exception
+    {
+        start(RANGE, "");
+        final SessionManager.Login alice = run.login("alice");
+        final SessionManager.Login bob = run.login("bob");
+        run.pass(Duration.ofMinutes(3));
+
+        final Run second = restart(Duration.ofSeconds(20), RANGE, "");
+        assertEquals(2, second.sessions.restore());
+        final Session back = second.sessions.find(alice.token());
+        assertNotNull(back, "alice's cookie works after the restart");
+        assertEquals(alice.session().lease(), back.lease(), "same address");
+        assertEquals(alice.session().index(), back.index());
+        assertEquals(alice.session().loginTime(), back.loginTime());
+        assertEquals(bob.session().lease(), second.sessions.find(bob.token()).lease());
+        assertSame(back.lease(), second.sessions.lease(back, List.of("POOL")), "the tunnel gets the kept lease");
+
+        final SessionManager.Login carol = second.login("alice");
+        assertFalse(Set.of(alice.session().lease().address(), bob.session().lease().address())
+            .contains(carol.session().lease().address()), "a restored address is not handed out again");
+        assertTrue(carol.session().index() > bob.session().index(), "indexes go on from the restored ones");
+    }
+
+    @Test
+    void shouldKeepASessionLoggedOffBeforeTheRestartGone() throws Exception
+    {
+        start(RANGE, "");
+        final SessionManager.Login alice = run.login("alice");
+        final SessionManager.Login bob = run.login("bob");
+        assertEquals(1, run.sessions.logoffByName("alice"));
+
+        final Run second = restart(Duration.ofSeconds(20), RANGE, "");
+        assertEquals(1, second.sessions.restore());
+        assertNull(second.sessions.find(alice.token()), "a logged-off cookie stays refused");
+        assertNotNull(second.sessions.find(bob.token()));
+    }
+
+    @Test
+    void shouldNotBringBackASessionWhoseIdleTimeoutPassedWhileDown() throws Exception
+    {
+        start(RANGE, " vpn-idle-timeout 10");
+        final SessionManager.Login alice = run.login("alice");
+        run.pass(Duration.ofMinutes(4));
+
+        final Run second = restart(Duration.ofMinutes(7), RANGE, " vpn-idle-timeout 10");
+        assertEquals(0, second.sessions.restore());
+        assertNull(second.sessions.find(alice.token()));
+        assertEquals(alice.session().lease().address(), second.pools.allocate(List.of("POOL")).address(),
+            "its address is free again");
+    }
+
+    @Test
+    void shouldNotBringBackASessionWhoseSessionTimeoutPassedWhileDown() throws Exception
+    {
+        final String policy = " vpn-idle-timeout none\n vpn-session-timeout 20";
+        start(RANGE, policy);
+        final SessionManager.Login alice = run.login("alice");
+        run.pass(Duration.ofMinutes(15));
+
+        final Run second = restart(Duration.ofMinutes(2), RANGE, policy);
+        assertEquals(1, second.sessions.restore(), "17 of 20 minutes: still alive");
+        second.pass(Duration.ofMinutes(2));
+        final Run third = restart(Duration.ofMinutes(2), RANGE, policy);
+        assertEquals(0, third.sessions.restore(), "21 of 20 minutes: gone");
+        assertNull(third.sessions.find(alice.token()));
+    }
+
+    @Test
+    void shouldDropASessionWhoseAddressNoLongerFitsTheChangedPool() throws Exception
+    {
+        start(RANGE, "");
+        final SessionManager.Login alice = run.login("alice");
+        final SessionManager.Login bob = run.login("bob");
+
+        // the pool now starts after alice's address (.10) but still covers bob's (.11)
+        final Run second = restart(Duration.ofSeconds(20), "192.168.100.11-192.168.100.20", "");
+        assertEquals(1, second.sessions.restore());
+        assertNull(second.sessions.find(alice.token()));
+        assertEquals(bob.session().lease(), second.sessions.find(bob.token()).lease());
+
+        final Run third = restart(Duration.ofSeconds(20), "192.168.100.11-192.168.100.20", "");
+        assertEquals(1, third.sessions.restore(), "the dropped session is gone from the file too");
+    }
+
+    @Test
+    void shouldGiveAnAddressClaimedTwiceToOneSessionOnly() throws Exception
+    {
+        final AddressPools.Lease lease = new AddressPools.Lease("POOL", 0xC0A8640A, 0xFFFFFF00);
+        final Instant now = wall.instant();
+        final SessionRecord first = new SessionRecord(1, FileSessionStoreTest.key(1), "alice", GROUP, "GP",
+            now.minusSeconds(60), now.minusSeconds(60), now.minusSeconds(10), lease, null, "10.77.0.2", "");
+        final SessionRecord second = new SessionRecord(2, FileSessionStoreTest.key(2), "bob", GROUP, "GP",
+            now.minusSeconds(60), now.minusSeconds(60), now.minusSeconds(10), lease, null, "10.77.0.3", "");
+        Files.write(stateDir.resolve(FileSessionStore.FILE_NAME), SessionFileFormat.encode(now, List.of(first, second)));
+
+        start(RANGE, "");
+        assertEquals(1, run.sessions.restore());
+        assertEquals(1, run.sessions.list().size());
+        assertEquals(lease, run.sessions.list().getFirst().lease());
+        assertEquals(1, run.pools.leased("POOL"));
+    }
+
+    @Test
+    void shouldCloseTunnelsWithoutDisconnectAndKeepTheSessionsAtStop() throws Exception
+    {
+        start(RANGE, " vpn-idle-timeout 10");
+        final SessionManager.Login alice = run.login("alice");
+        final EmbeddedChannel channel = connect(run, alice.session());
+        run.pass(Duration.ofMinutes(9));
+
+        assertEquals(List.of(channel), run.sessions.suspendAll("the headend is restarting"));
+        channel.runPendingTasks();
+        assertFalse(channel.isOpen(), "the tunnel's connection is closed");
+        assertFalse(sentDisconnect(channel), "no DISCONNECT: the client reconnects");
+        assertNotNull(run.sessions.find(alice.token()), "the session lives on");
+
+        // 9 minutes idle before the stop: the idle timer runs on while down
+        final Run second = restart(Duration.ofSeconds(30), RANGE, " vpn-idle-timeout 10");
+        assertEquals(1, second.sessions.restore());
+        second.pass(Duration.ofSeconds(35));
+        second.sessions.expire();
+        assertNull(second.sessions.find(alice.token()), "idle for 10 minutes by now");
+        channel.finishAndReleaseAll();
+    }
+
+    /** A tunnel the way the gateway brings one up, on an embedded channel. */
+    private static EmbeddedChannel connect(final Run run, final Session session)
+    {
+        final EmbeddedChannel channel = new EmbeddedChannel();
+        final TunnelPath path = new TunnelPath(run.sessions.nextTunnelId(),
+            new EgressQueue(channel.eventLoop(), 64 * 1024), new TunnelAccess(session.lease().address(), null, null));
+        final CstpTunnelHandler handler = new CstpTunnelHandler(path, 1400, 0, (DirectBuffer src, int i, int l) -> true,
+            PacketCompression.none(), new DataplaneCounters(), new TunnelListener()
+            {
+                @Override
+                public void onDisconnectRequest(final int reason, final String text)
+                {
+                }
+
+                @Override
+                public void onClosed(final CloseCause cause, final String detail)
+                {
+                }
+            });
+        channel.pipeline().addLast(handler);
+        run.sessions.tunnelUp(session, new Session.Tunnel(path.tunnelId(), path, handler, channel, CLIENT));
+        return channel;
+    }
+
+    private static boolean sentDisconnect(final EmbeddedChannel channel)
+    {
+        boolean disconnect = false;
+        for (ByteBuf out = channel.readOutbound(); out != null; out = channel.readOutbound())
+        {
+            disconnect |= CstpHeader.type(out, out.readerIndex()) == CstpHeader.TYPE_DISCONNECT;
+            out.release();
+        }
+        return disconnect;
+    }
+
+    /** Wall time the test moves by hand. */
+    private static final class MutableClock extends Clock
+    {
+        private Instant now;
+
+        MutableClock(final Instant start)
+        {
+            now = start;
+        }
+
+        void advance(final Duration by)
+        {
+            now = now.plus(by);
+        }
+
+        @Override
+        public ZoneId getZone()
+        {
+            return ZoneOffset.UTC;
+        }
+
+        @Override
+        public Clock withZone(final ZoneId zone)
+        {
+            return this;
+        }
+
+        @Override
+        public Instant instant()
+        {
+            return now;
+        }
+    }
+}
