@@ -24,7 +24,8 @@ import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * Start and stop: a bad startup-config line stops startup with FILE:LINE; {@code --console DEVICE} serves the CLI on a
- * terminal device as well; SIGTERM ends clients and removes the TUN.
+ * terminal device as well; SIGTERM removes the TUN and leaves clients reconnecting (a restart keeps their sessions,
+ * see RestartIT).
  */
 @ExtendWith(HarnessExtension.class)
 @Timeout(value = 4, unit = TimeUnit.MINUTES)
@@ -119,7 +120,7 @@ class LifecycleIT
     }
 
     @Test
-    void shouldDisconnectClientsAndRemoveTheTunOnSigterm()
+    void shouldRemoveTheTunOnSigtermAndLeaveTheClientTryingToComeBack()
     {
         final HeadendProcess headend = HeadendProcess.start(net, ApplianceConfig.forNetwork(net));
         try (OpenconnectClient client = new OpenconnectClient(net.client(), headend.url(), headend.pin(), "demo",
@@ -134,8 +135,9 @@ class LifecycleIT
             assertNotNull(code, "the appliance did not stop within 30 s of SIGTERM");
             assertTrue(Set.of(0, 143).contains(code), "exit code after SIGTERM: " + code);
 
-            assertNotNull(client.waitForExit(Duration.ofSeconds(15)), "openconnect kept running after the appliance stopped");
-            client.process().waitFor("(?i)server disconnect|terminated by server", Duration.ofSeconds(1));
+            // no DISCONNECT: openconnect keeps trying with its cookie, as after any lost connection
+            client.process().waitFor("sleep \\d+s, remaining timeout \\d+s", Duration.ofSeconds(15));
+            assertTrue(client.process().isAlive(), "openconnect quit when the appliance stopped");
 
             assertNull(headend.deviceWithAddress(ApplianceConfig.GATEWAY), "TUN address still present after stop");
             assertTrue(!Netns.exec(net.server(), "ip", "link", "show", "dev", tun).ok(), "TUN " + tun + " still exists");
