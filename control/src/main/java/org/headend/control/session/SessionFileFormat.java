@@ -332,8 +332,7 @@ final class SessionFileFormat
         for (final byte b : value.getBytes(StandardCharsets.UTF_8))
         {
             final int c = b & 0xFF;
-            if (c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '.' || c == '_'
-                || c == '@' || c == ':')
+            if (isPlain(c))
             {
                 out.append((char)c);
             }
@@ -352,6 +351,10 @@ final class SessionFileFormat
         {
             return "";
         }
+        if (field.indexOf('%') < 0)
+        {
+            return plain(field);
+        }
         final ByteArrayOutputStream bytes = new ByteArrayOutputStream(field.length());
         for (int i = 0; i < field.length(); i++)
         {
@@ -361,8 +364,7 @@ final class SessionFileFormat
                 bytes.write(hex(field.charAt(i + 1)) << 4 | hex(field.charAt(i + 2)));
                 i += 2;
             }
-            else if (c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '.' || c == '_'
-                || c == '@' || c == ':')
+            else if (isPlain(c))
             {
                 bytes.write(c);
             }
@@ -387,6 +389,29 @@ final class SessionFileFormat
             throw new IllegalArgumentException("text field empty or longer than " + MAX_TEXT);
         }
         return value;
+    }
+
+    /** A field with nothing encoded: every character must be one that is never encoded. */
+    private static String plain(final String field)
+    {
+        if (field.isEmpty() || field.length() > MAX_TEXT)
+        {
+            throw new IllegalArgumentException("text field empty or longer than " + MAX_TEXT);
+        }
+        for (int i = 0; i < field.length(); i++)
+        {
+            if (!isPlain(field.charAt(i)))
+            {
+                throw new IllegalArgumentException("bad text field");
+            }
+        }
+        return field;
+    }
+
+    private static boolean isPlain(final int c)
+    {
+        return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '.' || c == '_'
+            || c == '@' || c == ':';
     }
 
     private static int hex(final char c)

@@ -47,6 +47,7 @@ class SessionRestoreTest
     private static final String GROUP = "DefaultWEBVPNGroup";
     private static final String CONFIG = """
         ip local pool POOL RANGE mask 255.255.255.0
+        ipv6 local pool V6 V6POOL 16
         username alice password alice-secret
         username bob password bob-secret
         group-policy GP internal
@@ -58,6 +59,7 @@ class SessionRestoreTest
          default-group-policy GP
         """;
     private static final String RANGE = "192.168.100.10-192.168.100.20";
+    private static final String V6POOL = "2001:db8:100::10/64";
 
     @TempDir
     Path stateDir;
@@ -87,9 +89,15 @@ class SessionRestoreTest
 
         Run(final long nanoBase, final String range, final String policy) throws Exception
         {
+            this(nanoBase, range, V6POOL, policy);
+        }
+
+        Run(final long nanoBase, final String range, final String v6Pool, final String policy) throws Exception
+        {
             nanos = new long[] {nanoBase};
-            config.replace(CONFIG.replace("RANGE", range).replace("POLICY", policy), "test");
+            config.replace(CONFIG.replace("RANGE", range).replace("V6POOL", v6Pool).replace("POLICY", policy), "test");
             pools.configure(config.current().pools());
+            pools.configure6(config.current().ipv6Pools());
             sessions = new SessionManager(control, dataplane, pools, null,
                 (group, user) -> config.current().effectivePolicy(group, user), () -> nanos[0], wall, store);
         }
@@ -98,6 +106,7 @@ class SessionRestoreTest
         {
             final SessionManager.Login login = sessions.open(user, GROUP, "GP", CLIENT);
             assertNotNull(sessions.lease(login.session(), List.of("POOL")));
+            assertNotNull(sessions.lease6(login.session(), List.of("V6")));
             return login;
         }
 
@@ -142,6 +151,7 @@ class SessionRestoreTest
         final Session back = second.sessions.find(alice.token());
         assertNotNull(back, "alice's cookie works after the restart");
         assertEquals(alice.session().lease(), back.lease(), "same address");
+        assertEquals(alice.session().lease6(), back.lease6(), "same IPv6 address");
         assertEquals(alice.session().index(), back.index());
         assertEquals(alice.session().loginTime(), back.loginTime());
         assertEquals(bob.session().lease(), second.sessions.find(bob.token()).lease());
@@ -212,6 +222,20 @@ class SessionRestoreTest
 
         final Run third = restart(Duration.ofSeconds(20), "192.168.100.11-192.168.100.20", "");
         assertEquals(1, third.sessions.restore(), "the dropped session is gone from the file too");
+    }
+
+    @Test
+    void shouldDropASessionWhoseIPv6PoolChangedAndFreeItsIPv4Address() throws Exception
+    {
+        start(RANGE, "");
+        final SessionManager.Login alice = run.login("alice");
+
+        run.stop();
+        wall.advance(Duration.ofSeconds(20));
+        run = new Run(21_000_000_000L, RANGE, "2001:db8:200::10/64", "");
+        assertEquals(0, run.sessions.restore());
+        assertNull(run.sessions.find(alice.token()));
+        assertEquals(0, run.pools.leased("POOL"), "the IPv4 address taken back is returned");
     }
 
     @Test
