@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -19,7 +20,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * A restart under a live session (SIGTERM, then the appliance started again on the same startup-config and state
  * directory): openconnect, left alone, reconnects with its cookie (it retries for {@code --reconnect-timeout},
  * 300 s by default) and gets its tunnel back, TLS and DTLS, with the same address; a session logged off before
- * the restart stays gone.
+ * the restart stays gone. A crash (SIGKILL) loses no more than the store's last second.
  */
 @ExtendWith(HarnessExtension.class)
 @Timeout(value = 5, unit = TimeUnit.MINUTES)
@@ -35,6 +36,12 @@ class RestartIT
     static void start()
     {
         bed = Testbed.start(2, c -> { });
+    }
+
+    @AfterEach
+    void stopClients()
+    {
+        bed.closeClients();
     }
 
     @AfterAll
@@ -94,6 +101,28 @@ class RestartIT
         assertNotEquals(0, refused.intValue());
         assertTrue(bobAgain.scriptCalls().stream().noneMatch(c -> "connect".equals(c.get("reason"))),
             "no tunnel may come up with the logged-off cookie: " + bobAgain.scriptLog());
+    }
+
+    @Test
+    void shouldBringTheClientBackAfterTheApplianceWasKilled()
+    {
+        final OpenconnectClient live = bed.client(1, "demo").startWithPassword("demo-secret");
+        final String address = live.awaitConfigured(Duration.ofSeconds(30));
+        // the store writes within a second of the login; a crash after that loses nothing the client needs
+        NetTools.sleep(2000);
+
+        final int outMark = live.process().out().mark();
+        final int errMark = live.process().err().mark();
+        bed.headend().process().signal("KILL");
+        assertNotNull(bed.headend().process().waitForExit(Duration.ofSeconds(15)), "the appliance survived SIGKILL");
+        live.process().waitFor("sleep \\d+s, remaining timeout \\d+s", outMark, errMark, Duration.ofSeconds(30));
+
+        bed.startHeadendAgain();
+        live.awaitCstpConnected(2, COME_BACK);
+        assertEquals(address, live.awaitScriptCall("reconnect", 1, Duration.ofSeconds(10)).get("INTERNAL_IP4_ADDRESS"),
+            "same address after a crash");
+        final NetTools.PingResult r = NetTools.ping(bed.net().client(1), ApplianceConfig.GATEWAY, 20);
+        assertEquals(20, r.received(), r.output());
     }
 
     private static HeadendProcess.Session sessionOf(final String user)
