@@ -38,6 +38,10 @@ import org.slf4j.LoggerFactory;
  * Session timers ({@link SessionTimers}) follow the session's effective policy in the current configuration: a
  * change to {@code vpn-idle-timeout} or {@code vpn-session-timeout} applies to running sessions at the next sweep.
  * Idleness is sampled from the tunnels' traffic counters at each sweep, so it is known to within a sweep period.
+ * <p>
+ * Every change that a restart must not lose (login, lease, tunnel up or down, activity moved by
+ * {@link #ACTIVITY_SAVE_NANOS}, end) is handed to the {@link SessionStore}, which writes on its own thread;
+ * {@link #restore} brings the kept sessions back at start.
  */
 public final class SessionManager implements SessionDirectory
 {
@@ -473,6 +477,11 @@ public final class SessionManager implements SessionDirectory
     /** Hands the session's current state to the store (which writes it later, on its own thread). */
     private void store(final Session session)
     {
+        if (session.ended())
+        {
+            // an ended session is removed from the store; writing it again would bring its cookie back
+            return;
+        }
         final long nowNanos = nanoClock.getAsLong();
         final Instant now = wallClock.instant();
         session.storedTrafficNanos(session.lastTrafficNanos());
