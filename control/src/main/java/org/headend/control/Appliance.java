@@ -103,7 +103,12 @@ final class Appliance
     private Channel udp6;
     private DtlsService dtls;
     private HttpRedirectListeners redirects;
-    private final ExecutorService handshakes = Executors.newFixedThreadPool(2, r -> platformThread(r, "dtls-handshake"));
+    /**
+     * One virtual thread per DTLS handshake: BouncyCastle's handshake blocks while it waits for the client, and a
+     * waiting handshake must not hold a thread another client's handshake needs (the UDP port bounds how many run).
+     */
+    private final ExecutorService handshakes = Executors.newThreadPerTaskExecutor(
+        Thread.ofVirtual().name("dtls-handshake-", 0).factory());
     private final List<OutsideAddress> outsideAddresses = new ArrayList<>();
     /** The outside interface's first {@code ipv6 address}, listened on as well; null when it has none. */
     private InetSocketAddress listenAddress6;

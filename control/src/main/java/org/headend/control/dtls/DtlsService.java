@@ -7,18 +7,23 @@ import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.function.Function;
 import javax.net.ssl.ExtendedSSLSession;
 import javax.net.ssl.SSLException;
 import javax.net.ssl.SSLSession;
+import org.agrona.concurrent.status.AtomicCounter;
+import org.bouncycastle.tls.DTLSRequest;
 import org.bouncycastle.tls.DTLSServerProtocol;
+import org.bouncycastle.tls.DatagramSender;
 import org.bouncycastle.tls.TlsServer;
 import org.headend.control.http.HttpRequestView;
 import org.headend.crypto.Aead;
 import org.headend.dataplane.api.Dataplane;
 import org.headend.dataplane.compress.CompressionMethod;
+import org.headend.dataplane.counters.DataplaneCounter;
 import org.headend.dataplane.dtls.DtlsEndpoint;
 import org.headend.dataplane.dtls.DtlsKeys;
 import org.headend.dataplane.dtls.DtlsPort;
@@ -33,8 +38,14 @@ import org.slf4j.LoggerFactory;
 /**
  * DTLS for the tunnels (docs/protocol/tunnel-and-dtls.md §5): at each CONNECT it chooses the mode from the client's
  * headers and registers the identity the answer gives out (a fresh App-ID or Session-ID every time, so each
- * reconnect rekeys DTLS); when a ClientHello names that identity it runs the BouncyCastle handshake on a handshake
- * thread and hands the record keys to a data-plane endpoint. Control thread except where noted.
+ * reconnect rekeys DTLS); when a ClientHello names that identity and carries the cookie of its address (the
+ * stateless HelloVerifyRequest exchange, {@link HelloCookies}), it runs the BouncyCastle handshake on a virtual
+ * thread of its own and hands the record keys to a data-plane endpoint. Control thread except where noted.
+ *
+ * <p>Bounds (docs/design.md, DTLS handshakes): nothing is kept for a ClientHello before its cookie checks out; the
+ * UDP port caps the handshakes running in all and per client address; each ends within
+ * {@link HandshakeServers#HANDSHAKE_TIMEOUT_MILLIS}; a waiting handshake holds no platform thread, so handshakes that
+ * stall (a replayed ClientHello whose sender never goes on) cannot keep others from starting.
  */
 public final class DtlsService implements DtlsPortListener
 {
@@ -50,14 +61,24 @@ public final class DtlsService implements DtlsPortListener
     private final DtlsPort port;
     private final Function<byte[], Aead> aead;
     private final SecureRandom random = new SecureRandom();
-    private final Map<String, Offer> offers = new HashMap<>();
-    private final Map<InetSocketAddress, HandshakeTransport> running = new HashMap<>();
+    /** Written by control, read by the UDP event loop when a ClientHello comes. */
+    private final Map<String, Offer> offers = new ConcurrentHashMap<>();
     private final Map<Integer, DtlsEndpoint> endpoints = new HashMap<>();
+    /** UDP event loop only. */
+    private final HelloCookies cookies;
+    private final AtomicCounter unknownHellos;
+    private final AtomicCounter helloVerifies;
+    private final AtomicCounter failedHandshakes;
     private int nextTargetId = 1;
 
     /** What the headend told one tunnel's client about DTLS, until the tunnel ends. */
     private record Offer(String id, int tunnelId, TunnelPath path, int mtu, int dpdSeconds,
         byte[] psk, byte[] masterSecret, DtlsSuite suite, CompressionMethod compression, TunnelListener listener)
+    {
+    }
+
+    /** A ClientHello whose id names {@code offer} and whose cookie checked out. */
+    private record Admitted(Offer offer, DTLSRequest request) implements Admission
     {
     }
 
@@ -68,7 +89,7 @@ public final class DtlsService implements DtlsPortListener
 
     /**
      * @param control    the control thread
-     * @param handshakes threads that run BouncyCastle's blocking handshakes
+     * @param handshakes runs each of BouncyCastle's blocking handshakes on a thread of its own (virtual threads)
      * @param dataplane  where endpoints get their inbound ring and egress queue
      * @param aead       the AEAD implementation the appliance chose at start
      * @param udpGso     whether the UDP transport can send segmented datagrams
@@ -82,6 +103,10 @@ public final class DtlsService implements DtlsPortListener
         this.aead = aead;
         // the port reports ClientHellos to this service, but only once its channel is bound, after construction
         this.port = new DtlsPort(this, dataplane.counters(), udpGso);
+        this.cookies = new HelloCookies(HandshakeServers.crypto(), System.nanoTime());
+        this.unknownHellos = dataplane.counters().counter(DataplaneCounter.DTLS_UNKNOWN_SESSION_HELLOS);
+        this.helloVerifies = dataplane.counters().counter(DataplaneCounter.DTLS_HELLO_VERIFY_SENT);
+        this.failedHandshakes = dataplane.counters().counter(DataplaneCounter.DTLS_HANDSHAKES_FAILED);
     }
 
     /** The UDP port to bind (its handler) and to give the bound channel to. */
@@ -180,38 +205,58 @@ public final class DtlsService implements DtlsPortListener
         return endpoints.get(tunnelId);
     }
 
-    /** UDP event loop: hands the ClientHello to the control thread. */
+    /** UDP event loop: an unknown id is ignored, a missing or stale cookie answered, nothing kept either way. */
     @Override
-    public void onClientHello(final InetSocketAddress peer, final byte[] sessionId, final HandshakeQueue queue)
-    {
-        control.execute(() -> startHandshake(peer, sessionId, queue));
-    }
-
-    private void startHandshake(final InetSocketAddress peer, final byte[] sessionId, final HandshakeQueue queue)
+    public Admission admit(final InetSocketAddress peer, final byte[] sessionId, final byte[] datagram,
+        final int length, final long nowNanos)
     {
         final Offer offer = offers.get(HexFormat.of().formatHex(sessionId));
-        if (offer == null || running.containsKey(peer))
+        if (offer == null)
         {
             // no tunnel gave out this id (a probe, or a stale client): no answer, so no amplification
-            LOG.debug("DTLS ClientHello from {} names no tunnel; ignored", peer);
-            port.endHandshake(peer, queue);
-            return;
+            unknownHellos.increment();
+            return null;
         }
-        final HandshakeTransport transport = new HandshakeTransport(port, peer, queue);
-        running.put(peer, transport);
+        final DTLSRequest request = cookies.verify(peer, datagram, length, new DatagramSender()
+        {
+            @Override
+            public int getSendLimit()
+            {
+                return HandshakeTransport.SEND_LIMIT;
+            }
+
+            @Override
+            public void send(final byte[] buf, final int off, final int len)
+            {
+                // a HelloVerifyRequest is smaller than the ClientHello it answers: no amplification
+                helloVerifies.increment();
+                port.send(peer, buf, off, len);
+            }
+        }, nowNanos);
+        return request == null ? null : new Admitted(offer, request);
+    }
+
+    /** UDP event loop: starts the admitted handshake on a thread of its own. */
+    @Override
+    public void onClientHello(final InetSocketAddress peer, final Admission admission, final HandshakeQueue queue)
+    {
+        final Admitted admitted = (Admitted)admission;
+        final Offer offer = admitted.offer();
+        final HandshakeTransport transport = new HandshakeTransport((datagram, offset, length) ->
+            port.send(peer, datagram, offset, length), peer, queue);
         final TlsServer server = offer.psk() != null ? new HandshakeServers.Psk(offer.psk())
-            : new HandshakeServers.Resumption(sessionId, offer.masterSecret(), offer.suite());
+            : new HandshakeServers.Resumption(HexFormat.of().parseHex(offer.id()), offer.masterSecret(),
+                offer.suite());
         handshakes.execute(() ->
         {
             DtlsKeys keys = null;
             String failure = null;
             try
             {
-                final DTLSServerProtocol protocol = new DTLSServerProtocol();
-                protocol.setVerifyRequests(false);
                 // the returned transport is BC's record layer, which the data plane replaces: it is dropped, never
                 // closed, since closing would send a close_notify the client would act on
-                protocol.accept(server, transport);
+                new DTLSServerProtocol().accept(server, transport, admitted.request());
+                transport.flush();
                 keys = server instanceof HandshakeServers.Psk psk ? psk.keys()
                     : ((HandshakeServers.Resumption)server).keys();
             }
@@ -228,13 +273,14 @@ public final class DtlsService implements DtlsPortListener
     private void finishHandshake(final Offer offer, final HandshakeTransport transport, final DtlsKeys keys,
         final String failure)
     {
-        running.remove(transport.peer());
         if (keys == null || !offers.containsKey(offer.id()))
         {
             port.endHandshake(transport.peer(), transport.queue());
             if (keys == null)
             {
-                LOG.info("DTLS handshake with {} for tunnel {} failed: {}", transport.peer(), offer.tunnelId(),
+                failedHandshakes.increment();
+                // debug: a stalled handshake is what a replaying attacker causes at will; the counter shows them
+                LOG.debug("DTLS handshake with {} for tunnel {} failed: {}", transport.peer(), offer.tunnelId(),
                     failure);
             }
             else

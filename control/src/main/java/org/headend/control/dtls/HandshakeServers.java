@@ -30,8 +30,12 @@ final class HandshakeServers
      * retransmission of it, and the client's replay window must never see a number twice.
      */
     static final long FIRST_DATA_SEQUENCE = 1024;
-    /** A handshake that has not finished by then is abandoned (openconnect gives up after 12 s). */
-    private static final int HANDSHAKE_TIMEOUT_MILLIS = 15_000;
+    /**
+     * A handshake that has not finished by then is abandoned. A real one takes a few round trips (a few seconds
+     * with losses and retransmissions); openconnect itself gives up after 12 s and retries later. Short, so that a
+     * slot held by a sender who never goes on (a replayed ClientHello) comes free soon.
+     */
+    static final int HANDSHAKE_TIMEOUT_MILLIS = 5_000;
 
     private HandshakeServers()
     {

@@ -30,8 +30,16 @@ public final class DtlsPortHandler extends SimpleChannelInboundHandler<DatagramP
 {
     /** Largest datagram read; a DTLS record for a 1500-byte link is far below. */
     private static final int MAX_DATAGRAM = 16 * 1024;
-    /** Handshakes being decided or run at once; a flood of ClientHellos beyond this is dropped, not queued. */
-    private static final int MAX_HANDSHAKES = 1024;
+    /**
+     * Handshakes running at once, from clients that proved their address with a cookie; ClientHellos beyond this are
+     * dropped, not queued. A handshake costs a waiting virtual thread and a small queue, and ends within its deadline.
+     */
+    static final int MAX_HANDSHAKES = 256;
+    /**
+     * Handshakes running at once from one IP address: enough for the clients behind one NAT to come up together,
+     * too few for one address to hold a noticeable share of {@link #MAX_HANDSHAKES}.
+     */
+    static final int MAX_HANDSHAKES_PER_ADDRESS = 8;
 
     private final DtlsPortListener listener;
     private final boolean gsoSupported;
@@ -43,6 +51,8 @@ public final class DtlsPortHandler extends SimpleChannelInboundHandler<DatagramP
     private final AtomicCounter unknownPeer;
     private final AtomicCounter malformed;
     private final AtomicCounter clientHellos;
+    private final AtomicCounter admitted;
+    private final AtomicCounter refused;
     private final AtomicCounter rebinds;
     /** One per bound socket (IPv4, IPv6), all on the port's event loop. */
     private final List<ChannelHandlerContext> contexts = new ArrayList<>(2);
@@ -54,6 +64,8 @@ public final class DtlsPortHandler extends SimpleChannelInboundHandler<DatagramP
         unknownPeer = counters.counter(DataplaneCounter.DTLS_UNKNOWN_PEER_DROPS);
         malformed = counters.counter(DataplaneCounter.DTLS_MALFORMED_DROPS);
         clientHellos = counters.counter(DataplaneCounter.DTLS_CLIENT_HELLOS);
+        admitted = counters.counter(DataplaneCounter.DTLS_HANDSHAKES_STARTED);
+        refused = counters.counter(DataplaneCounter.DTLS_HANDSHAKES_REFUSED);
         rebinds = counters.counter(DataplaneCounter.DTLS_NAT_REBINDS);
     }
 
@@ -98,7 +110,7 @@ public final class DtlsPortHandler extends SimpleChannelInboundHandler<DatagramP
         }
         if (ClientHello.isHandshake(content, index, length))
         {
-            onHandshakeRecord(sender, content, index, length);
+            onHandshakeRecord(ctx, sender, content, index, length);
             return;
         }
         content.getBytes(index, scratch, 0, length);
@@ -122,26 +134,55 @@ public final class DtlsPortHandler extends SimpleChannelInboundHandler<DatagramP
         moved.onDatagram(view, length, now);
     }
 
-    private void onHandshakeRecord(final InetSocketAddress sender, final ByteBuf content, final int index,
-        final int length)
+    private void onHandshakeRecord(final ChannelHandlerContext ctx, final InetSocketAddress sender,
+        final ByteBuf content, final int index, final int length)
     {
         final byte[] sessionId = ClientHello.sessionId(content, index, length);
-        if (sessionId == null || handshakes.size() >= MAX_HANDSHAKES)
+        if (sessionId == null)
         {
-            final DtlsEndpoint endpoint = sessionId == null ? endpoints.get(sender) : null;
+            final DtlsEndpoint endpoint = endpoints.get(sender);
             if (endpoint == null || !endpoint.resendLastFlight())
             {
-                // a stray fragment of a handshake that is over, or a flood
+                // a stray fragment of a handshake that is over
                 malformed.increment();
             }
             return;
         }
         clientHellos.increment();
-        // from now on the peer's datagrams queue up for the handshake, even before control has looked at the id
+        content.getBytes(index, scratch, 0, length);
+        // stateless: an unknown id gets no answer, a missing or stale cookie a HelloVerifyRequest, and neither
+        // leaves anything behind
+        final DtlsPortListener.Admission admission = listener.admit(sender, sessionId, scratch, length,
+            ctx.executor().ticker().nanoTime());
+        if (admission == null)
+        {
+            return;
+        }
+        if (handshakes.size() >= MAX_HANDSHAKES || handshakesFrom(sender) >= MAX_HANDSHAKES_PER_ADDRESS)
+        {
+            // the client sends its ClientHello again, with its cookie, and gets a slot when one frees up
+            refused.increment();
+            return;
+        }
+        admitted.increment();
+        // from now on the peer's datagrams queue up for the handshake
         final HandshakeQueue queue = new HandshakeQueue();
-        queue.offer(copy(content, index, length));
         handshakes.put(sender, queue);
-        listener.onClientHello(sender, sessionId, queue);
+        listener.onClientHello(sender, admission, queue);
+    }
+
+    /** Handshakes running for the sender's IP address, from any port. */
+    private int handshakesFrom(final InetSocketAddress sender)
+    {
+        int n = 0;
+        for (final InetSocketAddress running : handshakes.keySet())
+        {
+            if (running.getAddress().equals(sender.getAddress()))
+            {
+                n++;
+            }
+        }
+        return n;
     }
 
     /** The endpoint of the same client IP whose keys open this datagram, or null. */

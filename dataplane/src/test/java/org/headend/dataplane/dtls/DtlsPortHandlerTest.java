@@ -63,10 +63,25 @@ class DtlsPortHandlerTest
     void setUp()
     {
         serverKey[0] = 7;
-        handler = new DtlsPortHandler((peer, sessionId, queue) ->
+        handler = new DtlsPortHandler(new DtlsPortListener()
         {
-            hellos.add(peer + " " + ByteBufUtil.hexDump(sessionId));
-            queues.add(queue);
+            @Override
+            public Admission admit(final InetSocketAddress peer, final byte[] sessionId, final byte[] datagram,
+                final int length, final long nowNanos)
+            {
+                hellos.add(peer + " " + ByteBufUtil.hexDump(sessionId));
+                // the test's stand-in for control: an id starting with 0xAB names a tunnel and has its cookie
+                return sessionId[0] == (byte)0xAB ? new Admission()
+                {
+                } : null;
+            }
+
+            @Override
+            public void onClientHello(final InetSocketAddress peer, final Admission admission,
+                final HandshakeQueue queue)
+            {
+                queues.add(queue);
+            }
         }, counters, false);
         channel = new EmbeddedChannel(handler);
         egress = new EgressQueue(channel.eventLoop(), 64 * 1024);
@@ -143,15 +158,62 @@ class DtlsPortHandlerTest
     }
 
     @Test
-    void shouldQueueEverythingAfterAClientHelloForTheHandshake()
+    void shouldQueueEverythingAfterAnAdmittedClientHelloForTheHandshake()
     {
         final byte[] hello = clientHello(new byte[] {(byte)0xAB, (byte)0xCD});
         receive(hello, STRANGER);
-        receive(new byte[] {22, (byte)0xFE, (byte)0xFD, 0, 0, 0, 0, 0, 0, 0, 1, 0, 1, 9}, STRANGER);
+        final byte[] flight = {22, (byte)0xFE, (byte)0xFD, 0, 0, 0, 0, 0, 0, 0, 1, 0, 1, 9};
+        receive(flight, STRANGER);
         assertEquals(List.of(STRANGER + " abcd"), hellos);
+        assertEquals(1, queues.size());
         final List<byte[]> queued = queues.get(0).takeLeftovers();
-        assertEquals(2, queued.size(), "the hello and the flight after it wait for the handshake");
-        assertArrayEquals(hello, queued.get(0));
+        assertEquals(1, queued.size(), "the flight after the admitted hello waits for the handshake");
+        assertArrayEquals(flight, queued.get(0));
+        assertEquals(1, counters.get(DataplaneCounter.DTLS_HANDSHAKES_STARTED));
+    }
+
+    @Test
+    void shouldKeepNothingForAClientHelloThatIsNotAdmitted()
+    {
+        receive(clientHello(new byte[] {0x01, 0x02}), STRANGER);
+        receive(clientHello(new byte[] {0x01, 0x02}), STRANGER);
+        assertEquals(2, hellos.size(), "each hello is judged afresh: nothing was kept from the first");
+        assertEquals(0, queues.size());
+        assertEquals(0, counters.get(DataplaneCounter.DTLS_HANDSHAKES_STARTED));
+    }
+
+    @Test
+    void shouldBoundHandshakesPerAddressAndLetOtherAddressesStart()
+    {
+        final byte[] hello = clientHello(new byte[] {(byte)0xAB, 0x01});
+        for (int port = 1; port <= DtlsPortHandler.MAX_HANDSHAKES_PER_ADDRESS + 5; port++)
+        {
+            receive(hello, new InetSocketAddress("10.77.0.66", 20000 + port));
+        }
+        assertEquals(DtlsPortHandler.MAX_HANDSHAKES_PER_ADDRESS, queues.size());
+        assertEquals(5, counters.get(DataplaneCounter.DTLS_HANDSHAKES_REFUSED));
+        receive(hello, STRANGER);
+        assertEquals(DtlsPortHandler.MAX_HANDSHAKES_PER_ADDRESS + 1, queues.size(), "another address still starts");
+        // one of the flooding address's handshakes ends: its next client gets the slot
+        handler.removeHandshake(new InetSocketAddress("10.77.0.66", 20001), queues.get(0));
+        receive(hello, new InetSocketAddress("10.77.0.66", 30000));
+        assertEquals(DtlsPortHandler.MAX_HANDSHAKES_PER_ADDRESS + 2, queues.size());
+    }
+
+    @Test
+    void shouldBoundHandshakesInAll()
+    {
+        final byte[] hello = clientHello(new byte[] {(byte)0xAB, 0x01});
+        int sent = 0;
+        for (int host = 1; sent < DtlsPortHandler.MAX_HANDSHAKES + 3; host++)
+        {
+            for (int port = 1; port <= DtlsPortHandler.MAX_HANDSHAKES_PER_ADDRESS; port++, sent++)
+            {
+                receive(hello, new InetSocketAddress("10.1." + host / 250 + "." + host % 250, 20000 + port));
+            }
+        }
+        assertEquals(DtlsPortHandler.MAX_HANDSHAKES, queues.size());
+        assertEquals(sent - DtlsPortHandler.MAX_HANDSHAKES, counters.get(DataplaneCounter.DTLS_HANDSHAKES_REFUSED));
     }
 
     @Test
