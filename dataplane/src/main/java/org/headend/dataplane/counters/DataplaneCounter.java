@@ -42,6 +42,7 @@ public enum DataplaneCounter
     DTLS_NAT_REBINDS("DTLS clients moved to a new address after a valid record"),
     DTLS_SEND_ERRORS("DTLS records that could not be sealed"),
     DTLS_FLIGHTS_RESENT("DTLS handshake last flights sent again to clients that missed them"),
+    DTLS_DPD_RATE_LIMITED("DTLS DPD requests not answered: over the tunnel's rate or the socket full"),
     CSTP_RX_COMPRESSED_FRAMES("CSTP compressed frames received and decompressed"),
     CSTP_TX_COMPRESSED_FRAMES("CSTP compressed frames sent"),
     CSTP_DECOMPRESSION_FAILURES("CSTP compressed frames that did not decompress"),

@@ -48,6 +48,13 @@ public final class DtlsEndpoint implements EgressTarget
     private static final int MAX_GSO_BYTES = 65507;
     /** How often a client that keeps repeating its last handshake flight gets ours again. */
     private static final int MAX_FLIGHT_RESENDS = 8;
+    /**
+     * DPD requests answered at most one per this interval on average, with bursts of {@link #DPD_BURST}: openconnect
+     * sends about ten at once to find the path MTU, then one per DPD interval. A flood beyond it is counted and not
+     * answered, so it costs neither the UDP loop's time nor send-buffer memory.
+     */
+    private static final long DPD_ANSWER_INTERVAL_NANOS = 100_000_000L;
+    private static final int DPD_BURST = 32;
 
     private final int targetId;
     private final TunnelPath path;
@@ -75,6 +82,7 @@ public final class DtlsEndpoint implements EgressTarget
     private final AtomicCounter txCompressed;
     private final AtomicCounter decompressFailures;
     private final AtomicCounter flightsResent;
+    private final AtomicCounter dpdRateLimited;
 
     private Channel channel;
     private boolean gsoSupported;
@@ -95,6 +103,10 @@ public final class DtlsEndpoint implements EgressTarget
      */
     private byte[][] lastFlight;
     private int flightResends;
+    /** The clock of the datagram being opened. */
+    private long nowNanos;
+    /** When the next DPD answer is due if answers went out evenly (the generic cell rate algorithm). */
+    private long dpdTheoreticalNanos;
 
     /**
      * @param targetId      this endpoint's id in the UDP loop's egress queue (unique, positive)
@@ -142,6 +154,7 @@ public final class DtlsEndpoint implements EgressTarget
         txCompressed = counters.counter(DataplaneCounter.DTLS_TX_COMPRESSED_MESSAGES);
         decompressFailures = counters.counter(DataplaneCounter.DTLS_DECOMPRESSION_FAILURES);
         flightsResent = counters.counter(DataplaneCounter.DTLS_FLIGHTS_RESENT);
+        dpdRateLimited = counters.counter(DataplaneCounter.DTLS_DPD_RATE_LIMITED);
     }
 
     /** Keeps the handshake's last flight (see {@link #resendLastFlight}); before the endpoint is installed. */
@@ -211,6 +224,7 @@ public final class DtlsEndpoint implements EgressTarget
         this.channel = channel;
         this.gsoSupported = gsoSupported;
         this.lastRxNanos = nowNanos;
+        this.dpdTheoreticalNanos = nowNanos;
         route.queue().register(targetId, this);
         path.dtls(route);
         timer = channel.eventLoop().scheduleAtFixedRate(this::onTimer, 1, 1, TimeUnit.SECONDS);
@@ -250,6 +264,7 @@ public final class DtlsEndpoint implements EgressTarget
      */
     int onDatagram(final MutableDirectBuffer view, final int length, final long nowNanos)
     {
+        this.nowNanos = nowNanos;
         int valid = 0;
         int offset = 0;
         while (offset < length)
@@ -320,7 +335,11 @@ public final class DtlsEndpoint implements EgressTarget
             case CstpHeader.TYPE_DPD_REQ ->
             {
                 rxControl.increment();
-                if (length - 1 <= MAX_CONTROL_PAYLOAD)
+                if (!dpdAnswerAllowed())
+                {
+                    dpdRateLimited.increment();
+                }
+                else if (length - 1 <= MAX_CONTROL_PAYLOAD)
                 {
                     // echo the probe's payload, same length: openconnect's MTU discovery checks it
                     sendMessage(CstpHeader.TYPE_DPD_RESP, buffer, index + 1, length - 1);
@@ -336,6 +355,25 @@ public final class DtlsEndpoint implements EgressTarget
             }
             default -> unexpected.increment();
         }
+    }
+
+    /**
+     * Whether a DPD request may be answered now: within the tunnel's rate, and the socket takes more (a client
+     * that floods with probes and never reads the answers must not grow the channel's outbound buffer).
+     */
+    private boolean dpdAnswerAllowed()
+    {
+        if (!channel.isWritable())
+        {
+            return false;
+        }
+        final long earliest = dpdTheoreticalNanos - (DPD_BURST - 1) * DPD_ANSWER_INTERVAL_NANOS;
+        if (nowNanos - earliest < 0)
+        {
+            return false;
+        }
+        dpdTheoreticalNanos = Math.max(dpdTheoreticalNanos, nowNanos) + DPD_ANSWER_INTERVAL_NANOS;
+        return true;
     }
 
     /**

@@ -236,6 +236,28 @@ class DtlsPortHandlerTest
     }
 
     @Test
+    void shouldAnswerADpdFloodOnlyAtTheTunnelsRateAndCountTheRest()
+    {
+        final byte[] probe = new byte[1200];
+        probe[0] = CstpHeader.TYPE_DPD_REQ;
+        final int flood = 500;
+        for (int i = 0; i < flood; i++)
+        {
+            receive(seal(probe), PEER);
+        }
+        int answers = 0;
+        for (DatagramPacket answer = channel.readOutbound(); answer != null; answer = channel.readOutbound())
+        {
+            answer.release();
+            answers++;
+        }
+        // a burst of 32, and one more per 100 ms the flood took
+        assertTrue(answers >= 32 && answers < 100, answers + " answers to " + flood + " requests");
+        assertEquals(flood - answers, counters.get(DataplaneCounter.DTLS_DPD_RATE_LIMITED));
+        assertEquals(flood, counters.get(DataplaneCounter.DTLS_RX_CONTROL), "every request is counted");
+    }
+
+    @Test
     void shouldIgnoreACompressedMessageWhenNothingWasNegotiated()
     {
         receive(seal(message(CstpHeader.TYPE_COMPRESSED, new byte[] {0x20, (byte)0xe0, 0x00})), PEER);
