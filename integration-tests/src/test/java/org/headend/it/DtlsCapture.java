@@ -45,17 +45,38 @@ final class DtlsCapture implements AutoCloseable
         return String.join("\n", lines.subList(Math.max(0, lines.size() - 60), lines.size()));
     }
 
-    /** The session_id of the first ClientHello host sent (the App-ID of its CONNECT answer), as hex; or null. */
+    /**
+     * The session_id of the first ClientHello host sent (the App-ID of its CONNECT answer), as hex; waits up to 10 s
+     * for it to reach the file. Fails the test with what tcpdump read when there is none.
+     */
     String firstSessionId(final String host)
     {
-        // a handshake record (22) carrying a ClientHello (1) from host
-        final String out = Cmd.run("tcpdump", "-n", "-r", file.toString(), "-x", "-c", "1", "src", "host", host,
-            "and", "udp[8] = 22", "and", "udp[21] = 1").output();
+        final long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        while (true)
+        {
+            // a handshake record (22) carrying a ClientHello (1) from host
+            final String out = Cmd.run("tcpdump", "-n", "-r", file.toString(), "-x", "-c", "1", "src", "host", host,
+                "and", "udp[8] = 22", "and", "udp[21] = 1").output();
+            final String id = sessionId(out);
+            if (id != null)
+            {
+                return id;
+            }
+            if (System.nanoTime() > deadline)
+            {
+                throw new AssertionError("no ClientHello from " + host + " in the capture:\n" + out);
+            }
+            NetTools.sleep(200);
+        }
+    }
+
+    private static String sessionId(final String hexDump)
+    {
         final StringBuilder hex = new StringBuilder();
-        final Matcher m = HEX_LINE.matcher(out);
+        final Matcher m = HEX_LINE.matcher(hexDump);
         while (m.find())
         {
-            hex.append(m.group(1).replace(" ", ""));
+            hex.append(m.group(1).replaceAll("\\s", ""));
         }
         final byte[] packet = HexFormat.of().parseHex(hex.toString());
         if (packet.length < PAYLOAD + SESSION_ID_LENGTH + 1)

@@ -244,15 +244,16 @@ public final class DtlsService implements DtlsPortListener
         final Offer offer = admitted.offer();
         final HandshakeTransport transport = new HandshakeTransport((datagram, offset, length) ->
             port.send(peer, datagram, offset, length), peer, queue);
-        final TlsServer server = offer.psk() != null ? new HandshakeServers.Psk(offer.psk())
-            : new HandshakeServers.Resumption(HexFormat.of().parseHex(offer.id()), offer.masterSecret(),
-                offer.suite());
         handshakes.execute(() ->
         {
             DtlsKeys keys = null;
             String failure = null;
             try
             {
+                // made here, not on the UDP loop: each server seeds a SecureRandom of its own
+                final TlsServer server = offer.psk() != null ? new HandshakeServers.Psk(offer.psk())
+                    : new HandshakeServers.Resumption(HexFormat.of().parseHex(offer.id()), offer.masterSecret(),
+                        offer.suite());
                 // the returned transport is BC's record layer, which the data plane replaces: it is dropped, never
                 // closed, since closing would send a close_notify the client would act on
                 new DTLSServerProtocol().accept(server, transport, admitted.request());
