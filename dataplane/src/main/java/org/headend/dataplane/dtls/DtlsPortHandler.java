@@ -18,8 +18,9 @@ import org.headend.dataplane.counters.DataplaneCounters;
 /**
  * The DTLS UDP port (docs/protocol/tunnel-and-dtls.md §5.2): every datagram is looked up by its sender. A sender with
  * a running handshake gets its datagrams queued for that handshake; a sender with an endpoint gets them opened by
- * it; a ClientHello from anyone goes to control, which knows whether its session_id names a session; an
- * application record from an unknown sender is tried against the endpoints of the same IP (NAT rebinding) and moves
+ * it; a ClientHello from anyone is judged by the listener, statelessly (its session_id must name a session, and
+ * it must carry the cookie of its address), and only then, within the caps on running handshakes in all and per
+ * address, gets a queue and a handshake; an application record from an unknown sender is tried against the endpoints of the same IP (NAT rebinding) and moves
  * that endpoint only if it authenticates. Everything else is counted and dropped, so garbage never harms a session.
  *
  * <p>Thread: the port's event loop; control changes the tables only through {@link DtlsPort}. One handler serves the
