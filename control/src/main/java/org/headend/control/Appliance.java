@@ -20,6 +20,7 @@ import io.netty.channel.uring.IoUringServerSocketChannel;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
 import io.netty.handler.ssl.SslProvider;
+import io.netty.util.concurrent.DefaultThreadFactory;
 import io.netty.util.concurrent.EventExecutor;
 import java.net.Inet4Address;
 import java.net.InetAddress;
@@ -62,8 +63,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The running appliance: every component, started in dependency order and stopped in reverse. Threads: Netty's
- * event loops (TLS, CSTP), one TUN agent per TUN queue, one control thread (auth, sessions, timers), the console.
+ * The running appliance: every component, started in dependency order and stopped in reverse. Threads: the front
+ * door's event loop (accept, TLS handshakes, HTTP), Netty's data plane event loops (tunnels' TLS and CSTP, DTLS),
+ * one TUN agent per TUN queue, one control thread (auth, sessions, timers), the console.
  */
 final class Appliance
 {
@@ -90,6 +92,11 @@ final class Appliance
     private final ScheduledExecutorService control = Executors.newSingleThreadScheduledExecutor(
         r -> platformThread(r, "control"));
     private EventLoopGroup eventLoops;
+    /**
+     * The front door's own event loop: accepts, TLS handshakes, HTTP parsing and the login exchanges, so that none of
+     * it ever delays the forwarding of an established tunnel; a connection moves to a tunnel loop after its CONNECT.
+     */
+    private EventLoopGroup frontDoor;
     private InsideInterface inside;
     private Dataplane dataplane;
     private SessionManager sessions;
@@ -132,6 +139,7 @@ final class Appliance
             eventLoops = new MultiThreadIoEventLoopGroup(threading == Dataplane.ThreadingMode.SHARED ? 1
                 : Integer.getInteger(IO_THREADS_PROP_NAME, Math.max(1, Runtime.getRuntime().availableProcessors() / 2)),
                 io);
+            frontDoor = new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory("front-door", true), io);
             final boolean shared = threading == Dataplane.ThreadingMode.SHARED;
             inside = InsideInterface.open(cfg, shared ? 1 : Integer.getInteger(TUN_QUEUES_PROP_NAME, 1),
                 shared && Boolean.parseBoolean(System.getProperty(TUN_OFFLOAD_PROP_NAME, "true")));
@@ -169,7 +177,7 @@ final class Appliance
                 Appliance::interfaceMtu, cfg.hostname(), listenNameif);
             final RequestRouter router = new RequestRouter(auth, gateway, sessions,
                 new Portal(config::current, auth, sessions, clientFiles, translations, System::nanoTime));
-            redirects = new HttpRedirectListeners(eventLoops, serverChannel, config::current);
+            redirects = new HttpRedirectListeners(frontDoor, serverChannel, config::current);
             config.addListener(updated ->
             {
                 // on the committing thread, so that the operator's next command (show webvpn anyconnect) sees
@@ -210,7 +218,7 @@ final class Appliance
             }
             udp = udpBootstrap.bind(listenAddress.getAddress(), cfg.webvpn().dtlsPort()).sync().channel();
             dtls.port().channel(udp);
-            listener = HttpsListener.bind(eventLoops, serverChannel, listenAddress, tls, control, router::route);
+            listener = HttpsListener.bind(frontDoor, serverChannel, listenAddress, tls, control, router::route);
             redirects.apply(cfg);
             LOG.info("listening for AnyConnect clients on {}:{} (TLS) and UDP {} (DTLS{})",
                 listenAddress.getAddress().getHostAddress(), listenAddress.getPort(), cfg.webvpn().dtlsPort(),
@@ -219,7 +227,7 @@ final class Appliance
             {
                 udp6 = udpBootstrap.bind(listenAddress6.getAddress(), cfg.webvpn().dtlsPort()).sync().channel();
                 dtls.port().channel(udp6);
-                listener6 = HttpsListener.bind(eventLoops, serverChannel, listenAddress6, tls, control,
+                listener6 = HttpsListener.bind(frontDoor, serverChannel, listenAddress6, tls, control,
                     router::route);
                 LOG.info("listening for AnyConnect clients on [{}]:{} (TLS) and UDP {} too",
                     ArgTypes.IP.format(listenAddress6.getAddress()), listenAddress6.getPort(), cfg.webvpn().dtlsPort());
@@ -372,6 +380,10 @@ final class Appliance
         }
         handshakes.shutdownNow();
         control.shutdownNow();
+        if (frontDoor != null)
+        {
+            frontDoor.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
+        }
         if (eventLoops != null)
         {
             eventLoops.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);

@@ -45,7 +45,7 @@ public final class HttpsListener
     /**
      * Binds the listener.
      *
-     * @param group       the event loops (they also carry the tunnels)
+     * @param group       the front door's event loop (tunnels move to a data plane loop after CONNECT)
      * @param channelType the server channel class matching {@code group}'s transport
      * @param address     where to listen
      * @param tls         the server TLS context
