@@ -68,6 +68,7 @@ public final class FrontDoorHandler extends SimpleChannelInboundHandler<FullHttp
     @Override
     protected void channelRead0(final ChannelHandlerContext ctx, final FullHttpRequest request)
     {
+        RequestDeadline.met(ctx.pipeline());
         final DecoderResult result = request.decoderResult();
         if (result.isFailure())
         {
@@ -93,11 +94,6 @@ public final class FrontDoorHandler extends SimpleChannelInboundHandler<FullHttp
             LOG.info("{}: bad HTTP request refused with 400: control character in the request line",
                 ctx.channel().remoteAddress());
             answerAndClose(ctx, HttpResponseStatus.BAD_REQUEST, "Bad Request");
-            return;
-        }
-        if (request.headers().contains(HttpHeaderNames.TRANSFER_ENCODING))
-        {
-            answerAndClose(ctx, HttpResponseStatus.BAD_REQUEST, "Transfer-Encoding is not accepted");
             return;
         }
         if (request.content().readableBytes() > AuthXml.MAX_BODY_BYTES)
