@@ -64,25 +64,6 @@ class IsolationIT
             + idle.summary());
 
         final AtomicLong peakRss = new AtomicLong(rssKib());
-        final List<CompletableFuture<NetTools.BadClientResult>> hostile = new ArrayList<>();
-        hostile.add(hostile("big-header-x3", () ->
-        {
-            NetTools.BadClientResult last = null;
-            for (int i = 0; i < 3; i++)
-            {
-                last = bad("big-header");
-            }
-            return last;
-        }));
-        hostile.add(hostile("idle-after-tls", () -> bad("idle-after-tls", "--count", "300", "--seconds",
-            Integer.toString(FLOOD_SECONDS))));
-        hostile.add(hostile("dribble", () -> bad("dribble", "--count", "40", "--seconds",
-            Integer.toString(FLOOD_SECONDS))));
-        hostile.add(hostile("dpd-flood-unread", () -> bad("dpd-flood-unread", "--seconds",
-            Integer.toString(FLOOD_SECONDS))));
-        hostile.add(hostile("dpd-flood-read", () -> bad("dpd-flood-read", "--user", "carol", "--password",
-            "carol-secret", "--seconds", Integer.toString(FLOOD_SECONDS))));
-
         final Thread sampler = Thread.ofPlatform().daemon().start(() ->
         {
             while (!Thread.currentThread().isInterrupted())
@@ -98,12 +79,43 @@ class IsolationIT
                 }
             }
         });
-        // the bad clients' JVMs take a moment to start: ping once the first of them has something under way
-        awaitFloodUnderway();
-        final NetTools.PingTimes loaded = NetTools.pingTimes(bed.net().client(1), ApplianceConfig.GATEWAY, PINGS);
-        for (final CompletableFuture<NetTools.BadClientResult> h : hostile)
+        // first the tunnel floods (they log in, which takes a moment), then the front door ones, then the pings
+        final CompletableFuture<NetTools.BadClientResult> unread = hostile("dpd-flood-unread",
+            () -> bad("dpd-flood-unread", "--seconds", Integer.toString(FLOOD_SECONDS + 8)));
+        final CompletableFuture<NetTools.BadClientResult> read = hostile("dpd-flood-read",
+            () -> bad("dpd-flood-read", "--user", "carol", "--password", "carol-secret", "--seconds",
+                Integer.toString(FLOOD_SECONDS + 8)));
+        awaitCounter("CSTP DPD/keepalive frames over");
+        final CompletableFuture<NetTools.BadClientResult> bigHeaders = hostile("big-header x3", () ->
         {
-            h.get(90, TimeUnit.SECONDS);
+            NetTools.BadClientResult last = null;
+            for (int i = 0; i < 3; i++)
+            {
+                last = bad("big-header");
+            }
+            return last;
+        });
+        final CompletableFuture<NetTools.BadClientResult> idleConnections = hostile("idle-after-tls",
+            () -> bad("idle-after-tls", "--count", "300", "--seconds", Integer.toString(FLOOD_SECONDS)));
+        final CompletableFuture<NetTools.BadClientResult> dribblers = hostile("dribble",
+            () -> bad("dribble", "--count", "40", "--seconds", Integer.toString(FLOOD_SECONDS)));
+        // an honest user logs in from another address meanwhile
+        final CompletableFuture<NetTools.BadClientResult> honest = CompletableFuture.supplyAsync(() ->
+        {
+            NetTools.sleep(2000);
+            final long start = System.nanoTime();
+            final NetTools.BadClientResult r = NetTools.badClient(bed.net().client(1), Netns.SERVER_ADDRESS,
+                bed.config().port(), "login", "--user", "demo", "--password", "demo-secret", "--timeout-seconds", "30");
+            System.out.printf("ISOLATION: an honest login during the floods took %d ms (client JVM start included)%n",
+                (System.nanoTime() - start) / 1_000_000);
+            return r;
+        }, r -> Thread.ofPlatform().daemon().start(r));
+        final NetTools.PingTimes loaded = NetTools.pingTimes(bed.net().client(1), ApplianceConfig.GATEWAY, PINGS);
+        final List<NetTools.BadClientResult> results = new ArrayList<>();
+        for (final CompletableFuture<NetTools.BadClientResult> h : List.of(unread, read, bigHeaders, idleConnections,
+            dribblers))
+        {
+            results.add(h.get(120, TimeUnit.SECONDS));
         }
         sampler.interrupt();
         sampler.join(2000);
@@ -116,17 +128,26 @@ class IsolationIT
             loaded.transmitted(), peakRss.get() / 1024, RSS_BOUND_MIB);
         System.out.println("counters:\n" + bed.headend().console("show counters"));
 
+        assertTrue(results.get(0).outcome().matches("CLOSED_[1-9][0-9]*"), "the unread DPD flood's tunnels are ended:\n"
+            + results.get(0).output());
+        assertTrue(results.get(1).outcome().matches("CLOSED_[1-9][0-9]*"), "the DPD flood's tunnels are ended:\n"
+            + results.get(1).output());
+        assertEquals("HTTP_431", results.get(2).outcome(), results.get(2).output());
+        final NetTools.BadClientResult login = honest.get(120, TimeUnit.SECONDS);
+        assertEquals("LOGGED_IN", login.outcome(), "an honest login failed during the floods:\n" + login.output());
         assertEquals(PINGS, loaded.transmitted(), loaded.summary());
         assertEquals(PINGS, loaded.received(), "pings lost while hostile clients ran:\n" + loaded.summary());
         assertTrue(peakRss.get() / 1024 < RSS_BOUND_MIB, "appliance RSS " + peakRss.get() / 1024 + " MiB");
         assertTrue(bed.headend().process().isAlive());
     }
 
-    private static void awaitFloodUnderway()
+    /** Waits (bounded) until a counter matching {@code regex} moves: the flood it measures is under way. */
+    private static void awaitCounter(final String regex)
     {
-        final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-        while (System.nanoTime() < deadline && bed.headend().counter("CSTP DPD/keepalive frames over") == 0)
+        final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (bed.headend().counter(regex) == 0)
         {
+            assertTrue(System.nanoTime() < deadline, "the flood never started: " + regex);
             NetTools.sleep(100);
         }
     }
@@ -144,7 +165,9 @@ class IsolationIT
 
     private static NetTools.BadClientResult bad(final String mode, final String... extra)
     {
-        final List<String> args = new ArrayList<>(List.of("--user", "bob", "--password", "bob-secret"));
+        // a loaded machine (the suite shares it) can take more than the default 10 s to answer a login
+        final List<String> args = new ArrayList<>(List.of("--user", "bob", "--password", "bob-secret",
+            "--timeout-seconds", "30"));
         args.addAll(List.of(extra));
         return NetTools.badClient(bed.net().client(2), Netns.SERVER_ADDRESS, bed.config().port(), mode,
             args.toArray(String[]::new));

@@ -52,8 +52,8 @@ import javax.net.ssl.X509TrustManager;
  * DATA frame whose length is beyond the MTU). Floods, each for --seconds: idle-after-tls (--count TLS connections
  * that send nothing; OUTCOME=HELD_n kept open at the end), dribble (--count connections sending a GET one byte every
  * 500 ms; OUTCOME=CLOSED_n closed or answered by the end, DETAIL says when), dpd-flood-unread and dpd-flood-read
- * (a tunnel sending 2 KiB DPD requests as fast as it can, never reading the answers or reading them;
- * OUTCOME=CLOSED when the server ended the tunnel, else OPEN).
+ * (a tunnel sending 2,000 DPD requests of 2 KiB a second, never reading the answers or reading them, and
+ * CONNECTing again with its cookie when the server ends it; OUTCOME=CLOSED_n tunnels ended by the server).
  *
  * <pre>BadClient --host H --port P --mode M [--user U --password W] [--mtu 1400] [--timeout-seconds 10]
  *           [--callback-address A]</pre>
@@ -433,6 +433,12 @@ public final class BadClient
             outcome("SETUP_FAILED", "login as " + user + " failed");
             return null;
         }
+        return connectTunnel(token);
+    }
+
+    /** CONNECTs with a session's cookie and checks one DPD round trip; null after OUTCOME=SETUP_FAILED. */
+    private SSLSocket connectTunnel(final String token) throws Exception
+    {
         final SSLSocket socket = connectTls();
         final OutputStream out = socket.getOutputStream();
         final InputStream in = socket.getInputStream();
@@ -494,7 +500,7 @@ public final class BadClient
         int held = 0;
         for (final SSLSocket socket : sockets)
         {
-            if (stillOpen(socket))
+            if (!answeredOrClosed(socket))
             {
                 held++;
             }
@@ -586,79 +592,128 @@ public final class BadClient
     }
 
     /**
-     * Opens a tunnel, then sends DPD requests with 2 KiB payloads as fast as it can for {@code seconds}, reading the
-     * answers or not: OUTCOME=CLOSED when the server ended the tunnel, OPEN when it did not.
+     * Logs in, then for {@code seconds} sends DPD requests with 2 KiB payloads over its tunnel as fast as it can,
+     * reading the answers or not; when the server ends the tunnel it CONNECTs again with the same cookie, as a real
+     * client would, and floods on. OUTCOME=CLOSED_n: how many of its tunnels the server ended.
      */
     private int dpdFlood(final String user, final String password, final int seconds, final boolean read)
         throws Exception
     {
-        try (SSLSocket socket = openTunnel(user, password))
+        final String token = login(user, password);
+        if (token == null)
         {
-            if (socket == null)
-            {
-                return 3;
-            }
-            final byte[] frame = new byte[8 + 2048];
-            System.arraycopy(DPD_REQUEST, 0, frame, 0, 8);
-            frame[4] = (byte)(2048 >> 8);
-            frame[5] = 0;
-            final java.util.concurrent.atomic.AtomicLong answers = new java.util.concurrent.atomic.AtomicLong();
-            final AtomicBoolean ended = new AtomicBoolean();
-            if (read)
-            {
-                Thread.ofPlatform().daemon().start(() ->
-                {
-                    try
-                    {
-                        final byte[] buffer = new byte[65536];
-                        int n;
-                        while ((n = socket.getInputStream().read(buffer)) >= 0)
-                        {
-                            answers.addAndGet(n);
-                        }
-                        ended.set(true);
-                    }
-                    catch (final IOException ex)
-                    {
-                        ended.set(!(ex instanceof SocketTimeoutException) || ended.get());
-                    }
-                });
-            }
-            // a blocked write (the server no longer reads) must not outlast the flood: close the socket then
-            final Thread stopper = Thread.ofPlatform().daemon().start(() ->
-            {
-                try
-                {
-                    Thread.sleep(seconds * 1000L);
-                    socket.close();
-                }
-                catch (final InterruptedException | IOException ex)
-                {
-                    // the flood ended first
-                }
-            });
-            final long deadline = System.nanoTime() + seconds * 1_000_000_000L;
-            long sent = 0;
-            String end = "still open after " + seconds + " s";
-            boolean closedByServer = false;
+            return outcome("SETUP_FAILED", "login as " + user + " failed");
+        }
+        final long deadline = System.nanoTime() + seconds * 1_000_000_000L;
+        int closedByServer = 0;
+        long sent = 0;
+        final java.util.concurrent.atomic.AtomicLong answers = new java.util.concurrent.atomic.AtomicLong();
+        while (System.nanoTime() < deadline)
+        {
+            final SSLSocket socket;
             try
             {
-                while (System.nanoTime() < deadline && !ended.get())
-                {
-                    socket.getOutputStream().write(frame);
-                    sent++;
-                }
-                closedByServer = ended.get();
+                socket = connectTunnel(token);
             }
             catch (final IOException ex)
             {
-                closedByServer = System.nanoTime() < deadline;
-                end = "write failed: " + ex;
+                System.out.println("DETAIL: CONNECT again failed: " + ex);
+                break;
             }
-            stopper.interrupt();
-            return outcome(closedByServer ? "CLOSED" : "OPEN", sent + " DPD requests of 2 KiB sent, "
-                + answers.get() + " bytes of answers read; " + end);
+            if (socket == null)
+            {
+                break;
+            }
+            final long[] sentHere = new long[1];
+            if (floodUntilClosed(socket, deadline, read, answers, sentHere))
+            {
+                closedByServer++;
+            }
+            sent += sentHere[0];
         }
+        if (closedByServer == 0 && sent == 0)
+        {
+            return outcome("SETUP_FAILED", "no tunnel to flood");
+        }
+        return outcome("CLOSED_" + closedByServer, sent + " DPD requests of 2 KiB sent, " + answers.get()
+            + " bytes of answers read, " + closedByServer + " tunnel(s) ended by the server");
+    }
+
+    /** Floods one tunnel until {@code deadline}; whether the server closed it first. */
+    private static boolean floodUntilClosed(final SSLSocket socket, final long deadline, final boolean read,
+        final java.util.concurrent.atomic.AtomicLong answers, final long[] sent)
+    {
+        final byte[] frame = new byte[8 + 2048];
+        System.arraycopy(DPD_REQUEST, 0, frame, 0, 8);
+        frame[4] = (byte)(2048 >> 8);
+        frame[5] = 0;
+        final AtomicBoolean ended = new AtomicBoolean();
+        if (read)
+        {
+            Thread.ofPlatform().daemon().start(() ->
+            {
+                try
+                {
+                    final byte[] buffer = new byte[65536];
+                    int n;
+                    while ((n = socket.getInputStream().read(buffer)) >= 0)
+                    {
+                        answers.addAndGet(n);
+                    }
+                }
+                catch (final IOException ex)
+                {
+                    // closed, by either side
+                }
+                ended.set(true);
+            });
+        }
+        // a blocked write (the server no longer reads) must not outlast the flood: close the socket then
+        final Thread stopper = Thread.ofPlatform().daemon().start(() ->
+        {
+            try
+            {
+                Thread.sleep(Math.max(1, (deadline - System.nanoTime()) / 1_000_000));
+                socket.close();
+            }
+            catch (final InterruptedException | IOException ex)
+            {
+                // the flood ended first
+            }
+        });
+        boolean closedByServer;
+        try
+        {
+            while (System.nanoTime() < deadline && !ended.get())
+            {
+                socket.getOutputStream().write(frame);
+                // about 2,000 a second: 200 times what a tunnel may send, without this JVM eating the test's CPU
+                if (++sent[0] % 20 == 0)
+                {
+                    Thread.sleep(10);
+                }
+            }
+            closedByServer = ended.get() && System.nanoTime() < deadline;
+        }
+        catch (final IOException ex)
+        {
+            closedByServer = System.nanoTime() < deadline;
+        }
+        catch (final InterruptedException ex)
+        {
+            Thread.currentThread().interrupt();
+            closedByServer = false;
+        }
+        stopper.interrupt();
+        try
+        {
+            socket.close();
+        }
+        catch (final IOException ex)
+        {
+            // already closed
+        }
+        return closedByServer;
     }
 
     /** Reads frames until a DPD response: IN_SYNC, CLOSED (…), DESYNC (…) or TIMEOUT. */
@@ -821,7 +876,8 @@ public final class BadClient
             }
             if (!r.body.contains("auth-request"))
             {
-                System.out.println("DETAIL: unexpected login answer:\n" + indent(r.head + "\n" + r.body));
+                System.out.println("DETAIL: unexpected login answer:\n" + indent(r.head + "\n" + r.body)
+                    + (r.error == null ? "" : "\n  (" + r.error + ")"));
                 return null;
             }
             if (step > 0 && r.body.contains("<error"))
