@@ -59,6 +59,7 @@ import org.headend.crypto.AeadProvider;
 import org.headend.dataplane.api.Dataplane;
 import org.headend.dataplane.counters.DataplaneCounter;
 import org.headend.nativecfg.netlink.Rtnetlink;
+import org.headend.nativecfg.sched.ThreadNice;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -84,13 +85,20 @@ final class Appliance
     /** Datagrams one receive buffer takes, each by its own linked RECVMSG; 1 turns the linking off. */
     static final String UDP_RECV_BATCH_PROP_NAME = "headend.udp.recv.batch";
     private static final Logger LOG = LoggerFactory.getLogger(Appliance.class);
+    /** Nice value of the front door's thread; the tunnel loops stay at 0. */
+    static final int FRONT_DOOR_NICE = 5;
 
     private final ConfigStore config;
     private final ServerIdentity identity;
     private final ClientFiles clientFiles;
     private final Translations translations;
+    /** Logins (XML, password checks) run here: at the front door's priority, below forwarding's. */
     private final ScheduledExecutorService control = Executors.newSingleThreadScheduledExecutor(
-        r -> platformThread(r, "control"));
+        r -> platformThread(() ->
+        {
+            lowerPriority("control");
+            r.run();
+        }, "control"));
     private EventLoopGroup eventLoops;
     /**
      * The front door's own event loop: accepts, TLS handshakes, HTTP parsing and the login exchanges, so that none of
@@ -139,7 +147,7 @@ final class Appliance
             eventLoops = new MultiThreadIoEventLoopGroup(threading == Dataplane.ThreadingMode.SHARED ? 1
                 : Integer.getInteger(IO_THREADS_PROP_NAME, Math.max(1, Runtime.getRuntime().availableProcessors() / 2)),
                 io);
-            frontDoor = new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory("front-door", true), io);
+            frontDoor = new MultiThreadIoEventLoopGroup(1, frontDoorThreads(), io);
             final boolean shared = threading == Dataplane.ThreadingMode.SHARED;
             inside = InsideInterface.open(cfg, shared ? 1 : Integer.getInteger(TUN_QUEUES_PROP_NAME, 1),
                 shared && Boolean.parseBoolean(System.getProperty(TUN_OFFLOAD_PROP_NAME, "true")));
@@ -270,6 +278,30 @@ final class Appliance
                 ? Dataplane.ThreadingMode.SHARED : Dataplane.ThreadingMode.DEDICATED;
             default -> throw new IllegalStateException(THREADING_PROP_NAME + " must be shared, dedicated or auto");
         };
+    }
+
+    /**
+     * The front door's thread, at nice {@value #FRONT_DOOR_NICE} (as the control thread, which runs the logins): when
+     * TLS handshakes, HTTP parsing and password checks compete with forwarding for a busy CPU (2 cores, {@code shared}
+     * mode), the scheduler favours the tunnel loops about 3 to 1.
+     */
+    private static java.util.concurrent.ThreadFactory frontDoorThreads()
+    {
+        final java.util.concurrent.ThreadFactory netty = new DefaultThreadFactory("front-door", true);
+        return task -> netty.newThread(() ->
+        {
+            lowerPriority("front door");
+            task.run();
+        });
+    }
+
+    private static void lowerPriority(final String what)
+    {
+        final String error = ThreadNice.setForCurrentThread(FRONT_DOOR_NICE);
+        if (error != null)
+        {
+            LOG.warn("the {} runs at the tunnels' priority: {}", what, error);
+        }
     }
 
     /** Refuses to delete a pool while sessions hold addresses from it (bad-inputs #45); null when fine. */
