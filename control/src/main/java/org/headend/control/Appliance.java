@@ -85,8 +85,9 @@ final class Appliance
     /** Datagrams one receive buffer takes, each by its own linked RECVMSG; 1 turns the linking off. */
     static final String UDP_RECV_BATCH_PROP_NAME = "headend.udp.recv.batch";
     private static final Logger LOG = LoggerFactory.getLogger(Appliance.class);
-    /** Nice value of the front door's thread; the tunnel loops stay at 0. */
-    static final int FRONT_DOOR_NICE = 5;
+    /** Nice value of the front door's and control's threads (0 keeps them at the tunnel loops' priority). */
+    static final String FRONT_DOOR_NICE_PROP_NAME = "headend.frontdoor.nice";
+    static final int FRONT_DOOR_NICE = Integer.getInteger(FRONT_DOOR_NICE_PROP_NAME, 5);
 
     private final ConfigStore config;
     private final ServerIdentity identity;
@@ -281,9 +282,9 @@ final class Appliance
     }
 
     /**
-     * The front door's thread, at nice {@value #FRONT_DOOR_NICE} (as the control thread, which runs the logins): when
-     * TLS handshakes, HTTP parsing and password checks compete with forwarding for a busy CPU (2 cores, {@code shared}
-     * mode), the scheduler favours the tunnel loops about 3 to 1.
+     * The front door's thread, at nice 5 unless {@value #FRONT_DOOR_NICE_PROP_NAME} says otherwise (as the control
+     * thread, which runs the logins): when TLS handshakes, HTTP parsing and password checks compete with forwarding
+     * for a busy CPU (2 cores, {@code shared} mode), the scheduler favours the tunnel loops about 3 to 1.
      */
     private static java.util.concurrent.ThreadFactory frontDoorThreads()
     {

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -26,7 +27,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * not an assertion).
  */
 @ExtendWith(HarnessExtension.class)
-@Timeout(value = 4, unit = TimeUnit.MINUTES)
+@Timeout(value = 6, unit = TimeUnit.MINUTES)
 class IsolationIT
 {
     /**
@@ -104,8 +105,9 @@ class IsolationIT
         {
             NetTools.sleep(2000);
             final long start = System.nanoTime();
-            final NetTools.BadClientResult r = NetTools.badClient(bed.net().client(1), Netns.SERVER_ADDRESS,
-                bed.config().port(), "login", "--user", "demo", "--password", "demo-secret", "--timeout-seconds", "30");
+            final NetTools.BadClientResult r = NetTools.badClient(Duration.ofSeconds(150), bed.net().client(1),
+                Netns.SERVER_ADDRESS, bed.config().port(), "login", "--user", "demo", "--password", "demo-secret",
+                "--timeout-seconds", "30");
             System.out.printf("ISOLATION: an honest login during the floods took %d ms (client JVM start included)%n",
                 (System.nanoTime() - start) / 1_000_000);
             return r;
@@ -169,8 +171,9 @@ class IsolationIT
         final List<String> args = new ArrayList<>(List.of("--user", "bob", "--password", "bob-secret",
             "--timeout-seconds", "30"));
         args.addAll(List.of(extra));
-        return NetTools.badClient(bed.net().client(2), Netns.SERVER_ADDRESS, bed.config().port(), mode,
-            args.toArray(String[]::new));
+        // a loaded machine starts the bad clients' JVMs slowly: time enough for them to do their whole flood
+        return NetTools.badClient(Duration.ofSeconds(150), bed.net().client(2), Netns.SERVER_ADDRESS,
+            bed.config().port(), mode, args.toArray(String[]::new));
     }
 
     /** The appliance JVM's resident set, KiB: the largest VmRSS of its process and descendants. */

@@ -210,13 +210,20 @@ public final class NetTools
     public static BadClientResult badClient(final String ns, final String host, final int port, final String mode,
         final String... extra)
     {
+        return badClient(Duration.ofSeconds(60), ns, host, port, mode, extra);
+    }
+
+    /** As {@link #badClient(String, String, int, String, String...)}, waiting up to {@code limit} for it. */
+    public static BadClientResult badClient(final Duration limit, final String ns, final String host, final int port,
+        final String mode, final String... extra)
+    {
         final List<String> args = new ArrayList<>(List.of("--host", host, "--port", Integer.toString(port), "--mode",
             mode, "--timeout-seconds", "10"));
         args.addAll(List.of(extra));
         try (ManagedProcess p = ManagedProcess.start("BadClient[" + mode + "]",
                 Harness.tool(ns, "BadClient", args.toArray(String[]::new)), null, null))
         {
-            final Integer code = p.waitForExit(Duration.ofSeconds(60));
+            final Integer code = p.waitForExit(limit);
             p.out().awaitClosed(Duration.ofSeconds(2));
             p.err().awaitClosed(Duration.ofSeconds(2));
             final String out = p.out().text();
