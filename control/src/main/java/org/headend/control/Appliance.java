@@ -20,6 +20,7 @@ import io.netty.channel.uring.IoUringServerSocketChannel;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
 import io.netty.handler.ssl.SslProvider;
+import io.netty.util.concurrent.DefaultThreadFactory;
 import io.netty.util.concurrent.EventExecutor;
 import java.net.Inet4Address;
 import java.net.InetAddress;
@@ -60,12 +61,14 @@ import org.headend.crypto.AeadProvider;
 import org.headend.dataplane.api.Dataplane;
 import org.headend.dataplane.counters.DataplaneCounter;
 import org.headend.nativecfg.netlink.Rtnetlink;
+import org.headend.nativecfg.sched.ThreadNice;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The running appliance: every component, started in dependency order and stopped in reverse. Threads: Netty's
- * event loops (TLS, CSTP), one TUN agent per TUN queue, one control thread (auth, sessions, timers), the console.
+ * The running appliance: every component, started in dependency order and stopped in reverse. Threads: the front
+ * door's event loop (accept, TLS handshakes, HTTP), Netty's data plane event loops (tunnels' TLS and CSTP, DTLS),
+ * one TUN agent per TUN queue, one control thread (auth, sessions, timers), the console.
  */
 final class Appliance
 {
@@ -84,15 +87,28 @@ final class Appliance
     /** Datagrams one receive buffer takes, each by its own linked RECVMSG; 1 turns the linking off. */
     static final String UDP_RECV_BATCH_PROP_NAME = "headend.udp.recv.batch";
     private static final Logger LOG = LoggerFactory.getLogger(Appliance.class);
+    /** Nice value of the front door's and control's threads (0 keeps them at the tunnel loops' priority). */
+    static final String FRONT_DOOR_NICE_PROP_NAME = "headend.frontdoor.nice";
+    static final int FRONT_DOOR_NICE = Integer.getInteger(FRONT_DOOR_NICE_PROP_NAME, 5);
 
     private final ConfigStore config;
     private final ServerIdentity identity;
     private final ClientFiles clientFiles;
     private final Translations translations;
     private final SessionStore sessionStore;
+    /** Logins (XML, password checks) run here: at the front door's priority, below forwarding's. */
     private final ScheduledExecutorService control = Executors.newSingleThreadScheduledExecutor(
-        r -> platformThread(r, "control"));
+        r -> platformThread(() ->
+        {
+            lowerPriority("control");
+            r.run();
+        }, "control"));
     private EventLoopGroup eventLoops;
+    /**
+     * The front door's own event loop: accepts, TLS handshakes, HTTP parsing and the login exchanges, so that none of
+     * it ever delays the forwarding of an established tunnel; a connection moves to a tunnel loop after its CONNECT.
+     */
+    private EventLoopGroup frontDoor;
     private InsideInterface inside;
     private Dataplane dataplane;
     private SessionManager sessions;
@@ -141,6 +157,7 @@ final class Appliance
             eventLoops = new MultiThreadIoEventLoopGroup(threading == Dataplane.ThreadingMode.SHARED ? 1
                 : Integer.getInteger(IO_THREADS_PROP_NAME, Math.max(1, Runtime.getRuntime().availableProcessors() / 2)),
                 io);
+            frontDoor = new MultiThreadIoEventLoopGroup(1, frontDoorThreads(), io);
             final boolean shared = threading == Dataplane.ThreadingMode.SHARED;
             inside = InsideInterface.open(cfg, shared ? 1 : Integer.getInteger(TUN_QUEUES_PROP_NAME, 1),
                 shared && Boolean.parseBoolean(System.getProperty(TUN_OFFLOAD_PROP_NAME, "true")));
@@ -181,7 +198,7 @@ final class Appliance
                 Appliance::interfaceMtu, cfg.hostname(), listenNameif);
             final RequestRouter router = new RequestRouter(auth, gateway, sessions,
                 new Portal(config::current, auth, sessions, clientFiles, translations, System::nanoTime));
-            redirects = new HttpRedirectListeners(eventLoops, serverChannel, config::current);
+            redirects = new HttpRedirectListeners(frontDoor, serverChannel, config::current);
             config.addListener(updated ->
             {
                 // on the committing thread, so that the operator's next command (show webvpn anyconnect) sees
@@ -222,7 +239,7 @@ final class Appliance
             }
             udp = udpBootstrap.bind(listenAddress.getAddress(), cfg.webvpn().dtlsPort()).sync().channel();
             dtls.port().channel(udp);
-            listener = HttpsListener.bind(eventLoops, serverChannel, listenAddress, tls, control, router::route);
+            listener = HttpsListener.bind(frontDoor, serverChannel, listenAddress, tls, control, router::route);
             redirects.apply(cfg);
             LOG.info("listening for AnyConnect clients on {}:{} (TLS) and UDP {} (DTLS{})",
                 listenAddress.getAddress().getHostAddress(), listenAddress.getPort(), cfg.webvpn().dtlsPort(),
@@ -231,7 +248,7 @@ final class Appliance
             {
                 udp6 = udpBootstrap.bind(listenAddress6.getAddress(), cfg.webvpn().dtlsPort()).sync().channel();
                 dtls.port().channel(udp6);
-                listener6 = HttpsListener.bind(eventLoops, serverChannel, listenAddress6, tls, control,
+                listener6 = HttpsListener.bind(frontDoor, serverChannel, listenAddress6, tls, control,
                     router::route);
                 LOG.info("listening for AnyConnect clients on [{}]:{} (TLS) and UDP {} too",
                     ArgTypes.IP.format(listenAddress6.getAddress()), listenAddress6.getPort(), cfg.webvpn().dtlsPort());
@@ -274,6 +291,30 @@ final class Appliance
                 ? Dataplane.ThreadingMode.SHARED : Dataplane.ThreadingMode.DEDICATED;
             default -> throw new IllegalStateException(THREADING_PROP_NAME + " must be shared, dedicated or auto");
         };
+    }
+
+    /**
+     * The front door's thread, at nice 5 unless {@value #FRONT_DOOR_NICE_PROP_NAME} says otherwise (as the control
+     * thread, which runs the logins): when TLS handshakes, HTTP parsing and password checks compete with forwarding
+     * for a busy CPU (2 cores, {@code shared} mode), the scheduler favours the tunnel loops about 3 to 1.
+     */
+    private static java.util.concurrent.ThreadFactory frontDoorThreads()
+    {
+        final java.util.concurrent.ThreadFactory netty = new DefaultThreadFactory("front-door", true);
+        return task -> netty.newThread(() ->
+        {
+            lowerPriority("front door");
+            task.run();
+        });
+    }
+
+    private static void lowerPriority(final String what)
+    {
+        final String error = ThreadNice.setForCurrentThread(FRONT_DOOR_NICE);
+        if (error != null)
+        {
+            LOG.warn("the {} runs at the tunnels' priority: {}", what, error);
+        }
     }
 
     /** Refuses to delete a pool while sessions hold addresses from it (bad-inputs #45); null when fine. */
@@ -394,6 +435,10 @@ final class Appliance
         }
         handshakes.shutdownNow();
         control.shutdownNow();
+        if (frontDoor != null)
+        {
+            frontDoor.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
+        }
         if (eventLoops != null)
         {
             eventLoops.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);

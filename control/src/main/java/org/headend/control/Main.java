@@ -100,12 +100,12 @@ public final class Main
         }
 
         final Appliance appliance;
+        final ServerIdentity identity;
         try
         {
-            final ServerIdentity identity = ServerIdentity.loadOrCreate(stateDir, config.current().hostname());
+            identity = ServerIdentity.loadOrCreate(stateDir, config.current().hostname());
             appliance = new Appliance(config, identity, stateDir);
             appliance.start();
-            printHowToConnect(System.out, appliance, identity, demoPassword);
         }
         catch (final Exception | Error ex)
         {
@@ -130,6 +130,9 @@ public final class Main
             System.err.println("headend: cannot prepare " + stateDir + ": " + ex.getMessage());
             return EXIT_STARTUP;
         }
+        // "up" means every configured listener answers: the HTTPS and DTLS ports bound in start(), the SSH
+        // listeners bound by SshCliServer.start; an operator's script may log in over SSH right after this line
+        printHowToConnect(System.out, appliance, identity, demoPassword);
         Console device = null;
         if (consoleDevice != null)
         {

@@ -371,6 +371,21 @@ class CliOverSshIT
         }
     }
 
+    @Test
+    @Order(8)
+    void shouldAnswerOnTheSshPortTheMomentItSaysItIsUp()
+    {
+        bed.stopHeadend();
+        try (HeadendProcess again = HeadendProcess.relaunch(bed.net(), bed.headend().configFile()))
+        {
+            again.process().waitFor("headend is up", Duration.ofSeconds(120));
+            // one attempt, no retry: an operator's script logs in right after this line
+            final Cmd.Result ssh = Cmd.run(Duration.ofSeconds(10), Netns.in(bed.net().client(1), "bash", "-c",
+                "exec 3<>/dev/tcp/" + Netns.SERVER_ADDRESS + "/22"));
+            assertTrue(ssh.ok(), "the SSH listener refused a connection after 'headend is up':\n" + ssh.output());
+        }
+    }
+
     private static long bytesTx(final String text)
     {
         final Matcher m = Pattern.compile("Bytes Tx\\s*:\\s*(\\d+)").matcher(text);

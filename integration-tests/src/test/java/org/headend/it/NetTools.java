@@ -9,6 +9,7 @@ import java.util.regex.Pattern;
 /** Ping, TCP reachability and checksummed bulk transfers between namespaces. */
 public final class NetTools
 {
+    private static final Pattern PING_TIME = Pattern.compile("icmp_seq=\\d+ ttl=\\d+ time=([0-9.]+) ms");
     private static final Pattern PING_SUMMARY = Pattern.compile("(\\d+) packets transmitted, (\\d+) received");
     private static final Pattern SINK_DONE = Pattern.compile("RECEIVED bytes=(\\d+) sha256=([0-9a-f]+) seconds=([0-9.]+)");
     private static final Pattern SOURCE_DONE = Pattern.compile("SENT bytes=(\\d+) sha256=([0-9a-f]+) seconds=([0-9.]+)");
@@ -48,6 +49,39 @@ public final class NetTools
             return new PingResult(0, 0, r.output());
         }
         return new PingResult(Integer.parseInt(m.group(1)), Integer.parseInt(m.group(2)), r.output());
+    }
+
+    /** Each ping's round trip, for percentiles; lost pings have none. */
+    public record PingTimes(int transmitted, int received, List<Double> rttMillis, String summary)
+    {
+        /** The p-th percentile (0..100) of the round trips that came back, ms; NaN when none did. */
+        public double percentile(final double p)
+        {
+            if (rttMillis.isEmpty())
+            {
+                return Double.NaN;
+            }
+            final List<Double> sorted = rttMillis.stream().sorted().toList();
+            return sorted.get(Math.min(sorted.size() - 1, (int)Math.ceil(p / 100 * sorted.size()) - 1));
+        }
+    }
+
+    /** count pings from ns to target at 10 ms intervals, each waiting up to 1 s, with every round trip kept. */
+    public static PingTimes pingTimes(final String ns, final String target, final int count)
+    {
+        final Cmd.Result r = Cmd.run(Duration.ofSeconds(15 + count / 50), Netns.in(ns, "ping", "-n", "-c",
+            Integer.toString(count), "-i", "0.01", "-W", "1", target));
+        final List<Double> rtts = new ArrayList<>();
+        final Matcher each = PING_TIME.matcher(r.output());
+        while (each.find())
+        {
+            rtts.add(Double.parseDouble(each.group(1)));
+        }
+        final Matcher m = PING_SUMMARY.matcher(r.output());
+        final String summary = r.output().lines().filter(l -> l.contains("packets transmitted") || l.contains("rtt"))
+            .reduce("", (a, b) -> a + b + "\n");
+        return m.find() ? new PingTimes(Integer.parseInt(m.group(1)), Integer.parseInt(m.group(2)), rtts, summary)
+            : new PingTimes(0, 0, rtts, r.output());
     }
 
     public static PingResult ping(final String ns, final String target, final int count)
@@ -176,13 +210,20 @@ public final class NetTools
     public static BadClientResult badClient(final String ns, final String host, final int port, final String mode,
         final String... extra)
     {
+        return badClient(Duration.ofSeconds(60), ns, host, port, mode, extra);
+    }
+
+    /** As {@link #badClient(String, String, int, String, String...)}, waiting up to {@code limit} for it. */
+    public static BadClientResult badClient(final Duration limit, final String ns, final String host, final int port,
+        final String mode, final String... extra)
+    {
         final List<String> args = new ArrayList<>(List.of("--host", host, "--port", Integer.toString(port), "--mode",
             mode, "--timeout-seconds", "10"));
         args.addAll(List.of(extra));
         try (ManagedProcess p = ManagedProcess.start("BadClient[" + mode + "]",
                 Harness.tool(ns, "BadClient", args.toArray(String[]::new)), null, null))
         {
-            final Integer code = p.waitForExit(Duration.ofSeconds(60));
+            final Integer code = p.waitForExit(limit);
             p.out().awaitClosed(Duration.ofSeconds(2));
             p.err().awaitClosed(Duration.ofSeconds(2));
             final String out = p.out().text();

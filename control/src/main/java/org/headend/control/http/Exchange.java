@@ -12,12 +12,14 @@ public interface Exchange
     void reply(HttpAnswer answer);
 
     /**
-     * Turns the connection into a CSTP tunnel: the HTTP handlers go, {@code tunnel} takes their place, then
-     * {@code head} (the CONNECT answer, raw bytes) is written as its own TLS record.
+     * Turns the connection into a CSTP tunnel: the HTTP handlers go, the connection moves to {@code loop}, then
+     * {@code tunnel} takes their place there and {@code head} (the CONNECT answer, raw bytes) is written as its own
+     * TLS record.
      *
-     * @param ifGone run on the event loop instead when the connection closed before the switch
+     * @param loop   the data plane event loop that forwards the tunnel's packets
+     * @param ifGone run instead when the connection closed (or could not move) before the switch
      */
-    void upgrade(byte[] head, ChannelHandler tunnel, Runnable ifGone);
+    void upgrade(byte[] head, ChannelHandler tunnel, io.netty.channel.EventLoop loop, Runnable ifGone);
 
     /** The connection's Netty channel. */
     io.netty.channel.Channel channel();

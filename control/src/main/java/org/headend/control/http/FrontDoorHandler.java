@@ -7,6 +7,7 @@ import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelPipeline;
+import io.netty.channel.EventLoop;
 import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.handler.codec.DecoderResult;
 import io.netty.handler.codec.TooLongFrameException;
@@ -67,6 +68,7 @@ public final class FrontDoorHandler extends SimpleChannelInboundHandler<FullHttp
     @Override
     protected void channelRead0(final ChannelHandlerContext ctx, final FullHttpRequest request)
     {
+        RequestDeadline.met(ctx.pipeline());
         final DecoderResult result = request.decoderResult();
         if (result.isFailure())
         {
@@ -92,11 +94,6 @@ public final class FrontDoorHandler extends SimpleChannelInboundHandler<FullHttp
             LOG.info("{}: bad HTTP request refused with 400: control character in the request line",
                 ctx.channel().remoteAddress());
             answerAndClose(ctx, HttpResponseStatus.BAD_REQUEST, "Bad Request");
-            return;
-        }
-        if (request.headers().contains(HttpHeaderNames.TRANSFER_ENCODING))
-        {
-            answerAndClose(ctx, HttpResponseStatus.BAD_REQUEST, "Transfer-Encoding is not accepted");
             return;
         }
         if (request.content().readableBytes() > AuthXml.MAX_BODY_BYTES)
@@ -261,11 +258,13 @@ public final class FrontDoorHandler extends SimpleChannelInboundHandler<FullHttp
         }
 
         @Override
-        public void upgrade(final byte[] head, final ChannelHandler tunnel, final Runnable ifGone)
+        public void upgrade(final byte[] head, final ChannelHandler tunnel, final EventLoop loop,
+            final Runnable ifGone)
         {
             ctx.executor().execute(() ->
             {
-                if (!ctx.channel().isActive() || closeAfterAnswer)
+                final Channel channel = ctx.channel();
+                if (!channel.isActive() || closeAfterAnswer)
                 {
                     // bytes behind the CONNECT were taken for HTTP: the tunnel's stream would start mid-way
                     ctx.close();
@@ -280,10 +279,19 @@ public final class FrontDoorHandler extends SimpleChannelInboundHandler<FullHttp
                         pipeline.remove(name);
                     }
                 }
-                pipeline.addLast("cstp", tunnel);
                 pipeline.remove(FrontDoorHandler.this);
-                ctx.channel().writeAndFlush(Unpooled.wrappedBuffer(head));
-                ctx.channel().config().setAutoRead(true);
+                TunnelHandover.move(channel, loop, moved ->
+                {
+                    if (!moved || !channel.isActive())
+                    {
+                        channel.close();
+                        ifGone.run();
+                        return;
+                    }
+                    channel.pipeline().addLast("cstp", tunnel);
+                    channel.writeAndFlush(Unpooled.wrappedBuffer(head));
+                    channel.config().setAutoRead(true);
+                });
             });
         }
     }

@@ -23,15 +23,17 @@ import org.headend.control.auth.AuthXml;
 
 /**
  * The TLS listener on the outside address: TLS 1.2/1.3, then HTTP/1.1 with hard limits (8 KiB request line,
- * 16 KiB of headers, 256 KiB body, 60 s to finish a request), then {@link FrontDoorHandler}. A CONNECT that opens a
+ * 16 KiB of headers, 256 KiB body, {@value RequestDeadline#SECONDS} s from a request's first byte to its last, 60 s
+ * idle), then {@link FrontDoorHandler}. A budget ({@link PreTunnelCap}) bounds the connections that are not tunnels. A CONNECT that opens a
  * tunnel replaces the HTTP handlers with the data plane's CSTP handler.
  */
 public final class HttpsListener
 {
     /** Handlers that leave the pipeline when the connection becomes a tunnel. */
-    static final List<String> HTTP_HANDLERS = List.of("pre-tunnel-cap", "idle", "http", "aggregator");
+    static final List<String> HTTP_HANDLERS = List.of("pre-tunnel-cap", "idle", RequestDeadline.NAME, "http",
+        RequestHeadCheck.NAME, "aggregator");
     /** One budget for every listener (IPv4 and IPv6 alike). */
-    private static final PreTunnelCap CAP = new PreTunnelCap(PreTunnelCap.PER_ADDRESS);
+    private static final PreTunnelCap CAP = new PreTunnelCap(PreTunnelCap.TOTAL, PreTunnelCap.MIN_SHARE);
 
     static final int MAX_INITIAL_LINE = 8192;
     static final int MAX_HEADER_SIZE = 16384;
@@ -45,7 +47,7 @@ public final class HttpsListener
     /**
      * Binds the listener.
      *
-     * @param group       the event loops (they also carry the tunnels)
+     * @param group       the front door's event loop (tunnels move to a data plane loop after CONNECT)
      * @param channelType the server channel class matching {@code group}'s transport
      * @param address     where to listen
      * @param tls         the server TLS context
@@ -68,7 +70,7 @@ public final class HttpsListener
                 @Override
                 protected void initChannel(final SocketChannel channel)
                 {
-                    final ChannelHandler slot = CAP.admit(channel.remoteAddress().getAddress());
+                    final ChannelHandler slot = CAP.admit(channel.remoteAddress().getAddress(), channel);
                     if (slot == null)
                     {
                         channel.close();
@@ -82,10 +84,13 @@ public final class HttpsListener
                         .addLast("pre-tunnel-cap", slot)
                         .addLast("tls", ssl)
                         .addLast("idle", new IdleStateHandler(REQUEST_TIMEOUT_SECONDS, 0, 0, TimeUnit.SECONDS))
+                        .addLast(RequestDeadline.NAME, new RequestDeadline(TimeUnit.SECONDS.toMillis(
+                            RequestDeadline.SECONDS)))
                         .addLast("http", new HttpServerCodec(new HttpDecoderConfig()
                             .setMaxInitialLineLength(MAX_INITIAL_LINE)
                             .setMaxHeaderSize(MAX_HEADER_SIZE)
                             .setMaxChunkSize(8192)))
+                        .addLast(RequestHeadCheck.NAME, new RequestHeadCheck())
                         .addLast("aggregator", new HttpObjectAggregator(AuthXml.MAX_BODY_BYTES))
                         .addLast("front-door", new FrontDoorHandler(control, router));
                 }

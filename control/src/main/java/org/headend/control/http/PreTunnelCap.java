@@ -1,94 +1,176 @@
 package org.headend.control.http;
 
+import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import java.net.InetAddress;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicLong;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.LinkedHashSet;
+import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A budget of connections per client address that have not (yet) become tunnels: TLS handshakes, logins, portal
- * pages. A slow or idle client holds its slot until the handshake or request timeout closes it, so one address
- * cannot tie up the front door with hundreds of them (bad-inputs #3, #9); tunnels do not count, so many users behind
- * one NAT are not limited once connected. Shared by every HTTPS listener; any event loop.
+ * The budget of connections that have not (yet) become tunnels: TLS handshakes, logins, portal pages. A slow or idle
+ * client holds its slot until a timeout closes it, so the front door needs a bound (bad-inputs #3, #9), but a bound
+ * per address would refuse the honest users of one NAT. So: one global budget ({@code total}); below half of it
+ * ({@code pressure}) every connection is admitted, whatever its address. Above it an address may hold its fair
+ * share only ({@code total} over the number of addresses holding slots, never less than {@code minShare}); when the
+ * budget is full, a new connection takes the slot of the oldest connection of the address that holds the most,
+ * which is closed. Tunnels do not count. Shared by every HTTPS listener; calls are serialized.
  */
 public final class PreTunnelCap
 {
-    /** Far above one browser's or client's parallel connections, far below what starves the front door. */
-    public static final int PER_ADDRESS = 64;
+    /** Connections that are not tunnels, all addresses together: a few hundred MB of TLS state at most. */
+    public static final int TOTAL = 1024;
+    /** What one address may always keep under pressure: far above one browser's or client's parallel connections. */
+    public static final int MIN_SHARE = 32;
     private static final long WARN_EVERY_NANOS = 10_000_000_000L;
     private static final Logger LOG = LoggerFactory.getLogger(PreTunnelCap.class);
 
-    private final ConcurrentHashMap<InetAddress, Integer> open = new ConcurrentHashMap<>();
-    private final AtomicLong lastWarnNanos = new AtomicLong(System.nanoTime() - WARN_EVERY_NANOS);
-    private final int limit;
+    /** Per address, its slots oldest first. */
+    private final Map<InetAddress, LinkedHashSet<Slot>> open = new HashMap<>();
+    private final int total;
+    private final int pressure;
+    private final int minShare;
+    private int held;
+    private long refused;
+    private long evicted;
+    private long lastWarnNanos = System.nanoTime() - WARN_EVERY_NANOS;
 
-    public PreTunnelCap(final int limit)
+    public PreTunnelCap(final int total, final int minShare)
     {
-        this.limit = limit;
+        this.total = total;
+        this.pressure = total / 2;
+        this.minShare = minShare;
     }
 
     /**
-     * Takes a slot for a new connection from {@code address}.
+     * Takes a slot for {@code channel}, a new connection from {@code address}.
      *
      * @return the handler that gives the slot back when it leaves the pipeline (the connection closed or became a
-     *         tunnel), or null when the address has no slot left: the caller closes the connection
+     *         tunnel), or null when the address is over its share: the caller closes the connection
      */
-    public ChannelHandler admit(final InetAddress address)
+    public synchronized ChannelHandler admit(final InetAddress address, final Channel channel)
     {
-        final boolean[] admitted = new boolean[1];
-        open.compute(address, (a, n) ->
+        final LinkedHashSet<Slot> mine = open.get(address);
+        final int have = mine == null ? 0 : mine.size();
+        if (held >= pressure && have >= share(mine == null))
         {
-            final int now = n == null ? 0 : n;
-            admitted[0] = now < limit;
-            return admitted[0] ? now + 1 : now;
-        });
-        if (!admitted[0])
-        {
-            final long now = System.nanoTime();
-            final long last = lastWarnNanos.get();
-            if (now - last >= WARN_EVERY_NANOS && lastWarnNanos.compareAndSet(last, now))
-            {
-                LOG.warn("{} has {} connections that are not tunnels; refusing more from it", address.getHostAddress(),
-                    limit);
-            }
+            refused++;
+            warn(address.getHostAddress() + " holds " + have + " connections that are not tunnels while the front door"
+                + " is busy (" + held + " of " + total + "); refusing more from it");
             return null;
         }
-        return new Slot(address);
+        if (held >= total)
+        {
+            evictOldestOfBiggest();
+        }
+        final Slot slot = new Slot(address, channel);
+        open.computeIfAbsent(address, a -> new LinkedHashSet<>()).add(slot);
+        held++;
+        return slot;
+    }
+
+    /** An address's fair share under pressure; {@code newcomer} when it holds nothing yet. */
+    private int share(final boolean newcomer)
+    {
+        return Math.max(minShare, total / (open.size() + (newcomer ? 1 : 0)));
+    }
+
+    private void evictOldestOfBiggest()
+    {
+        LinkedHashSet<Slot> biggest = null;
+        for (final LinkedHashSet<Slot> slots : open.values())
+        {
+            if (biggest == null || slots.size() > biggest.size())
+            {
+                biggest = slots;
+            }
+        }
+        if (biggest == null)
+        {
+            return;
+        }
+        final Iterator<Slot> oldest = biggest.iterator();
+        final Slot victim = oldest.next();
+        release(victim);
+        evicted++;
+        warn("the front door is full (" + total + " connections that are not tunnels); closing the oldest of "
+            + victim.address.getHostAddress() + ", which holds the most");
+        victim.channel.close();
+    }
+
+    private void warn(final String text)
+    {
+        final long now = System.nanoTime();
+        if (now - lastWarnNanos >= WARN_EVERY_NANOS)
+        {
+            lastWarnNanos = now;
+            LOG.warn(text);
+        }
     }
 
     /** Connections of {@code address} holding a slot. */
-    public int count(final InetAddress address)
+    public synchronized int count(final InetAddress address)
     {
-        return open.getOrDefault(address, 0);
+        final LinkedHashSet<Slot> slots = open.get(address);
+        return slots == null ? 0 : slots.size();
     }
 
-    private void release(final InetAddress address)
+    /** Connections holding a slot, all addresses. */
+    public synchronized int held()
     {
-        open.computeIfPresent(address, (a, n) -> n <= 1 ? null : n - 1);
+        return held;
+    }
+
+    /** Connections refused because their address was over its share. */
+    public synchronized long refused()
+    {
+        return refused;
+    }
+
+    /** Connections closed to make room for a new one. */
+    public synchronized long evicted()
+    {
+        return evicted;
+    }
+
+    private synchronized void release(final Slot slot)
+    {
+        if (slot.released)
+        {
+            return;
+        }
+        slot.released = true;
+        final LinkedHashSet<Slot> slots = open.get(slot.address);
+        slots.remove(slot);
+        if (slots.isEmpty())
+        {
+            open.remove(slot.address);
+        }
+        held--;
     }
 
     private final class Slot extends ChannelInboundHandlerAdapter
     {
         private final InetAddress address;
+        private final Channel channel;
+        /** Guarded by the cap's lock. */
         private boolean released;
 
-        Slot(final InetAddress address)
+        Slot(final InetAddress address, final Channel channel)
         {
             this.address = address;
+            this.channel = channel;
         }
 
         @Override
         public void handlerRemoved(final ChannelHandlerContext ctx)
         {
-            if (!released)
-            {
-                released = true;
-                release(address);
-            }
+            release(this);
         }
     }
 }

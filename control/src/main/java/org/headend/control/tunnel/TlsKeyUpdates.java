@@ -21,10 +21,10 @@ final class TlsKeyUpdates
     {
     }
 
-    /** Renews the keys of {@code channel} every {@code periodSeconds} until it closes. */
-    static void start(final Channel channel, final SslHandler tls, final long periodSeconds, final int tunnelId)
+    /** Renews the keys of {@code channel}, whose tunnel runs on {@code loop}, every {@code periodSeconds} until it closes. */
+    static void start(final io.netty.channel.EventLoop loop, final Channel channel, final SslHandler tls, final long periodSeconds, final int tunnelId)
     {
-        final ScheduledFuture<?> task = channel.eventLoop().scheduleAtFixedRate(() -> tls.renegotiate()
+        final ScheduledFuture<?> task = loop.scheduleAtFixedRate(() -> tls.renegotiate()
             .addListener(done ->
             {
                 if (done.isSuccess())

@@ -107,7 +107,8 @@ public final class TunnelGateway
             : sessions.lease6(session, ipv6Pools(policy, group));
         final SplitTunnel split = SplitTunnel.of(policy, cfg, lease6 != null, session.index());
         final int tunnelId = sessions.nextTunnelId();
-        final TunnelPath path = dataplane.newTunnelPath(tunnelId, exchange.channel().eventLoop(),
+        final io.netty.channel.EventLoop tunnelLoop = (io.netty.channel.EventLoop)dataplane.tunnelLoop(tunnelId);
+        final TunnelPath path = dataplane.newTunnelPath(tunnelId, tunnelLoop,
             new TunnelAccess(lease.address(), lease6 == null ? null : lease6.address().getAddress(), split.filter()));
         final Events events = new Events(session, tunnelId);
         final boolean compressionSvc = cfg.globals().compressionSvc();
@@ -149,13 +150,13 @@ public final class TunnelGateway
                 answer.header(header.getKey(), header.getValue());
             }
         }
-        exchange.upgrade(answer.bytes(), handler,
+        exchange.upgrade(answer.bytes(), handler, tunnelLoop,
             () -> control.execute(() -> sessions.onTunnelClosed(session, tunnelId,
                 TunnelListener.CloseCause.PEER_CLOSED, "closed before the tunnel started")));
         final long keyUpdateSeconds = timers.serverKeyUpdateSeconds(exchange.client().tlsProtocol());
         if (keyUpdateSeconds > 0)
         {
-            TlsKeyUpdates.start(exchange.channel(), exchange.channel().pipeline().get(SslHandler.class),
+            TlsKeyUpdates.start(tunnelLoop, exchange.channel(), exchange.channel().pipeline().get(SslHandler.class),
                 keyUpdateSeconds, tunnelId);
         }
     }

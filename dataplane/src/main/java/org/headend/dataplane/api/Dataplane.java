@@ -42,6 +42,8 @@ public final class Dataplane implements AutoCloseable
     private final List<AgentRunner> runners = new ArrayList<>();
     private final List<IdleWaiter> waiters = new ArrayList<>();
     private final Map<EventExecutor, EgressQueue> egressByLoop = new IdentityHashMap<>();
+    /** The loops of {@link #egressByLoop}, in a fixed order, to spread tunnels over. */
+    private final List<EventExecutor> tunnelLoops = new ArrayList<>();
     /** Made on first use: most appliances never compress. */
     private final Map<EventExecutor, LzsCodec> lzsByLoop = new IdentityHashMap<>();
 
@@ -82,6 +84,7 @@ public final class Dataplane implements AutoCloseable
         final Dataplane dataplane = new Dataplane();
         dataplane.mode = ThreadingMode.SHARED;
         dataplane.egressByLoop.put(loop, new EgressQueue(loop, EGRESS_RING_BYTES));
+        dataplane.tunnelLoops.add(loop);
         dataplane.shared = new SharedTunIo(queue.port(), queue.fd(), queue.offloads(), dataplane.counters);
         dataplane.shared.start(loop);
         return dataplane;
@@ -102,6 +105,7 @@ public final class Dataplane implements AutoCloseable
         for (final EventExecutor loop : eventLoops)
         {
             dataplane.egressByLoop.put(loop, new EgressQueue(loop, EGRESS_RING_BYTES));
+            dataplane.tunnelLoops.add(loop);
         }
         int i = 0;
         for (final TunQueueBinding queue : queues)
@@ -131,6 +135,15 @@ public final class Dataplane implements AutoCloseable
     public DataplaneCounters counters()
     {
         return counters;
+    }
+
+    /**
+     * The event loop that forwards the packets of tunnel {@code tunnelId}: its TLS connection moves there after the
+     * CONNECT (the front door's own loop never carries a tunnel).
+     */
+    public EventExecutor tunnelLoop(final int tunnelId)
+    {
+        return tunnelLoops.get(Math.floorMod(tunnelId, tunnelLoops.size()));
     }
 
     /** The path of a new tunnel whose TLS connection runs on {@code loop}; its client may send what {@code access} allows. */

@@ -32,6 +32,12 @@ public final class CstpTunnelHandler extends ByteToMessageDecoder implements Egr
     private static final int MAX_CONTROL_PAYLOAD = 2048;
     private static final int MAX_REASON_TEXT = 64;
     private static final long NANOS_PER_SECOND = 1_000_000_000L;
+    /**
+     * DPD answers dropped in a row because the client does not read (its connection is over the write buffer's high
+     * water mark) after which the tunnel is closed: an honest client sends one DPD every few seconds, so it never
+     * gets near this while its link is merely slow.
+     */
+    static final int MAX_UNREAD_ANSWERS = 32;
 
     private final int tunnelId;
     private final TunnelPath path;
@@ -63,6 +69,12 @@ public final class CstpTunnelHandler extends ByteToMessageDecoder implements Egr
     private final AtomicCounter rxCompressed;
     private final AtomicCounter txCompressed;
     private final AtomicCounter decompressFailures;
+    private final AtomicCounter controlOverRate;
+    private final AtomicCounter unreadAnswerDrops;
+    private final AtomicCounter abusiveCloses;
+    private ControlFrameBudget controlBudget;
+    /** DPD answers dropped since the connection was last writable. */
+    private int unreadAnswers;
 
     private ChannelHandlerContext ctx;
     /** The event loop's clock, so that tests can drive time. */
@@ -118,6 +130,9 @@ public final class CstpTunnelHandler extends ByteToMessageDecoder implements Egr
         rxCompressed = counters.counter(DataplaneCounter.CSTP_RX_COMPRESSED_FRAMES);
         txCompressed = counters.counter(DataplaneCounter.CSTP_TX_COMPRESSED_FRAMES);
         decompressFailures = counters.counter(DataplaneCounter.CSTP_DECOMPRESSION_FAILURES);
+        controlOverRate = counters.counter(DataplaneCounter.CSTP_CONTROL_OVER_RATE);
+        unreadAnswerDrops = counters.counter(DataplaneCounter.CSTP_UNREAD_ANSWER_DROPS);
+        abusiveCloses = counters.counter(DataplaneCounter.CSTP_ABUSIVE_CLOSES);
     }
 
     /** The tunnel's id. */
@@ -132,6 +147,7 @@ public final class CstpTunnelHandler extends ByteToMessageDecoder implements Egr
         this.ctx = ctx;
         this.ticker = ctx.executor().ticker();
         lastRxNanos = ticker.nanoTime();
+        controlBudget = new ControlFrameBudget(lastRxNanos);
         egress.register(tunnelId, this);
         startDpdTimer();
     }
@@ -236,10 +252,16 @@ public final class CstpTunnelHandler extends ByteToMessageDecoder implements Egr
             case CstpHeader.TYPE_DPD_REQ ->
             {
                 rxControl.increment();
-                writeControl(CstpHeader.TYPE_DPD_RESP, in, payload, length);
-                ctx.flush();
+                if (withinControlBudget())
+                {
+                    answerDpd(in, payload, length);
+                }
             }
-            case CstpHeader.TYPE_DPD_RESP, CstpHeader.TYPE_KEEPALIVE -> rxControl.increment();
+            case CstpHeader.TYPE_DPD_RESP, CstpHeader.TYPE_KEEPALIVE ->
+            {
+                rxControl.increment();
+                withinControlBudget();
+            }
             case CstpHeader.TYPE_DISCONNECT -> onDisconnect(in, payload, length);
             default ->
             {
@@ -247,6 +269,54 @@ public final class CstpTunnelHandler extends ByteToMessageDecoder implements Egr
                 close(TunnelListener.CloseCause.PROTOCOL_ERROR, "unexpected CSTP frame type " + type);
             }
         }
+    }
+
+    /** Charges one control frame to the tunnel's budget; a flood past it ends the tunnel. */
+    private boolean withinControlBudget()
+    {
+        if (controlBudget.take(ticker.nanoTime()))
+        {
+            return true;
+        }
+        controlOverRate.increment();
+        if (controlBudget.abused())
+        {
+            abusiveCloses.increment();
+            close(TunnelListener.CloseCause.PROTOCOL_ERROR, "control-frame flood: more than "
+                + ControlFrameBudget.ABUSE_LIMIT + " DPD/keepalive frames over " + ControlFrameBudget.PER_SECOND + "/s");
+        }
+        return false;
+    }
+
+    /**
+     * Echoes a DPD request, unless the client is not reading what it is sent: then the answer is dropped (never
+     * queued without bound), and after {@link #MAX_UNREAD_ANSWERS} in a row the tunnel is closed.
+     */
+    private void answerDpd(final ByteBuf in, final int payload, final int length)
+    {
+        if (!ctx.channel().isWritable())
+        {
+            unreadAnswerDrops.increment();
+            if (++unreadAnswers >= MAX_UNREAD_ANSWERS)
+            {
+                abusiveCloses.increment();
+                close(TunnelListener.CloseCause.PROTOCOL_ERROR, "client does not read its DPD answers ("
+                    + unreadAnswers + " dropped)");
+            }
+            return;
+        }
+        writeControl(CstpHeader.TYPE_DPD_RESP, in, payload, length);
+        ctx.flush();
+    }
+
+    @Override
+    public void channelWritabilityChanged(final ChannelHandlerContext ctx) throws Exception
+    {
+        if (ctx.channel().isWritable())
+        {
+            unreadAnswers = 0;
+        }
+        super.channelWritabilityChanged(ctx);
     }
 
     private int maxPayload(final int type)

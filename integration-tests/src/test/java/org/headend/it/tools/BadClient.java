@@ -49,7 +49,11 @@ import javax.net.ssl.X509TrustManager;
  * entities: a local file holding the user name, and a parameter entity on a URL this tool listens on; also prints
  * XXE_LOGIN=success|no and XXE_CALLBACK=yes|no and XXE_LEAK=yes|no), cstp-bad-magic and cstp-too-long (log in with
  * XML aggregate auth, CONNECT /CSCOSSLC/tunnel, check a DPD round trip, then send a frame with magic "STX" or a
- * DATA frame whose length is beyond the MTU).
+ * DATA frame whose length is beyond the MTU). Floods, each for --seconds: idle-after-tls (--count TLS connections
+ * that send nothing; OUTCOME=HELD_n kept open at the end), dribble (--count connections sending a GET one byte every
+ * 500 ms; OUTCOME=CLOSED_n closed or answered by the end, DETAIL says when), dpd-flood-unread and dpd-flood-read
+ * (a tunnel sending 2,000 DPD requests of 2 KiB a second, never reading the answers or reading them, and
+ * CONNECTing again with its cookie when the server ends it; OUTCOME=CLOSED_n tunnels ended by the server).
  *
  * <pre>BadClient --host H --port P --mode M [--user U --password W] [--mtu 1400] [--timeout-seconds 10]
  *           [--callback-address A]</pre>
@@ -99,6 +103,14 @@ public final class BadClient
             case "cstp-bad-magic" -> client.cstp(user, password, BadClientFrames.badMagic());
             case "cstp-too-long" -> client.cstp(user, password, BadClientFrames.tooLong(mtu));
             case "login" -> client.loginOnly(user, password);
+            case "idle-after-tls" -> client.idleAfterTls(Integer.parseInt(args.get("count", "300")),
+                Integer.parseInt(args.get("seconds", "10")));
+            case "dribble" -> client.dribble(Integer.parseInt(args.get("count", "50")),
+                Integer.parseInt(args.get("seconds", "20")));
+            case "dpd-flood-unread" -> client.dpdFlood(user, password, Integer.parseInt(args.get("seconds", "10")),
+                false);
+            case "dpd-flood-read" -> client.dpdFlood(user, password, Integer.parseInt(args.get("seconds", "10")),
+                true);
             default -> throw new IllegalArgumentException("unknown mode " + mode);
         };
         System.out.flush();
@@ -384,43 +396,14 @@ public final class BadClient
 
     private int cstp(final String user, final String password, final byte[] badFrame) throws Exception
     {
-        final String token = login(user, password);
-        if (token == null)
+        try (SSLSocket socket = openTunnel(user, password))
         {
-            outcome("SETUP_FAILED", "login as " + user + " failed");
-            return 3;
-        }
-        try (SSLSocket socket = connectTls())
-        {
+            if (socket == null)
+            {
+                return 3;
+            }
             final OutputStream out = socket.getOutputStream();
             final InputStream in = socket.getInputStream();
-            final String connect = "CONNECT /CSCOSSLC/tunnel HTTP/1.1\r\nHost: " + host + "\r\nUser-Agent: " + UA +
-                "\r\nCookie: webvpn=" + token + "\r\nX-CSTP-Version: 1\r\nX-CSTP-Hostname: hdit-badclient\r\n" +
-                "X-CSTP-Base-MTU: 1500\r\nX-CSTP-MTU: 1400\r\nX-CSTP-Address-Type: IPv4\r\n" +
-                "X-CSTP-Protocol: Copyright (c) 2004 Cisco Systems, Inc.\r\n\r\n";
-            out.write(connect.getBytes(StandardCharsets.US_ASCII));
-            out.flush();
-            final String status = readLine(in);
-            final StringBuilder headers = new StringBuilder(status).append('\n');
-            String line;
-            while (!(line = readLine(in)).isEmpty())
-            {
-                headers.append(line).append('\n');
-            }
-            if (!status.matches("HTTP/1\\.[01] 200.*"))
-            {
-                outcome("SETUP_FAILED", "CONNECT answered: " + headers);
-                return 3;
-            }
-            System.out.println("DETAIL: CONNECT answer:\n" + indent(headers.toString()));
-            out.write(DPD_REQUEST);
-            out.flush();
-            final String precheck = awaitDpdResponse(in);
-            if (!precheck.startsWith("IN_SYNC"))
-            {
-                outcome("SETUP_FAILED", "no DPD answer before the bad frame: " + precheck);
-                return 3;
-            }
             try
             {
                 out.write(badFrame);
@@ -436,6 +419,301 @@ public final class BadClient
             return outcome(after.startsWith("CLOSED") ? "CLOSED" : after.startsWith("IN_SYNC") ? "IN_SYNC" :
                 after.startsWith("DESYNC") ? "DESYNC" : "TIMEOUT", after);
         }
+    }
+
+    /**
+     * Logs in, CONNECTs and checks one DPD round trip: the tunnel's socket, or null after printing
+     * OUTCOME=SETUP_FAILED.
+     */
+    private SSLSocket openTunnel(final String user, final String password) throws Exception
+    {
+        final String token = login(user, password);
+        if (token == null)
+        {
+            outcome("SETUP_FAILED", "login as " + user + " failed");
+            return null;
+        }
+        return connectTunnel(token);
+    }
+
+    /** CONNECTs with a session's cookie and checks one DPD round trip; null after OUTCOME=SETUP_FAILED. */
+    private SSLSocket connectTunnel(final String token) throws Exception
+    {
+        final SSLSocket socket = connectTls();
+        final OutputStream out = socket.getOutputStream();
+        final InputStream in = socket.getInputStream();
+        final String connect = "CONNECT /CSCOSSLC/tunnel HTTP/1.1\r\nHost: " + host + "\r\nUser-Agent: " + UA +
+            "\r\nCookie: webvpn=" + token + "\r\nX-CSTP-Version: 1\r\nX-CSTP-Hostname: hdit-badclient\r\n" +
+            "X-CSTP-Base-MTU: 1500\r\nX-CSTP-MTU: 1400\r\nX-CSTP-Address-Type: IPv4\r\n" +
+            "X-CSTP-Protocol: Copyright (c) 2004 Cisco Systems, Inc.\r\n\r\n";
+        out.write(connect.getBytes(StandardCharsets.US_ASCII));
+        out.flush();
+        final String status = readLine(in);
+        final StringBuilder headers = new StringBuilder(status).append('\n');
+        String line;
+        while (!(line = readLine(in)).isEmpty())
+        {
+            headers.append(line).append('\n');
+        }
+        if (!status.matches("HTTP/1\\.[01] 200.*"))
+        {
+            outcome("SETUP_FAILED", "CONNECT answered: " + headers);
+            socket.close();
+            return null;
+        }
+        System.out.println("DETAIL: CONNECT answer:\n" + indent(headers.toString()));
+        out.write(DPD_REQUEST);
+        out.flush();
+        final String precheck = awaitDpdResponse(in);
+        if (!precheck.startsWith("IN_SYNC"))
+        {
+            outcome("SETUP_FAILED", "no DPD answer before the bad input: " + precheck);
+            socket.close();
+            return null;
+        }
+        return socket;
+    }
+
+    /** Opens {@code count} TLS connections that send nothing, holds them {@code seconds}; OUTCOME=HELD_n. */
+    private int idleAfterTls(final int count, final int seconds) throws Exception
+    {
+        final List<SSLSocket> sockets = java.util.Collections.synchronizedList(new ArrayList<>());
+        try (var pool = java.util.concurrent.Executors.newFixedThreadPool(8))
+        {
+            for (int i = 0; i < count; i++)
+            {
+                pool.execute(() ->
+                {
+                    try
+                    {
+                        sockets.add(connectTls());
+                    }
+                    catch (final IOException ex)
+                    {
+                        // refused: not held
+                    }
+                });
+            }
+        }
+        System.out.println("DETAIL: " + sockets.size() + " of " + count + " finished TLS");
+        Thread.sleep(seconds * 1000L);
+        int held = 0;
+        for (final SSLSocket socket : sockets)
+        {
+            if (!answeredOrClosed(socket))
+            {
+                held++;
+            }
+            socket.close();
+        }
+        return outcome("HELD_" + held, held + " of " + count + " idle TLS connections still open after " + seconds + " s");
+    }
+
+    /**
+     * {@code count} TLS connections each send "GET / HTTP/1.1" and headers one byte every 500 ms for {@code seconds};
+     * OUTCOME=CLOSED_n: how many the server had answered or closed by then.
+     */
+    private int dribble(final int count, final int seconds) throws Exception
+    {
+        final byte[] request = ("GET / HTTP/1.1\r\nHost: " + host + "\r\nUser-Agent: " + UA + "\r\nX-Slow: "
+            + "s".repeat(4096) + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII);
+        final List<SSLSocket> sockets = new ArrayList<>();
+        for (int i = 0; i < count; i++)
+        {
+            sockets.add(connectTls());
+        }
+        final long start = System.nanoTime();
+        final long[] closedAt = new long[count];
+        int closed = 0;
+        for (int step = 0; step < request.length && closed < count
+            && System.nanoTime() - start < seconds * 1_000_000_000L; step++)
+        {
+            for (int i = 0; i < count; i++)
+            {
+                if (closedAt[i] != 0)
+                {
+                    continue;
+                }
+                final SSLSocket socket = sockets.get(i);
+                boolean gone;
+                try
+                {
+                    socket.getOutputStream().write(request[step]);
+                    socket.getOutputStream().flush();
+                    gone = answeredOrClosed(socket);
+                }
+                catch (final IOException ex)
+                {
+                    gone = true;
+                }
+                if (gone)
+                {
+                    closedAt[i] = System.nanoTime();
+                    closed++;
+                }
+            }
+            Thread.sleep(500);
+        }
+        long first = Long.MAX_VALUE;
+        long last = 0;
+        for (final long at : closedAt)
+        {
+            if (at != 0)
+            {
+                first = Math.min(first, at - start);
+                last = Math.max(last, at - start);
+            }
+        }
+        for (final SSLSocket socket : sockets)
+        {
+            socket.close();
+        }
+        return outcome("CLOSED_" + closed, closed + " of " + count + " dribbling connections closed"
+            + (closed == 0 ? "" : ", the first after " + first / 1_000_000 + " ms, the last after "
+            + last / 1_000_000 + " ms"));
+    }
+
+    /** Whether the server answered (it gave up on the request) or closed; false while it still waits. */
+    private static boolean answeredOrClosed(final SSLSocket socket)
+    {
+        try
+        {
+            socket.setSoTimeout(1);
+            return socket.getInputStream().read() != Integer.MIN_VALUE;
+        }
+        catch (final SocketTimeoutException ex)
+        {
+            return false;
+        }
+        catch (final IOException ex)
+        {
+            return true;
+        }
+    }
+
+    /**
+     * Logs in, then for {@code seconds} sends DPD requests with 2 KiB payloads over its tunnel as fast as it can,
+     * reading the answers or not; when the server ends the tunnel it CONNECTs again with the same cookie, as a real
+     * client would, and floods on. OUTCOME=CLOSED_n: how many of its tunnels the server ended.
+     */
+    private int dpdFlood(final String user, final String password, final int seconds, final boolean read)
+        throws Exception
+    {
+        final String token = login(user, password);
+        if (token == null)
+        {
+            return outcome("SETUP_FAILED", "login as " + user + " failed");
+        }
+        final long deadline = System.nanoTime() + seconds * 1_000_000_000L;
+        int closedByServer = 0;
+        long sent = 0;
+        final java.util.concurrent.atomic.AtomicLong answers = new java.util.concurrent.atomic.AtomicLong();
+        while (System.nanoTime() < deadline)
+        {
+            final SSLSocket socket;
+            try
+            {
+                socket = connectTunnel(token);
+            }
+            catch (final IOException ex)
+            {
+                System.out.println("DETAIL: CONNECT again failed: " + ex);
+                break;
+            }
+            if (socket == null)
+            {
+                break;
+            }
+            final long[] sentHere = new long[1];
+            if (floodUntilClosed(socket, deadline, read, answers, sentHere))
+            {
+                closedByServer++;
+            }
+            sent += sentHere[0];
+        }
+        if (closedByServer == 0 && sent == 0)
+        {
+            return outcome("SETUP_FAILED", "no tunnel to flood");
+        }
+        return outcome("CLOSED_" + closedByServer, sent + " DPD requests of 2 KiB sent, " + answers.get()
+            + " bytes of answers read, " + closedByServer + " tunnel(s) ended by the server");
+    }
+
+    /** Floods one tunnel until {@code deadline}; whether the server closed it first. */
+    private static boolean floodUntilClosed(final SSLSocket socket, final long deadline, final boolean read,
+        final java.util.concurrent.atomic.AtomicLong answers, final long[] sent)
+    {
+        final byte[] frame = new byte[8 + 2048];
+        System.arraycopy(DPD_REQUEST, 0, frame, 0, 8);
+        frame[4] = (byte)(2048 >> 8);
+        frame[5] = 0;
+        final AtomicBoolean ended = new AtomicBoolean();
+        if (read)
+        {
+            Thread.ofPlatform().daemon().start(() ->
+            {
+                try
+                {
+                    final byte[] buffer = new byte[65536];
+                    int n;
+                    while ((n = socket.getInputStream().read(buffer)) >= 0)
+                    {
+                        answers.addAndGet(n);
+                    }
+                }
+                catch (final IOException ex)
+                {
+                    // closed, by either side
+                }
+                ended.set(true);
+            });
+        }
+        // a blocked write (the server no longer reads) must not outlast the flood: close the socket then
+        final Thread stopper = Thread.ofPlatform().daemon().start(() ->
+        {
+            try
+            {
+                Thread.sleep(Math.max(1, (deadline - System.nanoTime()) / 1_000_000));
+                socket.close();
+            }
+            catch (final InterruptedException | IOException ex)
+            {
+                // the flood ended first
+            }
+        });
+        boolean closedByServer;
+        try
+        {
+            while (System.nanoTime() < deadline && !ended.get())
+            {
+                socket.getOutputStream().write(frame);
+                // about 2,000 a second: 200 times what a tunnel may send, without this JVM eating the test's CPU
+                if (++sent[0] % 20 == 0)
+                {
+                    Thread.sleep(10);
+                }
+            }
+            closedByServer = ended.get() && System.nanoTime() < deadline;
+        }
+        catch (final IOException ex)
+        {
+            closedByServer = System.nanoTime() < deadline;
+        }
+        catch (final InterruptedException ex)
+        {
+            Thread.currentThread().interrupt();
+            closedByServer = false;
+        }
+        stopper.interrupt();
+        try
+        {
+            socket.close();
+        }
+        catch (final IOException ex)
+        {
+            // already closed
+        }
+        return closedByServer;
     }
 
     /** Reads frames until a DPD response: IN_SYNC, CLOSED (…), DESYNC (…) or TIMEOUT. */
@@ -598,7 +876,8 @@ public final class BadClient
             }
             if (!r.body.contains("auth-request"))
             {
-                System.out.println("DETAIL: unexpected login answer:\n" + indent(r.head + "\n" + r.body));
+                System.out.println("DETAIL: unexpected login answer:\n" + indent(r.head + "\n" + r.body)
+                    + (r.error == null ? "" : "\n  (" + r.error + ")"));
                 return null;
             }
             if (step > 0 && r.body.contains("<error"))

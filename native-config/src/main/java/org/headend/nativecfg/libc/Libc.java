@@ -163,6 +163,9 @@ public final class Libc
     private static final MethodHandle CFMAKERAW = bind("cfmakeraw", FunctionDescriptor.ofVoid(ADDRESS));
     private static final MethodHandle SETNS = bind(
         "setns", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT), CAPTURE_ERRNO);
+    private static final MethodHandle GETTID = bind("gettid", FunctionDescriptor.of(JAVA_INT));
+    private static final MethodHandle SETPRIORITY = bind(
+        "setpriority", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT), CAPTURE_ERRNO);
     // glibc exports the GNU variant under this name: it returns the message pointer, which may be a static string.
     private static final MethodHandle STRERROR_R = bind(
         "strerror_r", FunctionDescriptor.of(ADDRESS, JAVA_INT, ADDRESS, JAVA_LONG));
@@ -590,6 +593,40 @@ public final class Libc
         try
         {
             return (int)SETNS.invokeExact(capture, fd, type);
+        }
+        catch (final Throwable t)
+        {
+            throw propagate(t);
+        }
+    }
+
+    /** gettid(2): the calling thread's kernel id. */
+    public static int gettid()
+    {
+        try
+        {
+            return (int)GETTID.invokeExact();
+        }
+        catch (final Throwable t)
+        {
+            throw propagate(t);
+        }
+    }
+
+    /**
+     * setpriority(2) with {@code PRIO_PROCESS}: on Linux, given a thread id, it sets the nice value of that thread
+     * only.
+     *
+     * @param capture capture-state segment.
+     * @param tid     from {@link #gettid()}.
+     * @param nice    -20 (most favoured) to 19 (least).
+     * @return 0, or -1 with errno in {@code capture}.
+     */
+    public static int setThreadNice(final MemorySegment capture, final int tid, final int nice)
+    {
+        try
+        {
+            return (int)SETPRIORITY.invokeExact(capture, 0, tid, nice);
         }
         catch (final Throwable t)
         {
