@@ -48,6 +48,8 @@ bed_kill_ns_pids() {
 
 bed_cleanup() {
     local p ns
+    # the server first and gently, so that it removes its TUN and routes as it does on SIGTERM
+    [ -n "$SERVER_PID" ] && kill -0 "$SERVER_PID" 2>/dev/null && bed_stop_server
     for p in "${PIDS[@]}"; do kill -TERM "$p" 2>/dev/null; done
     sleep 0.5
     for p in "${PIDS[@]}"; do kill -KILL "$p" 2>/dev/null; done
@@ -236,6 +238,7 @@ bed_pss_mb() {          # proportional set size of the server's processes (summe
 bed_connect() {         # bed_connect NAME [openconnect options]: a client in $CLI, up and pinging; sets OC_PID
     local name=$1; shift
     local out="$LOGS/$SERVER-$name-openconnect.txt"
+    rm -f "$LOGS/$SERVER-$name-env.txt"
     echo demo-secret | HDIT_ENV_LOG="$LOGS/$SERVER-$name-env.txt" ip netns exec "$CLI" openconnect \
         --protocol=anyconnect --non-inter --passwd-on-stdin --user demo --servercert "$PIN" \
         --script "bash $SCRIPT" --interface "${OC_IFNAME:-hdtun0}" "$@" "$URL" > "$out" 2>&1 &
@@ -246,6 +249,11 @@ bed_connect() {         # bed_connect NAME [openconnect options]: a client in $C
         sleep 0.1
     done
     grep -q 'Configured as' "$out" || { log "$SERVER: no tunnel within 30 s"; return 1; }
+    # openconnect says so before its script has put the address and route on the tun: wait for the script's log
+    for _ in $(seq 1 100); do
+        grep -q '^### reason=connect' "$LOGS/$SERVER-$name-env.txt" 2>/dev/null && break
+        sleep 0.1
+    done
     ip netns exec "$CLI" ping -c 3 -i 0.2 -W 2 "$TARGET" > /dev/null || { log "$SERVER: $TARGET unreachable"; return 1; }
 }
 
