@@ -29,7 +29,7 @@ public final class Main
     static final int EXIT_CONFIG = 1;
     /** Exit code for a command-line mistake. */
     static final int EXIT_USAGE = 2;
-    /** Exit code when the appliance cannot start (not root, port in use, …). */
+    /** Exit code when the appliance cannot start (no capability for the TUN, port in use, …). */
     static final int EXIT_STARTUP = 3;
     static final String DEFAULT_STATE_DIR = "/var/lib/headend";
     private static final String DEMO_PASSWORD_FILE = "demo-password";
@@ -197,7 +197,7 @@ public final class Main
         out.flush();
     }
 
-    /** The demo user's password: generated once, kept in the state directory (readable by root only). */
+    /** The demo user's password: generated once, kept in the state directory (readable by its owner only: the user the appliance runs as). */
     private static String demoPassword(final Path stateDir) throws IOException
     {
         final Path file = stateDir.resolve(DEMO_PASSWORD_FILE);

@@ -39,8 +39,8 @@ import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
 
 /**
  * The headend's TLS server certificate and key. On first start a self-signed RSA-2048 certificate is generated and
- * kept in the state directory ({@code server-cert.pem}, {@code server-key.pem}, the key readable by root only); later
- * starts reuse it, so clients' pins stay valid.
+ * kept in the state directory ({@code server-cert.pem}, {@code server-key.pem}, the key mode 0600: readable only by
+ * the user the appliance runs as, which runs the TLS stack); later starts reuse it, so clients' pins stay valid.
  */
 public final class ServerIdentity
 {
