@@ -31,15 +31,25 @@ public final class OcservServer implements AutoCloseable
     /** Starts ocserv with users demo/demo-secret and bob/bob-secret; returns once it accepts TCP. */
     public static OcservServer start(final Netns net, final int dpdSeconds)
     {
+        return start(net, dpdSeconds, Map.of("demo", "demo-secret", "bob", "bob-secret"), 64);
+    }
+
+    /** Starts ocserv with these users (name → password) and at most maxClients sessions. */
+    public static OcservServer start(final Netns net, final int dpdSeconds, final Map<String, String> users,
+        final int maxClients)
+    {
         final Path dir = Harness.tempDir("ocserv-");
         final Path cert = dir.resolve("server-cert.pem");
         final Path key = dir.resolve("server-key.pem");
         Cmd.check("openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes",
             "-keyout", key.toString(), "-out", cert.toString(), "-days", "30", "-subj", "/CN=" + Netns.SERVER_ADDRESS);
         final StringBuilder passwd = new StringBuilder();
-        for (final Map.Entry<String, String> user : Map.of("demo", "demo-secret", "bob", "bob-secret").entrySet())
+        final Map<String, String> hashes = new java.util.HashMap<>();
+        for (final Map.Entry<String, String> user : users.entrySet())
         {
-            final String hash = Cmd.check("openssl", "passwd", "-6", user.getValue()).trim();
+            // one crypt per distinct password: hundreds of users sharing one stay quick to set up
+            final String hash = hashes.computeIfAbsent(user.getValue(),
+                pw -> Cmd.check("openssl", "passwd", "-6", pw).trim());
             passwd.append(user.getKey()).append(":*:").append(hash).append('\n');
         }
         final String config = """
@@ -53,7 +63,7 @@ public final class OcservServer implements AutoCloseable
             server-cert = %1$s/server-cert.pem
             server-key = %1$s/server-key.pem
             isolate-workers = false
-            max-clients = 64
+            max-clients = %4$d
             max-same-clients = 0
             rate-limit-ms = 0
             keepalive = 32400
@@ -77,7 +87,7 @@ public final class OcservServer implements AutoCloseable
             cisco-client-compat = true
             dtls-legacy = true
             compression = false
-            """.formatted(dir, Netns.SERVER_ADDRESS, dpdSeconds);
+            """.formatted(dir, Netns.SERVER_ADDRESS, dpdSeconds, maxClients);
         try
         {
             Files.writeString(dir.resolve("ocpasswd"), passwd);

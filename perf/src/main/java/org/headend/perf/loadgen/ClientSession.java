@@ -81,6 +81,10 @@ final class ClientSession implements DtlsLink.Listener
     private final Metrics m;
     private final OpenconnectRequests requests;
     private final int pingId;
+    /** The local address this session's TCP and UDP leave from (--source), or null for the kernel's choice. */
+    private final java.net.InetAddress source;
+    /** Every connection of this session, TCP and UDP, lives on this one loop: the fields need no locks. */
+    private final io.netty.channel.EventLoop loop;
 
     private State state = State.TLS;
     private Channel tcp;
@@ -127,6 +131,9 @@ final class ClientSession implements DtlsLink.Listener
         this.user = o.user(index);
         this.requests = new OpenconnectRequests(o.hostHeader(), o.userAgent());
         this.pingId = index & 0xFFFF;
+        this.loop = run.group().next();
+        this.source = o.sourceAddresses().isEmpty() ? null
+            : o.sourceAddresses().get(index % o.sourceAddresses().size());
     }
 
     int index()
@@ -142,16 +149,19 @@ final class ClientSession implements DtlsLink.Listener
     /** Starts a fresh login; {@code intended} is when the arrival plan wanted it to start. */
     void start(final long intended)
     {
-        intendedNanos = intended;
-        startNanos = System.nanoTime();
         m.attempted.increment();
-        open();
+        executeOnLoop(() ->
+        {
+            intendedNanos = intended;
+            startNanos = System.nanoTime();
+            open();
+        });
     }
 
     private void open()
     {
         state = State.TLS;
-        new Bootstrap().group(run.group()).channel(NioSocketChannel.class)
+        new Bootstrap().group(loop).channel(NioSocketChannel.class)
             .option(ChannelOption.TCP_NODELAY, true)
             .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, 15_000)
             .handler(new ChannelInitializer<SocketChannel>()
@@ -159,18 +169,24 @@ final class ClientSession implements DtlsLink.Listener
                 @Override
                 protected void initChannel(final SocketChannel ch)
                 {
+                    if (state == State.CLOSED)
+                    {
+                        ch.close(); // ended (BYE at the end of the run) while this connection was being opened
+                        return;
+                    }
                     tcp = ch;
                     ssl = run.sslContext().newHandler(ch.alloc(), o.server().getHost(), o.port());
                     ssl.setHandshakeTimeoutMillis(15_000);
                     ch.pipeline().addLast(ssl, new Connection(ch));
                 }
             })
+            .localAddress(new InetSocketAddress(source, 0))
             .connect(o.server().getHost(), o.port())
             .addListener((ChannelFutureListener)f ->
             {
                 if (!f.isSuccess())
                 {
-                    fail("tcp_connect");
+                    fail("tcp_connect", String.valueOf(f.cause()));
                 }
             });
     }
@@ -196,8 +212,8 @@ final class ClientSession implements DtlsLink.Listener
                 }
                 else
                 {
-                    fail(e.cause() instanceof javax.net.ssl.SSLHandshakeException h
-                        && String.valueOf(h.getMessage()).contains("pin") ? "server_cert_pin" : "tls_handshake");
+                    fail(String.valueOf(e.cause()).contains("pin") ? "server_cert_pin" : "tls_handshake",
+                        String.valueOf(e.cause()));
                 }
             }
         }
@@ -297,7 +313,7 @@ final class ClientSession implements DtlsLink.Listener
         }
         catch (final Violation v)
         {
-            fail(v.reason());
+            fail(v.reason(), v.getMessage());
         }
     }
 
@@ -517,13 +533,13 @@ final class ClientSession implements DtlsLink.Listener
         final byte[] psk = exportPsk(ssl.engine().getSession());
         if (psk == null)
         {
-            m.fail("dtls_no_exporter");
+            m.fail("dtls_no_exporter", ssl.engine().getSession().getProtocol());
             tunnelUp();
             return;
         }
-        dtls = new DtlsLink(tcp.eventLoop(), this, run.aead());
-        dtls.start(new InetSocketAddress(((InetSocketAddress)tcp.remoteAddress()).getAddress(), p.dtlsPort()), psk,
-            p.appId());
+        dtls = new DtlsLink(loop, this, run.aead());
+        dtls.start(((InetSocketAddress)tcp.localAddress()).getAddress(),
+            new InetSocketAddress(((InetSocketAddress)tcp.remoteAddress()).getAddress(), p.dtlsPort()), psk, p.appId());
     }
 
     private static byte[] exportPsk(final SSLSession session)
@@ -569,7 +585,7 @@ final class ClientSession implements DtlsLink.Listener
         {
             return;
         }
-        m.fail(reason);
+        m.fail(reason, "user " + user);
         if (dtls != null)
         {
             dtls.close();
@@ -586,7 +602,7 @@ final class ClientSession implements DtlsLink.Listener
         final long now = System.nanoTime();
         countedDtls = dtls != null && dtls.isUp();
         countedUp = true;
-        m.sessionUp(countedDtls);
+        m.sessionUp(countedDtls, !reconnecting);
         startTicker();
         if (reconnecting)
         {
@@ -720,7 +736,7 @@ final class ClientSession implements DtlsLink.Listener
         {
             ticker.cancel(false);
         }
-        ticker = tcp.eventLoop().scheduleAtFixedRate(this::tick, phase, TimeUnit.MILLISECONDS.toNanos(period),
+        ticker = loop.scheduleAtFixedRate(this::tick, phase, TimeUnit.MILLISECONDS.toNanos(period),
             TimeUnit.NANOSECONDS);
     }
 
@@ -860,18 +876,13 @@ final class ClientSession implements DtlsLink.Listener
 
     private void executeOnLoop(final Runnable task)
     {
-        final Channel c = tcp;
-        if (c == null)
-        {
-            return;
-        }
-        if (c.eventLoop().inEventLoop())
+        if (loop.inEventLoop())
         {
             task.run();
         }
         else
         {
-            c.eventLoop().execute(task);
+            loop.execute(task);
         }
     }
 
@@ -886,11 +897,16 @@ final class ClientSession implements DtlsLink.Listener
 
     private void fail(final String reason)
     {
+        fail(reason, null);
+    }
+
+    private void fail(final String reason, final String detail)
+    {
         if (state == State.CLOSED)
         {
             return;
         }
-        m.fail(reason);
+        m.fail(reason, detail);
         close(true);
     }
 

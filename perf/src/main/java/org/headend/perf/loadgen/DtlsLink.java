@@ -58,13 +58,13 @@ final class DtlsLink
         this.aead = aead;
     }
 
-    /** Opens the socket to {@code server} and starts the handshake; the outcome comes to the listener. */
-    void start(final InetSocketAddress server, final byte[] psk, final byte[] appId)
+    /** Opens the socket from {@code local} (the TCP side's address) to {@code server} and starts the handshake; the outcome comes to the listener. */
+    void start(final java.net.InetAddress local, final InetSocketAddress server, final byte[] psk, final byte[] appId)
     {
         new Bootstrap().group(loop).channel(NioDatagramChannel.class)
             .option(ChannelOption.SO_RCVBUF, 64 * 1024)
             .handler(new Inbound())
-            .connect(server)
+            .connect(server, new InetSocketAddress(local, 0))
             .addListener(f ->
             {
                 if (!f.isSuccess())

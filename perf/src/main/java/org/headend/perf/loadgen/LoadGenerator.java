@@ -105,7 +105,8 @@ public final class LoadGenerator implements ClientSession.Run
             awaitSettled();
             upAtHold = metrics.up.get();
             timeToAllUp = (System.nanoTime() - startNanos) / 1e9;
-            System.out.println(ALL_SETTLED + upAtHold + " failed=" + metrics.failureCount());
+            System.out.println(ALL_SETTLED + upAtHold + " dtls=" + metrics.onDtls.get() + " failed="
+                + metrics.failureCount());
             System.out.flush();
             hold();
         }

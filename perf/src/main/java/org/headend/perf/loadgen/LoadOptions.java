@@ -15,7 +15,7 @@ record LoadOptions(URI server, String pin, int sessions, String userPattern, int
     String group, String challengeAnswer, double rate, double rampFrom, double rampSeconds, int maxInflight,
     double holdSeconds, int pingIntervalMillis, String pingTarget, int lossTimeoutMillis, double churnPerSecond,
     double stormAtSeconds, double durationSeconds, boolean dtls, int baseMtu, String userAgent, int threads,
-    Path out, boolean quiet, List<String> commandLine)
+    List<java.net.InetAddress> sourceAddresses, Path out, boolean quiet, List<String> commandLine)
 {
     static final String USAGE = """
         usage: loadgen --server https://HOST[:PORT]/[GROUP-PATH] [options]
@@ -40,6 +40,8 @@ record LoadOptions(URI server, String pin, int sessions, String userPattern, int
           --base-mtu N                  X-CSTP-Base-MTU (default 1500)
           --useragent S                 User-Agent (default openconnect 9.21's)
           --threads N                   event loop threads (default 2)
+          --source A[,B…] | A-N         local addresses to spread sessions over, e.g. 10.77.0.2-41 (a server
+                                        may cap connections per client address, as the headend does at 64)
           --out DIR                     where summary.json goes (default results/loadgen-<time>)
           --quiet                       no progress line
         """;
@@ -116,7 +118,7 @@ record LoadOptions(URI server, String pin, int sessions, String userPattern, int
             number(flags, "storm-at", "-1", -1, 86_400), positive(flags, "duration", "600"), dtls.equals("on"),
             (int)number(flags, "base-mtu", "1500", 1280, 9000),
             take(flags, "useragent", OpenconnectRequests.USER_AGENT), (int)number(flags, "threads", "2", 1, 64),
-            Path.of(take(flags, "out", "results/loadgen-" + System.currentTimeMillis() / 1000)), quiet,
+            sources(take(flags, "source", null)), Path.of(take(flags, "out", "results/loadgen-" + System.currentTimeMillis() / 1000)), quiet,
             List.copyOf(java.util.Arrays.asList(args)));
         if (!flags.isEmpty())
         {
@@ -176,8 +178,55 @@ record LoadOptions(URI server, String pin, int sessions, String userPattern, int
         m.put("base_mtu", baseMtu);
         m.put("user_agent", userAgent);
         m.put("threads", threads);
+        m.put("source_addresses", sourceAddresses.size());
         m.put("command_line", new ArrayList<>(commandLine));
         return m;
+    }
+
+    /** {@code A,B,C} or {@code a.b.c.X-Y} (a range of the last octet). */
+    static List<java.net.InetAddress> sources(final String spec)
+    {
+        if (spec == null)
+        {
+            return List.of();
+        }
+        final List<java.net.InetAddress> out = new ArrayList<>();
+        try
+        {
+            for (final String part : spec.split(","))
+            {
+                final int dash = part.indexOf('-');
+                if (dash < 0)
+                {
+                    out.add(java.net.InetAddress.getByAddress(intBytes(IcmpEcho.parseIpv4(part))));
+                    continue;
+                }
+                final int first = IcmpEcho.parseIpv4(part.substring(0, dash));
+                final int last = Integer.parseInt(part.substring(dash + 1).strip());
+                if (last < (first & 0xFF) || last > 255)
+                {
+                    throw new IllegalArgumentException("--source: bad range " + part);
+                }
+                for (int a = first; (a & 0xFF) <= last && (a & 0xFF) >= (first & 0xFF); a++)
+                {
+                    out.add(java.net.InetAddress.getByAddress(intBytes(a)));
+                    if ((a & 0xFF) == 255)
+                    {
+                        break;
+                    }
+                }
+            }
+        }
+        catch (final java.net.UnknownHostException | NumberFormatException ex)
+        {
+            throw new IllegalArgumentException("--source: " + spec);
+        }
+        return List.copyOf(out);
+    }
+
+    private static byte[] intBytes(final int a)
+    {
+        return new byte[] {(byte)(a >>> 24), (byte)(a >>> 16), (byte)(a >>> 8), (byte)a};
     }
 
     private static String take(final Map<String, String> flags, final String name, final String fallback)

@@ -55,6 +55,7 @@ final class Metrics
     private final Map<String, LongAdder> events = new ConcurrentHashMap<>();
     final LongAdder attempted = new LongAdder();
     final LongAdder established = new LongAdder();
+    final LongAdder reconnected = new LongAdder();
     final LongAdder pingsSent = new LongAdder();
     final LongAdder pingsReceived = new LongAdder();
     final AtomicInteger up = new AtomicInteger();
@@ -75,10 +76,15 @@ final class Metrics
         recorders[series.ordinal()].recordValue(Math.min(MAX_MICROS, Math.max(1, nanos / 1000)));
     }
 
-    /** A failed step, by its {@link Violation} name. */
-    void fail(final String reason)
+    /** A failed step, by its {@link Violation} name; the first of each name is shown with its detail. */
+    void fail(final String reason, final String detail)
     {
-        failures.computeIfAbsent(reason, r -> new LongAdder()).increment();
+        final LongAdder count = failures.computeIfAbsent(reason, r ->
+        {
+            System.err.println("loadgen: first " + r + (detail == null ? "" : ": " + detail));
+            return new LongAdder();
+        });
+        count.increment();
     }
 
     /** Something worth counting that is not a failure (DTLS fallback, a server DISCONNECT, …). */
@@ -87,9 +93,10 @@ final class Metrics
         events.computeIfAbsent(name, r -> new LongAdder()).increment();
     }
 
-    void sessionUp(final boolean dtls)
+    /** @param fresh a new login, not a reconnect with the cookie */
+    void sessionUp(final boolean dtls, final boolean fresh)
     {
-        established.increment();
+        (fresh ? established : reconnected).increment();
         final int now = up.incrementAndGet();
         peakUp.accumulateAndGet(now, Math::max);
         if (dtls)

@@ -37,6 +37,7 @@ final class Report
         final long ok = m.established.sum();
         setup.put("attempted", attempted);
         setup.put("established", ok);
+        setup.put("reconnected", m.reconnected.sum());
         setup.put("up_at_hold", upAtHold);
         setup.put("peak_concurrent", m.peakUp.get());
         setup.put("failures", m.failureCount());
