@@ -31,12 +31,16 @@ public final class OcservServer implements AutoCloseable
     /** Starts ocserv with users demo/demo-secret and bob/bob-secret; returns once it accepts TCP. */
     public static OcservServer start(final Netns net, final int dpdSeconds)
     {
-        return start(net, dpdSeconds, Map.of("demo", "demo-secret", "bob", "bob-secret"), 64);
+        return start(net, dpdSeconds, Map.of("demo", "demo-secret", "bob", "bob-secret"), 64, false);
     }
 
-    /** Starts ocserv with these users (name → password) and at most maxClients sessions. */
+    /**
+     * Starts ocserv with these users (name → password) and at most maxClients sessions. tls13 lets TLS 1.3 be
+     * negotiated (the reference configuration allows only 1.2): ocserv's TLS 1.2 has no extended master secret,
+     * and without one the JDK refuses the keying-material exporter a Java client needs for the DTLS PSK.
+     */
     public static OcservServer start(final Netns net, final int dpdSeconds, final Map<String, String> users,
-        final int maxClients)
+        final int maxClients, final boolean tls13)
     {
         final Path dir = Harness.tempDir("ocserv-");
         final Path cert = dir.resolve("server-cert.pem");
@@ -87,7 +91,8 @@ public final class OcservServer implements AutoCloseable
             cisco-client-compat = true
             dtls-legacy = true
             compression = false
-            """.formatted(dir, Netns.SERVER_ADDRESS, dpdSeconds, maxClients);
+            """.formatted(dir, Netns.SERVER_ADDRESS, dpdSeconds, maxClients)
+            + (tls13 ? "tls-priorities = \"NORMAL:%SERVER_PRECEDENCE:%COMPAT:-VERS-SSL3.0:-VERS-TLS1.0:-VERS-TLS1.1\"\n" : "");
         try
         {
             Files.writeString(dir.resolve("ocpasswd"), passwd);

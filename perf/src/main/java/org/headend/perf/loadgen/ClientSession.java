@@ -530,10 +530,14 @@ final class ClientSession implements DtlsLink.Listener
             tunnelUp();
             return;
         }
-        final byte[] psk = exportPsk(ssl.engine().getSession());
-        if (psk == null)
+        final byte[] psk;
+        try
         {
-            m.fail("dtls_no_exporter", ssl.engine().getSession().getProtocol());
+            psk = exportPsk(ssl.engine().getSession());
+        }
+        catch (final Exception ex)
+        {
+            m.fail("dtls_no_exporter", ssl.engine().getSession().getProtocol() + ": " + ex);
             tunnelUp();
             return;
         }
@@ -542,21 +546,14 @@ final class ClientSession implements DtlsLink.Listener
             new InetSocketAddress(((InetSocketAddress)tcp.remoteAddress()).getAddress(), p.dtlsPort()), psk, p.appId());
     }
 
-    private static byte[] exportPsk(final SSLSession session)
+    private static byte[] exportPsk(final SSLSession session) throws Exception
     {
         if (!(session instanceof ExtendedSSLSession extended))
         {
-            return null;
+            throw new IllegalStateException("not an ExtendedSSLSession: " + session.getClass().getName());
         }
-        try
-        {
-            // no context at all, as openconnect and ocserv compute it (an empty context gives another key)
-            return extended.exportKeyingMaterialData(PSK_LABEL, null, 32);
-        }
-        catch (final Exception ex)
-        {
-            return null;
-        }
+        // no context at all, as openconnect and ocserv compute it (an empty context gives another key)
+        return extended.exportKeyingMaterialData(PSK_LABEL, null, 32);
     }
 
     @Override
