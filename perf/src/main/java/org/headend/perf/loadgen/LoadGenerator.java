@@ -34,6 +34,7 @@ public final class LoadGenerator implements ClientSession.Run
 
     private final LoadOptions o;
     private final Metrics metrics = new Metrics();
+    private final TimeSeries timeSeries = new TimeSeries();
     private final EventLoopGroup group;
     private final SslContext sslContext;
     private final Function<byte[], Aead> aead;
@@ -121,7 +122,8 @@ public final class LoadGenerator implements ClientSession.Run
             timeToAllUp, upAtHold);
         System.out.print(Report.table(report));
         Report.writeJson(o.out().resolve("summary.json"), report);
-        System.out.println("summary: " + o.out().resolve("summary.json"));
+        timeSeries.write(o.out());
+        System.out.println("summary: " + o.out().resolve("summary.json") + " (timeseries.csv, plot.svg beside it)");
         return metrics.failureCount() == 0 ? 0 : 1;
     }
 
@@ -289,18 +291,22 @@ public final class LoadGenerator implements ClientSession.Run
             {
                 Thread.sleep(1000);
                 final Histogram[] interval = metrics.drain();
+                final long established = metrics.established.sum();
+                final double setupP99 = interval[Metrics.Series.SETUP_CORRECTED.ordinal()].getValueAtPercentile(99)
+                    / 1000.0;
+                final double rttP99 = interval[Metrics.Series.RTT.ordinal()].getValueAtPercentile(99) / 1000.0;
+                timeSeries.add(new TimeSeries.Row((System.nanoTime() - startNanos) / 1e9, metrics.up.get(),
+                    metrics.onDtls.get(), established, metrics.failureCount(), setupP99, rttP99));
                 if (o.quiet())
                 {
+                    lastEstablished = established;
                     continue;
                 }
-                final long established = metrics.established.sum();
                 final String line = String.format(
                     "t=%5.1fs up=%d dtls=%d setups/s=%d established=%d failed=%d pings=%d/%d setup-p99=%.1fms rtt-p99=%.2fms",
                     (System.nanoTime() - startNanos) / 1e9, metrics.up.get(), metrics.onDtls.get(),
                     established - lastEstablished, established, metrics.failureCount(), metrics.pingsReceived.sum(),
-                    metrics.pingsSent.sum(),
-                    interval[Metrics.Series.SETUP_CORRECTED.ordinal()].getValueAtPercentile(99) / 1000.0,
-                    interval[Metrics.Series.RTT.ordinal()].getValueAtPercentile(99) / 1000.0);
+                    metrics.pingsSent.sum(), setupP99, rttP99);
                 lastEstablished = established;
                 System.err.print(terminal ? "\r" + line : line + "\n");
                 System.err.flush();
