@@ -58,7 +58,10 @@ final class DtlsLink
         this.aead = aead;
     }
 
-    /** Opens the socket from {@code local} (the TCP side's address) to {@code server} and starts the handshake; the outcome comes to the listener. */
+    /**
+     * Opens the socket from {@code local} (the TCP side's address) to {@code server} and starts the handshake; the
+     * outcome comes to the listener.
+     */
     void start(final java.net.InetAddress local, final InetSocketAddress server, final byte[] psk, final byte[] appId)
     {
         new Bootstrap().group(loop).channel(NioDatagramChannel.class)

@@ -303,7 +303,8 @@ public final class LoadGenerator implements ClientSession.Run
                     continue;
                 }
                 final String line = String.format(
-                    "t=%5.1fs up=%d dtls=%d setups/s=%d established=%d failed=%d pings=%d/%d setup-p99=%.1fms rtt-p99=%.2fms",
+                    "t=%5.1fs up=%d dtls=%d setups/s=%d established=%d failed=%d pings=%d/%d"
+                        + " setup-p99=%.1fms rtt-p99=%.2fms",
                     (System.nanoTime() - startNanos) / 1e9, metrics.up.get(), metrics.onDtls.get(),
                     established - lastEstablished, established, metrics.failureCount(), metrics.pingsReceived.sum(),
                     metrics.pingsSent.sum(), setupP99, rttP99);

@@ -118,7 +118,8 @@ record LoadOptions(URI server, String pin, int sessions, String userPattern, int
             number(flags, "storm-at", "-1", -1, 86_400), positive(flags, "duration", "600"), dtls.equals("on"),
             (int)number(flags, "base-mtu", "1500", 1280, 9000),
             take(flags, "useragent", OpenconnectRequests.USER_AGENT), (int)number(flags, "threads", "2", 1, 64),
-            sources(take(flags, "source", null)), Path.of(take(flags, "out", "results/loadgen-" + System.currentTimeMillis() / 1000)), quiet,
+            sources(take(flags, "source", null)),
+            Path.of(take(flags, "out", "results/loadgen-" + System.currentTimeMillis() / 1000)), quiet,
             List.copyOf(java.util.Arrays.asList(args)));
         if (!flags.isEmpty())
         {

@@ -16,7 +16,8 @@ final class OpenconnectRequests
     static final String VERSION = "v9.21";
     /** openconnect offers PSK-NEGOTIATE first, then its resumption names and DTLS 1.0 suites. */
     static final String DTLS_CIPHERS =
-        "PSK-NEGOTIATE:OC-DTLS1_2-AES256-GCM:OC-DTLS1_2-AES128-GCM:DHE-RSA-AES256-SHA:DHE-RSA-AES128-SHA:AES256-SHA:AES128-SHA";
+        "PSK-NEGOTIATE:OC-DTLS1_2-AES256-GCM:OC-DTLS1_2-AES128-GCM:"
+            + "DHE-RSA-AES256-SHA:DHE-RSA-AES128-SHA:AES256-SHA:AES128-SHA";
     static final String DTLS12_CIPHERS =
         "ECDHE-RSA-AES256-GCM-SHA384:ECDHE-RSA-AES128-GCM-SHA256:AES256-GCM-SHA384:AES128-GCM-SHA256";
     /** Bytes openconnect subtracts from Base-MTU for the IPv4 tunnel MTU it asks for (IP, UDP, DTLS, slack). */
