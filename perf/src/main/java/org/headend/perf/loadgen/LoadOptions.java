@@ -180,8 +180,33 @@ record LoadOptions(URI server, String pin, int sessions, String userPattern, int
         m.put("user_agent", userAgent);
         m.put("threads", threads);
         m.put("source_addresses", sourceAddresses.size());
-        m.put("command_line", new ArrayList<>(commandLine));
+        m.put("command_line", redacted(commandLine));
         return m;
+    }
+
+    /** The command line with the values of --password and --challenge replaced: secrets stay out of reports. */
+    static List<String> redacted(final List<String> args)
+    {
+        final List<String> out = new ArrayList<>();
+        boolean hideNext = false;
+        for (final String a : args)
+        {
+            final boolean secretFlag = a.equals("--password") || a.equals("--challenge");
+            if (hideNext)
+            {
+                out.add("***");
+            }
+            else if (a.startsWith("--password=") || a.startsWith("--challenge="))
+            {
+                out.add(a.substring(0, a.indexOf('=') + 1) + "***");
+            }
+            else
+            {
+                out.add(a);
+            }
+            hideNext = secretFlag && !hideNext;
+        }
+        return out;
     }
 
     /** {@code A,B,C} or {@code a.b.c.X-Y} (a range of the last octet). */
