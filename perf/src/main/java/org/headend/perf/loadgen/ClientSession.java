@@ -15,16 +15,10 @@ import io.netty.handler.ssl.SslHandler;
 import io.netty.handler.ssl.SslHandshakeCompletionEvent;
 import io.netty.util.concurrent.ScheduledFuture;
 import java.net.InetSocketAddress;
-import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
-import java.util.AbstractMap;
-import java.util.ArrayList;
 import java.util.HexFormat;
-import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import javax.net.ssl.ExtendedSSLSession;
 import javax.net.ssl.SSLSession;
@@ -71,7 +65,6 @@ final class ClientSession implements DtlsLink.Listener
     }
 
     private static final String PSK_LABEL = "EXPORTER-openconnect-psk";
-    private static final int MAX_AUTH_STEPS = 10;
     private static final int DTLS_DPD_REQ = CstpHeader.TYPE_DPD_REQ;
 
     private final int index;
@@ -91,11 +84,7 @@ final class ClientSession implements DtlsLink.Listener
     private SslHandler ssl;
     private ByteBuf buffer;
     private HttpResponseReader reader;
-    private final Map<String, String> cookies = new LinkedHashMap<>();
-    private String postPath;
-    private int authSteps;
-    private boolean groupChosen;
-    private boolean answered;
+    private AuthConversation auth;
     private String webvpn;
     private TunnelParams params;
     private String address;
@@ -272,10 +261,8 @@ final class ClientSession implements DtlsLink.Listener
         }
         else
         {
-            postPath = o.path();
-            // with a wanted group openconnect names it in the first init already (--authgroup)
-            groupChosen = false;
-            sendInit(o.group());
+            auth = new AuthConversation(user, o.password(), o.challengeAnswer(), o.group(), o.groupAccess(), o.path());
+            post(auth.start());
         }
     }
 
@@ -319,156 +306,28 @@ final class ClientSession implements DtlsLink.Listener
 
     // ---- aggregate auth --------------------------------------------------------------------------------------
 
-    private void sendInit(final String groupSelect)
-    {
-        post(postPath, OpenconnectRequests.initBody(o.groupAccess(), groupSelect));
-    }
-
-    private void post(final String path, final String body)
+    private void post(final AuthConversation.Post p)
     {
         state = State.AUTH;
         reader = new HttpResponseReader(false);
-        tcp.writeAndFlush(Unpooled.wrappedBuffer(requests.authPost(path, cookieHeader(), body)), tcp.voidPromise());
-    }
-
-    private String cookieHeader()
-    {
-        if (cookies.isEmpty())
-        {
-            return null;
-        }
-        final StringBuilder b = new StringBuilder();
-        cookies.forEach((k, v) -> b.append(b.isEmpty() ? "" : "; ").append(k).append('=').append(v));
-        return b.toString();
-    }
-
-    private void absorbCookies(final HttpResponse r)
-    {
-        for (final String c : r.all("Set-Cookie"))
-        {
-            final int semi = c.indexOf(';');
-            final String pair = semi < 0 ? c : c.substring(0, semi);
-            final int eq = pair.indexOf('=');
-            if (eq <= 0)
-            {
-                continue;
-            }
-            final String name = pair.substring(0, eq).strip();
-            final String value = pair.substring(eq + 1).strip();
-            // an empty value or a date in the past is how servers delete a cookie
-            if (value.isEmpty() || c.toLowerCase(Locale.ROOT).contains("expires=thu, 01 jan 1970"))
-            {
-                cookies.remove(name);
-            }
-            else
-            {
-                cookies.put(name, value);
-            }
-        }
+        tcp.writeAndFlush(Unpooled.wrappedBuffer(requests.authPost(p.path(), p.cookies(), p.body())),
+            tcp.voidPromise());
     }
 
     private void onAuthAnswer(final HttpResponse r) throws Violation
     {
-        if (++authSteps > MAX_AUTH_STEPS)
+        final Object next = auth.onAnswer(r);
+        if (next instanceof AuthConversation.Post p)
         {
-            throw new Violation("auth_loop", authSteps + " auth exchanges");
-        }
-        if (r.status() >= 300 && r.status() < 400)
-        {
-            throw new Violation("auth_redirect", r.statusLine() + " to " + r.header("Location"));
-        }
-        if (r.status() != 200)
-        {
-            throw new Violation("auth_http_" + r.status(), r.statusLine());
-        }
-        absorbCookies(r);
-        final AuthDocument d = AuthDocument.parse(r.bodyText());
-        if (d.isSuccess())
-        {
-            complete(d, r);
+            post(p);
             return;
         }
-        if (d.error() != null && answered)
+        final AuthConversation.Complete done = (AuthConversation.Complete)next;
+        if (done.serverCertHash() != null && !done.serverCertHash().equalsIgnoreCase(peerCertSha1()))
         {
-            throw new Violation("auth_fail", d.error());
+            throw new Violation("server_cert_hash_mismatch", done.serverCertHash());
         }
-        if (d.inputs().isEmpty() && d.selects().isEmpty())
-        {
-            throw new Violation("auth_denied", String.valueOf(d.error()));
-        }
-        String groupSelect = null;
-        final AuthDocument.Select groups = d.groupList();
-        if (o.group() != null && groups != null)
-        {
-            final AuthDocument.Option wanted = groups.find(o.group());
-            if (wanted == null)
-            {
-                throw new Violation("group_not_offered", o.group());
-            }
-            if (!wanted.selected() && !groupChosen)
-            {
-                // openconnect starts over with the chosen group: a new init carrying group-select (flow B)
-                groupChosen = true;
-                sendInit(wanted.value());
-                return;
-            }
-            groupChosen = true;
-            groupSelect = wanted.value();
-        }
-        final List<Map.Entry<String, String>> fields = new ArrayList<>();
-        for (final AuthDocument.Input in : d.inputs())
-        {
-            final String name = in.name();
-            switch (in.type())
-            {
-                case "text" -> fields.add(entry(name, name.equals("username") || name.equals("secondary_username")
-                    ? user : ""));
-                case "password" ->
-                {
-                    if (name.equals("verify_password") || name.equals("verify_pin"))
-                    {
-                        continue; // both clients leave these out
-                    }
-                    final String field = name.equals("answer") || name.equals("whichpin")
-                        || name.equals("new_password") ? "password" : name;
-                    fields.add(entry(field, d.isChallenge() || name.equals("secondary_password")
-                        ? o.challengeAnswer() : o.password()));
-                }
-                case "hidden" -> fields.add(entry(name, in.value()));
-                default ->
-                {
-                }
-            }
-        }
-        for (final AuthDocument.Select s : d.selects())
-        {
-            fields.add(entry(s.name(), s == groups && groupSelect != null ? groupSelect : s.current().value()));
-        }
-        answered = true;
-        if (d.action() != null)
-        {
-            final String path = URI.create(d.action()).getRawPath();
-            postPath = path == null || path.isEmpty() ? "/" : path;
-        }
-        post(postPath, OpenconnectRequests.authReplyBody(d.opaque(), fields, groupSelect));
-    }
-
-    private static Map.Entry<String, String> entry(final String k, final String v)
-    {
-        return new AbstractMap.SimpleImmutableEntry<>(k, v);
-    }
-
-    private void complete(final AuthDocument d, final HttpResponse r) throws Violation
-    {
-        webvpn = d.sessionToken() != null ? d.sessionToken() : cookies.get("webvpn");
-        if (webvpn == null)
-        {
-            throw new Violation("no_session_token", "neither <session-token> nor Set-Cookie: webvpn");
-        }
-        if (d.serverCertHash() != null && !d.serverCertHash().equalsIgnoreCase(peerCertSha1()))
-        {
-            throw new Violation("server_cert_hash_mismatch", d.serverCertHash());
-        }
+        webvpn = done.token();
         m.record(Metrics.Series.AUTH, System.nanoTime() - tlsNanos);
         if (r.keepAlive())
         {
