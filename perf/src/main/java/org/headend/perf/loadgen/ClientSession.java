@@ -85,6 +85,8 @@ final class ClientSession implements DtlsLink.Listener
     private ByteBuf buffer;
     private HttpResponseReader reader;
     private AuthConversation auth;
+    /** An auth request to send once a new connection is up: the last answer said {@code Connection: close}. */
+    private AuthConversation.Post pendingPost;
     private String webvpn;
     private TunnelParams params;
     private String address;
@@ -98,6 +100,8 @@ final class ClientSession implements DtlsLink.Listener
 
     private long intendedNanos;
     private long startNanos;
+    /** When the current TCP connection was started: a login may need more than one, a reconnect always does. */
+    private long connectionStartNanos;
     private long tlsNanos;
     private long connectSentNanos;
     private long connectNanos;
@@ -150,6 +154,7 @@ final class ClientSession implements DtlsLink.Listener
     private void open()
     {
         state = State.TLS;
+        connectionStartNanos = System.nanoTime();
         new Bootstrap().group(loop).channel(NioSocketChannel.class)
             .option(ChannelOption.TCP_NODELAY, true)
             .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, 15_000)
@@ -231,7 +236,7 @@ final class ClientSession implements DtlsLink.Listener
             if (channel == tcp && state != State.CLOSED)
             {
                 fail(state == State.TUNNEL ? "tunnel_closed_by_server" : "closed_during_" + state.name()
-                    .toLowerCase(Locale.ROOT));
+                    .toLowerCase(Locale.ROOT), "user " + user);
             }
         }
 
@@ -249,13 +254,19 @@ final class ClientSession implements DtlsLink.Listener
     private void tlsUp()
     {
         tlsNanos = System.nanoTime();
-        m.record(Metrics.Series.TLS, tlsNanos - startNanos);
+        m.record(Metrics.Series.TLS, tlsNanos - connectionStartNanos);
         if (buffer == null)
         {
             buffer = tcp.alloc().heapBuffer(4096);
         }
         buffer.clear();
-        if (webvpn != null)
+        if (pendingPost != null)
+        {
+            final AuthConversation.Post p = pendingPost;
+            pendingPost = null;
+            post(p);
+        }
+        else if (webvpn != null)
         {
             sendConnect();
         }
@@ -319,7 +330,16 @@ final class ClientSession implements DtlsLink.Listener
         final Object next = auth.onAnswer(r);
         if (next instanceof AuthConversation.Post p)
         {
-            post(p);
+            if (r.keepAlive())
+            {
+                post(p);
+            }
+            else
+            {
+                // openconnect opens a new connection when the server closes this one after its answer
+                pendingPost = p;
+                reopen();
+            }
             return;
         }
         final AuthConversation.Complete done = (AuthConversation.Complete)next;
@@ -725,7 +745,6 @@ final class ClientSession implements DtlsLink.Listener
             final Channel old = tcp;
             tcp = null;
             old.close();
-            startNanos = System.nanoTime();
             open();
         });
     }
@@ -747,7 +766,6 @@ final class ClientSession implements DtlsLink.Listener
         final Channel old = tcp;
         tcp = null;
         old.close();
-        startNanos = System.nanoTime();
         open();
     }
 
