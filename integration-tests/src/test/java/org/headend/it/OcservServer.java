@@ -31,15 +31,29 @@ public final class OcservServer implements AutoCloseable
     /** Starts ocserv with users demo/demo-secret and bob/bob-secret; returns once it accepts TCP. */
     public static OcservServer start(final Netns net, final int dpdSeconds)
     {
+        return start(net, dpdSeconds, Map.of("demo", "demo-secret", "bob", "bob-secret"), 64, false);
+    }
+
+    /**
+     * Starts ocserv with these users (name → password) and at most maxClients sessions. tls13 lets TLS 1.3 be
+     * negotiated (the reference configuration allows only 1.2): ocserv's TLS 1.2 has no extended master secret,
+     * and without one the JDK refuses the keying-material exporter a Java client needs for the DTLS PSK.
+     */
+    public static OcservServer start(final Netns net, final int dpdSeconds, final Map<String, String> users,
+        final int maxClients, final boolean tls13)
+    {
         final Path dir = Harness.tempDir("ocserv-");
         final Path cert = dir.resolve("server-cert.pem");
         final Path key = dir.resolve("server-key.pem");
         Cmd.check("openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes",
             "-keyout", key.toString(), "-out", cert.toString(), "-days", "30", "-subj", "/CN=" + Netns.SERVER_ADDRESS);
         final StringBuilder passwd = new StringBuilder();
-        for (final Map.Entry<String, String> user : Map.of("demo", "demo-secret", "bob", "bob-secret").entrySet())
+        final Map<String, String> hashes = new java.util.HashMap<>();
+        for (final Map.Entry<String, String> user : users.entrySet())
         {
-            final String hash = Cmd.check("openssl", "passwd", "-6", user.getValue()).trim();
+            // one crypt per distinct password: hundreds of users sharing one stay quick to set up
+            final String hash = hashes.computeIfAbsent(user.getValue(),
+                pw -> Cmd.check("openssl", "passwd", "-6", pw).trim());
             passwd.append(user.getKey()).append(":*:").append(hash).append('\n');
         }
         final String config = """
@@ -53,7 +67,7 @@ public final class OcservServer implements AutoCloseable
             server-cert = %1$s/server-cert.pem
             server-key = %1$s/server-key.pem
             isolate-workers = false
-            max-clients = 64
+            max-clients = %4$d
             max-same-clients = 0
             rate-limit-ms = 0
             keepalive = 32400
@@ -77,7 +91,8 @@ public final class OcservServer implements AutoCloseable
             cisco-client-compat = true
             dtls-legacy = true
             compression = false
-            """.formatted(dir, Netns.SERVER_ADDRESS, dpdSeconds);
+            """.formatted(dir, Netns.SERVER_ADDRESS, dpdSeconds, maxClients)
+            + (tls13 ? "tls-priorities = \"NORMAL:%SERVER_PRECEDENCE:%COMPAT:-VERS-SSL3.0:-VERS-TLS1.0:-VERS-TLS1.1\"\n" : "");
         try
         {
             Files.writeString(dir.resolve("ocpasswd"), passwd);

@@ -1,0 +1,159 @@
+package org.headend.perf.loadgen;
+
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.LongAdder;
+import org.HdrHistogram.Histogram;
+import org.HdrHistogram.Recorder;
+
+/**
+ * Everything a run counts, safe to record from any event loop or handshake thread: latency recorders (HdrHistogram,
+ * microseconds, 1 µs to 1 h, 3 significant digits), failures by reason, and session gauges. The reporter thread alone
+ * drains the recorders into the cumulative histograms, once a second and at the end.
+ */
+final class Metrics
+{
+    /** The latency series a run reports, in table order. */
+    enum Series
+    {
+        /** TCP connect plus TLS handshake, from the actual start. */
+        TLS("tls"),
+        /** From TLS up to the {@code complete} answer: every auth POST. */
+        AUTH("auth"),
+        /** CONNECT sent to its answer validated. */
+        CONNECT("connect"),
+        /** CONNECT answer to the DTLS handshake done. */
+        DTLS("dtls"),
+        /** Tunnel up (DTLS, or CSTP when DTLS is off) from the intended start: what a user waited. */
+        SETUP_CORRECTED("setup (from intended start)"),
+        /** Tunnel up from the actual start: the server's service time alone. */
+        SETUP_SERVICE("setup (from actual start)"),
+        /** Reconnect with the cookie: from the drop to the tunnel up again. */
+        RECONNECT("reconnect"),
+        /** Echo round trip from the ping's intended send time. */
+        RTT("ping rtt"),
+        /** How late the generator sent a ping after it was due: its own saturation. */
+        PING_LAG("ping send lag");
+
+        final String label;
+
+        Series(final String label)
+        {
+            this.label = label;
+        }
+    }
+
+    private static final long MAX_MICROS = TimeUnit.HOURS.toMicros(1);
+
+    private final Recorder[] recorders = new Recorder[Series.values().length];
+    private final Histogram[] totals = new Histogram[Series.values().length];
+    private final Histogram[] intervals = new Histogram[Series.values().length];
+    private final Map<String, LongAdder> failures = new ConcurrentHashMap<>();
+    private final Map<String, LongAdder> events = new ConcurrentHashMap<>();
+    final LongAdder attempted = new LongAdder();
+    final LongAdder established = new LongAdder();
+    final LongAdder reconnected = new LongAdder();
+    final LongAdder pingsSent = new LongAdder();
+    final LongAdder pingsReceived = new LongAdder();
+    final AtomicInteger up = new AtomicInteger();
+    final AtomicInteger onDtls = new AtomicInteger();
+    final AtomicInteger peakUp = new AtomicInteger();
+
+    Metrics()
+    {
+        for (int i = 0; i < recorders.length; i++)
+        {
+            recorders[i] = new Recorder(1, MAX_MICROS, 3);
+            totals[i] = new Histogram(1, MAX_MICROS, 3);
+        }
+    }
+
+    void record(final Series series, final long nanos)
+    {
+        recorders[series.ordinal()].recordValue(Math.min(MAX_MICROS, Math.max(1, nanos / 1000)));
+    }
+
+    /** A failed step, by its {@link Violation} name; the first of each name is shown with its detail. */
+    void fail(final String reason, final String detail)
+    {
+        final LongAdder count = failures.computeIfAbsent(reason, r ->
+        {
+            System.err.println("loadgen: first " + r + (detail == null ? "" : ": " + detail));
+            return new LongAdder();
+        });
+        count.increment();
+    }
+
+    /** Something worth counting that is not a failure (DTLS fallback, a server DISCONNECT, …). */
+    void event(final String name)
+    {
+        events.computeIfAbsent(name, r -> new LongAdder()).increment();
+    }
+
+    /** @param fresh a new login, not a reconnect with the cookie */
+    void sessionUp(final boolean dtls, final boolean fresh)
+    {
+        (fresh ? established : reconnected).increment();
+        final int now = up.incrementAndGet();
+        peakUp.accumulateAndGet(now, Math::max);
+        if (dtls)
+        {
+            onDtls.incrementAndGet();
+        }
+    }
+
+    void sessionDown(final boolean dtls)
+    {
+        up.decrementAndGet();
+        if (dtls)
+        {
+            onDtls.decrementAndGet();
+        }
+    }
+
+    /** Moves what was recorded since the last call into the totals; returns this interval's histograms. */
+    synchronized Histogram[] drain()
+    {
+        for (int i = 0; i < recorders.length; i++)
+        {
+            intervals[i] = recorders[i].getIntervalHistogram(intervals[i]);
+            totals[i].add(intervals[i]);
+        }
+        return intervals.clone();
+    }
+
+    synchronized Histogram total(final Series series)
+    {
+        return totals[series.ordinal()].copy();
+    }
+
+    Map<String, Long> failures()
+    {
+        return snapshot(failures);
+    }
+
+    Map<String, Long> events()
+    {
+        return snapshot(events);
+    }
+
+    long failureCount()
+    {
+        long n = 0;
+        for (final LongAdder a : failures.values())
+        {
+            n += a.sum();
+        }
+        return n;
+    }
+
+    private static Map<String, Long> snapshot(final Map<String, LongAdder> map)
+    {
+        final Map<String, Long> out = new TreeMap<>();
+        map.forEach((k, v) -> out.put(k, v.sum()));
+        return out;
+    }
+}

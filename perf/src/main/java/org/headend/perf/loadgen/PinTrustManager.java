@@ -1,0 +1,104 @@
+package org.headend.perf.loadgen;
+
+import java.net.Socket;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.security.cert.CertificateException;
+import java.security.cert.X509Certificate;
+import java.util.Base64;
+import javax.net.ssl.SSLEngine;
+import javax.net.ssl.X509ExtendedTrustManager;
+
+/**
+ * openconnect's {@code --servercert pin-sha256:…}: the server is trusted when the SHA-256 of its certificate's
+ * SubjectPublicKeyInfo equals the pin; without a pin any certificate is taken (a load generator on a test bed).
+ */
+final class PinTrustManager extends X509ExtendedTrustManager
+{
+    private final byte[] pin;
+
+    /** @param pin {@code pin-sha256:BASE64}, or null to accept any certificate */
+    PinTrustManager(final String pin)
+    {
+        if (pin == null)
+        {
+            this.pin = null;
+            return;
+        }
+        if (!pin.startsWith("pin-sha256:"))
+        {
+            throw new IllegalArgumentException("--servercert must be pin-sha256:BASE64");
+        }
+        this.pin = Base64.getDecoder().decode(pin.substring("pin-sha256:".length()));
+    }
+
+    private void check(final X509Certificate[] chain) throws CertificateException
+    {
+        if (pin == null)
+        {
+            return;
+        }
+        if (chain == null || chain.length == 0)
+        {
+            throw new CertificateException("no server certificate");
+        }
+        try
+        {
+            final byte[] got = MessageDigest.getInstance("SHA-256").digest(chain[0].getPublicKey().getEncoded());
+            if (!MessageDigest.isEqual(got, pin))
+            {
+                throw new CertificateException("server key does not match the pin");
+            }
+        }
+        catch (final NoSuchAlgorithmException ex)
+        {
+            throw new CertificateException(ex);
+        }
+    }
+
+    @Override
+    public void checkServerTrusted(final X509Certificate[] chain, final String authType) throws CertificateException
+    {
+        check(chain);
+    }
+
+    @Override
+    public void checkServerTrusted(final X509Certificate[] chain, final String authType, final Socket socket)
+        throws CertificateException
+    {
+        check(chain);
+    }
+
+    @Override
+    public void checkServerTrusted(final X509Certificate[] chain, final String authType, final SSLEngine engine)
+        throws CertificateException
+    {
+        check(chain);
+    }
+
+    @Override
+    public void checkClientTrusted(final X509Certificate[] chain, final String authType) throws CertificateException
+    {
+        throw new CertificateException("a client does not check clients");
+    }
+
+    @Override
+    public void checkClientTrusted(final X509Certificate[] chain, final String authType, final Socket socket)
+        throws CertificateException
+    {
+        throw new CertificateException("a client does not check clients");
+    }
+
+    @Override
+    public void checkClientTrusted(final X509Certificate[] chain, final String authType, final SSLEngine engine)
+        throws CertificateException
+    {
+        throw new CertificateException("a client does not check clients");
+    }
+
+    @Override
+    public X509Certificate[] getAcceptedIssuers()
+    {
+        return new X509Certificate[0];
+    }
+}

@@ -1,0 +1,38 @@
+package org.headend.perf.loadgen;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class LoadOptionsTest
+{
+    @Test
+    void shouldNameUsersFromThePatternAndKeepPasswordsOutOfTheReport()
+    {
+        final LoadOptions o = LoadOptions.parse(new String[] {"--server", "https://10.77.0.1:8443/eng",
+            "--user-pattern", "u%04d", "--password", "s3cret", "--challenge=123456", "--ping-interval", "0"});
+        assertEquals("u0001", o.user(0));
+        assertEquals("10.77.0.1:8443", o.hostHeader());
+        assertEquals("/eng", o.path());
+        assertEquals("https://10.77.0.1:8443/eng", o.groupAccess());
+        final String described = o.describe().toString();
+        assertFalse(described.contains("s3cret") || described.contains("123456"), described);
+    }
+
+    @Test
+    void shouldExpandASourceRangeAndRefuseNonsense()
+    {
+        assertEquals(4, LoadOptions.sources("10.77.0.2-5").size());
+        assertEquals(List.of("/10.0.0.1", "/10.0.0.9"),
+            LoadOptions.sources("10.0.0.1,10.0.0.9").stream().map(Object::toString).toList());
+        assertThrows(IllegalArgumentException.class, () -> LoadOptions.parse(new String[] {"--server", "http://x/"}));
+        assertThrows(IllegalArgumentException.class,
+            () -> LoadOptions.parse(new String[] {"--server", "https://x/", "--ping-target", "192.168.100.1",
+                "--bogus", "1"}));
+        assertThrows(IllegalArgumentException.class, () -> LoadOptions.parse(new String[] {"--server", "https://x/"}),
+            "pings need a target");
+    }
+}
