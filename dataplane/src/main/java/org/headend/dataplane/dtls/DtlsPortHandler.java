@@ -37,14 +37,18 @@ public final class DtlsPortHandler extends SimpleChannelInboundHandler<DatagramP
      */
     static final int MAX_HANDSHAKES = 256;
     /**
-     * Handshakes running at once from one IP address: enough for the clients behind one NAT to come up together,
-     * too few for one address to hold a noticeable share of {@link #MAX_HANDSHAKES}.
+     * Handshakes running at once for one tunnel (one ClientHello session id): its client retrying from a new port
+     * while its first attempt still runs. Keyed on the tunnel, not the address: a hello is admitted only for a live,
+     * authenticated tunnel, so an attacker multiplies handshakes only by logging in, while any number of honest
+     * clients behind one NAT come up together.
      */
-    static final int MAX_HANDSHAKES_PER_ADDRESS = 8;
+    static final int MAX_HANDSHAKES_PER_TUNNEL = 2;
 
     private final DtlsPortListener listener;
     private final boolean gsoSupported;
     private final Object2ObjectHashMap<InetSocketAddress, HandshakeSink> handshakes = new Object2ObjectHashMap<>();
+    /** The tunnel (session id, hex) each running handshake is for. */
+    private final Object2ObjectHashMap<InetSocketAddress, String> handshakeTunnels = new Object2ObjectHashMap<>();
     private final Object2ObjectHashMap<InetSocketAddress, DtlsEndpoint> endpoints = new Object2ObjectHashMap<>();
     private final byte[] scratch = new byte[MAX_DATAGRAM];
     private final UnsafeBuffer view = new UnsafeBuffer(scratch);
@@ -159,7 +163,8 @@ public final class DtlsPortHandler extends SimpleChannelInboundHandler<DatagramP
         {
             return;
         }
-        if (handshakes.size() >= MAX_HANDSHAKES || handshakesFrom(sender) >= MAX_HANDSHAKES_PER_ADDRESS)
+        final String tunnel = hex(sessionId);
+        if (handshakes.size() >= MAX_HANDSHAKES || handshakesFor(tunnel) >= MAX_HANDSHAKES_PER_TUNNEL)
         {
             // the client sends its ClientHello again, with its cookie, and gets a slot when one frees up
             refused.increment();
@@ -169,21 +174,27 @@ public final class DtlsPortHandler extends SimpleChannelInboundHandler<DatagramP
         // from now on the peer's datagrams queue up for the handshake
         final HandshakeQueue queue = new HandshakeQueue();
         handshakes.put(sender, queue);
+        handshakeTunnels.put(sender, tunnel);
         listener.onClientHello(sender, admission, queue);
     }
 
-    /** Handshakes running for the sender's IP address, from any port. */
-    private int handshakesFrom(final InetSocketAddress sender)
+    /** Handshakes running for one tunnel, from any address and port. */
+    private int handshakesFor(final String tunnel)
     {
         int n = 0;
-        for (final InetSocketAddress running : handshakes.keySet())
+        for (final String running : handshakeTunnels.values())
         {
-            if (running.getAddress().equals(sender.getAddress()))
+            if (running.equals(tunnel))
             {
                 n++;
             }
         }
         return n;
+    }
+
+    private static String hex(final byte[] bytes)
+    {
+        return java.util.HexFormat.of().formatHex(bytes);
     }
 
     /** The endpoint of the same client IP whose keys open this datagram, or null. */
@@ -212,6 +223,7 @@ public final class DtlsPortHandler extends SimpleChannelInboundHandler<DatagramP
         if (handshakes.get(peer) == sink)
         {
             handshakes.remove(peer);
+            handshakeTunnels.remove(peer);
         }
     }
 

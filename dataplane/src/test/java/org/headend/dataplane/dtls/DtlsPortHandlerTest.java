@@ -183,34 +183,36 @@ class DtlsPortHandlerTest
     }
 
     @Test
-    void shouldBoundHandshakesPerAddressAndLetOtherAddressesStart()
+    void shouldBoundHandshakesPerTunnelAndLetOtherTunnelsBehindTheSameAddressStart()
     {
         final byte[] hello = clientHello(new byte[] {(byte)0xAB, 0x01});
-        for (int port = 1; port <= DtlsPortHandler.MAX_HANDSHAKES_PER_ADDRESS + 5; port++)
+        final String nat = "10.77.0.66";
+        for (int port = 1; port <= DtlsPortHandler.MAX_HANDSHAKES_PER_TUNNEL + 5; port++)
         {
-            receive(hello, new InetSocketAddress("10.77.0.66", 20000 + port));
+            receive(hello, new InetSocketAddress(nat, 20000 + port));
         }
-        assertEquals(DtlsPortHandler.MAX_HANDSHAKES_PER_ADDRESS, queues.size());
+        assertEquals(DtlsPortHandler.MAX_HANDSHAKES_PER_TUNNEL, queues.size(), "a replayed hello holds no more");
         assertEquals(5, counters.get(DataplaneCounter.DTLS_HANDSHAKES_REFUSED));
-        receive(hello, STRANGER);
-        assertEquals(DtlsPortHandler.MAX_HANDSHAKES_PER_ADDRESS + 1, queues.size(), "another address still starts");
-        // one of the flooding address's handshakes ends: its next client gets the slot
-        handler.removeHandshake(new InetSocketAddress("10.77.0.66", 20001), queues.get(0));
-        receive(hello, new InetSocketAddress("10.77.0.66", 30000));
-        assertEquals(DtlsPortHandler.MAX_HANDSHAKES_PER_ADDRESS + 2, queues.size());
+        for (int other = 2; other < 40; other++)
+        {
+            receive(clientHello(new byte[] {(byte)0xAB, (byte)other}), new InetSocketAddress(nat, 30000 + other));
+        }
+        assertEquals(DtlsPortHandler.MAX_HANDSHAKES_PER_TUNNEL + 38, queues.size(),
+            "every other tunnel behind the same NAT address starts at once");
+        // one of the replayed handshakes ends: the tunnel's next attempt gets the slot
+        handler.removeHandshake(new InetSocketAddress(nat, 20001), queues.get(0));
+        receive(hello, new InetSocketAddress(nat, 40000));
+        assertEquals(DtlsPortHandler.MAX_HANDSHAKES_PER_TUNNEL + 39, queues.size());
     }
 
     @Test
     void shouldBoundHandshakesInAll()
     {
-        final byte[] hello = clientHello(new byte[] {(byte)0xAB, 0x01});
         int sent = 0;
-        for (int host = 1; sent < DtlsPortHandler.MAX_HANDSHAKES + 3; host++)
+        for (int tunnel = 1; sent < DtlsPortHandler.MAX_HANDSHAKES + 3; tunnel++, sent++)
         {
-            for (int port = 1; port <= DtlsPortHandler.MAX_HANDSHAKES_PER_ADDRESS; port++, sent++)
-            {
-                receive(hello, new InetSocketAddress("10.1." + host / 250 + "." + host % 250, 20000 + port));
-            }
+            final byte[] hello = clientHello(new byte[] {(byte)0xAB, (byte)(tunnel >> 8), (byte)tunnel});
+            receive(hello, new InetSocketAddress("10.1." + tunnel / 250 + "." + tunnel % 250, 20000));
         }
         assertEquals(DtlsPortHandler.MAX_HANDSHAKES, queues.size());
         assertEquals(sent - DtlsPortHandler.MAX_HANDSHAKES, counters.get(DataplaneCounter.DTLS_HANDSHAKES_REFUSED));
