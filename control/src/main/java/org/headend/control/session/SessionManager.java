@@ -212,7 +212,9 @@ public final class SessionManager implements SessionDirectory
     {
         if (session.lease() == null)
         {
-            session.lease(pools.allocate(poolNames));
+            final java.net.Inet4Address framed = session.aaa().framedAddress();
+            session.lease(framed == null ? pools.allocate(poolNames)
+                : pools.allocateAddress(AddressPools.toInt(framed)));
             store(session);
         }
         return session.lease();
