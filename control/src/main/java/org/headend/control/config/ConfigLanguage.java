@@ -409,7 +409,8 @@ public final class ConfigLanguage
             .kw("authentication", "Configure authentication for management access")
             .kw("ssh", "Authenticate SSH logins").kw("console", "The management console").key()
             .arg("group", AAA_SERVER, "A server group, or LOCAL: the local user database")
-            .optional("fallback", p -> p.kw("LOCAL", "Use the local users while every server of the group is down"))
+            .optional("fallback", p -> p.arg("local", ArgTypes.LOCAL_SERVER_GROUP,
+                "LOCAL: use the local users while every server of the group is down"))
             .order(75, 0)
             .compile((draft, scope, args) ->
             {
@@ -1493,7 +1494,8 @@ public final class ConfigLanguage
         register(ConfigCommand.in(Mode.TUNNEL_GENERAL, "Who checks the passwords of the tunnel group")
             .kw("authentication-server-group", "Who checks the passwords of the tunnel group").key()
             .arg("group", AAA_SERVER, "A server group, or LOCAL")
-            .optional("fallback", p -> p.kw("LOCAL", "Use the local users while every server of the group is down"))
+            .optional("fallback", p -> p.arg("local", ArgTypes.LOCAL_SERVER_GROUP,
+                "LOCAL: use the local users while every server of the group is down"))
             .order(30, 0)
             .compile((draft, scope, args) ->
             {
