@@ -37,6 +37,7 @@ import java.util.concurrent.TimeUnit;
 import org.headend.control.auth.AggregateAuth;
 import org.headend.control.auth.FailedLoginLimiter;
 import org.headend.control.auth.Logins;
+import org.headend.control.auth.RadiusAccounting;
 import org.headend.control.auth.LoginContexts;
 import org.headend.control.config.ConfigStore;
 import org.headend.control.config.HeadendConfig;
@@ -179,6 +180,9 @@ final class Appliance
             logins.apply(cfg);
             final AggregateAuth auth = new AggregateAuth(config::current, sessions, new LoginContexts(), logins,
                 identity::sha1Hex, System::nanoTime, control).delivery(clientFiles);
+            final RadiusAccounting accounting = new RadiusAccounting(config::current, logins);
+            auth.accounting(accounting);
+            sessions.onEnd(accounting::stop);
             clientFiles.apply(cfg);
             listenAddress = listenAddress(cfg);
             final TunnelGateway gateway = new TunnelGateway(config::current, sessions, dataplane, dtls, control,

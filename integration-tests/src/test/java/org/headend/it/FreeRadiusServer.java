@@ -62,6 +62,9 @@ public final class FreeRadiusServer implements AutoCloseable
             Files.writeString(dir.resolve("sites-enabled/test"), site(port));
             // EAP needs sections this site does not have; nothing here uses it
             Files.deleteIfExists(dir.resolve("mods-enabled/eap"));
+            // the slow user's answer waits for %{exec:/bin/sleep N}, which needs a waiting exec
+            final Path exec = dir.resolve("mods-available/exec");
+            Files.writeString(exec, Files.readString(exec).replaceAll("(?m)^(\\s*)wait = no", "$1wait = yes"));
             final Path totp = dir.resolve("mods-enabled/totp");
             if (!Files.exists(totp))
             {

@@ -49,13 +49,15 @@ class RadiusLoginIT
         knownHosts = Harness.tempDir("ssh-").resolve("known_hosts");
         bed = Testbed.start(3, c -> c
             .tunnelGroupLine(" authentication-server-group RAD")
+            .tunnelGroupLine(" accounting-server-group RAD")
             .extraLine("aaa-server RAD protocol radius")
             .extraLine("aaa-server RAD (outside) host 127.0.0.1")
             .extraLine(" key " + SECRET)
             .extraLine(" authentication-port " + RADIUS_PORT)
             .extraLine(" accounting-port " + (RADIUS_PORT + 1))
-            .extraLine(" timeout 4")
-            .extraLine(" retry-interval 2")
+            // longer than the slow user's delay: that server is slow, not dead
+            .extraLine(" timeout " + (FreeRadiusServer.SLOW_SECONDS + 4))
+            .extraLine(" retry-interval 3")
             // 127.0.0.2 has no server: requests there time out and the group moves on to 127.0.0.1
             .extraLine("aaa-server FO protocol radius")
             .extraLine(" max-failed-attempts 1")
@@ -102,9 +104,13 @@ class RadiusLoginIT
             + " group-url https://" + Netns.SERVER_ADDRESS + "/" + path + " enable";
     }
 
+    /** Clients made here (group-url paths), closed after each test like the test bed's own. */
+    private final List<OpenconnectClient> pathClients = new java.util.ArrayList<>();
+
     @AfterEach
     void stopClients()
     {
+        pathClients.forEach(OpenconnectClient::close);
         bed.closeClients();
     }
 
@@ -121,10 +127,12 @@ class RadiusLoginIT
         }
     }
 
-    private static OpenconnectClient client(final int n, final String path, final String user, final String... extra)
+    private OpenconnectClient client(final int n, final String path, final String user, final String... extra)
     {
-        return new OpenconnectClient(bed.net().client(n), bed.headend().url() + path, bed.headend().pin(), user,
-            false, List.of(extra));
+        final OpenconnectClient client = new OpenconnectClient(bed.net().client(n), bed.headend().url() + path,
+            bed.headend().pin(), user, false, List.of(extra));
+        pathClients.add(client);
+        return client;
     }
 
     @Test
@@ -139,6 +147,19 @@ class RadiusLoginIT
         assertTrue(NetTools.ping(bed.net().client(1), ApplianceConfig.GATEWAY, 5).allAnswered());
         final String sessions = bed.headend().console("show vpn-sessiondb anyconnect");
         assertTrue(sessions.contains("STAFF"), sessions);
+        assertTrue(radius.log().contains("Acct-Status-Type = Start"), "accounting Start at login");
+
+        final int mark = radius.process().out().mark();
+        final java.util.regex.Matcher shown = java.util.regex.Pattern.compile("Bytes Tx\\s*:\\s*(\\d+)")
+            .matcher(bed.headend().console("show vpn-sessiondb anyconnect"));
+        assertTrue(shown.find());
+        final long bytesTx = Long.parseLong(shown.group(1));
+        bed.headend().console("vpn-sessiondb logoff name alice noconfirm");
+        final java.util.regex.Matcher stop = radius.process().out().await("Acct-Output-Octets = (\\d+)", mark,
+            Duration.ofSeconds(10));
+        final long octets = Long.parseLong(stop.group(1));
+        assertTrue(octets >= bytesTx && octets - bytesTx < 2_000,
+            "Stop carries the session's counters: " + octets + " octets, show vpn-sessiondb said " + bytesTx);
     }
 
     @Test
@@ -152,7 +173,7 @@ class RadiusLoginIT
         assertTrue(alice.scriptCalls().stream().noneMatch(c -> "connect".equals(c.get("reason"))));
         final String shown = bed.headend().console("show aaa-server RAD");
         assertTrue(shown.matches("(?s).*Number of rejects\\s+[1-9].*"), shown);
-        assertTrue(bed.headend().process().out().text().contains("login failed for user alice"),
+        assertTrue(bed.headend().process().err().text().contains("login failed for user alice"),
             "the failure is logged and counted");
     }
 
@@ -206,10 +227,10 @@ class RadiusLoginIT
         final OpenconnectClient local = client(3, "local", "bob").startWithPassword("bob-secret");
         local.awaitConfigured(Duration.ofSeconds(30));
         final long localNanos = System.nanoTime() - started;
-        final NetTools.PingResult ping = NetTools.ping(bed.net().client(1), ApplianceConfig.GATEWAY, 10);
-        assertTrue(ping.allAnswered(), ping.output());
         assertTrue(slow.scriptCalls().stream().noneMatch(c -> "connect".equals(c.get("reason"))),
             "the slow user is still waiting for the server while bob logged in (" + localNanos / 1_000_000 + " ms)");
+        final NetTools.PingResult ping = NetTools.ping(bed.net().client(1), ApplianceConfig.GATEWAY, 5);
+        assertTrue(ping.allAnswered(), ping.output());
         slow.awaitConfigured(Duration.ofSeconds(FreeRadiusServer.SLOW_SECONDS + 30));
     }
 
@@ -232,6 +253,6 @@ class RadiusLoginIT
             final String running = local.command("show running-config aaa-server");
             assertTrue(running.contains(" key *****") && !running.contains(SECRET), running);
         }
-        assertFalse(bed.headend().process().out().text().contains(SECRET), "the key never reaches the log");
+        assertFalse(bed.headend().process().err().text().contains(SECRET), "the key never reaches the log");
     }
 }

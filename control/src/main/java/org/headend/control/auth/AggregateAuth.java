@@ -47,6 +47,7 @@ public final class AggregateAuth
     /** Where decisions are finished: the control thread (back ends answer on their own threads). */
     private final Executor control;
     private ClientDelivery delivery = ClientDelivery.NONE;
+    private RadiusAccounting accounting;
 
     /**
      * @param logins  every login's checks and back ends
@@ -78,6 +79,13 @@ public final class AggregateAuth
     public AggregateAuth delivery(final ClientDelivery value)
     {
         delivery = value;
+        return this;
+    }
+
+    /** Where accounting Start records go for the tunnel-groups that have an accounting-server-group. */
+    public AggregateAuth accounting(final RadiusAccounting value)
+    {
+        accounting = value;
         return this;
     }
 
@@ -336,6 +344,10 @@ public final class AggregateAuth
                 "Login denied: this account may not open VPN sessions, contact your administrator."), List.of());
         }
         login.session().assign(verdict.assigned());
+        if (accounting != null)
+        {
+            accounting.start(login.session());
+        }
         final String hash = serverCertSha1.get();
         final ClientDelivery.Content content = delivery.forLogin(cfg, policy, message.deviceId(), client.userAgent());
         final List<Map.Entry<String, String>> cookies = new ArrayList<>();

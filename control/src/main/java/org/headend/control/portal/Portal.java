@@ -243,8 +243,8 @@ public final class Portal
             return redirect(LOGON + "?a0=15").withHeader("Set-Cookie", "webvpn=" + EXPIRED_COOKIE);
         }
         login.session().assign(verdict.assigned());
-        LOG.info("portal login: user {} group {} from {} (session {})", username, tunnelGroup, client.address(),
-            login.session().index());
+        LOG.info("portal login: user {} group {} from {} (session {})", org.headend.control.LogText.escape(username),
+            tunnelGroup, client.address(), login.session().index());
         return redirect(HOME)
             .withHeader("Set-Cookie", "webvpn=" + login.token() + "; path=/; Secure; HttpOnly; SameSite=Strict")
             .withHeader("Set-Cookie", "CSRFtoken=" + EXPIRED_COOKIE)

@@ -63,6 +63,7 @@ public final class SessionManager implements SessionDirectory
     private final DtlsService dtls;
     private final BiFunction<String, String, EffectivePolicy> policies;
     private final SessionStore store;
+    private final List<java.util.function.BiConsumer<SessionView, String>> endListeners = new ArrayList<>();
     private final SessionTokens tokens = new SessionTokens();
     private final Map<String, Session> byToken = new HashMap<>();
     private final TreeMap<Integer, Session> byIndex = new TreeMap<>();
@@ -154,6 +155,15 @@ public final class SessionManager implements SessionDirectory
         {
             end(own.get(i), "logged off by a new login of the same user (vpn-simultaneous-logins " + allowed + ")");
         }
+    }
+
+    /**
+     * Calls {@code listener} with each ended session's last view (its final counters) and why it ended, on the
+     * control thread (RADIUS accounting Stop).
+     */
+    public void onEnd(final java.util.function.BiConsumer<SessionView, String> listener)
+    {
+        endListeners.add(listener);
     }
 
     /** The live session a cookie value names, or null (unknown, malformed, logged off or expired). */
@@ -312,6 +322,7 @@ public final class SessionManager implements SessionDirectory
             tunnel.handler().disconnect(why);
             tunnelGone(session, tunnel);
         }
+        final SessionView last = endListeners.isEmpty() ? null : view(session, nanoClock.getAsLong());
         if (session.lease() != null)
         {
             pools.release(session.lease());
@@ -321,6 +332,10 @@ public final class SessionManager implements SessionDirectory
             pools.release6(session.lease6());
         }
         LOG.info("session {} ended: user {}: {}", session.index(), session.username(), why);
+        for (final java.util.function.BiConsumer<SessionView, String> listener : endListeners)
+        {
+            listener.accept(last, why);
+        }
     }
 
     private void tunnelGone(final Session session, final Session.Tunnel tunnel)

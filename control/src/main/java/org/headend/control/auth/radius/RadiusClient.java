@@ -91,7 +91,10 @@ public final class RadiusClient implements Authenticator, AutoCloseable
 
     private final class Transaction
     {
+        /** The login step, or null for an Accounting-Request. */
         private final AuthRequest request;
+        /** An Accounting-Request's attributes, or null for a login. */
+        private List<RadiusPacket.Attribute> accounting;
         private final CompletableFuture<AuthOutcome> answer = new CompletableFuture<>();
         private final List<HostState> tried = new ArrayList<>();
         private HostState host;
@@ -181,6 +184,18 @@ public final class RadiusClient implements Authenticator, AutoCloseable
         final Transaction transaction = new Transaction(request);
         submit(() -> begin(transaction));
         return transaction.answer;
+    }
+
+    /**
+     * Sends an Accounting-Request (RFC 2866) with {@code attributes} to the group's accounting ports, with the same
+     * retransmission and failover as logins; completes with true once a server acknowledged it.
+     */
+    public CompletionStage<Boolean> account(final List<RadiusPacket.Attribute> attributes)
+    {
+        final Transaction transaction = new Transaction(null);
+        transaction.accounting = List.copyOf(attributes);
+        submit(() -> begin(transaction));
+        return transaction.answer.thenApply(outcome -> outcome instanceof AuthOutcome.Accepted);
     }
 
     /** {@link #authenticate} against one host of the group only ({@code test aaa-server}). */
@@ -304,6 +319,17 @@ public final class RadiusClient implements Authenticator, AutoCloseable
         transaction.tried.add(host);
         transaction.identifier = identifier;
         inFlight[identifier] = transaction;
+        if (transaction.accounting != null)
+        {
+            transaction.target = new InetSocketAddress(config.address(), config.accountingPort());
+            transaction.packet = RadiusPacket.accountingRequest(identifier,
+                config.key().getBytes(StandardCharsets.UTF_8), transaction.accounting);
+            transaction.authenticator = java.util.Arrays.copyOfRange(transaction.packet, 4, 20);
+            transaction.sendsLeft = Math.max(1, config.timeoutSeconds() / config.retryIntervalSeconds());
+            host.requests++;
+            transmit(transaction);
+            return;
+        }
         transaction.target = new InetSocketAddress(config.address(), config.authenticationPort());
         transaction.authenticator = new byte[16];
         random.nextBytes(transaction.authenticator);
@@ -442,7 +468,10 @@ public final class RadiusClient implements Authenticator, AutoCloseable
                 ex.getMessage());
             return;
         }
-        final AuthOutcome outcome = outcome(answer, transaction.request.username(), groupName);
+        final AuthOutcome outcome = transaction.request == null
+            ? answer.code() == RadiusPacket.ACCOUNTING_RESPONSE
+                ? new AuthOutcome.Accepted(null, null, null, null, groupName) : null
+            : outcome(answer, transaction.request.username(), groupName);
         if (outcome == null)
         {
             transaction.host.badAuthenticators++;
@@ -451,7 +480,13 @@ public final class RadiusClient implements Authenticator, AutoCloseable
         transaction.host.consecutiveFailures = 0;
         switch (outcome)
         {
-            case AuthOutcome.Accepted a -> transaction.host.accepts++;
+            case AuthOutcome.Accepted a ->
+            {
+                if (transaction.request != null)
+                {
+                    transaction.host.accepts++;
+                }
+            }
             case AuthOutcome.Rejected r -> transaction.host.rejects++;
             case AuthOutcome.Challenged c -> transaction.host.challenges++;
             case AuthOutcome.Unavailable u ->
@@ -581,7 +616,7 @@ public final class RadiusClient implements Authenticator, AutoCloseable
             else
             {
                 LOG.info("aaa-server {} host {}: no answer for {}", groupName, host.host.address().getHostAddress(),
-                    LogText.escape(transaction.request.username()));
+                    transaction.request == null ? "accounting" : LogText.escape(transaction.request.username()));
             }
             release(transaction);
             begin(transaction);

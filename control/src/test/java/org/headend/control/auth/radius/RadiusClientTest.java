@@ -1,5 +1,6 @@
 package org.headend.control.auth.radius;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -121,6 +122,24 @@ class RadiusClientTest
         assertInstanceOf(AuthOutcome.Unavailable.class, client.authenticate(request).toCompletableFuture()
             .get(10, TimeUnit.SECONDS));
         assertTrue(System.nanoTime() - started < TimeUnit.MILLISECONDS.toNanos(500), "no wait while depleted");
+    }
+
+    @Test
+    void shouldSendAccountingToTheAccountingPortAndSeeItAcknowledged() throws Exception
+    {
+        final List<RadiusPacket> seen = new java.util.concurrent.CopyOnWriteArrayList<>();
+        final FakeServer server = server(SECRET, request ->
+        {
+            seen.add(request);
+            return answer(request, RadiusPacket.ACCOUNTING_RESPONSE, SECRET, List.of());
+        });
+        final AaaServerHost host = new AaaServerHost("inside", LOOPBACK, SECRET, 9, server.port(), 2, 1, false);
+        final RadiusClient client = client(group(1, host));
+        assertTrue(client.account(List.of(RadiusPacket.Attribute.integer(RadiusPacket.ACCT_STATUS_TYPE, 2),
+            RadiusPacket.Attribute.integer(RadiusPacket.ACCT_OUTPUT_GIGAWORDS, 1)))
+            .toCompletableFuture().get(5, TimeUnit.SECONDS));
+        assertEquals(RadiusPacket.ACCOUNTING_REQUEST, seen.get(0).code());
+        assertArrayEquals(new byte[] {0, 0, 0, 1}, seen.get(0).first(RadiusPacket.ACCT_OUTPUT_GIGAWORDS));
     }
 
     @Test
