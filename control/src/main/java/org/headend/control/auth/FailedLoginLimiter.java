@@ -58,7 +58,14 @@ public final class FailedLoginLimiter
     /** Counts a failed login. */
     public synchronized void onFailure(final String username, final String address, final long nowNanos)
     {
-        count(userKey(username), MAX_USER_FAILURES, nowNanos);
+        onFailure(username, address, nowNanos, MAX_USER_FAILURES);
+    }
+
+    /** Counts a failure of a kind with its own per-name limit ({@code enable}); the address limit is the same. */
+    public synchronized void onFailure(final String username, final String address, final long nowNanos,
+        final int userLimit)
+    {
+        count(userKey(username), userLimit, nowNanos);
         count(addressKey(address), MAX_ADDRESS_FAILURES, nowNanos);
     }
 
