@@ -37,6 +37,8 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.headend.control.auth.AggregateAuth;
 import org.headend.control.auth.FailedLoginLimiter;
+import org.headend.control.auth.Logins;
+import org.headend.control.auth.RadiusAccounting;
 import org.headend.control.auth.LoginContexts;
 import org.headend.control.config.ConfigStore;
 import org.headend.control.config.HeadendConfig;
@@ -126,6 +128,7 @@ final class Appliance
     private final ExecutorService handshakes = Executors.newThreadPerTaskExecutor(
         Thread.ofVirtual().name("dtls-handshake-", 0).factory());
     private final List<OutsideAddress> outsideAddresses = new ArrayList<>();
+    private final Logins logins;
     /** The outside interface's first {@code ipv6 address}, listened on as well; null when it has none. */
     private InetSocketAddress listenAddress6;
     private InetSocketAddress listenAddress;
@@ -141,6 +144,7 @@ final class Appliance
         this.clientFiles = new ClientFiles(FlashStore.inStateDir(stateDir));
         this.translations = Translations.inStateDir(stateDir);
         this.sessionStore = FileSessionStore.inStateDir(stateDir, Clock.systemUTC());
+        this.logins = new Logins(config::current, new FailedLoginLimiter(), System::nanoTime);
     }
 
     /** Starts everything; on failure, stops what was started and rethrows. */
@@ -190,8 +194,12 @@ final class Appliance
                 sessionStore);
             // before any listener opens: a client reconnecting with its cookie finds its session
             control.submit(sessions::restore).get(30, TimeUnit.SECONDS);
-            final AggregateAuth auth = new AggregateAuth(config::current, sessions, new LoginContexts(),
-                new FailedLoginLimiter(), identity::sha1Hex, System::nanoTime).delivery(clientFiles);
+            logins.apply(cfg);
+            final AggregateAuth auth = new AggregateAuth(config::current, sessions, new LoginContexts(), logins,
+                identity::sha1Hex, System::nanoTime, control).delivery(clientFiles);
+            final RadiusAccounting accounting = new RadiusAccounting(config::current, logins);
+            auth.accounting(accounting);
+            sessions.onEnd(accounting::stop);
             clientFiles.apply(cfg);
             listenAddress = listenAddress(cfg);
             final TunnelGateway gateway = new TunnelGateway(config::current, sessions, dataplane, dtls, control,
@@ -204,6 +212,7 @@ final class Appliance
                 // on the committing thread, so that the operator's next command (show webvpn anyconnect) sees
                 // the packages just configured; the rest follows on the control thread
                 clientFiles.apply(updated);
+                logins.apply(updated);
                 control.execute(() ->
                 {
                     // first: it never throws, so a refused pool route cannot keep the ipv6 route lines from applying
@@ -355,6 +364,12 @@ final class Appliance
     }
 
     /** The session table, as the CLI sees it. */
+    /** Every login's checks, limiter and AAA back ends (SSH and the CLI share them). */
+    Logins logins()
+    {
+        return logins;
+    }
+
     SessionManager sessions()
     {
         return sessions;
@@ -434,6 +449,7 @@ final class Appliance
             }
         }
         handshakes.shutdownNow();
+        logins.close();
         control.shutdownNow();
         if (frontDoor != null)
         {

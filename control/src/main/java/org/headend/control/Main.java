@@ -120,7 +120,7 @@ public final class Main
         {
             final CliContext plain = new CliContext(config, appliance.sessions(), appliance::counters);
             cli = plain.withServices(CliContext.Services.forStateDir(stateDir, plain.clock())
-                .withClient(appliance.clientFiles(), appliance.translations()));
+                .withClient(appliance.clientFiles(), appliance.translations()).withLogins(appliance.logins()));
             ImageCheck.install(config, cli.services().flash());
             ssh = SshCliServer.start(cli, stateDir);
         }

@@ -3,6 +3,8 @@ package org.headend.control;
 import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import org.headend.control.auth.AggregateAuth;
 import org.headend.control.auth.AuthXml;
 import org.headend.control.auth.AuthXmlException;
@@ -48,7 +50,15 @@ final class RequestRouter
             switch (request.method())
             {
                 case "CONNECT" -> connect(request, exchange);
-                case "POST" -> exchange.reply(post(request, exchange));
+                case "POST" -> post(request, exchange).whenComplete((answer, error) ->
+                {
+                    if (error != null)
+                    {
+                        LOG.error("request POST {} from {} failed", request.path(), exchange.client().address(), error);
+                    }
+                    exchange.reply(error == null ? answer
+                        : HttpAnswer.text(500, "Internal Server Error", "Internal error", true));
+                });
                 case "GET" -> exchange.reply(get(request, exchange));
                 case "HEAD" -> exchange.reply(HttpAnswer.empty("/".equals(request.path()) ? 200 : 404,
                     "/".equals(request.path()) ? "OK" : "Not Found", false));
@@ -75,7 +85,8 @@ final class RequestRouter
         }
     }
 
-    private HttpAnswer post(final HttpRequestView request, final Exchange exchange)
+    /** Logins complete later (their back end answers on its own thread); everything else at once. */
+    private CompletionStage<HttpAnswer> post(final HttpRequestView request, final Exchange exchange)
     {
         if (AuthXml.looksLikeXml(request.body()))
         {
@@ -87,13 +98,13 @@ final class RequestRouter
             catch (final AuthXmlException ex)
             {
                 LOG.info("auth document from {} refused: {}", exchange.client().address(), ex.getMessage());
-                return HttpAnswer.text(400, "Bad Request", "Bad request", true);
+                return done(HttpAnswer.text(400, "Bad Request", "Bad request", true));
             }
         }
         final Map<String, String> form = parseForm(request.body());
         if (form == null)
         {
-            return HttpAnswer.text(400, "Bad Request", "Bad request", true);
+            return done(HttpAnswer.text(400, "Bad Request", "Bad request", true));
         }
         if (portal != null && Portal.LOGIN_POST.equals(request.path()) && form.containsKey("csrf_token"))
         {
@@ -103,7 +114,12 @@ final class RequestRouter
         {
             return auth.onForm(form, request.cookies(), exchange.client(), request.path());
         }
-        return auth.start(request.cookies().get("webvpncontext"), request.path(), null, null);
+        return done(auth.start(request.cookies().get("webvpncontext"), request.path(), null, null));
+    }
+
+    private static CompletionStage<HttpAnswer> done(final HttpAnswer answer)
+    {
+        return CompletableFuture.completedFuture(answer);
     }
 
     private HttpAnswer get(final HttpRequestView request, final Exchange exchange)

@@ -3,15 +3,19 @@ package org.headend.control.auth;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.Executor;
 import java.util.function.LongSupplier;
 import java.util.function.Supplier;
 import org.headend.control.config.EffectivePolicy;
 import org.headend.control.config.HeadendConfig;
-import org.headend.control.config.PasswordHash;
 import org.headend.control.config.PolicyAttribute;
-import org.headend.control.config.UserAccount;
+import org.headend.control.config.TunnelGroup;
+import org.headend.control.LogText;
 import org.headend.control.http.ClientInfo;
 import org.headend.control.http.HttpAnswer;
+import org.headend.control.session.AaaAssignment;
 import org.headend.control.session.SessionManager;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -19,9 +23,12 @@ import org.slf4j.LoggerFactory;
 /**
  * XML aggregate authentication (docs/protocol/auth-and-portal.md §2–3): {@code init} → login form of the selected
  * tunnel-group, {@code auth-reply} → {@code complete} with the session token, or the form again with "Login failed."
- * so the client asks once more — never a 401, which openconnect treats as fatal. The browser portal logs in through
- * {@link #authenticate}, the same checks and the same failed-login counters: no tunnel-group and no front door is a
- * way around them (CVE-2023-20269). Control thread only.
+ * so the client asks once more — never a 401, which openconnect treats as fatal. When the tunnel-group's server
+ * asks for another step (RADIUS Access-Challenge) the answer is a second form, {@code <auth id="challenge">} with a
+ * {@code secondary_password} field, which {@code openconnect --token-mode=totp} fills. The browser portal logs in
+ * through {@link #authenticate}, the same checks and the same failed-login counters: no tunnel-group and no front
+ * door is a way around them (CVE-2023-20269). Passwords are checked by {@link Logins}, which answers later; the
+ * reply is built on the control thread. Control thread only.
  */
 public final class AggregateAuth
 {
@@ -29,30 +36,43 @@ public final class AggregateAuth
     public static final int MAX_FAILURES_PER_LOGIN = 3;
     public static final String LOGIN_FAILED = "Login failed.";
     public static final String GROUP_REFUSED = "You are not permitted to use this group.";
-    private static final int MAX_USERNAME = 64;
-    private static final int MAX_PASSWORD = 256;
     private static final Logger LOG = LoggerFactory.getLogger(AggregateAuth.class);
-    /** Checked when the user does not exist, so that unknown and known users take the same time. */
-    private static final PasswordHash DECOY = PasswordHash.of("decoy-password-never-matches");
 
     private final Supplier<HeadendConfig> config;
     private final SessionManager sessions;
     private final LoginContexts contexts;
-    private final FailedLoginLimiter limiter;
+    private final Logins logins;
     private final Supplier<String> serverCertSha1;
     private final LongSupplier nanoClock;
+    /** Where decisions are finished: the control thread (back ends answer on their own threads). */
+    private final Executor control;
     private ClientDelivery delivery = ClientDelivery.NONE;
+    private RadiusAccounting accounting;
 
+    /**
+     * @param logins  every login's checks and back ends
+     * @param control the control thread, where the answers of back ends are turned into replies
+     */
     public AggregateAuth(final Supplier<HeadendConfig> config, final SessionManager sessions,
-        final LoginContexts contexts, final FailedLoginLimiter limiter, final Supplier<String> serverCertSha1,
-        final LongSupplier nanoClock)
+        final LoginContexts contexts, final Logins logins, final Supplier<String> serverCertSha1,
+        final LongSupplier nanoClock, final Executor control)
     {
         this.config = config;
         this.sessions = sessions;
         this.contexts = contexts;
-        this.limiter = limiter;
+        this.logins = logins;
         this.serverCertSha1 = serverCertSha1;
         this.nanoClock = nanoClock;
+        this.control = control;
+    }
+
+    /** Local users only, decisions finished on the calling thread (tests of this class). */
+    public AggregateAuth(final Supplier<HeadendConfig> config, final SessionManager sessions,
+        final LoginContexts contexts, final FailedLoginLimiter limiter, final Supplier<String> serverCertSha1,
+        final LongSupplier nanoClock)
+    {
+        this(config, sessions, contexts, new Logins(config, limiter, nanoClock), serverCertSha1, nanoClock,
+            Runnable::run);
     }
 
     /** Where the package, profile and custom-attribute parts of {@code complete} come from. */
@@ -62,26 +82,45 @@ public final class AggregateAuth
         return this;
     }
 
-    /** The outcome of {@link #authenticate}: the user's policy when the login may go on, else why not. */
-    public record Verdict(boolean ok, String error, EffectivePolicy policy, boolean terminal)
+    /** Where accounting Start records go for the tunnel-groups that have an accounting-server-group. */
+    public AggregateAuth accounting(final RadiusAccounting value)
     {
+        accounting = value;
+        return this;
+    }
+
+    /**
+     * The outcome of {@link #authenticate}: the user's policy and what the server assigned when the login may go
+     * on; else why not, or the server's next question ({@code challenge} not null).
+     */
+    public record Verdict(boolean ok, String error, EffectivePolicy policy, boolean terminal, AaaAssignment assigned,
+        AuthOutcome.Challenged challenge)
+    {
+        Verdict(final boolean ok, final String error, final EffectivePolicy policy, final boolean terminal)
+        {
+            this(ok, error, policy, terminal, AaaAssignment.NONE, null);
+        }
     }
 
     /** Answers one {@code <config-auth>} document posted to {@code path} ({@code /} or a group-url path). */
-    public HttpAnswer onMessage(final AuthMessage message, final Map<String, String> cookies, final ClientInfo client,
-        final String path)
+    public CompletionStage<HttpAnswer> onMessage(final AuthMessage message, final Map<String, String> cookies,
+        final ClientInfo client, final String path)
     {
         return switch (message.type())
         {
-            case "init" -> start(cookies.get("webvpncontext"), path, message.groupSelect(), message.groupAccess());
+            case "init" -> CompletableFuture.completedFuture(
+                start(cookies.get("webvpncontext"), path, message.groupSelect(), message.groupAccess()));
             case "auth-reply" -> reply(message, cookies.get("webvpncontext"), client, path);
-            case "logout" -> logout(message.sessionToken() != null ? message.sessionToken() : cookies.get("webvpn"));
-            default -> HttpAnswer.xml(AuthDocuments.refusal("Unsupported request.", null), List.of());
+            case "logout" -> CompletableFuture.completedFuture(
+                logout(message.sessionToken() != null ? message.sessionToken() : cookies.get("webvpn")));
+            default -> CompletableFuture.completedFuture(
+                HttpAnswer.xml(AuthDocuments.refusal("Unsupported request.", null), List.of()));
         };
     }
 
     /** {@link #onMessage(AuthMessage, Map, ClientInfo, String)} for a document posted to {@code /}. */
-    public HttpAnswer onMessage(final AuthMessage message, final Map<String, String> cookies, final ClientInfo client)
+    public CompletionStage<HttpAnswer> onMessage(final AuthMessage message, final Map<String, String> cookies,
+        final ClientInfo client)
     {
         return onMessage(message, cookies, client, "/");
     }
@@ -109,7 +148,7 @@ public final class AggregateAuth
     }
 
     /** A urlencoded login (openconnect's legacy mode): same checks, one shot. */
-    public HttpAnswer onForm(final Map<String, String> form, final Map<String, String> cookies,
+    public CompletionStage<HttpAnswer> onForm(final Map<String, String> form, final Map<String, String> cookies,
         final ClientInfo client, final String path)
     {
         final AuthMessage asReply = new AuthMessage("auth-reply", null, null, form.get("group_list"), null, null,
@@ -119,73 +158,88 @@ public final class AggregateAuth
     }
 
     /** {@link #onForm(Map, Map, ClientInfo, String)} posted to {@code /}. */
-    public HttpAnswer onForm(final Map<String, String> form, final Map<String, String> cookies,
+    public CompletionStage<HttpAnswer> onForm(final Map<String, String> form, final Map<String, String> cookies,
         final ClientInfo client)
     {
         return onForm(form, cookies, client, "/");
     }
 
     /**
-     * Checks one user name and password for {@code tunnelGroup}: format, lockout, password, the group's and the
-     * user's policy (ssl-client or ssl-clientless allowed, group-lock). Failures are counted per user and per
-     * address, whichever group and front door they came through.
+     * Checks one user name and password for {@code tunnelGroup} with its {@code authentication-server-group}:
+     * format, lockout, password (or the answer to a challenge), the group's and the user's policy (ssl-client or
+     * ssl-clientless allowed, group-lock). Failures are counted per user and per address, whichever group and
+     * front door they came through. Completes on the control thread.
      *
+     * @param state     the State of the challenge this answers, or null for a first step
      * @param protocols any of these in the policy's {@code vpn-tunnel-protocol} will do: {@code ssl-client} for the
      *                  VPN client; {@code ssl-client} or {@code ssl-clientless} for the browser portal
      */
-    public Verdict authenticate(final String username, final String password, final String tunnelGroup,
+    public CompletionStage<Verdict> authenticate(final String username, final String password, final byte[] state,
+        final String tunnelGroup, final ClientInfo client, final java.util.Set<String> protocols)
+    {
+        final HeadendConfig cfg = config.get();
+        final TunnelGroup group = cfg.tunnelGroup(tunnelGroup).orElse(cfg.defaultTunnelGroup());
+        final AuthRequest request = new AuthRequest(username, password, client.address(), state,
+            AuthRequest.Purpose.VPN);
+        return logins.login(group.authenticationServerGroup(), group.authenticationFallbackLocal(), request)
+            .thenApplyAsync(outcome -> decide(outcome, username, tunnelGroup, client, protocols), control);
+    }
+
+    /** {@link #authenticate(String, String, byte[], String, ClientInfo, java.util.Set)} of a first step. */
+    public CompletionStage<Verdict> authenticate(final String username, final String password,
+        final String tunnelGroup, final ClientInfo client, final java.util.Set<String> protocols)
+    {
+        return authenticate(username, password, null, tunnelGroup, client, protocols);
+    }
+
+    private Verdict decide(final AuthOutcome outcome, final String username, final String tunnelGroup,
         final ClientInfo client, final java.util.Set<String> protocols)
     {
-        final long now = nanoClock.getAsLong();
+        return switch (outcome)
+        {
+            case AuthOutcome.Challenged challenged -> new Verdict(false, null, null, false, AaaAssignment.NONE,
+                challenged);
+            case AuthOutcome.Accepted accepted -> policyCheck(accepted, username, tunnelGroup, client, protocols);
+            default -> new Verdict(false, LOGIN_FAILED, null, false);
+        };
+    }
+
+    private Verdict policyCheck(final AuthOutcome.Accepted accepted, final String username, final String tunnelGroup,
+        final ClientInfo client, final java.util.Set<String> protocols)
+    {
         final HeadendConfig cfg = config.get();
-        if (username == null || password == null || !acceptableUsername(username) || password.length() > MAX_PASSWORD)
-        {
-            return fail(username == null ? "" : printable(username), client, "malformed user name or password", now);
-        }
-        final UserAccount user = cfg.users().get(username);
-        final boolean passwordOk = (user == null ? DECOY : user.password()).matches(password) && user != null;
-        if (limiter.isLocked(username, client.address(), now))
-        {
-            return fail(username, client, "locked out after repeated failures", now);
-        }
-        if (!passwordOk)
-        {
-            return fail(username, client, user == null ? "unknown user" : "wrong password", now);
-        }
-        final EffectivePolicy policy = cfg.effectivePolicy(tunnelGroup, username);
+        final String who = LogText.escape(username);
+        final EffectivePolicy policy = cfg.effectivePolicy(tunnelGroup, username, accepted.groupPolicy());
         final String lock = policy.get(PolicyAttribute.GROUP_LOCK);
         if (!lock.isEmpty() && !lock.equals(tunnelGroup))
         {
             // counted like a wrong password: picking groups must not be a way to try passwords for free
-            limiter.onFailure(username, client.address(), now);
-            LOG.info("login refused for user {} from {}: group-lock {} does not allow tunnel-group {}", username,
+            logins.limiter().onFailure(username, client.address(), nanoClock.getAsLong());
+            LOG.info("login refused for user {} from {}: group-lock {} does not allow tunnel-group {}", who,
                 client.address(), lock, tunnelGroup);
             return new Verdict(false, GROUP_REFUSED, policy, false);
         }
         if (policy.get(PolicyAttribute.VPN_TUNNEL_PROTOCOL).stream().noneMatch(protocols::contains))
         {
-            LOG.info("login refused for user {} from {}: group-policy {} does not allow {}", username,
+            LOG.info("login refused for user {} from {}: group-policy {} does not allow {}", who,
                 client.address(), policy.groupPolicyName(), protocols);
             return new Verdict(false, "Login denied, unauthorized connection mechanism, contact your administrator.",
                 policy, true);
         }
-        limiter.onSuccess(username);
-        return new Verdict(true, null, policy, false);
+        return new Verdict(true, null, policy, false,
+            new AaaAssignment(accepted.groupPolicy(), accepted.framedAddress()), null);
     }
 
-    private Verdict fail(final String username, final ClientInfo client, final String why, final long now)
-    {
-        limiter.onFailure(username, client.address(), now);
-        LOG.info("login failed for user {} from {}: {}", username, client.address(), why);
-        return new Verdict(false, LOGIN_FAILED, null, false);
-    }
-
-    private HttpAnswer reply(final AuthMessage message, final String contextCookie, final ClientInfo client,
-        final String path)
+    private CompletionStage<HttpAnswer> reply(final AuthMessage message, final String contextCookie,
+        final ClientInfo client, final String path)
     {
         final long now = nanoClock.getAsLong();
         final HeadendConfig cfg = config.get();
         LoginContexts.LoginContext context = contexts.find(message.handle(), contextCookie, now);
+        if (context != null && context.challengedUser() != null)
+        {
+            return answerChallenge(message, context, client);
+        }
         final String username = message.field("username");
         final String password = message.field("password");
         final GroupSelection picked = GroupSelection.ofReply(cfg, message.groupSelect());
@@ -197,8 +251,8 @@ public final class AggregateAuth
                 now);
             if (username == null || password == null || picked != null && picked.error() != null)
             {
-                return form(cfg, fresh, group, picked != null && picked.error() != null ? picked.error()
-                    : "Your login session expired. Please log in again.");
+                return done(form(cfg, fresh, group, picked != null && picked.error() != null ? picked.error()
+                    : "Your login session expired. Please log in again."));
             }
             context = fresh;
         }
@@ -213,8 +267,8 @@ public final class AggregateAuth
             {
                 // a group the list never offered (bad-inputs #20): no password check, nothing learnt
                 context.failed();
-                limiter.onFailure(username == null ? "" : username, client.address(), now);
-                return form(cfg, context, group, picked.error());
+                logins.limiter().onFailure(username == null ? "" : username, client.address(), now);
+                return done(form(cfg, context, group, picked.error()));
             }
             if (!picked.tunnelGroup().equals(context.tunnelGroup()))
             {
@@ -225,9 +279,44 @@ public final class AggregateAuth
         }
         if (username == null || password == null)
         {
-            return form(cfg, context, group, null);
+            return done(form(cfg, context, group, null));
         }
-        final Verdict verdict = authenticate(username, password, context.tunnelGroup(), client, java.util.Set.of("ssl-client"));
+        final LoginContexts.LoginContext current = context;
+        final GroupSelection shown = group;
+        return authenticate(username, password, null, context.tunnelGroup(), client, java.util.Set.of("ssl-client"))
+            .thenApply(verdict -> finish(verdict, username, current, shown, client, message));
+    }
+
+    /** The answer to a challenge form: the user name is the one the first step gave, never the client's. */
+    private CompletionStage<HttpAnswer> answerChallenge(final AuthMessage message,
+        final LoginContexts.LoginContext context, final ClientInfo client)
+    {
+        String answer = message.field("secondary_password");
+        if (answer == null)
+        {
+            answer = message.field("password");
+        }
+        if (answer == null)
+        {
+            return done(challengeForm(context, context.challengePrompt()));
+        }
+        final String username = context.challengedUser();
+        final byte[] state = context.challengeState();
+        context.challenge(null, null, null);
+        final GroupSelection group = new GroupSelection(context.tunnelGroup(), context.alias(), List.of(), null);
+        return authenticate(username, answer, state, context.tunnelGroup(), client, java.util.Set.of("ssl-client"))
+            .thenApply(verdict -> finish(verdict, username, context, group, client, message));
+    }
+
+    private HttpAnswer finish(final Verdict verdict, final String username, final LoginContexts.LoginContext context,
+        final GroupSelection group, final ClientInfo client, final AuthMessage message)
+    {
+        final HeadendConfig cfg = config.get();
+        if (verdict.challenge() != null)
+        {
+            context.challenge(username, verdict.challenge().state(), verdict.challenge().prompt());
+            return challengeForm(context, verdict.challenge().prompt());
+        }
         if (!verdict.ok())
         {
             if (verdict.terminal())
@@ -249,9 +338,15 @@ public final class AggregateAuth
             sessions.open(username, context.tunnelGroup(), policy.groupPolicyName(), client);
         if (login == null)
         {
-            LOG.info("login refused for user {} from {}: vpn-simultaneous-logins is 0", username, client.address());
+            LOG.info("login refused for user {} from {}: vpn-simultaneous-logins is 0", LogText.escape(username),
+                client.address());
             return HttpAnswer.xml(AuthDocuments.refusal(LOGIN_FAILED,
                 "Login denied: this account may not open VPN sessions, contact your administrator."), List.of());
+        }
+        login.session().assign(verdict.assigned());
+        if (accounting != null)
+        {
+            accounting.start(login.session());
         }
         final String hash = serverCertSha1.get();
         final ClientDelivery.Content content = delivery.forLogin(cfg, policy, message.deviceId(), client.userAgent());
@@ -265,6 +360,17 @@ public final class AggregateAuth
         final List<String> banner = policy.get(PolicyAttribute.BANNER);
         return HttpAnswer.xml(AuthDocuments.complete(login.session().index(), login.token(), hash,
             banner.isEmpty() ? null : String.join("\n", banner), content), cookies);
+    }
+
+    private static CompletionStage<HttpAnswer> done(final HttpAnswer answer)
+    {
+        return CompletableFuture.completedFuture(answer);
+    }
+
+    private HttpAnswer challengeForm(final LoginContexts.LoginContext context, final String prompt)
+    {
+        return HttpAnswer.xml(AuthDocuments.challengeForm(context.tunnelGroup(), context.handle(), prompt),
+            List.of(Map.entry("Set-Cookie", "webvpncontext=" + context.cookie() + "; path=/; Secure; HttpOnly")));
     }
 
     private HttpAnswer form(final HeadendConfig cfg, final LoginContexts.LoginContext context,
@@ -288,19 +394,4 @@ public final class AggregateAuth
             + "<auth id=\"success\"><message>Logged out.</message></auth>\n</config-auth>\n", List.of());
     }
 
-    /** Names an attacker can fill with control characters, padding or 4 KiB never reach the user table. */
-    private static boolean acceptableUsername(final String username)
-    {
-        if (username.isEmpty() || username.length() > MAX_USERNAME || !username.equals(username.strip()))
-        {
-            return false;
-        }
-        return username.chars().allMatch(c -> c > 0x20 && c < 0x7f);
-    }
-
-    private static String printable(final String text)
-    {
-        final String cut = text.length() > MAX_USERNAME ? text.substring(0, MAX_USERNAME) : text;
-        return cut.replaceAll("[^\\x21-\\x7e]", "?");
-    }
 }

@@ -77,6 +77,29 @@ public final class AuthDocuments
         return loginForm(tunnelGroup, null, java.util.List.of(), handle, configHash, banner, error);
     }
 
+    /**
+     * The second step a server asked for (RADIUS Access-Challenge): {@code <auth id="challenge">} with one password
+     * field named {@code secondary_password}, the two things openconnect's {@code --token-mode=totp|hotp} looks for
+     * before it fills a code in by itself. The user name is kept server-side, in the login context.
+     */
+    public static String challengeForm(final String tunnelGroup, final String handle, final String prompt)
+    {
+        return PROLOG
+            + "<config-auth client=\"vpn\" type=\"auth-request\" aggregate-auth-version=\"2\">\n"
+            + "<opaque is-for=\"sg\">\n"
+            + "<tunnel-group>" + escape(tunnelGroup) + "</tunnel-group>\n"
+            + "<aggauth-handle>" + escape(handle) + "</aggauth-handle>\n"
+            + "</opaque>\n"
+            + "<auth id=\"challenge\">\n"
+            + "<title>Second factor</title>\n"
+            + "<message>" + escape(prompt == null || prompt.isBlank() ? "Enter the code." : prompt) + "</message>\n"
+            + "<form>\n"
+            + "<input type=\"password\" name=\"secondary_password\" label=\"Code:\"></input>\n"
+            + "</form>\n"
+            + "</auth>\n"
+            + "</config-auth>\n";
+    }
+
     /** A terminal answer (no form): the client prints the message and stops. */
     public static String refusal(final String error, final String message)
     {

@@ -31,6 +31,9 @@ public final class LoginContexts
         private final String alias;
         private final long createdNanos;
         private int failures;
+        private String challengedUser;
+        private byte[] challengeState;
+        private String challengePrompt;
 
         LoginContext(final String handle, final String cookie, final String tunnelGroup, final String alias,
             final long createdNanos)
@@ -71,6 +74,32 @@ public final class LoginContexts
         public void failed()
         {
             failures++;
+        }
+
+        /** The user a server asked another step of (RADIUS Access-Challenge), or null when none is pending. */
+        public String challengedUser()
+        {
+            return challengedUser;
+        }
+
+        /** The server's State to echo with the answer. */
+        public byte[] challengeState()
+        {
+            return challengeState;
+        }
+
+        /** The server's question (Reply-Message), or null. */
+        public String challengePrompt()
+        {
+            return challengePrompt;
+        }
+
+        /** Records the step the server asks for; all null once it is answered. */
+        public void challenge(final String user, final byte[] state, final String prompt)
+        {
+            this.challengedUser = user;
+            this.challengeState = state;
+            this.challengePrompt = prompt;
         }
     }
 

@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.LongSupplier;
 import java.util.function.Supplier;
+import org.headend.control.auth.Logins;
 import org.headend.control.config.ConfigStore;
 import org.headend.control.portal.ClientFiles;
 import org.headend.control.portal.Translations;
@@ -47,22 +48,35 @@ public record CliContext(
      * @param nanoClock   monotonic time for the limits
      * @param clientFiles the web-deploy cache ({@code dir cache:/stc/…}), or null
      * @param translations the translation tables, or null
+     * @param authn       every login's checks and AAA back ends, shared with the VPN logins; null for local users
+     *                    checked with {@code logins}' own limiter
      */
     public record Services(AuditLog audit, FlashStore flash, InterfaceStats interfaces, LoginGuard logins,
         EnableGuard enableGuard, Operators operators, LongSupplier nanoClock, ClientFiles clientFiles,
-        Translations translations)
+        Translations translations, Logins authn)
     {
         public Services(final AuditLog audit, final FlashStore flash, final InterfaceStats interfaces,
             final LoginGuard logins, final EnableGuard enableGuard, final Operators operators,
             final LongSupplier nanoClock)
         {
-            this(audit, flash, interfaces, logins, enableGuard, operators, nanoClock, null, null);
+            this(audit, flash, interfaces, logins, enableGuard, operators, nanoClock, null, null, null);
         }
 
         /** These services with the appliance's web-deploy cache and translation tables. */
         public Services withClient(final ClientFiles files, final Translations tables)
         {
-            return new Services(audit, flash, interfaces, logins, enableGuard, operators, nanoClock, files, tables);
+            return new Services(audit, flash, interfaces, logins, enableGuard, operators, nanoClock, files, tables,
+                authn);
+        }
+
+        /**
+         * These services checking SSH logins and {@code enable} with the appliance's {@link Logins}: one limiter for
+         * every login, and the AAA server groups.
+         */
+        public Services withLogins(final Logins shared)
+        {
+            return new Services(audit, flash, interfaces, new LoginGuard(shared.limiter()),
+                new EnableGuard(shared.limiter()), operators, nanoClock, clientFiles, translations, shared);
         }
 
         /** Log-only audit, no flash store, the system's interfaces. */

@@ -679,8 +679,9 @@ public final class CliSession
             return;
         }
         final CliContext.Services services = context.services();
-        final String who = user + "@" + from;
-        final long locked = services.enableGuard().lockedFor(who, services.nanoClock().getAsLong());
+        // the operator and the client's address, not its port: another connection buys no more guesses
+        final String address = clientAddress();
+        final long locked = services.enableGuard().lockedFor(user, address, services.nanoClock().getAsLong());
         if (locked > 0)
         {
             print("ERROR: % Too many failed enable attempts; try again in " + (locked / 1_000_000_000L + 1)
@@ -705,19 +706,30 @@ public final class CliSession
             final boolean good = enablePassword == null ? typed.isEmpty() : enablePassword.matches(typed);
             if (good)
             {
-                services.enableGuard().onSuccess(who);
+                services.enableGuard().onSuccess(user);
                 privileged = true;
                 audit("enable", "ok");
                 return;
             }
-            services.enableGuard().onFailure(who, services.nanoClock().getAsLong());
+            services.enableGuard().onFailure(user, address, services.nanoClock().getAsLong());
             audit("enable", "denied: wrong password");
-            if (services.enableGuard().lockedFor(who, services.nanoClock().getAsLong()) > 0)
+            if (services.enableGuard().lockedFor(user, address, services.nanoClock().getAsLong()) > 0)
             {
                 break;
             }
         }
         print("% Bad passwords\n");
+    }
+
+    /** The client's address without its port ({@code ssh 192.0.2.7:50122} → {@code 192.0.2.7}), or the console. */
+    private String clientAddress()
+    {
+        if (!from.startsWith("ssh "))
+        {
+            return from;
+        }
+        final int colon = from.lastIndexOf(':');
+        return colon > 4 ? from.substring(4, colon) : from.substring(4);
     }
 
     /**

@@ -1,62 +1,46 @@
 package org.headend.control.cli;
 
-import java.util.HashMap;
-import java.util.Map;
+import org.headend.control.auth.FailedLoginLimiter;
 
 /**
- * Rate limit for {@code enable} (bad-inputs #46): after {@link #MAX_FAILURES} wrong passwords from one operator
- * within {@link #WINDOW_NANOS}, {@code enable} is refused without asking for {@link #LOCKOUT_NANOS}. Thread-safe.
+ * Rate limit for {@code enable} (bad-inputs #46): wrong enable passwords count in the appliance's
+ * {@link FailedLoginLimiter} under the operator's name ({@link #MAX_FAILURES} lock it) and client address (never
+ * address:port, so opening more connections buys no more guesses); while either is locked {@code enable} is
+ * refused without asking. Thread-safe.
  */
 public final class EnableGuard
 {
+    /** Wrong enable passwords that lock {@code enable} (two rounds of three prompts). */
     static final int MAX_FAILURES = 6;
-    static final long WINDOW_NANOS = 10 * 60 * 1_000_000_000L;
-    static final long LOCKOUT_NANOS = 60 * 1_000_000_000L;
+    /** The counted name: enable guesses lock the operator's enable, not the operator's login. */
+    private static final String PREFIX = "enable/";
 
-    private static final class Entry
+    private final FailedLoginLimiter limiter;
+
+    /** With a limiter of its own (a CLI without the appliance). */
+    public EnableGuard()
     {
-        long windowStart;
-        int failures;
-        long lockedUntil;
+        this(new FailedLoginLimiter());
     }
 
-    private final Map<String, Entry> entries = new HashMap<>();
-
-    /** Nanoseconds left in a lockout of {@code who}, or 0 when {@code enable} may be tried. */
-    public synchronized long lockedFor(final String who, final long nowNanos)
+    public EnableGuard(final FailedLoginLimiter limiter)
     {
-        final Entry entry = entries.get(who);
-        return entry == null || nowNanos - entry.lockedUntil >= 0 ? 0 : entry.lockedUntil - nowNanos;
+        this.limiter = limiter;
     }
 
-    public synchronized void onFailure(final String who, final long nowNanos)
+    /** Nanoseconds left in a lockout of {@code user} at {@code address}, or 0 when {@code enable} may be tried. */
+    public long lockedFor(final String user, final String address, final long nowNanos)
     {
-        if (entries.size() > 10_000)
-        {
-            entries.clear();
-        }
-        final Entry entry = entries.computeIfAbsent(who, k ->
-        {
-            final Entry e = new Entry();
-            e.windowStart = nowNanos;
-            e.lockedUntil = nowNanos;
-            return e;
-        });
-        if (nowNanos - entry.windowStart > WINDOW_NANOS)
-        {
-            entry.windowStart = nowNanos;
-            entry.failures = 0;
-        }
-        if (++entry.failures >= MAX_FAILURES)
-        {
-            entry.lockedUntil = nowNanos + LOCKOUT_NANOS;
-            entry.failures = 0;
-            entry.windowStart = nowNanos;
-        }
+        return limiter.lockedFor(PREFIX + user, address, nowNanos);
     }
 
-    public synchronized void onSuccess(final String who)
+    public void onFailure(final String user, final String address, final long nowNanos)
     {
-        entries.remove(who);
+        limiter.onFailure(PREFIX + user, address, nowNanos, MAX_FAILURES);
+    }
+
+    public void onSuccess(final String user)
+    {
+        limiter.onSuccess(PREFIX + user);
     }
 }

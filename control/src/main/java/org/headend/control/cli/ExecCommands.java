@@ -107,6 +107,7 @@ final class ExecCommands
         declareVpnSessions(commands);
         declareFlash(commands);
         declareAaa(commands);
+        AaaServerCommands.declare(commands);
         ClientCommands.declare(commands);
         return commands;
     }
@@ -146,7 +147,8 @@ final class ExecCommands
             .kw("show", "Show running system information").kw("running-config", "Show the running configuration")
             .repeatChoice(0, 4, "section", sectionChoices())
             .alsoInConfigModes()
-            .shows((session, args) -> configOutput(session.context().config().runningConfig(args.all("section")))));
+            .shows((session, args) -> configOutput(AaaServerCommands.maskKeys(
+                session.context().config().runningConfig(args.all("section"))))));
         commands.add(ExecCommand.declare("Show the startup configuration")
             .kw("show", "Show running system information").kw("startup-config", "Show the startup configuration")
             .alsoInConfigModes()
@@ -347,7 +349,7 @@ final class ExecCommands
     {
         try
         {
-            return configOutput(session.context().config().startupConfigText());
+            return configOutput(AaaServerCommands.maskKeys(session.context().config().startupConfigText()));
         }
         catch (final IOException ex)
         {

@@ -13,14 +13,32 @@ import org.headend.control.auth.FailedLoginLimiter;
  * reset by {@code clear aaa local user}; a user is locked once {@code aaa local authentication attempts max-fail N}
  * is reached, until an administrator clears it (as on the ASA). Independently, the VPN login limiter's rules apply
  * per user name and per client address (a short lockout after a burst), so guessing from one address stays slow
- * even without {@code max-fail}. Thread-safe: SSH logins run on the SSH server's threads.
+ * even without {@code max-fail}; that limiter is the appliance's one, shared with VPN logins. Thread-safe: SSH logins
+ * run on the SSH server's threads.
  */
 public final class LoginGuard
 {
     private final Map<String, Integer> failures = new TreeMap<>();
     private final Set<String> locked = new HashSet<>();
-    private final FailedLoginLimiter limiter = new FailedLoginLimiter();
+    private final FailedLoginLimiter limiter;
     private long totalFailures;
+
+    /** With a limiter of its own (a CLI without the appliance). */
+    public LoginGuard()
+    {
+        this(new FailedLoginLimiter());
+    }
+
+    /** Sharing the appliance's limiter: an SSH guess counts against the same user and address as a VPN one. */
+    public LoginGuard(final FailedLoginLimiter limiter)
+    {
+        this.limiter = limiter;
+    }
+
+    public FailedLoginLimiter limiter()
+    {
+        return limiter;
+    }
 
     /**
      * One row of {@code show aaa local user}.
@@ -51,6 +69,24 @@ public final class LoginGuard
     {
         totalFailures++;
         limiter.onFailure(user, address, nowNanos);
+        if (!known)
+        {
+            return;
+        }
+        final int count = failures.merge(user, 1, Integer::sum);
+        if (maxFail > 0 && count >= maxFail)
+        {
+            locked.add(user);
+        }
+    }
+
+    /**
+     * Counts a failed login whose limiter count was already taken (by {@link org.headend.control.auth.Logins}):
+     * the total and the per-user {@code max-fail} count only.
+     */
+    public synchronized void onRejected(final String user, final boolean known, final int maxFail)
+    {
+        totalFailures++;
         if (!known)
         {
             return;

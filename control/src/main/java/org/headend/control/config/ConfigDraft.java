@@ -44,6 +44,9 @@ public final class ConfigDraft
     final List<SshAccess> sshAccess = new ArrayList<>();
     int sshTimeoutMinutes = ManagementConfig.DEFAULT_SSH_TIMEOUT_MINUTES;
     boolean sshAuthLocal;
+    String sshAuthServerGroup = AaaServerGroup.LOCAL;
+    boolean sshAuthFallbackLocal;
+    final Map<String, AaaGroupDraft> aaaServers = new LinkedHashMap<>();
     boolean sshScopy;
     int maxFailedAttempts;
 
@@ -97,7 +100,12 @@ public final class ConfigDraft
         final Map<String, TunnelGroup> groupMap = new LinkedHashMap<>();
         tunnelGroups.values().forEach(g -> groupMap.put(g.name, new TunnelGroup(g.name, g.type,
             List.copyOf(g.addressPools), g.defaultGroupPolicy, List.copyOf(g.ipv6AddressPools),
-            frozen(g.groupAliases), frozen(g.groupUrls))));
+            frozen(g.groupAliases), frozen(g.groupUrls), g.authenticationServerGroup, g.authenticationFallbackLocal,
+            g.accountingServerGroup)));
+        final Map<String, AaaServerGroup> aaaMap = new LinkedHashMap<>();
+        aaaServers.values().forEach(a -> aaaMap.put(a.name, new AaaServerGroup(a.name, a.protocol,
+            a.maxFailedAttempts, a.timedReactivation, a.deadtimeMinutes,
+            a.hosts.values().stream().map(AaaHostDraft::freeze).toList())));
         final List<AnyconnectImage> images = new ArrayList<>(webvpn.images);
         images.sort(java.util.Comparator.comparingInt(AnyconnectImage::order));
         final Map<String, Map<String, List<String>>> data = new LinkedHashMap<>();
@@ -116,8 +124,8 @@ public final class ConfigDraft
             new GlobalSettings(compressionSvc, compressionHttp, Collections.unmodifiableMap(data),
                 httpRedirects.entrySet().stream().map(e -> new HttpRedirect(e.getKey(), e.getValue())).toList()),
             new ManagementConfig(enablePassword, List.copyOf(sshAccess), sshTimeoutMinutes, sshAuthLocal,
-                maxFailedAttempts, sshScopy),
-            frozenLists(accessLists));
+                maxFailedAttempts, sshScopy, sshAuthServerGroup, sshAuthFallbackLocal),
+            frozenLists(accessLists), frozen(aaaMap));
     }
 
     private static <V> Map<String, List<V>> frozenLists(final Map<String, List<V>> map)
@@ -201,6 +209,9 @@ public final class ConfigDraft
         final List<String> ipv6AddressPools = new ArrayList<>();
         final Map<String, Boolean> groupAliases = new LinkedHashMap<>();
         final Map<String, Boolean> groupUrls = new LinkedHashMap<>();
+        String authenticationServerGroup = AaaServerGroup.LOCAL;
+        boolean authenticationFallbackLocal;
+        String accountingServerGroup;
 
         TunnelGroupDraft(final String name)
         {
@@ -220,5 +231,46 @@ public final class ConfigDraft
         final List<AnyconnectImage> images = new ArrayList<>();
         final Map<String, String> profiles = new LinkedHashMap<>();
         final Map<String, String> customAttributeTypes = new LinkedHashMap<>();
+    }
+
+    /** An {@code aaa-server NAME protocol radius} being compiled. */
+    static final class AaaGroupDraft
+    {
+        final String name;
+        String protocol = "radius";
+        int maxFailedAttempts = AaaServerGroup.DEFAULT_MAX_FAILED_ATTEMPTS;
+        boolean timedReactivation;
+        int deadtimeMinutes = AaaServerGroup.DEFAULT_DEADTIME_MINUTES;
+        final Map<String, AaaHostDraft> hosts = new LinkedHashMap<>();
+
+        AaaGroupDraft(final String name)
+        {
+            this.name = name;
+        }
+    }
+
+    /** An {@code aaa-server NAME (IF) host ADDR} being compiled. */
+    static final class AaaHostDraft
+    {
+        final String nameif;
+        final java.net.InetAddress address;
+        String key;
+        int authenticationPort = AaaServerHost.DEFAULT_AUTHENTICATION_PORT;
+        int accountingPort = AaaServerHost.DEFAULT_ACCOUNTING_PORT;
+        int timeoutSeconds = AaaServerHost.DEFAULT_TIMEOUT_SECONDS;
+        int retryIntervalSeconds = AaaServerHost.DEFAULT_RETRY_INTERVAL_SECONDS;
+        boolean requireMessageAuthenticator;
+
+        AaaHostDraft(final String nameif, final java.net.InetAddress address)
+        {
+            this.nameif = nameif;
+            this.address = address;
+        }
+
+        AaaServerHost freeze()
+        {
+            return new AaaServerHost(nameif, address, key == null ? "" : key, authenticationPort, accountingPort,
+                timeoutSeconds, retryIntervalSeconds, requireMessageAuthenticator);
+        }
     }
 }

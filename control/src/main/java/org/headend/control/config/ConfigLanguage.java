@@ -35,6 +35,7 @@ public final class ConfigLanguage
     private static final Reference USER = new Reference(RefKind.USER);
     private static final Reference IPV6_POOL = new Reference(RefKind.IPV6_POOL);
     private static final Reference PROFILE = new Reference(RefKind.PROFILE);
+    private static final Reference AAA_SERVER = new Reference(RefKind.AAA_SERVER);
     /** Minutes for the group-policy timeouts, as the ASA bounds them. */
     private static final ArgType<Integer> TIMEOUT_MINUTES = ArgTypes.integerOrNone(1, 35_791_394);
 
@@ -50,6 +51,7 @@ public final class ConfigLanguage
         declareGroupPolicy();
         declareUsername();
         declareTunnelGroup();
+        declareAaaServers();
         for (final Mode mode : Mode.values())
         {
             if (mode != Mode.EXEC)
@@ -190,6 +192,12 @@ public final class ConfigLanguage
             case USER -> config.users().keySet();
             case IPV6_POOL -> config.ipv6Pools().keySet();
             case PROFILE -> config.webvpn().profiles().keySet();
+            case AAA_SERVER ->
+            {
+                final Set<String> groups = new TreeSet<>(config.aaaServers().keySet());
+                groups.add(AaaServerGroup.LOCAL);
+                yield groups;
+            }
         };
         return Map.entry(reference.kind().noun(), List.copyOf(new TreeSet<>(names)));
     }
@@ -400,11 +408,15 @@ public final class ConfigLanguage
             .kw("aaa", "Configure authentication, authorization and accounting")
             .kw("authentication", "Configure authentication for management access")
             .kw("ssh", "Authenticate SSH logins").kw("console", "The management console").key()
-            .arg("group", ArgTypes.LOCAL_SERVER_GROUP, "LOCAL: the local user database")
+            .arg("group", AAA_SERVER, "A server group, or LOCAL: the local user database")
+            .optional("fallback", p -> p.arg("local", ArgTypes.LOCAL_SERVER_GROUP,
+                "LOCAL: use the local users while every server of the group is down"))
             .order(75, 0)
             .compile((draft, scope, args) ->
             {
                 draft.sshAuthLocal = true;
+                draft.sshAuthServerGroup = args.get("group");
+                draft.sshAuthFallbackLocal = args.has("fallback");
                 return null;
             })
             .build());
@@ -1335,6 +1347,171 @@ public final class ConfigLanguage
             .compile((draft, scope, args) ->
             {
                 ((ConfigDraft.TunnelGroupDraft)scope).defaultGroupPolicy = args.get("policy");
+                return null;
+            })
+            .build());
+    }
+
+    private static void declareAaaServers()
+    {
+        register(ConfigCommand.in(Mode.CONFIG, "Configure an AAA server group")
+            .kw("aaa-server", "Configure an AAA server group or one of its servers")
+            .arg("name", ArgTypes.NAME, "Name of the server group").entity()
+            .kw("protocol", "The protocol of the group's servers").key()
+            .choice("protocol", "radius", "RADIUS (RFC 2865)")
+            .defines(RefKind.AAA_SERVER, "name")
+            .enters(Mode.AAA_SERVER_GROUP)
+            .order(65, 0)
+            .compile((draft, scope, args) ->
+            {
+                if (AaaServerGroup.LOCAL.equalsIgnoreCase(args.get("name")))
+                {
+                    throw new IllegalArgumentException("LOCAL is the local user database; name the group otherwise");
+                }
+                final ConfigDraft.AaaGroupDraft group =
+                    draft.aaaServers.computeIfAbsent(args.get("name"), ConfigDraft.AaaGroupDraft::new);
+                group.protocol = args.get("protocol");
+                return group;
+            })
+            .build());
+        register(ConfigCommand.in(Mode.AAA_SERVER_GROUP, "Failures that mark a server failed")
+            .kw("max-failed-attempts", "Consecutive unanswered requests that mark a server failed").key()
+            .arg("attempts", ArgTypes.integer(1, 5), "Number of attempts, default 3")
+            .order(10, 0)
+            .compile((draft, scope, args) ->
+            {
+                ((ConfigDraft.AaaGroupDraft)scope).maxFailedAttempts = args.<Integer>get("attempts");
+                return null;
+            })
+            .build());
+        register(ConfigCommand.in(Mode.AAA_SERVER_GROUP, "How failed servers come back")
+            .kw("reactivation-mode", "How failed servers come back").key()
+            .choice("mode", "depletion", "When every server of the group has failed, after the dead time",
+                "timed", "Each failed server after 30 seconds")
+            .optional("dead", p -> p.kw("deadtime", "Minutes before a depleted group is tried again")
+                .arg("minutes", ArgTypes.integer(0, 1440), "Minutes, default 10"))
+            .order(12, 0)
+            .compile((draft, scope, args) ->
+            {
+                final ConfigDraft.AaaGroupDraft group = (ConfigDraft.AaaGroupDraft)scope;
+                group.timedReactivation = "timed".equals(args.get("mode"));
+                if (args.has("dead"))
+                {
+                    if (group.timedReactivation)
+                    {
+                        throw new IllegalArgumentException("deadtime applies to reactivation-mode depletion only");
+                    }
+                    group.deadtimeMinutes = args.<Integer>get("minutes");
+                }
+                return null;
+            })
+            .build());
+        register(ConfigCommand.in(Mode.CONFIG, "Configure a server of an AAA server group")
+            .kw("aaa-server", "Configure an AAA server group or one of its servers")
+            .arg("name", AAA_SERVER, "Name of the server group").entity()
+            .arg("nameif", ArgTypes.PAREN_NAMEIF, "The interface the server is reached by, e.g. (inside)")
+            .kw("host", "A server of the group")
+            .arg("address", ArgTypes.IP, "The server's address").key()
+            .enters(Mode.AAA_SERVER_HOST)
+            .order(65, 1)
+            .compile((draft, scope, args) ->
+            {
+                final ConfigDraft.AaaGroupDraft group = draft.aaaServers.get(args.<String>get("name"));
+                if (group == null)
+                {
+                    throw new IllegalArgumentException("aaa-server " + args.get("name") + " has no protocol line");
+                }
+                final String nameif = args.get("nameif");
+                final java.net.InetAddress address = args.get("address");
+                if (group.hosts.size() >= 16 && !group.hosts.containsKey(address.getHostAddress()))
+                {
+                    throw new IllegalArgumentException("a server group holds at most 16 servers");
+                }
+                return group.hosts.computeIfAbsent(address.getHostAddress(),
+                    k -> new ConfigDraft.AaaHostDraft(nameif.substring(1, nameif.length() - 1), address));
+            })
+            .build());
+        register(ConfigCommand.in(Mode.AAA_SERVER_HOST, "The shared secret")
+            .kw("key", "The shared secret with the server").key()
+            .arg("key", ArgTypes.SECRET, "The secret, 1-127 characters")
+            .order(10, 0)
+            .compile((draft, scope, args) ->
+            {
+                ((ConfigDraft.AaaHostDraft)scope).key = args.get("key");
+                return null;
+            })
+            .build());
+        register(ConfigCommand.in(Mode.AAA_SERVER_HOST, "The server's authentication port")
+            .kw("authentication-port", "The UDP port of authentication requests").key()
+            .arg("port", ArgTypes.integer(1, 65535), "Port, default 1645")
+            .order(12, 0)
+            .compile((draft, scope, args) ->
+            {
+                ((ConfigDraft.AaaHostDraft)scope).authenticationPort = args.<Integer>get("port");
+                return null;
+            })
+            .build());
+        register(ConfigCommand.in(Mode.AAA_SERVER_HOST, "The server's accounting port")
+            .kw("accounting-port", "The UDP port of accounting requests").key()
+            .arg("port", ArgTypes.integer(1, 65535), "Port, default 1646")
+            .order(13, 0)
+            .compile((draft, scope, args) ->
+            {
+                ((ConfigDraft.AaaHostDraft)scope).accountingPort = args.<Integer>get("port");
+                return null;
+            })
+            .build());
+        register(ConfigCommand.in(Mode.AAA_SERVER_HOST, "How long the server gets to answer")
+            .kw("timeout", "Seconds the server gets to answer one request, retries included").key()
+            .arg("seconds", ArgTypes.integer(1, 300), "Seconds, default 10")
+            .order(14, 0)
+            .compile((draft, scope, args) ->
+            {
+                ((ConfigDraft.AaaHostDraft)scope).timeoutSeconds = args.<Integer>get("seconds");
+                return null;
+            })
+            .build());
+        register(ConfigCommand.in(Mode.AAA_SERVER_HOST, "Seconds between retransmissions")
+            .kw("retry-interval", "Seconds between retransmissions of an unanswered request").key()
+            .arg("seconds", ArgTypes.integer(1, 10), "Seconds, default 10")
+            .order(15, 0)
+            .compile((draft, scope, args) ->
+            {
+                ((ConfigDraft.AaaHostDraft)scope).retryIntervalSeconds = args.<Integer>get("seconds");
+                return null;
+            })
+            .build());
+        register(ConfigCommand.in(Mode.AAA_SERVER_HOST, "Refuse answers without a Message-Authenticator")
+            .kw("message-authenticator-required", "Refuse answers without a Message-Authenticator (Blast-RADIUS)")
+            .key()
+            .order(16, 0)
+            .compile((draft, scope, args) ->
+            {
+                ((ConfigDraft.AaaHostDraft)scope).requireMessageAuthenticator = true;
+                return null;
+            })
+            .build());
+        register(ConfigCommand.in(Mode.TUNNEL_GENERAL, "Who checks the passwords of the tunnel group")
+            .kw("authentication-server-group", "Who checks the passwords of the tunnel group").key()
+            .arg("group", AAA_SERVER, "A server group, or LOCAL")
+            .optional("fallback", p -> p.arg("local", ArgTypes.LOCAL_SERVER_GROUP,
+                "LOCAL: use the local users while every server of the group is down"))
+            .order(30, 0)
+            .compile((draft, scope, args) ->
+            {
+                final ConfigDraft.TunnelGroupDraft group = (ConfigDraft.TunnelGroupDraft)scope;
+                group.authenticationServerGroup = args.get("group");
+                group.authenticationFallbackLocal = args.has("fallback");
+                return null;
+            })
+            .build());
+        register(ConfigCommand.in(Mode.TUNNEL_GENERAL, "Where the tunnel group's accounting goes")
+            .kw("accounting-server-group", "Where the tunnel group's accounting records go").key()
+            .arg("group", AAA_SERVER, "A RADIUS server group")
+            .order(32, 0)
+            .compile((draft, scope, args) ->
+            {
+                ((ConfigDraft.TunnelGroupDraft)scope).accountingServerGroup = args.get("group");
                 return null;
             })
             .build());

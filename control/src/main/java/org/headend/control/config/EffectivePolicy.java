@@ -69,7 +69,8 @@ public final class EffectivePolicy
         this.groupPolicyName = groupPolicyName;
     }
 
-    static EffectivePolicy resolve(final HeadendConfig config, final String tunnelGroupName, final String username)
+    static EffectivePolicy resolve(final HeadendConfig config, final String tunnelGroupName, final String username,
+        final String assignedGroupPolicy)
     {
         final List<Level> chain = new ArrayList<>(4);
         final UserAccount user = username == null ? null : config.users().get(username);
@@ -84,6 +85,11 @@ public final class EffectivePolicy
                 groupPolicy = user.vpnGroupPolicy();
                 addPolicy(chain, LevelKind.USER_GROUP_POLICY, config.groupPolicies().get(groupPolicy));
             }
+        }
+        if (assignedGroupPolicy != null && config.groupPolicies().containsKey(assignedGroupPolicy))
+        {
+            groupPolicy = assignedGroupPolicy;
+            addPolicy(chain, LevelKind.USER_GROUP_POLICY, config.groupPolicies().get(assignedGroupPolicy));
         }
         final GroupPolicy tunnelGroupPolicy = config.groupPolicies().get(group.defaultGroupPolicy());
         // a tunnel-group whose default is DfltGrpPolicy adds nothing before the last level, which reports it

@@ -20,6 +20,7 @@ import java.util.Optional;
  * @param globals       global settings outside any block ({@code compression}, {@code anyconnect-custom-data})
  * @param management    the enable password and SSH access
  * @param accessLists   {@code access-list} entries by list name, in configuration order
+ * @param aaaServers    {@code aaa-server} groups by name, in configuration order
  */
 public record HeadendConfig(
     String hostname,
@@ -33,7 +34,8 @@ public record HeadendConfig(
     List<Ipv6Route> ipv6Routes,
     GlobalSettings globals,
     ManagementConfig management,
-    Map<String, List<AccessListEntry>> accessLists)
+    Map<String, List<AccessListEntry>> accessLists,
+    Map<String, AaaServerGroup> aaaServers)
 {
     /** The group-policy every other one inherits from; always present. */
     public static final String DEFAULT_GROUP_POLICY = "DfltGrpPolicy";
@@ -62,6 +64,11 @@ public record HeadendConfig(
         return Optional.ofNullable(tunnelGroups.get(name));
     }
 
+    public Optional<AaaServerGroup> aaaServer(final String name)
+    {
+        return Optional.ofNullable(aaaServers.get(name));
+    }
+
     public TunnelGroup defaultTunnelGroup()
     {
         return tunnelGroups.get(DEFAULT_TUNNEL_GROUP);
@@ -74,6 +81,17 @@ public record HeadendConfig(
      */
     public EffectivePolicy effectivePolicy(final String tunnelGroup, final String username)
     {
-        return EffectivePolicy.resolve(this, tunnelGroup, username);
+        return EffectivePolicy.resolve(this, tunnelGroup, username, null);
+    }
+
+    /**
+     * {@link #effectivePolicy(String, String)} for a user whose group-policy an AAA server assigned (RADIUS
+     * {@code Class OU=NAME;}): that policy takes the place of the user's {@code vpn-group-policy}, as on the ASA.
+     * An assigned name that is not configured is ignored.
+     */
+    public EffectivePolicy effectivePolicy(final String tunnelGroup, final String username,
+        final String assignedGroupPolicy)
+    {
+        return EffectivePolicy.resolve(this, tunnelGroup, username, assignedGroupPolicy);
     }
 }

@@ -10,7 +10,8 @@ public enum RefKind
     TUNNEL_GROUP("tunnel-group", Set.of(HeadendConfig.DEFAULT_TUNNEL_GROUP, HeadendConfig.DEFAULT_RA_GROUP)),
     USER("username", Set.of()),
     IPV6_POOL("ipv6 local pool", Set.of()),
-    PROFILE("anyconnect profiles", Set.of());
+    PROFILE("anyconnect profiles", Set.of()),
+    AAA_SERVER("aaa-server", Set.of(AaaServerGroup.LOCAL));
 
     private final String noun;
     private final Set<String> builtIn;

@@ -13,10 +13,25 @@ import java.util.Map;
  * @param ipv6AddressPools   {@code ipv6-address-pool} names from general-attributes; empty when none
  * @param groupAliases       {@code group-alias NAME enable|disable} from webvpn-attributes: alias → enabled
  * @param groupUrls          {@code group-url URL enable|disable} from webvpn-attributes: URL → enabled
+ * @param authenticationServerGroup   {@code authentication-server-group NAME}: who checks passwords ({@code LOCAL}
+ *                                    unless set)
+ * @param authenticationFallbackLocal {@code authentication-server-group NAME LOCAL}: the local users answer while
+ *                                    every server of the group is failed
+ * @param accountingServerGroup       {@code accounting-server-group NAME}, or null
  */
 public record TunnelGroup(String name, String type, List<String> addressPools, String defaultGroupPolicy,
-    List<String> ipv6AddressPools, Map<String, Boolean> groupAliases, Map<String, Boolean> groupUrls)
+    List<String> ipv6AddressPools, Map<String, Boolean> groupAliases, Map<String, Boolean> groupUrls,
+    String authenticationServerGroup, boolean authenticationFallbackLocal, String accountingServerGroup)
 {
+    /** Before AAA server groups: local authentication, no accounting. */
+    public TunnelGroup(final String name, final String type, final List<String> addressPools,
+        final String defaultGroupPolicy, final List<String> ipv6AddressPools, final Map<String, Boolean> groupAliases,
+        final Map<String, Boolean> groupUrls)
+    {
+        this(name, type, addressPools, defaultGroupPolicy, ipv6AddressPools, groupAliases, groupUrls,
+            AaaServerGroup.LOCAL, false, null);
+    }
+
     /** Before group-urls. */
     public TunnelGroup(final String name, final String type, final List<String> addressPools,
         final String defaultGroupPolicy, final List<String> ipv6AddressPools, final Map<String, Boolean> groupAliases)

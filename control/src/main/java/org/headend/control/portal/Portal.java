@@ -11,6 +11,8 @@ import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.Set;
 import java.util.function.LongSupplier;
 import java.util.function.Supplier;
@@ -191,14 +193,16 @@ public final class Portal
     }
 
     /** {@code POST /+webvpn+/index.html} from the login page. */
-    public HttpAnswer login(final HttpRequestView request, final Map<String, String> form, final ClientInfo client)
+    public CompletionStage<HttpAnswer> login(final HttpRequestView request, final Map<String, String> form,
+        final ClientInfo client)
     {
         final String token = form.get("csrf_token");
         final String cookie = request.cookies().get("CSRFtoken");
         if (token == null || !token.equals(cookie) || !consumeCsrfToken(token))
         {
             LOG.info("portal login from {} refused: missing or stale CSRF token", client.address());
-            return redirect(LOGON + "?a0=8").withHeader("Set-Cookie", "webvpn=" + EXPIRED_COOKIE);
+            return CompletableFuture.completedFuture(
+                redirect(LOGON + "?a0=8").withHeader("Set-Cookie", "webvpn=" + EXPIRED_COOKIE));
         }
         final HeadendConfig cfg = config.get();
         String tunnelGroup = HeadendConfig.DEFAULT_TUNNEL_GROUP;
@@ -207,21 +211,40 @@ public final class Portal
         {
             if (picked.error() != null)
             {
-                return redirect(LOGON + "?a0=15").withHeader("Set-Cookie", "webvpn=" + EXPIRED_COOKIE);
+                return CompletableFuture.completedFuture(
+                    redirect(LOGON + "?a0=15").withHeader("Set-Cookie", "webvpn=" + EXPIRED_COOKIE));
             }
             tunnelGroup = picked.tunnelGroup();
         }
         final String username = form.get("username");
-        final AggregateAuth.Verdict verdict = auth.authenticate(username, form.get("password"), tunnelGroup, client,
-            Set.of("ssl-client", "ssl-clientless"));
+        final String group = tunnelGroup;
+        return auth.authenticate(username, form.get("password"), group, client,
+            Set.of("ssl-client", "ssl-clientless")).thenApply(verdict -> loggedIn(verdict, username, group, client));
+    }
+
+    private HttpAnswer loggedIn(final AggregateAuth.Verdict verdict, final String username, final String tunnelGroup,
+        final ClientInfo client)
+    {
+        if (verdict.challenge() != null)
+        {
+            // the portal has no second-step page yet: a server that asks for one needs the VPN client
+            LOG.info("portal login of {} from {} refused: its server asks for a second step",
+                org.headend.control.LogText.escape(username), client.address());
+            return redirect(LOGON + "?a0=15").withHeader("Set-Cookie", "webvpn=" + EXPIRED_COOKIE);
+        }
         if (!verdict.ok())
         {
             return redirect(LOGON + "?a0=15").withHeader("Set-Cookie", "webvpn=" + EXPIRED_COOKIE);
         }
         final SessionManager.Login login = sessions.open(username, tunnelGroup, verdict.policy().groupPolicyName(),
             client);
-        LOG.info("portal login: user {} group {} from {} (session {})", username, tunnelGroup, client.address(),
-            login.session().index());
+        if (login == null)
+        {
+            return redirect(LOGON + "?a0=15").withHeader("Set-Cookie", "webvpn=" + EXPIRED_COOKIE);
+        }
+        login.session().assign(verdict.assigned());
+        LOG.info("portal login: user {} group {} from {} (session {})", org.headend.control.LogText.escape(username),
+            tunnelGroup, client.address(), login.session().index());
         return redirect(HOME)
             .withHeader("Set-Cookie", "webvpn=" + login.token() + "; path=/; Secure; HttpOnly; SameSite=Strict")
             .withHeader("Set-Cookie", "CSRFtoken=" + EXPIRED_COOKIE)
@@ -236,7 +259,8 @@ public final class Portal
             return redirect(LOGON);
         }
         final HeadendConfig cfg = config.get();
-        final EffectivePolicy policy = cfg.effectivePolicy(session.tunnelGroup(), session.username());
+        final EffectivePolicy policy = cfg.effectivePolicy(session.tunnelGroup(), session.username(),
+            session.aaa().groupPolicy());
         final String lang = translations.pick(request.header("accept-language"), "webvpn");
         final AnyconnectAsk ask = policy.get(PolicyAttribute.ASK);
         final Map<String, String> query = query(request.query(), Set.of("view"));
@@ -285,7 +309,8 @@ public final class Portal
             return redirect(LOGON);
         }
         final HeadendConfig cfg = config.get();
-        final EffectivePolicy policy = cfg.effectivePolicy(session.tunnelGroup(), session.username());
+        final EffectivePolicy policy = cfg.effectivePolicy(session.tunnelGroup(), session.username(),
+            session.aaa().groupPolicy());
         final String lang = translations.pick(request.header("accept-language"), "webvpn");
         final String platform = Platforms.ofBrowser(request.header("user-agent"));
         final ClientFiles.Slot mine = files.slotFor(platform);
@@ -439,7 +464,8 @@ public final class Portal
         {
             return HttpAnswer.text(401, "Cookie is not acceptable", "Cookie is not acceptable", false);
         }
-        final EffectivePolicy policy = config.get().effectivePolicy(session.tunnelGroup(), session.username());
+        final EffectivePolicy policy = config.get().effectivePolicy(session.tunnelGroup(), session.username(),
+            session.aaa().groupPolicy());
         final boolean granted = policy.get(PolicyAttribute.PROFILES).stream().map(ClientProfileRef::name)
             .anyMatch(name::equals);
         final ClientFiles.Profile profile = granted ? files.profile(name) : null;

@@ -249,6 +249,27 @@ public final class AddressPools
         return null;
     }
 
+    /**
+     * Leases exactly {@code address} (an AAA server's Framed-IP-Address) from the pool that holds it.
+     *
+     * @return the lease, or null when no pool holds it or it is in use
+     */
+    public Lease allocateAddress(final int address)
+    {
+        for (final Map.Entry<String, PoolState> entry : pools.entrySet())
+        {
+            final PoolState pool = entry.getValue();
+            final long offset = Integer.toUnsignedLong(address) - Integer.toUnsignedLong(pool.first);
+            if (offset >= 0 && offset <= pool.last - pool.first && !pool.used.get((int)offset)
+                && isUsable(address, pool.mask))
+            {
+                pool.used.set((int)offset);
+                return new Lease(entry.getKey(), address, pool.mask);
+            }
+        }
+        return null;
+    }
+
     /** Returns a lease to its pool. */
     public void release(final Lease lease)
     {

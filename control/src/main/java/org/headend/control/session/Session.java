@@ -36,6 +36,7 @@ public final class Session
     private long closedRxDrops;
     private long closedTxDrops;
     private boolean ended;
+    private AaaAssignment aaa = AaaAssignment.NONE;
 
     /** The live TLS tunnel under the parent. */
     public record Tunnel(int tunnelId, TunnelPath path, CstpTunnelHandler handler, Channel channel, ClientInfo client)
@@ -95,6 +96,18 @@ public final class Session
     public String groupPolicy()
     {
         return groupPolicy;
+    }
+
+    /** What the AAA server assigned at login (nothing for local logins). */
+    public AaaAssignment aaa()
+    {
+        return aaa;
+    }
+
+    /** Records what the AAA server assigned; called right after login, before any tunnel. */
+    public void assign(final AaaAssignment assignment)
+    {
+        this.aaa = assignment;
     }
 
     String tokenKey()

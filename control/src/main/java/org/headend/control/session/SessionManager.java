@@ -63,6 +63,7 @@ public final class SessionManager implements SessionDirectory
     private final DtlsService dtls;
     private final BiFunction<String, String, EffectivePolicy> policies;
     private final SessionStore store;
+    private final List<java.util.function.BiConsumer<SessionView, String>> endListeners = new ArrayList<>();
     private final SessionTokens tokens = new SessionTokens();
     private final Map<String, Session> byToken = new HashMap<>();
     private final TreeMap<Integer, Session> byIndex = new TreeMap<>();
@@ -156,6 +157,15 @@ public final class SessionManager implements SessionDirectory
         }
     }
 
+    /**
+     * Calls {@code listener} with each ended session's last view (its final counters) and why it ended, on the
+     * control thread (RADIUS accounting Stop).
+     */
+    public void onEnd(final java.util.function.BiConsumer<SessionView, String> listener)
+    {
+        endListeners.add(listener);
+    }
+
     /** The live session a cookie value names, or null (unknown, malformed, logged off or expired). */
     public Session find(final String token)
     {
@@ -212,7 +222,9 @@ public final class SessionManager implements SessionDirectory
     {
         if (session.lease() == null)
         {
-            session.lease(pools.allocate(poolNames));
+            final java.net.Inet4Address framed = session.aaa().framedAddress();
+            session.lease(framed == null ? pools.allocate(poolNames)
+                : pools.allocateAddress(AddressPools.toInt(framed)));
             store(session);
         }
         return session.lease();
@@ -310,6 +322,7 @@ public final class SessionManager implements SessionDirectory
             tunnel.handler().disconnect(why);
             tunnelGone(session, tunnel);
         }
+        final SessionView last = endListeners.isEmpty() ? null : view(session, nanoClock.getAsLong());
         if (session.lease() != null)
         {
             pools.release(session.lease());
@@ -319,6 +332,10 @@ public final class SessionManager implements SessionDirectory
             pools.release6(session.lease6());
         }
         LOG.info("session {} ended: user {}: {}", session.index(), session.username(), why);
+        for (final java.util.function.BiConsumer<SessionView, String> listener : endListeners)
+        {
+            listener.accept(last, why);
+        }
     }
 
     private void tunnelGone(final Session session, final Session.Tunnel tunnel)

@@ -12,6 +12,7 @@ import java.util.LinkedHashSet;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
@@ -20,13 +21,17 @@ import org.apache.sshd.common.session.SessionListener;
 import org.apache.sshd.core.CoreModuleProperties;
 import org.apache.sshd.server.SshServer;
 import org.apache.sshd.server.keyprovider.SimpleGeneratorHostKeyProvider;
+import org.apache.sshd.server.auth.AsyncAuthException;
 import org.apache.sshd.server.session.ServerSession;
+import org.headend.control.LogText;
+import org.headend.control.auth.AuthOutcome;
+import org.headend.control.auth.AuthRequest;
+import org.headend.control.auth.Logins;
 import org.headend.control.cli.CliContext;
 import org.headend.control.cli.LoginGuard;
 import org.headend.control.config.HeadendConfig;
 import org.headend.control.config.InterfaceConfig;
 import org.headend.control.config.ManagementConfig;
-import org.headend.control.config.UserAccount;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -38,10 +43,11 @@ import org.slf4j.LoggerFactory;
  * per address, so adding or removing an interface never drops the sessions on another);</li>
  * <li>a connection is closed at once unless an {@code ssh} line of the interface it arrived on allows its source,
  * or when {@link #MAX_SESSIONS} sessions are already open (the ASA's limit);</li>
- * <li>logins need {@code aaa authentication ssh console LOCAL} and a local user whose password matches and whose
- * {@code service-type} is not {@code remote-access}; three tries per connection; failures are counted per user
- * ({@code show aaa local user}, lockout with {@code aaa local authentication attempts max-fail}) and per address,
- * logged and audited;</li>
+ * <li>logins need {@code aaa authentication ssh console GROUP [LOCAL]}: a local user whose password matches and
+ * whose {@code service-type} is not {@code remote-access}, or a user the RADIUS group accepts (the local users while
+ * its servers are down, with LOCAL); three tries per connection; failures are counted per user ({@code show aaa
+ * local user}, lockout with {@code aaa local authentication attempts max-fail}) and in the appliance's one login
+ * limiter per user and address, logged (user names escaped) and audited;</li>
  * <li>{@code ssh timeout} minutes of silence close a session;</li>
  * <li>the host key is generated once and kept in the state directory.</li>
  * </ul>
@@ -270,6 +276,10 @@ public final class SshCliServer implements AutoCloseable
         return false;
     }
 
+    /**
+     * Checks an SSH login with the server group of {@code aaa authentication ssh console}: a local answer comes at
+     * once; a RADIUS one later, through MINA's asynchronous authentication, so no SSH thread waits on a server.
+     */
     private boolean authenticate(final String user, final String password, final ServerSession session)
     {
         final HeadendConfig config = context.config().current();
@@ -278,10 +288,11 @@ public final class SshCliServer implements AutoCloseable
             ? inet.getAddress().getHostAddress() : from;
         final LoginGuard guard = context.services().logins();
         final long now = context.services().nanoClock().getAsLong();
-        final String shownUser = user.length() > 64 ? user.substring(0, 64) : user;
-        if (!config.management().sshAuthLocal())
+        final String shownUser = LogText.escape(user);
+        final ManagementConfig management = config.management();
+        if (!management.sshAuthLocal())
         {
-            LOG.warn("SSH login of {} from {} refused: aaa authentication ssh console LOCAL is not configured",
+            LOG.warn("SSH login of {} from {} refused: aaa authentication ssh console is not configured",
                 shownUser, from);
             return false;
         }
@@ -293,22 +304,38 @@ public final class SshCliServer implements AutoCloseable
         {
             LOG.warn("SSH login of {} from {} refused: locked out after failed attempts", shownUser, from);
             context.services().audit().record(shownUser, "ssh " + from, "exec", "(login)", "denied: locked out");
-            guard.onFailure(user, config.user(user).isPresent(), address, now,
-                config.management().maxFailedAttempts());
+            guard.onFailure(user, config.user(user).isPresent(), address, now, management.maxFailedAttempts());
             return false;
         }
-        final Optional<UserAccount> account = config.user(user);
-        final boolean ok = account.isPresent() && account.get().mayManage() && account.get().password()
-            .matches(password);
-        if (ok)
+        final Logins logins = context.services().authn() != null ? context.services().authn()
+            : new Logins(context.config()::current, guard.limiter(), context.services().nanoClock());
+        final CompletableFuture<Boolean> decided = logins.login(management.sshAuthServerGroup(),
+                management.sshAuthFallbackLocal(),
+                AuthRequest.first(user, password, address, AuthRequest.Purpose.MANAGEMENT))
+            .thenApply(outcome -> decided(outcome, user, from, shownUser))
+            .toCompletableFuture();
+        if (decided.isDone())
+        {
+            return decided.join();
+        }
+        final AsyncAuthException later = new AsyncAuthException();
+        decided.whenComplete((ok, error) -> later.setAuthed(error == null && ok));
+        throw later;
+    }
+
+    private boolean decided(final AuthOutcome outcome, final String user, final String from, final String shownUser)
+    {
+        final HeadendConfig config = context.config().current();
+        final LoginGuard guard = context.services().logins();
+        if (outcome instanceof AuthOutcome.Accepted accepted)
         {
             guard.onSuccess(user);
-            LOG.info("SSH login of {} from {}", shownUser, from);
+            LOG.info("SSH login of {} from {} (by {})", shownUser, from, accepted.backend());
             return true;
         }
-        guard.onFailure(user, account.isPresent(), address, now, config.management().maxFailedAttempts());
-        LOG.warn("SSH login of {} from {} failed: {}", shownUser, from, account.isEmpty() ? "unknown user"
-            : account.get().mayManage() ? "wrong password" : "service-type remote-access");
+        guard.onRejected(user, config.user(user).isPresent(), config.management().maxFailedAttempts());
+        LOG.warn("SSH login of {} from {} failed: {}", shownUser, from, outcome instanceof AuthOutcome.Challenged
+            ? "the server asks for a second step, which SSH logins cannot give" : "bad credentials");
         context.services().audit().record(shownUser, "ssh " + from, "exec", "(login)", "denied: bad credentials");
         return false;
     }

@@ -87,7 +87,8 @@ public final class TunnelGateway
         }
         final HeadendConfig cfg = config.get();
         final TunnelGroup group = cfg.tunnelGroup(session.tunnelGroup()).orElse(cfg.defaultTunnelGroup());
-        final EffectivePolicy policy = cfg.effectivePolicy(group.name(), session.username());
+        final EffectivePolicy policy = cfg.effectivePolicy(group.name(), session.username(),
+            session.aaa().groupPolicy());
         final Lease lease = sessions.lease(session, group.addressPools());
         if (lease == null)
         {

@@ -123,7 +123,7 @@ class AggregateAuthTest
         final String handle = handle(body(init()));
         now[0] += LoginContexts.TIMEOUT_NANOS + 1;
         final AuthMessage noCredentials = new AuthMessage("auth-reply", null, null, null, null, handle, Map.of(), null);
-        final String xml = body(auth.onMessage(noCredentials, Map.of(), CLIENT));
+        final String xml = body(auth.onMessage(noCredentials, Map.of(), CLIENT).toCompletableFuture().join());
         assertTrue(xml.contains("expired"));
         assertFalse(handle.equals(handle(xml)));
     }
@@ -145,7 +145,7 @@ class AggregateAuthTest
         final String token = element(body(reply(handle(body(init())), "demo", "right-password", Map.of())),
             "session-token");
         final AuthMessage logout = new AuthMessage("logout", null, null, null, null, null, Map.of(), token);
-        assertEquals(200, auth.onMessage(logout, Map.of(), CLIENT).status());
+        assertEquals(200, auth.onMessage(logout, Map.of(), CLIENT).toCompletableFuture().join().status());
         assertNull(sessions.find(token));
     }
 
@@ -177,7 +177,7 @@ class AggregateAuthTest
     private HttpAnswer init()
     {
         return auth.onMessage(new AuthMessage("init", "v9.01-3", "linux-64", null, null, null, Map.of(), null),
-            Map.of(), CLIENT);
+            Map.of(), CLIENT).toCompletableFuture().join();
     }
 
     private HttpAnswer reply(final String handle, final String user, final String password,
@@ -187,7 +187,7 @@ class AggregateAuthTest
         fields.put("username", user);
         fields.put("password", password);
         return auth.onMessage(new AuthMessage("auth-reply", "v9.01-3", "linux-64", null, null, handle, fields, null),
-            cookies, CLIENT);
+            cookies, CLIENT).toCompletableFuture().join();
     }
 
     private static String body(final HttpAnswer answer)

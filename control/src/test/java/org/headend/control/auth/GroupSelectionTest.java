@@ -148,7 +148,7 @@ class GroupSelectionTest
         assertTrue(xml.contains("<tunnel-group>HIDDEN</tunnel-group>"));
         assertFalse(xml.contains("group_list"), "a group-url hides the list");
         final String token = element(body(auth.onMessage(reply(handle(xml), null, "demo", "right-password"),
-            Map.of(), CLIENT, "/secret")), "session-token");
+            Map.of(), CLIENT, "/secret").toCompletableFuture().join()), "session-token");
         assertEquals("HIDDEN", sessions.find(token).tunnelGroup());
     }
 
@@ -182,7 +182,7 @@ class GroupSelectionTest
         assertTrue(body(reply(init("Engineering", "/"), "Engineering", "demo", "right-password"))
             .contains("Login failed."));
         assertTrue(body(auth.onMessage(reply(handle(body(init(null, "/secret"))), null, "demo", "right-password"),
-            Map.of(), CLIENT, "/secret")).contains("Login failed."), "a group-url is no way around the lock");
+            Map.of(), CLIENT, "/secret").toCompletableFuture().join()).contains("Login failed."), "a group-url is no way around the lock");
     }
 
     @Test
@@ -197,12 +197,12 @@ class GroupSelectionTest
     private HttpAnswer init(final String group, final String path)
     {
         return auth.onMessage(new AuthMessage("init", "v9.12", "linux-64", group, "https://10.77.0.1" + path, null,
-            Map.of(), null), new HashMap<>(), CLIENT, path);
+            Map.of(), null), new HashMap<>(), CLIENT, path).toCompletableFuture().join();
     }
 
     private HttpAnswer reply(final HttpAnswer form, final String group, final String user, final String password)
     {
-        return auth.onMessage(reply(handle(body(form)), group, user, password), Map.of(), CLIENT, "/");
+        return auth.onMessage(reply(handle(body(form)), group, user, password), Map.of(), CLIENT, "/").toCompletableFuture().join();
     }
 
     private static AuthMessage reply(final String handle, final String group, final String user,

@@ -133,7 +133,7 @@ class CliFeaturesTest
         input.addAll(List.of("d", "e", "f"));
         run("enable");
         assertTrue(run("enable").contains("Too many failed enable attempts"));
-        nanos.addAndGet(EnableGuard.LOCKOUT_NANOS + 1);
+        nanos.addAndGet(org.headend.control.auth.FailedLoginLimiter.LOCKOUT_NANOS + 1);
         input.add("en-secret");
         run("enable");
         assertEquals("headend#", session.prompt());

@@ -278,7 +278,7 @@ class SeedCommandsTest
         "ipv6 local pool V6 2001:zz8::1/64 10|not an IPv6 address",
         "ssh timeout 61|out of range 1-60",
         "ssh 10.0.0.0 255.0.255.0 outside|not a valid mask",
-        "aaa authentication ssh console RADIUS|only the local user database",
+        "aaa authentication ssh console RADIUS|aaa-server RADIUS does not exist",
         "aaa local authentication attempts max-fail 17|out of range 1-16",
         "interface eth0\\n security-level 101|out of range 0-100",
         "group-policy G internal\\ngroup-policy G attributes\\n vpn-idle-timeout 0|out of range 1-35791394",

@@ -20,6 +20,9 @@ public final class ArgTypes
     public static final ArgType<String> DOMAIN = new Pattern("DOMAIN",
         "(?=.{1,253}$)([A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)(\\.[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*",
         "a domain name");
+    /** An interface's nameif in parentheses, as {@code aaa-server NAME (outside) host ADDR} gives it. */
+    public static final ArgType<String> PAREN_NAMEIF = new Pattern("(IF)", "\\([A-Za-z0-9._@-]{1,48}\\)",
+        "an interface nameif in parentheses, e.g. (outside)");
     /** A clear-text secret typed by the operator: 1–127 printable characters without blanks or quotes. */
     public static final ArgType<String> SECRET = new Word("SECRET", 127, true);
     /** A dotted-quad IPv4 address. */

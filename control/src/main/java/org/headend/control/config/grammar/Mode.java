@@ -27,7 +27,11 @@ public enum Mode
     /** {@code username NAME attributes}. */
     USERNAME("config-username"),
     /** {@code webvpn} inside a user's attributes. */
-    USERNAME_WEBVPN("config-username-webvpn");
+    USERNAME_WEBVPN("config-username-webvpn"),
+    /** {@code aaa-server NAME protocol radius}. */
+    AAA_SERVER_GROUP("config-aaa-server-group"),
+    /** {@code aaa-server NAME (IF) host ADDR}. */
+    AAA_SERVER_HOST("config-aaa-server-host");
 
     private final String promptTag;
 

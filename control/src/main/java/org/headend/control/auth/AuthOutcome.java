@@ -1,0 +1,36 @@
+package org.headend.control.auth;
+
+import java.net.Inet4Address;
+
+/** What a back end decided about one login step. */
+public sealed interface AuthOutcome
+{
+    /**
+     * The user is who they say.
+     *
+     * @param username       the identity to open the session for
+     * @param groupPolicy    the group-policy the server assigned (RADIUS {@code Class OU=NAME;}), or null
+     * @param framedAddress  the address the server assigned (RADIUS {@code Framed-IP-Address}), or null
+     * @param radiusClass    the raw Class attribute, echoed in accounting, or null
+     * @param backend        which back end answered, e.g. {@code LOCAL} or the server group's name
+     */
+    record Accepted(String username, String groupPolicy, Inet4Address framedAddress, byte[] radiusClass,
+        String backend) implements AuthOutcome
+    {
+    }
+
+    /** The credentials are wrong (or the user may not log in); {@code message} is the server's, or null. */
+    record Rejected(String message) implements AuthOutcome
+    {
+    }
+
+    /** Another step is needed: show {@code prompt}, send the answer back with {@code state}. */
+    record Challenged(String prompt, byte[] state) implements AuthOutcome
+    {
+    }
+
+    /** No server of the group answered (or all are marked dead): the login may fall back to LOCAL. */
+    record Unavailable(String why) implements AuthOutcome
+    {
+    }
+}

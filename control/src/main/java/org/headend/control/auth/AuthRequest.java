@@ -1,0 +1,33 @@
+package org.headend.control.auth;
+
+/**
+ * One login step as a back end sees it.
+ *
+ * @param username      the user name typed (checked for length and printable characters before any back end sees it)
+ * @param password      the password, or the answer to a challenge
+ * @param clientAddress the client's address, for the limiter and RADIUS Calling-Station-Id
+ * @param state         the opaque state of the challenge this step answers (RADIUS State), or null
+ * @param purpose       what the login is for: local users of {@code service-type remote-access} may not manage
+ */
+public record AuthRequest(String username, String password, String clientAddress, byte[] state, Purpose purpose)
+{
+    /** What a login opens. */
+    public enum Purpose
+    {
+        VPN,
+        MANAGEMENT
+    }
+
+    /** A first step (no challenge answered yet). */
+    public static AuthRequest first(final String username, final String password, final String clientAddress,
+        final Purpose purpose)
+    {
+        return new AuthRequest(username, password, clientAddress, null, purpose);
+    }
+
+    @Override
+    public String toString()
+    {
+        return "AuthRequest[" + username + " from " + clientAddress + "]";
+    }
+}

@@ -1,0 +1,185 @@
+package org.headend.control.auth;
+
+import java.io.IOException;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.function.LongSupplier;
+import java.util.function.Supplier;
+import org.headend.control.LogText;
+import org.headend.control.auth.radius.RadiusClient;
+import org.headend.control.config.AaaServerGroup;
+import org.headend.control.config.HeadendConfig;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Every login of the appliance goes through here — AnyConnect, the portal, SSH to the CLI: the user name's format,
+ * the one {@link FailedLoginLimiter}, the server group the configuration names ({@code LOCAL} or an
+ * {@code aaa-server} group, with the LOCAL fallback while its servers are down), and one log line per decision
+ * with the untrusted text escaped. The answer comes later, on the back end's thread; callers bring it back to
+ * their own thread. It never blocks. Thread-safe.
+ */
+public final class Logins implements AutoCloseable
+{
+    public static final int MAX_USERNAME = 64;
+    public static final int MAX_PASSWORD = 128;
+    private static final Logger LOG = LoggerFactory.getLogger(Logins.class);
+
+    private final Supplier<HeadendConfig> config;
+    private final FailedLoginLimiter limiter;
+    private final LongSupplier nanoClock;
+    private final LocalAuthenticator local;
+    /** RADIUS clients by server group name; follows the configuration. */
+    private final Map<String, RadiusClient> radius = new HashMap<>();
+
+    public Logins(final Supplier<HeadendConfig> config, final FailedLoginLimiter limiter, final LongSupplier nanoClock)
+    {
+        this.config = config;
+        this.limiter = limiter;
+        this.nanoClock = nanoClock;
+        this.local = new LocalAuthenticator(config);
+    }
+
+    public FailedLoginLimiter limiter()
+    {
+        return limiter;
+    }
+
+    /** Starts, reconfigures and stops the RADIUS clients to match {@code cfg}'s {@code aaa-server} groups. */
+    public synchronized void apply(final HeadendConfig cfg)
+    {
+        radius.entrySet().removeIf(entry ->
+        {
+            if (!cfg.aaaServers().containsKey(entry.getKey()))
+            {
+                entry.getValue().close();
+                return true;
+            }
+            return false;
+        });
+        for (final AaaServerGroup group : cfg.aaaServers().values())
+        {
+            final RadiusClient client = radius.get(group.name());
+            if (client != null)
+            {
+                client.configure(group);
+                continue;
+            }
+            try
+            {
+                radius.put(group.name(), RadiusClient.start(group, cfg.hostname(), nanoClock));
+            }
+            catch (final IOException ex)
+            {
+                LOG.error("aaa-server {}: cannot open its UDP socket: {}", group.name(), ex.toString());
+            }
+        }
+    }
+
+    /** The RADIUS client of {@code group}, or null when there is none. */
+    public synchronized RadiusClient radius(final String group)
+    {
+        return radius.get(group);
+    }
+
+    /**
+     * Checks one login step with {@code serverGroup}.
+     *
+     * @param fallbackLocal whether the local users answer while every server of the group is down
+     * @return the decision; {@link AuthOutcome.Rejected} for malformed names, locked users or addresses, as for a
+     *         wrong password; never {@link AuthOutcome.Unavailable} (no server and no fallback is a rejection)
+     */
+    public CompletionStage<AuthOutcome> login(final String serverGroup, final boolean fallbackLocal,
+        final AuthRequest request)
+    {
+        final String who = LogText.escape(request.username());
+        final String from = LogText.escape(request.clientAddress());
+        final long now = nanoClock.getAsLong();
+        if (!acceptable(request))
+        {
+            limiter.onFailure(request.username() == null ? "" : request.username(), request.clientAddress(), now);
+            LOG.info("login failed for user {} from {}: malformed user name or password", who, from);
+            return CompletableFuture.completedFuture(new AuthOutcome.Rejected(null));
+        }
+        final boolean viaLocal = AaaServerGroup.LOCAL.equals(serverGroup);
+        if (limiter.isLocked(request.username(), request.clientAddress(), now))
+        {
+            if (viaLocal)
+            {
+                local.check(request); // the same time as a wrong password: a lockout cannot be told apart
+            }
+            limiter.onFailure(request.username(), request.clientAddress(), now);
+            LOG.info("login failed for user {} from {}: locked out after repeated failures", who, from);
+            return CompletableFuture.completedFuture(new AuthOutcome.Rejected(null));
+        }
+        final Authenticator backend = viaLocal ? local : radius(serverGroup);
+        final CompletionStage<AuthOutcome> first = backend == null
+            ? CompletableFuture.completedFuture(new AuthOutcome.Unavailable("aaa-server " + serverGroup
+                + " is not configured"))
+            : backend.authenticate(request);
+        return first.thenCompose(outcome ->
+        {
+            if (outcome instanceof AuthOutcome.Unavailable down && fallbackLocal && !viaLocal)
+            {
+                LOG.warn("login of {} from {}: {}; falling back to LOCAL", who, from, down.why());
+                return local.authenticate(request);
+            }
+            return CompletableFuture.completedFuture(outcome);
+        }).thenApply(outcome -> account(serverGroup, request, outcome, who, from));
+    }
+
+    private AuthOutcome account(final String serverGroup, final AuthRequest request, final AuthOutcome outcome,
+        final String who, final String from)
+    {
+        final long now = nanoClock.getAsLong();
+        switch (outcome)
+        {
+            case AuthOutcome.Accepted accepted ->
+            {
+                limiter.onSuccess(request.username());
+                LOG.info("login of user {} from {} accepted by {}", who, from, accepted.backend());
+                return accepted;
+            }
+            case AuthOutcome.Rejected rejected ->
+            {
+                limiter.onFailure(request.username(), request.clientAddress(), now);
+                LOG.info("login failed for user {} from {}: rejected by {}{}", who, from, serverGroup,
+                    rejected.message() == null ? "" : " (" + LogText.escape(rejected.message()) + ")");
+                return rejected;
+            }
+            case AuthOutcome.Challenged challenged ->
+            {
+                LOG.info("login of user {} from {}: {} asks for another step", who, from, serverGroup);
+                return challenged;
+            }
+            case AuthOutcome.Unavailable down ->
+            {
+                LOG.warn("login failed for user {} from {}: {}", who, from, down.why());
+                return new AuthOutcome.Rejected(null);
+            }
+        }
+    }
+
+    /** Names an attacker can fill with control characters, padding or 4 KiB never reach a back end. */
+    static boolean acceptable(final AuthRequest request)
+    {
+        final String username = request.username();
+        if (username == null || request.password() == null || username.isEmpty()
+            || username.length() > MAX_USERNAME
+            || request.password().getBytes(java.nio.charset.StandardCharsets.UTF_8).length > MAX_PASSWORD
+            || request.state() != null && request.state().length > 253)
+        {
+            return false;
+        }
+        return username.chars().allMatch(c -> c > 0x20 && c < 0x7f);
+    }
+
+    @Override
+    public synchronized void close()
+    {
+        radius.values().forEach(RadiusClient::close);
+        radius.clear();
+    }
+}

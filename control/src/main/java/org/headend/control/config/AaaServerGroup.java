@@ -1,0 +1,27 @@
+package org.headend.control.config;
+
+import java.util.List;
+
+/**
+ * An {@code aaa-server NAME protocol radius} server group and its hosts.
+ *
+ * @param name              the group's name
+ * @param protocol          {@code radius}
+ * @param maxFailedAttempts {@code max-failed-attempts}: consecutive unanswered requests that mark a host failed
+ *                          (default 3)
+ * @param timedReactivation {@code reactivation-mode timed}: a failed host is tried again {@link #TIMED_SECONDS}
+ *                          after it failed; otherwise (depletion, the default) failed hosts stay failed until every
+ *                          host of the group has failed, then all come back after {@code deadtime}
+ * @param deadtimeMinutes   {@code reactivation-mode depletion deadtime N} (default 10)
+ * @param hosts             {@code aaa-server NAME (IF) host ADDR} lines in configuration order, tried in that order
+ */
+public record AaaServerGroup(String name, String protocol, int maxFailedAttempts, boolean timedReactivation,
+    int deadtimeMinutes, List<AaaServerHost> hosts)
+{
+    /** The local user database, usable wherever a server group is named. */
+    public static final String LOCAL = "LOCAL";
+    public static final int DEFAULT_MAX_FAILED_ATTEMPTS = 3;
+    public static final int DEFAULT_DEADTIME_MINUTES = 10;
+    /** How long a failed host rests under {@code reactivation-mode timed}, as on the ASA. */
+    public static final int TIMED_SECONDS = 30;
+}

@@ -1,0 +1,31 @@
+package org.headend.control.config;
+
+import java.net.InetAddress;
+
+/**
+ * One {@code aaa-server NAME (IF) host ADDR} and its sub-mode.
+ *
+ * @param nameif                the interface the server is reached by, as given (informational)
+ * @param address               the server's address
+ * @param key                   {@code key}: the shared secret (never logged, masked in {@code show running-config})
+ * @param authenticationPort    {@code authentication-port} (default 1645, as on the ASA)
+ * @param accountingPort        {@code accounting-port} (default 1646)
+ * @param timeoutSeconds        {@code timeout}: how long the host gets to answer one request, retries included
+ *                              (default 10)
+ * @param retryIntervalSeconds  {@code retry-interval}: seconds between retransmissions (default 10)
+ * @param requireMessageAuthenticator {@code message-authenticator-required}: refuse answers without one
+ */
+public record AaaServerHost(String nameif, InetAddress address, String key, int authenticationPort,
+    int accountingPort, int timeoutSeconds, int retryIntervalSeconds, boolean requireMessageAuthenticator)
+{
+    public static final int DEFAULT_AUTHENTICATION_PORT = 1645;
+    public static final int DEFAULT_ACCOUNTING_PORT = 1646;
+    public static final int DEFAULT_TIMEOUT_SECONDS = 10;
+    public static final int DEFAULT_RETRY_INTERVAL_SECONDS = 10;
+
+    @Override
+    public String toString()
+    {
+        return "AaaServerHost[" + address.getHostAddress() + ":" + authenticationPort + "]";
+    }
+}

@@ -1,0 +1,15 @@
+package org.headend.control.session;
+
+import java.net.Inet4Address;
+
+/**
+ * What an AAA server assigned to a session at login.
+ *
+ * @param groupPolicy   the group-policy (RADIUS {@code Class OU=NAME;}), or null for the configured inheritance
+ * @param framedAddress the tunnel address (RADIUS {@code Framed-IP-Address}), or null for one from the pools
+ */
+public record AaaAssignment(String groupPolicy, Inet4Address framedAddress)
+{
+    /** Nothing assigned: a local login. */
+    public static final AaaAssignment NONE = new AaaAssignment(null, null);
+}

@@ -1,0 +1,292 @@
+package org.headend.control.auth.radius;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.net.DatagramPacket;
+import java.net.DatagramSocket;
+import java.net.InetAddress;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
+import org.headend.control.auth.AuthOutcome;
+import org.headend.control.auth.AuthRequest;
+import org.headend.control.config.AaaServerGroup;
+import org.headend.control.config.AaaServerHost;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The RADIUS client against small servers on loopback that answer as a test needs: accept with attributes,
+ * challenge, never, or with a forged answer. The client's own codec is what the servers check requests with.
+ */
+class RadiusClientTest
+{
+    private static final String SECRET = "s3cret";
+    private static final InetAddress LOOPBACK = InetAddress.getLoopbackAddress();
+
+    private final List<AutoCloseable> closing = new ArrayList<>();
+
+    @AfterEach
+    void close() throws Exception
+    {
+        for (final AutoCloseable c : closing)
+        {
+            c.close();
+        }
+    }
+
+    @Test
+    void shouldMapAnAcceptToGroupPolicyAndAddress() throws Exception
+    {
+        final FakeServer server = server(SECRET, request -> answer(request, RadiusPacket.ACCESS_ACCEPT, SECRET,
+            List.of(RadiusPacket.Attribute.text(RadiusPacket.CLASS, "OU=STAFF;"),
+                new RadiusPacket.Attribute(RadiusPacket.FRAMED_IP_ADDRESS, new byte[] {10, 20, 0, 5}))));
+        final AuthOutcome outcome = client(group(1, host(server.port(), 2, 1))).authenticate(
+            AuthRequest.first("alice", "alicepw", "192.0.2.1", AuthRequest.Purpose.VPN)).toCompletableFuture()
+            .get(5, TimeUnit.SECONDS);
+        final AuthOutcome.Accepted accepted = assertInstanceOf(AuthOutcome.Accepted.class, outcome);
+        assertEquals("STAFF", accepted.groupPolicy());
+        assertEquals("10.20.0.5", accepted.framedAddress().getHostAddress());
+        assertEquals("alicepw", server.lastPassword, "the server recovers the PAP password with the secret");
+    }
+
+    @Test
+    void shouldPassTheChallengeStateBack() throws Exception
+    {
+        final FakeServer server = server(SECRET, request -> request.first(RadiusPacket.STATE) == null
+            ? answer(request, RadiusPacket.ACCESS_CHALLENGE, SECRET, List.of(
+                RadiusPacket.Attribute.text(RadiusPacket.REPLY_MESSAGE, "Code?"),
+                RadiusPacket.Attribute.text(RadiusPacket.STATE, "step2")))
+            : answer(request, "step2".equals(request.text(RadiusPacket.STATE)) ? RadiusPacket.ACCESS_ACCEPT
+                : RadiusPacket.ACCESS_REJECT, SECRET, List.of()));
+        final RadiusClient client = client(group(1, host(server.port(), 2, 1)));
+        final AuthOutcome.Challenged challenged = assertInstanceOf(AuthOutcome.Challenged.class, client.authenticate(
+            AuthRequest.first("carol", "carolpw", "192.0.2.1", AuthRequest.Purpose.VPN)).toCompletableFuture()
+            .get(5, TimeUnit.SECONDS));
+        assertEquals("Code?", challenged.prompt());
+        assertInstanceOf(AuthOutcome.Accepted.class, client.authenticate(new AuthRequest("carol", "123456",
+            "192.0.2.1", challenged.state(), AuthRequest.Purpose.VPN)).toCompletableFuture().get(5, TimeUnit.SECONDS));
+    }
+
+    @Test
+    void shouldDropAForgedAnswerAndCountIt() throws Exception
+    {
+        final FakeServer forger = server(SECRET, request -> answer(request, RadiusPacket.ACCESS_ACCEPT,
+            "guessed-secret", List.of()));
+        final RadiusClient client = client(group(1, host(forger.port(), 2, 1)));
+        final AuthOutcome outcome = client.authenticate(AuthRequest.first("mallory", "x", "192.0.2.1",
+            AuthRequest.Purpose.VPN)).toCompletableFuture().get(10, TimeUnit.SECONDS);
+        assertInstanceOf(AuthOutcome.Unavailable.class, outcome, "a forged Accept is never a login");
+        final RadiusClient.HostStatus status = client.status().toCompletableFuture().get(5, TimeUnit.SECONDS).get(0);
+        assertTrue(status.badAuthenticators() >= 1, status.toString());
+        assertEquals(0, status.accepts());
+    }
+
+    @Test
+    void shouldFailOverToTheNextServerAndMarkTheDeadOneFailed() throws Exception
+    {
+        final FakeServer silent = server(SECRET, request -> null);
+        final FakeServer live = server(SECRET, request -> answer(request, RadiusPacket.ACCESS_REJECT, SECRET,
+            List.of()));
+        final RadiusClient client = client(group(1, host(silent.port(), 1, 1), host(live.port(), 2, 1)));
+        final long started = System.nanoTime();
+        assertInstanceOf(AuthOutcome.Rejected.class, client.authenticate(AuthRequest.first("bob", "x", "192.0.2.1",
+            AuthRequest.Purpose.VPN)).toCompletableFuture().get(10, TimeUnit.SECONDS));
+        assertTrue(System.nanoTime() - started >= TimeUnit.MILLISECONDS.toNanos(900), "the first had its timeout");
+        final List<RadiusClient.HostStatus> status = client.status().toCompletableFuture().get(5, TimeUnit.SECONDS);
+        assertTrue(status.get(0).failed());
+        assertEquals(1, status.get(1).rejects());
+        final long again = System.nanoTime();
+        assertInstanceOf(AuthOutcome.Rejected.class, client.authenticate(AuthRequest.first("bob", "x", "192.0.2.1",
+            AuthRequest.Purpose.VPN)).toCompletableFuture().get(10, TimeUnit.SECONDS));
+        assertTrue(System.nanoTime() - again < TimeUnit.MILLISECONDS.toNanos(900), "a failed server is skipped");
+    }
+
+    @Test
+    void shouldSayUnavailableWhenEveryServerIsFailed() throws Exception
+    {
+        final FakeServer silent = server(SECRET, request -> null);
+        final RadiusClient client = client(group(1, host(silent.port(), 1, 1)));
+        final AuthRequest request = AuthRequest.first("bob", "x", "192.0.2.1", AuthRequest.Purpose.VPN);
+        assertInstanceOf(AuthOutcome.Unavailable.class, client.authenticate(request).toCompletableFuture()
+            .get(10, TimeUnit.SECONDS));
+        final long started = System.nanoTime();
+        assertInstanceOf(AuthOutcome.Unavailable.class, client.authenticate(request).toCompletableFuture()
+            .get(10, TimeUnit.SECONDS));
+        assertTrue(System.nanoTime() - started < TimeUnit.MILLISECONDS.toNanos(500), "no wait while depleted");
+    }
+
+    @Test
+    void shouldSendAccountingToTheAccountingPortAndSeeItAcknowledged() throws Exception
+    {
+        final List<RadiusPacket> seen = new java.util.concurrent.CopyOnWriteArrayList<>();
+        final FakeServer server = server(SECRET, request ->
+        {
+            seen.add(request);
+            return answer(request, RadiusPacket.ACCOUNTING_RESPONSE, SECRET, List.of());
+        });
+        final AaaServerHost host = new AaaServerHost("inside", LOOPBACK, SECRET, 9, server.port(), 2, 1, false);
+        final RadiusClient client = client(group(1, host));
+        assertTrue(client.account(List.of(RadiusPacket.Attribute.integer(RadiusPacket.ACCT_STATUS_TYPE, 2),
+            RadiusPacket.Attribute.integer(RadiusPacket.ACCT_OUTPUT_GIGAWORDS, 1)))
+            .toCompletableFuture().get(5, TimeUnit.SECONDS));
+        assertEquals(RadiusPacket.ACCOUNTING_REQUEST, seen.get(0).code());
+        assertArrayEquals(new byte[] {0, 0, 0, 1}, seen.get(0).first(RadiusPacket.ACCT_OUTPUT_GIGAWORDS));
+    }
+
+    @Test
+    void shouldReadTheGroupPolicyOnlyFromAnOuPart()
+    {
+        assertEquals("ENG", RadiusClient.groupPolicyOfClass("OU=ENG;"));
+        assertEquals("ENG", RadiusClient.groupPolicyOfClass("x=y;OU=ENG"));
+        assertNull(RadiusClient.groupPolicyOfClass("ENG"));
+        assertNull(RadiusClient.groupPolicyOfClass(null));
+    }
+
+    private RadiusClient client(final AaaServerGroup group) throws Exception
+    {
+        final RadiusClient client = RadiusClient.start(group, "headend", System::nanoTime);
+        closing.add(client);
+        return client;
+    }
+
+    private static AaaServerGroup group(final int maxFailed, final AaaServerHost... hosts)
+    {
+        return new AaaServerGroup("G", "radius", maxFailed, false, 10, List.of(hosts));
+    }
+
+    private static AaaServerHost host(final int port, final int timeout, final int retry)
+    {
+        return new AaaServerHost("inside", LOOPBACK, SECRET, port, port + 1, timeout, retry, false);
+    }
+
+    private FakeServer server(final String secret, final Function<RadiusPacket, byte[]> answers) throws Exception
+    {
+        final FakeServer server = new FakeServer(secret, answers);
+        closing.add(server);
+        return server;
+    }
+
+    /** An answer to {@code request}, its Response Authenticator computed with {@code secret}. */
+    private static byte[] answer(final RadiusPacket request, final int code, final String secret,
+        final List<RadiusPacket.Attribute> attributes)
+    {
+        int length = 20;
+        for (final RadiusPacket.Attribute a : attributes)
+        {
+            length += 2 + a.value().length;
+        }
+        final byte[] out = new byte[length];
+        out[0] = (byte)code;
+        out[1] = (byte)request.identifier();
+        out[2] = (byte)(length >> 8);
+        out[3] = (byte)length;
+        System.arraycopy(request.authenticator(), 0, out, 4, 16);
+        int at = 20;
+        for (final RadiusPacket.Attribute a : attributes)
+        {
+            out[at] = (byte)a.type();
+            out[at + 1] = (byte)(2 + a.value().length);
+            System.arraycopy(a.value(), 0, out, at + 2, a.value().length);
+            at += 2 + a.value().length;
+        }
+        try
+        {
+            final MessageDigest md5 = MessageDigest.getInstance("MD5");
+            md5.update(out);
+            md5.update(secret.getBytes(StandardCharsets.UTF_8));
+            System.arraycopy(md5.digest(), 0, out, 4, 16);
+        }
+        catch (final java.security.NoSuchAlgorithmException ex)
+        {
+            throw new IllegalStateException(ex);
+        }
+        return out;
+    }
+
+    /** A loopback UDP server that decodes each request and sends what {@code answers} makes of it (or nothing). */
+    private static final class FakeServer implements AutoCloseable
+    {
+        private final DatagramSocket socket = new DatagramSocket(0, LOOPBACK);
+        private final Thread thread;
+        private volatile String lastPassword;
+
+        FakeServer(final String secret, final Function<RadiusPacket, byte[]> answers) throws Exception
+        {
+            thread = new Thread(() ->
+            {
+                final byte[] buffer = new byte[4096];
+                while (!socket.isClosed())
+                {
+                    try
+                    {
+                        final DatagramPacket in = new DatagramPacket(buffer, buffer.length);
+                        socket.receive(in);
+                        final RadiusPacket request = RadiusPacket.decode(buffer, in.getLength());
+                        final byte[] hidden = request.first(RadiusPacket.USER_PASSWORD);
+                        if (hidden != null)
+                        {
+                            lastPassword = recover(hidden, secret, request.authenticator());
+                        }
+                        final byte[] out = answers.apply(request);
+                        if (out != null)
+                        {
+                            socket.send(new DatagramPacket(out, out.length, in.getSocketAddress()));
+                        }
+                    }
+                    catch (final Exception ex)
+                    {
+                        return;
+                    }
+                }
+            }, "fake-radius");
+            thread.setDaemon(true);
+            thread.start();
+        }
+
+        int port()
+        {
+            return socket.getLocalPort();
+        }
+
+        @Override
+        public void close()
+        {
+            socket.close();
+        }
+    }
+
+    /** RFC 2865 §5.2 undone: p_i = c_i XOR MD5(S + c_{i-1}). */
+    private static String recover(final byte[] hidden, final String secret, final byte[] authenticator)
+        throws Exception
+    {
+        final byte[] clear = new byte[hidden.length];
+        byte[] previous = authenticator;
+        for (int block = 0; block < hidden.length; block += 16)
+        {
+            final MessageDigest md5 = MessageDigest.getInstance("MD5");
+            md5.update(secret.getBytes(StandardCharsets.UTF_8));
+            md5.update(previous);
+            final byte[] b = md5.digest();
+            for (int i = 0; i < 16; i++)
+            {
+                clear[block + i] = (byte)(hidden[block + i] ^ b[i]);
+            }
+            previous = Arrays.copyOfRange(hidden, block, block + 16);
+        }
+        int end = clear.length;
+        while (end > 0 && clear[end - 1] == 0)
+        {
+            end--;
+        }
+        return new String(clear, 0, end, StandardCharsets.UTF_8);
+    }
+}

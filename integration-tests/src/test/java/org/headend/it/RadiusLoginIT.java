@@ -1,0 +1,258 @@
+package org.headend.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/**
+ * Logins through a real FreeRADIUS (issue 12) with the real openconnect and OpenSSH clients: PAP, a wrong password,
+ * an Access-Challenge answered by {@code openconnect --token-mode=totp}, {@code Class} selecting the group-policy,
+ * {@code Framed-IP-Address} as the tunnel address, failover from a dead server to a live one, a server holding
+ * another secret, SSH to the CLI through RADIUS and its LOCAL fallback, and a slow server that holds nobody else
+ * up. FreeRADIUS runs inside the appliance's namespace on 127.0.0.1; the tests run in order (the last stops it).
+ */
+@ExtendWith(HarnessExtension.class)
+@Timeout(value = 4, unit = TimeUnit.MINUTES)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class RadiusLoginIT
+{
+    private static final int RADIUS_PORT = 18812;
+    private static final String SECRET = "radius-s3cret";
+    private static final String LOCAL_ADMIN_PASSWORD = "local-admin-secret";
+
+    private static Testbed bed;
+    private static FreeRadiusServer radius;
+    private static Path knownHosts;
+
+    @BeforeAll
+    static void start()
+    {
+        FreeRadiusServer.prerequisites();
+        SshCli.prerequisites();
+        knownHosts = Harness.tempDir("ssh-").resolve("known_hosts");
+        bed = Testbed.start(3, c -> c
+            .tunnelGroupLine(" authentication-server-group RAD")
+            .tunnelGroupLine(" accounting-server-group RAD")
+            .extraLine("aaa-server RAD protocol radius")
+            .extraLine("aaa-server RAD (outside) host 127.0.0.1")
+            .extraLine(" key " + SECRET)
+            .extraLine(" authentication-port " + RADIUS_PORT)
+            .extraLine(" accounting-port " + (RADIUS_PORT + 1))
+            // longer than the slow user's delay: that server is slow, not dead
+            .extraLine(" timeout " + (FreeRadiusServer.SLOW_SECONDS + 4))
+            .extraLine(" retry-interval 3")
+            // 127.0.0.2 has no server: requests there time out and the group moves on to 127.0.0.1
+            .extraLine("aaa-server FO protocol radius")
+            .extraLine(" max-failed-attempts 1")
+            .extraLine("aaa-server FO (outside) host 127.0.0.2")
+            .extraLine(" key " + SECRET)
+            .extraLine(" authentication-port " + RADIUS_PORT)
+            .extraLine(" timeout 2")
+            .extraLine(" retry-interval 1")
+            .extraLine("aaa-server FO (outside) host 127.0.0.1")
+            .extraLine(" key " + SECRET)
+            .extraLine(" authentication-port " + RADIUS_PORT)
+            .extraLine("aaa-server BADKEY protocol radius")
+            .extraLine("aaa-server BADKEY (outside) host 127.0.0.1")
+            .extraLine(" key not-the-secret")
+            .extraLine(" authentication-port " + RADIUS_PORT)
+            .extraLine(" timeout 2")
+            .extraLine(" retry-interval 1")
+            .extraLine("group-policy STAFF internal")
+            .extraLine("group-policy STAFF attributes")
+            .extraLine(" vpn-tunnel-protocol ssl-client")
+            .extraLine(" banner value Welcome, staff.")
+            .extraLine("group-policy MFA internal")
+            .extraLine("group-policy MFA attributes")
+            .extraLine(" vpn-tunnel-protocol ssl-client")
+            .extraLine(" banner value Second factor checked.")
+            .extraLine(tunnelGroup("LOCALTG", "local", null))
+            .extraLine(tunnelGroup("FOTG", "fo", "FO"))
+            .extraLine(tunnelGroup("BADTG", "badkey", "BADKEY"))
+            .extraLine("username localadmin password " + LOCAL_ADMIN_PASSWORD + " privilege 15")
+            .extraLine("aaa authentication ssh console RAD LOCAL")
+            .extraLine("ssh 10.77.0.0 255.255.255.0 outside"));
+        radius = FreeRadiusServer.start(bed.net().server(), RADIUS_PORT, SECRET);
+    }
+
+    /** A tunnel-group reached by the URL path {@code /path}, checked by {@code serverGroup} (LOCAL when null). */
+    private static String tunnelGroup(final String name, final String path, final String serverGroup)
+    {
+        return "tunnel-group " + name + " type remote-access\n"
+            + "tunnel-group " + name + " general-attributes\n"
+            + " address-pool POOL\n"
+            + " default-group-policy GP\n"
+            + (serverGroup == null ? "" : " authentication-server-group " + serverGroup + "\n")
+            + "tunnel-group " + name + " webvpn-attributes\n"
+            + " group-url https://" + Netns.SERVER_ADDRESS + "/" + path + " enable";
+    }
+
+    /** Clients made here (group-url paths), closed after each test like the test bed's own. */
+    private final List<OpenconnectClient> pathClients = new java.util.ArrayList<>();
+
+    @AfterEach
+    void stopClients()
+    {
+        pathClients.forEach(OpenconnectClient::close);
+        bed.closeClients();
+    }
+
+    @AfterAll
+    static void tearDown()
+    {
+        if (radius != null)
+        {
+            radius.close();
+        }
+        if (bed != null)
+        {
+            bed.close();
+        }
+    }
+
+    private OpenconnectClient client(final int n, final String path, final String user, final String... extra)
+    {
+        final OpenconnectClient client = new OpenconnectClient(bed.net().client(n), bed.headend().url() + path,
+            bed.headend().pin(), user, false, List.of(extra));
+        pathClients.add(client);
+        return client;
+    }
+
+    @Test
+    @Order(1)
+    void shouldLogInWithPapAndApplyTheClassGroupPolicyAndFramedAddress()
+    {
+        final OpenconnectClient alice = bed.client(1, "alice").startWithPassword("alicepw");
+        alice.awaitConfigured(Duration.ofSeconds(30));
+        final Map<String, String> env = alice.awaitScriptCall("connect", 1, Duration.ofSeconds(10));
+        assertEquals(FreeRadiusServer.ALICE_ADDRESS, env.get("INTERNAL_IP4_ADDRESS"), env.toString());
+        assertEquals("Welcome, staff.", env.get("CISCO_BANNER"), "Class OU=STAFF; picks group-policy STAFF");
+        assertTrue(NetTools.ping(bed.net().client(1), ApplianceConfig.GATEWAY, 5).allAnswered());
+        final String sessions = bed.headend().console("show vpn-sessiondb anyconnect");
+        assertTrue(sessions.contains("STAFF"), sessions);
+        assertTrue(radius.log().contains("Acct-Status-Type = Start"), "accounting Start at login");
+
+        final int mark = radius.process().out().mark();
+        final java.util.regex.Matcher shown = java.util.regex.Pattern.compile("Bytes Tx\\s*:\\s*(\\d+)")
+            .matcher(bed.headend().console("show vpn-sessiondb anyconnect"));
+        assertTrue(shown.find());
+        final long bytesTx = Long.parseLong(shown.group(1));
+        bed.headend().console("vpn-sessiondb logoff name alice noconfirm");
+        final java.util.regex.Matcher stop = radius.process().out().await("Acct-Output-Octets = (\\d+)", mark,
+            Duration.ofSeconds(10));
+        final long octets = Long.parseLong(stop.group(1));
+        assertTrue(octets >= bytesTx && octets - bytesTx < 2_000,
+            "Stop carries the session's counters: " + octets + " octets, show vpn-sessiondb said " + bytesTx);
+    }
+
+    @Test
+    @Order(2)
+    void shouldRefuseAWrongPasswordAndCountIt()
+    {
+        final OpenconnectClient alice = bed.client(1, "alice").startWithPassword("not-her-password");
+        final Integer code = alice.waitForExit(Duration.ofSeconds(30));
+        assertNotNull(code, "openconnect should give up\n" + alice.process().tails(40));
+        assertNotEquals(0, code.intValue());
+        assertTrue(alice.scriptCalls().stream().noneMatch(c -> "connect".equals(c.get("reason"))));
+        final String shown = bed.headend().console("show aaa-server RAD");
+        assertTrue(shown.matches("(?s).*Number of rejects\\s+[1-9].*"), shown);
+        assertTrue(bed.headend().process().err().text().contains("login failed for user alice"),
+            "the failure is logged and counted");
+    }
+
+    @Test
+    @Order(3)
+    void shouldAnswerTheChallengeWithATotpCodeAndLandTheTunnel()
+    {
+        final OpenconnectClient carol = bed.client(2, "carol", "--token-mode=totp",
+            "--token-secret=base32:" + FreeRadiusServer.TOTP_SECRET).startWithPassword("carolpw");
+        carol.awaitConfigured(Duration.ofSeconds(40));
+        final Map<String, String> env = carol.awaitScriptCall("connect", 1, Duration.ofSeconds(10));
+        assertEquals("Second factor checked.", env.get("CISCO_BANNER"), "Class OU=MFA; after the code");
+        assertTrue(NetTools.ping(bed.net().client(2), ApplianceConfig.GATEWAY, 5).allAnswered());
+        assertTrue(radius.log().contains("Access-Challenge"), "FreeRADIUS asked for the second step");
+    }
+
+    @Test
+    @Order(4)
+    void shouldFailOverFromADeadServerToTheNextOne()
+    {
+        final long started = System.nanoTime();
+        final OpenconnectClient alice = client(1, "fo", "alice").startWithPassword("alicepw");
+        alice.awaitConfigured(Duration.ofSeconds(40));
+        final String shown = bed.headend().console("show aaa-server FO");
+        assertTrue(shown.contains("Server Address:  127.0.0.2") && shown.contains("FAILED"), shown);
+        assertTrue(System.nanoTime() - started > Duration.ofSeconds(2).toNanos(),
+            "the first server was given its timeout");
+    }
+
+    @Test
+    @Order(5)
+    void shouldRefuseWhenTheServerHoldsAnotherSecret()
+    {
+        final OpenconnectClient alice = client(1, "badkey", "alice").startWithPassword("alicepw");
+        final Integer code = alice.waitForExit(Duration.ofSeconds(40));
+        assertNotNull(code, "openconnect should give up\n" + alice.process().tails(40));
+        assertNotEquals(0, code.intValue());
+        assertTrue(alice.scriptCalls().stream().noneMatch(c -> "connect".equals(c.get("reason"))));
+    }
+
+    @Test
+    @Order(6)
+    void shouldKeepLocalLoginsAndTunnelsGoingWhileTheServerIsSlow()
+    {
+        final OpenconnectClient tunnel = client(1, "local", "demo").startWithPassword("demo-secret");
+        tunnel.awaitConfigured(Duration.ofSeconds(30));
+        final int mark = radius.process().out().mark();
+        final OpenconnectClient slow = bed.client(2, "slow").startWithPassword("slowpw");
+        radius.process().out().await("User-Name = \"slow\"", mark, Duration.ofSeconds(20));
+        final long started = System.nanoTime();
+        final OpenconnectClient local = client(3, "local", "bob").startWithPassword("bob-secret");
+        local.awaitConfigured(Duration.ofSeconds(30));
+        final long localNanos = System.nanoTime() - started;
+        assertTrue(slow.scriptCalls().stream().noneMatch(c -> "connect".equals(c.get("reason"))),
+            "the slow user is still waiting for the server while bob logged in (" + localNanos / 1_000_000 + " ms)");
+        final NetTools.PingResult ping = NetTools.ping(bed.net().client(1), ApplianceConfig.GATEWAY, 5);
+        assertTrue(ping.allAnswered(), ping.output());
+        slow.awaitConfigured(Duration.ofSeconds(FreeRadiusServer.SLOW_SECONDS + 30));
+    }
+
+    @Test
+    @Order(7)
+    void shouldLogInOverSshThroughRadiusThenFallBackToLocalWhenItIsDown()
+    {
+        try (SshCli admin = SshCli.login(bed.net().client(1), Netns.SERVER_ADDRESS, "admin", "adminpw",
+            knownHosts, false))
+        {
+            assertTrue(admin.prompt().endsWith(">") || admin.prompt().endsWith("#"), admin.prompt());
+        }
+        assertNotEquals(0, SshCli.failedLogin(bed.net().client(1), Netns.SERVER_ADDRESS, "localadmin",
+            LOCAL_ADMIN_PASSWORD, knownHosts), "LOCAL answers only while the servers are down");
+        radius.close();
+        try (SshCli local = SshCli.login(bed.net().client(1), Netns.SERVER_ADDRESS, "localadmin",
+            LOCAL_ADMIN_PASSWORD, knownHosts, false))
+        {
+            assertEquals("headend#", local.prompt());
+            final String running = local.command("show running-config aaa-server");
+            assertTrue(running.contains(" key *****") && !running.contains(SECRET), running);
+        }
+        assertFalse(bed.headend().process().err().text().contains(SECRET), "the key never reaches the log");
+    }
+}
