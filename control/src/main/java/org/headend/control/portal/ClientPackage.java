@@ -1,6 +1,7 @@
 package org.headend.control.portal;
 
 import java.io.ByteArrayInputStream;
+import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -105,6 +106,11 @@ public final class ClientPackage
         catch (final ZipException | IllegalArgumentException ex)
         {
             throw new IOException("damaged zip archive: " + ex.getMessage(), ex);
+        }
+        catch (final EOFException ex)
+        {
+            // the JDK gives no message when the archive ends inside an entry's header
+            throw new IOException("damaged zip archive: it ends in the middle of an entry", ex);
         }
         if (files.isEmpty())
         {
