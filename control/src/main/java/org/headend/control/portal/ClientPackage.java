@@ -124,7 +124,15 @@ public final class ClientPackage
         final Properties manifest = new Properties();
         if (files.containsKey(MANIFEST))
         {
-            manifest.load(new java.io.StringReader(new String(files.get(MANIFEST), StandardCharsets.UTF_8)));
+            try
+            {
+                manifest.load(new java.io.StringReader(new String(files.get(MANIFEST), StandardCharsets.UTF_8)));
+            }
+            catch (final IllegalArgumentException ex)
+            {
+                // Properties refuses a malformed backslash-u escape this way
+                throw new IOException(MANIFEST + " is not a valid properties file: " + ex.getMessage(), ex);
+            }
         }
         final Matcher cisco = CISCO_NAME.matcher(fileName == null ? "" : fileName);
         final boolean ciscoName = cisco.matches();

@@ -21,4 +21,12 @@ class ClientPackageRefusalTest
         assertTrue(refused.getMessage() != null && refused.getMessage().contains("damaged zip archive"),
             () -> "reason: " + refused.getMessage());
     }
+
+    @Test
+    void aManifestWithABrokenUnicodeEscapeIsRefusedWithAReason()
+    {
+        final IOException refused = assertThrows(IOException.class, () -> ClientPackage.read("a.pkg",
+            ClientFilesTest.zip(Map.of(ClientPackage.MANIFEST, "platform=win\nversion=1.2.3\ndisplay-name=\\uZZZZ\n"))));
+        assertTrue(refused.getMessage().contains(ClientPackage.MANIFEST), () -> "reason: " + refused.getMessage());
+    }
 }
