@@ -9,7 +9,6 @@ import io.netty.channel.EventLoopGroup;
 import io.netty.channel.WriteBufferWaterMark;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.handler.codec.http.HttpDecoderConfig;
-import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslHandler;
@@ -19,7 +18,6 @@ import java.util.List;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BiConsumer;
-import org.headend.control.auth.AuthXml;
 
 /**
  * The TLS listener on the outside address: TLS 1.2/1.3, then HTTP/1.1 with hard limits (8 KiB request line,
@@ -91,7 +89,7 @@ public final class HttpsListener
                             .setMaxHeaderSize(MAX_HEADER_SIZE)
                             .setMaxChunkSize(8192)))
                         .addLast(RequestHeadCheck.NAME, new RequestHeadCheck())
-                        .addLast("aggregator", new HttpObjectAggregator(AuthXml.MAX_BODY_BYTES))
+                        .addLast("aggregator", new ClosingAggregator())
                         .addLast("front-door", new FrontDoorHandler(control, router));
                 }
             });
