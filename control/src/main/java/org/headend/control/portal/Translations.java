@@ -167,7 +167,8 @@ public final class Translations
         }
         for (final String part : acceptLanguage.split(","))
         {
-            final String tag = language(part.split(";")[0].strip());
+            // a limit keeps the empty first piece: ";q=1".split(";") would be an empty array
+            final String tag = language(part.split(";", 2)[0].strip());
             if (tag == null)
             {
                 continue;
@@ -176,7 +177,7 @@ public final class Translations
             {
                 return tag;
             }
-            final String primary = tag.split("-")[0];
+            final String primary = tag.split("-", 2)[0];
             if (has(primary, domain))
             {
                 return primary;
