@@ -49,6 +49,7 @@ public final class ConfigDraft
     final Map<String, AaaGroupDraft> aaaServers = new LinkedHashMap<>();
     boolean sshScopy;
     int maxFailedAttempts;
+    final OperationsDraft operations = new OperationsDraft();
 
     ConfigDraft()
     {
@@ -125,7 +126,8 @@ public final class ConfigDraft
                 httpRedirects.entrySet().stream().map(e -> new HttpRedirect(e.getKey(), e.getValue())).toList()),
             new ManagementConfig(enablePassword, List.copyOf(sshAccess), sshTimeoutMinutes, sshAuthLocal,
                 maxFailedAttempts, sshScopy, sshAuthServerGroup, sshAuthFallbackLocal),
-            frozenLists(accessLists), frozen(aaaMap));
+            frozenLists(accessLists), frozen(aaaMap),
+            operations.build());
     }
 
     private static <V> Map<String, List<V>> frozenLists(final Map<String, List<V>> map)

@@ -52,6 +52,7 @@ public final class ConfigLanguage
         declareUsername();
         declareTunnelGroup();
         declareAaaServers();
+        OperationsLanguage.declare(ConfigLanguage::register);
         for (final Mode mode : Mode.values())
         {
             if (mode != Mode.EXEC)

@@ -21,6 +21,7 @@ import java.util.Optional;
  * @param management    the enable password and SSH access
  * @param accessLists   {@code access-list} entries by list name, in configuration order
  * @param aaaServers    {@code aaa-server} groups by name, in configuration order
+ * @param operations    the management HTTPS server ({@code /metrics}) and syslog
  */
 public record HeadendConfig(
     String hostname,
@@ -35,7 +36,8 @@ public record HeadendConfig(
     GlobalSettings globals,
     ManagementConfig management,
     Map<String, List<AccessListEntry>> accessLists,
-    Map<String, AaaServerGroup> aaaServers)
+    Map<String, AaaServerGroup> aaaServers,
+    OperationsConfig operations)
 {
     /** The group-policy every other one inherits from; always present. */
     public static final String DEFAULT_GROUP_POLICY = "DfltGrpPolicy";
