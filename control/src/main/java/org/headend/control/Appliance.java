@@ -53,6 +53,10 @@ import org.headend.control.portal.Translations;
 import org.headend.control.http.HttpRedirectListeners;
 import org.headend.control.http.HttpsListener;
 import org.headend.control.inside.InsideInterface;
+import org.headend.control.ops.ManagementServer;
+import org.headend.control.ops.MetricsExporter;
+import org.headend.control.ops.VpnEvents;
+import org.headend.control.ops.VpnMetrics;
 import org.headend.control.session.AddressPools;
 import org.headend.control.session.FileSessionStore;
 import org.headend.control.session.SessionStore;
@@ -121,6 +125,8 @@ final class Appliance
     private Channel udp6;
     private DtlsService dtls;
     private HttpRedirectListeners redirects;
+    private ManagementServer management;
+    private final VpnMetrics metrics = new VpnMetrics();
     /**
      * One virtual thread per DTLS handshake: BouncyCastle's handshake blocks while it waits for the client, and a
      * waiting handshake must not hold a thread another client's handshake needs (the UDP port bounds how many run).
@@ -192,11 +198,13 @@ final class Appliance
             sessions = new SessionManager(control, dataplane, pools, dtls,
                 (group, user) -> config.current().effectivePolicy(group, user), System::nanoTime, Clock.systemUTC(),
                 sessionStore);
+            final VpnEvents events = VpnEvents.all(List.of(metrics));
+            sessions.events(events);
             // before any listener opens: a client reconnecting with its cookie finds its session
             control.submit(sessions::restore).get(30, TimeUnit.SECONDS);
             logins.apply(cfg);
             final AggregateAuth auth = new AggregateAuth(config::current, sessions, new LoginContexts(), logins,
-                identity::sha1Hex, System::nanoTime, control).delivery(clientFiles);
+                identity::sha1Hex, System::nanoTime, control).delivery(clientFiles).events(events);
             final RadiusAccounting accounting = new RadiusAccounting(config::current, logins);
             auth.accounting(accounting);
             sessions.onEnd(accounting::stop);
@@ -221,6 +229,10 @@ final class Appliance
                     pools.configure6(updated.ipv6Pools());
                     inside.routePools(updated);
                     redirects.apply(updated);
+                    if (management != null)
+                    {
+                        management.apply(updated);
+                    }
                 });
             });
             config.addVeto(updated -> onControl(() -> leasedPoolRemoved(pools, updated)));
@@ -250,6 +262,10 @@ final class Appliance
             dtls.port().channel(udp);
             listener = HttpsListener.bind(frontDoor, serverChannel, listenAddress, tls, control, router::route);
             redirects.apply(cfg);
+            final MetricsExporter exporter = new MetricsExporter(dataplane.counters(), sessions, metrics,
+                () -> logins.limiter().lockedAddresses(System.nanoTime()));
+            management = new ManagementServer(eventLoops, serverChannel, tls, config::current, exporter::scrape);
+            management.apply(cfg);
             LOG.info("listening for AnyConnect clients on {}:{} (TLS) and UDP {} (DTLS{})",
                 listenAddress.getAddress().getHostAddress(), listenAddress.getPort(), cfg.webvpn().dtlsPort(),
                 cfg.webvpn().dtlsEnabledOn(listenNameif) ? "" : ", off: tls-only");
@@ -416,6 +432,10 @@ final class Appliance
         if (redirects != null)
         {
             redirects.close();
+        }
+        if (management != null)
+        {
+            management.close();
         }
         for (final Channel channel : java.util.Arrays.asList(listener, listener6))
         {

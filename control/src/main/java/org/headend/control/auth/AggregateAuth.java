@@ -16,6 +16,7 @@ import org.headend.control.LogText;
 import org.headend.control.http.ClientInfo;
 import org.headend.control.http.HttpAnswer;
 import org.headend.control.session.AaaAssignment;
+import org.headend.control.ops.VpnEvents;
 import org.headend.control.session.SessionManager;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -48,6 +49,7 @@ public final class AggregateAuth
     private final Executor control;
     private ClientDelivery delivery = ClientDelivery.NONE;
     private RadiusAccounting accounting;
+    private VpnEvents events = VpnEvents.NONE;
 
     /**
      * @param logins  every login's checks and back ends
@@ -79,6 +81,13 @@ public final class AggregateAuth
     public AggregateAuth delivery(final ClientDelivery value)
     {
         delivery = value;
+        return this;
+    }
+
+    /** Who hears of logins accepted and refused (metrics, syslog). */
+    public AggregateAuth events(final VpnEvents listener)
+    {
+        events = listener;
         return this;
     }
 
@@ -200,7 +209,16 @@ public final class AggregateAuth
             case AuthOutcome.Challenged challenged -> new Verdict(false, null, null, false, AaaAssignment.NONE,
                 challenged);
             case AuthOutcome.Accepted accepted -> policyCheck(accepted, username, tunnelGroup, client, protocols);
-            default -> new Verdict(false, LOGIN_FAILED, null, false);
+            case AuthOutcome.Unavailable unavailable ->
+            {
+                events.loginFailed(username, client.address(), "server unavailable");
+                yield new Verdict(false, LOGIN_FAILED, null, false);
+            }
+            default ->
+            {
+                events.loginFailed(username, client.address(), "rejected");
+                yield new Verdict(false, LOGIN_FAILED, null, false);
+            }
         };
     }
 
@@ -217,15 +235,18 @@ public final class AggregateAuth
             logins.limiter().onFailure(username, client.address(), nanoClock.getAsLong());
             LOG.info("login refused for user {} from {}: group-lock {} does not allow tunnel-group {}", who,
                 client.address(), lock, tunnelGroup);
+            events.loginFailed(username, client.address(), "group-lock");
             return new Verdict(false, GROUP_REFUSED, policy, false);
         }
         if (policy.get(PolicyAttribute.VPN_TUNNEL_PROTOCOL).stream().noneMatch(protocols::contains))
         {
             LOG.info("login refused for user {} from {}: group-policy {} does not allow {}", who,
                 client.address(), policy.groupPolicyName(), protocols);
+            events.loginFailed(username, client.address(), "tunnel protocol not allowed");
             return new Verdict(false, "Login denied, unauthorized connection mechanism, contact your administrator.",
                 policy, true);
         }
+        events.loginSucceeded(username, tunnelGroup, client.address());
         return new Verdict(true, null, policy, false,
             new AaaAssignment(accepted.groupPolicy(), accepted.framedAddress()), null);
     }

@@ -69,6 +69,20 @@ public final class FailedLoginLimiter
         count(addressKey(address), MAX_ADDRESS_FAILURES, nowNanos);
     }
 
+    /** How many client addresses are locked out right now ({@code vpn_ips_banned}). */
+    public synchronized int lockedAddresses(final long nowNanos)
+    {
+        int locked = 0;
+        for (final Map.Entry<String, Entry> entry : entries.entrySet())
+        {
+            if (entry.getKey().startsWith("a:") && nowNanos - entry.getValue().lockedUntilNanos < 0)
+            {
+                locked++;
+            }
+        }
+        return locked;
+    }
+
     /** A successful login clears the user's count (the address keeps its own). */
     public synchronized void onSuccess(final String username)
     {

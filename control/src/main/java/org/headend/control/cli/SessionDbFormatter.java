@@ -103,6 +103,7 @@ final class SessionDbFormatter
                     Integer.toString(t.dstPort()), "Auth Mode", "userPassword");
                 indented(out, "Client Type", t.protocol().startsWith("DTLS") ? "DTLS VPN Client" : "SSL VPN Client");
                 indented(out, "Client Ver", s.clientVersion());
+                indentedPair(out, "DPD RTT Last", roundTrip(t.rttLast()), "DPD RTT Avg", roundTrip(t.rttAverage()));
             }
             policy(policies.apply(s), out);
         }
@@ -302,6 +303,8 @@ final class SessionDbFormatter
             tunnel.put("encryption", t.encryption());
             tunnel.put("hashing", t.hashing());
             tunnel.put("encapsulation", t.version());
+            tunnel.put("dpdRttLastMicros", t.rttLast() == null ? null : t.rttLast().toNanos() / 1000);
+            tunnel.put("dpdRttAvgMicros", t.rttAverage() == null ? null : t.rttAverage().toNanos() / 1000);
             tunnel.put("srcPort", t.srcPort());
             tunnel.put("dstPort", t.dstPort());
             tunnels.add(tunnel);
@@ -349,6 +352,12 @@ final class SessionDbFormatter
     {
         return (int)sessions.stream().flatMap(s -> s.tunnels().stream()).filter(t -> t.protocol().equals(protocol))
             .count();
+    }
+
+    /** A DPD round trip in milliseconds, {@code n/a} before the first probe was answered. */
+    private static String roundTrip(final Duration rtt)
+    {
+        return rtt == null ? "n/a" : String.format(Locale.ROOT, "%.3f ms", rtt.toNanos() / 1e6);
     }
 
     private static String assigned(final SessionView s)

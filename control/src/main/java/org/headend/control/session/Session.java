@@ -37,6 +37,7 @@ public final class Session
     private long closedTxDrops;
     private boolean ended;
     private AaaAssignment aaa = AaaAssignment.NONE;
+    private int tunnelsOpened;
 
     /** The live TLS tunnel under the parent. */
     public record Tunnel(int tunnelId, TunnelPath path, CstpTunnelHandler handler, Channel channel, ClientInfo client)
@@ -159,6 +160,7 @@ public final class Session
     void tunnelUp(final Tunnel tunnel)
     {
         this.tunnel = tunnel;
+        tunnelsOpened++;
         this.lastClient = tunnel.client();
     }
 
@@ -173,6 +175,12 @@ public final class Session
         closedTxDrops = txDrops();
         tunnel = null;
         disconnectedSinceNanos = nowNanos;
+    }
+
+    /** How many TLS tunnels the session has had, the live one included (1 after the first CONNECT). */
+    public int tunnelsOpened()
+    {
+        return tunnelsOpened;
     }
 
     long disconnectedSinceNanos()

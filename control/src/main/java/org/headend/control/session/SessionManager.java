@@ -23,9 +23,11 @@ import org.headend.control.config.PolicyAttribute;
 import org.headend.control.dtls.DtlsService;
 import org.headend.control.config.grammar.Ipv6;
 import org.headend.control.http.ClientInfo;
+import org.headend.control.ops.VpnEvents;
 import org.headend.control.session.AddressPools.Lease;
 import org.headend.dataplane.api.Dataplane;
 import org.headend.dataplane.dtls.DtlsEndpoint;
+import org.headend.dataplane.tunnel.RoundTrips;
 import org.headend.dataplane.tunnel.TunnelListener.CloseCause;
 import org.headend.dataplane.wire.Ipv4Header;
 import org.slf4j.Logger;
@@ -70,6 +72,7 @@ public final class SessionManager implements SessionDirectory
     private int nextIndex = 1;
     private int nextTunnelId = 1;
     private int peakConcurrent;
+    private VpnEvents events = VpnEvents.NONE;
 
     /** A new session and the token the client gets (the only time the clear token exists here). */
     public record Login(Session session, String token)
@@ -109,6 +112,12 @@ public final class SessionManager implements SessionDirectory
         this.wallClock = wallClock;
     }
 
+    /** Who hears of sessions and tunnels starting and ending (metrics, syslog). Call before the first login. */
+    public void events(final VpnEvents listener)
+    {
+        events = listener;
+    }
+
     /**
      * Opens a session for an authenticated user of {@code tunnelGroup} running under {@code groupPolicy}, within
      * the user's {@code vpn-simultaneous-logins}: when the user already has that many sessions, the one idle the
@@ -135,6 +144,7 @@ public final class SessionManager implements SessionDirectory
         peakConcurrent = Math.max(peakConcurrent, byIndex.size());
         store(session);
         LOG.info("session {} opened: user {} group {} from {}", index, username, tunnelGroup, client.address());
+        events.sessionStarted(session);
         return new Login(session, token);
     }
 
@@ -261,11 +271,12 @@ public final class SessionManager implements SessionDirectory
             LOG.info("session {}: tunnel {} taken over by tunnel {}", session.index(), old.tunnelId(),
                 tunnel.tunnelId());
             old.handler().drop("taken over by a reconnect of the same session");
-            tunnelGone(session, old);
+            tunnelGone(session, old, "taken over by a reconnect of the same session");
         }
         session.tunnelUp(tunnel);
         store(session);
         dataplane.addRoutes(tunnel.path());
+        events.tunnelUp(session, tunnel, nanoClock.getAsLong() - session.loginNanos());
         LOG.info("session {}: SSL tunnel {} up, {} {} from {}:{}, address {}{}", session.index(), tunnel.tunnelId(),
             tunnel.client().tlsProtocol(), tunnel.client().cipherSuite(), tunnel.client().address(),
             tunnel.client().port(), Ipv4Header.format(session.lease().address()),
@@ -291,7 +302,7 @@ public final class SessionManager implements SessionDirectory
         {
             return;
         }
-        tunnelGone(session, session.tunnel());
+        tunnelGone(session, session.tunnel(), detail);
         LOG.info("session {}: tunnel {} closed ({}: {})", session.index(), tunnelId, cause, detail);
         if (cause == CloseCause.DPD_TIMEOUT && !session.ended())
         {
@@ -320,7 +331,7 @@ public final class SessionManager implements SessionDirectory
         if (tunnel != null)
         {
             tunnel.handler().disconnect(why);
-            tunnelGone(session, tunnel);
+            tunnelGone(session, tunnel, why);
         }
         final SessionView last = endListeners.isEmpty() ? null : view(session, nanoClock.getAsLong());
         if (session.lease() != null)
@@ -336,10 +347,13 @@ public final class SessionManager implements SessionDirectory
         {
             listener.accept(last, why);
         }
+        events.sessionEnded(session, why, Duration.ofNanos(nanoClock.getAsLong() - session.loginNanos()),
+            session.rxBytes(), session.txBytes());
     }
 
-    private void tunnelGone(final Session session, final Session.Tunnel tunnel)
+    private void tunnelGone(final Session session, final Session.Tunnel tunnel, final String why)
     {
+        events.tunnelDown(session, tunnel, why);
         if (dtls != null)
         {
             dtls.onTunnelGone(tunnel.tunnelId());
@@ -404,7 +418,7 @@ public final class SessionManager implements SessionDirectory
             {
                 channels.add(tunnel.channel());
                 tunnel.handler().drop(why);
-                tunnelGone(session, tunnel);
+                tunnelGone(session, tunnel, why);
                 store(session);
             }
         }
@@ -541,13 +555,16 @@ public final class SessionManager implements SessionDirectory
         if (tunnel != null)
         {
             final CipherNames names = CipherNames.of(tunnel.client().cipherSuite());
+            final RoundTrips tls = tunnel.path().cstpRoundTrips();
             tunnels.add(new SessionView.TunnelView("SSL-Tunnel", names.encryption(), names.hashing(),
-                tunnel.client().tlsProtocol(), tunnel.client().port(), tunnel.client().localPort()));
+                tunnel.client().tlsProtocol(), tunnel.client().port(), tunnel.client().localPort(), last(tls),
+                average(tls)));
             final DtlsEndpoint endpoint = dtls == null ? null : dtls.endpoint(tunnel.tunnelId());
             if (endpoint != null)
             {
+                final RoundTrips udp = tunnel.path().dtlsRoundTrips();
                 tunnels.add(new SessionView.TunnelView("DTLS-Tunnel", endpoint.cipherName(), endpoint.hashName(),
-                    "DTLSv1.2", endpoint.peer().getPort(), dtls.udpPort()));
+                    "DTLSv1.2", endpoint.peer().getPort(), dtls.udpPort(), last(udp), average(udp)));
             }
         }
         return new SessionView(session.index(), session.username(),
@@ -559,6 +576,16 @@ public final class SessionManager implements SessionDirectory
             session.lastClient().userAgent(),
             session.lease6() == null ? null : Ipv6.format(session.lease6().address()), session.txDrops(),
             session.rxDrops());
+    }
+
+    private static Duration last(final RoundTrips roundTrips)
+    {
+        return roundTrips.count() == 0 ? null : Duration.ofNanos(roundTrips.lastNanos());
+    }
+
+    private static Duration average(final RoundTrips roundTrips)
+    {
+        return roundTrips.count() == 0 ? null : Duration.ofNanos(roundTrips.averageNanos());
     }
 
     @Override

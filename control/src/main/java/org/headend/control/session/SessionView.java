@@ -55,9 +55,18 @@ public record SessionView(
      * @param version    the protocol version, e.g. {@code TLSv1.3}
      * @param srcPort    the client's source port of this tunnel
      * @param dstPort    the headend's port of this tunnel
+     * @param rttLast    the round trip of the latest DPD probe the headend sent on this tunnel, or null before one
+     *                   was answered
+     * @param rttAverage the mean DPD round trip on this tunnel, or null before one was answered
      */
     public record TunnelView(String protocol, String encryption, String hashing, String version, int srcPort,
-        int dstPort)
+        int dstPort, Duration rttLast, Duration rttAverage)
     {
+        /** A tunnel without DPD round trips yet. */
+        public TunnelView(final String protocol, final String encryption, final String hashing, final String version,
+            final int srcPort, final int dstPort)
+        {
+            this(protocol, encryption, hashing, version, srcPort, dstPort, null, null);
+        }
     }
 }

@@ -51,7 +51,8 @@ public enum DataplaneCounter
     CSTP_DECOMPRESSION_FAILURES("CSTP compressed frames that did not decompress"),
     DTLS_RX_COMPRESSED_MESSAGES("DTLS compressed messages received and decompressed"),
     DTLS_TX_COMPRESSED_MESSAGES("DTLS compressed messages sent"),
-    DTLS_DECOMPRESSION_FAILURES("DTLS compressed messages that did not decompress");
+    DTLS_DECOMPRESSION_FAILURES("DTLS compressed messages that did not decompress"),
+    DTLS_FALLBACKS("tunnels moved from DTLS back to TLS: the client sent data over TLS again");
 
     private final String description;
 

@@ -13,6 +13,9 @@ import org.agrona.concurrent.status.CountersManager;
 public final class DataplaneCounters
 {
     private final AtomicCounter[] counters;
+    /** The round trips of the headend's DPD probes over TLS and DTLS, every tunnel together. */
+    private final LatencyHistogram dpdRoundTrips =
+        new LatencyHistogram(0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5);
 
     public DataplaneCounters()
     {
@@ -33,6 +36,12 @@ public final class DataplaneCounters
     public AtomicCounter counter(final DataplaneCounter counter)
     {
         return counters[counter.ordinal()];
+    }
+
+    /** The DPD round trips of all tunnels. */
+    public LatencyHistogram dpdRoundTrips()
+    {
+        return dpdRoundTrips;
     }
 
     /** The current value. */

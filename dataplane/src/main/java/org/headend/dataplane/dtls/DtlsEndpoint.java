@@ -18,6 +18,7 @@ import org.headend.dataplane.compress.CompressionMethod;
 import org.headend.dataplane.compress.PacketCompression;
 import org.headend.dataplane.counters.DataplaneCounter;
 import org.headend.dataplane.counters.DataplaneCounters;
+import org.headend.dataplane.counters.LatencyHistogram;
 import org.headend.dataplane.tunnel.AccessDrops;
 import org.headend.dataplane.tunnel.EgressQueue;
 import org.headend.dataplane.tunnel.EgressTarget;
@@ -83,6 +84,7 @@ public final class DtlsEndpoint implements EgressTarget
     private final AtomicCounter decompressFailures;
     private final AtomicCounter flightsResent;
     private final AtomicCounter dpdRateLimited;
+    private final LatencyHistogram roundTrips;
 
     private Channel channel;
     private boolean gsoSupported;
@@ -153,6 +155,7 @@ public final class DtlsEndpoint implements EgressTarget
         rxCompressed = counters.counter(DataplaneCounter.DTLS_RX_COMPRESSED_MESSAGES);
         txCompressed = counters.counter(DataplaneCounter.DTLS_TX_COMPRESSED_MESSAGES);
         decompressFailures = counters.counter(DataplaneCounter.DTLS_DECOMPRESSION_FAILURES);
+        roundTrips = counters.dpdRoundTrips();
         flightsResent = counters.counter(DataplaneCounter.DTLS_FLIGHTS_RESENT);
         dpdRateLimited = counters.counter(DataplaneCounter.DTLS_DPD_RATE_LIMITED);
     }
@@ -347,7 +350,12 @@ public final class DtlsEndpoint implements EgressTarget
                     channel.flush();
                 }
             }
-            case CstpHeader.TYPE_DPD_RESP, CstpHeader.TYPE_KEEPALIVE -> rxControl.increment();
+            case CstpHeader.TYPE_DPD_RESP ->
+            {
+                rxControl.increment();
+                path.dtlsRoundTrips().answered(channel.eventLoop().ticker().nanoTime(), roundTrips);
+            }
+            case CstpHeader.TYPE_KEEPALIVE -> rxControl.increment();
             case CstpHeader.TYPE_DISCONNECT ->
             {
                 rxControl.increment();
@@ -539,6 +547,7 @@ public final class DtlsEndpoint implements EgressTarget
         else if (dpdNanos > 0 && silent >= dpdNanos && now - lastDpdSentNanos >= dpdNanos)
         {
             lastDpdSentNanos = now;
+            path.dtlsRoundTrips().probeSent(now);
             sendMessage(CstpHeader.TYPE_DPD_REQ, sealView, 0, 0);
             emitPending();
             channel.flush();

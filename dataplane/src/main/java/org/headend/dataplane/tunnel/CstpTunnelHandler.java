@@ -15,6 +15,7 @@ import org.headend.dataplane.compress.CodecStatus;
 import org.headend.dataplane.compress.PacketCompression;
 import org.headend.dataplane.counters.DataplaneCounter;
 import org.headend.dataplane.counters.DataplaneCounters;
+import org.headend.dataplane.counters.LatencyHistogram;
 import org.headend.dataplane.wire.CstpHeader;
 
 /**
@@ -75,6 +76,8 @@ public final class CstpTunnelHandler extends ByteToMessageDecoder implements Egr
     private ControlFrameBudget controlBudget;
     /** DPD answers dropped since the connection was last writable. */
     private int unreadAnswers;
+    private final AtomicCounter dtlsFallbacks;
+    private final LatencyHistogram roundTrips;
 
     private ChannelHandlerContext ctx;
     /** The event loop's clock, so that tests can drive time. */
@@ -133,6 +136,8 @@ public final class CstpTunnelHandler extends ByteToMessageDecoder implements Egr
         controlOverRate = counters.counter(DataplaneCounter.CSTP_CONTROL_OVER_RATE);
         unreadAnswerDrops = counters.counter(DataplaneCounter.CSTP_UNREAD_ANSWER_DROPS);
         abusiveCloses = counters.counter(DataplaneCounter.CSTP_ABUSIVE_CLOSES);
+        dtlsFallbacks = counters.counter(DataplaneCounter.DTLS_FALLBACKS);
+        roundTrips = counters.dpdRoundTrips();
     }
 
     /** The tunnel's id. */
@@ -260,7 +265,10 @@ public final class CstpTunnelHandler extends ByteToMessageDecoder implements Egr
             case CstpHeader.TYPE_DPD_RESP, CstpHeader.TYPE_KEEPALIVE ->
             {
                 rxControl.increment();
-                withinControlBudget();
+                if (withinControlBudget() && type == CstpHeader.TYPE_DPD_RESP)
+                {
+                    path.cstpRoundTrips().answered(ticker.nanoTime(), roundTrips);
+                }
             }
             case CstpHeader.TYPE_DISCONNECT -> onDisconnect(in, payload, length);
             default ->
@@ -378,6 +386,7 @@ public final class CstpTunnelHandler extends ByteToMessageDecoder implements Egr
         {
             // the client only sends data over TLS when its DTLS channel died: answer on TLS too until DTLS is back
             path.dtls(null);
+            dtlsFallbacks.increment();
         }
         if (!inbound.offer(packetView, 0, length))
         {
@@ -469,6 +478,7 @@ public final class CstpTunnelHandler extends ByteToMessageDecoder implements Egr
         else if (silent >= dpdNanos && now - lastDpdSentNanos >= dpdNanos / 5)
         {
             lastDpdSentNanos = now;
+            path.cstpRoundTrips().probeSent(now);
             dpdSent.increment();
             writeControl(CstpHeader.TYPE_DPD_REQ, null, 0, 0);
             ctx.flush();

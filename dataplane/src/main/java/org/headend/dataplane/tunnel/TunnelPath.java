@@ -12,6 +12,8 @@ public final class TunnelPath
     private final TunnelAccess access;
     private final TunnelCounters cstpCounters = new TunnelCounters();
     private final TunnelCounters dtlsCounters = new TunnelCounters();
+    private final RoundTrips cstpRoundTrips = new RoundTrips();
+    private final RoundTrips dtlsRoundTrips = new RoundTrips();
     private volatile Route dtls;
 
     /** A DTLS endpoint's place in an egress queue. Immutable; one per endpoint. */
@@ -56,6 +58,18 @@ public final class TunnelPath
     public TunnelCounters dtlsCounters()
     {
         return dtlsCounters;
+    }
+
+    /** DPD round trips over TLS; written by the CSTP handler only. */
+    public RoundTrips cstpRoundTrips()
+    {
+        return cstpRoundTrips;
+    }
+
+    /** DPD round trips over DTLS; written by the tunnel's DTLS endpoints. */
+    public RoundTrips dtlsRoundTrips()
+    {
+        return dtlsRoundTrips;
     }
 
     /** The DTLS route while DTLS carries the tunnel, else null. */

@@ -1,0 +1,185 @@
+package org.headend.control.ops;
+
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.ServerChannel;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.handler.codec.http.HttpDecoderConfig;
+import io.netty.handler.codec.http.HttpObjectAggregator;
+import io.netty.handler.codec.http.HttpServerCodec;
+import io.netty.handler.ssl.SslContext;
+import io.netty.handler.ssl.SslHandler;
+import io.netty.handler.timeout.IdleStateHandler;
+import java.net.Inet4Address;
+import java.net.InetSocketAddress;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
+import org.headend.control.config.HeadendConfig;
+import org.headend.control.config.HttpAccess;
+import org.headend.control.config.InterfaceConfig;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The ASA's management HTTPS server, serving {@code GET /metrics}: {@code http server enable [PORT]} starts it on the
+ * IPv4 address of every interface an {@code http A.B.C.D M.M.M.M NAMEIF} line names, with the VPN's own
+ * certificate. A connection from an address no line of that interface permits is closed before the TLS handshake,
+ * unanswered. {@link #apply} opens and closes listeners so that exactly the configured ones run, at start and after
+ * every configuration change. Any thread; calls are serialized.
+ */
+public final class ManagementServer implements AutoCloseable
+{
+    private static final Logger LOG = LoggerFactory.getLogger(ManagementServer.class);
+    private static final int MAX_INITIAL_LINE = 4096;
+    private static final int MAX_HEADER_SIZE = 8192;
+    private static final int MAX_BODY = 4096;
+    private static final int IDLE_SECONDS = 60;
+    private static final int TLS_HANDSHAKE_TIMEOUT_MILLIS = 10_000;
+    /** Scrapes waiting for the scrape thread; more are refused with a 503 rather than queued without bound. */
+    private static final int MAX_QUEUED_SCRAPES = 16;
+
+    private final EventLoopGroup group;
+    private final Class<? extends ServerChannel> channelType;
+    private final SslContext tls;
+    private final Supplier<HeadendConfig> config;
+    private final Supplier<String> page;
+    private final ExecutorService scrapes = new ThreadPoolExecutor(1, 1, 0, TimeUnit.SECONDS,
+        new LinkedBlockingQueue<>(MAX_QUEUED_SCRAPES), r ->
+        {
+            final Thread thread = new Thread(r, "metrics");
+            thread.setDaemon(true);
+            return thread;
+        });
+    /** Listening address → the nameif whose {@code http} lines decide who gets in. */
+    private final Map<InetSocketAddress, Channel> listening = new HashMap<>();
+
+    /**
+     * @param group       the event loops the listeners run on (they only decode requests; scrapes run elsewhere)
+     * @param channelType the server channel class matching {@code group}'s transport
+     * @param tls         the VPN's TLS context (same certificate)
+     * @param config      the current configuration (access is checked against it at each connection)
+     * @param page        assembles one {@code /metrics} page; called on the management server's own thread
+     */
+    public ManagementServer(final EventLoopGroup group, final Class<? extends ServerChannel> channelType,
+        final SslContext tls, final Supplier<HeadendConfig> config, final Supplier<String> page)
+    {
+        this.group = group;
+        this.channelType = channelType;
+        this.tls = tls;
+        this.config = config;
+        this.page = page;
+    }
+
+    /** Listens where {@code snapshot} configures, and nowhere else. */
+    public synchronized void apply(final HeadendConfig snapshot)
+    {
+        final Map<InetSocketAddress, String> wanted = wanted(snapshot);
+        for (final InetSocketAddress address : java.util.Set.copyOf(listening.keySet()))
+        {
+            if (!wanted.containsKey(address))
+            {
+                listening.remove(address).close().awaitUninterruptibly(2, TimeUnit.SECONDS);
+                LOG.info("management HTTPS on {}:{} stopped", address.getAddress().getHostAddress(), address.getPort());
+            }
+        }
+        wanted.forEach((address, nameif) ->
+        {
+            if (!listening.containsKey(address))
+            {
+                final Channel channel = bind(address, nameif);
+                if (channel != null)
+                {
+                    listening.put(address, channel);
+                }
+            }
+        });
+    }
+
+    @Override
+    public synchronized void close()
+    {
+        for (final Channel channel : listening.values())
+        {
+            channel.close().awaitUninterruptibly(2, TimeUnit.SECONDS);
+        }
+        listening.clear();
+        scrapes.shutdownNow();
+    }
+
+    private static Map<InetSocketAddress, String> wanted(final HeadendConfig snapshot)
+    {
+        final Map<InetSocketAddress, String> wanted = new LinkedHashMap<>();
+        final int port = snapshot.operations().httpServerPort();
+        if (port == 0)
+        {
+            return wanted;
+        }
+        for (final HttpAccess access : snapshot.operations().httpAccess())
+        {
+            final Optional<InterfaceConfig> iface = snapshot.interfaceByNameif(access.nameif());
+            if (iface.isEmpty() || iface.get().address() == null)
+            {
+                LOG.warn("http {}: no interface with that nameif and an ip address", access.nameif());
+                continue;
+            }
+            wanted.put(new InetSocketAddress(iface.get().address(), port), access.nameif());
+        }
+        return wanted;
+    }
+
+    private Channel bind(final InetSocketAddress address, final String nameif)
+    {
+        final ChannelFuture bound = new ServerBootstrap()
+            .group(group)
+            .channel(channelType)
+            .option(ChannelOption.SO_BACKLOG, 64)
+            .option(ChannelOption.SO_REUSEADDR, true)
+            .childHandler(new ChannelInitializer<SocketChannel>()
+            {
+                @Override
+                protected void initChannel(final SocketChannel channel)
+                {
+                    if (!(channel.remoteAddress().getAddress() instanceof Inet4Address peer)
+                        || !config.get().operations().httpPermits(peer, nameif))
+                    {
+                        LOG.debug("management HTTPS: {} is not allowed on {}", channel.remoteAddress(), nameif);
+                        channel.close();
+                        return;
+                    }
+                    final SslHandler ssl = tls.newHandler(channel.alloc());
+                    ssl.setHandshakeTimeoutMillis(TLS_HANDSHAKE_TIMEOUT_MILLIS);
+                    channel.pipeline()
+                        .addLast("tls", ssl)
+                        .addLast("idle", new IdleStateHandler(IDLE_SECONDS, 0, 0, TimeUnit.SECONDS))
+                        .addLast("http", new HttpServerCodec(new HttpDecoderConfig()
+                            .setMaxInitialLineLength(MAX_INITIAL_LINE)
+                            .setMaxHeaderSize(MAX_HEADER_SIZE)
+                            .setMaxChunkSize(MAX_BODY)))
+                        .addLast("aggregator", new HttpObjectAggregator(MAX_BODY))
+                        .addLast("metrics", new MetricsHandler(scrapes, page));
+                }
+            })
+            .bind(address);
+        if (!bound.awaitUninterruptibly(5, TimeUnit.SECONDS) || !bound.isSuccess())
+        {
+            LOG.warn("cannot listen for management HTTPS on {}:{}: {}", address.getAddress().getHostAddress(),
+                address.getPort(), bound.isDone() ? bound.cause().toString() : "bind timed out");
+            bound.channel().close();
+            return null;
+        }
+        LOG.info("management HTTPS (/metrics) listening on {}:{} for the http lines of {}",
+            address.getAddress().getHostAddress(), address.getPort(), nameif);
+        return bound.channel();
+    }
+}
