@@ -57,6 +57,7 @@ import org.headend.control.ops.ManagementServer;
 import org.headend.control.ops.MetricsExporter;
 import org.headend.control.ops.VpnEvents;
 import org.headend.control.ops.VpnMetrics;
+import org.headend.control.ops.syslog.Syslog;
 import org.headend.control.session.AddressPools;
 import org.headend.control.session.FileSessionStore;
 import org.headend.control.session.SessionStore;
@@ -127,6 +128,7 @@ final class Appliance
     private HttpRedirectListeners redirects;
     private ManagementServer management;
     private final VpnMetrics metrics = new VpnMetrics();
+    private final Syslog syslog = new Syslog(Clock.systemUTC());
     /**
      * One virtual thread per DTLS handshake: BouncyCastle's handshake blocks while it waits for the client, and a
      * waiting handshake must not hold a thread another client's handshake needs (the UDP port bounds how many run).
@@ -198,7 +200,8 @@ final class Appliance
             sessions = new SessionManager(control, dataplane, pools, dtls,
                 (group, user) -> config.current().effectivePolicy(group, user), System::nanoTime, Clock.systemUTC(),
                 sessionStore);
-            final VpnEvents events = VpnEvents.all(List.of(metrics));
+            syslog.configure(cfg.operations().logging());
+            final VpnEvents events = VpnEvents.all(List.of(metrics, syslog));
             sessions.events(events);
             // before any listener opens: a client reconnecting with its cookie finds its session
             control.submit(sessions::restore).get(30, TimeUnit.SECONDS);
@@ -221,6 +224,7 @@ final class Appliance
                 // the packages just configured; the rest follows on the control thread
                 clientFiles.apply(updated);
                 logins.apply(updated);
+                syslog.configure(updated.operations().logging());
                 control.execute(() ->
                 {
                     // first: it never throws, so a refused pool route cannot keep the ipv6 route lines from applying
@@ -414,6 +418,12 @@ final class Appliance
         return values;
     }
 
+    /** The ASA syslog, for the CLI ({@code show logging}, command and login messages). */
+    Syslog syslog()
+    {
+        return syslog;
+    }
+
     /** Where clients connect. */
     InetSocketAddress listenAddress()
     {
@@ -461,6 +471,7 @@ final class Appliance
             }
         }
         sessionStore.close();
+        syslog.close();
         for (final Channel channel : java.util.Arrays.asList(udp, udp6))
         {
             if (channel != null)

@@ -120,7 +120,9 @@ public final class Main
         {
             final CliContext plain = new CliContext(config, appliance.sessions(), appliance::counters);
             cli = plain.withServices(CliContext.Services.forStateDir(stateDir, plain.clock())
-                .withClient(appliance.clientFiles(), appliance.translations()).withLogins(appliance.logins()));
+                .withClient(appliance.clientFiles(), appliance.translations()).withLogins(appliance.logins())
+                .withLogging(appliance.syslog()));
+            cli.services().audit().forward(appliance.syslog());
             ImageCheck.install(config, cli.services().flash());
             ssh = SshCliServer.start(cli, stateDir);
         }

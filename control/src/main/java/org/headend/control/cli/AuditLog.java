@@ -25,6 +25,15 @@ public final class AuditLog
 
     private final Path file;
     private final Clock clock;
+    private volatile Sink sink = (user, from, mode, command, outcome) -> { };
+
+    /** Hears of every recorded event, its command already masked (syslog 111008/111010, 605004/605005). */
+    @FunctionalInterface
+    public interface Sink
+    {
+        /** Called on the recording thread; must not block. */
+        void recorded(String user, String from, String mode, String command, String outcome);
+    }
 
     /** @param file where lines are appended, or null to only log them */
     public AuditLog(final Path file, final Clock clock)
@@ -37,6 +46,12 @@ public final class AuditLog
     public static AuditLog logOnly()
     {
         return new AuditLog(null, Clock.systemUTC());
+    }
+
+    /** Where recorded events also go. */
+    public void forward(final Sink to)
+    {
+        sink = to;
     }
 
     public Path file()
@@ -60,6 +75,7 @@ public final class AuditLog
             + " from=" + clean(from) + " mode=" + clean(mode) + " command=\"" + clean(mask(command)).replace("\"", "'")
             + "\" result=" + clean(outcome);
         LOG.info("{}", line);
+        sink.recorded(user, from, mode, mask(command), outcome);
         if (file == null)
         {
             return;

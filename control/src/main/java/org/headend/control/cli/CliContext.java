@@ -50,11 +50,22 @@ public record CliContext(
      * @param translations the translation tables, or null
      * @param authn       every login's checks and AAA back ends, shared with the VPN logins; null for local users
      *                    checked with {@code logins}' own limiter
+     * @param logging     the syslog {@code show logging} prints
      */
     public record Services(AuditLog audit, FlashStore flash, InterfaceStats interfaces, LoginGuard logins,
         EnableGuard enableGuard, Operators operators, LongSupplier nanoClock, ClientFiles clientFiles,
-        Translations translations, Logins authn)
+        Translations translations, Logins authn, LogView logging)
     {
+        /** Without syslog. */
+        public Services(final AuditLog audit, final FlashStore flash, final InterfaceStats interfaces,
+            final LoginGuard logins, final EnableGuard enableGuard, final Operators operators,
+            final LongSupplier nanoClock, final ClientFiles clientFiles, final Translations translations,
+            final Logins authn)
+        {
+            this(audit, flash, interfaces, logins, enableGuard, operators, nanoClock, clientFiles, translations,
+                authn, LogView.NONE);
+        }
+
         public Services(final AuditLog audit, final FlashStore flash, final InterfaceStats interfaces,
             final LoginGuard logins, final EnableGuard enableGuard, final Operators operators,
             final LongSupplier nanoClock)
@@ -66,7 +77,7 @@ public record CliContext(
         public Services withClient(final ClientFiles files, final Translations tables)
         {
             return new Services(audit, flash, interfaces, logins, enableGuard, operators, nanoClock, files, tables,
-                authn);
+                authn, logging);
         }
 
         /**
@@ -76,7 +87,14 @@ public record CliContext(
         public Services withLogins(final Logins shared)
         {
             return new Services(audit, flash, interfaces, new LoginGuard(shared.limiter()),
-                new EnableGuard(shared.limiter()), operators, nanoClock, clientFiles, translations, shared);
+                new EnableGuard(shared.limiter()), operators, nanoClock, clientFiles, translations, shared, logging);
+        }
+
+        /** These services with the appliance's syslog. */
+        public Services withLogging(final LogView view)
+        {
+            return new Services(audit, flash, interfaces, logins, enableGuard, operators, nanoClock, clientFiles,
+                translations, authn, view);
         }
 
         /** Log-only audit, no flash store, the system's interfaces. */
