@@ -203,6 +203,7 @@ final class Appliance
             syslog.configure(cfg.operations().logging());
             final VpnEvents events = VpnEvents.all(List.of(metrics, syslog));
             sessions.events(events);
+            dtls.onUp(sessions::onDtlsUp);
             // before any listener opens: a client reconnecting with its cookie finds its session
             control.submit(sessions::restore).get(30, TimeUnit.SECONDS);
             logins.apply(cfg);
@@ -214,7 +215,7 @@ final class Appliance
             clientFiles.apply(cfg);
             listenAddress = listenAddress(cfg);
             final TunnelGateway gateway = new TunnelGateway(config::current, sessions, dataplane, dtls, control,
-                Appliance::interfaceMtu, cfg.hostname(), listenNameif);
+                Appliance::interfaceMtu, cfg.hostname(), listenNameif).onKeyUpdate(metrics::keyUpdateSent);
             final RequestRouter router = new RequestRouter(auth, gateway, sessions,
                 new Portal(config::current, auth, sessions, clientFiles, translations, System::nanoTime));
             redirects = new HttpRedirectListeners(frontDoor, serverChannel, config::current);

@@ -19,8 +19,8 @@ import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * ASA syslog to a real collector: rsyslog, started in the server's namespace with its own configuration, receives
- * over UDP and over TCP the messages of a CLI change, a login, a failed login and a logoff, each with the ASA's id
- * and fields; {@code show logging} prints the buffered ones.
+ * over UDP and over TCP the messages of a CLI change, a login (TLS and DTLS tunnels), a failed login and a logoff,
+ * each with the ASA's id and fields; {@code show logging} prints the buffered ones.
  */
 @ExtendWith(HarnessExtension.class)
 @Timeout(value = 3, unit = TimeUnit.MINUTES)
@@ -64,7 +64,9 @@ class SyslogIT
         headend.console("logging buffered informational");
         headend.console("end");
 
-        final OpenconnectClient demo = bed.connect(1, "demo", "demo-secret");
+        final OpenconnectClient demo = bed.dtlsClient(1, "demo").startWithPassword("demo-secret");
+        demo.awaitConfigured(Duration.ofSeconds(30));
+        demo.process().waitFor("Established DTLS connection", Duration.ofSeconds(20));
         final OpenconnectClient intruder = bed.client(1, "bob").startWithPassword("not-bobs-password");
         assertNotNull(intruder.waitForExit(Duration.ofSeconds(30)), "openconnect gives up after the refusal");
         NetTools.ping(bed.net().client(1), ApplianceConfig.GATEWAY, 5);
@@ -118,6 +120,8 @@ class SyslogIT
             ts + "%ASA-6-113004: AAA user authentication Successful : server = LOCAL : user = demo",
             ts + "%ASA-6-716001: Group <\\S+> User <demo> IP <" + client + "> WebVPN session started\\.",
             ts + "%ASA-6-722022: Group <\\S+> User <demo> IP <" + client + "> TCP SVC connection established.*",
+            ts + "%ASA-6-722022: Group <\\S+> User <demo> IP <" + client + "> UDP SVC connection established.*",
+            ts + "%ASA-6-722023: Group <\\S+> User <demo> IP <" + client + "> UDP SVC connection terminated.*",
             ts + "%ASA-4-722051: Group <\\S+> User <demo> IP <" + client + "> IPv4 Address <"
                 + Pattern.quote(ApplianceConfig.POOL_FIRST) + "> IPv6 address <::> assigned to session",
             ts + "%ASA-6-113005: AAA user authentication Rejected : reason = Invalid password : server = LOCAL : "

@@ -87,6 +87,8 @@ public final class DtlsService implements DtlsPortListener
     {
     }
 
+    private java.util.function.IntConsumer onUp = tunnelId -> { };
+
     /**
      * @param control    the control thread
      * @param handshakes runs each of BouncyCastle's blocking handshakes on a thread of its own (virtual threads)
@@ -180,6 +182,12 @@ public final class DtlsService implements DtlsPortListener
         }
         offers.put(idHex, offer);
         return new Answer(headers);
+    }
+
+    /** Who hears that a tunnel's DTLS came up (metrics, syslog); called on the control thread. */
+    public void onUp(final java.util.function.IntConsumer listener)
+    {
+        onUp = listener;
     }
 
     /** The tunnel ended: its DTLS identity stops working and its endpoint goes. */
@@ -305,6 +313,7 @@ public final class DtlsService implements DtlsPortListener
         port.install(transport.queue(), endpoint);
         LOG.info("tunnel {}: DTLS up with {} ({}, {})", offer.tunnelId(), transport.peer(),
             offer.psk() != null ? "PSK-NEGOTIATE" : "resumption " + offer.suite().headerName(), keys.cipherName());
+        onUp.accept(offer.tunnelId());
     }
 
     private static byte[] exportPsk(final SSLSession tls)

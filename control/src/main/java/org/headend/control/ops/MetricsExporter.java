@@ -78,6 +78,15 @@ public final class MetricsExporter
         out.sample("vpn_sessions_started_total", metrics.sessionsStarted());
         out.family("vpn_tunnels_started_total", "counter", "TLS tunnels brought up (first connects and reconnects)");
         out.sample("vpn_tunnels_started_total", metrics.tunnelsUp());
+        out.family("vpn_tunnel_reconnects_total", "counter",
+            "Tunnels a session brought up after its first: rekeys by new tunnel and reconnects after a network change");
+        out.sample("vpn_tunnel_reconnects_total", metrics.reconnects());
+        out.family("vpn_dtls_tunnels_started_total", "counter",
+            "DTLS channels brought up (a new DTLS handshake follows every TLS rekey)");
+        out.sample("vpn_dtls_tunnels_started_total", metrics.dtlsUp());
+        out.family("vpn_tls_key_updates_total", "counter",
+            "TLS 1.3 key updates the headend sent (anyconnect ssl rekey method ssl)");
+        out.sample("vpn_tls_key_updates_total", metrics.keyUpdates());
         out.histogram("vpn_session_setup_seconds", "Time from a successful login to the session's first tunnel",
             metrics.setup());
     }

@@ -43,6 +43,16 @@ public interface VpnEvents
     {
     }
 
+    /** The DTLS channel of the session's tunnel came up (again after each rekey). */
+    default void dtlsUp(final Session session, final Session.Tunnel tunnel)
+    {
+    }
+
+    /** The DTLS channel of the session's tunnel went away with the tunnel. */
+    default void dtlsDown(final Session session, final Session.Tunnel tunnel)
+    {
+    }
+
     /** The session's TLS tunnel went away ({@code why} in the headend's words). */
     default void tunnelDown(final Session session, final Session.Tunnel tunnel, final String why)
     {
@@ -82,6 +92,18 @@ public interface VpnEvents
             public void tunnelUp(final Session session, final Session.Tunnel tunnel, final long sinceLoginNanos)
             {
                 copy.forEach(l -> l.tunnelUp(session, tunnel, sinceLoginNanos));
+            }
+
+            @Override
+            public void dtlsUp(final Session session, final Session.Tunnel tunnel)
+            {
+                copy.forEach(l -> l.dtlsUp(session, tunnel));
+            }
+
+            @Override
+            public void dtlsDown(final Session session, final Session.Tunnel tunnel)
+            {
+                copy.forEach(l -> l.dtlsDown(session, tunnel));
             }
 
             @Override

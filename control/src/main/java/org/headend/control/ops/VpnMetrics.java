@@ -20,6 +20,9 @@ public final class VpnMetrics implements VpnEvents
     private final Map<String, AtomicLong> loginFailures = new ConcurrentHashMap<>();
     private final AtomicLong sessionsStarted = new AtomicLong();
     private final AtomicLong tunnelsUp = new AtomicLong();
+    private final AtomicLong reconnects = new AtomicLong();
+    private final AtomicLong dtlsUp = new AtomicLong();
+    private final AtomicLong keyUpdates = new AtomicLong();
     private final AtomicLong endedRxBytes = new AtomicLong();
     private final AtomicLong endedTxBytes = new AtomicLong();
     /** Login to first tunnel. */
@@ -52,6 +55,16 @@ public final class VpnMetrics implements VpnEvents
         {
             setup.observeNanos(sinceLoginNanos);
         }
+        else
+        {
+            reconnects.incrementAndGet();
+        }
+    }
+
+    @Override
+    public void dtlsUp(final Session session, final Session.Tunnel tunnel)
+    {
+        dtlsUp.incrementAndGet();
     }
 
     @Override
@@ -80,6 +93,27 @@ public final class VpnMetrics implements VpnEvents
     long tunnelsUp()
     {
         return tunnelsUp.get();
+    }
+
+    /** The headend sent a TLS 1.3 key update on a tunnel ({@code anyconnect ssl rekey method ssl}); any thread. */
+    public void keyUpdateSent()
+    {
+        keyUpdates.incrementAndGet();
+    }
+
+    long keyUpdates()
+    {
+        return keyUpdates.get();
+    }
+
+    long reconnects()
+    {
+        return reconnects.get();
+    }
+
+    long dtlsUp()
+    {
+        return dtlsUp.get();
     }
 
     long endedRxBytes()

@@ -283,6 +283,19 @@ public final class SessionManager implements SessionDirectory
             session.lease6() == null ? "" : " and " + Ipv6.format(session.lease6().address()));
     }
 
+    /** The DTLS channel of tunnel {@code tunnelId} came up. */
+    public void onDtlsUp(final int tunnelId)
+    {
+        for (final Session session : byIndex.values())
+        {
+            if (session.tunnel() != null && session.tunnel().tunnelId() == tunnelId)
+            {
+                events.dtlsUp(session, session.tunnel());
+                return;
+            }
+        }
+    }
+
     /** The client sent DISCONNECT; {@code 0xb0} (the user quit) ends the session and its cookie. */
     public void onClientDisconnect(final Session session, final int tunnelId, final int reason, final String text)
     {
@@ -353,6 +366,10 @@ public final class SessionManager implements SessionDirectory
 
     private void tunnelGone(final Session session, final Session.Tunnel tunnel, final String why)
     {
+        if (dtls != null && dtls.endpoint(tunnel.tunnelId()) != null)
+        {
+            events.dtlsDown(session, tunnel);
+        }
         events.tunnelDown(session, tunnel, why);
         if (dtls != null)
         {

@@ -21,8 +21,12 @@ final class TlsKeyUpdates
     {
     }
 
-    /** Renews the keys of {@code channel}, whose tunnel runs on {@code loop}, every {@code periodSeconds} until it closes. */
-    static void start(final io.netty.channel.EventLoop loop, final Channel channel, final SslHandler tls, final long periodSeconds, final int tunnelId)
+    /**
+     * Renews the keys of {@code channel}, whose tunnel runs on {@code loop}, every {@code periodSeconds} until it
+     * closes; {@code counted} runs (on the loop) after each update sent.
+     */
+    static void start(final io.netty.channel.EventLoop loop, final Channel channel, final SslHandler tls,
+        final long periodSeconds, final int tunnelId, final Runnable counted)
     {
         final ScheduledFuture<?> task = loop.scheduleAtFixedRate(() -> tls.renegotiate()
             .addListener(done ->
@@ -30,6 +34,7 @@ final class TlsKeyUpdates
                 if (done.isSuccess())
                 {
                     LOG.info("tunnel {}: TLS key update sent", tunnelId);
+                    counted.run();
                 }
                 else
                 {

@@ -46,6 +46,7 @@ public final class TunnelGateway
     private final java.util.function.ToIntFunction<java.net.InetAddress> interfaceMtu;
     private final String serverName;
     private final String listenNameif;
+    private Runnable keyUpdateSent = () -> { };
 
     /**
      * @param dtls         the DTLS service, or null when DTLS is off
@@ -65,6 +66,13 @@ public final class TunnelGateway
         this.control = control;
         this.interfaceMtu = interfaceMtu;
         this.serverName = serverName;
+    }
+
+    /** Runs (on a tunnel's event loop) after each TLS key update the headend sends; for the metrics. */
+    public TunnelGateway onKeyUpdate(final Runnable counted)
+    {
+        keyUpdateSent = counted;
+        return this;
     }
 
     /** Handles one CONNECT. */
@@ -158,7 +166,7 @@ public final class TunnelGateway
         if (keyUpdateSeconds > 0)
         {
             TlsKeyUpdates.start(tunnelLoop, exchange.channel(), exchange.channel().pipeline().get(SslHandler.class),
-                keyUpdateSeconds, tunnelId);
+                keyUpdateSeconds, tunnelId, keyUpdateSent);
         }
     }
 

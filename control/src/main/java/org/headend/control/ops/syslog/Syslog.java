@@ -103,6 +103,18 @@ public final class Syslog implements VpnEvents, AuditLog.Sink, LogView, AutoClos
     }
 
     @Override
+    public void dtlsUp(final Session session, final Session.Tunnel tunnel)
+    {
+        log(AsaMessages.svcEstablished(session.groupPolicy(), session.username(), tunnel.client().address(), true));
+    }
+
+    @Override
+    public void dtlsDown(final Session session, final Session.Tunnel tunnel)
+    {
+        log(AsaMessages.svcTerminated(session.groupPolicy(), session.username(), tunnel.client().address(), true));
+    }
+
+    @Override
     public void tunnelDown(final Session session, final Session.Tunnel tunnel, final String why)
     {
         final String address = tunnel.client().address();
