@@ -11,6 +11,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.function.Function;
+import java.util.function.IntConsumer;
 import javax.net.ssl.ExtendedSSLSession;
 import javax.net.ssl.SSLException;
 import javax.net.ssl.SSLSession;
@@ -87,7 +88,7 @@ public final class DtlsService implements DtlsPortListener
     {
     }
 
-    private java.util.function.IntConsumer onUp = tunnelId -> { };
+    private IntConsumer onUp = tunnelId -> { };
 
     /**
      * @param control    the control thread
@@ -185,7 +186,7 @@ public final class DtlsService implements DtlsPortListener
     }
 
     /** Who hears that a tunnel's DTLS came up (metrics, syslog); called on the control thread. */
-    public void onUp(final java.util.function.IntConsumer listener)
+    public void onUp(final IntConsumer listener)
     {
         onUp = listener;
     }

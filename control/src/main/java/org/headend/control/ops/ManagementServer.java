@@ -61,7 +61,7 @@ public final class ManagementServer implements AutoCloseable
             thread.setDaemon(true);
             return thread;
         });
-    /** Listening address → the nameif whose {@code http} lines decide who gets in. */
+    /** The listeners by address; each checks its connections against the {@code http} lines of its nameif. */
     private final Map<InetSocketAddress, Channel> listening = new HashMap<>();
 
     /**

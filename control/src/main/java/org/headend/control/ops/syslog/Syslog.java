@@ -6,12 +6,16 @@ import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.List;
 import java.util.Locale;
+import java.util.concurrent.atomic.AtomicLong;
 import org.headend.control.cli.AuditLog;
 import org.headend.control.cli.LogView;
+import org.headend.control.config.LogHost;
 import org.headend.control.config.LoggingConfig;
 import org.headend.control.config.LogLevel;
+import org.headend.control.config.grammar.Ipv6;
 import org.headend.control.ops.VpnEvents;
 import org.headend.control.session.Session;
+import org.headend.dataplane.wire.Ipv4Header;
 
 /**
  * The ASA's syslog: turns the headend's events into ASA messages, keeps those at or above {@code logging buffered}
@@ -30,7 +34,7 @@ public final class Syslog implements VpnEvents, AuditLog.Sink, LogView, AutoClos
     private final SyslogSender sender = new SyslogSender();
     private final LogBuffer buffer = new LogBuffer(LoggingConfig.DEFAULT_BUFFER_SIZE);
     private volatile LoggingConfig config = LoggingConfig.OFF;
-    private final java.util.concurrent.atomic.AtomicLong trapped = new java.util.concurrent.atomic.AtomicLong();
+    private final AtomicLong trapped = new AtomicLong();
 
     public Syslog(final Clock clock)
     {
@@ -96,9 +100,8 @@ public final class Syslog implements VpnEvents, AuditLog.Sink, LogView, AutoClos
         if (session.tunnelsOpened() == 1 && session.lease() != null)
         {
             log(AsaMessages.addressAssigned(session.groupPolicy(), session.username(), address,
-                org.headend.dataplane.wire.Ipv4Header.format(session.lease().address()),
-                session.lease6() == null ? null
-                    : org.headend.control.config.grammar.Ipv6.format(session.lease6().address())));
+                Ipv4Header.format(session.lease().address()),
+                session.lease6() == null ? null : Ipv6.format(session.lease6().address())));
         }
     }
 
@@ -185,7 +188,7 @@ public final class Syslog implements VpnEvents, AuditLog.Sink, LogView, AutoClos
             .append(" messages logged\n");
         out.append("    Trap logging: ").append(level(now.trapLevel())).append(", facility ").append(FACILITY)
             .append(", ").append(trapped.get()).append(" messages logged\n");
-        for (final var host : now.hosts())
+        for (final LogHost host : now.hosts())
         {
             out.append("        Logging to ").append(host.nameif()).append(' ')
                 .append(host.address().getHostAddress()).append(host.tcp() ? " tcp/" : " udp/").append(host.port())

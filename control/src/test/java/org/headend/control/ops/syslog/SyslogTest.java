@@ -83,6 +83,29 @@ class SyslogTest
     }
 
     @Test
+    void shouldLogACommandAndAnSshLoginFromTheAuditTrailWithoutTheSecretTheyCarried()
+    {
+        try (Syslog syslog = new Syslog(CLOCK))
+        {
+            syslog.configure(new LoggingConfig(true, List.of(), -1, 7, false, 4096));
+            final org.headend.control.cli.AuditLog audit = new org.headend.control.cli.AuditLog(null, CLOCK);
+            audit.forward(syslog);
+            audit.record("admin", "ssh 10.77.0.2:51234", "config", "username lee password Sup3rSecret", "ok");
+            audit.record("admin", "ssh 10.77.0.2:51234", "config", "hostname x y", "refused: bad");
+            audit.record("eve", "ssh 10.77.0.3:40000", "exec", "(login)", "denied: bad credentials");
+            final String shown = syslog.show();
+            assertFalse(shown.contains("Sup3rSecret"), shown);
+            assertTrue(shown.contains("%ASA-5-111008: User 'admin' executed the 'username lee password *****' "
+                + "command.\n"), shown);
+            assertTrue(shown.contains("%ASA-5-111010: User 'admin', running 'CLI' from IP 10.77.0.2, executed "
+                + "'username lee password *****'\n"), shown);
+            assertFalse(shown.contains("hostname x y"), "a refused command was not executed: " + shown);
+            assertTrue(shown.contains("%ASA-6-605004: Login denied from 10.77.0.3/40000 to management/ssh for user "
+                + "\"eve\"\n"), shown);
+        }
+    }
+
+    @Test
     void shouldKeepOnlyTheNewestMessagesThatFitTheBufferSize()
     {
         final LogBuffer buffer = new LogBuffer(100);
