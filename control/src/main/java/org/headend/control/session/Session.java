@@ -75,6 +75,8 @@ public final class Session
         session.disconnectedSinceNanos = disconnectedSinceNanos;
         session.lease = record.lease();
         session.lease6 = record.lease6();
+        // it had its first tunnel in the earlier run: a reconnect now is not a new session's setup
+        session.tunnelsOpened = record.lease() == null ? 0 : 1;
         return session;
     }
 
