@@ -114,7 +114,7 @@ class MetricsIT
     @Order(3)
     void shouldCountAFailedLoginByItsReason()
     {
-        final String wrong = "vpn_authentication_failures_total{reason=\"wrong password\"}";
+        final String wrong = "vpn_authentication_failures_total{reason=\"rejected\"}";
         final double before = samples(scrape()).getOrDefault(wrong, 0.0);
         final OpenconnectClient intruder = bed.client(1, "demo").startWithPassword("not-the-password");
         assertNotNull(intruder.waitForExit(Duration.ofSeconds(30)), "openconnect gives up after the refusal");

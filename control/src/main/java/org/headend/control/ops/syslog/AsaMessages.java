@@ -149,7 +149,8 @@ public final class AsaMessages
     {
         return switch (reason)
         {
-            case "wrong password", "unknown user" -> "Invalid password";
+            case "rejected", "wrong password", "unknown user" -> "Invalid password";
+            case "server unavailable" -> "AAA failure";
             default -> clean(reason);
         };
     }
