@@ -106,10 +106,13 @@ public final class ConnectAnswer
         return out.toString();
     }
 
-    /** A decimal number within [min, max], or -1 for anything else (empty, signs, hex, overflow, text). */
+    /**
+     * A decimal number within [min, max], or -1 for anything else (empty, signs, hex, overflow, text, and digits of
+     * other scripts: {@link Character#isDigit} and {@link Integer#parseInt} take N'Ko or Arabic-Indic digits).
+     */
     static int parseBounded(final String text, final int min, final int max)
     {
-        if (text == null || text.isEmpty() || text.length() > 6 || !text.chars().allMatch(Character::isDigit))
+        if (text == null || text.isEmpty() || text.length() > 6 || !text.chars().allMatch(c -> c >= '0' && c <= '9'))
         {
             return -1;
         }

@@ -64,4 +64,13 @@ class ConnectAnswerTest
         assertNull(ConnectAnswer.acceptableHostname("x".repeat(80)));
         assertNull(ConnectAnswer.acceptableHostname("a\r\nb"));
     }
+
+    /** Found by ConnectHeadersFuzzTest: Java's digit tests and parseInt take digits of every script. */
+    @Test
+    void shouldTakeOnlyAsciiDigitsInAClientsNumber()
+    {
+        assertEquals(-1, ConnectAnswer.parseBounded("5\u07C050", 576, 65535), "an N'Ko zero");
+        assertEquals(-1, ConnectAnswer.parseBounded("\u0661\u0664\u0660\u0660", 576, 65535), "Arabic-Indic 1400");
+        assertEquals(1400, ConnectAnswer.parseBounded("1400", 576, 65535));
+    }
 }
