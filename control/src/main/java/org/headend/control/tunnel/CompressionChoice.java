@@ -54,7 +54,8 @@ final class CompressionChoice
         }
         for (final String item : acceptEncoding.split(","))
         {
-            final String[] parts = item.split(";");
+            // limit -1: an item of only ";" splits into empty strings, not into no element at all
+            final String[] parts = item.split(";", -1);
             if (parts[0].trim().toLowerCase(Locale.ROOT).equals(method.token()) && !refused(parts))
             {
                 return true;

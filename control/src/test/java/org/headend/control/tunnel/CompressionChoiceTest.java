@@ -54,4 +54,12 @@ class CompressionChoiceTest
         assertFalse(CompressionChoice.offered("lzsx,xlzs,oc-lz4", CompressionMethod.LZS), "whole names only");
         assertFalse(CompressionChoice.offered("lzs", CompressionMethod.NONE));
     }
+
+    /** Found by ConnectHeadersFuzzTest: an item of only ";" made the CONNECT throw. */
+    @Test
+    void shouldSkipAnItemWithoutAToken()
+    {
+        assertFalse(CompressionChoice.offered(";", CompressionMethod.LZS));
+        assertTrue(CompressionChoice.offered(";,lzs", CompressionMethod.LZS));
+    }
 }
