@@ -43,4 +43,4 @@ export JAVA_HOME=${JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}
 export PATH="$JAVA_HOME/bin:$PATH"
 echo "fuzz.sh: $TARGET in $module for $DURATION"
 exec mvn -B -pl "$module" -am verify -Dtest="$TARGET" -Dsurefire.failIfNoSpecifiedTests=false \
-    -Djazzer.fuzz=true -Djazzer.max_duration="$DURATION" -Dfuzz.short.flags=
+    -Djazzer.fuzz=true -Djazzer.max_duration="$DURATION" -Dfuzz.seed=0 -Dfuzz.runs=-1 -Dfuzz.short.flags=
