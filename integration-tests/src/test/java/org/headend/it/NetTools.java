@@ -9,7 +9,6 @@ import java.util.regex.Pattern;
 /** Ping, TCP reachability and checksummed bulk transfers between namespaces. */
 public final class NetTools
 {
-    private static final Pattern PING_TIME = Pattern.compile("icmp_seq=\\d+ ttl=\\d+ time=([0-9.]+) ms");
     private static final Pattern PING_SUMMARY = Pattern.compile("(\\d+) packets transmitted, (\\d+) received");
     private static final Pattern SINK_DONE = Pattern.compile("RECEIVED bytes=(\\d+) sha256=([0-9a-f]+) seconds=([0-9.]+)");
     private static final Pattern SOURCE_DONE = Pattern.compile("SENT bytes=(\\d+) sha256=([0-9a-f]+) seconds=([0-9.]+)");
@@ -28,27 +27,25 @@ public final class NetTools
     }
 
     /**
+     * Pings sent after the counted ones, only so that ping keeps listening: with {@code -c N} it exits once its last
+     * request is out and max(2 x the slowest round trip so far, the interval) has passed, whatever {@code -W} says.
+     * At 10 ms spacing that is often 10 ms, so one late answer to one of the last requests (a GC pause, a busy core)
+     * was counted as lost although the tunnel carried it. These extra requests give each counted one at least
+     * {@value} x 10 ms more; their own answers are not counted.
+     */
+    private static final int GRACE_PINGS = 30;
+    private static final Pattern PING_REPLY = Pattern.compile("icmp_seq=(\\d+) ttl=\\d+ time=([0-9.]+) ms(.*)");
+
+    /**
      * count pings from ns to target at 10 ms intervals (root may go below 200 ms), each waiting up to 1 s for its
-     * answer. No -w deadline: with one, ping keeps sending until it has count answers, which never ends well for
+     * answer; received counts the distinct answers to those count requests (duplicates and the grace pings' answers
+     * aside). No -w deadline: with one, ping keeps sending until it has count answers, which never ends well for
      * a test that expects none. source (may be null) is passed as -I.
      */
     public static PingResult ping(final String ns, final String target, final int count, final String source)
     {
-        final int limit = 15 + count / 50;
-        final List<String> argv = new ArrayList<>(List.of("ping", "-n", "-q", "-c", Integer.toString(count), "-i",
-            "0.01", "-W", "1"));
-        if (source != null)
-        {
-            argv.addAll(List.of("-I", source));
-        }
-        argv.add(target);
-        final Cmd.Result r = Cmd.run(Duration.ofSeconds(limit), Netns.in(ns, argv.toArray(String[]::new)));
-        final Matcher m = PING_SUMMARY.matcher(r.output());
-        if (!m.find())
-        {
-            return new PingResult(0, 0, r.output());
-        }
-        return new PingResult(Integer.parseInt(m.group(1)), Integer.parseInt(m.group(2)), r.output());
+        final PingTimes times = run(ns, target, count, source);
+        return new PingResult(times.transmitted(), times.received(), times.summary());
     }
 
     /** Each ping's round trip, for percentiles; lost pings have none. */
@@ -69,19 +66,40 @@ public final class NetTools
     /** count pings from ns to target at 10 ms intervals, each waiting up to 1 s, with every round trip kept. */
     public static PingTimes pingTimes(final String ns, final String target, final int count)
     {
-        final Cmd.Result r = Cmd.run(Duration.ofSeconds(15 + count / 50), Netns.in(ns, "ping", "-n", "-c",
-            Integer.toString(count), "-i", "0.01", "-W", "1", target));
+        return run(ns, target, count, null);
+    }
+
+    private static PingTimes run(final String ns, final String target, final int count, final String source)
+    {
+        final int limit = 15 + count / 50;
+        final List<String> argv = new ArrayList<>(List.of("ping", "-n", "-c", Integer.toString(count + GRACE_PINGS),
+            "-i", "0.01", "-W", "1"));
+        if (source != null)
+        {
+            argv.addAll(List.of("-I", source));
+        }
+        argv.add(target);
+        final Cmd.Result r = Cmd.run(Duration.ofSeconds(limit), Netns.in(ns, argv.toArray(String[]::new)));
+        final java.util.Set<Integer> answered = new java.util.HashSet<>();
         final List<Double> rtts = new ArrayList<>();
-        final Matcher each = PING_TIME.matcher(r.output());
+        final Matcher each = PING_REPLY.matcher(r.output());
         while (each.find())
         {
-            rtts.add(Double.parseDouble(each.group(1)));
+            final int seq = Integer.parseInt(each.group(1));
+            if (seq >= 1 && seq <= count && !each.group(3).contains("DUP!") && answered.add(seq))
+            {
+                rtts.add(Double.parseDouble(each.group(2)));
+            }
         }
         final Matcher m = PING_SUMMARY.matcher(r.output());
-        final String summary = r.output().lines().filter(l -> l.contains("packets transmitted") || l.contains("rtt"))
-            .reduce("", (a, b) -> a + b + "\n");
-        return m.find() ? new PingTimes(Integer.parseInt(m.group(1)), Integer.parseInt(m.group(2)), rtts, summary)
-            : new PingTimes(0, 0, rtts, r.output());
+        if (!m.find())
+        {
+            return new PingTimes(0, 0, rtts, r.output());
+        }
+        final int transmitted = Math.min(count, Integer.parseInt(m.group(1)));
+        final String summary = "counted " + count + " requests: " + answered.size() + " answered\n" + r.output()
+            .lines().filter(l -> !l.contains("icmp_seq=")).reduce("", (a, b) -> a + b + "\n");
+        return new PingTimes(transmitted, answered.size(), rtts, summary);
     }
 
     public static PingResult ping(final String ns, final String target, final int count)
