@@ -269,7 +269,7 @@ final class Appliance
             redirects.apply(cfg);
             final MetricsExporter exporter = new MetricsExporter(dataplane.counters(), sessions, metrics,
                 () -> logins.limiter().lockedAddresses(System.nanoTime()));
-            management = new ManagementServer(eventLoops, serverChannel, tls, config::current, exporter::scrape);
+            management = new ManagementServer(frontDoor, serverChannel, tls, config::current, exporter::scrape);
             management.apply(cfg);
             LOG.info("listening for AnyConnect clients on {}:{} (TLS) and UDP {} (DTLS{})",
                 listenAddress.getAddress().getHostAddress(), listenAddress.getPort(), cfg.webvpn().dtlsPort(),
