@@ -1,24 +1,17 @@
 package org.headend.control.http;
 
-import io.netty.bootstrap.ServerBootstrap;
-import io.netty.channel.Channel;
-import io.netty.channel.ChannelFuture;
-import io.netty.channel.ChannelInitializer;
-import io.netty.channel.ChannelOption;
+import io.netty.channel.ChannelHandler;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.ServerChannel;
-import io.netty.channel.socket.SocketChannel;
 import io.netty.handler.codec.http.HttpDecoderConfig;
 import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.timeout.IdleStateHandler;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
-import java.util.HashMap;
-import java.util.LinkedHashSet;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 import org.headend.control.config.HeadendConfig;
@@ -30,17 +23,19 @@ import org.slf4j.LoggerFactory;
 /**
  * The plain-HTTP listeners of {@code http redirect NAMEIF PORT}: one per address of the named interface (its
  * {@code ip address} and any {@code ipv6 address}), each answering with {@link HttpRedirectHandler} under the same
- * request limits as the HTTPS front door. {@link #apply} opens and closes listeners so that exactly the configured
- * ones run, at start and after every configuration change. Any thread; calls are serialized.
+ * request limits as the HTTPS front door: the same header limits, the same deadline from a request's first byte to
+ * its last, and a budget of open connections of its own (a port-80 flood cannot take the HTTPS front door's slots).
+ * {@link #apply} opens and closes listeners so that exactly the configured ones run, at start and after every
+ * configuration change. Any thread; calls are serialized.
  */
 public final class HttpRedirectListeners implements AutoCloseable
 {
+    /** Connections a redirect needs are short: one request, one answer. A quarter of the front door's budget. */
+    static final int CONNECTIONS = PreTunnelCap.TOTAL / 4;
     private static final Logger LOG = LoggerFactory.getLogger(HttpRedirectListeners.class);
 
-    private final EventLoopGroup group;
-    private final Class<? extends ServerChannel> channelType;
-    private final Supplier<HeadendConfig> config;
-    private final Map<InetSocketAddress, Channel> listening = new HashMap<>();
+    private final PreTunnelCap cap = new PreTunnelCap(CONNECTIONS, PreTunnelCap.MIN_SHARE / 2);
+    private final ListenerSet<String> listeners;
 
     /**
      * @param group       the event loops the listeners run on
@@ -50,49 +45,54 @@ public final class HttpRedirectListeners implements AutoCloseable
     public HttpRedirectListeners(final EventLoopGroup group, final Class<? extends ServerChannel> channelType,
         final Supplier<HeadendConfig> config)
     {
-        this.group = group;
-        this.channelType = channelType;
-        this.config = config;
+        this(group, channelType, config, TimeUnit.SECONDS.toMillis(RequestDeadline.SECONDS));
+    }
+
+    /** As above, with the deadline from a request's first byte to its last given (tests shorten it). */
+    HttpRedirectListeners(final EventLoopGroup group, final Class<? extends ServerChannel> channelType,
+        final Supplier<HeadendConfig> config, final long deadlineMillis)
+    {
+        this.listeners = new ListenerSet<>("HTTP redirect to HTTPS", group, channelType, 128, (channel, nameif) ->
+        {
+            final ChannelHandler slot = cap.admit(channel.remoteAddress().getAddress(), channel);
+            if (slot == null)
+            {
+                channel.close();
+                return;
+            }
+            channel.pipeline()
+                .addLast("cap", slot)
+                .addLast("idle", new IdleStateHandler(HttpsListener.REQUEST_TIMEOUT_SECONDS, 0, 0, TimeUnit.SECONDS))
+                .addLast(RequestDeadline.NAME, new RequestDeadline(deadlineMillis))
+                .addLast("http", new HttpServerCodec(new HttpDecoderConfig()
+                    .setMaxInitialLineLength(HttpsListener.MAX_INITIAL_LINE)
+                    .setMaxHeaderSize(HttpsListener.MAX_HEADER_SIZE)
+                    .setMaxChunkSize(8192)))
+                .addLast("redirect", new HttpRedirectHandler(() -> config.get().webvpn().port()));
+        });
     }
 
     /** Listens on what {@code snapshot} configures, and on nothing else. */
-    public synchronized void apply(final HeadendConfig snapshot)
+    public void apply(final HeadendConfig snapshot)
     {
-        final Set<InetSocketAddress> wanted = wanted(snapshot);
-        for (final InetSocketAddress address : Set.copyOf(listening.keySet()))
-        {
-            if (!wanted.contains(address))
-            {
-                listening.remove(address).close().awaitUninterruptibly(2, TimeUnit.SECONDS);
-                LOG.info("HTTP redirect on {}:{} stopped", address.getAddress().getHostAddress(), address.getPort());
-            }
-        }
-        for (final InetSocketAddress address : wanted)
-        {
-            if (!listening.containsKey(address))
-            {
-                final Channel channel = bind(address);
-                if (channel != null)
-                {
-                    listening.put(address, channel);
-                }
-            }
-        }
+        listeners.apply(wanted(snapshot));
+    }
+
+    /** The connections open now (for tests and {@code show} commands). */
+    int connections()
+    {
+        return cap.held();
     }
 
     @Override
-    public synchronized void close()
+    public void close()
     {
-        for (final Channel channel : listening.values())
-        {
-            channel.close().awaitUninterruptibly(2, TimeUnit.SECONDS);
-        }
-        listening.clear();
+        listeners.close();
     }
 
-    private static Set<InetSocketAddress> wanted(final HeadendConfig snapshot)
+    private static Map<InetSocketAddress, String> wanted(final HeadendConfig snapshot)
     {
-        final Set<InetSocketAddress> wanted = new LinkedHashSet<>();
+        final Map<InetSocketAddress, String> wanted = new LinkedHashMap<>();
         for (final HttpRedirect redirect : snapshot.globals().httpRedirects())
         {
             final Optional<InterfaceConfig> iface = snapshot.interfaceByNameif(redirect.nameif());
@@ -103,15 +103,15 @@ public final class HttpRedirectListeners implements AutoCloseable
             }
             if (iface.get().address() != null)
             {
-                wanted.add(new InetSocketAddress(iface.get().address(), redirect.port()));
+                wanted.put(new InetSocketAddress(iface.get().address(), redirect.port()), redirect.nameif());
             }
             for (final String prefix : iface.get().ipv6Addresses())
             {
                 try
                 {
                     // a literal checked by the configuration grammar: no name lookup happens
-                    wanted.add(new InetSocketAddress(InetAddress.getByName(prefix.substring(0, prefix.indexOf('/'))),
-                        redirect.port()));
+                    wanted.put(new InetSocketAddress(InetAddress.getByName(prefix.substring(0, prefix.indexOf('/'))),
+                        redirect.port()), redirect.nameif());
                 }
                 catch (final UnknownHostException ex)
                 {
@@ -120,39 +120,5 @@ public final class HttpRedirectListeners implements AutoCloseable
             }
         }
         return wanted;
-    }
-
-    private Channel bind(final InetSocketAddress address)
-    {
-        final ChannelFuture bound = new ServerBootstrap()
-            .group(group)
-            .channel(channelType)
-            .option(ChannelOption.SO_BACKLOG, 128)
-            .option(ChannelOption.SO_REUSEADDR, true)
-            .childHandler(new ChannelInitializer<SocketChannel>()
-            {
-                @Override
-                protected void initChannel(final SocketChannel channel)
-                {
-                    channel.pipeline()
-                        .addLast("idle", new IdleStateHandler(HttpsListener.REQUEST_TIMEOUT_SECONDS, 0, 0,
-                            TimeUnit.SECONDS))
-                        .addLast("http", new HttpServerCodec(new HttpDecoderConfig()
-                            .setMaxInitialLineLength(HttpsListener.MAX_INITIAL_LINE)
-                            .setMaxHeaderSize(HttpsListener.MAX_HEADER_SIZE)
-                            .setMaxChunkSize(8192)))
-                        .addLast("redirect", new HttpRedirectHandler(() -> config.get().webvpn().port()));
-                }
-            })
-            .bind(address);
-        if (!bound.awaitUninterruptibly(5, TimeUnit.SECONDS) || !bound.isSuccess())
-        {
-            LOG.warn("cannot listen for HTTP redirects on {}:{}: {}", address.getAddress().getHostAddress(),
-                address.getPort(), bound.isDone() ? bound.cause().toString() : "bind timed out");
-            bound.channel().close();
-            return null;
-        }
-        LOG.info("HTTP redirect to HTTPS listening on {}:{}", address.getAddress().getHostAddress(), address.getPort());
-        return bound.channel();
     }
 }

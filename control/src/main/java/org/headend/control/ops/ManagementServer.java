@@ -1,10 +1,6 @@
 package org.headend.control.ops;
 
-import io.netty.bootstrap.ServerBootstrap;
-import io.netty.channel.Channel;
-import io.netty.channel.ChannelFuture;
-import io.netty.channel.ChannelInitializer;
-import io.netty.channel.ChannelOption;
+import io.netty.channel.ChannelHandler;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.ServerChannel;
 import io.netty.channel.socket.SocketChannel;
@@ -16,7 +12,6 @@ import io.netty.handler.ssl.SslHandler;
 import io.netty.handler.timeout.IdleStateHandler;
 import java.net.Inet4Address;
 import java.net.InetSocketAddress;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
@@ -28,6 +23,8 @@ import java.util.function.Supplier;
 import org.headend.control.config.HeadendConfig;
 import org.headend.control.config.HttpAccess;
 import org.headend.control.config.InterfaceConfig;
+import org.headend.control.http.ListenerSet;
+import org.headend.control.http.PreTunnelCap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -36,7 +33,8 @@ import org.slf4j.LoggerFactory;
  * IPv4 address of every interface an {@code http A.B.C.D M.M.M.M NAMEIF} line names, with the VPN's own
  * certificate. A connection from an address no line of that interface permits is closed before the TLS handshake,
  * unanswered. {@link #apply} opens and closes listeners so that exactly the configured ones run, at start and after
- * every configuration change. Any thread; calls are serialized.
+ * every configuration change. Its connections have a budget of their own, and run on the front door's event loop
+ * (never the tunnels'): a scrape's TLS handshake is no different from a login's. Any thread; calls are serialized.
  */
 public final class ManagementServer implements AutoCloseable
 {
@@ -49,8 +47,6 @@ public final class ManagementServer implements AutoCloseable
     /** Scrapes waiting for the scrape thread; more are refused with a 503 rather than queued without bound. */
     private static final int MAX_QUEUED_SCRAPES = 16;
 
-    private final EventLoopGroup group;
-    private final Class<? extends ServerChannel> channelType;
     private final SslContext tls;
     private final Supplier<HeadendConfig> config;
     private final Supplier<String> page;
@@ -61,8 +57,12 @@ public final class ManagementServer implements AutoCloseable
             thread.setDaemon(true);
             return thread;
         });
-    /** The listeners by address; each checks its connections against the {@code http} lines of its nameif. */
-    private final Map<InetSocketAddress, Channel> listening = new HashMap<>();
+    /** Connections open at once, all addresses together; a scraper needs one. */
+    private static final int CONNECTIONS = 64;
+
+    private final PreTunnelCap cap = new PreTunnelCap(CONNECTIONS, 4);
+    /** The listeners, each tagged with its nameif: a connection is checked against that interface's {@code http} lines. */
+    private final ListenerSet<String> listeners;
 
     /**
      * @param group       the event loops the listeners run on (they only decode requests; scrapes run elsewhere)
@@ -74,46 +74,22 @@ public final class ManagementServer implements AutoCloseable
     public ManagementServer(final EventLoopGroup group, final Class<? extends ServerChannel> channelType,
         final SslContext tls, final Supplier<HeadendConfig> config, final Supplier<String> page)
     {
-        this.group = group;
-        this.channelType = channelType;
         this.tls = tls;
         this.config = config;
         this.page = page;
+        this.listeners = new ListenerSet<>("management HTTPS (/metrics)", group, channelType, 64, this::setUp);
     }
 
     /** Listens where {@code snapshot} configures, and nowhere else. */
-    public synchronized void apply(final HeadendConfig snapshot)
+    public void apply(final HeadendConfig snapshot)
     {
-        final Map<InetSocketAddress, String> wanted = wanted(snapshot);
-        for (final InetSocketAddress address : java.util.Set.copyOf(listening.keySet()))
-        {
-            if (!wanted.containsKey(address))
-            {
-                listening.remove(address).close().awaitUninterruptibly(2, TimeUnit.SECONDS);
-                LOG.info("management HTTPS on {}:{} stopped", address.getAddress().getHostAddress(), address.getPort());
-            }
-        }
-        wanted.forEach((address, nameif) ->
-        {
-            if (!listening.containsKey(address))
-            {
-                final Channel channel = bind(address, nameif);
-                if (channel != null)
-                {
-                    listening.put(address, channel);
-                }
-            }
-        });
+        listeners.apply(wanted(snapshot));
     }
 
     @Override
-    public synchronized void close()
+    public void close()
     {
-        for (final Channel channel : listening.values())
-        {
-            channel.close().awaitUninterruptibly(2, TimeUnit.SECONDS);
-        }
-        listening.clear();
+        listeners.close();
         scrapes.shutdownNow();
     }
 
@@ -138,48 +114,32 @@ public final class ManagementServer implements AutoCloseable
         return wanted;
     }
 
-    private Channel bind(final InetSocketAddress address, final String nameif)
+    private void setUp(final SocketChannel channel, final String nameif)
     {
-        final ChannelFuture bound = new ServerBootstrap()
-            .group(group)
-            .channel(channelType)
-            .option(ChannelOption.SO_BACKLOG, 64)
-            .option(ChannelOption.SO_REUSEADDR, true)
-            .childHandler(new ChannelInitializer<SocketChannel>()
-            {
-                @Override
-                protected void initChannel(final SocketChannel channel)
-                {
-                    if (!(channel.remoteAddress().getAddress() instanceof Inet4Address peer)
-                        || !config.get().operations().httpPermits(peer, nameif))
-                    {
-                        LOG.debug("management HTTPS: {} is not allowed on {}", channel.remoteAddress(), nameif);
-                        channel.close();
-                        return;
-                    }
-                    final SslHandler ssl = tls.newHandler(channel.alloc());
-                    ssl.setHandshakeTimeoutMillis(TLS_HANDSHAKE_TIMEOUT_MILLIS);
-                    channel.pipeline()
-                        .addLast("tls", ssl)
-                        .addLast("idle", new IdleStateHandler(IDLE_SECONDS, 0, 0, TimeUnit.SECONDS))
-                        .addLast("http", new HttpServerCodec(new HttpDecoderConfig()
-                            .setMaxInitialLineLength(MAX_INITIAL_LINE)
-                            .setMaxHeaderSize(MAX_HEADER_SIZE)
-                            .setMaxChunkSize(MAX_BODY)))
-                        .addLast("aggregator", new HttpObjectAggregator(MAX_BODY))
-                        .addLast("metrics", new MetricsHandler(scrapes, page));
-                }
-            })
-            .bind(address);
-        if (!bound.awaitUninterruptibly(5, TimeUnit.SECONDS) || !bound.isSuccess())
+        if (!(channel.remoteAddress().getAddress() instanceof Inet4Address peer)
+            || !config.get().operations().httpPermits(peer, nameif))
         {
-            LOG.warn("cannot listen for management HTTPS on {}:{}: {}", address.getAddress().getHostAddress(),
-                address.getPort(), bound.isDone() ? bound.cause().toString() : "bind timed out");
-            bound.channel().close();
-            return null;
+            LOG.debug("management HTTPS: {} is not allowed on {}", channel.remoteAddress(), nameif);
+            channel.close();
+            return;
         }
-        LOG.info("management HTTPS (/metrics) listening on {}:{} for the http lines of {}",
-            address.getAddress().getHostAddress(), address.getPort(), nameif);
-        return bound.channel();
+        final ChannelHandler slot = cap.admit(peer, channel);
+        if (slot == null)
+        {
+            channel.close();
+            return;
+        }
+        final SslHandler ssl = tls.newHandler(channel.alloc());
+        ssl.setHandshakeTimeoutMillis(TLS_HANDSHAKE_TIMEOUT_MILLIS);
+        channel.pipeline()
+            .addLast("cap", slot)
+            .addLast("tls", ssl)
+            .addLast("idle", new IdleStateHandler(IDLE_SECONDS, 0, 0, TimeUnit.SECONDS))
+            .addLast("http", new HttpServerCodec(new HttpDecoderConfig()
+                .setMaxInitialLineLength(MAX_INITIAL_LINE)
+                .setMaxHeaderSize(MAX_HEADER_SIZE)
+                .setMaxChunkSize(MAX_BODY)))
+            .addLast("aggregator", new HttpObjectAggregator(MAX_BODY))
+            .addLast("metrics", new MetricsHandler(scrapes, page));
     }
 }

@@ -126,6 +126,109 @@ class HttpRedirectTest
         }
     }
 
+    @Test
+    void shouldCloseARequestThatDribblesPastItsDeadline() throws Exception
+    {
+        final int port = freePort();
+        final ConfigStore store = ConfigStore.embeddedDefault("unused-password");
+        store.replace("interface lo\n nameif inside\n ip address 127.0.0.1 255.0.0.0\nhttp redirect inside " + port
+            + "\n", "test");
+        final EventLoopGroup loops = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
+        try (HttpRedirectListeners redirects = new HttpRedirectListeners(loops, NioServerSocketChannel.class,
+            store::current, 600))
+        {
+            redirects.apply(store.current());
+            final Socket socket = new Socket(InetAddress.getLoopbackAddress(), port);
+            socket.setSoTimeout(5000);
+            final OutputStream out = socket.getOutputStream();
+            out.write("GET / HTTP/1.1\r\n".getBytes(StandardCharsets.US_ASCII));
+            final long start = System.nanoTime();
+            // a header line every 100 ms keeps an idle timeout happy for ever; the deadline is not reset by bytes
+            try
+            {
+                for (int i = 0; i < 50; i++)
+                {
+                    Thread.sleep(100);
+                    out.write(("X-Dribble-" + i + ": y\r\n").getBytes(StandardCharsets.US_ASCII));
+                    out.flush();
+                }
+            }
+            catch (final IOException closedUnderUs)
+            {
+                // the server closed while we were still dribbling: what this test wants
+            }
+            assertEquals(-1, socket.getInputStream().read(), "closed without an answer");
+            final long millis = (System.nanoTime() - start) / 1_000_000;
+            socket.close();
+            assertTrue(millis < 4000, "closed after " + millis + " ms, deadline 600 ms");
+        }
+        finally
+        {
+            loops.shutdownGracefully(0, 1, java.util.concurrent.TimeUnit.SECONDS).syncUninterruptibly();
+        }
+    }
+
+    @Test
+    void shouldBoundOpenConnectionsAndStillAnswerANewClient() throws Exception
+    {
+        final int port = freePort();
+        final ConfigStore store = ConfigStore.embeddedDefault("unused-password");
+        store.replace("interface lo\n nameif inside\n ip address 127.0.0.1 255.0.0.0\nhttp redirect inside " + port
+            + "\n", "test");
+        final EventLoopGroup loops = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
+        final java.util.List<Socket> idle = new java.util.ArrayList<>();
+        try (HttpRedirectListeners redirects = new HttpRedirectListeners(loops, NioServerSocketChannel.class,
+            store::current))
+        {
+            redirects.apply(store.current());
+            for (int i = 0; i < HttpRedirectListeners.CONNECTIONS + 50; i++)
+            {
+                idle.add(new Socket(InetAddress.getLoopbackAddress(), port));
+            }
+            // one address floods; a user from another address is answered, taking the flood's oldest slot
+            final String answer;
+            try (Socket user = new Socket(InetAddress.getLoopbackAddress(), port, InetAddress.getByName("127.0.0.2"), 0))
+            {
+                user.setSoTimeout(5000);
+                user.getOutputStream().write("GET /x HTTP/1.1\r\nHost: vpn.example.com\r\n\r\n"
+                    .getBytes(StandardCharsets.US_ASCII));
+                answer = new String(user.getInputStream().readAllBytes(), StandardCharsets.ISO_8859_1);
+            }
+            assertTrue(answer.startsWith("HTTP/1.1 301 "), "a new client is answered while the budget is full");
+            assertTrue(redirects.connections() <= HttpRedirectListeners.CONNECTIONS,
+                redirects.connections() + " open, budget " + HttpRedirectListeners.CONNECTIONS);
+            int closedByServer = 0;
+            for (final Socket socket : idle)
+            {
+                socket.setSoTimeout(1);
+                try
+                {
+                    if (socket.getInputStream().read() == -1)
+                    {
+                        closedByServer++;
+                    }
+                }
+                catch (final java.net.SocketTimeoutException stillOpen)
+                {
+                    // held its slot
+                }
+                catch (final IOException reset)
+                {
+                    closedByServer++;
+                }
+            }
+            assertTrue(closedByServer >= 51, "50 refused, the oldest gave its slot up: " + closedByServer);
+        }
+        finally
+        {
+            for (final Socket socket : idle)
+            {
+                socket.close();
+            }
+            loops.shutdownGracefully(0, 1, java.util.concurrent.TimeUnit.SECONDS).syncUninterruptibly();
+        }
+    }
+
     private static int freePort() throws IOException
     {
         try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress()))
