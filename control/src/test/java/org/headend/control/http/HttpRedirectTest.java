@@ -130,9 +130,7 @@ class HttpRedirectTest
     void shouldCloseARequestThatDribblesPastItsDeadline() throws Exception
     {
         final int port = freePort();
-        final ConfigStore store = ConfigStore.embeddedDefault("unused-password");
-        store.replace("interface lo\n nameif inside\n ip address 127.0.0.1 255.0.0.0\nhttp redirect inside " + port
-            + "\n", "test");
+        final ConfigStore store = redirectingOn(port);
         final EventLoopGroup loops = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
         try (HttpRedirectListeners redirects = new HttpRedirectListeners(loops, NioServerSocketChannel.class,
             store::current, 600))
@@ -172,9 +170,7 @@ class HttpRedirectTest
     void shouldBoundOpenConnectionsAndStillAnswerANewClient() throws Exception
     {
         final int port = freePort();
-        final ConfigStore store = ConfigStore.embeddedDefault("unused-password");
-        store.replace("interface lo\n nameif inside\n ip address 127.0.0.1 255.0.0.0\nhttp redirect inside " + port
-            + "\n", "test");
+        final ConfigStore store = redirectingOn(port);
         final EventLoopGroup loops = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
         final java.util.List<Socket> idle = new java.util.ArrayList<>();
         try (HttpRedirectListeners redirects = new HttpRedirectListeners(loops, NioServerSocketChannel.class,
@@ -227,6 +223,15 @@ class HttpRedirectTest
             }
             loops.shutdownGracefully(0, 1, java.util.concurrent.TimeUnit.SECONDS).syncUninterruptibly();
         }
+    }
+
+    /** A configuration with a redirect listener on 127.0.0.1:{@code port}. */
+    private static ConfigStore redirectingOn(final int port) throws ConfigException
+    {
+        final ConfigStore store = ConfigStore.embeddedDefault("unused-password");
+        store.replace("interface lo\n nameif inside\n ip address 127.0.0.1 255.0.0.0\nhttp redirect inside " + port
+            + "\n", "test");
+        return store;
     }
 
     private static int freePort() throws IOException
