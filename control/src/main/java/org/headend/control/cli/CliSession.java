@@ -62,6 +62,8 @@ public final class CliSession
     private ConfigCursor cursor;
     private boolean open = true;
     private int configLines;
+    /** Whether the last configuration line was indented: the operator is pasting saved configuration text. */
+    private boolean pasting;
     /** While a line with an output filter runs: what it printed. */
     private StringBuilder captured;
     private boolean jsonOutput;
@@ -261,10 +263,15 @@ public final class CliSession
     private void configure(final String line, final List<Token> tokens, final String prompt) throws IOException
     {
         final Mode before = mode();
+        final int indentation = line.length() - line.stripLeading().length();
+        // in pasted show running-config text the indentation tells the block a line belongs to, also for the
+        // unindented global lines that follow an indented block
+        final boolean indented = indentation > 0 || pasting;
+        pasting = indentation > 0;
         final ParsedLine parsed;
         try
         {
-            parsed = ConfigLanguage.parse(cursor, line);
+            parsed = ConfigLanguage.parse(cursor, line, indented ? indentation : cursor.depth());
         }
         catch (final SyntaxError configError)
         {

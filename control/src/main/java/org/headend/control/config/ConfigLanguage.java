@@ -83,13 +83,26 @@ public final class ConfigLanguage
      */
     public static ParsedLine parse(final ConfigCursor cursor, final String line) throws SyntaxError
     {
+        return parse(cursor, line, cursor.depth());
+    }
+
+    /**
+     * As {@link #parse(ConfigCursor, String)}, trying first the modes no deeper than {@code preferredDepth}: in
+     * indented text (a saved configuration, pasted or loaded) the indentation says which block a line belongs to, so
+     * an unindented {@code webvpn} after a group-policy's webvpn block is the global one, not the group's again.
+     */
+    public static ParsedLine parse(final ConfigCursor cursor, final String line, final int preferredDepth)
+        throws SyntaxError
+    {
         final List<Token> tokens = Token.split(line);
         if (tokens.isEmpty())
         {
             throw new SyntaxError(ErrorKind.INCOMPLETE, 0, 0, "empty line");
         }
+        final List<Integer> depths = new ArrayList<>(candidateDepths(cursor, tokens));
+        depths.sort(java.util.Comparator.comparing(depth -> depth > preferredDepth));
         SyntaxError reported = null;
-        for (final int depth : candidateDepths(cursor, tokens))
+        for (final int depth : depths)
         {
             try
             {
@@ -1033,9 +1046,10 @@ public final class ConfigLanguage
             .arg("seconds", ArgTypes.integerOrNone(15, 600), "Seconds between keepalives, or none")
             .aliasOf(keepalive, args -> args)
             .build());
+        // both intervals are one entity, so a bare "no anyconnect dpd-interval" removes them as the seed says
         register(ConfigCommand.in(gw, "Configure AnyConnect attributes")
             .kw("anyconnect", "Configure AnyConnect attributes").kw("dpd-interval", "Set dead peer detection intervals")
-            .kw("client", "Interval of the client's DPD").key()
+            .entity().kw("client", "Interval of the client's DPD").key()
             .arg("seconds", ArgTypes.integerOrNone(30, 3600), "Seconds (300 recommended), or none to disable")
             .order(30, 0)
             .compile((draft, scope, args) ->
@@ -1046,7 +1060,7 @@ public final class ConfigLanguage
             .build());
         register(ConfigCommand.in(gw, "Configure AnyConnect attributes")
             .kw("anyconnect", "Configure AnyConnect attributes").kw("dpd-interval", "Set dead peer detection intervals")
-            .kw("gateway", "Interval of this appliance's DPD").key()
+            .entity().kw("gateway", "Interval of this appliance's DPD").key()
             .arg("seconds", ArgTypes.integerOrNone(30, 3600), "Seconds (300 recommended), or none to disable")
             .order(40, 0)
             .compile((draft, scope, args) ->

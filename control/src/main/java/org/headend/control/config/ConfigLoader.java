@@ -4,15 +4,13 @@ import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
-import java.util.HashMap;
-import java.util.List;
-import java.util.Map;
 import org.headend.control.config.grammar.ErrorKind;
 import org.headend.control.config.grammar.SyntaxError;
 
 /**
- * Reads a whole configuration file (ASA syntax) into a fresh tree. The first bad line stops the load with its line
- * number and reason; the caller then keeps the configuration it had (bad-inputs #48).
+ * Reads configuration text (ASA syntax) line by line with the CLI's semantics, into a fresh tree or on top of a copy
+ * of the running one. The first bad line stops the read with its line number and reason; the caller then keeps the
+ * configuration it had (bad-inputs #48).
  */
 final class ConfigLoader
 {
@@ -69,11 +67,16 @@ final class ConfigLoader
         loadInto(tree, text, source);
     }
 
-    /** Applies every line of the text to {@code tree}, as a load does; the first bad line stops it. */
+    /**
+     * Applies every line of the text to {@code tree} as if typed at the CLI, from global configuration mode: a
+     * header that names an existing block (a second {@code webvpn}, {@code group-policy X attributes}, …) re-enters
+     * it and its lines merge, {@code no} lines remove. The first bad line stops it with its number; the caller
+     * discards {@code tree} then, so nothing is half-applied.
+     */
     static void loadInto(final ConfigTree tree, final String text, final String source) throws ConfigException
     {
         final String[] lines = text.split("\n", -1);
-        final Map<List<ConfigCursor.Frame>, Integer> blocksOpened = new HashMap<>();
+        final boolean indented = java.util.Arrays.stream(lines).anyMatch(ConfigLoader::isIndented);
         ConfigCursor cursor = ConfigCursor.TOP;
         String first = null;
         String last = null;
@@ -82,39 +85,14 @@ final class ConfigLoader
         {
             final int number = i + 1;
             final String line = lines[i].endsWith("\r") ? lines[i].substring(0, lines[i].length() - 1) : lines[i];
-            checkCharacters(line, source, number);
             final String trimmed = line.strip();
-            if (trimmed.isEmpty())
+            if (!trimmed.isEmpty())
             {
-                continue;
+                first = first == null ? trimmed : first;
+                last = trimmed;
+                lastNumber = number;
             }
-            first = first == null ? trimmed : first;
-            last = trimmed;
-            lastNumber = number;
-            if (trimmed.startsWith("!") || trimmed.startsWith(":"))
-            {
-                continue;
-            }
-            final ParsedLine parsed = parse(cursor, line, source, number);
-            switch (parsed.line())
-            {
-                case ConfigLine.Exit exit -> cursor = cursor.truncate(parsed.depth()).exit();
-                case ConfigLine.End end -> cursor = ConfigCursor.TOP;
-                default ->
-                {
-                    final ConfigTree.Applied applied = tree.apply(cursor, parsed, source, number);
-                    cursor = applied.cursor();
-                    if (applied.entered() != null)
-                    {
-                        final Integer opened = blocksOpened.putIfAbsent(cursor.path(), number);
-                        if (opened != null)
-                        {
-                            throw new ConfigException(source, number, -1, ErrorKind.REJECTED,
-                                "duplicate '" + applied.entered().key + "' block (first at line " + opened + ")");
-                        }
-                    }
-                }
-            }
+            cursor = read(tree, cursor, line, indented, source, number).cursor();
         }
         if (HEADER.equals(first) && !TRAILER.equals(last))
         {
@@ -123,12 +101,52 @@ final class ConfigLoader
         }
     }
 
-    static ParsedLine parse(final ConfigCursor cursor, final String line, final String source, final int number)
-        throws ConfigException
+    /**
+     * Reads one line into {@code tree} at {@code cursor}, exactly as the CLI's configuration modes do: blank lines
+     * and comments ({@code !}, {@code :}) change nothing, {@code exit} and {@code end} only move the cursor, any
+     * other line is set or removed (see {@link ConfigTree#apply}). Startup-config, {@code copy FILE running-config}
+     * and typed lines all come through here.
+     *
+     * @param indented whether the text is indented as {@code show running-config} prints it, so that a line's
+     *                 indentation says how many sub-modes it is under (flat text relies on the modes alone)
+     * @return where the reader stands afterwards and whether the tree changed
+     */
+    static ConfigTree.Applied read(final ConfigTree tree, final ConfigCursor cursor, final String line,
+        final boolean indented, final String source, final int number) throws ConfigException
+    {
+        checkCharacters(line, source, number);
+        final String trimmed = line.strip();
+        if (trimmed.isEmpty() || trimmed.startsWith("!") || trimmed.startsWith(":"))
+        {
+            return new ConfigTree.Applied(cursor, false, null);
+        }
+        final ParsedLine parsed = parse(cursor, line, indented ? indentation(line) : cursor.depth(), source, number);
+        return switch (parsed.line())
+        {
+            case ConfigLine.Exit exit -> new ConfigTree.Applied(cursor.truncate(parsed.depth()).exit(), false, null);
+            case ConfigLine.End end -> new ConfigTree.Applied(ConfigCursor.TOP, false, null);
+            default -> tree.apply(cursor, parsed, source, number);
+        };
+    }
+
+    /** Whether the line starts with a blank or a tab: a sub-mode line of indented text. */
+    static boolean isIndented(final String line)
+    {
+        return !line.isBlank() && Character.isWhitespace(line.charAt(0));
+    }
+
+    /** How many blanks (a tab counting as one) a line starts with: its depth in indented text. */
+    static int indentation(final String line)
+    {
+        return line.length() - line.stripLeading().length();
+    }
+
+    static ParsedLine parse(final ConfigCursor cursor, final String line, final int preferredDepth,
+        final String source, final int number) throws ConfigException
     {
         try
         {
-            return ConfigLanguage.parse(cursor, line);
+            return ConfigLanguage.parse(cursor, line, preferredDepth);
         }
         catch (final SyntaxError ex)
         {

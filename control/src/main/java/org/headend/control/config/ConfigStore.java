@@ -14,7 +14,6 @@ import java.util.function.Consumer;
 import java.util.function.Function;
 import org.headend.control.config.grammar.ArgTypes;
 import org.headend.control.config.grammar.ErrorKind;
-import org.headend.control.config.grammar.SyntaxError;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -242,34 +241,39 @@ public final class ConfigStore
         }
     }
 
-    /**
-     * Parses and applies one configuration line; {@code exit} and {@code end} only move the cursor (global
-     * configuration stays where it is), blank lines and comments do nothing.
-     */
+    /** {@link #apply(ConfigCursor, String, boolean, String, int)} of a line typed by hand (not indented text). */
     public ConfigCursor apply(final ConfigCursor cursor, final String line, final String source, final int number)
         throws ConfigException
     {
-        ConfigLoader.checkCharacters(line, source, number);
-        final String trimmed = line.strip();
-        if (trimmed.isEmpty() || trimmed.startsWith("!") || trimmed.startsWith(":"))
-        {
-            return cursor;
-        }
-        final ParsedLine parsed;
+        return apply(cursor, line, false, source, number);
+    }
+
+    /**
+     * Parses and applies one configuration line as the loader reads it ({@link ConfigLoader#read}); {@code exit}
+     * and {@code end} only move the cursor (global configuration stays where it is), blank lines and comments do
+     * nothing.
+     *
+     * @param indented whether the line comes from indented text (pasted {@code show running-config} output), where
+     *                 its indentation tells the block it belongs to
+     */
+    public ConfigCursor apply(final ConfigCursor cursor, final String line, final boolean indented,
+        final String source, final int number) throws ConfigException
+    {
+        lock.lock();
         try
         {
-            parsed = ConfigLanguage.parse(cursor, line);
+            final ConfigTree copy = state.tree().copy();
+            final ConfigTree.Applied applied = ConfigLoader.read(copy, cursor, line, indented, source, number);
+            if (applied.changed())
+            {
+                commit(copy, vetted(ConfigCompiler.compile(copy), source, number));
+            }
+            return applied.cursor();
         }
-        catch (final SyntaxError ex)
+        finally
         {
-            throw new ConfigException(source, number, ex.column(), ex.kind(), ex.reason());
+            lock.unlock();
         }
-        return switch (parsed.line())
-        {
-            case ConfigLine.Exit exit -> cursor.truncate(parsed.depth()).exit();
-            case ConfigLine.End end -> ConfigCursor.TOP;
-            default -> apply(cursor, parsed, source, number);
-        };
     }
 
     /**

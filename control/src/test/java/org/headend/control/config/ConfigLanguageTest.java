@@ -449,11 +449,18 @@ class ConfigLanguageTest
     {
         assertRefused("hostname a\nhostname " + "b".repeat(1100) + "\n", 2, "longer than 1024");
         assertRefused("hostname a\n\nhostname b\u001b[2J\n", 3, "control character 0x1b");
-        assertRefused("webvpn\n enable outside\nhostname x\nwebvpn\n anyconnect enable\n", 4, "duplicate 'webvpn' block");
         assertRefused(": Saved\n:\nhostname x\nwebvpn\n", 4, "truncated");
         final ConfigException utf8 = assertThrows(ConfigException.class, () -> ConfigLoader.load(
             "hostname a\nhostname b\n\u00ff\n".getBytes(StandardCharsets.ISO_8859_1), "bad.cfg"));
         assertEquals("bad.cfg:3: invalid UTF-8", utf8.getMessage());
+    }
+
+    @Test
+    void shouldMergeTheLinesOfARepeatedBlockHeaderAsTheCliDoes() throws ConfigException
+    {
+        // bad-inputs #48 (corrected): a second header is not bad input, it re-enters its block
+        assertEquals("hostname x\n!\nwebvpn\n enable outside\n anyconnect enable\n",
+            render("webvpn\n enable outside\nhostname x\nwebvpn\n anyconnect enable\n"));
     }
 
     @Test
