@@ -257,10 +257,17 @@ final class ExecCommands
                 () -> session.context().sessions().logoffByIndex(args.<Integer>get("index")))));
         commands.add(ExecCommand.declare("Log off VPN sessions")
             .kw("vpn-sessiondb", "Manage the VPN sessions").kw("logoff", "Log off VPN sessions")
-            .optional(null, p -> p.kw("all", "Log off every session"))
+            .kw("all", "Log off every session")
             .optional("noconfirm", p -> p.kw("noconfirm", "Do not ask for confirmation"))
             .alsoInConfigModes()
             .does((session, args) -> logoff(session, args, "of type \"all\"", "vpn-sessiondb logoff all",
+                () -> session.context().sessions().logoffAll())));
+        // the seed's bare form: every session, no question, and the type it prints is empty
+        commands.add(ExecCommand.declare("Log off VPN sessions")
+            .kw("vpn-sessiondb", "Manage the VPN sessions").kw("logoff", "Log off VPN sessions")
+            .optional("noconfirm", p -> p.kw("noconfirm", "Do not ask for confirmation"))
+            .alsoInConfigModes()
+            .does((session, args) -> logoffWithoutAsking(session, "of type \"\"", "vpn-sessiondb logoff",
                 () -> session.context().sessions().logoffAll())));
     }
 
@@ -900,6 +907,12 @@ final class ExecCommands
         {
             return;
         }
+        logoffWithoutAsking(session, what, command, logoff);
+    }
+
+    private static void logoffWithoutAsking(final CliSession session, final String what, final String command,
+        final Logoff logoff) throws IOException
+    {
         final int count = logoff.run();
         session.print("INFO: Number of sessions " + what + " logged off : " + count + "\n");
         session.audit(command, "ok: " + count + " logged off");

@@ -114,7 +114,17 @@ class CliFeaturesTest
         run("username admin password a-secret privilege 15");
         run("username oper password o-secret");
         run("end");
-        assertEquals("headend#", CliSession.ssh(context, io, "admin", "10.0.0.2:5000").prompt());
+        session = CliSession.ssh(context, io, "admin", "10.0.0.2:5000");
+        assertEquals("headend#", session.prompt());
+        assertEquals("", run("enable"), "enable in privileged EXEC is accepted silently, as on the ASA");
+        assertEquals("headend#", session.prompt());
+        run("conf t");
+        run("enable password en-secret");
+        run("end");
+        assertEquals("", run("enable"), "nor does it ask for the enable password once one is set");
+        run("conf t");
+        run("no enable password");
+        run("end");
         session = CliSession.ssh(context, io, "oper", "10.0.0.2:5001");
         assertEquals("headend>", session.prompt());
         assertTrue(run("enable").contains("No enable password is configured"));

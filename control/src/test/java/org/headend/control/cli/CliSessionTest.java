@@ -149,6 +149,32 @@ class CliSessionTest
     }
 
     @Test
+    void shouldReadPastedRunningConfigTextByItsIndentationAndMergeRepeatedHeaders() throws IOException
+    {
+        run("configure terminal");
+        for (final String line : """
+            group-policy DEMO attributes
+             webvpn
+              anyconnect mtu 1300
+            webvpn
+             tunnel-group-list enable
+            group-policy DEMO attributes
+             webvpn
+              anyconnect ssl keepalive 25
+            """.split("\n"))
+        {
+            assertEquals("", run(line), line);
+        }
+        run("end");
+        assertTrue(run("show running-config webvpn").contains("\n tunnel-group-list enable\n"),
+            "the unindented webvpn is the global one, not the group's again");
+        final String policy = run("show running-config group-policy");
+        assertEquals(1, policy.split("group-policy DEMO attributes\n", -1).length - 1, policy);
+        assertTrue(policy.contains("  anyconnect mtu 1300\n") && policy.contains("  anyconnect ssl keepalive 25\n"),
+            policy);
+    }
+
+    @Test
     void shouldLogoffAfterConfirmWhenAnswerIsEmptyOrYes() throws IOException
     {
         sessions.sessions.add(FakeSessions.lee());
@@ -166,7 +192,6 @@ class CliSessionTest
     {
         sessions.sessions.add(FakeSessions.lee());
         input.add("n");
-        assertEquals("Do you want to logoff the VPN session(s)? [confirm]", run("vpn-sessiondb logoff"));
         assertEquals("Do you want to logoff the VPN session(s)? [confirm]", run("vpn-sessiondb logoff all"));
         assertTrue(sessions.logoffs.isEmpty());
     }
@@ -176,11 +201,20 @@ class CliSessionTest
     {
         sessions.sessions.add(FakeSessions.lee());
         sessions.sessions.add(FakeSessions.parentOnly());
-        assertEquals("INFO: Number of sessions of type \"all\" logged off : 2\n", run("vpn-sessiondb logoff noconfirm"));
         assertEquals("INFO: Number of sessions of type \"all\" logged off : 2\n", run("vpn-s logoff all noc"));
         assertEquals("INFO: Number of sessions with name \"nobody\" logged off : 0\n",
             run("vpn-sessiondb logoff name nobody noconfirm"));
-        assertEquals(List.of("all", "all", "name nobody"), sessions.logoffs);
+        assertEquals(List.of("all", "name nobody"), sessions.logoffs);
+    }
+
+    @Test
+    void shouldLogEverySessionOffWithTheBareFormAsTheSeedPrintsIt() throws IOException
+    {
+        // 000_37b323a66eae9c29.txt:950-951, 965-966: no question, an empty type
+        sessions.sessions.add(FakeSessions.lee());
+        assertEquals("INFO: Number of sessions of type \"\" logged off : 1\n", run("vpn-sessiondb logoff"));
+        assertEquals("INFO: Number of sessions of type \"\" logged off : 1\n", run("vpn-sessiondb logoff noconfirm"));
+        assertEquals(List.of("all", "all"), sessions.logoffs);
     }
 
     @Test
