@@ -217,6 +217,18 @@ final class ExecCommands
                 .arg("name", ArgTypes.NAME, "User name"))
             .alsoInConfigModes()
             .shows(ExecCommands::showSessions));
+        commands.add(ExecCommand.declare("Show the VPN sessions")
+            .kw("show", "Show running system information").kw("vpn-sessiondb", "Show the VPN sessions")
+            .kw("webvpn", "Show clientless sessions: portal logins without a client tunnel")
+            .optional(null, p -> p.kw("filter", "Show only some sessions").kw("name", "Sessions of one user")
+                .arg("name", ArgTypes.NAME, "User name"))
+            .alsoInConfigModes()
+            .shows((session, args) ->
+            {
+                final List<SessionView> portal = SessionDbFormatter.portal(named(session, args));
+                return new Output(SessionDbFormatter.webvpn(portal),
+                    Map.of("sessions", SessionDbFormatter.data(portal)));
+            }));
         commands.add(ExecCommand.declare("Show the VPN session summary")
             .kw("show", "Show running system information").kw("vpn-sessiondb", "Show the VPN sessions")
             .kw("summary", "Show session and tunnel counts")
@@ -464,14 +476,24 @@ final class ExecCommands
         return new Output(out.toString(), data);
     }
 
+    /** The sessions, only those of {@code filter name USER} when given. */
+    private static List<SessionView> named(final CliSession session, final Arguments args)
+    {
+        final List<SessionView> sessions = session.context().sessions().sessions();
+        if (!args.has("name"))
+        {
+            return sessions;
+        }
+        final String name = args.get("name");
+        return sessions.stream().filter(s -> s.username().equals(name)).toList();
+    }
+
     private static Output showSessions(final CliSession session, final Arguments args)
     {
-        List<SessionView> sessions = session.context().sessions().sessions();
-        if (args.has("name"))
-        {
-            final String name = args.get("name");
-            sessions = sessions.stream().filter(s -> s.username().equals(name)).toList();
-        }
+        final List<SessionView> all = named(session, args);
+        // the anyconnect and detail forms list client sessions only; the plain form adds the portal logins apart
+        final List<SessionView> sessions = args.has("anyconnect") || args.has("detail")
+            ? SessionDbFormatter.clients(all) : all;
         if (args.has("detail"))
         {
             // the effective policy as the current configuration resolves it for the session's user and group

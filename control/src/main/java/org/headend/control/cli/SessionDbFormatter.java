@@ -30,6 +30,7 @@ final class SessionDbFormatter
     private static final DateTimeFormatter LOGIN_TIME =
         DateTimeFormatter.ofPattern("HH:mm:ss 'UTC' EEE MMM d yyyy", Locale.ENGLISH).withZone(ZoneOffset.UTC);
     private static final String PARENT = "AnyConnect-Parent";
+    private static final String CLIENTLESS = "Clientless";
     private static final String RULE = "-".repeat(75) + "\n";
     /** The encryption names {@code show vpn-sessiondb ratio encryption} always lists, in the ASA's order. */
     private static final List<String> RATIO_CIPHERS = List.of("none", "DES", "3DES", "RC4", "AES128", "AES192",
@@ -161,15 +162,20 @@ final class SessionDbFormatter
         };
     }
 
-    /** {@code show vpn-sessiondb}: the seed's first example, one block per session. */
+    /**
+     * {@code show vpn-sessiondb}: the seed's first example, one block per client session, then the portal
+     * (clientless) logins under their own session type.
+     */
     static String plain(final List<SessionView> sessions)
     {
         if (sessions.isEmpty())
         {
             return NO_SESSIONS;
         }
-        final StringBuilder out = new StringBuilder("\nSession Type: SSL VPN Client\n");
-        for (final SessionView s : sessions)
+        final List<SessionView> clients = clients(sessions);
+        final List<SessionView> portal = portal(sessions);
+        final StringBuilder out = new StringBuilder(clients.isEmpty() ? "" : "\nSession Type: SSL VPN Client\n");
+        for (final SessionView s : clients)
         {
             final SessionView.TunnelView t = s.tunnels().isEmpty() ? null : s.tunnels().getFirst();
             out.append('\n');
@@ -189,15 +195,57 @@ final class SessionDbFormatter
             single(out, "Inactivity", duration(s.inactivity()));
             single(out, "Filter Name", "");
         }
+        return portal.isEmpty() ? out.toString() : out + webvpn(portal);
+    }
+
+    /**
+     * {@code show vpn-sessiondb webvpn}: browser logins to the portal that no client tunnel runs under, which the ASA
+     * lists as clientless sessions apart from the AnyConnect ones (seed 000_37b323a66eae9c29.txt:915).
+     */
+    static String webvpn(final List<SessionView> sessions)
+    {
+        if (sessions.isEmpty())
+        {
+            return NO_SESSIONS;
+        }
+        final StringBuilder out = new StringBuilder("\nSession Type: WebVPN\n");
+        for (final SessionView s : sessions)
+        {
+            out.append('\n');
+            pair(out, "Username", s.username(), "Index", Integer.toString(s.index()));
+            single(out, "Public IP", s.publicIp());
+            single(out, "Protocol", CLIENTLESS);
+            single(out, "License", "AnyConnect Premium");
+            pair(out, "Bytes Tx", Long.toString(s.bytesTx()), "Bytes Rx", Long.toString(s.bytesRx()));
+            pair(out, "Group Policy", s.groupPolicy(), "Tunnel Group", s.tunnelGroup());
+            single(out, "Login Time", LOGIN_TIME.format(s.loginTime()));
+            single(out, "Duration", duration(s.duration()));
+            single(out, "Inactivity", duration(s.inactivity()));
+            pair(out, "VLAN Mapping", "N/A", "VLAN", "none");
+        }
         return out.toString();
+    }
+
+    /** The AnyConnect sessions: every session but the clientless portal logins. */
+    static List<SessionView> clients(final List<SessionView> sessions)
+    {
+        return sessions.stream().filter(s -> !s.clientless()).toList();
+    }
+
+    /** The clientless portal logins. */
+    static List<SessionView> portal(final List<SessionView> sessions)
+    {
+        return sessions.stream().filter(SessionView::clientless).toList();
     }
 
     /** {@code show vpn-sessiondb summary}. */
     static String summary(final List<SessionView> sessions, final SessionDirectory.SessionTotals totals,
         final long capacity)
     {
-        final int active = (int)sessions.stream().filter(s -> !s.tunnels().isEmpty()).count();
-        final int inactive = sessions.size() - active;
+        final List<SessionView> clients = clients(sessions);
+        final int portal = sessions.size() - clients.size();
+        final int active = (int)clients.stream().filter(s -> !s.tunnels().isEmpty()).count();
+        final int inactive = clients.size() - active;
         final int ssl = tunnelCount(sessions, "SSL-Tunnel");
         final int dtls = tunnelCount(sessions, "DTLS-Tunnel");
         final StringBuilder out = new StringBuilder();
@@ -208,6 +256,11 @@ final class SessionDbFormatter
             totals.cumulative(), totals.peakConcurrent(), inactive));
         out.append(String.format("%-29s: %6d : %10d : %11d : %8d%n", "  SSL/TLS/DTLS", active,
             totals.cumulative(), totals.peakConcurrent(), inactive));
+        if (portal > 0)
+        {
+            out.append(String.format("%-29s: %6d : %10s : %11s%n", "Clientless VPN", portal, "-", "-"));
+            out.append(String.format("%-29s: %6d : %10s : %11s%n", "  Browser", portal, "-", "-"));
+        }
         out.append(RULE);
         out.append(String.format("%-29s: %6d %13s : %6d%n", "Total Active and Inactive", sessions.size(),
             "Total Cumulative", totals.cumulative()));
@@ -218,8 +271,8 @@ final class SessionDbFormatter
         out.append(RULE).append("Tunnels Summary\n").append(RULE);
         out.append(String.format("%-31s%s%n", "", "Active : Cumulative : Peak Concurrent"));
         out.append(String.format("%-29s%s%n", "", "-".repeat(46)));
-        out.append(String.format("%-29s: %6d : %10d : %15d%n", "Clientless", 0, 0, 0));
-        out.append(String.format("%-29s: %6d : %10d : %15d%n", PARENT, sessions.size(), totals.cumulative(),
+        out.append(String.format("%-29s: %6d : %10s : %15s%n", CLIENTLESS, portal, "-", "-"));
+        out.append(String.format("%-29s: %6d : %10d : %15d%n", PARENT, clients.size(), totals.cumulative(),
             totals.peakConcurrent()));
         out.append(String.format("%-29s: %6d : %10s : %15s%n", "SSL-Tunnel", ssl, "-", "-"));
         out.append(String.format("%-29s: %6d : %10s : %15s%n", "DTLS-Tunnel", dtls, "-", "-"));
@@ -233,9 +286,11 @@ final class SessionDbFormatter
         final SessionDirectory.SessionTotals totals, final long capacity)
     {
         final Map<String, Object> data = new LinkedHashMap<>();
-        final int active = (int)sessions.stream().filter(s -> !s.tunnels().isEmpty()).count();
+        final List<SessionView> clients = clients(sessions);
+        final int active = (int)clients.stream().filter(s -> !s.tunnels().isEmpty()).count();
         data.put("active", active);
-        data.put("inactive", sessions.size() - active);
+        data.put("inactive", clients.size() - active);
+        data.put("clientless", sessions.size() - clients.size());
         data.put("cumulative", totals.cumulative());
         data.put("peakConcurrent", totals.peakConcurrent());
         data.put("capacity", capacity);
@@ -280,7 +335,7 @@ final class SessionDbFormatter
         data.put("assignedIp", s.assignedIp());
         data.put("assignedIpv6", s.assignedIpv6());
         data.put("publicIp", s.publicIp());
-        final List<String> protocols = new ArrayList<>(List.of(PARENT));
+        final List<String> protocols = new ArrayList<>(List.of(s.clientless() ? CLIENTLESS : PARENT));
         s.tunnels().forEach(t -> protocols.add(t.protocol()));
         data.put("protocol", protocols);
         data.put("bytesTx", s.bytesTx());

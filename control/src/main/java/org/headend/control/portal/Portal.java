@@ -243,6 +243,7 @@ public final class Portal
             return redirect(LOGON + "?a0=15").withHeader("Set-Cookie", "webvpn=" + EXPIRED_COOKIE);
         }
         login.session().assign(verdict.assigned());
+        login.session().openedByPortal();
         LOG.info("portal login: user {} group {} from {} (session {})", org.headend.control.LogText.escape(username),
             tunnelGroup, client.address(), login.session().index());
         return redirect(HOME)

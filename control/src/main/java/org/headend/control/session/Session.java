@@ -38,6 +38,7 @@ public final class Session
     private boolean ended;
     private AaaAssignment aaa = AaaAssignment.NONE;
     private int tunnelsOpened;
+    private boolean portal;
 
     /** The live TLS tunnel under the parent. */
     public record Tunnel(int tunnelId, TunnelPath path, CstpTunnelHandler handler, Channel channel, ClientInfo client)
@@ -180,6 +181,21 @@ public final class Session
     }
 
     /** How many TLS tunnels the session has had, the live one included (1 after the first CONNECT). */
+    /** Marks a session opened by a browser login to the portal (the ASA's weblaunch). */
+    public void openedByPortal()
+    {
+        portal = true;
+    }
+
+    /**
+     * Whether the ASA would list the session as clientless: a portal login that no client has opened a tunnel under
+     * yet (once the client started from the portal connects with the cookie, it is an AnyConnect parent).
+     */
+    public boolean clientless()
+    {
+        return portal && tunnelsOpened == 0;
+    }
+
     public int tunnelsOpened()
     {
         return tunnelsOpened;

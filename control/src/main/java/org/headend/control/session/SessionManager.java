@@ -592,7 +592,7 @@ public final class SessionManager implements SessionDirectory
             tunnel == null ? Duration.ofNanos(now - session.disconnectedSinceNanos()) : Duration.ZERO,
             session.lastClient().userAgent(),
             session.lease6() == null ? null : Ipv6.format(session.lease6().address()), session.txDrops(),
-            session.rxDrops());
+            session.rxDrops(), session.clientless());
     }
 
     private static Duration last(final RoundTrips roundTrips)

@@ -25,6 +25,8 @@ import java.util.List;
  * @param assignedIpv6  the IPv6 address leased to the client, or null when it has none
  * @param dropsTx       packets for the client that its tunnels dropped
  * @param dropsRx       packets from the client that its tunnels dropped
+ * @param clientless    a portal (browser) login without a client tunnel yet: listed by {@code show vpn-sessiondb
+ *                      webvpn}, not as AnyConnect
  */
 public record SessionView(
     int index,
@@ -44,8 +46,20 @@ public record SessionView(
     String clientVersion,
     String assignedIpv6,
     long dropsTx,
-    long dropsRx)
+    long dropsRx,
+    boolean clientless)
 {
+    /** An AnyConnect session (not a clientless portal login). */
+    public SessionView(final int index, final String username, final String assignedIp, final String publicIp,
+        final List<TunnelView> tunnels, final long bytesTx, final long bytesRx, final long packetsTx,
+        final long packetsRx, final String groupPolicy, final String tunnelGroup, final Instant loginTime,
+        final Duration duration, final Duration inactivity, final String clientVersion, final String assignedIpv6,
+        final long dropsTx, final long dropsRx)
+    {
+        this(index, username, assignedIp, publicIp, tunnels, bytesTx, bytesRx, packetsTx, packetsRx, groupPolicy,
+            tunnelGroup, loginTime, duration, inactivity, clientVersion, assignedIpv6, dropsTx, dropsRx, false);
+    }
+
     /**
      * One tunnel under the parent session.
      *

@@ -218,6 +218,46 @@ class CliSessionTest
     }
 
     @Test
+    void shouldListPortalLoginsApartAsClientlessSessions() throws IOException
+    {
+        // seed 000_37b323a66eae9c29.txt:915: the ASA lists a session as clientless (weblaunch through the portal) or
+        // as an AnyConnect parent
+        sessions.sessions.add(FakeSessions.lee());
+        sessions.sessions.add(FakeSessions.portalLogin());
+        final String webvpn = """
+
+            Session Type: WebVPN
+
+            Username     : ann                    Index        : 9
+            Public IP    : 198.51.100.4
+            Protocol     : Clientless
+            License      : AnyConnect Premium
+            Bytes Tx     : 5120                   Bytes Rx     : 2048
+            Group Policy : DfltGrpPolicy          Tunnel Group : DefaultWEBVPNGroup
+            Login Time   : 09:08:07 UTC Tue Mar 5 2024
+            Duration     : 0h:02m:05s
+            Inactivity   : 0h:00m:05s
+            VLAN Mapping : N/A                    VLAN         : none
+            """;
+        assertEquals(webvpn, run("show vpn-sessiondb webvpn"));
+        assertEquals(webvpn, run("show vpn-sessiondb webvpn filter name ann"));
+        assertEquals(SessionDbFormatter.NO_SESSIONS, run("show vpn-sessiondb webvpn filter name lee"));
+        final String anyconnect = run("show vpn-sessiondb anyconnect");
+        assertTrue(anyconnect.contains("Username     : lee") && !anyconnect.contains(": ann"), anyconnect);
+        assertFalse(run("show vpn-sessiondb detail").contains(": ann"));
+        final String plain = run("show vpn-sessiondb");
+        assertTrue(plain.startsWith("\nSession Type: SSL VPN Client\n\nUsername     : lee\n"), plain);
+        assertTrue(plain.endsWith(webvpn), plain);
+        final String summary = run("show vpn-sessiondb summary");
+        assertTrue(summary.contains("\nClientless VPN               :      1 :          - :           -\n"), summary);
+        assertTrue(summary.contains("\nClientless                   :      1 :          - :               -\n"), summary);
+        assertTrue(summary.contains("\nAnyConnect-Parent            :      1 :"), summary);
+        input.add("");
+        assertEquals("Do you want to logoff the VPN session(s)? [confirm]"
+            + "INFO: Number of sessions with index \"9\" logged off : 1\n", run("vpn-sessiondb logoff index 9"));
+    }
+
+    @Test
     void shouldSayNoSessionsWhenTableIsEmpty() throws IOException
     {
         assertEquals("INFO: There are presently no active sessions\n", run("show vpn-sessiondb anyconnect"));

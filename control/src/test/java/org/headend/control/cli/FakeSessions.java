@@ -29,6 +29,14 @@ class FakeSessions implements SessionDirectory
             Duration.ofSeconds(61), "OpenConnect", null, 0, 0);
     }
 
+    /** A browser login to the portal that no client has opened a tunnel under. */
+    static SessionView portalLogin()
+    {
+        return new SessionView(9, "ann", null, "198.51.100.4", List.of(), 5120, 2048, 0, 0, "DfltGrpPolicy",
+            "DefaultWEBVPNGroup", Instant.parse("2024-03-05T09:08:07Z"), Duration.ofSeconds(125), Duration.ofSeconds(5),
+            "Mozilla/5.0", null, 0, 0, true);
+    }
+
     @Override
     public List<SessionView> sessions()
     {
