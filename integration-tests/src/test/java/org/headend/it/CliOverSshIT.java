@@ -174,9 +174,12 @@ class CliOverSshIT
             assertTrue(oper.command("enable").contains("No enable password is configured"));
             assertTrue(oper.command("show version").contains("Headend Software Version"));
 
+            assertEquals("", admin.command("enable"), "privilege 15 is already privileged: enable says nothing");
+            assertEquals("headend#", admin.prompt());
             admin.command("configure terminal");
             assertEquals("", admin.command("enable password enable-secret"));
             admin.command("end");
+            assertEquals("", admin.command("enable"), "nor does it ask for the enable password");
             for (int round = 0; round < 2; round++)
             {
                 oper.commandUntil("enable", "Password: \\z");

@@ -89,6 +89,16 @@ class PortalBrowserIT
             "Staff", "--out", out.toString(), "--lang", "es", "--wait-seconds", Integer.toString(ASK_TIMEOUT + 12)),
             null, null))
         {
+            // while the browser sits on the portal, its login is a clientless session, listed apart (seed G7)
+            String clientless = "";
+            final long until = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+            while (browser.isAlive() && System.nanoTime() < until && !clientless.contains("Username     : demo"))
+            {
+                clientless = bed.headend().console("show vpn-sessiondb webvpn");
+                Thread.sleep(200);
+            }
+            assertTrue(clientless.contains("Session Type: WebVPN") && clientless.contains("Protocol     : Clientless"),
+                "the portal login listed as clientless: " + clientless);
             browser.waitForExit(Duration.ofSeconds(150));
             browser.out().awaitClosed(Duration.ofSeconds(2));
             output = browser.out().text() + browser.err().text();
@@ -110,6 +120,8 @@ class PortalBrowserIT
         assertFalse(logout.get("cookies").contains("webvpn"), "the session cookie is gone: " + output);
         assertTrue(page(output, "after-logout").get("url").contains("logon.html"));
         assertTrue(bed.headend().sessions().isEmpty(), "the portal session ended");
+        assertTrue(bed.headend().console("show vpn-sessiondb webvpn").contains("no active sessions"),
+            "nor is it listed as clientless any more");
 
         final Map<String, byte[]> shots = new HashMap<>();
         final Matcher shot = Pattern.compile("(?m)^SHOT (\\S+) (\\S+) (\\d+)$").matcher(output);
