@@ -107,7 +107,10 @@ public final class ConfigLanguage
             try
             {
                 final Grammar.Match<ConfigLine> match = GRAMMAR.parse(cursor.modeAt(depth), line, tokens);
-                return new ParsedLine(depth, match.payload(), match.arguments());
+                // exit and end act on where the reader is, whatever their indentation
+                final boolean move = match.payload() instanceof ConfigLine.Exit
+                    || match.payload() instanceof ConfigLine.End;
+                return new ParsedLine(move ? cursor.depth() : depth, match.payload(), match.arguments());
             }
             catch (final SyntaxError ex)
             {

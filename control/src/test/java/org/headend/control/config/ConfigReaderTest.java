@@ -388,6 +388,31 @@ class ConfigReaderTest
     }
 
     @Test
+    void shouldReadIndentationAsTheBlockALineBelongsToButExitAsOneLevelUp() throws Exception
+    {
+        assertEquals("""
+            webvpn
+             tunnel-group-list enable
+            !
+            group-policy G internal
+            group-policy G attributes
+             dns-server value 10.0.0.1
+             webvpn
+              anyconnect mtu 1300
+            """, ConfigLanguageTest.render("""
+            group-policy G internal
+            group-policy G attributes
+             webvpn
+              anyconnect mtu 1300
+            exit
+             dns-server value 10.0.0.1
+             webvpn
+            webvpn
+             tunnel-group-list enable
+            """));
+    }
+
+    @Test
     void shouldRemoveWithTheNoFormsWhicheverBlockTheyAreTypedIn() throws Exception
     {
         final ConfigStore store = loaded(CANONICAL);
