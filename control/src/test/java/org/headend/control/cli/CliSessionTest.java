@@ -214,7 +214,10 @@ class CliSessionTest
         sessions.sessions.add(FakeSessions.lee());
         assertEquals("INFO: Number of sessions of type \"\" logged off : 1\n", run("vpn-sessiondb logoff"));
         assertEquals("INFO: Number of sessions of type \"\" logged off : 1\n", run("vpn-sessiondb logoff noconfirm"));
-        assertEquals(List.of("all", "all"), sessions.logoffs);
+        // the seed gives the command in global configuration mode (line 960)
+        run("configure terminal");
+        assertEquals("INFO: Number of sessions of type \"\" logged off : 1\n", run("vpn-sessiondb logoff"));
+        assertEquals(List.of("all", "all", "all"), sessions.logoffs);
     }
 
     @Test
