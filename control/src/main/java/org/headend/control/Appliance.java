@@ -149,10 +149,11 @@ final class Appliance
     {
         this.config = config;
         this.identity = identity;
-        this.clientFiles = new ClientFiles(FlashStore.inStateDir(stateDir));
+        final FlashStore flash = FlashStore.inStateDir(stateDir);
+        this.clientFiles = new ClientFiles(flash);
         this.translations = Translations.inStateDir(stateDir);
         this.sessionStore = FileSessionStore.inStateDir(stateDir, Clock.systemUTC());
-        this.logins = new Logins(config::current, new FailedLoginLimiter(), System::nanoTime);
+        this.logins = new Logins(config::current, new FailedLoginLimiter(), System::nanoTime).flash(flash::resolve);
     }
 
     /** Starts everything; on failure, stops what was started and rethrows. */

@@ -214,10 +214,11 @@ public final class AggregateAuth
                 events.loginFailed(username, client.address(), "server unavailable");
                 yield new Verdict(false, LOGIN_FAILED, null, false);
             }
-            default ->
+            case AuthOutcome.Rejected rejected ->
             {
                 events.loginFailed(username, client.address(), "rejected");
-                yield new Verdict(false, LOGIN_FAILED, null, false);
+                yield new Verdict(false, rejected.userMessage() != null ? rejected.userMessage() : LOGIN_FAILED,
+                    null, false);
             }
         };
     }

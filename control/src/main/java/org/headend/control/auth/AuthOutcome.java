@@ -19,9 +19,19 @@ public sealed interface AuthOutcome
     {
     }
 
-    /** The credentials are wrong (or the user may not log in); {@code message} is the server's, or null. */
-    record Rejected(String message) implements AuthOutcome
+    /**
+     * The credentials are wrong (or the user may not log in).
+     *
+     * @param message     the server's reason, for the log, or null
+     * @param userMessage what the user is told instead of "Login failed." (e.g. that the password has expired),
+     *                    or null; only set once the password was found right, so it tells an attacker nothing
+     */
+    record Rejected(String message, String userMessage) implements AuthOutcome
     {
+        public Rejected(final String message)
+        {
+            this(message, null);
+        }
     }
 
     /** Another step is needed: show {@code prompt}, send the answer back with {@code state}. */

@@ -8,6 +8,7 @@ import java.util.concurrent.CompletionStage;
 import java.util.function.LongSupplier;
 import java.util.function.Supplier;
 import org.headend.control.LogText;
+import org.headend.control.auth.ldap.LdapAuthenticator;
 import org.headend.control.auth.radius.RadiusClient;
 import org.headend.control.config.AaaServerGroup;
 import org.headend.control.config.HeadendConfig;
@@ -33,6 +34,13 @@ public final class Logins implements AutoCloseable
     private final LocalAuthenticator local;
     /** RADIUS clients by server group name; follows the configuration. */
     private final Map<String, RadiusClient> radius = new HashMap<>();
+    /** LDAP back ends by server group name; follows the configuration. */
+    private final Map<String, LdapAuthenticator> ldap = new HashMap<>();
+    /** Turns a {@code disk0:} path into a file (an LDAP host's {@code ldap-trusted-ca}). */
+    private volatile java.util.function.Function<String, java.nio.file.Path> flash = path ->
+    {
+        throw new IllegalArgumentException("no disk0: store to read " + path + " from");
+    };
 
     public Logins(final Supplier<HeadendConfig> config, final FailedLoginLimiter limiter, final LongSupplier nanoClock)
     {
@@ -47,12 +55,30 @@ public final class Logins implements AutoCloseable
         return limiter;
     }
 
-    /** Starts, reconfigures and stops the RADIUS clients to match {@code cfg}'s {@code aaa-server} groups. */
+    /** Where {@code disk0:} files named by the configuration (an LDAP host's CA certificates) are read from. */
+    public Logins flash(final java.util.function.Function<String, java.nio.file.Path> resolver)
+    {
+        flash = resolver;
+        return this;
+    }
+
+    /** Starts, reconfigures and stops the RADIUS and LDAP back ends to match {@code cfg}'s {@code aaa-server} groups. */
     public synchronized void apply(final HeadendConfig cfg)
     {
         radius.entrySet().removeIf(entry ->
         {
-            if (!cfg.aaaServers().containsKey(entry.getKey()))
+            final AaaServerGroup group = cfg.aaaServers().get(entry.getKey());
+            if (group == null || group.isLdap())
+            {
+                entry.getValue().close();
+                return true;
+            }
+            return false;
+        });
+        ldap.entrySet().removeIf(entry ->
+        {
+            final AaaServerGroup group = cfg.aaaServers().get(entry.getKey());
+            if (group == null || !group.isLdap())
             {
                 entry.getValue().close();
                 return true;
@@ -61,6 +87,20 @@ public final class Logins implements AutoCloseable
         });
         for (final AaaServerGroup group : cfg.aaaServers().values())
         {
+            if (group.isLdap())
+            {
+                final LdapAuthenticator existing = ldap.get(group.name());
+                if (existing != null)
+                {
+                    existing.configure(group);
+                }
+                else
+                {
+                    ldap.put(group.name(), new LdapAuthenticator(group, config, path -> flash.apply(path),
+                        nanoClock));
+                }
+                continue;
+            }
             final RadiusClient client = radius.get(group.name());
             if (client != null)
             {
@@ -82,6 +122,19 @@ public final class Logins implements AutoCloseable
     public synchronized RadiusClient radius(final String group)
     {
         return radius.get(group);
+    }
+
+    /** The LDAP back end of {@code group}, or null when there is none. */
+    public synchronized LdapAuthenticator ldap(final String group)
+    {
+        return ldap.get(group);
+    }
+
+    /** The back end of a server group, RADIUS or LDAP, or null when there is none. */
+    private synchronized Authenticator backend(final String group)
+    {
+        final Authenticator client = radius.get(group);
+        return client != null ? client : ldap.get(group);
     }
 
     /**
@@ -114,7 +167,7 @@ public final class Logins implements AutoCloseable
             LOG.info("login failed for user {} from {}: locked out after repeated failures", who, from);
             return CompletableFuture.completedFuture(new AuthOutcome.Rejected(null));
         }
-        final Authenticator backend = viaLocal ? local : radius(serverGroup);
+        final Authenticator backend = viaLocal ? local : backend(serverGroup);
         final CompletionStage<AuthOutcome> first = backend == null
             ? CompletableFuture.completedFuture(new AuthOutcome.Unavailable("aaa-server " + serverGroup
                 + " is not configured"))
@@ -181,5 +234,7 @@ public final class Logins implements AutoCloseable
     {
         radius.values().forEach(RadiusClient::close);
         radius.clear();
+        ldap.values().forEach(LdapAuthenticator::close);
+        ldap.clear();
     }
 }

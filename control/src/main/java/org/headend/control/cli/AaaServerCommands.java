@@ -10,6 +10,7 @@ import java.util.regex.Pattern;
 import org.headend.control.auth.AuthOutcome;
 import org.headend.control.auth.AuthRequest;
 import org.headend.control.auth.Logins;
+import org.headend.control.auth.ldap.LdapAuthenticator;
 import org.headend.control.auth.radius.RadiusClient;
 import org.headend.control.config.AaaServerGroup;
 import org.headend.control.config.AaaServerHost;
@@ -25,13 +26,13 @@ import org.headend.control.config.grammar.ArgTypes;
  */
 final class AaaServerCommands
 {
-    private static final Pattern KEY_LINE = Pattern.compile("(?m)^(\\s+key )\\S+");
+    private static final Pattern KEY_LINE = Pattern.compile("(?m)^(\\s+(?:key|ldap-login-password) )\\S+");
 
     private AaaServerCommands()
     {
     }
 
-    /** A configuration's text with every server key replaced by {@code *****}, as the ASA shows it. */
+    /** A configuration's text with every server key and LDAP password replaced by {@code *****}, as the ASA shows it. */
     static String maskKeys(final String config)
     {
         return KEY_LINE.matcher(config).replaceAll("$1*****");
@@ -71,6 +72,11 @@ final class AaaServerCommands
             {
                 continue;
             }
+            if (group.isLdap())
+            {
+                showLdap(out, group, logins == null ? null : logins.ldap(group.name()));
+                continue;
+            }
             final RadiusClient client = logins == null ? null : logins.radius(group.name());
             final List<RadiusClient.HostStatus> status = client == null ? List.of() : await(client.status());
             for (final AaaServerHost host : group.hosts())
@@ -98,6 +104,31 @@ final class AaaServerCommands
         session.print(out.toString());
     }
 
+    private static void showLdap(final StringBuilder out, final AaaServerGroup group,
+        final LdapAuthenticator backend)
+    {
+        final List<LdapAuthenticator.HostStatus> status = backend == null ? List.of() : backend.status();
+        for (final AaaServerHost host : group.hosts())
+        {
+            final LdapAuthenticator.HostStatus s = status.stream()
+                .filter(h -> h.address().equals(host.address().getHostAddress())).findFirst().orElse(null);
+            out.append("Server Group:    ").append(group.name()).append('\n')
+                .append("Server Protocol: ").append(group.protocol()).append('\n')
+                .append("Server Address:  ").append(host.address().getHostAddress()).append('\n')
+                .append("Server port:     ").append(host.ldap() == null ? 0 : host.ldap().effectivePort()).append('\n')
+                .append("Server status:   ").append(s == null ? "UNKNOWN" : s.failed() ? "FAILED" : "ACTIVE")
+                .append('\n');
+            if (s != null)
+            {
+                out.append("Number of requests             ").append(s.requests()).append('\n')
+                    .append("Number of accepts              ").append(s.accepts()).append('\n')
+                    .append("Number of rejects              ").append(s.rejects()).append('\n')
+                    .append("Number of unanswered requests  ").append(s.failures()).append('\n');
+            }
+            out.append('\n');
+        }
+    }
+
     private static void test(final CliSession session, final Arguments args) throws IOException
     {
         final HeadendConfig config = session.context().config().current();
@@ -108,19 +139,23 @@ final class AaaServerCommands
             .filter(h -> h.address().equals(address)).findFirst().orElse(null);
         final Logins logins = session.context().services().authn();
         final RadiusClient client = logins == null ? null : logins.radius(name);
-        if (host == null || client == null)
+        final LdapAuthenticator ldap = logins == null ? null : logins.ldap(name);
+        if (host == null || client == null && ldap == null)
         {
             session.print("ERROR: % aaa-server " + name + " has no host " + address.getHostAddress() + "\n");
             return;
         }
         session.print("INFO: Attempting Authentication test to IP address (" + address.getHostAddress()
             + ") (timeout: " + host.timeoutSeconds() + " seconds)\n");
-        final AuthOutcome outcome = await(client.test(address, AuthRequest.first(args.get("user"),
-            args.get("password"), null, AuthRequest.Purpose.MANAGEMENT)));
+        final AuthRequest request = AuthRequest.first(args.get("user"), args.get("password"), null,
+            AuthRequest.Purpose.MANAGEMENT);
+        final AuthOutcome outcome = await(client != null ? client.test(address, request)
+            : ldap.test(address, request));
         final String result = switch (outcome)
         {
             case AuthOutcome.Accepted a -> "INFO: Authentication Successful\n";
-            case AuthOutcome.Rejected r -> "ERROR: Authentication Rejected: AAA failure\n";
+            case AuthOutcome.Rejected r -> "ERROR: Authentication Rejected: "
+                + (r.userMessage() != null ? r.userMessage() : "AAA failure") + "\n";
             case AuthOutcome.Challenged c -> "INFO: Authentication Challenged: "
                 + (c.prompt() == null ? "" : c.prompt()) + "\n";
             case AuthOutcome.Unavailable u -> "ERROR: Authentication Server not responding: No error\n";

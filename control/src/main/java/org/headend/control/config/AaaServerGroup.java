@@ -3,10 +3,10 @@ package org.headend.control.config;
 import java.util.List;
 
 /**
- * An {@code aaa-server NAME protocol radius} server group and its hosts.
+ * An {@code aaa-server NAME protocol radius|ldap} server group and its hosts.
  *
  * @param name              the group's name
- * @param protocol          {@code radius}
+ * @param protocol          {@code radius} or {@code ldap}
  * @param maxFailedAttempts {@code max-failed-attempts}: consecutive unanswered requests that mark a host failed
  *                          (default 3)
  * @param timedReactivation {@code reactivation-mode timed}: a failed host is tried again {@link #TIMED_SECONDS}
@@ -24,4 +24,11 @@ public record AaaServerGroup(String name, String protocol, int maxFailedAttempts
     public static final int DEFAULT_DEADTIME_MINUTES = 10;
     /** How long a failed host rests under {@code reactivation-mode timed}, as on the ASA. */
     public static final int TIMED_SECONDS = 30;
+    public static final String LDAP = "ldap";
+
+    /** Whether the group's servers are LDAP directories. */
+    public boolean isLdap()
+    {
+        return LDAP.equals(protocol);
+    }
 }

@@ -14,14 +14,25 @@ import java.net.InetAddress;
  *                              (default 10)
  * @param retryIntervalSeconds  {@code retry-interval}: seconds between retransmissions (default 10)
  * @param requireMessageAuthenticator {@code message-authenticator-required}: refuse answers without one
+ * @param ldap                  the LDAP lines of a host of a {@code protocol ldap} group; null for RADIUS hosts
  */
 public record AaaServerHost(String nameif, InetAddress address, String key, int authenticationPort,
-    int accountingPort, int timeoutSeconds, int retryIntervalSeconds, boolean requireMessageAuthenticator)
+    int accountingPort, int timeoutSeconds, int retryIntervalSeconds, boolean requireMessageAuthenticator,
+    LdapHostSettings ldap)
 {
     public static final int DEFAULT_AUTHENTICATION_PORT = 1645;
     public static final int DEFAULT_ACCOUNTING_PORT = 1646;
     public static final int DEFAULT_TIMEOUT_SECONDS = 10;
     public static final int DEFAULT_RETRY_INTERVAL_SECONDS = 10;
+
+    /** A RADIUS host. */
+    public AaaServerHost(final String nameif, final InetAddress address, final String key,
+        final int authenticationPort, final int accountingPort, final int timeoutSeconds,
+        final int retryIntervalSeconds, final boolean requireMessageAuthenticator)
+    {
+        this(nameif, address, key, authenticationPort, accountingPort, timeoutSeconds, retryIntervalSeconds,
+            requireMessageAuthenticator, null);
+    }
 
     @Override
     public String toString()

@@ -47,6 +47,7 @@ public final class ConfigDraft
     String sshAuthServerGroup = AaaServerGroup.LOCAL;
     boolean sshAuthFallbackLocal;
     final Map<String, AaaGroupDraft> aaaServers = new LinkedHashMap<>();
+    final Map<String, LdapMapDraft> ldapMaps = new LinkedHashMap<>();
     boolean sshScopy;
     int maxFailedAttempts;
     final OperationsDraft operations = new OperationsDraft();
@@ -127,7 +128,7 @@ public final class ConfigDraft
             new ManagementConfig(enablePassword, List.copyOf(sshAccess), sshTimeoutMinutes, sshAuthLocal,
                 maxFailedAttempts, sshScopy, sshAuthServerGroup, sshAuthFallbackLocal),
             frozenLists(accessLists), frozen(aaaMap),
-            operations.build());
+            operations.build(), frozenMaps());
     }
 
     private static <V> Map<String, List<V>> frozenLists(final Map<String, List<V>> map)
@@ -135,6 +136,13 @@ public final class ConfigDraft
         final Map<String, List<V>> copy = new LinkedHashMap<>();
         map.forEach((name, list) -> copy.put(name, List.copyOf(list)));
         return Collections.unmodifiableMap(copy);
+    }
+
+    private Map<String, LdapAttributeMap> frozenMaps()
+    {
+        final Map<String, LdapAttributeMap> maps = new LinkedHashMap<>();
+        ldapMaps.forEach((name, map) -> maps.put(name, map.freeze()));
+        return Collections.unmodifiableMap(maps);
     }
 
     /** Keeps configuration order and, unlike {@code Map.copyOf}, answers lookups of null with null. */
@@ -262,6 +270,8 @@ public final class ConfigDraft
         int timeoutSeconds = AaaServerHost.DEFAULT_TIMEOUT_SECONDS;
         int retryIntervalSeconds = AaaServerHost.DEFAULT_RETRY_INTERVAL_SECONDS;
         boolean requireMessageAuthenticator;
+        /** The LDAP lines when the group is {@code protocol ldap}; null for a RADIUS host. */
+        LdapHostDraft ldap;
 
         AaaHostDraft(final String nameif, final java.net.InetAddress address)
         {
@@ -272,7 +282,47 @@ public final class ConfigDraft
         AaaServerHost freeze()
         {
             return new AaaServerHost(nameif, address, key == null ? "" : key, authenticationPort, accountingPort,
-                timeoutSeconds, retryIntervalSeconds, requireMessageAuthenticator);
+                timeoutSeconds, retryIntervalSeconds, requireMessageAuthenticator, ldap == null ? null : ldap.freeze());
+        }
+    }
+
+    /** The LDAP lines of an {@code aaa-server NAME (IF) host ADDR} being compiled. */
+    static final class LdapHostDraft
+    {
+        int port;
+        String baseDn;
+        boolean subtree;
+        String namingAttribute;
+        String loginDn;
+        String loginPassword;
+        LdapHostSettings.Transport transport = LdapHostSettings.Transport.PLAIN;
+        LdapHostSettings.ServerType serverType = LdapHostSettings.ServerType.AUTO_DETECT;
+        String attributeMap;
+        String trustedCaFile;
+
+        LdapHostSettings freeze()
+        {
+            return new LdapHostSettings(port, baseDn, subtree, namingAttribute, loginDn, loginPassword, transport,
+                serverType, attributeMap, trustedCaFile);
+        }
+    }
+
+    /** An {@code ldap attribute-map NAME} being compiled. */
+    static final class LdapMapDraft
+    {
+        final String name;
+        final Map<String, LdapAttributeMap.Target> names = new LinkedHashMap<>();
+        final List<LdapAttributeMap.ValueMapping> values = new ArrayList<>();
+
+        LdapMapDraft(final String name)
+        {
+            this.name = name;
+        }
+
+        LdapAttributeMap freeze()
+        {
+            return new LdapAttributeMap(name, Collections.unmodifiableMap(new LinkedHashMap<>(names)),
+                List.copyOf(values));
         }
     }
 }

@@ -52,6 +52,7 @@ public final class ConfigLanguage
         declareUsername();
         declareTunnelGroup();
         declareAaaServers();
+        declareLdap();
         OperationsLanguage.declare(ConfigLanguage::register);
         for (final Mode mode : Mode.values())
         {
@@ -215,6 +216,7 @@ public final class ConfigLanguage
                 groups.add(AaaServerGroup.LOCAL);
                 yield groups;
             }
+            case LDAP_ATTRIBUTE_MAP -> config.ldapAttributeMaps().keySet();
         };
         return Map.entry(reference.kind().noun(), List.copyOf(new TreeSet<>(names)));
     }
@@ -1376,7 +1378,8 @@ public final class ConfigLanguage
             .kw("aaa-server", "Configure an AAA server group or one of its servers")
             .arg("name", ArgTypes.NAME, "Name of the server group").entity()
             .kw("protocol", "The protocol of the group's servers").key()
-            .choice("protocol", "radius", "RADIUS (RFC 2865)")
+            .choice("protocol", "radius", "RADIUS (RFC 2865)",
+                "ldap", "LDAP (RFC 4511): find the user with a search, check the password with a bind")
             .defines(RefKind.AAA_SERVER, "name")
             .enters(Mode.AAA_SERVER_GROUP)
             .order(65, 0)
@@ -1445,8 +1448,11 @@ public final class ConfigLanguage
                 {
                     throw new IllegalArgumentException("a server group holds at most 16 servers");
                 }
-                return group.hosts.computeIfAbsent(address.getHostAddress(),
+                final ConfigDraft.AaaHostDraft host = group.hosts.computeIfAbsent(address.getHostAddress(),
                     k -> new ConfigDraft.AaaHostDraft(nameif.substring(1, nameif.length() - 1), address));
+                host.ldap = AaaServerGroup.LDAP.equals(group.protocol)
+                    ? host.ldap != null ? host.ldap : new ConfigDraft.LdapHostDraft() : null;
+                return host;
             })
             .build());
         register(ConfigCommand.in(Mode.AAA_SERVER_HOST, "The shared secret")
@@ -1533,6 +1539,154 @@ public final class ConfigLanguage
                 return null;
             })
             .build());
+    }
+
+    /** The LDAP lines of an {@code aaa-server} host sub-mode, and {@code ldap attribute-map}. */
+    private static void declareLdap()
+    {
+        final Reference attributeMapRef = new Reference(RefKind.LDAP_ATTRIBUTE_MAP);
+        register(ConfigCommand.in(Mode.CONFIG, "Configure an LDAP attribute map")
+            .kw("ldap", "Configure LDAP").kw("attribute-map", "Map LDAP attributes to appliance attributes")
+            .arg("name", ArgTypes.NAME, "Name of the map").key()
+            .defines(RefKind.LDAP_ATTRIBUTE_MAP, "name")
+            .enters(Mode.LDAP_ATTRIBUTE_MAP)
+            .printWhenEmpty()
+            .order(64, 0)
+            .compile((draft, scope, args) ->
+                draft.ldapMaps.computeIfAbsent(args.get("name"), ConfigDraft.LdapMapDraft::new))
+            .build());
+        register(ConfigCommand.in(Mode.LDAP_ATTRIBUTE_MAP, "Map an LDAP attribute to an appliance attribute")
+            .kw("map-name", "Map an LDAP attribute to an appliance attribute")
+            .arg("attribute", LdapArgTypes.ATTRIBUTE, "The LDAP attribute, e.g. memberOf").key()
+            .arg("target", LdapArgTypes.TARGET, "Group-Policy or IETF-Radius-Class")
+            .order(10, 0)
+            .compile((draft, scope, args) ->
+            {
+                ((ConfigDraft.LdapMapDraft)scope).names.put(LdapArgTypes.key(args.get("attribute")),
+                    args.get("target"));
+                return null;
+            })
+            .build());
+        register(ConfigCommand.in(Mode.LDAP_ATTRIBUTE_MAP, "Translate one value of an LDAP attribute")
+            .kw("map-value", "Translate one value of an LDAP attribute")
+            .arg("attribute", LdapArgTypes.ATTRIBUTE, "The LDAP attribute, e.g. memberOf")
+            .arg("pair", LdapArgTypes.MAP_VALUE, "The LDAP value (quoted when it holds blanks), then what it becomes")
+            .key()
+            .order(20, 0)
+            .compile((draft, scope, args) ->
+            {
+                final ConfigDraft.LdapMapDraft map = (ConfigDraft.LdapMapDraft)scope;
+                if (map.values.size() >= 256)
+                {
+                    throw new IllegalArgumentException("an attribute map holds at most 256 map-value lines");
+                }
+                final LdapArgTypes.MapValue pair = LdapArgTypes.mapValue(args.get("pair"));
+                map.values.add(new LdapAttributeMap.ValueMapping(LdapArgTypes.key(args.get("attribute")),
+                    pair.ldapValue(), pair.value()));
+                return null;
+            })
+            .build());
+        register(ldapHostLine("server-port", "The server's TCP port", 20)
+            .arg("port", ArgTypes.integer(1, 65535), "Port, default 389 (636 with ldap-over-ssl enable)")
+            .compile((draft, scope, args) ->
+            {
+                ldapOf(scope, "server-port").port = args.<Integer>get("port");
+                return null;
+            })
+            .build());
+        register(ldapHostLine("ldap-base-dn", "Where users are searched", 21)
+            .arg("dn", LdapArgTypes.DN_LINE, "The base DN, e.g. ou=people,dc=example,dc=com")
+            .compile((draft, scope, args) ->
+            {
+                ldapOf(scope, "ldap-base-dn").baseDn = LdapArgTypes.DN_LINE.parse(args.get("dn"));
+                return null;
+            })
+            .build());
+        register(ldapHostLine("ldap-scope", "How deep under the base DN users are searched", 22)
+            .choice("scope", "onelevel", "Only the base DN's children (default)",
+                "subtree", "The whole tree under the base DN")
+            .compile((draft, scope, args) ->
+            {
+                ldapOf(scope, "ldap-scope").subtree = "subtree".equals(args.get("scope"));
+                return null;
+            })
+            .build());
+        register(ldapHostLine("ldap-naming-attribute", "The attribute holding the user name", 23)
+            .arg("attribute", LdapArgTypes.ATTRIBUTE, "e.g. uid or sAMAccountName")
+            .compile((draft, scope, args) ->
+            {
+                ldapOf(scope, "ldap-naming-attribute").namingAttribute = args.get("attribute");
+                return null;
+            })
+            .build());
+        register(ldapHostLine("ldap-login-password", "The service account's password", 24)
+            .arg("password", ArgTypes.SECRET, "The password")
+            .compile((draft, scope, args) ->
+            {
+                ldapOf(scope, "ldap-login-password").loginPassword = args.get("password");
+                return null;
+            })
+            .build());
+        register(ldapHostLine("ldap-login-dn", "The service account the user search binds as", 25)
+            .arg("dn", LdapArgTypes.DN_LINE, "Its DN, e.g. cn=vpn,ou=services,dc=example,dc=com")
+            .compile((draft, scope, args) ->
+            {
+                ldapOf(scope, "ldap-login-dn").loginDn = LdapArgTypes.DN_LINE.parse(args.get("dn"));
+                return null;
+            })
+            .build());
+        register(ldapHostLine("ldap-over-ssl", "Protect the connection with TLS", 26)
+            .choice("mode", "enable", "LDAPS: TLS from the first byte (port 636 by default)",
+                "starttls", "StartTLS: plain LDAP upgraded to TLS before any password is sent")
+            .compile((draft, scope, args) ->
+            {
+                ldapOf(scope, "ldap-over-ssl").transport = "enable".equals(args.get("mode"))
+                    ? LdapHostSettings.Transport.LDAPS : LdapHostSettings.Transport.STARTTLS;
+                return null;
+            })
+            .build());
+        register(ldapHostLine("ldap-trusted-ca", "The CA certificates the server's certificate must chain to", 27)
+            .arg("file", ArgTypes.flashFile(""), "A PEM file on disk0:, e.g. disk0:/ldap-ca.pem")
+            .compile((draft, scope, args) ->
+            {
+                ldapOf(scope, "ldap-trusted-ca").trustedCaFile = args.get("file");
+                return null;
+            })
+            .build());
+        register(ldapHostLine("server-type", "The kind of directory", 28)
+            .choice("type", "auto-detect", "Read both AD and password-policy answers (default)",
+                "microsoft", "Active Directory", "openldap", "OpenLDAP", "sun", "Sun/Oracle directory",
+                "novell", "Novell eDirectory")
+            .compile((draft, scope, args) ->
+            {
+                ldapOf(scope, "server-type").serverType = LdapHostSettings.ServerType.of(args.get("type"));
+                return null;
+            })
+            .build());
+        register(ldapHostLine("ldap-attribute-map", "Map the user's LDAP attributes", 29)
+            .arg("map", attributeMapRef, "An ldap attribute-map")
+            .compile((draft, scope, args) ->
+            {
+                ldapOf(scope, "ldap-attribute-map").attributeMap = args.get("map");
+                return null;
+            })
+            .build());
+    }
+
+    private static ConfigCommand.Builder ldapHostLine(final String keyword, final String help, final int order)
+    {
+        return ConfigCommand.in(Mode.AAA_SERVER_HOST, help).kw(keyword, help).key().order(order, 0);
+    }
+
+    /** The LDAP lines of a host; refused in a RADIUS group's host. */
+    private static ConfigDraft.LdapHostDraft ldapOf(final Object scope, final String keyword)
+    {
+        final ConfigDraft.LdapHostDraft ldap = ((ConfigDraft.AaaHostDraft)scope).ldap;
+        if (ldap == null)
+        {
+            throw new IllegalArgumentException(keyword + " applies to servers of an aaa-server group of protocol ldap");
+        }
+        return ldap;
     }
 
     private static <T> LinkedHashSet<T> requireDistinct(final List<T> values, final String command)

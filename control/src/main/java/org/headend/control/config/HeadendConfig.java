@@ -22,6 +22,7 @@ import java.util.Optional;
  * @param accessLists   {@code access-list} entries by list name, in configuration order
  * @param aaaServers    {@code aaa-server} groups by name, in configuration order
  * @param operations    the management HTTPS server ({@code /metrics}) and syslog
+ * @param ldapAttributeMaps {@code ldap attribute-map} by name, in configuration order
  */
 public record HeadendConfig(
     String hostname,
@@ -37,7 +38,8 @@ public record HeadendConfig(
     ManagementConfig management,
     Map<String, List<AccessListEntry>> accessLists,
     Map<String, AaaServerGroup> aaaServers,
-    OperationsConfig operations)
+    OperationsConfig operations,
+    Map<String, LdapAttributeMap> ldapAttributeMaps)
 {
     /** The group-policy every other one inherits from; always present. */
     public static final String DEFAULT_GROUP_POLICY = "DfltGrpPolicy";

@@ -11,7 +11,8 @@ public enum RefKind
     USER("username", Set.of()),
     IPV6_POOL("ipv6 local pool", Set.of()),
     PROFILE("anyconnect profiles", Set.of()),
-    AAA_SERVER("aaa-server", Set.of(AaaServerGroup.LOCAL));
+    AAA_SERVER("aaa-server", Set.of(AaaServerGroup.LOCAL)),
+    LDAP_ATTRIBUTE_MAP("ldap attribute-map", Set.of());
 
     private final String noun;
     private final Set<String> builtIn;

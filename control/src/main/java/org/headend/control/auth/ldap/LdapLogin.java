@@ -1,0 +1,187 @@
+package org.headend.control.auth.ldap;
+
+import com.unboundid.ldap.sdk.BindResult;
+import com.unboundid.ldap.sdk.DereferencePolicy;
+import com.unboundid.ldap.sdk.ExtendedResult;
+import com.unboundid.ldap.sdk.Filter;
+import com.unboundid.ldap.sdk.LDAPConnection;
+import com.unboundid.ldap.sdk.LDAPConnectionOptions;
+import com.unboundid.ldap.sdk.LDAPException;
+import com.unboundid.ldap.sdk.LDAPSearchException;
+import com.unboundid.ldap.sdk.ResultCode;
+import com.unboundid.ldap.sdk.SearchRequest;
+import com.unboundid.ldap.sdk.SearchResult;
+import com.unboundid.ldap.sdk.SearchResultEntry;
+import com.unboundid.ldap.sdk.SearchScope;
+import com.unboundid.ldap.sdk.SimpleBindRequest;
+import com.unboundid.ldap.sdk.experimental.DraftBeheraLDAPPasswordPolicy10RequestControl;
+import com.unboundid.ldap.sdk.extensions.StartTLSExtendedRequest;
+import com.unboundid.util.ssl.HostNameSSLSocketVerifier;
+import javax.net.ssl.SSLContext;
+import org.headend.control.auth.AuthOutcome;
+import org.headend.control.auth.AuthRequest;
+import org.headend.control.config.AaaServerHost;
+import org.headend.control.config.LdapAttributeMap;
+import org.headend.control.config.LdapHostSettings;
+
+/**
+ * One login checked against one LDAP server, on one connection, the way the ASA does it: connect (LDAPS, or plain
+ * then StartTLS, the certificate checked), bind as the {@code ldap-login-dn} service account, search the user by
+ * {@code ldap-naming-attribute} with the typed name escaped into the filter (so {@code alice*)(uid=*} is a name, not
+ * a filter), bind as the entry found with the typed password, then map the entry's attributes. Blocking: runs on
+ * the server group's own threads, never on the control thread or an event loop.
+ */
+final class LdapLogin
+{
+    /** The server could not be asked (down, TLS refused, service account refused): the next server may. */
+    static final class HostFailure extends Exception
+    {
+        private static final long serialVersionUID = 1L;
+
+        HostFailure(final String why, final Throwable cause)
+        {
+            super(why, cause);
+        }
+    }
+
+    private static final int MAX_DIAGNOSTIC = 200;
+
+    private LdapLogin()
+    {
+    }
+
+    /** The search filter for {@code username}: one equality assertion, every special character escaped. */
+    static Filter userFilter(final String namingAttribute, final String username)
+    {
+        return Filter.createEqualityFilter(namingAttribute, username);
+    }
+
+    /**
+     * Checks {@code request} against {@code host}.
+     *
+     * @param tls     the trust for LDAPS/StartTLS; null for plain LDAP
+     * @param map     the host's attribute map, or null
+     * @param backend the server group's name, for the outcome
+     * @return Accepted with the mapped group-policy, or Rejected (unknown user, wrong password, expired password)
+     * @throws HostFailure when this server cannot answer; the user's credentials were not judged
+     */
+    static AuthOutcome attempt(final AaaServerHost host, final SSLContext tls, final LdapAttributeMap map,
+        final AuthRequest request, final String backend) throws HostFailure
+    {
+        final LdapHostSettings ldap = host.ldap();
+        final int timeoutMillis = host.timeoutSeconds() * 1000;
+        final LDAPConnectionOptions options = new LDAPConnectionOptions();
+        options.setConnectTimeoutMillis(timeoutMillis);
+        options.setResponseTimeoutMillis(timeoutMillis);
+        options.setFollowReferrals(false);
+        options.setUseSynchronousMode(true);
+        options.setBindWithDNRequiresPassword(true);
+        if (tls != null)
+        {
+            options.setSSLSocketVerifier(new HostNameSSLSocketVerifier(true));
+        }
+        final String address = host.address().getHostAddress();
+        try (LDAPConnection connection = ldap.transport() == LdapHostSettings.Transport.LDAPS
+            ? new LDAPConnection(tls.getSocketFactory(), options) : new LDAPConnection(options))
+        {
+            connect(connection, address, ldap, tls, timeoutMillis);
+            final SearchResultEntry user = findUser(connection, host, map, request.username());
+            if (user == null)
+            {
+                return new AuthOutcome.Rejected("no entry has " + ldap.effectiveNamingAttribute() + " = the name");
+            }
+            return bindAsUser(connection, user, ldap, map, request, backend);
+        }
+    }
+
+    private static void connect(final LDAPConnection connection, final String address, final LdapHostSettings ldap,
+        final SSLContext tls, final int timeoutMillis) throws HostFailure
+    {
+        try
+        {
+            connection.connect(address, ldap.effectivePort(), timeoutMillis);
+            if (ldap.transport() == LdapHostSettings.Transport.STARTTLS)
+            {
+                final ExtendedResult started = connection.processExtendedOperation(new StartTLSExtendedRequest(tls));
+                if (started.getResultCode() != ResultCode.SUCCESS)
+                {
+                    throw new HostFailure("StartTLS refused: " + started.getResultCode(), null);
+                }
+            }
+            if (ldap.loginDn() != null)
+            {
+                if (ldap.loginPassword() == null)
+                {
+                    throw new HostFailure("ldap-login-dn is set without ldap-login-password", null);
+                }
+                connection.bind(new SimpleBindRequest(ldap.loginDn(), ldap.loginPassword()));
+            }
+        }
+        catch (final LDAPException ex)
+        {
+            throw new HostFailure(describe(ex), ex);
+        }
+    }
+
+    private static SearchResultEntry findUser(final LDAPConnection connection, final AaaServerHost host,
+        final LdapAttributeMap map, final String username) throws HostFailure
+    {
+        final LdapHostSettings ldap = host.ldap();
+        final String[] attributes = map == null || map.names().isEmpty() ? new String[] {SearchRequest.NO_ATTRIBUTES}
+            : map.names().keySet().toArray(String[]::new);
+        final SearchRequest search = new SearchRequest(ldap.baseDn() == null ? "" : ldap.baseDn(),
+            ldap.subtree() ? SearchScope.SUB : SearchScope.ONE, DereferencePolicy.NEVER, 2, host.timeoutSeconds(),
+            false, userFilter(ldap.effectiveNamingAttribute(), username), attributes);
+        final SearchResult result;
+        try
+        {
+            result = connection.search(search);
+        }
+        catch (final LDAPSearchException ex)
+        {
+            if (ex.getResultCode() == ResultCode.SIZE_LIMIT_EXCEEDED)
+            {
+                return null; // the name is not unique: nobody logs in as "one of them"
+            }
+            throw new HostFailure("the user search failed: " + describe(ex), ex);
+        }
+        return result.getEntryCount() == 1 ? result.getSearchEntries().getFirst() : null;
+    }
+
+    private static AuthOutcome bindAsUser(final LDAPConnection connection, final SearchResultEntry user,
+        final LdapHostSettings ldap, final LdapAttributeMap map, final AuthRequest request, final String backend)
+        throws HostFailure
+    {
+        final BindResult bound;
+        try
+        {
+            bound = connection.bind(new SimpleBindRequest(user.getDN(), request.password(),
+                new DraftBeheraLDAPPasswordPolicy10RequestControl()));
+        }
+        catch (final LDAPException ex)
+        {
+            if (!ResultCode.isConnectionUsable(ex.getResultCode()))
+            {
+                throw new HostFailure("the user bind failed: " + describe(ex), ex);
+            }
+            return new AuthOutcome.Rejected(describe(ex),
+                PasswordPolicyAnswer.ofRefusal(ex.toLDAPResult(), ldap.serverType()));
+        }
+        final String changeFirst = PasswordPolicyAnswer.ofSuccess(bound, ldap.serverType());
+        if (changeFirst != null)
+        {
+            return new AuthOutcome.Rejected("the password must be changed first", changeFirst);
+        }
+        return new AuthOutcome.Accepted(request.username(), LdapAttributeMapper.groupPolicy(map, user), null, null,
+            backend);
+    }
+
+    /** A result code and the server's diagnostic, bounded (it may be echoed into the log). */
+    private static String describe(final LDAPException ex)
+    {
+        final String diagnostic = ex.getDiagnosticMessage() != null ? ex.getDiagnosticMessage()
+            : ex.getExceptionMessage();
+        final String text = ex.getResultCode().getName() + (diagnostic == null ? "" : ": " + diagnostic);
+        return text.length() > MAX_DIAGNOSTIC ? text.substring(0, MAX_DIAGNOSTIC) + "..." : text;
+    }
+}
