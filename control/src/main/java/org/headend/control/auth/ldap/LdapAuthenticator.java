@@ -20,7 +20,6 @@ import java.util.function.Function;
 import java.util.function.LongSupplier;
 import java.util.function.Supplier;
 import javax.net.ssl.SSLContext;
-import org.headend.control.LogText;
 import org.headend.control.auth.AuthOutcome;
 import org.headend.control.auth.AuthRequest;
 import org.headend.control.auth.Authenticator;
@@ -328,6 +327,7 @@ public final class LdapAuthenticator implements Authenticator, AutoCloseable
         }
     }
 
+    /** @param why printable and bounded ({@link LdapLogin#describe}), without secrets */
     private synchronized void failed(final HostState host, final String why)
     {
         host.failures++;
@@ -337,11 +337,11 @@ public final class LdapAuthenticator implements Authenticator, AutoCloseable
             host.failed = true;
             host.failedAtNanos = nanoClock.getAsLong();
             LOG.warn("aaa-server {} host {} failed after {} unanswered logins in a row: {}", groupName, address,
-                host.consecutiveFailures, LogText.escape(why));
+                host.consecutiveFailures, why);
         }
         else
         {
-            LOG.warn("aaa-server {} host {} could not answer: {}", groupName, address, LogText.escape(why));
+            LOG.warn("aaa-server {} host {} could not answer: {}", groupName, address, why);
         }
     }
 

@@ -44,7 +44,7 @@ final class LdapLogin
         }
     }
 
-    private static final int MAX_DIAGNOSTIC = 200;
+    private static final int MAX_DIAGNOSTIC = 400;
 
     private LdapLogin()
     {
@@ -176,12 +176,26 @@ final class LdapLogin
             backend);
     }
 
-    /** A result code and the server's diagnostic, bounded (it may be echoed into the log). */
-    private static String describe(final LDAPException ex)
+    /**
+     * A result code and the server's diagnostic, or the deepest cause (where "PKIX path building failed" is), as
+     * printable ASCII, bounded: it is logged.
+     */
+    static String describe(final LDAPException ex)
     {
-        final String diagnostic = ex.getDiagnosticMessage() != null ? ex.getDiagnosticMessage()
-            : ex.getExceptionMessage();
-        final String text = ex.getResultCode().getName() + (diagnostic == null ? "" : ": " + diagnostic);
-        return text.length() > MAX_DIAGNOSTIC ? text.substring(0, MAX_DIAGNOSTIC) + "..." : text;
+        Throwable root = ex;
+        while (root.getCause() != null && root.getCause() != root)
+        {
+            root = root.getCause();
+        }
+        final String detail = ex.getDiagnosticMessage() != null ? ex.getDiagnosticMessage()
+            : root != ex ? root.toString() : ex.getMessage();
+        final String text = ex.getResultCode().getName() + (detail == null ? "" : ": " + detail);
+        final StringBuilder out = new StringBuilder();
+        for (int i = 0; i < text.length() && out.length() < MAX_DIAGNOSTIC; i++)
+        {
+            final char c = text.charAt(i);
+            out.append(c >= ' ' && c < 0x7F ? c : '?');
+        }
+        return out.toString();
     }
 }
