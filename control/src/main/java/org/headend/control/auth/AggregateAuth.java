@@ -191,6 +191,10 @@ public final class AggregateAuth
         final AuthRequest request = new AuthRequest(username, password, client.address(), state,
             AuthRequest.Purpose.VPN);
         return logins.login(group.authenticationServerGroup(), group.authenticationFallbackLocal(), request)
+            .thenCompose(outcome -> group.authorizationServerGroup() != null
+                && outcome instanceof AuthOutcome.Accepted accepted
+                ? logins.authorize(group.authorizationServerGroup(), accepted, request)
+                : CompletableFuture.completedFuture(outcome))
             .thenApplyAsync(outcome -> decide(outcome, username, tunnelGroup, client, protocols), control);
     }
 

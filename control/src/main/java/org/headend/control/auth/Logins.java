@@ -183,6 +183,40 @@ public final class Logins implements AutoCloseable
         }).thenApply(outcome -> account(serverGroup, request, outcome, who, from));
     }
 
+    /**
+     * Asks the tunnel-group's {@code authorization-server-group} (LDAP) for the group-policy of a user another back
+     * end accepted, as the ASA does: the directory's mapped group-policy replaces the first one's; a user the
+     * directory does not know, or no server answering, refuses the login. Never blocks.
+     */
+    public CompletionStage<AuthOutcome> authorize(final String serverGroup, final AuthOutcome.Accepted accepted,
+        final AuthRequest request)
+    {
+        final String who = LogText.escape(request.username());
+        final LdapAuthenticator directory = ldap(serverGroup);
+        if (directory == null)
+        {
+            LOG.warn("login of {} refused: authorization-server-group {} is not an LDAP server group", who,
+                serverGroup);
+            return CompletableFuture.completedFuture(new AuthOutcome.Rejected("no authorization server"));
+        }
+        return directory.authorize(accepted.username()).thenApply(outcome ->
+        {
+            if (outcome instanceof AuthOutcome.Accepted found)
+            {
+                LOG.info("user {} authorized by {}: group-policy {}", who, serverGroup,
+                    found.groupPolicy() == null ? "(none mapped)" : found.groupPolicy());
+                return new AuthOutcome.Accepted(accepted.username(), found.groupPolicy() != null
+                    ? found.groupPolicy() : accepted.groupPolicy(), accepted.framedAddress(), accepted.radiusClass(),
+                    accepted.backend());
+            }
+            final String why = outcome instanceof AuthOutcome.Rejected r ? r.message()
+                : outcome instanceof AuthOutcome.Unavailable u ? u.why() : "unexpected answer";
+            LOG.info("login of user {} refused: authorization by {} failed ({})", who, serverGroup,
+                LogText.escape(why));
+            return new AuthOutcome.Rejected("authorization failed");
+        });
+    }
+
     private AuthOutcome account(final String serverGroup, final AuthRequest request, final AuthOutcome outcome,
         final String who, final String from)
     {

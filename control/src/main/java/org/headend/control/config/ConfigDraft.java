@@ -103,7 +103,7 @@ public final class ConfigDraft
         tunnelGroups.values().forEach(g -> groupMap.put(g.name, new TunnelGroup(g.name, g.type,
             List.copyOf(g.addressPools), g.defaultGroupPolicy, List.copyOf(g.ipv6AddressPools),
             frozen(g.groupAliases), frozen(g.groupUrls), g.authenticationServerGroup, g.authenticationFallbackLocal,
-            g.accountingServerGroup)));
+            g.accountingServerGroup, g.authorizationServerGroup)));
         final Map<String, AaaServerGroup> aaaMap = new LinkedHashMap<>();
         aaaServers.values().forEach(a -> aaaMap.put(a.name, new AaaServerGroup(a.name, a.protocol,
             a.maxFailedAttempts, a.timedReactivation, a.deadtimeMinutes,
@@ -222,6 +222,7 @@ public final class ConfigDraft
         String authenticationServerGroup = AaaServerGroup.LOCAL;
         boolean authenticationFallbackLocal;
         String accountingServerGroup;
+        String authorizationServerGroup;
 
         TunnelGroupDraft(final String name)
         {

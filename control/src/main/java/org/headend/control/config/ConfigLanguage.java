@@ -53,6 +53,7 @@ public final class ConfigLanguage
         declareTunnelGroup();
         declareAaaServers();
         declareLdap();
+        declareAuthorization();
         OperationsLanguage.declare(ConfigLanguage::register);
         for (final Mode mode : Mode.values())
         {
@@ -1668,6 +1669,24 @@ public final class ConfigLanguage
             .compile((draft, scope, args) ->
             {
                 ldapOf(scope, "ldap-attribute-map").attributeMap = args.get("map");
+                return null;
+            })
+            .build());
+    }
+
+    private static void declareAuthorization()
+    {
+        register(ConfigCommand.in(Mode.TUNNEL_GENERAL, "Where the tunnel group's users' group-policy comes from")
+            .kw("authorization-server-group", "An LDAP group asked for each user's group-policy after login").key()
+            .arg("group", AAA_SERVER, "An aaa-server group of protocol ldap")
+            .order(31, 0)
+            .compile((draft, scope, args) ->
+            {
+                if (AaaServerGroup.LOCAL.equals(args.get("group")))
+                {
+                    throw new IllegalArgumentException("authorization-server-group names an LDAP server group");
+                }
+                ((ConfigDraft.TunnelGroupDraft)scope).authorizationServerGroup = args.get("group");
                 return null;
             })
             .build());

@@ -90,6 +90,20 @@ class LdapConfigTest
     }
 
     @Test
+    void shouldLetATunnelGroupTakeItsUsersGroupPolicyFromAnLdapGroup() throws ConfigException
+    {
+        final HeadendConfig config = ConfigLanguageTest.compile(LDAP + """
+            tunnel-group T type remote-access
+            tunnel-group T general-attributes
+             authorization-server-group DIR
+            """);
+        assertEquals("DIR", config.tunnelGroup("T").orElseThrow().authorizationServerGroup());
+        assertNull(config.defaultTunnelGroup().authorizationServerGroup());
+        assertThrows(ConfigException.class, () -> ConfigLanguageTest.compile(
+            "tunnel-group T type remote-access\ntunnel-group T general-attributes\n authorization-server-group LOCAL\n"));
+    }
+
+    @Test
     void shouldRefuseLdapLinesInRadiusHostsBadDnsAndUnknownMaps()
     {
         final ConfigException radius = assertThrows(ConfigException.class, () -> ConfigLanguageTest.compile(

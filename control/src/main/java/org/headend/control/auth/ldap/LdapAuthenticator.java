@@ -26,6 +26,7 @@ import org.headend.control.auth.Authenticator;
 import org.headend.control.config.AaaServerGroup;
 import org.headend.control.config.AaaServerHost;
 import org.headend.control.config.HeadendConfig;
+import org.headend.control.config.LdapAttributeMap;
 import org.headend.control.config.LdapHostSettings;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -145,12 +146,27 @@ public final class LdapAuthenticator implements Authenticator, AutoCloseable
     /** {@link #authenticate} against one host of the group only ({@code test aaa-server}). */
     public CompletionStage<AuthOutcome> test(final InetAddress address, final AuthRequest request)
     {
-        return submit(request, address);
+        return submit(request, address, false);
+    }
+
+    /**
+     * Looks a user up without their password ({@code authorization-server-group}): Accepted with the mapped
+     * group-policy, Rejected when the directory has no such user, Unavailable when no server answers.
+     */
+    public CompletionStage<AuthOutcome> authorize(final String username)
+    {
+        return submit(AuthRequest.first(username, "", null, AuthRequest.Purpose.VPN), null, true);
     }
 
     private CompletionStage<AuthOutcome> submit(final AuthRequest request, final InetAddress only)
     {
-        final LoginTask task = new LoginTask(request, only);
+        return submit(request, only, false);
+    }
+
+    private CompletionStage<AuthOutcome> submit(final AuthRequest request, final InetAddress only,
+        final boolean lookupOnly)
+    {
+        final LoginTask task = new LoginTask(request, only, lookupOnly);
         try
         {
             executor.execute(task);
@@ -173,12 +189,14 @@ public final class LdapAuthenticator implements Authenticator, AutoCloseable
     {
         private final AuthRequest request;
         private final InetAddress only;
+        private final boolean lookupOnly;
         private final CompletableFuture<AuthOutcome> answer = new CompletableFuture<>();
 
-        private LoginTask(final AuthRequest request, final InetAddress only)
+        private LoginTask(final AuthRequest request, final InetAddress only, final boolean lookupOnly)
         {
             this.request = request;
             this.only = only;
+            this.lookupOnly = lookupOnly;
         }
 
         @Override
@@ -186,7 +204,7 @@ public final class LdapAuthenticator implements Authenticator, AutoCloseable
         {
             try
             {
-                answer.complete(login(request, only));
+                answer.complete(login(request, only, lookupOnly));
             }
             catch (final RuntimeException ex)
             {
@@ -196,9 +214,9 @@ public final class LdapAuthenticator implements Authenticator, AutoCloseable
         }
     }
 
-    private AuthOutcome login(final AuthRequest request, final InetAddress only)
+    private AuthOutcome login(final AuthRequest request, final InetAddress only, final boolean lookupOnly)
     {
-        if (request.password().isEmpty())
+        if (!lookupOnly && request.password().isEmpty())
         {
             // an LDAP simple bind with a DN and no password is an anonymous bind, which "succeeds"
             return new AuthOutcome.Rejected("empty password");
@@ -220,10 +238,11 @@ public final class LdapAuthenticator implements Authenticator, AutoCloseable
             }
             try
             {
-                final AuthOutcome outcome = LdapLogin.attempt(config, tls(host, config),
-                    config.ldap().attributeMap() == null ? null
-                        : this.config.get().ldapAttributeMaps().get(config.ldap().attributeMap()),
-                    request, groupName);
+                final LdapAttributeMap map = config.ldap().attributeMap() == null ? null
+                    : this.config.get().ldapAttributeMaps().get(config.ldap().attributeMap());
+                final AuthOutcome outcome = lookupOnly
+                    ? LdapLogin.lookup(config, tls(host, config), map, request.username(), groupName)
+                    : LdapLogin.attempt(config, tls(host, config), map, request, groupName);
                 answered(host, outcome);
                 return outcome;
             }

@@ -16,7 +16,6 @@ import com.unboundid.ldap.sdk.SearchScope;
 import com.unboundid.ldap.sdk.SimpleBindRequest;
 import com.unboundid.ldap.sdk.experimental.DraftBeheraLDAPPasswordPolicy10RequestControl;
 import com.unboundid.ldap.sdk.extensions.StartTLSExtendedRequest;
-import com.unboundid.util.ssl.HostNameSSLSocketVerifier;
 import javax.net.ssl.SSLContext;
 import org.headend.control.auth.AuthOutcome;
 import org.headend.control.auth.AuthRequest;
@@ -70,27 +69,49 @@ final class LdapLogin
     {
         final LdapHostSettings ldap = host.ldap();
         final int timeoutMillis = host.timeoutSeconds() * 1000;
-        final LDAPConnectionOptions options = new LDAPConnectionOptions();
-        options.setConnectTimeoutMillis(timeoutMillis);
-        options.setResponseTimeoutMillis(timeoutMillis);
-        options.setFollowReferrals(false);
-        options.setUseSynchronousMode(true);
-        options.setBindWithDNRequiresPassword(true);
-        if (tls != null)
+        try (LDAPConnection connection = open(host, tls))
         {
-            options.setSSLSocketVerifier(new HostNameSSLSocketVerifier(true));
-        }
-        final String address = host.address().getHostAddress();
-        try (LDAPConnection connection = ldap.transport() == LdapHostSettings.Transport.LDAPS
-            ? new LDAPConnection(tls.getSocketFactory(), options) : new LDAPConnection(options))
-        {
-            connect(connection, address, ldap, tls, timeoutMillis);
+            connect(connection, host.address().getHostAddress(), ldap, tls, timeoutMillis);
             final SearchResultEntry user = findUser(connection, host, map, request.username());
             if (user == null)
             {
                 return new AuthOutcome.Rejected("no entry has " + ldap.effectiveNamingAttribute() + " = the name");
             }
             return bindAsUser(connection, user, ldap, map, request, backend);
+        }
+    }
+
+    /** An unconnected connection with the host's timeouts, TLS from the first byte for LDAPS. */
+    private static LDAPConnection open(final AaaServerHost host, final SSLContext tls)
+    {
+        final int timeoutMillis = host.timeoutSeconds() * 1000;
+        final LDAPConnectionOptions options = new LDAPConnectionOptions();
+        options.setConnectTimeoutMillis(timeoutMillis);
+        options.setResponseTimeoutMillis(timeoutMillis);
+        options.setFollowReferrals(false);
+        options.setUseSynchronousMode(true);
+        options.setBindWithDNRequiresPassword(true);
+        return host.ldap().transport() == LdapHostSettings.Transport.LDAPS
+            ? new LDAPConnection(new EndpointCheckingSocketFactory(tls.getSocketFactory()), options)
+            : new LDAPConnection(options);
+    }
+
+    /**
+     * Looks {@code username} up without a password ({@code authorization-server-group}: another server checked it):
+     * connect, service bind, search, map.
+     *
+     * @return Accepted with the mapped group-policy, or Rejected when no single entry has that name
+     * @throws HostFailure when this server cannot answer
+     */
+    static AuthOutcome lookup(final AaaServerHost host, final SSLContext tls, final LdapAttributeMap map,
+        final String username, final String backend) throws HostFailure
+    {
+        try (LDAPConnection connection = open(host, tls))
+        {
+            connect(connection, host.address().getHostAddress(), host.ldap(), tls, host.timeoutSeconds() * 1000);
+            final SearchResultEntry user = findUser(connection, host, map, username);
+            return user == null ? new AuthOutcome.Rejected("the user is not in the directory")
+                : new AuthOutcome.Accepted(username, LdapAttributeMapper.groupPolicy(map, user), null, null, backend);
         }
     }
 
@@ -102,7 +123,8 @@ final class LdapLogin
             connection.connect(address, ldap.effectivePort(), timeoutMillis);
             if (ldap.transport() == LdapHostSettings.Transport.STARTTLS)
             {
-                final ExtendedResult started = connection.processExtendedOperation(new StartTLSExtendedRequest(tls));
+                final ExtendedResult started = connection.processExtendedOperation(
+                    new StartTLSExtendedRequest(new EndpointCheckingSocketFactory(tls.getSocketFactory())));
                 if (started.getResultCode() != ResultCode.SUCCESS)
                 {
                     throw new HostFailure("StartTLS refused: " + started.getResultCode(), null);

@@ -16,8 +16,8 @@ import javax.net.ssl.TrustManagerFactory;
 /**
  * Which certificates an LDAP server may present: those that chain to the CA certificates of the host's
  * {@code ldap-trusted-ca} PEM file, else to the JDK's default trust store (public CAs). The chain is checked by the
- * JDK's PKIX trust manager; that the certificate names the configured address is checked by the connection
- * ({@code HostNameSSLSocketVerifier}). There is no "trust anything" mode.
+ * JDK's PKIX trust manager; that the certificate names the configured address by the JDK's endpoint
+ * identification ({@link EndpointCheckingSocketFactory}). There is no "trust anything" mode.
  */
 final class LdapTrust
 {

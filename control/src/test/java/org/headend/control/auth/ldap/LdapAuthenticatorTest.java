@@ -46,6 +46,9 @@ class LdapAuthenticatorTest
         dir = Files.createTempDirectory("ldap-test-");
         final Path keystore = selfSigned("server", "127.0.0.1", dir.resolve("ca.pem"));
         selfSigned("other", "127.0.0.1", dir.resolve("other-ca.pem"));
+        final Path elsewhere = selfSigned("elsewhere", "127.0.0.9", dir.resolve("elsewhere.pem"));
+        final SSLUtil elsewhereTls = new SSLUtil(new KeyStoreKeyManager(elsewhere.toFile(),
+            "changeit".toCharArray(), "PKCS12", "server"), null);
         final SSLUtil serverTls = new SSLUtil(new KeyStoreKeyManager(keystore.toFile(), "changeit".toCharArray(),
             "PKCS12", "server"), null);
         final InetAddress loopback = InetAddress.getByName("127.0.0.1");
@@ -54,7 +57,9 @@ class LdapAuthenticatorTest
         config.setListenerConfigs(
             InMemoryListenerConfig.createLDAPConfig("ldap", loopback, 0, serverTls.createSSLSocketFactory()),
             InMemoryListenerConfig.createLDAPSConfig("ldaps", loopback, 0, serverTls.createSSLServerSocketFactory(),
-                null));
+                null),
+            InMemoryListenerConfig.createLDAPSConfig("elsewhere", loopback, 0,
+                elsewhereTls.createSSLServerSocketFactory(), null));
         server = new InMemoryDirectoryServer(config);
         server.add("dn: " + BASE, "objectClass: domain", "dc: example");
         server.add("dn: ou=people," + BASE, "objectClass: organizationalUnit", "ou: people");
@@ -102,6 +107,13 @@ class LdapAuthenticatorTest
              timeout 3
              ldap-base-dn ou=people,%s
              ldap-over-ssl starttls
+            aaa-server ELSEWHERE protocol ldap
+            aaa-server ELSEWHERE (inside) host 127.0.0.1
+             server-port %d
+             timeout 3
+             ldap-base-dn ou=people,%s
+             ldap-over-ssl enable
+             ldap-trusted-ca disk0:/elsewhere.pem
             aaa-server FO protocol ldap
              max-failed-attempts 1
             aaa-server FO (inside) host 127.0.0.2
@@ -113,7 +125,7 @@ class LdapAuthenticatorTest
              timeout 3
              ldap-base-dn ou=people,%s
             """.formatted(STAFF, port("ldap"), BASE, BASE, port("ldaps"), BASE, port("ldaps"), BASE, port("ldap"),
-            BASE, port("ldap"), BASE, port("ldap"), BASE));
+            BASE, port("elsewhere"), BASE, port("ldap"), BASE, port("ldap"), BASE));
         store = ConfigStore.load(cfg);
     }
 
@@ -210,6 +222,22 @@ class LdapAuthenticatorTest
     }
 
     @Test
+    void shouldLookAUserUpWithoutAPasswordForAuthorization() throws Exception
+    {
+        try (LdapAuthenticator backend = backend("STARTTLS"))
+        {
+            final AuthOutcome.Accepted alice = assertInstanceOf(AuthOutcome.Accepted.class,
+                backend.authorize("alice").toCompletableFuture().get(30, TimeUnit.SECONDS));
+            assertEquals("STAFF", alice.groupPolicy());
+            for (final String unknown : List.of("mallory", "alice*", "*"))
+            {
+                assertInstanceOf(AuthOutcome.Rejected.class,
+                    backend.authorize(unknown).toCompletableFuture().get(30, TimeUnit.SECONDS), unknown);
+            }
+        }
+    }
+
+    @Test
     void shouldLogInOverLdapsWithTheConfiguredCa() throws Exception
     {
         try (LdapAuthenticator backend = backend("LDAPS"))
@@ -219,9 +247,9 @@ class LdapAuthenticatorTest
     }
 
     @Test
-    void shouldRefuseAServerWhoseCertificateTheCaDidNotIssue() throws Exception
+    void shouldRefuseAServerWhoseCertificateTheCaDidNotIssueOrThatNamesAnotherAddress() throws Exception
     {
-        for (final String group : List.of("OTHERCA", "PUBLICCA"))
+        for (final String group : List.of("OTHERCA", "PUBLICCA", "ELSEWHERE"))
         {
             try (LdapAuthenticator backend = backend(group))
             {
