@@ -27,8 +27,9 @@ import org.junit.jupiter.api.extension.ExtendWith;
 /**
  * Logins through a real OpenLDAP ({@link SlapdServer}) with the real openconnect (issue 12 item 4): by {@code uid}
  * over LDAPS with the CA checked, the directory group mapped to a group-policy by {@code ldap attribute-map}, a wrong
- * password, the filter-injection name {@code alice*)(uid=*}, a server whose certificate another CA issued, and a
- * password the directory says must be changed first. slapd runs inside the appliance's namespace on 127.0.0.1.
+ * password, the filter-injection name {@code alice*)(uid=*}, a server whose certificate another CA issued, a
+ * password the directory says must be changed first, and {@code authorization-server-group} (the directory gives
+ * the group-policy of a user LOCAL accepted). slapd runs inside the appliance's namespace on 127.0.0.1.
  */
 @ExtendWith(HarnessExtension.class)
 @Timeout(value = 4, unit = TimeUnit.MINUTES)
@@ -37,6 +38,7 @@ class LdapLoginIT
 {
     private static final int LDAP_PORT = 13890;
     private static final int LDAPS_PORT = LDAP_PORT + 1;
+    private static final String LOCAL_ALICE_PASSWORD = "local-alice-pw";
 
     private static Testbed bed;
     private static SlapdServer slapd;
@@ -64,7 +66,15 @@ class LdapLoginIT
             .extraLine(" address-pool POOL")
             .extraLine(" authentication-server-group UNTRUSTED")
             .extraLine("tunnel-group UNTRUSTEDTG webvpn-attributes")
-            .extraLine(" group-url https://" + Netns.SERVER_ADDRESS + "/untrusted enable"));
+            .extraLine(" group-url https://" + Netns.SERVER_ADDRESS + "/untrusted enable")
+            .extraLine("username alice password " + LOCAL_ALICE_PASSWORD)
+            .extraLine("tunnel-group AUTHZ type remote-access")
+            .extraLine("tunnel-group AUTHZ general-attributes")
+            .extraLine(" address-pool POOL")
+            .extraLine(" authentication-server-group LOCAL")
+            .extraLine(" authorization-server-group DIR")
+            .extraLine("tunnel-group AUTHZ webvpn-attributes")
+            .extraLine(" group-url https://" + Netns.SERVER_ADDRESS + "/authz enable"));
         slapd = SlapdServer.start(bed.net().server(), LDAP_PORT);
         try
         {
@@ -114,6 +124,15 @@ class LdapLoginIT
         {
             bed.close();
         }
+    }
+
+    /** A client for the tunnel-group reached by the URL path {@code /path}, closed after the test. */
+    private OpenconnectClient pathClient(final int n, final String path, final String user)
+    {
+        final OpenconnectClient client = new OpenconnectClient(bed.net().client(n), bed.headend().url() + path,
+            bed.headend().pin(), user, false, List.of());
+        pathClients.add(client);
+        return client;
     }
 
     /** Waits for openconnect to give up and checks that no tunnel came up. */
@@ -175,10 +194,7 @@ class LdapLoginIT
     void shouldRefuseAServerWhoseCertificateTheConfiguredCaDidNotIssue()
     {
         final int mark = slapd.process().err().mark();
-        final OpenconnectClient alice = new OpenconnectClient(bed.net().client(1), bed.headend().url() + "untrusted",
-            bed.headend().pin(), "alice", false, List.of());
-        pathClients.add(alice);
-        alice.startWithPassword("alicepw");
+        final OpenconnectClient alice = pathClient(1, "untrusted", "alice").startWithPassword("alicepw");
         assertRefused(alice);
         assertTrue(bed.headend().process().err().text().contains("unable to find valid certification path"),
             "the appliance says why the server was not used");
@@ -193,6 +209,19 @@ class LdapLoginIT
         final OpenconnectClient carol = bed.client(1, "carol").startWithPassword("carolpw");
         carol.process().waitFor("Your password must be changed", Duration.ofSeconds(40));
         assertRefused(carol);
+    }
+
+    @Test
+    @Order(7)
+    void shouldTakeTheGroupPolicyFromTheDirectoryWhenAnotherBackEndCheckedThePassword()
+    {
+        final int mark = slapd.process().err().mark();
+        final OpenconnectClient alice = pathClient(1, "authz", "alice").startWithPassword(LOCAL_ALICE_PASSWORD);
+        alice.awaitConfigured(Duration.ofSeconds(40));
+        final Map<String, String> env = alice.awaitScriptCall("connect", 1, Duration.ofSeconds(10));
+        assertEquals("Welcome, staff.", env.get("CISCO_BANNER"), "LOCAL checked the password, LDAP gave STAFF");
+        assertFalse(slapd.process().err().text().substring(mark).contains("BIND dn=\"uid=alice"),
+            "authorization never binds as the user");
     }
 
     @Test
