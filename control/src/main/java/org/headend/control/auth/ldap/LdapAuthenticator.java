@@ -140,7 +140,7 @@ public final class LdapAuthenticator implements Authenticator, AutoCloseable
     @Override
     public CompletionStage<AuthOutcome> authenticate(final AuthRequest request)
     {
-        return submit(request, null);
+        return submit(request, null, false);
     }
 
     /** {@link #authenticate} against one host of the group only ({@code test aaa-server}). */
@@ -156,11 +156,6 @@ public final class LdapAuthenticator implements Authenticator, AutoCloseable
     public CompletionStage<AuthOutcome> authorize(final String username)
     {
         return submit(AuthRequest.first(username, "", null, AuthRequest.Purpose.VPN), null, true);
-    }
-
-    private CompletionStage<AuthOutcome> submit(final AuthRequest request, final InetAddress only)
-    {
-        return submit(request, only, false);
     }
 
     private CompletionStage<AuthOutcome> submit(final AuthRequest request, final InetAddress only,
