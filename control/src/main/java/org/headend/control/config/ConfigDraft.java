@@ -50,6 +50,7 @@ public final class ConfigDraft
     boolean sshScopy;
     int maxFailedAttempts;
     final OperationsDraft operations = new OperationsDraft();
+    final Map<String, TrustpointDraft> trustpoints = new LinkedHashMap<>();
 
     ConfigDraft()
     {
@@ -102,7 +103,7 @@ public final class ConfigDraft
         tunnelGroups.values().forEach(g -> groupMap.put(g.name, new TunnelGroup(g.name, g.type,
             List.copyOf(g.addressPools), g.defaultGroupPolicy, List.copyOf(g.ipv6AddressPools),
             frozen(g.groupAliases), frozen(g.groupUrls), g.authenticationServerGroup, g.authenticationFallbackLocal,
-            g.accountingServerGroup)));
+            g.accountingServerGroup, g.authentication, g.usernameFromCertificate)));
         final Map<String, AaaServerGroup> aaaMap = new LinkedHashMap<>();
         aaaServers.values().forEach(a -> aaaMap.put(a.name, new AaaServerGroup(a.name, a.protocol,
             a.maxFailedAttempts, a.timedReactivation, a.deadtimeMinutes,
@@ -127,7 +128,14 @@ public final class ConfigDraft
             new ManagementConfig(enablePassword, List.copyOf(sshAccess), sshTimeoutMinutes, sshAuthLocal,
                 maxFailedAttempts, sshScopy, sshAuthServerGroup, sshAuthFallbackLocal),
             frozenLists(accessLists), frozen(aaaMap),
-            operations.build());
+            operations.build(), frozenTrustpoints());
+    }
+
+    private Map<String, Trustpoint> frozenTrustpoints()
+    {
+        final Map<String, Trustpoint> map = new LinkedHashMap<>();
+        trustpoints.forEach((name, draft) -> map.put(name, draft.freeze()));
+        return Collections.unmodifiableMap(map);
     }
 
     private static <V> Map<String, List<V>> frozenLists(final Map<String, List<V>> map)
@@ -214,6 +222,8 @@ public final class ConfigDraft
         String authenticationServerGroup = AaaServerGroup.LOCAL;
         boolean authenticationFallbackLocal;
         String accountingServerGroup;
+        TunnelAuthentication authentication = TunnelAuthentication.AAA;
+        CertificateUsername usernameFromCertificate = CertificateUsername.DEFAULT;
 
         TunnelGroupDraft(final String name)
         {
@@ -273,6 +283,26 @@ public final class ConfigDraft
         {
             return new AaaServerHost(nameif, address, key == null ? "" : key, authenticationPort, accountingPort,
                 timeoutSeconds, retryIntervalSeconds, requireMessageAuthenticator);
+        }
+    }
+
+    /** A {@code crypto ca trustpoint} being compiled. */
+    static final class TrustpointDraft
+    {
+        final String name;
+        boolean enrollmentTerminal;
+        String caCertificate;
+        Trustpoint.RevocationCheck revocationCheck = Trustpoint.RevocationCheck.NONE;
+        String crlFile;
+
+        TrustpointDraft(final String name)
+        {
+            this.name = name;
+        }
+
+        Trustpoint freeze()
+        {
+            return new Trustpoint(name, enrollmentTerminal, caCertificate, revocationCheck, crlFile);
         }
     }
 }

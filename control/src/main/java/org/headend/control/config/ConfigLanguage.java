@@ -53,6 +53,7 @@ public final class ConfigLanguage
         declareTunnelGroup();
         declareAaaServers();
         OperationsLanguage.declare(ConfigLanguage::register);
+        CryptoLanguage.declare(ConfigLanguage::register);
         for (final Mode mode : Mode.values())
         {
             if (mode != Mode.EXEC)

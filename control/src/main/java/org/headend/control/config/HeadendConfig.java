@@ -22,6 +22,7 @@ import java.util.Optional;
  * @param accessLists   {@code access-list} entries by list name, in configuration order
  * @param aaaServers    {@code aaa-server} groups by name, in configuration order
  * @param operations    the management HTTPS server ({@code /metrics}) and syslog
+ * @param trustpoints   {@code crypto ca trustpoint} by name, in configuration order
  */
 public record HeadendConfig(
     String hostname,
@@ -37,7 +38,8 @@ public record HeadendConfig(
     ManagementConfig management,
     Map<String, List<AccessListEntry>> accessLists,
     Map<String, AaaServerGroup> aaaServers,
-    OperationsConfig operations)
+    OperationsConfig operations,
+    Map<String, Trustpoint> trustpoints)
 {
     /** The group-policy every other one inherits from; always present. */
     public static final String DEFAULT_GROUP_POLICY = "DfltGrpPolicy";
@@ -69,6 +71,12 @@ public record HeadendConfig(
     public Optional<AaaServerGroup> aaaServer(final String name)
     {
         return Optional.ofNullable(aaaServers.get(name));
+    }
+
+    /** Whether some tunnel-group logs in by certificate: then the TLS server asks clients for one. */
+    public boolean wantsClientCertificates()
+    {
+        return tunnelGroups.values().stream().anyMatch(g -> g.authentication().certificate());
     }
 
     public TunnelGroup defaultTunnelGroup()

@@ -18,11 +18,26 @@ import java.util.Map;
  * @param authenticationFallbackLocal {@code authentication-server-group NAME LOCAL}: the local users answer while
  *                                    every server of the group is failed
  * @param accountingServerGroup       {@code accounting-server-group NAME}, or null
+ * @param authentication              {@code authentication aaa|certificate|aaa certificate} from webvpn-attributes
+ * @param usernameFromCertificate     {@code username-from-certificate}: which part of the client certificate's
+ *                                    subject names the user
  */
 public record TunnelGroup(String name, String type, List<String> addressPools, String defaultGroupPolicy,
     List<String> ipv6AddressPools, Map<String, Boolean> groupAliases, Map<String, Boolean> groupUrls,
-    String authenticationServerGroup, boolean authenticationFallbackLocal, String accountingServerGroup)
+    String authenticationServerGroup, boolean authenticationFallbackLocal, String accountingServerGroup,
+    TunnelAuthentication authentication, CertificateUsername usernameFromCertificate)
 {
+    /** Before certificates: passwords only, the user name from CN. */
+    public TunnelGroup(final String name, final String type, final List<String> addressPools,
+        final String defaultGroupPolicy, final List<String> ipv6AddressPools, final Map<String, Boolean> groupAliases,
+        final Map<String, Boolean> groupUrls, final String authenticationServerGroup,
+        final boolean authenticationFallbackLocal, final String accountingServerGroup)
+    {
+        this(name, type, addressPools, defaultGroupPolicy, ipv6AddressPools, groupAliases, groupUrls,
+            authenticationServerGroup, authenticationFallbackLocal, accountingServerGroup, TunnelAuthentication.AAA,
+            CertificateUsername.DEFAULT);
+    }
+
     /** Before AAA server groups: local authentication, no accounting. */
     public TunnelGroup(final String name, final String type, final List<String> addressPools,
         final String defaultGroupPolicy, final List<String> ipv6AddressPools, final Map<String, Boolean> groupAliases,

@@ -31,7 +31,9 @@ public enum Mode
     /** {@code aaa-server NAME protocol radius}. */
     AAA_SERVER_GROUP("config-aaa-server-group"),
     /** {@code aaa-server NAME (IF) host ADDR}. */
-    AAA_SERVER_HOST("config-aaa-server-host");
+    AAA_SERVER_HOST("config-aaa-server-host"),
+    /** {@code crypto ca trustpoint NAME}. */
+    CRYPTO_CA_TRUSTPOINT("config-ca-trustpoint");
 
     private final String promptTag;
 
