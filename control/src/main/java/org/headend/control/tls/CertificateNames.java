@@ -86,7 +86,8 @@ public final class CertificateNames
         }
         for (final List<?> name : names)
         {
-            if (name.size() == 2 && name.get(0) instanceof Integer type && type == OTHER_NAME
+            // [type, DER] (newer JDKs append the OID and the decoded value)
+            if (name.size() >= 2 && name.get(0) instanceof Integer type && type == OTHER_NAME
                 && name.get(1) instanceof byte[] der)
             {
                 final String value = otherName(der);
