@@ -208,7 +208,7 @@ public final class AggregateAuth
         contexts.finish(context);
         LOG.info("certificate login refused from {}: {} (subject {})", client.address(), refusal,
             check.leaf() == null ? "none" : LogText.escape(check.leaf().getSubjectX500Principal().getName()));
-        events.loginFailed(check.leaf() == null ? "" : check.leaf().getSubjectX500Principal().getName(),
+        events.loginFailed(check.leaf() == null ? "" : LogText.escape(check.leaf().getSubjectX500Principal().getName()),
             client.address(), "certificate refused");
         return HttpAnswer.xml(AuthDocuments.refusal(LOGIN_FAILED, refusal), List.of());
     }

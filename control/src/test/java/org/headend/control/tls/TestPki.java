@@ -33,11 +33,11 @@ import org.bouncycastle.cert.jcajce.JcaX509v3CertificateBuilder;
 import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
 
 /** A CA that issues client certificates and CRLs for tests (EC P-256: fast to generate). */
-final class TestPki
+public final class TestPki
 {
     private static final AtomicLong SERIALS = new AtomicLong(1000);
 
-    final X509Certificate certificate;
+    public final X509Certificate certificate;
     private final PrivateKey key;
 
     private TestPki(final X509Certificate certificate, final PrivateKey key)
@@ -47,7 +47,7 @@ final class TestPki
     }
 
     /** A self-signed root CA named {@code CN=name}. */
-    static TestPki ca(final String name) throws Exception
+    public static TestPki ca(final String name) throws Exception
     {
         final KeyPair pair = keyPair();
         final X500Name subject = new X500Name("CN=" + name);
@@ -60,7 +60,7 @@ final class TestPki
     }
 
     /** A client certificate for {@code subject} (an X.500 name), valid now, with the UPN {@code upn} when not null. */
-    X509Certificate issue(final String subject, final String upn) throws Exception
+    public X509Certificate issue(final String subject, final String upn) throws Exception
     {
         return issue(subject, upn, Instant.now().minus(Duration.ofDays(1)), Instant.now().plus(Duration.ofDays(7)),
             KeyPurposeId.id_kp_clientAuth);
