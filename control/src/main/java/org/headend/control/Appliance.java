@@ -62,6 +62,8 @@ import org.headend.control.session.AddressPools;
 import org.headend.control.session.FileSessionStore;
 import org.headend.control.session.SessionStore;
 import org.headend.control.session.SessionManager;
+import org.headend.control.tls.ClientCertificateValidator;
+import org.headend.control.tls.DeferredClientTrust;
 import org.headend.control.tls.ServerIdentity;
 import org.headend.control.tunnel.TunnelGateway;
 import org.headend.crypto.AeadProvider;
@@ -101,6 +103,7 @@ final class Appliance
     private final ConfigStore config;
     private final ServerIdentity identity;
     private final ClientFiles clientFiles;
+    private final FlashStore flash;
     private final Translations translations;
     private final SessionStore sessionStore;
     /** Logins (XML, password checks) run here: at the front door's priority, below forwarding's. */
@@ -135,6 +138,9 @@ final class Appliance
      */
     private final ExecutorService handshakes = Executors.newThreadPerTaskExecutor(
         Thread.ofVirtual().name("dtls-handshake-", 0).factory());
+    /** Client certificate checks (PKIX, CRL files): one thread of their own, off the event loops and control. */
+    private final ExecutorService certificateChecks = Executors.newSingleThreadExecutor(
+        r -> platformThread(r, "certificate-check"));
     private final List<OutsideAddress> outsideAddresses = new ArrayList<>();
     private final Logins logins;
     /** The outside interface's first {@code ipv6 address}, listened on as well; null when it has none. */
@@ -149,7 +155,7 @@ final class Appliance
     {
         this.config = config;
         this.identity = identity;
-        final FlashStore flash = FlashStore.inStateDir(stateDir);
+        this.flash = FlashStore.inStateDir(stateDir);
         this.clientFiles = new ClientFiles(flash);
         this.translations = Translations.inStateDir(stateDir);
         this.sessionStore = FileSessionStore.inStateDir(stateDir, Clock.systemUTC());
@@ -209,7 +215,8 @@ final class Appliance
             control.submit(sessions::restore).get(30, TimeUnit.SECONDS);
             logins.apply(cfg);
             final AggregateAuth auth = new AggregateAuth(config::current, sessions, new LoginContexts(), logins,
-                identity::sha1Hex, System::nanoTime, control).delivery(clientFiles).events(events);
+                identity::sha1Hex, System::nanoTime, control).delivery(clientFiles).events(events)
+                .certificates(new ClientCertificateValidator(flash, certificateChecks, Clock.systemUTC()));
             final RadiusAccounting accounting = new RadiusAccounting(config::current, logins);
             auth.accounting(accounting);
             sessions.onEnd(accounting::stop);
@@ -247,6 +254,8 @@ final class Appliance
 
             final SslContext tls = SslContextBuilder.forServer(identity.key(), identity.certificate())
                 .sslProvider(SslProvider.JDK)
+                // client certificates are asked for per connection (HttpsListener) and checked at login
+                .trustManager(new DeferredClientTrust())
                 .protocols("TLSv1.3", "TLSv1.2")
                 .build();
             final int udpBatch = Integer.getInteger(UDP_RECV_BATCH_PROP_NAME, 1);
@@ -266,7 +275,10 @@ final class Appliance
             }
             udp = udpBootstrap.bind(listenAddress.getAddress(), cfg.webvpn().dtlsPort()).sync().channel();
             dtls.port().channel(udp);
-            listener = HttpsListener.bind(frontDoor, serverChannel, listenAddress, tls, control, router::route);
+            final java.util.function.BooleanSupplier askForCertificate =
+                () -> config.current().wantsClientCertificates();
+            listener = HttpsListener.bind(frontDoor, serverChannel, listenAddress, tls, askForCertificate, control,
+                router::route);
             redirects.apply(cfg);
             final MetricsExporter exporter = new MetricsExporter(dataplane.counters(), sessions, metrics,
                 () -> logins.limiter().lockedAddresses(System.nanoTime()));
@@ -279,8 +291,8 @@ final class Appliance
             {
                 udp6 = udpBootstrap.bind(listenAddress6.getAddress(), cfg.webvpn().dtlsPort()).sync().channel();
                 dtls.port().channel(udp6);
-                listener6 = HttpsListener.bind(frontDoor, serverChannel, listenAddress6, tls, control,
-                    router::route);
+                listener6 = HttpsListener.bind(frontDoor, serverChannel, listenAddress6, tls, askForCertificate,
+                    control, router::route);
                 LOG.info("listening for AnyConnect clients on [{}]:{} (TLS) and UDP {} too",
                     ArgTypes.IP.format(listenAddress6.getAddress()), listenAddress6.getPort(), cfg.webvpn().dtlsPort());
             }
@@ -482,6 +494,7 @@ final class Appliance
             }
         }
         handshakes.shutdownNow();
+        certificateChecks.shutdownNow();
         logins.close();
         control.shutdownNow();
         if (frontDoor != null)

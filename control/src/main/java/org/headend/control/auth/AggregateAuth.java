@@ -11,6 +11,7 @@ import java.util.function.Supplier;
 import org.headend.control.config.EffectivePolicy;
 import org.headend.control.config.HeadendConfig;
 import org.headend.control.config.PolicyAttribute;
+import org.headend.control.config.TunnelAuthentication;
 import org.headend.control.config.TunnelGroup;
 import org.headend.control.LogText;
 import org.headend.control.http.ClientInfo;
@@ -18,6 +19,9 @@ import org.headend.control.http.HttpAnswer;
 import org.headend.control.session.AaaAssignment;
 import org.headend.control.ops.VpnEvents;
 import org.headend.control.session.SessionManager;
+import org.headend.control.tls.CertificateCheck;
+import org.headend.control.tls.CertificateNames;
+import org.headend.control.tls.ClientCertificateValidator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -29,7 +33,9 @@ import org.slf4j.LoggerFactory;
  * {@code secondary_password} field, which {@code openconnect --token-mode=totp} fills. The browser portal logs in
  * through {@link #authenticate}, the same checks and the same failed-login counters: no tunnel-group and no front
  * door is a way around them (CVE-2023-20269). Passwords are checked by {@link Logins}, which answers later; the
- * reply is built on the control thread. Control thread only.
+ * reply is built on the control thread. A tunnel-group of {@code authentication certificate} logs the client in by
+ * the certificate it sent in the TLS handshake, without a form; {@code aaa certificate} shows the form but wants a
+ * valid certificate too. Control thread only.
  */
 public final class AggregateAuth
 {
@@ -50,6 +56,8 @@ public final class AggregateAuth
     private ClientDelivery delivery = ClientDelivery.NONE;
     private RadiusAccounting accounting;
     private VpnEvents events = VpnEvents.NONE;
+    /** Checks client certificates; null: no tunnel-group may log in by certificate. */
+    private ClientCertificateValidator certificates;
 
     /**
      * @param logins  every login's checks and back ends
@@ -98,6 +106,13 @@ public final class AggregateAuth
         return this;
     }
 
+    /** Who checks the client certificates of the tunnel-groups that want one. */
+    public AggregateAuth certificates(final ClientCertificateValidator value)
+    {
+        certificates = value;
+        return this;
+    }
+
     /**
      * The outcome of {@link #authenticate}: the user's policy and what the server assigned when the login may go
      * on; else why not, or the server's next question ({@code challenge} not null).
@@ -117,8 +132,7 @@ public final class AggregateAuth
     {
         return switch (message.type())
         {
-            case "init" -> CompletableFuture.completedFuture(
-                start(cookies.get("webvpncontext"), path, message.groupSelect(), message.groupAccess()));
+            case "init" -> init(message, cookies.get("webvpncontext"), client, path);
             case "auth-reply" -> reply(message, cookies.get("webvpncontext"), client, path);
             case "logout" -> CompletableFuture.completedFuture(
                 logout(message.sessionToken() != null ? message.sessionToken() : cookies.get("webvpn")));
@@ -132,6 +146,81 @@ public final class AggregateAuth
         final ClientInfo client)
     {
         return onMessage(message, cookies, client, "/");
+    }
+
+    /** {@code init}: the login form of the selected group, or at once the login by certificate when it takes one. */
+    private CompletionStage<HttpAnswer> init(final AuthMessage message, final String contextCookie,
+        final ClientInfo client, final String path)
+    {
+        final HeadendConfig cfg = config.get();
+        final GroupSelection group = GroupSelection.resolve(cfg, message.groupSelect(), path, message.groupAccess());
+        if (!cfg.webvpn().anyconnectEnabled() || group.error() != null
+            || authenticationOf(cfg, group.tunnelGroup()) != TunnelAuthentication.CERTIFICATE)
+        {
+            return done(start(contextCookie, path, message.groupSelect(), message.groupAccess()));
+        }
+        final LoginContexts.LoginContext context =
+            contexts.start(group.tunnelGroup(), group.alias(), contextCookie, nanoClock.getAsLong());
+        return certificateLogin(context, group, client, message);
+    }
+
+    private static TunnelAuthentication authenticationOf(final HeadendConfig cfg, final String tunnelGroup)
+    {
+        return cfg.tunnelGroup(tunnelGroup).orElse(cfg.defaultTunnelGroup()).authentication();
+    }
+
+    /**
+     * {@code authentication certificate}: the certificate the client sent is checked off this thread, the user name
+     * taken from it ({@code username-from-certificate}), and the session opened; a refusal says why, and is final.
+     */
+    private CompletionStage<HttpAnswer> certificateLogin(final LoginContexts.LoginContext context,
+        final GroupSelection group, final ClientInfo client, final AuthMessage message)
+    {
+        final HeadendConfig cfg = config.get();
+        final TunnelGroup tunnelGroup = cfg.tunnelGroup(context.tunnelGroup()).orElse(cfg.defaultTunnelGroup());
+        return checkCertificate(client, cfg).thenApplyAsync(check ->
+        {
+            final String username = check.valid()
+                ? CertificateNames.username(check.leaf(), tunnelGroup.usernameFromCertificate()) : null;
+            final String refusal = !check.valid() ? check.refusal() : username == null
+                ? "Certificate validation failed: the certificate holds no usable user name ("
+                    + tunnelGroup.usernameFromCertificate().primary().word() + ")." : null;
+            if (refusal != null)
+            {
+                return certificateRefused(context, client, check, refusal);
+            }
+            LOG.info("certificate of {} from {} accepted by trustpoint {} (serial {})", LogText.escape(username),
+                client.address(), check.trustpoint(), check.leaf().getSerialNumber().toString(16));
+            final Verdict verdict = policyCheck(new AuthOutcome.Accepted(username, null, null, null,
+                "certificate"), username, context.tunnelGroup(), client, java.util.Set.of("ssl-client"));
+            if (!verdict.ok())
+            {
+                contexts.finish(context);
+                return HttpAnswer.xml(AuthDocuments.refusal(LOGIN_FAILED, verdict.error()), List.of());
+            }
+            return finish(verdict, username, context, group, client, message);
+        }, control);
+    }
+
+    private HttpAnswer certificateRefused(final LoginContexts.LoginContext context, final ClientInfo client,
+        final CertificateCheck check, final String refusal)
+    {
+        contexts.finish(context);
+        LOG.info("certificate login refused from {}: {} (subject {})", client.address(), refusal,
+            check.leaf() == null ? "none" : LogText.escape(check.leaf().getSubjectX500Principal().getName()));
+        events.loginFailed(check.leaf() == null ? "" : LogText.escape(check.leaf().getSubjectX500Principal().getName()),
+            client.address(), "certificate refused");
+        return HttpAnswer.xml(AuthDocuments.refusal(LOGIN_FAILED, refusal), List.of());
+    }
+
+    private CompletionStage<CertificateCheck> checkCertificate(final ClientInfo client, final HeadendConfig cfg)
+    {
+        if (certificates == null)
+        {
+            return CompletableFuture.completedFuture(new CertificateCheck(null, null,
+                "Certificate validation failed: certificates are not checked here."));
+        }
+        return certificates.check(client.certificates(), cfg);
     }
 
     /** A login form for a client that fetched the URL instead of posting {@code init} (legacy probe). */
@@ -190,6 +279,29 @@ public final class AggregateAuth
         final TunnelGroup group = cfg.tunnelGroup(tunnelGroup).orElse(cfg.defaultTunnelGroup());
         final AuthRequest request = new AuthRequest(username, password, client.address(), state,
             AuthRequest.Purpose.VPN);
+        if (group.authentication() == TunnelAuthentication.CERTIFICATE)
+        {
+            LOG.info("password login of {} from {} refused: tunnel-group {} logs in by certificate only",
+                LogText.escape(username), client.address(), group.name());
+            return CompletableFuture.completedFuture(new Verdict(false,
+                "This connection logs in by certificate only.", null, true));
+        }
+        if (group.authentication() == TunnelAuthentication.AAA_CERTIFICATE)
+        {
+            // the certificate first: no password is tried (nor counted) for a client without a valid one
+            return checkCertificate(client, cfg).thenComposeAsync(check ->
+            {
+                if (!check.valid())
+                {
+                    LOG.info("login of {} from {} refused: {}", LogText.escape(username), client.address(),
+                        check.refusal());
+                    events.loginFailed(username, client.address(), "certificate refused");
+                    return CompletableFuture.completedFuture(new Verdict(false, check.refusal(), null, true));
+                }
+                return logins.login(group.authenticationServerGroup(), group.authenticationFallbackLocal(), request)
+                    .thenApplyAsync(outcome -> decide(outcome, username, tunnelGroup, client, protocols), control);
+            }, control);
+        }
         return logins.login(group.authenticationServerGroup(), group.authenticationFallbackLocal(), request)
             .thenCompose(outcome -> group.authorizationServerGroup() != null
                 && outcome instanceof AuthOutcome.Accepted accepted
@@ -302,6 +414,10 @@ public final class AggregateAuth
                 context = contexts.start(picked.tunnelGroup(), picked.alias(), null, now);
                 group = picked;
             }
+        }
+        if (authenticationOf(cfg, context.tunnelGroup()) == TunnelAuthentication.CERTIFICATE)
+        {
+            return certificateLogin(context, group, client, message);
         }
         if (username == null || password == null)
         {

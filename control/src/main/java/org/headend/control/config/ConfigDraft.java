@@ -51,6 +51,7 @@ public final class ConfigDraft
     boolean sshScopy;
     int maxFailedAttempts;
     final OperationsDraft operations = new OperationsDraft();
+    final Map<String, TrustpointDraft> trustpoints = new LinkedHashMap<>();
 
     ConfigDraft()
     {
@@ -103,7 +104,7 @@ public final class ConfigDraft
         tunnelGroups.values().forEach(g -> groupMap.put(g.name, new TunnelGroup(g.name, g.type,
             List.copyOf(g.addressPools), g.defaultGroupPolicy, List.copyOf(g.ipv6AddressPools),
             frozen(g.groupAliases), frozen(g.groupUrls), g.authenticationServerGroup, g.authenticationFallbackLocal,
-            g.accountingServerGroup, g.authorizationServerGroup)));
+            g.accountingServerGroup, g.authorizationServerGroup, g.authentication, g.usernameFromCertificate)));
         final Map<String, AaaServerGroup> aaaMap = new LinkedHashMap<>();
         aaaServers.values().forEach(a -> aaaMap.put(a.name, new AaaServerGroup(a.name, a.protocol,
             a.maxFailedAttempts, a.timedReactivation, a.deadtimeMinutes,
@@ -128,7 +129,14 @@ public final class ConfigDraft
             new ManagementConfig(enablePassword, List.copyOf(sshAccess), sshTimeoutMinutes, sshAuthLocal,
                 maxFailedAttempts, sshScopy, sshAuthServerGroup, sshAuthFallbackLocal),
             frozenLists(accessLists), frozen(aaaMap),
-            operations.build(), frozenMaps());
+            operations.build(), frozenMaps(), frozenTrustpoints());
+    }
+
+    private Map<String, Trustpoint> frozenTrustpoints()
+    {
+        final Map<String, Trustpoint> map = new LinkedHashMap<>();
+        trustpoints.forEach((name, draft) -> map.put(name, draft.freeze()));
+        return Collections.unmodifiableMap(map);
     }
 
     private static <V> Map<String, List<V>> frozenLists(final Map<String, List<V>> map)
@@ -223,6 +231,8 @@ public final class ConfigDraft
         boolean authenticationFallbackLocal;
         String accountingServerGroup;
         String authorizationServerGroup;
+        TunnelAuthentication authentication = TunnelAuthentication.AAA;
+        CertificateUsername usernameFromCertificate = CertificateUsername.DEFAULT;
 
         TunnelGroupDraft(final String name)
         {
@@ -324,6 +334,26 @@ public final class ConfigDraft
         {
             return new LdapAttributeMap(name, Collections.unmodifiableMap(new LinkedHashMap<>(names)),
                 List.copyOf(values));
+        }
+    }
+
+    /** A {@code crypto ca trustpoint} being compiled. */
+    static final class TrustpointDraft
+    {
+        final String name;
+        boolean enrollmentTerminal;
+        String caCertificate;
+        Trustpoint.RevocationCheck revocationCheck = Trustpoint.RevocationCheck.NONE;
+        String crlFile;
+
+        TrustpointDraft(final String name)
+        {
+            this.name = name;
+        }
+
+        Trustpoint freeze()
+        {
+            return new Trustpoint(name, enrollmentTerminal, caCertificate, revocationCheck, crlFile);
         }
     }
 }

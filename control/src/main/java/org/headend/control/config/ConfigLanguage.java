@@ -55,6 +55,7 @@ public final class ConfigLanguage
         declareLdap();
         declareAuthorization();
         OperationsLanguage.declare(ConfigLanguage::register);
+        CryptoLanguage.declare(ConfigLanguage::register);
         for (final Mode mode : Mode.values())
         {
             if (mode != Mode.EXEC)

@@ -23,6 +23,7 @@ import java.util.Optional;
  * @param aaaServers    {@code aaa-server} groups by name, in configuration order
  * @param operations    the management HTTPS server ({@code /metrics}) and syslog
  * @param ldapAttributeMaps {@code ldap attribute-map} by name, in configuration order
+ * @param trustpoints   {@code crypto ca trustpoint} by name, in configuration order
  */
 public record HeadendConfig(
     String hostname,
@@ -39,7 +40,8 @@ public record HeadendConfig(
     Map<String, List<AccessListEntry>> accessLists,
     Map<String, AaaServerGroup> aaaServers,
     OperationsConfig operations,
-    Map<String, LdapAttributeMap> ldapAttributeMaps)
+    Map<String, LdapAttributeMap> ldapAttributeMaps,
+    Map<String, Trustpoint> trustpoints)
 {
     /** The group-policy every other one inherits from; always present. */
     public static final String DEFAULT_GROUP_POLICY = "DfltGrpPolicy";
@@ -71,6 +73,12 @@ public record HeadendConfig(
     public Optional<AaaServerGroup> aaaServer(final String name)
     {
         return Optional.ofNullable(aaaServers.get(name));
+    }
+
+    /** Whether some tunnel-group logs in by certificate: then the TLS server asks clients for one. */
+    public boolean wantsClientCertificates()
+    {
+        return tunnelGroups.values().stream().anyMatch(g -> g.authentication().certificate());
     }
 
     public TunnelGroup defaultTunnelGroup()

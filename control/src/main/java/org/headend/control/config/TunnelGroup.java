@@ -20,20 +20,25 @@ import java.util.Map;
  * @param accountingServerGroup       {@code accounting-server-group NAME}, or null
  * @param authorizationServerGroup    {@code authorization-server-group NAME}: an LDAP group asked for the user's
  *                                    group-policy after the password was checked elsewhere, or null
+ * @param authentication              {@code authentication aaa|certificate|aaa certificate} from webvpn-attributes
+ * @param usernameFromCertificate     {@code username-from-certificate}: which part of the client certificate's
+ *                                    subject names the user
  */
 public record TunnelGroup(String name, String type, List<String> addressPools, String defaultGroupPolicy,
     List<String> ipv6AddressPools, Map<String, Boolean> groupAliases, Map<String, Boolean> groupUrls,
     String authenticationServerGroup, boolean authenticationFallbackLocal, String accountingServerGroup,
-    String authorizationServerGroup)
+    String authorizationServerGroup, TunnelAuthentication authentication,
+    CertificateUsername usernameFromCertificate)
 {
-    /** Without an authorization server group. */
+    /** Without an authorization server group, passwords only, the user name from CN. */
     public TunnelGroup(final String name, final String type, final List<String> addressPools,
         final String defaultGroupPolicy, final List<String> ipv6AddressPools, final Map<String, Boolean> groupAliases,
         final Map<String, Boolean> groupUrls, final String authenticationServerGroup,
         final boolean authenticationFallbackLocal, final String accountingServerGroup)
     {
         this(name, type, addressPools, defaultGroupPolicy, ipv6AddressPools, groupAliases, groupUrls,
-            authenticationServerGroup, authenticationFallbackLocal, accountingServerGroup, null);
+            authenticationServerGroup, authenticationFallbackLocal, accountingServerGroup, null,
+            TunnelAuthentication.AAA, CertificateUsername.DEFAULT);
     }
 
     /** Before AAA server groups: local authentication, no accounting. */

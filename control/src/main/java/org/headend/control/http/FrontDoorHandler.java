@@ -149,7 +149,33 @@ public final class FrontDoorHandler extends SimpleChannelInboundHandler<FullHttp
             agent = agent.substring(0, MAX_USER_AGENT);
         }
         return new ClientInfo(org.headend.control.config.grammar.ArgTypes.IP.format(remote.getAddress()), remote.getPort(), local.getPort(), agent,
-            session == null ? "none" : session.getProtocol(), session == null ? null : session.getCipherSuite());
+            session == null ? "none" : session.getProtocol(), session == null ? null : session.getCipherSuite(),
+            peerCertificates(session));
+    }
+
+    /** The chain the client sent (the array the session already holds; nothing is checked here). */
+    private static List<java.security.cert.X509Certificate> peerCertificates(final SSLSession session)
+    {
+        if (session == null)
+        {
+            return List.of();
+        }
+        try
+        {
+            final List<java.security.cert.X509Certificate> chain = new ArrayList<>();
+            for (final java.security.cert.Certificate certificate : session.getPeerCertificates())
+            {
+                if (certificate instanceof java.security.cert.X509Certificate x509)
+                {
+                    chain.add(x509);
+                }
+            }
+            return List.copyOf(chain);
+        }
+        catch (final javax.net.ssl.SSLPeerUnverifiedException ex)
+        {
+            return List.of();
+        }
     }
 
     private void refuse(final ChannelHandlerContext ctx, final Throwable cause)

@@ -56,6 +56,19 @@ public final class HttpsListener
         final InetSocketAddress address, final SslContext tls, final Executor control,
         final BiConsumer<HttpRequestView, Exchange> router) throws InterruptedException
     {
+        return bind(group, channelType, address, tls, () -> false, control, router);
+    }
+
+    /**
+     * {@link #bind(EventLoopGroup, Class, InetSocketAddress, SslContext, Executor, BiConsumer)} that asks each new
+     * connection for a client certificate (optional: clients without one still connect) while
+     * {@code askForCertificate} says so; {@code tls} must then take any client chain (see
+     * {@code tls.DeferredClientTrust}).
+     */
+    public static Channel bind(final EventLoopGroup group, final Class<? extends io.netty.channel.ServerChannel> channelType,
+        final InetSocketAddress address, final SslContext tls, final java.util.function.BooleanSupplier askForCertificate,
+        final Executor control, final BiConsumer<HttpRequestView, Exchange> router) throws InterruptedException
+    {
         final ServerBootstrap bootstrap = new ServerBootstrap()
             .group(group)
             .channel(channelType)
@@ -78,6 +91,10 @@ public final class HttpsListener
                     // one write, one TLS record: openconnect reads exactly one CSTP frame per record
                     ssl.setWrapDataSize(0);
                     ssl.setHandshakeTimeoutMillis(TLS_HANDSHAKE_TIMEOUT_MILLIS);
+                    if (askForCertificate.getAsBoolean())
+                    {
+                        ssl.engine().setWantClientAuth(true);
+                    }
                     channel.pipeline()
                         .addLast("pre-tunnel-cap", slot)
                         .addLast("tls", ssl)

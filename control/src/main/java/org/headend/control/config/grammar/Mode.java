@@ -33,7 +33,9 @@ public enum Mode
     /** {@code aaa-server NAME (IF) host ADDR}. */
     AAA_SERVER_HOST("config-aaa-server-host"),
     /** {@code ldap attribute-map NAME}. */
-    LDAP_ATTRIBUTE_MAP("config-ldap-attribute-map");
+    LDAP_ATTRIBUTE_MAP("config-ldap-attribute-map"),
+    /** {@code crypto ca trustpoint NAME}. */
+    CRYPTO_CA_TRUSTPOINT("config-ca-trustpoint");
 
     private final String promptTag;
 

@@ -1,0 +1,39 @@
+package org.headend.control.config;
+
+/**
+ * A {@code crypto ca trustpoint}: a CA whose certificates the appliance accepts from clients.
+ *
+ * @param name               the trustpoint's name
+ * @param enrollmentTerminal {@code enrollment terminal}: the CA certificate is brought in by hand, not by SCEP
+ * @param caCertificate      {@code ca-certificate disk0:/FILE}: the PEM file holding the CA certificate (and any
+ *                           intermediates); null until set, and then the trustpoint accepts nobody
+ * @param revocationCheck    {@code revocation-check}: whether the CRL is consulted and whether it must be there
+ * @param crlFile            {@code crl file disk0:/FILE}: the CA's CRL (PEM or DER); null when none is configured
+ */
+public record Trustpoint(String name, boolean enrollmentTerminal, String caCertificate,
+    RevocationCheck revocationCheck, String crlFile)
+{
+    /** {@code revocation-check crl}, {@code crl none} or {@code none}, as on the ASA. */
+    public enum RevocationCheck
+    {
+        /** {@code revocation-check none} (the default): revocation is not checked. */
+        NONE("none"),
+        /** {@code revocation-check crl}: the CRL must be there and must not list the certificate. */
+        CRL("crl"),
+        /** {@code revocation-check crl none}: checked against the CRL when it can be read, accepted when not. */
+        CRL_OR_NONE("crl none");
+
+        private final String words;
+
+        RevocationCheck(final String words)
+        {
+            this.words = words;
+        }
+
+        /** The words of the command line, e.g. {@code crl none}. */
+        public String words()
+        {
+            return words;
+        }
+    }
+}
