@@ -245,9 +245,42 @@ class ClientManagementIT
             "msgid \"Connected\"\nmsgstr \"Conectado\""));
         assertTrue(headend.console("import webvpn translation-table AnyConnect language es-us disk0:/ac-es.po")
             .contains("bytes copied"));
-        Files.writeString(disk0.resolve("bad.po"), "msgid \"Not a message\"\nmsgstr \"x\"\n");
-        assertTrue(headend.console("import webvpn translation-table AnyConnect language fr disk0:/bad.po")
-            .contains("unknown msgid"));
+        Files.writeString(disk0.resolve("bad.po"), "msgid \"Connected\"\nmsgstr \"x\"\nmsgstr \"y\"\n");
+        final String bad = headend.console("import webvpn translation-table AnyConnect language fr disk0:/bad.po");
+        assertTrue(bad.contains("not imported") && bad.contains("line 3"), bad);
+        // a table in Cisco's form: references, flags, a plural, a multi-line message the template does not list
+        Files.writeString(disk0.resolve("ja.po"), """
+            # Japanese, exported from an ASA
+            msgid ""
+            msgstr ""
+            "Content-Type: text/plain; charset=UTF-8\\n"
+            "Plural-Forms: nplurals=1; plural=0;\\n"
+
+            #: C:\\build\\vpn\\Api\\AgentIfc.cpp:23
+            msgid "Connected"
+            msgstr "接続済み"
+
+            #, c-format
+            msgid "%d minute remaining"
+            msgid_plural "%d minutes remaining"
+            msgstr[0] "残り %d 分"
+
+            msgid ""
+            "A message of a newer client.\\n"
+            "On two lines."
+            msgstr ""
+            "新しいクライアントのメッセージ。\\n"
+            "二行です。"
+            """);
+        assertTrue(headend.console("import webvpn translation-table AnyConnect language ja disk0:/ja.po")
+            .contains("bytes copied"));
+        final ClientFixtures.ProbeResult japanese = ClientFixtures.probe(bed.net().client(1), host, 443,
+            "getanon /+CSCOT+/translation-table?textdomain=AnyConnect&type=po&lang=ja");
+        assertTrue(japanese.steps().get(0).text().contains("msgid \"\"\n\"A message of a newer client.\\n\"\n"
+            + "\"On two lines.\"\nmsgstr \"\"\n\"新しいクライアントのメッセージ。\\n\"\n\"二行です。\"\n"),
+            japanese.steps().get(0).text());
+        assertTrue(japanese.steps().get(0).text().contains("msgstr[0] \"残り %d 分\""));
+        headend.console("revert webvpn translation-table AnyConnect language ja");
         final String shown = headend.console("show import webvpn translation-table");
         assertTrue(shown.matches("(?s).*Translation Tables:\\s+es-us\\s+AnyConnect\\s*$"), shown);
         final String po = "/+CSCOT+/translation-table?textdomain=AnyConnect&type=po&lang=es-us";

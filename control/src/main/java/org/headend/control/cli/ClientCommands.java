@@ -211,14 +211,14 @@ final class ClientCommands
     {
         final Translations tables = session.context().services().translations();
         final StringBuilder out = new StringBuilder("Translation Tables' Templates:\n");
-        Translations.domains().forEach(d -> out.append("  ").append(d).append('\n'));
+        Translations.domains().forEach(d -> out.append(d).append('\n'));
         out.append("\nTranslation Tables:\n");
         final List<Map<String, String>> data = new ArrayList<>();
         if (tables != null)
         {
             tables.imported().forEach((language, domains) -> domains.forEach(domain ->
             {
-                out.append(String.format("  %-15s %s%n", language, domain));
+                out.append(language).append(' ').append(domain).append('\n');
                 data.add(Map.of("language", language, "domain", domain));
             }));
         }
