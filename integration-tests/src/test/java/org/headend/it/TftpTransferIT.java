@@ -81,7 +81,21 @@ class TftpTransferIT
         headend.console("end");
         assertFalse(image.contains("ERROR"), image);
         final String shown = headend.console("show webvpn anyconnect");
-        assertTrue(shown.contains("4.10.08029 for win"), shown);
+        assertTrue(shown.contains("4.10.08029 for win") && shown.contains("modules: dart, vpngina"), shown);
+
+        // a second package for the same OS: accepted, as before, but flagged (the ASA does not support it)
+        Files.write(served.resolve("older-win.pkg"), ClientFixtures.zip(java.util.Map.of("headend-package.properties",
+            "platform=win\nversion=4.9.1\ninstaller=binaries/core.msi\n".getBytes(StandardCharsets.UTF_8),
+            "binaries/core.msi", "older".getBytes(StandardCharsets.UTF_8))));
+        assertTrue(headend.console("copy " + tftp + "/older-win.pkg disk0:/older-win.pkg").contains("bytes copied"));
+        headend.console("configure terminal");
+        headend.console("webvpn");
+        final String second = headend.console("anyconnect image disk0:/older-win.pkg 2");
+        headend.console("end");
+        assertFalse(second.contains("ERROR"), second);
+        final String both = headend.console("show webvpn anyconnect");
+        assertTrue(both.contains(ClientFixtures.WIN_PACKAGE + " is also for win and comes first: this package is never "
+            + "offered") && both.contains("WARNING: "), both);
 
         final String out = headend.console("copy disk0:/" + ClientFixtures.WIN_PACKAGE + " " + tftp + "/back.pkg");
         assertTrue(out.contains(pkg.length + " bytes copied"), out);
