@@ -24,6 +24,9 @@ final class ClientFixtures
     /** The installer inside the Windows test package. */
     static final String WIN_INSTALLER = "binaries/anyconnect-win-4.10.08029-core-vpn-webdeploy-k9.msi";
     static final String WIN_PACKAGE = "anyconnect-win-4.10.08029-webdeploy-k9.pkg";
+    /** Module installers inside it, named as Cisco names them (DART, and GINA for Start Before Logon). */
+    static final String WIN_DART = "binaries/anyconnect-win-4.10.08029-dart-webdeploy-k9.msi";
+    static final String WIN_GINA = "binaries/anyconnect-win-4.10.08029-gina-webdeploy-k9.msi";
     static final String LINUX_INSTALLER = "binaries/headend-linux64-5.1.2-core-vpn-webdeploy-k9.sh";
     static final String PROFILE = """
         <?xml version="1.0" encoding="UTF-8"?>
@@ -44,12 +47,14 @@ final class ClientFixtures
     {
     }
 
-    /** A Cisco-named Windows package: version from binaries/update.txt, installer by its name. */
+    /** A Cisco-named Windows package: version from binaries/update.txt, installer and modules by their names. */
     static byte[] windowsPackage() throws IOException
     {
         final Map<String, byte[]> entries = new LinkedHashMap<>();
         entries.put("binaries/update.txt", "4,10,08029\n".getBytes(StandardCharsets.US_ASCII));
         entries.put(WIN_INSTALLER, filler("windows installer", 70_000));
+        entries.put(WIN_DART, filler("dart installer", 3_000));
+        entries.put(WIN_GINA, filler("gina installer", 2_000));
         return zip(entries);
     }
 

@@ -33,6 +33,9 @@ import org.junit.jupiter.api.extension.ExtendWith;
 class ClientManagementIT
 {
     private static final String ENG_POOL = "192.168.110.";
+    /** A Network Access Manager service profile (its content is the client's business; the headend passes it on). */
+    private static final String WIRED = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<nam:NetworkAccessManager "
+        + "xmlns:nam=\"http://www.cisco.com/nam\"><nam:Networks/></nam:NetworkAccessManager>\n";
     private static Testbed bed;
     private static byte[] windowsPackage;
     private static String host;
@@ -84,9 +87,12 @@ class ClientManagementIT
         final HeadendProcess headend = bed.headend();
         assertTrue(headend.console("copy " + win + " disk0:/" + ClientFixtures.WIN_PACKAGE).contains("bytes copied"));
         assertTrue(headend.console("copy " + profile + " disk0:/eng.xml").contains("bytes copied"));
+        final Path wired = ClientFixtures.scratchFile("wired.xml", WIRED.getBytes(StandardCharsets.UTF_8));
+        assertTrue(headend.console("copy " + wired + " disk0:/wired.xml").contains("bytes copied"));
         configure("webvpn", " anyconnect image disk0:/" + ClientFixtures.WIN_PACKAGE + " 1",
-            " anyconnect profiles eng disk0:/eng.xml", "group-policy ENG-GP attributes", " webvpn",
-            "  anyconnect profiles value eng type vpn", "  anyconnect modules value dart");
+            " anyconnect profiles eng disk0:/eng.xml", " anyconnect profiles wired disk0:/wired.xml",
+            "group-policy ENG-GP attributes", " webvpn", "  anyconnect profiles value wired type nam",
+            "  anyconnect profiles value eng type vpn", "  anyconnect modules value dart,vpngina");
     }
 
     private static void configure(final String... lines)
@@ -190,7 +196,14 @@ class ClientManagementIT
             + "</custom-attr>"), complete);
         assertTrue(complete.contains("<vpn-profile-manifest>\n<vpn rev=\"1.0\">\n"
             + "<file type=\"profile\" service-type=\"user\">\n<uri>/CACHE/stc/profiles/eng.xml</uri>\n"
-            + "<hash type=\"sha1\">" + profileSha1 + "</hash>\n</file>\n</vpn>\n</vpn-profile-manifest>"), complete);
+            + "<hash type=\"sha1\">" + profileSha1 + "</hash>\n</file>\n"
+            + "<file type=\"profile\" service-type=\"nam\">\n<uri>/CACHE/stc/profiles/wired.xml</uri>\n"
+            + "<hash type=\"sha1\">" + ClientFixtures.sha1(WIRED.getBytes(StandardCharsets.UTF_8)) + "</hash>\n"
+            + "</file>\n</vpn>\n</vpn-profile-manifest>"), complete);
+        // the group's modules, found in the Cisco package by their installers' names (SBL is vpngina)
+        assertTrue(complete.contains("module=\"dart\" os=\"win\">\n<uri>" + ClientFixtures.WIN_DART + "</uri>"), complete);
+        assertTrue(complete.contains("module=\"vpngina\" os=\"win\">\n<uri>" + ClientFixtures.WIN_GINA + "</uri>\n"
+            + "<display-name>Start Before Login</display-name>"), complete);
         assertEquals(200, steps.get(1).status());
         assertEquals(profileSha1, steps.get(1).sha1(), "the profile is served byte for byte");
         assertNotEquals(200, steps.get(2).status(), "profiles need the session cookie");
@@ -245,9 +258,42 @@ class ClientManagementIT
             "msgid \"Connected\"\nmsgstr \"Conectado\""));
         assertTrue(headend.console("import webvpn translation-table AnyConnect language es-us disk0:/ac-es.po")
             .contains("bytes copied"));
-        Files.writeString(disk0.resolve("bad.po"), "msgid \"Not a message\"\nmsgstr \"x\"\n");
-        assertTrue(headend.console("import webvpn translation-table AnyConnect language fr disk0:/bad.po")
-            .contains("unknown msgid"));
+        Files.writeString(disk0.resolve("bad.po"), "msgid \"Connected\"\nmsgstr \"x\"\nmsgstr \"y\"\n");
+        final String bad = headend.console("import webvpn translation-table AnyConnect language fr disk0:/bad.po");
+        assertTrue(bad.contains("not imported") && bad.contains("line 3"), bad);
+        // a table in Cisco's form: references, flags, a plural, a multi-line message the template does not list
+        Files.writeString(disk0.resolve("ja.po"), """
+            # Japanese, exported from an ASA
+            msgid ""
+            msgstr ""
+            "Content-Type: text/plain; charset=UTF-8\\n"
+            "Plural-Forms: nplurals=1; plural=0;\\n"
+
+            #: C:\\build\\vpn\\Api\\AgentIfc.cpp:23
+            msgid "Connected"
+            msgstr "接続済み"
+
+            #, c-format
+            msgid "%d minute remaining"
+            msgid_plural "%d minutes remaining"
+            msgstr[0] "残り %d 分"
+
+            msgid ""
+            "A message of a newer client.\\n"
+            "On two lines."
+            msgstr ""
+            "新しいクライアントのメッセージ。\\n"
+            "二行です。"
+            """);
+        assertTrue(headend.console("import webvpn translation-table AnyConnect language ja disk0:/ja.po")
+            .contains("bytes copied"));
+        final ClientFixtures.ProbeResult japanese = ClientFixtures.probe(bed.net().client(1), host, 443,
+            "getanon /+CSCOT+/translation-table?textdomain=AnyConnect&type=po&lang=ja");
+        assertTrue(japanese.steps().get(0).text().contains("msgid \"\"\n\"A message of a newer client.\\n\"\n"
+            + "\"On two lines.\"\nmsgstr \"\"\n\"新しいクライアントのメッセージ。\\n\"\n\"二行です。\"\n"),
+            japanese.steps().get(0).text());
+        assertTrue(japanese.steps().get(0).text().contains("msgstr[0] \"残り %d 分\""));
+        headend.console("revert webvpn translation-table AnyConnect language ja");
         final String shown = headend.console("show import webvpn translation-table");
         assertTrue(shown.matches("(?s).*Translation Tables:\\s+es-us\\s+AnyConnect\\s*$"), shown);
         final String po = "/+CSCOT+/translation-table?textdomain=AnyConnect&type=po&lang=es-us";

@@ -17,6 +17,7 @@ import org.headend.control.config.grammar.ArgTypes;
 import org.headend.control.config.grammar.Arguments;
 import org.headend.control.flash.FlashCopy;
 import org.headend.control.flash.FlashStore;
+import org.headend.control.flash.TftpClient;
 import org.headend.control.portal.ClientFiles;
 import org.headend.control.portal.Translations;
 
@@ -29,9 +30,12 @@ final class ClientCommands
 {
     private static final DateTimeFormatter DIR_TIME =
         DateTimeFormatter.ofPattern("HH:mm:ss MMM dd yyyy", Locale.ENGLISH).withZone(ZoneOffset.UTC);
-    /** {@code http(s)://…} or an absolute local path. */
+    /** {@code http(s)://…}, {@code tftp://…} or an absolute local path. */
     private static final ArgType<String> SOURCE = new Token("URL|/PATH", FlashCopy::isSource,
-        "an http:// or https:// URL, or an absolute local path");
+        "an http://, https:// or tftp:// URL, or an absolute local path");
+    /** Where {@code copy disk0:/FILE} sends a file. */
+    private static final ArgType<String> TFTP_URL = new Token("tftp://HOST/FILE", TftpClient.Target::looksLike,
+        "a tftp://HOST[:PORT]/FILE URL");
     /** A file on disk0: written with its prefix ({@code disk0:/NAME}), so it is never taken for a keyword. */
     private static final ArgType<String> DISK0_FILE = new ArgType<>()
     {
@@ -41,7 +45,7 @@ final class ClientCommands
             final String lower = token.toLowerCase(Locale.ROOT);
             if (!lower.startsWith("disk0:") && !lower.startsWith("flash:"))
             {
-                throw new IllegalArgumentException("the destination must be on disk0: (disk0:/NAME)");
+                throw new IllegalArgumentException("the file must be on disk0: (disk0:/NAME)");
             }
             return ArgTypes.flashFile("").parse(token);
         }
@@ -65,10 +69,11 @@ final class ClientCommands
         "a language tag such as es-us or ja");
     private static final ArgType<String> DOMAIN = new Token("DOMAIN", t -> Translations.domain(t) != null,
         "a translation domain: " + String.join(", ", Translations.domains()));
-    /** Where an exported table goes or an imported one comes from: disk0:, a local path or (import) a URL. */
+    /** Where an exported table goes or an imported one comes from: disk0:, a local path, tftp or (import) http(s). */
     private static final ArgType<String> LOCATION = new Token("disk0:/FILE|URL|/PATH",
         t -> FlashCopy.isSource(t) || t.toLowerCase(Locale.ROOT).startsWith("disk0:")
-            || t.toLowerCase(Locale.ROOT).startsWith("flash:"), "disk0:/FILE, an http(s) URL or an absolute path");
+            || t.toLowerCase(Locale.ROOT).startsWith("flash:"),
+        "disk0:/FILE, a tftp:// or (import) http(s) URL, or an absolute path");
 
     private ClientCommands()
     {
@@ -78,10 +83,16 @@ final class ClientCommands
     {
         commands.add(ExecCommand.declare("Copy a file to disk0:")
             .kw("copy", "Copy a configuration")
-            .arg("source", SOURCE, "An http(s) URL or an absolute local path")
+            .arg("source", SOURCE, "An http(s) or tftp URL, or an absolute local path")
             .arg("destination", DISK0_FILE, "The file on disk0:")
             .alsoInConfigModes()
             .does(ClientCommands::copy));
+        commands.add(ExecCommand.declare("Send a file of disk0: to a TFTP server")
+            .kw("copy", "Copy a configuration")
+            .arg("source", DISK0_FILE, "The file on disk0:")
+            .arg("destination", TFTP_URL, "tftp://HOST[:PORT]/FILE")
+            .alsoInConfigModes()
+            .does(ClientCommands::copyOut));
         commands.add(ExecCommand.declare("List the client profiles in the cache")
             .kw("dir", "List files on disk0:")
             .arg("cache", CACHE_PROFILES, "The client profiles loaded by anyconnect profiles")
@@ -99,7 +110,7 @@ final class ClientCommands
             .choice("what", "template", "The template: every message with an empty translation",
                 "language", "The imported table of a language")
             .optional(null, p -> p.arg("language", LANGUAGE, "The language, e.g. es-us"))
-            .arg("destination", LOCATION, "disk0:/FILE or an absolute local path")
+            .arg("destination", LOCATION, "disk0:/FILE, tftp://HOST/FILE or an absolute local path")
             .does(ClientCommands::exportTable));
         commands.add(ExecCommand.declare("Import a translation table")
             .kw("import", "Import an object").kw("webvpn", "WebVPN objects")
@@ -107,7 +118,7 @@ final class ClientCommands
             .arg("domain", DOMAIN, "The translation domain, e.g. AnyConnect")
             .kw("language", "The language of the table")
             .arg("language", LANGUAGE, "The language as browsers name it, e.g. es-us")
-            .arg("source", LOCATION, "disk0:/FILE, an http(s) URL or an absolute local path")
+            .arg("source", LOCATION, "disk0:/FILE, an http(s) or tftp URL, or an absolute local path")
             .does(ClientCommands::importTable));
         commands.add(ExecCommand.declare("Remove a translation table")
             .kw("revert", "Revert an object to its default").kw("webvpn", "WebVPN objects")
@@ -135,6 +146,30 @@ final class ClientCommands
             session.print(bytes + " bytes copied\n");
             session.audit(command, "ok: " + bytes + " bytes, sha256 "
                 + ExecCommands.sha256(flash.resolve(destination)));
+        }
+        catch (final IOException | IllegalArgumentException ex)
+        {
+            session.print("ERROR: %Error copying " + source + " (" + ex.getMessage() + ")\n");
+            session.audit(command, "failed: " + ex.getMessage());
+        }
+    }
+
+    private static void copyOut(final CliSession session, final Arguments args) throws IOException
+    {
+        final String source = args.get("source");
+        final String destination = args.get("destination");
+        final String command = "copy " + source + " " + destination;
+        final FlashStore flash = session.context().services().flash();
+        if (flash == null)
+        {
+            session.print("ERROR: % disk0: is not available\n");
+            return;
+        }
+        try
+        {
+            final long bytes = FlashCopy.send(flash, source, destination);
+            session.print(bytes + " bytes copied\n");
+            session.audit(command, "ok: " + bytes + " bytes");
         }
         catch (final IOException | IllegalArgumentException ex)
         {
@@ -176,14 +211,14 @@ final class ClientCommands
     {
         final Translations tables = session.context().services().translations();
         final StringBuilder out = new StringBuilder("Translation Tables' Templates:\n");
-        Translations.domains().forEach(d -> out.append("  ").append(d).append('\n'));
+        Translations.domains().forEach(d -> out.append(d).append('\n'));
         out.append("\nTranslation Tables:\n");
         final List<Map<String, String>> data = new ArrayList<>();
         if (tables != null)
         {
             tables.imported().forEach((language, domains) -> domains.forEach(domain ->
             {
-                out.append(String.format("  %-15s %s%n", language, domain));
+                out.append(language).append(' ').append(domain).append('\n');
                 data.add(Map.of("language", language, "domain", domain));
             }));
         }
@@ -273,6 +308,12 @@ final class ClientCommands
     private static byte[] read(final CliSession session, final String source) throws IOException
     {
         final FlashStore flash = session.context().services().flash();
+        if (TftpClient.Target.looksLike(source))
+        {
+            final java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+            TftpClient.standard().get(TftpClient.Target.parse(source), out, Translations.MAX_PO_BYTES);
+            return out.toByteArray();
+        }
         if (FlashCopy.isSource(source))
         {
             final Path tmp = Files.createTempFile("headend-import-", ".po");
@@ -301,6 +342,11 @@ final class ClientCommands
     private static void write(final CliSession session, final String destination, final byte[] bytes)
         throws IOException
     {
+        if (TftpClient.Target.looksLike(destination))
+        {
+            FlashCopy.send(bytes, destination);
+            return;
+        }
         if (destination.startsWith("/"))
         {
             final Path path = Path.of(destination);
@@ -315,7 +361,7 @@ final class ClientCommands
         final FlashStore flash = session.context().services().flash();
         if (flash == null || destination.toLowerCase(Locale.ROOT).startsWith("http"))
         {
-            throw new IOException("tables are exported to disk0: or a local path");
+            throw new IOException("tables are exported to disk0:, tftp:// or a local path");
         }
         final Path file = flash.resolve(ArgTypes.flashFile("").parse(destination));
         Files.createDirectories(file.getParent());

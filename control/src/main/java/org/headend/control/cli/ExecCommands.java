@@ -652,6 +652,16 @@ final class ExecCommands
                 out.append("  ").append(slot.pkg().displayName()).append(' ').append(slot.pkg().version())
                     .append(" for ").append(slot.pkg().platform()).append(", /CACHE/stc/").append(slot.number())
                     .append('\n');
+                if (!slot.pkg().modules().isEmpty())
+                {
+                    out.append("  modules: ").append(String.join(", ", slot.pkg().modules().keySet())).append('\n');
+                }
+                final ClientFiles.Slot first = files.shadowing(slot);
+                if (first != null)
+                {
+                    out.append("  WARNING: ").append(first.image().path()).append(" is also for ")
+                        .append(slot.pkg().platform()).append(" and comes first: this package is never offered\n");
+                }
             }
             else if (files != null)
             {

@@ -15,8 +15,8 @@ import java.time.Duration;
 import java.util.Locale;
 
 /**
- * {@code copy SOURCE disk0:/NAME}: brings a file into the flash store from a local path of the appliance's host or
- * an {@code http(s)://} URL. The file is written under a temporary name in the store and renamed into place only when
+ * {@code copy SOURCE disk0:/NAME}: brings a file into the flash store from a local path of the appliance's host, an
+ * {@code http(s)://} URL or a {@code tftp://} URL; {@code copy disk0:/NAME tftp://…} sends one out. The file is written under a temporary name in the store and renamed into place only when
  * complete, so a failed copy leaves nothing behind and an image in service is never half replaced. Sources are read,
  * never run; redirects are not followed; at most {@link #MAX_BYTES} are taken.
  */
@@ -29,11 +29,11 @@ public final class FlashCopy
     {
     }
 
-    /** Whether {@code token} is a source {@link #copy} takes: an http(s) URL or an absolute local path. */
+    /** Whether {@code token} is a source {@link #copy} takes: an http(s) or tftp URL, or an absolute local path. */
     public static boolean isSource(final String token)
     {
         final String lower = token.toLowerCase(Locale.ROOT);
-        return lower.startsWith("http://") || lower.startsWith("https://")
+        return lower.startsWith("http://") || lower.startsWith("https://") || TftpClient.Target.looksLike(token)
             || token.startsWith("/") && !token.contains("/../") && !token.endsWith("/..");
     }
 
@@ -56,9 +56,19 @@ public final class FlashCopy
         try
         {
             final long bytes;
-            try (InputStream in = open(source); OutputStream out = Files.newOutputStream(partial))
+            try (OutputStream out = Files.newOutputStream(partial))
             {
-                bytes = transfer(in, out);
+                if (TftpClient.Target.looksLike(source))
+                {
+                    bytes = TftpClient.standard().get(TftpClient.Target.parse(source), out, MAX_BYTES);
+                }
+                else
+                {
+                    try (InputStream in = open(source))
+                    {
+                        bytes = transfer(in, out);
+                    }
+                }
             }
             Files.move(partial, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
             return bytes;
@@ -67,6 +77,42 @@ public final class FlashCopy
         {
             Files.deleteIfExists(partial);
         }
+    }
+
+    /**
+     * Sends {@code bytes} to a {@code tftp://} URL (an exported translation table).
+     *
+     * @throws IOException with the reason
+     */
+    public static void send(final byte[] bytes, final String url) throws IOException
+    {
+        TftpClient.standard().put(TftpClient.Target.parse(url), new java.io.ByteArrayInputStream(bytes), bytes.length);
+    }
+
+    /**
+     * {@code copy disk0:/NAME tftp://HOST/FILE}: sends a file of the flash store to a TFTP server.
+     *
+     * @return the number of bytes sent
+     * @throws IOException with the reason
+     */
+    public static long send(final FlashStore flash, final String name, final String url) throws IOException
+    {
+        final TftpClient.Target target = TftpClient.Target.parse(url);
+        final Path file = flash.resolve(name);
+        if (!Files.isRegularFile(file, LinkOption.NOFOLLOW_LINKS))
+        {
+            throw new IOException("No such file on disk0:");
+        }
+        final long size = Files.size(file);
+        if (size > MAX_BYTES)
+        {
+            throw new IOException("larger than " + MAX_BYTES + " bytes");
+        }
+        try (InputStream in = Files.newInputStream(file, LinkOption.NOFOLLOW_LINKS))
+        {
+            TftpClient.standard().put(target, in, size);
+        }
+        return size;
     }
 
     private static InputStream open(final String source) throws IOException

@@ -40,6 +40,11 @@ public final class ClientFiles implements ClientDelivery
     /** Profile names that can be a file name in a URL as they are. */
     private static final Pattern PROFILE_NAME = Pattern.compile("[A-Za-z0-9_][A-Za-z0-9._-]{0,63}");
     private static final Pattern XML_NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9._-]{0,63}");
+    /** What the client shows for each optional module it is told to install. */
+    private static final Map<String, String> MODULE_NAMES = Map.of("dart", "Diagnostic And Reporting Tool",
+        "vpngina", "Start Before Login", "nam", "Network Access Manager", "websecurity", "Web Security",
+        "iseposture", "ISE Posture", "posture", "Posture (HostScan)", "amp", "AMP Enabler", "nvm",
+        "Network Visibility Module", "umbrella", "Umbrella Roaming Security");
 
     private final FlashStore flash;
     private volatile List<Slot> slots = List.of();
@@ -119,6 +124,16 @@ public final class ClientFiles implements ClientDelivery
             }
         }
         slots = List.copyOf(next);
+        for (final Slot slot : slots)
+        {
+            final Slot first = shadowing(slot);
+            if (first != null)
+            {
+                LOG.warn("anyconnect image {} is for {} like {} (order {}): several packages for one OS are not "
+                    + "supported; only {} is offered", slot.image().path(), slot.pkg().platform(),
+                    first.image().path(), first.image().order(), first.image().path());
+            }
+        }
         final Map<String, Profile> nextProfiles = new LinkedHashMap<>();
         for (final Map.Entry<String, String> entry : config.webvpn().profiles().entrySet())
         {
@@ -148,6 +163,17 @@ public final class ClientFiles implements ClientDelivery
             }
         }
         return null;
+    }
+
+    /**
+     * The slot that takes {@code slot}'s platform before it (a lower order), or null. The ASA does not support two
+     * packages for one OS (seed 003:719); here the first is offered and the other never is, which
+     * {@code show webvpn anyconnect} and the log say.
+     */
+    public Slot shadowing(final Slot slot)
+    {
+        final Slot first = slotFor(slot.pkg().platform());
+        return first == null || first.number() == slot.number() ? null : first;
     }
 
     /** The first slot (lowest order) whose package is for {@code platform}, or null. */
@@ -251,19 +277,24 @@ public final class ClientFiles implements ClientDelivery
         opaque.append(customAttributes(config, policy));
         final StringBuilder manifest = new StringBuilder();
         final StringBuilder hints = new StringBuilder();
-        for (final ClientProfileRef ref : policy.get(PolicyAttribute.PROFILES))
+        final List<ClientProfileRef> refs = new ArrayList<>(policy.get(PolicyAttribute.PROFILES));
+        // VPN profiles first: openconnect, like older clients, takes the first file of the manifest
+        refs.sort(java.util.Comparator.comparing(ref -> !"vpn".equals(ref.type())));
+        for (final ClientProfileRef ref : refs)
         {
-            final Profile profile = "vpn".equals(ref.type()) ? profile(ref.name()) : null;
+            final Profile profile = profile(ref.name());
             if (profile == null)
             {
                 continue;
             }
-            if (manifest.isEmpty())
+            final boolean vpn = "vpn".equals(ref.type());
+            if (vpn && hints.isEmpty())
             {
                 hints.append("&fu:profiles/").append(profile.name()).append(".xml&fh:").append(profile.sha1());
             }
-            manifest.append("<file type=\"profile\" service-type=\"user\">\n<uri>").append(profileUri(profile))
-                .append("</uri>\n<hash type=\"sha1\">").append(profile.sha1()).append("</hash>\n</file>\n");
+            manifest.append("<file type=\"profile\" service-type=\"").append(vpn ? "user" : ref.type())
+                .append("\">\n<uri>").append(profileUri(profile)).append("</uri>\n<hash type=\"sha1\">")
+                .append(profile.sha1()).append("</hash>\n</file>\n");
         }
         final String profileManifest = manifest.isEmpty() ? ""
             : "<vpn-profile-manifest>\n<vpn rev=\"1.0\">\n" + manifest + "</vpn>\n</vpn-profile-manifest>\n";
@@ -309,7 +340,8 @@ public final class ClientFiles implements ClientDelivery
             + (module == null ? "yes" : "no") + "\" type=\"" + AuthXml.escape(type) + "\" action=\"install\""
             + (module == null ? "" : " module=\"" + AuthXml.escape(module) + "\"") + " os=\""
             + AuthXml.escape(pkg.platform()) + "\">\n<uri>" + AuthXml.escape(entry) + "</uri>\n<display-name>"
-            + AuthXml.escape(module == null ? pkg.displayName() : module) + "</display-name>\n</file>\n";
+            + AuthXml.escape(module == null ? pkg.displayName() : MODULE_NAMES.getOrDefault(module, module))
+            + "</display-name>\n</file>\n";
     }
 
     /**

@@ -27,7 +27,12 @@ import java.util.zip.ZipInputStream;
  * {@code module.NAME=ENTRY} for optional modules ({@code anyconnect modules value NAME});</li>
  * <li>else the Cisco naming: the package file name ({@code anyconnect-win-4.10.08029-webdeploy-k9.pkg},
  * {@code cisco-secure-client-linux64-5.1.2.42-webdeploy-k9.pkg}), {@code binaries/update.txt} ({@code 4,10,08029})
- * for the version, and the {@code *-core-vpn-webdeploy-k9.*} entry as the installer.</li>
+ * for the version, the {@code *-core-vpn-webdeploy-k9.*} entry as the installer, and the optional modules' web-deploy
+ * installers under {@code binaries/} by their Cisco names ({@code anyconnect-win-4.10.08029-dart-webdeploy-k9.msi},
+ * {@code cisco-secure-client-linux64-5.1.2.42-posture-webdeploy-k9.sh}, …), each offered under the name
+ * {@code anyconnect modules value} uses: {@code dart}, {@code vpngina} (the {@code gina} or {@code sbl} installer,
+ * Start Before Logon), {@code nam}, {@code websecurity}, {@code iseposture}, {@code posture}, {@code amp},
+ * {@code nvm}, {@code umbrella}. Our manifest's {@code module.NAME} lines take precedence.</li>
  * </ol>
  * A file that is not a zip, a damaged archive, an entry name that could leave its directory, too many or too large
  * entries, or a package whose platform or version cannot be told is refused (bad-inputs #47, CVE-2024-20359).
@@ -44,6 +49,10 @@ public final class ClientPackage
         "(?:anyconnect|cisco-secure-client)-(win-arm64|win|macos|macosx-i386|mac|linux64|linux-64|linux)-"
             + "([0-9]{1,5}(?:\\.[0-9]{1,6}){1,3})(?:-webdeploy)?(?:-k9)?\\.pkg", Pattern.CASE_INSENSITIVE);
     private static final Pattern CORE_INSTALLER = Pattern.compile("binaries/[^/]*core-vpn[^/]*webdeploy-k9\\.(msi|dmg|sh|pkg)");
+    /** A module's web-deploy installer in a Cisco package; group 1 is the module's token in the file name. */
+    private static final Pattern MODULE_INSTALLER = Pattern.compile(
+        "binaries/(?:anyconnect|cisco-secure-client)-[^/]*?-(dart|gina|sbl|nam|websecurity|iseposture|posture|amp|nvm"
+            + "|umbrella)-webdeploy-k9\\.(msi|exe|dmg|pkg|sh)", Pattern.CASE_INSENSITIVE);
 
     private final String platform;
     private final String version;
@@ -189,6 +198,15 @@ public final class ClientPackage
                     throw new IOException("module " + printable(key.substring(7)) + " names a missing entry");
                 }
                 modules.put(key.substring(7), entry);
+            }
+        }
+        for (final String entry : files.keySet())
+        {
+            final Matcher module = MODULE_INSTALLER.matcher(entry);
+            if (module.matches())
+            {
+                final String token = module.group(1).toLowerCase(Locale.ROOT);
+                modules.putIfAbsent(token.equals("gina") || token.equals("sbl") ? "vpngina" : token, entry);
             }
         }
         final String display = manifest.getProperty("display-name", "AnyConnect Secure Mobility Client");

@@ -4,8 +4,6 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
-import java.nio.charset.CharacterCodingException;
-import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
@@ -23,10 +21,14 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Translation tables (the ASA's {@code webvpn translation-table}): per translation domain a template of message ids,
- * and per language an imported table of translations in gettext PO form. Tables are validated on import (strict
- * UTF-8, known message ids only, no duplicates, size bound), stored re-written in canonical form under the state
- * directory by validated names only, served to clients as PO or compiled MO, and used by the portal for the
- * browser's language. Thread-safe.
+ * and per language an imported table of translations in gettext PO form ({@link PoFile}: comments, contexts, plural
+ * forms, multi-line strings, the header's charset). Tables are validated on import (the PO syntax, no duplicates, size
+ * bounds); message ids the template does not list are kept and served like the others (a table exported from an ASA
+ * or taken from a newer client holds such ids). Stored re-written in canonical UTF-8 form under the state directory by
+ * validated names only, served to clients as PO or compiled MO, and used by the portal for the browser's language.
+ * The domains are the ASA's; the headend shows the texts of {@code AnyConnect} (through the client) and
+ * {@code webvpn} (the portal); the others are kept, listed, exported and served for operators who carry their
+ * tables. Thread-safe.
  */
 public final class Translations
 {
@@ -35,12 +37,14 @@ public final class Translations
     private static final Pattern LANGUAGE = Pattern.compile("[a-z]{2,3}(-[a-z0-9]{2,8}){0,2}");
     private static final Logger LOG = LoggerFactory.getLogger(Translations.class);
 
-    /** Domain → its message ids, in template order. */
-    private static final Map<String, List<String>> TEMPLATES = templates();
+    /** Domain → its template, in the order {@code show import webvpn translation-table} lists them. */
+    private static final Map<String, PoFile.Table> TEMPLATES = templates();
+    /** Header fields the headend writes itself. */
+    private static final List<String> OWN_FIELDS = List.of("Content-Type", "Content-Transfer-Encoding", "Language");
 
     private final Path root;
-    /** language → domain → msgid → msgstr. */
-    private final Map<String, Map<String, Map<String, String>>> tables = new ConcurrentHashMap<>();
+    /** language → domain → table. */
+    private final Map<String, Map<String, PoFile.Table>> tables = new ConcurrentHashMap<>();
 
     private Translations(final Path root)
     {
@@ -80,7 +84,7 @@ public final class Translations
                     {
                         try
                         {
-                            store(language, domain, parse(domain, Files.readAllBytes(file)), false);
+                            store(language, domain, PoFile.parse(Files.readAllBytes(file)), false);
                         }
                         catch (final IllegalArgumentException ex)
                         {
@@ -118,10 +122,11 @@ public final class Translations
         return LANGUAGE.matcher(lower).matches() ? lower : null;
     }
 
-    /** The message ids of a domain. */
+    /** The message ids of a domain's template (for plural entries the singular). */
     public static List<String> template(final String domain)
     {
-        return TEMPLATES.getOrDefault(domain, List.of());
+        final PoFile.Table template = TEMPLATES.get(domain);
+        return template == null ? List.of() : template.entries().values().stream().map(PoFile.Entry::id).toList();
     }
 
     /** Imported tables: language → domains, sorted. */
@@ -144,15 +149,16 @@ public final class Translations
         return tables.getOrDefault(language, Map.of()).containsKey(domain);
     }
 
-    /** The translation of {@code msgid} in that table, or {@code msgid} when there is none. */
+    /** The translation of {@code msgid} in that table, or {@code msgid} when there is none (or it is fuzzy). */
     public String translate(final String language, final String domain, final String msgid)
     {
         if (language == null)
         {
             return msgid;
         }
-        final String text = tables.getOrDefault(language, Map.of()).getOrDefault(domain, Map.of()).get(msgid);
-        return text == null || text.isEmpty() ? msgid : text;
+        final PoFile.Table table = tables.getOrDefault(language, Map.of()).get(domain);
+        final PoFile.Entry entry = table == null ? null : table.entries().get(msgid);
+        return entry == null || !entry.translated() || entry.plural() != null ? msgid : entry.strings().getFirst();
     }
 
     /**
@@ -195,7 +201,7 @@ public final class Translations
     /** Removes an imported table; false when there was none. */
     public boolean revert(final String domain, final String language) throws IOException
     {
-        final Map<String, Map<String, String>> domains = tables.get(language);
+        final Map<String, PoFile.Table> domains = tables.get(language);
         if (domains == null || domains.remove(domain) == null)
         {
             return false;
@@ -207,7 +213,7 @@ public final class Translations
         return true;
     }
 
-    private void store(final String language, final String domain, final Map<String, String> table,
+    private void store(final String language, final String domain, final PoFile.Table table,
         final boolean persist) throws IOException
     {
         if (persist && root != null)
@@ -219,52 +225,73 @@ public final class Translations
             Files.move(tmp, dir.resolve(domain + ".po"), java.nio.file.StandardCopyOption.REPLACE_EXISTING,
                 java.nio.file.StandardCopyOption.ATOMIC_MOVE);
         }
-        tables.computeIfAbsent(language, l -> new ConcurrentHashMap<>()).put(domain, Map.copyOf(table));
+        tables.computeIfAbsent(language, l -> new ConcurrentHashMap<>()).put(domain, table);
     }
 
     /** The PO text of a table, or of the template when {@code language} is null. */
     public byte[] export(final String domain, final String language)
     {
-        final Map<String, String> table = language == null ? Map.of()
-            : tables.getOrDefault(language, Map.of()).getOrDefault(domain, Map.of());
+        final PoFile.Table table = language == null ? null
+            : tables.getOrDefault(language, Map.of()).get(domain);
         return render(domain, language, table);
     }
 
-    private static byte[] render(final String domain, final String language, final Map<String, String> table)
+    /**
+     * A table in canonical form: the headend's header fields, then the table's own (its Plural-Forms, translator…);
+     * the template's messages in template order, each with the table's translation when it has one, then the
+     * table's other messages in its order.
+     */
+    private static byte[] render(final String domain, final String language, final PoFile.Table table)
     {
-        final StringBuilder po = new StringBuilder()
-            .append("# Translation table \"").append(domain).append("\" of the headend, ")
-            .append(language == null ? "template" : "language " + language).append(".\n")
-            .append("# Fill in each msgstr; an empty msgstr keeps the original text.\n")
-            .append("msgid \"\"\nmsgstr \"\"\n")
-            .append("\"Content-Type: text/plain; charset=UTF-8\\n\"\n")
-            .append("\"Content-Transfer-Encoding: 8bit\\n\"\n");
+        final Map<String, String> header = new LinkedHashMap<>();
+        header.put("Content-Type", "text/plain; charset=UTF-8");
+        header.put("Content-Transfer-Encoding", "8bit");
         if (language != null)
         {
-            po.append("\"Language: ").append(language).append("\\n\"\n");
+            header.put("Language", language);
         }
-        for (final String msgid : template(domain))
+        final Map<String, PoFile.Entry> mine = table == null ? Map.of() : table.entries();
+        if (table != null)
         {
-            po.append('\n').append("msgid ").append(quote(msgid)).append('\n')
-                .append("msgstr ").append(quote(table.getOrDefault(msgid, ""))).append('\n');
+            table.header().forEach((name, value) ->
+            {
+                if (!OWN_FIELDS.contains(name))
+                {
+                    header.put(name, value);
+                }
+            });
         }
-        return po.toString().getBytes(StandardCharsets.UTF_8);
+        final Map<String, PoFile.Entry> entries = new LinkedHashMap<>();
+        final int plurals = table == null ? 2 : PoFile.plurals(table.header());
+        TEMPLATES.get(domain).entries().forEach((key, entry) -> entries.put(key, mine.containsKey(key) ? mine.get(key)
+            : entry.plural() == null ? entry : new PoFile.Entry(entry.comments(), entry.context(), entry.id(),
+                entry.plural(), java.util.Collections.nCopies(plurals, ""))));
+        mine.forEach(entries::putIfAbsent);
+        return PoFile.render(List.of("Translation table \"" + domain + "\" of the headend, "
+            + (language == null ? "template" : "language " + language) + ".",
+            "Fill in each msgstr; an empty msgstr keeps the original text."), header, entries.values());
     }
 
     /** The table compiled to a GNU MO file (what the AnyConnect client loads). */
     public byte[] mo(final String domain, final String language)
     {
-        final Map<String, String> table = tables.getOrDefault(language, Map.of()).getOrDefault(domain, Map.of());
+        final PoFile.Table table = tables.getOrDefault(language, Map.of()).get(domain);
         final TreeMap<String, String> entries = new TreeMap<>((a, b) -> java.util.Arrays.compare(
             a.getBytes(StandardCharsets.UTF_8), b.getBytes(StandardCharsets.UTF_8)));
-        entries.put("", "Content-Type: text/plain; charset=UTF-8\nLanguage: " + language + "\n");
-        table.forEach((id, text) ->
+        final String forms = table == null ? null : table.header().get("Plural-Forms");
+        entries.put("", "Content-Type: text/plain; charset=UTF-8\n" + (forms == null ? "" : "Plural-Forms: " + forms
+            + "\n") + "Language: " + language + "\n");
+        if (table != null)
         {
-            if (!text.isEmpty())
+            for (final PoFile.Entry entry : table.entries().values())
             {
-                entries.put(id, text);
+                if (entry.translated())
+                {
+                    entries.put(entry.plural() == null ? entry.key() : entry.key() + '\0' + entry.plural(),
+                        String.join("\0", entry.strings()));
+                }
             }
-        });
+        }
         final int n = entries.size();
         final int originals = 28;
         final int translations = originals + 8 * n;
@@ -300,156 +327,60 @@ public final class Translations
     }
 
     /**
-     * Parses a PO table of {@code domain}: {@code msgid}/{@code msgstr} pairs with continuation lines, comments.
-     * Plurals and contexts are not part of any template and are refused.
+     * Parses a PO table of {@code domain} (see {@link PoFile}); throws IllegalArgumentException with the reason when
+     * it is not acceptable.
      */
-    static Map<String, String> parse(final String domain, final byte[] bytes)
+    static PoFile.Table parse(final String domain, final byte[] bytes)
     {
+        if (!TEMPLATES.containsKey(domain))
+        {
+            throw new IllegalArgumentException("no translation domain " + domain);
+        }
         if (bytes.length > MAX_PO_BYTES)
         {
             throw new IllegalArgumentException("the table is larger than " + MAX_PO_BYTES + " bytes");
         }
-        final String text;
-        try
+        final PoFile.Table table = PoFile.parse(bytes);
+        // the export adds the template's messages: it must stay readable
+        if (table.entries().size() + TEMPLATES.get(domain).entries().size() > PoFile.MAX_ENTRIES)
         {
-            text = StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
-                .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(bytes)).toString();
-        }
-        catch (final CharacterCodingException ex)
-        {
-            throw new IllegalArgumentException("the table is not valid UTF-8");
-        }
-        final List<String> known = template(domain);
-        final Map<String, String> table = new LinkedHashMap<>();
-        String key = null;
-        StringBuilder id = null;
-        StringBuilder str = null;
-        int number = 0;
-        for (final String raw : (text + "\n").split("\n", -1))
-        {
-            number++;
-            final String line = raw.strip();
-            if (line.isEmpty() || line.startsWith("#"))
-            {
-                continue;
-            }
-            if (line.startsWith("msgid "))
-            {
-                if (id != null)
-                {
-                    add(table, known, id, str, number);
-                }
-                id = new StringBuilder(unquote(line.substring(6), number));
-                str = null;
-                key = "id";
-            }
-            else if (line.startsWith("msgstr "))
-            {
-                if (id == null || str != null)
-                {
-                    throw new IllegalArgumentException("line " + number + ": msgstr without its msgid");
-                }
-                str = new StringBuilder(unquote(line.substring(7), number));
-                key = "str";
-            }
-            else if (line.startsWith("\""))
-            {
-                if (key == null)
-                {
-                    throw new IllegalArgumentException("line " + number + ": text outside an entry");
-                }
-                ("id".equals(key) ? id : str).append(unquote(line, number));
-            }
-            else
-            {
-                throw new IllegalArgumentException("line " + number + ": not accepted: "
-                    + line.substring(0, Math.min(line.length(), 40)));
-            }
-        }
-        if (id != null)
-        {
-            add(table, known, id, str, number);
+            throw new IllegalArgumentException("more than " + (PoFile.MAX_ENTRIES - TEMPLATES.get(domain).entries()
+                .size()) + " messages");
         }
         return table;
     }
 
-    private static void add(final Map<String, String> table, final List<String> known, final StringBuilder id,
-        final StringBuilder str, final int line)
+    private static Map<String, PoFile.Table> templates()
     {
-        if (str == null)
+        final Map<String, PoFile.Table> all = new LinkedHashMap<>();
+        for (final String domain : List.of("AnyConnect", "PortForwarder", "banners", "csd", "customization",
+            "keepout", "url-list"))
         {
-            throw new IllegalArgumentException("near line " + line + ": msgid without msgstr");
+            all.put(domain, resource(domain));
         }
-        final String msgid = id.toString();
-        if (msgid.isEmpty())
+        final Map<String, PoFile.Entry> portal = new LinkedHashMap<>();
+        PortalText.ALL.forEach(id -> portal.put(id, new PoFile.Entry(List.of(), null, id, null, List.of(""))));
+        all.put("webvpn", new PoFile.Table(Map.of(), portal));
+        for (final String domain : List.of("Citrix-plugin", "RPC-plugin", "Telnet-SSH-plugin", "VNC-plugin"))
         {
-            return;
+            all.put(domain, resource(domain));
         }
-        if (!known.contains(msgid))
-        {
-            throw new IllegalArgumentException("near line " + line + ": unknown msgid "
-                + quote(msgid.substring(0, Math.min(msgid.length(), 60))));
-        }
-        if (table.put(msgid, str.toString()) != null)
-        {
-            throw new IllegalArgumentException("near line " + line + ": msgid " + quote(msgid) + " appears twice");
-        }
-    }
-
-    private static String unquote(final String token, final int line)
-    {
-        if (token.length() < 2 || !token.startsWith("\"") || !token.endsWith("\""))
-        {
-            throw new IllegalArgumentException("line " + line + ": a string must be in double quotes");
-        }
-        final StringBuilder out = new StringBuilder();
-        for (int i = 1; i < token.length() - 1; i++)
-        {
-            final char c = token.charAt(i);
-            if (c == '"')
-            {
-                throw new IllegalArgumentException("line " + line + ": unescaped double quote");
-            }
-            if (c != '\\')
-            {
-                if (c < 0x20)
-                {
-                    throw new IllegalArgumentException("line " + line + ": control character");
-                }
-                out.append(c);
-                continue;
-            }
-            if (++i >= token.length() - 1)
-            {
-                throw new IllegalArgumentException("line " + line + ": dangling backslash");
-            }
-            switch (token.charAt(i))
-            {
-                case 'n' -> out.append('\n');
-                case 't' -> out.append('\t');
-                case '"' -> out.append('"');
-                case '\\' -> out.append('\\');
-                default -> throw new IllegalArgumentException("line " + line + ": unknown escape \\"
-                    + token.charAt(i));
-            }
-        }
-        return out.toString();
-    }
-
-    private static String quote(final String text)
-    {
-        return "\"" + text.replace("\\", "\\\\").replace("\"", "\\\"").replace("\n", "\\n").replace("\t", "\\t")
-            + "\"";
-    }
-
-    private static Map<String, List<String>> templates()
-    {
-        final Map<String, List<String>> all = new LinkedHashMap<>();
-        all.put("AnyConnect", List.of("Connected", "Disconnected", "Connecting...", "Reconnecting...",
-            "Disconnecting...", "Connect", "Disconnect", "Cancel", "Username:", "Password:", "Group:",
-            "Login failed.", "Please enter your username and password.", "Downloading the client...",
-            "A newer version of the client is available.", "Update now", "Update later"));
-        all.put("webvpn", PortalText.ALL);
         return all;
+    }
+
+    private static PoFile.Table resource(final String domain)
+    {
+        try (java.io.InputStream in = Translations.class.getResourceAsStream("translations/" + domain + ".pot"))
+        {
+            if (in == null)
+            {
+                throw new IllegalStateException("the template of " + domain + " is missing from the build");
+            }
+            return PoFile.parse(in.readAllBytes());
+        }
+        catch (final IOException ex)
+        {
+            throw new java.io.UncheckedIOException(ex);
+        }
     }
 }

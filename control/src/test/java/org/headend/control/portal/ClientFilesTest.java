@@ -151,7 +151,7 @@ class ClientFilesTest
     }
 
     @Test
-    void shouldRoundTripAPoTableAndRefuseUnknownMessages() throws Exception
+    void shouldRoundTripAPoTableAndRefuseABrokenOne() throws Exception
     {
         final Translations tables = Translations.inStateDir(state);
         final String template = new String(tables.export("AnyConnect", null), StandardCharsets.UTF_8);
@@ -166,7 +166,7 @@ class ClientFilesTest
         assertEquals((byte)0xde, mo[0]);
         assertTrue(new String(mo, StandardCharsets.UTF_8).contains("Conectado"));
         assertThrows(IllegalArgumentException.class, () -> tables.importTable("AnyConnect", "fr",
-            "msgid \"Not ours\"\nmsgstr \"x\"\n".getBytes(StandardCharsets.UTF_8)));
+            "msgstr \"x without its msgid\"\n".getBytes(StandardCharsets.UTF_8)));
         assertThrows(IllegalArgumentException.class, () -> tables.importTable("AnyConnect", "fr",
             new byte[] {(byte)0xff, (byte)0xfe}));
         assertTrue(tables.revert("AnyConnect", "es-us"));

@@ -11,9 +11,10 @@ import java.io.IOException;
 import java.util.Map;
 
 /**
- * Uploaded PO tables and clients' Accept-Language under arbitrary input: a table is refused with a reason or holds
- * only the domain's own msgids, exports to a PO file that parses back to the same table, and compiles to an MO file;
- * picking a language never throws and only ever names an imported one.
+ * Uploaded PO tables and clients' Accept-Language under arbitrary input: a table is refused with a reason, or is
+ * imported and exports to a PO file that reads back with the same messages (contexts, plurals, flags and comments
+ * included) next to the template's, and compiles to an MO file; picking a language never throws and only ever names
+ * an imported one.
  */
 class TranslationsFuzzTest
 {
@@ -23,7 +24,7 @@ class TranslationsFuzzTest
         final String domain = data.pickValue(Translations.domains());
         final String acceptLanguage = data.consumeString(200);
         final byte[] po = data.consumeRemainingAsBytes();
-        final Map<String, String> table;
+        final PoFile.Table table;
         try
         {
             table = Translations.parse(domain, po);
@@ -34,14 +35,14 @@ class TranslationsFuzzTest
             assertFalse(ex.getMessage().isBlank());
             return;
         }
-        assertTrue(Translations.template(domain).containsAll(table.keySet()), "a msgid outside the template");
+        assertTrue(table.entries().size() <= PoFile.MAX_ENTRIES);
 
         final Translations translations = Translations.inMemory();
         translations.importTable(domain, "xx", po);
-        assertEquals(table, Translations.parse(domain, translations.export(domain, "xx")).entrySet().stream()
-            .filter(e -> !e.getValue().isEmpty() || table.containsKey(e.getKey()))
-            .collect(java.util.stream.Collectors.toMap(Map.Entry::getKey, Map.Entry::getValue)),
-            "the exported table does not read back the same");
+        final Map<String, PoFile.Entry> exported = PoFile.parse(translations.export(domain, "xx")).entries();
+        table.entries().forEach((key, entry) -> assertEquals(entry, exported.get(key),
+            "the exported table does not read back the same"));
+        assertTrue(exported.keySet().containsAll(Translations.template(domain)), "the template's messages are offered");
         assertTrue(translations.mo(domain, "xx").length > 0);
         final String picked = translations.pick(acceptLanguage, domain);
         assertTrue(picked == null || "xx".equals(picked), () -> "picked a language never imported: " + picked);
