@@ -460,11 +460,11 @@ final class Appliance
         {
             try
             {
-                final List<Channel> channels = control.submit(() -> sessions.suspendAll("the headend is restarting"))
-                    .get(5, TimeUnit.SECONDS);
-                for (final Channel channel : channels)
+                final List<java.util.concurrent.Future<?>> closing = control.submit(
+                    () -> sessions.suspendAll("the headend is restarting")).get(5, TimeUnit.SECONDS);
+                for (final java.util.concurrent.Future<?> closed : closing)
                 {
-                    channel.closeFuture().await(2, TimeUnit.SECONDS);
+                    awaitQuietly(closed);
                 }
             }
             catch (final Exception ex)
@@ -628,5 +628,18 @@ final class Appliance
             LOG.debug("cannot list interfaces: {}", ex.toString());
         }
         return "127.0.0.1";
+    }
+
+    /** Waits up to 2 s for a tunnel's connection to close; one slow tunnel does not hold up the others' wait. */
+    private static void awaitQuietly(final java.util.concurrent.Future<?> closed) throws InterruptedException
+    {
+        try
+        {
+            closed.get(2, TimeUnit.SECONDS);
+        }
+        catch (final java.util.concurrent.TimeoutException | java.util.concurrent.ExecutionException ex)
+        {
+            LOG.debug("a tunnel was still open after 2 s: {}", ex.toString());
+        }
     }
 }

@@ -23,6 +23,7 @@ import org.bouncycastle.tls.TlsServer;
 import org.headend.control.http.HttpRequestView;
 import org.headend.crypto.Aead;
 import org.headend.dataplane.api.Dataplane;
+import org.headend.dataplane.api.TunnelHandle;
 import org.headend.dataplane.compress.CompressionMethod;
 import org.headend.dataplane.counters.DataplaneCounter;
 import org.headend.dataplane.dtls.DtlsEndpoint;
@@ -32,7 +33,7 @@ import org.headend.dataplane.dtls.DtlsPortListener;
 import org.headend.dataplane.dtls.DtlsRecordCodec;
 import org.headend.dataplane.dtls.HandshakeQueue;
 import org.headend.dataplane.tunnel.TunnelListener;
-import org.headend.dataplane.tunnel.TunnelPath;
+import org.headend.dataplane.tunnel.CstpTunnel;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -73,9 +74,13 @@ public final class DtlsService implements DtlsPortListener
     private int nextTargetId = 1;
 
     /** What the headend told one tunnel's client about DTLS, until the tunnel ends. */
-    private record Offer(String id, int tunnelId, TunnelPath path, int mtu, int dpdSeconds,
+    private record Offer(String id, TunnelHandle tunnel, int mtu, int dpdSeconds,
         byte[] psk, byte[] masterSecret, DtlsSuite suite, CompressionMethod compression, TunnelListener listener)
     {
+        int tunnelId()
+        {
+            return tunnel.id();
+        }
     }
 
     /** A ClientHello whose id names {@code offer} and whose cookie checked out. */
@@ -123,8 +128,7 @@ public final class DtlsService implements DtlsPortListener
      *
      * @param request       the CONNECT request (the client's X-DTLS-* offers)
      * @param tls           the TLS session of the CONNECT connection (for the PSK exporter)
-     * @param tunnelId      the new tunnel
-     * @param path          its path
+     * @param tunnel        the new tunnel
      * @param mtu           the tunnel MTU
      * @param dpdSeconds    DTLS DPD interval announced to the client
      * @param keepalive     DTLS keepalive announced to the client
@@ -133,7 +137,7 @@ public final class DtlsService implements DtlsPortListener
      * @param listener      the tunnel's events (DISCONNECT over DTLS)
      * @return the answer's DTLS headers, or null for no DTLS on this tunnel
      */
-    public Answer offer(final HttpRequestView request, final SSLSession tls, final int tunnelId, final TunnelPath path,
+    public Answer offer(final HttpRequestView request, final SSLSession tls, final TunnelHandle tunnel,
         final int mtu, final int dpdSeconds, final int keepalive, final int udpPort,
         final CompressionMethod compression, final TunnelListener listener)
     {
@@ -149,7 +153,7 @@ public final class DtlsService implements DtlsPortListener
             final byte[] psk = exportPsk(tls);
             if (psk != null)
             {
-                offer = new Offer(idHex, tunnelId, path, mtu, dpdSeconds, psk, null, null, compression,
+                offer = new Offer(idHex, tunnel, mtu, dpdSeconds, psk, null, null, compression,
                     listener);
                 headers.add(Map.entry("X-DTLS-App-ID", idHex));
                 headers.add(Map.entry("X-DTLS-CipherSuite", "PSK-NEGOTIATE"));
@@ -163,7 +167,7 @@ public final class DtlsService implements DtlsPortListener
             final DtlsSuite suite = dtls12 != null ? dtls12 : ocName;
             if (suite != null)
             {
-                offer = new Offer(idHex, tunnelId, path, mtu, dpdSeconds, null, masterSecret, suite,
+                offer = new Offer(idHex, tunnel, mtu, dpdSeconds, null, masterSecret, suite,
                     compression, listener);
                 headers.add(Map.entry("X-DTLS-Session-ID", idHex.toUpperCase(java.util.Locale.ROOT)));
                 headers.add(Map.entry(dtls12 != null ? "X-DTLS12-CipherSuite" : "X-DTLS-CipherSuite", suite.headerName()));
@@ -300,7 +304,7 @@ public final class DtlsService implements DtlsPortListener
             }
             return;
         }
-        final DtlsEndpoint endpoint = new DtlsEndpoint(nextTargetId++ | 0x4000_0000, offer.path(),
+        final DtlsEndpoint endpoint = new DtlsEndpoint(nextTargetId++ | 0x4000_0000, CstpTunnel.of(offer.tunnel()).path(),
             dataplane.egress(port.channel().eventLoop()), offer.mtu(), offer.dpdSeconds(),
             new DtlsRecordCodec(keys, aead), transport.peer(), dataplane.inboundFor(offer.tunnelId()),
             dataplane.compression(offer.compression(), port.channel().eventLoop(), offer.mtu()), dataplane.counters(),

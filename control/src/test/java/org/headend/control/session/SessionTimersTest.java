@@ -23,6 +23,7 @@ import org.headend.control.http.ClientInfo;
 import org.headend.dataplane.api.Dataplane;
 import org.headend.dataplane.compress.PacketCompression;
 import org.headend.dataplane.counters.DataplaneCounters;
+import org.headend.dataplane.tunnel.CstpTunnel;
 import org.headend.dataplane.tunnel.CstpTunnelHandler;
 import org.headend.dataplane.tunnel.EgressQueue;
 import org.headend.dataplane.tunnel.InboundSink;
@@ -117,7 +118,7 @@ class SessionTimersTest
                 }
             });
         channel.pipeline().addLast(handler);
-        sessions.tunnelUp(session, new Session.Tunnel(path.tunnelId(), path, handler, channel, CLIENT));
+        sessions.tunnelUp(session, new Session.Tunnel(new CstpTunnel(path, handler, channel), CLIENT));
         return channel;
     }
 
