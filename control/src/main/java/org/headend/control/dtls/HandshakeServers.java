@@ -15,7 +15,7 @@ import org.bouncycastle.tls.TlsUtils;
 import org.bouncycastle.tls.crypto.TlsCrypto;
 import org.bouncycastle.tls.crypto.impl.bc.BcTlsCrypto;
 import org.bouncycastle.util.Arrays;
-import org.headend.dataplane.dtls.DtlsKeys;
+import org.headend.dataplane.api.DtlsKeys;
 
 /**
  * The two BouncyCastle DTLS 1.2 servers (docs/protocol/tunnel-and-dtls.md §5.6): PSK-NEGOTIATE, a real PSK handshake

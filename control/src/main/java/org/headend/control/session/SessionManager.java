@@ -28,7 +28,7 @@ import org.headend.control.session.AddressPools.Lease;
 import org.headend.dataplane.api.Dataplane;
 import org.headend.dataplane.api.RoundTripTimes;
 import org.headend.dataplane.dtls.DtlsEndpoint;
-import org.headend.dataplane.tunnel.TunnelListener.CloseCause;
+import org.headend.dataplane.api.TunnelListener.CloseCause;
 import org.headend.dataplane.wire.Ipv4Header;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;

@@ -10,7 +10,6 @@ import java.util.List;
 import java.util.Map;
 import org.agrona.ErrorHandler;
 import org.agrona.concurrent.AgentRunner;
-import org.headend.dataplane.compress.CompressionMethod;
 import org.headend.dataplane.compress.LzsCodec;
 import org.headend.dataplane.compress.PacketCompression;
 import org.headend.dataplane.counters.DataplaneCounters;
@@ -25,8 +24,6 @@ import org.headend.dataplane.tunnel.CstpTunnelHandler;
 import org.headend.dataplane.tunnel.EgressQueue;
 import org.headend.dataplane.tunnel.InboundRing;
 import org.headend.dataplane.tunnel.InboundSink;
-import org.headend.dataplane.tunnel.TunnelAccess;
-import org.headend.dataplane.tunnel.TunnelListener;
 import org.headend.dataplane.tunnel.TunnelPath;
 
 /**

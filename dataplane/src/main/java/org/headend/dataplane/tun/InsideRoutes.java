@@ -8,7 +8,7 @@ import org.agrona.concurrent.UnsafeBuffer;
 import org.agrona.concurrent.status.AtomicCounter;
 import org.headend.dataplane.counters.DataplaneCounter;
 import org.headend.dataplane.counters.DataplaneCounters;
-import org.headend.dataplane.tunnel.TunnelAccess;
+import org.headend.dataplane.api.TunnelAccess;
 import org.headend.dataplane.tunnel.TunnelPath;
 import org.headend.dataplane.wire.Ipv4Header;
 import org.headend.dataplane.wire.Ipv6Header;

@@ -17,6 +17,8 @@ import org.headend.dataplane.counters.DataplaneCounter;
 import org.headend.dataplane.counters.DataplaneCounters;
 import org.headend.dataplane.counters.LatencyHistogram;
 import org.headend.dataplane.wire.CstpHeader;
+import org.headend.dataplane.api.TunnelListener;
+import org.headend.dataplane.api.TunnelAccess;
 
 /**
  * One CSTP tunnel on its TLS connection, after the CONNECT answer. Inbound (stage 1): cuts the decrypted byte stream

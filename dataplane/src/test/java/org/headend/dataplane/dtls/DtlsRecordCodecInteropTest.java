@@ -28,6 +28,7 @@ import org.headend.crypto.jca.JcaAesGcm;
 import org.headend.crypto.openssl.EvpAesGcm;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
+import org.headend.dataplane.api.DtlsKeys;
 
 /**
  * Our record layer against BouncyCastle's: BC runs a real DTLS 1.2 PSK handshake over an in-memory datagram pipe,

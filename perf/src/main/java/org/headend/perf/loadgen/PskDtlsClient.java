@@ -12,7 +12,7 @@ import org.bouncycastle.tls.TlsSession;
 import org.bouncycastle.tls.TlsUtils;
 import org.bouncycastle.tls.crypto.impl.bc.BcTlsCrypto;
 import org.bouncycastle.util.Arrays;
-import org.headend.dataplane.dtls.DtlsKeys;
+import org.headend.dataplane.api.DtlsKeys;
 
 /**
  * openconnect's PSK-NEGOTIATE DTLS 1.2 client side (docs/protocol/tunnel-and-dtls.md §5.5) on BouncyCastle: PSK

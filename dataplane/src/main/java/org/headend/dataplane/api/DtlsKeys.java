@@ -1,4 +1,4 @@
-package org.headend.dataplane.dtls;
+package org.headend.dataplane.api;
 
 /**
  * The keys one DTLS 1.2 AES-GCM session runs with after its handshake (RFC 5246 §6.3 key block, RFC 5288 nonces),
