@@ -66,7 +66,7 @@ import org.headend.control.tls.ServerIdentity;
 import org.headend.control.tunnel.TunnelGateway;
 import org.headend.crypto.AeadProvider;
 import org.headend.dataplane.api.Dataplane;
-import org.headend.dataplane.counters.DataplaneCounter;
+import org.headend.dataplane.api.DataplaneCounter;
 import org.headend.nativecfg.netlink.Rtnetlink;
 import org.headend.nativecfg.sched.ThreadNice;
 import org.slf4j.Logger;

@@ -25,7 +25,7 @@ import org.headend.crypto.Aead;
 import org.headend.dataplane.api.Dataplane;
 import org.headend.dataplane.api.TunnelHandle;
 import org.headend.dataplane.api.CompressionMethod;
-import org.headend.dataplane.counters.DataplaneCounter;
+import org.headend.dataplane.api.DataplaneCounter;
 import org.headend.dataplane.dtls.DtlsEndpoint;
 import org.headend.dataplane.api.DtlsKeys;
 import org.headend.dataplane.dtls.DtlsPort;

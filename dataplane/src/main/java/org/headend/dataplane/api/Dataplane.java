@@ -12,7 +12,6 @@ import org.agrona.ErrorHandler;
 import org.agrona.concurrent.AgentRunner;
 import org.headend.dataplane.compress.LzsCodec;
 import org.headend.dataplane.compress.PacketCompression;
-import org.headend.dataplane.counters.DataplaneCounters;
 import org.headend.dataplane.tun.IdleWaiter;
 import org.headend.dataplane.tun.PollIdleWaiter;
 import org.headend.dataplane.tun.SharedTunIo;

@@ -7,7 +7,7 @@ import java.net.Inet6Address;
 import java.net.InetSocketAddress;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
-import org.headend.dataplane.counters.DataplaneCounters;
+import org.headend.dataplane.api.DataplaneCounters;
 
 /**
  * The DTLS UDP port as control sees it: control binds the channel with {@link #handler}, then routes handshakes and

@@ -14,7 +14,7 @@ import java.util.List;
 import org.headend.dataplane.api.CompressionMethod;
 import org.headend.dataplane.compress.LzsCodec;
 import org.headend.dataplane.compress.PacketCompression;
-import org.headend.dataplane.counters.DataplaneCounters;
+import org.headend.dataplane.api.DataplaneCounters;
 import org.headend.dataplane.wire.CstpHeader;
 import org.headend.dataplane.api.TunnelListener;
 import org.headend.dataplane.api.TunnelAccess;
