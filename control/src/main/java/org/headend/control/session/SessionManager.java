@@ -20,6 +20,7 @@ import java.util.function.LongSupplier;
 import java.util.function.Predicate;
 import org.headend.control.config.EffectivePolicy;
 import org.headend.control.config.PolicyAttribute;
+import org.headend.control.config.grammar.Ipv4;
 import org.headend.control.dtls.DtlsService;
 import org.headend.control.config.grammar.Ipv6;
 import org.headend.control.http.ClientInfo;
@@ -29,7 +30,6 @@ import org.headend.dataplane.api.Dataplane;
 import org.headend.dataplane.api.RoundTripTimes;
 import org.headend.dataplane.dtls.DtlsEndpoint;
 import org.headend.dataplane.api.TunnelListener.CloseCause;
-import org.headend.dataplane.wire.Ipv4Header;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -279,7 +279,7 @@ public final class SessionManager implements SessionDirectory
         events.tunnelUp(session, tunnel, nanoClock.getAsLong() - session.loginNanos());
         LOG.info("session {}: SSL tunnel {} up, {} {} from {}:{}, address {}{}", session.index(), tunnel.tunnelId(),
             tunnel.client().tlsProtocol(), tunnel.client().cipherSuite(), tunnel.client().address(),
-            tunnel.client().port(), Ipv4Header.format(session.lease().address()),
+            tunnel.client().port(), Ipv4.format(session.lease().address()),
             session.lease6() == null ? "" : " and " + Ipv6.format(session.lease6().address()));
     }
 
@@ -497,7 +497,7 @@ public final class SessionManager implements SessionDirectory
             final String why = pools.reserve(record.lease());
             if (why != null)
             {
-                return "IPv4 address " + Ipv4Header.format(record.lease().address()) + ": " + why;
+                return "IPv4 address " + Ipv4.format(record.lease().address()) + ": " + why;
             }
         }
         if (record.lease6() != null)
@@ -585,7 +585,7 @@ public final class SessionManager implements SessionDirectory
             }
         }
         return new SessionView(session.index(), session.username(),
-            session.lease() == null ? null : Ipv4Header.format(session.lease().address()),
+            session.lease() == null ? null : Ipv4.format(session.lease().address()),
             session.lastClient().address(), tunnels, session.txBytes(), session.rxBytes(), session.txPackets(),
             session.rxPackets(), session.groupPolicy(), session.tunnelGroup(), session.loginTime(),
             Duration.ofNanos(now - session.loginNanos()),

@@ -24,7 +24,6 @@ import org.headend.dataplane.api.TunnelHandle;
 import org.headend.dataplane.api.CompressionMethod;
 import org.headend.dataplane.api.TunnelAccess;
 import org.headend.dataplane.api.TunnelListener;
-import org.headend.dataplane.wire.Ipv4Header;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -194,8 +193,8 @@ public final class TunnelGateway
     private static void announceAddresses(final ConnectAnswer answer, final Lease lease,
         final AddressPools.Lease6 lease6, final boolean fullIpv6)
     {
-        answer.header("X-CSTP-Address", Ipv4Header.format(lease.address()))
-            .header("X-CSTP-Netmask", Ipv4Header.format(lease.mask()));
+        answer.header("X-CSTP-Address", Ipv4.format(lease.address()))
+            .header("X-CSTP-Netmask", Ipv4.format(lease.mask()));
         if (lease6 == null)
         {
             return;
