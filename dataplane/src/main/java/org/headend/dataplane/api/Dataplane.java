@@ -13,6 +13,7 @@ import org.agrona.concurrent.AgentRunner;
 import org.headend.dataplane.compress.LzsCodec;
 import org.headend.dataplane.compress.PacketCompression;
 import org.headend.dataplane.tun.IdleWaiter;
+import org.headend.dataplane.tun.NativeTunPort;
 import org.headend.dataplane.tun.PollIdleWaiter;
 import org.headend.dataplane.tun.SharedTunIo;
 import org.headend.dataplane.tun.TunAgent;
@@ -24,6 +25,7 @@ import org.headend.dataplane.tunnel.EgressQueue;
 import org.headend.dataplane.tunnel.InboundRing;
 import org.headend.dataplane.tunnel.InboundSink;
 import org.headend.dataplane.tunnel.TunnelPath;
+import org.headend.nativecfg.tun.TunQueue;
 
 /**
  * The data plane as control sees it, and the only way control changes it: it starts the TUN agents, builds tunnel
@@ -53,6 +55,11 @@ public final class Dataplane implements AutoCloseable
      */
     public record TunQueueBinding(TunPort port, int fd, boolean offloads)
     {
+        /** A queue of the kernel's TUN device, read and written through its file descriptor. */
+        public static TunQueueBinding of(final TunQueue queue, final boolean offloads)
+        {
+            return new TunQueueBinding(new NativeTunPort(queue), queue.fd(), offloads);
+        }
     }
 
     /** Which threads move packets (Aeron's knob, for the same reason: fit 2 cores, scale on more). */
