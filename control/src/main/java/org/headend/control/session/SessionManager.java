@@ -27,8 +27,8 @@ import org.headend.control.http.ClientInfo;
 import org.headend.control.ops.VpnEvents;
 import org.headend.control.session.AddressPools.Lease;
 import org.headend.dataplane.api.Dataplane;
+import org.headend.dataplane.api.DtlsLink;
 import org.headend.dataplane.api.RoundTripTimes;
-import org.headend.dataplane.dtls.DtlsEndpoint;
 import org.headend.dataplane.api.TunnelListener.CloseCause;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -576,7 +576,7 @@ public final class SessionManager implements SessionDirectory
             tunnels.add(new SessionView.TunnelView("SSL-Tunnel", names.encryption(), names.hashing(),
                 tunnel.client().tlsProtocol(), tunnel.client().port(), tunnel.client().localPort(), tls.last(),
                 tls.average()));
-            final DtlsEndpoint endpoint = dtls == null ? null : dtls.endpoint(tunnel.tunnelId());
+            final DtlsLink endpoint = dtls == null ? null : dtls.endpoint(tunnel.tunnelId());
             if (endpoint != null)
             {
                 final RoundTripTimes udp = tunnel.handle().dtlsRoundTrips();

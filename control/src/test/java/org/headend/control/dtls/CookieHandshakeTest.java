@@ -25,7 +25,7 @@ import org.bouncycastle.tls.PSKTlsClient;
 import org.bouncycastle.tls.ProtocolVersion;
 import org.bouncycastle.tls.crypto.impl.bc.BcTlsCrypto;
 import org.headend.dataplane.api.DtlsKeys;
-import org.headend.dataplane.dtls.HandshakeQueue;
+import org.headend.dataplane.api.HandshakeQueue;
 import org.junit.jupiter.api.Test;
 
 /**

@@ -8,10 +8,13 @@ import java.util.ArrayList;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
 import org.agrona.ErrorHandler;
 import org.agrona.concurrent.AgentRunner;
+import org.headend.crypto.Aead;
 import org.headend.dataplane.compress.LzsCodec;
 import org.headend.dataplane.compress.PacketCompression;
+import org.headend.dataplane.dtls.DtlsPort;
 import org.headend.dataplane.tun.IdleWaiter;
 import org.headend.dataplane.tun.NativeTunPort;
 import org.headend.dataplane.tun.PollIdleWaiter;
@@ -178,6 +181,18 @@ public final class Dataplane implements AutoCloseable
     public ChannelHandler cstpHandler(final TunnelHandle tunnel)
     {
         return CstpTunnel.of(tunnel).handler();
+    }
+
+    /**
+     * Opens the DTLS port (bind its sockets with {@link DtlsSocket#bind}): ClientHellos go to {@code listener},
+     * finished handshakes come back through {@link DtlsSocket#install}.
+     *
+     * @param aead the AEAD implementation the appliance chose at start
+     */
+    public DtlsSocket openDtls(final DtlsPortListener listener, final DtlsSocket.Options options,
+        final Function<byte[], Aead> aead)
+    {
+        return new DtlsPort(listener, options, this, aead);
     }
 
     /**

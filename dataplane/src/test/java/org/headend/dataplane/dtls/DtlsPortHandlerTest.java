@@ -35,6 +35,8 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 import org.headend.dataplane.api.DtlsKeys;
+import org.headend.dataplane.api.DtlsPortListener;
+import org.headend.dataplane.api.HandshakeQueue;
 
 class DtlsPortHandlerTest
 {
