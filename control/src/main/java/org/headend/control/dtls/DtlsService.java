@@ -22,6 +22,7 @@ import org.bouncycastle.tls.DatagramSender;
 import org.bouncycastle.tls.TlsServer;
 import org.headend.control.http.HttpRequestView;
 import org.headend.crypto.Aead;
+import org.headend.crypto.kdf.ExporterLabels;
 import org.headend.dataplane.api.CompressionMethod;
 import org.headend.dataplane.api.Dataplane;
 import org.headend.dataplane.api.DataplaneCounter;
@@ -49,8 +50,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class DtlsService implements DtlsPortListener
 {
-    /** PSK label of the openconnect PSK-NEGOTIATE mode: TLS exporter, no context, 32 bytes. */
-    static final String PSK_LABEL = "EXPORTER-openconnect-psk";
     private static final int ID_BYTES = 32;
     private static final int MASTER_SECRET_BYTES = 48;
     private static final Logger LOG = LoggerFactory.getLogger(DtlsService.class);
@@ -318,7 +317,8 @@ public final class DtlsService implements DtlsPortListener
         try
         {
             // a null context, not an empty one: with TLS 1.2 the two give different keys, and openconnect uses none
-            return extended.exportKeyingMaterialData(PSK_LABEL, null, 32);
+            return extended.exportKeyingMaterialData(ExporterLabels.OPENCONNECT_PSK_LABEL, null,
+                ExporterLabels.OPENCONNECT_PSK_LENGTH);
         }
         catch (final SSLException | UnsupportedOperationException ex)
         {
