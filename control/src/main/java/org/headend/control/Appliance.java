@@ -61,8 +61,8 @@ import org.headend.control.tls.ServerIdentity;
 import org.headend.control.tunnel.TunnelGateway;
 import org.headend.crypto.AeadProvider;
 import org.headend.dataplane.api.Dataplane;
-import org.headend.dataplane.api.DtlsSocket;
 import org.headend.dataplane.api.DataplaneCounter;
+import org.headend.dataplane.api.DtlsSocket;
 import org.headend.nativecfg.netlink.Rtnetlink;
 import org.headend.nativecfg.sched.ThreadNice;
 import org.slf4j.Logger;
@@ -602,7 +602,7 @@ final class Appliance
         return "127.0.0.1";
     }
 
-    /** Waits up to 2 s for a tunnel's connection to close; one slow tunnel does not hold up the others' wait. */
+    /** Waits up to 2 s for a tunnel's connection to close; one that takes longer is noted and the stop goes on. */
     private static void awaitQuietly(final java.util.concurrent.Future<?> closed) throws InterruptedException
     {
         try

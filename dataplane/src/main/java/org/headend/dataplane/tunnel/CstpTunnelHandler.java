@@ -17,8 +17,8 @@ import org.headend.dataplane.api.DataplaneCounter;
 import org.headend.dataplane.api.DataplaneCounters;
 import org.headend.dataplane.api.LatencyHistogram;
 import org.headend.dataplane.wire.CstpHeader;
-import org.headend.dataplane.api.TunnelListener;
 import org.headend.dataplane.api.TunnelAccess;
+import org.headend.dataplane.api.TunnelListener;
 
 /**
  * One CSTP tunnel on its TLS connection, after the CONNECT answer. Inbound (stage 1): cuts the decrypted byte stream

@@ -24,8 +24,8 @@ import org.headend.dataplane.wire.CstpHeader;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.headend.dataplane.api.TunnelListener;
 import org.headend.dataplane.api.TunnelAccess;
+import org.headend.dataplane.api.TunnelListener;
 
 /**
  * One client's control traffic is bounded (bad-inputs #34, #36): DPD requests over the tunnel's rate are not

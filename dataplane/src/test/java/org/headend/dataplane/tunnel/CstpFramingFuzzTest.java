@@ -16,8 +16,8 @@ import org.headend.dataplane.compress.LzsCodec;
 import org.headend.dataplane.compress.PacketCompression;
 import org.headend.dataplane.api.DataplaneCounters;
 import org.headend.dataplane.wire.CstpHeader;
-import org.headend.dataplane.api.TunnelListener;
 import org.headend.dataplane.api.TunnelAccess;
+import org.headend.dataplane.api.TunnelListener;
 
 /**
  * The CSTP decoder under an arbitrary byte stream from an authenticated client: it never throws, closes the tunnel
