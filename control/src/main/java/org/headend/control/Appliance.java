@@ -1,19 +1,14 @@
 package org.headend.control;
 
-import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.Channel;
-import io.netty.channel.ChannelOption;
-import io.netty.channel.FixedRecvByteBufAllocator;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.IoEventLoop;
 import io.netty.channel.IoHandlerFactory;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.ServerChannel;
 import io.netty.channel.nio.NioIoHandler;
-import io.netty.channel.socket.nio.NioDatagramChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.channel.uring.IoUring;
-import io.netty.channel.uring.IoUringChannelOption;
 import io.netty.channel.uring.IoUringDatagramChannel;
 import io.netty.channel.uring.IoUringIoHandler;
 import io.netty.channel.uring.IoUringServerSocketChannel;
@@ -68,7 +63,8 @@ import org.headend.control.tls.ServerIdentity;
 import org.headend.control.tunnel.TunnelGateway;
 import org.headend.crypto.AeadProvider;
 import org.headend.dataplane.api.Dataplane;
-import org.headend.dataplane.counters.DataplaneCounter;
+import org.headend.dataplane.api.DataplaneCounter;
+import org.headend.dataplane.api.DtlsSocket;
 import org.headend.nativecfg.netlink.Rtnetlink;
 import org.headend.nativecfg.sched.ThreadNice;
 import org.slf4j.Logger;
@@ -89,10 +85,6 @@ final class Appliance
     static final String TUN_OFFLOAD_PROP_NAME = "headend.tun.offload";
     /** The MTU assumed when the interface of a local address cannot be found (e.g. a wildcard listener). */
     private static final int DEFAULT_OUTSIDE_MTU = 1500;
-    /** Socket buffers of the DTLS port: a burst of a few thousand full-size datagrams fits without loss. */
-    private static final int UDP_SOCKET_BUFFER = 8 * 1024 * 1024;
-    /** Largest DTLS datagram read: a full-size record for a 1500-byte link fits. */
-    private static final int UDP_MAX_DATAGRAM = 2048;
     /** Datagrams one receive buffer takes, each by its own linked RECVMSG; 1 turns the linking off. */
     static final String UDP_RECV_BATCH_PROP_NAME = "headend.udp.recv.batch";
     private static final Logger LOG = LoggerFactory.getLogger(Appliance.class);
@@ -123,10 +115,8 @@ final class Appliance
     private Dataplane dataplane;
     private SessionManager sessions;
     private Channel listener;
-    private Channel udp;
-    /** The IPv6 listener and DTLS socket when the outside interface has an {@code ipv6 address}; else null. */
+    /** The IPv6 listener when the outside interface has an {@code ipv6 address}; else null. */
     private Channel listener6;
-    private Channel udp6;
     private DtlsService dtls;
     private HttpRedirectListeners redirects;
     private ManagementServer management;
@@ -203,7 +193,9 @@ final class Appliance
             LOG.info("DTLS sends: {}", uring && IoUringDatagramChannel.isSegmentedDatagramPacketSupported()
                 ? "UDP GSO, one send per batch of equal-sized records" : "one datagram per send");
             final boolean gso = uring && IoUringDatagramChannel.isSegmentedDatagramPacketSupported();
-            dtls = new DtlsService(control, handshakes, dataplane, aead::create, gso);
+            // the IPv4 and IPv6 sockets share the port's tables: one event loop for both
+            dtls = new DtlsService(control, handshakes, dataplane, new DtlsSocket.Options(eventLoops.next(), uring,
+                Integer.getInteger(UDP_RECV_BATCH_PROP_NAME, 1), gso), aead::create);
             sessions = new SessionManager(control, dataplane, pools, dtls,
                 (group, user) -> config.current().effectivePolicy(group, user), System::nanoTime, Clock.systemUTC(),
                 sessionStore);
@@ -258,23 +250,7 @@ final class Appliance
                 .trustManager(new DeferredClientTrust())
                 .protocols("TLSv1.3", "TLSv1.2")
                 .build();
-            final int udpBatch = Integer.getInteger(UDP_RECV_BATCH_PROP_NAME, 1);
-            final Bootstrap udpBootstrap = new Bootstrap()
-                // the IPv4 and IPv6 sockets share the port's tables: one event loop for both
-                .group(eventLoops.next())
-                .channel(uring ? IoUringDatagramChannel.class : NioDatagramChannel.class)
-                .option(ChannelOption.SO_RCVBUF, UDP_SOCKET_BUFFER)
-                .option(ChannelOption.SO_SNDBUF, UDP_SOCKET_BUFFER)
-                // one receive buffer holds a batch of datagrams, each read by its own linked RECVMSG: recvmmsg
-                // through io_uring, one ring entry for the whole batch
-                .option(ChannelOption.RCVBUF_ALLOCATOR, new FixedRecvByteBufAllocator(UDP_MAX_DATAGRAM * udpBatch))
-                .handler(dtls.port().handler());
-            if (uring && udpBatch > 1)
-            {
-                udpBootstrap.option(IoUringChannelOption.MAX_DATAGRAM_PAYLOAD_SIZE, UDP_MAX_DATAGRAM);
-            }
-            udp = udpBootstrap.bind(listenAddress.getAddress(), cfg.webvpn().dtlsPort()).sync().channel();
-            dtls.port().channel(udp);
+            dtls.port().bind(listenAddress.getAddress(), cfg.webvpn().dtlsPort());
             final java.util.function.BooleanSupplier askForCertificate =
                 () -> config.current().wantsClientCertificates();
             listener = HttpsListener.bind(frontDoor, serverChannel, listenAddress, tls, askForCertificate, control,
@@ -289,8 +265,7 @@ final class Appliance
                 cfg.webvpn().dtlsEnabledOn(listenNameif) ? "" : ", off: tls-only");
             if (listenAddress6 != null)
             {
-                udp6 = udpBootstrap.bind(listenAddress6.getAddress(), cfg.webvpn().dtlsPort()).sync().channel();
-                dtls.port().channel(udp6);
+                dtls.port().bind(listenAddress6.getAddress(), cfg.webvpn().dtlsPort());
                 listener6 = HttpsListener.bind(frontDoor, serverChannel, listenAddress6, tls, askForCertificate,
                     control, router::route);
                 LOG.info("listening for AnyConnect clients on [{}]:{} (TLS) and UDP {} too",
@@ -472,11 +447,11 @@ final class Appliance
         {
             try
             {
-                final List<Channel> channels = control.submit(() -> sessions.suspendAll("the headend is restarting"))
-                    .get(5, TimeUnit.SECONDS);
-                for (final Channel channel : channels)
+                final List<java.util.concurrent.Future<?>> closing = control.submit(
+                    () -> sessions.suspendAll("the headend is restarting")).get(5, TimeUnit.SECONDS);
+                for (final java.util.concurrent.Future<?> closed : closing)
                 {
-                    channel.closeFuture().await(2, TimeUnit.SECONDS);
+                    awaitQuietly(closed);
                 }
             }
             catch (final Exception ex)
@@ -486,12 +461,9 @@ final class Appliance
         }
         sessionStore.close();
         syslog.close();
-        for (final Channel channel : java.util.Arrays.asList(udp, udp6))
+        if (dtls != null)
         {
-            if (channel != null)
-            {
-                channel.close().awaitUninterruptibly(2, TimeUnit.SECONDS);
-            }
+            dtls.port().close();
         }
         handshakes.shutdownNow();
         certificateChecks.shutdownNow();
@@ -641,5 +613,18 @@ final class Appliance
             LOG.debug("cannot list interfaces: {}", ex.toString());
         }
         return "127.0.0.1";
+    }
+
+    /** Waits up to 2 s for a tunnel's connection to close; one that takes longer is noted and the stop goes on. */
+    private static void awaitQuietly(final java.util.concurrent.Future<?> closed) throws InterruptedException
+    {
+        try
+        {
+            closed.get(2, TimeUnit.SECONDS);
+        }
+        catch (final java.util.concurrent.TimeoutException | java.util.concurrent.ExecutionException ex)
+        {
+            LOG.debug("a tunnel was still open after 2 s: {}", ex.toString());
+        }
     }
 }

@@ -1,6 +1,6 @@
 /**
  * The packet path. No locks, no allocation and no logging per packet; expected outcomes are return codes and
- * counters ({@link org.headend.dataplane.counters.DataplaneCounter}).
+ * counters ({@link org.headend.dataplane.api.DataplaneCounter}).
  *
  * <p>Inbound (client → inside), TLS/CSTP version:
  * <ol>

@@ -22,17 +22,17 @@ import org.bouncycastle.tls.DatagramSender;
 import org.bouncycastle.tls.TlsServer;
 import org.headend.control.http.HttpRequestView;
 import org.headend.crypto.Aead;
+import org.headend.crypto.kdf.ExporterLabels;
+import org.headend.dataplane.api.CompressionMethod;
 import org.headend.dataplane.api.Dataplane;
-import org.headend.dataplane.compress.CompressionMethod;
-import org.headend.dataplane.counters.DataplaneCounter;
-import org.headend.dataplane.dtls.DtlsEndpoint;
-import org.headend.dataplane.dtls.DtlsKeys;
-import org.headend.dataplane.dtls.DtlsPort;
-import org.headend.dataplane.dtls.DtlsPortListener;
-import org.headend.dataplane.dtls.DtlsRecordCodec;
-import org.headend.dataplane.dtls.HandshakeQueue;
-import org.headend.dataplane.tunnel.TunnelListener;
-import org.headend.dataplane.tunnel.TunnelPath;
+import org.headend.dataplane.api.DataplaneCounter;
+import org.headend.dataplane.api.DtlsKeys;
+import org.headend.dataplane.api.DtlsLink;
+import org.headend.dataplane.api.DtlsPortListener;
+import org.headend.dataplane.api.DtlsSocket;
+import org.headend.dataplane.api.HandshakeQueue;
+import org.headend.dataplane.api.TunnelHandle;
+import org.headend.dataplane.api.TunnelListener;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -50,32 +50,31 @@ import org.slf4j.LoggerFactory;
  */
 public final class DtlsService implements DtlsPortListener
 {
-    /** PSK label of the openconnect PSK-NEGOTIATE mode: TLS exporter, no context, 32 bytes. */
-    static final String PSK_LABEL = "EXPORTER-openconnect-psk";
     private static final int ID_BYTES = 32;
     private static final int MASTER_SECRET_BYTES = 48;
     private static final Logger LOG = LoggerFactory.getLogger(DtlsService.class);
 
     private final ScheduledExecutorService control;
     private final ExecutorService handshakes;
-    private final Dataplane dataplane;
-    private final DtlsPort port;
-    private final Function<byte[], Aead> aead;
+    private final DtlsSocket port;
     private final SecureRandom random = new SecureRandom();
     /** Written by control, read by the UDP event loop when a ClientHello comes. */
     private final Map<String, Offer> offers = new ConcurrentHashMap<>();
-    private final Map<Integer, DtlsEndpoint> endpoints = new HashMap<>();
+    private final Map<Integer, DtlsLink> endpoints = new HashMap<>();
     /** UDP event loop only. */
     private final HelloCookies cookies;
     private final AtomicCounter unknownHellos;
     private final AtomicCounter helloVerifies;
     private final AtomicCounter failedHandshakes;
-    private int nextTargetId = 1;
 
     /** What the headend told one tunnel's client about DTLS, until the tunnel ends. */
-    private record Offer(String id, int tunnelId, TunnelPath path, int mtu, int dpdSeconds,
+    private record Offer(String id, TunnelHandle tunnel, int mtu, int dpdSeconds,
         byte[] psk, byte[] masterSecret, DtlsSuite suite, CompressionMethod compression, TunnelListener listener)
     {
+        int tunnelId()
+        {
+            return tunnel.id();
+        }
     }
 
     /** A ClientHello whose id names {@code offer} and whose cookie checked out. */
@@ -93,27 +92,25 @@ public final class DtlsService implements DtlsPortListener
     /**
      * @param control    the control thread
      * @param handshakes runs each of BouncyCastle's blocking handshakes on a thread of its own (virtual threads)
-     * @param dataplane  where endpoints get their inbound ring and egress queue
+     * @param dataplane  owner of the DTLS port, which it opens here
+     * @param udp        how the port's sockets are made
      * @param aead       the AEAD implementation the appliance chose at start
-     * @param udpGso     whether the UDP transport can send segmented datagrams
      */
     public DtlsService(final ScheduledExecutorService control, final ExecutorService handshakes,
-        final Dataplane dataplane, final Function<byte[], Aead> aead, final boolean udpGso)
+        final Dataplane dataplane, final DtlsSocket.Options udp, final Function<byte[], Aead> aead)
     {
         this.control = control;
         this.handshakes = handshakes;
-        this.dataplane = dataplane;
-        this.aead = aead;
-        // the port reports ClientHellos to this service, but only once its channel is bound, after construction
-        this.port = new DtlsPort(this, dataplane.counters(), udpGso);
+        // the port reports ClientHellos to this service, but only once a socket is bound, after construction
+        this.port = dataplane.openDtls(this, udp, aead);
         this.cookies = new HelloCookies(HandshakeServers.crypto(), System.nanoTime());
         this.unknownHellos = dataplane.counters().counter(DataplaneCounter.DTLS_UNKNOWN_SESSION_HELLOS);
         this.helloVerifies = dataplane.counters().counter(DataplaneCounter.DTLS_HELLO_VERIFY_SENT);
         this.failedHandshakes = dataplane.counters().counter(DataplaneCounter.DTLS_HANDSHAKES_FAILED);
     }
 
-    /** The UDP port to bind (its handler) and to give the bound channel to. */
-    public DtlsPort port()
+    /** The DTLS port, to bind its sockets. */
+    public DtlsSocket port()
     {
         return port;
     }
@@ -123,8 +120,7 @@ public final class DtlsService implements DtlsPortListener
      *
      * @param request       the CONNECT request (the client's X-DTLS-* offers)
      * @param tls           the TLS session of the CONNECT connection (for the PSK exporter)
-     * @param tunnelId      the new tunnel
-     * @param path          its path
+     * @param tunnel        the new tunnel
      * @param mtu           the tunnel MTU
      * @param dpdSeconds    DTLS DPD interval announced to the client
      * @param keepalive     DTLS keepalive announced to the client
@@ -133,7 +129,7 @@ public final class DtlsService implements DtlsPortListener
      * @param listener      the tunnel's events (DISCONNECT over DTLS)
      * @return the answer's DTLS headers, or null for no DTLS on this tunnel
      */
-    public Answer offer(final HttpRequestView request, final SSLSession tls, final int tunnelId, final TunnelPath path,
+    public Answer offer(final HttpRequestView request, final SSLSession tls, final TunnelHandle tunnel,
         final int mtu, final int dpdSeconds, final int keepalive, final int udpPort,
         final CompressionMethod compression, final TunnelListener listener)
     {
@@ -149,7 +145,7 @@ public final class DtlsService implements DtlsPortListener
             final byte[] psk = exportPsk(tls);
             if (psk != null)
             {
-                offer = new Offer(idHex, tunnelId, path, mtu, dpdSeconds, psk, null, null, compression,
+                offer = new Offer(idHex, tunnel, mtu, dpdSeconds, psk, null, null, compression,
                     listener);
                 headers.add(Map.entry("X-DTLS-App-ID", idHex));
                 headers.add(Map.entry("X-DTLS-CipherSuite", "PSK-NEGOTIATE"));
@@ -163,7 +159,7 @@ public final class DtlsService implements DtlsPortListener
             final DtlsSuite suite = dtls12 != null ? dtls12 : ocName;
             if (suite != null)
             {
-                offer = new Offer(idHex, tunnelId, path, mtu, dpdSeconds, null, masterSecret, suite,
+                offer = new Offer(idHex, tunnel, mtu, dpdSeconds, null, masterSecret, suite,
                     compression, listener);
                 headers.add(Map.entry("X-DTLS-Session-ID", idHex.toUpperCase(java.util.Locale.ROOT)));
                 headers.add(Map.entry(dtls12 != null ? "X-DTLS12-CipherSuite" : "X-DTLS-CipherSuite", suite.headerName()));
@@ -195,7 +191,7 @@ public final class DtlsService implements DtlsPortListener
     public void onTunnelGone(final int tunnelId)
     {
         offers.values().removeIf(o -> o.tunnelId() == tunnelId);
-        final DtlsEndpoint endpoint = endpoints.remove(tunnelId);
+        final DtlsLink endpoint = endpoints.remove(tunnelId);
         if (endpoint != null)
         {
             port.remove(endpoint);
@@ -205,11 +201,11 @@ public final class DtlsService implements DtlsPortListener
     /** The UDP port clients are told to use. */
     public int udpPort()
     {
-        return ((InetSocketAddress)port.channel().localAddress()).getPort();
+        return port.localPort();
     }
 
-    /** The live DTLS endpoint of a tunnel, for the CLI, or null. */
-    public DtlsEndpoint endpoint(final int tunnelId)
+    /** The live DTLS channel of a tunnel, for the CLI, or null. */
+    public DtlsLink endpoint(final int tunnelId)
     {
         return endpoints.get(tunnelId);
     }
@@ -300,18 +296,13 @@ public final class DtlsService implements DtlsPortListener
             }
             return;
         }
-        final DtlsEndpoint endpoint = new DtlsEndpoint(nextTargetId++ | 0x4000_0000, offer.path(),
-            dataplane.egress(port.channel().eventLoop()), offer.mtu(), offer.dpdSeconds(),
-            new DtlsRecordCodec(keys, aead), transport.peer(), dataplane.inboundFor(offer.tunnelId()),
-            dataplane.compression(offer.compression(), port.channel().eventLoop(), offer.mtu()), dataplane.counters(),
-            offer.listener());
-        endpoint.keepLastFlight(transport.lastFlight());
-        final DtlsEndpoint old = endpoints.put(offer.tunnelId(), endpoint);
+        final DtlsLink endpoint = port.install(offer.tunnel(), transport.queue(), keys, transport.peer(),
+            transport.lastFlight(), offer.mtu(), offer.dpdSeconds(), offer.compression(), offer.listener());
+        final DtlsLink old = endpoints.put(offer.tunnelId(), endpoint);
         if (old != null && old.peer().equals(endpoint.peer()))
         {
             LOG.debug("tunnel {}: DTLS re-handshake from the same address", offer.tunnelId());
         }
-        port.install(transport.queue(), endpoint);
         LOG.info("tunnel {}: DTLS up with {} ({}, {})", offer.tunnelId(), transport.peer(),
             offer.psk() != null ? "PSK-NEGOTIATE" : "resumption " + offer.suite().headerName(), keys.cipherName());
         onUp.accept(offer.tunnelId());
@@ -326,7 +317,8 @@ public final class DtlsService implements DtlsPortListener
         try
         {
             // a null context, not an empty one: with TLS 1.2 the two give different keys, and openconnect uses none
-            return extended.exportKeyingMaterialData(PSK_LABEL, null, 32);
+            return extended.exportKeyingMaterialData(ExporterLabels.OPENCONNECT_PSK_LABEL, null,
+                ExporterLabels.OPENCONNECT_PSK_LENGTH);
         }
         catch (final SSLException | UnsupportedOperationException ex)
         {

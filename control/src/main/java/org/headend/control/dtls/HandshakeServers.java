@@ -5,7 +5,6 @@ import java.security.SecureRandom;
 import org.bouncycastle.tls.AbstractTlsServer;
 import org.bouncycastle.tls.PSKTlsServer;
 import org.bouncycastle.tls.ProtocolVersion;
-import org.bouncycastle.tls.SecurityParameters;
 import org.bouncycastle.tls.SessionParameters;
 import org.bouncycastle.tls.TlsContext;
 import org.bouncycastle.tls.TlsCredentials;
@@ -15,7 +14,8 @@ import org.bouncycastle.tls.TlsUtils;
 import org.bouncycastle.tls.crypto.TlsCrypto;
 import org.bouncycastle.tls.crypto.impl.bc.BcTlsCrypto;
 import org.bouncycastle.util.Arrays;
-import org.headend.dataplane.dtls.DtlsKeys;
+import org.headend.crypto.kdf.BcKeyBlock;
+import org.headend.dataplane.api.DtlsKeys;
 
 /**
  * The two BouncyCastle DTLS 1.2 servers (docs/protocol/tunnel-and-dtls.md §5.6): PSK-NEGOTIATE, a real PSK handshake
@@ -47,24 +47,10 @@ final class HandshakeServers
     }
 
     /** The record keys of a finished handshake: the RFC 5246 key block derived with the suite's PRF. */
-    static DtlsKeys keys(final TlsContext context, final DtlsSuite suite) throws IOException
+    static DtlsKeys keys(final TlsContext context, final DtlsSuite suite)
     {
-        final SecurityParameters sp = context.getSecurityParametersConnection();
-        final int keyLength = suite.keyLength();
-        final byte[] block = sp.getMasterSecret().deriveUsingPRF(sp.getPRFAlgorithm(), "key expansion",
-            Arrays.concatenate(sp.getServerRandom(), sp.getClientRandom()), 2 * keyLength + 8).extract();
-        try
-        {
-            return new DtlsKeys(1, Arrays.copyOfRange(block, 0, keyLength),
-                Arrays.copyOfRange(block, keyLength, 2 * keyLength),
-                Arrays.copyOfRange(block, 2 * keyLength, 2 * keyLength + 4),
-                Arrays.copyOfRange(block, 2 * keyLength + 4, 2 * keyLength + 8), FIRST_DATA_SEQUENCE,
-                suite.asaName(), suite.hashName());
-        }
-        finally
-        {
-            Arrays.fill(block, (byte)0);
-        }
+        return DtlsKeys.forServer(BcKeyBlock.derive(context.getSecurityParametersConnection(), suite.keyLength()),
+            FIRST_DATA_SEQUENCE, suite.asaName(), suite.hashName());
     }
 
     /** PSK-NEGOTIATE: plain PSK suites (what GnuTLS-built openconnect offers), the exporter output as the key. */

@@ -6,7 +6,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import org.bouncycastle.tls.DatagramTransport;
-import org.headend.dataplane.dtls.HandshakeQueue;
+import org.headend.dataplane.api.HandshakeQueue;
 
 /**
  * BouncyCastle's view of one client's UDP flow while its DTLS handshake runs: it reads the queue the port fills with

@@ -14,7 +14,6 @@ import org.headend.control.config.IpLocalPool;
 import org.headend.control.config.Ipv6LocalPool;
 import org.headend.control.session.AddressPools;
 import org.headend.dataplane.api.Dataplane;
-import org.headend.dataplane.tun.NativeTunPort;
 import org.headend.nativecfg.netlink.Rtnetlink;
 import org.headend.nativecfg.tun.TunDevice;
 import org.slf4j.Logger;
@@ -183,8 +182,7 @@ public final class InsideInterface implements AutoCloseable
         final List<Dataplane.TunQueueBinding> bindings = new ArrayList<>();
         for (int i = 0; i < device.queueCount(); i++)
         {
-            bindings.add(new Dataplane.TunQueueBinding(new NativeTunPort(device.queue(i)), device.queue(i).fd(),
-                offloads));
+            bindings.add(Dataplane.TunQueueBinding.of(device.queue(i), offloads));
         }
         return bindings;
     }

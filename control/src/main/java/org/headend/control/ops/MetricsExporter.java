@@ -14,8 +14,8 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.IntSupplier;
 import org.headend.control.session.SessionDirectory;
 import org.headend.control.session.SessionView;
-import org.headend.dataplane.counters.DataplaneCounter;
-import org.headend.dataplane.counters.DataplaneCounters;
+import org.headend.dataplane.api.DataplaneCounter;
+import org.headend.dataplane.api.DataplaneCounters;
 
 /**
  * Assembles one {@code /metrics} page from what is already counted: the data plane's counters (the same as

@@ -1,7 +1,7 @@
 package org.headend.control.ops;
 
 import java.util.regex.Pattern;
-import org.headend.dataplane.counters.LatencyHistogram;
+import org.headend.dataplane.api.LatencyHistogram;
 
 /**
  * Writes the Prometheus text exposition format 0.0.4: for each family a {@code # HELP} and a {@code # TYPE} line,

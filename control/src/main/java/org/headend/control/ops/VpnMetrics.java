@@ -5,7 +5,7 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import org.headend.control.session.Session;
-import org.headend.dataplane.counters.LatencyHistogram;
+import org.headend.dataplane.api.LatencyHistogram;
 
 /**
  * The event counts behind {@code /metrics} that the data plane does not keep: logins, session setup times,

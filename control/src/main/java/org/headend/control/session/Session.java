@@ -1,11 +1,9 @@
 package org.headend.control.session;
 
-import io.netty.channel.Channel;
 import java.time.Instant;
 import org.headend.control.http.ClientInfo;
 import org.headend.control.session.AddressPools.Lease;
-import org.headend.dataplane.tunnel.CstpTunnelHandler;
-import org.headend.dataplane.tunnel.TunnelPath;
+import org.headend.dataplane.api.TunnelHandle;
 
 /**
  * An AnyConnect parent session: it exists from login until logoff, timeout or the client's own logout, across any
@@ -40,9 +38,13 @@ public final class Session
     private int tunnelsOpened;
     private boolean portal;
 
-    /** The live TLS tunnel under the parent. */
-    public record Tunnel(int tunnelId, TunnelPath path, CstpTunnelHandler handler, Channel channel, ClientInfo client)
+    /** The live TLS tunnel under the parent: the data plane's handle of it, and who it came from. */
+    public record Tunnel(TunnelHandle handle, ClientInfo client)
     {
+        public int tunnelId()
+        {
+            return handle.id();
+        }
     }
 
     Session(final int index, final String username, final String tunnelGroup, final String groupPolicy,
@@ -250,39 +252,33 @@ public final class Session
 
     long rxBytes()
     {
-        return closedRxBytes + (tunnel == null ? 0
-            : tunnel.path().cstpCounters().rxBytes() + tunnel.path().dtlsCounters().rxBytes());
+        return closedRxBytes + (tunnel == null ? 0 : tunnel.handle().rxBytes());
     }
 
     long txBytes()
     {
-        return closedTxBytes + (tunnel == null ? 0
-            : tunnel.path().cstpCounters().txBytes() + tunnel.path().dtlsCounters().txBytes());
+        return closedTxBytes + (tunnel == null ? 0 : tunnel.handle().txBytes());
     }
 
     long rxPackets()
     {
-        return closedRxPackets + (tunnel == null ? 0
-            : tunnel.path().cstpCounters().rxPackets() + tunnel.path().dtlsCounters().rxPackets());
+        return closedRxPackets + (tunnel == null ? 0 : tunnel.handle().rxPackets());
     }
 
     long txPackets()
     {
-        return closedTxPackets + (tunnel == null ? 0
-            : tunnel.path().cstpCounters().txPackets() + tunnel.path().dtlsCounters().txPackets());
+        return closedTxPackets + (tunnel == null ? 0 : tunnel.handle().txPackets());
     }
 
     /** Packets from the client its tunnels dropped (access checks, undecodable, no room inside). */
     long rxDrops()
     {
-        return closedRxDrops + (tunnel == null ? 0
-            : tunnel.path().cstpCounters().rxDrops() + tunnel.path().dtlsCounters().rxDrops());
+        return closedRxDrops + (tunnel == null ? 0 : tunnel.handle().rxDrops());
     }
 
     /** Packets for the client its tunnels dropped (client not reading, sealing failed). */
     long txDrops()
     {
-        return closedTxDrops + (tunnel == null ? 0
-            : tunnel.path().cstpCounters().txDrops() + tunnel.path().dtlsCounters().txDrops());
+        return closedTxDrops + (tunnel == null ? 0 : tunnel.handle().txDrops());
     }
 }

@@ -13,8 +13,8 @@ import java.util.List;
 import java.util.Set;
 import java.util.regex.Pattern;
 import java.util.zip.CRC32C;
+import org.headend.control.config.grammar.Ipv4;
 import org.headend.control.config.grammar.Ipv6;
-import org.headend.dataplane.wire.Ipv4Header;
 
 /**
  * The text form of the sessions file: a header line, one line per session, and a trailer with the count and a
@@ -81,8 +81,8 @@ final class SessionFileFormat
             else
             {
                 field(text, encodeText(r.lease().pool()));
-                field(text, Ipv4Header.format(r.lease().address()));
-                field(text, Ipv4Header.format(r.lease().mask()));
+                field(text, Ipv4.format(r.lease().address()));
+                field(text, Ipv4.format(r.lease().mask()));
             }
             if (r.lease6() == null)
             {

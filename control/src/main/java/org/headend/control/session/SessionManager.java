@@ -1,6 +1,5 @@
 package org.headend.control.session;
 
-import io.netty.channel.Channel;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -12,6 +11,7 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -20,16 +20,16 @@ import java.util.function.LongSupplier;
 import java.util.function.Predicate;
 import org.headend.control.config.EffectivePolicy;
 import org.headend.control.config.PolicyAttribute;
+import org.headend.control.config.grammar.Ipv4;
 import org.headend.control.dtls.DtlsService;
 import org.headend.control.config.grammar.Ipv6;
 import org.headend.control.http.ClientInfo;
 import org.headend.control.ops.VpnEvents;
 import org.headend.control.session.AddressPools.Lease;
 import org.headend.dataplane.api.Dataplane;
-import org.headend.dataplane.dtls.DtlsEndpoint;
-import org.headend.dataplane.tunnel.RoundTrips;
-import org.headend.dataplane.tunnel.TunnelListener.CloseCause;
-import org.headend.dataplane.wire.Ipv4Header;
+import org.headend.dataplane.api.DtlsLink;
+import org.headend.dataplane.api.RoundTripTimes;
+import org.headend.dataplane.api.TunnelListener.CloseCause;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -270,16 +270,16 @@ public final class SessionManager implements SessionDirectory
         {
             LOG.info("session {}: tunnel {} taken over by tunnel {}", session.index(), old.tunnelId(),
                 tunnel.tunnelId());
-            old.handler().drop("taken over by a reconnect of the same session");
+            old.handle().drop("taken over by a reconnect of the same session");
             tunnelGone(session, old, "taken over by a reconnect of the same session");
         }
         session.tunnelUp(tunnel);
         store(session);
-        dataplane.addRoutes(tunnel.path());
+        dataplane.addRoutes(tunnel.handle());
         events.tunnelUp(session, tunnel, nanoClock.getAsLong() - session.loginNanos());
         LOG.info("session {}: SSL tunnel {} up, {} {} from {}:{}, address {}{}", session.index(), tunnel.tunnelId(),
             tunnel.client().tlsProtocol(), tunnel.client().cipherSuite(), tunnel.client().address(),
-            tunnel.client().port(), Ipv4Header.format(session.lease().address()),
+            tunnel.client().port(), Ipv4.format(session.lease().address()),
             session.lease6() == null ? "" : " and " + Ipv6.format(session.lease6().address()));
     }
 
@@ -343,7 +343,7 @@ public final class SessionManager implements SessionDirectory
         final Session.Tunnel tunnel = session.tunnel();
         if (tunnel != null)
         {
-            tunnel.handler().disconnect(why);
+            tunnel.handle().disconnect(why);
             tunnelGone(session, tunnel, why);
         }
         final SessionView last = endListeners.isEmpty() ? null : view(session, nanoClock.getAsLong());
@@ -375,7 +375,7 @@ public final class SessionManager implements SessionDirectory
         {
             dtls.onTunnelGone(tunnel.tunnelId());
         }
-        dataplane.removeRoutes(tunnel.path());
+        dataplane.removeRoutes(tunnel.handle());
         session.tunnelDown(nanoClock.getAsLong());
     }
 
@@ -408,39 +408,39 @@ public final class SessionManager implements SessionDirectory
     private void followGatewayDpd(final Session session, final EffectivePolicy policy)
     {
         final Session.Tunnel tunnel = session.tunnel();
-        if (tunnel == null || tunnel.handler() == null)
+        if (tunnel == null)
         {
             return;
         }
         final int seconds = policy.get(PolicyAttribute.DPD_GATEWAY);
-        if (tunnel.handler().gatewayDpdSeconds() != seconds)
+        if (tunnel.handle().gatewayDpdSeconds() != seconds)
         {
             LOG.info("session {}: gateway DPD interval now {}", session.index(), seconds == 0 ? "none" : seconds + " s");
-            tunnel.handler().gatewayDpd(seconds);
+            tunnel.handle().gatewayDpd(seconds);
         }
     }
 
     /**
      * Closes every tunnel without DISCONNECT and keeps the sessions (stop for a restart): the clients keep
      * reconnecting with their cookies and, once the appliance is back with the same state, get their tunnels and
-     * addresses again. Returns the channels to wait for.
+     * addresses again. Returns, per tunnel, what to wait on for its connection to close.
      */
-    public List<Channel> suspendAll(final String why)
+    public List<Future<?>> suspendAll(final String why)
     {
-        final List<Channel> channels = new ArrayList<>();
+        final List<Future<?>> closing = new ArrayList<>();
         for (final Session session : byIndex.values())
         {
             final Session.Tunnel tunnel = session.tunnel();
             if (tunnel != null)
             {
-                channels.add(tunnel.channel());
-                tunnel.handler().drop(why);
+                closing.add(tunnel.handle().closed());
+                tunnel.handle().drop(why);
                 tunnelGone(session, tunnel, why);
                 store(session);
             }
         }
         LOG.info("{} session(s) kept for the clients to come back: {}", byIndex.size(), why);
-        return channels;
+        return closing;
     }
 
     /**
@@ -497,7 +497,7 @@ public final class SessionManager implements SessionDirectory
             final String why = pools.reserve(record.lease());
             if (why != null)
             {
-                return "IPv4 address " + Ipv4Header.format(record.lease().address()) + ": " + why;
+                return "IPv4 address " + Ipv4.format(record.lease().address()) + ": " + why;
             }
         }
         if (record.lease6() != null)
@@ -572,20 +572,20 @@ public final class SessionManager implements SessionDirectory
         if (tunnel != null)
         {
             final CipherNames names = CipherNames.of(tunnel.client().cipherSuite());
-            final RoundTrips tls = tunnel.path().cstpRoundTrips();
+            final RoundTripTimes tls = tunnel.handle().tlsRoundTrips();
             tunnels.add(new SessionView.TunnelView("SSL-Tunnel", names.encryption(), names.hashing(),
-                tunnel.client().tlsProtocol(), tunnel.client().port(), tunnel.client().localPort(), last(tls),
-                average(tls)));
-            final DtlsEndpoint endpoint = dtls == null ? null : dtls.endpoint(tunnel.tunnelId());
+                tunnel.client().tlsProtocol(), tunnel.client().port(), tunnel.client().localPort(), tls.last(),
+                tls.average()));
+            final DtlsLink endpoint = dtls == null ? null : dtls.endpoint(tunnel.tunnelId());
             if (endpoint != null)
             {
-                final RoundTrips udp = tunnel.path().dtlsRoundTrips();
+                final RoundTripTimes udp = tunnel.handle().dtlsRoundTrips();
                 tunnels.add(new SessionView.TunnelView("DTLS-Tunnel", endpoint.cipherName(), endpoint.hashName(),
-                    "DTLSv1.2", endpoint.peer().getPort(), dtls.udpPort(), last(udp), average(udp)));
+                    "DTLSv1.2", endpoint.peer().getPort(), dtls.udpPort(), udp.last(), udp.average()));
             }
         }
         return new SessionView(session.index(), session.username(),
-            session.lease() == null ? null : Ipv4Header.format(session.lease().address()),
+            session.lease() == null ? null : Ipv4.format(session.lease().address()),
             session.lastClient().address(), tunnels, session.txBytes(), session.rxBytes(), session.txPackets(),
             session.rxPackets(), session.groupPolicy(), session.tunnelGroup(), session.loginTime(),
             Duration.ofNanos(now - session.loginNanos()),
@@ -593,16 +593,6 @@ public final class SessionManager implements SessionDirectory
             session.lastClient().userAgent(),
             session.lease6() == null ? null : Ipv6.format(session.lease6().address()), session.txDrops(),
             session.rxDrops(), session.clientless());
-    }
-
-    private static Duration last(final RoundTrips roundTrips)
-    {
-        return roundTrips.count() == 0 ? null : Duration.ofNanos(roundTrips.lastNanos());
-    }
-
-    private static Duration average(final RoundTrips roundTrips)
-    {
-        return roundTrips.count() == 0 ? null : Duration.ofNanos(roundTrips.averageNanos());
     }
 
     @Override

@@ -4,7 +4,7 @@ import java.util.Locale;
 import java.util.regex.Pattern;
 import org.headend.control.config.DtlsCompression;
 import org.headend.control.config.SslCompression;
-import org.headend.dataplane.compress.CompressionMethod;
+import org.headend.dataplane.api.CompressionMethod;
 
 /**
  * Which compression each channel of a new tunnel gets (docs/protocol/tunnel-and-dtls.md §6.1): the one method the

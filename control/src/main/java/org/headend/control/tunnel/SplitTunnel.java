@@ -11,7 +11,7 @@ import org.headend.control.config.PolicyAttribute;
 import org.headend.control.config.SplitTunnelPolicy;
 import org.headend.control.config.grammar.Ipv4;
 import org.headend.control.config.grammar.Ipv6;
-import org.headend.dataplane.tunnel.SplitFilter;
+import org.headend.dataplane.api.SplitFilter;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

@@ -19,13 +19,11 @@ import org.headend.control.session.AddressPools;
 import org.headend.control.session.AddressPools.Lease;
 import org.headend.control.session.Session;
 import org.headend.control.session.SessionManager;
+import org.headend.dataplane.api.CompressionMethod;
 import org.headend.dataplane.api.Dataplane;
-import org.headend.dataplane.compress.CompressionMethod;
-import org.headend.dataplane.tunnel.CstpTunnelHandler;
-import org.headend.dataplane.tunnel.TunnelAccess;
-import org.headend.dataplane.tunnel.TunnelListener;
-import org.headend.dataplane.tunnel.TunnelPath;
-import org.headend.dataplane.wire.Ipv4Header;
+import org.headend.dataplane.api.TunnelAccess;
+import org.headend.dataplane.api.TunnelHandle;
+import org.headend.dataplane.api.TunnelListener;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -117,21 +115,20 @@ public final class TunnelGateway
         final SplitTunnel split = SplitTunnel.of(policy, cfg, lease6 != null, session.index());
         final int tunnelId = sessions.nextTunnelId();
         final io.netty.channel.EventLoop tunnelLoop = (io.netty.channel.EventLoop)dataplane.tunnelLoop(tunnelId);
-        final TunnelPath path = dataplane.newTunnelPath(tunnelId, tunnelLoop,
-            new TunnelAccess(lease.address(), lease6 == null ? null : lease6.address().getAddress(), split.filter()));
         final Events events = new Events(session, tunnelId);
         final boolean compressionSvc = cfg.globals().compressionSvc();
         final CompressionMethod cstpCompression = CompressionChoice.cstp(compressionSvc,
             policy.get(PolicyAttribute.SSL_COMPRESSION), request.header("X-CSTP-Accept-Encoding"));
         final CompressionMethod dtlsCompression = CompressionChoice.dtls(compressionSvc,
             policy.get(PolicyAttribute.DTLS_COMPRESSION), request.header("X-DTLS-Accept-Encoding"));
-        final CstpTunnelHandler handler = dataplane.newCstpTunnel(path, mtu[1],
-            policy.get(PolicyAttribute.DPD_GATEWAY), cstpCompression, events);
-        sessions.tunnelUp(session, new Session.Tunnel(tunnelId, path, handler, exchange.channel(), exchange.client()));
+        final TunnelHandle tunnel = dataplane.openTunnel(tunnelId, exchange.channel(),
+            new TunnelAccess(lease.address(), lease6 == null ? null : lease6.address().getAddress(), split.filter()),
+            mtu[1], policy.get(PolicyAttribute.DPD_GATEWAY), cstpCompression, events);
+        sessions.tunnelUp(session, new Session.Tunnel(tunnel, exchange.client()));
         final boolean dtlsAllowed = dtls != null && policy.get(PolicyAttribute.SSL_DTLS)
             && cfg.webvpn().dtlsEnabledOn(listenNameif);
         final DtlsService.Answer dtlsAnswer = !dtlsAllowed ? null : dtls.offer(request,
-            exchange.channel().pipeline().get(SslHandler.class).engine().getSession(), tunnelId, path, mtu[1],
+            exchange.channel().pipeline().get(SslHandler.class).engine().getSession(), tunnel, mtu[1],
             policy.get(PolicyAttribute.DPD_CLIENT), policy.get(PolicyAttribute.SSL_KEEPALIVE), dtls.udpPort(),
             dtlsCompression, events);
         final boolean dtlsCompresses = dtlsAnswer != null && dtlsCompression != CompressionMethod.NONE;
@@ -159,7 +156,7 @@ public final class TunnelGateway
                 answer.header(header.getKey(), header.getValue());
             }
         }
-        exchange.upgrade(answer.bytes(), handler, tunnelLoop,
+        exchange.upgrade(answer.bytes(), dataplane.cstpHandler(tunnel), tunnelLoop,
             () -> control.execute(() -> sessions.onTunnelClosed(session, tunnelId,
                 TunnelListener.CloseCause.PEER_CLOSED, "closed before the tunnel started")));
         final long keyUpdateSeconds = timers.serverKeyUpdateSeconds(exchange.client().tlsProtocol());
@@ -196,8 +193,8 @@ public final class TunnelGateway
     private static void announceAddresses(final ConnectAnswer answer, final Lease lease,
         final AddressPools.Lease6 lease6, final boolean fullIpv6)
     {
-        answer.header("X-CSTP-Address", Ipv4Header.format(lease.address()))
-            .header("X-CSTP-Netmask", Ipv4Header.format(lease.mask()));
+        answer.header("X-CSTP-Address", Ipv4.format(lease.address()))
+            .header("X-CSTP-Netmask", Ipv4.format(lease.mask()));
         if (lease6 == null)
         {
             return;

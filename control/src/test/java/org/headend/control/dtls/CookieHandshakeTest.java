@@ -24,8 +24,8 @@ import org.bouncycastle.tls.DatagramTransport;
 import org.bouncycastle.tls.PSKTlsClient;
 import org.bouncycastle.tls.ProtocolVersion;
 import org.bouncycastle.tls.crypto.impl.bc.BcTlsCrypto;
-import org.headend.dataplane.dtls.DtlsKeys;
-import org.headend.dataplane.dtls.HandshakeQueue;
+import org.headend.dataplane.api.DtlsKeys;
+import org.headend.dataplane.api.HandshakeQueue;
 import org.junit.jupiter.api.Test;
 
 /**

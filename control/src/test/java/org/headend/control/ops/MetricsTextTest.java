@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import org.headend.dataplane.counters.LatencyHistogram;
+import org.headend.dataplane.api.LatencyHistogram;
 import org.junit.jupiter.api.Test;
 
 /** The text exposition format as Prometheus parses it: families, escaping, numbers, histograms. */

@@ -21,7 +21,7 @@ class SessionClientlessTest
             Instant.EPOCH, 0);
         session.openedByPortal();
         assertTrue(session.clientless());
-        session.tunnelUp(new Session.Tunnel(1, null, null, null, CLIENT));
+        session.tunnelUp(new Session.Tunnel(null, CLIENT));
         assertFalse(session.clientless(), "the client took the session over: an AnyConnect parent now");
     }
 

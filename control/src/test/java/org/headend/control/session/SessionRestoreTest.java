@@ -25,11 +25,12 @@ import org.headend.control.config.ConfigStore;
 import org.headend.control.http.ClientInfo;
 import org.headend.dataplane.api.Dataplane;
 import org.headend.dataplane.compress.PacketCompression;
-import org.headend.dataplane.counters.DataplaneCounters;
+import org.headend.dataplane.api.DataplaneCounters;
+import org.headend.dataplane.tunnel.CstpTunnel;
 import org.headend.dataplane.tunnel.CstpTunnelHandler;
 import org.headend.dataplane.tunnel.EgressQueue;
-import org.headend.dataplane.tunnel.TunnelAccess;
-import org.headend.dataplane.tunnel.TunnelListener;
+import org.headend.dataplane.api.TunnelAccess;
+import org.headend.dataplane.api.TunnelListener;
 import org.headend.dataplane.tunnel.TunnelPath;
 import org.headend.dataplane.wire.CstpHeader;
 import org.junit.jupiter.api.AfterEach;
@@ -264,7 +265,7 @@ class SessionRestoreTest
         final EmbeddedChannel channel = connect(run, alice.session());
         run.pass(Duration.ofMinutes(9));
 
-        assertEquals(List.of(channel), run.sessions.suspendAll("the headend is restarting"));
+        assertEquals(List.of(channel.closeFuture()), run.sessions.suspendAll("the headend is restarting"));
         channel.runPendingTasks();
         assertFalse(channel.isOpen(), "the tunnel's connection is closed");
         assertFalse(sentDisconnect(channel), "no DISCONNECT: the client reconnects");
@@ -299,7 +300,7 @@ class SessionRestoreTest
                 }
             });
         channel.pipeline().addLast(handler);
-        run.sessions.tunnelUp(session, new Session.Tunnel(path.tunnelId(), path, handler, channel, CLIENT));
+        run.sessions.tunnelUp(session, new Session.Tunnel(new CstpTunnel(path, handler, channel), CLIENT));
         return channel;
     }
 

@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import org.headend.control.config.DtlsCompression;
 import org.headend.control.config.SslCompression;
-import org.headend.dataplane.compress.CompressionMethod;
+import org.headend.dataplane.api.CompressionMethod;
 import org.junit.jupiter.api.Test;
 
 /** The policy picks, the client must have offered, the global switch can veto. */

@@ -8,7 +8,7 @@ import com.code_intelligence.jazzer.api.FuzzedDataProvider;
 import com.code_intelligence.jazzer.junit.FuzzTest;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
-import org.headend.dataplane.compress.CompressionMethod;
+import org.headend.dataplane.api.CompressionMethod;
 
 /**
  * The CONNECT request's client-chosen headers ({@code X-CSTP-Base-MTU}, {@code X-CSTP-Hostname},

@@ -69,6 +69,24 @@ public final class Tls12KeyBlock
         final int keyLength)
     {
         checkLength(masterSecret, MASTER_SECRET_LENGTH, "master secret");
+        return deriveAesGcm(prf, prf.key(masterSecret), clientRandom, serverRandom, keyLength);
+    }
+
+    /**
+     * Derive the key block from a master secret the TLS library keeps to itself and lends only as an HMAC key (the
+     * DTLS handshakes' path: BouncyCastle's master secret never leaves it), and split it.
+     *
+     * @param prf          the suite's PRF.
+     * @param masterSecret the master secret as an HMAC key of {@code prf}'s hash.
+     * @param clientRandom 32 bytes from ClientHello.
+     * @param serverRandom 32 bytes from ServerHello.
+     * @param keyLength    16 or 32.
+     * @return the split key block.
+     */
+    public static Tls12KeyBlock deriveAesGcm(
+        final Tls12Prf prf, final Tls12Prf.HmacKey masterSecret, final byte[] clientRandom,
+        final byte[] serverRandom, final int keyLength)
+    {
         final byte[] keyBlock = prf.derive(
             masterSecret, KEY_EXPANSION_LABEL, concatRandoms(serverRandom, clientRandom),
             aesGcmKeyBlockLength(checkKeyLength(keyLength)));
@@ -83,8 +101,7 @@ public final class Tls12KeyBlock
     }
 
     /**
-     * Split a key block someone else derived, e.g. BouncyCastle's
-     * {@code deriveUsingPRF(prf, "key expansion", server_random + client_random, n)} after a DTLS handshake.
+     * Split a derived key block.
      *
      * @param keyBlock  at least {@link #aesGcmKeyBlockLength(int)} bytes; any more are ignored.
      * @param keyLength 16 or 32.

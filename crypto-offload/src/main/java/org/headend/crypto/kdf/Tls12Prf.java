@@ -2,9 +2,7 @@ package org.headend.crypto.kdf;
 
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
-
 import javax.crypto.Mac;
-import javax.crypto.ShortBufferException;
 import javax.crypto.spec.SecretKeySpec;
 
 /**
@@ -15,7 +13,8 @@ import javax.crypto.spec.SecretKeySpec;
  * {@link #P_SHA256} serves every suite whose PRF is not named otherwise (the AES-128-GCM ones);
  * {@link #P_SHA384} serves the {@code _SHA384} suites (AES-256-GCM), RFC 5289 §3.
  * <p>
- * Control-plane code: it allocates. Thread-safe (each call gets its own {@link Mac}).
+ * The secret is only ever an HMAC key, so it may stay inside the TLS library that made it (a {@link HmacKey} over
+ * BouncyCastle's sealed master secret) or be bytes here ({@link #key}). Control-plane code: it allocates.
  */
 public enum Tls12Prf
 {
@@ -23,6 +22,13 @@ public enum Tls12Prf
     P_SHA256("HmacSHA256"),
     /** P_SHA384. */
     P_SHA384("HmacSHA384");
+
+    /** A secret that computes HMACs with itself as the key, with this PRF's hash. */
+    @FunctionalInterface
+    public interface HmacKey
+    {
+        byte[] hmac(byte[] data);
+    }
 
     private final String macAlgorithm;
 
@@ -40,6 +46,25 @@ public enum Tls12Prf
     }
 
     /**
+     * The JCA HMAC of this PRF keyed with {@code secret}; for one thread at a time.
+     */
+    public HmacKey key(final byte[] secret)
+    {
+        try
+        {
+            final Mac mac = Mac.getInstance(macAlgorithm);
+            // An empty secret is legal in the PRF but SecretKeySpec refuses it; HMAC pads keys with zeros
+            // to the block size, so a one-byte zero key gives the same result as an empty one.
+            mac.init(new SecretKeySpec(secret.length == 0 ? new byte[1] : secret, macAlgorithm));
+            return mac::doFinal;
+        }
+        catch (final GeneralSecurityException ex)
+        {
+            throw new IllegalStateException(macAlgorithm + " is not available", ex);
+        }
+    }
+
+    /**
      * @param secret the secret (master secret, or pre-master secret for the master secret itself).
      * @param label  ASCII label without a terminator, e.g. {@code "key expansion"}.
      * @param seed   the seed, e.g. {@code server_random + client_random}.
@@ -47,6 +72,18 @@ public enum Tls12Prf
      * @return {@code length} bytes of PRF output.
      */
     public byte[] derive(final byte[] secret, final String label, final byte[] seed, final int length)
+    {
+        return derive(key(secret), label, seed, length);
+    }
+
+    /**
+     * @param secret the secret as an HMAC key of this PRF's hash.
+     * @param label  ASCII label without a terminator, e.g. {@code "key expansion"}.
+     * @param seed   the seed, e.g. {@code server_random + client_random}.
+     * @param length bytes wanted.
+     * @return {@code length} bytes of PRF output.
+     */
+    public byte[] derive(final HmacKey secret, final String label, final byte[] seed, final int length)
     {
         if (length < 0)
         {
@@ -59,38 +96,26 @@ public enum Tls12Prf
         return pHash(secret, labelAndSeed, length);
     }
 
-    private byte[] pHash(final byte[] secret, final byte[] seed, final int length)
+    private static byte[] pHash(final HmacKey secret, final byte[] seed, final int length)
     {
-        try
+        final byte[] out = new byte[length];
+        byte[] a = seed;
+        byte[] aAndSeed = null;
+        int written = 0;
+        while (written < length)
         {
-            final Mac mac = Mac.getInstance(macAlgorithm);
-            // An empty secret is legal in the PRF but SecretKeySpec refuses it; HMAC pads keys with zeros
-            // to the block size, so a one-byte zero key gives the same result as an empty one.
-            mac.init(new SecretKeySpec(secret.length == 0 ? new byte[1] : secret, macAlgorithm));
-            final int hashLength = mac.getMacLength();
-            final byte[] out = new byte[length];
-            final byte[] block = new byte[hashLength];
-            byte[] a = seed;
-            int written = 0;
-            while (written < length)
+            a = secret.hmac(a);
+            if (aAndSeed == null)
             {
-                a = mac.doFinal(a);
-                mac.update(a);
-                mac.update(seed);
-                mac.doFinal(block, 0);
-                final int chunk = Math.min(hashLength, length - written);
-                System.arraycopy(block, 0, out, written, chunk);
-                written += chunk;
+                aAndSeed = new byte[a.length + seed.length];
+                System.arraycopy(seed, 0, aAndSeed, a.length, seed.length);
             }
-            return out;
+            System.arraycopy(a, 0, aAndSeed, 0, a.length);
+            final byte[] block = secret.hmac(aAndSeed);
+            final int chunk = Math.min(block.length, length - written);
+            System.arraycopy(block, 0, out, written, chunk);
+            written += chunk;
         }
-        catch (final ShortBufferException ex)
-        {
-            throw new IllegalStateException("block sized from getMacLength() was too short", ex);
-        }
-        catch (final GeneralSecurityException ex)
-        {
-            throw new IllegalStateException(macAlgorithm + " is not available", ex);
-        }
+        return out;
     }
 }

@@ -1,6 +1,12 @@
 package org.headend.crypto.kdf;
 
+import java.security.SecureRandom;
 import java.util.Arrays;
+
+import org.bouncycastle.tls.PRFAlgorithm;
+import org.bouncycastle.tls.crypto.CryptoHashAlgorithm;
+import org.bouncycastle.tls.crypto.TlsSecret;
+import org.bouncycastle.tls.crypto.impl.bc.BcTlsCrypto;
 
 import org.junit.jupiter.api.Test;
 
@@ -63,6 +69,33 @@ class Tls12KeyBlockTest
             assertArrayEquals(split.serverWriteKey(), derived.serverWriteKey(), prf.name());
             assertArrayEquals(split.clientWriteIv(), derived.clientWriteIv(), prf.name());
             assertArrayEquals(split.serverWriteIv(), derived.serverWriteIv(), prf.name());
+        }
+    }
+
+    @Test
+    void shouldEqualBouncyCastlesKeyExpansionWhenMasterSecretStaysInsideIt()
+    {
+        final BcTlsCrypto crypto = new BcTlsCrypto(new SecureRandom());
+        final byte[] clientRandom = filled(Tls12KeyBlock.RANDOM_LENGTH, 0xC1);
+        final byte[] serverRandom = filled(Tls12KeyBlock.RANDOM_LENGTH, 0x5E);
+        final int[][] suites = {{PRFAlgorithm.tls_prf_sha256, CryptoHashAlgorithm.sha256, 16},
+            {PRFAlgorithm.tls_prf_sha384, CryptoHashAlgorithm.sha384, 32}};
+        for (final int[] suite : suites)
+        {
+            final TlsSecret master = crypto.createSecret(counting(Tls12KeyBlock.MASTER_SECRET_LENGTH));
+            final Tls12Prf prf = suite[1] == CryptoHashAlgorithm.sha384 ? Tls12Prf.P_SHA384 : Tls12Prf.P_SHA256;
+            final int keyLength = suite[2];
+            final byte[] bcBlock = master.deriveUsingPRF(suite[0], "key expansion", concat(serverRandom, clientRandom),
+                Tls12KeyBlock.aesGcmKeyBlockLength(keyLength)).extract();
+
+            final Tls12KeyBlock derived = Tls12KeyBlock.deriveAesGcm(prf,
+                data -> master.calculateHMAC(suite[1], data, 0, data.length), clientRandom, serverRandom, keyLength);
+
+            final Tls12KeyBlock expected = Tls12KeyBlock.splitAesGcm(bcBlock, keyLength);
+            assertArrayEquals(expected.clientWriteKey(), derived.clientWriteKey(), prf.name());
+            assertArrayEquals(expected.serverWriteKey(), derived.serverWriteKey(), prf.name());
+            assertArrayEquals(expected.clientWriteIv(), derived.clientWriteIv(), prf.name());
+            assertArrayEquals(expected.serverWriteIv(), derived.serverWriteIv(), prf.name());
         }
     }
 

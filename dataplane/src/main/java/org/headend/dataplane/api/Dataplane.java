@@ -1,30 +1,34 @@
 package org.headend.dataplane.api;
 
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandler;
 import io.netty.channel.IoEventLoop;
 import io.netty.util.concurrent.EventExecutor;
 import java.util.ArrayList;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
 import org.agrona.ErrorHandler;
 import org.agrona.concurrent.AgentRunner;
-import org.headend.dataplane.compress.CompressionMethod;
+import org.headend.crypto.Aead;
 import org.headend.dataplane.compress.LzsCodec;
 import org.headend.dataplane.compress.PacketCompression;
-import org.headend.dataplane.counters.DataplaneCounters;
+import org.headend.dataplane.dtls.DtlsPort;
 import org.headend.dataplane.tun.IdleWaiter;
+import org.headend.dataplane.tun.NativeTunPort;
 import org.headend.dataplane.tun.PollIdleWaiter;
 import org.headend.dataplane.tun.SharedTunIo;
 import org.headend.dataplane.tun.TunAgent;
 import org.headend.dataplane.tun.TunIdleStrategy;
 import org.headend.dataplane.tun.TunPort;
+import org.headend.dataplane.tunnel.CstpTunnel;
 import org.headend.dataplane.tunnel.CstpTunnelHandler;
 import org.headend.dataplane.tunnel.EgressQueue;
 import org.headend.dataplane.tunnel.InboundRing;
 import org.headend.dataplane.tunnel.InboundSink;
-import org.headend.dataplane.tunnel.TunnelAccess;
-import org.headend.dataplane.tunnel.TunnelListener;
 import org.headend.dataplane.tunnel.TunnelPath;
+import org.headend.nativecfg.tun.TunQueue;
 
 /**
  * The data plane as control sees it, and the only way control changes it: it starts the TUN agents, builds tunnel
@@ -54,6 +58,11 @@ public final class Dataplane implements AutoCloseable
      */
     public record TunQueueBinding(TunPort port, int fd, boolean offloads)
     {
+        /** A queue of the kernel's TUN device, read and written through its file descriptor. */
+        public static TunQueueBinding of(final TunQueue queue, final boolean offloads)
+        {
+            return new TunQueueBinding(new NativeTunPort(queue), queue.fd(), offloads);
+        }
     }
 
     /** Which threads move packets (Aeron's knob, for the same reason: fit 2 cores, scale on more). */
@@ -146,23 +155,44 @@ public final class Dataplane implements AutoCloseable
         return tunnelLoops.get(Math.floorMod(tunnelId, tunnelLoops.size()));
     }
 
-    /** The path of a new tunnel whose TLS connection runs on {@code loop}; its client may send what {@code access} allows. */
-    public TunnelPath newTunnelPath(final int tunnelId, final EventExecutor loop, final TunnelAccess access)
-    {
-        return new TunnelPath(tunnelId, egress(loop), access);
-    }
-
     /**
-     * A handler for a new tunnel; add it to the channel's pipeline on the path's event loop.
+     * Opens a tunnel over a client's TLS connection, answered CONNECT: the tunnel's packets move on
+     * {@link #tunnelLoop(int) its event loop}, where the connection goes once {@link #cstpHandler} is in its pipeline.
      *
+     * @param tls         the client's TLS connection; the data plane owns it from now on
+     * @param access      what the tunnel's client may send, whichever transport carries it
      * @param compression the method negotiated for CSTP
      * @see CstpTunnelHandler#CstpTunnelHandler
      */
-    public CstpTunnelHandler newCstpTunnel(final TunnelPath path, final int mtu, final int dpdSeconds,
-        final CompressionMethod compression, final TunnelListener listener)
+    public TunnelHandle openTunnel(final int tunnelId, final Channel tls, final TunnelAccess access, final int mtu,
+        final int dpdSeconds, final CompressionMethod compression, final TunnelListener listener)
     {
-        return new CstpTunnelHandler(path, mtu, dpdSeconds, inboundFor(path.tunnelId()),
-            compression(compression, path.cstp().loop(), mtu), counters, listener);
+        final EventExecutor loop = tunnelLoop(tunnelId);
+        final TunnelPath path = new TunnelPath(tunnelId, egress(loop), access);
+        final CstpTunnelHandler handler = new CstpTunnelHandler(path, mtu, dpdSeconds, inboundFor(tunnelId),
+            compression(compression, loop, mtu), counters, listener);
+        return new CstpTunnel(path, handler, tls);
+    }
+
+    /**
+     * The handler that carries {@code tunnel}'s packets: it replaces the HTTP handlers in the TLS connection's
+     * pipeline, on the tunnel's event loop, once the CONNECT answer is written.
+     */
+    public ChannelHandler cstpHandler(final TunnelHandle tunnel)
+    {
+        return CstpTunnel.of(tunnel).handler();
+    }
+
+    /**
+     * Opens the DTLS port (bind its sockets with {@link DtlsSocket#bind}): ClientHellos go to {@code listener},
+     * finished handshakes come back through {@link DtlsSocket#install}.
+     *
+     * @param aead the AEAD implementation the appliance chose at start
+     */
+    public DtlsSocket openDtls(final DtlsPortListener listener, final DtlsSocket.Options options,
+        final Function<byte[], Aead> aead)
+    {
+        return new DtlsPort(listener, options, this, aead);
     }
 
     /**
@@ -199,9 +229,10 @@ public final class Dataplane implements AutoCloseable
         return egress;
     }
 
-    /** Routes inside packets for the session addresses of {@code path} (its {@link TunnelAccess}) to it. */
-    public void addRoutes(final TunnelPath path)
+    /** Routes inside packets for the session addresses of {@code tunnel} to it. */
+    public void addRoutes(final TunnelHandle tunnel)
     {
+        final TunnelPath path = CstpTunnel.of(tunnel).path();
         if (mode == ThreadingMode.SHARED)
         {
             shared.loop().execute(() -> shared.addRoutes(path));
@@ -213,9 +244,10 @@ public final class Dataplane implements AutoCloseable
         }
     }
 
-    /** Removes the routes of {@code path}'s session addresses that still point at its tunnel. */
-    public void removeRoutes(final TunnelPath path)
+    /** Removes the routes of {@code tunnel}'s session addresses that still point at it. */
+    public void removeRoutes(final TunnelHandle tunnel)
     {
+        final TunnelPath path = CstpTunnel.of(tunnel).path();
         if (mode == ThreadingMode.SHARED)
         {
             shared.loop().execute(() -> shared.removeRoutes(path));

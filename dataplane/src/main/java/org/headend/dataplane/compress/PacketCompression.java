@@ -3,6 +3,7 @@ package org.headend.dataplane.compress;
 import io.netty.buffer.ByteBuf;
 import org.agrona.DirectBuffer;
 import org.agrona.concurrent.UnsafeBuffer;
+import org.headend.dataplane.api.CompressionMethod;
 
 /**
  * One tunnel channel's compression as its transport uses it: the negotiated method, the sender's rule for when a

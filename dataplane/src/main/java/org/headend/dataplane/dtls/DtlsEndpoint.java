@@ -14,18 +14,19 @@ import org.agrona.DirectBuffer;
 import org.agrona.MutableDirectBuffer;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.agrona.concurrent.status.AtomicCounter;
-import org.headend.dataplane.compress.CompressionMethod;
+import org.headend.dataplane.api.CompressionMethod;
 import org.headend.dataplane.compress.PacketCompression;
-import org.headend.dataplane.counters.DataplaneCounter;
-import org.headend.dataplane.counters.DataplaneCounters;
-import org.headend.dataplane.counters.LatencyHistogram;
+import org.headend.dataplane.api.DataplaneCounter;
+import org.headend.dataplane.api.DataplaneCounters;
+import org.headend.dataplane.api.DtlsLink;
+import org.headend.dataplane.api.LatencyHistogram;
 import org.headend.dataplane.tunnel.AccessDrops;
 import org.headend.dataplane.tunnel.EgressQueue;
 import org.headend.dataplane.tunnel.EgressTarget;
 import org.headend.dataplane.tunnel.InboundSink;
 import org.headend.dataplane.tunnel.TunnelCounters;
-import org.headend.dataplane.tunnel.TunnelListener;
-import org.headend.dataplane.tunnel.TunnelAccess;
+import org.headend.dataplane.api.TunnelAccess;
+import org.headend.dataplane.api.TunnelListener;
 import org.headend.dataplane.tunnel.TunnelPath;
 import org.headend.dataplane.wire.CstpHeader;
 
@@ -37,7 +38,7 @@ import org.headend.dataplane.wire.CstpHeader;
  *
  * <p>Thread: the UDP port's event loop, for everything but construction.
  */
-public final class DtlsEndpoint implements EgressTarget
+public final class DtlsEndpoint implements EgressTarget, DtlsLink
 {
     /** Silence after which the headend stops sending over DTLS (ocserv's switch-to-tcp default). */
     public static final long INACTIVE_AFTER_NANOS = 25_000_000_000L;
@@ -193,6 +194,7 @@ public final class DtlsEndpoint implements EgressTarget
         return targetId;
     }
 
+    @Override
     public InetSocketAddress peer()
     {
         return peer;
@@ -204,12 +206,14 @@ public final class DtlsEndpoint implements EgressTarget
     }
 
     /** The suite's encryption in ASA words, for the CLI. */
+    @Override
     public String cipherName()
     {
         return codec.cipherName();
     }
 
     /** The suite's hash in ASA words, for the CLI. */
+    @Override
     public String hashName()
     {
         return codec.hashName();

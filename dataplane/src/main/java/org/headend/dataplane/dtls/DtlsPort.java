@@ -1,76 +1,154 @@
 package org.headend.dataplane.dtls;
 
+import io.netty.bootstrap.Bootstrap;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.FixedRecvByteBufAllocator;
 import io.netty.channel.socket.DatagramPacket;
+import io.netty.channel.socket.nio.NioDatagramChannel;
+import io.netty.channel.uring.IoUringChannelOption;
+import io.netty.channel.uring.IoUringDatagramChannel;
 import java.net.Inet6Address;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
-import org.headend.dataplane.counters.DataplaneCounters;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
+import org.headend.crypto.Aead;
+import org.headend.dataplane.api.CompressionMethod;
+import org.headend.dataplane.api.Dataplane;
+import org.headend.dataplane.api.DtlsKeys;
+import org.headend.dataplane.api.DtlsLink;
+import org.headend.dataplane.api.DtlsPortListener;
+import org.headend.dataplane.api.DtlsSocket;
+import org.headend.dataplane.api.HandshakeQueue;
+import org.headend.dataplane.api.TunnelHandle;
+import org.headend.dataplane.api.TunnelListener;
+import org.headend.dataplane.tunnel.CstpTunnel;
 
 /**
- * The DTLS UDP port as control sees it: control binds the channel with {@link #handler}, then routes handshakes and
- * installs endpoints through these methods, which run on the port's event loop. Control-path methods; any thread.
+ * The DTLS UDP port: it binds its sockets (all on one event loop), hands ClientHellos to control through its
+ * listener, and builds a tunnel's {@link DtlsEndpoint} from the keys of a finished handshake. Control-path methods;
+ * any thread; the port's own work runs on its event loop.
  */
-public final class DtlsPort
+public final class DtlsPort implements DtlsSocket
 {
+    /** Socket buffers: a burst of a few thousand full-size datagrams fits without loss. */
+    private static final int SOCKET_BUFFER = 8 * 1024 * 1024;
+    /** Largest DTLS datagram read: a full-size record for a 1500-byte link fits. */
+    private static final int MAX_DATAGRAM = 2048;
+    /** Endpoint ids in the egress queues: apart from tunnel ids, which CSTP handlers use there. */
+    private static final int ENDPOINT_ID_BIT = 0x4000_0000;
+
     private final DtlsPortHandler handler;
+    private final Options options;
+    private final Dataplane dataplane;
+    private final Function<byte[], Aead> aead;
     /** The bound sockets: one per outside address family, all on one event loop. */
     private final List<Channel> channels = new CopyOnWriteArrayList<>();
+    private int nextEndpointId = 1;
 
     /**
-     * @param gsoSupported whether the UDP channel can send segmented datagrams (UDP GSO); then each client's records
-     *                     of a batch leave in one send
+     * @param listener  decides on ClientHellos and runs the handshakes (control)
+     * @param dataplane where endpoints get their inbound ring, egress queue, compression and counters
+     * @param aead      the AEAD implementation the appliance chose at start
      */
-    public DtlsPort(final DtlsPortListener listener, final DataplaneCounters counters, final boolean gsoSupported)
+    public DtlsPort(final DtlsPortListener listener, final Options options, final Dataplane dataplane,
+        final Function<byte[], Aead> aead)
     {
-        this.handler = new DtlsPortHandler(listener, counters, gsoSupported);
+        this.handler = new DtlsPortHandler(listener, dataplane.counters(), options.udpGso());
+        this.options = options;
+        this.dataplane = dataplane;
+        this.aead = aead;
     }
 
-    /** The handler to put last in the pipeline of each UDP channel of the port (they share one event loop). */
-    public io.netty.channel.ChannelHandler handler()
+    @Override
+    public void bind(final InetAddress address, final int port) throws InterruptedException
     {
-        return handler;
+        final Bootstrap bootstrap = new Bootstrap()
+            .group(options.loop())
+            .channel(options.ioUring() ? IoUringDatagramChannel.class : NioDatagramChannel.class)
+            .option(ChannelOption.SO_RCVBUF, SOCKET_BUFFER)
+            .option(ChannelOption.SO_SNDBUF, SOCKET_BUFFER)
+            // one receive buffer holds a batch of datagrams, each read by its own linked RECVMSG: recvmmsg
+            // through io_uring, one ring entry for the whole batch
+            .option(ChannelOption.RCVBUF_ALLOCATOR, new FixedRecvByteBufAllocator(MAX_DATAGRAM * options.receiveBatch()))
+            .handler(handler);
+        if (options.ioUring() && options.receiveBatch() > 1)
+        {
+            bootstrap.option(IoUringChannelOption.MAX_DATAGRAM_PAYLOAD_SIZE, MAX_DATAGRAM);
+        }
+        channels.add(bootstrap.bind(address, port).sync().channel());
     }
 
-    /** Adds a bound channel (the IPv4 socket first, then the IPv6 one, if any); once per socket after binding. */
-    public void channel(final Channel channel)
+    @Override
+    public int localPort()
     {
-        channels.add(channel);
+        return ((InetSocketAddress)channel().localAddress()).getPort();
     }
 
-    /** The first bound channel: its event loop is the port's, its port number the DTLS port. */
-    public Channel channel()
+    /** The first bound channel: its event loop is the port's. */
+    private Channel channel()
     {
         return channels.getFirst();
     }
 
-    /** Datagrams from {@code peer} stop going to {@code sink} (the handshake failed or was never started). */
-    public void endHandshake(final InetSocketAddress peer, final HandshakeSink sink)
+    @Override
+    public void endHandshake(final InetSocketAddress peer, final HandshakeQueue queue)
     {
-        channel().eventLoop().execute(() -> handler.removeHandshake(peer, sink));
+        channel().eventLoop().execute(() -> handler.removeHandshake(peer, queue));
     }
 
-    /** Sends one handshake datagram (BouncyCastle's flights). */
+    @Override
     public void send(final InetSocketAddress peer, final byte[] datagram, final int offset, final int length)
     {
         channelFor(peer).writeAndFlush(new DatagramPacket(Unpooled.copiedBuffer(datagram, offset, length), peer));
     }
 
     /**
-     * Ends a successful handshake by handing the session's DTLS channel to the data plane (it replaces that
+     * Ends a successful handshake by handing the session's DTLS channel to a new endpoint (it replaces that
      * session's or that peer's older one); datagrams queued since the handshake finished go to the endpoint.
      */
-    public void install(final HandshakeSink finished, final DtlsEndpoint endpoint)
+    @Override
+    public DtlsLink install(final TunnelHandle tunnel, final HandshakeQueue queue, final DtlsKeys keys,
+        final InetSocketAddress peer, final List<byte[]> lastFlight, final int mtu, final int dpdSeconds,
+        final CompressionMethod compression, final TunnelListener listener)
     {
-        channel().eventLoop().execute(() -> handler.installAfter(finished, endpoint));
+        final io.netty.channel.EventLoop loop = channel().eventLoop();
+        final DtlsEndpoint endpoint = new DtlsEndpoint(nextEndpointId() | ENDPOINT_ID_BIT,
+            CstpTunnel.of(tunnel).path(), dataplane.egress(loop), mtu, dpdSeconds, new DtlsRecordCodec(keys, aead),
+            peer, dataplane.inboundFor(tunnel.id()), dataplane.compression(compression, loop, mtu),
+            dataplane.counters(), listener);
+        endpoint.keepLastFlight(lastFlight);
+        loop.execute(() -> handler.installAfter(queue, endpoint));
+        return endpoint;
     }
 
-    /** Takes an endpoint out (the tunnel or session ended); traffic falls back to TLS and the keys are wiped. */
-    public void remove(final DtlsEndpoint endpoint)
+    private synchronized int nextEndpointId()
     {
-        channel().eventLoop().execute(() -> handler.remove(endpoint));
+        return nextEndpointId++;
+    }
+
+    @Override
+    public void remove(final DtlsLink link)
+    {
+        if (link instanceof DtlsEndpoint endpoint)
+        {
+            channel().eventLoop().execute(() -> handler.remove(endpoint));
+            return;
+        }
+        throw new IllegalArgumentException("not an endpoint of this port: " + link);
+    }
+
+    @Override
+    public void close()
+    {
+        for (final Channel socket : channels)
+        {
+            socket.close().awaitUninterruptibly(2, TimeUnit.SECONDS);
+        }
     }
 
     private Channel channelFor(final InetSocketAddress peer)

@@ -12,8 +12,10 @@ import java.util.List;
 import org.agrona.collections.Object2ObjectHashMap;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.agrona.concurrent.status.AtomicCounter;
-import org.headend.dataplane.counters.DataplaneCounter;
-import org.headend.dataplane.counters.DataplaneCounters;
+import org.headend.dataplane.api.DataplaneCounter;
+import org.headend.dataplane.api.DataplaneCounters;
+import org.headend.dataplane.api.DtlsPortListener;
+import org.headend.dataplane.api.HandshakeQueue;
 
 /**
  * The DTLS UDP port (docs/protocol/tunnel-and-dtls.md §5.2): every datagram is looked up by its sender. A sender with

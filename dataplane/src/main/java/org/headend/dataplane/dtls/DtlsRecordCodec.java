@@ -5,6 +5,7 @@ import org.agrona.DirectBuffer;
 import org.agrona.MutableDirectBuffer;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.headend.crypto.Aead;
+import org.headend.dataplane.api.DtlsKeys;
 
 /**
  * The DTLS 1.2 record layer for AES-GCM application data (RFC 6347 §4.1, RFC 5288), sans I/O: records in, plaintext

@@ -8,8 +8,8 @@ import org.agrona.concurrent.ManyToOneConcurrentArrayQueue;
 import org.agrona.concurrent.MessageHandler;
 import org.agrona.concurrent.ringbuffer.ManyToOneRingBuffer;
 import org.agrona.concurrent.status.AtomicCounter;
-import org.headend.dataplane.counters.DataplaneCounter;
-import org.headend.dataplane.counters.DataplaneCounters;
+import org.headend.dataplane.api.DataplaneCounter;
+import org.headend.dataplane.api.DataplaneCounters;
 import org.headend.dataplane.tunnel.EgressQueue;
 import org.headend.dataplane.tunnel.TunnelPath;
 

@@ -1,8 +1,9 @@
 package org.headend.dataplane.tunnel;
 
 import org.agrona.concurrent.status.AtomicCounter;
-import org.headend.dataplane.counters.DataplaneCounter;
-import org.headend.dataplane.counters.DataplaneCounters;
+import org.headend.dataplane.api.DataplaneCounter;
+import org.headend.dataplane.api.DataplaneCounters;
+import org.headend.dataplane.api.TunnelAccess;
 
 /** Counts a packet that {@link TunnelAccess#check} refused under its reason. One per CSTP handler or DTLS endpoint. */
 public final class AccessDrops

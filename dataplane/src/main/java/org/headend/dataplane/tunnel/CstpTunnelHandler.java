@@ -13,10 +13,12 @@ import org.agrona.concurrent.UnsafeBuffer;
 import org.agrona.concurrent.status.AtomicCounter;
 import org.headend.dataplane.compress.CodecStatus;
 import org.headend.dataplane.compress.PacketCompression;
-import org.headend.dataplane.counters.DataplaneCounter;
-import org.headend.dataplane.counters.DataplaneCounters;
-import org.headend.dataplane.counters.LatencyHistogram;
+import org.headend.dataplane.api.DataplaneCounter;
+import org.headend.dataplane.api.DataplaneCounters;
+import org.headend.dataplane.api.LatencyHistogram;
 import org.headend.dataplane.wire.CstpHeader;
+import org.headend.dataplane.api.TunnelAccess;
+import org.headend.dataplane.api.TunnelListener;
 
 /**
  * One CSTP tunnel on its TLS connection, after the CONNECT answer. Inbound (stage 1): cuts the decrypted byte stream

@@ -2,7 +2,7 @@ package org.headend.dataplane.tunnel;
 
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
-import org.headend.dataplane.counters.LatencyHistogram;
+import org.headend.dataplane.api.LatencyHistogram;
 
 /**
  * Round trips of the DPD probes the headend sends on one transport of a tunnel, timed from the probe to the

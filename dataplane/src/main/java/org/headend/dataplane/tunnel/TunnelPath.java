@@ -1,5 +1,7 @@
 package org.headend.dataplane.tunnel;
 
+import org.headend.dataplane.api.TunnelAccess;
+
 /**
  * Which transport carries a tunnel's inside packets right now: its CSTP channel, or its DTLS endpoint while DTLS is
  * up. Built by control per CONNECT; read by TUN agents per packet; {@link #dtls} is switched by the DTLS endpoint

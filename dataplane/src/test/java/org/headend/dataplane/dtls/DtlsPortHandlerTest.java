@@ -20,20 +20,23 @@ import java.util.SplittableRandom;
 import org.agrona.DirectBuffer;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.headend.crypto.jca.JcaAesGcm;
-import org.headend.dataplane.compress.CompressionMethod;
+import org.headend.dataplane.api.CompressionMethod;
 import org.headend.dataplane.compress.LzsCodec;
 import org.headend.dataplane.compress.PacketCompression;
-import org.headend.dataplane.counters.DataplaneCounter;
-import org.headend.dataplane.counters.DataplaneCounters;
+import org.headend.dataplane.api.DataplaneCounter;
+import org.headend.dataplane.api.DataplaneCounters;
 import org.headend.dataplane.tunnel.EgressQueue;
 import org.headend.dataplane.tunnel.InboundSink;
-import org.headend.dataplane.tunnel.TunnelListener;
-import org.headend.dataplane.tunnel.TunnelAccess;
+import org.headend.dataplane.api.TunnelAccess;
+import org.headend.dataplane.api.TunnelListener;
 import org.headend.dataplane.tunnel.TunnelPath;
 import org.headend.dataplane.wire.CstpHeader;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
+import org.headend.dataplane.api.DtlsKeys;
+import org.headend.dataplane.api.DtlsPortListener;
+import org.headend.dataplane.api.HandshakeQueue;
 
 class DtlsPortHandlerTest
 {

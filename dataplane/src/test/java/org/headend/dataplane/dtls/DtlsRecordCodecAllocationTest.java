@@ -8,6 +8,7 @@ import org.agrona.concurrent.UnsafeBuffer;
 import org.headend.crypto.openssl.EvpAesGcm;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
+import org.headend.dataplane.api.DtlsKeys;
 
 class DtlsRecordCodecAllocationTest
 {

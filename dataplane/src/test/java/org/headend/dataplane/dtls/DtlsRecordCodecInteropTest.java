@@ -25,9 +25,11 @@ import org.bouncycastle.tls.TlsPSKIdentityManager;
 import org.bouncycastle.tls.crypto.impl.bc.BcTlsCrypto;
 import org.bouncycastle.util.Arrays;
 import org.headend.crypto.jca.JcaAesGcm;
+import org.headend.crypto.kdf.BcKeyBlock;
 import org.headend.crypto.openssl.EvpAesGcm;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
+import org.headend.dataplane.api.DtlsKeys;
 
 /**
  * Our record layer against BouncyCastle's: BC runs a real DTLS 1.2 PSK handshake over an in-memory datagram pipe,
@@ -190,12 +192,7 @@ class DtlsRecordCodecInteropTest
             super.notifyHandshakeComplete();
             final SecurityParameters sp = context.getSecurityParametersConnection();
             final int keyLength = suite == CipherSuite.TLS_PSK_WITH_AES_256_GCM_SHA384 ? 32 : 16;
-            final byte[] block = sp.getMasterSecret().deriveUsingPRF(sp.getPRFAlgorithm(), "key expansion",
-                Arrays.concatenate(sp.getServerRandom(), sp.getClientRandom()), 2 * keyLength + 8).extract();
-            keys = new DtlsKeys(1, Arrays.copyOfRange(block, 0, keyLength),
-                Arrays.copyOfRange(block, keyLength, 2 * keyLength),
-                Arrays.copyOfRange(block, 2 * keyLength, 2 * keyLength + 4),
-                Arrays.copyOfRange(block, 2 * keyLength + 4, 2 * keyLength + 8), 1,
+            keys = DtlsKeys.forServer(BcKeyBlock.derive(sp, keyLength), 1,
                 keyLength == 32 ? "AES-GCM-256" : "AES-GCM-128", keyLength == 32 ? "SHA384" : "SHA256");
         }
     }

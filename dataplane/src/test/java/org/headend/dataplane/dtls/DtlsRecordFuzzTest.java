@@ -10,6 +10,7 @@ import java.util.Arrays;
 import java.util.Set;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.headend.crypto.jca.JcaAesGcm;
+import org.headend.dataplane.api.DtlsKeys;
 
 /**
  * DTLS application records under arbitrary datagrams: a forged or damaged record never opens, the record walker

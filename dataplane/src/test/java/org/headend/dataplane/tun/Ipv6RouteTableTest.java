@@ -8,7 +8,7 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.Random;
 import org.headend.dataplane.tunnel.EgressQueue;
-import org.headend.dataplane.tunnel.TunnelAccess;
+import org.headend.dataplane.api.TunnelAccess;
 import org.headend.dataplane.tunnel.TunnelPath;
 import org.junit.jupiter.api.Test;
 

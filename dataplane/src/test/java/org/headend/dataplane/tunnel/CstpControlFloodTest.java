@@ -16,14 +16,16 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.headend.dataplane.compress.PacketCompression;
-import org.headend.dataplane.counters.DataplaneCounter;
-import org.headend.dataplane.counters.DataplaneCounters;
+import org.headend.dataplane.api.DataplaneCounter;
+import org.headend.dataplane.api.DataplaneCounters;
 import org.headend.dataplane.tun.ParkingIdleWaiter;
 import org.headend.dataplane.tun.TunIdleStrategy;
 import org.headend.dataplane.wire.CstpHeader;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.headend.dataplane.api.TunnelAccess;
+import org.headend.dataplane.api.TunnelListener;
 
 /**
  * One client's control traffic is bounded (bad-inputs #34, #36): DPD requests over the tunnel's rate are not

@@ -11,11 +11,13 @@ import io.netty.channel.embedded.EmbeddedChannel;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import org.headend.dataplane.compress.CompressionMethod;
+import org.headend.dataplane.api.CompressionMethod;
 import org.headend.dataplane.compress.LzsCodec;
 import org.headend.dataplane.compress.PacketCompression;
-import org.headend.dataplane.counters.DataplaneCounters;
+import org.headend.dataplane.api.DataplaneCounters;
 import org.headend.dataplane.wire.CstpHeader;
+import org.headend.dataplane.api.TunnelAccess;
+import org.headend.dataplane.api.TunnelListener;
 
 /**
  * The CSTP decoder under an arbitrary byte stream from an authenticated client: it never throws, closes the tunnel

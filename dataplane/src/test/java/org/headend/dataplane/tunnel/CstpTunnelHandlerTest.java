@@ -25,11 +25,11 @@ import java.util.zip.DataFormatException;
 import java.util.zip.Deflater;
 import java.util.zip.Inflater;
 import org.agrona.concurrent.UnsafeBuffer;
-import org.headend.dataplane.compress.CompressionMethod;
+import org.headend.dataplane.api.CompressionMethod;
 import org.headend.dataplane.compress.LzsCodec;
 import org.headend.dataplane.compress.PacketCompression;
-import org.headend.dataplane.counters.DataplaneCounter;
-import org.headend.dataplane.counters.DataplaneCounters;
+import org.headend.dataplane.api.DataplaneCounter;
+import org.headend.dataplane.api.DataplaneCounters;
 import org.headend.dataplane.tun.ParkingIdleWaiter;
 import org.headend.dataplane.tun.TunIdleStrategy;
 import org.headend.dataplane.wire.CstpHeader;
@@ -37,6 +37,8 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
+import org.headend.dataplane.api.TunnelAccess;
+import org.headend.dataplane.api.TunnelListener;
 
 class CstpTunnelHandlerTest
 {

@@ -2,7 +2,7 @@ package org.headend.dataplane.tunnel;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import org.headend.dataplane.counters.LatencyHistogram;
+import org.headend.dataplane.api.LatencyHistogram;
 import org.junit.jupiter.api.Test;
 
 /** DPD round trips: timed from the probe to its answer, averaged, and an answer nobody asked for ignored. */

@@ -9,6 +9,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import java.util.List;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.junit.jupiter.api.Test;
+import org.headend.dataplane.api.SplitFilter;
+import org.headend.dataplane.api.TunnelAccess;
 
 class TunnelAccessTest
 {

@@ -5,7 +5,7 @@ import java.security.SecureRandom;
 import java.util.concurrent.TimeUnit;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.headend.crypto.AeadProvider;
-import org.headend.dataplane.dtls.DtlsKeys;
+import org.headend.dataplane.api.DtlsKeys;
 import org.headend.dataplane.dtls.DtlsRecordCodec;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;

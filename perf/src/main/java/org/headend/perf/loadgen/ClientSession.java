@@ -23,6 +23,7 @@ import java.util.concurrent.TimeUnit;
 import javax.net.ssl.ExtendedSSLSession;
 import javax.net.ssl.SSLSession;
 import org.agrona.concurrent.UnsafeBuffer;
+import org.headend.crypto.kdf.ExporterLabels;
 import org.headend.dataplane.wire.CstpHeader;
 
 /**
@@ -64,7 +65,6 @@ final class ClientSession implements DtlsLink.Listener
         TLS, AUTH, CONNECT, TUNNEL, CLOSED
     }
 
-    private static final String PSK_LABEL = "EXPORTER-openconnect-psk";
     private static final int DTLS_DPD_REQ = CstpHeader.TYPE_DPD_REQ;
 
     private final int index;
@@ -432,7 +432,8 @@ final class ClientSession implements DtlsLink.Listener
             throw new IllegalStateException("not an ExtendedSSLSession: " + session.getClass().getName());
         }
         // no context at all, as openconnect and ocserv compute it (an empty context gives another key)
-        return extended.exportKeyingMaterialData(PSK_LABEL, null, 32);
+        return extended.exportKeyingMaterialData(ExporterLabels.OPENCONNECT_PSK_LABEL, null,
+            ExporterLabels.OPENCONNECT_PSK_LENGTH);
     }
 
     @Override

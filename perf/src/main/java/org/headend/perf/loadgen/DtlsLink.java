@@ -18,7 +18,7 @@ import org.agrona.concurrent.UnsafeBuffer;
 import org.bouncycastle.tls.DTLSClientProtocol;
 import org.bouncycastle.tls.DatagramTransport;
 import org.headend.crypto.Aead;
-import org.headend.dataplane.dtls.DtlsKeys;
+import org.headend.dataplane.api.DtlsKeys;
 import org.headend.dataplane.dtls.DtlsRecordCodec;
 
 /**

@@ -11,8 +11,8 @@ import org.bouncycastle.tls.SessionParameters;
 import org.bouncycastle.tls.TlsSession;
 import org.bouncycastle.tls.TlsUtils;
 import org.bouncycastle.tls.crypto.impl.bc.BcTlsCrypto;
-import org.bouncycastle.util.Arrays;
-import org.headend.dataplane.dtls.DtlsKeys;
+import org.headend.crypto.kdf.BcKeyBlock;
+import org.headend.dataplane.api.DtlsKeys;
 
 /**
  * openconnect's PSK-NEGOTIATE DTLS 1.2 client side (docs/protocol/tunnel-and-dtls.md §5.5) on BouncyCastle: PSK
@@ -92,23 +92,10 @@ final class PskDtlsClient extends PSKTlsClient
      * {@link org.headend.dataplane.dtls.DtlsRecordCodec}, which is written from the headend's side: it opens with
      * the "client" key and seals with the "server" key, so a client gives it the two directions swapped.
      */
-    static DtlsKeys mirroredKeys(final SecurityParameters sp) throws IOException
+    static DtlsKeys mirroredKeys(final SecurityParameters sp)
     {
         final boolean aes256 = sp.getCipherSuite() == CipherSuite.TLS_PSK_WITH_AES_256_GCM_SHA384;
-        final int keyLength = aes256 ? 32 : 16;
-        final byte[] block = sp.getMasterSecret().deriveUsingPRF(sp.getPRFAlgorithm(), "key expansion",
-            Arrays.concatenate(sp.getServerRandom(), sp.getClientRandom()), 2 * keyLength + 8).extract();
-        try
-        {
-            return new DtlsKeys(1, Arrays.copyOfRange(block, keyLength, 2 * keyLength),
-                Arrays.copyOfRange(block, 0, keyLength),
-                Arrays.copyOfRange(block, 2 * keyLength + 4, 2 * keyLength + 8),
-                Arrays.copyOfRange(block, 2 * keyLength, 2 * keyLength + 4), FIRST_DATA_SEQUENCE,
-                aes256 ? "AES-GCM-256" : "AES-GCM-128", aes256 ? "SHA384" : "SHA256");
-        }
-        finally
-        {
-            Arrays.fill(block, (byte)0);
-        }
+        return DtlsKeys.forClient(BcKeyBlock.derive(sp, aes256 ? 32 : 16), FIRST_DATA_SEQUENCE,
+            aes256 ? "AES-GCM-256" : "AES-GCM-128", aes256 ? "SHA384" : "SHA256");
     }
 }

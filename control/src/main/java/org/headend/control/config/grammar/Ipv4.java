@@ -65,6 +65,13 @@ public final class Ipv4
         return address.getHostAddress();
     }
 
+    /** A big-endian IPv4 int (as leases hold them) as a dotted quad. */
+    public static String format(final int address)
+    {
+        return ((address >>> 24) & 0xFF) + "." + ((address >>> 16) & 0xFF) + "." + ((address >>> 8) & 0xFF) + "."
+            + (address & 0xFF);
+    }
+
     private static Inet4Address fromBytes(final byte[] bytes)
     {
         try

@@ -12,10 +12,10 @@ import org.headend.control.cli.LogView;
 import org.headend.control.config.LogHost;
 import org.headend.control.config.LoggingConfig;
 import org.headend.control.config.LogLevel;
+import org.headend.control.config.grammar.Ipv4;
 import org.headend.control.config.grammar.Ipv6;
 import org.headend.control.ops.VpnEvents;
 import org.headend.control.session.Session;
-import org.headend.dataplane.wire.Ipv4Header;
 
 /**
  * The ASA's syslog: turns the headend's events into ASA messages, keeps those at or above {@code logging buffered}
@@ -100,7 +100,7 @@ public final class Syslog implements VpnEvents, AuditLog.Sink, LogView, AutoClos
         if (session.tunnelsOpened() == 1 && session.lease() != null)
         {
             log(AsaMessages.addressAssigned(session.groupPolicy(), session.username(), address,
-                Ipv4Header.format(session.lease().address()),
+                Ipv4.format(session.lease().address()),
                 session.lease6() == null ? null : Ipv6.format(session.lease6().address())));
         }
     }

@@ -1,10 +1,11 @@
-package org.headend.dataplane.dtls;
+package org.headend.dataplane.api;
 
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.TimeUnit;
+import org.headend.dataplane.dtls.HandshakeSink;
 
 /**
  * The datagrams of one client while its DTLS handshake is decided and run: the UDP port creates it on the first

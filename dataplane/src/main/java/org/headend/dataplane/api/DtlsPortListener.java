@@ -1,4 +1,4 @@
-package org.headend.dataplane.dtls;
+package org.headend.dataplane.api;
 
 import java.net.InetSocketAddress;
 
@@ -33,7 +33,7 @@ public interface DtlsPortListener
      * @param peer      the client's UDP address
      * @param admission what {@link #admit} returned
      * @param queue     the peer's datagrams after the admitted ClientHello; control runs the handshake from it, and
-     *                  calls {@link DtlsPort#endHandshake} or {@link DtlsPort#install} when it is over
+     *                  calls {@link DtlsSocket#endHandshake} or {@link DtlsSocket#install} when it is over
      */
     void onClientHello(InetSocketAddress peer, Admission admission, HandshakeQueue queue);
 }

@@ -1,4 +1,4 @@
-package org.headend.dataplane.counters;
+package org.headend.dataplane.api;
 
 /**
  * Every packet the data plane drops or moves is counted here instead of being logged. The CLI's

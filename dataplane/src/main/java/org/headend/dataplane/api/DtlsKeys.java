@@ -1,4 +1,6 @@
-package org.headend.dataplane.dtls;
+package org.headend.dataplane.api;
+
+import org.headend.crypto.kdf.Tls12KeyBlock;
 
 /**
  * The keys one DTLS 1.2 AES-GCM session runs with after its handshake (RFC 5246 §6.3 key block, RFC 5288 nonces),
@@ -25,6 +27,39 @@ public record DtlsKeys(int epoch, byte[] clientWriteKey, byte[] serverWriteKey, 
         if (clientWriteKey.length != serverWriteKey.length || (clientWriteKey.length != 16 && clientWriteKey.length != 32))
         {
             throw new IllegalArgumentException("AES-GCM keys are 16 or 32 bytes, the same for both directions");
+        }
+    }
+
+    /** The headend's keys from a handshake's key block (it seals with the server's, opens with the client's); wipes the block. */
+    public static DtlsKeys forServer(final Tls12KeyBlock block, final long firstSendSequence, final String cipherName,
+        final String hashName)
+    {
+        try
+        {
+            return new DtlsKeys(1, block.clientWriteKey(), block.serverWriteKey(), block.clientWriteIv(),
+                block.serverWriteIv(), firstSendSequence, cipherName, hashName);
+        }
+        finally
+        {
+            block.wipe();
+        }
+    }
+
+    /**
+     * A client's keys in the record codec's terms (it is written from the headend's side, so a client's two
+     * directions are swapped); for load generators and tests. Wipes the block.
+     */
+    public static DtlsKeys forClient(final Tls12KeyBlock block, final long firstSendSequence, final String cipherName,
+        final String hashName)
+    {
+        try
+        {
+            return new DtlsKeys(1, block.serverWriteKey(), block.clientWriteKey(), block.serverWriteIv(),
+                block.clientWriteIv(), firstSendSequence, cipherName, hashName);
+        }
+        finally
+        {
+            block.wipe();
         }
     }
 

@@ -1,4 +1,4 @@
-package org.headend.dataplane.counters;
+package org.headend.dataplane.api;
 
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicLongArray;

@@ -1,4 +1,4 @@
-package org.headend.dataplane.compress;
+package org.headend.dataplane.api;
 
 /**
  * A tunnel channel's negotiated compression: what the CONNECT answer named in {@code X-CSTP-Content-Encoding} or

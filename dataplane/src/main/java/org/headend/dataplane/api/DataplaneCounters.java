@@ -1,4 +1,4 @@
-package org.headend.dataplane.counters;
+package org.headend.dataplane.api;
 
 import java.nio.ByteBuffer;
 import org.agrona.concurrent.UnsafeBuffer;

@@ -1,4 +1,4 @@
-package org.headend.dataplane.tunnel;
+package org.headend.dataplane.api;
 
 /**
  * What a CSTP tunnel reports to control. Called on the tunnel's event loop; implementations hand the event to the
