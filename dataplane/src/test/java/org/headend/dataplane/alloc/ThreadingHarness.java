@@ -30,7 +30,7 @@ final class ThreadingHarness implements AutoCloseable
 
     private final ThreadingMode mode;
     private final MultiThreadIoEventLoopGroup group = new MultiThreadIoEventLoopGroup(1, IoUringIoHandler.newFactory());
-    private final IoEventLoop loop = (IoEventLoop)group.next();
+    private final IoEventLoop loop = group.next();
     private final EgressQueue egress;
     private final InboundSink inbound;
     private final List<Thread> threads = new ArrayList<>();
