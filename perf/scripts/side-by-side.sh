@@ -10,23 +10,27 @@
 # Measured per server, through the tunnel:
 #   TCP throughput client→server (iperf3 -t N) and server→client (iperf3 -t N -R)
 #   UDP throughput at a bounded offered rate, both ways: received rate and loss
-#   ping RTT median and p99 (COUNT pings, 10 ms apart unless --ping-interval says otherwise)
+#   ping RTT median (p50) and p99 at 1, 5 and 100 pings/s (issue 11):
+#     cold: the first 20 pings on a freshly started server (one fresh server and client per rate)
+#     warm: after the throughput runs (10 s of iperf3 each way): 30 pings at 1/s, 100 at 5/s, PINGS at 100/s
 #   server CPU-seconds per GB moved: utime+stime from /proc/PID/stat of every server process in the srv
 #   namespace (ocserv-main, ocserv-sm and the workers; the headend's JVM), sampled before and after each run
 # and printed as a table: metric | headend | ocserv | ratio (headend / ocserv).
 #
 # Usage: perf/scripts/side-by-side.sh [--mode tls|dtls] [--only both|ocserv|headend] [--duration S]
-#                                     [--udp-rate R] [--pings N] [--ping-interval S] [--mtu N]
+#                                     [--udp-rate R] [--pings N] [--cold-rates "1 5 100"] [--mtu N]
 #   --mode tls   (default) openconnect --no-dtls: everything over CSTP/TLS
 #   --mode dtls  let openconnect bring DTLS up (for the DTLS issue; the headend half needs DTLS support)
 #   --duration   seconds per TCP run (default 10; UDP runs take half)
 #   --udp-rate   iperf3 -b for the UDP runs (default 200M)
-#   --pings      number of pings (default 1000)
-#   --ping-interval  seconds between pings (default 0.01; ping's floor for root is 0.002)
+#   --pings      number of warm pings at 100/s (default 1000)
+#   --cold-rates pings/s of the cold series, each on a fresh start (default "1 5 100"; "" skips them)
+#   --cold-only  the cold series only, no throughput or warm pings (to compare start-up options quickly)
 #   --mtu        tunnel MTU asked of ocserv (default 1400, its mtu= is set 28 higher); the headend gets
 #                the MTU ocserv actually handed its client (anyconnect mtu), so both carry equal packets
 # Needs root. Installs ocserv, openconnect, iperf3, iproute2, iputils-ping, procps, openssl if missing.
-# Logs of the last run stay in /tmp/hdbench-last/. The whole run is capped (MAX_SECONDS, default 290).
+# HEADEND_JAVA_OPTS is passed to ./headend (e.g. -XX:AOTCache=FILE to compare a start with the AOT cache).
+# Logs of the last run stay in /tmp/hdbench-last/. The whole run is capped (MAX_SECONDS, default 600).
 # Build the headend first (mvn -B -q package -DskipTests) so ./headend does not build inside the time cap.
 # Exit code: 0 if every requested half ran, 1 otherwise (the table is printed either way).
 set -uo pipefail
@@ -36,9 +40,11 @@ ONLY=both
 DURATION=10
 UDP_RATE=200M
 PINGS=1000
-PING_INTERVAL=0.01
+COLD_RATES="1 5 100"
+COLD_PINGS=20
+COLD_ONLY=
 MTU=1400
-MAX_SECONDS=${MAX_SECONDS:-290}
+MAX_SECONDS=${MAX_SECONDS:-600}
 while [ $# -gt 0 ]; do
     case "$1" in
         --mode) MODE=$2; shift 2 ;;
@@ -46,9 +52,10 @@ while [ $# -gt 0 ]; do
         --duration) DURATION=$2; shift 2 ;;
         --udp-rate) UDP_RATE=$2; shift 2 ;;
         --pings) PINGS=$2; shift 2 ;;
-        --ping-interval) PING_INTERVAL=$2; shift 2 ;;
+        --cold-rates) COLD_RATES=$2; shift 2 ;;
+        --cold-only) COLD_ONLY=1; shift ;;
         --mtu) MTU=$2; shift 2 ;;
-        -h|--help) sed -n '2,31p' "$0"; exit 0 ;;
+        -h|--help) sed -n '2,37p' "$0"; exit 0 ;;
         *) echo "unknown argument: $1 (try --help)" >&2; exit 2 ;;
     esac
 done
@@ -202,9 +209,11 @@ udp_run() {        # udp_run NAME [-R]
     RESULT[$SERVER:$name.bytes]=$(awk -v m="$mbytes" 'BEGIN { printf "%.0f", m * 1048576 }')
 }
 
-ping_run() {
-    local out="$LOGS/$SERVER-ping.txt"
-    timeout $((PINGS / 50 + 30)) ip netns exec "$CLI" ping -n -c "$PINGS" -i "$PING_INTERVAL" -W 1 "$TARGET" > "$out" 2>&1
+ping_series() {    # ping_series NAME RATE COUNT: COUNT pings at RATE per second; median and p99 in RESULT
+    local name=$1 rate=$2 count=$3
+    local out="$LOGS/$SERVER-ping-$name.txt"
+    local interval; interval=$(awk -v r="$rate" 'BEGIN { printf "%.3f", 1 / r }')
+    timeout $((count / rate + 30)) ip netns exec "$CLI" ping -n -c "$count" -i "$interval" -W 1 "$TARGET" > "$out" 2>&1
     local stats
     stats=$(sed -n 's/.* time=\([0-9.]*\) ms.*/\1/p' "$out" | sort -g | awk '
         { v[NR] = $1 }
@@ -214,7 +223,7 @@ ping_run() {
             i = int(NR * 0.99 + 0.999999); if (i < 1) i = 1; if (i > NR) i = NR
             printf "%.3f %.3f %d\n", m, v[i], NR
         }')
-    read -r RESULT[$SERVER:ping.median] RESULT[$SERVER:ping.p99] RESULT[$SERVER:ping.count] <<< "$stats"
+    read -r RESULT[$SERVER:$name.median] RESULT[$SERVER:$name.p99] RESULT[$SERVER:$name.count] <<< "$stats"
 }
 
 measure() {        # all measurements against the server now running; the client is connected
@@ -227,7 +236,10 @@ measure() {        # all measurements against the server now running; the client
     tcp_run tcp-down -R || return 1
     udp_run udp-up || return 1
     udp_run udp-down -R || return 1
-    ping_run
+    # warm: right after 10 s transfers each way
+    ping_series warm-1 1 30
+    ping_series warm-5 5 100
+    ping_series warm-100 100 "$PINGS"
     # CPU per GB over all four throughput runs
     local cpu=0 bytes=0 n
     for n in tcp-up tcp-down udp-up udp-down; do
@@ -242,7 +254,7 @@ measure() {        # all measurements against the server now running; the client
 # ---------------------------------------------------------------- the client
 
 OC_PID=
-connect_client() { # connect_client PIN URL
+connect_client() { # connect_client PIN URL [cold]: with cold, no ping goes through before the caller's
     local args=(--protocol=anyconnect --non-inter --passwd-on-stdin --user demo --servercert "$1"
                 --script "bash $SCRIPT" --interface hdtun0)
     [ "$MODE" = tls ] && args+=(--no-dtls)
@@ -261,6 +273,11 @@ connect_client() { # connect_client PIN URL
         grep -q 'DTLS connected\|Established DTLS' "$LOGS/$SERVER-openconnect.txt" || log "$SERVER: DTLS did not come up; measuring over TLS"
     fi
     RESULT[$SERVER:mtu]=$(sed -n 's/^INTERNAL_IP4_MTU=//p' "$LOGS/$SERVER-script-env.txt" | tail -1)
+    if [ "${3:-}" = cold ]; then
+        # the client's script sets the route after "Configured as": wait for it without a ping through the tunnel
+        for i in $(seq 1 100); do ip -n "$CLI" route get "$TARGET" 2>/dev/null | grep -q hdtun0 && break; sleep 0.1; done
+        return 0
+    fi
     # the tunnel's far end must be there
     ip netns exec "$CLI" ping -c 3 -i 0.2 -W 2 "$TARGET" > /dev/null || { log "$SERVER: $TARGET unreachable through the tunnel"; return 1; }
 }
@@ -273,14 +290,13 @@ disconnect_client() {
 
 # ---------------------------------------------------------------- ocserv
 
-run_ocserv() {
-    SERVER=ocserv
+PIN= URL= SPID=
+prepare_ocserv() {
     local d="$LOGS/ocserv-state"
     mkdir -p "$d"; chmod 755 "$LOGS" "$d"
     openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -keyout "$d/key.pem" -out "$d/cert.pem" \
         -days 30 -subj "/CN=$SERVER_ADDR" 2>/dev/null || return 1
-    local pin
-    pin="pin-sha256:$(openssl x509 -in "$d/cert.pem" -pubkey -noout | openssl pkey -pubin -outform der |
+    PIN="pin-sha256:$(openssl x509 -in "$d/cert.pem" -pubkey -noout | openssl pkey -pubin -outform der |
         openssl dgst -sha256 -binary | base64)"
     echo "demo:*:$(openssl passwd -6 demo-secret)" > "$d/ocpasswd"
     cat > "$d/ocserv.conf" <<EOC
@@ -323,26 +339,27 @@ compression = false
 # ocserv's mtu is the link MTU; it hands the client 28 bytes less (checked with 1.1.6)
 mtu = $((MTU + 28))
 EOC
+    RESULT[ocserv:version]=$(ocserv --version 2>&1 | head -1)
+    URL="https://$SERVER_ADDR/"
+}
+
+start_ocserv() {
+    local d="$LOGS/ocserv-state"
     ip netns exec "$SRV" ocserv -f -c "$d/ocserv.conf" > "$LOGS/ocserv-server.txt" 2>&1 &
-    local spid=$!; PIDS+=("$spid")
+    SPID=$!; PIDS+=("$SPID")
     for _ in $(seq 1 100); do grep -q 'listening (TCP)' "$LOGS/ocserv-server.txt" && break; sleep 0.1; done
     grep -q 'listening (TCP)' "$LOGS/ocserv-server.txt" || { log "ocserv did not start (see $LOGS/ocserv-server.txt)"; return 1; }
-    RESULT[ocserv:version]=$(ocserv --version 2>&1 | head -1)
-    connect_client "$pin" "https://$SERVER_ADDR/" || { kill "$spid"; return 1; }
-    local rc=0
-    measure || rc=1
-    disconnect_client
-    kill -TERM "$spid" 2>/dev/null; wait "$spid" 2>/dev/null
+}
+
+stop_ocserv() {
+    kill -TERM "$SPID" 2>/dev/null; wait "$SPID" 2>/dev/null
     kill_ns_pids "$SRV"
-    return $rc
 }
 
 # ---------------------------------------------------------------- headend
 
-run_headend() {
-    SERVER=headend
-    local d="$LOGS/headend-state"
-    mkdir -p "$d"
+prepare_headend() {
+    mkdir -p "$LOGS/headend-state"
     [ -x "$REPO/headend" ] || { log "headend: $REPO/headend missing"; return 1; }
     # the same tunnel MTU as ocserv handed its client (it subtracts its DTLS overhead from mtu=), so that
     # both carry the same packet sizes; --mtu alone when ocserv was not measured
@@ -370,35 +387,61 @@ webvpn
  port 443
  anyconnect enable
 EOC
+}
+
+start_headend() {
+    local d="$LOGS/headend-state"
     # the console: a fifo held open read-write by this shell, so the appliance never sees EOF on stdin
     rm -f "$LOGS/headend-console"; mkfifo "$LOGS/headend-console"
     exec 9<>"$LOGS/headend-console"
     (cd "$REPO" && exec ip netns exec "$SRV" ./headend --config "$LOGS/headend.conf" --state-dir "$d") \
         < "$LOGS/headend-console" > "$LOGS/headend-stdout.txt" 2> "$LOGS/headend-stderr.txt" &
-    local spid=$!; PIDS+=("$spid")
-    local pin= url=
+    SPID=$!; PIDS+=("$SPID")
+    PIN= URL=
     for _ in $(seq 1 1800); do
-        pin=$(grep -o 'pin-sha256:[A-Za-z0-9+/]*=*' "$LOGS/headend-stdout.txt" 2>/dev/null | head -1)
-        url=$(grep -o 'https://[0-9.]*\(:[0-9]*\)\?/' "$LOGS/headend-stdout.txt" 2>/dev/null | head -1)
-        [ -n "$pin" ] && [ -n "$url" ] && break
-        kill -0 "$spid" 2>/dev/null || break
+        PIN=$(grep -o 'pin-sha256:[A-Za-z0-9+/]*=*' "$LOGS/headend-stdout.txt" 2>/dev/null | head -1)
+        URL=$(grep -o 'https://[0-9.]*\(:[0-9]*\)\?/' "$LOGS/headend-stdout.txt" 2>/dev/null | head -1)
+        [ -n "$PIN" ] && [ -n "$URL" ] && break
+        kill -0 "$SPID" 2>/dev/null || break
         sleep 0.1
     done
-    if [ -z "$pin" ] || [ -z "$url" ]; then
+    if [ -z "$PIN" ] || [ -z "$URL" ]; then
         log "headend did not print how to connect (see $LOGS/headend-stdout.txt, headend-stderr.txt)"
-        kill -TERM "$spid" 2>/dev/null; return 1
+        kill -TERM "$SPID" 2>/dev/null; return 1
     fi
-    for _ in $(seq 1 100); do
-        ip netns exec "$CLI" timeout 1 bash -c "exec 3<>/dev/tcp/$SERVER_ADDR/443" 2>/dev/null && break; sleep 0.2
+    # no connection here: the cold series' client must be the first to reach the appliance
+}
+
+stop_headend() {
+    kill -TERM "$SPID" 2>/dev/null
+    # a training run (-XX:AOTCacheOutput) writes its AOT cache on the way out: give it time
+    local tenths=100
+    case "${HEADEND_JAVA_OPTS:-}" in *AOTCacheOutput*) tenths=1200 ;; esac
+    for _ in $(seq 1 $tenths); do kill -0 "$SPID" 2>/dev/null || break; sleep 0.1; done
+    kill_ns_pids "$SRV"
+    exec 9>&-
+}
+
+# ---------------------------------------------------------------- one server: cold series, then the measured run
+
+run_server() {     # run_server ocserv|headend
+    SERVER=$1
+    prepare_$1 || return 1
+    local rate
+    for rate in $COLD_RATES; do
+        start_$1 || return 1
+        connect_client "$PIN" "$URL" cold || { stop_$1; return 1; }
+        ping_series "cold-$rate" "$rate" "$COLD_PINGS"
+        disconnect_client
+        stop_$1
     done
-    connect_client "$pin" "$url" || { kill -TERM "$spid"; return 1; }
+    [ -n "$COLD_ONLY" ] && return 0
+    start_$1 || return 1
+    connect_client "$PIN" "$URL" || { stop_$1; return 1; }
     local rc=0
     measure || rc=1
     disconnect_client
-    kill -TERM "$spid" 2>/dev/null
-    for _ in $(seq 1 100); do kill -0 "$spid" 2>/dev/null || break; sleep 0.1; done
-    kill_ns_pids "$SRV"
-    exec 9>&-
+    stop_$1
     return $rc
 }
 
@@ -415,7 +458,9 @@ row() {            # row LABEL KEY
 }
 report() {
     echo
-    echo "side-by-side, mode $MODE: TCP ${DURATION} s per direction, UDP ${UDP_RATE} offered for $(( DURATION / 2 > 2 ? DURATION / 2 : 2 )) s, $PINGS pings ${PING_INTERVAL} s apart"
+    echo "side-by-side, mode $MODE: TCP ${DURATION} s per direction, UDP ${UDP_RATE} offered for $(( DURATION / 2 > 2 ? DURATION / 2 : 2 )) s"
+    echo "pings: cold = the first $COLD_PINGS on a fresh start (rates: ${COLD_RATES:-none}); warm = after the transfers"
+    echo "machine: $(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg) at the end (figures taken under that load)"
     echo "client: $(openconnect --version 2>&1 | head -1); $(iperf3 --version | head -1); ${RESULT[ocserv:version]:-ocserv}"
     echo "tunnel MTU given to the client: headend $(fmt "${RESULT[headend:mtu]:-}"), ocserv $(fmt "${RESULT[ocserv:mtu]:-}")"
     printf '%-42s | %10s | %10s | %6s\n' "metric" "headend" "ocserv" "ratio"
@@ -426,8 +471,15 @@ report() {
     row "UDP client->server loss (%)" udp-up.loss
     row "UDP server->client received (Mbit/s)" udp-down.mbit
     row "UDP server->client loss (%)" udp-down.loss
-    row "ping RTT median (ms)" ping.median
-    row "ping RTT p99 (ms)" ping.p99
+    local rate
+    for rate in $COLD_RATES; do
+        row "ping RTT cold ${rate}/s p50 (ms)" "cold-$rate.median"
+        row "ping RTT cold ${rate}/s p99 (ms)" "cold-$rate.p99"
+    done
+    for rate in 1 5 100; do
+        row "ping RTT warm ${rate}/s p50 (ms)" "warm-$rate.median"
+        row "ping RTT warm ${rate}/s p99 (ms)" "warm-$rate.p99"
+    done
     row "server CPU-s per GB, TCP client->server" tcp-up.cpugb
     row "server CPU-s per GB, TCP server->client" tcp-down.cpugb
     row "server CPU-s per GB, all four runs" all.cpugb
@@ -451,11 +503,11 @@ make_topology || { log "cannot build the namespaces"; exit 1; }
 status=0
 if [ "$ONLY" != headend ]; then
     log "ocserv: measuring"
-    run_ocserv || { log "ocserv half failed"; status=1; }
+    run_server ocserv || { log "ocserv half failed"; status=1; }
 fi
 if [ "$ONLY" != ocserv ]; then
     log "headend: measuring"
-    run_headend || { log "headend half failed"; status=1; }
+    run_server headend || { log "headend half failed"; status=1; }
 fi
 report
 exit $status

@@ -92,7 +92,8 @@ public final class Dataplane implements AutoCloseable
     {
         final Dataplane dataplane = new Dataplane();
         dataplane.mode = ThreadingMode.SHARED;
-        dataplane.egressByLoop.put(loop, new EgressQueue(loop, EGRESS_RING_BYTES));
+        // no ring: the loop reads the TUN and frames for its tunnels itself, so no thread ever writes one
+        dataplane.egressByLoop.put(loop, new EgressQueue(loop, 0));
         dataplane.tunnelLoops.add(loop);
         dataplane.shared = new SharedTunIo(queue.port(), queue.fd(), queue.offloads(), dataplane.counters);
         dataplane.shared.start(loop);

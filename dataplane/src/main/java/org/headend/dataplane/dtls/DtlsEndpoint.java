@@ -1,13 +1,10 @@
 package org.headend.dataplane.dtls;
 
-import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.socket.DatagramPacket;
-import io.netty.channel.unix.SegmentedDatagramPacket;
 import io.netty.util.concurrent.ScheduledFuture;
 import java.net.InetSocketAddress;
-import java.nio.ByteBuffer;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.agrona.DirectBuffer;
@@ -44,10 +41,6 @@ public final class DtlsEndpoint implements EgressTarget, DtlsLink
     public static final long INACTIVE_AFTER_NANOS = 25_000_000_000L;
     private static final long NANOS_PER_SECOND = 1_000_000_000L;
     private static final int MAX_CONTROL_PAYLOAD = 2048;
-    /** The kernel's limit on segments in one UDP GSO send (UDP_MAX_SEGMENTS). */
-    private static final int MAX_SEGMENTS = 64;
-    /** Largest UDP payload of one GSO send. */
-    private static final int MAX_GSO_BYTES = 65507;
     /** How often a client that keeps repeating its last handshake flight gets ours again. */
     private static final int MAX_FLIGHT_RESENDS = 8;
     /**
@@ -88,11 +81,8 @@ public final class DtlsEndpoint implements EgressTarget, DtlsLink
     private final LatencyHistogram roundTrips;
 
     private Channel channel;
-    private boolean gsoSupported;
-    /** Records sealed in this batch, waiting to go out as one UDP GSO send: equal sizes, the last may be shorter. */
-    private ByteBuf pending;
-    private int pendingSegment;
-    private int pendingCount;
+    /** Records sealed in this batch, waiting to go out as one datagram or UDP GSO send. */
+    private RecordBatch batch;
     /** Written on the UDP loop (NAT rebinding), read by the CLI: volatile. */
     private volatile InetSocketAddress peer;
     private ScheduledFuture<?> timer;
@@ -226,10 +216,11 @@ public final class DtlsEndpoint implements EgressTarget, DtlsLink
     }
 
     /** Starts carrying the tunnel: registers in the egress queue, takes over the path, starts the timer. */
-    void start(final Channel channel, final long nowNanos, final boolean gsoSupported)
+    void start(final Channel channel, final long nowNanos, final RecordBatch batch)
     {
         this.channel = channel;
-        this.gsoSupported = gsoSupported;
+        this.batch = batch;
+        batch.peer(peer);
         this.lastRxNanos = nowNanos;
         this.dpdTheoreticalNanos = nowNanos;
         route.queue().register(targetId, this);
@@ -245,10 +236,9 @@ public final class DtlsEndpoint implements EgressTarget, DtlsLink
             return;
         }
         closed = true;
-        if (pending != null)
+        if (batch != null)
         {
-            pending.release();
-            pending = null;
+            batch.discard();
         }
         route.queue().unregister(targetId, this);
         path.leaveDtls(route);
@@ -262,6 +252,7 @@ public final class DtlsEndpoint implements EgressTarget, DtlsLink
     void rebind(final InetSocketAddress newPeer)
     {
         this.peer = newPeer;
+        batch.peer(newPeer);
     }
 
     /**
@@ -350,8 +341,8 @@ public final class DtlsEndpoint implements EgressTarget, DtlsLink
                 {
                     // echo the probe's payload, same length: openconnect's MTU discovery checks it
                     sendMessage(CstpHeader.TYPE_DPD_RESP, buffer, index + 1, length - 1);
-                    emitPending();
-                    channel.flush();
+                    batch.emit();
+                    batch.flush();
                 }
             }
             case CstpHeader.TYPE_DPD_RESP ->
@@ -469,29 +460,15 @@ public final class DtlsEndpoint implements EgressTarget, DtlsLink
     public void flushBatch()
     {
         flushPending = false;
-        emitPending();
-        channel.flush();
+        batch.emit();
+        batch.flush();
     }
 
-    /**
-     * Seals one message into the batch's pending buffer. Records of the same length share one UDP GSO send (the
-     * kernel cuts it into datagrams); a shorter record may end such a run, a longer one starts the next.
-     */
+    /** Seals one message into the batch (see {@link RecordBatch}). */
     private boolean sendMessage(final int type, final DirectBuffer src, final int index, final int length)
     {
         final int recordLength = DtlsRecordCodec.OVERHEAD + 1 + length;
-        if (pending != null && (recordLength > pendingSegment || pendingCount == MAX_SEGMENTS
-            || pending.writerIndex() + recordLength > MAX_GSO_BYTES))
-        {
-            emitPending();
-        }
-        if (pending == null)
-        {
-            pending = channel.alloc().directBuffer(gsoSupported ? MAX_GSO_BYTES : recordLength);
-            pendingSegment = recordLength;
-        }
-        final int at = pending.writerIndex();
-        wrap(pending, at, recordLength);
+        batch.open(recordLength, sealView);
         sealView.putByte(DtlsRecordCodec.PLAINTEXT_OFFSET, (byte)type);
         if (length > 0)
         {
@@ -503,41 +480,8 @@ public final class DtlsEndpoint implements EgressTarget, DtlsLink
             sendErrors.increment();
             return false;
         }
-        pending.writerIndex(at + sealed);
-        pendingCount++;
-        if (!gsoSupported || recordLength < pendingSegment)
-        {
-            emitPending();
-        }
+        batch.commit(sealed);
         return true;
-    }
-
-    /** Writes the pending records: one datagram, or one GSO send of equal-sized segments. */
-    private void emitPending()
-    {
-        if (pending == null)
-        {
-            return;
-        }
-        final ByteBuf records = pending;
-        pending = null;
-        channel.write(pendingCount == 1 ? new DatagramPacket(records, peer)
-            : new SegmentedDatagramPacket(records, pendingSegment, peer), channel.voidPromise());
-        pendingCount = 0;
-    }
-
-    /** Points {@link #sealView} at {@code length} writable bytes of {@code buffer} from {@code at}, without copying. */
-    private void wrap(final ByteBuf buffer, final int at, final int length)
-    {
-        if (buffer.hasArray())
-        {
-            sealView.wrap(buffer.array(), buffer.arrayOffset() + at, length);
-        }
-        else
-        {
-            final ByteBuffer nio = buffer.internalNioBuffer(at, length);
-            sealView.wrap(nio, nio.position(), length);
-        }
     }
 
     private void onTimer()
@@ -553,8 +497,8 @@ public final class DtlsEndpoint implements EgressTarget, DtlsLink
             lastDpdSentNanos = now;
             path.dtlsRoundTrips().probeSent(now);
             sendMessage(CstpHeader.TYPE_DPD_REQ, sealView, 0, 0);
-            emitPending();
-            channel.flush();
+            batch.emit();
+            batch.flush();
         }
     }
 }

@@ -5,6 +5,7 @@ import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.channel.socket.DatagramPacket;
+import io.netty.channel.unix.UnixChannel;
 import java.net.Inet6Address;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
@@ -16,6 +17,7 @@ import org.headend.dataplane.api.DataplaneCounter;
 import org.headend.dataplane.api.DataplaneCounters;
 import org.headend.dataplane.api.DtlsPortListener;
 import org.headend.dataplane.api.HandshakeQueue;
+import org.headend.nativecfg.udp.UdpSender;
 
 /**
  * The DTLS UDP port (docs/protocol/tunnel-and-dtls.md §5.2): every datagram is looked up by its sender. A sender with
@@ -54,6 +56,7 @@ public final class DtlsPortHandler extends SimpleChannelInboundHandler<DatagramP
     private final Object2ObjectHashMap<InetSocketAddress, DtlsEndpoint> endpoints = new Object2ObjectHashMap<>();
     private final byte[] scratch = new byte[MAX_DATAGRAM];
     private final UnsafeBuffer view = new UnsafeBuffer(scratch);
+    private final UnsafeBuffer source = new UnsafeBuffer(0, 0);
     private final UnsafeBuffer trial = new UnsafeBuffer(new byte[MAX_DATAGRAM]);
     private final AtomicCounter unknownPeer;
     private final AtomicCounter malformed;
@@ -63,6 +66,11 @@ public final class DtlsPortHandler extends SimpleChannelInboundHandler<DatagramP
     private final AtomicCounter rebinds;
     /** One per bound socket (IPv4, IPv6), all on the port's event loop. */
     private final List<ChannelHandlerContext> contexts = new ArrayList<>(2);
+    /** The sockets' direct senders, index for index with {@link #contexts}; null for a socket without an fd (NIO). */
+    private final List<UdpSender> senders = new ArrayList<>(2);
+    private final SendSlabs slabs = new SendSlabs();
+    private final OutboundDatagrams envelopes = new OutboundDatagrams();
+    private final AtomicCounter sendErrors;
 
     DtlsPortHandler(final DtlsPortListener listener, final DataplaneCounters counters, final boolean gsoSupported)
     {
@@ -74,12 +82,14 @@ public final class DtlsPortHandler extends SimpleChannelInboundHandler<DatagramP
         admitted = counters.counter(DataplaneCounter.DTLS_HANDSHAKES_STARTED);
         refused = counters.counter(DataplaneCounter.DTLS_HANDSHAKES_REFUSED);
         rebinds = counters.counter(DataplaneCounter.DTLS_NAT_REBINDS);
+        sendErrors = counters.counter(DataplaneCounter.DTLS_SEND_ERRORS);
     }
 
     @Override
     public void handlerAdded(final ChannelHandlerContext ctx)
     {
         contexts.add(ctx);
+        senders.add(ctx.channel() instanceof UnixChannel unix ? new UdpSender(unix.fd().intValue()) : null);
     }
 
     /** The socket of {@code peer}'s address family: where its endpoint sends. */
@@ -120,7 +130,7 @@ public final class DtlsPortHandler extends SimpleChannelInboundHandler<DatagramP
             onHandshakeRecord(ctx, sender, content, index, length);
             return;
         }
-        content.getBytes(index, scratch, 0, length);
+        copyIn(content, index, length);
         final long now = ctx.executor().ticker().nanoTime();
         final DtlsEndpoint endpoint = endpoints.get(sender);
         if (endpoint != null)
@@ -139,6 +149,20 @@ public final class DtlsPortHandler extends SimpleChannelInboundHandler<DatagramP
         moved.rebind(sender);
         endpoints.put(sender, moved);
         moved.onDatagram(view, length, now);
+    }
+
+    /** Copies a datagram into {@link #view}; through its address when it has one (getBytes would slice a buffer). */
+    private void copyIn(final ByteBuf content, final int index, final int length)
+    {
+        if (content.hasMemoryAddress())
+        {
+            source.wrap(content.memoryAddress() + index, length);
+            view.putBytes(0, source, 0, length);
+        }
+        else
+        {
+            content.getBytes(index, scratch, 0, length);
+        }
     }
 
     private void onHandshakeRecord(final ChannelHandlerContext ctx, final InetSocketAddress sender,
@@ -272,7 +296,9 @@ public final class DtlsPortHandler extends SimpleChannelInboundHandler<DatagramP
         }
         endpoints.put(endpoint.peer(), endpoint);
         final ChannelHandlerContext ctx = contextFor(endpoint.peer());
-        endpoint.start(ctx.channel(), ctx.executor().ticker().nanoTime(), gsoSupported);
+        final RecordBatch batch = new RecordBatch(ctx.channel(), gsoSupported, senders.get(contexts.indexOf(ctx)),
+            slabs, envelopes, sendErrors);
+        endpoint.start(ctx.channel(), ctx.executor().ticker().nanoTime(), batch);
     }
 
     void remove(final DtlsEndpoint endpoint)

@@ -36,6 +36,8 @@ public final class SharedTunIo implements IoUringIoHandle, InboundSink
     private static final int IORING_POLL_ADD_MULTI = 1;
     private static final int IORING_CQE_F_MORE = 1 << 1;
     private static final int POLLIN = 1;
+    /** The user data of {@link #readAgainOps}' completion. */
+    private static final short READ_AGAIN = 1;
     /** Packets read per turn of the loop, so that sockets are served between bursts from the inside. */
     private static final int BATCH = 64;
     /** A read holds one packet, up to a 64 KiB TCP super-packet with its virtio-net header when offloads are on. */
@@ -43,6 +45,8 @@ public final class SharedTunIo implements IoUringIoHandle, InboundSink
 
     private final TunPort port;
     private final IoUringIoOps pollOps;
+    /** A one-shot poll that completes at once while packets wait: reading resumes after the sockets' completions. */
+    private final IoUringIoOps readAgainOps;
     private final InsideRoutes routes;
     private final ByteBuffer readBuffer = ByteBuffer.allocateDirect(MAX_READ).order(ByteOrder.BIG_ENDIAN);
     private final UnsafeBuffer readView = new UnsafeBuffer(readBuffer);
@@ -55,7 +59,6 @@ public final class SharedTunIo implements IoUringIoHandle, InboundSink
     private final Runnable endOfBatch = this::flushCoalesced;
     private boolean flushScheduled;
     private final EgressTarget[] touched = new EgressTarget[BATCH];
-    private final Runnable readMore = this::readBatch;
     private int touchedCount;
     private IoEventLoop loop;
     private IoRegistration registration;
@@ -78,6 +81,8 @@ public final class SharedTunIo implements IoUringIoHandle, InboundSink
         this.coalescer = offloads ? new TcpCoalescer(this::writeToTun) : null;
         this.pollOps = new IoUringIoOps(IORING_OP_POLL_ADD, (byte)0, (short)0, fd, 0L, 0L, IORING_POLL_ADD_MULTI,
             POLLIN, 0L, (short)0, (short)0, 0, 0L);
+        this.readAgainOps = new IoUringIoOps(IORING_OP_POLL_ADD, (byte)0, (short)0, fd, 0L, 0L, 0,
+            POLLIN, READ_AGAIN, (short)0, (short)0, 0, 0L);
         this.routes = new InsideRoutes(counters);
         tunRx = counters.counter(DataplaneCounter.TUN_RX_PACKETS);
         tunTx = counters.counter(DataplaneCounter.TUN_TX_PACKETS);
@@ -119,6 +124,15 @@ public final class SharedTunIo implements IoUringIoHandle, InboundSink
     public void handle(final IoRegistration registration, final IoEvent event)
     {
         final IoUringIoEvent completion = (IoUringIoEvent)event;
+        if (completion.data() == READ_AGAIN)
+        {
+            // one-shot: nothing to arm again
+            if (completion.res() >= 0)
+            {
+                readBatch();
+            }
+            return;
+        }
         if (completion.res() >= 0)
         {
             readBatch();
@@ -159,8 +173,9 @@ public final class SharedTunIo implements IoUringIoHandle, InboundSink
         touchedCount = 0;
         if (packets == BATCH)
         {
-            // more may be waiting and the poll only fires on new arrivals: come back after the sockets had a turn
-            loop.execute(readMore);
+            // more may be waiting and the multishot poll only fires on new arrivals: come back after the sockets had
+            // a turn, through the ring rather than the loop's task queue (whose chunks are garbage)
+            registration.submit(readAgainOps);
         }
     }
 

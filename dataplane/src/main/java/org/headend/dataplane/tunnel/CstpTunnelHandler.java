@@ -372,6 +372,11 @@ public final class CstpTunnelHandler extends ByteToMessageDecoder implements Egr
         {
             packetView.wrap(in.array(), in.arrayOffset() + payload, length);
         }
+        else if (in.hasMemoryAddress())
+        {
+            // direct (io_uring reads): in place; getBytes would slice a ByteBuffer per packet
+            packetView.wrap(in.memoryAddress() + payload, length);
+        }
         else
         {
             in.getBytes(payload, scratch, 0, length);

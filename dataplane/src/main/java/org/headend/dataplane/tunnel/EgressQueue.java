@@ -48,12 +48,14 @@ public final class EgressQueue
 
     /**
      * @param loop          the event loop that drains this queue and owns the tunnels registered in it
-     * @param capacityBytes ring capacity, a power of two
+     * @param capacityBytes ring capacity, a power of two; 0 for no ring at all, when no other thread hands packets
+     *                      to this loop (threading mode {@code shared}: the loop reads the TUN and writes to its
+     *                      targets directly, so only the registry is used)
      */
     public EgressQueue(final EventExecutor loop, final int capacityBytes)
     {
         this.loop = loop;
-        this.ring = new ManyToOneRingBuffer(new UnsafeBuffer(
+        this.ring = capacityBytes == 0 ? null : new ManyToOneRingBuffer(new UnsafeBuffer(
             ByteBuffer.allocateDirect(capacityBytes + RingBufferDescriptor.TRAILER_LENGTH)));
     }
 
@@ -70,6 +72,10 @@ public final class EgressQueue
      */
     public boolean offer(final int targetId, final ByteBuffer packet, final int offset, final int length)
     {
+        if (ring == null)
+        {
+            throw new IllegalStateException("this egress queue has no ring: its loop reads the TUN itself");
+        }
         final int index = ring.tryClaim(targetId, length);
         if (index <= 0)
         {
@@ -113,7 +119,13 @@ public final class EgressQueue
     private void drain()
     {
         SCHEDULED.setVolatile(this, 0);
-        final int delivered = ring.read(deliver, DRAIN_BATCH);
+        int delivered = ring.read(deliver, DRAIN_BATCH);
+        if (delivered < DRAIN_BATCH)
+        {
+            // a read stops at the end of the ring's buffer: what was written after the wrap would otherwise wait
+            // for the next wake, i.e. the inside's next packet
+            delivered += ring.read(deliver, DRAIN_BATCH - delivered);
+        }
         flushAll();
         if (delivered == DRAIN_BATCH)
         {

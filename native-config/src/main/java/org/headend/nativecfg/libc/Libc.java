@@ -56,6 +56,14 @@ public final class Libc
     public static final int AF_INET6 = 10;
     /** Address family netlink. */
     public static final int AF_NETLINK = 16;
+    /** getsockopt(2) option: the socket's address family. */
+    public static final int SO_DOMAIN = 39;
+    /** Socket level UDP. */
+    public static final int SOL_UDP = 17;
+    /** UDP option and control message: the segment size of a GSO send. */
+    public static final int UDP_SEGMENT = 103;
+    /** send flag: fail with EAGAIN instead of blocking. */
+    public static final int MSG_DONTWAIT = 0x40;
     /** Socket type datagram. */
     public static final int SOCK_DGRAM = 2;
     /** Socket type raw. */
@@ -153,6 +161,10 @@ public final class Libc
     private static final MethodHandle SENDTO = bind(
         "sendto", FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT, ADDRESS, JAVA_INT),
         CAPTURE_ERRNO);
+    private static final MethodHandle SENDMSG = bind(
+        "sendmsg", FunctionDescriptor.of(JAVA_LONG, JAVA_INT, JAVA_LONG, JAVA_INT), CAPTURE_ERRNO);
+    private static final MethodHandle GETSOCKOPT = bind(
+        "getsockopt", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT, ADDRESS, ADDRESS), CAPTURE_ERRNO);
     private static final MethodHandle RECVFROM = bind(
         "recvfrom", FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT, ADDRESS, ADDRESS),
         CAPTURE_ERRNO);
@@ -544,6 +556,50 @@ public final class Libc
         {
             return (long)SENDTO.invokeExact(
                 capture, fd, buffer, length, 0, destination, (int)destination.byteSize());
+        }
+        catch (final Throwable t)
+        {
+            throw propagate(t);
+        }
+    }
+
+    /**
+     * sendmsg(2) with a message header in native memory, passed as a raw address (see the class comment).
+     * Allocation-free.
+     *
+     * @param capture capture-state segment.
+     * @param fd      socket.
+     * @param msghdr  address of a struct msghdr and everything it points to.
+     * @param flags   MSG_* flags.
+     * @return bytes sent, or -1 with errno in {@code capture}.
+     */
+    public static long sendmsg(final MemorySegment capture, final int fd, final long msghdr, final int flags)
+    {
+        try
+        {
+            return (long)SENDMSG.invokeExact(capture, fd, msghdr, flags);
+        }
+        catch (final Throwable t)
+        {
+            throw propagate(t);
+        }
+    }
+
+    /**
+     * getsockopt(2) of an int option.
+     *
+     * @param capture capture-state segment.
+     * @return the option's value; throws when the call fails.
+     */
+    public static int getsockoptInt(final MemorySegment capture, final int fd, final int level, final int option)
+    {
+        try (Arena arena = Arena.ofConfined())
+        {
+            final MemorySegment value = arena.allocate(JAVA_INT);
+            final MemorySegment length = arena.allocate(JAVA_INT);
+            length.set(JAVA_INT, 0, 4);
+            check((int)GETSOCKOPT.invokeExact(capture, fd, level, option, value, length), capture, "getsockopt");
+            return value.get(JAVA_INT, 0);
         }
         catch (final Throwable t)
         {
