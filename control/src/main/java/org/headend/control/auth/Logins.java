@@ -47,7 +47,7 @@ public final class Logins implements AutoCloseable
         this.config = config;
         this.limiter = limiter;
         this.nanoClock = nanoClock;
-        this.local = new LocalAuthenticator(config);
+        this.local = new LocalAuthenticator(config, nanoClock, System::currentTimeMillis);
     }
 
     public FailedLoginLimiter limiter()
@@ -161,7 +161,7 @@ public final class Logins implements AutoCloseable
         {
             if (viaLocal)
             {
-                local.check(request); // the same time as a wrong password: a lockout cannot be told apart
+                local.spendPasswordCheck(request); // the same time as a wrong password: a lockout cannot be told apart
             }
             limiter.onFailure(request.username(), request.clientAddress(), now);
             LOG.info("login failed for user {} from {}: locked out after repeated failures", who, from);

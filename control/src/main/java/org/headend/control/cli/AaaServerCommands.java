@@ -26,13 +26,14 @@ import org.headend.control.config.grammar.ArgTypes;
  */
 final class AaaServerCommands
 {
-    private static final Pattern KEY_LINE = Pattern.compile("(?m)^(\\s+(?:key|ldap-login-password) )\\S+");
+    private static final Pattern KEY_LINE =
+        Pattern.compile("(?m)^(\\s+(?:key|ldap-login-password|totp-secret) )\\S+");
 
     private AaaServerCommands()
     {
     }
 
-    /** A configuration's text with every server key and LDAP password replaced by {@code *****}, as the ASA shows it. */
+    /** A configuration's text with every server key, LDAP password and TOTP secret replaced by {@code *****}. */
     static String maskKeys(final String config)
     {
         return KEY_LINE.matcher(config).replaceAll("$1*****");

@@ -108,6 +108,7 @@ final class ExecCommands
         declareFlash(commands);
         declareAaa(commands);
         AaaServerCommands.declare(commands);
+        TotpCommands.declare(commands);
         LoggingCommands.declare(commands);
         ClientCommands.declare(commands);
         return commands;

@@ -97,7 +97,7 @@ public final class ConfigDraft
             i.shutdown, i.securityLevel, i.ipv6Enabled, List.copyOf(i.ipv6Addresses))));
         final Map<String, UserAccount> userMap = new LinkedHashMap<>();
         users.values().forEach(u -> userMap.put(u.name, new UserAccount(u.name, u.password, u.privilege,
-            u.vpnGroupPolicy, u.attributes.freeze(), u.serviceType)));
+            u.vpnGroupPolicy, u.attributes.freeze(), u.serviceType, u.totpSecret)));
         final Map<String, GroupPolicy> policyMap = new LinkedHashMap<>();
         policies.forEach((name, p) -> policyMap.put(name, new GroupPolicy(name, p.freeze())));
         final Map<String, TunnelGroup> groupMap = new LinkedHashMap<>();
@@ -209,6 +209,7 @@ public final class ConfigDraft
         int privilege = DEFAULT_PRIVILEGE;
         String vpnGroupPolicy;
         String serviceType;
+        String totpSecret;
         final PolicyDraft attributes = new PolicyDraft();
 
         UserDraft(final String name)

@@ -1266,6 +1266,17 @@ public final class ConfigLanguage
                 return null;
             })
             .build());
+        // local MFA (beyond the ASA): logins of this user need an RFC 6238 code after the password
+        register(ConfigCommand.in(Mode.USERNAME, "Require a TOTP code after the user's password")
+            .kw("totp-secret", "Require a TOTP code (RFC 6238) after the user's password").key()
+            .arg("secret", TotpSecretArgType.INSTANCE, "The shared secret in base32, at least 128 bits")
+            .order(35, 0)
+            .compile((draft, scope, args) ->
+            {
+                ((ConfigDraft.UserDraft)scope).totpSecret = args.get("secret");
+                return null;
+            })
+            .build());
         register(ConfigCommand.in(Mode.USERNAME, "Configure the user's WebVPN and AnyConnect attributes")
             .kw("webvpn", "Configure the user's WebVPN and AnyConnect attributes")
             .enters(Mode.USERNAME_WEBVPN)

@@ -9,20 +9,35 @@ package org.headend.control.config;
  * @param vpnGroupPolicy {@code vpn-group-policy} from {@code username NAME attributes}, or null
  * @param attributes     group-policy attributes set on the user itself
  * @param serviceType    {@code service-type admin|nas-prompt|remote-access}, or null when not set
+ * @param totpSecret     {@code totp-secret}: the user's RFC 6238 secret in canonical base32, or null for password
+ *                       only
  */
 public record UserAccount(String name, PasswordHash password, int privilege, String vpnGroupPolicy,
-    PolicyAttributes attributes, String serviceType)
+    PolicyAttributes attributes, String serviceType, String totpSecret)
 {
+    /** Without a second factor. */
+    public UserAccount(final String name, final PasswordHash password, final int privilege,
+        final String vpnGroupPolicy, final PolicyAttributes attributes, final String serviceType)
+    {
+        this(name, password, privilege, vpnGroupPolicy, attributes, serviceType, null);
+    }
+
     /** The walking skeleton's fields; no service-type. */
     public UserAccount(final String name, final PasswordHash password, final int privilege,
         final String vpnGroupPolicy, final PolicyAttributes attributes)
     {
-        this(name, password, privilege, vpnGroupPolicy, attributes, null);
+        this(name, password, privilege, vpnGroupPolicy, attributes, null, null);
     }
 
     /** Whether the user may log in to the management console ({@code service-type remote-access} may not). */
     public boolean mayManage()
     {
         return !"remote-access".equals(serviceType);
+    }
+
+    @Override
+    public String toString()
+    {
+        return "UserAccount[" + name + "]";
     }
 }
