@@ -200,7 +200,9 @@ final class Appliance
                 (group, user) -> config.current().effectivePolicy(group, user), System::nanoTime, Clock.systemUTC(),
                 sessionStore);
             syslog.configure(cfg.operations().logging());
-            final VpnEvents events = VpnEvents.all(List.of(metrics, syslog));
+            final RadiusAccounting accounting = new RadiusAccounting(config::current, logins, System::nanoTime)
+                .views(sessions::view);
+            final VpnEvents events = VpnEvents.all(List.of(metrics, syslog, accounting));
             sessions.events(events);
             dtls.onUp(sessions::onDtlsUp);
             // before any listener opens: a client reconnecting with its cookie finds its session
@@ -209,7 +211,6 @@ final class Appliance
             final AggregateAuth auth = new AggregateAuth(config::current, sessions, new LoginContexts(), logins,
                 identity::sha1Hex, System::nanoTime, control).delivery(clientFiles).events(events)
                 .certificates(new ClientCertificateValidator(flash, certificateChecks, Clock.systemUTC()));
-            final RadiusAccounting accounting = new RadiusAccounting(config::current, logins);
             auth.accounting(accounting);
             sessions.onEnd(accounting::stop);
             clientFiles.apply(cfg);
@@ -243,6 +244,8 @@ final class Appliance
             config.addVeto(updated -> onControl(() -> leasedPoolRemoved(pools, updated)));
             control.scheduleWithFixedDelay(sessions::expire, SessionManager.SWEEP_PERIOD_SECONDS,
                 SessionManager.SWEEP_PERIOD_SECONDS, TimeUnit.SECONDS);
+            control.scheduleWithFixedDelay(() -> accounting.periodic(sessions.list().stream().map(sessions::view)
+                .toList()), 1, 1, TimeUnit.MINUTES);
 
             final SslContext tls = SslContextBuilder.forServer(identity.key(), identity.certificate())
                 .sslProvider(SslProvider.JDK)

@@ -51,6 +51,7 @@ class RadiusLoginIT
             .tunnelGroupLine(" authentication-server-group RAD")
             .tunnelGroupLine(" accounting-server-group RAD")
             .extraLine("aaa-server RAD protocol radius")
+            .extraLine(" interim-accounting-update")
             .extraLine("aaa-server RAD (outside) host 127.0.0.1")
             .extraLine(" key " + SECRET)
             .extraLine(" authentication-port " + RADIUS_PORT)
@@ -164,6 +165,48 @@ class RadiusLoginIT
 
     @Test
     @Order(2)
+    void shouldSendInterimUpdatesWithTheSessionsCountersUnderTheLoginsAcctSessionId()
+    {
+        final int login = radius.process().out().mark();
+        final OpenconnectClient alice = bed.client(1, "alice").startWithPassword("alicepw");
+        alice.awaitConfigured(Duration.ofSeconds(30));
+        final String id = radius.process().out().await("Acct-Session-Id = \"([0-9A-F]{16})\"", login,
+            Duration.ofSeconds(10)).group(1);
+        final String afterLogin = radius.process().out().textFrom(login);
+        assertTrue(afterLogin.indexOf("Acct-Session-Id = \"" + id + "\"") < afterLogin.indexOf("Acct-Status-Type"),
+            "the Access-Request carries the Acct-Session-Id first");
+        radius.process().out().await("Acct-Status-Type = Interim-Update", login, Duration.ofSeconds(10));
+        final NetTools.PingResult ping = NetTools.ping(bed.net().client(1), ApplianceConfig.GATEWAY, 20);
+        assertTrue(ping.allAnswered(), ping.output());
+
+        final String shown = bed.headend().console("show vpn-sessiondb anyconnect");
+        final long bytesTx = number(shown, "Bytes Tx\\s*:\\s*(\\d+)");
+        final long bytesRx = number(shown, "Bytes Rx\\s*:\\s*(\\d+)");
+        final int reconnect = radius.process().out().mark();
+        alice.signal("USR2"); // openconnect reconnects its tunnel: a tunnel joins the session again
+        radius.process().out().await("Acct-Status-Type = Interim-Update", reconnect, Duration.ofSeconds(30));
+        final long octetsOut = Long.parseLong(radius.process().out().await("Acct-Output-Octets = (\\d+)",
+            reconnect, Duration.ofSeconds(10)).group(1));
+        final long octetsIn = Long.parseLong(radius.process().out().await("Acct-Input-Octets = (\\d+)",
+            reconnect, Duration.ofSeconds(10)).group(1));
+        assertTrue(octetsOut >= bytesTx && octetsOut - bytesTx < 2_000 && octetsIn >= bytesRx
+            && octetsIn - bytesRx < 2_000, "Interim-Update carries the session's counters: out " + octetsOut
+            + " in " + octetsIn + ", show vpn-sessiondb said Tx " + bytesTx + " Rx " + bytesRx);
+        assertTrue(bytesTx > 20 * 84, "twenty pings went through: " + bytesTx);
+        radius.process().out().await("Acct-Output-Gigawords = 0", reconnect, Duration.ofSeconds(1));
+        final String records = radius.process().out().textFrom(reconnect);
+        assertTrue(records.contains("Acct-Session-Id = \"" + id + "\""), "one Acct-Session-Id from login to Stop");
+    }
+
+    private static long number(final String text, final String regex)
+    {
+        final java.util.regex.Matcher m = java.util.regex.Pattern.compile(regex).matcher(text);
+        assertTrue(m.find(), text);
+        return Long.parseLong(m.group(1));
+    }
+
+    @Test
+    @Order(3)
     void shouldRefuseAWrongPasswordAndCountIt()
     {
         final OpenconnectClient alice = bed.client(1, "alice").startWithPassword("not-her-password");
@@ -178,7 +221,7 @@ class RadiusLoginIT
     }
 
     @Test
-    @Order(3)
+    @Order(4)
     void shouldAnswerTheChallengeWithATotpCodeAndLandTheTunnel()
     {
         final OpenconnectClient carol = bed.client(2, "carol", "--token-mode=totp",
@@ -191,7 +234,7 @@ class RadiusLoginIT
     }
 
     @Test
-    @Order(4)
+    @Order(5)
     void shouldFailOverFromADeadServerToTheNextOne()
     {
         final long started = System.nanoTime();
@@ -204,7 +247,7 @@ class RadiusLoginIT
     }
 
     @Test
-    @Order(5)
+    @Order(6)
     void shouldRefuseWhenTheServerHoldsAnotherSecret()
     {
         final OpenconnectClient alice = client(1, "badkey", "alice").startWithPassword("alicepw");
@@ -215,7 +258,7 @@ class RadiusLoginIT
     }
 
     @Test
-    @Order(6)
+    @Order(7)
     void shouldKeepLocalLoginsAndTunnelsGoingWhileTheServerIsSlow()
     {
         final OpenconnectClient tunnel = client(1, "local", "demo").startWithPassword("demo-secret");
@@ -235,7 +278,7 @@ class RadiusLoginIT
     }
 
     @Test
-    @Order(7)
+    @Order(8)
     void shouldLogInOverSshThroughRadiusThenFallBackToLocalWhenItIsDown()
     {
         try (SshCli admin = SshCli.login(bed.net().client(1), Netns.SERVER_ADDRESS, "admin", "adminpw",

@@ -275,10 +275,18 @@ public final class AggregateAuth
     public CompletionStage<Verdict> authenticate(final String username, final String password, final byte[] state,
         final String tunnelGroup, final ClientInfo client, final java.util.Set<String> protocols)
     {
+        return authenticate(username, password, state, tunnelGroup, client, protocols, null);
+    }
+
+    /** {@link #authenticate(String, String, byte[], String, ClientInfo, java.util.Set)} of an accounted session. */
+    private CompletionStage<Verdict> authenticate(final String username, final String password, final byte[] state,
+        final String tunnelGroup, final ClientInfo client, final java.util.Set<String> protocols,
+        final String accountingSessionId)
+    {
         final HeadendConfig cfg = config.get();
         final TunnelGroup group = cfg.tunnelGroup(tunnelGroup).orElse(cfg.defaultTunnelGroup());
         final AuthRequest request = new AuthRequest(username, password, client.address(), state,
-            AuthRequest.Purpose.VPN);
+            AuthRequest.Purpose.VPN, accountingSessionId);
         if (group.authentication() == TunnelAuthentication.CERTIFICATE)
         {
             LOG.info("password login of {} from {} refused: tunnel-group {} logs in by certificate only",
@@ -425,7 +433,8 @@ public final class AggregateAuth
         }
         final LoginContexts.LoginContext current = context;
         final GroupSelection shown = group;
-        return authenticate(username, password, null, context.tunnelGroup(), client, java.util.Set.of("ssl-client"))
+        return authenticate(username, password, null, context.tunnelGroup(), client, java.util.Set.of("ssl-client"),
+            context.accountingSessionId())
             .thenApply(verdict -> finish(verdict, username, current, shown, client, message));
     }
 
@@ -446,7 +455,8 @@ public final class AggregateAuth
         final byte[] state = context.challengeState();
         context.challenge(null, null, null);
         final GroupSelection group = new GroupSelection(context.tunnelGroup(), context.alias(), List.of(), null);
-        return authenticate(username, answer, state, context.tunnelGroup(), client, java.util.Set.of("ssl-client"))
+        return authenticate(username, answer, state, context.tunnelGroup(), client, java.util.Set.of("ssl-client"),
+            context.accountingSessionId())
             .thenApply(verdict -> finish(verdict, username, context, group, client, message));
     }
 
@@ -488,7 +498,7 @@ public final class AggregateAuth
         login.session().assign(verdict.assigned());
         if (accounting != null)
         {
-            accounting.start(login.session());
+            accounting.start(login.session(), context.accountingSessionId());
         }
         final String hash = serverCertSha1.get();
         final ClientDelivery.Content content = delivery.forLogin(cfg, policy, message.deviceId(), client.userAgent());

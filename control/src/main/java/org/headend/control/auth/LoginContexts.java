@@ -30,14 +30,16 @@ public final class LoginContexts
         private final String tunnelGroup;
         private final String alias;
         private final long createdNanos;
+        private final String accountingSessionId;
         private int failures;
         private String challengedUser;
         private byte[] challengeState;
         private String challengePrompt;
 
         LoginContext(final String handle, final String cookie, final String tunnelGroup, final String alias,
-            final long createdNanos)
+            final long createdNanos, final String accountingSessionId)
         {
+            this.accountingSessionId = accountingSessionId;
             this.handle = handle;
             this.cookie = cookie;
             this.tunnelGroup = tunnelGroup;
@@ -64,6 +66,15 @@ public final class LoginContexts
         public String alias()
         {
             return alias;
+        }
+
+        /**
+         * The Acct-Session-Id of the session this login opens: sent in its Access-Requests and in the session's
+         * accounting, so a RADIUS server can tie them together.
+         */
+        public String accountingSessionId()
+        {
+            return accountingSessionId;
         }
 
         public int failures()
@@ -133,8 +144,9 @@ public final class LoginContexts
         final String handle = Long.toString(random.nextLong() >>> 2);
         final byte[] cookieBytes = new byte[32];
         random.nextBytes(cookieBytes);
+        // 64 random bits: unique across restarts without a counter on disk
         final LoginContext context = new LoginContext(handle, HexFormat.of().withUpperCase().formatHex(cookieBytes),
-            tunnelGroup, alias, nowNanos);
+            tunnelGroup, alias, nowNanos, HexFormat.of().withUpperCase().toHexDigits(random.nextLong()));
         byHandle.put(context.handle, context);
         byCookie.put(context.cookie, context);
         return context;

@@ -2,55 +2,96 @@ package org.headend.control.auth;
 
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
+import java.util.function.LongSupplier;
 import java.util.function.Supplier;
 import org.headend.control.LogText;
 import org.headend.control.auth.radius.RadiusClient;
 import org.headend.control.auth.radius.RadiusPacket;
+import org.headend.control.config.AaaServerGroup;
 import org.headend.control.config.HeadendConfig;
 import org.headend.control.config.TunnelGroup;
+import org.headend.control.ops.VpnEvents;
 import org.headend.control.session.Session;
 import org.headend.control.session.SessionView;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * RADIUS accounting (RFC 2866) for the tunnel-groups that name an {@code accounting-server-group}: Start when a
- * session opens, Stop when it ends with the octets and packets it moved — the counters {@code show vpn-sessiondb}
- * shows — split into Acct-*-Octets and Acct-*-Gigawords. Sends and forgets: the answer only matters to the RADIUS
- * client's retransmission. Control thread only.
+ * RADIUS accounting (RFC 2866, RFC 2869 §5.1-5.2) for the tunnel-groups that name an {@code accounting-server-group}:
+ * Start when a session opens; Interim-Update, when the group has {@code interim-accounting-update}, each time a
+ * tunnel joins the session and, with {@code periodic N}, every N hours; Stop when it ends. Interim-Update and Stop
+ * carry the octets and packets the session moved — the counters {@code show vpn-sessiondb} shows — split into
+ * Acct-*-Octets and Acct-*-Gigawords. The Acct-Session-Id is the one the login's Access-Requests carried. Sends and
+ * forgets: the answer only matters to the RADIUS client's retransmission. Control thread only.
  */
-public final class RadiusAccounting
+public final class RadiusAccounting implements VpnEvents
 {
     private static final Logger LOG = LoggerFactory.getLogger(RadiusAccounting.class);
     private static final int START = 1;
     private static final int STOP = 2;
+    private static final int INTERIM_UPDATE = 3;
     private static final int CAUSE_USER_REQUEST = 1;
     private static final int CAUSE_IDLE_TIMEOUT = 4;
     private static final int CAUSE_SESSION_TIMEOUT = 5;
     private static final int CAUSE_ADMIN_RESET = 6;
     private static final int CAUSE_NAS_REBOOT = 11;
+    private static final long NANOS_PER_HOUR = 3_600_000_000_000L;
 
     private final Supplier<HeadendConfig> config;
     private final Logins logins;
-    /** Makes Acct-Session-Id unique across restarts: session indexes start at 1 again. */
+    private final LongSupplier nanoClock;
+    /** Makes the Acct-Session-Id of a session without one (restored after a restart) unique: indexes restart at 1. */
     private final long bootSeconds = Instant.now().getEpochSecond();
+    /** The accounted sessions by index: their Acct-Session-Id and when their last record was sent. */
+    private final Map<Integer, Accounted> accounted = new HashMap<>();
+    private Function<Session, SessionView> views = session -> null;
 
-    public RadiusAccounting(final Supplier<HeadendConfig> config, final Logins logins)
+    private static final class Accounted
+    {
+        private final String id;
+        private long lastSentNanos;
+
+        private Accounted(final String id, final long lastSentNanos)
+        {
+            this.id = id;
+            this.lastSentNanos = lastSentNanos;
+        }
+    }
+
+    public RadiusAccounting(final Supplier<HeadendConfig> config, final Logins logins, final LongSupplier nanoClock)
     {
         this.config = config;
         this.logins = logins;
+        this.nanoClock = nanoClock;
     }
 
-    /** Acct-Status-Type Start for a session that just opened. */
-    public void start(final Session session)
+    public RadiusAccounting(final Supplier<HeadendConfig> config, final Logins logins)
+    {
+        this(config, logins, System::nanoTime);
+    }
+
+    /** How a session's counters are read when a tunnel joins it ({@code SessionManager::view}). */
+    public RadiusAccounting views(final Function<Session, SessionView> value)
+    {
+        views = value;
+        return this;
+    }
+
+    /** Acct-Status-Type Start for a session that just opened, under the Acct-Session-Id of its login. */
+    public void start(final Session session, final String accountingSessionId)
     {
         final RadiusClient client = client(session.tunnelGroup());
         if (client == null)
         {
             return;
         }
-        final List<RadiusPacket.Attribute> attributes = common(START, session.username(), session.index(),
+        final String id = accountingSessionId != null ? accountingSessionId : sessionId(session.index());
+        accounted.put(session.index(), new Accounted(id, nanoClock.getAsLong()));
+        final List<RadiusPacket.Attribute> attributes = common(START, session.username(), id,
             session.lastClient().address());
         if (session.aaa().framedAddress() != null)
         {
@@ -60,46 +101,118 @@ public final class RadiusAccounting
         send(client, attributes, "Start", session.username());
     }
 
+    /** Acct-Status-Type Start under an Acct-Session-Id of the session's own. */
+    public void start(final Session session)
+    {
+        start(session, null);
+    }
+
+    /** A tunnel joined the session: an Interim-Update where the group asks for them. */
+    @Override
+    public void tunnelUp(final Session session, final Session.Tunnel tunnel, final long sinceLoginNanos)
+    {
+        final SessionView view = views.apply(session);
+        if (view != null && interimGroup(view.tunnelGroup()) != null)
+        {
+            interim(view);
+        }
+    }
+
+    /**
+     * Sends the Interim-Updates that {@code periodic} makes due among {@code sessions}: one per session every
+     * {@code interimHours} since its last record. Called every minute or so.
+     */
+    public void periodic(final List<SessionView> sessions)
+    {
+        final long now = nanoClock.getAsLong();
+        for (final SessionView view : sessions)
+        {
+            final AaaServerGroup group = interimGroup(view.tunnelGroup());
+            if (group == null || group.interimHours() == 0)
+            {
+                continue;
+            }
+            // a session restored after a restart has no record yet: its period starts now
+            final Accounted record = accounted.computeIfAbsent(view.index(),
+                index -> new Accounted(sessionId(index), now));
+            if (now - record.lastSentNanos >= group.interimHours() * NANOS_PER_HOUR)
+            {
+                interim(view);
+            }
+        }
+    }
+
+    private void interim(final SessionView view)
+    {
+        final RadiusClient client = client(view.tunnelGroup());
+        final Accounted record = accounted.computeIfAbsent(view.index(),
+            index -> new Accounted(sessionId(index), 0));
+        record.lastSentNanos = nanoClock.getAsLong();
+        final List<RadiusPacket.Attribute> attributes = common(INTERIM_UPDATE, view.username(), record.id,
+            view.publicIp());
+        counters(attributes, view);
+        send(client, attributes, "Interim-Update", view.username());
+    }
+
     /** Acct-Status-Type Stop with the session's final counters. */
     public void stop(final SessionView last, final String why)
     {
+        final Accounted record = accounted.remove(last.index());
         final RadiusClient client = client(last.tunnelGroup());
         if (client == null)
         {
             return;
         }
-        final List<RadiusPacket.Attribute> attributes = common(STOP, last.username(), last.index(), last.publicIp());
-        attributes.add(RadiusPacket.Attribute.integer(RadiusPacket.ACCT_SESSION_TIME, last.duration().toSeconds()));
-        attributes.add(RadiusPacket.Attribute.integer(RadiusPacket.ACCT_INPUT_OCTETS, last.bytesRx() & 0xffffffffL));
-        attributes.add(RadiusPacket.Attribute.integer(RadiusPacket.ACCT_INPUT_GIGAWORDS, last.bytesRx() >>> 32));
-        attributes.add(RadiusPacket.Attribute.integer(RadiusPacket.ACCT_OUTPUT_OCTETS, last.bytesTx() & 0xffffffffL));
-        attributes.add(RadiusPacket.Attribute.integer(RadiusPacket.ACCT_OUTPUT_GIGAWORDS, last.bytesTx() >>> 32));
-        attributes.add(RadiusPacket.Attribute.integer(RadiusPacket.ACCT_INPUT_PACKETS, last.packetsRx()));
-        attributes.add(RadiusPacket.Attribute.integer(RadiusPacket.ACCT_OUTPUT_PACKETS, last.packetsTx()));
+        final List<RadiusPacket.Attribute> attributes = common(STOP, last.username(),
+            record != null ? record.id : sessionId(last.index()), last.publicIp());
+        counters(attributes, last);
         attributes.add(RadiusPacket.Attribute.integer(RadiusPacket.ACCT_TERMINATE_CAUSE, cause(why)));
-        if (last.assignedIp() != null)
+        send(client, attributes, "Stop", last.username());
+    }
+
+    /** The session's time, octets (with gigawords), packets and address, as Interim-Update and Stop carry them. */
+    private static void counters(final List<RadiusPacket.Attribute> attributes, final SessionView view)
+    {
+        attributes.add(RadiusPacket.Attribute.integer(RadiusPacket.ACCT_SESSION_TIME, view.duration().toSeconds()));
+        attributes.add(RadiusPacket.Attribute.integer(RadiusPacket.ACCT_INPUT_OCTETS, view.bytesRx() & 0xffffffffL));
+        attributes.add(RadiusPacket.Attribute.integer(RadiusPacket.ACCT_INPUT_GIGAWORDS, view.bytesRx() >>> 32));
+        attributes.add(RadiusPacket.Attribute.integer(RadiusPacket.ACCT_OUTPUT_OCTETS, view.bytesTx() & 0xffffffffL));
+        attributes.add(RadiusPacket.Attribute.integer(RadiusPacket.ACCT_OUTPUT_GIGAWORDS, view.bytesTx() >>> 32));
+        attributes.add(RadiusPacket.Attribute.integer(RadiusPacket.ACCT_INPUT_PACKETS, view.packetsRx()));
+        attributes.add(RadiusPacket.Attribute.integer(RadiusPacket.ACCT_OUTPUT_PACKETS, view.packetsTx()));
+        if (view.assignedIp() != null)
         {
             attributes.add(new RadiusPacket.Attribute(RadiusPacket.FRAMED_IP_ADDRESS,
-                java.net.InetAddress.ofLiteral(last.assignedIp()).getAddress()));
+                java.net.InetAddress.ofLiteral(view.assignedIp()).getAddress()));
         }
-        send(client, attributes, "Stop", last.username());
     }
 
     private RadiusClient client(final String tunnelGroup)
     {
-        final HeadendConfig cfg = config.get();
-        final TunnelGroup group = cfg.tunnelGroup(tunnelGroup).orElse(null);
+        final TunnelGroup group = config.get().tunnelGroup(tunnelGroup).orElse(null);
         return group == null || group.accountingServerGroup() == null ? null
             : logins.radius(group.accountingServerGroup());
     }
 
-    private List<RadiusPacket.Attribute> common(final int status, final String username, final int index,
+    /** The accounting server group of {@code tunnelGroup} when it has {@code interim-accounting-update}, else null. */
+    private AaaServerGroup interimGroup(final String tunnelGroup)
+    {
+        final HeadendConfig cfg = config.get();
+        final TunnelGroup group = cfg.tunnelGroup(tunnelGroup).orElse(null);
+        if (group == null || group.accountingServerGroup() == null || client(tunnelGroup) == null)
+        {
+            return null;
+        }
+        return cfg.aaaServer(group.accountingServerGroup()).filter(AaaServerGroup::interimUpdates).orElse(null);
+    }
+
+    private List<RadiusPacket.Attribute> common(final int status, final String username, final String id,
         final String clientAddress)
     {
         final List<RadiusPacket.Attribute> attributes = new ArrayList<>();
         attributes.add(RadiusPacket.Attribute.integer(RadiusPacket.ACCT_STATUS_TYPE, status));
         attributes.add(RadiusPacket.Attribute.text(RadiusPacket.USER_NAME, username));
-        attributes.add(RadiusPacket.Attribute.text(RadiusPacket.ACCT_SESSION_ID, sessionId(index)));
+        attributes.add(RadiusPacket.Attribute.text(RadiusPacket.ACCT_SESSION_ID, id));
         attributes.add(RadiusPacket.Attribute.text(RadiusPacket.NAS_IDENTIFIER, config.get().hostname()));
         if (clientAddress != null)
         {
@@ -108,7 +221,7 @@ public final class RadiusAccounting
         return attributes;
     }
 
-    /** The Acct-Session-Id of session {@code index}: the same in its Start and its Stop. */
+    /** The Acct-Session-Id of session {@code index} when its login gave none: the same in all its records. */
     String sessionId(final int index)
     {
         return String.format("%08X%08X", bootSeconds, index);
@@ -134,12 +247,20 @@ public final class RadiusAccounting
     private static void send(final RadiusClient client, final List<RadiusPacket.Attribute> attributes,
         final String what, final String username)
     {
-        client.account(attributes).whenComplete((acknowledged, error) ->
+        try
         {
-            if (error != null || !acknowledged)
+            client.account(attributes).whenComplete((acknowledged, error) ->
             {
-                LOG.warn("accounting {} of {}: no server acknowledged it", what, LogText.escape(username));
-            }
-        });
+                if (error != null || !acknowledged)
+                {
+                    LOG.warn("accounting {} of {}: no server acknowledged it", what, LogText.escape(username));
+                }
+            });
+        }
+        catch (final IllegalStateException ex)
+        {
+            // the server group was just removed from the configuration: nobody to send to any more
+            LOG.warn("accounting {} of {}: {}", what, LogText.escape(username), ex.getMessage());
+        }
     }
 }

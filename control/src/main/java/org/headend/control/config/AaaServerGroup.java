@@ -14,10 +14,22 @@ import java.util.List;
  *                          host of the group has failed, then all come back after {@code deadtime}
  * @param deadtimeMinutes   {@code reactivation-mode depletion deadtime N} (default 10)
  * @param hosts             {@code aaa-server NAME (IF) host ADDR} lines in configuration order, tried in that order
+ * @param interimUpdates    {@code interim-accounting-update}: an Interim-Update each time a tunnel joins a session
+ * @param interimHours      {@code interim-accounting-update periodic N}: also one every N hours; 0 for none
  */
 public record AaaServerGroup(String name, String protocol, int maxFailedAttempts, boolean timedReactivation,
-    int deadtimeMinutes, List<AaaServerHost> hosts)
+    int deadtimeMinutes, List<AaaServerHost> hosts, boolean interimUpdates, int interimHours)
 {
+    /** {@code interim-accounting-update periodic} without a number, as on the ASA. */
+    public static final int DEFAULT_INTERIM_HOURS = 24;
+
+    /** Without Interim-Updates. */
+    public AaaServerGroup(final String name, final String protocol, final int maxFailedAttempts,
+        final boolean timedReactivation, final int deadtimeMinutes, final List<AaaServerHost> hosts)
+    {
+        this(name, protocol, maxFailedAttempts, timedReactivation, deadtimeMinutes, hosts, false, 0);
+    }
+
     /** The local user database, usable wherever a server group is named. */
     public static final String LOCAL = "LOCAL";
     public static final int DEFAULT_MAX_FAILED_ATTEMPTS = 3;

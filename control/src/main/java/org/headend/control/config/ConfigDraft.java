@@ -108,7 +108,7 @@ public final class ConfigDraft
         final Map<String, AaaServerGroup> aaaMap = new LinkedHashMap<>();
         aaaServers.values().forEach(a -> aaaMap.put(a.name, new AaaServerGroup(a.name, a.protocol,
             a.maxFailedAttempts, a.timedReactivation, a.deadtimeMinutes,
-            a.hosts.values().stream().map(AaaHostDraft::freeze).toList())));
+            a.hosts.values().stream().map(AaaHostDraft::freeze).toList(), a.interimUpdates, a.interimHours)));
         final List<AnyconnectImage> images = new ArrayList<>(webvpn.images);
         images.sort(java.util.Comparator.comparingInt(AnyconnectImage::order));
         final Map<String, Map<String, List<String>>> data = new LinkedHashMap<>();
@@ -263,6 +263,8 @@ public final class ConfigDraft
         int maxFailedAttempts = AaaServerGroup.DEFAULT_MAX_FAILED_ATTEMPTS;
         boolean timedReactivation;
         int deadtimeMinutes = AaaServerGroup.DEFAULT_DEADTIME_MINUTES;
+        boolean interimUpdates;
+        int interimHours;
         final Map<String, AaaHostDraft> hosts = new LinkedHashMap<>();
 
         AaaGroupDraft(final String name)

@@ -1440,6 +1440,20 @@ public final class ConfigLanguage
                 return null;
             })
             .build());
+        register(ConfigCommand.in(Mode.AAA_SERVER_GROUP, "Send accounting Interim-Updates")
+            .kw("interim-accounting-update", "Send an Interim-Update when a tunnel joins a session").key()
+            .optional("periodic", p -> p.kw("periodic", "Also send one for every session every few hours")
+                .optional("every", q -> q.arg("hours", ArgTypes.integer(1, 120), "Hours, default 24")))
+            .order(14, 0)
+            .compile((draft, scope, args) ->
+            {
+                final ConfigDraft.AaaGroupDraft group = (ConfigDraft.AaaGroupDraft)scope;
+                group.interimUpdates = true;
+                group.interimHours = !args.has("periodic") ? 0
+                    : args.has("every") ? args.<Integer>get("hours") : AaaServerGroup.DEFAULT_INTERIM_HOURS;
+                return null;
+            })
+            .build());
         register(ConfigCommand.in(Mode.CONFIG, "Configure a server of an AAA server group")
             .kw("aaa-server", "Configure an AAA server group or one of its servers")
             .arg("name", AAA_SERVER, "Name of the server group").entity()

@@ -565,6 +565,12 @@ public final class SessionManager implements SessionDirectory
         });
     }
 
+    /** {@code session} as {@code show vpn-sessiondb} shows it now. Control thread. */
+    public SessionView view(final Session session)
+    {
+        return view(session, nanoClock.getAsLong());
+    }
+
     private SessionView view(final Session session, final long now)
     {
         final List<SessionView.TunnelView> tunnels = new ArrayList<>();

@@ -346,6 +346,11 @@ public final class RadiusClient implements Authenticator, AutoCloseable
         {
             attributes.add(new RadiusPacket.Attribute(RadiusPacket.STATE, transaction.request.state()));
         }
+        if (transaction.request.accountingSessionId() != null)
+        {
+            attributes.add(RadiusPacket.Attribute.text(RadiusPacket.ACCT_SESSION_ID,
+                transaction.request.accountingSessionId()));
+        }
         transaction.packet = RadiusPacket.accessRequest(identifier, transaction.authenticator,
             config.key().getBytes(StandardCharsets.UTF_8), transaction.request.password(), attributes);
         transaction.sendsLeft = Math.max(1, config.timeoutSeconds() / config.retryIntervalSeconds());

@@ -143,6 +143,24 @@ class RadiusClientTest
     }
 
     @Test
+    void shouldCarryTheSessionsAcctSessionIdInTheAccessRequestOnlyWhenItHasOne() throws Exception
+    {
+        final List<RadiusPacket> seen = new java.util.concurrent.CopyOnWriteArrayList<>();
+        final FakeServer server = server(SECRET, request ->
+        {
+            seen.add(request);
+            return answer(request, RadiusPacket.ACCESS_REJECT, SECRET, List.of());
+        });
+        final RadiusClient client = client(group(1, host(server.port(), 2, 1)));
+        client.authenticate(new AuthRequest("alice", "pw", "192.0.2.1", null, AuthRequest.Purpose.VPN,
+            "0123456789ABCDEF")).toCompletableFuture().get(5, TimeUnit.SECONDS);
+        client.authenticate(AuthRequest.first("alice", "pw", "192.0.2.1", AuthRequest.Purpose.MANAGEMENT))
+            .toCompletableFuture().get(5, TimeUnit.SECONDS);
+        assertEquals("0123456789ABCDEF", seen.get(0).text(RadiusPacket.ACCT_SESSION_ID));
+        assertNull(seen.get(1).first(RadiusPacket.ACCT_SESSION_ID));
+    }
+
+    @Test
     void shouldReadTheGroupPolicyOnlyFromAnOuPart()
     {
         assertEquals("ENG", RadiusClient.groupPolicyOfClass("OU=ENG;"));
