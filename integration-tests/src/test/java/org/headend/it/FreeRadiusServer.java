@@ -18,6 +18,7 @@ import java.util.List;
  * {@link #TOTP_SECRET} (the {@code totp} module checks it) with the State echoed: Accept, {@code Class "OU=MFA;"};</li>
  * <li>{@code slow / slowpw}: Accept, after {@link #SLOW_SECONDS} seconds;</li>
  * <li>{@code admin / adminpw}: Accept (SSH logins).</li>
+ * <li>Any of them by MS-CHAPv2 too (the {@code mschap} module, from the clear-text passwords).</li>
  * </ul>
  */
 public final class FreeRadiusServer implements AutoCloseable
@@ -119,10 +120,12 @@ public final class FreeRadiusServer implements AutoCloseable
             + "  update request { &Tmp-String-0 := \"%{exec:/bin/sleep " + SLOW_SECONDS + "}\" }\n"
             + " }\n"
             + " files\n"
+            + " mschap\n"
             + " pap\n"
             + "}\n"
             + "authenticate {\n"
             + " Auth-Type PAP {\n  pap\n }\n"
+            + " Auth-Type MS-CHAP {\n  mschap\n }\n"
             + " Auth-Type totp {\n  totp\n }\n"
             + "}\n"
             + "accounting {\n ok\n}\n"

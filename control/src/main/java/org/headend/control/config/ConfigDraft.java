@@ -286,6 +286,7 @@ public final class ConfigDraft
         boolean requireMessageAuthenticator;
         /** The LDAP lines when the group is {@code protocol ldap}; null for a RADIUS host. */
         LdapHostDraft ldap;
+        boolean msChapV2;
 
         AaaHostDraft(final String nameif, final java.net.InetAddress address)
         {
@@ -296,7 +297,8 @@ public final class ConfigDraft
         AaaServerHost freeze()
         {
             return new AaaServerHost(nameif, address, key == null ? "" : key, authenticationPort, accountingPort,
-                timeoutSeconds, retryIntervalSeconds, requireMessageAuthenticator, ldap == null ? null : ldap.freeze());
+                timeoutSeconds, retryIntervalSeconds, requireMessageAuthenticator, ldap == null ? null : ldap.freeze(),
+                msChapV2);
         }
     }
 

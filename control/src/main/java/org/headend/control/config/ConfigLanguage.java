@@ -1542,6 +1542,17 @@ public final class ConfigLanguage
                 return null;
             })
             .build());
+        register(ConfigCommand.in(Mode.AAA_SERVER_HOST, "How the password is sent to the server")
+            .kw("authentication-protocol", "How the password is sent to the server").key()
+            .choice("protocol", "pap", "PAP: the password hidden with the key (default)",
+                "mschapv2", "MS-CHAPv2: a challenge response; the server proves it knows the password too")
+            .order(17, 0)
+            .compile((draft, scope, args) ->
+            {
+                ((ConfigDraft.AaaHostDraft)scope).msChapV2 = "mschapv2".equals(args.get("protocol"));
+                return null;
+            })
+            .build());
         register(ConfigCommand.in(Mode.TUNNEL_GENERAL, "Who checks the passwords of the tunnel group")
             .kw("authentication-server-group", "Who checks the passwords of the tunnel group").key()
             .arg("group", AAA_SERVER, "A server group, or LOCAL")

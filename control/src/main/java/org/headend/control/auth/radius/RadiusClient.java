@@ -51,6 +51,12 @@ public final class RadiusClient implements Authenticator, AutoCloseable
     private static final int IDENTIFIERS = 256;
     private static final int NAS_PORT_TYPE = 61;
     private static final int NAS_PORT_TYPE_VIRTUAL = 5;
+    /** RFC 2548: Microsoft's vendor id and its MS-CHAP attributes. */
+    private static final int MICROSOFT = 311;
+    private static final int MS_CHAP_ERROR = 2;
+    private static final int MS_CHAP_CHALLENGE = 11;
+    private static final int MS_CHAP2_RESPONSE = 25;
+    private static final int MS_CHAP2_SUCCESS = 26;
 
     private final String groupName;
     private final String nasIdentifier;
@@ -102,6 +108,8 @@ public final class RadiusClient implements Authenticator, AutoCloseable
         private byte[] authenticator;
         private byte[] packet;
         private int identifier = -1;
+        /** The MS-CHAP2-Success the server must send, when the request was MS-CHAPv2; else null. */
+        private byte[] expectedSuccess;
         private int sendsLeft;
         private long deadlineNanos;
 
@@ -351,11 +359,67 @@ public final class RadiusClient implements Authenticator, AutoCloseable
             attributes.add(RadiusPacket.Attribute.text(RadiusPacket.ACCT_SESSION_ID,
                 transaction.request.accountingSessionId()));
         }
+        final String password = config.msChapV2() ? null : transaction.request.password();
+        transaction.expectedSuccess = config.msChapV2() ? msChapV2(transaction, identifier, attributes) : null;
         transaction.packet = RadiusPacket.accessRequest(identifier, transaction.authenticator,
-            config.key().getBytes(StandardCharsets.UTF_8), transaction.request.password(), attributes);
+            config.key().getBytes(StandardCharsets.UTF_8), password, attributes);
         transaction.sendsLeft = Math.max(1, config.timeoutSeconds() / config.retryIntervalSeconds());
         host.requests++;
         transmit(transaction);
+    }
+
+    /**
+     * Adds MS-CHAP-Challenge and MS-CHAP2-Response (RFC 2548 §2.3.2, §2.3.3) for the request's password, fresh
+     * challenges each send to a host.
+     *
+     * @return the MS-CHAP2-Success value the server must answer with (its proof that it knows the password)
+     */
+    private byte[] msChapV2(final Transaction transaction, final int identifier,
+        final List<RadiusPacket.Attribute> attributes)
+    {
+        final byte[] authenticatorChallenge = new byte[16];
+        final byte[] peerChallenge = new byte[16];
+        random.nextBytes(authenticatorChallenge);
+        random.nextBytes(peerChallenge);
+        final String username = transaction.request.username();
+        final String password = transaction.request.password();
+        final byte[] ntResponse = MsChapV2.ntResponse(authenticatorChallenge, peerChallenge, username, password);
+        final byte[] response = new byte[50];
+        response[0] = (byte)identifier;
+        System.arraycopy(peerChallenge, 0, response, 2, 16);
+        System.arraycopy(ntResponse, 0, response, 26, 24);
+        attributes.add(RadiusPacket.Attribute.vendor(MICROSOFT, MS_CHAP_CHALLENGE, authenticatorChallenge));
+        attributes.add(RadiusPacket.Attribute.vendor(MICROSOFT, MS_CHAP2_RESPONSE, response));
+        final byte[] proof = MsChapV2.authenticatorResponse(password, ntResponse, peerChallenge,
+            authenticatorChallenge, username).getBytes(StandardCharsets.US_ASCII);
+        final byte[] success = new byte[1 + proof.length];
+        success[0] = (byte)identifier;
+        System.arraycopy(proof, 0, success, 1, proof.length);
+        return success;
+    }
+
+    /**
+     * An Accept to an MS-CHAPv2 request counts only with the server's proof (it could otherwise come from anyone who
+     * holds the RADIUS key but not the password store); a Reject's MS-CHAP-Error is its message.
+     */
+    private static AuthOutcome checkMsChapV2(final RadiusPacket answer, final AuthOutcome outcome,
+        final byte[] expectedSuccess)
+    {
+        if (outcome instanceof AuthOutcome.Accepted)
+        {
+            final byte[] success = answer.vendor(MICROSOFT, MS_CHAP2_SUCCESS);
+            // FreeRADIUS and NPS put the proof first; a message may follow it ("S=... M=Welcome")
+            return success != null && success.length >= expectedSuccess.length && java.security.MessageDigest.isEqual(
+                java.util.Arrays.copyOf(success, expectedSuccess.length), expectedSuccess) ? outcome
+                : new AuthOutcome.Rejected("MS-CHAP2-Success missing or wrong: the server did not prove the password");
+        }
+        if (outcome instanceof AuthOutcome.Rejected rejected && rejected.message() == null)
+        {
+            final byte[] error = answer.vendor(MICROSOFT, MS_CHAP_ERROR);
+            return error == null || error.length < 2 ? outcome : new AuthOutcome.Rejected(
+                new String(error, 1, error.length - 1, StandardCharsets.US_ASCII));
+        }
+        return outcome;
     }
 
     private void transmit(final Transaction transaction)
@@ -473,10 +537,14 @@ public final class RadiusClient implements Authenticator, AutoCloseable
                 ex.getMessage());
             return;
         }
-        final AuthOutcome outcome = transaction.request == null
+        AuthOutcome outcome = transaction.request == null
             ? answer.code() == RadiusPacket.ACCOUNTING_RESPONSE
                 ? new AuthOutcome.Accepted(null, null, null, null, groupName) : null
             : outcome(answer, transaction.request.username(), groupName);
+        if (outcome != null && transaction.expectedSuccess != null)
+        {
+            outcome = checkMsChapV2(answer, outcome, transaction.expectedSuccess);
+        }
         if (outcome == null)
         {
             transaction.host.badAuthenticators++;

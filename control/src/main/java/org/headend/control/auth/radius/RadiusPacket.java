@@ -44,6 +44,7 @@ public final class RadiusPacket
     public static final int ACCT_TERMINATE_CAUSE = 49;
     public static final int ACCT_INPUT_GIGAWORDS = 52;
     public static final int ACCT_OUTPUT_GIGAWORDS = 53;
+    public static final int VENDOR_SPECIFIC = 26;
     public static final int MESSAGE_AUTHENTICATOR = 80;
 
     public static final int HEADER_LENGTH = 20;
@@ -72,6 +73,20 @@ public final class RadiusPacket
         public static Attribute text(final int type, final String value)
         {
             return new Attribute(type, value.getBytes(StandardCharsets.UTF_8));
+        }
+
+        /** A Vendor-Specific attribute (RFC 2865 §5.26) holding one sub-attribute of {@code vendorId}. */
+        public static Attribute vendor(final int vendorId, final int vendorType, final byte[] value)
+        {
+            final byte[] out = new byte[6 + value.length];
+            out[0] = (byte)(vendorId >>> 24);
+            out[1] = (byte)(vendorId >>> 16);
+            out[2] = (byte)(vendorId >>> 8);
+            out[3] = (byte)vendorId;
+            out[4] = (byte)vendorType;
+            out[5] = (byte)(2 + value.length);
+            System.arraycopy(value, 0, out, 6, value.length);
+            return new Attribute(VENDOR_SPECIFIC, out);
         }
 
         public static Attribute integer(final int type, final long value)
@@ -118,6 +133,38 @@ public final class RadiusPacket
             if (attribute.type() == type)
             {
                 return attribute.value();
+            }
+        }
+        return null;
+    }
+
+    /**
+     * The first sub-attribute {@code vendorType} of vendor {@code vendorId} in the Vendor-Specific attributes, or
+     * null. Sub-attributes that do not fit their attribute end the search in that attribute.
+     */
+    public byte[] vendor(final int vendorId, final int vendorType)
+    {
+        for (final Attribute attribute : attributes)
+        {
+            final byte[] v = attribute.value();
+            if (attribute.type() != VENDOR_SPECIFIC || v.length < 4
+                || ((v[0] & 0xff) << 24 | (v[1] & 0xff) << 16 | (v[2] & 0xff) << 8 | v[3] & 0xff) != vendorId)
+            {
+                continue;
+            }
+            int at = 4;
+            while (at + 2 <= v.length)
+            {
+                final int length = v[at + 1] & 0xff;
+                if (length < 2 || at + length > v.length)
+                {
+                    break;
+                }
+                if ((v[at] & 0xff) == vendorType)
+                {
+                    return Arrays.copyOfRange(v, at + 2, at + length);
+                }
+                at += length;
             }
         }
         return null;

@@ -161,6 +161,48 @@ class RadiusClientTest
     }
 
     @Test
+    void shouldSendMsChapV2AndAcceptOnlyWithTheServersProof() throws Exception
+    {
+        final List<RadiusPacket> seen = new java.util.concurrent.CopyOnWriteArrayList<>();
+        final boolean[] proveIt = {true};
+        final FakeServer server = server(SECRET, request ->
+        {
+            seen.add(request);
+            final byte[] challenge = request.vendor(311, 11);
+            final byte[] response = request.vendor(311, 25);
+            final byte[] peer = Arrays.copyOfRange(response, 2, 18);
+            final byte[] nt = Arrays.copyOfRange(response, 26, 50);
+            if (!Arrays.equals(nt, MsChapV2.ntResponse(challenge, peer, "alice", "alicepw")))
+            {
+                return answer(request, RadiusPacket.ACCESS_REJECT, SECRET, List.of(RadiusPacket.Attribute.vendor(
+                    311, 2, (response[0] + "E=691 R=0").getBytes(StandardCharsets.US_ASCII))));
+            }
+            final String proof = MsChapV2.authenticatorResponse(proveIt[0] ? "alicepw" : "guess", nt, peer,
+                challenge, "alice");
+            final byte[] success = new byte[43];
+            success[0] = response[0];
+            System.arraycopy(proof.getBytes(StandardCharsets.US_ASCII), 0, success, 1, 42);
+            return answer(request, RadiusPacket.ACCESS_ACCEPT, SECRET,
+                List.of(RadiusPacket.Attribute.vendor(311, 26, success)));
+        });
+        final AaaServerHost host = new AaaServerHost("inside", LOOPBACK, SECRET, server.port(), server.port() + 1, 2,
+            1, false, null, true);
+        final RadiusClient client = client(group(1, host));
+        assertInstanceOf(AuthOutcome.Accepted.class, login(client, "alicepw"));
+        assertNull(seen.get(0).first(RadiusPacket.USER_PASSWORD), "MS-CHAPv2 sends no password");
+        assertInstanceOf(AuthOutcome.Rejected.class, login(client, "wrong"));
+        proveIt[0] = false;
+        final AuthOutcome.Rejected unproven = assertInstanceOf(AuthOutcome.Rejected.class, login(client, "alicepw"));
+        assertTrue(unproven.message().contains("MS-CHAP2-Success"), unproven.message());
+    }
+
+    private static AuthOutcome login(final RadiusClient client, final String password) throws Exception
+    {
+        return client.authenticate(AuthRequest.first("alice", password, "192.0.2.1", AuthRequest.Purpose.VPN))
+            .toCompletableFuture().get(5, TimeUnit.SECONDS);
+    }
+
+    @Test
     void shouldReadTheGroupPolicyOnlyFromAnOuPart()
     {
         assertEquals("ENG", RadiusClient.groupPolicyOfClass("OU=ENG;"));

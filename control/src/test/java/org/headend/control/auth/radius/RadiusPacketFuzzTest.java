@@ -14,7 +14,7 @@ import org.headend.control.auth.AuthOutcome;
 /**
  * The RADIUS answer parser under arbitrary datagrams, as a server (or anyone who can send to the client's port)
  * may send them: {@link RadiusPacket#decode} and {@link RadiusPacket#decodeResponse} return a packet whose
- * attributes exactly fill its declared length, or refuse with their own {@link RadiusException} — never another
+ * attributes exactly fill its declared length and whose vendor sub-attributes stay inside their attribute, or refuse with their own {@link RadiusException} — never another
  * exception; whatever passes the authenticator checks has a meaning for the client or is ignored, without throwing;
  * and the attributes of a request built from the same bytes decode back unchanged. The committed corpus holds
  * answers signed with {@link #SECRET} for the request authenticator {@link #REQUEST_AUTHENTICATOR}, so mutations
@@ -33,6 +33,11 @@ class RadiusPacketFuzzTest
         {
             structure = RadiusPacket.decode(datagram, datagram.length);
             checkBounds(structure, datagram);
+            for (final int[] vsa : new int[][] {{311, 26}, {311, 2}, {9, 1}})
+            {
+                final byte[] value = structure.vendor(vsa[0], vsa[1]);
+                assertTrue(value == null || value.length <= 253 - 6, "a sub-attribute within its attribute");
+            }
         }
         catch (final RadiusException ex)
         {
