@@ -26,7 +26,8 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * an Access-Challenge answered by {@code openconnect --token-mode=totp}, {@code Class} selecting the group-policy,
  * {@code Framed-IP-Address} as the tunnel address, failover from a dead server to a live one, a server holding
  * another secret, SSH to the CLI through RADIUS and its LOCAL fallback, and a slow server that holds nobody else
- * up. FreeRADIUS runs inside the appliance's namespace on 127.0.0.1; the tests run in order (the last stops it).
+ * up (neither a local user nor a user of the same server group). Accounting Start, Interim-Update and Stop carry
+ * the session's counters under the Acct-Session-Id of its Access-Request. FreeRADIUS runs inside the appliance's namespace on 127.0.0.1; the tests run in order (the last stops it).
  */
 @ExtendWith(HarnessExtension.class)
 @Timeout(value = 4, unit = TimeUnit.MINUTES)
@@ -47,7 +48,7 @@ class RadiusLoginIT
         FreeRadiusServer.prerequisites();
         SshCli.prerequisites();
         knownHosts = Harness.tempDir("ssh-").resolve("known_hosts");
-        bed = Testbed.start(3, c -> c
+        bed = Testbed.start(4, c -> c
             .tunnelGroupLine(" authentication-server-group RAD")
             .tunnelGroupLine(" accounting-server-group RAD")
             .extraLine("aaa-server RAD protocol radius")
@@ -70,6 +71,11 @@ class RadiusLoginIT
             .extraLine("aaa-server FO (outside) host 127.0.0.1")
             .extraLine(" key " + SECRET)
             .extraLine(" authentication-port " + RADIUS_PORT)
+            .extraLine("aaa-server MSCHAP protocol radius")
+            .extraLine("aaa-server MSCHAP (outside) host 127.0.0.1")
+            .extraLine(" key " + SECRET)
+            .extraLine(" authentication-port " + RADIUS_PORT)
+            .extraLine(" authentication-protocol mschapv2")
             .extraLine("aaa-server BADKEY protocol radius")
             .extraLine("aaa-server BADKEY (outside) host 127.0.0.1")
             .extraLine(" key not-the-secret")
@@ -87,6 +93,7 @@ class RadiusLoginIT
             .extraLine(tunnelGroup("LOCALTG", "local", null))
             .extraLine(tunnelGroup("FOTG", "fo", "FO"))
             .extraLine(tunnelGroup("BADTG", "badkey", "BADKEY"))
+            .extraLine(tunnelGroup("MSTG", "mschap", "MSCHAP"))
             .extraLine("username localadmin password " + LOCAL_ADMIN_PASSWORD + " privilege 15")
             .extraLine("aaa authentication ssh console RAD LOCAL")
             .extraLine("ssh 10.77.0.0 255.255.255.0 outside"));
@@ -267,18 +274,43 @@ class RadiusLoginIT
         final OpenconnectClient slow = bed.client(2, "slow").startWithPassword("slowpw");
         radius.process().out().await("User-Name = \"slow\"", mark, Duration.ofSeconds(20));
         final long started = System.nanoTime();
+        // one user of the local database, one of the same RADIUS server group as the slow user, at once
         final OpenconnectClient local = client(3, "local", "bob").startWithPassword("bob-secret");
+        final OpenconnectClient radiusUser = bed.client(4, "alice").startWithPassword("alicepw");
         local.awaitConfigured(Duration.ofSeconds(30));
-        final long localNanos = System.nanoTime() - started;
+        radiusUser.awaitConfigured(Duration.ofSeconds(30));
+        final long bothNanos = System.nanoTime() - started;
         assertTrue(slow.scriptCalls().stream().noneMatch(c -> "connect".equals(c.get("reason"))),
-            "the slow user is still waiting for the server while bob logged in (" + localNanos / 1_000_000 + " ms)");
+            "the slow user is still waiting for the server while bob and alice logged in (" + bothNanos / 1_000_000
+                + " ms)");
         final NetTools.PingResult ping = NetTools.ping(bed.net().client(1), ApplianceConfig.GATEWAY, 5);
         assertTrue(ping.allAnswered(), ping.output());
         slow.awaitConfigured(Duration.ofSeconds(FreeRadiusServer.SLOW_SECONDS + 30));
     }
 
     @Test
-    @Order(8)
+    @Order(9)
+    void shouldLogInByMsChapV2WithoutSendingThePasswordAndRefuseAWrongOne()
+    {
+        final int mark = radius.process().out().mark();
+        final OpenconnectClient alice = client(1, "mschap", "alice").startWithPassword("alicepw");
+        alice.awaitConfigured(Duration.ofSeconds(30));
+        final Map<String, String> env = alice.awaitScriptCall("connect", 1, Duration.ofSeconds(10));
+        assertEquals("Welcome, staff.", env.get("CISCO_BANNER"), "Class still picks the group-policy");
+        final String requests = radius.process().out().textFrom(mark);
+        assertTrue(requests.contains("MS-CHAP2-Response") && requests.contains("MS-CHAP-Challenge"), requests);
+        assertFalse(requests.contains("User-Password"), "no password crosses the network");
+        alice.close();
+
+        final OpenconnectClient wrong = client(2, "mschap", "alice").startWithPassword("not-her-password");
+        final Integer code = wrong.waitForExit(Duration.ofSeconds(30));
+        assertNotNull(code, "openconnect should give up\n" + wrong.process().tails(40));
+        assertNotEquals(0, code.intValue());
+        assertTrue(wrong.scriptCalls().stream().noneMatch(c -> "connect".equals(c.get("reason"))));
+    }
+
+    @Test
+    @Order(10)
     void shouldLogInOverSshThroughRadiusThenFallBackToLocalWhenItIsDown()
     {
         try (SshCli admin = SshCli.login(bed.net().client(1), Netns.SERVER_ADDRESS, "admin", "adminpw",
