@@ -79,7 +79,8 @@ public final class FreeRadiusServer implements AutoCloseable
         }
         Cmd.check("ip", "netns", "exec", ns, "freeradius", "-C", "-d", dir.toString());
         final ManagedProcess process = ManagedProcess.start("freeradius:" + port,
-            Netns.in(ns, "freeradius", "-f", "-X", "-d", dir.toString()), dir, null);
+            // -X would also make it single-threaded: the slow user's answer would hold everyone else's up
+            Netns.in(ns, "freeradius", "-f", "-xx", "-l", "stdout", "-d", dir.toString()), dir, null);
         process.waitFor("Ready to process requests", Duration.ofSeconds(30));
         return new FreeRadiusServer(process);
     }
@@ -133,7 +134,7 @@ public final class FreeRadiusServer implements AutoCloseable
             + "}\n";
     }
 
-    /** What FreeRADIUS printed (its -X debug log). */
+    /** What FreeRADIUS printed (its -xx debug log: every request with its attributes). */
     public String log()
     {
         return process.out().text() + process.err().text();
