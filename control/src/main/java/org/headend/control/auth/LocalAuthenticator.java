@@ -60,11 +60,6 @@ public final class LocalAuthenticator implements Authenticator
         this.epochMillis = epochMillis;
     }
 
-    public LocalAuthenticator(final Supplier<HeadendConfig> config)
-    {
-        this(config, System::nanoTime, System::currentTimeMillis);
-    }
-
     @Override
     public CompletionStage<AuthOutcome> authenticate(final AuthRequest request)
     {

@@ -69,11 +69,6 @@ public final class RadiusAccounting implements VpnEvents
         this.nanoClock = nanoClock;
     }
 
-    public RadiusAccounting(final Supplier<HeadendConfig> config, final Logins logins)
-    {
-        this(config, logins, System::nanoTime);
-    }
-
     /** How a session's counters are read when a tunnel joins it ({@code SessionManager::view}). */
     public RadiusAccounting views(final Function<Session, SessionView> value)
     {
@@ -99,12 +94,6 @@ public final class RadiusAccounting implements VpnEvents
                 session.aaa().framedAddress().getAddress()));
         }
         send(client, attributes, "Start", session.username());
-    }
-
-    /** Acct-Status-Type Start under an Acct-Session-Id of the session's own. */
-    public void start(final Session session)
-    {
-        start(session, null);
     }
 
     /** A tunnel joined the session: an Interim-Update where the group asks for them. */
