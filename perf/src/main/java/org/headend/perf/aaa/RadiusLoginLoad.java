@@ -33,7 +33,7 @@ public final class RadiusLoginLoad
         final int concurrency = Integer.parseInt(args[6]);
         final boolean msChapV2 = args.length > 7 && "mschapv2".equals(args[7]);
         final AaaServerGroup group = new AaaServerGroup("LOAD", "radius", 3, false, 10,
-            List.of(new AaaServerHost("inside", host, args[2], port, port + 1, 10, 2, false, msChapV2)));
+            List.of(new AaaServerHost("inside", host, args[2], port, port + 1, 10, 2, false, null, msChapV2)));
         final Histogram latency = new Histogram(TimeUnit.SECONDS.toNanos(30), 3);
         final AtomicLong accepted = new AtomicLong();
         try (RadiusClient client = RadiusClient.start(group, "perf", System::nanoTime))
