@@ -41,6 +41,11 @@ public final class CstpTunnelHandler extends ByteToMessageDecoder implements Egr
      * gets near this while its link is merely slow.
      */
     static final int MAX_UNREAD_ANSWERS = 32;
+    /**
+     * Probes the gateway sends, one per DPD interval, once an interval of silence has passed; an interval after the
+     * last one unanswered, the tunnel is dropped (the seed: "ASA tries DPD 3 times at the same interval").
+     */
+    static final int DPD_TRIES = 3;
 
     private final int tunnelId;
     private final TunnelPath path;
@@ -86,7 +91,9 @@ public final class CstpTunnelHandler extends ByteToMessageDecoder implements Egr
     private Ticker ticker;
     private ScheduledFuture<?> dpdTimer;
     private long lastRxNanos;
-    private long lastDpdSentNanos;
+    /** The {@link #lastRxNanos} the probes in {@link #dpdProbes} were sent after: new traffic starts a new count. */
+    private long dpdSilenceStart;
+    private int dpdProbes;
     private boolean flushPending;
     private boolean closing;
     private TunnelListener.CloseCause closeCause = TunnelListener.CloseCause.PEER_CLOSED;
@@ -477,14 +484,19 @@ public final class CstpTunnelHandler extends ByteToMessageDecoder implements Egr
     {
         final long now = ticker.nanoTime();
         final long silent = now - lastRxNanos;
-        if (silent >= 2 * dpdNanos)
+        if (dpdSilenceStart != lastRxNanos)
         {
-            close(TunnelListener.CloseCause.DPD_TIMEOUT,
-                "no answer to dead-peer detection for " + silent / NANOS_PER_SECOND + " s");
+            dpdSilenceStart = lastRxNanos;
+            dpdProbes = 0;
         }
-        else if (silent >= dpdNanos && now - lastDpdSentNanos >= dpdNanos / 5)
+        if (silent >= (DPD_TRIES + 1) * dpdNanos)
         {
-            lastDpdSentNanos = now;
+            close(TunnelListener.CloseCause.DPD_TIMEOUT, "no answer to " + dpdProbes
+                + " dead-peer detection probes, silent for " + silent / NANOS_PER_SECOND + " s");
+        }
+        else if (dpdProbes < DPD_TRIES && silent >= (dpdProbes + 1) * dpdNanos)
+        {
+            dpdProbes++;
             path.cstpRoundTrips().probeSent(now);
             dpdSent.increment();
             writeControl(CstpHeader.TYPE_DPD_REQ, null, 0, 0);

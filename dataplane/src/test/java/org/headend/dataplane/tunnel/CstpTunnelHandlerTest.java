@@ -196,16 +196,46 @@ class CstpTunnelHandlerTest
     }
 
     @Test
-    void shouldSendDpdRequestAfterSilenceAndCloseAfterTwiceTheInterval()
+    void shouldProbeThreeTimesAtTheIntervalThenCloseAnIntervalLater()
     {
-        channel.advanceTimeBy(6, TimeUnit.SECONDS);
+        // dpd-interval gateway 5: silence for 5 s, then 3 probes 5 s apart, then the tunnel goes (the seed's retries)
+        final List<Integer> probesAt = new java.util.ArrayList<>();
+        int closedAt = -1;
+        for (int second = 1; second <= 25 && closedAt < 0; second++)
+        {
+            channel.advanceTimeBy(1, TimeUnit.SECONDS);
+            channel.runScheduledPendingTasks();
+            final Object out = channel.readOutbound();
+            if (out != null)
+            {
+                assertArrayEquals(cstp(CstpHeader.TYPE_DPD_REQ, new byte[0]), ByteBufUtil.getBytes((ByteBuf)out));
+                ((ByteBuf)out).release();
+                probesAt.add(second);
+            }
+            if (!channel.isActive())
+            {
+                closedAt = second;
+            }
+        }
+        assertEquals(List.of(5, 10, 15), probesAt);
+        assertEquals(20, closedAt);
+        assertEquals(List.of("closed DPD_TIMEOUT"), events);
+    }
+
+    @Test
+    void shouldStartTheProbeCountAgainWhenTheClientAnswers()
+    {
+        channel.advanceTimeBy(11, TimeUnit.SECONDS);
         channel.runScheduledPendingTasks();
         assertArrayEquals(cstp(CstpHeader.TYPE_DPD_REQ, new byte[0]), readOutboundBytes());
-        assertTrue(channel.isActive());
-        channel.advanceTimeBy(5, TimeUnit.SECONDS);
+        assertArrayEquals(cstp(CstpHeader.TYPE_DPD_REQ, new byte[0]), readOutboundBytes());
+        channel.writeInbound(Unpooled.wrappedBuffer(cstp(CstpHeader.TYPE_DPD_RESP, new byte[0])));
+        channel.advanceTimeBy(19, TimeUnit.SECONDS);
+        channel.runScheduledPendingTasks();
+        assertTrue(channel.isActive(), "19 s after an answer: three new probes, not yet the end");
+        channel.advanceTimeBy(1, TimeUnit.SECONDS);
         channel.runScheduledPendingTasks();
         assertFalse(channel.isActive());
-        assertEquals(List.of("closed DPD_TIMEOUT"), events);
     }
 
     @Test
@@ -229,7 +259,10 @@ class CstpTunnelHandlerTest
         channel.runScheduledPendingTasks();
         assertArrayEquals(cstp(CstpHeader.TYPE_DPD_REQ, new byte[0]), readOutboundBytes(),
             "the silence before the change counts: a probe once it passes 40 s");
-        channel.advanceTimeBy(40, TimeUnit.SECONDS);
+        channel.advanceTimeBy(110, TimeUnit.SECONDS);
+        channel.runScheduledPendingTasks();
+        assertTrue(channel.isActive(), "157 s of silence: under 4 x the new 40 s interval");
+        channel.advanceTimeBy(5, TimeUnit.SECONDS);
         channel.runScheduledPendingTasks();
         assertFalse(channel.isActive());
         assertEquals(List.of("closed DPD_TIMEOUT"), events);
