@@ -307,7 +307,11 @@ public final class SessionManager implements SessionDirectory
         }
     }
 
-    /** A tunnel's connection is gone. DPD failure ends the session; any other loss keeps it for a reconnect. */
+    /**
+     * A tunnel's connection is gone, whatever the cause (gateway DPD failure included): the parent session stays, with
+     * its cookie and addresses, for the client to come back until its idle or session timer runs out (the seed:
+     * DPD failure drops the TLS/DTLS tunnel; the parent lives on until the idle timer or the maximum connect time).
+     */
     public void onTunnelClosed(final Session session, final int tunnelId, final CloseCause cause,
         final String detail)
     {
@@ -316,15 +320,9 @@ public final class SessionManager implements SessionDirectory
             return;
         }
         tunnelGone(session, session.tunnel(), detail);
-        LOG.info("session {}: tunnel {} closed ({}: {})", session.index(), tunnelId, cause, detail);
-        if (cause == CloseCause.DPD_TIMEOUT && !session.ended())
-        {
-            end(session, "dead-peer detection failed");
-        }
-        else
-        {
-            store(session);
-        }
+        LOG.info("session {}: tunnel {} closed ({}: {}); the session waits for its client", session.index(), tunnelId,
+            cause, detail);
+        store(session);
     }
 
     /**

@@ -233,6 +233,28 @@ class SessionTimersTest
     }
 
     @Test
+    void shouldKeepTheParentSessionAndItsAddressWhenGatewayDpdDropsTheTunnel() throws ConfigException
+    {
+        policy(" vpn-idle-timeout 5");
+        final SessionManager.Login login = login();
+        final EmbeddedChannel tunnel = connect(login.session());
+        final int address = login.session().lease().address();
+        data(tunnel, login.session());
+        sessions.onTunnelClosed(login.session(), 1, TunnelListener.CloseCause.DPD_TIMEOUT, "no answer to DPD");
+        assertFalse(sentDisconnect(tunnel), "no DISCONNECT: the client must come back with its cookie");
+        advanceSeconds(120);
+        final Session parent = sessions.find(login.token());
+        assertNotNull(parent, "DPD failure ends the tunnel, not the session");
+        assertNull(parent.tunnel());
+        connect(parent);
+        assertEquals(address, parent.lease().address(), "the reconnect keeps the address");
+        assertEquals(1, pools.leased("POOL"));
+        advanceSeconds(TimeUnit.MINUTES.toSeconds(5));
+        assertNull(sessions.find(login.token()), "the idle timer still ends the session");
+        assertEquals(0, pools.leased("POOL"));
+    }
+
+    @Test
     void shouldKeepADisconnectedParentSessionForTheAsaDefaultWhenIdleTimeoutIsNone() throws ConfigException
     {
         policy(" vpn-idle-timeout none");
