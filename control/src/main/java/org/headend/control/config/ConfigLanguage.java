@@ -1253,6 +1253,18 @@ public final class ConfigLanguage
             PolicyAttribute.VPN_IDLE_TIMEOUT, TIMEOUT_MINUTES, "Minutes, or none");
         setting(Mode.USERNAME, "vpn-session-timeout", "Log the user's session off after this long in all", 16,
             PolicyAttribute.VPN_SESSION_TIMEOUT, TIMEOUT_MINUTES, "Minutes, or none");
+        register(ConfigCommand.in(Mode.USERNAME, "Give the user a fixed tunnel address")
+            .kw("vpn-framed-ip-address", "Give the user a fixed tunnel address").key()
+            .arg("address", ArgTypes.IPV4, "The address, in or outside the ip local pools")
+            .arg("mask", ArgTypes.MASK, "The netmask the client is told")
+            .order(18, 0)
+            .compile((draft, scope, args) ->
+            {
+                ConfigDraft.attributesOf(scope).set(PolicyAttribute.VPN_FRAMED_IP_ADDRESS,
+                    FramedAddress.of(args.get("address"), args.get("mask")));
+                return null;
+            })
+            .build());
         register(ConfigCommand.in(Mode.USERNAME, "Set what the user may log in to")
             .kw("service-type", "Set what the user may log in to").key()
             .choice("type",

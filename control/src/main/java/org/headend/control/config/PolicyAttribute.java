@@ -92,6 +92,9 @@ public final class PolicyAttribute<T>
     /** {@code vpn-simultaneous-logins N} (default 3). */
     public static final PolicyAttribute<Integer> VPN_SIMULTANEOUS_LOGINS =
         new PolicyAttribute<>("vpn-simultaneous-logins", 3);
+    /** {@code vpn-framed-ip-address A.B.C.D MASK} (username mode only): the user's fixed tunnel address. */
+    public static final PolicyAttribute<FramedAddress> VPN_FRAMED_IP_ADDRESS =
+        new PolicyAttribute<>("vpn-framed-ip-address", FramedAddress.NONE);
     /** {@code split-tunnel-policy} (default tunnelall). */
     public static final PolicyAttribute<SplitTunnelPolicy> SPLIT_TUNNEL_POLICY =
         new PolicyAttribute<>("split-tunnel-policy", SplitTunnelPolicy.TUNNELALL);

@@ -9,9 +9,12 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import org.headend.control.config.FramedAddress;
 import org.headend.control.config.HeadendConfig;
 import org.headend.control.config.IpLocalPool;
 import org.headend.control.config.Ipv6LocalPool;
+import org.headend.control.config.PolicyAttribute;
+import org.headend.control.config.UserAccount;
 import org.headend.control.session.AddressPools;
 import org.headend.dataplane.api.Dataplane;
 import org.headend.nativecfg.netlink.Rtnetlink;
@@ -21,7 +24,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The appliance's inside interface: one multi-queue TUN device, its addresses (the first host address of the first
- * IPv4 pool's subnet, and of the first IPv6 pool's prefix), a route to every pool through it, and the routing of
+ * IPv4 pool's subnet, and of the first IPv6 pool's prefix), a route to every pool (and to each user's fixed address
+ * outside them) through it, and the routing of
  * what comes out of it ({@code ipv6 route} lines, see {@link Ipv6StaticRoutes}). Closing it removes the device, its
  * routes and that routing. Control path.
  */
@@ -124,6 +128,10 @@ public final class InsideInterface implements AutoCloseable
             final int network = AddressPools.toInt(pool.first()) & mask;
             route(wanted, toInet(network), Integer.bitCount(mask), address == 0 ? null : toInet(address));
         }
+        for (final int fixed : fixedAddressesOutsidePools(config))
+        {
+            route(wanted, toInet(fixed), 32, address == 0 ? null : toInet(address));
+        }
         for (final Ipv6LocalPool pool : config.ipv6Pools().values())
         {
             final BigInteger first = new BigInteger(1, pool.first().getAddress());
@@ -141,6 +149,31 @@ public final class InsideInterface implements AutoCloseable
                 routes.remove(key);
             }
         }
+    }
+
+    /** The users' {@code vpn-framed-ip-address}es outside every pool's subnet: each gets a host route. */
+    static Set<Integer> fixedAddressesOutsidePools(final HeadendConfig config)
+    {
+        final Set<Integer> outside = new java.util.TreeSet<>();
+        for (final UserAccount user : config.users().values())
+        {
+            final FramedAddress fixed = user.attributes().get(PolicyAttribute.VPN_FRAMED_IP_ADDRESS);
+            if (fixed == null || fixed.address() == null)
+            {
+                continue;
+            }
+            final int host = AddressPools.toInt(fixed.address());
+            final boolean covered = config.pools().values().stream().anyMatch(pool ->
+            {
+                final int mask = AddressPools.toInt(pool.mask());
+                return (host & mask) == (AddressPools.toInt(pool.first()) & mask);
+            });
+            if (!covered)
+            {
+                outside.add(host);
+            }
+        }
+        return outside;
     }
 
     /**

@@ -4,6 +4,7 @@ import java.math.BigInteger;
 import java.net.Inet6Address;
 import java.util.BitSet;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -12,7 +13,9 @@ import org.headend.control.config.Ipv6LocalPool;
 
 /**
  * Address leases from the {@code ip local pool}s and {@code ipv6 local pool}s. The network and broadcast addresses
- * of an IPv4 pool's mask and the headend's own inside addresses are never leased. Control thread only.
+ * of an IPv4 pool's mask and the headend's own inside addresses are never leased. A user's fixed address
+ * ({@code vpn-framed-ip-address}) is leased by {@link #allocateFixed}, in or outside a pool, and never twice.
+ * Control thread only.
  */
 public final class AddressPools
 {
@@ -20,6 +23,11 @@ public final class AddressPools
     private final Map<String, Pool6State> pools6 = new HashMap<>();
     private final Set<Integer> reserved;
     private final Set<Inet6Address> reserved6;
+    /** Fixed addresses out on a lease, whether or not a pool covers them. */
+    private final Set<Integer> fixed = new HashSet<>();
+
+    /** The pool name of a fixed lease ({@link #allocateFixed}): no {@code ip local pool} has an empty name. */
+    public static final String FIXED = "";
 
     /** A leased address. */
     public record Lease(String pool, int address, int mask)
@@ -209,6 +217,11 @@ public final class AddressPools
      */
     public String reserve(final Lease lease)
     {
+        if (FIXED.equals(lease.pool()))
+        {
+            return allocateFixed(lease.address(), lease.mask()) == null ? "the address is leased to another session"
+                : null;
+        }
         final PoolState pool = pools.get(lease.pool());
         if (pool == null)
         {
@@ -270,9 +283,59 @@ public final class AddressPools
         return null;
     }
 
+    /**
+     * Leases exactly {@code address} with {@code mask} (a user's {@code vpn-framed-ip-address}), whether or not a pool
+     * covers it; a pool that does cannot lease it meanwhile.
+     *
+     * @return the lease (pool {@link #FIXED}), or null when the address is in use or is the headend's own
+     */
+    public Lease allocateFixed(final int address, final int mask)
+    {
+        if (reserved.contains(address) || fixed.contains(address))
+        {
+            return null;
+        }
+        final PoolState pool = poolCovering(address);
+        if (pool != null)
+        {
+            if (pool.used.get(address - pool.first))
+            {
+                return null;
+            }
+            pool.used.set(address - pool.first);
+        }
+        fixed.add(address);
+        return new Lease(FIXED, address, mask);
+    }
+
+    private PoolState poolCovering(final int address)
+    {
+        for (final PoolState pool : pools.values())
+        {
+            final long offset = Integer.toUnsignedLong(address) - Integer.toUnsignedLong(pool.first);
+            if (offset >= 0 && offset <= pool.last - pool.first)
+            {
+                return pool;
+            }
+        }
+        return null;
+    }
+
     /** Returns a lease to its pool. */
     public void release(final Lease lease)
     {
+        if (FIXED.equals(lease.pool()))
+        {
+            if (fixed.remove(lease.address()))
+            {
+                final PoolState pool = poolCovering(lease.address());
+                if (pool != null)
+                {
+                    pool.used.clear(lease.address() - pool.first);
+                }
+            }
+            return;
+        }
         final PoolState pool = pools.get(lease.pool());
         if (pool != null && lease.address() >= pool.first && lease.address() <= pool.last)
         {
@@ -296,7 +359,7 @@ public final class AddressPools
     private boolean isUsable(final int address, final int mask)
     {
         final int host = address & ~mask;
-        return host != 0 && host != ~mask && !reserved.contains(address);
+        return host != 0 && host != ~mask && !reserved.contains(address) && !fixed.contains(address);
     }
 
     /** The big-endian int of an IPv4 address. */

@@ -19,6 +19,7 @@ import java.util.function.BiFunction;
 import java.util.function.LongSupplier;
 import java.util.function.Predicate;
 import org.headend.control.config.EffectivePolicy;
+import org.headend.control.config.FramedAddress;
 import org.headend.control.config.PolicyAttribute;
 import org.headend.control.config.grammar.Ipv4;
 import org.headend.control.dtls.DtlsService;
@@ -227,17 +228,51 @@ public final class SessionManager implements SessionDirectory
         return true;
     }
 
-    /** The session's lease, taking one from {@code poolNames} on its first tunnel; null when none is free. */
+    /**
+     * The session's lease, taken on its first tunnel: the AAA server's Framed-IP-Address, else the user's
+     * {@code vpn-framed-ip-address}, else one from {@code poolNames}; null when that address is in use or no pool
+     * address is free.
+     */
     public Lease lease(final Session session, final List<String> poolNames)
     {
         if (session.lease() == null)
         {
             final java.net.Inet4Address framed = session.aaa().framedAddress();
-            session.lease(framed == null ? pools.allocate(poolNames)
-                : pools.allocateAddress(AddressPools.toInt(framed)));
+            final FramedAddress own = policyOf(session).get(PolicyAttribute.VPN_FRAMED_IP_ADDRESS);
+            if (framed != null)
+            {
+                session.lease(pools.allocateAddress(AddressPools.toInt(framed)));
+            }
+            else if (own.address() != null)
+            {
+                final int address = AddressPools.toInt(own.address());
+                session.lease(pools.allocateFixed(address, AddressPools.toInt(own.mask())));
+                if (session.lease() == null)
+                {
+                    LOG.warn("session {}: the fixed address {} of user {} is in use{}", session.index(),
+                        own.address().getHostAddress(), session.username(), holderOf(address));
+                }
+            }
+            else
+            {
+                session.lease(pools.allocate(poolNames));
+            }
             store(session);
         }
         return session.lease();
+    }
+
+    /** " by session N (user U)" for the live session leasing {@code address}, or "" when none does. */
+    private String holderOf(final int address)
+    {
+        for (final Session other : byIndex.values())
+        {
+            if (other.lease() != null && other.lease().address() == address)
+            {
+                return " by session " + other.index() + " (user " + other.username() + ")";
+            }
+        }
+        return "";
     }
 
     /**

@@ -94,6 +94,43 @@ class AddressPoolsTest
         assertNull(pools.allocate6(List.of("top")));
     }
 
+    @Test
+    void shouldLeaseAFixedAddressOutsideThePoolsOnceAtATime() throws Exception
+    {
+        final AddressPools pools = pools(pool("P", "192.168.100.10", "192.168.100.12"));
+        final AddressPools.Lease fixed = pools.allocateFixed(ip("192.168.101.7"), ip("255.255.255.0"));
+        assertEquals(AddressPools.FIXED, fixed.pool());
+        assertEquals(ip("192.168.101.7"), fixed.address());
+        assertEquals(ip("255.255.255.0"), fixed.mask());
+        assertNull(pools.allocateFixed(ip("192.168.101.7"), ip("255.255.255.0")), "in use: refused");
+        assertEquals("the address is leased to another session", pools.reserve(fixed));
+        pools.release(fixed);
+        assertEquals(ip("192.168.101.7"), pools.allocateFixed(ip("192.168.101.7"), ip("255.255.255.0")).address());
+        assertNull(pools.allocateFixed(INSIDE, ip("255.255.255.0")), "never the headend's own address");
+    }
+
+    @Test
+    void shouldKeepAFixedAddressInsideAPoolAwayFromThePool() throws Exception
+    {
+        final AddressPools pools = pools(pool("P", "192.168.100.10", "192.168.100.11"));
+        final AddressPools.Lease fixed = pools.allocateFixed(ip("192.168.100.10"), ip("255.255.255.0"));
+        assertEquals(ip("192.168.100.11"), pools.allocate(List.of("P")).address());
+        assertNull(pools.allocate(List.of("P")), "the fixed address is not the pool's to give");
+        pools.release(fixed);
+        assertEquals(ip("192.168.100.10"), pools.allocate(List.of("P")).address());
+        assertNull(pools.allocateFixed(ip("192.168.100.10"), ip("255.255.255.0")), "leased from the pool: refused");
+    }
+
+    @Test
+    void shouldTakeAFixedLeaseBackAtRestart() throws Exception
+    {
+        final AddressPools pools = pools(pool("P", "192.168.100.10", "192.168.100.10"));
+        final AddressPools.Lease kept = new AddressPools.Lease(AddressPools.FIXED, ip("192.168.100.10"),
+            ip("255.255.255.255"));
+        assertNull(pools.reserve(kept));
+        assertNull(pools.allocate(List.of("P")));
+    }
+
     private static AddressPools pools(final IpLocalPool... configured)
     {
         final AddressPools pools = new AddressPools(Set.of(INSIDE), Set.of());
