@@ -204,6 +204,7 @@ final class Appliance
                 .views(sessions::view);
             final VpnEvents events = VpnEvents.all(List.of(metrics, syslog, accounting));
             sessions.events(events);
+            sessions.sessionLimit(() -> config.current().globals().sessionLimit());
             dtls.onUp(sessions::onDtlsUp);
             // before any listener opens: a client reconnecting with its cookie finds its session
             control.submit(sessions::restore).get(30, TimeUnit.SECONDS);

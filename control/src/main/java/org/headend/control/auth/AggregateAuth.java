@@ -488,6 +488,11 @@ public final class AggregateAuth
         final EffectivePolicy policy = verdict.policy();
         final SessionManager.Login login =
             sessions.open(username, context.tunnelGroup(), policy.groupPolicyName(), client);
+        if (login == null && sessions.atCapacity())
+        {
+            return HttpAnswer.xml(AuthDocuments.refusal(LOGIN_FAILED,
+                "Login denied: the VPN has reached its session limit, try again later."), List.of());
+        }
         if (login == null)
         {
             LOG.info("login refused for user {} from {}: vpn-simultaneous-logins is 0", LogText.escape(username),

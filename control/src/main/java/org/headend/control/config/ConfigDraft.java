@@ -40,6 +40,8 @@ public final class ConfigDraft
     final Map<String, Map<String, List<String>>> customData = new LinkedHashMap<>();
     /** {@code http redirect NAMEIF PORT}: nameif → port. */
     final Map<String, Integer> httpRedirects = new LinkedHashMap<>();
+    /** {@code vpn-sessiondb max-anyconnect-premium-or-essentials-limit}; 0 when not set. */
+    int sessionLimit;
     PasswordHash enablePassword;
     final List<SshAccess> sshAccess = new ArrayList<>();
     int sshTimeoutMinutes = ManagementConfig.DEFAULT_SSH_TIMEOUT_MINUTES;
@@ -125,7 +127,8 @@ public final class ConfigDraft
             frozen(webvpn.customAttributeTypes)),
             frozen(ipv6Pools), List.copyOf(ipv6Routes),
             new GlobalSettings(compressionSvc, compressionHttp, Collections.unmodifiableMap(data),
-                httpRedirects.entrySet().stream().map(e -> new HttpRedirect(e.getKey(), e.getValue())).toList()),
+                httpRedirects.entrySet().stream().map(e -> new HttpRedirect(e.getKey(), e.getValue())).toList(),
+                sessionLimit),
             new ManagementConfig(enablePassword, List.copyOf(sshAccess), sshTimeoutMinutes, sshAuthLocal,
                 maxFailedAttempts, sshScopy, sshAuthServerGroup, sshAuthFallbackLocal),
             frozenLists(accessLists), frozen(aaaMap),

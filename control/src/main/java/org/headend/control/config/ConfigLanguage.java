@@ -379,6 +379,17 @@ public final class ConfigLanguage
                 return null;
             })
             .build());
+        register(ConfigCommand.in(Mode.CONFIG, "Configure the VPN session database")
+            .kw("vpn-sessiondb", "Configure the VPN session database")
+            .kw("max-anyconnect-premium-or-essentials-limit", "Limit the AnyConnect sessions at once").key()
+            .arg("limit", ArgTypes.integer(1, 200_000), "Number of sessions")
+            .order(39, 0)
+            .compile((draft, scope, args) ->
+            {
+                draft.sessionLimit = args.<Integer>get("limit");
+                return null;
+            })
+            .build());
         register(ConfigCommand.in(Mode.CONFIG, "Define a value of an AnyConnect custom attribute")
             .kw("anyconnect-custom-data", "Define a value of an AnyConnect custom attribute")
             .arg("type", ArgTypes.NAME, "The custom attribute type")

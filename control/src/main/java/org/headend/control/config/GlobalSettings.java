@@ -12,9 +12,18 @@ import java.util.Map;
  * @param customData      {@code anyconnect-custom-data TYPE NAME VALUE}: type → name → value lines (several lines
  *                        of one name are concatenated by the client, as on the ASA)
  * @param httpRedirects   {@code http redirect NAMEIF PORT} lines in configuration order
+ * @param sessionLimit    {@code vpn-sessiondb max-anyconnect-premium-or-essentials-limit N}: the most sessions at
+ *                        once; 0 when not set (no limit but the address pools)
  */
 public record GlobalSettings(boolean compressionSvc, boolean compressionHttp,
-    Map<String, Map<String, List<String>>> customData, List<HttpRedirect> httpRedirects)
+    Map<String, Map<String, List<String>>> customData, List<HttpRedirect> httpRedirects, int sessionLimit)
 {
     public static final GlobalSettings DEFAULT = new GlobalSettings(true, true, Map.of(), List.of());
+
+    /** Without a session limit. */
+    public GlobalSettings(final boolean compressionSvc, final boolean compressionHttp,
+        final Map<String, Map<String, List<String>>> customData, final List<HttpRedirect> httpRedirects)
+    {
+        this(compressionSvc, compressionHttp, customData, httpRedirects, 0);
+    }
 }

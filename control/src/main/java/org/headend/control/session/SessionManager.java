@@ -74,6 +74,7 @@ public final class SessionManager implements SessionDirectory
     private int nextTunnelId = 1;
     private int peakConcurrent;
     private VpnEvents events = VpnEvents.NONE;
+    private java.util.function.IntSupplier sessionLimit = () -> 0;
 
     /** A new session and the token the client gets (the only time the clear token exists here). */
     public record Login(Session session, String token)
@@ -120,11 +121,24 @@ public final class SessionManager implements SessionDirectory
     }
 
     /**
+     * Where {@link #open} reads the most sessions allowed at once ({@code vpn-sessiondb
+     * max-anyconnect-premium-or-essentials-limit}; 0 for no limit), from the current configuration.
+     */
+    public void sessionLimit(final java.util.function.IntSupplier limit)
+    {
+        sessionLimit = limit;
+    }
+
+    /**
      * Opens a session for an authenticated user of {@code tunnelGroup} running under {@code groupPolicy}, within
      * the user's {@code vpn-simultaneous-logins}: when the user already has that many sessions, the one idle the
-     * longest (the oldest among equally idle ones) is logged off to make room, as the ASA does.
+     * longest (the oldest among equally idle ones) is logged off to make room, as the ASA does. At the session
+     * limit, the parent session whose client has been away the longest is logged off for the new one (the seed:
+     * the sessions inactive the longest are logged off so that new users can log in); when every session has its
+     * client connected, the login is refused ({@link #atCapacity}).
      *
-     * @return the session, or null when the policy allows the user no session at all ({@code 0})
+     * @return the session, or null when the policy allows the user no session at all ({@code 0}) or the limit is
+     * reached
      */
     public Login open(final String username, final String tunnelGroup, final String groupPolicy,
         final ClientInfo client)
@@ -135,6 +149,12 @@ public final class SessionManager implements SessionDirectory
             return null;
         }
         makeRoom(username, allowed);
+        if (!makeRoomUnderLimit())
+        {
+            LOG.info("login of user {} refused: {} sessions, all with a connected client, at the session limit",
+                org.headend.control.LogText.escape(username), byIndex.size());
+            return null;
+        }
         final int index = nextIndex++;
         final String token = tokens.newToken(index);
         final String key = SessionTokens.key(token);
@@ -166,6 +186,42 @@ public final class SessionManager implements SessionDirectory
         {
             end(own.get(i), "logged off by a new login of the same user (vpn-simultaneous-logins " + allowed + ")");
         }
+    }
+
+    /**
+     * Below the session limit, after logging off as many of the sessions without a tunnel as it takes, longest away
+     * first; false when that is not enough.
+     */
+    private boolean makeRoomUnderLimit()
+    {
+        final int limit = sessionLimit.getAsInt();
+        if (limit <= 0 || byIndex.size() < limit)
+        {
+            return true;
+        }
+        final long now = nanoClock.getAsLong();
+        final List<Session> away = new ArrayList<>();
+        for (final Session session : List.copyOf(byIndex.values()))
+        {
+            if (!expireIfDue(session, now) && session.tunnel() == null)
+            {
+                away.add(session);
+            }
+        }
+        away.sort(Comparator.comparingLong(Session::disconnectedSinceNanos));
+        for (int i = 0; i < away.size() && byIndex.size() >= limit; i++)
+        {
+            end(away.get(i), "logged off to make room for a new login (vpn-sessiondb "
+                + "max-anyconnect-premium-or-essentials-limit " + limit + ")");
+        }
+        return byIndex.size() < limit;
+    }
+
+    /** Whether the session limit is reached: a new login is refused unless a client away is logged off for it. */
+    public boolean atCapacity()
+    {
+        final int limit = sessionLimit.getAsInt();
+        return limit > 0 && byIndex.size() >= limit;
     }
 
     /**

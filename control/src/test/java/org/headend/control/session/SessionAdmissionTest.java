@@ -1,0 +1,206 @@
+package org.headend.control.session;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.netty.channel.embedded.EmbeddedChannel;
+import java.net.Inet4Address;
+import java.net.InetAddress;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.agrona.DirectBuffer;
+import org.headend.control.config.ConfigException;
+import org.headend.control.config.ConfigStore;
+import org.headend.control.http.ClientInfo;
+import org.headend.dataplane.api.Dataplane;
+import org.headend.dataplane.compress.PacketCompression;
+import org.headend.dataplane.counters.DataplaneCounters;
+import org.headend.dataplane.tunnel.CstpTunnelHandler;
+import org.headend.dataplane.tunnel.EgressQueue;
+import org.headend.dataplane.tunnel.TunnelAccess;
+import org.headend.dataplane.tunnel.TunnelListener;
+import org.headend.dataplane.tunnel.TunnelPath;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Who gets a session and which address: the session limit ({@code vpn-sessiondb
+ * max-anyconnect-premium-or-essentials-limit}), which logs off the session whose client has been away longest and
+ * refuses a login when every client is connected, and a local user's fixed address ({@code vpn-framed-ip-address}).
+ */
+class SessionAdmissionTest
+{
+    private static final ClientInfo CLIENT = new ClientInfo("10.77.0.2", 40000, 443,
+        "Open AnyConnect VPN Agent v9.01-3", "TLSv1.3", "TLS_AES_128_GCM_SHA256");
+    private static final String GROUP = "DefaultWEBVPNGroup";
+    private static final String CONFIG = """
+        ip local pool POOL 192.168.100.10-192.168.100.20 mask 255.255.255.0
+        username demo password demo-secret
+        username fixed password fixed-secret
+        username fixed attributes
+         vpn-framed-ip-address 192.168.101.7 255.255.255.0
+        username inpool password inpool-secret
+        username inpool attributes
+         vpn-framed-ip-address 192.168.100.10 255.255.255.0
+        tunnel-group DefaultWEBVPNGroup general-attributes
+         address-pool POOL
+        vpn-sessiondb max-anyconnect-premium-or-essentials-limit 3
+        """;
+
+    private final long[] now = {1_000_000_000L};
+    private final ScheduledExecutorService control = Executors.newSingleThreadScheduledExecutor();
+    private final ConfigStore config = ConfigStore.embeddedDefault("unused-password");
+    private final AddressPools pools = new AddressPools(Set.of(), Set.of());
+    private final List<EmbeddedChannel> channels = new ArrayList<>();
+    private Dataplane dataplane;
+    private SessionManager sessions;
+    private int nextTunnel = 1;
+
+    @BeforeEach
+    void setUp() throws ConfigException
+    {
+        config.replace(CONFIG, "test");
+        pools.configure(config.current().pools());
+        // no TUN queue: routes go nowhere, which these tests do not need
+        dataplane = Dataplane.start(List.of(), List.of(), ex -> { });
+        sessions = new SessionManager(control, dataplane, pools, null,
+            (group, user) -> config.current().effectivePolicy(group, user), () -> now[0], Clock.systemUTC());
+        sessions.sessionLimit(() -> config.current().globals().sessionLimit());
+    }
+
+    @AfterEach
+    void tearDown()
+    {
+        channels.forEach(EmbeddedChannel::finishAndReleaseAll);
+        dataplane.close();
+        control.shutdownNow();
+    }
+
+    private Session login(final String user)
+    {
+        final SessionManager.Login login = sessions.open(user, GROUP, "DfltGrpPolicy", CLIENT);
+        return login == null ? null : login.session();
+    }
+
+    /** A tunnel up for the session the way the gateway brings it up; returns its id. */
+    private int connect(final Session session)
+    {
+        final AddressPools.Lease lease = sessions.lease(session, List.of("POOL"));
+        final EmbeddedChannel channel = new EmbeddedChannel();
+        channels.add(channel);
+        final TunnelPath path = new TunnelPath(nextTunnel++, new EgressQueue(channel.eventLoop(), 64 * 1024),
+            new TunnelAccess(lease.address(), null, null));
+        final CstpTunnelHandler handler = new CstpTunnelHandler(path, 1400, 0, (DirectBuffer b, int i, int l) -> true,
+            PacketCompression.none(), new DataplaneCounters(), new TunnelListener()
+            {
+                @Override
+                public void onDisconnectRequest(final int reason, final String text)
+                {
+                }
+
+                @Override
+                public void onClosed(final CloseCause cause, final String detail)
+                {
+                }
+            });
+        channel.pipeline().addLast(handler);
+        sessions.tunnelUp(session, new Session.Tunnel(path.tunnelId(), path, handler, channel, CLIENT));
+        return path.tunnelId();
+    }
+
+    private void lose(final Session session, final int tunnelId)
+    {
+        sessions.onTunnelClosed(session, tunnelId, TunnelListener.CloseCause.DPD_TIMEOUT, "no answer");
+    }
+
+    private void advanceSeconds(final long seconds)
+    {
+        now[0] += TimeUnit.SECONDS.toNanos(seconds);
+    }
+
+    @Test
+    void shouldLogOffTheSessionAwayLongestWhenTheLimitIsReached()
+    {
+        final Session first = login("demo");
+        final int firstTunnel = connect(first);
+        final Session second = login("demo");
+        final int secondTunnel = connect(second);
+        final Session third = login("demo");
+        connect(third);
+        lose(second, secondTunnel);
+        advanceSeconds(60);
+        lose(first, firstTunnel);
+        advanceSeconds(60);
+
+        final Session fourth = login("fixed");
+        assertNotNull(fourth, "a client away makes room for a new login");
+        assertTrue(second.ended(), "the one away longest (120 s) goes");
+        assertFalse(first.ended(), "away 60 s: kept while one logoff is enough");
+        assertFalse(third.ended());
+        assertEquals(3, sessions.list().size());
+    }
+
+    @Test
+    void shouldRefuseALoginWhenEverySessionHasItsClientConnected()
+    {
+        for (int i = 0; i < 3; i++)
+        {
+            connect(login("demo"));
+        }
+        assertNull(login("fixed"));
+        assertTrue(sessions.atCapacity());
+        assertEquals(3, sessions.list().size(), "no connected client is logged off for a newcomer");
+    }
+
+    @Test
+    void shouldAdmitWithoutLimitWhenNoneIsConfigured() throws ConfigException
+    {
+        config.replace(CONFIG.replace("vpn-sessiondb max-anyconnect-premium-or-essentials-limit 3\n", ""), "test");
+        for (int i = 0; i < 5; i++)
+        {
+            assertNotNull(login("demo"));
+        }
+        assertFalse(sessions.atCapacity());
+    }
+
+    @Test
+    void shouldGiveAUserHisFixedAddressOutsideThePoolAndRefuseItToASecondSession() throws Exception
+    {
+        final Session first = login("fixed");
+        final int tunnel = connect(first);
+        assertEquals(AddressPools.toInt((Inet4Address)InetAddress.getByName("192.168.101.7")),
+            first.lease().address());
+        assertEquals(AddressPools.toInt((Inet4Address)InetAddress.getByName("255.255.255.0")), first.lease().mask());
+        assertEquals(0, pools.leased("POOL"));
+
+        final Session second = login("fixed");
+        assertNull(sessions.lease(second, List.of("POOL")), "the address is in use: no tunnel for the second");
+
+        lose(first, tunnel);
+        final int again = connect(first);
+        assertEquals(AddressPools.toInt((Inet4Address)InetAddress.getByName("192.168.101.7")),
+            first.lease().address(), "kept for the reconnect");
+        sessions.end(first, "test");
+        assertNotNull(sessions.lease(second, List.of("POOL")), "free again once the first session ends");
+        assertTrue(again > tunnel);
+    }
+
+    @Test
+    void shouldKeepAFixedAddressInsideThePoolFromOtherUsers() throws Exception
+    {
+        connect(login("inpool"));
+        final Session other = login("demo");
+        connect(other);
+        assertEquals(AddressPools.toInt((Inet4Address)InetAddress.getByName("192.168.100.11")),
+            other.lease().address(), "the pool skips the address fixed to inpool");
+    }
+}
