@@ -208,6 +208,8 @@ final class Appliance
             dtls.onUp(sessions::onDtlsUp);
             // before any listener opens: a client reconnecting with its cookie finds its session
             control.submit(sessions::restore).get(30, TimeUnit.SECONDS);
+            // restored sessions may hold fixed addresses the configuration no longer names
+            control.submit(() -> inside.routePools(cfg, pools.fixedLeased())).get(30, TimeUnit.SECONDS);
             logins.apply(cfg);
             final AggregateAuth auth = new AggregateAuth(config::current, sessions, new LoginContexts(), logins,
                 identity::sha1Hex, System::nanoTime, control).delivery(clientFiles).events(events)
@@ -234,7 +236,7 @@ final class Appliance
                     inside.routeIpv6(updated);
                     pools.configure(updated.pools());
                     pools.configure6(updated.ipv6Pools());
-                    inside.routePools(updated);
+                    inside.routePools(updated, pools.fixedLeased());
                     redirects.apply(updated);
                     if (management != null)
                     {

@@ -121,6 +121,15 @@ public final class InsideInterface implements AutoCloseable
      */
     public void routePools(final HeadendConfig config)
     {
+        routePools(config, Set.of());
+    }
+
+    /**
+     * As {@link #routePools(HeadendConfig)}, keeping a host route to each of {@code leasedFixed} (fixed addresses
+     * sessions hold) too: a session keeps its route when its user's {@code vpn-framed-ip-address} changes.
+     */
+    public void routePools(final HeadendConfig config, final Set<Integer> leasedFixed)
+    {
         final Set<String> wanted = new HashSet<>();
         for (final IpLocalPool pool : config.pools().values())
         {
@@ -128,7 +137,9 @@ public final class InsideInterface implements AutoCloseable
             final int network = AddressPools.toInt(pool.first()) & mask;
             route(wanted, toInet(network), Integer.bitCount(mask), address == 0 ? null : toInet(address));
         }
-        for (final int fixed : fixedAddressesOutsidePools(config))
+        final Set<Integer> fixedRoutes = new java.util.TreeSet<>(fixedAddressesOutsidePools(config));
+        fixedRoutes.addAll(leasedFixed);
+        for (final int fixed : fixedRoutes)
         {
             route(wanted, toInet(fixed), 32, address == 0 ? null : toInet(address));
         }

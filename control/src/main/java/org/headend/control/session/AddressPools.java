@@ -321,6 +321,12 @@ public final class AddressPools
         return null;
     }
 
+    /** The fixed addresses out on a lease ({@link #allocateFixed}). */
+    public Set<Integer> fixedLeased()
+    {
+        return Set.copyOf(fixed);
+    }
+
     /** Returns a lease to its pool. */
     public void release(final Lease lease)
     {
