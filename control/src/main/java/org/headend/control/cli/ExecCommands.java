@@ -521,7 +521,9 @@ final class ExecCommands
         {
             total += Ipv4.toLong(pool.last()) - Ipv4.toLong(pool.first()) + 1;
         }
-        return total;
+        // vpn-sessiondb max-anyconnect-premium-or-essentials-limit caps what the pools could hold
+        final int limit = config.globals().sessionLimit();
+        return limit > 0 ? Math.min(total, limit) : total;
     }
 
     private static Output showInterface(final CliSession session, final Arguments args)

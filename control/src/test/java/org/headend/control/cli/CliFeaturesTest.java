@@ -255,6 +255,12 @@ class CliFeaturesTest
         assertTrue(summary.contains("VPN Session Summary"), summary);
         assertTrue(summary.contains("AnyConnect Client            :      1 :          1 :           1 :        0"),
             summary);
+        run("configure terminal");
+        run("vpn-sessiondb max-anyconnect-premium-or-essentials-limit 4");
+        run("end");
+        final String capped = run("show vpn-sessiondb summary");
+        assertTrue(capped.contains("Device Total VPN Capacity    :      4\nDevice Load                  :    25%\n"),
+            "the session limit caps the capacity:\n" + capped);
         final String ratio = run("show vpn-sessiondb ratio encryption");
         assertTrue(java.util.regex.Pattern.compile("(?m)^AES-GCM-256\\s+2\\s+100%$").matcher(ratio).find(), ratio);
     }
