@@ -22,11 +22,12 @@ import org.headend.control.config.ConfigStore;
 import org.headend.control.http.ClientInfo;
 import org.headend.dataplane.api.Dataplane;
 import org.headend.dataplane.compress.PacketCompression;
-import org.headend.dataplane.counters.DataplaneCounters;
+import org.headend.dataplane.api.DataplaneCounters;
+import org.headend.dataplane.tunnel.CstpTunnel;
 import org.headend.dataplane.tunnel.CstpTunnelHandler;
 import org.headend.dataplane.tunnel.EgressQueue;
-import org.headend.dataplane.tunnel.TunnelAccess;
-import org.headend.dataplane.tunnel.TunnelListener;
+import org.headend.dataplane.api.TunnelAccess;
+import org.headend.dataplane.api.TunnelListener;
 import org.headend.dataplane.tunnel.TunnelPath;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -113,7 +114,7 @@ class SessionAdmissionTest
                 }
             });
         channel.pipeline().addLast(handler);
-        sessions.tunnelUp(session, new Session.Tunnel(path.tunnelId(), path, handler, channel, CLIENT));
+        sessions.tunnelUp(session, new Session.Tunnel(new CstpTunnel(path, handler, channel), CLIENT));
         return path.tunnelId();
     }
 
