@@ -23,6 +23,7 @@ import javax.net.ssl.SSLContext;
 import org.headend.control.auth.AuthOutcome;
 import org.headend.control.auth.AuthRequest;
 import org.headend.control.auth.Authenticator;
+import org.headend.control.auth.ServerHealth;
 import org.headend.control.config.AaaServerGroup;
 import org.headend.control.config.AaaServerHost;
 import org.headend.control.config.HeadendConfig;
@@ -62,12 +63,9 @@ public final class LdapAuthenticator implements Authenticator, AutoCloseable
     {
     }
 
-    private static final class HostState
+    private static final class HostState extends ServerHealth
     {
         private AaaServerHost host;
-        private int consecutiveFailures;
-        private boolean failed;
-        private long failedAtNanos;
         private long requests;
         private long accepts;
         private long rejects;
@@ -132,7 +130,7 @@ public final class LdapAuthenticator implements Authenticator, AutoCloseable
         {
             final HostState s = hosts.get(key(host));
             rows.add(new HostStatus(host.address().getHostAddress(), host.ldap() == null ? 0
-                : host.ldap().effectivePort(), s.failed, s.requests, s.accepts, s.rejects, s.failures));
+                : host.ldap().effectivePort(), s.failed(), s.requests, s.accepts, s.rejects, s.failures));
         }
         return rows;
     }
@@ -284,12 +282,12 @@ public final class LdapAuthenticator implements Authenticator, AutoCloseable
     private synchronized HostState pick(final List<HostState> tried, final InetAddress only)
     {
         final long now = nanoClock.getAsLong();
-        reactivate(now);
+        ServerHealth.reactivate(hosts.values(), group, now);
         for (final AaaServerHost host : group.hosts())
         {
             final HostState state = hosts.get(key(host));
             if (only != null ? host.address().equals(only) && tried.isEmpty()
-                : !state.failed && !tried.contains(state) && host.ldap() != null)
+                : !state.failed() && !tried.contains(state) && host.ldap() != null)
             {
                 return state;
             }
@@ -297,40 +295,9 @@ public final class LdapAuthenticator implements Authenticator, AutoCloseable
         return null;
     }
 
-    private void reactivate(final long now)
-    {
-        boolean allFailed = !hosts.isEmpty();
-        long lastFailure = Long.MIN_VALUE;
-        for (final HostState state : hosts.values())
-        {
-            if (state.failed && group.timedReactivation()
-                && now - state.failedAtNanos >= AaaServerGroup.TIMED_SECONDS * 1_000_000_000L)
-            {
-                state.failed = false;
-                state.consecutiveFailures = 0;
-            }
-            allFailed &= state.failed;
-            if (state.failed)
-            {
-                lastFailure = lastFailure == Long.MIN_VALUE ? state.failedAtNanos
-                    : Math.max(lastFailure, state.failedAtNanos);
-            }
-        }
-        if (!group.timedReactivation() && allFailed
-            && now - lastFailure >= group.deadtimeMinutes() * 60_000_000_000L)
-        {
-            LOG.info("aaa-server {}: dead time over, its servers are tried again", groupName);
-            for (final HostState state : hosts.values())
-            {
-                state.failed = false;
-                state.consecutiveFailures = 0;
-            }
-        }
-    }
-
     private synchronized void answered(final HostState host, final AuthOutcome outcome)
     {
-        host.consecutiveFailures = 0;
+        host.answered();
         if (outcome instanceof AuthOutcome.Accepted)
         {
             host.accepts++;
@@ -346,12 +313,10 @@ public final class LdapAuthenticator implements Authenticator, AutoCloseable
     {
         host.failures++;
         final String address = host.host.address().getHostAddress();
-        if (++host.consecutiveFailures >= group.maxFailedAttempts() && !host.failed)
+        if (host.failure(group.maxFailedAttempts(), nanoClock.getAsLong()))
         {
-            host.failed = true;
-            host.failedAtNanos = nanoClock.getAsLong();
             LOG.warn("aaa-server {} host {} failed after {} unanswered logins in a row: {}", groupName, address,
-                host.consecutiveFailures, why);
+                host.consecutiveFailures(), why);
         }
         else
         {

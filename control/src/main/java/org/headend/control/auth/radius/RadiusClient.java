@@ -26,6 +26,7 @@ import org.headend.control.LogText;
 import org.headend.control.auth.AuthOutcome;
 import org.headend.control.auth.AuthRequest;
 import org.headend.control.auth.Authenticator;
+import org.headend.control.auth.ServerHealth;
 import org.headend.control.config.AaaServerGroup;
 import org.headend.control.config.AaaServerHost;
 import org.slf4j.Logger;
@@ -81,12 +82,9 @@ public final class RadiusClient implements Authenticator, AutoCloseable
     {
     }
 
-    private static final class HostState
+    private static final class HostState extends ServerHealth
     {
         private AaaServerHost host;
-        private int consecutiveFailures;
-        private boolean failed;
-        private long failedAtNanos;
         private long requests;
         private long accepts;
         private long rejects;
@@ -178,7 +176,7 @@ public final class RadiusClient implements Authenticator, AutoCloseable
             for (final AaaServerHost host : group.hosts())
             {
                 final HostState s = hosts.get(key(host));
-                rows.add(new HostStatus(host.address().getHostAddress(), host.authenticationPort(), s.failed,
+                rows.add(new HostStatus(host.address().getHostAddress(), host.authenticationPort(), s.failed(),
                     s.requests, s.accepts, s.rejects, s.challenges, s.timeouts, s.badAuthenticators));
             }
             out.complete(rows);
@@ -441,47 +439,16 @@ public final class RadiusClient implements Authenticator, AutoCloseable
     private HostState pickHost(final Transaction transaction)
     {
         final long now = nanoClock.getAsLong();
-        reactivate(now);
+        ServerHealth.reactivate(hosts.values(), group, now);
         for (final AaaServerHost host : group.hosts())
         {
             final HostState state = hosts.get(key(host));
-            if (!state.failed && !transaction.tried.contains(state) && !host.key().isEmpty())
+            if (!state.failed() && !transaction.tried.contains(state) && !host.key().isEmpty())
             {
                 return state;
             }
         }
         return null;
-    }
-
-    private void reactivate(final long now)
-    {
-        boolean allFailed = !hosts.isEmpty();
-        long lastFailure = Long.MIN_VALUE;
-        for (final HostState state : hosts.values())
-        {
-            if (state.failed && group.timedReactivation()
-                && now - state.failedAtNanos >= AaaServerGroup.TIMED_SECONDS * 1_000_000_000L)
-            {
-                state.failed = false;
-                state.consecutiveFailures = 0;
-            }
-            allFailed &= state.failed;
-            if (state.failed)
-            {
-                lastFailure = lastFailure == Long.MIN_VALUE ? state.failedAtNanos
-                    : Math.max(lastFailure, state.failedAtNanos);
-            }
-        }
-        if (!group.timedReactivation() && allFailed
-            && now - lastFailure >= group.deadtimeMinutes() * 60_000_000_000L)
-        {
-            LOG.info("aaa-server {}: dead time over, its servers are tried again", groupName);
-            for (final HostState state : hosts.values())
-            {
-                state.failed = false;
-                state.consecutiveFailures = 0;
-            }
-        }
     }
 
     private int freeIdentifier()
@@ -550,7 +517,7 @@ public final class RadiusClient implements Authenticator, AutoCloseable
             transaction.host.badAuthenticators++;
             return;
         }
-        transaction.host.consecutiveFailures = 0;
+        transaction.host.answered();
         switch (outcome)
         {
             case AuthOutcome.Accepted a ->
@@ -679,12 +646,10 @@ public final class RadiusClient implements Authenticator, AutoCloseable
             }
             final HostState host = transaction.host;
             host.timeouts++;
-            if (++host.consecutiveFailures >= group.maxFailedAttempts() && !host.failed)
+            if (host.failure(group.maxFailedAttempts(), now))
             {
-                host.failed = true;
-                host.failedAtNanos = now;
                 LOG.warn("aaa-server {} host {} failed: {} requests in a row unanswered", groupName,
-                    host.host.address().getHostAddress(), host.consecutiveFailures);
+                    host.host.address().getHostAddress(), host.consecutiveFailures());
             }
             else
             {
