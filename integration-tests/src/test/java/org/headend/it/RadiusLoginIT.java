@@ -311,6 +311,27 @@ class RadiusLoginIT
 
     @Test
     @Order(10)
+    void shouldGiveTheFramedAddressToANewLoginWhenTheUsersEarlierClientVanished()
+    {
+        final OpenconnectClient first = bed.client(1, "alice").startWithPassword("alicepw");
+        first.awaitConfigured(Duration.ofSeconds(30));
+        final int mark = bed.headend().process().err().mark();
+        first.signal("KILL"); // no BYE: the session stays, waiting for a client that never comes back
+        first.waitForExit(Duration.ofSeconds(10));
+        bed.headend().process().err().await("session (\\d+): tunnel \\d+ closed .*the session waits for its client",
+            mark, Duration.ofSeconds(10));
+
+        final OpenconnectClient again = bed.client(2, "alice").startWithPassword("alicepw");
+        again.awaitConfigured(Duration.ofSeconds(30));
+        assertEquals(FreeRadiusServer.ALICE_ADDRESS, again.awaitScriptCall("connect", 1, Duration.ofSeconds(10))
+            .get("INTERNAL_IP4_ADDRESS"), "the RADIUS-assigned address follows the user to the new login");
+        final String shown = bed.headend().console("show vpn-sessiondb anyconnect");
+        assertEquals(1, shown.split("Username\\s*:\\s*alice", -1).length - 1, shown);
+        assertTrue(NetTools.ping(bed.net().client(2), ApplianceConfig.GATEWAY, 3).allAnswered());
+    }
+
+    @Test
+    @Order(11)
     void shouldLogInOverSshThroughRadiusThenFallBackToLocalWhenItIsDown()
     {
         try (SshCli admin = SshCli.login(bed.net().client(1), Netns.SERVER_ADDRESS, "admin", "adminpw",

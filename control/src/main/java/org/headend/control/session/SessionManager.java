@@ -288,6 +288,11 @@ public final class SessionManager implements SessionDirectory
      * The session's lease, taken on its first tunnel: the AAA server's Framed-IP-Address, else the user's
      * {@code vpn-framed-ip-address}, else one from {@code poolNames}; null when that address is in use or no pool
      * address is free.
+     *
+     * <p>An address assigned to the user is taken back from that user's own earlier session when its client is away
+     * (no tunnel): the user logged in again, so the earlier session is over, and waiting for its idle timer would
+     * lock the user out of their only address. A live tunnel of the user keeps its address, and the new login is
+     * refused instead.
      */
     public Lease lease(final Session session, final List<String> poolNames)
     {
@@ -297,11 +302,14 @@ public final class SessionManager implements SessionDirectory
             final FramedAddress own = policyOf(session).get(PolicyAttribute.VPN_FRAMED_IP_ADDRESS);
             if (framed != null)
             {
-                session.lease(pools.allocateAddress(AddressPools.toInt(framed)));
+                final int address = AddressPools.toInt(framed);
+                releaseFromOwnSessionAway(session, address);
+                session.lease(pools.allocateAddress(address));
             }
             else if (own.address() != null)
             {
                 final int address = AddressPools.toInt(own.address());
+                releaseFromOwnSessionAway(session, address);
                 session.lease(pools.allocateFixed(address, AddressPools.toInt(own.mask())));
                 if (session.lease() == null)
                 {
@@ -316,6 +324,22 @@ public final class SessionManager implements SessionDirectory
             store(session);
         }
         return session.lease();
+    }
+
+    /** Ends the other session of the same user that leases {@code address} while its client is away, if any. */
+    private void releaseFromOwnSessionAway(final Session session, final int address)
+    {
+        for (final Session other : byIndex.values())
+        {
+            if (other != session && other.tunnel() == null && other.lease() != null
+                && other.lease().address() == address && other.username().equals(session.username()))
+            {
+                LOG.info("session {}: user {} logged in again as session {}; the address goes to the new session",
+                    other.index(), org.headend.control.LogText.escape(session.username()), session.index());
+                end(other, "replaced by a new login of the same user");
+                return;
+            }
+        }
     }
 
     /** " by session N (user U)" for the live session leasing {@code address}, or "" when none does. */

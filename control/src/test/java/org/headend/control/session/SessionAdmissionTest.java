@@ -16,19 +16,11 @@ import java.util.Set;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import org.agrona.DirectBuffer;
 import org.headend.control.config.ConfigException;
 import org.headend.control.config.ConfigStore;
 import org.headend.control.http.ClientInfo;
 import org.headend.dataplane.api.Dataplane;
-import org.headend.dataplane.compress.PacketCompression;
-import org.headend.dataplane.api.DataplaneCounters;
-import org.headend.dataplane.tunnel.CstpTunnel;
-import org.headend.dataplane.tunnel.CstpTunnelHandler;
-import org.headend.dataplane.tunnel.EgressQueue;
-import org.headend.dataplane.api.TunnelAccess;
 import org.headend.dataplane.api.TunnelListener;
-import org.headend.dataplane.tunnel.TunnelPath;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -98,24 +90,9 @@ class SessionAdmissionTest
         final AddressPools.Lease lease = sessions.lease(session, List.of("POOL"));
         final EmbeddedChannel channel = new EmbeddedChannel();
         channels.add(channel);
-        final TunnelPath path = new TunnelPath(nextTunnel++, new EgressQueue(channel.eventLoop(), 64 * 1024),
-            new TunnelAccess(lease.address(), null, null));
-        final CstpTunnelHandler handler = new CstpTunnelHandler(path, 1400, 0, (DirectBuffer b, int i, int l) -> true,
-            PacketCompression.none(), new DataplaneCounters(), new TunnelListener()
-            {
-                @Override
-                public void onDisconnectRequest(final int reason, final String text)
-                {
-                }
-
-                @Override
-                public void onClosed(final CloseCause cause, final String detail)
-                {
-                }
-            });
-        channel.pipeline().addLast(handler);
-        sessions.tunnelUp(session, new Session.Tunnel(new CstpTunnel(path, handler, channel), CLIENT));
-        return path.tunnelId();
+        final int tunnelId = nextTunnel++;
+        sessions.tunnelUp(session, EmbeddedTunnels.open(tunnelId, lease.address(), channel, CLIENT));
+        return tunnelId;
     }
 
     private void lose(final Session session, final int tunnelId)
@@ -193,6 +170,23 @@ class SessionAdmissionTest
         sessions.end(first, "test");
         assertNotNull(sessions.lease(second, List.of("POOL")), "free again once the first session ends");
         assertTrue(again > tunnel);
+    }
+
+    @Test
+    void shouldGiveTheFixedAddressToANewLoginOfTheUserWhoseEarlierClientIsAway() throws Exception
+    {
+        final Session first = login("fixed");
+        final int tunnel = connect(first);
+        lose(first, tunnel);
+
+        final Session again = login("fixed");
+        connect(again);
+        assertEquals(AddressPools.toInt((Inet4Address)InetAddress.getByName("192.168.101.7")),
+            again.lease().address(), "the user logged in again: the new login gets the address");
+        assertTrue(first.ended(), "the earlier session, whose client was away, is over");
+
+        final Session third = login("fixed");
+        assertNull(sessions.lease(third, List.of("POOL")), "taken from a session without a tunnel only");
     }
 
     @Test
