@@ -20,18 +20,9 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
-import org.agrona.DirectBuffer;
 import org.headend.control.config.ConfigStore;
 import org.headend.control.http.ClientInfo;
 import org.headend.dataplane.api.Dataplane;
-import org.headend.dataplane.compress.PacketCompression;
-import org.headend.dataplane.api.DataplaneCounters;
-import org.headend.dataplane.tunnel.CstpTunnel;
-import org.headend.dataplane.tunnel.CstpTunnelHandler;
-import org.headend.dataplane.tunnel.EgressQueue;
-import org.headend.dataplane.api.TunnelAccess;
-import org.headend.dataplane.api.TunnelListener;
-import org.headend.dataplane.tunnel.TunnelPath;
 import org.headend.dataplane.wire.CstpHeader;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -284,23 +275,8 @@ class SessionRestoreTest
     private static EmbeddedChannel connect(final Run run, final Session session)
     {
         final EmbeddedChannel channel = new EmbeddedChannel();
-        final TunnelPath path = new TunnelPath(run.sessions.nextTunnelId(),
-            new EgressQueue(channel.eventLoop(), 64 * 1024), new TunnelAccess(session.lease().address(), null, null));
-        final CstpTunnelHandler handler = new CstpTunnelHandler(path, 1400, 0, (DirectBuffer src, int i, int l) -> true,
-            PacketCompression.none(), new DataplaneCounters(), new TunnelListener()
-            {
-                @Override
-                public void onDisconnectRequest(final int reason, final String text)
-                {
-                }
-
-                @Override
-                public void onClosed(final CloseCause cause, final String detail)
-                {
-                }
-            });
-        channel.pipeline().addLast(handler);
-        run.sessions.tunnelUp(session, new Session.Tunnel(new CstpTunnel(path, handler, channel), CLIENT));
+        run.sessions.tunnelUp(session, EmbeddedTunnels.open(run.sessions.nextTunnelId(), session.lease().address(),
+            channel, CLIENT));
         return channel;
     }
 

@@ -16,20 +16,11 @@ import java.util.Set;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import org.agrona.DirectBuffer;
 import org.headend.control.config.ConfigException;
 import org.headend.control.config.ConfigStore;
 import org.headend.control.http.ClientInfo;
 import org.headend.dataplane.api.Dataplane;
-import org.headend.dataplane.compress.PacketCompression;
-import org.headend.dataplane.api.DataplaneCounters;
-import org.headend.dataplane.tunnel.CstpTunnel;
-import org.headend.dataplane.tunnel.CstpTunnelHandler;
-import org.headend.dataplane.tunnel.EgressQueue;
-import org.headend.dataplane.tunnel.InboundSink;
-import org.headend.dataplane.api.TunnelAccess;
 import org.headend.dataplane.api.TunnelListener;
-import org.headend.dataplane.tunnel.TunnelPath;
 import org.headend.dataplane.wire.CstpHeader;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -102,23 +93,7 @@ class SessionTimersTest
         final AddressPools.Lease lease = sessions.lease(session, List.of("POOL"));
         final EmbeddedChannel channel = new EmbeddedChannel();
         channels.add(channel);
-        final TunnelPath path = new TunnelPath(nextTunnel++, new EgressQueue(channel.eventLoop(), 64 * 1024),
-            new TunnelAccess(lease.address(), null, null));
-        final CstpTunnelHandler handler = new CstpTunnelHandler(path, 1400, 0, new AcceptAll(),
-            PacketCompression.none(), new DataplaneCounters(), new TunnelListener()
-            {
-                @Override
-                public void onDisconnectRequest(final int reason, final String text)
-                {
-                }
-
-                @Override
-                public void onClosed(final CloseCause cause, final String detail)
-                {
-                }
-            });
-        channel.pipeline().addLast(handler);
-        sessions.tunnelUp(session, new Session.Tunnel(new CstpTunnel(path, handler, channel), CLIENT));
+        sessions.tunnelUp(session, EmbeddedTunnels.open(nextTunnel++, lease.address(), channel, CLIENT));
         return channel;
     }
 
@@ -355,15 +330,5 @@ class SessionTimersTest
         final SessionManager.Login demo = login();
         assertNotNull(sessions.open("bob", GROUP, "GP", CLIENT));
         assertNotNull(sessions.find(demo.token()), "another user's login does not log demo off");
-    }
-
-    /** Takes every packet, as the TUN would. */
-    private static final class AcceptAll implements InboundSink
-    {
-        @Override
-        public boolean offer(final DirectBuffer src, final int index, final int length)
-        {
-            return true;
-        }
     }
 }
