@@ -131,30 +131,33 @@ final class ClientCommands
 
     private static void copy(final CliSession session, final Arguments args) throws IOException
     {
-        final String source = args.get("source");
-        final String destination = args.get("destination");
-        final String command = "copy " + source + " " + destination;
-        final FlashStore flash = session.context().services().flash();
-        if (flash == null)
-        {
-            session.print("ERROR: % disk0: is not available\n");
-            return;
-        }
-        try
+        transfer(session, args, (flash, source, destination) ->
         {
             final long bytes = FlashCopy.copy(source, flash, destination);
-            session.print(bytes + " bytes copied\n");
-            session.audit(command, "ok: " + bytes + " bytes, sha256 "
-                + ExecCommands.sha256(flash.resolve(destination)));
-        }
-        catch (final IOException | IllegalArgumentException ex)
-        {
-            session.print("ERROR: %Error copying " + source + " (" + ex.getMessage() + ")\n");
-            session.audit(command, "failed: " + ex.getMessage());
-        }
+            return new Copied(bytes, ", sha256 " + ExecCommands.sha256(flash.resolve(destination)));
+        });
     }
 
     private static void copyOut(final CliSession session, final Arguments args) throws IOException
+    {
+        transfer(session, args, (flash, source, destination) ->
+            new Copied(FlashCopy.send(flash, source, destination), ""));
+    }
+
+    /** One copy either way between disk0: and a URL. */
+    private interface Transfer
+    {
+        Copied run(FlashStore flash, String source, String destination) throws IOException;
+    }
+
+    /** What a copy moved, and what the audit line says about the result beyond the byte count. */
+    private record Copied(long bytes, String auditDetail)
+    {
+    }
+
+    /** The copy commands' shared frame: disk0: must exist, the outcome is printed and audited either way. */
+    private static void transfer(final CliSession session, final Arguments args, final Transfer transfer)
+        throws IOException
     {
         final String source = args.get("source");
         final String destination = args.get("destination");
@@ -167,9 +170,9 @@ final class ClientCommands
         }
         try
         {
-            final long bytes = FlashCopy.send(flash, source, destination);
-            session.print(bytes + " bytes copied\n");
-            session.audit(command, "ok: " + bytes + " bytes");
+            final Copied copied = transfer.run(flash, source, destination);
+            session.print(copied.bytes() + " bytes copied\n");
+            session.audit(command, "ok: " + copied.bytes() + " bytes" + copied.auditDetail());
         }
         catch (final IOException | IllegalArgumentException ex)
         {
