@@ -8,17 +8,8 @@ cd "$(dirname "${BASH_SOURCE[0]}")/../.."
 TOTAL=${1:-20000}
 CONCURRENCY=${2:-64}
 METHOD=${3:-pap}
-JAVA=${JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}/bin/java
-NS=hdperf-radius-$$
-T=$(mktemp -d)
-cleanup() {
-    for pid in $(ip netns pids "$NS" 2>/dev/null); do kill "$pid" 2>/dev/null || true; done
-    ip netns del "$NS" 2>/dev/null || true
-    rm -rf "$T"
-}
-trap cleanup EXIT
-ip netns add "$NS"
-ip -n "$NS" link set lo up
+SCRATCH_NAME=radius
+. perf/scripts/scratch-ns.sh
 cp -a /etc/freeradius/3.0 "$T/raddb"
 sed -i 's/^\s*user = freerad/#&/; s/^\s*group = freerad/#&/' "$T/raddb/radiusd.conf"
 printf 'client localhost {\n ipaddr = 127.0.0.1\n secret = perf-secret\n require_message_authenticator = yes\n}\n' \
