@@ -76,7 +76,7 @@ public final class EspSession implements EspTunnel, EgressTarget
     /** Read by control for lifetimes and the CLI: volatile references, replaced on the loop at a rekey. */
     private volatile OutboundSa outbound;
     private volatile InboundSa current;
-    private InboundSa previous;
+    private volatile InboundSa previous;
     /** Written on the loop (NAT rebinding), read by control. */
     private volatile InetSocketAddress peer;
     private RecordBatch batch;

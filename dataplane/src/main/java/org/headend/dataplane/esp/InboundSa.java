@@ -12,14 +12,14 @@ import org.headend.dataplane.tunnel.TunnelCounters;
  * decrypts in place, and reads the trailer (RFC 4303 §3.4, RFC 4106). Sans I/O, allocation-free; one thread (the ESP
  * port's event loop) after construction.
  */
-final class InboundSa implements AutoCloseable
+public final class InboundSa implements AutoCloseable
 {
     /** {@link #open}: too short, or padding longer than the payload. */
-    static final int MALFORMED = -20;
+    public static final int MALFORMED = -20;
     /** {@link #open}: sequence number seen already, too old, or 0. */
-    static final int REPLAYED = -21;
+    public static final int REPLAYED = -21;
     /** {@link #open}: the ICV did not verify. */
-    static final int AUTH_FAILED = -22;
+    public static final int AUTH_FAILED = -22;
 
     private final int spi;
     private final boolean esn;
@@ -34,13 +34,15 @@ final class InboundSa implements AutoCloseable
     private boolean newest;
 
     /**
-     * @param aead makes the AEAD for the key; the key copy handed to it is wiped afterwards
+     * @param aead    makes the AEAD for the key; the key copy handed to it is wiped afterwards
+     * @param session the session whose packets it opens; null outside a port (benchmarks, tests)
      */
-    InboundSa(final EspSa sa, final java.util.function.Function<byte[], Aead> aead, final EspSession session)
+    public InboundSa(final EspSa sa, final java.util.function.Function<byte[], Aead> aead,
+        final EspSession session)
     {
         this.spi = sa.spi();
         this.esn = sa.esn();
-        final byte[] key = sa.key();
+        final byte[] key = sa.key().clone();
         this.opener = aead.apply(key);
         java.util.Arrays.fill(key, (byte)0);
         this.replay = new EspReplayWindow(sa.esn(), sa.replayWindow());
@@ -48,7 +50,7 @@ final class InboundSa implements AutoCloseable
         nonce.putBytes(0, sa.salt());
     }
 
-    int spi()
+    public int spi()
     {
         return spi;
     }
@@ -76,7 +78,7 @@ final class InboundSa implements AutoCloseable
      * @return the inner packet's length, or {@link #MALFORMED}, {@link #REPLAYED} or {@link #AUTH_FAILED}; after
      *         success {@link #nextHeader()} and {@link #newest()} describe the packet
      */
-    int open(final MutableDirectBuffer packet, final int offset, final int length)
+    public int open(final MutableDirectBuffer packet, final int offset, final int length)
     {
         if (length < EspFormat.MIN_LENGTH)
         {
@@ -118,7 +120,7 @@ final class InboundSa implements AutoCloseable
     }
 
     /** The next header of the packet {@link #open} opened last. */
-    int nextHeader()
+    public int nextHeader()
     {
         return nextHeader;
     }

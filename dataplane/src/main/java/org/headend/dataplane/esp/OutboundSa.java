@@ -13,10 +13,10 @@ import org.headend.dataplane.tunnel.TunnelCounters;
  * packet is its own 64-bit sequence number, which never repeats under one key. Allocation-free; one thread (the ESP
  * port's event loop) after construction.
  */
-final class OutboundSa implements AutoCloseable
+public final class OutboundSa implements AutoCloseable
 {
     /** {@link #seal}: the 32-bit sequence space is used up (no ESN); the SA must be rekeyed (RFC 4303 §3.3.3). */
-    static final int SEQUENCE_EXHAUSTED = -30;
+    public static final int SEQUENCE_EXHAUSTED = -30;
 
     private static final long MAX_SEQUENCE_32 = 0xFFFF_FFFFL;
 
@@ -29,17 +29,17 @@ final class OutboundSa implements AutoCloseable
     private final TunnelCounters lifetime = new TunnelCounters();
     private long lastSequence;
 
-    OutboundSa(final EspSa sa, final java.util.function.Function<byte[], Aead> aead)
+    public OutboundSa(final EspSa sa, final java.util.function.Function<byte[], Aead> aead)
     {
         this.spi = sa.spi();
         this.esn = sa.esn();
-        final byte[] key = sa.key();
+        final byte[] key = sa.key().clone();
         this.sealer = aead.apply(key);
         java.util.Arrays.fill(key, (byte)0);
         nonce.putBytes(0, sa.salt());
     }
 
-    int spi()
+    public int spi()
     {
         return spi;
     }
@@ -50,7 +50,7 @@ final class OutboundSa implements AutoCloseable
     }
 
     /** The length of the ESP packet that carries an inner packet of {@code length} bytes. */
-    static int sealedLength(final int length)
+    public static int sealedLength(final int length)
     {
         return EspFormat.OVERHEAD + length + EspFormat.padding(length);
     }
@@ -62,7 +62,7 @@ final class OutboundSa implements AutoCloseable
      * @param nextHeader {@link EspFormat#NEXT_HEADER_IPV4}, {@code _IPV6} or {@code _NONE}
      * @return the packet's length, or {@link #SEQUENCE_EXHAUSTED} or the AEAD's error
      */
-    int seal(final DirectBuffer src, final int index, final int length, final int nextHeader,
+    public int seal(final DirectBuffer src, final int index, final int length, final int nextHeader,
         final MutableDirectBuffer out, final int offset)
     {
         if (!esn && lastSequence == MAX_SEQUENCE_32)
