@@ -17,9 +17,15 @@ public interface EspSocket extends AutoCloseable
      * @param loop         the one event loop of all the port's sockets and ESP tunnels; a data plane event loop
      * @param ioUring      whether {@code loop} runs the io_uring transport (else NIO)
      * @param receiveBatch datagrams read per receive (recvmmsg through io_uring), 1 for one at a time
+     * @param udpGso       whether a batch of equal-sized ESP packets to one client may leave in one send (UDP GSO)
      */
-    record Options(EventLoop loop, boolean ioUring, int receiveBatch)
+    record Options(EventLoop loop, boolean ioUring, int receiveBatch, boolean udpGso)
     {
+        /** Without UDP GSO: one sendmsg(2) per ESP packet. */
+        public Options(final EventLoop loop, final boolean ioUring, final int receiveBatch)
+        {
+            this(loop, ioUring, receiveBatch, false);
+        }
     }
 
     /** Binds a socket on {@code address}, port {@code port} (0: any); IPv4 and IPv6 sockets share the loop. */

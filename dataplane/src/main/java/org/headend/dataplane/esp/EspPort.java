@@ -63,7 +63,7 @@ public final class EspPort implements EspSocket
         this.aead = aead;
         this.inbox = new IkeInbox(listener, dataplane.counters().counter(DataplaneCounter.ESP_IKE_MESSAGES),
             dataplane.counters().counter(DataplaneCounter.ESP_IKE_QUEUE_FULL_DROPS));
-        this.handler = new EspPortHandler(inbox, spis, dataplane.counters());
+        this.handler = new EspPortHandler(inbox, spis, dataplane.counters(), options.udpGso());
     }
 
     @Override

@@ -37,6 +37,7 @@ final class EspPortHandler extends SimpleChannelInboundHandler<DatagramPacket>
     /** Largest datagram taken: an ESP packet for a 1500-byte link is far below, an IKE message may be bigger. */
     static final int MAX_DATAGRAM = 65535;
 
+    private final boolean gso;
     private final IkeInbox ike;
     private final SpiRegistry spis;
     private final Int2ObjectHashMap<InboundSa> sas = new Int2ObjectHashMap<>();
@@ -54,8 +55,12 @@ final class EspPortHandler extends SimpleChannelInboundHandler<DatagramPacket>
     private final SendSlabs slabs = new SendSlabs();
     private final OutboundDatagrams envelopes = new OutboundDatagrams();
 
-    EspPortHandler(final IkeInbox ike, final SpiRegistry spis, final DataplaneCounters counters)
+    /**
+     * @param gso whether a session's batch of equal-sized packets may leave in one UDP GSO send
+     */
+    EspPortHandler(final IkeInbox ike, final SpiRegistry spis, final DataplaneCounters counters, final boolean gso)
     {
+        this.gso = gso;
         this.ike = ike;
         this.spis = spis;
         keepalives = counters.counter(DataplaneCounter.ESP_NAT_KEEPALIVES);
@@ -127,7 +132,7 @@ final class EspPortHandler extends SimpleChannelInboundHandler<DatagramPacket>
         final ChannelHandlerContext ctx = contextFor(session.peer());
         sessions.add(session);
         register(session.currentInbound());
-        session.start(new RecordBatch(ctx.channel(), false, senders.get(contexts.indexOf(ctx)), slabs, envelopes,
+        session.start(new RecordBatch(ctx.channel(), gso, senders.get(contexts.indexOf(ctx)), slabs, envelopes,
             sendErrors));
     }
 

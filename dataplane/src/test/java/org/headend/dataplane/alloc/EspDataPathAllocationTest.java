@@ -37,7 +37,7 @@ import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.TestReporter;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.EnumSource;
+import org.junit.jupiter.params.provider.CsvSource;
 
 /**
  * The ESP data path allocates nothing per packet, in either threading mode: half a million packets go each way
@@ -76,15 +76,16 @@ class EspDataPathAllocationTest
         ResourceLeakDetector.setLevel(leakDetection);
     }
 
-    @ParameterizedTest(name = "{0} threading")
-    @EnumSource(ThreadingMode.class)
-    void shouldAllocateNothingPerEspPacketEachWay(final ThreadingMode mode, final TestReporter report) throws Exception
+    @ParameterizedTest(name = "{0} threading, UDP GSO {1}")
+    @CsvSource({"SHARED, false", "SHARED, true", "DEDICATED, false", "DEDICATED, true"})
+    void shouldAllocateNothingPerEspPacketEachWay(final ThreadingMode mode, final boolean gso,
+        final TestReporter report) throws Exception
     {
         Assumptions.assumeTrue(IoUring.isAvailable(), "the data plane's event loop runs io_uring");
         Assumptions.assumeTrue(EvpAesGcm.isAvailable(), "libcrypto is needed for the allocation-free AEAD");
         final CountingTunQueue tun = new CountingTunQueue(insidePacket, PACKET);
         try (ThreadingHarness harness = new ThreadingHarness(mode, tun, counters);
-             EspPortAccess port = new EspPortAccess(counters, EvpAesGcm::new);
+             EspPortAccess port = new EspPortAccess(counters, EvpAesGcm::new, gso);
              DatagramChannel socket = DatagramChannel.open().bind(new InetSocketAddress("127.0.0.1", 0)))
         {
             final Channel udp = new Bootstrap().group(harness.loop()).channel(IoUringDatagramChannel.class)
@@ -111,7 +112,7 @@ class EspDataPathAllocationTest
                 report.publishEntry("bytes allocated on the data-plane threads per half million ESP packets each way",
                     Long.toString(allocated));
                 assertTrue(allocated < MEASURED, allocated + " bytes allocated on the data-plane threads (" + mode
-                    + ") while half a million ESP packets went each way");
+                    + ", GSO " + gso + ") while half a million ESP packets went each way");
                 assertEquals(0, tun.malformed(), "client packets written to the TUN queue not as sent");
                 assertArrayEquals(insidePacket, receivedPacket(port, socket), "the client gets what the inside sent");
             }

@@ -79,7 +79,7 @@ class EspDataPathTest
         final IoEventLoop loop = (IoEventLoop)group.next();
         tun = new CountingTunQueue(insidePacket, PACKET);
         dataplane = Dataplane.startShared(new Dataplane.TunQueueBinding(tun, tun.fd(), false), loop);
-        esp = dataplane.openEsp(new EspSocket.Options(loop, true, 8), (peer, local, message) -> ike.add(message),
+        esp = dataplane.openEsp(new EspSocket.Options(loop, true, 8, true), (peer, local, message) -> ike.add(message),
             EvpAesGcm::new);
         esp.bind(InetAddress.getLoopbackAddress(), 0);
         headend = new InetSocketAddress(InetAddress.getLoopbackAddress(), esp.localPort());

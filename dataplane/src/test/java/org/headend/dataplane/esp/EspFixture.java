@@ -53,7 +53,7 @@ final class EspFixture implements AutoCloseable
         inbox = new IkeInbox((peer, local, message) -> ike.add(message),
             counters.counter(DataplaneCounter.ESP_IKE_MESSAGES),
             counters.counter(DataplaneCounter.ESP_IKE_QUEUE_FULL_DROPS));
-        handler = new EspPortHandler(inbox, spis, counters);
+        handler = new EspPortHandler(inbox, spis, counters, false);
         channel = new EmbeddedChannel(handler);
         final TunnelPath path = new TunnelPath(5, new EgressQueue(channel.eventLoop(), 0), access);
         spis.claim(IN_SPI);

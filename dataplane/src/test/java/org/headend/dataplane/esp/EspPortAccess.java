@@ -32,13 +32,13 @@ public final class EspPortAccess implements AutoCloseable
     private final InboundSa clientOpen;
     private final Function<byte[], Aead> aead;
 
-    public EspPortAccess(final DataplaneCounters counters, final Function<byte[], Aead> aead)
+    public EspPortAccess(final DataplaneCounters counters, final Function<byte[], Aead> aead, final boolean gso)
     {
         this.counters = counters;
         this.aead = aead;
         inbox = new IkeInbox((peer, local, message) -> { }, counters.counter(DataplaneCounter.ESP_IKE_MESSAGES),
             counters.counter(DataplaneCounter.ESP_IKE_QUEUE_FULL_DROPS));
-        handler = new EspPortHandler(inbox, new SpiRegistry(), counters);
+        handler = new EspPortHandler(inbox, new SpiRegistry(), counters, gso);
         clientSeal = new OutboundSa(EspFixture.sa(IN_SPI, 1, 0), aead);
         clientOpen = new InboundSa(EspFixture.sa(OUT_SPI, 2, 0), aead, null);
     }
