@@ -151,6 +151,12 @@ final class EspPortHandler extends SimpleChannelInboundHandler<DatagramPacket>
         spis.release(sa.spi());
     }
 
+    /** Marks an inbound SPI taken; any thread. */
+    void claim(final int spi)
+    {
+        spis.claim(spi);
+    }
+
     void release(final int spi)
     {
         spis.release(spi);

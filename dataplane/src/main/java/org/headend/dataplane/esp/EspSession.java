@@ -312,6 +312,8 @@ public final class EspSession implements EspTunnel, EgressTarget
     {
         final InboundSa newInbound = new InboundSa(inboundSa, aead, this);
         final OutboundSa newOutbound = new OutboundSa(outboundSa, aead);
+        // an SPI control chose itself is claimed here; one reserved through the port is already taken
+        port.claim(inboundSa.spi());
         loop.execute(() -> onRekey(newInbound, newOutbound));
     }
 
