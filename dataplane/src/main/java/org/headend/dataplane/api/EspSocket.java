@@ -51,7 +51,8 @@ public interface EspSocket extends AutoCloseable
      * {@code inbound}, checked against {@code access} and written to the TUN; inside packets routed to the tunnel
      * (after {@link Dataplane#addRoutes}) are sealed with {@code outbound} and sent to {@code peer}. The peer address
      * follows the client only after an authenticated packet from a new address with the highest sequence number yet
-     * (RFC 3948 §2.3 NAT rebinding).
+     * (RFC 3948 §2.3 NAT rebinding). The SA takes effect on the port's event loop before anything {@link #sendIke}
+     * sends after this call, so send the IKE answer that completes the child SA after installing it.
      *
      * @param tunnelId unique among all tunnels of the process (the same space as {@link Dataplane#openTunnel})
      * @param access   the session's addresses and split-tunnel filter

@@ -32,8 +32,11 @@ public interface EspTunnel extends TunnelHandle
     /** The transform in ASA words for the CLI, e.g. {@code AES-GCM-256}. */
     String cipherName();
 
-    /** Inner bytes opened by the current inbound SAs since the last rekey: for lifetime-kilobytes. */
+    /** Inner bytes opened by the newest inbound SA (not the one a rekey keeps for the overlap): lifetime-kilobytes. */
     long saRxBytes();
+
+    /** Packets opened by the newest inbound SA. */
+    long saRxPackets();
 
     /** Inner bytes sealed by the current outbound SA since the last rekey. */
     long saTxBytes();

@@ -37,8 +37,11 @@ public final class EspPort implements EspSocket
 {
     /** Socket buffers: a burst of a few thousand full-size datagrams fits without loss. */
     private static final int SOCKET_BUFFER = 8 * 1024 * 1024;
-    /** Largest datagram read in a batch: a full-size ESP packet for a 1500-byte link, or an IKE fragment. */
-    private static final int MAX_BATCHED_DATAGRAM = 2048;
+    /**
+     * Largest datagram read in a batch: a full-size ESP packet for a 1500-byte link, and a client's unfragmented
+     * IKE_AUTH with EAP (no certificate) with room to spare.
+     */
+    private static final int MAX_BATCHED_DATAGRAM = 4096;
     /** Largest datagram read one at a time: IKE messages before fragmentation is negotiated. */
     private static final int MAX_SINGLE_DATAGRAM = 16 * 1024;
 

@@ -350,8 +350,13 @@ public final class EspSession implements EspTunnel, EgressTarget
     @Override
     public long saRxBytes()
     {
-        final InboundSa old = previous;
-        return current.lifetime().rxBytes() + (old == null ? 0 : old.lifetime().rxBytes());
+        return current.lifetime().rxBytes();
+    }
+
+    @Override
+    public long saRxPackets()
+    {
+        return current.lifetime().rxPackets();
     }
 
     @Override

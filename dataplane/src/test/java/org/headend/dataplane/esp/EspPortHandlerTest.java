@@ -52,6 +52,7 @@ class EspPortHandlerTest
         assertEquals(1, esp.session.rxPackets());
         assertEquals(84, esp.session.rxBytes());
         assertEquals(84, esp.session.saRxBytes());
+        assertEquals(1, esp.session.saRxPackets());
     }
 
     @Test
