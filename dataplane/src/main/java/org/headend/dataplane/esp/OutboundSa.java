@@ -15,7 +15,7 @@ import org.headend.dataplane.tunnel.TunnelCounters;
  */
 public final class OutboundSa implements AutoCloseable
 {
-    /** {@link #seal}: the 32-bit sequence space is used up (no ESN); the SA must be rekeyed (RFC 4303 §3.3.3). */
+    /** {@link #seal}: the sequence space (32 or, with ESN, 64 bits) is used up; the SA must be rekeyed (RFC 4303 §3.3.3). */
     public static final int SEQUENCE_EXHAUSTED = -30;
 
     private static final long MAX_SEQUENCE_32 = 0xFFFF_FFFFL;
@@ -65,7 +65,7 @@ public final class OutboundSa implements AutoCloseable
     public int seal(final DirectBuffer src, final int index, final int length, final int nextHeader,
         final MutableDirectBuffer out, final int offset)
     {
-        if (!esn && lastSequence == MAX_SEQUENCE_32)
+        if (lastSequence == (esn ? -1L : MAX_SEQUENCE_32))
         {
             return SEQUENCE_EXHAUSTED;
         }

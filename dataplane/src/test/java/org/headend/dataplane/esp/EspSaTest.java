@@ -213,6 +213,37 @@ class EspSaTest
         }
     }
 
+    @ParameterizedTest
+    @ValueSource(strings = {"openssl", "jdk"})
+    void shouldCarryExtendedSequenceNumbersAcrossTheWrapOfTheLowHalfInAnyOrder(final String implementation)
+    {
+        final Function<byte[], Aead> aead = implementation(implementation);
+        final EspSa sa = new EspSa(0x5000, new byte[32], new byte[] {4, 3, 2, 1}, true, 64);
+        try (OutboundSa sender = new OutboundSa(sa, aead); InboundSa receiver = new InboundSa(sa, aead, null))
+        {
+            sender.skipTo(0x1_FFFF_FFFCL);
+            receiver.replayWindow().accept(0x1_FFFF_FFFCL);
+            final byte[][] packets = new byte[6][];
+            for (int i = 0; i < packets.length; i++)
+            {
+                final UnsafeBuffer out = new UnsafeBuffer(new byte[OutboundSa.sealedLength(30)]);
+                final int length = sender.seal(new UnsafeBuffer(new byte[30]), 0, 30, 4, out, 0);
+                packets[i] = Arrays.copyOf(out.byteArray(), length);
+            }
+            assertEquals(0, ByteBuffer.wrap(packets[3]).getInt(4), "the fourth carries low half 0: 2^33");
+            // the newest first, then the ones before the wrap arrive late, then the rest
+            for (final int i : new int[] {4, 0, 2, 1, 3, 5})
+            {
+                assertEquals(30, receiver.open(new UnsafeBuffer(packets[i].clone()), 0, packets[i].length),
+                    "packet " + i + " with low half " + Integer.toHexString(ByteBuffer.wrap(packets[i]).getInt(4)));
+            }
+            for (final byte[] packet : packets)
+            {
+                assertEquals(InboundSa.REPLAYED, receiver.open(new UnsafeBuffer(packet.clone()), 0, packet.length));
+            }
+        }
+    }
+
     @Test
     void shouldStopSealingWhenThe32BitCounterRunsOutWithoutEsn()
     {
