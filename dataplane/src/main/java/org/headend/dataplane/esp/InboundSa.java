@@ -63,6 +63,12 @@ final class InboundSa implements AutoCloseable
         return lifetime;
     }
 
+    /** The SA's receive window (tests place it where a long-lived SA would be). */
+    EspReplayWindow replayWindow()
+    {
+        return replay;
+    }
+
     /**
      * Opens the packet of {@code length} bytes at {@code offset} (its SPI already matched), in place: the inner
      * packet then starts at {@code offset + PAYLOAD_OFFSET}.
