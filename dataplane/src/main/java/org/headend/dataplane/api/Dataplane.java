@@ -15,6 +15,8 @@ import org.headend.crypto.Aead;
 import org.headend.dataplane.compress.LzsCodec;
 import org.headend.dataplane.compress.PacketCompression;
 import org.headend.dataplane.dtls.DtlsPort;
+import org.headend.dataplane.esp.EspPort;
+import org.headend.dataplane.esp.EspSession;
 import org.headend.dataplane.tun.IdleWaiter;
 import org.headend.dataplane.tun.NativeTunPort;
 import org.headend.dataplane.tun.PollIdleWaiter;
@@ -197,6 +199,18 @@ public final class Dataplane implements AutoCloseable
     }
 
     /**
+     * Opens the UDP-encapsulated ESP port (bind its sockets with {@link EspSocket#bind}, normally on 4500): IKE
+     * messages go to {@code ike}, child SAs come in through {@link EspSocket#install}.
+     *
+     * @param aead the AEAD implementation the appliance chose at start
+     */
+    public EspSocket openEsp(final EspSocket.Options options, final IkeDatagramListener ike,
+        final Function<byte[], Aead> aead)
+    {
+        return new EspPort(ike, options, this, aead);
+    }
+
+    /**
      * A transport's compression: LZS uses the tables of the event loop the transport runs on, deflate gets streams
      * of its own.
      */
@@ -233,7 +247,7 @@ public final class Dataplane implements AutoCloseable
     /** Routes inside packets for the session addresses of {@code tunnel} to it. */
     public void addRoutes(final TunnelHandle tunnel)
     {
-        final TunnelPath path = CstpTunnel.of(tunnel).path();
+        final TunnelPath path = pathOf(tunnel);
         if (mode == ThreadingMode.SHARED)
         {
             shared.loop().execute(() -> shared.addRoutes(path));
@@ -248,7 +262,7 @@ public final class Dataplane implements AutoCloseable
     /** Removes the routes of {@code tunnel}'s session addresses that still point at it. */
     public void removeRoutes(final TunnelHandle tunnel)
     {
-        final TunnelPath path = CstpTunnel.of(tunnel).path();
+        final TunnelPath path = pathOf(tunnel);
         if (mode == ThreadingMode.SHARED)
         {
             shared.loop().execute(() -> shared.removeRoutes(path));
@@ -258,6 +272,12 @@ public final class Dataplane implements AutoCloseable
         {
             send(agent, agent.removeRoutes(path));
         }
+    }
+
+    /** The route of a tunnel of either kind: a CSTP tunnel (with DTLS or not) or an ESP tunnel. */
+    private static TunnelPath pathOf(final TunnelHandle tunnel)
+    {
+        return tunnel instanceof EspSession esp ? esp.path() : CstpTunnel.of(tunnel).path();
     }
 
     private static void send(final TunAgent agent, final Runnable command)

@@ -52,7 +52,21 @@ public enum DataplaneCounter
     DTLS_RX_COMPRESSED_MESSAGES("DTLS compressed messages received and decompressed"),
     DTLS_TX_COMPRESSED_MESSAGES("DTLS compressed messages sent"),
     DTLS_DECOMPRESSION_FAILURES("DTLS compressed messages that did not decompress"),
-    DTLS_FALLBACKS("tunnels moved from DTLS back to TLS: the client sent data over TLS again");
+    DTLS_FALLBACKS("tunnels moved from DTLS back to TLS: the client sent data over TLS again"),
+    ESP_RX_PACKETS("ESP packets received from clients and written inside"),
+    ESP_TX_PACKETS("ESP packets sent to clients"),
+    ESP_REPLAY_DROPS("ESP packets dropped: replayed or older than the anti-replay window"),
+    ESP_AUTH_FAILURES("ESP packets dropped: integrity check failed"),
+    ESP_MALFORMED_DROPS("ESP datagrams dropped: truncated, bad padding, or longer than the tunnel MTU"),
+    ESP_UNKNOWN_SPI_DROPS("ESP packets dropped: no SA has their SPI"),
+    ESP_DUMMY_PACKETS("ESP dummy packets (next header 59) dropped"),
+    ESP_UNEXPECTED_NEXT_HEADER("ESP packets dropped: next header neither IPv4 nor IPv6"),
+    ESP_NAT_KEEPALIVES("NAT keepalives received on the ESP port"),
+    ESP_NAT_REBINDS("ESP clients moved to a new address after an authenticated packet"),
+    ESP_SEND_ERRORS("ESP sends the kernel refused"),
+    ESP_SEQUENCE_EXHAUSTED_DROPS("ESP packets not sent: the SA's sequence numbers ran out (rekey overdue)"),
+    ESP_IKE_MESSAGES("IKE messages received on the ESP port (non-ESP marker)"),
+    ESP_IKE_QUEUE_FULL_DROPS("IKE messages on the ESP port dropped: queue to control full");
 
     private final String description;
 

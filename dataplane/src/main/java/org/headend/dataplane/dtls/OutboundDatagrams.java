@@ -12,7 +12,7 @@ import java.util.Arrays;
  *
  * <p>Thread: the UDP port's event loop only (one pool per port, shared by its endpoints).
  */
-final class OutboundDatagrams
+public final class OutboundDatagrams
 {
     /** Envelopes kept beyond this many in flight are left to the collector: a burst does not pin memory for good. */
     private static final int MAX_KEPT = 4096;

@@ -15,7 +15,7 @@ import org.headend.nativecfg.udp.UdpSender;
  *
  * <p>Thread: the port's event loop.
  */
-final class RecordBatch
+public final class RecordBatch
 {
     /** The kernel's limit on segments in one UDP GSO send (UDP_MAX_SEGMENTS). */
     private static final int MAX_SEGMENTS = 64;
@@ -39,7 +39,7 @@ final class RecordBatch
      * @param sender     sends on the channel's socket directly, or null to write through the channel
      * @param sendErrors counts sends the kernel refused (a full socket buffer among them)
      */
-    RecordBatch(final Channel channel, final boolean gso, final UdpSender sender, final SendSlabs slabs,
+    public RecordBatch(final Channel channel, final boolean gso, final UdpSender sender, final SendSlabs slabs,
         final OutboundDatagrams envelopes, final AtomicCounter sendErrors)
     {
         this.channel = channel;
@@ -51,7 +51,7 @@ final class RecordBatch
     }
 
     /** Where the records go from now on (at start, and after a NAT rebinding). Control path: allocates. */
-    void peer(final InetSocketAddress peer)
+    public void peer(final InetSocketAddress peer)
     {
         emit();
         this.peer = peer;
@@ -59,7 +59,7 @@ final class RecordBatch
     }
 
     /** Points {@code view} at room for one record of {@code recordLength} bytes, sending what must go first. */
-    void open(final int recordLength, final UnsafeBuffer view)
+    public void open(final int recordLength, final UnsafeBuffer view)
     {
         if (count > 0 && (recordLength > segment || count == MAX_SEGMENTS
             || used + recordLength > SendSlabs.SLAB_BYTES))
@@ -94,7 +94,7 @@ final class RecordBatch
     }
 
     /** Takes the record sealed in the view of {@link #open}: {@code sealed} bytes. */
-    void commit(final int sealed)
+    public void commit(final int sealed)
     {
         used += sealed;
         count++;
@@ -105,7 +105,7 @@ final class RecordBatch
     }
 
     /** Sends the batch's records now. */
-    void emit()
+    public void emit()
     {
         if (count == 0)
         {
@@ -132,7 +132,7 @@ final class RecordBatch
     }
 
     /** Pushes what {@link #emit} wrote through the channel out of it. */
-    void flush()
+    public void flush()
     {
         if (sender == null)
         {
@@ -141,7 +141,7 @@ final class RecordBatch
     }
 
     /** Drops the records not sent (the endpoint closes). */
-    void discard()
+    public void discard()
     {
         if (slab != null)
         {

@@ -11,21 +11,21 @@ import org.agrona.concurrent.UnsafeBuffer;
  *
  * <p>Thread: the port's event loop.
  */
-final class SendSlabs
+public final class SendSlabs
 {
     /** Largest UDP payload of one GSO send. */
-    static final int SLAB_BYTES = 65507;
+    public static final int SLAB_BYTES = 65507;
     private static final int MAX_KEPT = 64;
 
     private UnsafeBuffer[] free = new UnsafeBuffer[8];
     private int freeCount;
 
-    UnsafeBuffer take()
+    public UnsafeBuffer take()
     {
         return freeCount > 0 ? free[--freeCount] : new UnsafeBuffer(ByteBuffer.allocateDirect(SLAB_BYTES));
     }
 
-    void give(final UnsafeBuffer slab)
+    public void give(final UnsafeBuffer slab)
     {
         if (freeCount == free.length)
         {
