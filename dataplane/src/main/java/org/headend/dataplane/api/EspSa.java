@@ -26,7 +26,8 @@ public record EspSa(int spi, byte[] key, byte[] salt, boolean esn, int replayWin
     {
         if ((spi & 0xFFFF_FF00) == 0)
         {
-            throw new IllegalArgumentException("SPIs 0 to 255 are reserved (RFC 4303 §2.1): " + Integer.toUnsignedString(spi));
+            throw new IllegalArgumentException("SPIs 0 to 255 are reserved (RFC 4303 §2.1): "
+                + Integer.toUnsignedString(spi));
         }
         if (key == null || (key.length != 16 && key.length != 32))
         {

@@ -15,7 +15,7 @@ import org.headend.dataplane.tunnel.TunnelCounters;
  */
 public final class OutboundSa implements AutoCloseable
 {
-    /** {@link #seal}: the sequence space (32 or, with ESN, 64 bits) is used up; the SA must be rekeyed (RFC 4303 §3.3.3). */
+    /** {@link #seal}: the sequence space (32 or, with ESN, 64 bits) is used up; rekey the SA (RFC 4303 §3.3.3). */
     public static final int SEQUENCE_EXHAUSTED = -30;
 
     private static final long MAX_SEQUENCE_32 = 0xFFFF_FFFFL;

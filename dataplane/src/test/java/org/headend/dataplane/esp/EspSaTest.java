@@ -96,7 +96,7 @@ class EspSaTest
         }
     }
 
-    /** What the sealer writes is RFC 4303/4106 by the JDK's own reading: nonce salt ‖ IV, AAD SPI ‖ [high] ‖ low. */
+    /** The sealer writes RFC 4303/4106 as the JDK reads it: nonce salt ‖ IV, AAD SPI ‖ [high] ‖ low. */
     @ParameterizedTest
     @ValueSource(strings = {"openssl", "jdk"})
     void shouldSealWhatAnIndependentAesGcmOpens(final String implementation) throws Exception
@@ -106,7 +106,8 @@ class EspSaTest
         final byte[] salt = {9, 8, 7, 6};
         for (final boolean esn : new boolean[] {false, true})
         {
-            try (OutboundSa sa = new OutboundSa(new EspSa(0x01020304, key, salt, esn, 0), implementation(implementation)))
+            try (OutboundSa sa = new OutboundSa(new EspSa(0x01020304, key, salt, esn, 0),
+                implementation(implementation)))
             {
                 sa.skipTo(esn ? 0x00000007_FFFFFFFFL : 41);
                 for (int length = 20; length <= 24; length++)
