@@ -1,0 +1,213 @@
+package org.headend.it;
+
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * The data plane's user-space ESP against a real client: strongSwan's charon with kernel-libipsec in the client
+ * namespace negotiates with the IKEv2 core ({@link EspInteropResponder}), whose child SAs go into the data plane's ESP
+ * port on UDP 4500 and whose client packets go through a real TUN device of the server namespace to the inside host.
+ * Pings and a large ICMP payload cross both ways, before and after a CHILD_SA rekey; logoff ends the tunnel.
+ */
+@Timeout(value = 4, unit = TimeUnit.MINUTES)
+class EspInteropIT
+{
+    private static final String CHARON = "/usr/lib/ipsec/charon";
+    private static final String PASSWORD = "Wonderland-42";
+    private static final String SERVER_PSK = "server-psk-for-the-esp-interop-test";
+    private static final String POOL_ADDRESS = "192.168.100.10";
+    private static final String TUN = "esp0";
+    private static final String PLUGINS = "random nonce openssl pem pkcs1 pkcs8 x509 pubkey curve25519 aes sha1 sha2"
+        + " hmac kdf gcm kernel-libipsec kernel-netlink socket-default vici eap-identity eap-mschapv2 attr resolve";
+
+    private static Netns net;
+    private static Path dir;
+    private static ManagedProcess responder;
+    private static ManagedProcess charon;
+
+    @BeforeAll
+    static void start() throws IOException
+    {
+        Prerequisites.installMissing(Map.of("swanctl", "strongswan-swanctl", CHARON, "strongswan-charon"));
+        for (final String plugin : List.of("eap-mschapv2", "kernel-libipsec", "curve25519", "gcm"))
+        {
+            assertTrue(Files.exists(Path.of("/usr/lib/ipsec/plugins/libstrongswan-" + plugin + ".so")),
+                "strongSwan plugin " + plugin + " missing: ./run-tests installs it");
+        }
+        net = Netns.create(1, true, true);
+        dir = Files.createTempDirectory("hdit-esp");
+        writeClientConfig();
+        final String javaBinary = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        responder = ManagedProcess.start("esp-responder", Netns.in(net.server(), javaBinary,
+            "--enable-native-access=ALL-UNNAMED", "--add-exports", "java.base/jdk.internal.misc=ALL-UNNAMED",
+            "-cp", System.getProperty("java.class.path"), EspInteropResponder.class.getName(), Netns.SERVER_ADDRESS,
+            SERVER_PSK, "alice", PASSWORD, POOL_ADDRESS, Netns.INSIDE_SERVER_ADDRESS, "10.78.0.0/24", TUN), dir,
+            Map.of());
+        responder.waitFor("READY", Duration.ofSeconds(60));
+        // the pool is reached through the data plane's TUN device, as the appliance routes it
+        Netns.exec(net.server(), "ip", "link", "set", TUN, "up").check();
+        Netns.exec(net.server(), "ip", "route", "add", POOL_ADDRESS + "/32", "dev", TUN).check();
+        charon = ManagedProcess.start("charon", Netns.in(net.client(), "unshare", "-m", "--propagation", "private",
+            "sh", "-c", "mount -t tmpfs tmpfs /run && exec " + CHARON), dir,
+            Map.of("STRONGSWAN_CONF", dir.resolve("strongswan.conf").toString()));
+        for (int i = 0; i < 100 && !Files.exists(dir.resolve("charon.vici")); i++)
+        {
+            LockSupport.parkNanos(100_000_000L);
+        }
+        swanctl("--load-all", "--file", dir.resolve("swanctl.conf").toString()).check();
+    }
+
+    private static void writeClientConfig() throws IOException
+    {
+        Files.writeString(dir.resolve("strongswan.conf"), """
+            charon {
+              load = %s
+              install_virtual_ip = yes
+              filelog {
+                ik { path = %s
+                     flush_line = yes
+                     default = 1
+                     ike = 2
+                     esp = 2 }
+              }
+              plugins {
+                vici { socket = unix://%s }
+                resolve { file = %s }
+              }
+            }
+            """.formatted(PLUGINS, dir.resolve("charon.log"), dir.resolve("charon.vici"),
+            dir.resolve("resolv.conf")));
+        // encap = yes: libipsec carries ESP in UDP only, and there is no NAT here to make the client float to 4500
+        Files.writeString(dir.resolve("swanctl.conf"), """
+            connections {
+              home {
+                version = 2
+                remote_addrs = %s
+                vips = 0.0.0.0
+                encap = yes
+                proposals = aes256gcm16-prfsha384-ecp384
+                local { auth = eap-mschapv2
+                        eap_id = alice }
+                remote { auth = psk
+                         id = vpn.example.test }
+                children {
+                  home { remote_ts = 10.78.0.0/24
+                         esp_proposals = aes256gcm16-ecp384
+                         start_action = none }
+                }
+              }
+            }
+            secrets {
+              eap-alice { id = alice
+                          secret = "%s" }
+              ike-server { id = vpn.example.test
+                           secret = "%s" }
+            }
+            """.formatted(Netns.SERVER_ADDRESS, PASSWORD, SERVER_PSK));
+    }
+
+    @AfterAll
+    static void stop() throws IOException
+    {
+        for (final ManagedProcess process : new ManagedProcess[] {charon, responder})
+        {
+            if (process != null)
+            {
+                process.stop(Duration.ofSeconds(5));
+            }
+        }
+        if (net != null)
+        {
+            net.close();
+        }
+        if (dir != null)
+        {
+            try (var files = Files.walk(dir))
+            {
+                files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+            }
+        }
+    }
+
+    private static Cmd.Result swanctl(final String... args)
+    {
+        final List<String> argv = new java.util.ArrayList<>(List.of("swanctl"));
+        argv.addAll(List.of(args));
+        argv.addAll(List.of("--uri", "unix://" + dir.resolve("charon.vici")));
+        return Cmd.run(Duration.ofSeconds(60), argv);
+    }
+
+    private static String charonLog() throws IOException
+    {
+        return Files.readString(dir.resolve("charon.log"));
+    }
+
+    /** Pings the inside host from the client through the tunnel; true when every echo came back. */
+    private static Cmd.Result ping(final int count, final int size)
+    {
+        return Netns.exec(net.client(), "ping", "-c", Integer.toString(count), "-i", "0.2", "-W", "3", "-s",
+            Integer.toString(size), Netns.INSIDE_HOST_ADDRESS);
+    }
+
+    /** The responder's ESP packet counters: received from the client, sent to it. */
+    private static long[] counters()
+    {
+        final int outMark = responder.out().mark();
+        final int errMark = responder.err().mark();
+        responder.writeLine("counters");
+        final Matcher counters = responder.waitFor("COUNTERS (\\d+) (\\d+) (\\d+)", outMark, errMark,
+            Duration.ofSeconds(10));
+        return new long[] {Long.parseLong(counters.group(1)), Long.parseLong(counters.group(2))};
+    }
+
+    /** The data plane's non-zero counters, for a failure's message. */
+    private static String dataplaneCounters()
+    {
+        final int outMark = responder.out().mark();
+        responder.writeLine("dataplane");
+        return responder.waitFor("DATAPLANE.*", outMark, responder.err().mark(), Duration.ofSeconds(10)).group();
+    }
+
+    @Test
+    void shouldCarryAStrongSwanClientsTrafficThroughUserSpaceEspBeforeAndAfterARekey() throws IOException
+    {
+        final Cmd.Result up = swanctl("--initiate", "--child", "home", "--timeout", "30");
+        assertTrue(up.ok(), "initiate:\n" + up.output() + "\n" + responder.tails(40) + "\n" + charonLog());
+        responder.waitFor("CHILD_UP " + Pattern.quote(POOL_ADDRESS), Duration.ofSeconds(10));
+
+        final Cmd.Result first = ping(5, 56);
+        assertTrue(first.ok(), "ping through ESP:\n" + first.output() + "\n" + dataplaneCounters() + "\n"
+            + responder.tails(20) + "\n" + charonLog());
+        final Cmd.Result large = ping(3, 1300);
+        assertTrue(large.ok(), "1300-byte pings through ESP:\n" + large.output());
+        final long[] before = counters();
+        assertTrue(before[0] >= 8 && before[1] >= 8, "ESP packets each way: " + before[0] + " / " + before[1]);
+
+        assertTrue(swanctl("--rekey", "--child", "home").ok());
+        responder.waitFor("CHILD_REKEYED", Duration.ofSeconds(20));
+        final Cmd.Result afterRekey = ping(5, 56);
+        assertTrue(afterRekey.ok(), "ping after CHILD_SA rekey:\n" + afterRekey.output() + "\n"
+            + dataplaneCounters() + "\n" + responder.tails(20));
+        final long[] after = counters();
+        assertTrue(after[0] >= before[0] + 5 && after[1] >= before[1] + 5, "ESP after rekey: " + after[0] + " / "
+            + after[1]);
+
+        responder.writeLine("logoff");
+        responder.waitFor("TUNNEL_CLOSED LOCAL logoff", Duration.ofSeconds(10));
+        assertTrue(!ping(2, 56).ok(), "no traffic after logoff");
+    }
+}
