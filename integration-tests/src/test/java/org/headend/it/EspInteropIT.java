@@ -1,5 +1,6 @@
 package org.headend.it;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
@@ -21,7 +22,8 @@ import org.junit.jupiter.api.Timeout;
  * The data plane's user-space ESP against a real client: strongSwan's charon with kernel-libipsec in the client
  * namespace negotiates with the IKEv2 core ({@link EspInteropResponder}), whose child SAs go into the data plane's ESP
  * port on UDP 4500 and whose client packets go through a real TUN device of the server namespace to the inside host.
- * Pings and a large ICMP payload cross both ways, before and after a CHILD_SA rekey; logoff ends the tunnel.
+ * Pings, a large ICMP payload and checksummed TCP transfers (100 MB up, 30 MB down) cross both ways, pings again after
+ * a CHILD_SA rekey; logoff ends the tunnel.
  */
 @Timeout(value = 4, unit = TimeUnit.MINUTES)
 class EspInteropIT
@@ -194,6 +196,18 @@ class EspInteropIT
             + responder.tails(20) + "\n" + charonLog());
         final Cmd.Result large = ping(3, 1300);
         assertTrue(large.ok(), "1300-byte pings through ESP:\n" + large.output());
+        for (final boolean toInside : new boolean[] {true, false})
+        {
+            final long bytes = toInside ? 100_000_000L : 30_000_000L;
+            final NetTools.TransferResult t = toInside
+                ? NetTools.transfer(net.client(), net.inside(), Netns.INSIDE_HOST_ADDRESS, 5101, bytes,
+                    Duration.ofSeconds(120))
+                : NetTools.transfer(net.inside(), net.client(), POOL_ADDRESS, 5102, bytes, Duration.ofSeconds(120));
+            assertEquals(bytes, t.receivedBytes(), dataplaneCounters());
+            assertEquals(t.sentSha256(), t.receivedSha256(), "SHA-256 sent vs received");
+            System.out.printf("ESP (strongSwan libipsec client) %s: %.0f Mbit/s%n",
+                toInside ? "client->inside" : "inside->client", t.megabitsPerSecond());
+        }
         final long[] before = counters();
         assertTrue(before[0] >= 8 && before[1] >= 8, "ESP packets each way: " + before[0] + " / " + before[1]);
 

@@ -307,6 +307,7 @@ public final class EspInteropResponder
                 {
                     // below, once every SA change is in place
                 }
+                default -> lines.add("ACTION " + action);
             }
         }
         for (final IkeAction action : actions)
