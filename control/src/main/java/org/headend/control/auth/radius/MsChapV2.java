@@ -34,7 +34,7 @@ public final class MsChapV2
     }
 
     /** RFC 2759 §8.3: MD4 of the password in UTF-16LE. */
-    static byte[] ntPasswordHash(final String password)
+    public static byte[] ntPasswordHash(final String password)
     {
         return md4(password.getBytes(StandardCharsets.UTF_16LE));
     }
@@ -43,8 +43,15 @@ public final class MsChapV2
     public static byte[] ntResponse(final byte[] authenticatorChallenge, final byte[] peerChallenge,
         final String username, final String password)
     {
+        return ntResponseFromHash(authenticatorChallenge, peerChallenge, username, ntPasswordHash(password));
+    }
+
+    /** The NT-Response from the password's MD4 hash, as a server that stores only the hash computes it. */
+    public static byte[] ntResponseFromHash(final byte[] authenticatorChallenge, final byte[] peerChallenge,
+        final String username, final byte[] passwordHash)
+    {
         final byte[] challenge = challengeHash(peerChallenge, authenticatorChallenge, username);
-        final byte[] key = java.util.Arrays.copyOf(ntPasswordHash(password), 21);
+        final byte[] key = java.util.Arrays.copyOf(passwordHash, 21);
         final byte[] out = new byte[24];
         for (int i = 0; i < 3; i++)
         {
@@ -57,8 +64,16 @@ public final class MsChapV2
     public static String authenticatorResponse(final String password, final byte[] ntResponse,
         final byte[] peerChallenge, final byte[] authenticatorChallenge, final String username)
     {
+        return authenticatorResponseFromHash(ntPasswordHash(password), ntResponse, peerChallenge,
+            authenticatorChallenge, username);
+    }
+
+    /** The authenticator response from the password's MD4 hash. */
+    public static String authenticatorResponseFromHash(final byte[] passwordHash, final byte[] ntResponse,
+        final byte[] peerChallenge, final byte[] authenticatorChallenge, final String username)
+    {
         final MessageDigest sha1 = sha1();
-        sha1.update(md4(ntPasswordHash(password)));
+        sha1.update(md4(passwordHash));
         sha1.update(ntResponse);
         sha1.update(MAGIC1);
         final byte[] digest = sha1.digest();
@@ -93,7 +108,8 @@ public final class MsChapV2
         }
     }
 
-    private static byte[] md4(final byte[] data)
+    /** MD4, which the JDK lacks (RFC 3079 hashes the password hash again). */
+    public static byte[] md4(final byte[] data)
     {
         final MD4Digest md4 = new MD4Digest();
         md4.update(data, 0, data.length);

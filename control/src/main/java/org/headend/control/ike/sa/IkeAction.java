@@ -1,0 +1,40 @@
+package org.headend.control.ike.sa;
+
+import java.net.InetSocketAddress;
+
+/** What the responder asks its host to do after a datagram, a timer or a command. */
+public sealed interface IkeAction
+{
+    /** Send an IKE message to {@code peer} from the local address/port {@code local} (500, or 4500 with a marker). */
+    record Send(InetSocketAddress peer, InetSocketAddress local, byte[] message) implements IkeAction
+    {
+    }
+
+    /** The IKE SA is authenticated and its first CHILD_SA negotiated: install it (the session begins). */
+    record ChildUp(IkeSa sa, ChildSa child) implements IkeAction
+    {
+    }
+
+    /**
+     * A CHILD_SA was rekeyed: send with {@code replacement} at once, open both inbound SPIs until
+     * {@link ChildRetired} names the old one.
+     */
+    record ChildRekeyed(IkeSa sa, int oldInboundSpi, ChildSa replacement) implements IkeAction
+    {
+    }
+
+    /** The peer deleted a rekeyed CHILD_SA: its old inbound SPI stops opening. */
+    record ChildRetired(IkeSa sa, int inboundSpi) implements IkeAction
+    {
+    }
+
+    /** The IKE SA is gone (deleted, timed out, dead peer, logoff): take its CHILD_SAs down and end the session. */
+    record Closed(IkeSa sa, String reason) implements IkeAction
+    {
+    }
+
+    /** The IKE SA was rekeyed: the session now belongs to {@code replacement} (same children, new IKE SPIs). */
+    record Rekeyed(IkeSa old, IkeSa replacement) implements IkeAction
+    {
+    }
+}

@@ -1,0 +1,27 @@
+package org.headend.control.ike.sa;
+
+/**
+ * What the responder asks of the rest of the appliance synchronously, on the control thread, while it builds an
+ * answer: a user's NT password hash for EAP-MSCHAPv2, an address and policy for an authenticated user, and inbound
+ * ESP SPIs from the data plane.
+ */
+public interface IkeHost
+{
+    /** The NT password hash (MD4 of UTF-16LE) of a local user, or null when the user has none. */
+    byte[] ntPasswordHash(String username);
+
+    /**
+     * Admits an authenticated user: the address and policy for its CHILD_SA, or null when the user may not have an
+     * IKEv2 tunnel or no address is free (the client then gets an error notify and no SA).
+     */
+    ClientConfig admit(IkeSa sa, String username);
+
+    /** Gives back what {@link #admit} took, for an IKE SA that failed before its CHILD_SA came up. */
+    void release(IkeSa sa);
+
+    /** A fresh inbound SPI from the data plane. */
+    int reserveSpi();
+
+    /** Gives back an SPI reserved for a negotiation that failed. */
+    void releaseSpi(int spi);
+}

@@ -1,0 +1,87 @@
+package org.headend.control.ike.sa;
+
+import java.nio.ByteBuffer;
+import java.security.GeneralSecurityException;
+import org.headend.control.ike.codec.EncryptedPayload;
+import org.headend.control.ike.codec.Ike;
+import org.headend.control.ike.codec.IkeHeader;
+import org.headend.control.ike.codec.IkeMessageWriter;
+import org.headend.control.ike.codec.IkeParseException;
+import org.headend.control.ike.codec.PayloadChain;
+import org.headend.control.ike.codec.PayloadSet;
+import org.headend.control.ike.codec.PayloadWriter;
+import org.headend.control.ike.crypto.SkCipher;
+
+/**
+ * Builds and opens the encrypted messages of one IKE SA: our messages carry one SK payload around the inner chain;
+ * a received one is checked and decrypted before any inner payload is read (RFC 7296 §3.14).
+ */
+final class MessageProtection
+{
+    /** Our messages stay below this (no CERT chain of ours needs more). */
+    static final int MAX_MESSAGE = 16_384;
+
+    private final long spiI;
+    private final long spiR;
+    private final int initiatorFlag;
+    private final SkCipher inbound;
+    private final SkCipher outbound;
+    private final IkeMessageWriter writer = new IkeMessageWriter(MAX_MESSAGE);
+
+    /** @param initiator whether we are the SA's original initiator (the I flag on everything we send) */
+    MessageProtection(final long spiI, final long spiR, final SkCipher inbound, final SkCipher outbound,
+        final boolean initiator)
+    {
+        this.spiI = spiI;
+        this.spiR = spiR;
+        this.initiatorFlag = initiator ? Ike.FLAG_INITIATOR : 0;
+        this.inbound = inbound;
+        this.outbound = outbound;
+    }
+
+    /** A new inner chain to fill. */
+    static PayloadWriter inner()
+    {
+        return new PayloadWriter(MAX_MESSAGE).reset(0, -1);
+    }
+
+    /** Our message: a response to the peer's request, or our own request. */
+    byte[] seal(final int exchange, final boolean response, final long messageId, final PayloadWriter inner)
+        throws GeneralSecurityException
+    {
+        final PayloadWriter out = writer.begin(spiI, spiR, exchange,
+            (response ? Ike.FLAG_RESPONSE : 0) | initiatorFlag, messageId);
+        final int skStart = out.position();
+        out.begin(Ike.SK);
+        out.array()[skStart] = (byte)inner.firstType();
+        final byte[] plaintext = inner.copy(0);
+        final int contentOffset = out.position();
+        out.bytes(new byte[outbound.sealedLength(plaintext.length)]);
+        out.end();
+        writer.declareLength(out.position());
+        outbound.seal(out.array(), contentOffset, plaintext);
+        return out.copy(0);
+    }
+
+    /**
+     * The decrypted inner payloads of a received message whose header has been wrapped over {@code datagram}.
+     *
+     * @throws GeneralSecurityException when it has no SK payload or does not verify
+     * @throws IkeParseException        when the inner payloads are malformed
+     */
+    PayloadSet open(final IkeHeader header, final byte[] datagram) throws GeneralSecurityException, IkeParseException
+    {
+        final PayloadChain outer = header.payloads();
+        if (!outer.endsEncrypted() || outer.type(outer.count() - 1) != Ike.SK)
+        {
+            throw new GeneralSecurityException("message is not protected by an SK payload");
+        }
+        final int last = outer.count() - 1;
+        final EncryptedPayload sk = new EncryptedPayload().wrap(header.buffer(), outer.bodyOffset(last),
+            outer.bodyLength(last), false);
+        final byte[] plaintext = inbound.open(datagram, sk.contentOffset(), sk.contentLength());
+        final PayloadChain inner = new PayloadChain().wrap(ByteBuffer.wrap(plaintext), 0, plaintext.length,
+            outer.encryptedFirstType());
+        return PayloadSet.decode(inner);
+    }
+}

@@ -1,0 +1,43 @@
+package org.headend.control.ike.sa;
+
+import java.security.PrivateKey;
+import java.util.List;
+import org.headend.control.ike.crypto.IkeSuite;
+
+/**
+ * How the responder negotiates: IKE suites in preference order (from {@code crypto ikev2 policy} priorities), ESP
+ * AES-GCM key sizes (from the ipsec-proposal), who it is and how it proves it, how clients authenticate, and its
+ * limits and timers.
+ *
+ * @param ikeSuites         acceptable IKE suites, best first
+ * @param espKeyBits        acceptable ESP AES-GCM-16 key sizes, best first
+ * @param identityType      our IDr type ({@code Ike.ID_FQDN}, {@code Ike.ID_DER_ASN1_DN} …)
+ * @param identity          our IDr data
+ * @param serverKey         the trustpoint's private key, or null to authenticate with {@code serverPsk}
+ * @param certificateChain  DER certificates to send, ours first (empty with a PSK)
+ * @param serverPsk         the pre-shared key for our AUTH when there is no certificate
+ * @param clientPsk         a pre-shared key clients may authenticate with instead of EAP, or null for EAP only
+ * @param cookieThreshold   half-open SAs beyond which IKE_SA_INIT needs a cookie (0: always)
+ * @param maxHalfOpen       half-open SAs beyond which new IKE_SA_INIT requests are dropped
+ * @param ikeLifetimeSeconds how long an IKE SA lives without rekey before it is closed
+ * @param dpdSeconds        idle seconds before a liveness check (0: never)
+ */
+public record ResponderPolicy(List<IkeSuite> ikeSuites, List<Integer> espKeyBits, int identityType,
+    byte[] identity, PrivateKey serverKey, List<byte[]> certificateChain, byte[] serverPsk, byte[] clientPsk,
+    int cookieThreshold, int maxHalfOpen, long ikeLifetimeSeconds, int dpdSeconds)
+{
+    public ResponderPolicy
+    {
+        ikeSuites = List.copyOf(ikeSuites);
+        espKeyBits = List.copyOf(espKeyBits);
+        certificateChain = List.copyOf(certificateChain);
+        if (ikeSuites.isEmpty() || espKeyBits.isEmpty())
+        {
+            throw new IllegalArgumentException("no IKE or ESP proposal");
+        }
+        if (serverKey == null && serverPsk == null)
+        {
+            throw new IllegalArgumentException("neither a trustpoint key nor a pre-shared key to authenticate with");
+        }
+    }
+}
