@@ -8,8 +8,8 @@ import org.headend.control.auth.radius.MsChapV2;
 
 /**
  * The MS-CHAPv2 master keys (RFC 3079 §3.3–3.4) and the EAP-MSCHAPv2 MSK IKEv2 keys its AUTH payloads with:
- * MasterReceiveKey ‖ MasterSendKey as the client names them, then 32 zero bytes (the layout strongSwan and
- * Windows use; HMAC pads the key with zeros anyway).
+ * the server's MasterReceiveKey (the client's send key, Magic2) ‖ the server's MasterSendKey (Magic3), then 32
+ * zero bytes: the layout strongSwan and Windows use, checked against strongSwan in IkeInteropIT.
  */
 public final class MsChapV2Keys
 {
@@ -51,8 +51,8 @@ public final class MsChapV2Keys
     {
         final byte[] master = masterKey(passwordHash, ntResponse);
         final byte[] msk = new byte[64];
-        System.arraycopy(clientKey(master, false), 0, msk, 0, 16);
-        System.arraycopy(clientKey(master, true), 0, msk, 16, 16);
+        System.arraycopy(clientKey(master, true), 0, msk, 0, 16);
+        System.arraycopy(clientKey(master, false), 0, msk, 16, 16);
         return msk;
     }
 

@@ -104,13 +104,15 @@ final class InitExchange
         }
         final long spiR = context.newSpi();
         final byte[] nr = context.nonce();
-        final boolean natDetected = !matches(payloads, Ike.NAT_DETECTION_SOURCE_IP, spiI, peer)
+        final boolean natDetected = policy.forceNatT() || !matches(payloads, Ike.NAT_DETECTION_SOURCE_IP, spiI, peer)
             || !matches(payloads, Ike.NAT_DETECTION_DESTINATION_IP, spiI, local);
         final PayloadWriter answer = writer.begin(spiI, spiR, Ike.IKE_SA_INIT, Ike.FLAG_RESPONSE, 0);
         answer.securityAssociation(List.of(choice.answer(new byte[0])));
         answer.keyExchange(group.number(), group.publicValue(pair));
         answer.nonce(nr);
-        answer.notify(Ike.NAT_DETECTION_SOURCE_IP, NatDetection.hash(spiI, spiR, local));
+        // a forced NAT-T hashes the port we are not on: the client sees our address "changed" and encapsulates
+        answer.notify(Ike.NAT_DETECTION_SOURCE_IP, NatDetection.hash(spiI, spiR, policy.forceNatT()
+            ? new InetSocketAddress(local.getAddress(), local.getPort() ^ 1) : local));
         answer.notify(Ike.NAT_DETECTION_DESTINATION_IP, NatDetection.hash(spiI, spiR, peer));
         if (policy.serverKey() != null && payloads.notification(Ike.SIGNATURE_HASH_ALGORITHMS) != null)
         {

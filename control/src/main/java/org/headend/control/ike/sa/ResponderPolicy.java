@@ -21,10 +21,12 @@ import org.headend.control.ike.crypto.IkeSuite;
  * @param maxHalfOpen       half-open SAs beyond which new IKE_SA_INIT requests are dropped
  * @param ikeLifetimeSeconds how long an IKE SA lives without rekey before it is closed
  * @param dpdSeconds        idle seconds before a liveness check (0: never)
+ * @param forceNatT         claim a NAT in IKE_SA_INIT (RFC 7296 §2.23 allows it) so that every client floats to
+ *                          UDP 4500 and encapsulates ESP: the data plane has no raw ESP (protocol 50)
  */
 public record ResponderPolicy(List<IkeSuite> ikeSuites, List<Integer> espKeyBits, int identityType,
     byte[] identity, PrivateKey serverKey, List<byte[]> certificateChain, byte[] serverPsk, byte[] clientPsk,
-    int cookieThreshold, int maxHalfOpen, long ikeLifetimeSeconds, int dpdSeconds)
+    int cookieThreshold, int maxHalfOpen, long ikeLifetimeSeconds, int dpdSeconds, boolean forceNatT)
 {
     public ResponderPolicy
     {

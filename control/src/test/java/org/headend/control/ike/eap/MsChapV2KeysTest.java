@@ -25,8 +25,9 @@ class MsChapV2KeysTest
         assertEquals("8B7CDC149B993A1BA118CB153F56DCCB", HEX.formatHex(MsChapV2Keys.clientKey(master, false)));
         final byte[] msk = MsChapV2Keys.msk(passwordHash, ntResponse);
         assertEquals(64, msk.length);
-        assertEquals("8B7CDC149B993A1BA118CB153F56DCCB", HEX.formatHex(msk, 0, 16));
-        assertEquals(HEX.formatHex(MsChapV2Keys.clientKey(master, true)), HEX.formatHex(msk, 16, 32));
+        assertEquals(HEX.formatHex(MsChapV2Keys.clientKey(master, true)), HEX.formatHex(msk, 0, 16),
+            "the server's receive key first");
+        assertEquals("8B7CDC149B993A1BA118CB153F56DCCB", HEX.formatHex(msk, 16, 32), "then its send key");
         assertEquals("00".repeat(32), HexFormat.of().formatHex(msk, 32, 64));
     }
 }

@@ -97,7 +97,7 @@ class IkeResponderTest
     {
         return new ResponderPolicy(List.of(GCM_384, CBC_X25519), List.of(256, 128), Ike.ID_FQDN, SERVER_ID,
             serverKey == null ? null : serverKey.getPrivate(), List.of(), serverKey == null ? SERVER_PSK : null,
-            clientPsk, cookieThreshold, 100, 0, 30);
+            clientPsk, cookieThreshold, 100, 0, 30, false);
     }
 
     private IkeResponder responder(final ResponderPolicy policy)
@@ -365,6 +365,20 @@ class IkeResponderTest
     }
 
     @Test
+    void shouldClaimANatWhenForcedSoThatTheClientEncapsulates() throws Exception
+    {
+        final ResponderPolicy base = policy(100, null, null);
+        final IkeResponder responder = responder(new ResponderPolicy(base.ikeSuites(), base.espKeyBits(),
+            base.identityType(), base.identity(), null, List.of(), SERVER_PSK, null, 100, 100, 0, 30, true));
+        final TestInitiator client = initiated(responder, GCM_384);
+        assertTrue(responder.sa(client.spiR).natDetected());
+        final byte[] source = TestInitiator.plain(client.initResponse).notification(Ike.NAT_DETECTION_SOURCE_IP)
+            .data();
+        assertFalse(Arrays.equals(NatDetection.hash(client.spiI, client.spiR, TestInitiator.SERVER), source),
+            "the client must not find our real address in the hash");
+    }
+
+    @Test
     void shouldAcceptAPreSharedKeyClientAndSignWithTheTrustpointKey() throws Exception
     {
         final KeyPair serverKey = DhGroup.ECP_256.generate();
@@ -446,7 +460,7 @@ class IkeResponderTest
     {
         final ResponderPolicy base = policy(100, null, CLIENT_PSK);
         final ResponderPolicy withDpd = new ResponderPolicy(base.ikeSuites(), base.espKeyBits(), base.identityType(),
-            base.identity(), null, List.of(), SERVER_PSK, CLIENT_PSK, 100, 100, 0, 10);
+            base.identity(), null, List.of(), SERVER_PSK, CLIENT_PSK, 100, 100, 0, 10, false);
         final IkeResponder responder = responder(withDpd);
         final TestInitiator client = established(responder);
         now += 5 * SECOND;
