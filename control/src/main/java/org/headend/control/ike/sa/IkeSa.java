@@ -64,6 +64,7 @@ public final class IkeSa
     private final boolean natDetected;
     private final long createdNanos;
     private final MessageProtection protection;
+    private final FragmentAssembly fragments = new FragmentAssembly();
     private InetSocketAddress peer;
     private InetSocketAddress local;
     private State state = State.INIT_DONE;
@@ -195,9 +196,14 @@ public final class IkeSa
             return;
         }
         final long id = header.messageId();
+        final boolean fragmented = MessageProtection.fragmented(header);
         if (id == lastResponseId && lastResponse != null)
         {
-            out.add(new IkeAction.Send(from, to, lastResponse));
+            // a retransmitted fragmented request is answered once, on its first fragment (RFC 7383 §2.6.1)
+            if (!fragmented || fragmentNumber(header) == 1)
+            {
+                out.add(new IkeAction.Send(from, to, lastResponse));
+            }
             return;
         }
         if (id != expectedRequestId)
@@ -207,7 +213,21 @@ public final class IkeSa
         final PayloadSet payloads;
         try
         {
-            payloads = protection.open(header, datagram);
+            if (fragmented)
+            {
+                final MessageProtection.Fragment fragment = protection.openFragment(header, datagram);
+                final byte[] whole = fragments.add(id, fragment.number(), fragment.total(), fragment.firstType(),
+                    fragment.content());
+                if (whole == null)
+                {
+                    return;
+                }
+                payloads = MessageProtection.decode(whole, fragments.firstType());
+            }
+            else
+            {
+                payloads = protection.open(header, datagram);
+            }
         }
         catch (final GeneralSecurityException | IkeParseException ex)
         {
@@ -226,6 +246,13 @@ public final class IkeSa
             default -> inner.notify(Ike.INVALID_SYNTAX, new byte[0]);
         }
         respond(header.exchangeType(), id, inner, out);
+    }
+
+    private static int fragmentNumber(final IkeHeader header)
+    {
+        final int last = header.payloads().count() - 1;
+        return header.payloads().bodyLength(last) < 4 ? 0
+            : header.buffer().getShort(header.payloads().bodyOffset(last)) & 0xffff;
     }
 
     private void respond(final int exchange, final long id, final PayloadWriter inner, final List<IkeAction> out)

@@ -114,6 +114,10 @@ final class InitExchange
         answer.notify(Ike.NAT_DETECTION_SOURCE_IP, NatDetection.hash(spiI, spiR, policy.forceNatT()
             ? new InetSocketAddress(local.getAddress(), local.getPort() ^ 1) : local));
         answer.notify(Ike.NAT_DETECTION_DESTINATION_IP, NatDetection.hash(spiI, spiR, peer));
+        if (payloads.notification(Ike.IKEV2_FRAGMENTATION_SUPPORTED) != null)
+        {
+            answer.notify(Ike.IKEV2_FRAGMENTATION_SUPPORTED, new byte[0]);
+        }
         if (policy.serverKey() != null && payloads.notification(Ike.SIGNATURE_HASH_ALGORITHMS) != null)
         {
             answer.notify(Ike.SIGNATURE_HASH_ALGORITHMS, HASH_ALGORITHMS);

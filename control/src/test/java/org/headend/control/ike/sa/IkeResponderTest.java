@@ -441,6 +441,25 @@ class IkeResponderTest
     }
 
     @Test
+    void shouldReassembleAFragmentedIkeAuthInAnyOrderAndAnswerItOnce() throws Exception
+    {
+        final IkeResponder responder = responder(policy(100, null, CLIENT_PSK));
+        final TestInitiator client = initiated(responder, GCM_384);
+        final List<byte[]> fragments = client.fragmentedRequest(Ike.IKE_AUTH,
+            firstAuth(client, "frag@example.test".getBytes(StandardCharsets.UTF_8), true), 3);
+        assertTrue(send(responder, fragments.get(2)).isEmpty());
+        final byte[] tampered = fragments.get(0).clone();
+        tampered[tampered.length - 1] ^= 1;
+        assertTrue(send(responder, tampered).isEmpty(), "a fragment that does not verify is dropped");
+        assertTrue(send(responder, fragments.get(0)).isEmpty());
+        final List<IkeAction> actions = send(responder, fragments.get(1));
+        assertEquals("frag@example.test", action(actions, IkeAction.ChildUp.class).sa().username());
+        final byte[] answer = only(actions);
+        assertArrayEquals(answer, only(send(responder, fragments.get(0))), "retransmission: the cached answer");
+        assertTrue(send(responder, fragments.get(1)).isEmpty(), "answered once per retransmission");
+    }
+
+    @Test
     void shouldAnswerLivenessChecksAndDropTamperedMessages() throws Exception
     {
         final IkeResponder responder = responder(policy(100, null, CLIENT_PSK));

@@ -128,6 +128,22 @@ final class TestInitiator
         return protection.seal(exchange, false, nextId++, inner);
     }
 
+    /** The request split into {@code count} SKF fragments (RFC 7383), sealed one by one. */
+    List<byte[]> fragmentedRequest(final int exchange, final PayloadWriter inner, final int count) throws Exception
+    {
+        final byte[] chain = inner.copy(0);
+        final long id = nextId++;
+        final List<byte[]> out = new java.util.ArrayList<>();
+        final int size = (chain.length + count - 1) / count;
+        for (int i = 0; i < count; i++)
+        {
+            final byte[] chunk = java.util.Arrays.copyOfRange(chain, Math.min(i * size, chain.length),
+                Math.min((i + 1) * size, chain.length));
+            out.add(protection.sealFragment(exchange, false, id, i + 1, count, inner.firstType(), chunk));
+        }
+        return out;
+    }
+
     /** Answers a request of the responder's. */
     byte[] response(final int exchange, final long id, final PayloadWriter inner) throws Exception
     {
