@@ -98,16 +98,16 @@ final class TestInitiator
         final IkeHeader header = header(response);
         spiR = header.responderSpi();
         final PayloadSet payloads = plain(response);
-        assertNotNull(payloads.proposals, "an SA payload in the answer");
-        final Proposal chosen = payloads.proposals.get(0);
+        assertNotNull(payloads.proposals(), "an SA payload in the answer");
+        final Proposal chosen = payloads.proposals().get(0);
         final Transform encr = chosen.ofType(Ike.TRANSFORM_ENCR).get(0);
         final int integ = chosen.ofType(Ike.TRANSFORM_INTEG).isEmpty() ? 0
             : chosen.ofType(Ike.TRANSFORM_INTEG).get(0).id();
         suite = new IkeSuite(encr.id(), encr.keyLength(), integ,
             PrfAlgorithm.of(chosen.ofType(Ike.TRANSFORM_PRF).get(0).id()),
             DhGroup.of(chosen.ofType(Ike.TRANSFORM_DH).get(0).id()));
-        nr = payloads.nonce;
-        final byte[] shared = suite.group().agree(dh, payloads.keData);
+        nr = payloads.nonce();
+        final byte[] shared = suite.group().agree(dh, payloads.keData());
         keys = KeySchedule.ikeKeys(suite, KeySchedule.skeyseed(suite.prf(), ni, nr, shared), ni, nr, spiI, spiR);
         protection = new MessageProtection(spiI, spiR, suite.cipher(keys.skEr(), keys.skAr()),
             suite.cipher(keys.skEi(), keys.skAi()), true);
