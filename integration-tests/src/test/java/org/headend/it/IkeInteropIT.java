@@ -21,7 +21,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 /**
  * The IKEv2 responder core against a real client: strongSwan's charon (kernel-libipsec) in the client namespace
  * negotiates with {@link IkeInteropResponder} (the sans-IO responder on real UDP 500/4500 sockets) in the server
- * namespace: IKE_SA_INIT with NAT-T forced, IKE_AUTH with EAP-MSCHAPv2 and the client's MSK-keyed AUTH, the pool
+ * namespace: IKE_SA_INIT with NAT-T forced, IKE_AUTH in RFC 7383 fragments and with EAP-MSCHAPv2 and the client's MSK-keyed AUTH, the pool
  * address and DNS through CP, a CHILD_SA rekey with PFS, an IKE SA rekey, the client's liveness checks, and a logoff
  * that deletes the client's SA. ESP itself is not carried: this checks the IKE side of the wire, byte for byte
  * against an independent implementation.
@@ -76,6 +76,7 @@ class IkeInteropIT
             charon {
               load = %s
               install_virtual_ip = yes
+              fragment_size = 200
               filelog {
                 ik { path = %s
                      flush_line = yes
@@ -176,6 +177,8 @@ class IkeInteropIT
         assertTrue(charonLog().contains("EAP method EAP_MSCHAPV2 succeeded, MSK established"), charonLog());
         assertTrue(charonLog().contains("authentication of 'vpn.example.test' with pre-shared key successful"));
         responder.waitFor("CHILD_UP alice " + Pattern.quote(POOL_ADDRESS), Duration.ofSeconds(10));
+        assertTrue(Pattern.compile("IKE_AUTH request 1 \\[ EF\\(1/\\d+\\) \\]").matcher(charonLog()).find(),
+            "the client's first IKE_AUTH came in RFC 7383 fragments (fragment_size 200):\n" + charonLog());
         assertTrue(Netns.exec(net.client(), "ip", "-4", "addr").output().contains(POOL_ADDRESS),
             "the pool address from CP is on the client");
         assertTrue(Files.readString(dir.resolve("resolv.conf")).contains(DNS), "the DNS server from CP");

@@ -13,28 +13,28 @@ public final class PayloadSet
     /** Vendor IDs longer than this are ignored (the Cisco ones are 16–70 bytes). */
     private static final int MAX_VENDOR_ID = 256;
 
-    public List<Proposal> proposals;
-    public int keGroup;
-    public byte[] keData;
-    public byte[] nonce;
+    private List<Proposal> proposals;
+    private int keGroup;
+    private byte[] keData;
+    private byte[] nonce;
     /** IDi and IDr: the whole body (what AUTH signs), the type and the text. */
-    public byte[] idiBody;
-    public int idiType;
-    public String idiText;
-    public byte[] idrBody;
-    public int authMethod;
-    public byte[] authData;
-    public final List<byte[]> certificates = new ArrayList<>();
-    public final List<byte[]> certificateRequests = new ArrayList<>();
-    public final List<Notification> notifications = new ArrayList<>();
-    public final List<int[]> deletedChildSpis = new ArrayList<>();
-    public boolean deletesIkeSa;
-    public final List<byte[]> vendorIds = new ArrayList<>();
-    public List<TrafficSelector> tsi;
-    public List<TrafficSelector> tsr;
-    public int cfgType;
-    public List<CpPayload.Attribute> cfgAttributes;
-    public byte[] eap;
+    private byte[] idiBody;
+    private int idiType;
+    private String idiText;
+    private byte[] idrBody;
+    private int authMethod;
+    private byte[] authData;
+    private final List<byte[]> certificates = new ArrayList<>();
+    private final List<byte[]> certificateRequests = new ArrayList<>();
+    private final List<Notification> notifications = new ArrayList<>();
+    private final List<int[]> deletedChildSpis = new ArrayList<>();
+    private boolean deletesIkeSa;
+    private final List<byte[]> vendorIds = new ArrayList<>();
+    private List<TrafficSelector> tsi;
+    private List<TrafficSelector> tsr;
+    private int cfgType;
+    private List<CpPayload.Attribute> cfgAttributes;
+    private byte[] eap;
 
     private PayloadSet()
     {
@@ -175,6 +175,113 @@ public final class PayloadSet
         {
             throw new IkeParseException("more than one " + name + " payload");
         }
+    }
+
+    // ---------------------------------------------------------------- the decoded values (null: absent)
+
+    public List<Proposal> proposals()
+    {
+        return proposals;
+    }
+
+    public int keGroup()
+    {
+        return keGroup;
+    }
+
+    public byte[] keData()
+    {
+        return keData;
+    }
+
+    public byte[] nonce()
+    {
+        return nonce;
+    }
+
+    public byte[] idiBody()
+    {
+        return idiBody;
+    }
+
+    public int idiType()
+    {
+        return idiType;
+    }
+
+    public String idiText()
+    {
+        return idiText;
+    }
+
+    public byte[] idrBody()
+    {
+        return idrBody;
+    }
+
+    public int authMethod()
+    {
+        return authMethod;
+    }
+
+    public byte[] authData()
+    {
+        return authData;
+    }
+
+    public List<TrafficSelector> tsi()
+    {
+        return tsi;
+    }
+
+    public List<TrafficSelector> tsr()
+    {
+        return tsr;
+    }
+
+    public int cfgType()
+    {
+        return cfgType;
+    }
+
+    public List<CpPayload.Attribute> cfgAttributes()
+    {
+        return cfgAttributes;
+    }
+
+    public byte[] eap()
+    {
+        return eap;
+    }
+
+    public boolean deletesIkeSa()
+    {
+        return deletesIkeSa;
+    }
+
+    public List<byte[]> certificates()
+    {
+        return java.util.Collections.unmodifiableList(certificates);
+    }
+
+    public List<byte[]> certificateRequests()
+    {
+        return java.util.Collections.unmodifiableList(certificateRequests);
+    }
+
+    public List<Notification> notifications()
+    {
+        return java.util.Collections.unmodifiableList(notifications);
+    }
+
+    public List<int[]> deletedChildSpis()
+    {
+        return java.util.Collections.unmodifiableList(deletedChildSpis);
+    }
+
+    public List<byte[]> vendorIds()
+    {
+        return java.util.Collections.unmodifiableList(vendorIds);
     }
 
     /** The first notification of {@code type}, or null. */

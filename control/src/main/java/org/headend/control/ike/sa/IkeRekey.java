@@ -27,18 +27,18 @@ final class IkeRekey
         final List<IkeAction> out, final long nowNanos)
     {
         final ResponderContext context = old.context();
-        final byte[] spi = payloads.proposals.get(0).spi();
-        if (payloads.keData == null || spi.length != 8)
+        final byte[] spi = payloads.proposals().get(0).spi();
+        if (payloads.keData() == null || spi.length != 8)
         {
             inner.notify(Ike.INVALID_SYNTAX, new byte[0]);
             return;
         }
         final List<IkeSuite> sameGroup = context.policy.ikeSuites().stream()
-            .filter(s -> s.group().number() == payloads.keGroup).toList();
-        final Proposals.IkeChoice choice = Proposals.selectIke(payloads.proposals, sameGroup);
+            .filter(s -> s.group().number() == payloads.keGroup()).toList();
+        final Proposals.IkeChoice choice = Proposals.selectIke(payloads.proposals(), sameGroup);
         if (choice == null)
         {
-            if (Proposals.selectIke(payloads.proposals, context.policy.ikeSuites()) != null)
+            if (Proposals.selectIke(payloads.proposals(), context.policy.ikeSuites()) != null)
             {
                 old.invalidKe(inner);
             }
@@ -53,7 +53,7 @@ final class IkeRekey
         final byte[] sharedSecret;
         try
         {
-            sharedSecret = group.agree(pair, payloads.keData);
+            sharedSecret = group.agree(pair, payloads.keData());
         }
         catch (final GeneralSecurityException ex)
         {
@@ -62,7 +62,7 @@ final class IkeRekey
         }
         final long spiI = ByteBuffer.wrap(spi).getLong();
         final long spiR = context.newSpi();
-        final byte[] ni = payloads.nonce;
+        final byte[] ni = payloads.nonce();
         final byte[] nr = context.nonce();
         final byte[] skeyseed = KeySchedule.rekeySkeyseed(old.suite().prf(), old.keys().skD(), sharedSecret, ni, nr);
         final IkeKeys keys = KeySchedule.ikeKeys(choice.suite(), skeyseed, ni, nr, spiI, spiR);

@@ -64,6 +64,7 @@ public final class IkeSa
     private final boolean natDetected;
     private final long createdNanos;
     private final MessageProtection protection;
+    private final FragmentAssembly fragments = new FragmentAssembly();
     private InetSocketAddress peer;
     private InetSocketAddress local;
     private State state = State.INIT_DONE;
@@ -195,9 +196,14 @@ public final class IkeSa
             return;
         }
         final long id = header.messageId();
+        final boolean fragmented = MessageProtection.fragmented(header);
         if (id == lastResponseId && lastResponse != null)
         {
-            out.add(new IkeAction.Send(from, to, lastResponse));
+            // a retransmitted fragmented request is answered once, on its first fragment (RFC 7383 §2.6.1)
+            if (!fragmented || fragmentNumber(header) == 1)
+            {
+                out.add(new IkeAction.Send(from, to, lastResponse));
+            }
             return;
         }
         if (id != expectedRequestId)
@@ -207,7 +213,21 @@ public final class IkeSa
         final PayloadSet payloads;
         try
         {
-            payloads = protection.open(header, datagram);
+            if (fragmented)
+            {
+                final MessageProtection.Fragment fragment = protection.openFragment(header, datagram);
+                final byte[] whole = fragments.add(id, fragment.number(), fragment.total(), fragment.firstType(),
+                    fragment.content());
+                if (whole == null)
+                {
+                    return;
+                }
+                payloads = MessageProtection.decode(whole, fragments.firstType());
+            }
+            else
+            {
+                payloads = protection.open(header, datagram);
+            }
         }
         catch (final GeneralSecurityException | IkeParseException ex)
         {
@@ -226,6 +246,13 @@ public final class IkeSa
             default -> inner.notify(Ike.INVALID_SYNTAX, new byte[0]);
         }
         respond(header.exchangeType(), id, inner, out);
+    }
+
+    private static int fragmentNumber(final IkeHeader header)
+    {
+        final int last = header.payloads().count() - 1;
+        return header.payloads().bodyLength(last) < 4 ? 0
+            : header.buffer().getShort(header.payloads().bodyOffset(last)) & 0xffff;
     }
 
     private void respond(final int exchange, final long id, final PayloadWriter inner, final List<IkeAction> out)
@@ -282,24 +309,24 @@ public final class IkeSa
 
     private void onFirstAuth(final PayloadSet payloads, final PayloadWriter inner, final List<IkeAction> out)
     {
-        if (payloads.idiBody == null || payloads.proposals == null || payloads.tsi == null || payloads.tsr == null)
+        if (payloads.idiBody() == null || payloads.proposals() == null || payloads.tsi() == null || payloads.tsr() == null)
         {
             fail(inner, out, "IKE_AUTH without IDi, SA, TSi or TSr");
             return;
         }
         firstAuth = payloads;
         final ResponderPolicy policy = context.policy;
-        if (payloads.authData != null)
+        if (payloads.authData() != null)
         {
             final byte[] octets = AuthPayloads.signedOctets(suite.prf(), initRequest, nr, keys.skPi(),
-                payloads.idiBody);
-            if (policy.clientPsk() == null || payloads.authMethod != Ike.AUTH_SHARED_KEY
-                || !AuthPayloads.verifySharedKey(suite.prf(), policy.clientPsk(), octets, payloads.authData))
+                payloads.idiBody());
+            if (policy.clientPsk() == null || payloads.authMethod() != Ike.AUTH_SHARED_KEY
+                || !AuthPayloads.verifySharedKey(suite.prf(), policy.clientPsk(), octets, payloads.authData()))
             {
                 fail(inner, out, "client AUTH did not verify");
                 return;
             }
-            username = payloads.idiText;
+            username = payloads.idiText();
             if (!ourIdentityAndAuth(inner))
             {
                 fail(inner, out, "could not sign");
@@ -320,12 +347,12 @@ public final class IkeSa
 
     private void onEap(final PayloadSet payloads, final PayloadWriter inner, final List<IkeAction> out)
     {
-        if (payloads.eap == null)
+        if (payloads.eap() == null)
         {
             fail(inner, out, "IKE_AUTH without EAP during EAP");
             return;
         }
-        switch (eap.onResponse(payloads.eap))
+        switch (eap.onResponse(payloads.eap()))
         {
             case EapResult.Continue next -> inner.eap(next.request());
             case EapResult.Succeeded success ->
@@ -346,10 +373,10 @@ public final class IkeSa
     private void onFinalAuth(final PayloadSet payloads, final PayloadWriter inner, final List<IkeAction> out)
     {
         final byte[] octets = AuthPayloads.signedOctets(suite.prf(), initRequest, nr, keys.skPi(),
-            firstAuth.idiBody);
+            firstAuth.idiBody());
         final byte[] key = msk != null ? msk : keys.skPi();
-        if (payloads.authData == null || payloads.authMethod != Ike.AUTH_SHARED_KEY
-            || !AuthPayloads.verifySharedKey(suite.prf(), key, octets, payloads.authData))
+        if (payloads.authData() == null || payloads.authMethod() != Ike.AUTH_SHARED_KEY
+            || !AuthPayloads.verifySharedKey(suite.prf(), key, octets, payloads.authData()))
         {
             fail(inner, out, "client AUTH after EAP did not verify");
             return;
@@ -405,8 +432,8 @@ public final class IkeSa
             fail(inner, out, "user " + username + " not admitted");
             return;
         }
-        final Proposals.EspChoice esp = Proposals.selectEsp(firstAuth.proposals, context.policy.espKeyBits(), 0);
-        final List<org.headend.control.ike.codec.TrafficSelector> tsr = TrafficSelection.responder(firstAuth.tsr,
+        final Proposals.EspChoice esp = Proposals.selectEsp(firstAuth.proposals(), context.policy.espKeyBits(), 0);
+        final List<org.headend.control.ike.codec.TrafficSelector> tsr = TrafficSelection.responder(firstAuth.tsr(),
             config.networks());
         if (esp == null || tsr.isEmpty())
         {
@@ -416,7 +443,7 @@ public final class IkeSa
             close(out, esp == null ? "no acceptable ESP proposal" : "no acceptable traffic selectors");
             return;
         }
-        if (firstAuth.cfgAttributes != null && firstAuth.cfgType == Ike.CFG_REQUEST)
+        if (firstAuth.cfgAttributes() != null && firstAuth.cfgType() == Ike.CFG_REQUEST)
         {
             inner.configuration(Ike.CFG_REPLY, configReply(config));
         }
@@ -471,13 +498,13 @@ public final class IkeSa
 
     private void onInformational(final PayloadSet payloads, final PayloadWriter inner, final List<IkeAction> out)
     {
-        if (payloads.deletesIkeSa)
+        if (payloads.deletesIkeSa())
         {
             close(out, "client deleted the IKE SA");
             return;
         }
         boolean currentDeleted = false;
-        for (final int[] spis : payloads.deletedChildSpis)
+        for (final int[] spis : payloads.deletedChildSpis())
         {
             final List<byte[]> ours = new ArrayList<>();
             for (final int spi : spis)
@@ -530,12 +557,12 @@ public final class IkeSa
     private void onCreateChild(final PayloadSet payloads, final PayloadWriter inner, final List<IkeAction> out,
         final long nowNanos)
     {
-        if (state != State.ESTABLISHED || payloads.proposals == null || payloads.nonce == null)
+        if (state != State.ESTABLISHED || payloads.proposals() == null || payloads.nonce() == null)
         {
             inner.notify(state != State.ESTABLISHED ? Ike.NO_ADDITIONAL_SAS : Ike.INVALID_SYNTAX, new byte[0]);
             return;
         }
-        if (!payloads.proposals.isEmpty() && payloads.proposals.get(0).protocol() == Ike.PROTOCOL_IKE)
+        if (!payloads.proposals().isEmpty() && payloads.proposals().get(0).protocol() == Ike.PROTOCOL_IKE)
         {
             IkeRekey.answer(this, payloads, inner, out, nowNanos);
             return;
@@ -543,18 +570,18 @@ public final class IkeSa
         final Notification rekey = payloads.notification(Ike.REKEY_SA);
         final ChildSa old = rekey == null || rekey.spi().length != 4 ? null
             : findRekeyed(java.nio.ByteBuffer.wrap(rekey.spi()).getInt());
-        if (old == null || payloads.tsi == null || payloads.tsr == null)
+        if (old == null || payloads.tsi() == null || payloads.tsr() == null)
         {
             inner.notify(rekey == null ? Ike.NO_ADDITIONAL_SAS : Ike.CHILD_SA_NOT_FOUND, new byte[0]);
             return;
         }
-        final DhGroup group = payloads.keData == null ? null : DhGroup.of(payloads.keGroup);
-        if (payloads.keData != null && group == null)
+        final DhGroup group = payloads.keData() == null ? null : DhGroup.of(payloads.keGroup());
+        if (payloads.keData() != null && group == null)
         {
             invalidKe(inner);
             return;
         }
-        final Proposals.EspChoice esp = Proposals.selectEsp(payloads.proposals, context.policy.espKeyBits(),
+        final Proposals.EspChoice esp = Proposals.selectEsp(payloads.proposals(), context.policy.espKeyBits(),
             group == null ? 0 : group.number());
         if (esp == null)
         {
@@ -569,7 +596,7 @@ public final class IkeSa
             pair = group.generate();
             try
             {
-                sharedSecret = group.agree(pair, payloads.keData);
+                sharedSecret = group.agree(pair, payloads.keData());
             }
             catch (final GeneralSecurityException ex)
             {
@@ -577,7 +604,7 @@ public final class IkeSa
                 return;
             }
         }
-        final ChildSa replacement = newChild(esp, sharedSecret, payloads.nonce, nonceR, old.tsi(), old.tsr());
+        final ChildSa replacement = newChild(esp, sharedSecret, payloads.nonce(), nonceR, old.tsi(), old.tsr());
         inner.securityAssociation(List.of(esp.answer(replacement.inboundSpi())));
         inner.nonce(nonceR);
         if (group != null)

@@ -50,7 +50,7 @@ final class InitExchange
         {
             return null;
         }
-        if (payloads.proposals == null || payloads.keData == null || payloads.nonce == null)
+        if (payloads.proposals() == null || payloads.keData() == null || payloads.nonce() == null)
         {
             return null;
         }
@@ -59,10 +59,10 @@ final class InitExchange
         if (halfOpen >= policy.cookieThreshold())
         {
             final Notification cookie = payloads.notification(Ike.COOKIE);
-            if (cookie == null || !cookies.valid(cookie.data(), payloads.nonce, peer.getAddress(), spiI, nowNanos))
+            if (cookie == null || !cookies.valid(cookie.data(), payloads.nonce(), peer.getAddress(), spiI, nowNanos))
             {
                 final PayloadWriter answer = writer.begin(spiI, 0, Ike.IKE_SA_INIT, Ike.FLAG_RESPONSE, 0);
-                answer.notify(Ike.COOKIE, cookies.make(payloads.nonce, peer.getAddress(), spiI, nowNanos));
+                answer.notify(Ike.COOKIE, cookies.make(payloads.nonce(), peer.getAddress(), spiI, nowNanos));
                 out.add(new IkeAction.Send(peer, local, writer.finish()));
                 return null;
             }
@@ -72,11 +72,11 @@ final class InitExchange
             return null;
         }
         final List<IkeSuite> sameGroup = policy.ikeSuites().stream()
-            .filter(s -> s.group().number() == payloads.keGroup).toList();
-        Proposals.IkeChoice choice = Proposals.selectIke(payloads.proposals, sameGroup);
+            .filter(s -> s.group().number() == payloads.keGroup()).toList();
+        Proposals.IkeChoice choice = Proposals.selectIke(payloads.proposals(), sameGroup);
         if (choice == null)
         {
-            choice = Proposals.selectIke(payloads.proposals, policy.ikeSuites());
+            choice = Proposals.selectIke(payloads.proposals(), policy.ikeSuites());
             final int group = choice == null ? 0 : choice.suite().group().number();
             final PayloadWriter answer = writer.begin(spiI, 0, Ike.IKE_SA_INIT, Ike.FLAG_RESPONSE, 0);
             if (choice == null)
@@ -96,7 +96,7 @@ final class InitExchange
         final byte[] sharedSecret;
         try
         {
-            sharedSecret = group.agree(pair, payloads.keData);
+            sharedSecret = group.agree(pair, payloads.keData());
         }
         catch (final GeneralSecurityException ex)
         {
@@ -114,15 +114,19 @@ final class InitExchange
         answer.notify(Ike.NAT_DETECTION_SOURCE_IP, NatDetection.hash(spiI, spiR, policy.forceNatT()
             ? new InetSocketAddress(local.getAddress(), local.getPort() ^ 1) : local));
         answer.notify(Ike.NAT_DETECTION_DESTINATION_IP, NatDetection.hash(spiI, spiR, peer));
+        if (payloads.notification(Ike.IKEV2_FRAGMENTATION_SUPPORTED) != null)
+        {
+            answer.notify(Ike.IKEV2_FRAGMENTATION_SUPPORTED, new byte[0]);
+        }
         if (policy.serverKey() != null && payloads.notification(Ike.SIGNATURE_HASH_ALGORITHMS) != null)
         {
             answer.notify(Ike.SIGNATURE_HASH_ALGORITHMS, HASH_ALGORITHMS);
         }
         final byte[] response = writer.finish();
-        final byte[] skeyseed = KeySchedule.skeyseed(suite.prf(), payloads.nonce, nr, sharedSecret);
-        final IkeKeys keys = KeySchedule.ikeKeys(suite, skeyseed, payloads.nonce, nr, spiI, spiR);
+        final byte[] skeyseed = KeySchedule.skeyseed(suite.prf(), payloads.nonce(), nr, sharedSecret);
+        final IkeKeys keys = KeySchedule.ikeKeys(suite, skeyseed, payloads.nonce(), nr, spiI, spiR);
         out.add(new IkeAction.Send(peer, local, response));
-        return new IkeSa(context, spiI, spiR, suite, keys, payloads.nonce, nr, datagram, response, natDetected,
+        return new IkeSa(context, spiI, spiR, suite, keys, payloads.nonce(), nr, datagram, response, natDetected,
             peer, local, nowNanos);
     }
 
@@ -135,7 +139,7 @@ final class InitExchange
     {
         final byte[] expected = NatDetection.hash(spiI, 0, address);
         boolean any = false;
-        for (final Notification notification : payloads.notifications)
+        for (final Notification notification : payloads.notifications())
         {
             if (notification.type() == type)
             {

@@ -64,6 +64,62 @@ final class MessageProtection
     }
 
     /**
+     * One SKF fragment of ours or, in tests, of an initiator's (RFC 7383 §2.5): {@code chunk} is this fragment's part
+     * of the inner chain, {@code firstType} the chain's first payload type (sent in fragment 1 only).
+     */
+    byte[] sealFragment(final int exchange, final boolean response, final long messageId, final int number,
+        final int total, final int firstType, final byte[] chunk) throws GeneralSecurityException
+    {
+        final PayloadWriter out = writer.begin(spiI, spiR, exchange,
+            (response ? Ike.FLAG_RESPONSE : 0) | initiatorFlag, messageId);
+        final int skfStart = out.position();
+        out.begin(Ike.SKF);
+        out.array()[skfStart] = (byte)(number == 1 ? firstType : 0);
+        out.u16(number).u16(total);
+        final int contentOffset = out.position();
+        out.bytes(new byte[outbound.sealedLength(chunk.length)]);
+        out.end();
+        writer.declareLength(out.position());
+        outbound.seal(out.array(), contentOffset, chunk);
+        return out.copy(0);
+    }
+
+    /** A received SKF fragment: number, total and decrypted content. */
+    record Fragment(int number, int total, int firstType, byte[] content)
+    {
+    }
+
+    /**
+     * Checks and decrypts one SKF fragment.
+     *
+     * @throws GeneralSecurityException when it does not verify
+     * @throws IkeParseException        when its fragment numbers are impossible
+     */
+    Fragment openFragment(final IkeHeader header, final byte[] datagram)
+        throws GeneralSecurityException, IkeParseException
+    {
+        final PayloadChain outer = header.payloads();
+        final int last = outer.count() - 1;
+        final EncryptedPayload skf = new EncryptedPayload().wrap(header.buffer(), outer.bodyOffset(last),
+            outer.bodyLength(last), true);
+        return new Fragment(skf.fragmentNumber(), skf.totalFragments(), outer.encryptedFirstType(),
+            inbound.open(datagram, skf.contentOffset(), skf.contentLength()));
+    }
+
+    /** Decodes a reassembled inner chain. */
+    static PayloadSet decode(final byte[] chain, final int firstType) throws IkeParseException
+    {
+        return PayloadSet.decode(new PayloadChain().wrap(ByteBuffer.wrap(chain), 0, chain.length, firstType));
+    }
+
+    /** Whether the message ends with an SKF payload. */
+    static boolean fragmented(final IkeHeader header)
+    {
+        final PayloadChain outer = header.payloads();
+        return outer.endsEncrypted() && outer.type(outer.count() - 1) == Ike.SKF;
+    }
+
+    /**
      * The decrypted inner payloads of a received message whose header has been wrapped over {@code datagram}.
      *
      * @throws GeneralSecurityException when it has no SK payload or does not verify

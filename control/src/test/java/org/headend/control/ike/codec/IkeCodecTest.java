@@ -55,19 +55,19 @@ class IkeCodecTest
         assertFalse(header.isResponse());
         assertEquals(0, header.messageId());
         final PayloadSet payloads = PayloadSet.decode(header.payloads());
-        assertEquals(2, payloads.proposals.size());
-        final Proposal second = payloads.proposals.get(1);
+        assertEquals(2, payloads.proposals().size());
+        final Proposal second = payloads.proposals().get(1);
         assertEquals(2, second.number());
         assertEquals(128, second.ofType(Ike.TRANSFORM_ENCR).get(0).keyLength());
         assertEquals(Ike.AUTH_HMAC_SHA2_256_128, second.ofType(Ike.TRANSFORM_INTEG).get(0).id());
-        assertEquals(256, payloads.proposals.get(0).ofType(Ike.TRANSFORM_ENCR).get(0).keyLength());
-        assertEquals(20, payloads.keGroup);
-        assertEquals(96, payloads.keData.length);
-        assertArrayEquals(NONCE, payloads.nonce);
+        assertEquals(256, payloads.proposals().get(0).ofType(Ike.TRANSFORM_ENCR).get(0).keyLength());
+        assertEquals(20, payloads.keGroup());
+        assertEquals(96, payloads.keData().length);
+        assertArrayEquals(NONCE, payloads.nonce());
         assertEquals(20, payloads.notification(Ike.NAT_DETECTION_SOURCE_IP).data().length);
         assertTrue(payloads.notification(Ike.IKEV2_FRAGMENTATION_SUPPORTED) != null);
         assertNull(payloads.error());
-        assertEquals("test-vendor", new String(payloads.vendorIds.get(0), StandardCharsets.US_ASCII));
+        assertEquals("test-vendor", new String(payloads.vendorIds().get(0), StandardCharsets.US_ASCII));
     }
 
     @Test
@@ -86,21 +86,21 @@ class IkeCodecTest
         out.eap(EapPacket.build(Ike.EAP_RESPONSE, 7, Ike.EAP_TYPE_IDENTITY, "alice".getBytes()));
         out.delete(Ike.PROTOCOL_ESP, 4, new byte[] {1, 2, 3, 4}, new byte[] {5, 6, 7, 8});
         final PayloadSet payloads = PayloadSet.decode(wrap(writer.finish()).payloads());
-        assertEquals("alice@example.test", payloads.idiText);
-        assertEquals(Ike.ID_RFC822_ADDR, payloads.idiType);
-        assertArrayEquals(new byte[] {Ike.ID_IPV4_ADDR, 0, 0, 0, 10, 0, 0, 1}, payloads.idrBody);
-        assertEquals(1, payloads.certificateRequests.size());
-        assertEquals(Ike.CFG_REQUEST, payloads.cfgType);
-        assertEquals(Ike.INTERNAL_IP4_DNS, payloads.cfgAttributes.get(1).type());
-        assertTrue(payloads.tsi.get(0).contains(new byte[] {8, 8, 8, 8}));
-        assertTrue(payloads.tsr.get(0).contains(new byte[] {10, 1, 2, 3}));
-        assertFalse(payloads.tsr.get(0).contains(new byte[] {10, 2, 0, 0}));
-        final EapPacket eap = new EapPacket().wrap(ByteBuffer.wrap(payloads.eap), 0, payloads.eap.length);
+        assertEquals("alice@example.test", payloads.idiText());
+        assertEquals(Ike.ID_RFC822_ADDR, payloads.idiType());
+        assertArrayEquals(new byte[] {Ike.ID_IPV4_ADDR, 0, 0, 0, 10, 0, 0, 1}, payloads.idrBody());
+        assertEquals(1, payloads.certificateRequests().size());
+        assertEquals(Ike.CFG_REQUEST, payloads.cfgType());
+        assertEquals(Ike.INTERNAL_IP4_DNS, payloads.cfgAttributes().get(1).type());
+        assertTrue(payloads.tsi().get(0).contains(new byte[] {8, 8, 8, 8}));
+        assertTrue(payloads.tsr().get(0).contains(new byte[] {10, 1, 2, 3}));
+        assertFalse(payloads.tsr().get(0).contains(new byte[] {10, 2, 0, 0}));
+        final EapPacket eap = new EapPacket().wrap(ByteBuffer.wrap(payloads.eap()), 0, payloads.eap().length);
         assertEquals(Ike.EAP_RESPONSE, eap.code());
         assertEquals(7, eap.identifier());
         assertEquals("alice", new String(eap.typeData()));
-        assertEquals(0x01020304, payloads.deletedChildSpis.get(0)[0]);
-        assertEquals(0x05060708, payloads.deletedChildSpis.get(0)[1]);
+        assertEquals(0x01020304, payloads.deletedChildSpis().get(0)[0]);
+        assertEquals(0x05060708, payloads.deletedChildSpis().get(0)[1]);
     }
 
     @Test
@@ -143,7 +143,7 @@ class IkeCodecTest
         writer.begin(1, 0, Ike.IKE_SA_INIT, Ike.FLAG_INITIATOR, 0).begin(200).bytes(new byte[4]).end()
             .nonce(NONCE);
         final byte[] message = writer.finish();
-        assertArrayEquals(NONCE, PayloadSet.decode(wrap(message).payloads()).nonce);
+        assertArrayEquals(NONCE, PayloadSet.decode(wrap(message).payloads()).nonce());
         message[Ike.HEADER_LENGTH + 1] = (byte)0x80;
         assertEquals(Ike.UNSUPPORTED_CRITICAL_PAYLOAD,
             assertThrows(IkeParseException.class, () -> wrap(message)).notifyType());

@@ -31,9 +31,9 @@ class IkeFuzzCorpusTest
     void shouldHoldAWellFormedMessageOfEachExchange() throws Exception
     {
         assertEquals(Ike.IKE_SA_INIT, seed("ike-sa-init-request").exchangeType());
-        assertNotNull(PayloadSet.decode(seed("ike-sa-init-request").payloads()).keData);
-        assertNotNull(PayloadSet.decode(seed("ike-auth-plain-payloads").payloads()).eap);
-        assertTrue(PayloadSet.decode(seed("informational-delete").payloads()).deletesIkeSa);
+        assertNotNull(PayloadSet.decode(seed("ike-sa-init-request").payloads()).keData());
+        assertNotNull(PayloadSet.decode(seed("ike-auth-plain-payloads").payloads()).eap());
+        assertTrue(PayloadSet.decode(seed("informational-delete").payloads()).deletesIkeSa());
         assertNotNull(PayloadSet.decode(seed("create-child-sa-rekey").payloads()).notification(Ike.REKEY_SA));
     }
 
@@ -49,7 +49,7 @@ class IkeFuzzCorpusTest
                 outer.bodyLength(last), outer.type(last) == Ike.SKF);
             final PayloadChain inner = new PayloadChain().wrap(header.buffer(), encrypted.contentOffset(),
                 encrypted.contentLength(), outer.encryptedFirstType());
-            assertEquals("alice@example.test", PayloadSet.decode(inner).idiText, name);
+            assertEquals("alice@example.test", PayloadSet.decode(inner).idiText(), name);
         }
     }
 }

@@ -62,15 +62,15 @@ class IkeMessageFuzzTest
         try
         {
             final PayloadSet payloads = PayloadSet.decode(chain);
-            if (payloads.proposals != null)
+            if (payloads.proposals() != null)
             {
-                assertTrue(payloads.proposals.size() <= Ike.MAX_PROPOSALS);
-                payloads.proposals.forEach(p -> assertTrue(p.transforms().size() <= Ike.MAX_TRANSFORMS));
+                assertTrue(payloads.proposals().size() <= Ike.MAX_PROPOSALS);
+                payloads.proposals().forEach(p -> assertTrue(p.transforms().size() <= Ike.MAX_TRANSFORMS));
             }
-            if (payloads.nonce != null)
+            if (payloads.nonce() != null)
             {
-                assertTrue(payloads.nonce.length >= NoncePayload.MIN_LENGTH
-                    && payloads.nonce.length <= NoncePayload.MAX_LENGTH);
+                assertTrue(payloads.nonce().length >= NoncePayload.MIN_LENGTH
+                    && payloads.nonce().length <= NoncePayload.MAX_LENGTH);
             }
         }
         catch (final IkeParseException ex)

@@ -163,7 +163,7 @@ class IkeResponderTest
     private static byte[] serverOctets(final TestInitiator client, final PayloadSet answer)
     {
         return AuthPayloads.signedOctets(client.suite.prf(), client.initResponse, client.ni, client.keys.skPr(),
-            answer.idrBody);
+            answer.idrBody());
     }
 
     private byte[] eapRound(final IkeResponder responder, final TestInitiator client, final byte[] eap)
@@ -174,8 +174,8 @@ class IkeResponderTest
         final byte[] answer = only(send(responder, client.request(Ike.IKE_AUTH, inner)));
         TestInitiator.assertResponse(answer, id);
         final PayloadSet payloads = client.open(answer);
-        assertNotNull(payloads.eap, "an EAP payload in round " + id);
-        return payloads.eap;
+        assertNotNull(payloads.eap(), "an EAP payload in round " + id);
+        return payloads.eap();
     }
 
     private static EapPacket eap(final byte[] bytes) throws Exception
@@ -191,10 +191,10 @@ class IkeResponderTest
             firstAuth(client, "alice@example.test".getBytes(StandardCharsets.UTF_8), false))));
         final PayloadSet answer1 = client.open(first);
         assertArrayEquals(new byte[] {Ike.ID_FQDN, 0, 0, 0, 'v', 'p', 'n', '.', 'e', 'x', 'a', 'm', 'p', 'l', 'e',
-            '.', 't', 'e', 's', 't'}, answer1.idrBody);
+            '.', 't', 'e', 's', 't'}, answer1.idrBody());
         assertTrue(AuthPayloads.verifySharedKey(client.suite.prf(), SERVER_PSK, serverOctets(client, answer1),
-            answer1.authData), "the responder proves it holds the server PSK");
-        final EapPacket identityRequest = eap(answer1.eap);
+            answer1.authData()), "the responder proves it holds the server PSK");
+        final EapPacket identityRequest = eap(answer1.eap());
         assertEquals(Ike.EAP_REQUEST, identityRequest.code());
         assertEquals(Ike.EAP_TYPE_IDENTITY, identityRequest.type());
 
@@ -253,21 +253,21 @@ class IkeResponderTest
         final byte[][] msk = new byte[1][];
         final List<IkeAction> actions = eapLogin(responder, client, "s3cret", msk);
         final PayloadSet done = client.open(only(actions));
-        final byte[] idrBody = TestInitiator.plain(client.initResponse).idrBody;
+        final byte[] idrBody = TestInitiator.plain(client.initResponse).idrBody();
         assertNull(idrBody);
         final PayloadWriter idr = TestInitiator.inner().identity(Ike.IDR, Ike.ID_FQDN, SERVER_ID);
         final byte[] octets = AuthPayloads.signedOctets(client.suite.prf(), client.initResponse, client.ni,
             client.keys.skPr(), Arrays.copyOfRange(idr.array(), 4, idr.position()));
-        assertTrue(AuthPayloads.verifySharedKey(client.suite.prf(), msk[0], octets, done.authData),
+        assertTrue(AuthPayloads.verifySharedKey(client.suite.prf(), msk[0], octets, done.authData()),
             "the final AUTH is keyed with the EAP-MSCHAPv2 MSK");
-        assertEquals(Ike.CFG_REPLY, done.cfgType);
-        assertArrayEquals(POOL_ADDRESS, done.cfgAttributes.get(0).value());
-        assertEquals(Ike.INTERNAL_IP4_DNS, done.cfgAttributes.get(1).type());
-        assertArrayEquals(DNS, done.cfgAttributes.get(1).value());
-        assertTrue(done.tsi.get(0).contains(POOL_ADDRESS) && done.tsi.size() == 1);
-        assertEquals(1, done.tsr.size(), "only the requested range the policy allows");
-        assertEquals("10.1.0.0-10.1.0.255 proto 0 ports 0-65535", done.tsr.get(0).toString());
-        final Proposal esp = done.proposals.get(0);
+        assertEquals(Ike.CFG_REPLY, done.cfgType());
+        assertArrayEquals(POOL_ADDRESS, done.cfgAttributes().get(0).value());
+        assertEquals(Ike.INTERNAL_IP4_DNS, done.cfgAttributes().get(1).type());
+        assertArrayEquals(DNS, done.cfgAttributes().get(1).value());
+        assertTrue(done.tsi().get(0).contains(POOL_ADDRESS) && done.tsi().size() == 1);
+        assertEquals(1, done.tsr().size(), "only the requested range the policy allows");
+        assertEquals("10.1.0.0-10.1.0.255 proto 0 ports 0-65535", done.tsr().get(0).toString());
+        final Proposal esp = done.proposals().get(0);
         assertEquals(Ike.PROTOCOL_ESP, esp.protocol());
         assertTrue(esp.ofType(Ike.TRANSFORM_DH).isEmpty(), "no DH in the first CHILD_SA");
 
@@ -387,8 +387,8 @@ class IkeResponderTest
         final List<IkeAction> actions = send(responder, client.request(Ike.IKE_AUTH,
             firstAuth(client, "branch@example.test".getBytes(StandardCharsets.UTF_8), true)));
         final PayloadSet answer = client.open(only(actions));
-        assertEquals(Ike.AUTH_DIGITAL_SIGNATURE, answer.authMethod);
-        final byte[] data = answer.authData;
+        assertEquals(Ike.AUTH_DIGITAL_SIGNATURE, answer.authMethod());
+        final byte[] data = answer.authData();
         final Signature verifier = Signature.getInstance("SHA256withECDSA");
         verifier.initVerify(serverKey.getPublic());
         verifier.update(serverOctets(client, answer));
@@ -441,6 +441,25 @@ class IkeResponderTest
     }
 
     @Test
+    void shouldReassembleAFragmentedIkeAuthInAnyOrderAndAnswerItOnce() throws Exception
+    {
+        final IkeResponder responder = responder(policy(100, null, CLIENT_PSK));
+        final TestInitiator client = initiated(responder, GCM_384);
+        final List<byte[]> fragments = client.fragmentedRequest(Ike.IKE_AUTH,
+            firstAuth(client, "frag@example.test".getBytes(StandardCharsets.UTF_8), true), 3);
+        assertTrue(send(responder, fragments.get(2)).isEmpty());
+        final byte[] tampered = fragments.get(0).clone();
+        tampered[tampered.length - 1] ^= 1;
+        assertTrue(send(responder, tampered).isEmpty(), "a fragment that does not verify is dropped");
+        assertTrue(send(responder, fragments.get(0)).isEmpty());
+        final List<IkeAction> actions = send(responder, fragments.get(1));
+        assertEquals("frag@example.test", action(actions, IkeAction.ChildUp.class).sa().username());
+        final byte[] answer = only(actions);
+        assertArrayEquals(answer, only(send(responder, fragments.get(0))), "retransmission: the cached answer");
+        assertTrue(send(responder, fragments.get(1)).isEmpty(), "answered once per retransmission");
+    }
+
+    @Test
     void shouldAnswerLivenessChecksAndDropTamperedMessages() throws Exception
     {
         final IkeResponder responder = responder(policy(100, null, CLIENT_PSK));
@@ -452,7 +471,7 @@ class IkeResponderTest
         final byte[] answer = only(send(responder, dpd));
         TestInitiator.assertResponse(answer, 2);
         final PayloadSet empty = client.open(answer);
-        assertTrue(empty.notifications.isEmpty() && empty.eap == null && !empty.deletesIkeSa, "an empty answer");
+        assertTrue(empty.notifications().isEmpty() && empty.eap() == null && !empty.deletesIkeSa(), "an empty answer");
     }
 
     @Test
@@ -468,7 +487,7 @@ class IkeResponderTest
         now += 6 * SECOND;
         final byte[] probe = only(responder.onTimer(now));
         assertEquals(0, TestInitiator.header(probe).messageId());
-        assertTrue(client.open(probe).notifications.isEmpty());
+        assertTrue(client.open(probe).notifications().isEmpty());
         // answered: the SA lives on and probes again only after another idle period
         assertTrue(send(responder, client.response(Ike.INFORMATIONAL, 0, TestInitiator.inner())).isEmpty());
         now += SECOND;
@@ -491,7 +510,7 @@ class IkeResponderTest
         final IkeResponder responder = responder(policy(100, null, CLIENT_PSK));
         final TestInitiator client = established(responder);
         final List<IkeAction> logoff = responder.delete(client.spiR, "logoff", now);
-        assertTrue(client.open(only(logoff)).deletesIkeSa);
+        assertTrue(client.open(only(logoff)).deletesIkeSa());
         assertEquals("logoff", action(logoff, IkeAction.Closed.class).reason());
         assertTrue(responder.sas().isEmpty());
 
@@ -527,16 +546,16 @@ class IkeResponderTest
         final ChildSa second = rekeyed.replacement();
         assertEquals(0xbeef, second.outboundSpi());
         assertEquals(128, second.keyBits());
-        final byte[] shared = DhGroup.ECP_384.agree(dh, answer.keData);
+        final byte[] shared = DhGroup.ECP_384.agree(dh, answer.keData());
         final byte[] keymat = KeySchedule.childKeymat(client.suite.prf(), client.keys.skD(), shared, ni,
-            answer.nonce, 40);
+            answer.nonce(), 40);
         assertArrayEquals(Arrays.copyOfRange(keymat, 0, 20), second.keymatIn(), "PFS secret in the new KEYMAT");
 
         final PayloadWriter delete = TestInitiator.inner().delete(Ike.PROTOCOL_ESP, 4,
             ByteBuffer.allocate(4).putInt(first.outboundSpi()).array());
         final List<IkeAction> deleted = send(responder, client.request(Ike.INFORMATIONAL, delete));
         assertEquals(first.inboundSpi(), action(deleted, IkeAction.ChildRetired.class).inboundSpi());
-        assertEquals(first.inboundSpi(), client.open(only(deleted)).deletedChildSpis.get(0)[0]);
+        assertEquals(first.inboundSpi(), client.open(only(deleted)).deletedChildSpis().get(0)[0]);
         assertNull(action(deleted, IkeAction.Closed.class), "the session lives on with the new CHILD_SA");
     }
 
@@ -556,12 +575,12 @@ class IkeResponderTest
         final List<IkeAction> actions = send(responder, client.request(Ike.CREATE_CHILD_SA, rekey));
         final PayloadSet answer = client.open(only(actions));
         final IkeAction.Rekeyed rekeyed = action(actions, IkeAction.Rekeyed.class);
-        final long newSpiR = ByteBuffer.wrap(answer.proposals.get(0).spi()).getLong();
+        final long newSpiR = ByteBuffer.wrap(answer.proposals().get(0).spi()).getLong();
         assertEquals(newSpiR, rekeyed.replacement().responderSpi());
         assertEquals(1, rekeyed.replacement().children().size());
         final byte[] skeyseed = KeySchedule.rekeySkeyseed(client.suite.prf(), client.keys.skD(),
-            DhGroup.ECP_384.agree(dh, answer.keData), ni, answer.nonce);
-        final IkeKeys keys = KeySchedule.ikeKeys(GCM_384, skeyseed, ni, answer.nonce, newSpiI, newSpiR);
+            DhGroup.ECP_384.agree(dh, answer.keData()), ni, answer.nonce());
+        final IkeKeys keys = KeySchedule.ikeKeys(GCM_384, skeyseed, ni, answer.nonce(), newSpiI, newSpiR);
         final long oldSpiR = client.spiR;
         final byte[] deleteOld = client.request(Ike.INFORMATIONAL, TestInitiator.inner().delete(Ike.PROTOCOL_IKE, 0));
         final List<IkeAction> oldGone = send(responder, deleteOld);

@@ -98,16 +98,16 @@ final class TestInitiator
         final IkeHeader header = header(response);
         spiR = header.responderSpi();
         final PayloadSet payloads = plain(response);
-        assertNotNull(payloads.proposals, "an SA payload in the answer");
-        final Proposal chosen = payloads.proposals.get(0);
+        assertNotNull(payloads.proposals(), "an SA payload in the answer");
+        final Proposal chosen = payloads.proposals().get(0);
         final Transform encr = chosen.ofType(Ike.TRANSFORM_ENCR).get(0);
         final int integ = chosen.ofType(Ike.TRANSFORM_INTEG).isEmpty() ? 0
             : chosen.ofType(Ike.TRANSFORM_INTEG).get(0).id();
         suite = new IkeSuite(encr.id(), encr.keyLength(), integ,
             PrfAlgorithm.of(chosen.ofType(Ike.TRANSFORM_PRF).get(0).id()),
             DhGroup.of(chosen.ofType(Ike.TRANSFORM_DH).get(0).id()));
-        nr = payloads.nonce;
-        final byte[] shared = suite.group().agree(dh, payloads.keData);
+        nr = payloads.nonce();
+        final byte[] shared = suite.group().agree(dh, payloads.keData());
         keys = KeySchedule.ikeKeys(suite, KeySchedule.skeyseed(suite.prf(), ni, nr, shared), ni, nr, spiI, spiR);
         protection = new MessageProtection(spiI, spiR, suite.cipher(keys.skEr(), keys.skAr()),
             suite.cipher(keys.skEi(), keys.skAi()), true);
@@ -126,6 +126,22 @@ final class TestInitiator
     byte[] request(final int exchange, final PayloadWriter inner) throws Exception
     {
         return protection.seal(exchange, false, nextId++, inner);
+    }
+
+    /** The request split into {@code count} SKF fragments (RFC 7383), sealed one by one. */
+    List<byte[]> fragmentedRequest(final int exchange, final PayloadWriter inner, final int count) throws Exception
+    {
+        final byte[] chain = inner.copy(0);
+        final long id = nextId++;
+        final List<byte[]> out = new java.util.ArrayList<>();
+        final int size = (chain.length + count - 1) / count;
+        for (int i = 0; i < count; i++)
+        {
+            final byte[] chunk = java.util.Arrays.copyOfRange(chain, Math.min(i * size, chain.length),
+                Math.min((i + 1) * size, chain.length));
+            out.add(protection.sealFragment(exchange, false, id, i + 1, count, inner.firstType(), chunk));
+        }
+        return out;
     }
 
     /** Answers a request of the responder's. */
