@@ -38,6 +38,7 @@ public enum DataplaneCounter
     DTLS_UNKNOWN_PEER_DROPS("DTLS datagrams dropped: from no known client"),
     DTLS_CLIENT_HELLOS("DTLS ClientHellos received"),
     DTLS_UNKNOWN_SESSION_HELLOS("DTLS ClientHellos ignored: session_id names no tunnel"),
+    DTLS_HELLOS_OVER_RATE("DTLS ClientHellos ignored: over their tunnel's rate (replayed), no cookie work"),
     DTLS_HELLO_VERIFY_SENT("DTLS HelloVerifyRequests sent (ClientHellos without a valid cookie)"),
     DTLS_HANDSHAKES_STARTED("DTLS handshakes started (cookie verified)"),
     DTLS_HANDSHAKES_REFUSED("DTLS handshakes refused: too many running, in all or from the address"),
