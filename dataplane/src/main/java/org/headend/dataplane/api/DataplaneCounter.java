@@ -28,6 +28,7 @@ public enum DataplaneCounter
     CSTP_CONTROL_OVER_RATE("CSTP DPD/keepalive frames over the tunnel's rate (DPD not answered)"),
     CSTP_UNREAD_ANSWER_DROPS("CSTP DPD answers dropped: client not reading (TLS send buffer full)"),
     CSTP_ABUSIVE_CLOSES("CSTP tunnels closed: control-frame flood, or answers left unread"),
+    CSTP_SEND_TIMEOUTS("CSTP tunnels closed: the client read nothing for the send timeout (TLS send buffer full)"),
     DTLS_RX_DATA_PACKETS("DTLS data packets received from clients"),
     DTLS_TX_DATA_PACKETS("DTLS data packets sent to clients"),
     DTLS_RX_CONTROL("DTLS DPD/keepalive/disconnect messages received"),
