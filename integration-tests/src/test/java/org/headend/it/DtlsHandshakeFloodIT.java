@@ -85,5 +85,7 @@ class DtlsHandshakeFloodIT
         }
         assertTrue(bed.headend().counter("DTLS handshakes refused") > refusedBefore,
             "20 ports of one address were not capped");
+        assertTrue(bed.headend().counter("DTLS ClientHellos ignored: over their tunnel's rate") > 0,
+            "the replays beyond the tunnel's hello rate were not spared their cookie work");
     }
 }

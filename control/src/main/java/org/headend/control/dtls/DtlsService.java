@@ -65,11 +65,13 @@ public final class DtlsService implements DtlsPortListener
     private final HelloCookies cookies;
     private final AtomicCounter unknownHellos;
     private final AtomicCounter helloVerifies;
+    private final AtomicCounter hellosOverRate;
     private final AtomicCounter failedHandshakes;
 
     /** What the headend told one tunnel's client about DTLS, until the tunnel ends. */
     private record Offer(String id, TunnelHandle tunnel, int mtu, int dpdSeconds,
-        byte[] psk, byte[] masterSecret, DtlsSuite suite, CompressionMethod compression, TunnelListener listener)
+        byte[] psk, byte[] masterSecret, DtlsSuite suite, CompressionMethod compression, TunnelListener listener,
+        HelloBudget hellos)
     {
         int tunnelId()
         {
@@ -106,6 +108,7 @@ public final class DtlsService implements DtlsPortListener
         this.cookies = new HelloCookies(HandshakeServers.crypto(), System.nanoTime());
         this.unknownHellos = dataplane.counters().counter(DataplaneCounter.DTLS_UNKNOWN_SESSION_HELLOS);
         this.helloVerifies = dataplane.counters().counter(DataplaneCounter.DTLS_HELLO_VERIFY_SENT);
+        this.hellosOverRate = dataplane.counters().counter(DataplaneCounter.DTLS_HELLOS_OVER_RATE);
         this.failedHandshakes = dataplane.counters().counter(DataplaneCounter.DTLS_HANDSHAKES_FAILED);
     }
 
@@ -146,7 +149,7 @@ public final class DtlsService implements DtlsPortListener
             if (psk != null)
             {
                 offer = new Offer(idHex, tunnel, mtu, dpdSeconds, psk, null, null, compression,
-                    listener);
+                    listener, new HelloBudget());
                 headers.add(Map.entry("X-DTLS-App-ID", idHex));
                 headers.add(Map.entry("X-DTLS-CipherSuite", "PSK-NEGOTIATE"));
             }
@@ -160,7 +163,7 @@ public final class DtlsService implements DtlsPortListener
             if (suite != null)
             {
                 offer = new Offer(idHex, tunnel, mtu, dpdSeconds, null, masterSecret, suite,
-                    compression, listener);
+                    compression, listener, new HelloBudget());
                 headers.add(Map.entry("X-DTLS-Session-ID", idHex.toUpperCase(java.util.Locale.ROOT)));
                 headers.add(Map.entry(dtls12 != null ? "X-DTLS12-CipherSuite" : "X-DTLS-CipherSuite", suite.headerName()));
                 headers.add(Map.entry("X-DTLS-MTU", Integer.toString(mtu)));
@@ -210,7 +213,10 @@ public final class DtlsService implements DtlsPortListener
         return endpoints.get(tunnelId);
     }
 
-    /** UDP event loop: an unknown id is ignored, a missing or stale cookie answered, nothing kept either way. */
+    /**
+     * UDP event loop: an unknown id is ignored, and so is a hello over its tunnel's {@link HelloBudget}, before any
+     * HMAC; a missing or stale cookie is answered; nothing is kept either way.
+     */
     @Override
     public Admission admit(final InetSocketAddress peer, final byte[] sessionId, final byte[] datagram,
         final int length, final long nowNanos)
@@ -220,6 +226,12 @@ public final class DtlsService implements DtlsPortListener
         {
             // no tunnel gave out this id (a probe, or a stale client): no answer, so no amplification
             unknownHellos.increment();
+            return null;
+        }
+        if (!offer.hellos().take(datagram, length, sessionId.length, nowNanos))
+        {
+            // a replay of this tunnel's hello: no cookie work on the loop every tunnel's packets go through
+            hellosOverRate.increment();
             return null;
         }
         final DTLSRequest request = cookies.verify(peer, datagram, length, new DatagramSender()

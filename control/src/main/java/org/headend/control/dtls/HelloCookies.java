@@ -20,6 +20,11 @@ import org.bouncycastle.tls.crypto.TlsCrypto;
 final class HelloCookies
 {
     static final long ROTATE_NANOS = 60_000_000_000L;
+    /**
+     * Where a ClientHello's session_id length is: DTLS record header (13), handshake header (12), client_version (2)
+     * and random (32); the cookie's length follows the session_id.
+     */
+    private static final int SESSION_ID_LENGTH_OFFSET = 59;
     /** Checks a cookie against the old key without answering: the current key answers a wrong one. */
     private static final DatagramSender SILENT = new DatagramSender()
     {
@@ -77,6 +82,17 @@ final class HelloCookies
             }
         }
         return current.verifyRequest(clientId, datagram, 0, length, sender);
+    }
+
+    /**
+     * Whether the ClientHello in {@code datagram} (the first fragment, its session_id {@code sessionIdLength} long)
+     * carries a cookie: the second hello of an honest client, which answers our HelloVerifyRequest. A hello cut off
+     * before the cookie's length counts as one without.
+     */
+    static boolean carriesCookie(final byte[] datagram, final int length, final int sessionIdLength)
+    {
+        final int cookieLength = SESSION_ID_LENGTH_OFFSET + 1 + sessionIdLength;
+        return cookieLength < length && datagram[cookieLength] != 0;
     }
 
     /** The client's address and port: a cookie given to one port is worth nothing from another. */

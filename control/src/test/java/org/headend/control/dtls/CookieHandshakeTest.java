@@ -2,6 +2,7 @@ package org.headend.control.dtls;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -39,6 +40,8 @@ class CookieHandshakeTest
     private static final InetSocketAddress CLIENT = new InetSocketAddress("10.77.0.2", 40000);
     private static final InetSocketAddress OTHER_PORT = new InetSocketAddress("10.77.0.2", 40001);
     private static final int HELLO_VERIFY_REQUEST = 3;
+    /** Where a DTLS ClientHello datagram holds its session_id's length. */
+    private static final int SESSION_ID_LENGTH = 59;
 
     private final HandshakeQueue toServer = new HandshakeQueue();
     private final BlockingQueue<byte[]> toClient = new LinkedBlockingQueue<>();
@@ -97,6 +100,20 @@ class CookieHandshakeTest
             "a client caught by a key change is not sent round again");
         assertNull(cookies.verify(CLIENT, withCookie, withCookie.length, sender(), 3 * HelloCookies.ROTATE_NANOS),
             "two key changes later the cookie is stale");
+    }
+
+    @Test
+    void shouldTellTheHelloThatAnswersACookieFromTheFirst() throws Exception
+    {
+        connectClientAsync();
+        final byte[] first = toServer.poll(10_000);
+        assertFalse(HelloCookies.carriesCookie(first, first.length, first[SESSION_ID_LENGTH] & 0xFF));
+        cookies.verify(CLIENT, first, first.length, sender(), 1);
+        final byte[] second = toServer.poll(10_000);
+        assertTrue(HelloCookies.carriesCookie(second, second.length, second[SESSION_ID_LENGTH] & 0xFF),
+            "the hello that repeats the first with our cookie");
+        assertFalse(HelloCookies.carriesCookie(second, SESSION_ID_LENGTH + 1 + (second[SESSION_ID_LENGTH] & 0xFF),
+            second[SESSION_ID_LENGTH] & 0xFF), "a hello cut off before its cookie");
     }
 
     @Test

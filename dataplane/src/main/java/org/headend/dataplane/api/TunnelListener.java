@@ -13,6 +13,11 @@ public interface TunnelListener
         PEER_CLOSED,
         /** Nothing arrived for twice the gateway DPD interval. */
         DPD_TIMEOUT,
+        /**
+         * The client read nothing of what it was sent for the send timeout while its connection stayed over the
+         * write buffer's high-water mark (a zero TCP window): the session may come back.
+         */
+        SEND_TIMEOUT,
         /** The client sent a frame the protocol forbids; the connection was closed. */
         PROTOCOL_ERROR,
         /** The client sent DISCONNECT (see {@link #onDisconnectRequest}). */

@@ -46,6 +46,16 @@ public final class CstpTunnelHandler extends ByteToMessageDecoder implements Egr
      * last one unanswered, the tunnel is dropped (the seed: "ASA tries DPD 3 times at the same interval").
      */
     static final int DPD_TRIES = 3;
+    /**
+     * How long a client may read nothing of what it is sent while its connection stays over the write buffer's
+     * high-water mark (1 MiB beyond the kernel's buffers: a zero TCP window) before its tunnel is closed, as a dead
+     * peer's is. Until then its data is dropped and counted. A client on a slow link that still reads restarts the
+     * clock with every record it takes; one that stopped reading but keeps sending (keepalives, data) is never
+     * caught by DPD, which hears it, so this is what ends it. The session stays for the client to come back.
+     */
+    static final long SEND_TIMEOUT_NANOS = 30 * NANOS_PER_SECOND;
+    /** How often the send timeout is checked while the connection is over its high-water mark, and only then. */
+    private static final long SEND_CHECK_MILLIS = 5_000;
 
     private final int tunnelId;
     private final TunnelPath path;
@@ -80,6 +90,7 @@ public final class CstpTunnelHandler extends ByteToMessageDecoder implements Egr
     private final AtomicCounter controlOverRate;
     private final AtomicCounter unreadAnswerDrops;
     private final AtomicCounter abusiveCloses;
+    private final AtomicCounter sendTimeouts;
     private ControlFrameBudget controlBudget;
     /** DPD answers dropped since the connection was last writable. */
     private int unreadAnswers;
@@ -90,6 +101,12 @@ public final class CstpTunnelHandler extends ByteToMessageDecoder implements Egr
     /** The event loop's clock, so that tests can drive time. */
     private Ticker ticker;
     private ScheduledFuture<?> dpdTimer;
+    /** Runs while the connection is over its high-water mark: the send timeout's check. */
+    private ScheduledFuture<?> sendTimer;
+    /** When the client last took anything we sent, as seen by the send timer. */
+    private long lastSendProgressNanos;
+    /** Bytes to drain before the connection is writable again, at the send timer's last check. */
+    private long unsentAtLastCheck;
     private long lastRxNanos;
     /** The {@link #lastRxNanos} the probes in {@link #dpdProbes} were sent after: new traffic starts a new count. */
     private long dpdSilenceStart;
@@ -145,6 +162,7 @@ public final class CstpTunnelHandler extends ByteToMessageDecoder implements Egr
         controlOverRate = counters.counter(DataplaneCounter.CSTP_CONTROL_OVER_RATE);
         unreadAnswerDrops = counters.counter(DataplaneCounter.CSTP_UNREAD_ANSWER_DROPS);
         abusiveCloses = counters.counter(DataplaneCounter.CSTP_ABUSIVE_CLOSES);
+        sendTimeouts = counters.counter(DataplaneCounter.CSTP_SEND_TIMEOUTS);
         dtlsFallbacks = counters.counter(DataplaneCounter.DTLS_FALLBACKS);
         roundTrips = counters.dpdRoundTrips();
     }
@@ -332,6 +350,14 @@ public final class CstpTunnelHandler extends ByteToMessageDecoder implements Egr
         if (ctx.channel().isWritable())
         {
             unreadAnswers = 0;
+            cancelSendTimer();
+        }
+        else if (!closing && sendTimer == null)
+        {
+            lastSendProgressNanos = ticker.nanoTime();
+            unsentAtLastCheck = ctx.channel().bytesBeforeWritable();
+            sendTimer = ctx.executor().scheduleAtFixedRate(this::onSendTimer, SEND_CHECK_MILLIS, SEND_CHECK_MILLIS,
+                TimeUnit.MILLISECONDS);
         }
         super.channelWritabilityChanged(ctx);
     }
@@ -480,6 +506,30 @@ public final class CstpTunnelHandler extends ByteToMessageDecoder implements Egr
         ctx.write(frame, ctx.voidPromise());
     }
 
+    /**
+     * The send timeout: while over the high-water mark, whatever the client takes (the bytes left to drain go down;
+     * only small control frames are added meanwhile) restarts the clock; a client that took nothing for
+     * {@link #SEND_TIMEOUT_NANOS} loses its tunnel.
+     */
+    private void onSendTimer()
+    {
+        final long now = ticker.nanoTime();
+        final long unsent = ctx.channel().bytesBeforeWritable();
+        if (unsent < unsentAtLastCheck)
+        {
+            lastSendProgressNanos = now;
+        }
+        unsentAtLastCheck = unsent;
+        final long stalled = now - lastSendProgressNanos;
+        if (stalled >= SEND_TIMEOUT_NANOS)
+        {
+            sendTimeouts.increment();
+            close(TunnelListener.CloseCause.SEND_TIMEOUT, "the client read nothing it was sent for "
+                + stalled / NANOS_PER_SECOND + " s (send buffer full, " + trafficCounters.txDrops()
+                + " packets to it dropped)");
+        }
+    }
+
     private void onDpdTimer()
     {
         final long now = ticker.nanoTime();
@@ -558,6 +608,16 @@ public final class CstpTunnelHandler extends ByteToMessageDecoder implements Egr
     {
         egress.unregister(tunnelId, this);
         cancelDpdTimer();
+        cancelSendTimer();
+    }
+
+    private void cancelSendTimer()
+    {
+        if (sendTimer != null)
+        {
+            sendTimer.cancel(false);
+            sendTimer = null;
+        }
     }
 
     private void cancelDpdTimer()

@@ -53,7 +53,10 @@ import javax.net.ssl.X509TrustManager;
  * that send nothing; OUTCOME=HELD_n kept open at the end), dribble (--count connections sending a GET one byte every
  * 500 ms; OUTCOME=CLOSED_n closed or answered by the end, DETAIL says when), dpd-flood-unread and dpd-flood-read
  * (a tunnel sending 2,000 DPD requests of 2 KiB a second, never reading the answers or reading them, and
- * CONNECTing again with its cookie when the server ends it; OUTCOME=CLOSED_n tunnels ended by the server).
+ * CONNECTing again with its cookie when the server ends it; OUTCOME=CLOSED_n tunnels ended by the server),
+ * stop-reading (a tunnel that never reads again while it sends echo requests to --target whose answers fill the
+ * server's buffers, then a keepalive a second; OUTCOME=CLOSED_AFTER_n_RECONNECTED when the server ended the tunnel
+ * n s after the first request and a CONNECT with the cookie then worked, OPEN if it was not ended within --seconds).
  *
  * <pre>BadClient --host H --port P --mode M [--user U --password W] [--mtu 1400] [--timeout-seconds 10]
  *           [--callback-address A]</pre>
@@ -69,6 +72,8 @@ public final class BadClient
     private final int timeoutMs;
     private final SSLContext tls;
     private final Map<String, String> cookies = new LinkedHashMap<>();
+    /** The headers of the last CONNECT answer. */
+    private String connectAnswer = "";
 
     private BadClient(final String host, final int port, final int timeoutMs) throws Exception
     {
@@ -111,6 +116,8 @@ public final class BadClient
                 false);
             case "dpd-flood-read" -> client.dpdFlood(user, password, Integer.parseInt(args.get("seconds", "10")),
                 true);
+            case "stop-reading" -> client.stopReading(user, password, args.require("target"),
+                Integer.parseInt(args.get("seconds", "90")));
             default -> throw new IllegalArgumentException("unknown mode " + mode);
         };
         System.out.flush();
@@ -462,6 +469,7 @@ public final class BadClient
             return null;
         }
         System.out.println("DETAIL: CONNECT answer:\n" + indent(headers.toString()));
+        connectAnswer = headers.toString();
         out.write(DPD_REQUEST);
         out.flush();
         final String precheck = awaitDpdResponse(in);
@@ -637,6 +645,66 @@ public final class BadClient
         }
         return outcome("CLOSED_" + closedByServer, sent + " DPD requests of 2 KiB sent, " + answers.get()
             + " bytes of answers read, " + closedByServer + " tunnel(s) ended by the server");
+    }
+
+    /**
+     * Logs in and CONNECTs, then never reads again: 1,300-byte echo requests to {@code target} from the tunnel's
+     * address (2,000 a second for 5 s, whose answers fill the client's receive window and the server's buffers),
+     * then a keepalive a second, so the server always hears from it. When a keepalive fails, the server has ended
+     * the tunnel; the client CONNECTs again with its cookie, as openconnect would.
+     */
+    private int stopReading(final String user, final String password, final String target, final int seconds)
+        throws Exception
+    {
+        final String token = login(user, password);
+        final SSLSocket socket = token == null ? null : connectTunnel(token);
+        final java.util.regex.Matcher address = java.util.regex.Pattern.compile("(?im)^X-CSTP-Address: *([0-9.]+)")
+            .matcher(connectAnswer);
+        if (socket == null || !address.find())
+        {
+            return outcome("SETUP_FAILED", "no tunnel with an IPv4 address");
+        }
+        final byte[] source = java.net.InetAddress.getByName(address.group(1)).getAddress();
+        final byte[] destination = java.net.InetAddress.getByName(target).getAddress();
+        final long start = System.nanoTime();
+        final long deadline = start + seconds * 1_000_000_000L;
+        final OutputStream out = socket.getOutputStream();
+        int sent = 0;
+        try
+        {
+            while (System.nanoTime() - start < 5_000_000_000L)
+            {
+                out.write(BadClientFrames.echoRequest(source, destination, 1300, sent++));
+                if (sent % 20 == 0)
+                {
+                    Thread.sleep(10);
+                }
+            }
+            while (System.nanoTime() < deadline)
+            {
+                Thread.sleep(1000);
+                out.write(BadClientFrames.keepalive());
+                out.flush();
+            }
+        }
+        catch (final IOException ex)
+        {
+            final long after = (System.nanoTime() - start) / 1_000_000_000L;
+            socket.close();
+            System.out.println("DETAIL: " + sent + " echo requests sent, none of the answers read; the server ended"
+                + " the tunnel (" + ex + ") " + after + " s after the first");
+            // a refused CONNECT has printed its own outcome (SETUP_FAILED)
+            final SSLSocket again = connectTunnel(token);
+            if (again == null)
+            {
+                return 3;
+            }
+            again.close();
+            return outcome("CLOSED_AFTER_" + after + "_RECONNECTED", null);
+        }
+        socket.close();
+        return outcome("OPEN", sent + " echo requests sent, none of the answers read; the tunnel still up after "
+            + seconds + " s");
     }
 
     /** Floods one tunnel until {@code deadline}; whether the server closed it first. */

@@ -60,4 +60,56 @@ public final class BadClientFrames
         }
         return out;
     }
+
+    /** A keepalive frame (type 0x07, no payload). */
+    public static byte[] keepalive()
+    {
+        final byte[] frame = header(0x46, 0);
+        frame[6] = 0x07;
+        return frame;
+    }
+
+    /**
+     * A DATA frame holding an IPv4 ICMP echo request of {@code length} bytes in all from {@code source} to
+     * {@code destination}, checksums valid: its answer comes back the same size.
+     */
+    public static byte[] echoRequest(final byte[] source, final byte[] destination, final int length, final int seq)
+    {
+        final byte[] frame = header(0x46, length);
+        final int ip = 8;
+        frame[ip] = 0x45;
+        frame[ip + 2] = (byte)(length >> 8);
+        frame[ip + 3] = (byte)length;
+        frame[ip + 4] = (byte)(seq >> 8);
+        frame[ip + 5] = (byte)seq;
+        frame[ip + 8] = 64;
+        frame[ip + 9] = 1;
+        System.arraycopy(source, 0, frame, ip + 12, 4);
+        System.arraycopy(destination, 0, frame, ip + 16, 4);
+        putChecksum(frame, ip, 20, ip + 10);
+        final int icmp = ip + 20;
+        frame[icmp] = 8;
+        frame[icmp + 4] = 0x12;
+        frame[icmp + 5] = 0x34;
+        frame[icmp + 6] = (byte)(seq >> 8);
+        frame[icmp + 7] = (byte)seq;
+        putChecksum(frame, icmp, length - 20, icmp + 2);
+        return frame;
+    }
+
+    /** The Internet checksum of {@code length} bytes at {@code from}, written big-endian at {@code at}. */
+    private static void putChecksum(final byte[] b, final int from, final int length, final int at)
+    {
+        long sum = 0;
+        for (int i = 0; i < length; i += 2)
+        {
+            sum += ((b[from + i] & 0xFF) << 8) | (i + 1 < length ? b[from + i + 1] & 0xFF : 0);
+        }
+        while (sum >> 16 != 0)
+        {
+            sum = (sum & 0xFFFF) + (sum >> 16);
+        }
+        b[at] = (byte)(~sum >> 8);
+        b[at + 1] = (byte)~sum;
+    }
 }
