@@ -62,7 +62,7 @@ bed_cleanup() {
     for ns in "$CLI" "$ATK" "$SRV"; do
         if ip netns list | grep -q "^$ns\b"; then bed_kill_ns_pids "$ns"; ip netns del "$ns" 2>/dev/null; fi
     done
-    exec 9>&- 2>/dev/null || true
+    { exec 9>&-; } 2>/dev/null || true
 }
 
 bed_make() {
@@ -221,7 +221,7 @@ bed_stop_server() {
     kill -TERM "$SERVER_PID" 2>/dev/null
     for _ in $(seq 1 100); do kill -0 "$SERVER_PID" 2>/dev/null || break; sleep 0.1; done
     bed_kill_ns_pids "$SRV"
-    exec 9>&- 2>/dev/null || true
+    { exec 9>&-; } 2>/dev/null || true
 }
 
 # ---------------------------------------------------------------- server resources

@@ -219,6 +219,7 @@ plateaus() {       # plateaus "L1 L2 …": generators ramp together, PSS/fds/CPU
             > "$LOGS/$SERVER-plateaus-$k.out" 2> "$LOGS/$SERVER-plateaus-$k.err" &
         GEN_PIDS+=($!); PIDS+=($!)
     done
+    [ "$SERVER" = headend ] && heap_histogram 0
     prev_ticks=$(bed_cpu_ticks); prev_split=$(thread_ticks)
     R[$SERVER:pss-0]=$(bed_pss_mb)
     for n in "${levels[@]}"; do
@@ -227,12 +228,20 @@ plateaus() {       # plateaus "L1 L2 …": generators ramp together, PSS/fds/CPU
         ticks=$(bed_cpu_ticks)
         R[$SERVER:ramp-$actual]="$(ms_per $((ticks - prev_ticks)) $((actual - prev_n))) ms/connect over $((actual - prev_n)) connects (pings of the sessions already up included)"
         [ "$SERVER" = headend ] && R[$SERVER:split-$actual]=$(thread_split "$prev_split" "$(thread_ticks)" $((actual - prev_n)))
-        sleep $((HOLD / 2))      # past the setup burst, halfway into the hold
-        pss=$(bed_pss_mb)
+        if [ "$SERVER" = ocserv ]; then
+            sleep $((HOLD / 2))  # past the setup burst, halfway into the hold
+            pss=$(bed_pss_mb)
+        fi
+        await_lines "LOADGEN PLATEAU-END n=$each " || break
+        if [ "$SERVER" = headend ]; then
+            # after the hold's RTT window: a full GC (the class histogram), so that PSS is compared after GC at
+            # every level rather than wherever G1 happened to be in growing or shrinking its heap
+            heap_histogram "$actual"
+            pss=$(bed_pss_mb)
+        fi
         R[$SERVER:pss-$actual]=$pss
         R[$SERVER:level-$actual]="$(cat "$LOGS/$SERVER"-plateaus-*.out | grep -h "^LOADGEN PLATEAU n=$each " | sed 's/.*n=[0-9]* //' | paste -sd';'), PSS $pss MB, fds $(fds), procs $(bed_server_pids | wc -l), load $(loadavg)"
         log "$SERVER at $actual: ${R[$SERVER:level-$actual]}; ${R[$SERVER:ramp-$actual]}"
-        await_lines "LOADGEN PLATEAU-END n=$each " || break
         # the generators' windows: pings summed, p50 the mean of theirs, p99 and max the worst of theirs
         read -r got sent p50 p99 max < <(grep -h "^LOADGEN PLATEAU-END n=$each " "$LOGS/$SERVER"-plateaus-*.out | awk '
             { for (i = 1; i <= NF; i++) { split($i, kv, "=")
@@ -241,7 +250,6 @@ plateaus() {       # plateaus "L1 L2 …": generators ramp together, PSS/fds/CPU
                 if (kv[1] == "rtt_p99_ms" && kv[2] > p99) p99 = kv[2]
                 if (kv[1] == "rtt_max_ms" && kv[2] > mx) mx = kv[2] } }
             END { printf "%d %d %.3f %.3f %.3f\n", got, sent, g ? p50 / g : 0, p99, mx }')
-        [ "$SERVER" = headend ] && heap_histogram "$actual"
         R[$SERVER:rtt-$actual]="RTT p50 $p50 / p99 $p99 / max $max ms, $got/$sent pings answered within 2 s (load $(loadavg))"
         log "$SERVER hold $actual: ${R[$SERVER:rtt-$actual]}"
         prev_n=$actual; prev_ticks=$(bed_cpu_ticks); prev_split=$(thread_ticks)
