@@ -213,7 +213,7 @@ plateaus() {       # plateaus "L1 L2 …": generators ramp together, PSS/fds/CPU
             --servercert "$PIN" --user-pattern 'user%d' --first-user $((k * per + 1)) --password "$PASSWORD" \
             --source "$SOURCES" --ping-target "$TARGET" --quiet --out "$LOGS/$SERVER-plateaus-$k" \
             --sessions "$per" --rate "$(awk -v r="$rate" -v g="$GENERATORS" 'BEGIN { print r / g }')" \
-            --max-inflight $((64 / GENERATORS)) --plateaus "$list" --plateau-hold "$HOLD" --hold 0 --ping-interval 1000 \
+            --max-inflight $((64 / GENERATORS)) --plateaus "$list" --plateau-hold "$HOLD" --hold 30 --ping-interval 1000 \
             --loss-timeout 2000 --duration "$(awk -v t="$top" -v l="${#levels[@]}" -v h="$HOLD" \
                 'BEGIN { printf "%d", t / 4 + l * (h + 60) + 120 }')" ) \
             > "$LOGS/$SERVER-plateaus-$k.out" 2> "$LOGS/$SERVER-plateaus-$k.err" &
@@ -234,7 +234,7 @@ plateaus() {       # plateaus "L1 L2 …": generators ramp together, PSS/fds/CPU
         fi
         await_lines "LOADGEN PLATEAU-END n=$each " || break
         if [ "$SERVER" = headend ]; then
-            # after the hold's RTT window: a full GC (the class histogram), so that PSS is compared after GC at
+            # after the hold's RTT window (the generators' --hold keeps the top level up for this): a full GC (the class histogram), so that PSS is compared after GC at
             # every level rather than wherever G1 happened to be in growing or shrinking its heap
             heap_histogram "$actual"
             pss=$(bed_pss_mb)
