@@ -138,9 +138,12 @@ thread_ticks() {   # the headend's CPU ticks by thread kind: "jit gc front contr
 }
 thread_split() {   # thread_split "BEFORE" "AFTER" CONNECTS: ms per connect by thread kind
     awk -v a="$1" -v b="$2" -v n="$3" -v hz="$HZ" 'BEGIN { split(a, x, " "); split(b, y, " ")
-        split("JIT GC front-door control loops other", name, " ")
-        for (i = 1; i <= 6; i++) printf "%s%s %.2f", (i > 1 ? ", " : ""), name[i], n > 0 ? 1000 * (y[i] - x[i]) / hz / n : 0
-        print " ms/connect" }'
+        split("JIT GC front-door control loops other", kind, " "); out = ""
+        for (i = 1; i <= 6; i++) {
+            v = (n > 0) ? 1000 * (y[i] - x[i]) / hz / n : 0
+            out = out sprintf("%s%s %.2f", (i > 1) ? ", " : "", kind[i], v)
+        }
+        print out " ms/connect" }'
 }
 
 heap_histogram() { # the headend's live objects at a level (forces a full GC, after the hold's RTT window closed)
