@@ -5,7 +5,13 @@
 # The server under test (./headend, or ocserv as perf/scripts/side-by-side.sh sets it up) runs in $SRV and
 # listens on 10.77.0.1:443 (TCP and UDP); its tunnel's far end is 192.168.100.1. The live openconnect client is in
 # $CLI; hostile clients are in $ATK with 100 source addresses. Everything is removed on exit.
-# The caller sets PREFIX and LOGS, and calls bed_cleanup from its EXIT trap.
+# The caller sets PREFIX and LOGS, and calls bed_cleanup from its EXIT trap. For a larger bed it may also set
+#   BED_POOL_FIRST/BED_POOL_LAST/BED_POOL_MASK   the address pool of both servers (default 192.168.100.10-250 /24;
+#                                                the servers' inside address is then the pool subnet's first host)
+#   BED_HEADEND_LINES   extra top-level startup-config lines for the headend (e.g. many username lines)
+#   BED_OCSERV_USERS    a file of ocpasswd lines for ocserv instead of demo's alone
+#   BED_OCSERV_LINES    extra ocserv.conf lines (options the default configuration does not set)
+#   BED_OCSERV_KEY      rsa for an RSA-2048 server key (as the headend's) instead of ECDSA P-256
 
 REPO=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 SCRIPT="$REPO/integration-tests/src/test/resources/hdit-connect-script.sh"
@@ -56,7 +62,7 @@ bed_cleanup() {
     for ns in "$CLI" "$ATK" "$SRV"; do
         if ip netns list | grep -q "^$ns\b"; then bed_kill_ns_pids "$ns"; ip netns del "$ns" 2>/dev/null; fi
     done
-    exec 9>&- 2>/dev/null || true
+    { exec 9>&-; } 2>/dev/null || true
 }
 
 bed_make() {
@@ -88,8 +94,9 @@ hostname headend
 interface veth-srv
  nameif outside
  ip address $SERVER_ADDR 255.255.255.0
-ip local pool POOL 192.168.100.10-192.168.100.250 mask 255.255.255.0
+ip local pool POOL ${BED_POOL_FIRST:-192.168.100.10}-${BED_POOL_LAST:-192.168.100.250} mask ${BED_POOL_MASK:-255.255.255.0}
 username demo password demo-secret
+${BED_HEADEND_LINES:-}
 group-policy GP internal
 group-policy GP attributes
  vpn-tunnel-protocol ssl-client
@@ -141,12 +148,16 @@ bed_start_ocserv() {    # as perf/scripts/side-by-side.sh, with ocserv's own def
     SERVER=ocserv
     local d="$LOGS/ocserv"
     rm -rf "$d"; mkdir -p "$d"; chmod 755 "$LOGS" "$d"
-    openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -keyout "$d/key.pem" -out "$d/cert.pem" \
+    # BED_OCSERV_KEY=rsa: an RSA-2048 key like the headend's own, so both servers sign the same handshakes
+    local key=(-newkey ec -pkeyopt ec_paramgen_curve:P-256)
+    [ "${BED_OCSERV_KEY:-ec}" = rsa ] && key=(-newkey rsa:2048)
+    openssl req -x509 "${key[@]}" -nodes -keyout "$d/key.pem" -out "$d/cert.pem" \
         -days 30 -subj "/CN=$SERVER_ADDR" 2>/dev/null || return 1
     PIN="pin-sha256:$(openssl x509 -in "$d/cert.pem" -pubkey -noout | openssl pkey -pubin -outform der |
         openssl dgst -sha256 -binary | base64)"
     URL="https://$SERVER_ADDR/"
     echo "demo:*:$(openssl passwd -6 demo-secret)" > "$d/ocpasswd"
+    [ -n "${BED_OCSERV_USERS:-}" ] && cat "$BED_OCSERV_USERS" >> "$d/ocpasswd"
     cat > "$d/ocserv.conf" <<EOC
 auth = "plain[passwd=$d/ocpasswd]"
 listen-host = $SERVER_ADDR
@@ -173,21 +184,27 @@ deny-roaming = false
 pid-file = $d/ocserv.pid
 log-level = 1
 device = vpns
-predictable-ips = true
-ipv4-network = 192.168.100.0
-ipv4-netmask = 255.255.255.0
-route = 192.168.100.0/255.255.255.0
+predictable-ips = ${BED_OCSERV_PREDICTABLE:-true}
+ipv4-network = $(bed_pool_network)
+ipv4-netmask = ${BED_POOL_MASK:-255.255.255.0}
+route = $(bed_pool_network)/${BED_POOL_MASK:-255.255.255.0}
 ping-leases = false
 cisco-client-compat = true
 dtls-legacy = true
 compression = false
 mtu = 1428
+${BED_OCSERV_LINES:-}
 EOC
     ip netns exec "$SRV" ocserv -f -c "$d/ocserv.conf" > "$LOGS/ocserv-server.txt" 2>&1 &
     SERVER_PID=$!; PIDS+=("$SERVER_PID")
     for _ in $(seq 1 100); do grep -q 'listening (TCP)' "$LOGS/ocserv-server.txt" && break; sleep 0.1; done
     grep -q 'listening (TCP)' "$LOGS/ocserv-server.txt" || { log "ocserv did not start (see $LOGS/ocserv-server.txt)"; return 1; }
     bed_await_tcp
+}
+
+bed_pool_network() {    # the pool's subnet address (BED_POOL_FIRST masked by BED_POOL_MASK)
+    python3 -c 'import ipaddress, sys; print(ipaddress.ip_network(sys.argv[1] + "/" + sys.argv[2], strict=False).network_address)' \
+        "${BED_POOL_FIRST:-192.168.100.10}" "${BED_POOL_MASK:-255.255.255.0}"
 }
 
 bed_occtl() { ip netns exec "$SRV" occtl -s "$LOGS/ocserv/occtl-socket" "$@" 2>&1; }
@@ -204,7 +221,7 @@ bed_stop_server() {
     kill -TERM "$SERVER_PID" 2>/dev/null
     for _ in $(seq 1 100); do kill -0 "$SERVER_PID" 2>/dev/null || break; sleep 0.1; done
     bed_kill_ns_pids "$SRV"
-    exec 9>&- 2>/dev/null || true
+    { exec 9>&-; } 2>/dev/null || true
 }
 
 # ---------------------------------------------------------------- server resources
@@ -216,10 +233,10 @@ bed_server_pids() {     # the server's processes in $SRV (the JVM; ocserv-main, 
         case "$comm" in java|ocserv*) echo "$p" ;; esac
     done
 }
-bed_cpu_ticks() {       # utime+stime of the server's processes, in clock ticks
-    local total=0 p t
+bed_cpu_ticks() {       # utime+stime of the server's processes, in clock ticks, with that of their children that
+    local total=0 p t   # ended (cutime+cstime): ocserv's workers exit at logoff, and their handshakes count too
     for p in $(bed_server_pids); do
-        t=$(awk '{sub(/^.*\) /, ""); print $12 + $13}' "/proc/$p/stat" 2>/dev/null) || continue
+        t=$(awk '{sub(/^.*\) /, ""); print $12 + $13 + $14 + $15}' "/proc/$p/stat" 2>/dev/null) || continue
         total=$((total + t))
     done
     echo "$total"

@@ -8,6 +8,7 @@ import java.util.Arrays;
 import java.util.Base64;
 import javax.crypto.SecretKeyFactory;
 import javax.crypto.spec.PBEKeySpec;
+import org.headend.crypto.openssl.OpenSslPbkdf2;
 
 /**
  * A local user's password as stored and shown in the configuration: PBKDF2-HMAC-SHA512, printed the way the ASA
@@ -91,6 +92,20 @@ public final class PasswordHash
 
     private static byte[] derive(final String clearText, final byte[] salt, final int iterations, final int length)
     {
+        if (OpenSslPbkdf2.isAvailable())
+        {
+            // the same bytes as the JDK's PBKDF2WithHmacSHA512 (which encodes the password as UTF-8), at about a
+            // third less CPU: this is most of a local login's cost, on the control thread
+            final byte[] utf8 = clearText.getBytes(StandardCharsets.UTF_8);
+            try
+            {
+                return OpenSslPbkdf2.sha512(utf8, salt, iterations, length);
+            }
+            finally
+            {
+                Arrays.fill(utf8, (byte)0);
+            }
+        }
         final PBEKeySpec spec = new PBEKeySpec(clearText.toCharArray(), salt, iterations, length * 8);
         try
         {

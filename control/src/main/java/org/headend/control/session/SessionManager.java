@@ -70,6 +70,10 @@ public final class SessionManager implements SessionDirectory
     private final SessionTokens tokens = new SessionTokens();
     private final Map<String, Session> byToken = new HashMap<>();
     private final TreeMap<Integer, Session> byIndex = new TreeMap<>();
+    /** Live sessions per user name: a login under its user's limit needs no look at every session. */
+    private final Map<String, Integer> perUser = new HashMap<>();
+    /** Sessions by their live tunnel's id: a DTLS channel coming up finds its session without a scan. */
+    private final Map<Integer, Session> byTunnel = new HashMap<>();
     private int nextIndex = 1;
     private int nextTunnelId = 1;
     private int peakConcurrent;
@@ -162,6 +166,7 @@ public final class SessionManager implements SessionDirectory
             nanoClock.getAsLong());
         byToken.put(key, session);
         byIndex.put(index, session);
+        perUser.merge(username, 1, Integer::sum);
         peakConcurrent = Math.max(peakConcurrent, byIndex.size());
         store(session);
         LOG.info("session {} opened: user {} group {} from {}", index, username, tunnelGroup, client.address());
@@ -171,6 +176,10 @@ public final class SessionManager implements SessionDirectory
 
     private void makeRoom(final String username, final int allowed)
     {
+        if (perUser.getOrDefault(username, 0) < allowed)
+        {
+            return; // room already; the user's sessions that are due go at the next sweep
+        }
         final long now = nanoClock.getAsLong();
         final List<Session> own = new ArrayList<>();
         for (final Session session : List.copyOf(byIndex.values()))
@@ -389,6 +398,7 @@ public final class SessionManager implements SessionDirectory
             tunnelGone(session, old, "taken over by a reconnect of the same session");
         }
         session.tunnelUp(tunnel);
+        byTunnel.put(tunnel.tunnelId(), session);
         store(session);
         dataplane.addRoutes(tunnel.handle());
         events.tunnelUp(session, tunnel, nanoClock.getAsLong() - session.loginNanos());
@@ -401,13 +411,10 @@ public final class SessionManager implements SessionDirectory
     /** The DTLS channel of tunnel {@code tunnelId} came up. */
     public void onDtlsUp(final int tunnelId)
     {
-        for (final Session session : byIndex.values())
+        final Session session = byTunnel.get(tunnelId);
+        if (session != null && session.tunnel() != null && session.tunnel().tunnelId() == tunnelId)
         {
-            if (session.tunnel() != null && session.tunnel().tunnelId() == tunnelId)
-            {
-                events.dtlsUp(session, session.tunnel());
-                return;
-            }
+            events.dtlsUp(session, session.tunnel());
         }
     }
 
@@ -453,6 +460,7 @@ public final class SessionManager implements SessionDirectory
         store.remove(session.tokenKey());
         byToken.remove(session.tokenKey());
         byIndex.remove(session.index());
+        perUser.computeIfPresent(session.username(), (user, n) -> n > 1 ? n - 1 : null);
         final Session.Tunnel tunnel = session.tunnel();
         if (tunnel != null)
         {
@@ -489,6 +497,7 @@ public final class SessionManager implements SessionDirectory
             dtls.onTunnelGone(tunnel.tunnelId());
         }
         dataplane.removeRoutes(tunnel.handle());
+        byTunnel.remove(tunnel.tunnelId());
         session.tunnelDown(nanoClock.getAsLong());
     }
 
@@ -590,6 +599,7 @@ public final class SessionManager implements SessionDirectory
             }
             byToken.put(record.tokenKey(), session);
             byIndex.put(record.index(), session);
+            perUser.merge(session.username(), 1, Integer::sum);
             nextIndex = Math.max(nextIndex, record.index() + 1);
             store(session);
             restored++;

@@ -83,8 +83,33 @@ final class LibCrypto
     private static final MethodHandle CIPHER_CTX_CTRL = bind(
         "EVP_CIPHER_CTX_ctrl", FunctionDescriptor.of(JAVA_INT, JAVA_LONG, JAVA_INT, JAVA_INT, JAVA_LONG), CRITICAL);
 
+    // const EVP_MD *EVP_sha512(void); int PKCS5_PBKDF2_HMAC(const char *pass, int passlen, const uchar *salt,
+    // int saltlen, int iter, const EVP_MD *digest, int keylen, uchar *out): a password check, not per packet
+    private static final MethodHandle SHA512 = bind("EVP_sha512", FunctionDescriptor.of(JAVA_LONG));
+    private static final MethodHandle PBKDF2_HMAC = bind("PKCS5_PBKDF2_HMAC", FunctionDescriptor.of(
+        JAVA_INT, JAVA_LONG, JAVA_INT, JAVA_LONG, JAVA_INT, JAVA_INT, JAVA_LONG, JAVA_INT, JAVA_LONG));
+
     private LibCrypto()
     {
+    }
+
+    /**
+     * PKCS5_PBKDF2_HMAC with SHA-512 over native memory.
+     *
+     * @return 1 on success.
+     */
+    static int pbkdf2HmacSha512(final long pass, final int passLength, final long salt, final int saltLength,
+        final int iterations, final long out, final int outLength)
+    {
+        try
+        {
+            final long sha512 = (long)SHA512.invokeExact();
+            return (int)PBKDF2_HMAC.invokeExact(pass, passLength, salt, saltLength, iterations, sha512, outLength, out);
+        }
+        catch (final Throwable ex)
+        {
+            throw unexpected("PKCS5_PBKDF2_HMAC", ex);
+        }
     }
 
     /**

@@ -68,7 +68,12 @@ public final class CstpTunnelHandler extends ByteToMessageDecoder implements Egr
     private final EgressQueue egress;
     private final TunnelListener listener;
     private final TunnelCounters trafficCounters;
-    private final byte[] scratch;
+    /**
+     * Where a frame's packet is copied when its buffer is neither an array nor direct memory: rare, so made on first
+     * use rather than 2 KiB held by every tunnel.
+     */
+    private byte[] scratch;
+    private final int scratchLength;
     private final UnsafeBuffer packetView = new UnsafeBuffer(0, 0);
     private final PacketCompression compression;
     /** The decompressed packet, as a Netty buffer for the same data path as plain frames. */
@@ -143,7 +148,7 @@ public final class CstpTunnelHandler extends ByteToMessageDecoder implements Egr
         this.inbound = inbound;
         this.egress = path.cstp();
         this.listener = listener;
-        this.scratch = new byte[Math.max(mtu, MAX_CONTROL_PAYLOAD)];
+        this.scratchLength = Math.max(mtu, MAX_CONTROL_PAYLOAD);
         this.compression = compression;
         this.decompressed = Unpooled.wrappedBuffer(compression.packetArray());
         rxData = counters.counter(DataplaneCounter.CSTP_RX_DATA_PACKETS);
@@ -412,6 +417,10 @@ public final class CstpTunnelHandler extends ByteToMessageDecoder implements Egr
         }
         else
         {
+            if (scratch == null)
+            {
+                scratch = new byte[scratchLength];
+            }
             in.getBytes(payload, scratch, 0, length);
             packetView.wrap(scratch, 0, length);
         }

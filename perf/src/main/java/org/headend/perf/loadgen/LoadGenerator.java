@@ -31,6 +31,10 @@ public final class LoadGenerator implements ClientSession.Run
 {
     /** Printed on standard output when the arrivals are over, for scripts and tests to wait on. */
     static final String ALL_SETTLED = "LOADGEN SETTLED up=";
+    /** A plateau's start on stdout: {@code LOADGEN PLATEAU n=N up=… dtls=… failed=…}. */
+    static final String PLATEAU = "LOADGEN PLATEAU n=";
+    /** A plateau's end, with the round trips of its window. */
+    static final String PLATEAU_END = "LOADGEN PLATEAU-END n=";
 
     private final LoadOptions o;
     private final Metrics metrics = new Metrics();
@@ -103,6 +107,10 @@ public final class LoadGenerator implements ClientSession.Run
         try
         {
             arrivals();
+            if (o.plateaus().contains(o.sessions()))
+            {
+                plateau(o.sessions());
+            }
             awaitSettled();
             upAtHold = metrics.up.get();
             timeToAllUp = (System.nanoTime() - startNanos) / 1e9;
@@ -130,9 +138,20 @@ public final class LoadGenerator implements ClientSession.Run
     private void arrivals() throws InterruptedException
     {
         final ArrivalPlan plan = new ArrivalPlan(o.rampFrom(), o.rate(), o.rampSeconds());
+        // time spent on plateaus: the schedule resumes where it paused, it does not burst to catch up
+        long paused = 0;
         for (int i = 0; i < o.sessions(); i++)
         {
-            final long intended = startNanos + (long)(plan.offsetSeconds(i) * 1e9);
+            if (o.plateaus().contains(i))
+            {
+                final long before = System.nanoTime();
+                if (!plateau(i))
+                {
+                    return;
+                }
+                paused += System.nanoTime() - before;
+            }
+            final long intended = startNanos + paused + (long)(plan.offsetSeconds(i) * 1e9);
             if (!sleepUntil(intended))
             {
                 return;
@@ -161,10 +180,45 @@ public final class LoadGenerator implements ClientSession.Run
 
     private void awaitSettled() throws InterruptedException
     {
-        while (settledCount.get() < o.sessions() && System.nanoTime() < deadlineNanos)
+        awaitSettled(o.sessions());
+    }
+
+    private void awaitSettled(final int count) throws InterruptedException
+    {
+        while (settledCount.get() < count && System.nanoTime() < deadlineNanos)
         {
             Thread.sleep(10);
         }
+    }
+
+    /**
+     * Waits until the first {@code count} arrivals have settled, then holds them for {@code --plateau-hold} with
+     * their pings going on, and prints the window's round trips. Returns false when the run's deadline passed.
+     */
+    private boolean plateau(final int count) throws InterruptedException
+    {
+        awaitSettled(count);
+        if (System.nanoTime() >= deadlineNanos)
+        {
+            return false;
+        }
+        System.out.println(PLATEAU + count + " up=" + metrics.up.get() + " dtls=" + metrics.onDtls.get()
+            + " failed=" + metrics.failureCount());
+        System.out.flush();
+        final long sent = metrics.pingsSent.sum();
+        final long received = metrics.pingsReceived.sum();
+        metrics.openWindow();
+        final long end = Math.min(deadlineNanos, System.nanoTime() + (long)(o.plateauHoldSeconds() * 1e9));
+        sleepUntil(end);
+        final Histogram rtt = metrics.closeWindow();
+        System.out.println(String.format(java.util.Locale.ROOT,
+            "%s%d up=%d dtls=%d failed=%d pings=%d/%d rtt_p50_ms=%.3f rtt_p90_ms=%.3f rtt_p99_ms=%.3f"
+                + " rtt_max_ms=%.3f", PLATEAU_END, count, metrics.up.get(), metrics.onDtls.get(),
+            metrics.failureCount(), metrics.pingsReceived.sum() - received, metrics.pingsSent.sum() - sent,
+            rtt.getValueAtPercentile(50) / 1000.0, rtt.getValueAtPercentile(90) / 1000.0,
+            rtt.getValueAtPercentile(99) / 1000.0, rtt.getMaxValue() / 1000.0));
+        System.out.flush();
+        return System.nanoTime() < deadlineNanos;
     }
 
     private void hold() throws InterruptedException

@@ -15,7 +15,8 @@ record LoadOptions(URI server, String pin, int sessions, String userPattern, int
     String group, String challengeAnswer, double rate, double rampFrom, double rampSeconds, int maxInflight,
     double holdSeconds, int pingIntervalMillis, String pingTarget, int lossTimeoutMillis, double churnPerSecond,
     double stormAtSeconds, double durationSeconds, boolean dtls, int baseMtu, String userAgent, int threads,
-    List<java.net.InetAddress> sourceAddresses, Path out, boolean quiet, List<String> commandLine)
+    List<java.net.InetAddress> sourceAddresses, List<Integer> plateaus, double plateauHoldSeconds, Path out,
+    boolean quiet, List<String> commandLine)
 {
     static final String USAGE = """
         usage: loadgen --server https://HOST[:PORT]/[GROUP-PATH] [options]
@@ -42,6 +43,12 @@ record LoadOptions(URI server, String pin, int sessions, String userPattern, int
           --threads N                   event loop threads (default 2)
           --source A[,B…] | A-N         local addresses to spread sessions over, e.g. 10.77.0.2-41 (a server
                                         may cap connections per client address, as the headend does at 64)
+          --plateaus N[,M…]             pause the arrivals when N sessions have set up (and M, …): once they
+                                        all settled, print LOADGEN PLATEAU, hold --plateau-hold seconds with
+                                        pings going on, print LOADGEN PLATEAU-END with that window's RTT, then
+                                        go on (the schedule shifts by the pause); for a server's memory and CPU
+                                        at each level
+          --plateau-hold S              seconds each plateau is held (default 20)
           --out DIR                     where summary.json goes (default results/loadgen-<time>)
           --quiet                       no progress line
         """;
@@ -118,12 +125,17 @@ record LoadOptions(URI server, String pin, int sessions, String userPattern, int
             number(flags, "storm-at", "-1", -1, 86_400), positive(flags, "duration", "600"), dtls.equals("on"),
             (int)number(flags, "base-mtu", "1500", 1280, 9000),
             take(flags, "useragent", OpenconnectRequests.USER_AGENT), (int)number(flags, "threads", "2", 1, 64),
-            sources(take(flags, "source", null)),
+            sources(take(flags, "source", null)), plateaus(take(flags, "plateaus", null)),
+            number(flags, "plateau-hold", "20", 0, 86_400),
             Path.of(take(flags, "out", "results/loadgen-" + System.currentTimeMillis() / 1000)), quiet,
             List.copyOf(java.util.Arrays.asList(args)));
         if (!flags.isEmpty())
         {
             throw new IllegalArgumentException("unknown option --" + flags.keySet().iterator().next());
+        }
+        if (!o.plateaus().isEmpty() && o.plateaus().get(o.plateaus().size() - 1) > o.sessions())
+        {
+            throw new IllegalArgumentException("--plateaus: more than --sessions " + o.sessions());
         }
         return o;
     }
@@ -180,6 +192,8 @@ record LoadOptions(URI server, String pin, int sessions, String userPattern, int
         m.put("user_agent", userAgent);
         m.put("threads", threads);
         m.put("source_addresses", sourceAddresses.size());
+        m.put("plateaus", plateaus);
+        m.put("plateau_hold_s", plateauHoldSeconds);
         m.put("command_line", redacted(commandLine));
         return m;
     }
@@ -207,6 +221,34 @@ record LoadOptions(URI server, String pin, int sessions, String userPattern, int
             hideNext = secretFlag && !hideNext;
         }
         return out;
+    }
+
+    /** {@code N,M,…}: rising session counts, each at least 1. */
+    static List<Integer> plateaus(final String spec)
+    {
+        if (spec == null || spec.isBlank())
+        {
+            return List.of();
+        }
+        final List<Integer> out = new ArrayList<>();
+        for (final String part : spec.split(","))
+        {
+            final int n;
+            try
+            {
+                n = Integer.parseInt(part.strip());
+            }
+            catch (final NumberFormatException ex)
+            {
+                throw new IllegalArgumentException("--plateaus: not a number: " + part);
+            }
+            if (n < 1 || (!out.isEmpty() && n <= out.get(out.size() - 1)))
+            {
+                throw new IllegalArgumentException("--plateaus must rise and be at least 1: " + spec);
+            }
+            out.add(n);
+        }
+        return List.copyOf(out);
     }
 
     /** {@code A,B,C} or {@code a.b.c.X-Y} (a range of the last octet). */

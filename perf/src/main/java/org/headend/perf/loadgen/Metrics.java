@@ -51,6 +51,8 @@ final class Metrics
     private final Recorder[] recorders = new Recorder[Series.values().length];
     private final Histogram[] totals = new Histogram[Series.values().length];
     private final Histogram[] intervals = new Histogram[Series.values().length];
+    /** The round trips of the open window, or null. */
+    private Histogram windowRtt;
     private final Map<String, LongAdder> failures = new ConcurrentHashMap<>();
     private final Map<String, LongAdder> events = new ConcurrentHashMap<>();
     final LongAdder attempted = new LongAdder();
@@ -122,7 +124,27 @@ final class Metrics
             intervals[i] = recorders[i].getIntervalHistogram(intervals[i]);
             totals[i].add(intervals[i]);
         }
+        if (windowRtt != null)
+        {
+            windowRtt.add(intervals[Series.RTT.ordinal()]);
+        }
         return intervals.clone();
+    }
+
+    /** Starts collecting the round trips of a window (a plateau) apart from the totals. */
+    synchronized void openWindow()
+    {
+        drain();
+        windowRtt = new Histogram(1, MAX_MICROS, 3);
+    }
+
+    /** The round trips recorded since {@link #openWindow}; the window is closed. */
+    synchronized Histogram closeWindow()
+    {
+        drain();
+        final Histogram h = windowRtt;
+        windowRtt = null;
+        return h == null ? new Histogram(1, MAX_MICROS, 3) : h;
     }
 
     synchronized Histogram total(final Series series)

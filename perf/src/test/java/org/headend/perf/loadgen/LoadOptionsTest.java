@@ -35,4 +35,17 @@ class LoadOptionsTest
         assertThrows(IllegalArgumentException.class, () -> LoadOptions.parse(new String[] {"--server", "https://x/"}),
             "pings need a target");
     }
+
+    @Test
+    void shouldTakeRisingPlateausUpToTheSessionCountOnly()
+    {
+        final LoadOptions o = LoadOptions.parse(new String[] {"--server", "https://x/", "--ping-interval", "0",
+            "--sessions", "10000", "--plateaus", "1000,5000,10000", "--plateau-hold", "30"});
+        assertEquals(List.of(1000, 5000, 10000), o.plateaus());
+        assertEquals(30.0, o.plateauHoldSeconds());
+        assertThrows(IllegalArgumentException.class, () -> LoadOptions.plateaus("5000,1000"));
+        assertThrows(IllegalArgumentException.class, () -> LoadOptions.plateaus("0"));
+        assertThrows(IllegalArgumentException.class, () -> LoadOptions.parse(new String[] {"--server", "https://x/",
+            "--ping-interval", "0", "--sessions", "100", "--plateaus", "50,200"}), "a plateau beyond --sessions");
+    }
 }
