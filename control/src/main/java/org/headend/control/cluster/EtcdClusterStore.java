@@ -1,0 +1,671 @@
+package org.headend.control.cluster;
+
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
+import org.headend.control.session.SessionRecord;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The {@link ClusterStore} in etcd, through its JSON gateway. Key layout under {@code /vpn/<cluster>/}:
+ * <ul>
+ * <li>{@code members/<name>}: the member's URL and load, on its member lease (TTL {@link #MEMBER_TTL_SECONDS});
+ * gone when the member dies.</li>
+ * <li>{@code director}: the name of the member holding the director role, created only if absent, on that member's
+ * lease: the election.</li>
+ * <li>{@code sessions/<cookie hash>} and {@code addrs/<address>}: a session and its addresses, on the owner's
+ * session lease (TTL {@link #sessionTtlSeconds}, far longer than the member lease) so that a dead member's sessions
+ * wait for their clients to reconnect elsewhere, and then expire.</li>
+ * <li>{@code lockout/<user>}: failed-login count and lock time, updated by compare-and-swap.</li>
+ * </ul>
+ * Every write of a session is guarded by the revision this member last wrote, so a member that lost a session (logged
+ * off elsewhere, taken over, expired while it was cut off) can never write it back; it hears of the loss and tears
+ * its tunnel down (fencing). One thread ({@code cluster-store}) writes, renews leases and campaigns; the gateway's
+ * threads carry the calls; listeners run on the control executor.
+ */
+public final class EtcdClusterStore implements ClusterStore
+{
+    static final long MEMBER_TTL_SECONDS = 10;
+    private static final long HEARTBEAT_MILLIS = 3_000;
+    private static final int MAX_PENDING = 100_000;
+    private static final int LOCK_FAILURES = org.headend.control.auth.FailedLoginLimiter.MAX_USER_FAILURES;
+    private static final long LOCK_WINDOW_MILLIS = TimeUnit.NANOSECONDS.toMillis(
+        org.headend.control.auth.FailedLoginLimiter.WINDOW_NANOS);
+    private static final long LOCK_MILLIS = TimeUnit.NANOSECONDS.toMillis(
+        org.headend.control.auth.FailedLoginLimiter.LOCKOUT_NANOS);
+    private static final Logger LOG = LoggerFactory.getLogger(EtcdClusterStore.class);
+
+    private final EtcdGateway etcd;
+    private final String prefix;
+    private final String member;
+    private final String url;
+    private final int priority;
+    private final boolean participate;
+    private final long sessionTtlSeconds;
+    private final Executor control;
+    private final Clock clock;
+    private final ScheduledExecutorService writer;
+    /** Sessions of this member: cookie hash → the revision of our last write of it. */
+    private final Map<String, Long> owned = new ConcurrentHashMap<>();
+    /** The addresses each session of ours claimed, for their release. */
+    private final Map<String, List<String>> claimed = new ConcurrentHashMap<>();
+    /** Writes not yet done, latest per session (null value: remove). */
+    private final Map<String, java.util.Optional<SessionRecord>> pending = new ConcurrentHashMap<>();
+    private volatile LostListener lost = (key, why, off) -> { };
+    private volatile long memberLease;
+    private volatile long sessionLease;
+    private volatile long lastSessionRenewMillis;
+    private volatile String director;
+    private volatile int sessions;
+    private volatile int maxSessions;
+    private volatile boolean closed;
+
+    /**
+     * @param etcd              the gateway client (closed with the store)
+     * @param cluster           the cluster's name: members with the same name share state
+     * @param member            this member's unique name, the same across its restarts
+     * @param url               where the director sends clients to this member, e.g. {@code https://192.0.2.21}
+     * @param priority          1–10; a member of higher priority campaigns for director first
+     * @param participate       whether this member takes part in director election and redirects
+     * @param sessionTtlSeconds how long a dead member's sessions wait for their clients to come back elsewhere
+     * @param control           where listeners run (the control thread)
+     */
+    public EtcdClusterStore(final EtcdGateway etcd, final String cluster, final String member, final String url,
+        final int priority, final boolean participate, final long sessionTtlSeconds, final Executor control,
+        final Clock clock)
+    {
+        this.etcd = etcd;
+        this.prefix = "/vpn/" + cluster + "/";
+        this.member = member;
+        this.url = url;
+        this.priority = priority;
+        this.participate = participate;
+        this.sessionTtlSeconds = sessionTtlSeconds;
+        this.control = control;
+        this.clock = clock;
+        final ScheduledThreadPoolExecutor thread = new ScheduledThreadPoolExecutor(1, Thread.ofPlatform().daemon()
+            .name("cluster-store").factory());
+        thread.setRemoveOnCancelPolicy(true);
+        this.writer = thread;
+    }
+
+    /**
+     * Joins the cluster: takes the member and session leases, registers, starts the heartbeat and the watches.
+     * Blocks (at start, before the appliance serves anyone) until etcd answered or {@code timeoutSeconds} passed.
+     */
+    public void start(final long timeoutSeconds) throws Exception
+    {
+        memberLease = etcd.grant(MEMBER_TTL_SECONDS).get(timeoutSeconds, TimeUnit.SECONDS);
+        sessionLease = etcd.grant(sessionTtlSeconds).get(timeoutSeconds, TimeUnit.SECONDS);
+        lastSessionRenewMillis = clock.millis();
+        publishMember().get(timeoutSeconds, TimeUnit.SECONDS);
+        final long revision = etcd.txn(List.of(), List.of(), List.of()).get(timeoutSeconds, TimeUnit.SECONDS)
+            .revision();
+        etcd.watch(prefix + "sessions/", revision + 1, this::onSessionEvent);
+        etcd.watch(prefix + "director", revision + 1, event -> director = event.deleted() ? null
+            : event.kv().value());
+        final EtcdGateway.Kv current = etcd.get(prefix + "director").get(timeoutSeconds, TimeUnit.SECONDS);
+        director = current == null ? null : current.value();
+        writer.scheduleWithFixedDelay(this::heartbeat, HEARTBEAT_MILLIS, HEARTBEAT_MILLIS, TimeUnit.MILLISECONDS);
+        writer.execute(this::campaign);
+        LOG.info("joined cluster {} as member {} ({} participate)", prefix, member, participate ? "does" : "does not");
+    }
+
+    @Override
+    public String member()
+    {
+        return member;
+    }
+
+    @Override
+    public void onLost(final LostListener listener)
+    {
+        lost = listener;
+    }
+
+    private String sessionKey(final String tokenKey)
+    {
+        return prefix + "sessions/" + tokenKey;
+    }
+
+    private String addrKey(final String address)
+    {
+        return prefix + "addrs/" + address;
+    }
+
+    private String lockKey(final String user)
+    {
+        return prefix + "lockout/" + (user == null ? "" : user.strip().toLowerCase(Locale.ROOT));
+    }
+
+    // ---- SessionStore: this member's sessions, written in the background
+
+    /** This member's sessions still in etcd (a restart of a member that was not taken over). */
+    @Override
+    public List<SessionRecord> load()
+    {
+        final List<SessionRecord> mine = new ArrayList<>();
+        try
+        {
+            for (final EtcdGateway.Kv kv : etcd.rangePrefix(prefix + "sessions/").get(10, TimeUnit.SECONDS))
+            {
+                final String tokenKey = kv.key().substring((prefix + "sessions/").length());
+                final SessionJson.Owned session = SessionJson.read(tokenKey, kv.value());
+                if (member.equals(session.owner()))
+                {
+                    owned.put(tokenKey, kv.modRevision());
+                    claimed.put(tokenKey, addresses(session.record()));
+                    mine.add(session.record());
+                }
+            }
+        }
+        catch (final Exception ex)
+        {
+            LOG.error("the cluster's sessions could not be read: starting with none of this member's", ex);
+        }
+        LOG.info("{} session(s) of member {} found in the cluster", mine.size(), member);
+        return mine;
+    }
+
+    @Override
+    public void put(final SessionRecord record)
+    {
+        queue(record.tokenKey(), java.util.Optional.of(record));
+    }
+
+    @Override
+    public void remove(final String tokenKey)
+    {
+        queue(tokenKey, java.util.Optional.empty());
+    }
+
+    private void queue(final String tokenKey, final java.util.Optional<SessionRecord> what)
+    {
+        if (closed)
+        {
+            return;
+        }
+        if (pending.size() >= MAX_PENDING && !pending.containsKey(tokenKey))
+        {
+            LOG.warn("cluster write queue full: the change of one session is not written");
+            return;
+        }
+        if (pending.put(tokenKey, what) == null)
+        {
+            writer.execute(() -> write(tokenKey));
+        }
+    }
+
+    /** Writes the latest pending change of one session (cluster-store thread). */
+    private void write(final String tokenKey)
+    {
+        final java.util.Optional<SessionRecord> what = pending.remove(tokenKey);
+        if (what == null)
+        {
+            return;
+        }
+        try
+        {
+            if (what.isPresent())
+            {
+                writeSession(what.get());
+            }
+            else
+            {
+                deleteSession(tokenKey);
+            }
+        }
+        catch (final Exception ex)
+        {
+            LOG.warn("cluster write of a session failed ({}); it is written again at its next change",
+                ex.toString());
+        }
+    }
+
+    private void writeSession(final SessionRecord record) throws Exception
+    {
+        final String key = sessionKey(record.tokenKey());
+        final Long revision = owned.get(record.tokenKey());
+        final var guard = revision == null ? Txn.absent(key) : Txn.modifiedAt(key, revision);
+        final EtcdGateway.TxnResult result = etcd.txn(List.of(guard),
+            List.of(Txn.put(key, SessionJson.write(record, member), sessionLease)), List.of(Txn.get(key)))
+            .get(10, TimeUnit.SECONDS);
+        if (result.succeeded())
+        {
+            owned.put(record.tokenKey(), result.revision());
+            return;
+        }
+        // someone else wrote it since: logged off (gone), or taken over by another member
+        final String why = result.ranged().isEmpty() ? "logged off on another member"
+            : "taken over by member " + SessionJson.read(record.tokenKey(), result.ranged().get(0).value()).owner();
+        if (owned.remove(record.tokenKey()) != null)
+        {
+            claimed.remove(record.tokenKey());
+            final boolean off = result.ranged().isEmpty();
+            control.execute(() -> lost.lost(record.tokenKey(), why, off));
+        }
+    }
+
+    private void deleteSession(final String tokenKey) throws Exception
+    {
+        final Long revision = owned.remove(tokenKey);
+        final List<String> addresses = claimed.remove(tokenKey);
+        if (revision == null)
+        {
+            return;
+        }
+        final String key = sessionKey(tokenKey);
+        final List<Map<String, Object>> deletes = new ArrayList<>();
+        deletes.add(Txn.delete(key));
+        etcd.txn(List.of(Txn.modifiedAt(key, revision)), deletes, List.of()).get(10, TimeUnit.SECONDS);
+        for (final String address : addresses == null ? List.<String>of() : addresses)
+        {
+            etcd.txn(List.of(Txn.valueIs(addrKey(address), tokenKey)), List.of(Txn.delete(addrKey(address))),
+                List.of()).get(10, TimeUnit.SECONDS);
+        }
+    }
+
+    /** A change under {@code sessions/} (watch thread): a session of ours deleted or written by someone else. */
+    private void onSessionEvent(final EtcdGateway.Event event)
+    {
+        final String tokenKey = event.kv().key().substring((prefix + "sessions/").length());
+        final Long ours = owned.get(tokenKey);
+        if (ours == null || event.kv().modRevision() <= ours)
+        {
+            return;
+        }
+        String why = null;
+        if (event.deleted())
+        {
+            why = "logged off on another member";
+        }
+        else
+        {
+            final String owner = SessionJson.read(tokenKey, event.kv().value()).owner();
+            if (!member.equals(owner))
+            {
+                why = "taken over by member " + owner;
+            }
+        }
+        if (why != null && owned.remove(tokenKey, ours))
+        {
+            claimed.remove(tokenKey);
+            final String because = why;
+            final boolean off = event.deleted();
+            LOG.info("session {}…: {}", tokenKey.substring(0, 8), because);
+            control.execute(() -> lost.lost(tokenKey, because, off));
+        }
+    }
+
+    private static List<String> addresses(final SessionRecord record)
+    {
+        final List<String> addresses = new ArrayList<>();
+        if (record.lease() != null)
+        {
+            addresses.add(org.headend.control.config.grammar.Ipv4.format(record.lease().address()));
+        }
+        if (record.lease6() != null)
+        {
+            addresses.add(record.lease6().address().getHostAddress());
+        }
+        return addresses;
+    }
+
+    // ---- takeover and address claims
+
+    @Override
+    public CompletableFuture<SessionRecord> adopt(final String tokenKey)
+    {
+        return adopt(tokenKey, 3);
+    }
+
+    private CompletableFuture<SessionRecord> adopt(final String tokenKey, final int triesLeft)
+    {
+        final String key = sessionKey(tokenKey);
+        return etcd.get(key).thenCompose(kv ->
+        {
+            if (kv == null)
+            {
+                return CompletableFuture.completedFuture(null);
+            }
+            final SessionJson.Owned session = SessionJson.read(tokenKey, kv.value());
+            final List<String> addresses = addresses(session.record());
+            final List<CompletableFuture<EtcdGateway.Kv>> holders = addresses.stream().map(a -> etcd.get(addrKey(a)))
+                .toList();
+            return CompletableFuture.allOf(holders.toArray(CompletableFuture[]::new)).thenCompose(v ->
+            {
+                final List<Map<String, Object>> guards = new ArrayList<>();
+                final List<Map<String, Object>> writes = new ArrayList<>();
+                guards.add(Txn.modifiedAt(key, kv.modRevision()));
+                writes.add(Txn.put(key, SessionJson.write(session.record(), member), sessionLease));
+                for (int i = 0; i < addresses.size(); i++)
+                {
+                    final EtcdGateway.Kv holder = holders.get(i).join();
+                    if (holder != null && !tokenKey.equals(holder.value()))
+                    {
+                        LOG.warn("session {}… not taken over: its address {} is another session's",
+                            tokenKey.substring(0, 8), addresses.get(i));
+                        return CompletableFuture.completedFuture((SessionRecord)null);
+                    }
+                    // guarded as read: nobody claims the address between this read and the takeover
+                    guards.add(Txn.modifiedAt(addrKey(addresses.get(i)), holder == null ? 0 : holder.modRevision()));
+                    writes.add(Txn.put(addrKey(addresses.get(i)), tokenKey, sessionLease));
+                }
+                return etcd.txn(guards, writes, List.of()).thenCompose(result ->
+                {
+                    if (result.succeeded())
+                    {
+                        owned.put(tokenKey, result.revision());
+                        claimed.put(tokenKey, addresses);
+                        LOG.info("session {}… of user {} taken over from member {}", tokenKey.substring(0, 8),
+                            session.record().username(), session.owner());
+                        return CompletableFuture.completedFuture(session.record());
+                    }
+                    return triesLeft > 1 ? adopt(tokenKey, triesLeft - 1)
+                        : CompletableFuture.completedFuture((SessionRecord)null);
+                });
+            });
+        });
+    }
+
+    @Override
+    public CompletableFuture<Boolean> claim(final String tokenKey, final String address)
+    {
+        final String key = addrKey(address);
+        return etcd.txn(List.of(Txn.absent(key)), List.of(Txn.put(key, tokenKey, sessionLease)), List.of(Txn.get(key)))
+            .thenApply(result ->
+            {
+                final boolean ours = result.succeeded()
+                    || !result.ranged().isEmpty() && tokenKey.equals(result.ranged().get(0).value());
+                if (ours)
+                {
+                    claimed.compute(tokenKey, (k, had) ->
+                    {
+                        final List<String> now = had == null ? new ArrayList<>() : new ArrayList<>(had);
+                        if (!now.contains(address))
+                        {
+                            now.add(address);
+                        }
+                        return now;
+                    });
+                }
+                return ours;
+            });
+    }
+
+    // ---- cluster-wide views and operations
+
+    @Override
+    public CompletableFuture<List<ClusterSession>> sessions()
+    {
+        return etcd.rangePrefix(prefix + "sessions/").thenApply(kvs ->
+        {
+            final List<ClusterSession> all = new ArrayList<>();
+            for (final EtcdGateway.Kv kv : kvs)
+            {
+                final SessionJson.Owned s = SessionJson.read(kv.key().substring((prefix + "sessions/").length()),
+                    kv.value());
+                all.add(new ClusterSession(s.record(), s.owner()));
+            }
+            return all;
+        });
+    }
+
+    @Override
+    public CompletableFuture<Integer> logoff(final Predicate<SessionRecord> which)
+    {
+        return etcd.rangePrefix(prefix + "sessions/").thenCompose(kvs ->
+        {
+            final List<CompletableFuture<Boolean>> ends = new ArrayList<>();
+            for (final EtcdGateway.Kv kv : kvs)
+            {
+                final String tokenKey = kv.key().substring((prefix + "sessions/").length());
+                final SessionRecord record = SessionJson.read(tokenKey, kv.value()).record();
+                if (!which.test(record))
+                {
+                    continue;
+                }
+                final List<Map<String, Object>> deletes = new ArrayList<>();
+                deletes.add(Txn.delete(kv.key()));
+                for (final String address : addresses(record))
+                {
+                    deletes.add(Txn.delete(addrKey(address)));
+                }
+                ends.add(etcd.txn(List.of(Txn.modifiedAt(kv.key(), kv.modRevision())), deletes, List.of())
+                    .thenApply(EtcdGateway.TxnResult::succeeded));
+            }
+            return CompletableFuture.allOf(ends.toArray(CompletableFuture[]::new)).thenApply(v ->
+                (int)ends.stream().filter(f -> f.join()).count());
+        });
+    }
+
+    @Override
+    public CompletableFuture<Boolean> locked(final String user)
+    {
+        return etcd.get(lockKey(user)).thenApply(kv -> kv != null && lockedUntil(kv.value()) > clock.millis());
+    }
+
+    private static long lockedUntil(final String json)
+    {
+        return EtcdGateway.number(Json.object(json).get("until"));
+    }
+
+    @Override
+    public CompletableFuture<Boolean> failed(final String user)
+    {
+        return failed(lockKey(user), 8);
+    }
+
+    private CompletableFuture<Boolean> failed(final String key, final int triesLeft)
+    {
+        return etcd.get(key).thenCompose(kv ->
+        {
+            final long now = clock.millis();
+            long failures = 0;
+            long since = now;
+            long until = 0;
+            if (kv != null)
+            {
+                final Map<String, Object> count = Json.object(kv.value());
+                failures = EtcdGateway.number(count.get("failures"));
+                since = EtcdGateway.number(count.get("since"));
+                until = EtcdGateway.number(count.get("until"));
+            }
+            if (until > now)
+            {
+                return CompletableFuture.completedFuture(true);
+            }
+            if (now - since > LOCK_WINDOW_MILLIS || until != 0)
+            {
+                failures = 0;
+                since = now;
+                until = 0;
+            }
+            failures++;
+            if (failures >= LOCK_FAILURES)
+            {
+                until = now + LOCK_MILLIS;
+                failures = 0;
+            }
+            final Map<String, Object> next = new LinkedHashMap<>();
+            next.put("failures", failures);
+            next.put("since", since);
+            next.put("until", until);
+            final boolean nowLocked = until > now;
+            return etcd.txn(List.of(Txn.modifiedAt(key, kv == null ? 0 : kv.modRevision())),
+                List.of(Txn.put(key, Json.write(next), 0)), List.of()).thenCompose(result ->
+                {
+                    if (result.succeeded())
+                    {
+                        if (nowLocked)
+                        {
+                            LOG.info("a user is locked out cluster-wide after {} failed logins", LOCK_FAILURES);
+                        }
+                        return CompletableFuture.completedFuture(nowLocked);
+                    }
+                    return triesLeft > 1 ? failed(key, triesLeft - 1)
+                        : CompletableFuture.failedFuture(new EtcdGateway.EtcdException(
+                            "failed-login count contended too long"));
+                });
+        });
+    }
+
+    @Override
+    public CompletableFuture<Void> succeeded(final String user)
+    {
+        // a locked user cannot succeed (the check refuses first), so deleting never lifts a lock early
+        final String key = lockKey(user);
+        return etcd.get(key).thenCompose(kv ->
+        {
+            if (kv == null || lockedUntil(kv.value()) > clock.millis())
+            {
+                return CompletableFuture.completedFuture(null);
+            }
+            return etcd.txn(List.of(Txn.modifiedAt(key, kv.modRevision())), List.of(Txn.delete(key)), List.of())
+                .thenApply(r -> null);
+        });
+    }
+
+    @Override
+    public CompletableFuture<List<ClusterMember>> members()
+    {
+        return etcd.rangePrefix(prefix + "members/").thenApply(kvs ->
+        {
+            final List<ClusterMember> all = new ArrayList<>();
+            for (final EtcdGateway.Kv kv : kvs)
+            {
+                final Map<String, Object> m = Json.object(kv.value());
+                all.add(new ClusterMember(String.valueOf(m.get("name")), String.valueOf(m.get("url")),
+                    (int)EtcdGateway.number(m.get("sessions")), (int)EtcdGateway.number(m.get("max")),
+                    (int)EtcdGateway.number(m.get("priority")), Boolean.TRUE.equals(m.get("participate"))));
+            }
+            return all;
+        });
+    }
+
+    @Override
+    public String director()
+    {
+        return director;
+    }
+
+    @Override
+    public void load(final int sessions, final int maxSessions)
+    {
+        this.sessions = sessions;
+        this.maxSessions = maxSessions;
+    }
+
+    // ---- heartbeat: leases, member record, director election (cluster-store thread)
+
+    private CompletableFuture<Void> publishMember()
+    {
+        final Map<String, Object> m = new LinkedHashMap<>();
+        m.put("name", member);
+        m.put("url", url);
+        m.put("sessions", sessions);
+        m.put("max", maxSessions);
+        m.put("priority", priority);
+        m.put("participate", participate);
+        return etcd.txn(List.of(), List.of(Txn.put(prefix + "members/" + member, Json.write(m), memberLease)),
+            List.of()).thenApply(r -> null);
+    }
+
+    private void heartbeat()
+    {
+        try
+        {
+            if (etcd.keepAlive(memberLease).get(5, TimeUnit.SECONDS) == 0)
+            {
+                // the cluster declared this member dead (cut off too long): come back as a new registration
+                LOG.warn("member lease of {} expired: registering again", member);
+                memberLease = etcd.grant(MEMBER_TTL_SECONDS).get(5, TimeUnit.SECONDS);
+            }
+            if (clock.millis() - lastSessionRenewMillis >= TimeUnit.SECONDS.toMillis(sessionTtlSeconds) / 4)
+            {
+                if (etcd.keepAlive(sessionLease).get(5, TimeUnit.SECONDS) == 0)
+                {
+                    // its sessions expired in etcd; the watch ends them here
+                    LOG.warn("session lease of {} expired: its sessions are gone from the cluster", member);
+                    sessionLease = etcd.grant(sessionTtlSeconds).get(5, TimeUnit.SECONDS);
+                }
+                lastSessionRenewMillis = clock.millis();
+            }
+            publishMember().get(5, TimeUnit.SECONDS);
+            campaign();
+        }
+        catch (final Exception ex)
+        {
+            LOG.warn("cluster heartbeat of {} failed: {}", member, ex.toString());
+        }
+    }
+
+    /**
+     * Takes the director role if nobody holds it: create-if-absent on the member lease, so it moves on when the
+     * holder dies. A member of lower priority waits a little longer, so that the highest one usually wins.
+     */
+    private void campaign()
+    {
+        if (!participate || director != null || closed)
+        {
+            return;
+        }
+        try
+        {
+            Thread.sleep((10 - priority) * 100L);
+            final String key = prefix + "director";
+            final EtcdGateway.TxnResult result = etcd.txn(List.of(Txn.absent(key)),
+                List.of(Txn.put(key, member, memberLease)), List.of(Txn.get(key))).get(5, TimeUnit.SECONDS);
+            director = result.succeeded() ? member : result.ranged().isEmpty() ? null : result.ranged().get(0).value();
+            if (result.succeeded())
+            {
+                LOG.info("member {} is now the cluster's director", member);
+            }
+        }
+        catch (final InterruptedException ex)
+        {
+            Thread.currentThread().interrupt();
+        }
+        catch (final Exception ex)
+        {
+            LOG.warn("director campaign of {} failed: {}", member, ex.toString());
+        }
+    }
+
+    /**
+     * Leaves the cluster: pending writes are done, the member record and the director role go (the member lease is
+     * revoked); the sessions stay for their clients to come back, here or elsewhere.
+     */
+    @Override
+    public void close()
+    {
+        if (closed)
+        {
+            return;
+        }
+        try
+        {
+            writer.submit(() -> List.copyOf(pending.keySet()).forEach(this::write)).get(10, TimeUnit.SECONDS);
+            closed = true;
+            etcd.revoke(memberLease).get(5, TimeUnit.SECONDS);
+        }
+        catch (final Exception ex)
+        {
+            LOG.warn("leaving the cluster: {}", ex.toString());
+        }
+        closed = true;
+        writer.shutdownNow();
+        etcd.close();
+    }
+}

@@ -1,0 +1,355 @@
+package org.headend.control.cluster;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A client of etcd's v3 JSON gateway ({@code /v3/kv/range}, {@code /v3/kv/txn}, {@code /v3/lease/*},
+ * {@code /v3/watch}) over the JDK HTTP client: no gRPC, no protobuf, nothing that needs {@code sun.misc.Unsafe}.
+ * Every call is asynchronous and completes on the client's own threads; a call that cannot reach one endpoint tries
+ * the next. Reads are linearizable (the gateway's default), never serializable: a member cut off from the quorum
+ * must not answer from its stale copy.
+ */
+public final class EtcdGateway implements AutoCloseable
+{
+    private static final Logger LOG = LoggerFactory.getLogger(EtcdGateway.class);
+    private static final Duration CALL_TIMEOUT = Duration.ofSeconds(5);
+    private static final Base64.Encoder B64 = Base64.getEncoder();
+    private static final Base64.Decoder UNB64 = Base64.getDecoder();
+
+    private final List<URI> endpoints;
+    private final ExecutorService executor;
+    private final HttpClient http;
+    private volatile int preferred;
+    private volatile boolean closed;
+
+    /** One key-value pair as etcd holds it. */
+    public record Kv(String key, String value, long modRevision, long createRevision, long lease)
+    {
+    }
+
+    /** What a transaction did: whether its comparisons held, and the kvs its range operations returned. */
+    public record TxnResult(boolean succeeded, long revision, List<Kv> ranged)
+    {
+    }
+
+    /** One change seen by a watch: {@code deleted} or put, with the key's value after a put. */
+    public record Event(boolean deleted, Kv kv)
+    {
+    }
+
+    /** etcd answered with an error (no quorum, unknown lease, bad request). */
+    public static final class EtcdException extends RuntimeException
+    {
+        private static final long serialVersionUID = 1L;
+
+        EtcdException(final String message)
+        {
+            super(message);
+        }
+    }
+
+    /**
+     * @param endpoints the client URLs of the etcd members, e.g. {@code http://192.0.2.11:2379}
+     */
+    public EtcdGateway(final List<URI> endpoints)
+    {
+        if (endpoints.isEmpty())
+        {
+            throw new IllegalArgumentException("at least one etcd endpoint is needed");
+        }
+        this.endpoints = List.copyOf(endpoints);
+        this.executor = Executors.newFixedThreadPool(2, Thread.ofPlatform().daemon().name("etcd-client-", 0)
+            .factory());
+        this.http = HttpClient.newBuilder().executor(executor).connectTimeout(Duration.ofSeconds(2))
+            .version(HttpClient.Version.HTTP_1_1).build();
+    }
+
+    static String b64(final String text)
+    {
+        return B64.encodeToString(text.getBytes(StandardCharsets.UTF_8));
+    }
+
+    static String unb64(final Object text)
+    {
+        return text == null ? "" : new String(UNB64.decode((String)text), StandardCharsets.UTF_8);
+    }
+
+    /** The key after every key that starts with {@code prefix}: the range end of a prefix query. */
+    static String prefixEnd(final String prefix)
+    {
+        final char last = prefix.charAt(prefix.length() - 1);
+        return prefix.substring(0, prefix.length() - 1) + (char)(last + 1);
+    }
+
+    /** The pairs whose keys start with {@code prefix}. */
+    public CompletableFuture<List<Kv>> rangePrefix(final String prefix)
+    {
+        return call("/v3/kv/range", Map.of("key", b64(prefix), "range_end", b64(prefixEnd(prefix))))
+            .thenApply(answer -> kvs(answer.get("kvs")));
+    }
+
+    /** The pair at {@code key}, or null. */
+    public CompletableFuture<Kv> get(final String key)
+    {
+        return call("/v3/kv/range", Map.of("key", b64(key))).thenApply(answer ->
+        {
+            final List<Kv> kvs = kvs(answer.get("kvs"));
+            return kvs.isEmpty() ? null : kvs.get(0);
+        });
+    }
+
+    /**
+     * One transaction: if every comparison of {@code compare} holds, {@code success} runs, else {@code failure}.
+     * Build the parts with {@link Txn}.
+     */
+    public CompletableFuture<TxnResult> txn(final List<Map<String, Object>> compare,
+        final List<Map<String, Object>> success, final List<Map<String, Object>> failure)
+    {
+        return call("/v3/kv/txn", Map.of("compare", compare, "success", success, "failure", failure))
+            .thenApply(answer ->
+            {
+                final List<Kv> ranged = new ArrayList<>();
+                if (answer.get("responses") instanceof List<?> responses)
+                {
+                    for (final Object response : responses)
+                    {
+                        if (response instanceof Map<?, ?> r && r.get("response_range") instanceof Map<?, ?> range)
+                        {
+                            ranged.addAll(kvs(range.get("kvs")));
+                        }
+                    }
+                }
+                return new TxnResult(Boolean.TRUE.equals(answer.get("succeeded")), revision(answer), ranged);
+            });
+    }
+
+    /** A new lease of {@code ttlSeconds}; its id. */
+    public CompletableFuture<Long> grant(final long ttlSeconds)
+    {
+        return call("/v3/lease/grant", Map.of("TTL", String.valueOf(ttlSeconds))).thenApply(answer ->
+            number(answer.get("ID")));
+    }
+
+    /** Refreshes lease {@code id}; the TTL it has now, 0 when it has expired or was revoked. */
+    public CompletableFuture<Long> keepAlive(final long id)
+    {
+        return call("/v3/lease/keepalive", Map.of("ID", String.valueOf(id))).thenApply(answer ->
+            answer.get("result") instanceof Map<?, ?> result ? number(result.get("TTL")) : 0L);
+    }
+
+    /** Ends lease {@code id} and deletes every key on it. */
+    public CompletableFuture<Void> revoke(final long id)
+    {
+        return call("/v3/lease/revoke", Map.of("ID", String.valueOf(id))).thenApply(answer -> null);
+    }
+
+    /**
+     * Watches every key under {@code prefix} from {@code fromRevision} on, on a thread of its own, until
+     * {@link #close}: a broken stream is opened again from the revision after the last event seen, so no change is
+     * missed (within etcd's compaction window). {@code events} runs on that thread.
+     */
+    public Thread watch(final String prefix, final long fromRevision, final Consumer<Event> events)
+    {
+        final Thread thread = Thread.ofPlatform().daemon().name("etcd-watch " + prefix).start(() ->
+        {
+            long next = fromRevision;
+            while (!closed)
+            {
+                try
+                {
+                    next = watchOnce(prefix, next, events);
+                }
+                catch (final IOException | RuntimeException ex)
+                {
+                    if (!closed)
+                    {
+                        LOG.warn("etcd watch of {} broke ({}); resuming from revision {}", prefix, ex.toString(),
+                            next);
+                        preferred = (preferred + 1) % endpoints.size();
+                    }
+                }
+                catch (final InterruptedException ex)
+                {
+                    return;
+                }
+                if (!closed)
+                {
+                    try
+                    {
+                        Thread.sleep(500);
+                    }
+                    catch (final InterruptedException ex)
+                    {
+                        return;
+                    }
+                }
+            }
+        });
+        return thread;
+    }
+
+    private long watchOnce(final String prefix, final long from, final Consumer<Event> events)
+        throws IOException, InterruptedException
+    {
+        long next = from;
+        final Map<String, Object> create = new java.util.LinkedHashMap<>();
+        create.put("key", b64(prefix));
+        create.put("range_end", b64(prefixEnd(prefix)));
+        if (from > 0)
+        {
+            create.put("start_revision", String.valueOf(from));
+        }
+        final HttpRequest request = HttpRequest.newBuilder(endpoints.get(preferred).resolve("/v3/watch"))
+            .POST(HttpRequest.BodyPublishers.ofString(Json.write(Map.of("create_request", create)))).build();
+        final HttpResponse<InputStream> response = http.send(request, HttpResponse.BodyHandlers.ofInputStream());
+        try (BufferedReader lines = new BufferedReader(new InputStreamReader(response.body(),
+            StandardCharsets.UTF_8)))
+        {
+            String line;
+            while (!closed && (line = lines.readLine()) != null)
+            {
+                if (line.isBlank())
+                {
+                    continue;
+                }
+                final Map<String, Object> message = Json.object(line);
+                if (message.get("error") != null || !(message.get("result") instanceof Map<?, ?> result))
+                {
+                    throw new EtcdException("watch: " + line);
+                }
+                if (result.get("compact_revision") != null && !"0".equals(String.valueOf(result.get(
+                    "compact_revision"))))
+                {
+                    throw new EtcdException("watch fell behind compaction at " + result.get("compact_revision"));
+                }
+                if (result.get("events") instanceof List<?> list)
+                {
+                    for (final Object item : list)
+                    {
+                        final Map<?, ?> event = (Map<?, ?>)item;
+                        final Kv kv = kv((Map<?, ?>)event.get("kv"));
+                        events.accept(new Event("DELETE".equals(event.get("type")), kv));
+                        next = Math.max(next, kv.modRevision() + 1);
+                    }
+                }
+            }
+        }
+        return next;
+    }
+
+    private CompletableFuture<Map<String, Object>> call(final String path, final Map<String, Object> body)
+    {
+        return attempt(path, Json.write(body), preferred, endpoints.size());
+    }
+
+    private CompletableFuture<Map<String, Object>> attempt(final String path, final String body, final int index,
+        final int triesLeft)
+    {
+        if (closed)
+        {
+            return CompletableFuture.failedFuture(new EtcdException("the etcd client is closed"));
+        }
+        final HttpRequest request = HttpRequest.newBuilder(endpoints.get(index).resolve(path)).timeout(CALL_TIMEOUT)
+            .POST(HttpRequest.BodyPublishers.ofString(body)).build();
+        return http.sendAsync(request, HttpResponse.BodyHandlers.ofString()).handle((response, error) ->
+        {
+            if (error != null)
+            {
+                if (triesLeft > 1)
+                {
+                    final int other = (index + 1) % endpoints.size();
+                    preferred = other;
+                    return attempt(path, body, other, triesLeft - 1);
+                }
+                return CompletableFuture.<Map<String, Object>>failedFuture(new EtcdException(
+                    "no etcd endpoint answered: " + cause(error)));
+            }
+            final Map<String, Object> answer;
+            try
+            {
+                answer = Json.object(response.body());
+            }
+            catch (final IllegalArgumentException ex)
+            {
+                return CompletableFuture.<Map<String, Object>>failedFuture(new EtcdException(
+                    "etcd answered " + response.statusCode() + " with no JSON"));
+            }
+            if (response.statusCode() != 200 || answer.get("error") != null)
+            {
+                return CompletableFuture.<Map<String, Object>>failedFuture(new EtcdException(
+                    String.valueOf(answer.getOrDefault("message", answer.get("error")))));
+            }
+            return CompletableFuture.completedFuture(answer);
+        }).thenCompose(f -> f);
+    }
+
+    private static String cause(final Throwable error)
+    {
+        final Throwable root = error instanceof CompletionException && error.getCause() != null ? error.getCause()
+            : error;
+        return root.toString();
+    }
+
+    private static long revision(final Map<String, Object> answer)
+    {
+        return answer.get("header") instanceof Map<?, ?> header ? number(header.get("revision")) : 0;
+    }
+
+    private static List<Kv> kvs(final Object list)
+    {
+        final List<Kv> kvs = new ArrayList<>();
+        if (list instanceof List<?> items)
+        {
+            for (final Object item : items)
+            {
+                kvs.add(kv((Map<?, ?>)item));
+            }
+        }
+        return kvs;
+    }
+
+    private static Kv kv(final Map<?, ?> kv)
+    {
+        return new Kv(unb64(kv.get("key")), unb64(kv.get("value")), number(kv.get("mod_revision")),
+            number(kv.get("create_revision")), number(kv.get("lease")));
+    }
+
+    static long number(final Object value)
+    {
+        return switch (value)
+        {
+            case null -> 0;
+            case String s -> Long.parseLong(s);
+            case Json.Num n -> n.asLong();
+            default -> throw new EtcdException("not a number: " + value);
+        };
+    }
+
+    @Override
+    public void close()
+    {
+        closed = true;
+        executor.shutdownNow();
+        http.shutdownNow();
+    }
+}

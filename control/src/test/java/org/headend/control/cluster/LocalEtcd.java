@@ -1,0 +1,129 @@
+package org.headend.control.cluster;
+
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+
+/**
+ * A real etcd cluster of three members on loopback, for the tests: Debian's {@code etcd} binary, one process per
+ * member, free ports, a temporary data directory; {@link #close} kills the processes and removes the directory.
+ */
+final class LocalEtcd implements AutoCloseable
+{
+    private final Path dir;
+    private final List<Process> processes = new ArrayList<>();
+    private final List<URI> clients = new ArrayList<>();
+
+    LocalEtcd() throws Exception
+    {
+        dir = Files.createTempDirectory("etcd-test");
+        final int[] client = new int[3];
+        final int[] peer = new int[3];
+        for (int i = 0; i < 3; i++)
+        {
+            client[i] = freePort();
+            peer[i] = freePort();
+        }
+        final StringBuilder initial = new StringBuilder();
+        for (int i = 0; i < 3; i++)
+        {
+            initial.append(i == 0 ? "" : ",").append("m").append(i).append("=http://127.0.0.1:").append(peer[i]);
+        }
+        try
+        {
+            for (int i = 0; i < 3; i++)
+            {
+                final String c = "http://127.0.0.1:" + client[i];
+                final String p = "http://127.0.0.1:" + peer[i];
+                processes.add(new ProcessBuilder("etcd", "--logger=zap", "--log-level=error", "--name", "m" + i,
+                    "--data-dir", dir.resolve("m" + i).toString(), "--listen-client-urls", c,
+                    "--advertise-client-urls", c, "--listen-peer-urls", p, "--initial-advertise-peer-urls", p,
+                    "--initial-cluster", initial.toString(), "--initial-cluster-token", dir.getFileName().toString(),
+                    "--initial-cluster-state", "new", "--pre-vote=true")
+                    .redirectErrorStream(true).redirectOutput(dir.resolve("m" + i + ".log").toFile()).start());
+                clients.add(URI.create(c));
+            }
+            awaitHealthy();
+        }
+        catch (final Exception ex)
+        {
+            close();
+            throw ex;
+        }
+    }
+
+    List<URI> endpoints()
+    {
+        return clients;
+    }
+
+    private void awaitHealthy() throws Exception
+    {
+        final java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
+        final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        for (final URI uri : clients)
+        {
+            while (true)
+            {
+                try
+                {
+                    final var answer = http.send(java.net.http.HttpRequest.newBuilder(uri.resolve("/health"))
+                        .timeout(java.time.Duration.ofSeconds(2)).build(),
+                        java.net.http.HttpResponse.BodyHandlers.ofString());
+                    if (answer.statusCode() == 200 && answer.body().contains("true"))
+                    {
+                        break;
+                    }
+                }
+                catch (final IOException ex)
+                {
+                    // not up yet
+                }
+                if (System.nanoTime() > deadline)
+                {
+                    throw new IllegalStateException("etcd did not become healthy; logs in " + dir);
+                }
+                Thread.sleep(100);
+            }
+        }
+    }
+
+    private static int freePort() throws IOException
+    {
+        try (ServerSocket socket = new ServerSocket(0))
+        {
+            return socket.getLocalPort();
+        }
+    }
+
+    @Override
+    public void close() throws IOException
+    {
+        for (final Process process : processes)
+        {
+            process.destroyForcibly();
+        }
+        for (final Process process : processes)
+        {
+            try
+            {
+                process.waitFor(10, TimeUnit.SECONDS);
+            }
+            catch (final InterruptedException ex)
+            {
+                Thread.currentThread().interrupt();
+            }
+        }
+        try (Stream<Path> files = Files.walk(dir))
+        {
+            files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        }
+    }
+}
