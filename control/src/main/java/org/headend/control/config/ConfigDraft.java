@@ -42,6 +42,8 @@ public final class ConfigDraft
     final Map<String, Integer> httpRedirects = new LinkedHashMap<>();
     /** {@code vpn-sessiondb max-anyconnect-premium-or-essentials-limit}; 0 when not set. */
     int sessionLimit;
+    /** {@code vpn load-balancing}. */
+    final LoadBalancingDraft loadBalancing = new LoadBalancingDraft();
     PasswordHash enablePassword;
     final List<SshAccess> sshAccess = new ArrayList<>();
     int sshTimeoutMinutes = ManagementConfig.DEFAULT_SSH_TIMEOUT_MINUTES;
@@ -128,7 +130,7 @@ public final class ConfigDraft
             frozen(ipv6Pools), List.copyOf(ipv6Routes),
             new GlobalSettings(compressionSvc, compressionHttp, Collections.unmodifiableMap(data),
                 httpRedirects.entrySet().stream().map(e -> new HttpRedirect(e.getKey(), e.getValue())).toList(),
-                sessionLimit),
+                sessionLimit, loadBalancing.freeze()),
             new ManagementConfig(enablePassword, List.copyOf(sshAccess), sshTimeoutMinutes, sshAuthLocal,
                 maxFailedAttempts, sshScopy, sshAuthServerGroup, sshAuthFallbackLocal),
             frozenLists(accessLists), frozen(aaaMap),
@@ -362,6 +364,22 @@ public final class ConfigDraft
         Trustpoint freeze()
         {
             return new Trustpoint(name, enrollmentTerminal, caCertificate, revocationCheck, crlFile);
+        }
+    }
+
+    /** {@code vpn load-balancing} and its sub-mode. */
+    static final class LoadBalancingDraft
+    {
+        java.net.Inet4Address clusterAddress;
+        String clusterKey;
+        int priority = LoadBalancing.DEFAULT_PRIORITY;
+        boolean participate;
+        java.net.Inet4Address nat;
+        List<java.net.URI> etcdEndpoints = List.of();
+
+        LoadBalancing freeze()
+        {
+            return new LoadBalancing(clusterAddress, clusterKey, priority, participate, nat, etcdEndpoints);
         }
     }
 }

@@ -14,9 +14,11 @@ import java.util.Map;
  * @param httpRedirects   {@code http redirect NAMEIF PORT} lines in configuration order
  * @param sessionLimit    {@code vpn-sessiondb max-anyconnect-premium-or-essentials-limit N}: the most sessions at
  *                        once; 0 when not set (no limit but the address pools)
+ * @param loadBalancing   {@code vpn load-balancing}: the cluster this headend is a member of
  */
 public record GlobalSettings(boolean compressionSvc, boolean compressionHttp,
-    Map<String, Map<String, List<String>>> customData, List<HttpRedirect> httpRedirects, int sessionLimit)
+    Map<String, Map<String, List<String>>> customData, List<HttpRedirect> httpRedirects, int sessionLimit,
+    LoadBalancing loadBalancing)
 {
     public static final GlobalSettings DEFAULT = new GlobalSettings(true, true, Map.of(), List.of());
 
@@ -25,5 +27,13 @@ public record GlobalSettings(boolean compressionSvc, boolean compressionHttp,
         final Map<String, Map<String, List<String>>> customData, final List<HttpRedirect> httpRedirects)
     {
         this(compressionSvc, compressionHttp, customData, httpRedirects, 0);
+    }
+
+    /** Without {@code vpn load-balancing}. */
+    public GlobalSettings(final boolean compressionSvc, final boolean compressionHttp,
+        final Map<String, Map<String, List<String>>> customData, final List<HttpRedirect> httpRedirects,
+        final int sessionLimit)
+    {
+        this(compressionSvc, compressionHttp, customData, httpRedirects, sessionLimit, LoadBalancing.NONE);
     }
 }

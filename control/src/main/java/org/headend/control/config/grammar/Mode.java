@@ -35,7 +35,9 @@ public enum Mode
     /** {@code ldap attribute-map NAME}. */
     LDAP_ATTRIBUTE_MAP("config-ldap-attribute-map"),
     /** {@code crypto ca trustpoint NAME}. */
-    CRYPTO_CA_TRUSTPOINT("config-ca-trustpoint");
+    CRYPTO_CA_TRUSTPOINT("config-ca-trustpoint"),
+    /** {@code vpn load-balancing}. */
+    LOAD_BALANCING("config-load-balancing");
 
     private final String promptTag;
 

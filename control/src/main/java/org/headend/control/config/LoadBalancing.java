@@ -1,0 +1,40 @@
+package org.headend.control.config;
+
+import java.net.Inet4Address;
+import java.net.URI;
+import java.util.List;
+
+/**
+ * {@code vpn load-balancing}: this headend as a member of a cluster, the ASA's commands plus one of ours.
+ *
+ * @param clusterAddress {@code cluster ip address}: the cluster's virtual address, held by the director; null when
+ *                       not set
+ * @param clusterKey     {@code cluster key}: the shared secret; members with the same key form one cluster (it names
+ *                       their state in etcd; it is never stored there or logged)
+ * @param priority       {@code priority 1-10}: a member of higher priority takes the director role first
+ * @param participate    {@code participate}: the member takes part (no cluster without it)
+ * @param nat            {@code nat}: the member's address as clients see it when it is behind NAT; null when not set
+ * @param etcdEndpoints  {@code cluster etcd-endpoints URL…} (not an ASA command): the etcd cluster holding the
+ *                       shared state
+ */
+public record LoadBalancing(Inet4Address clusterAddress, String clusterKey, int priority, boolean participate,
+    Inet4Address nat, List<URI> etcdEndpoints)
+{
+    public static final int DEFAULT_PRIORITY = 5;
+    /** Not a member of any cluster: a single headend needing no etcd. */
+    public static final LoadBalancing NONE = new LoadBalancing(null, null, DEFAULT_PRIORITY, false, null, List.of());
+
+    /** Whether this headend runs as a cluster member: it participates and knows where the shared state is. */
+    public boolean active()
+    {
+        return participate && !etcdEndpoints.isEmpty() && clusterKey != null;
+    }
+
+    /** What {@code show running-config} must never print in clear. */
+    @Override
+    public String toString()
+    {
+        return "LoadBalancing[" + clusterAddress + ", priority " + priority + (participate ? ", participate" : "")
+            + ", etcd " + etcdEndpoints + "]";
+    }
+}
