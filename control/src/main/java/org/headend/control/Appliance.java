@@ -97,7 +97,8 @@ final class Appliance
     private final ClientFiles clientFiles;
     private final FlashStore flash;
     private final Translations translations;
-    private final SessionStore sessionStore;
+    private SessionStore sessionStore;
+    private org.headend.control.cluster.EtcdClusterStore cluster;
     /** Logins (XML, password checks) run here: at the front door's priority, below forwarding's. */
     private final ScheduledExecutorService control = Executors.newSingleThreadScheduledExecutor(
         r -> platformThread(() ->
@@ -196,6 +197,14 @@ final class Appliance
             // the IPv4 and IPv6 sockets share the port's tables: one event loop for both
             dtls = new DtlsService(control, handshakes, dataplane, new DtlsSocket.Options(eventLoops.next(), uring,
                 Integer.getInteger(UDP_RECV_BATCH_PROP_NAME, 1), gso), aead::create);
+            if (cfg.globals().loadBalancing().active())
+            {
+                // a cluster member keeps its sessions in the cluster, where any member can take them over
+                cluster = org.headend.control.cluster.ClusterMembership.join(cfg.globals().loadBalancing(),
+                    cfg.hostname(), listenAddress(cfg).getAddress(), cfg.webvpn().port(), control);
+                sessionStore.close();
+                sessionStore = cluster;
+            }
             sessions = new SessionManager(control, dataplane, pools, dtls,
                 (group, user) -> config.current().effectivePolicy(group, user), System::nanoTime, Clock.systemUTC(),
                 sessionStore);
@@ -220,6 +229,15 @@ final class Appliance
             listenAddress = listenAddress(cfg);
             final TunnelGateway gateway = new TunnelGateway(config::current, sessions, dataplane, dtls, control,
                 Appliance::interfaceMtu, cfg.hostname(), listenNameif).onKeyUpdate(metrics::keyUpdateSent);
+            if (cluster != null)
+            {
+                final SessionManager table = sessions;
+                cluster.onLost(table::lost);
+                gateway.cluster(new org.headend.control.cluster.ClusterSessions(cluster, table, control));
+                logins.sharedLockout(org.headend.control.cluster.ClusterMembership.lockout(cluster));
+                control.scheduleWithFixedDelay(() -> cluster.load(table.count(),
+                    config.current().globals().sessionLimit()), 0, 1, TimeUnit.SECONDS);
+            }
             final RequestRouter router = new RequestRouter(auth, gateway, sessions,
                 new Portal(config::current, auth, sessions, clientFiles, translations, System::nanoTime));
             redirects = new HttpRedirectListeners(frontDoor, serverChannel, config::current);
@@ -388,6 +406,12 @@ final class Appliance
     SessionManager sessions()
     {
         return sessions;
+    }
+
+    /** What the operator's session commands act on: this member's table, or the whole cluster's. */
+    org.headend.control.session.SessionDirectory directory()
+    {
+        return cluster == null ? sessions : new org.headend.control.cluster.ClusterDirectory(sessions, cluster);
     }
 
     /** The web-deploy cache (packages and profiles), for the CLI. */

@@ -118,7 +118,7 @@ public final class Main
         final SshCliServer ssh;
         try
         {
-            final CliContext plain = new CliContext(config, appliance.sessions(), appliance::counters);
+            final CliContext plain = new CliContext(config, appliance.directory(), appliance::counters);
             cli = plain.withServices(CliContext.Services.forStateDir(stateDir, plain.clock())
                 .withClient(appliance.clientFiles(), appliance.translations()).withLogins(appliance.logins())
                 .withLogging(appliance.syslog()));

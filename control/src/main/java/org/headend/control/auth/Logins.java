@@ -30,6 +30,7 @@ public final class Logins implements AutoCloseable
 
     private final Supplier<HeadendConfig> config;
     private final FailedLoginLimiter limiter;
+    private volatile SharedLockout shared;
     private final LongSupplier nanoClock;
     private final LocalAuthenticator local;
     /** RADIUS clients by server group name; follows the configuration. */
@@ -138,6 +139,26 @@ public final class Logins implements AutoCloseable
     }
 
     /**
+     * Makes this member count failed logins in its cluster too, and refuse users the cluster locked out (a user
+     * failing on several members is locked on all of them). Null: this headend alone.
+     */
+    public Logins sharedLockout(final SharedLockout cluster)
+    {
+        shared = cluster;
+        return this;
+    }
+
+    /** Failed-login counts shared by the members of a cluster; every call completes off the caller's thread. */
+    public interface SharedLockout
+    {
+        CompletionStage<Boolean> locked(String user);
+
+        CompletionStage<Boolean> failed(String user);
+
+        CompletionStage<Void> succeeded(String user);
+    }
+
+    /**
      * Checks one login step with {@code serverGroup}.
      *
      * @param fallbackLocal whether the local users answer while every server of the group is down
@@ -167,6 +188,40 @@ public final class Logins implements AutoCloseable
             LOG.info("login failed for user {} from {}: locked out after repeated failures", who, from);
             return CompletableFuture.completedFuture(new AuthOutcome.Rejected(null));
         }
+        final SharedLockout cluster = shared;
+        if (cluster == null)
+        {
+            return verify(serverGroup, fallbackLocal, request, viaLocal, who, from);
+        }
+        // a cluster member asks the cluster first: failures on other members count too
+        return cluster.locked(request.username()).exceptionally(error ->
+        {
+            LOG.warn("cluster lockout state unavailable ({}); this member's counters decide", error.toString());
+            return false;
+        }).thenCompose(locked ->
+        {
+            if (!locked)
+            {
+                return verify(serverGroup, fallbackLocal, request, viaLocal, who, from).thenCompose(outcome ->
+                    outcome instanceof AuthOutcome.Rejected
+                        ? cluster.failed(request.username()).handle((nowLocked, error) -> outcome)
+                        : outcome instanceof AuthOutcome.Accepted
+                            ? cluster.succeeded(request.username()).handle((done, error) -> outcome)
+                            : CompletableFuture.completedFuture(outcome));
+            }
+            if (viaLocal)
+            {
+                local.spendPasswordCheck(request);
+            }
+            limiter.onFailure(request.username(), request.clientAddress(), nanoClock.getAsLong());
+            LOG.info("login failed for user {} from {}: locked out cluster-wide after repeated failures", who, from);
+            return CompletableFuture.completedFuture(new AuthOutcome.Rejected(null));
+        });
+    }
+
+    private CompletionStage<AuthOutcome> verify(final String serverGroup, final boolean fallbackLocal,
+        final AuthRequest request, final boolean viaLocal, final String who, final String from)
+    {
         final Authenticator backend = viaLocal ? local : backend(serverGroup);
         final CompletionStage<AuthOutcome> first = backend == null
             ? CompletableFuture.completedFuture(new AuthOutcome.Unavailable("aaa-server " + serverGroup

@@ -186,6 +186,28 @@ final class ExecCommands
                 final Instant now = session.context().clock().instant();
                 return new Output(CLOCK.format(now) + "\n", Map.of("utc", now.toString()));
             }));
+        commands.add(ExecCommand.declare("Show the VPN load-balancing cluster")
+            .kw("show", "Show running system information").kw("vpn", "Show VPN information")
+            .kw("load-balancing", "Show the cluster's members, director and load")
+            .alsoInConfigModes()
+            .shows((session, args) ->
+            {
+                if (!(session.context().sessions() instanceof org.headend.control.cluster.ClusterDirectory lb))
+                {
+                    return new Output("VPN load-balancing is not active on this device\n", Map.of("active", false));
+                }
+                try
+                {
+                    final Map.Entry<String, Object> report = org.headend.control.cluster.LoadBalancingReport.of(
+                        lb.cluster());
+                    return new Output(report.getKey(), report.getValue());
+                }
+                catch (final Exception ex)
+                {
+                    return new Output("ERROR: the cluster did not answer: " + ex.getMessage() + "\n",
+                        Map.of("error", String.valueOf(ex.getMessage())));
+                }
+            }));
         commands.add(ExecCommand.declare("Show the data plane counters")
             .kw("show", "Show running system information").kw("counters", "Show the data plane counters")
             .alsoInConfigModes()

@@ -52,7 +52,7 @@ public interface ClusterStore extends SessionStore
     CompletableFuture<List<ClusterSession>> sessions();
 
     /** Ends the matching sessions wherever they are; completes with how many ended. */
-    CompletableFuture<Integer> logoff(Predicate<SessionRecord> which);
+    CompletableFuture<Integer> logoff(Predicate<ClusterSession> which);
 
     /** Whether {@code user} is locked out cluster-wide. */
     CompletableFuture<Boolean> locked(String user);
@@ -88,11 +88,5 @@ public interface ClusterStore extends SessionStore
         {
             return maxSessions <= 0 ? 0 : (int)(100L * sessions / maxSessions);
         }
-    }
-
-    /** A predicate matching every session. */
-    static Predicate<SessionRecord> all()
-    {
-        return r -> true;
     }
 }

@@ -423,7 +423,7 @@ public final class EtcdClusterStore implements ClusterStore
     }
 
     @Override
-    public CompletableFuture<Integer> logoff(final Predicate<SessionRecord> which)
+    public CompletableFuture<Integer> logoff(final Predicate<ClusterSession> which)
     {
         return etcd.rangePrefix(prefix + "sessions/").thenCompose(kvs ->
         {
@@ -431,8 +431,9 @@ public final class EtcdClusterStore implements ClusterStore
             for (final EtcdGateway.Kv kv : kvs)
             {
                 final String tokenKey = kv.key().substring((prefix + "sessions/").length());
-                final SessionRecord record = SessionJson.read(tokenKey, kv.value()).record();
-                if (!which.test(record))
+                final SessionJson.Owned owned = SessionJson.read(tokenKey, kv.value());
+                final SessionRecord record = owned.record();
+                if (!which.test(new ClusterSession(record, owned.owner())))
                 {
                     continue;
                 }

@@ -116,7 +116,7 @@ public final class Session
         this.aaa = assignment;
     }
 
-    String tokenKey()
+    public String tokenKey()
     {
         return tokenKey;
     }

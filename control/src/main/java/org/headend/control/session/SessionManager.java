@@ -612,6 +612,93 @@ public final class SessionManager implements SessionDirectory
         return restored;
     }
 
+    /**
+     * Takes in a session another cluster member held (its client reconnected here with its cookie, and the cluster
+     * made this member its owner): the same user, policy, timers and addresses, under a local index. Null when its
+     * timers ran out or its addresses do not fit the pools here (logged); the cookie is then refused.
+     */
+    public Session adopt(final SessionRecord adopted)
+    {
+        final Session known = byToken.get(adopted.tokenKey());
+        if (known != null)
+        {
+            return known;
+        }
+        final long nowNanos = nanoClock.getAsLong();
+        final Instant now = wallClock.instant();
+        final SessionRecord record = adopted.disconnectedBy(now);
+        final int index = nextIndex++;
+        final SessionRecord local = new SessionRecord(index, record.tokenKey(), record.username(),
+            record.tunnelGroup(), record.groupPolicy(), record.loginTime(), record.lastActivity(),
+            record.disconnectedSince(), record.lease(), record.lease6(), record.clientAddress(), record.userAgent());
+        final Session session = Session.restored(local, nanosAt(local.loginTime(), now, nowNanos),
+            nanosAt(local.lastActivity(), now, nowNanos), nanosAt(local.disconnectedSince(), now, nowNanos));
+        String why = SessionTimers.of(policyOf(session)).expiry(session, nowNanos);
+        if (why == null)
+        {
+            why = reserveLeases(local);
+        }
+        if (why != null)
+        {
+            LOG.info("session of user {} from another member not taken over: {}", local.username(), why);
+            store.remove(local.tokenKey());
+            return null;
+        }
+        byToken.put(local.tokenKey(), session);
+        byIndex.put(index, session);
+        peakConcurrent = Math.max(peakConcurrent, byIndex.size());
+        store(session);
+        LOG.info("session {} of user {} taken over from another cluster member, address {}", index,
+            local.username(), local.lease() == null ? "none yet" : Ipv4.format(local.lease().address()));
+        events.sessionStarted(session);
+        return session;
+    }
+
+    /**
+     * The cluster says session {@code tokenKey} is no longer this member's: logged off on another member
+     * ({@code loggedOff}: the client is told to stop, as for a local logoff), or taken over by another member (its
+     * tunnel here is dropped without a word: the client is already elsewhere, or a stale tunnel must not go on).
+     */
+    public void lost(final String tokenKey, final String why, final boolean loggedOff)
+    {
+        final Session session = byToken.get(tokenKey);
+        if (session == null || session.ended())
+        {
+            return;
+        }
+        final Session.Tunnel tunnel = session.tunnel();
+        if (!loggedOff && tunnel != null)
+        {
+            tunnel.handle().drop(why);
+            tunnelGone(session, tunnel, why);
+        }
+        end(session, why);
+    }
+
+    /**
+     * The cluster refused the session's new address: another member's session holds it. The address stays out of
+     * this member's pool (it is in use elsewhere) and the session's next {@link #lease} picks another one.
+     */
+    public void addressTaken(final Session session, final boolean ipv6)
+    {
+        LOG.warn("session {}: address {} is held by a session of another cluster member; picking another",
+            session.index(), ipv6 ? Ipv6.format(session.lease6().address()) : Ipv4.format(session.lease().address()));
+        if (ipv6)
+        {
+            session.lease6(null);
+        }
+        else
+        {
+            session.lease(null);
+        }
+    }
+
+    /** How many sessions are open (cluster load). Control thread. */
+    public int count()
+    {
+        return byIndex.size();
+    }
+
     /** Takes the record's leases back from the pools; null when done, else why not (nothing is then kept). */
     private String reserveLeases(final SessionRecord record)
     {

@@ -45,6 +45,7 @@ public final class TunnelGateway
     private final String serverName;
     private final String listenNameif;
     private Runnable keyUpdateSent = () -> { };
+    private org.headend.control.cluster.ClusterSessions cluster;
 
     /**
      * @param dtls         the DTLS service, or null when DTLS is off
@@ -73,6 +74,13 @@ public final class TunnelGateway
         return this;
     }
 
+    /** Makes CONNECT take over sessions of other members and claim addresses cluster-wide (cluster members only). */
+    public TunnelGateway cluster(final org.headend.control.cluster.ClusterSessions sessionsOfCluster)
+    {
+        cluster = sessionsOfCluster;
+        return this;
+    }
+
     /** Handles one CONNECT. */
     public void connect(final HttpRequestView request, final Exchange exchange)
     {
@@ -87,6 +95,11 @@ public final class TunnelGateway
         final Session session = sessions.find(request.cookies().get("webvpn"));
         if (session == null)
         {
+            if (cluster != null && cluster.adoptThen(request.cookies().get("webvpn"), exchange,
+                () -> connect(request, exchange)))
+            {
+                return;
+            }
             LOG.info("CONNECT from {} refused: cookie not acceptable", exchange.client().address());
             exchange.reply(HttpAnswer.empty(401, "Cookie is not acceptable", true));
             return;
@@ -112,6 +125,10 @@ public final class TunnelGateway
         // IPv6 needs a 1280-byte link (RFC 8200 §5): below it the tunnel carries IPv4 only, as ocserv does
         final AddressPools.Lease6 lease6 = mtu[1] < ConnectAnswer.IPV6_MIN_MTU ? null
             : sessions.lease6(session, ipv6Pools(policy, group));
+        if (cluster != null && cluster.claimThen(session, exchange, () -> connect(request, exchange)))
+        {
+            return;
+        }
         final SplitTunnel split = SplitTunnel.of(policy, cfg, lease6 != null, session.index());
         final int tunnelId = sessions.nextTunnelId();
         final io.netty.channel.EventLoop tunnelLoop = (io.netty.channel.EventLoop)dataplane.tunnelLoop(tunnelId);

@@ -156,7 +156,7 @@ class EtcdClusterStoreTest
         b.put(record("BBBB2222", "bob", "10.20.0.9"));
         b.put(record("CCCC3333", "carol", "10.20.0.10"));
         awaitSessions(c, 2);
-        assertEquals(1, await(c.logoff(r -> r.username().equals("bob"))));
+        assertEquals(1, await(c.logoff(s -> s.record().username().equals("bob"))));
         assertEquals("BBBB2222 true", lostOnB.poll(15, TimeUnit.SECONDS));
         assertEquals(List.of("carol"), await(c.sessions()).stream().map(s -> s.record().username()).toList());
         assertTrue(await(c.claim("NEW", "10.20.0.9")), "the logged-off session's address is free again");

@@ -1,0 +1,94 @@
+package org.headend.control.cluster;
+
+import java.net.InetAddress;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.time.Clock;
+import java.util.HexFormat;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.headend.control.auth.Logins;
+import org.headend.control.config.LoadBalancing;
+
+/**
+ * Joins this headend to its cluster ({@code vpn load-balancing} with {@code participate}): the etcd store, named
+ * after the cluster key so that only members sharing the key share state. The key itself is never written to etcd.
+ */
+public final class ClusterMembership
+{
+    /** How long a dead member's sessions wait for their clients to reconnect to another member. */
+    public static final long SESSION_TTL_SECONDS = Long.getLong("headend.cluster.sessionTtlSeconds", 300);
+
+    private ClusterMembership()
+    {
+    }
+
+    /**
+     * Joins; blocks until etcd answered (at start, before any client is served).
+     *
+     * @param member   this member's name (its hostname)
+     * @param address  the address clients reach this member on (its {@code nat} address when set)
+     * @param port     its HTTPS port
+     */
+    public static EtcdClusterStore join(final LoadBalancing lb, final String member, final InetAddress address,
+        final int port, final ScheduledExecutorService control) throws Exception
+    {
+        final InetAddress reach = lb.nat() != null ? lb.nat() : address;
+        final String host = reach instanceof java.net.Inet6Address ? "[" + reach.getHostAddress() + "]"
+            : reach.getHostAddress();
+        final String url = "https://" + host + (port == 443 ? "" : ":" + port);
+        final EtcdClusterStore store = new EtcdClusterStore(new EtcdGateway(lb.etcdEndpoints()), clusterName(lb),
+            member, url, lb.priority(), lb.participate(), SESSION_TTL_SECONDS, control, Clock.systemUTC());
+        try
+        {
+            store.start(15);
+        }
+        catch (final Exception ex)
+        {
+            store.close();
+            throw new IllegalStateException("cannot join the cluster at " + lb.etcdEndpoints() + ": " + ex, ex);
+        }
+        return store;
+    }
+
+    /** The cluster's name in etcd: a digest of its key, so that the key is never stored. */
+    static String clusterName(final LoadBalancing lb)
+    {
+        try
+        {
+            final byte[] digest = MessageDigest.getInstance("SHA-256").digest(("headend cluster " + lb.clusterKey())
+                .getBytes(StandardCharsets.UTF_8));
+            return HexFormat.of().formatHex(digest, 0, 8);
+        }
+        catch (final java.security.NoSuchAlgorithmException ex)
+        {
+            throw new IllegalStateException(ex);
+        }
+    }
+
+    /** The cluster's failed-login counts as the login checker asks for them. */
+    public static Logins.SharedLockout lockout(final ClusterStore store)
+    {
+        return new Logins.SharedLockout()
+        {
+            @Override
+            public CompletionStage<Boolean> locked(final String user)
+            {
+                return store.locked(user).orTimeout(5, TimeUnit.SECONDS);
+            }
+
+            @Override
+            public CompletionStage<Boolean> failed(final String user)
+            {
+                return store.failed(user).orTimeout(5, TimeUnit.SECONDS);
+            }
+
+            @Override
+            public CompletionStage<Void> succeeded(final String user)
+            {
+                return store.succeeded(user).orTimeout(5, TimeUnit.SECONDS);
+            }
+        };
+    }
+}
