@@ -1,0 +1,220 @@
+package org.headend.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/**
+ * Three headends in a VPN load-balancing cluster on a real three-member etcd, each member in namespaces of its own
+ * (its own outside network with its own client namespace, all members on one etcd bridge). A client "moves" to
+ * another member by starting openconnect, with the cookie it got, in that member's client namespace: the same thing
+ * a client whose member died does once it is pointed at another one. All members hand out the same pool, so only
+ * the cluster's address claims keep addresses unique.
+ */
+@ExtendWith(HarnessExtension.class)
+@Timeout(value = 6, unit = TimeUnit.MINUTES)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class ClusterIT
+{
+    private static EtcdNamespaces etcd;
+    private static final List<Netns> NETS = new ArrayList<>();
+    private static final HeadendProcess[] MEMBERS = new HeadendProcess[3];
+    private static final List<OpenconnectClient> CLIENTS = new ArrayList<>();
+
+    @BeforeAll
+    static void start()
+    {
+        try
+        {
+            etcd = new EtcdNamespaces();
+            for (int i = 0; i < 3; i++)
+            {
+                final Netns net = Netns.create(1, false, true);
+                NETS.add(net);
+                etcd.attach(net.server(), i + 1);
+            }
+            for (int i = 0; i < 3; i++)
+            {
+                MEMBERS[i] = launch(i);
+            }
+            for (final HeadendProcess member : MEMBERS)
+            {
+                member.awaitReady();
+            }
+        }
+        catch (final RuntimeException | AssertionError ex)
+        {
+            tearDown();
+            throw ex;
+        }
+    }
+
+    private static HeadendProcess launch(final int i)
+    {
+        final ApplianceConfig config = ApplianceConfig.forNetwork(NETS.get(i)).hostname("member-" + (char)('a' + i))
+            .user("bob", "bob-secret").user("mallory", "mallory-secret")
+            .extraLine("vpn load-balancing")
+            .extraLine(" cluster ip address 10.77.0.100")
+            .extraLine(" cluster key it-cluster-key")
+            .extraLine(" cluster etcd-endpoints " + etcd.endpoints())
+            .extraLine(" priority " + (9 - i))
+            .extraLine(" participate");
+        return HeadendProcess.launch(NETS.get(i), config.render());
+    }
+
+    @AfterEach
+    void stopClients()
+    {
+        CLIENTS.forEach(OpenconnectClient::close);
+        CLIENTS.clear();
+    }
+
+    @AfterAll
+    static void tearDown()
+    {
+        CLIENTS.forEach(OpenconnectClient::close);
+        for (final HeadendProcess member : MEMBERS)
+        {
+            if (member != null)
+            {
+                member.close();
+            }
+        }
+        NETS.forEach(Netns::close);
+        if (etcd != null)
+        {
+            etcd.close();
+        }
+    }
+
+    private static OpenconnectClient client(final int member, final String user)
+    {
+        final OpenconnectClient client = new OpenconnectClient(NETS.get(member).client(), MEMBERS[member].url(),
+            MEMBERS[member].pin(), user, false);
+        CLIENTS.add(client);
+        return client;
+    }
+
+    @Test
+    @Order(1)
+    void aClientWhoseMemberWasKilledReconnectsToAnotherWithItsCookieAndKeepsItsAddress()
+    {
+        final OpenconnectClient onA = client(0, "demo");
+        final String cookie = onA.authenticate("demo-secret");
+        final String address = onA.startWithCookie(cookie).awaitConfigured(Duration.ofSeconds(30));
+        awaitShown(2, "show vpn load-balancing", "Sessions in the cluster: 1, member-a 1");
+
+        MEMBERS[0].process().signal("KILL");
+        assertNotNull(MEMBERS[0].process().waitForExit(Duration.ofSeconds(15)), "member A survived SIGKILL");
+        onA.close();
+
+        final OpenconnectClient onB = client(1, "demo").startWithCookie(cookie);
+        assertEquals(address, onB.awaitConfigured(Duration.ofSeconds(30)), "the same address on member B");
+        final List<HeadendProcess.Session> onBSessions = MEMBERS[1].sessions();
+        assertEquals(List.of("demo"), onBSessions.stream().map(HeadendProcess.Session::username).toList());
+        assertEquals(address, onBSessions.get(0).assignedIp());
+        MEMBERS[1].process().waitFor("taken over from member member-a", Duration.ofSeconds(5));
+
+        // A comes back: its old session was fenced (B owns it now), so A does not bring it back
+        MEMBERS[0] = HeadendProcess.relaunch(NETS.get(0), MEMBERS[0].configFile());
+        MEMBERS[0].awaitReady();
+        assertEquals(List.of(), MEMBERS[0].sessions(), "the killed member brought back a session it lost");
+        final NetTools.PingResult ping = NetTools.ping(NETS.get(1).client(), ApplianceConfig.GATEWAY, 5);
+        assertEquals(5, ping.received(), ping.output());
+    }
+
+    @Test
+    @Order(2)
+    void membersHandingOutTheSamePoolNeverGiveOneAddressTwice()
+    {
+        final OpenconnectClient demo = client(1, "demo").startWithPassword("demo-secret");
+        final String first = demo.awaitConfigured(Duration.ofSeconds(30));
+        // member C's pool still has that address free locally: only the cluster's claim stops it
+        final OpenconnectClient bob = client(2, "bob").startWithPassword("bob-secret");
+        final String second = bob.awaitConfigured(Duration.ofSeconds(30));
+        assertNotEquals(first, second);
+    }
+
+    @Test
+    @Order(3)
+    void logoffOnOneMemberEndsTheSessionOnAnother()
+    {
+        final OpenconnectClient bobOnB = client(1, "bob");
+        final String cookie = bobOnB.authenticate("bob-secret");
+        bobOnB.startWithCookie(cookie).awaitConfigured(Duration.ofSeconds(30));
+        final String answer = MEMBERS[2].console("vpn-sessiondb logoff name bob noconfirm");
+        assertTrue(answer.contains("logged off : 1"), answer);
+        assertNotNull(bobOnB.waitForExit(Duration.ofSeconds(15)), "the client on B was not told to stop");
+        assertTrue(MEMBERS[1].sessions().stream().noneMatch(s -> s.username().equals("bob")));
+        final OpenconnectClient again = client(0, "bob").startWithCookie(cookie);
+        final Integer refused = again.waitForExit(Duration.ofSeconds(30));
+        assertNotNull(refused, "the logged-off cookie was accepted on member A");
+        assertNotEquals(0, refused.intValue());
+    }
+
+    @Test
+    @Order(4)
+    void fiveFailedLoginsSpreadOverTwoMembersLockTheUserOnBoth()
+    {
+        for (int i = 0; i < 5; i++)
+        {
+            assertFalse(login(i % 2, "mallory", "wrong-" + i), "a wrong password was accepted");
+        }
+        assertFalse(login(0, "mallory", "mallory-secret"), "member A let a locked user in");
+        assertFalse(login(1, "mallory", "mallory-secret"), "member B let a locked user in");
+        assertTrue(login(1, "bob", "bob-secret"), "another user is not locked");
+    }
+
+    /** One openconnect --authenticate against member m; whether it got a cookie. */
+    private static boolean login(final int m, final String user, final String password)
+    {
+        final List<String> argv = new ArrayList<>(Netns.in(NETS.get(m).client(), "openconnect",
+            "--protocol=anyconnect", "--non-inter", "--servercert", MEMBERS[m].pin(), "--authenticate",
+            "--passwd-on-stdin", "--user", user, MEMBERS[m].url()));
+        final ManagedProcess auth = ManagedProcess.start("openconnect-auth[" + user + "]", argv,
+            Harness.tempDir("auth-"), java.util.Map.of());
+        try
+        {
+            auth.writeLine(password);
+            auth.closeStdin();
+            assertNotNull(auth.waitForExit(Duration.ofSeconds(60)), "openconnect --authenticate hung");
+            return auth.out().text().lines().anyMatch(l -> l.startsWith("COOKIE="));
+        }
+        finally
+        {
+            auth.close();
+        }
+    }
+
+    /** Waits for a console command on member m to show text. */
+    private static void awaitShown(final int m, final String command, final String text)
+    {
+        final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+        while (true)
+        {
+            final String shown = MEMBERS[m - 1].console(command);
+            if (shown.contains(text))
+            {
+                return;
+            }
+            assertTrue(System.nanoTime() < deadline, "'" + command + "' never showed '" + text + "':\n" + shown);
+            NetTools.sleep(300);
+        }
+    }
+}

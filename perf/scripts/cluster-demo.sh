@@ -1,0 +1,133 @@
+#!/usr/bin/env bash
+# cluster-demo.sh — a VPN load-balancing cluster to try by hand: a real 3-member etcd and three headends, each in
+# network namespaces of its own, then a client that logs in on member A, loses A (kill -9) and comes back on member B
+# with its cookie alone and the same address.
+#
+#   [$P-c1 10.77.0.2] ── [$P-m1 10.77.0.1 | cl0 192.0.2.21] ─┐
+#   [$P-c2 10.77.0.2] ── [$P-m2 10.77.0.1 | cl0 192.0.2.22] ─┼── [$P-etcd  br-cl: etcd 192.0.2.11, .12, .13]
+#   [$P-c3 10.77.0.2] ── [$P-m3 10.77.0.1 | cl0 192.0.2.23] ─┘
+#
+# Usage (root): perf/scripts/cluster-demo.sh [--hold SECONDS]
+#   --hold N  keep the cluster up N seconds after the demo (for `ip netns exec $P-c2 openconnect …` by hand)
+# Everything (processes, namespaces, temporary files) is removed on exit, also on failure or Ctrl-C.
+set -euo pipefail
+REPO=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
+P=hdcl$$
+HOLD=0
+[ "${1:-}" = "--hold" ] && HOLD=${2:?seconds}
+WORK=$(mktemp -d /tmp/cluster-demo.XXXXXX)
+SCRIPT="$REPO/integration-tests/src/test/resources/hdit-connect-script.sh"
+PIDS=()
+NSES=()
+log() { echo "cluster-demo: $*" >&2; }
+
+cleanup() {
+    local p ns
+    for p in "${PIDS[@]}"; do kill -TERM "$p" 2>/dev/null || true; done
+    sleep 1
+    for p in "${PIDS[@]}"; do kill -KILL "$p" 2>/dev/null || true; done
+    for ns in "${NSES[@]}"; do
+        for p in $(ip netns pids "$ns" 2>/dev/null); do kill -KILL "$p" 2>/dev/null || true; done
+        ip netns del "$ns" 2>/dev/null || true
+    done
+    rm -rf "$WORK"
+}
+trap cleanup EXIT
+
+[ "$(id -u)" = 0 ] || { log "run as root (network namespaces)"; exit 2; }
+for pair in etcd:etcd-server etcdctl:etcd-client openconnect:openconnect; do
+    command -v "${pair%%:*}" >/dev/null || DEBIAN_FRONTEND=noninteractive apt-get install -y -q "${pair#*:}"
+done
+
+addns() { ip netns add "$1"; NSES+=("$1"); ip -n "$1" link set lo up; }
+
+addns "$P-etcd"
+ip -n "$P-etcd" link add br-cl type bridge && ip -n "$P-etcd" link set br-cl up
+INITIAL=
+for i in 1 2 3; do
+    ip -n "$P-etcd" addr add 192.0.2.1$i/24 dev br-cl
+    INITIAL+="${INITIAL:+,}e$i=http://192.0.2.1$i:2380"
+done
+for i in 1 2 3; do
+    ip netns exec "$P-etcd" etcd --logger=zap --log-level=warn --name e$i --data-dir "$WORK/e$i" \
+        --listen-client-urls http://192.0.2.1$i:2379 --advertise-client-urls http://192.0.2.1$i:2379 \
+        --listen-peer-urls http://192.0.2.1$i:2380 --initial-advertise-peer-urls http://192.0.2.1$i:2380 \
+        --initial-cluster "$INITIAL" --initial-cluster-token "$P" --initial-cluster-state new --pre-vote=true \
+        >"$WORK/etcd$i.log" 2>&1 &
+    PIDS+=($!)
+done
+ENDPOINTS="http://192.0.2.11:2379 http://192.0.2.12:2379 http://192.0.2.13:2379"
+for _ in $(seq 100); do
+    ip netns exec "$P-etcd" etcdctl --endpoints "${ENDPOINTS// /,}" endpoint health >/dev/null 2>&1 && break
+    sleep 0.3
+done
+ip netns exec "$P-etcd" etcdctl --endpoints "${ENDPOINTS// /,}" endpoint status -w table
+
+for i in 1 2 3; do
+    addns "$P-m$i"; addns "$P-c$i"
+    ip -n "$P-m$i" link add veth-srv type veth peer name eth0 netns "$P-c$i"
+    ip -n "$P-m$i" addr add 10.77.0.1/24 dev veth-srv && ip -n "$P-m$i" link set veth-srv up
+    ip -n "$P-c$i" addr add 10.77.0.2/24 dev eth0 && ip -n "$P-c$i" link set eth0 up
+    ip -n "$P-etcd" link add cl$i type veth peer name cl0 netns "$P-m$i"
+    ip -n "$P-etcd" link set cl$i master br-cl up
+    ip -n "$P-m$i" addr add 192.0.2.2$i/24 dev cl0 && ip -n "$P-m$i" link set cl0 up
+    mkdir -p "$WORK/m$i"
+    cat >"$WORK/m$i/startup-config" <<CONF
+hostname member-$i
+interface veth-srv
+ nameif outside
+ ip address 10.77.0.1 255.255.255.0
+ip local pool POOL 192.168.100.10-192.168.100.250 mask 255.255.255.0
+username demo password demo-secret
+tunnel-group DefaultWEBVPNGroup general-attributes
+ address-pool POOL
+webvpn
+ enable outside
+ anyconnect enable
+vpn load-balancing
+ cluster ip address 10.77.0.100
+ cluster key demo-cluster-key
+ cluster etcd-endpoints $ENDPOINTS
+ priority $((10 - i))
+ participate
+CONF
+    # the console stays open on a pipe that never ends
+    (tail -f /dev/null | ip netns exec "$P-m$i" "$REPO/headend" --config "$WORK/m$i/startup-config" \
+        --state-dir "$WORK/m$i/state" >"$WORK/m$i/out.log" 2>&1) &
+    PIDS+=($!)
+done
+pin() { grep -o -m1 'pin-sha256:[A-Za-z0-9+/=]*' "$WORK/m$1/out.log" 2>/dev/null || true; }
+for i in 1 2 3; do
+    for _ in $(seq 240); do [ -n "$(pin $i)" ] && break; sleep 0.5; done
+    [ -n "$(pin $i)" ] || { log "member $i did not start:"; tail -30 "$WORK/m$i/out.log"; exit 1; }
+    log "member-$i is up ($(pin $i))"
+done
+
+log "client logs in on member 1"
+COOKIE=$(echo demo-secret | ip netns exec "$P-c1" openconnect --protocol=anyconnect --non-inter \
+    --servercert "$(pin 1)" --authenticate --passwd-on-stdin --user demo https://10.77.0.1/ 2>/dev/null \
+    | sed -n "s/^COOKIE='\{0,1\}\([^']*\)'\{0,1\}$/\1/p")
+[ -n "$COOKIE" ] || { log "no cookie from member 1"; exit 1; }
+echo "$COOKIE" | ip netns exec "$P-c1" openconnect --protocol=anyconnect --non-inter --servercert "$(pin 1)" \
+    --cookie-on-stdin --script "$SCRIPT" --interface hdtun1 https://10.77.0.1/ >"$WORK/oc1.log" 2>&1 &
+OC1=$!
+PIDS+=($OC1)
+for _ in $(seq 60); do grep -q "Configured as" "$WORK/oc1.log" && break; sleep 0.5; done
+ADDR1=$(grep -o -m1 'Configured as [0-9.]*' "$WORK/oc1.log" | cut -d' ' -f3)
+log "tunnel on member 1: $ADDR1"
+sleep 1
+log "kill -9 member 1"
+for p in $(ip netns pids "$P-m1"); do kill -KILL "$p" 2>/dev/null || true; done
+kill -TERM "$OC1" 2>/dev/null || true
+START=$(date +%s.%N)
+echo "$COOKIE" | ip netns exec "$P-c2" openconnect --protocol=anyconnect --non-inter --servercert "$(pin 2)" \
+    --cookie-on-stdin --script "$SCRIPT" --interface hdtun2 https://10.77.0.1/ >"$WORK/oc2.log" 2>&1 &
+PIDS+=($!)
+for _ in $(seq 60); do grep -q "Configured as" "$WORK/oc2.log" && break; sleep 0.5; done
+ADDR2=$(grep -o -m1 'Configured as [0-9.]*' "$WORK/oc2.log" | cut -d' ' -f3)
+log "tunnel on member 2 with the cookie alone: $ADDR2 ($(echo "$(date +%s.%N) - $START" | bc 2>/dev/null || echo '?') s)"
+[ "$ADDR1" = "$ADDR2" ] && log "same address: yes" || { log "same address: NO"; exit 1; }
+if [ "$HOLD" -gt 0 ]; then
+    log "holding the cluster for $HOLD s; work dir $WORK"
+    sleep "$HOLD"
+fi
