@@ -240,6 +240,10 @@ final class Appliance
             }
             final RequestRouter router = new RequestRouter(auth, gateway, sessions,
                 new Portal(config::current, auth, sessions, clientFiles, translations, System::nanoTime));
+            if (cluster != null)
+            {
+                router.director(cluster::redirectTarget);
+            }
             redirects = new HttpRedirectListeners(frontDoor, serverChannel, config::current);
             config.addListener(updated ->
             {

@@ -6,6 +6,7 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import org.headend.control.auth.AggregateAuth;
+import org.headend.control.auth.AuthMessage;
 import org.headend.control.auth.AuthXml;
 import org.headend.control.auth.AuthXmlException;
 import org.headend.control.http.Exchange;
@@ -33,6 +34,7 @@ final class RequestRouter
     private final TunnelGateway tunnels;
     private final SessionManager sessions;
     private final Portal portal;
+    private java.util.function.Supplier<String> director = () -> null;
 
     RequestRouter(final AggregateAuth auth, final TunnelGateway tunnels, final SessionManager sessions,
         final Portal portal)
@@ -41,6 +43,16 @@ final class RequestRouter
         this.tunnels = tunnels;
         this.sessions = sessions;
         this.portal = portal;
+    }
+
+    /**
+     * On a cluster member: where a first login request ({@code init}) goes instead, as a URL without path (the
+     * director's redirect to the least-loaded member); null to serve it here.
+     */
+    RequestRouter director(final java.util.function.Supplier<String> redirectTarget)
+    {
+        director = redirectTarget;
+        return this;
     }
 
     void route(final HttpRequestView request, final Exchange exchange)
@@ -92,8 +104,16 @@ final class RequestRouter
         {
             try
             {
-                return auth.onMessage(AuthXml.parse(request.body()), request.cookies(), exchange.client(),
-                    request.path());
+                final AuthMessage message = AuthXml.parse(request.body());
+                final String target = "init".equals(message.type()) ? director.get() : null;
+                if (target != null)
+                {
+                    // only a first login request moves, never a CONNECT, and never to this same member
+                    LOG.info("login request from {} redirected to {}", exchange.client().address(), target);
+                    return done(new HttpAnswer(302, "Found", java.util.List.of(Map.entry("Location",
+                        target + request.path())), new byte[0], true));
+                }
+                return auth.onMessage(message, request.cookies(), exchange.client(), request.path());
             }
             catch (final AuthXmlException ex)
             {

@@ -69,6 +69,13 @@ public interface ClusterStore extends SessionStore
     /** The member holding the director role, as last seen; null when none does. */
     String director();
 
+    /**
+     * On the director: the URL of the member a new login should go to ({@link DirectorChoice}), from the members
+     * as last seen, counting the logins sent since; null when this member serves it (it is not the director, or it is
+     * among the least loaded). Never waits: safe on the control thread.
+     */
+    String redirectTarget();
+
     /** This member's current number of sessions and its limit, published with the next heartbeat. */
     void load(int sessions, int maxSessions);
 

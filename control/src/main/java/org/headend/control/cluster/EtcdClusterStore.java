@@ -67,6 +67,8 @@ public final class EtcdClusterStore implements ClusterStore
     private volatile long sessionLease;
     private volatile long lastSessionRenewMillis;
     private volatile String director;
+    /** The live members as the last heartbeat saw them, with the logins sent to each since (director). */
+    private volatile List<ClusterMember> membersSeen = List.of();
     private volatile int sessions;
     private volatile int maxSessions;
     private volatile boolean closed;
@@ -562,6 +564,24 @@ public final class EtcdClusterStore implements ClusterStore
     }
 
     @Override
+    public synchronized String redirectTarget()
+    {
+        if (!member.equals(director))
+        {
+            return null;
+        }
+        final ClusterMember target = DirectorChoice.pick(membersSeen, member);
+        if (target == null)
+        {
+            return null;
+        }
+        // until the next heartbeat, count the login as the target's: a burst is spread, not sent to one member
+        membersSeen = membersSeen.stream().map(m -> m != target ? m : new ClusterMember(m.name(), m.url(),
+            m.sessions() + 1, m.maxSessions(), m.priority(), m.participate())).toList();
+        return target.url();
+    }
+
+    @Override
     public void load(final int sessions, final int maxSessions)
     {
         this.sessions = sessions;
@@ -604,6 +624,7 @@ public final class EtcdClusterStore implements ClusterStore
                 lastSessionRenewMillis = clock.millis();
             }
             publishMember().get(5, TimeUnit.SECONDS);
+            membersSeen = members().get(5, TimeUnit.SECONDS);
             campaign();
         }
         catch (final Exception ex)
