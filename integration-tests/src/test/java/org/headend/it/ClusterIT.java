@@ -49,13 +49,16 @@ class ClusterIT
                 NETS.add(net);
                 etcd.attach(net.server(), i + 1);
             }
-            for (int i = 0; i < 3; i++)
+            MEMBERS[0] = HeadendProcess.launch(NETS.get(0), config(0));
+            MEMBERS[0].awaitReady();
+            // one cluster certificate on every member (the plan's advice), so that a redirected client's pin holds
+            for (int i = 1; i < 3; i++)
             {
-                MEMBERS[i] = launch(i);
+                MEMBERS[i] = launchWithCertificateOf(MEMBERS[0], i);
             }
-            for (final HeadendProcess member : MEMBERS)
+            for (int i = 1; i < 3; i++)
             {
-                member.awaitReady();
+                MEMBERS[i].awaitReady();
             }
         }
         catch (final RuntimeException | AssertionError ex)
@@ -65,7 +68,27 @@ class ClusterIT
         }
     }
 
-    private static HeadendProcess launch(final int i)
+    private static HeadendProcess launchWithCertificateOf(final HeadendProcess first, final int i)
+    {
+        try
+        {
+            final java.nio.file.Path dir = Harness.tempDir("headend-");
+            final java.nio.file.Path state = java.nio.file.Files.createDirectories(dir.resolve("state"));
+            for (final String file : List.of("server-cert.pem", "server-key.pem"))
+            {
+                java.nio.file.Files.copy(first.stateDir().resolve(file), state.resolve(file));
+            }
+            final java.nio.file.Path config = java.nio.file.Files.writeString(dir.resolve("startup-config"),
+                config(i));
+            return HeadendProcess.relaunch(NETS.get(i), config);
+        }
+        catch (final java.io.IOException ex)
+        {
+            throw new java.io.UncheckedIOException(ex);
+        }
+    }
+
+    private static String config(final int i)
     {
         final ApplianceConfig config = ApplianceConfig.forNetwork(NETS.get(i)).hostname("member-" + (char)('a' + i))
             .user("bob", "bob-secret").user("mallory", "mallory-secret")
@@ -74,8 +97,9 @@ class ClusterIT
             .extraLine(" cluster key it-cluster-key")
             .extraLine(" cluster etcd-endpoints " + etcd.endpoints())
             .extraLine(" priority " + (9 - i))
+            .extraLine(" nat " + EtcdNamespaces.NET + (21 + i))
             .extraLine(" participate");
-        return HeadendProcess.launch(NETS.get(i), config.render());
+        return config.render();
     }
 
     @AfterEach
@@ -179,6 +203,52 @@ class ClusterIT
         assertFalse(login(0, "mallory", "mallory-secret"), "member A let a locked user in");
         assertFalse(login(1, "mallory", "mallory-secret"), "member B let a locked user in");
         assertTrue(login(1, "bob", "bob-secret"), "another user is not locked");
+    }
+
+    @Test
+    @Order(5)
+    void theDirectorSendsANewLoginToTheLeastLoadedMember()
+    {
+        final String shown = MEMBERS[1].console("show vpn load-balancing");
+        final java.util.regex.Matcher director = java.util.regex.Pattern.compile("director member-([abc])")
+            .matcher(shown);
+        assertTrue(director.find(), shown);
+        final int d = director.group(1).charAt(0) - 'a';
+        // the director carries a session, the others none: it is not the least loaded
+        client(d, "demo").startWithPassword("demo-secret").awaitConfigured(Duration.ofSeconds(30));
+        final java.util.regex.Pattern own = java.util.regex.Pattern.compile("member-" + (char)('a' + d)
+            + "\\s+Director\\s+\\d+\\s+1\\s");
+        final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+        while (!own.matcher(MEMBERS[d].console("show vpn load-balancing")).find())
+        {
+            assertTrue(System.nanoTime() < deadline, "the director never published its session");
+            NetTools.sleep(300);
+        }
+
+        final String directorUrl = "https://" + EtcdNamespaces.NET + (21 + d) + "/";
+        final List<String> argv = new ArrayList<>(Netns.in(etcd.client(), "openconnect", "--protocol=anyconnect",
+            "--non-inter", "--servercert", MEMBERS[0].pin(), "--authenticate", "--passwd-on-stdin", "--user", "bob",
+            directorUrl));
+        final ManagedProcess auth = ManagedProcess.start("openconnect-auth[bob@director]", argv,
+            Harness.tempDir("auth-"), java.util.Map.of());
+        try
+        {
+            auth.writeLine("bob-secret");
+            auth.closeStdin();
+            final java.util.regex.Matcher landed = auth.waitFor("^CONNECT_URL='?(https://[0-9.]+)/?", 
+                Duration.ofSeconds(60));
+            final String target = landed.group(1);
+            assertNotEquals(directorUrl.substring(0, directorUrl.length() - 1), target,
+                "the director kept a login it should have sent on");
+            assertTrue(target.matches("https://192\\.0\\.2\\.2[123]"), target);
+            auth.waitFor("^COOKIE=", Duration.ofSeconds(10));
+            MEMBERS[d].process().waitFor("login request from \\S+ redirected to " + target.replace(".", "\\."),
+                Duration.ofSeconds(5));
+        }
+        finally
+        {
+            auth.close();
+        }
     }
 
     /** One openconnect --authenticate against member m; whether it got a cookie. */

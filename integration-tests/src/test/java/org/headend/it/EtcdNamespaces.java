@@ -22,6 +22,7 @@ final class EtcdNamespaces implements AutoCloseable
     private final List<ManagedProcess> members = new ArrayList<>();
     private final List<String> attached = new ArrayList<>();
     private boolean created;
+    private String client;
 
     EtcdNamespaces()
     {
@@ -75,7 +76,10 @@ final class EtcdNamespaces implements AutoCloseable
         return "http://" + NET + "11:2379 http://" + NET + "12:2379 http://" + NET + "13:2379";
     }
 
-    /** Joins {@code serverNs} to the etcd bridge as {@code 192.0.2.(20+n)}. */
+    /**
+     * Joins {@code serverNs} to the etcd bridge as {@code 192.0.2.(20+n)}, where TCP 443 reaches the headend on
+     * 10.77.0.1 (destination NAT): the member's address for clients on the bridge, its {@code nat} address.
+     */
     void attach(final String serverNs, final int n)
     {
         final String port = "cl" + n;
@@ -83,7 +87,26 @@ final class EtcdNamespaces implements AutoCloseable
         Cmd.check("ip", "-n", ns, "link", "set", port, "master", "br-cl", "up");
         Cmd.check("ip", "-n", serverNs, "addr", "add", NET + (20 + n) + "/24", "dev", "cl0");
         Cmd.check("ip", "-n", serverNs, "link", "set", "cl0", "up");
+        Netns.exec(serverNs, "nft", "add table ip hdcl; add chain ip hdcl pre { type nat hook prerouting "
+            + "priority -100; }; add rule ip hdcl pre ip daddr " + NET + (20 + n) + " tcp dport 443 dnat to "
+            + Netns.SERVER_ADDRESS).check();
         attached.add(serverNs);
+    }
+
+    /** A client namespace on the bridge, {@code 192.0.2.50}, that reaches every member at its bridge address. */
+    String client()
+    {
+        if (client == null)
+        {
+            client = ns.replace("-etcd", "-clu");
+            Cmd.check("ip", "netns", "add", client);
+            Cmd.check("ip", "-n", client, "link", "set", "lo", "up");
+            Cmd.check("ip", "-n", ns, "link", "add", "clu", "type", "veth", "peer", "name", "eth0", "netns", client);
+            Cmd.check("ip", "-n", ns, "link", "set", "clu", "master", "br-cl", "up");
+            Cmd.check("ip", "-n", client, "addr", "add", NET + "50/24", "dev", "eth0");
+            Cmd.check("ip", "-n", client, "link", "set", "eth0", "up");
+        }
+        return client;
     }
 
     private void awaitHealthy()
@@ -112,6 +135,11 @@ final class EtcdNamespaces implements AutoCloseable
         for (final ManagedProcess member : members)
         {
             member.close();
+        }
+        if (client != null)
+        {
+            Cmd.run(Duration.ofSeconds(30), List.of("ip", "netns", "delete", client));
+            client = null;
         }
         if (created)
         {
