@@ -39,6 +39,7 @@ public final class EtcdClusterStore implements ClusterStore
     static final long MEMBER_TTL_SECONDS = 10;
     private static final long HEARTBEAT_MILLIS = 3_000;
     private static final int MAX_PENDING = 100_000;
+    private static final int MAX_IN_FLIGHT = 64;
     private static final int LOCK_FAILURES = org.headend.control.auth.FailedLoginLimiter.MAX_USER_FAILURES;
     private static final long LOCK_WINDOW_MILLIS = TimeUnit.NANOSECONDS.toMillis(
         org.headend.control.auth.FailedLoginLimiter.WINDOW_NANOS);
@@ -62,6 +63,9 @@ public final class EtcdClusterStore implements ClusterStore
     private final Map<String, List<String>> claimed = new ConcurrentHashMap<>();
     /** Writes not yet done, latest per session (null value: remove). */
     private final Map<String, java.util.Optional<SessionRecord>> pending = new ConcurrentHashMap<>();
+    /** Sessions with a write in flight. */
+    private final java.util.Set<String> writing = ConcurrentHashMap.newKeySet();
+    private final java.util.concurrent.Semaphore inFlight = new java.util.concurrent.Semaphore(MAX_IN_FLIGHT);
     private volatile LostListener lost = (key, why, off) -> { };
     private volatile long memberLease;
     private volatile long sessionLease;
@@ -209,73 +213,89 @@ public final class EtcdClusterStore implements ClusterStore
         }
     }
 
-    /** Writes the latest pending change of one session (cluster-store thread). */
+    /**
+     * Starts the latest pending change of one session (cluster-store thread). Writes of different sessions overlap
+     * (up to {@link #MAX_IN_FLIGHT}); those of one session follow each other, since each is guarded by the revision
+     * the one before it made.
+     */
     private void write(final String tokenKey)
     {
+        if (!writing.add(tokenKey))
+        {
+            return; // its write in flight starts the next one when done
+        }
         final java.util.Optional<SessionRecord> what = pending.remove(tokenKey);
         if (what == null)
         {
+            writing.remove(tokenKey);
             return;
         }
         try
         {
-            if (what.isPresent())
-            {
-                writeSession(what.get());
-            }
-            else
-            {
-                deleteSession(tokenKey);
-            }
+            inFlight.acquire();
         }
-        catch (final Exception ex)
+        catch (final InterruptedException ex)
         {
-            LOG.warn("cluster write of a session failed ({}); it is written again at its next change",
-                ex.toString());
+            Thread.currentThread().interrupt();
+            writing.remove(tokenKey);
+            return;
         }
+        final CompletableFuture<Void> done = what.isPresent() ? writeSession(what.get()) : deleteSession(tokenKey);
+        done.orTimeout(10, TimeUnit.SECONDS).whenComplete((v, error) ->
+        {
+            inFlight.release();
+            writing.remove(tokenKey);
+            if (error != null)
+            {
+                LOG.warn("cluster write of a session failed ({}); it is written again at its next change",
+                    error.toString());
+            }
+            if (pending.containsKey(tokenKey) && !closed)
+            {
+                writer.execute(() -> write(tokenKey));
+            }
+        });
     }
 
-    private void writeSession(final SessionRecord record) throws Exception
+    private CompletableFuture<Void> writeSession(final SessionRecord record)
     {
         final String key = sessionKey(record.tokenKey());
         final Long revision = owned.get(record.tokenKey());
         final var guard = revision == null ? Txn.absent(key) : Txn.modifiedAt(key, revision);
-        final EtcdGateway.TxnResult result = etcd.txn(List.of(guard),
-            List.of(Txn.put(key, SessionJson.write(record, member), sessionLease)), List.of(Txn.get(key)))
-            .get(10, TimeUnit.SECONDS);
-        if (result.succeeded())
-        {
-            owned.put(record.tokenKey(), result.revision());
-            return;
-        }
-        // someone else wrote it since: logged off (gone), or taken over by another member
-        final String why = result.ranged().isEmpty() ? "logged off on another member"
-            : "taken over by member " + SessionJson.read(record.tokenKey(), result.ranged().get(0).value()).owner();
-        if (owned.remove(record.tokenKey()) != null)
-        {
-            claimed.remove(record.tokenKey());
-            final boolean off = result.ranged().isEmpty();
-            control.execute(() -> lost.lost(record.tokenKey(), why, off));
-        }
+        return etcd.txn(List.of(guard), List.of(Txn.put(key, SessionJson.write(record, member), sessionLease)),
+            List.of(Txn.get(key))).thenAccept(result ->
+            {
+                if (result.succeeded())
+                {
+                    owned.put(record.tokenKey(), result.revision());
+                    return;
+                }
+                // someone else wrote it since: logged off (gone), or taken over by another member
+                final boolean off = result.ranged().isEmpty();
+                final String why = off ? "logged off on another member" : "taken over by member "
+                    + SessionJson.read(record.tokenKey(), result.ranged().get(0).value()).owner();
+                if (owned.remove(record.tokenKey()) != null)
+                {
+                    claimed.remove(record.tokenKey());
+                    control.execute(() -> lost.lost(record.tokenKey(), why, off));
+                }
+            });
     }
 
-    private void deleteSession(final String tokenKey) throws Exception
+    private CompletableFuture<Void> deleteSession(final String tokenKey)
     {
         final Long revision = owned.remove(tokenKey);
         final List<String> addresses = claimed.remove(tokenKey);
         if (revision == null)
         {
-            return;
+            return CompletableFuture.completedFuture(null);
         }
         final String key = sessionKey(tokenKey);
-        final List<Map<String, Object>> deletes = new ArrayList<>();
-        deletes.add(Txn.delete(key));
-        etcd.txn(List.of(Txn.modifiedAt(key, revision)), deletes, List.of()).get(10, TimeUnit.SECONDS);
-        for (final String address : addresses == null ? List.<String>of() : addresses)
-        {
-            etcd.txn(List.of(Txn.valueIs(addrKey(address), tokenKey)), List.of(Txn.delete(addrKey(address))),
-                List.of()).get(10, TimeUnit.SECONDS);
-        }
+        return etcd.txn(List.of(Txn.modifiedAt(key, revision)), List.of(Txn.delete(key)), List.of())
+            .thenCompose(deleted -> CompletableFuture.allOf((addresses == null ? List.<String>of() : addresses)
+                .stream().map(address -> etcd.txn(List.of(Txn.valueIs(addrKey(address), tokenKey)),
+                    List.of(Txn.delete(addrKey(address))), List.of()))
+                .toArray(CompletableFuture[]::new)));
     }
 
     /** A change under {@code sessions/} (watch thread): a session of ours deleted or written by someone else. */
@@ -679,6 +699,11 @@ public final class EtcdClusterStore implements ClusterStore
         try
         {
             writer.submit(() -> List.copyOf(pending.keySet()).forEach(this::write)).get(10, TimeUnit.SECONDS);
+            // the writes in flight end within their timeout
+            if (inFlight.tryAcquire(MAX_IN_FLIGHT, 11, TimeUnit.SECONDS))
+            {
+                inFlight.release(MAX_IN_FLIGHT);
+            }
             closed = true;
             etcd.revoke(memberLease).get(5, TimeUnit.SECONDS);
         }
