@@ -242,7 +242,9 @@ final class Appliance
                 new Portal(config::current, auth, sessions, clientFiles, translations, System::nanoTime));
             if (cluster != null)
             {
-                router.director(cluster::redirectTarget);
+                // as on the ASA, only logins addressed to the cluster address move; a member's own address serves
+                router.director(host -> org.headend.control.cluster.ClusterMembership.toClusterAddress(host,
+                    config.current().globals().loadBalancing()) ? cluster.redirectTarget() : null);
             }
             redirects = new HttpRedirectListeners(frontDoor, serverChannel, config::current);
             config.addListener(updated ->

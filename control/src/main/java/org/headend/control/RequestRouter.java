@@ -34,7 +34,7 @@ final class RequestRouter
     private final TunnelGateway tunnels;
     private final SessionManager sessions;
     private final Portal portal;
-    private java.util.function.Supplier<String> director = () -> null;
+    private java.util.function.UnaryOperator<String> director = host -> null;
 
     RequestRouter(final AggregateAuth auth, final TunnelGateway tunnels, final SessionManager sessions,
         final Portal portal)
@@ -46,10 +46,10 @@ final class RequestRouter
     }
 
     /**
-     * On a cluster member: where a first login request ({@code init}) goes instead, as a URL without path (the
-     * director's redirect to the least-loaded member); null to serve it here.
+     * On a cluster member: where a first login request ({@code init}) addressed to {@code Host} goes instead, as a
+     * URL without path (the director's redirect to the least-loaded member); null to serve it here.
      */
-    RequestRouter director(final java.util.function.Supplier<String> redirectTarget)
+    RequestRouter director(final java.util.function.UnaryOperator<String> redirectTarget)
     {
         director = redirectTarget;
         return this;
@@ -105,7 +105,8 @@ final class RequestRouter
             try
             {
                 final AuthMessage message = AuthXml.parse(request.body());
-                final String target = "init".equals(message.type()) ? director.get() : null;
+                final String target = "init".equals(message.type()) ? director.apply(request.header("host"))
+                    : null;
                 if (target != null)
                 {
                     // only a first login request moves, never a CONNECT, and never to this same member

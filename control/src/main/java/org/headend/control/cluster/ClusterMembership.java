@@ -67,6 +67,18 @@ public final class ClusterMembership
         }
     }
 
+    /** Whether an HTTP {@code Host} (with or without a port) names the cluster's address. */
+    public static boolean toClusterAddress(final String host, final LoadBalancing lb)
+    {
+        if (host == null || lb.clusterAddress() == null)
+        {
+            return false;
+        }
+        final int colon = host.lastIndexOf(':');
+        final String name = colon > 0 && host.indexOf(':') == colon ? host.substring(0, colon) : host;
+        return name.strip().equals(lb.clusterAddress().getHostAddress());
+    }
+
     /** The cluster's failed-login counts as the login checker asks for them. */
     public static Logins.SharedLockout lockout(final ClusterStore store)
     {
