@@ -142,7 +142,7 @@ class ClusterIT
         final OpenconnectClient onA = client(0, "demo");
         final String cookie = onA.authenticate("demo-secret");
         final String address = onA.startWithCookie(cookie).awaitConfigured(Duration.ofSeconds(30));
-        awaitShown(2, "show vpn load-balancing", "Sessions in the cluster: 1, member-a 1");
+        awaitShown(2, "show load-balancing", "Sessions in the cluster: 1, member-a 1");
 
         MEMBERS[0].process().signal("KILL");
         assertNotNull(MEMBERS[0].process().waitForExit(Duration.ofSeconds(15)), "member A survived SIGKILL");
@@ -209,7 +209,7 @@ class ClusterIT
     @Order(5)
     void theDirectorSendsANewLoginToTheLeastLoadedMember()
     {
-        final String shown = MEMBERS[1].console("show vpn load-balancing");
+        final String shown = MEMBERS[1].console("show load-balancing");
         final java.util.regex.Matcher director = java.util.regex.Pattern.compile("director member-([abc])")
             .matcher(shown);
         assertTrue(director.find(), shown);
@@ -219,7 +219,7 @@ class ClusterIT
         final java.util.regex.Pattern own = java.util.regex.Pattern.compile("member-" + (char)('a' + d)
             + "\\s+Director\\s+\\d+\\s+[1-9]");
         final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
-        while (!own.matcher(MEMBERS[d].console("show vpn load-balancing")).find())
+        while (!own.matcher(MEMBERS[d].console("show load-balancing")).find())
         {
             assertTrue(System.nanoTime() < deadline, "the director never published its session");
             NetTools.sleep(300);

@@ -187,8 +187,9 @@ final class ExecCommands
                 return new Output(CLOCK.format(now) + "\n", Map.of("utc", now.toString()));
             }));
         commands.add(ExecCommand.declare("Show the VPN load-balancing cluster")
-            .kw("show", "Show running system information").kw("vpn", "Show VPN information")
-            .kw("load-balancing", "Show the cluster's members, director and load")
+            // the ASA's "show vpn load-balancing" without its "vpn": that keyword would make "sh vpn any" ambiguous
+            .kw("show", "Show running system information")
+            .kw("load-balancing", "Show the VPN load-balancing cluster's members, director and load")
             .alsoInConfigModes()
             .shows((session, args) ->
             {

@@ -26,7 +26,7 @@ public final class ClusterDirectory implements SessionDirectory
         this.cluster = cluster;
     }
 
-    /** The cluster behind this directory ({@code show vpn load-balancing}). */
+    /** The cluster behind this directory ({@code show load-balancing}). */
     public ClusterStore cluster()
     {
         return cluster;

@@ -7,7 +7,7 @@ import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 
 /**
- * {@code show vpn load-balancing}: the members the cluster knows alive, which one is director, each one's load and
+ * {@code show load-balancing}: the members the cluster knows alive, which one is director, each one's load and
  * the sessions it owns in the cluster (those of a dead member wait there for their clients). Runs on the operator's
  * thread, which may wait for etcd.
  */
