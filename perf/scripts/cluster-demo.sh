@@ -16,6 +16,7 @@ P=hdcl$$
 HOLD=0
 [ "${1:-}" = "--hold" ] && HOLD=${2:?seconds}
 WORK=$(mktemp -d /tmp/cluster-demo.XXXXXX)
+chmod 755 "$WORK"  # the appliance drops to the user headend, which must reach its state directory
 SCRIPT="$REPO/integration-tests/src/test/resources/hdit-connect-script.sh"
 PIDS=()
 NSES=()
