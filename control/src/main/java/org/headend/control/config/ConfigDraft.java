@@ -110,7 +110,8 @@ public final class ConfigDraft
         final Map<String, AaaServerGroup> aaaMap = new LinkedHashMap<>();
         aaaServers.values().forEach(a -> aaaMap.put(a.name, new AaaServerGroup(a.name, a.protocol,
             a.maxFailedAttempts, a.timedReactivation, a.deadtimeMinutes,
-            a.hosts.values().stream().map(AaaHostDraft::freeze).toList(), a.interimUpdates, a.interimHours)));
+            a.hosts.values().stream().map(AaaHostDraft::freeze).toList(), a.interimUpdates, a.interimHours,
+            a.dynamicAuthorizationPort)));
         final List<AnyconnectImage> images = new ArrayList<>(webvpn.images);
         images.sort(java.util.Comparator.comparingInt(AnyconnectImage::order));
         final Map<String, Map<String, List<String>>> data = new LinkedHashMap<>();
@@ -268,6 +269,7 @@ public final class ConfigDraft
         int deadtimeMinutes = AaaServerGroup.DEFAULT_DEADTIME_MINUTES;
         boolean interimUpdates;
         int interimHours;
+        int dynamicAuthorizationPort;
         final Map<String, AaaHostDraft> hosts = new LinkedHashMap<>();
 
         AaaGroupDraft(final String name)
