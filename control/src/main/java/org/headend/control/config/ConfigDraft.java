@@ -106,7 +106,8 @@ public final class ConfigDraft
         tunnelGroups.values().forEach(g -> groupMap.put(g.name, new TunnelGroup(g.name, g.type,
             List.copyOf(g.addressPools), g.defaultGroupPolicy, List.copyOf(g.ipv6AddressPools),
             frozen(g.groupAliases), frozen(g.groupUrls), g.authenticationServerGroup, g.authenticationFallbackLocal,
-            g.accountingServerGroup, g.authorizationServerGroup, g.authentication, g.usernameFromCertificate)));
+            g.accountingServerGroup, g.authorizationServerGroup, g.authentication, g.usernameFromCertificate,
+            g.secondaryAuthentication)));
         final Map<String, AaaServerGroup> aaaMap = new LinkedHashMap<>();
         aaaServers.values().forEach(a -> aaaMap.put(a.name, new AaaServerGroup(a.name, a.protocol,
             a.maxFailedAttempts, a.timedReactivation, a.deadtimeMinutes,
@@ -236,6 +237,7 @@ public final class ConfigDraft
         boolean authenticationFallbackLocal;
         String accountingServerGroup;
         String authorizationServerGroup;
+        SecondaryAuthentication secondaryAuthentication;
         TunnelAuthentication authentication = TunnelAuthentication.AAA;
         CertificateUsername usernameFromCertificate = CertificateUsername.DEFAULT;
 

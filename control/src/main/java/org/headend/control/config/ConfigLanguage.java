@@ -1607,6 +1607,21 @@ public final class ConfigLanguage
                 return null;
             })
             .build());
+        register(ConfigCommand.in(Mode.TUNNEL_GENERAL, "Double authentication: a second password, another server")
+            .kw("secondary-authentication-server-group", "Who checks the second password of double authentication")
+            .key()
+            .arg("group", AAA_SERVER, "A server group, or LOCAL")
+            .optional("fallback", p -> p.arg("local", ArgTypes.LOCAL_SERVER_GROUP,
+                "LOCAL: use the local users while every server of the group is down"))
+            .optional("same", p -> p.kw("use-primary-username", "Check the second password for the first user name"))
+            .order(31, 0)
+            .compile((draft, scope, args) ->
+            {
+                ((ConfigDraft.TunnelGroupDraft)scope).secondaryAuthentication = new SecondaryAuthentication(
+                    args.get("group"), args.has("fallback"), args.has("same"));
+                return null;
+            })
+            .build());
         register(ConfigCommand.in(Mode.TUNNEL_GENERAL, "Where the tunnel group's accounting goes")
             .kw("accounting-server-group", "Where the tunnel group's accounting records go").key()
             .arg("group", AAA_SERVER, "A RADIUS server group")
