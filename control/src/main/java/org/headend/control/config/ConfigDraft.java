@@ -357,6 +357,8 @@ public final class ConfigDraft
         String caCertificate;
         Trustpoint.RevocationCheck revocationCheck = Trustpoint.RevocationCheck.NONE;
         String crlFile;
+        boolean validatesClients = true;
+        boolean validatesServers;
 
         TrustpointDraft(final String name)
         {
@@ -365,7 +367,8 @@ public final class ConfigDraft
 
         Trustpoint freeze()
         {
-            return new Trustpoint(name, enrollmentTerminal, caCertificate, revocationCheck, crlFile);
+            return new Trustpoint(name, enrollmentTerminal, caCertificate, revocationCheck, crlFile, validatesClients,
+                validatesServers);
         }
     }
 }
