@@ -461,7 +461,7 @@ public final class AggregateAuth
         }
         events.loginSucceeded(username, tunnelGroup, client.address());
         return new Verdict(true, null, policy, false,
-            new AaaAssignment(accepted.groupPolicy(), accepted.framedAddress()), null);
+            new AaaAssignment(accepted.groupPolicy(), accepted.framedAddress(), accepted.vpnFilter()), null);
     }
 
     private CompletionStage<HttpAnswer> reply(final AuthMessage message, final String contextCookie,

@@ -116,6 +116,7 @@ public final class Session
     public void assign(final AaaAssignment assignment)
     {
         this.aaa = assignment;
+        this.vpnFilter = assignment.vpnFilter();
     }
 
     /** The access list the session's traffic is filtered by (RADIUS Filter-Id, also by CoA), or null for none. */
