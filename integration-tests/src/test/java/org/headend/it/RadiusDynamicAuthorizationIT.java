@@ -42,7 +42,7 @@ class RadiusDynamicAuthorizationIT
     static void start()
     {
         FreeRadiusServer.prerequisites();
-        bed = Testbed.start(2, c -> c
+        bed = Testbed.start(3, c -> c
             .tunnelGroupLine(" authentication-server-group RAD")
             .tunnelGroupLine(" accounting-server-group RAD")
             .extraLine("aaa-server RAD protocol radius")
@@ -56,7 +56,8 @@ class RadiusDynamicAuthorizationIT
             .extraLine("access-list OPEN extended permit ip any any")
             .extraLine("group-policy STAFF internal")
             .extraLine("group-policy STAFF attributes")
-            .extraLine(" vpn-tunnel-protocol ssl-client"));
+            .extraLine(" vpn-tunnel-protocol ssl-client")
+            .extraLine(" banner value Welcome, staff."));
         radius = FreeRadiusServer.start(bed.net().server(), RADIUS_PORT, SECRET);
     }
 
@@ -167,6 +168,20 @@ class RadiusDynamicAuthorizationIT
             "User-Name=alice,Session-Timeout=60");
         assertTrue(unsupported.contains("Received CoA-NAK") && unsupported.contains("Unsupported-Attribute"),
             unsupported);
+    }
+
+    @Test
+    void shouldApplyTheAsaGroupPolicyAttributeAndTheFilterIdOfTheAccessAccept()
+    {
+        final OpenconnectClient dave = bed.client(2, "dave").startWithPassword("davepw");
+        dave.awaitConfigured(Duration.ofSeconds(30));
+        final java.util.Map<String, String> env = dave.awaitScriptCall("connect", 1, Duration.ofSeconds(10));
+        assertEquals("Welcome, staff.", env.get("CISCO_BANNER"), "vendor 3076 Group-Policy picks STAFF");
+        final NetTools.PingResult refused = NetTools.ping(bed.net().client(2), ApplianceConfig.GATEWAY, 3);
+        assertEquals(0, refused.received(), "Filter-Id NOGATEWAY holds the tunnel from the start: " + refused.output());
+        final String open = radclient(bed.net().server(), "127.0.0.1", "coa", SECRET, "User-Name=dave,Filter-Id=OPEN");
+        assertTrue(open.contains("Received CoA-ACK"), open);
+        assertTrue(NetTools.ping(bed.net().client(2), ApplianceConfig.GATEWAY, 3).allAnswered());
     }
 
     @Test
