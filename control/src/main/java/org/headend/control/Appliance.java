@@ -31,6 +31,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.headend.control.auth.AggregateAuth;
+import org.headend.control.auth.DynamicAuthorization;
 import org.headend.control.auth.FailedLoginLimiter;
 import org.headend.control.auth.Logins;
 import org.headend.control.auth.RadiusAccounting;
@@ -119,6 +120,8 @@ final class Appliance
     /** The IPv6 listener when the outside interface has an {@code ipv6 address}; else null. */
     private Channel listener6;
     private DtlsService dtls;
+    /** RFC 5176 listeners of the {@code aaa-server} groups with {@code dynamic-authorization}. */
+    private DynamicAuthorization dynamicAuthorization;
     private HttpRedirectListeners redirects;
     private ManagementServer management;
     private final VpnMetrics metrics = new VpnMetrics();
@@ -225,6 +228,9 @@ final class Appliance
                 .certificates(new ClientCertificateValidator(flash, certificateChecks, Clock.systemUTC()));
             auth.accounting(accounting);
             sessions.onEnd(accounting::stop);
+            dynamicAuthorization = new DynamicAuthorization(config::current, sessions, accounting, control,
+                System::nanoTime, null);
+            dynamicAuthorization.apply(cfg);
             clientFiles.apply(cfg);
             listenAddress = listenAddress(cfg);
             final TunnelGateway gateway = new TunnelGateway(config::current, sessions, dataplane, dtls, control,
@@ -253,6 +259,7 @@ final class Appliance
                 // the packages just configured; the rest follows on the control thread
                 clientFiles.apply(updated);
                 logins.apply(updated);
+                dynamicAuthorization.apply(updated);
                 syslog.configure(updated.operations().logging());
                 control.execute(() ->
                 {
@@ -467,6 +474,10 @@ final class Appliance
         if (redirects != null)
         {
             redirects.close();
+        }
+        if (dynamicAuthorization != null)
+        {
+            dynamicAuthorization.close();
         }
         if (management != null)
         {

@@ -16,6 +16,8 @@ import java.util.List;
  * <li>{@code alice / alicepw}: Accept with {@code Class "OU=STAFF;"} and {@code Framed-IP-Address};</li>
  * <li>{@code carol / carolpw}: Access-Challenge "Enter the 6-digit code", then the TOTP code of
  * {@link #TOTP_SECRET} (the {@code totp} module checks it) with the State echoed: Accept, {@code Class "OU=MFA;"};</li>
+ * <li>{@code dave / davepw}: Accept with the ASA's own Group-Policy attribute ({@code STAFF}) and
+ * {@code Filter-Id "NOGATEWAY"};</li>
  * <li>{@code slow / slowpw}: Accept, after {@link #SLOW_SECONDS} seconds;</li>
  * <li>{@code admin / adminpw}: Accept (SSH logins).</li>
  * <li>Any of them by MS-CHAPv2 too (the {@code mschap} module, from the clear-text passwords).</li>
@@ -89,6 +91,9 @@ public final class FreeRadiusServer implements AutoCloseable
     {
         return "alice Cleartext-Password := \"alicepw\"\n"
             + "\tClass := \"OU=STAFF;\", Framed-IP-Address := " + ALICE_ADDRESS + ", Reply-Message := \"hello alice\"\n"
+            + "\n"
+            + "dave Cleartext-Password := \"davepw\"\n"
+            + "\tASA-Group-Policy := \"STAFF\", Filter-Id := \"NOGATEWAY\"\n"
             + "\n"
             + "slow Cleartext-Password := \"slowpw\"\n\n"
             + "admin Cleartext-Password := \"adminpw\"\n\n";

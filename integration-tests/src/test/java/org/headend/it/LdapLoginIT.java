@@ -26,10 +26,12 @@ import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * Logins through a real OpenLDAP ({@link SlapdServer}) with the real openconnect (issue 12 item 4): by {@code uid}
- * over LDAPS with the CA checked, the directory group mapped to a group-policy by {@code ldap attribute-map}, a wrong
- * password, the filter-injection name {@code alice*)(uid=*}, a server whose certificate another CA issued, a
- * password the directory says must be changed first, and {@code authorization-server-group} (the directory gives
- * the group-policy of a user LOCAL accepted). slapd runs inside the appliance's namespace on 127.0.0.1.
+ * over LDAPS with the CA checked (a {@code crypto ca trustpoint} with {@code validation-usage ssl-server}), the
+ * directory group mapped to a group-policy by {@code ldap attribute-map}, a wrong password, the filter-injection name
+ * {@code alice*)(uid=*}, a server whose certificate another CA issued (named by the older {@code ldap-trusted-ca}
+ * line, still read with a warning), a password the directory says must be changed first, and
+ * {@code authorization-server-group} (the directory gives the group-policy of a user LOCAL accepted). slapd runs
+ * inside the appliance's namespace on 127.0.0.1.
  */
 @ExtendWith(HarnessExtension.class)
 @Timeout(value = 4, unit = TimeUnit.MINUTES)
@@ -52,8 +54,13 @@ class LdapLoginIT
             .extraLine("ldap attribute-map GROUPS")
             .extraLine(" map-name memberOf Group-Policy")
             .extraLine(" map-value memberOf " + SlapdServer.STAFF_GROUP + " STAFF")
+            // the ASA way: the directory's CA is a trustpoint that validates servers
+            .extraLine("crypto ca trustpoint LDAPCA")
+            .extraLine(" enrollment terminal")
+            .extraLine(" ca-certificate disk0:/ldap-ca.pem")
+            .extraLine(" validation-usage ssl-server")
             .extraLine("aaa-server DIR protocol ldap")
-            .extraLine(ldapHost("DIR", "ldap-ca.pem"))
+            .extraLine(ldapHost("DIR", null))
             .extraLine(" ldap-attribute-map GROUPS")
             .extraLine("aaa-server UNTRUSTED protocol ldap")
             .extraLine(ldapHost("UNTRUSTED", "other-ca.pem"))
@@ -88,7 +95,10 @@ class LdapLoginIT
         }
     }
 
-    /** One LDAPS host of {@code group}, its certificate checked against {@code disk0:/caFile}. */
+    /**
+     * One LDAPS host of {@code group}, its certificate checked against the ssl-server trustpoints, or against
+     * {@code disk0:/caFile} by the older {@code ldap-trusted-ca} line when {@code caFile} is not null.
+     */
     private static String ldapHost(final String group, final String caFile)
     {
         return "aaa-server " + group + " (outside) host 127.0.0.1\n"
@@ -100,7 +110,7 @@ class LdapLoginIT
             + " ldap-login-password " + SlapdServer.SERVICE_PASSWORD + "\n"
             + " ldap-login-dn " + SlapdServer.SERVICE_DN + "\n"
             + " ldap-over-ssl enable\n"
-            + " ldap-trusted-ca disk0:/" + caFile + "\n"
+            + (caFile == null ? "" : " ldap-trusted-ca disk0:/" + caFile + "\n")
             + " server-type openldap";
     }
 
@@ -198,6 +208,8 @@ class LdapLoginIT
         assertRefused(alice);
         assertTrue(bed.headend().process().err().text().contains("unable to find valid certification path"),
             "the appliance says why the server was not used");
+        assertTrue(bed.headend().process().err().text().contains("ldap-trusted-ca is not an ASA command"),
+            "the older line still works, and the log says how to move to a trustpoint");
         assertFalse(slapd.process().err().text().substring(mark).contains("BIND dn="),
             "no password was sent to the untrusted server");
     }

@@ -11,6 +11,7 @@ import java.util.function.Supplier;
 import org.headend.control.config.EffectivePolicy;
 import org.headend.control.config.HeadendConfig;
 import org.headend.control.config.PolicyAttribute;
+import org.headend.control.config.SecondaryAuthentication;
 import org.headend.control.config.TunnelAuthentication;
 import org.headend.control.config.TunnelGroup;
 import org.headend.control.LogText;
@@ -249,9 +250,18 @@ public final class AggregateAuth
     public CompletionStage<HttpAnswer> onForm(final Map<String, String> form, final Map<String, String> cookies,
         final ClientInfo client, final String path)
     {
+        final Map<String, String> fields = new java.util.HashMap<>();
+        fields.put("username", form.getOrDefault("username", ""));
+        fields.put("password", form.getOrDefault("password", ""));
+        for (final String second : List.of("secondary_username", "secondary_password"))
+        {
+            if (form.containsKey(second))
+            {
+                fields.put(second, form.get(second));
+            }
+        }
         final AuthMessage asReply = new AuthMessage("auth-reply", null, null, form.get("group_list"), null, null,
-            Map.of("username", form.getOrDefault("username", ""), "password", form.getOrDefault("password", "")),
-            null);
+            Map.copyOf(fields), null);
         return reply(asReply, cookies.get("webvpncontext"), client, path);
     }
 
@@ -275,11 +285,89 @@ public final class AggregateAuth
     public CompletionStage<Verdict> authenticate(final String username, final String password, final byte[] state,
         final String tunnelGroup, final ClientInfo client, final java.util.Set<String> protocols)
     {
-        return authenticate(username, password, state, tunnelGroup, client, protocols, null);
+        return authenticate(username, password, state, tunnelGroup, client, protocols, null, null);
     }
 
-    /** {@link #authenticate(String, String, byte[], String, ClientInfo, java.util.Set)} of an accounted session. */
+    /**
+     * {@link #authenticate(String, String, byte[], String, ClientInfo, java.util.Set)} with the second user name and
+     * password of double authentication ({@code secondary-authentication-server-group}); {@code second} may be null
+     * when the tunnel-group has none (a login to one that has fails without it).
+     */
+    public CompletionStage<Verdict> authenticate(final String username, final String password,
+        final SecondCredentials second, final String tunnelGroup, final ClientInfo client,
+        final java.util.Set<String> protocols)
+    {
+        return authenticate(username, password, null, tunnelGroup, client, protocols, null, second);
+    }
+
+    /** The second user name (null with {@code use-primary-username}) and password of double authentication. */
+    public record SecondCredentials(String username, String password)
+    {
+        @Override
+        public String toString()
+        {
+            return "SecondCredentials[" + username + ", *****]";
+        }
+    }
+
+    /**
+     * {@link #authenticate(String, String, byte[], String, ClientInfo, java.util.Set)} of an accounted session,
+     * then, once the primary server said yes, the secondary's check.
+     */
     private CompletionStage<Verdict> authenticate(final String username, final String password, final byte[] state,
+        final String tunnelGroup, final ClientInfo client, final java.util.Set<String> protocols,
+        final String accountingSessionId, final SecondCredentials second)
+    {
+        return primary(username, password, state, tunnelGroup, client, protocols, accountingSessionId)
+            .thenCompose(verdict -> secondary(verdict, username, tunnelGroup, client, second, accountingSessionId));
+    }
+
+    /**
+     * Double authentication (the ASA's {@code secondary-authentication-server-group}): after the primary server
+     * accepted the user, the second password must pass the secondary group too; the primary's answer rules the
+     * session. Failures count against the name checked, as every login's do. Completes on the control thread.
+     */
+    private CompletionStage<Verdict> secondary(final Verdict primary, final String username, final String tunnelGroup,
+        final ClientInfo client, final SecondCredentials second, final String accountingSessionId)
+    {
+        final HeadendConfig cfg = config.get();
+        final SecondaryAuthentication secondary =
+            cfg.tunnelGroup(tunnelGroup).orElse(cfg.defaultTunnelGroup()).secondaryAuthentication();
+        if (!primary.ok() || secondary == null)
+        {
+            return CompletableFuture.completedFuture(primary);
+        }
+        final String user = secondary.usePrimaryUsername() ? username : second == null ? null : second.username();
+        if (user == null || user.isEmpty() || second == null || second.password() == null)
+        {
+            logins.limiter().onFailure(username, client.address(), nanoClock.getAsLong());
+            LOG.info("login refused for user {} from {}: tunnel-group {} needs a second password", LogText.escape(
+                username), client.address(), tunnelGroup);
+            events.loginFailed(username, client.address(), "second password missing");
+            return CompletableFuture.completedFuture(new Verdict(false, LOGIN_FAILED, null, false));
+        }
+        final AuthRequest request = new AuthRequest(user, second.password(), client.address(), null,
+            AuthRequest.Purpose.VPN, accountingSessionId);
+        return logins.login(secondary.serverGroup(), secondary.fallbackLocal(), request).thenApplyAsync(outcome ->
+        {
+            if (outcome instanceof AuthOutcome.Accepted)
+            {
+                LOG.info("login of {} from {}: second password accepted by {} for {}", LogText.escape(username),
+                    client.address(), secondary.serverGroup(), LogText.escape(user));
+                return primary;
+            }
+            LOG.info("login refused for user {} from {}: the second password was not accepted by {} ({})",
+                LogText.escape(username), client.address(), secondary.serverGroup(),
+                outcome instanceof AuthOutcome.Challenged ? "it asked for another step, which a second password "
+                    + "cannot answer" : outcome.getClass().getSimpleName());
+            events.loginFailed(username, client.address(), "second password refused");
+            return new Verdict(false, outcome instanceof AuthOutcome.Rejected rejected
+                && rejected.userMessage() != null ? rejected.userMessage() : LOGIN_FAILED, null, false);
+        }, control);
+    }
+
+    /** The primary server's check of {@link #authenticate}. */
+    private CompletionStage<Verdict> primary(final String username, final String password, final byte[] state,
         final String tunnelGroup, final ClientInfo client, final java.util.Set<String> protocols,
         final String accountingSessionId)
     {
@@ -322,7 +410,7 @@ public final class AggregateAuth
     public CompletionStage<Verdict> authenticate(final String username, final String password,
         final String tunnelGroup, final ClientInfo client, final java.util.Set<String> protocols)
     {
-        return authenticate(username, password, null, tunnelGroup, client, protocols);
+        return authenticate(username, password, (byte[])null, tunnelGroup, client, protocols);
     }
 
     private Verdict decide(final AuthOutcome outcome, final String username, final String tunnelGroup,
@@ -373,7 +461,7 @@ public final class AggregateAuth
         }
         events.loginSucceeded(username, tunnelGroup, client.address());
         return new Verdict(true, null, policy, false,
-            new AaaAssignment(accepted.groupPolicy(), accepted.framedAddress()), null);
+            new AaaAssignment(accepted.groupPolicy(), accepted.framedAddress(), accepted.vpnFilter()), null);
     }
 
     private CompletionStage<HttpAnswer> reply(final AuthMessage message, final String contextCookie,
@@ -433,9 +521,16 @@ public final class AggregateAuth
         }
         final LoginContexts.LoginContext current = context;
         final GroupSelection shown = group;
+        final SecondCredentials second = new SecondCredentials(message.field("secondary_username"),
+            message.field("secondary_password"));
         return authenticate(username, password, null, context.tunnelGroup(), client, java.util.Set.of("ssl-client"),
-            context.accountingSessionId())
-            .thenApply(verdict -> finish(verdict, username, current, shown, client, message));
+            context.accountingSessionId(), second)
+            .thenApply(verdict ->
+            {
+                // a primary server's challenge comes first: the second password waits for its answer
+                current.holdSecond(verdict.challenge() == null ? null : second);
+                return finish(verdict, username, current, shown, client, message);
+            });
     }
 
     /** The answer to a challenge form: the user name is the one the first step gave, never the client's. */
@@ -455,9 +550,14 @@ public final class AggregateAuth
         final byte[] state = context.challengeState();
         context.challenge(null, null, null);
         final GroupSelection group = new GroupSelection(context.tunnelGroup(), context.alias(), List.of(), null);
+        final SecondCredentials second = context.heldSecond();
         return authenticate(username, answer, state, context.tunnelGroup(), client, java.util.Set.of("ssl-client"),
-            context.accountingSessionId())
-            .thenApply(verdict -> finish(verdict, username, context, group, client, message));
+            context.accountingSessionId(), second)
+            .thenApply(verdict ->
+            {
+                context.holdSecond(verdict.challenge() == null ? null : second);
+                return finish(verdict, username, context, group, client, message);
+            });
     }
 
     private HttpAnswer finish(final Verdict verdict, final String username, final LoginContexts.LoginContext context,
@@ -535,7 +635,8 @@ public final class AggregateAuth
     {
         return HttpAnswer.xml(
             AuthDocuments.loginForm(context.tunnelGroup(), group.alias(), group.options(), context.handle(),
-                cfg.hashCode() & 0x7fffffffL, null, error),
+                cfg.hashCode() & 0x7fffffffL, null, error,
+                cfg.tunnelGroup(context.tunnelGroup()).orElse(cfg.defaultTunnelGroup()).secondaryAuthentication()),
             List.of(Map.entry("Set-Cookie", "webvpncontext=" + context.cookie() + "; path=/; Secure; HttpOnly")));
     }
 

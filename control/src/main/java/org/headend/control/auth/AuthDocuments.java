@@ -29,6 +29,18 @@ public final class AuthDocuments
     public static String loginForm(final String tunnelGroup, final String alias, final java.util.List<String> options,
         final String handle, final long configHash, final String banner, final String error)
     {
+        return loginForm(tunnelGroup, alias, options, handle, configHash, banner, error, null);
+    }
+
+    /**
+     * As above; with double authentication ({@code secondary} not null) the form also asks for the second password
+     * ({@code secondary_password}, the field openconnect knows) and, unless {@code use-primary-username}, the second
+     * user name ({@code secondary_username}), as the ASA's form does.
+     */
+    public static String loginForm(final String tunnelGroup, final String alias, final java.util.List<String> options,
+        final String handle, final long configHash, final String banner, final String error,
+        final org.headend.control.config.SecondaryAuthentication secondary)
+    {
         final StringBuilder xml = new StringBuilder(1024).append(PROLOG)
             .append("<config-auth client=\"vpn\" type=\"auth-request\" aggregate-auth-version=\"2\">\n")
             .append("<opaque is-for=\"sg\">\n")
@@ -54,6 +66,14 @@ public final class AuthDocuments
         xml.append("<form>\n")
             .append("<input type=\"text\" name=\"username\" label=\"Username:\"></input>\n")
             .append("<input type=\"password\" name=\"password\" label=\"Password:\"></input>\n");
+        if (secondary != null && !secondary.usePrimaryUsername())
+        {
+            xml.append("<input type=\"text\" name=\"secondary_username\" label=\"Second Username:\"></input>\n");
+        }
+        if (secondary != null)
+        {
+            xml.append("<input type=\"password\" name=\"secondary_password\" label=\"Second Password:\"></input>\n");
+        }
         if (!options.isEmpty())
         {
             xml.append("<select name=\"group_list\" label=\"GROUP:\">\n");

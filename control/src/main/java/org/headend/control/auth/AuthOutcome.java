@@ -13,10 +13,17 @@ public sealed interface AuthOutcome
      * @param framedAddress  the address the server assigned (RADIUS {@code Framed-IP-Address}), or null
      * @param radiusClass    the raw Class attribute, echoed in accounting, or null
      * @param backend        which back end answered, e.g. {@code LOCAL} or the server group's name
+     * @param vpnFilter      the access list the session's traffic is held to (RADIUS {@code Filter-Id}), or null
      */
     record Accepted(String username, String groupPolicy, Inet4Address framedAddress, byte[] radiusClass,
-        String backend) implements AuthOutcome
+        String backend, String vpnFilter) implements AuthOutcome
     {
+        /** Without a filter. */
+        public Accepted(final String username, final String groupPolicy, final Inet4Address framedAddress,
+            final byte[] radiusClass, final String backend)
+        {
+            this(username, groupPolicy, framedAddress, radiusClass, backend, null);
+        }
     }
 
     /**

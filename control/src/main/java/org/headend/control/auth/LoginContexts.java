@@ -35,6 +35,8 @@ public final class LoginContexts
         private String challengedUser;
         private byte[] challengeState;
         private String challengePrompt;
+        /** The second password of double authentication while the primary server's challenge is pending. */
+        private AggregateAuth.SecondCredentials heldSecond;
 
         LoginContext(final String handle, final String cookie, final String tunnelGroup, final String alias,
             final long createdNanos, final String accountingSessionId)
@@ -103,6 +105,17 @@ public final class LoginContexts
         public String challengePrompt()
         {
             return challengePrompt;
+        }
+
+        /** Keeps the second credentials of double authentication until the primary's challenge is answered. */
+        void holdSecond(final AggregateAuth.SecondCredentials second)
+        {
+            this.heldSecond = second;
+        }
+
+        AggregateAuth.SecondCredentials heldSecond()
+        {
+            return heldSecond;
         }
 
         /** Records the step the server asks for; all null once it is answered. */

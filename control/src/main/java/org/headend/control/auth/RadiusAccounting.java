@@ -96,6 +96,13 @@ public final class RadiusAccounting implements VpnEvents
         send(client, attributes, "Start", session.username());
     }
 
+    /** The Acct-Session-Id session {@code index} is accounted under, or null when it is not accounted. */
+    public String accountingSessionId(final int index)
+    {
+        final Accounted record = accounted.get(index);
+        return record == null ? null : record.id;
+    }
+
     /** A tunnel joined the session: an Interim-Update where the group asks for them. */
     @Override
     public void tunnelUp(final Session session, final Session.Tunnel tunnel, final long sinceLoginNanos)

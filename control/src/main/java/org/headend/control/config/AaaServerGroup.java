@@ -16,10 +16,25 @@ import java.util.List;
  * @param hosts             {@code aaa-server NAME (IF) host ADDR} lines in configuration order, tried in that order
  * @param interimUpdates    {@code interim-accounting-update}: an Interim-Update each time a tunnel joins a session
  * @param interimHours      {@code interim-accounting-update periodic N}: also one every N hours; 0 for none
+ * @param dynamicAuthorizationPort {@code dynamic-authorization [port N]}: the UDP port on which the group's hosts may
+ *                          send RFC 5176 Disconnect- and CoA-Requests; 0 when the group has no such line
  */
 public record AaaServerGroup(String name, String protocol, int maxFailedAttempts, boolean timedReactivation,
-    int deadtimeMinutes, List<AaaServerHost> hosts, boolean interimUpdates, int interimHours)
+    int deadtimeMinutes, List<AaaServerHost> hosts, boolean interimUpdates, int interimHours,
+    int dynamicAuthorizationPort)
 {
+    /** RFC 5176 §3: the port of dynamic authorization unless {@code dynamic-authorization port N} says otherwise. */
+    public static final int DEFAULT_DYNAMIC_AUTHORIZATION_PORT = 3799;
+
+    /** Without dynamic authorization. */
+    public AaaServerGroup(final String name, final String protocol, final int maxFailedAttempts,
+        final boolean timedReactivation, final int deadtimeMinutes, final List<AaaServerHost> hosts,
+        final boolean interimUpdates, final int interimHours)
+    {
+        this(name, protocol, maxFailedAttempts, timedReactivation, deadtimeMinutes, hosts, interimUpdates,
+            interimHours, 0);
+    }
+
     /** {@code interim-accounting-update periodic} without a number, as on the ASA. */
     public static final int DEFAULT_INTERIM_HOURS = 24;
 
@@ -27,7 +42,7 @@ public record AaaServerGroup(String name, String protocol, int maxFailedAttempts
     public AaaServerGroup(final String name, final String protocol, final int maxFailedAttempts,
         final boolean timedReactivation, final int deadtimeMinutes, final List<AaaServerHost> hosts)
     {
-        this(name, protocol, maxFailedAttempts, timedReactivation, deadtimeMinutes, hosts, false, 0);
+        this(name, protocol, maxFailedAttempts, timedReactivation, deadtimeMinutes, hosts, false, 0, 0);
     }
 
     /** The local user database, usable wherever a server group is named. */

@@ -108,11 +108,13 @@ public final class ConfigDraft
         tunnelGroups.values().forEach(g -> groupMap.put(g.name, new TunnelGroup(g.name, g.type,
             List.copyOf(g.addressPools), g.defaultGroupPolicy, List.copyOf(g.ipv6AddressPools),
             frozen(g.groupAliases), frozen(g.groupUrls), g.authenticationServerGroup, g.authenticationFallbackLocal,
-            g.accountingServerGroup, g.authorizationServerGroup, g.authentication, g.usernameFromCertificate)));
+            g.accountingServerGroup, g.authorizationServerGroup, g.authentication, g.usernameFromCertificate,
+            g.secondaryAuthentication)));
         final Map<String, AaaServerGroup> aaaMap = new LinkedHashMap<>();
         aaaServers.values().forEach(a -> aaaMap.put(a.name, new AaaServerGroup(a.name, a.protocol,
             a.maxFailedAttempts, a.timedReactivation, a.deadtimeMinutes,
-            a.hosts.values().stream().map(AaaHostDraft::freeze).toList(), a.interimUpdates, a.interimHours)));
+            a.hosts.values().stream().map(AaaHostDraft::freeze).toList(), a.interimUpdates, a.interimHours,
+            a.dynamicAuthorizationPort)));
         final List<AnyconnectImage> images = new ArrayList<>(webvpn.images);
         images.sort(java.util.Comparator.comparingInt(AnyconnectImage::order));
         final Map<String, Map<String, List<String>>> data = new LinkedHashMap<>();
@@ -237,6 +239,7 @@ public final class ConfigDraft
         boolean authenticationFallbackLocal;
         String accountingServerGroup;
         String authorizationServerGroup;
+        SecondaryAuthentication secondaryAuthentication;
         TunnelAuthentication authentication = TunnelAuthentication.AAA;
         CertificateUsername usernameFromCertificate = CertificateUsername.DEFAULT;
 
@@ -270,6 +273,7 @@ public final class ConfigDraft
         int deadtimeMinutes = AaaServerGroup.DEFAULT_DEADTIME_MINUTES;
         boolean interimUpdates;
         int interimHours;
+        int dynamicAuthorizationPort;
         final Map<String, AaaHostDraft> hosts = new LinkedHashMap<>();
 
         AaaGroupDraft(final String name)
@@ -355,6 +359,8 @@ public final class ConfigDraft
         String caCertificate;
         Trustpoint.RevocationCheck revocationCheck = Trustpoint.RevocationCheck.NONE;
         String crlFile;
+        boolean validatesClients = true;
+        boolean validatesServers;
 
         TrustpointDraft(final String name)
         {
@@ -363,7 +369,8 @@ public final class ConfigDraft
 
         Trustpoint freeze()
         {
-            return new Trustpoint(name, enrollmentTerminal, caCertificate, revocationCheck, crlFile);
+            return new Trustpoint(name, enrollmentTerminal, caCertificate, revocationCheck, crlFile, validatesClients,
+                validatesServers);
         }
     }
 

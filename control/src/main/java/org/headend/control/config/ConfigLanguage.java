@@ -1478,6 +1478,23 @@ public final class ConfigLanguage
                 return null;
             })
             .build());
+        register(ConfigCommand.in(Mode.AAA_SERVER_GROUP, "Accept RFC 5176 dynamic authorization from the servers")
+            .kw("dynamic-authorization", "Listen for Disconnect- and CoA-Requests from the group's servers").key()
+            .optional("custom", p -> p.kw("port", "The UDP port to listen on")
+                .arg("port", ArgTypes.integer(1, 65535), "Port, default 3799"))
+            .order(16, 0)
+            .compile((draft, scope, args) ->
+            {
+                final ConfigDraft.AaaGroupDraft group = (ConfigDraft.AaaGroupDraft)scope;
+                if (AaaServerGroup.LDAP.equals(group.protocol))
+                {
+                    throw new IllegalArgumentException("dynamic-authorization applies to protocol radius only");
+                }
+                group.dynamicAuthorizationPort = args.has("custom") ? args.<Integer>get("port")
+                    : AaaServerGroup.DEFAULT_DYNAMIC_AUTHORIZATION_PORT;
+                return null;
+            })
+            .build());
         register(ConfigCommand.in(Mode.CONFIG, "Configure a server of an AAA server group")
             .kw("aaa-server", "Configure an AAA server group or one of its servers")
             .arg("name", AAA_SERVER, "Name of the server group").entity()
@@ -1588,6 +1605,21 @@ public final class ConfigLanguage
                 final ConfigDraft.TunnelGroupDraft group = (ConfigDraft.TunnelGroupDraft)scope;
                 group.authenticationServerGroup = args.get("group");
                 group.authenticationFallbackLocal = args.has("fallback");
+                return null;
+            })
+            .build());
+        register(ConfigCommand.in(Mode.TUNNEL_GENERAL, "Double authentication: a second password, another server")
+            .kw("secondary-authentication-server-group", "Who checks the second password of double authentication")
+            .key()
+            .arg("group", AAA_SERVER, "A server group, or LOCAL")
+            .optional("fallback", p -> p.arg("local", ArgTypes.LOCAL_SERVER_GROUP,
+                "LOCAL: use the local users while every server of the group is down"))
+            .optional("same", p -> p.kw("use-primary-username", "Check the second password for the first user name"))
+            .order(31, 0)
+            .compile((draft, scope, args) ->
+            {
+                ((ConfigDraft.TunnelGroupDraft)scope).secondaryAuthentication = new SecondaryAuthentication(
+                    args.get("group"), args.has("fallback"), args.has("same"));
                 return null;
             })
             .build());

@@ -57,6 +57,11 @@ final class CryptoLanguage
         declareTunnelGroupLines(register);
     }
 
+    /** The words of {@code validation-usage}, as on the ASA. */
+    private static final String[] USAGES = {"ipsec-client", "Client certificates (as ssl-client here: no IPsec)",
+        "ssl-client", "Client certificates of VPN and portal logins", "ssl-server",
+        "Certificates of the servers the appliance connects to (LDAPS)"};
+
     private static void declareTrustpoint(final UnaryOperator<ConfigCommand> register)
     {
         register.apply(ConfigCommand.in(Mode.CONFIG, "Configure certificate authorities")
@@ -104,6 +109,28 @@ final class CryptoLanguage
                 }
                 ((ConfigDraft.TrustpointDraft)scope).revocationCheck = !crl ? Trustpoint.RevocationCheck.NONE
                     : args.has("fallback") ? Trustpoint.RevocationCheck.CRL_OR_NONE : Trustpoint.RevocationCheck.CRL;
+                return null;
+            })
+            .build());
+        register.apply(ConfigCommand.in(Mode.CRYPTO_CA_TRUSTPOINT, "What the trustpoint validates")
+            .kw("validation-usage", "Which certificates are checked against this CA").key()
+            .choice("usage", USAGES)
+            .optional("second", p -> p.choice("usage2", USAGES)
+                .optional("third", q -> q.choice("usage3", USAGES)))
+            .order(18, 0)
+            .compile((draft, scope, args) ->
+            {
+                final ConfigDraft.TrustpointDraft trustpoint = (ConfigDraft.TrustpointDraft)scope;
+                final java.util.Set<String> usages = new java.util.HashSet<>();
+                for (final String name : new String[] {"usage", "usage2", "usage3"})
+                {
+                    if (args.has(name) && !usages.add(args.get(name)))
+                    {
+                        throw new IllegalArgumentException(args.get(name) + " is given twice");
+                    }
+                }
+                trustpoint.validatesClients = usages.contains("ssl-client") || usages.contains("ipsec-client");
+                trustpoint.validatesServers = usages.contains("ssl-server");
                 return null;
             })
             .build());

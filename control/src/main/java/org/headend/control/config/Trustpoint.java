@@ -1,7 +1,9 @@
 package org.headend.control.config;
 
 /**
- * A {@code crypto ca trustpoint}: a CA whose certificates the appliance accepts from clients.
+ * A {@code crypto ca trustpoint}: a CA whose certificates the appliance accepts from clients
+ * ({@code validation-usage ssl-client}, the default) and from the servers it connects to over TLS, such as LDAPS
+ * ({@code validation-usage ssl-server}).
  *
  * @param name               the trustpoint's name
  * @param enrollmentTerminal {@code enrollment terminal}: the CA certificate is brought in by hand, not by SCEP
@@ -9,10 +11,21 @@ package org.headend.control.config;
  *                           intermediates); null until set, and then the trustpoint accepts nobody
  * @param revocationCheck    {@code revocation-check}: whether the CRL is consulted and whether it must be there
  * @param crlFile            {@code crl file disk0:/FILE}: the CA's CRL (PEM or DER); null when none is configured
+ * @param validatesClients   {@code validation-usage ssl-client} (or {@code ipsec-client}; the default): client
+ *                           certificates are checked against it
+ * @param validatesServers   {@code validation-usage ssl-server}: the certificates of servers the appliance connects
+ *                           to (LDAPS) are checked against it
  */
 public record Trustpoint(String name, boolean enrollmentTerminal, String caCertificate,
-    RevocationCheck revocationCheck, String crlFile)
+    RevocationCheck revocationCheck, String crlFile, boolean validatesClients, boolean validatesServers)
 {
+    /** With the ASA's default {@code validation-usage ipsec-client ssl-client}. */
+    public Trustpoint(final String name, final boolean enrollmentTerminal, final String caCertificate,
+        final RevocationCheck revocationCheck, final String crlFile)
+    {
+        this(name, enrollmentTerminal, caCertificate, revocationCheck, crlFile, true, false);
+    }
+
     /** {@code revocation-check crl}, {@code crl none} or {@code none}, as on the ASA. */
     public enum RevocationCheck
     {

@@ -23,13 +23,28 @@ import java.util.Map;
  * @param authentication              {@code authentication aaa|certificate|aaa certificate} from webvpn-attributes
  * @param usernameFromCertificate     {@code username-from-certificate}: which part of the client certificate's
  *                                    subject names the user
+ * @param secondaryAuthentication     {@code secondary-authentication-server-group}: the second password of double
+ *                                    authentication, or null
  */
 public record TunnelGroup(String name, String type, List<String> addressPools, String defaultGroupPolicy,
     List<String> ipv6AddressPools, Map<String, Boolean> groupAliases, Map<String, Boolean> groupUrls,
     String authenticationServerGroup, boolean authenticationFallbackLocal, String accountingServerGroup,
     String authorizationServerGroup, TunnelAuthentication authentication,
-    CertificateUsername usernameFromCertificate)
+    CertificateUsername usernameFromCertificate, SecondaryAuthentication secondaryAuthentication)
 {
+    /** Without double authentication. */
+    public TunnelGroup(final String name, final String type, final List<String> addressPools,
+        final String defaultGroupPolicy, final List<String> ipv6AddressPools, final Map<String, Boolean> groupAliases,
+        final Map<String, Boolean> groupUrls, final String authenticationServerGroup,
+        final boolean authenticationFallbackLocal, final String accountingServerGroup,
+        final String authorizationServerGroup, final TunnelAuthentication authentication,
+        final CertificateUsername usernameFromCertificate)
+    {
+        this(name, type, addressPools, defaultGroupPolicy, ipv6AddressPools, groupAliases, groupUrls,
+            authenticationServerGroup, authenticationFallbackLocal, accountingServerGroup, authorizationServerGroup,
+            authentication, usernameFromCertificate, null);
+    }
+
     /** Without an authorization server group, passwords only, the user name from CN. */
     public TunnelGroup(final String name, final String type, final List<String> addressPools,
         final String defaultGroupPolicy, final List<String> ipv6AddressPools, final Map<String, Boolean> groupAliases,

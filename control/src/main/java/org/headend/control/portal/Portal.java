@@ -184,12 +184,36 @@ public final class Portal
         body.append("<label for=\"username\">").append(t(lang, PortalText.USERNAME)).append("</label>\n")
             .append("<input type=\"text\" id=\"username\" name=\"username\" maxlength=\"64\">\n")
             .append("<label for=\"password\">").append(t(lang, PortalText.PASSWORD)).append("</label>\n")
-            .append("<input type=\"password\" id=\"password\" name=\"password\" maxlength=\"256\">\n")
-            .append("<button type=\"submit\" id=\"login\">").append(t(lang, PortalText.LOGIN)).append("</button>\n")
+            .append("<input type=\"password\" id=\"password\" name=\"password\" maxlength=\"256\">\n");
+        secondFields(cfg, body);
+        body.append("<button type=\"submit\" id=\"login\">").append(t(lang, PortalText.LOGIN)).append("</button>\n")
             .append("</form>\n");
         return page(lang, PortalText.LOGIN, body.toString(), null, false)
             .withHeader("Set-Cookie", "CSRFtoken=" + token + "; path=/; Secure; HttpOnly; SameSite=Strict")
             .withHeader("Set-Cookie", "webvpnlogin=1; path=/; Secure; HttpOnly; SameSite=Strict");
+    }
+
+    /**
+     * The second user name and password of double authentication, when a tunnel-group has it (the group is picked
+     * on the same page): a login to such a group fails without them.
+     */
+    private static void secondFields(final HeadendConfig cfg, final StringBuilder body)
+    {
+        final boolean any = cfg.tunnelGroups().values().stream().anyMatch(g -> g.secondaryAuthentication() != null);
+        final boolean ownName = cfg.tunnelGroups().values().stream().anyMatch(g -> g.secondaryAuthentication() != null
+            && !g.secondaryAuthentication().usePrimaryUsername());
+        if (ownName)
+        {
+            body.append("<label for=\"secondary_username\">Second Username</label>\n")
+                .append("<input type=\"text\" id=\"secondary_username\" name=\"secondary_username\" "
+                    + "maxlength=\"64\">\n");
+        }
+        if (any)
+        {
+            body.append("<label for=\"secondary_password\">Second Password</label>\n")
+                .append("<input type=\"password\" id=\"secondary_password\" name=\"secondary_password\" "
+                    + "maxlength=\"256\">\n");
+        }
     }
 
     /** {@code POST /+webvpn+/index.html} from the login page. */
@@ -218,7 +242,8 @@ public final class Portal
         }
         final String username = form.get("username");
         final String group = tunnelGroup;
-        return auth.authenticate(username, form.get("password"), group, client,
+        return auth.authenticate(username, form.get("password"), new AggregateAuth.SecondCredentials(
+            form.get("secondary_username"), form.get("secondary_password")), group, client,
             Set.of("ssl-client", "ssl-clientless")).thenApply(verdict -> loggedIn(verdict, username, group, client));
     }
 

@@ -35,6 +35,8 @@ public final class Session
     private long closedTxDrops;
     private boolean ended;
     private AaaAssignment aaa = AaaAssignment.NONE;
+    /** The access list the session's client traffic is held to (RADIUS Filter-Id, CoA), or null. */
+    private String vpnFilter;
     private int tunnelsOpened;
     private boolean portal;
 
@@ -114,6 +116,19 @@ public final class Session
     public void assign(final AaaAssignment assignment)
     {
         this.aaa = assignment;
+        this.vpnFilter = assignment.vpnFilter();
+    }
+
+    /** The access list the session's traffic is filtered by (RADIUS Filter-Id, also by CoA), or null for none. */
+    public String vpnFilter()
+    {
+        return vpnFilter;
+    }
+
+    /** Holds the session's tunnels to access list {@code name} from their next CONNECT on (null: no filter). */
+    public void vpnFilter(final String name)
+    {
+        this.vpnFilter = name;
     }
 
     public String tokenKey()

@@ -89,6 +89,10 @@ public final class ClientCertificateValidator
         CertificateCheck best = null;
         for (final Trustpoint trustpoint : config.trustpoints().values())
         {
+            if (!trustpoint.validatesClients())
+            {
+                continue;
+            }
             final CertificateCheck check = against(trustpoint, chain);
             if (check == null)
             {

@@ -139,7 +139,8 @@ public final class TunnelGateway
         final CompressionMethod dtlsCompression = CompressionChoice.dtls(compressionSvc,
             policy.get(PolicyAttribute.DTLS_COMPRESSION), request.header("X-DTLS-Accept-Encoding"));
         final TunnelHandle tunnel = dataplane.openTunnel(tunnelId, exchange.channel(),
-            new TunnelAccess(lease.address(), lease6 == null ? null : lease6.address().getAddress(), split.filter()),
+            new TunnelAccess(lease.address(), lease6 == null ? null : lease6.address().getAddress(), split.filter(),
+                vpnFilter(cfg, session, lease, lease6)),
             mtu[1], policy.get(PolicyAttribute.DPD_GATEWAY), cstpCompression, events);
         sessions.tunnelUp(session, new Session.Tunnel(tunnel, exchange.client()));
         final boolean dtlsAllowed = dtls != null && policy.get(PolicyAttribute.SSL_DTLS)
@@ -182,6 +183,29 @@ public final class TunnelGateway
             TlsKeyUpdates.start(tunnelLoop, exchange.channel(), exchange.channel().pipeline().get(SslHandler.class),
                 keyUpdateSeconds, tunnelId, keyUpdateSent);
         }
+    }
+
+    /**
+     * The session's vpn-filter for the data plane, or null when it has none; an access list that no longer exists
+     * lets nothing through (its implicit deny), never everything.
+     */
+    static org.headend.dataplane.api.AccessFilter vpnFilter(final HeadendConfig cfg, final Session session,
+        final Lease lease, final AddressPools.Lease6 lease6)
+    {
+        if (session.vpnFilter() == null)
+        {
+            return null;
+        }
+        final List<org.headend.control.config.AccessListEntry> entries =
+            cfg.accessLists().get(session.vpnFilter());
+        if (entries == null)
+        {
+            LOG.warn("session {}: vpn-filter {} is no longer configured: the tunnel lets nothing through",
+                session.index(), session.vpnFilter());
+        }
+        return VpnFilter.of(entries == null ? List.of() : entries,
+            Ipv4.fromLong(lease.address() & 0xFFFF_FFFFL),
+            lease6 == null ? null : lease6.address());
     }
 
     /** The IPv6 pools of the session: the group-policy's {@code ipv6-address-pools}, else the tunnel-group's. */

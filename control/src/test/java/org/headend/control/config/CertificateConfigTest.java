@@ -42,6 +42,26 @@ class CertificateConfigTest
     }
 
     @Test
+    void shouldReadValidationUsageAsTheAsaWritesItClientsByDefault() throws ConfigException
+    {
+        final String text = "crypto ca trustpoint LDAPCA\n enrollment terminal\n validation-usage ssl-server\n"
+            + "crypto ca trustpoint BOTH\n validation-usage ssl-client ssl-server\n"
+            + "crypto ca trustpoint PLAIN\n enrollment terminal\n";
+        final HeadendConfig config = ConfigLanguageTest.compile(text);
+        final Trustpoint ldap = config.trustpoints().get("LDAPCA");
+        assertTrue(ldap.validatesServers() && !ldap.validatesClients(), ldap.toString());
+        final Trustpoint both = config.trustpoints().get("BOTH");
+        assertTrue(both.validatesServers() && both.validatesClients(), both.toString());
+        final Trustpoint plain = config.trustpoints().get("PLAIN");
+        assertTrue(!plain.validatesServers() && plain.validatesClients(), plain.toString());
+        final String shown = ConfigLanguageTest.render(text);
+        assertTrue(shown.contains("\n validation-usage ssl-server\n") && shown.contains(
+            "\n validation-usage ssl-client ssl-server\n"), shown);
+        assertThrows(ConfigException.class, () -> ConfigLanguageTest.compile(
+            "crypto ca trustpoint X\n validation-usage ssl-server ssl-server\n"));
+    }
+
+    @Test
     void shouldReadTheAuthenticationOfATunnelGroupAndAskForCertificatesOnlyThen() throws ConfigException
     {
         final String groups = """

@@ -14,7 +14,7 @@ public enum DataplaneCounter
     CSTP_DPD_REQUESTS_SENT("CSTP DPD requests sent by the headend"),
     SPOOFED_SOURCE_DROPS("packets dropped: spoofed inner source (not the session's address)"),
     NO_ROUTE_DROPS("inside packets dropped: no tunnel owns the destination"),
-    FILTERED_DESTINATION_DROPS("client packets dropped: destination outside the session's split-tunnel policy"),
+    FILTERED_DESTINATION_DROPS("client packets dropped: destination outside the split-tunnel policy or vpn-filter"),
     LINK_LOCAL_DROPS("client packets dropped: IPv6 link-local or unspecified source"),
     NOT_IP_DROPS("packets dropped: not IPv4/IPv6, or a family the session has no address in"),
     RUNT_PACKET_DROPS("packets dropped: shorter than an IP header"),

@@ -18,6 +18,17 @@ public interface TunnelHandle
     /** Closes the tunnel without DISCONNECT, so the client reconnects with its cookie. */
     void drop(String why);
 
+    /**
+     * Puts the session's new {@code vpn-filter} (null: none) in force from the tunnel's next packet, without a
+     * reconnect.
+     *
+     * @return false when this kind of tunnel cannot change its filter while it runs
+     */
+    default boolean vpnFilter(final AccessFilter filter)
+    {
+        return false;
+    }
+
     /** The headend's own DPD interval in seconds, 0 when it does not probe. */
     int gatewayDpdSeconds();
 

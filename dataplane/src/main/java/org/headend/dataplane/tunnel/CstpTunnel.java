@@ -65,6 +65,13 @@ public final class CstpTunnel implements TunnelHandle
     }
 
     @Override
+    public boolean vpnFilter(final org.headend.dataplane.api.AccessFilter filter)
+    {
+        path.access(path.access().withFilter(filter));
+        return true;
+    }
+
+    @Override
     public int gatewayDpdSeconds()
     {
         return handler.gatewayDpdSeconds();

@@ -11,7 +11,8 @@ public final class TunnelPath
 {
     private final int tunnelId;
     private final EgressQueue cstp;
-    private final TunnelAccess access;
+    /** Replaced whole when the session's vpn-filter changes (the addresses stay): one volatile read per packet. */
+    private volatile TunnelAccess access;
     private final TunnelCounters cstpCounters = new TunnelCounters();
     private final TunnelCounters dtlsCounters = new TunnelCounters();
     private final RoundTrips cstpRoundTrips = new RoundTrips();
@@ -48,6 +49,20 @@ public final class TunnelPath
     public TunnelAccess access()
     {
         return access;
+    }
+
+    /**
+     * Puts {@code value} in force from the next packet, on whichever transport; it must hold the same addresses (the
+     * inside routes were made for them).
+     */
+    public void access(final TunnelAccess value)
+    {
+        if (value.ipv4() != access.ipv4() || value.hasIpv6() != access.hasIpv6() || value.ipv6Hi() != access.ipv6Hi()
+            || value.ipv6Lo() != access.ipv6Lo())
+        {
+            throw new IllegalArgumentException("a tunnel's addresses do not change");
+        }
+        access = value;
     }
 
     /** Traffic over TLS; written by the CSTP handler only. */

@@ -50,6 +50,36 @@ class TunnelAccessTest
     }
 
     @Test
+    void shouldLetTheVpnFilterDecideByItsFirstMatchingEntryAndDenyWhatNoEntryMatches()
+    {
+        final org.headend.dataplane.api.AccessFilter filter = new org.headend.dataplane.api.AccessFilter(List.of(
+            new org.headend.dataplane.api.AccessFilter.Entry(false,
+                new SplitFilter.Network(new byte[] {10, 1, 0, 0}, 16)),
+            new org.headend.dataplane.api.AccessFilter.Entry(true, CORP),
+            new org.headend.dataplane.api.AccessFilter.Entry(true, CORP6)));
+        final TunnelAccess open = new TunnelAccess(CLIENT, CLIENT6, null);
+        final TunnelAccess filtered = open.withFilter(filter);
+        assertEquals(TunnelAccess.ADMIT, check(filtered, ipv4(CLIENT, address(10, 20, 30, 40), 60)));
+        assertEquals(TunnelAccess.FILTERED, check(filtered, ipv4(CLIENT, address(10, 1, 2, 3), 60)));
+        assertEquals(TunnelAccess.FILTERED, check(filtered, ipv4(CLIENT, address(8, 8, 8, 8), 60)));
+        assertEquals(TunnelAccess.ADMIT, check(filtered, ipv6(CLIENT6, address6("2001:db8:2::1"), 80)));
+        assertEquals(TunnelAccess.FILTERED, check(filtered, ipv6(CLIENT6, address6("2606:4700::1"), 80)));
+        // the addresses stay: a spoofed source is still a spoofed source, and taking the filter away opens all
+        assertEquals(TunnelAccess.SPOOFED, check(filtered, ipv4(OTHER, address(10, 20, 30, 40), 60)));
+        assertEquals(TunnelAccess.ADMIT, check(filtered.withFilter(null), ipv4(CLIENT, address(8, 8, 8, 8), 60)));
+    }
+
+    @Test
+    void shouldApplyTheVpnFilterOnTopOfTheSplitTunnelFilter()
+    {
+        final TunnelAccess access = new TunnelAccess(CLIENT, null, SplitFilter.onlyTo(List.of(CORP)),
+            new org.headend.dataplane.api.AccessFilter(List.of(new org.headend.dataplane.api.AccessFilter.Entry(
+                true, new SplitFilter.Network(new byte[] {0, 0, 0, 0}, 0)))));
+        assertEquals(TunnelAccess.ADMIT, check(access, ipv4(CLIENT, address(10, 0, 0, 1), 60)));
+        assertEquals(TunnelAccess.FILTERED, check(access, ipv4(CLIENT, address(11, 0, 0, 1), 60)));
+    }
+
+    @Test
     void shouldRefuseRunts()
     {
         final TunnelAccess access = new TunnelAccess(CLIENT, CLIENT6, null);

@@ -29,6 +29,7 @@ import org.headend.control.config.AaaServerHost;
 import org.headend.control.config.HeadendConfig;
 import org.headend.control.config.LdapAttributeMap;
 import org.headend.control.config.LdapHostSettings;
+import org.headend.control.config.Trustpoint;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -109,6 +110,13 @@ public final class LdapAuthenticator implements Authenticator, AutoCloseable
             if (state.host == null || !state.host.equals(host))
             {
                 state.tls = null;
+                if (host.ldap() != null && host.ldap().trustedCaFile() != null)
+                {
+                    LOG.warn("aaa-server {} host {}: ldap-trusted-ca is not an ASA command and will go away: import "
+                        + "the CA with crypto ca trustpoint NAME / ca-certificate {} / validation-usage ssl-server, "
+                        + "then remove the line", groupName, host.address().getHostAddress(),
+                        host.ldap().trustedCaFile());
+                }
                 if (host.ldap() != null && host.ldap().transport() == LdapHostSettings.Transport.PLAIN)
                 {
                     LOG.warn("aaa-server {} host {}: ldap-over-ssl is not enabled, user passwords cross the network "
@@ -255,8 +263,13 @@ public final class LdapAuthenticator implements Authenticator, AutoCloseable
         }
         try
         {
-            final Path file = ldap.trustedCaFile() == null ? null : flash.apply(ldap.trustedCaFile());
-            final String source = file == null ? "default" : file + "@" + Files.getLastModifiedTime(file);
+            final List<Path> files = trustedCaFiles(ldap);
+            final StringBuilder sources = new StringBuilder("default");
+            for (final Path file : files)
+            {
+                sources.append(' ').append(file).append('@').append(Files.getLastModifiedTime(file));
+            }
+            final String source = sources.toString();
             synchronized (this)
             {
                 if (state.tls != null && source.equals(state.tlsSource))
@@ -264,7 +277,7 @@ public final class LdapAuthenticator implements Authenticator, AutoCloseable
                     return state.tls;
                 }
             }
-            final SSLContext context = LdapTrust.context(file);
+            final SSLContext context = LdapTrust.context(files);
             synchronized (this)
             {
                 state.tls = context;
@@ -274,9 +287,32 @@ public final class LdapAuthenticator implements Authenticator, AutoCloseable
         }
         catch (final IOException | GeneralSecurityException | IllegalArgumentException ex)
         {
-            throw new LdapLogin.HostFailure("ldap-trusted-ca " + ldap.trustedCaFile() + " cannot be used: " + ex,
-                ex);
+            throw new LdapLogin.HostFailure((ldap.trustedCaFile() != null ? "ldap-trusted-ca "
+                + ldap.trustedCaFile() : "the CA certificates of the validation-usage ssl-server trustpoints")
+                + " cannot be used: " + ex, ex);
         }
+    }
+
+    /**
+     * The CA files the host's certificate must chain to: the ASA way, those of every {@code crypto ca trustpoint}
+     * with {@code validation-usage ssl-server}; the older {@code ldap-trusted-ca} file when the host still names one.
+     * Empty: the JDK's default trust store.
+     */
+    private List<Path> trustedCaFiles(final LdapHostSettings ldap)
+    {
+        if (ldap.trustedCaFile() != null)
+        {
+            return List.of(flash.apply(ldap.trustedCaFile()));
+        }
+        final List<Path> files = new java.util.ArrayList<>();
+        for (final Trustpoint trustpoint : config.get().trustpoints().values())
+        {
+            if (trustpoint.validatesServers() && trustpoint.caCertificate() != null)
+            {
+                files.add(flash.apply(trustpoint.caCertificate()));
+            }
+        }
+        return files;
     }
 
     private synchronized HostState pick(final List<HostState> tried, final InetAddress only)

@@ -14,8 +14,9 @@ import javax.net.ssl.TrustManager;
 import javax.net.ssl.TrustManagerFactory;
 
 /**
- * Which certificates an LDAP server may present: those that chain to the CA certificates of the host's
- * {@code ldap-trusted-ca} PEM file, else to the JDK's default trust store (public CAs). The chain is checked by the
+ * Which certificates an LDAP server may present: those that chain to the CA certificates of the trustpoints with
+ * {@code validation-usage ssl-server} (or of the host's older {@code ldap-trusted-ca} PEM file), else to the JDK's
+ * default trust store (public CAs). The chain is checked by the
  * JDK's PKIX trust manager; that the certificate names the configured address by the JDK's endpoint
  * identification ({@link EndpointCheckingSocketFactory}). There is no "trust anything" mode.
  */
@@ -30,18 +31,30 @@ final class LdapTrust
     {
     }
 
-    /** A TLS context trusting the CA certificates in {@code pemFile}, or the default trust store when it is null. */
-    static SSLContext context(final Path pemFile) throws IOException, GeneralSecurityException
+    /** A TLS context trusting the CA certificates in {@code pemFiles}, or the default trust store when none. */
+    static SSLContext context(final java.util.List<Path> pemFiles) throws IOException, GeneralSecurityException
     {
         final TrustManagerFactory factory = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-        factory.init(pemFile == null ? null : keyStoreOf(pemFile));
+        KeyStore store = null;
+        for (final Path pemFile : pemFiles)
+        {
+            store = add(store == null ? emptyStore() : store, pemFile);
+        }
+        factory.init(store);
         final TrustManager[] managers = factory.getTrustManagers();
         final SSLContext context = SSLContext.getInstance("TLS");
         context.init(null, managers, null);
         return context;
     }
 
-    private static KeyStore keyStoreOf(final Path pemFile) throws IOException, GeneralSecurityException
+    private static KeyStore emptyStore() throws IOException, GeneralSecurityException
+    {
+        final KeyStore store = KeyStore.getInstance(KeyStore.getDefaultType());
+        store.load(null, null);
+        return store;
+    }
+
+    private static KeyStore add(final KeyStore store, final Path pemFile) throws IOException, GeneralSecurityException
     {
         if (Files.size(pemFile) > MAX_FILE_BYTES)
         {
@@ -57,9 +70,7 @@ final class LdapTrust
             throw new IOException(pemFile.getFileName() + " holds " + certificates.size()
                 + " certificates; 1-" + MAX_CERTIFICATES + " PEM CA certificates are expected");
         }
-        final KeyStore store = KeyStore.getInstance(KeyStore.getDefaultType());
-        store.load(null, null);
-        int n = 0;
+        int n = store.size();
         for (final Certificate certificate : certificates)
         {
             store.setCertificateEntry("ca-" + n++, certificate);

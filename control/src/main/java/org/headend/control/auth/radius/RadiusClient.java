@@ -58,6 +58,10 @@ public final class RadiusClient implements Authenticator, AutoCloseable
     private static final int MS_CHAP_CHALLENGE = 11;
     private static final int MS_CHAP2_RESPONSE = 25;
     private static final int MS_CHAP2_SUCCESS = 26;
+    /** The ASA's vendor id (Altiga) and its Group-Policy attribute; IETF Filter-Id. */
+    private static final int ASA_VENDOR = 3076;
+    private static final int ASA_GROUP_POLICY = 25;
+    private static final int FILTER_ID = 11;
 
     private final String groupName;
     private final String nasIdentifier;
@@ -571,15 +575,38 @@ public final class RadiusClient implements Authenticator, AutoCloseable
     {
         return switch (answer.code())
         {
-            case RadiusPacket.ACCESS_ACCEPT -> new AuthOutcome.Accepted(username,
-                groupPolicyOfClass(answer.text(RadiusPacket.CLASS)), framedAddress(answer.first(
-                    RadiusPacket.FRAMED_IP_ADDRESS)), answer.first(RadiusPacket.CLASS), backend);
+            case RadiusPacket.ACCESS_ACCEPT -> new AuthOutcome.Accepted(username, groupPolicy(answer),
+                framedAddress(answer.first(RadiusPacket.FRAMED_IP_ADDRESS)), answer.first(RadiusPacket.CLASS), backend,
+                name(answer.text(FILTER_ID)));
             case RadiusPacket.ACCESS_REJECT -> new AuthOutcome.Rejected(replyMessage(answer));
             case RadiusPacket.ACCESS_CHALLENGE -> answer.first(RadiusPacket.STATE) == null
                 ? new AuthOutcome.Rejected("challenge without State")
                 : new AuthOutcome.Challenged(replyMessage(answer), answer.first(RadiusPacket.STATE));
             default -> null;
         };
+    }
+
+    /**
+     * The group-policy an Access-Accept assigns: the ASA's own attribute (vendor 3076 Group-Policy) when the server
+     * sends it, else {@code OU=NAME;} in Class.
+     */
+    private static String groupPolicy(final RadiusPacket answer)
+    {
+        final byte[] vsa = answer.vendor(ASA_VENDOR, ASA_GROUP_POLICY);
+        return vsa != null ? name(new String(vsa, StandardCharsets.UTF_8))
+            : groupPolicyOfClass(answer.text(RadiusPacket.CLASS));
+    }
+
+    /** A configuration name a server sent: trimmed, 1-64 characters, no blanks or controls; else null. */
+    private static String name(final String value)
+    {
+        if (value == null)
+        {
+            return null;
+        }
+        final String name = value.strip();
+        return name.isEmpty() || name.length() > 64 || name.chars().anyMatch(c -> c <= ' ' || c == 0x7f) ? null
+            : name;
     }
 
     /** {@code OU=NAME;} anywhere in a Class attribute (the ASA's convention), else null. */

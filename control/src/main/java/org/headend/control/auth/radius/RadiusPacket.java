@@ -329,7 +329,7 @@ public final class RadiusPacket
         return -1;
     }
 
-    private static byte[] encode(final int code, final int identifier, final byte[] authenticator,
+    static byte[] encode(final int code, final int identifier, final byte[] authenticator,
         final List<Attribute> attributes)
     {
         int length = HEADER_LENGTH;
@@ -358,6 +358,15 @@ public final class RadiusPacket
         return packet;
     }
 
+    /** MD5 over {@code packet} then {@code secret}: the authenticators of RFC 2866 §3 and RFC 5176 §2.3. */
+    static byte[] md5(final byte[] packet, final byte[] secret)
+    {
+        final MessageDigest md5 = md5();
+        md5.update(packet);
+        md5.update(secret);
+        return md5.digest();
+    }
+
     private static MessageDigest md5()
     {
         try
@@ -370,7 +379,7 @@ public final class RadiusPacket
         }
     }
 
-    private static byte[] hmacMd5(final byte[] secret, final byte[] data)
+    static byte[] hmacMd5(final byte[] secret, final byte[] data)
     {
         try
         {

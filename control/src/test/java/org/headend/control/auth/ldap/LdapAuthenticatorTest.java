@@ -247,6 +247,47 @@ class LdapAuthenticatorTest
     }
 
     @Test
+    void shouldTrustTheCaOfTheTrustpointsThatValidateServersOnly() throws Exception
+    {
+        final String trustpoints = """
+            crypto ca trustpoint LDAPCA
+             enrollment terminal
+             ca-certificate disk0:/ca.pem
+            %s
+            crypto ca trustpoint CLIENTS
+             enrollment terminal
+             ca-certificate disk0:/other-ca.pem
+            aaa-server TP protocol ldap
+            aaa-server TP (inside) host 127.0.0.1
+             server-port %d
+             timeout 3
+             ldap-base-dn ou=people,%s
+             ldap-over-ssl enable
+            """;
+        for (final String usage : List.of(" validation-usage ssl-server", " validation-usage ssl-client"))
+        {
+            final Path cfg = dir.resolve("trustpoint.cfg");
+            Files.writeString(cfg, trustpoints.formatted(usage, port("ldaps"), BASE));
+            final ConfigStore config = ConfigStore.load(cfg);
+            final Function<String, Path> flash = path -> dir.resolve(path.substring("disk0:/".length()));
+            try (LdapAuthenticator backend = new LdapAuthenticator(config.current().aaaServer("TP").orElseThrow(),
+                config::current, flash, System::nanoTime))
+            {
+                final AuthOutcome outcome = login(backend, "alice", "alicepw");
+                if (usage.endsWith("ssl-server"))
+                {
+                    assertInstanceOf(AuthOutcome.Accepted.class, outcome, "the CA of LDAPCA vouches for the server");
+                }
+                else
+                {
+                    assertInstanceOf(AuthOutcome.Unavailable.class, outcome,
+                        "a trustpoint for client certificates does not vouch for servers: " + outcome);
+                }
+            }
+        }
+    }
+
+    @Test
     void shouldRefuseAServerWhoseCertificateTheCaDidNotIssueOrThatNamesAnotherAddress() throws Exception
     {
         for (final String group : List.of("OTHERCA", "PUBLICCA", "ELSEWHERE"))

@@ -211,6 +211,29 @@ class RadiusClientTest
         assertNull(RadiusClient.groupPolicyOfClass(null));
     }
 
+    @Test
+    void shouldPreferTheAsaGroupPolicyAttributeAndReadFilterIdFromAnAccept() throws Exception
+    {
+        final AuthOutcome.Accepted asa = accept(RadiusPacket.Attribute.text(RadiusPacket.CLASS, "OU=ENG;"),
+            RadiusPacket.Attribute.vendor(3076, 25, "STAFF".getBytes(StandardCharsets.UTF_8)),
+            RadiusPacket.Attribute.text(11, "QUARANTINE"));
+        assertEquals("STAFF", asa.groupPolicy(), "vendor 3076 Group-Policy wins over Class");
+        assertEquals("QUARANTINE", asa.vpnFilter());
+        final AuthOutcome.Accepted classOnly = accept(RadiusPacket.Attribute.text(RadiusPacket.CLASS, "OU=ENG;"),
+            RadiusPacket.Attribute.text(11, "bad name with blanks"));
+        assertEquals("ENG", classOnly.groupPolicy());
+        assertNull(classOnly.vpnFilter(), "a name no access-list can have is dropped");
+    }
+
+    private static AuthOutcome.Accepted accept(final RadiusPacket.Attribute... attributes) throws Exception
+    {
+        final byte[] datagram = RadiusPacket.accountingRequest(1, "k".getBytes(StandardCharsets.UTF_8),
+            List.of(attributes));
+        datagram[0] = RadiusPacket.ACCESS_ACCEPT;
+        return assertInstanceOf(AuthOutcome.Accepted.class,
+            RadiusClient.outcome(RadiusPacket.decode(datagram, datagram.length), "alice", "G"));
+    }
+
     private RadiusClient client(final AaaServerGroup group) throws Exception
     {
         final RadiusClient client = RadiusClient.start(group, "headend", System::nanoTime);

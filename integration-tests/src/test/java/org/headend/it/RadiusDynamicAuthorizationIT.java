@@ -1,0 +1,203 @@
+package org.headend.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/**
+ * RADIUS dynamic authorization (RFC 5176, issue 18) driven by FreeRADIUS's own {@code radclient} against live
+ * openconnect sessions: a Disconnect-Request ends the session (the client is told and exits, FreeRADIUS gets the
+ * accounting Stop with Admin-Reset), a CoA-Request's Filter-Id holds the live tunnel to an access list (a ping that
+ * passed is blocked, then passes again), a Filter-Id naming no access list is refused with its Error-Cause, and
+ * requests from an address that is not a configured server or signed with another key get no answer and change
+ * nothing. FreeRADIUS and radclient run in the appliance's namespace on 127.0.0.1.
+ */
+@ExtendWith(HarnessExtension.class)
+@Timeout(value = 4, unit = TimeUnit.MINUTES)
+class RadiusDynamicAuthorizationIT
+{
+    private static final int RADIUS_PORT = 18822;
+    private static final int COA_PORT = 3799;
+    private static final String SECRET = "coa-s3cret";
+
+    private static Testbed bed;
+    private static FreeRadiusServer radius;
+
+    @BeforeAll
+    static void start()
+    {
+        FreeRadiusServer.prerequisites();
+        bed = Testbed.start(3, c -> c
+            .tunnelGroupLine(" authentication-server-group RAD")
+            .tunnelGroupLine(" accounting-server-group RAD")
+            .extraLine("aaa-server RAD protocol radius")
+            .extraLine(" dynamic-authorization")
+            .extraLine("aaa-server RAD (outside) host 127.0.0.1")
+            .extraLine(" key " + SECRET)
+            .extraLine(" authentication-port " + RADIUS_PORT)
+            .extraLine(" accounting-port " + (RADIUS_PORT + 1))
+            .extraLine("access-list NOGATEWAY extended deny ip any host " + ApplianceConfig.GATEWAY)
+            .extraLine("access-list NOGATEWAY extended permit ip any any")
+            .extraLine("access-list OPEN extended permit ip any any")
+            .extraLine("group-policy STAFF internal")
+            .extraLine("group-policy STAFF attributes")
+            .extraLine(" vpn-tunnel-protocol ssl-client")
+            .extraLine(" banner value Welcome, staff."));
+        radius = FreeRadiusServer.start(bed.net().server(), RADIUS_PORT, SECRET);
+    }
+
+    @AfterEach
+    void stopClients()
+    {
+        bed.closeClients();
+        // the parent sessions would keep alice's fixed address from her next login
+        bed.headend().console("vpn-sessiondb logoff all noconfirm");
+    }
+
+    @AfterAll
+    static void tearDown()
+    {
+        if (radius != null)
+        {
+            radius.close();
+        }
+        if (bed != null)
+        {
+            bed.close();
+        }
+    }
+
+    /** radclient's output for one request of {@code type} (disconnect, coa) from namespace {@code ns}. */
+    private static String radclient(final String ns, final String target, final String type, final String secret,
+        final String attributes)
+    {
+        final Path file = Harness.tempDir("radclient-").resolve("request");
+        try
+        {
+            Files.writeString(file, attributes + ",Message-Authenticator=0x00\n");
+        }
+        catch (final IOException ex)
+        {
+            throw new UncheckedIOException(ex);
+        }
+        return Cmd.run(Duration.ofSeconds(20), Netns.in(ns, "radclient", "-x", "-t", "2", "-r", "1", "-f",
+            file.toString(), target + ":" + COA_PORT, type, secret)).output();
+    }
+
+    private static OpenconnectClient alice()
+    {
+        final OpenconnectClient alice = bed.client(1, "alice").startWithPassword("alicepw");
+        alice.awaitConfigured(Duration.ofSeconds(30));
+        assertTrue(NetTools.ping(bed.net().client(1), ApplianceConfig.GATEWAY, 3).allAnswered());
+        return alice;
+    }
+
+    @Test
+    void shouldEndTheSessionNamedByItsAcctSessionIdWithAccountingStop()
+    {
+        final int login = radius.process().out().mark();
+        final OpenconnectClient alice = alice();
+        final String id = radius.process().out().await("Acct-Session-Id = \"([0-9A-F]{16})\"", login,
+            Duration.ofSeconds(10)).group(1);
+        radius.process().out().await("Acct-Status-Type = Start", login, Duration.ofSeconds(10));
+        final int before = radius.process().out().mark();
+
+        final String answer = radclient(bed.net().server(), "127.0.0.1", "disconnect", SECRET,
+            "Acct-Session-Id=\"" + id + "\"");
+        assertTrue(answer.contains("Received Disconnect-ACK"), answer);
+        assertNotNull(alice.waitForExit(Duration.ofSeconds(20)), "the client was told and gave up\n"
+            + alice.process().tails(30));
+        radius.process().out().await("Acct-Status-Type = Stop", before, Duration.ofSeconds(10));
+        radius.process().out().await("Acct-Terminate-Cause = Admin-Reset", before, Duration.ofSeconds(10));
+        assertTrue(bed.headend().console("show vpn-sessiondb anyconnect").contains("INFO: There are presently no "
+            + "active sessions"), "the session is gone");
+
+        final String again = radclient(bed.net().server(), "127.0.0.1", "disconnect", SECRET,
+            "Acct-Session-Id=\"" + id + "\"");
+        assertTrue(again.contains("Received Disconnect-NAK") && again.contains("Session-Context-Not-Found"), again);
+    }
+
+    @Test
+    void shouldEndTheSessionNamedByUserNameAndFramedAddress()
+    {
+        final OpenconnectClient alice = alice();
+        final String answer = radclient(bed.net().server(), "127.0.0.1", "disconnect", SECRET,
+            "User-Name=alice,Framed-IP-Address=" + FreeRadiusServer.ALICE_ADDRESS);
+        assertTrue(answer.contains("Received Disconnect-ACK"), answer);
+        assertNotNull(alice.waitForExit(Duration.ofSeconds(20)), alice.process().tails(30));
+    }
+
+    @Test
+    void shouldChangeTheLiveTunnelsFilterWithoutAReconnect()
+    {
+        final OpenconnectClient alice = alice();
+        final String blocked = radclient(bed.net().server(), "127.0.0.1", "coa", SECRET,
+            "User-Name=alice,Filter-Id=NOGATEWAY");
+        assertTrue(blocked.contains("Received CoA-ACK"), blocked);
+        final NetTools.PingResult refused = NetTools.ping(bed.net().client(1), ApplianceConfig.GATEWAY, 3);
+        assertEquals(0, refused.received(), "the filter holds the live tunnel: " + refused.output());
+        assertTrue(bed.headend().console("show counters").matches("(?s).*or vpn-filter\\D*[1-9].*"),
+            "the data plane counted the filtered packets");
+
+        final String open = radclient(bed.net().server(), "127.0.0.1", "coa", SECRET, "User-Name=alice,Filter-Id=OPEN");
+        assertTrue(open.contains("Received CoA-ACK"), open);
+        final NetTools.PingResult passed = NetTools.ping(bed.net().client(1), ApplianceConfig.GATEWAY, 3);
+        assertTrue(passed.allAnswered(), passed.output());
+        assertEquals(1, alice.scriptCalls().stream().filter(c -> "connect".equals(c.get("reason"))).count(),
+            "one tunnel all along: no reconnect");
+
+        final String unknown = radclient(bed.net().server(), "127.0.0.1", "coa", SECRET,
+            "User-Name=alice,Filter-Id=NO-SUCH-ACL");
+        assertTrue(unknown.contains("Received CoA-NAK") && unknown.contains("Invalid-Attribute-Value"), unknown);
+        final String unsupported = radclient(bed.net().server(), "127.0.0.1", "coa", SECRET,
+            "User-Name=alice,Session-Timeout=60");
+        assertTrue(unsupported.contains("Received CoA-NAK") && unsupported.contains("Unsupported-Attribute"),
+            unsupported);
+    }
+
+    @Test
+    void shouldApplyTheAsaGroupPolicyAttributeAndTheFilterIdOfTheAccessAccept()
+    {
+        final OpenconnectClient dave = bed.client(2, "dave").startWithPassword("davepw");
+        dave.awaitConfigured(Duration.ofSeconds(30));
+        final java.util.Map<String, String> env = dave.awaitScriptCall("connect", 1, Duration.ofSeconds(10));
+        assertEquals("Welcome, staff.", env.get("CISCO_BANNER"), "vendor 3076 Group-Policy picks STAFF");
+        final NetTools.PingResult refused = NetTools.ping(bed.net().client(2), ApplianceConfig.GATEWAY, 3);
+        assertEquals(0, refused.received(), "Filter-Id NOGATEWAY holds the tunnel from the start: " + refused.output());
+        final String open = radclient(bed.net().server(), "127.0.0.1", "coa", SECRET, "User-Name=dave,Filter-Id=OPEN");
+        assertTrue(open.contains("Received CoA-ACK"), open);
+        assertTrue(NetTools.ping(bed.net().client(2), ApplianceConfig.GATEWAY, 3).allAnswered());
+    }
+
+    @Test
+    void shouldIgnoreRequestsFromOtherAddressesOrWithAnotherKey()
+    {
+        final OpenconnectClient alice = alice();
+        // from the client's network: not a configured server, though it holds the key
+        final String stranger = radclient(bed.net().client(2), Netns.SERVER_ADDRESS, "disconnect", SECRET,
+            "User-Name=alice");
+        assertFalse(stranger.contains("Received"), stranger);
+        final String forged = radclient(bed.net().server(), "127.0.0.1", "disconnect", "not-the-secret",
+            "User-Name=alice");
+        assertFalse(forged.contains("Received"), forged);
+        assertNull(alice.process().exitCodeOrNull(), "alice is still connected");
+        assertTrue(NetTools.ping(bed.net().client(1), ApplianceConfig.GATEWAY, 3).allAnswered());
+        assertTrue(bed.headend().process().err().text().contains("dynamic authorization request from"),
+            "the drops are logged");
+    }
+}
