@@ -569,7 +569,10 @@ public final class SessionManager implements SessionDirectory
      * Brings back the sessions the store kept from an earlier run, before any client can connect: their leases are
      * taken again and their timers go on from where they were (the time the appliance was down counts). A session
      * whose session, idle or disconnected timer ran out meanwhile, or whose address no longer fits its pool (the
-     * configuration changed), is dropped and logged; its cookie is refused like any unknown one.
+     * configuration changed), is dropped and logged; its cookie is refused like any unknown one. When there are more
+     * than the session limit allows ({@code vpn-sessiondb max-anyconnect-premium-or-essentials-limit} lowered while
+     * down), the most recently active ones come back and the rest are dropped the same way, as the ASA keeps the
+     * active users and logs off those inactive the longest.
      *
      * @return how many sessions came back
      */
@@ -579,13 +582,22 @@ public final class SessionManager implements SessionDirectory
         final Instant now = wallClock.instant();
         int restored = 0;
         int dropped = 0;
-        for (final SessionRecord loaded : store.load())
+        final int limit = sessionLimit.getAsInt();
+        final List<SessionRecord> loadedRecords = new ArrayList<>(store.load());
+        // at the session limit the most recently active sessions come back (stable: equals keep the store's order)
+        loadedRecords.sort(Comparator.comparing(SessionRecord::lastActivity).reversed());
+        for (final SessionRecord loaded : loadedRecords)
         {
             // a store that cannot tell when the tunnel was lost: from now
             final SessionRecord record = loaded.disconnectedBy(now);
             final Session session = Session.restored(record, nanosAt(record.loginTime(), now, nowNanos),
                 nanosAt(record.lastActivity(), now, nowNanos), nanosAt(record.disconnectedSince(), now, nowNanos));
             String why = SessionTimers.of(policyOf(session)).expiry(session, nowNanos);
+            if (why == null && limit > 0 && restored >= limit)
+            {
+                why = "over the session limit (vpn-sessiondb max-anyconnect-premium-or-essentials-limit " + limit
+                    + "): the " + limit + " most recently active sessions are kept";
+            }
             if (why == null)
             {
                 why = reserveLeases(record);

@@ -249,6 +249,36 @@ class SessionRestoreTest
     }
 
     @Test
+    void shouldBringBackOnlyTheMostRecentlyActiveSessionsWhenOverTheSessionLimit() throws Exception
+    {
+        final Instant now = wall.instant();
+        final List<SessionRecord> records = List.of(
+            record(1, "alice", 0xC0A8640A, now.minusSeconds(300)),
+            record(2, "bob", 0xC0A8640B, now.minusSeconds(30)),
+            record(3, "carol", 0xC0A8640C, now.minusSeconds(100)));
+        Files.write(stateDir.resolve(FileSessionStore.FILE_NAME), SessionFileFormat.encode(now, records));
+
+        start(RANGE, "");
+        run.sessions.sessionLimit(() -> 2);
+        assertEquals(2, run.sessions.restore(), "the limit was lowered to 2 while the appliance was down");
+        assertEquals(List.of(2, 3), run.sessions.list().stream().map(Session::index).toList(),
+            "bob and carol, active 30 s and 100 s ago, come back; alice, away for 5 minutes, does not");
+        assertEquals(2, run.pools.leased("POOL"), "alice's address is free again");
+        assertEquals(0xC0A8640A, run.pools.allocate(List.of("POOL")).address());
+
+        final Run second = restart(Duration.ofSeconds(5), RANGE, "");
+        assertEquals(2, second.sessions.restore(), "alice's session is gone from the store, not just skipped");
+    }
+
+    private static SessionRecord record(final int index, final String user, final int address,
+        final Instant lastActivity)
+    {
+        return new SessionRecord(index, FileSessionStoreTest.key(index), user, GROUP, "GP",
+            lastActivity.minusSeconds(60), lastActivity, lastActivity,
+            new AddressPools.Lease("POOL", address, 0xFFFFFF00), null, "10.77.0." + (index + 1), "");
+    }
+
+    @Test
     void shouldCloseTunnelsWithoutDisconnectAndKeepTheSessionsAtStop() throws Exception
     {
         start(RANGE, " vpn-idle-timeout 10");
