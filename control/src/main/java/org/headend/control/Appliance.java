@@ -205,6 +205,18 @@ final class Appliance
             final VpnEvents events = VpnEvents.all(List.of(metrics, syslog, accounting));
             sessions.events(events);
             sessions.sessionLimit(() -> config.current().globals().sessionLimit());
+            // an AAA server's Framed-IP-Address outside the pools gets its host route when leased, loses it after
+            sessions.onFixedLeasesChanged(() ->
+            {
+                try
+                {
+                    inside.routePools(config.current(), pools.fixedLeased());
+                }
+                catch (final RuntimeException ex)
+                {
+                    LOG.warn("host routes of fixed addresses not updated: {}", ex.toString());
+                }
+            });
             dtls.onUp(sessions::onDtlsUp);
             // before any listener opens: a client reconnecting with its cookie finds its session
             control.submit(sessions::restore).get(30, TimeUnit.SECONDS);

@@ -79,6 +79,7 @@ public final class SessionManager implements SessionDirectory
     private int peakConcurrent;
     private VpnEvents events = VpnEvents.NONE;
     private java.util.function.IntSupplier sessionLimit = () -> 0;
+    private Runnable fixedLeasesChanged = () -> { };
 
     /** A new session and the token the client gets (the only time the clear token exists here). */
     public record Login(Session session, String token)
@@ -122,6 +123,15 @@ public final class SessionManager implements SessionDirectory
     public void events(final VpnEvents listener)
     {
         events = listener;
+    }
+
+    /**
+     * Who hears that a fixed address ({@link AddressPools#FIXED}: a {@code vpn-framed-ip-address} or an AAA server's
+     * Framed-IP-Address outside the pools) was leased or returned, on the control thread: its host route follows.
+     */
+    public void onFixedLeasesChanged(final Runnable listener)
+    {
+        fixedLeasesChanged = listener;
     }
 
     /**
@@ -331,6 +341,10 @@ public final class SessionManager implements SessionDirectory
                 session.lease(pools.allocate(poolNames));
             }
             store(session);
+            if (session.lease() != null && AddressPools.FIXED.equals(session.lease().pool()))
+            {
+                fixedLeasesChanged.run();
+            }
         }
         return session.lease();
     }
@@ -471,6 +485,10 @@ public final class SessionManager implements SessionDirectory
         if (session.lease() != null)
         {
             pools.release(session.lease());
+            if (AddressPools.FIXED.equals(session.lease().pool()))
+            {
+                fixedLeasesChanged.run();
+            }
         }
         if (session.lease6() != null)
         {

@@ -270,6 +270,39 @@ class SessionRestoreTest
         assertEquals(2, second.sessions.restore(), "alice's session is gone from the store, not just skipped");
     }
 
+    @Test
+    void shouldLeaseARadiusAddressOutsideThePoolsAsAHostAddressWithItsRoute() throws Exception
+    {
+        start(RANGE, "");
+        final int[] routeUpdates = {0};
+        run.sessions.onFixedLeasesChanged(() -> routeUpdates[0]++);
+        final SessionManager.Login alice = run.sessions.open("alice", GROUP, "GP", CLIENT);
+        final java.net.Inet4Address framed = (java.net.Inet4Address)java.net.InetAddress.getByName("10.44.0.7");
+        alice.session().assign(new AaaAssignment("GP", framed));
+
+        final AddressPools.Lease lease = run.sessions.lease(alice.session(), List.of("POOL"));
+        assertNotNull(lease, "an address outside every pool is accepted, as vpn-framed-ip-address is");
+        assertEquals(AddressPools.toInt(framed), lease.address());
+        assertEquals(AddressPools.HOST_MASK, lease.mask(), "the client is told a host address");
+        assertEquals(Set.of(AddressPools.toInt(framed)), run.pools.fixedLeased(), "it gets a host route");
+        assertEquals(1, routeUpdates[0], "the routes were told when it was leased");
+        assertEquals(0, run.pools.leased("POOL"), "no pool address is taken for it");
+
+        final SessionManager.Login bob = run.sessions.open("bob", GROUP, "GP", CLIENT);
+        bob.session().assign(new AaaAssignment("GP", framed));
+        assertNull(run.sessions.lease(bob.session(), List.of("POOL")), "never to two sessions at once");
+
+        final Run second = restart(Duration.ofSeconds(20), RANGE, "");
+        assertEquals(2, second.sessions.restore());
+        assertEquals(Set.of(AddressPools.toInt(framed)), second.pools.fixedLeased(),
+            "after a restart the session still holds it (and the appliance routes it at start)");
+        final int[] after = {0};
+        second.sessions.onFixedLeasesChanged(() -> after[0]++);
+        assertEquals(1, second.sessions.logoffByName("alice"));
+        assertEquals(Set.of(), second.pools.fixedLeased(), "logged off: the address and its route go");
+        assertEquals(1, after[0]);
+    }
+
     private static SessionRecord record(final int index, final String user, final int address,
         final Instant lastActivity)
     {
