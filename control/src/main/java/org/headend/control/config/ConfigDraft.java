@@ -42,6 +42,8 @@ public final class ConfigDraft
     final Map<String, Integer> httpRedirects = new LinkedHashMap<>();
     /** {@code vpn-sessiondb max-anyconnect-premium-or-essentials-limit}; 0 when not set. */
     int sessionLimit;
+    /** {@code ssl trust-point NAME [NAMEIF]}: nameif ("" for every interface) → trustpoint. */
+    final Map<String, String> sslTrustpoints = new LinkedHashMap<>();
     PasswordHash enablePassword;
     final List<SshAccess> sshAccess = new ArrayList<>();
     int sshTimeoutMinutes = ManagementConfig.DEFAULT_SSH_TIMEOUT_MINUTES;
@@ -128,7 +130,7 @@ public final class ConfigDraft
             frozen(ipv6Pools), List.copyOf(ipv6Routes),
             new GlobalSettings(compressionSvc, compressionHttp, Collections.unmodifiableMap(data),
                 httpRedirects.entrySet().stream().map(e -> new HttpRedirect(e.getKey(), e.getValue())).toList(),
-                sessionLimit),
+                sessionLimit, frozen(sslTrustpoints)),
             new ManagementConfig(enablePassword, List.copyOf(sshAccess), sshTimeoutMinutes, sshAuthLocal,
                 maxFailedAttempts, sshScopy, sshAuthServerGroup, sshAuthFallbackLocal),
             frozenLists(accessLists), frozen(aaaMap),
@@ -353,6 +355,7 @@ public final class ConfigDraft
         String caCertificate;
         Trustpoint.RevocationCheck revocationCheck = Trustpoint.RevocationCheck.NONE;
         String crlFile;
+        String identityCertificate;
 
         TrustpointDraft(final String name)
         {
@@ -361,7 +364,8 @@ public final class ConfigDraft
 
         Trustpoint freeze()
         {
-            return new Trustpoint(name, enrollmentTerminal, caCertificate, revocationCheck, crlFile);
+            return new Trustpoint(name, enrollmentTerminal, caCertificate, revocationCheck, crlFile,
+                identityCertificate);
         }
     }
 }

@@ -14,10 +14,31 @@ import java.util.Map;
  * @param httpRedirects   {@code http redirect NAMEIF PORT} lines in configuration order
  * @param sessionLimit    {@code vpn-sessiondb max-anyconnect-premium-or-essentials-limit N}: the most sessions at
  *                        once; 0 when not set (no limit but the address pools)
+ * @param sslTrustpoints  {@code ssl trust-point NAME [NAMEIF]}: nameif ({@link #EVERY_INTERFACE} for the line
+ *                        without one) → the trustpoint whose identity certificate the TLS listeners there serve
  */
 public record GlobalSettings(boolean compressionSvc, boolean compressionHttp,
-    Map<String, Map<String, List<String>>> customData, List<HttpRedirect> httpRedirects, int sessionLimit)
+    Map<String, Map<String, List<String>>> customData, List<HttpRedirect> httpRedirects, int sessionLimit,
+    Map<String, String> sslTrustpoints)
 {
+    /** The key of {@code ssl trust-point NAME} without an interface in {@link #sslTrustpoints}. */
+    public static final String EVERY_INTERFACE = "";
+
+    /** Without {@code ssl trust-point} lines. */
+    public GlobalSettings(final boolean compressionSvc, final boolean compressionHttp,
+        final Map<String, Map<String, List<String>>> customData, final List<HttpRedirect> httpRedirects,
+        final int sessionLimit)
+    {
+        this(compressionSvc, compressionHttp, customData, httpRedirects, sessionLimit, Map.of());
+    }
+
+    /** The trustpoint serving {@code nameif}: its own line, else the line without an interface; null for none. */
+    public String sslTrustpoint(final String nameif)
+    {
+        final String own = sslTrustpoints.get(nameif);
+        return own != null ? own : sslTrustpoints.get(EVERY_INTERFACE);
+    }
+
     public static final GlobalSettings DEFAULT = new GlobalSettings(true, true, Map.of(), List.of());
 
     /** Without a session limit. */

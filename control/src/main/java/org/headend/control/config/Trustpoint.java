@@ -9,10 +9,20 @@ package org.headend.control.config;
  *                           intermediates); null until set, and then the trustpoint accepts nobody
  * @param revocationCheck    {@code revocation-check}: whether the CRL is consulted and whether it must be there
  * @param crlFile            {@code crl file disk0:/FILE}: the CA's CRL (PEM or DER); null when none is configured
+ * @param identityCertificate {@code identity-certificate disk0:/FILE}: the PEM file with the appliance's own
+ *                           certificate chain (leaf first) and its unencrypted private key, which {@code ssl
+ *                           trust-point} serves to clients; null when the trustpoint has none
  */
 public record Trustpoint(String name, boolean enrollmentTerminal, String caCertificate,
-    RevocationCheck revocationCheck, String crlFile)
+    RevocationCheck revocationCheck, String crlFile, String identityCertificate)
 {
+    /** A trustpoint of client CAs only, without an identity certificate of the appliance's own. */
+    public Trustpoint(final String name, final boolean enrollmentTerminal, final String caCertificate,
+        final RevocationCheck revocationCheck, final String crlFile)
+    {
+        this(name, enrollmentTerminal, caCertificate, revocationCheck, crlFile, null);
+    }
+
     /** {@code revocation-check crl}, {@code crl none} or {@code none}, as on the ASA. */
     public enum RevocationCheck
     {
