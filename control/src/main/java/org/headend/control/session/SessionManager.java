@@ -740,7 +740,7 @@ public final class SessionManager implements SessionDirectory
             {
                 final RoundTripTimes udp = tunnel.handle().dtlsRoundTrips();
                 tunnels.add(new SessionView.TunnelView("DTLS-Tunnel", endpoint.cipherName(), endpoint.hashName(),
-                    "DTLSv1.2", endpoint.peer().getPort(), dtls.udpPort(), udp.last(), udp.average()));
+                    "DTLSv1.2", endpoint.peer().getPort(), dtls.udpPort(tunnel.tunnelId()), udp.last(), udp.average()));
             }
         }
         return new SessionView(session.index(), session.username(),

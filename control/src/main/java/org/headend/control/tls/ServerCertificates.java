@@ -45,17 +45,19 @@ public final class ServerCertificates
     private final Function<String, Path> flash;
     private final SslContext builtIn;
     private final String builtInSha1;
+    private final String builtInPin;
     /** Contexts already built, by trustpoint file and its size and modification time: unchanged files are reused. */
     private final Map<String, Loaded> loaded = new HashMap<>();
     private volatile Prepared current;
 
     /** A chain read from a trustpoint's file: its TLS context and the leaf's SHA-1. */
-    private record Loaded(String stamp, SslContext context, String sha1)
+    private record Loaded(String stamp, SslContext context, String sha1, String pin)
     {
     }
 
     /** The contexts of one configuration: by nameif, and for the interfaces without a line of their own. */
-    public record Prepared(Map<String, SslContext> byNameif, SslContext everyInterface, String everyInterfaceSha1)
+    public record Prepared(Map<String, SslContext> byNameif, SslContext everyInterface, String everyInterfaceSha1,
+        Map<String, String> pinByNameif, String everyInterfacePin)
     {
     }
 
@@ -68,7 +70,8 @@ public final class ServerCertificates
         this.flash = flash;
         this.builtIn = context(SslContextBuilder.forServer(builtIn.key(), builtIn.certificate()));
         this.builtInSha1 = builtIn.sha1Hex();
-        this.current = new Prepared(Map.of(), this.builtIn, builtInSha1);
+        this.builtInPin = builtIn.pinSha256();
+        this.current = new Prepared(Map.of(), this.builtIn, builtInSha1, Map.of(), builtInPin);
     }
 
     /**
@@ -82,8 +85,10 @@ public final class ServerCertificates
     public synchronized Prepared prepare(final HeadendConfig config, final boolean lenient)
     {
         final Map<String, SslContext> byNameif = new HashMap<>();
+        final Map<String, String> pins = new HashMap<>();
         SslContext every = builtIn;
         String everySha1 = builtInSha1;
+        String everyPin = builtInPin;
         for (final Map.Entry<String, String> line : config.globals().sslTrustpoints().entrySet())
         {
             final Loaded chain;
@@ -104,13 +109,15 @@ public final class ServerCertificates
             {
                 every = chain.context();
                 everySha1 = chain.sha1();
+                everyPin = chain.pin();
             }
             else
             {
                 byNameif.put(line.getKey(), chain.context());
+                pins.put(line.getKey(), chain.pin());
             }
         }
-        return new Prepared(Map.copyOf(byNameif), every, everySha1);
+        return new Prepared(Map.copyOf(byNameif), every, everySha1, Map.copyOf(pins), everyPin);
     }
 
     /** New connections get the certificates of {@code prepared} from now on. */
@@ -125,6 +132,14 @@ public final class ServerCertificates
         final Prepared now = current;
         final SslContext own = nameif == null ? null : now.byNameif().get(nameif);
         return own != null ? own : now.everyInterface();
+    }
+
+    /** openconnect's {@code --servercert} value for the certificate served on {@code nameif} now. */
+    public String pinSha256(final String nameif)
+    {
+        final Prepared now = current;
+        final String own = nameif == null ? null : now.pinByNameif().get(nameif);
+        return own != null ? own : now.everyInterfacePin();
     }
 
     /** Upper-case hex SHA-1 of the certificate served on interfaces without a line of their own. */
@@ -195,7 +210,7 @@ public final class ServerCertificates
                 throw new IllegalArgumentException("the private key does not belong to the first certificate");
             }
             final Loaded fresh = new Loaded(stamp, context(SslContextBuilder.forServer(key,
-                chain.toArray(X509Certificate[]::new))), sha1(chain.getFirst()));
+                chain.toArray(X509Certificate[]::new))), sha1(chain.getFirst()), pin(chain.getFirst()));
             loaded.put(file, fresh);
             return fresh;
         }
@@ -233,6 +248,12 @@ public final class ServerCertificates
         {
             return false;
         }
+    }
+
+    private static String pin(final X509Certificate certificate) throws GeneralSecurityException
+    {
+        return "pin-sha256:" + java.util.Base64.getEncoder().encodeToString(MessageDigest.getInstance("SHA-256")
+            .digest(certificate.getPublicKey().getEncoded()));
     }
 
     private static String sha1(final X509Certificate certificate) throws GeneralSecurityException
