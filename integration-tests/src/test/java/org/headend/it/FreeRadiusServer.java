@@ -16,6 +16,7 @@ import java.util.List;
  * <li>{@code alice / alicepw}: Accept with {@code Class "OU=STAFF;"} and {@code Framed-IP-Address};</li>
  * <li>{@code carol / carolpw}: Access-Challenge "Enter the 6-digit code", then the TOTP code of
  * {@link #TOTP_SECRET} (the {@code totp} module checks it) with the State echoed: Accept, {@code Class "OU=MFA;"};</li>
+ * <li>{@code erin / erinpw}: Accept with {@code Framed-IP-Address} {@link #ERIN_ADDRESS}, outside every pool;</li>
  * <li>{@code slow / slowpw}: Accept, after {@link #SLOW_SECONDS} seconds;</li>
  * <li>{@code admin / adminpw}: Accept (SSH logins).</li>
  * <li>Any of them by MS-CHAPv2 too (the {@code mschap} module, from the clear-text passwords).</li>
@@ -25,6 +26,7 @@ public final class FreeRadiusServer implements AutoCloseable
 {
     public static final String TOTP_SECRET = "JBSWY3DPEHPK3PXP";
     public static final String ALICE_ADDRESS = "192.168.100.77";
+    public static final String ERIN_ADDRESS = "10.55.0.9";
     public static final int SLOW_SECONDS = 8;
     private static final String STATE = "0x6f74702d7374657031";
 
@@ -90,6 +92,8 @@ public final class FreeRadiusServer implements AutoCloseable
         return "alice Cleartext-Password := \"alicepw\"\n"
             + "\tClass := \"OU=STAFF;\", Framed-IP-Address := " + ALICE_ADDRESS + ", Reply-Message := \"hello alice\"\n"
             + "\n"
+            + "erin Cleartext-Password := \"erinpw\"\n"
+            + "\tFramed-IP-Address := " + ERIN_ADDRESS + "\n\n"
             + "slow Cleartext-Password := \"slowpw\"\n\n"
             + "admin Cleartext-Password := \"adminpw\"\n\n";
     }
