@@ -27,7 +27,8 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * Every listener change applies live, typed by an operator over SSH (issue 14 item 2): a new {@code port} takes new
  * logins at once and the old one refuses them; a new {@code dtls port} is what new clients are told and get DTLS
  * on; {@code no enable outside} stops new logins and {@code enable outside} brings them back; a port that cannot be
- * bound is refused with the reason and changes nothing; {@code ssl trust-point} hands new clients the new
+ * bound is refused with the reason and changes nothing; a second enabled interface takes TLS and DTLS logins at its
+ * own address; {@code ssl trust-point} hands new clients the new
  * certificate. Throughout, a client that connected first (with DTLS, on the first port and certificate) keeps
  * passing pings without reconnecting. {@code write memory} and a restart keep all of it.
  */
@@ -39,6 +40,9 @@ class ListenersLiveIT
     private static final String SERVER = Netns.SERVER_ADDRESS;
     private static final String DTLS_UP = "Established DTLS connection";
     private static final Duration UP = Duration.ofSeconds(30);
+    /** The second interface's address, a dummy device in the server namespace routed from client 2. */
+    private static final String DMZ = "10.66.0.1";
+    private static final String DMZ_NET = "10.66.0.0/24";
 
     private static Testbed bed;
     private static Path knownHosts;
@@ -120,6 +124,19 @@ class ListenersLiveIT
             back.close();
             assertPings(first);
 
+            // a second interface: its own address, TLS and DTLS there too, the outside untouched
+            Netns.exec(bed.net().server(), "ip", "link", "add", "dmz0", "type", "dummy").check();
+            Netns.exec(bed.net().client(2), "ip", "route", "add", DMZ_NET, "via", SERVER).check();
+            configure(cli, "interface dmz0", "nameif dmz", "ip address " + DMZ + " 255.255.255.0", "exit", "webvpn",
+                "enable dmz");
+            final OpenconnectClient dmz = client(2, "carol", "https://" + DMZ + ":8443/", firstPin, true)
+                .startWithPassword("carol-secret");
+            dmz.awaitConfigured(UP);
+            assertDtlsPort(dmz, 8444, "DTLS on the second interface's own socket");
+            dmz.close();
+            assertTrue(tcpOpen(8443), "the outside listens on");
+            assertPings(first);
+
             final Path pem = bed.headend().stateDir().resolve("disk0/tp/vpn2.pem");
             final String newPin = newIdentity(pem);
             configure(cli, "crypto ca trustpoint VPN2", "identity-certificate disk0:/tp/vpn2.pem", "exit",
@@ -170,8 +187,14 @@ class ListenersLiveIT
     private OpenconnectClient client(final int ns, final String user, final int port, final String pin,
         final boolean dtls)
     {
-        final OpenconnectClient client = new OpenconnectClient(bed.net().client(ns), "https://" + SERVER + ":" + port
-            + "/", pin, user, dtls, List.of("-v"));
+        return client(ns, user, "https://" + SERVER + ":" + port + "/", pin, dtls);
+    }
+
+    private OpenconnectClient client(final int ns, final String user, final String url, final String pin,
+        final boolean dtls)
+    {
+        final OpenconnectClient client = new OpenconnectClient(bed.net().client(ns), url, pin, user, dtls,
+            List.of("-v"));
         own.add(client);
         return client;
     }
