@@ -255,8 +255,8 @@ final class Appliance
             {
                 throw new IllegalStateException(listening);
             }
-            // runs last of the checks: it opens the new listeners, and the change is committed once it passes
-            config.addVeto(listeners::apply);
+            // last of the checks: it opens the new listeners, and the change is committed once it passes
+            config.addFinalVeto(listeners::apply);
             redirects.apply(cfg);
             final MetricsExporter exporter = new MetricsExporter(dataplane.counters(), sessions, metrics,
                 () -> logins.limiter().lockedAddresses(System.nanoTime()));
