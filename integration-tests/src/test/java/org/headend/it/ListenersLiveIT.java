@@ -40,7 +40,7 @@ class ListenersLiveIT
     private static final String SERVER = Netns.SERVER_ADDRESS;
     private static final String DTLS_UP = "Established DTLS connection";
     private static final Duration UP = Duration.ofSeconds(30);
-    /** The second interface's address, a dummy device in the server namespace routed from client 2. */
+    /** The second interface's address, on a veth of the server namespace, routed from client 2. */
     private static final String DMZ = "10.66.0.1";
     private static final String DMZ_NET = "10.66.0.0/24";
 
@@ -125,7 +125,9 @@ class ListenersLiveIT
             assertPings(first);
 
             // a second interface: its own address, TLS and DTLS there too, the outside untouched
-            Netns.exec(bed.net().server(), "ip", "link", "add", "dmz0", "type", "dummy").check();
+            Netns.exec(bed.net().server(), "ip", "link", "add", "dmz0", "type", "veth", "peer", "name", "dmz0p")
+                .check();
+            Netns.exec(bed.net().server(), "ip", "link", "set", "dmz0p", "up").check();
             Netns.exec(bed.net().client(2), "ip", "route", "add", DMZ_NET, "via", SERVER).check();
             configure(cli, "interface dmz0", "nameif dmz", "ip address " + DMZ + " 255.255.255.0", "exit", "webvpn",
                 "enable dmz");
