@@ -1,6 +1,5 @@
 package org.headend.control;
 
-import io.netty.channel.Channel;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.IoEventLoop;
 import io.netty.channel.IoHandlerFactory;
@@ -12,9 +11,6 @@ import io.netty.channel.uring.IoUring;
 import io.netty.channel.uring.IoUringDatagramChannel;
 import io.netty.channel.uring.IoUringIoHandler;
 import io.netty.channel.uring.IoUringServerSocketChannel;
-import io.netty.handler.ssl.SslContext;
-import io.netty.handler.ssl.SslContextBuilder;
-import io.netty.handler.ssl.SslProvider;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import io.netty.util.concurrent.EventExecutor;
 import java.net.Inet4Address;
@@ -24,7 +20,6 @@ import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -38,9 +33,6 @@ import org.headend.control.auth.RadiusAccounting;
 import org.headend.control.auth.LoginContexts;
 import org.headend.control.config.ConfigStore;
 import org.headend.control.config.HeadendConfig;
-import org.headend.control.config.InterfaceConfig;
-import org.headend.control.config.grammar.ArgTypes;
-import org.headend.control.config.grammar.Ipv6Prefix;
 import org.headend.control.dtls.DtlsService;
 import org.headend.control.flash.FlashStore;
 import org.headend.control.portal.ClientFiles;
@@ -59,14 +51,13 @@ import org.headend.control.session.FileSessionStore;
 import org.headend.control.session.SessionStore;
 import org.headend.control.session.SessionManager;
 import org.headend.control.tls.ClientCertificateValidator;
-import org.headend.control.tls.DeferredClientTrust;
+import org.headend.control.tls.ServerCertificates;
 import org.headend.control.tls.ServerIdentity;
 import org.headend.control.tunnel.TunnelGateway;
 import org.headend.crypto.AeadProvider;
 import org.headend.dataplane.api.Dataplane;
 import org.headend.dataplane.api.DataplaneCounter;
 import org.headend.dataplane.api.DtlsSocket;
-import org.headend.nativecfg.netlink.Rtnetlink;
 import org.headend.nativecfg.sched.ThreadNice;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -116,9 +107,8 @@ final class Appliance
     private InsideInterface inside;
     private Dataplane dataplane;
     private SessionManager sessions;
-    private Channel listener;
-    /** The IPv6 listener when the outside interface has an {@code ipv6 address}; else null. */
-    private Channel listener6;
+    private WebvpnListeners listeners;
+    private ServerCertificates certificates;
     private DtlsService dtls;
     /** RFC 5176 listeners of the {@code aaa-server} groups with {@code dynamic-authorization}. */
     private DynamicAuthorization dynamicAuthorization;
@@ -135,13 +125,8 @@ final class Appliance
     /** Client certificate checks (PKIX, CRL files): one thread of their own, off the event loops and control. */
     private final ExecutorService certificateChecks = Executors.newSingleThreadExecutor(
         r -> platformThread(r, "certificate-check"));
-    private final List<OutsideAddress> outsideAddresses = new ArrayList<>();
+    private final OutsideAddresses outsideAddresses = new OutsideAddresses();
     private final Logins logins;
-    /** The outside interface's first {@code ipv6 address}, listened on as well; null when it has none. */
-    private InetSocketAddress listenAddress6;
-    private InetSocketAddress listenAddress;
-    /** The nameif of the interface clients reach; {@code outside} when listening on all addresses. */
-    private String listenNameif = "outside";
 
     /** @param stateDir where disk0: and the translation tables are kept */
     Appliance(final ConfigStore config, final ServerIdentity identity, final java.nio.file.Path stateDir)
@@ -204,7 +189,7 @@ final class Appliance
             {
                 // a cluster member keeps its sessions in the cluster, where any member can take them over
                 cluster = org.headend.control.cluster.ClusterMembership.join(cfg.globals().loadBalancing(),
-                    cfg.hostname(), listenAddress(cfg).getAddress(), cfg.webvpn().port(), control);
+                    cfg.hostname(), memberAddress(cfg), cfg.webvpn().port(), control);
                 sessionStore.close();
                 sessionStore = cluster;
             }
@@ -217,14 +202,27 @@ final class Appliance
             final VpnEvents events = VpnEvents.all(List.of(metrics, syslog, accounting));
             sessions.events(events);
             sessions.sessionLimit(() -> config.current().globals().sessionLimit());
+            // an AAA server's Framed-IP-Address outside the pools gets its host route when leased, loses it after
+            sessions.onFixedLeasesChanged(() ->
+            {
+                try
+                {
+                    inside.routePools(config.current(), pools.fixedLeased());
+                }
+                catch (final RuntimeException ex)
+                {
+                    LOG.warn("host routes of fixed addresses not updated: {}", ex.toString());
+                }
+            });
             dtls.onUp(sessions::onDtlsUp);
             // before any listener opens: a client reconnecting with its cookie finds its session
             control.submit(sessions::restore).get(30, TimeUnit.SECONDS);
             // restored sessions may hold fixed addresses the configuration no longer names
             control.submit(() -> inside.routePools(cfg, pools.fixedLeased())).get(30, TimeUnit.SECONDS);
             logins.apply(cfg);
+            certificates = new ServerCertificates(identity, flash::resolve);
             final AggregateAuth auth = new AggregateAuth(config::current, sessions, new LoginContexts(), logins,
-                identity::sha1Hex, System::nanoTime, control).delivery(clientFiles).events(events)
+                certificates::sha1Hex, System::nanoTime, control).delivery(clientFiles).events(events)
                 .certificates(new ClientCertificateValidator(flash, certificateChecks, Clock.systemUTC()));
             auth.accounting(accounting);
             sessions.onEnd(accounting::stop);
@@ -232,9 +230,8 @@ final class Appliance
                 System::nanoTime, null);
             dynamicAuthorization.apply(cfg);
             clientFiles.apply(cfg);
-            listenAddress = listenAddress(cfg);
             final TunnelGateway gateway = new TunnelGateway(config::current, sessions, dataplane, dtls, control,
-                Appliance::interfaceMtu, cfg.hostname(), listenNameif).onKeyUpdate(metrics::keyUpdateSent);
+                Appliance::interfaceMtu, cfg.hostname()).onKeyUpdate(metrics::keyUpdateSent);
             if (cluster != null)
             {
                 final SessionManager table = sessions;
@@ -281,33 +278,22 @@ final class Appliance
             control.scheduleWithFixedDelay(() -> accounting.periodic(sessions.list().stream().map(sessions::view)
                 .toList()), 1, 1, TimeUnit.MINUTES);
 
-            final SslContext tls = SslContextBuilder.forServer(identity.key(), identity.certificate())
-                .sslProvider(SslProvider.JDK)
-                // client certificates are asked for per connection (HttpsListener) and checked at login
-                .trustManager(new DeferredClientTrust())
-                .protocols("TLSv1.3", "TLSv1.2")
-                .build();
-            dtls.port().bind(listenAddress.getAddress(), cfg.webvpn().dtlsPort());
-            final java.util.function.BooleanSupplier askForCertificate =
-                () -> config.current().wantsClientCertificates();
-            listener = HttpsListener.bind(frontDoor, serverChannel, listenAddress, tls, askForCertificate, control,
-                router::route);
+            listeners = new WebvpnListeners(frontDoor, serverChannel, dtls, certificates, outsideAddresses,
+                () -> config.current().wantsClientCertificates(),
+                (channel, nameif, tls, ask) -> HttpsListener.setUp(channel, nameif, tls, ask, control, router::route));
+            final String listening = listeners.start(cfg);
+            if (listening != null)
+            {
+                throw new IllegalStateException(listening);
+            }
+            // last of the checks: it opens the new listeners, and the change is committed once it passes
+            config.addFinalVeto(listeners::apply);
             redirects.apply(cfg);
             final MetricsExporter exporter = new MetricsExporter(dataplane.counters(), sessions, metrics,
                 () -> logins.limiter().lockedAddresses(System.nanoTime()));
-            management = new ManagementServer(frontDoor, serverChannel, tls, config::current, exporter::scrape);
+            management = new ManagementServer(frontDoor, serverChannel, certificates.context(null), config::current,
+                exporter::scrape);
             management.apply(cfg);
-            LOG.info("listening for AnyConnect clients on {}:{} (TLS) and UDP {} (DTLS{})",
-                listenAddress.getAddress().getHostAddress(), listenAddress.getPort(), cfg.webvpn().dtlsPort(),
-                cfg.webvpn().dtlsEnabledOn(listenNameif) ? "" : ", off: tls-only");
-            if (listenAddress6 != null)
-            {
-                dtls.port().bind(listenAddress6.getAddress(), cfg.webvpn().dtlsPort());
-                listener6 = HttpsListener.bind(frontDoor, serverChannel, listenAddress6, tls, askForCertificate,
-                    control, router::route);
-                LOG.info("listening for AnyConnect clients on [{}]:{} (TLS) and UDP {} too",
-                    ArgTypes.IP.format(listenAddress6.getAddress()), listenAddress6.getPort(), cfg.webvpn().dtlsPort());
-            }
         }
         catch (final Exception | Error ex)
         {
@@ -456,10 +442,30 @@ final class Appliance
         return syslog;
     }
 
+    /** The address other members and the director send clients to: the first enabled interface's. */
+    private static java.net.InetAddress memberAddress(final HeadendConfig cfg)
+    {
+        for (final String nameif : cfg.webvpn().enabledNameifs())
+        {
+            final var address = cfg.interfaceByNameif(nameif).map(org.headend.control.config.InterfaceConfig::address).orElse(null);
+            if (address != null)
+            {
+                return address;
+            }
+        }
+        return java.net.InetAddress.getLoopbackAddress();
+    }
+
     /** Where clients connect. */
     InetSocketAddress listenAddress()
     {
-        return listenAddress;
+        return listeners.firstAddress();
+    }
+
+    /** openconnect's {@code --servercert} value for the certificate served at {@link #listenAddress}. */
+    String serverPin()
+    {
+        return certificates.pinSha256(listeners.firstNameif());
     }
 
     /**
@@ -483,12 +489,9 @@ final class Appliance
         {
             management.close();
         }
-        for (final Channel channel : java.util.Arrays.asList(listener, listener6))
+        if (listeners != null)
         {
-            if (channel != null)
-            {
-                channel.close().awaitUninterruptibly(2, TimeUnit.SECONDS);
-            }
+            listeners.close();
         }
         if (sessions != null)
         {
@@ -532,52 +535,7 @@ final class Appliance
         {
             inside.close();
         }
-        outsideAddresses.forEach(OutsideAddress::remove);
-    }
-
-    /**
-     * The outside interface's {@code ip address} when {@code webvpn enable} names its nameif (adding the address to
-     * the Linux interface if it is missing), and its first {@code ipv6 address} as {@link #listenAddress6}; all
-     * addresses when no interface carries that nameif.
-     */
-    private InetSocketAddress listenAddress(final HeadendConfig cfg)
-    {
-        final int port = cfg.webvpn().port();
-        for (final String nameif : cfg.webvpn().enabledNameifs())
-        {
-            final Optional<InterfaceConfig> outside = cfg.interfaceByNameif(nameif);
-            if (outside.isPresent() && outside.get().address() != null)
-            {
-                listenNameif = nameif;
-                ensureOutsideAddress(outside.get(), outside.get().address(),
-                    Integer.bitCount(AddressPools.toInt(outside.get().netmask())));
-                if (!outside.get().ipv6Addresses().isEmpty())
-                {
-                    final Ipv6Prefix v6 = ArgTypes.IPV6_PREFIX.parse(outside.get().ipv6Addresses().getFirst());
-                    ensureOutsideAddress(outside.get(), v6.address(), v6.length());
-                    listenAddress6 = new InetSocketAddress(v6.address(), port);
-                }
-                return new InetSocketAddress(outside.get().address(), port);
-            }
-        }
-        if (!cfg.webvpn().enabledNameifs().isEmpty())
-        {
-            listenNameif = cfg.webvpn().enabledNameifs().iterator().next();
-        }
-        else
-        {
-            LOG.warn("webvpn is not enabled on any interface (webvpn / enable outside); listening on all addresses");
-        }
-        return new InetSocketAddress(port);
-    }
-
-    private void ensureOutsideAddress(final InterfaceConfig outside, final InetAddress address, final int prefix)
-    {
-        final OutsideAddress added = OutsideAddress.ensure(outside, address, prefix);
-        if (added != null)
-        {
-            outsideAddresses.add(added);
-        }
+        outsideAddresses.removeAll();
     }
 
     private static int count(final EventLoopGroup group)
@@ -595,45 +553,6 @@ final class Appliance
         final Thread thread = new Thread(task, name);
         thread.setDaemon(true);
         return thread;
-    }
-
-    /** An address the appliance put on the outside interface, to take off again at stop. */
-    private record OutsideAddress(String ifname, InetAddress address, int prefix)
-    {
-        /** Puts {@code address} on the interface unless it is there; the record of what was added, or null. */
-        static OutsideAddress ensure(final InterfaceConfig outside, final InetAddress address, final int prefix)
-        {
-            try (Rtnetlink netlink = Rtnetlink.open())
-            {
-                if (netlink.linkIndex(outside.ifname()) < 0)
-                {
-                    throw new IllegalStateException("interface " + outside.ifname() + " (nameif " + outside.nameif()
-                        + ") does not exist");
-                }
-                final boolean present = netlink.addresses(outside.ifname()).stream()
-                    .anyMatch(a -> a.address().equals(address));
-                netlink.setLinkUp(outside.ifname());
-                if (present)
-                {
-                    return null;
-                }
-                netlink.addAddress(outside.ifname(), address, prefix);
-                LOG.info("added {}/{} to {}", ArgTypes.IP.format(address), prefix, outside.ifname());
-                return new OutsideAddress(outside.ifname(), address, prefix);
-            }
-        }
-
-        void remove()
-        {
-            try (Rtnetlink netlink = Rtnetlink.open())
-            {
-                netlink.deleteAddress(ifname, address, prefix);
-            }
-            catch (final RuntimeException ex)
-            {
-                LOG.warn("could not remove {} from {}: {}", ArgTypes.IP.format(address), ifname, ex.toString());
-            }
-        }
     }
 
     /** Used in the connect hint when listening on all addresses. */

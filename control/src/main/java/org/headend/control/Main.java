@@ -134,7 +134,7 @@ public final class Main
         }
         // "up" means every configured listener answers: the HTTPS and DTLS ports bound in start(), the SSH
         // listeners bound by SshCliServer.start; an operator's script may log in over SSH right after this line
-        printHowToConnect(System.out, appliance, identity, demoPassword);
+        printHowToConnect(System.out, appliance, demoPassword);
         Console device = null;
         if (consoleDevice != null)
         {
@@ -179,14 +179,15 @@ public final class Main
     }
 
     private static void printHowToConnect(final PrintStream out, final Appliance appliance,
-        final ServerIdentity identity, final String demoPassword)
+        final String demoPassword)
     {
         final var address = appliance.listenAddress();
         final String host = address.getAddress().isAnyLocalAddress() ? Appliance.someLocalAddress()
             : address.getAddress().getHostAddress();
         final String url = "https://" + host + (address.getPort() == 443 ? "" : ":" + address.getPort()) + "/";
         out.println("headend is up. AnyConnect clients connect to " + url);
-        out.println("Server certificate: " + identity.pinSha256());
+        final String pin = appliance.serverPin();
+        out.println("Server certificate: " + pin);
         final String user = demoPassword == null ? "USER" : "demo";
         if (demoPassword != null)
         {
@@ -195,7 +196,7 @@ public final class Main
         out.println("Connect with:");
         out.println("  " + (demoPassword == null ? "" : "echo '" + demoPassword + "' | ")
             + "openconnect --protocol=anyconnect --user " + user + (demoPassword == null ? "" : " --passwd-on-stdin")
-            + " --servercert " + identity.pinSha256() + " " + url);
+            + " --servercert " + pin + " " + url);
         out.flush();
     }
 

@@ -18,6 +18,7 @@ import java.util.List;
  * {@link #TOTP_SECRET} (the {@code totp} module checks it) with the State echoed: Accept, {@code Class "OU=MFA;"};</li>
  * <li>{@code dave / davepw}: Accept with the ASA's own Group-Policy attribute ({@code STAFF}) and
  * {@code Filter-Id "NOGATEWAY"};</li>
+ * <li>{@code erin / erinpw}: Accept with {@code Framed-IP-Address} {@link #ERIN_ADDRESS}, outside every pool;</li>
  * <li>{@code slow / slowpw}: Accept, after {@link #SLOW_SECONDS} seconds;</li>
  * <li>{@code admin / adminpw}: Accept (SSH logins).</li>
  * <li>Any of them by MS-CHAPv2 too (the {@code mschap} module, from the clear-text passwords).</li>
@@ -27,6 +28,7 @@ public final class FreeRadiusServer implements AutoCloseable
 {
     public static final String TOTP_SECRET = "JBSWY3DPEHPK3PXP";
     public static final String ALICE_ADDRESS = "192.168.100.77";
+    public static final String ERIN_ADDRESS = "10.55.0.9";
     public static final int SLOW_SECONDS = 8;
     private static final String STATE = "0x6f74702d7374657031";
 
@@ -95,6 +97,8 @@ public final class FreeRadiusServer implements AutoCloseable
             + "dave Cleartext-Password := \"davepw\"\n"
             + "\tASA-Group-Policy := \"STAFF\", Filter-Id := \"NOGATEWAY\"\n"
             + "\n"
+            + "erin Cleartext-Password := \"erinpw\"\n"
+            + "\tFramed-IP-Address := " + ERIN_ADDRESS + "\n\n"
             + "slow Cleartext-Password := \"slowpw\"\n\n"
             + "admin Cleartext-Password := \"adminpw\"\n\n";
     }

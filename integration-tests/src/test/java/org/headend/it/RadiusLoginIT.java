@@ -331,6 +331,33 @@ class RadiusLoginIT
     }
 
     @Test
+    @Order(8)
+    void shouldGiveAFramedAddressOutsideThePoolsAsAHostAddressWithItsRoute()
+    {
+        final OpenconnectClient erin = bed.client(3, "erin").startWithPassword("erinpw");
+        erin.awaitConfigured(Duration.ofSeconds(30));
+        final Map<String, String> env = erin.awaitScriptCall("connect", 1, Duration.ofSeconds(10));
+        assertEquals(FreeRadiusServer.ERIN_ADDRESS, env.get("INTERNAL_IP4_ADDRESS"), env.toString());
+        assertEquals("255.255.255.255", env.get("INTERNAL_IP4_NETMASK"), "a host address: no pool gives it a mask");
+        assertTrue(route(FreeRadiusServer.ERIN_ADDRESS).contains("headend0"), "host route to the TUN");
+        // the harness's script routes only the client's own subnet, a /32 here (vpnc-script would add the default
+        // route of a tunnel-all policy): the headend's inside address is routed into the tunnel by hand
+        Netns.exec(erin.namespace(), "ip", "route", "replace", ApplianceConfig.POOL_PREFIX + "0/24", "dev",
+            OpenconnectClient.TUN).check();
+        assertTrue(NetTools.ping(bed.net().client(3), ApplianceConfig.GATEWAY, 5).allAnswered(),
+            "replies find their way back to the address outside the pools");
+
+        bed.headend().console("vpn-sessiondb logoff name erin noconfirm");
+        erin.waitForExit(Duration.ofSeconds(20));
+        assertFalse(route(FreeRadiusServer.ERIN_ADDRESS).contains("headend0"), "the route goes with the session");
+    }
+
+    private static String route(final String address)
+    {
+        return Netns.exec(bed.net().server(), "ip", "route", "show", address + "/32").output();
+    }
+
+    @Test
     @Order(11)
     void shouldLogInOverSshThroughRadiusThenFallBackToLocalWhenItIsDown()
     {

@@ -39,6 +39,7 @@ public final class ConfigCommand
     private final Compiler compiler;
     private final List<Map.Entry<String, RefKind>> references;
     private final String fixedKey;
+    private final java.util.function.Function<Arguments, String> keyFunction;
     private final boolean hasNoForm;
 
     /** Turns one line into its part of the snapshot. */
@@ -74,6 +75,7 @@ public final class ConfigCommand
         this.compiler = b.compiler;
         this.references = new ArrayList<>();
         this.fixedKey = b.fixedKey;
+        this.keyFunction = b.keyFunction;
         this.hasNoForm = b.hasNoForm;
         collectReferences(syntax, references);
     }
@@ -163,7 +165,8 @@ public final class ConfigCommand
     /** The line's key, e.g. {@code ip local pool DEMO-POOL}; null when a key value is missing. */
     String key(final Arguments args)
     {
-        return fixedKey != null ? fixedKey : Syntax.render(syntax.subList(0, keyEnd), args);
+        return keyFunction != null ? keyFunction.apply(args)
+            : fixedKey != null ? fixedKey : Syntax.render(syntax.subList(0, keyEnd), args);
     }
 
     /** Whether the grammar derives a {@code no} form (false for lines that are themselves a negation). */
@@ -175,7 +178,8 @@ public final class ConfigCommand
     /** The object the line belongs to, e.g. {@code group-policy DEMO}; null when a value is missing. */
     String entity(final Arguments args)
     {
-        return fixedKey != null ? fixedKey : Syntax.render(syntax.subList(0, entityEnd), args);
+        return keyFunction != null ? keyFunction.apply(args)
+            : fixedKey != null ? fixedKey : Syntax.render(syntax.subList(0, entityEnd), args);
     }
 
     /** Whether a {@code no} line named the whole key rather than only the entity. */
@@ -256,6 +260,7 @@ public final class ConfigCommand
         private Predicate<Arguments> implicit = args -> false;
         private Compiler compiler = (draft, scope, args) -> null;
         private String fixedKey;
+        private java.util.function.Function<Arguments, String> keyFunction;
         private boolean hasNoForm = true;
 
         private Builder(final Mode mode, final String help)
@@ -337,6 +342,17 @@ public final class ConfigCommand
         public Builder fixedKey(final String key)
         {
             this.fixedKey = key;
+            return this;
+        }
+
+        /**
+         * Lines of this declaration are identified by what {@code key} makes of their arguments (its key and its
+         * entity alike): for a line whose identifying value comes after others, e.g. {@code ssl trust-point NAME
+         * NAMEIF}, one per interface.
+         */
+        public Builder keyedBy(final java.util.function.Function<Arguments, String> key)
+        {
+            this.keyFunction = key;
             return this;
         }
 

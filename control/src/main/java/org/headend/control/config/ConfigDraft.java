@@ -44,6 +44,8 @@ public final class ConfigDraft
     int sessionLimit;
     /** {@code vpn load-balancing}. */
     final LoadBalancingDraft loadBalancing = new LoadBalancingDraft();
+    /** {@code ssl trust-point NAME [NAMEIF]}: nameif ("" for every interface) → trustpoint. */
+    final Map<String, String> sslTrustpoints = new LinkedHashMap<>();
     PasswordHash enablePassword;
     final List<SshAccess> sshAccess = new ArrayList<>();
     int sshTimeoutMinutes = ManagementConfig.DEFAULT_SSH_TIMEOUT_MINUTES;
@@ -132,7 +134,7 @@ public final class ConfigDraft
             frozen(ipv6Pools), List.copyOf(ipv6Routes),
             new GlobalSettings(compressionSvc, compressionHttp, Collections.unmodifiableMap(data),
                 httpRedirects.entrySet().stream().map(e -> new HttpRedirect(e.getKey(), e.getValue())).toList(),
-                sessionLimit, loadBalancing.freeze()),
+                sessionLimit, loadBalancing.freeze(), frozen(sslTrustpoints)),
             new ManagementConfig(enablePassword, List.copyOf(sshAccess), sshTimeoutMinutes, sshAuthLocal,
                 maxFailedAttempts, sshScopy, sshAuthServerGroup, sshAuthFallbackLocal),
             frozenLists(accessLists), frozen(aaaMap),
@@ -361,6 +363,7 @@ public final class ConfigDraft
         String crlFile;
         boolean validatesClients = true;
         boolean validatesServers;
+        String identityCertificate;
 
         TrustpointDraft(final String name)
         {
@@ -370,7 +373,7 @@ public final class ConfigDraft
         Trustpoint freeze()
         {
             return new Trustpoint(name, enrollmentTerminal, caCertificate, revocationCheck, crlFile, validatesClients,
-                validatesServers);
+                validatesServers, identityCertificate);
         }
     }
 

@@ -40,6 +40,7 @@ public final class ConfigStore
     private final ReentrantLock lock = new ReentrantLock();
     private final List<Consumer<HeadendConfig>> listeners = new CopyOnWriteArrayList<>();
     private final List<Function<HeadendConfig, String>> vetoes = new CopyOnWriteArrayList<>();
+    private final List<Function<HeadendConfig, String>> finalVetoes = new CopyOnWriteArrayList<>();
     private final Path startupConfig;
     private final String builtInStartupText;
     private final AtomicFile.Renamer renamer;
@@ -189,6 +190,15 @@ public final class ConfigStore
     }
 
     /**
+     * As {@link #addVeto}, run after every other veto, whenever registered: for a check that acts on what it allows
+     * (opening the listeners a change asks for), so that no other veto refuses a change it already acted on.
+     */
+    public void addFinalVeto(final Function<HeadendConfig, String> veto)
+    {
+        finalVetoes.add(veto);
+    }
+
+    /**
      * {@code write memory}: saves the running configuration over the startup-config atomically, keeping the
      * previous file as {@code NAME.prev}.
      *
@@ -327,12 +337,15 @@ public final class ConfigStore
     private HeadendConfig vetted(final HeadendConfig candidate, final String source, final int line)
         throws ConfigException
     {
-        for (final Function<HeadendConfig, String> veto : vetoes)
+        for (final List<Function<HeadendConfig, String>> checks : List.of(vetoes, finalVetoes))
         {
-            final String reason = veto.apply(candidate);
-            if (reason != null)
+            for (final Function<HeadendConfig, String> veto : checks)
             {
-                throw new ConfigException(source, line, -1, ErrorKind.REJECTED, reason);
+                final String reason = veto.apply(candidate);
+                if (reason != null)
+                {
+                    throw new ConfigException(source, line, -1, ErrorKind.REJECTED, reason);
+                }
             }
         }
         return candidate;

@@ -94,6 +94,31 @@ final class CryptoLanguage
                 return null;
             })
             .build());
+        register.apply(ConfigCommand.in(Mode.CRYPTO_CA_TRUSTPOINT, "The appliance's own certificate")
+            .kw("identity-certificate", "The appliance's certificate chain and private key, as one PEM file on disk0:")
+            .key()
+            .arg("path", ArgTypes.flashFile(""), "The PEM file on disk0: (certificates leaf first, then the key)")
+            .order(13, 0)
+            .compile((draft, scope, args) ->
+            {
+                ((ConfigDraft.TrustpointDraft)scope).identityCertificate = args.get("path");
+                return null;
+            })
+            .build());
+        register.apply(ConfigCommand.in(Mode.CONFIG, "Configure SSL")
+            .kw("ssl", "Configure SSL")
+            .kw("trust-point", "The trustpoint whose identity certificate the TLS listeners serve")
+            .arg("trustpoint", ArgTypes.NAME, "Name of a crypto ca trustpoint with an identity-certificate")
+            .optional("on", p -> p.arg("nameif", ArgTypes.NAME, "Only on this interface (nameif), e.g. outside"))
+            .keyedBy(args -> "ssl trust-point" + (args.has("nameif") ? " " + args.get("nameif") : ""))
+            .order(61, 0)
+            .compile((draft, scope, args) ->
+            {
+                draft.sslTrustpoints.put(args.has("nameif") ? args.get("nameif") : GlobalSettings.EVERY_INTERFACE,
+                    args.get("trustpoint"));
+                return null;
+            })
+            .build());
         register.apply(ConfigCommand.in(Mode.CRYPTO_CA_TRUSTPOINT, "How revocation is checked")
             .kw("revocation-check", "How revocation is checked").key()
             .choice("method", "crl", "Against the CRL (crl file); refused when it cannot be read",

@@ -15,11 +15,23 @@ import java.util.Map;
  * @param sessionLimit    {@code vpn-sessiondb max-anyconnect-premium-or-essentials-limit N}: the most sessions at
  *                        once; 0 when not set (no limit but the address pools)
  * @param loadBalancing   {@code vpn load-balancing}: the cluster this headend is a member of
+ * @param sslTrustpoints  {@code ssl trust-point NAME [NAMEIF]}: nameif ({@link #EVERY_INTERFACE} for the line
+ *                        without one) → the trustpoint whose identity certificate the TLS listeners there serve
  */
 public record GlobalSettings(boolean compressionSvc, boolean compressionHttp,
     Map<String, Map<String, List<String>>> customData, List<HttpRedirect> httpRedirects, int sessionLimit,
-    LoadBalancing loadBalancing)
+    LoadBalancing loadBalancing, Map<String, String> sslTrustpoints)
 {
+    /** The key of {@code ssl trust-point NAME} without an interface in {@link #sslTrustpoints}. */
+    public static final String EVERY_INTERFACE = "";
+
+    /** The trustpoint serving {@code nameif}: its own line, else the line without an interface; null for none. */
+    public String sslTrustpoint(final String nameif)
+    {
+        final String own = sslTrustpoints.get(nameif);
+        return own != null ? own : sslTrustpoints.get(EVERY_INTERFACE);
+    }
+
     public static final GlobalSettings DEFAULT = new GlobalSettings(true, true, Map.of(), List.of());
 
     /** Without a session limit. */
@@ -29,11 +41,11 @@ public record GlobalSettings(boolean compressionSvc, boolean compressionHttp,
         this(compressionSvc, compressionHttp, customData, httpRedirects, 0);
     }
 
-    /** Without {@code vpn load-balancing}. */
+    /** Without {@code vpn load-balancing} and {@code ssl trust-point} lines. */
     public GlobalSettings(final boolean compressionSvc, final boolean compressionHttp,
         final Map<String, Map<String, List<String>>> customData, final List<HttpRedirect> httpRedirects,
         final int sessionLimit)
     {
-        this(compressionSvc, compressionHttp, customData, httpRedirects, sessionLimit, LoadBalancing.NONE);
+        this(compressionSvc, compressionHttp, customData, httpRedirects, sessionLimit, LoadBalancing.NONE, Map.of());
     }
 }

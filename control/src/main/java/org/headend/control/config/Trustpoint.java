@@ -15,15 +15,19 @@ package org.headend.control.config;
  *                           certificates are checked against it
  * @param validatesServers   {@code validation-usage ssl-server}: the certificates of servers the appliance connects
  *                           to (LDAPS) are checked against it
+ * @param identityCertificate {@code identity-certificate disk0:/FILE}: the PEM file with the appliance's own
+ *                           certificate chain (leaf first) and its unencrypted private key, which {@code ssl
+ *                           trust-point} serves to clients; null when the trustpoint has none
  */
 public record Trustpoint(String name, boolean enrollmentTerminal, String caCertificate,
-    RevocationCheck revocationCheck, String crlFile, boolean validatesClients, boolean validatesServers)
+    RevocationCheck revocationCheck, String crlFile, boolean validatesClients, boolean validatesServers,
+    String identityCertificate)
 {
-    /** With the ASA's default {@code validation-usage ipsec-client ssl-client}. */
+    /** With the ASA's default {@code validation-usage ipsec-client ssl-client}, without an identity certificate. */
     public Trustpoint(final String name, final boolean enrollmentTerminal, final String caCertificate,
         final RevocationCheck revocationCheck, final String crlFile)
     {
-        this(name, enrollmentTerminal, caCertificate, revocationCheck, crlFile, true, false);
+        this(name, enrollmentTerminal, caCertificate, revocationCheck, crlFile, true, false, null);
     }
 
     /** {@code revocation-check crl}, {@code crl none} or {@code none}, as on the ASA. */

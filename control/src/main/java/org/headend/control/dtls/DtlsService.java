@@ -71,7 +71,7 @@ public final class DtlsService implements DtlsPortListener
     /** What the headend told one tunnel's client about DTLS, until the tunnel ends. */
     private record Offer(String id, TunnelHandle tunnel, int mtu, int dpdSeconds,
         byte[] psk, byte[] masterSecret, DtlsSuite suite, CompressionMethod compression, TunnelListener listener,
-        HelloBudget hellos)
+        HelloBudget hellos, int udpPort)
     {
         int tunnelId()
         {
@@ -90,6 +90,7 @@ public final class DtlsService implements DtlsPortListener
     }
 
     private IntConsumer onUp = tunnelId -> { };
+    private IntConsumer portReleased = udpPort -> { };
 
     /**
      * @param control    the control thread
@@ -149,7 +150,7 @@ public final class DtlsService implements DtlsPortListener
             if (psk != null)
             {
                 offer = new Offer(idHex, tunnel, mtu, dpdSeconds, psk, null, null, compression,
-                    listener, new HelloBudget());
+                    listener, new HelloBudget(), udpPort);
                 headers.add(Map.entry("X-DTLS-App-ID", idHex));
                 headers.add(Map.entry("X-DTLS-CipherSuite", "PSK-NEGOTIATE"));
             }
@@ -163,7 +164,7 @@ public final class DtlsService implements DtlsPortListener
             if (suite != null)
             {
                 offer = new Offer(idHex, tunnel, mtu, dpdSeconds, null, masterSecret, suite,
-                    compression, listener, new HelloBudget());
+                    compression, listener, new HelloBudget(), udpPort);
                 headers.add(Map.entry("X-DTLS-Session-ID", idHex.toUpperCase(java.util.Locale.ROOT)));
                 headers.add(Map.entry(dtls12 != null ? "X-DTLS12-CipherSuite" : "X-DTLS-CipherSuite", suite.headerName()));
                 headers.add(Map.entry("X-DTLS-MTU", Integer.toString(mtu)));
@@ -193,18 +194,50 @@ public final class DtlsService implements DtlsPortListener
     /** The tunnel ended: its DTLS identity stops working and its endpoint goes. */
     public void onTunnelGone(final int tunnelId)
     {
+        final int udpPort = udpPort(tunnelId);
         offers.values().removeIf(o -> o.tunnelId() == tunnelId);
         final DtlsLink endpoint = endpoints.remove(tunnelId);
         if (endpoint != null)
         {
             port.remove(endpoint);
         }
+        if (udpPort != 0 && !portsInUse().contains(udpPort))
+        {
+            portReleased.accept(udpPort);
+        }
     }
 
-    /** The UDP port clients are told to use. */
-    public int udpPort()
+    /**
+     * Who hears that no tunnel uses a UDP port any more (the last tunnel told to use it ended), on the control
+     * thread: a socket kept open on an old {@code dtls port} for its tunnels may close.
+     */
+    public void onPortReleased(final IntConsumer listener)
     {
-        return port.localPort();
+        portReleased = listener;
+    }
+
+    /** The UDP ports live tunnels were told (X-DTLS-Port) to use. Any thread. */
+    public java.util.Set<Integer> portsInUse()
+    {
+        final java.util.Set<Integer> ports = new java.util.HashSet<>();
+        for (final Offer offer : offers.values())
+        {
+            ports.add(offer.udpPort());
+        }
+        return ports;
+    }
+
+    /** The UDP port the tunnel's client was told to use, or 0 when it was offered no DTLS. */
+    public int udpPort(final int tunnelId)
+    {
+        for (final Offer offer : offers.values())
+        {
+            if (offer.tunnelId() == tunnelId)
+            {
+                return offer.udpPort();
+            }
+        }
+        return 0;
     }
 
     /** The live DTLS channel of a tunnel, for the CLI, or null. */

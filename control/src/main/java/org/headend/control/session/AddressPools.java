@@ -262,13 +262,22 @@ public final class AddressPools
         return null;
     }
 
+    /** The mask of an AAA server's address outside every pool: a host address, routed to the TUN on its own. */
+    public static final int HOST_MASK = 0xFFFF_FFFF;
+
     /**
-     * Leases exactly {@code address} (an AAA server's Framed-IP-Address) from the pool that holds it.
+     * Leases exactly {@code address} (an AAA server's Framed-IP-Address) from the pool that holds it; an address no
+     * pool's range holds is leased as a fixed host address ({@link #allocateFixed} with {@link #HOST_MASK}), as a
+     * user's {@code vpn-framed-ip-address} outside the pools is.
      *
-     * @return the lease, or null when no pool holds it or it is in use
+     * @return the lease, or null when it is in use or is the headend's own
      */
     public Lease allocateAddress(final int address)
     {
+        if (poolCovering(address) == null)
+        {
+            return allocateFixed(address, HOST_MASK);
+        }
         for (final Map.Entry<String, PoolState> entry : pools.entrySet())
         {
             final PoolState pool = entry.getValue();

@@ -79,6 +79,7 @@ public final class SessionManager implements SessionDirectory
     private int peakConcurrent;
     private VpnEvents events = VpnEvents.NONE;
     private java.util.function.IntSupplier sessionLimit = () -> 0;
+    private Runnable fixedLeasesChanged = () -> { };
 
     /** A new session and the token the client gets (the only time the clear token exists here). */
     public record Login(Session session, String token)
@@ -122,6 +123,15 @@ public final class SessionManager implements SessionDirectory
     public void events(final VpnEvents listener)
     {
         events = listener;
+    }
+
+    /**
+     * Who hears that a fixed address ({@link AddressPools#FIXED}: a {@code vpn-framed-ip-address} or an AAA server's
+     * Framed-IP-Address outside the pools) was leased or returned, on the control thread: its host route follows.
+     */
+    public void onFixedLeasesChanged(final Runnable listener)
+    {
+        fixedLeasesChanged = listener;
     }
 
     /**
@@ -331,6 +341,10 @@ public final class SessionManager implements SessionDirectory
                 session.lease(pools.allocate(poolNames));
             }
             store(session);
+            if (session.lease() != null && AddressPools.FIXED.equals(session.lease().pool()))
+            {
+                fixedLeasesChanged.run();
+            }
         }
         return session.lease();
     }
@@ -471,6 +485,10 @@ public final class SessionManager implements SessionDirectory
         if (session.lease() != null)
         {
             pools.release(session.lease());
+            if (AddressPools.FIXED.equals(session.lease().pool()))
+            {
+                fixedLeasesChanged.run();
+            }
         }
         if (session.lease6() != null)
         {
@@ -569,7 +587,10 @@ public final class SessionManager implements SessionDirectory
      * Brings back the sessions the store kept from an earlier run, before any client can connect: their leases are
      * taken again and their timers go on from where they were (the time the appliance was down counts). A session
      * whose session, idle or disconnected timer ran out meanwhile, or whose address no longer fits its pool (the
-     * configuration changed), is dropped and logged; its cookie is refused like any unknown one.
+     * configuration changed), is dropped and logged; its cookie is refused like any unknown one. When there are more
+     * than the session limit allows ({@code vpn-sessiondb max-anyconnect-premium-or-essentials-limit} lowered while
+     * down), the most recently active ones come back and the rest are dropped the same way, as the ASA keeps the
+     * active users and logs off those inactive the longest.
      *
      * @return how many sessions came back
      */
@@ -579,13 +600,22 @@ public final class SessionManager implements SessionDirectory
         final Instant now = wallClock.instant();
         int restored = 0;
         int dropped = 0;
-        for (final SessionRecord loaded : store.load())
+        final int limit = sessionLimit.getAsInt();
+        final List<SessionRecord> loadedRecords = new ArrayList<>(store.load());
+        // at the session limit the most recently active sessions come back (stable: equals keep the store's order)
+        loadedRecords.sort(Comparator.comparing(SessionRecord::lastActivity).reversed());
+        for (final SessionRecord loaded : loadedRecords)
         {
             // a store that cannot tell when the tunnel was lost: from now
             final SessionRecord record = loaded.disconnectedBy(now);
             final Session session = Session.restored(record, nanosAt(record.loginTime(), now, nowNanos),
                 nanosAt(record.lastActivity(), now, nowNanos), nanosAt(record.disconnectedSince(), now, nowNanos));
             String why = SessionTimers.of(policyOf(session)).expiry(session, nowNanos);
+            if (why == null && limit > 0 && restored >= limit)
+            {
+                why = "over the session limit (vpn-sessiondb max-anyconnect-premium-or-essentials-limit " + limit
+                    + "): the " + limit + " most recently active sessions are kept";
+            }
             if (why == null)
             {
                 why = reserveLeases(record);
@@ -797,7 +827,7 @@ public final class SessionManager implements SessionDirectory
             {
                 final RoundTripTimes udp = tunnel.handle().dtlsRoundTrips();
                 tunnels.add(new SessionView.TunnelView("DTLS-Tunnel", endpoint.cipherName(), endpoint.hashName(),
-                    "DTLSv1.2", endpoint.peer().getPort(), dtls.udpPort(), udp.last(), udp.average()));
+                    "DTLSv1.2", endpoint.peer().getPort(), dtls.udpPort(tunnel.tunnelId()), udp.last(), udp.average()));
             }
         }
         return new SessionView(session.index(), session.username(),

@@ -15,6 +15,7 @@ import org.headend.control.dtls.DtlsService;
 import org.headend.control.http.Exchange;
 import org.headend.control.http.HttpAnswer;
 import org.headend.control.http.HttpRequestView;
+import org.headend.control.http.HttpsListener;
 import org.headend.control.session.AddressPools;
 import org.headend.control.session.AddressPools.Lease;
 import org.headend.control.session.Session;
@@ -43,21 +44,17 @@ public final class TunnelGateway
     private final Executor control;
     private final java.util.function.ToIntFunction<java.net.InetAddress> interfaceMtu;
     private final String serverName;
-    private final String listenNameif;
     private Runnable keyUpdateSent = () -> { };
     private org.headend.control.cluster.ClusterSessions cluster;
 
     /**
      * @param dtls         the DTLS service, or null when DTLS is off
-     * @param listenNameif the nameif clients reach the headend on ({@code enable <nameif> tls-only} turns DTLS off)
      * @param interfaceMtu the MTU of the interface that owns a local address (where a client's connection arrived)
      */
     public TunnelGateway(final Supplier<HeadendConfig> config, final SessionManager sessions, final Dataplane dataplane,
         final DtlsService dtls, final Executor control,
-        final java.util.function.ToIntFunction<java.net.InetAddress> interfaceMtu, final String serverName,
-        final String listenNameif)
+        final java.util.function.ToIntFunction<java.net.InetAddress> interfaceMtu, final String serverName)
     {
-        this.listenNameif = listenNameif;
         this.config = config;
         this.sessions = sessions;
         this.dataplane = dataplane;
@@ -143,11 +140,13 @@ public final class TunnelGateway
                 vpnFilter(cfg, session, lease, lease6)),
             mtu[1], policy.get(PolicyAttribute.DPD_GATEWAY), cstpCompression, events);
         sessions.tunnelUp(session, new Session.Tunnel(tunnel, exchange.client()));
-        final boolean dtlsAllowed = dtls != null && policy.get(PolicyAttribute.SSL_DTLS)
-            && cfg.webvpn().dtlsEnabledOn(listenNameif);
+        // the interface the client came in on: enable NAMEIF tls-only there turns DTLS off
+        final String nameif = exchange.channel().attr(HttpsListener.NAMEIF).get();
+        final boolean dtlsAllowed = dtls != null && policy.get(PolicyAttribute.SSL_DTLS) && nameif != null
+            && cfg.webvpn().dtlsEnabledOn(nameif);
         final DtlsService.Answer dtlsAnswer = !dtlsAllowed ? null : dtls.offer(request,
             exchange.channel().pipeline().get(SslHandler.class).engine().getSession(), tunnel, mtu[1],
-            policy.get(PolicyAttribute.DPD_CLIENT), policy.get(PolicyAttribute.SSL_KEEPALIVE), dtls.udpPort(),
+            policy.get(PolicyAttribute.DPD_CLIENT), policy.get(PolicyAttribute.SSL_KEEPALIVE), cfg.webvpn().dtlsPort(),
             dtlsCompression, events);
         final boolean dtlsCompresses = dtlsAnswer != null && dtlsCompression != CompressionMethod.NONE;
         if (cstpCompression != CompressionMethod.NONE || dtlsCompresses)

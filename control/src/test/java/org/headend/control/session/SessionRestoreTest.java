@@ -249,6 +249,69 @@ class SessionRestoreTest
     }
 
     @Test
+    void shouldBringBackOnlyTheMostRecentlyActiveSessionsWhenOverTheSessionLimit() throws Exception
+    {
+        final Instant now = wall.instant();
+        final List<SessionRecord> records = List.of(
+            record(1, "alice", 0xC0A8640A, now.minusSeconds(300)),
+            record(2, "bob", 0xC0A8640B, now.minusSeconds(30)),
+            record(3, "carol", 0xC0A8640C, now.minusSeconds(100)));
+        Files.write(stateDir.resolve(FileSessionStore.FILE_NAME), SessionFileFormat.encode(now, records));
+
+        start(RANGE, "");
+        run.sessions.sessionLimit(() -> 2);
+        assertEquals(2, run.sessions.restore(), "the limit was lowered to 2 while the appliance was down");
+        assertEquals(List.of(2, 3), run.sessions.list().stream().map(Session::index).toList(),
+            "bob and carol, active 30 s and 100 s ago, come back; alice, away for 5 minutes, does not");
+        assertEquals(2, run.pools.leased("POOL"), "alice's address is free again");
+        assertEquals(0xC0A8640A, run.pools.allocate(List.of("POOL")).address());
+
+        final Run second = restart(Duration.ofSeconds(5), RANGE, "");
+        assertEquals(2, second.sessions.restore(), "alice's session is gone from the store, not just skipped");
+    }
+
+    @Test
+    void shouldLeaseARadiusAddressOutsideThePoolsAsAHostAddressWithItsRoute() throws Exception
+    {
+        start(RANGE, "");
+        final int[] routeUpdates = {0};
+        run.sessions.onFixedLeasesChanged(() -> routeUpdates[0]++);
+        final SessionManager.Login alice = run.sessions.open("alice", GROUP, "GP", CLIENT);
+        final java.net.Inet4Address framed = (java.net.Inet4Address)java.net.InetAddress.getByName("10.44.0.7");
+        alice.session().assign(new AaaAssignment("GP", framed));
+
+        final AddressPools.Lease lease = run.sessions.lease(alice.session(), List.of("POOL"));
+        assertNotNull(lease, "an address outside every pool is accepted, as vpn-framed-ip-address is");
+        assertEquals(AddressPools.toInt(framed), lease.address());
+        assertEquals(AddressPools.HOST_MASK, lease.mask(), "the client is told a host address");
+        assertEquals(Set.of(AddressPools.toInt(framed)), run.pools.fixedLeased(), "it gets a host route");
+        assertEquals(1, routeUpdates[0], "the routes were told when it was leased");
+        assertEquals(0, run.pools.leased("POOL"), "no pool address is taken for it");
+
+        final SessionManager.Login bob = run.sessions.open("bob", GROUP, "GP", CLIENT);
+        bob.session().assign(new AaaAssignment("GP", framed));
+        assertNull(run.sessions.lease(bob.session(), List.of("POOL")), "never to two sessions at once");
+
+        final Run second = restart(Duration.ofSeconds(20), RANGE, "");
+        assertEquals(2, second.sessions.restore());
+        assertEquals(Set.of(AddressPools.toInt(framed)), second.pools.fixedLeased(),
+            "after a restart the session still holds it (and the appliance routes it at start)");
+        final int[] after = {0};
+        second.sessions.onFixedLeasesChanged(() -> after[0]++);
+        assertEquals(1, second.sessions.logoffByName("alice"));
+        assertEquals(Set.of(), second.pools.fixedLeased(), "logged off: the address and its route go");
+        assertEquals(1, after[0]);
+    }
+
+    private static SessionRecord record(final int index, final String user, final int address,
+        final Instant lastActivity)
+    {
+        return new SessionRecord(index, FileSessionStoreTest.key(index), user, GROUP, "GP",
+            lastActivity.minusSeconds(60), lastActivity, lastActivity,
+            new AddressPools.Lease("POOL", address, 0xFFFFFF00), null, "10.77.0." + (index + 1), "");
+    }
+
+    @Test
     void shouldCloseTunnelsWithoutDisconnectAndKeepTheSessionsAtStop() throws Exception
     {
         start(RANGE, " vpn-idle-timeout 10");

@@ -24,13 +24,19 @@ public interface DtlsSocket extends AutoCloseable
     {
     }
 
-    /** Binds a socket on {@code address} (IPv4 first, then IPv6 if any), all on the same port number. */
-    void bind(InetAddress address, int port) throws InterruptedException;
+    /**
+     * Binds a socket on {@code address} and {@code port}; the port may have several (one per interface address, and
+     * an old port kept while its tunnels drain), all on one event loop. A client's handshake and records leave from
+     * the socket it sends to.
+     *
+     * @throws java.io.IOException when the address and port cannot be bound (in use, not a local address)
+     */
+    void bind(InetAddress address, int port) throws java.io.IOException, InterruptedException;
 
-    /** The UDP port clients are told to use (the first socket's). */
-    int localPort();
+    /** Closes the socket {@link #bind} opened on {@code address} and {@code port}; the others go on. */
+    void unbind(InetAddress address, int port);
 
-    /** Sends one handshake datagram (BouncyCastle's flights). */
+    /** Sends one handshake datagram (BouncyCastle's flights) from the socket {@code peer} talks to. */
     void send(InetSocketAddress peer, byte[] datagram, int offset, int length);
 
     /** Datagrams from {@code peer} stop going to {@code queue} (the handshake failed or was never started). */

@@ -218,6 +218,12 @@ public final class DtlsEndpoint implements EgressTarget, DtlsLink
         return path.dtls() == route;
     }
 
+    /** The socket this endpoint sends from, or null before {@link #start}. Event loop. */
+    Channel channel()
+    {
+        return channel;
+    }
+
     /** Starts carrying the tunnel: registers in the egress queue, takes over the path, starts the timer. */
     void start(final Channel channel, final long nowNanos, final RecordBatch batch)
     {

@@ -5,15 +5,14 @@ import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.FixedRecvByteBufAllocator;
-import io.netty.channel.socket.DatagramPacket;
 import io.netty.channel.socket.nio.NioDatagramChannel;
 import io.netty.channel.uring.IoUringChannelOption;
 import io.netty.channel.uring.IoUringDatagramChannel;
-import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.util.List;
-import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import org.headend.crypto.Aead;
@@ -46,8 +45,8 @@ public final class DtlsPort implements DtlsSocket
     private final Options options;
     private final Dataplane dataplane;
     private final Function<byte[], Aead> aead;
-    /** The bound sockets: one per outside address family, all on one event loop. */
-    private final List<Channel> channels = new CopyOnWriteArrayList<>();
+    /** The bound sockets by the address and port asked for, all on one event loop. */
+    private final Map<InetSocketAddress, Channel> channels = new ConcurrentHashMap<>();
     private int nextEndpointId = 1;
 
     /**
@@ -65,8 +64,13 @@ public final class DtlsPort implements DtlsSocket
     }
 
     @Override
-    public void bind(final InetAddress address, final int port) throws InterruptedException
+    public void bind(final InetAddress address, final int port) throws java.io.IOException, InterruptedException
     {
+        final InetSocketAddress local = new InetSocketAddress(address, port);
+        if (channels.containsKey(local))
+        {
+            throw new java.io.IOException("already bound");
+        }
         final Bootstrap bootstrap = new Bootstrap()
             .group(options.loop())
             .channel(options.ioUring() ? IoUringDatagramChannel.class : NioDatagramChannel.class)
@@ -80,31 +84,43 @@ public final class DtlsPort implements DtlsSocket
         {
             bootstrap.option(IoUringChannelOption.MAX_DATAGRAM_PAYLOAD_SIZE, MAX_DATAGRAM);
         }
-        channels.add(bootstrap.bind(address, port).sync().channel());
+        final io.netty.channel.ChannelFuture bound = bootstrap.bind(local).await();
+        if (!bound.isSuccess())
+        {
+            throw new java.io.IOException(String.valueOf(bound.cause().getMessage()), bound.cause());
+        }
+        channels.put(local, bound.channel());
     }
 
     @Override
-    public int localPort()
+    public void unbind(final InetAddress address, final int port)
     {
-        return ((InetSocketAddress)channel().localAddress()).getPort();
-    }
-
-    /** The first bound channel: its event loop is the port's. */
-    private Channel channel()
-    {
-        return channels.getFirst();
+        final Channel socket = channels.remove(new InetSocketAddress(address, port));
+        if (socket != null)
+        {
+            socket.close().awaitUninterruptibly(2, TimeUnit.SECONDS);
+        }
     }
 
     @Override
     public void endHandshake(final InetSocketAddress peer, final HandshakeQueue queue)
     {
-        channel().eventLoop().execute(() -> handler.removeHandshake(peer, queue));
+        options.loop().execute(() -> handler.removeHandshake(peer, queue));
     }
 
     @Override
     public void send(final InetSocketAddress peer, final byte[] datagram, final int offset, final int length)
     {
-        channelFor(peer).writeAndFlush(new DatagramPacket(Unpooled.copiedBuffer(datagram, offset, length), peer));
+        final io.netty.buffer.ByteBuf copy = Unpooled.copiedBuffer(datagram, offset, length);
+        if (options.loop().inEventLoop())
+        {
+            // a HelloVerifyRequest, while the ClientHello it answers is judged: from the socket it came to
+            handler.send(peer, copy);
+        }
+        else
+        {
+            options.loop().execute(() -> handler.send(peer, copy));
+        }
     }
 
     /**
@@ -116,7 +132,7 @@ public final class DtlsPort implements DtlsSocket
         final InetSocketAddress peer, final List<byte[]> lastFlight, final int mtu, final int dpdSeconds,
         final CompressionMethod compression, final TunnelListener listener)
     {
-        final io.netty.channel.EventLoop loop = channel().eventLoop();
+        final io.netty.channel.EventLoop loop = options.loop();
         final DtlsEndpoint endpoint = new DtlsEndpoint(nextEndpointId() | ENDPOINT_ID_BIT,
             CstpTunnel.of(tunnel).path(), dataplane.egress(loop), mtu, dpdSeconds, new DtlsRecordCodec(keys, aead),
             peer, dataplane.inboundFor(tunnel.id()), dataplane.compression(compression, loop, mtu),
@@ -136,7 +152,7 @@ public final class DtlsPort implements DtlsSocket
     {
         if (link instanceof DtlsEndpoint endpoint)
         {
-            channel().eventLoop().execute(() -> handler.remove(endpoint));
+            options.loop().execute(() -> handler.remove(endpoint));
             return;
         }
         throw new IllegalArgumentException("not an endpoint of this port: " + link);
@@ -145,23 +161,10 @@ public final class DtlsPort implements DtlsSocket
     @Override
     public void close()
     {
-        for (final Channel socket : channels)
+        for (final Channel socket : channels.values())
         {
             socket.close().awaitUninterruptibly(2, TimeUnit.SECONDS);
         }
-    }
-
-    private Channel channelFor(final InetSocketAddress peer)
-    {
-        final boolean ipv6 = peer.getAddress() instanceof Inet6Address;
-        for (final Channel channel : channels)
-        {
-            if (channel.localAddress() instanceof InetSocketAddress local
-                && local.getAddress() instanceof Inet6Address == ipv6)
-            {
-                return channel;
-            }
-        }
-        return channels.getFirst();
+        channels.clear();
     }
 }

@@ -54,6 +54,15 @@ public final class DtlsPortHandler extends SimpleChannelInboundHandler<DatagramP
     /** The tunnel (session id, hex) each running handshake is for. */
     private final Object2ObjectHashMap<InetSocketAddress, String> handshakeTunnels = new Object2ObjectHashMap<>();
     private final Object2ObjectHashMap<InetSocketAddress, DtlsEndpoint> endpoints = new Object2ObjectHashMap<>();
+    /**
+     * The socket each running handshake's client sent its ClientHello to: its flights, and then its endpoint's
+     * records, leave from there (with several sockets, as while a {@code dtls port} change drains, the client only
+     * takes datagrams from the address and port it sends to).
+     */
+    private final Object2ObjectHashMap<InetSocketAddress, ChannelHandlerContext> handshakeSockets =
+        new Object2ObjectHashMap<>();
+    /** The socket of the ClientHello being judged: a HelloVerifyRequest sent meanwhile answers from it. */
+    private ChannelHandlerContext judging;
     private final byte[] scratch = new byte[MAX_DATAGRAM];
     private final UnsafeBuffer view = new UnsafeBuffer(scratch);
     private final UnsafeBuffer source = new UnsafeBuffer(0, 0);
@@ -90,6 +99,35 @@ public final class DtlsPortHandler extends SimpleChannelInboundHandler<DatagramP
     {
         contexts.add(ctx);
         senders.add(ctx.channel() instanceof UnixChannel unix ? new UdpSender(unix.fd().intValue()) : null);
+    }
+
+    /** A socket closed (its address or port is no longer configured): nothing leaves from it any more. */
+    @Override
+    public void handlerRemoved(final ChannelHandlerContext ctx)
+    {
+        final int index = contexts.indexOf(ctx);
+        if (index >= 0)
+        {
+            contexts.remove(index);
+            senders.remove(index);
+        }
+    }
+
+    /**
+     * Sends a handshake datagram to {@code peer} from the socket it talks to: the one whose ClientHello is being
+     * judged, else the one of its running handshake or endpoint, else the first of its address family.
+     */
+    void send(final InetSocketAddress peer, final ByteBuf datagram)
+    {
+        ChannelHandlerContext ctx = judging;
+        if (ctx == null)
+        {
+            ctx = handshakeSockets.get(peer);
+        }
+        final DtlsEndpoint endpoint = ctx == null ? endpoints.get(peer) : null;
+        final io.netty.channel.Channel socket = endpoint != null && endpoint.channel() != null ? endpoint.channel()
+            : (ctx != null ? ctx : contextFor(peer)).channel();
+        socket.writeAndFlush(new DatagramPacket(datagram, peer));
     }
 
     /** The socket of {@code peer}'s address family: where its endpoint sends. */
@@ -183,8 +221,16 @@ public final class DtlsPortHandler extends SimpleChannelInboundHandler<DatagramP
         content.getBytes(index, scratch, 0, length);
         // stateless: an unknown id gets no answer, a missing or stale cookie a HelloVerifyRequest, and neither
         // leaves anything behind
-        final DtlsPortListener.Admission admission = listener.admit(sender, sessionId, scratch, length,
-            ctx.executor().ticker().nanoTime());
+        final DtlsPortListener.Admission admission;
+        judging = ctx;
+        try
+        {
+            admission = listener.admit(sender, sessionId, scratch, length, ctx.executor().ticker().nanoTime());
+        }
+        finally
+        {
+            judging = null;
+        }
         if (admission == null)
         {
             return;
@@ -201,6 +247,7 @@ public final class DtlsPortHandler extends SimpleChannelInboundHandler<DatagramP
         final HandshakeQueue queue = new HandshakeQueue();
         handshakes.put(sender, queue);
         handshakeTunnels.put(sender, tunnel);
+        handshakeSockets.put(sender, ctx);
         listener.onClientHello(sender, admission, queue);
     }
 
@@ -250,6 +297,7 @@ public final class DtlsPortHandler extends SimpleChannelInboundHandler<DatagramP
         {
             handshakes.remove(peer);
             handshakeTunnels.remove(peer);
+            handshakeSockets.remove(peer);
         }
     }
 
@@ -259,8 +307,10 @@ public final class DtlsPortHandler extends SimpleChannelInboundHandler<DatagramP
      */
     void installAfter(final HandshakeSink sink, final DtlsEndpoint endpoint)
     {
+        final ChannelHandlerContext socket = handshakes.get(endpoint.peer()) == sink
+            ? handshakeSockets.get(endpoint.peer()) : null;
         removeHandshake(endpoint.peer(), sink);
-        install(endpoint);
+        install(endpoint, socket == null ? contextFor(endpoint.peer()) : socket);
         final long now = contexts.getFirst().executor().ticker().nanoTime();
         for (final byte[] datagram : sink.takeLeftovers())
         {
@@ -281,6 +331,12 @@ public final class DtlsPortHandler extends SimpleChannelInboundHandler<DatagramP
     /** Puts {@code endpoint} in charge of its peer's datagrams, replacing and closing whatever was there. */
     void install(final DtlsEndpoint endpoint)
     {
+        install(endpoint, contextFor(endpoint.peer()));
+    }
+
+    /** As {@link #install(DtlsEndpoint)}, the endpoint sending from the socket of {@code ctx}. */
+    private void install(final DtlsEndpoint endpoint, final ChannelHandlerContext ctx)
+    {
         final List<DtlsEndpoint> replaced = new ArrayList<>();
         for (final DtlsEndpoint existing : endpoints.values())
         {
@@ -295,7 +351,6 @@ public final class DtlsPortHandler extends SimpleChannelInboundHandler<DatagramP
             old.close();
         }
         endpoints.put(endpoint.peer(), endpoint);
-        final ChannelHandlerContext ctx = contextFor(endpoint.peer());
         final RecordBatch batch = new RecordBatch(ctx.channel(), gsoSupported, senders.get(contexts.indexOf(ctx)),
             slabs, envelopes, sendErrors);
         endpoint.start(ctx.channel(), ctx.executor().ticker().nanoTime(), batch);
