@@ -122,6 +122,7 @@ final class Appliance
     private DtlsService dtls;
     /** RFC 5176 listeners of the {@code aaa-server} groups with {@code dynamic-authorization}. */
     private DynamicAuthorization dynamicAuthorization;
+    private org.headend.control.ike.IkeService ike;
     private HttpRedirectListeners redirects;
     private ManagementServer management;
     private final VpnMetrics metrics = new VpnMetrics();
@@ -288,6 +289,17 @@ final class Appliance
                 .protocols("TLSv1.3", "TLSv1.2")
                 .build();
             dtls.port().bind(listenAddress.getAddress(), cfg.webvpn().dtlsPort());
+            if (cfg.globals().ikev2Interface() != null)
+            {
+                // IKEv2 beside the SSL VPN: UDP 500 here, 4500 (IKE and ESP) on a data-plane event loop
+                final org.headend.control.ike.IkeService.DatagramSink sink =
+                    new org.headend.control.ike.IkeService.DatagramSink();
+                final org.headend.dataplane.api.EspSocket esp = dataplane.openEsp(
+                    new org.headend.dataplane.api.EspSocket.Options(eventLoops.next(), uring,
+                        Integer.getInteger(UDP_RECV_BATCH_PROP_NAME, 1), gso), sink, aead::create);
+                ike = org.headend.control.ike.IkeService.start(control, sessions, config::current, esp,
+                    listenAddress.getAddress(), identity.key(), identity.certificate(), sink);
+            }
             final java.util.function.BooleanSupplier askForCertificate =
                 () -> config.current().wantsClientCertificates();
             listener = HttpsListener.bind(frontDoor, serverChannel, listenAddress, tls, askForCertificate, control,
@@ -505,6 +517,10 @@ final class Appliance
             {
                 LOG.warn("not every tunnel could be closed before the stop: {}", ex.toString());
             }
+        }
+        if (ike != null)
+        {
+            ike.close();
         }
         sessionStore.close();
         syslog.close();

@@ -15,10 +15,11 @@ import java.util.Map;
  * @param sessionLimit    {@code vpn-sessiondb max-anyconnect-premium-or-essentials-limit N}: the most sessions at
  *                        once; 0 when not set (no limit but the address pools)
  * @param loadBalancing   {@code vpn load-balancing}: the cluster this headend is a member of
+ * @param ikev2Interface  {@code crypto ikev2 enable NAMEIF}: where IKEv2 clients are answered; null when off
  */
 public record GlobalSettings(boolean compressionSvc, boolean compressionHttp,
     Map<String, Map<String, List<String>>> customData, List<HttpRedirect> httpRedirects, int sessionLimit,
-    LoadBalancing loadBalancing)
+    LoadBalancing loadBalancing, String ikev2Interface)
 {
     public static final GlobalSettings DEFAULT = new GlobalSettings(true, true, Map.of(), List.of());
 
@@ -29,11 +30,11 @@ public record GlobalSettings(boolean compressionSvc, boolean compressionHttp,
         this(compressionSvc, compressionHttp, customData, httpRedirects, 0);
     }
 
-    /** Without {@code vpn load-balancing}. */
+    /** Without {@code vpn load-balancing} and IKEv2. */
     public GlobalSettings(final boolean compressionSvc, final boolean compressionHttp,
         final Map<String, Map<String, List<String>>> customData, final List<HttpRedirect> httpRedirects,
         final int sessionLimit)
     {
-        this(compressionSvc, compressionHttp, customData, httpRedirects, sessionLimit, LoadBalancing.NONE);
+        this(compressionSvc, compressionHttp, customData, httpRedirects, sessionLimit, LoadBalancing.NONE, null);
     }
 }
