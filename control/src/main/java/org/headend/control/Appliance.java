@@ -439,6 +439,12 @@ final class Appliance
         return cluster == null ? sessions : new org.headend.control.cluster.ClusterDirectory(sessions, cluster);
     }
 
+    /** The IKEv2 SAs for the CLI; {@code CryptoStatus.NONE} without {@code crypto ikev2 enable}. */
+    org.headend.control.cli.CryptoStatus crypto()
+    {
+        return ike == null ? org.headend.control.cli.CryptoStatus.NONE : ike.status();
+    }
+
     /** The web-deploy cache (packages and profiles), for the CLI. */
     ClientFiles clientFiles()
     {

@@ -22,8 +22,9 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * IKEv2 remote access from the appliance's real entry point: {@code crypto ikev2 enable outside} and a local user
  * kept with {@code password ... mschap}; strongSwan's charon (kernel-libipsec, ESP in UDP) in the client namespace
  * authenticates the headend by its certificate and itself with EAP-MSCHAPv2, gets the pool's first address and the
- * group-policy's DNS server, pings the inside gateway address through ESP, is listed by {@code show vpn-sessiondb
- * anyconnect} as {@code IKEv2 IPsecOverNatT}, and loses its SA when the operator logs the user off.
+ * group-policy's DNS server, pings the inside gateway address and moves 30 MB each way checksummed through ESP, is
+ * listed by {@code show vpn-sessiondb anyconnect} as {@code IKEv2 IPsecOverNatT} and by {@code show crypto ikev2 sa}
+ * / {@code show crypto ipsec sa} (SPIs, counters), and loses its SA when the operator logs the user off.
  */
 @ExtendWith(HarnessExtension.class)
 @Timeout(value = 4, unit = TimeUnit.MINUTES)
@@ -32,6 +33,7 @@ class Ikev2RemoteAccessIT
     private static final String CHARON = "/usr/lib/ipsec/charon";
     private static final String USER = "alice";
     private static final String PASSWORD = "Wonderland-42";
+    private static final long TRANSFER_BYTES = 30L * 1000 * 1000;
     private static final String PLUGINS = "random nonce openssl pem pkcs1 pkcs8 x509 pubkey curve25519 aes sha1 sha2"
         + " hmac kdf gcm kernel-libipsec kernel-netlink socket-default vici eap-identity eap-mschapv2 attr resolve";
 
@@ -155,6 +157,26 @@ class Ikev2RemoteAccessIT
         final NetTools.PingResult ping = NetTools.ping(bed.net().client(1), ApplianceConfig.GATEWAY, 5,
             ApplianceConfig.POOL_FIRST);
         assertEquals(5, ping.received(), "pings through ESP to the inside gateway address:\n" + ping.output());
+
+        final NetTools.TransferResult upload = NetTools.transfer(bed.net().client(1), bed.net().server(),
+            ApplianceConfig.GATEWAY, 5001, TRANSFER_BYTES, Duration.ofSeconds(90));
+        assertEquals(TRANSFER_BYTES, upload.receivedBytes());
+        assertEquals(upload.sentSha256(), upload.receivedSha256(), "SHA-256 sent vs received through ESP");
+        final NetTools.TransferResult download = NetTools.transfer(bed.net().server(), bed.net().client(1),
+            ApplianceConfig.POOL_FIRST, 5002, TRANSFER_BYTES, Duration.ofSeconds(90));
+        assertEquals(TRANSFER_BYTES, download.receivedBytes());
+        assertEquals(download.sentSha256(), download.receivedSha256(), "SHA-256 sent vs received through ESP");
+        System.out.printf("headend IKEv2/ESP client->server: %.0f Mbit/s, server->client: %.0f Mbit/s%n",
+            upload.megabitsPerSecond(), download.megabitsPerSecond());
+
+        final String ikeSas = bed.headend().console("show crypto ikev2 sa");
+        assertTrue(ikeSas.contains("READY") && ikeSas.contains(Netns.clientAddress(1) + "/4500"), ikeSas);
+        final String ipsecSas = bed.headend().console("show crypto ipsec sa");
+        assertTrue(ipsecSas.contains("current inbound spi") && ipsecSas.contains("current_peer: "
+            + Netns.clientAddress(1)), ipsecSas);
+        final java.util.regex.Matcher decaps = java.util.regex.Pattern.compile("#pkts decaps: (\\d+)")
+            .matcher(ipsecSas);
+        assertTrue(decaps.find() && Long.parseLong(decaps.group(1)) > TRANSFER_BYTES / 1500, ipsecSas);
 
         final List<HeadendProcess.Session> sessions = bed.headend().sessions();
         assertEquals(1, sessions.size(), sessions.toString());

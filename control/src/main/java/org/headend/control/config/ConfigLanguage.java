@@ -1207,33 +1207,6 @@ public final class ConfigLanguage
             .build());
     }
 
-    /** An NT hash: 16 bytes in hex, lower case. */
-    private static final org.headend.control.config.grammar.ArgType<String> NT_HASH =
-        new org.headend.control.config.grammar.ArgType<>()
-        {
-            @Override
-            public String parse(final String token)
-            {
-                if (!token.matches("[0-9a-fA-F]{32}"))
-                {
-                    throw new IllegalArgumentException("an NT hash is 32 hex digits");
-                }
-                return token.toLowerCase(java.util.Locale.ROOT);
-            }
-
-            @Override
-            public String format(final String value)
-            {
-                return value;
-            }
-
-            @Override
-            public String syntax()
-            {
-                return "NT-HASH";
-            }
-        };
-
     private static void declareUsername()
     {
         final ConfigCommand stored = register(ConfigCommand.in(Mode.CONFIG, "Configure a local user")
@@ -1243,7 +1216,7 @@ public final class ConfigLanguage
             .arg("password", PasswordArgType.HASH, "The stored hash, as shown by show running-config")
             .kw("pbkdf2", "The password is a PBKDF2 hash")
             .optional(null, p -> p.kw("nt-encrypted", "The user's NT hash, for EAP-MSCHAPv2 (IKEv2)")
-                .arg("ntHash", NT_HASH, "32 hex digits, as shown by show running-config"))
+                .arg("ntHash", NtHashArgType.INSTANCE, "32 hex digits, as shown by show running-config"))
             .optional(null, p -> p.kw("privilege", "Set the user's privilege level")
                 .arg("privilege", ArgTypes.integer(0, 15), "Privilege level"))
             .defines(RefKind.USER, "name")

@@ -80,12 +80,14 @@ public final class IkeService implements AutoCloseable
     private final Map<Integer, IkeSa> saOfSession = new HashMap<>();
     private final Map<IkeSa, EspTunnel> tunnels = new IdentityHashMap<>();
     private final Thread reader;
+    private final String nameif;
     private final ScheduledFuture<?> timer;
 
     private IkeService(final ScheduledExecutorService control, final SessionManager sessions,
         final Supplier<HeadendConfig> config, final EspSocket esp, final DatagramChannel udp500,
-        final InetAddress address, final ResponderPolicy policy)
+        final InetAddress address, final ResponderPolicy policy, final String nameif)
     {
+        this.nameif = nameif;
         this.control = control;
         this.sessions = sessions;
         this.config = config;
@@ -128,7 +130,8 @@ public final class IkeService implements AutoCloseable
             null, null, 64, 4096, IKE_LIFETIME_SECONDS, DPD_SECONDS, true);
         final DatagramChannel udp500 = DatagramChannel.open().bind(new InetSocketAddress(address, IKE_PORT));
         esp.bind(address, ESP_PORT);
-        final IkeService service = new IkeService(control, sessions, config, esp, udp500, address, policy);
+        final IkeService service = new IkeService(control, sessions, config, esp, udp500, address, policy,
+            config.get().globals().ikev2Interface());
         sink.target = service;
         service.reader.start();
         LOG.info("IKEv2: answering on UDP {}:{} and {} (ESP in UDP)", address.getHostAddress(), IKE_PORT, ESP_PORT);
@@ -162,6 +165,42 @@ public final class IkeService implements AutoCloseable
     public EspTunnel tunnel(final IkeSa sa)
     {
         return tunnels.get(sa);
+    }
+
+    /** What the CLI shows of the SAs, read on the control thread. */
+    public org.headend.control.cli.CryptoStatus status()
+    {
+        return new org.headend.control.cli.CryptoStatus()
+        {
+            @Override
+            public String ikev2Sas()
+            {
+                return onControl(() -> IkeSaReport.ikev2(sas(), System.nanoTime()));
+            }
+
+            @Override
+            public String ipsecSas()
+            {
+                return onControl(() -> IkeSaReport.ipsec(new java.util.LinkedHashMap<>(tunnels), nameif));
+            }
+        };
+    }
+
+    private String onControl(final java.util.concurrent.Callable<String> report)
+    {
+        try
+        {
+            return control.submit(report).get(5, TimeUnit.SECONDS);
+        }
+        catch (final java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException ex)
+        {
+            return "ERROR: the IKEv2 SAs could not be read: " + ex + "\n";
+        }
+        catch (final InterruptedException ex)
+        {
+            Thread.currentThread().interrupt();
+            return "ERROR: interrupted\n";
+        }
     }
 
     private void read500()
