@@ -333,7 +333,11 @@ public final class IkeService implements AutoCloseable
         }
     }
 
-    /** A session ended in the table (logoff, idle or session timer): its IKE SA is deleted, the client told. */
+    /**
+     * A session ended in the table (logoff, idle or session timer, a newer login of the user): its IKE SA is deleted,
+     * the client told. The delete runs as a task of its own: a newer login ends the older session from within the
+     * responder's own {@code admit}, which must not be re-entered.
+     */
     private void sessionEnded(final SessionView session, final String why)
     {
         final IkeSa sa = session == null ? null : saOfSession.remove(session.index());
@@ -341,7 +345,7 @@ public final class IkeService implements AutoCloseable
         {
             sessionOf.remove(sa);
             tunnels.remove(sa);
-            perform(responder.delete(sa.responderSpi(), why, System.nanoTime()));
+            control.execute(() -> perform(responder.delete(sa.responderSpi(), why, System.nanoTime())));
         }
     }
 
