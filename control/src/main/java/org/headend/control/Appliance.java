@@ -112,6 +112,7 @@ final class Appliance
     private DtlsService dtls;
     /** RFC 5176 listeners of the {@code aaa-server} groups with {@code dynamic-authorization}. */
     private DynamicAuthorization dynamicAuthorization;
+    private org.headend.control.ike.IkeService ike;
     private HttpRedirectListeners redirects;
     private ManagementServer management;
     private final VpnMetrics metrics = new VpnMetrics();
@@ -288,6 +289,20 @@ final class Appliance
             }
             // last of the checks: it opens the new listeners, and the change is committed once it passes
             config.addFinalVeto(listeners::apply);
+            if (cfg.globals().ikev2Interface() != null)
+            {
+                // IKEv2 beside the SSL VPN: UDP 500 here, 4500 (IKE and ESP) on a data-plane event loop
+                final org.headend.control.ike.IkeService.DatagramSink sink =
+                    new org.headend.control.ike.IkeService.DatagramSink();
+                final org.headend.dataplane.api.EspSocket esp = dataplane.openEsp(
+                    new org.headend.dataplane.api.EspSocket.Options(eventLoops.next(), uring,
+                        Integer.getInteger(UDP_RECV_BATCH_PROP_NAME, 1), gso), sink, aead::create);
+                final java.net.InetAddress ikeAddress = cfg.interfaceByNameif(cfg.globals().ikev2Interface())
+                    .map(org.headend.control.config.InterfaceConfig::address)
+                    .map(java.net.InetAddress.class::cast).orElseGet(() -> memberAddress(cfg));
+                ike = org.headend.control.ike.IkeService.start(control, sessions, config::current, esp, ikeAddress,
+                    identity.key(), identity.certificate(), sink);
+            }
             redirects.apply(cfg);
             final MetricsExporter exporter = new MetricsExporter(dataplane.counters(), sessions, metrics,
                 () -> logins.limiter().lockedAddresses(System.nanoTime()));
@@ -413,6 +428,12 @@ final class Appliance
         return cluster == null ? sessions : new org.headend.control.cluster.ClusterDirectory(sessions, cluster);
     }
 
+    /** The IKEv2 SAs for the CLI; {@code CryptoStatus.NONE} without {@code crypto ikev2 enable}. */
+    org.headend.control.cli.CryptoStatus crypto()
+    {
+        return ike == null ? org.headend.control.cli.CryptoStatus.NONE : ike.status();
+    }
+
     /** The web-deploy cache (packages and profiles), for the CLI. */
     ClientFiles clientFiles()
     {
@@ -508,6 +529,10 @@ final class Appliance
             {
                 LOG.warn("not every tunnel could be closed before the stop: {}", ex.toString());
             }
+        }
+        if (ike != null)
+        {
+            ike.close();
         }
         sessionStore.close();
         syslog.close();

@@ -121,7 +121,7 @@ public final class Main
             final CliContext plain = new CliContext(config, appliance.directory(), appliance::counters);
             cli = plain.withServices(CliContext.Services.forStateDir(stateDir, plain.clock())
                 .withClient(appliance.clientFiles(), appliance.translations()).withLogins(appliance.logins())
-                .withLogging(appliance.syslog()));
+                .withLogging(appliance.syslog()).withCrypto(appliance.crypto()));
             cli.services().audit().forward(appliance.syslog());
             ImageCheck.install(config, cli.services().flash());
             ssh = SshCliServer.start(cli, stateDir);

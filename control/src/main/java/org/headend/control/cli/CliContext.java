@@ -51,11 +51,29 @@ public record CliContext(
      * @param authn       every login's checks and AAA back ends, shared with the VPN logins; null for local users
      *                    checked with {@code logins}' own limiter
      * @param logging     the syslog {@code show logging} prints
+     * @param crypto      the IKEv2 SAs ({@code show crypto ikev2 sa}, {@code show crypto ipsec sa})
      */
     public record Services(AuditLog audit, FlashStore flash, InterfaceStats interfaces, LoginGuard logins,
         EnableGuard enableGuard, Operators operators, LongSupplier nanoClock, ClientFiles clientFiles,
-        Translations translations, Logins authn, LogView logging)
+        Translations translations, Logins authn, LogView logging, CryptoStatus crypto)
     {
+        /** Without IKEv2. */
+        public Services(final AuditLog audit, final FlashStore flash, final InterfaceStats interfaces,
+            final LoginGuard logins, final EnableGuard enableGuard, final Operators operators,
+            final LongSupplier nanoClock, final ClientFiles clientFiles, final Translations translations,
+            final Logins authn, final LogView logging)
+        {
+            this(audit, flash, interfaces, logins, enableGuard, operators, nanoClock, clientFiles, translations,
+                authn, logging, CryptoStatus.NONE);
+        }
+
+        /** These services showing the IKEv2 SAs of {@code status}. */
+        public Services withCrypto(final CryptoStatus status)
+        {
+            return new Services(audit, flash, interfaces, logins, enableGuard, operators, nanoClock, clientFiles,
+                translations, authn, logging, status);
+        }
+
         /** Without syslog. */
         public Services(final AuditLog audit, final FlashStore flash, final InterfaceStats interfaces,
             final LoginGuard logins, final EnableGuard enableGuard, final Operators operators,
@@ -77,7 +95,7 @@ public record CliContext(
         public Services withClient(final ClientFiles files, final Translations tables)
         {
             return new Services(audit, flash, interfaces, logins, enableGuard, operators, nanoClock, files, tables,
-                authn, logging);
+                authn, logging, crypto);
         }
 
         /**
@@ -87,14 +105,15 @@ public record CliContext(
         public Services withLogins(final Logins shared)
         {
             return new Services(audit, flash, interfaces, new LoginGuard(shared.limiter()),
-                new EnableGuard(shared.limiter()), operators, nanoClock, clientFiles, translations, shared, logging);
+                new EnableGuard(shared.limiter()), operators, nanoClock, clientFiles, translations, shared, logging,
+                crypto);
         }
 
         /** These services with the appliance's syslog. */
         public Services withLogging(final LogView view)
         {
             return new Services(audit, flash, interfaces, logins, enableGuard, operators, nanoClock, clientFiles,
-                translations, authn, view);
+                translations, authn, view, crypto);
         }
 
         /** Log-only audit, no flash store, the system's interfaces. */

@@ -223,6 +223,16 @@ final class ExecCommands
             .kw("anyconnect", "Show the AnyConnect client packages")
             .alsoInConfigModes()
             .shows(ExecCommands::showWebvpnAnyconnect));
+        commands.add(ExecCommand.declare("Show the IKEv2 SAs")
+            .kw("show", "Show running system information").kw("crypto", "Show IKE and IPsec state")
+            .kw("ikev2", "Show IKEv2 state").kw("sa", "Show the IKEv2 SAs")
+            .alsoInConfigModes()
+            .shows((session, args) -> new Output(session.context().services().crypto().ikev2Sas(), Map.of())));
+        commands.add(ExecCommand.declare("Show the IPsec SAs")
+            .kw("show", "Show running system information").kw("crypto", "Show IKE and IPsec state")
+            .kw("ipsec", "Show IPsec state").kw("sa", "Show the IPsec SAs with their SPIs and counters")
+            .alsoInConfigModes()
+            .shows((session, args) -> new Output(session.context().services().crypto().ipsecSas(), Map.of())));
         commands.add(ExecCommand.declare("Show the SSH sessions")
             .kw("show", "Show running system information").kw("ssh", "Show SSH information")
             .kw("sessions", "Show the open management sessions")

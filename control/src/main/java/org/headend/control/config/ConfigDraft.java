@@ -36,6 +36,8 @@ public final class ConfigDraft
     final List<Ipv6Route> ipv6Routes = new ArrayList<>();
     final Map<String, List<AccessListEntry>> accessLists = new LinkedHashMap<>();
     boolean compressionSvc = true;
+    /** {@code crypto ikev2 enable NAMEIF}: where IKEv2 clients are answered, or null. */
+    String ikev2Interface;
     boolean compressionHttp = true;
     final Map<String, Map<String, List<String>>> customData = new LinkedHashMap<>();
     /** {@code http redirect NAMEIF PORT}: nameif → port. */
@@ -103,7 +105,7 @@ public final class ConfigDraft
             i.shutdown, i.securityLevel, i.ipv6Enabled, List.copyOf(i.ipv6Addresses))));
         final Map<String, UserAccount> userMap = new LinkedHashMap<>();
         users.values().forEach(u -> userMap.put(u.name, new UserAccount(u.name, u.password, u.privilege,
-            u.vpnGroupPolicy, u.attributes.freeze(), u.serviceType, u.totpSecret)));
+            u.vpnGroupPolicy, u.attributes.freeze(), u.serviceType, u.totpSecret, u.ntHash)));
         final Map<String, GroupPolicy> policyMap = new LinkedHashMap<>();
         policies.forEach((name, p) -> policyMap.put(name, new GroupPolicy(name, p.freeze())));
         final Map<String, TunnelGroup> groupMap = new LinkedHashMap<>();
@@ -134,7 +136,7 @@ public final class ConfigDraft
             frozen(ipv6Pools), List.copyOf(ipv6Routes),
             new GlobalSettings(compressionSvc, compressionHttp, Collections.unmodifiableMap(data),
                 httpRedirects.entrySet().stream().map(e -> new HttpRedirect(e.getKey(), e.getValue())).toList(),
-                sessionLimit, loadBalancing.freeze(), frozen(sslTrustpoints)),
+                sessionLimit, loadBalancing.freeze(), frozen(sslTrustpoints), ikev2Interface),
             new ManagementConfig(enablePassword, List.copyOf(sshAccess), sshTimeoutMinutes, sshAuthLocal,
                 maxFailedAttempts, sshScopy, sshAuthServerGroup, sshAuthFallbackLocal),
             frozenLists(accessLists), frozen(aaaMap),
@@ -219,6 +221,7 @@ public final class ConfigDraft
         String vpnGroupPolicy;
         String serviceType;
         String totpSecret;
+        String ntHash;
         final PolicyDraft attributes = new PolicyDraft();
 
         UserDraft(final String name)

@@ -1215,6 +1215,8 @@ public final class ConfigLanguage
             .kw("password", "Set the user's password").key()
             .arg("password", PasswordArgType.HASH, "The stored hash, as shown by show running-config")
             .kw("pbkdf2", "The password is a PBKDF2 hash")
+            .optional(null, p -> p.kw("nt-encrypted", "The user's NT hash, for EAP-MSCHAPv2 (IKEv2)")
+                .arg("ntHash", NtHashArgType.INSTANCE, "32 hex digits, as shown by show running-config"))
             .optional(null, p -> p.kw("privilege", "Set the user's privilege level")
                 .arg("privilege", ArgTypes.integer(0, 15), "Privilege level"))
             .defines(RefKind.USER, "name")
@@ -1224,6 +1226,7 @@ public final class ConfigLanguage
                 final ConfigDraft.UserDraft user = draft.users.computeIfAbsent(args.get("name"),
                     ConfigDraft.UserDraft::new);
                 user.password = args.get("password");
+                user.ntHash = args.has("ntHash") ? args.get("ntHash") : null;
                 user.privilege = args.has("privilege") ? args.<Integer>get("privilege") : ConfigDraft.DEFAULT_PRIVILEGE;
                 return null;
             })
@@ -1236,6 +1239,19 @@ public final class ConfigLanguage
             .optional(null, p -> p.kw("privilege", "Set the user's privilege level")
                 .arg("privilege", ArgTypes.integer(0, 15), "Privilege level"))
             .aliasOf(stored, args -> args.with("password", PasswordHash.of(args.get("password"))))
+            .build());
+        // EAP-MSCHAPv2 needs the NT hash: as on the ASA, "mschap" keeps it beside the PBKDF2 hash
+        register(ConfigCommand.in(Mode.CONFIG, "Configure a local user")
+            .kw("username", "Configure a local user")
+            .arg("name", ArgTypes.NAME, "User name").entity()
+            .kw("password", "Set the user's password").key()
+            .arg("password", ArgTypes.SECRET, "The password in clear text; it is stored hashed")
+            .kw("mschap", "Also keep the NT hash, for EAP-MSCHAPv2 (IKEv2)")
+            .optional(null, p -> p.kw("privilege", "Set the user's privilege level")
+                .arg("privilege", ArgTypes.integer(0, 15), "Privilege level"))
+            .aliasOf(stored, args -> args.with("ntHash", java.util.HexFormat.of().formatHex(
+                org.headend.control.auth.radius.MsChapV2.ntPasswordHash(args.get("password"))))
+                .with("password", PasswordHash.of(args.get("password"))))
             .build());
         register(ConfigCommand.in(Mode.CONFIG, "Configure a local user")
             .kw("username", "Configure a local user")

@@ -55,6 +55,27 @@ final class CryptoLanguage
     {
         declareTrustpoint(register);
         declareTunnelGroupLines(register);
+        declareIkev2(register);
+    }
+
+    /** {@code crypto ikev2 enable NAMEIF}: IKEv2 remote access (UDP 500, and 4500 through the data plane). */
+    private static void declareIkev2(final UnaryOperator<ConfigCommand> register)
+    {
+        register.apply(ConfigCommand.in(Mode.CONFIG, "Configure IKEv2")
+            .kw("crypto", "Configure certificate authorities")
+            .kw("ikev2", "IKE version 2")
+            .kw("enable", "Answer IKEv2 clients on an interface").key()
+            .arg("nameif", ArgTypes.NAME, "The interface's nameif")
+            .optional(null, p -> p.kw("client-services", "AnyConnect client services")
+                .kw("port", "TCP port of the client services")
+                .arg("port", ArgTypes.integer(1, 65_535), "Port"))
+            .order(61, 0)
+            .compile((draft, scope, args) ->
+            {
+                draft.ikev2Interface = args.get("nameif");
+                return null;
+            })
+            .build());
     }
 
     /** The words of {@code validation-usage}, as on the ASA. */

@@ -17,10 +17,11 @@ import java.util.Map;
  * @param loadBalancing   {@code vpn load-balancing}: the cluster this headend is a member of
  * @param sslTrustpoints  {@code ssl trust-point NAME [NAMEIF]}: nameif ({@link #EVERY_INTERFACE} for the line
  *                        without one) → the trustpoint whose identity certificate the TLS listeners there serve
+ * @param ikev2Interface  {@code crypto ikev2 enable NAMEIF}: where IKEv2 clients are answered; null when off
  */
 public record GlobalSettings(boolean compressionSvc, boolean compressionHttp,
     Map<String, Map<String, List<String>>> customData, List<HttpRedirect> httpRedirects, int sessionLimit,
-    LoadBalancing loadBalancing, Map<String, String> sslTrustpoints)
+    LoadBalancing loadBalancing, Map<String, String> sslTrustpoints, String ikev2Interface)
 {
     /** The key of {@code ssl trust-point NAME} without an interface in {@link #sslTrustpoints}. */
     public static final String EVERY_INTERFACE = "";
@@ -41,11 +42,12 @@ public record GlobalSettings(boolean compressionSvc, boolean compressionHttp,
         this(compressionSvc, compressionHttp, customData, httpRedirects, 0);
     }
 
-    /** Without {@code vpn load-balancing} and {@code ssl trust-point} lines. */
+    /** Without {@code vpn load-balancing}, {@code ssl trust-point} lines and IKEv2. */
     public GlobalSettings(final boolean compressionSvc, final boolean compressionHttp,
         final Map<String, Map<String, List<String>>> customData, final List<HttpRedirect> httpRedirects,
         final int sessionLimit)
     {
-        this(compressionSvc, compressionHttp, customData, httpRedirects, sessionLimit, LoadBalancing.NONE, Map.of());
+        this(compressionSvc, compressionHttp, customData, httpRedirects, sessionLimit, LoadBalancing.NONE, Map.of(),
+            null);
     }
 }

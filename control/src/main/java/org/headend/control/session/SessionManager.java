@@ -815,7 +815,15 @@ public final class SessionManager implements SessionDirectory
     {
         final List<SessionView.TunnelView> tunnels = new ArrayList<>();
         final Session.Tunnel tunnel = session.tunnel();
-        if (tunnel != null)
+        if (tunnel != null && tunnel.handle() instanceof org.headend.dataplane.api.EspTunnel esp)
+        {
+            // an IKEv2 session: the IKE SA and its ESP-in-UDP CHILD_SA, as the ASA lists them
+            tunnels.add(new SessionView.TunnelView("IKEv2", esp.cipherName(), "none", "IKEv2",
+                tunnel.client().port(), 500));
+            tunnels.add(new SessionView.TunnelView("IPsecOverNatT", esp.cipherName(), "none", "ESP",
+                esp.peer() == null ? tunnel.client().port() : esp.peer().getPort(), tunnel.client().localPort()));
+        }
+        else if (tunnel != null)
         {
             final CipherNames names = CipherNames.of(tunnel.client().cipherSuite());
             final RoundTripTimes tls = tunnel.handle().tlsRoundTrips();

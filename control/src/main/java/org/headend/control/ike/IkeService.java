@@ -1,0 +1,479 @@
+package org.headend.control.ike;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.channels.ClosedChannelException;
+import java.nio.channels.DatagramChannel;
+import java.security.SecureRandom;
+import java.security.cert.CertificateEncodingException;
+import java.security.cert.X509Certificate;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HexFormat;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
+import org.headend.control.config.EffectivePolicy;
+import org.headend.control.config.HeadendConfig;
+import org.headend.control.config.PolicyAttribute;
+import org.headend.control.config.TunnelGroup;
+import org.headend.control.config.UserAccount;
+import org.headend.control.http.ClientInfo;
+import org.headend.control.ike.codec.Ike;
+import org.headend.control.ike.codec.TrafficSelector;
+import org.headend.control.ike.crypto.DhGroup;
+import org.headend.control.ike.crypto.IkeSuite;
+import org.headend.control.ike.crypto.PrfAlgorithm;
+import org.headend.control.ike.sa.ChildSa;
+import org.headend.control.ike.sa.ClientConfig;
+import org.headend.control.ike.sa.IkeAction;
+import org.headend.control.ike.sa.IkeHost;
+import org.headend.control.ike.sa.IkeResponder;
+import org.headend.control.ike.sa.IkeSa;
+import org.headend.control.ike.sa.ResponderPolicy;
+import org.headend.control.session.AddressPools;
+import org.headend.control.session.Session;
+import org.headend.control.session.SessionManager;
+import org.headend.control.session.SessionView;
+import org.headend.dataplane.api.EspSa;
+import org.headend.dataplane.api.EspSocket;
+import org.headend.dataplane.api.EspTunnel;
+import org.headend.dataplane.api.TunnelAccess;
+import org.headend.dataplane.api.TunnelListener;
+import org.headend.dataplane.api.TunnelListener.CloseCause;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * IKEv2 remote access in the appliance: one {@link IkeResponder} on the control thread, fed by UDP 500 (a socket of
+ * its own, read by a thread of its own) and by the data plane's ESP port on 4500; an authenticated IKE SA is a session
+ * of the one session table (address from the tunnel-group's pool, the group-policy's DNS and timers), its CHILD_SA an
+ * {@link EspTunnel} recorded with {@link SessionManager#tunnelUp} (which routes the address to it). A session that
+ * ends in the table (logoff, timers) sends the IKE DELETE.
+ */
+public final class IkeService implements AutoCloseable
+{
+    private static final Logger LOG = LoggerFactory.getLogger(IkeService.class);
+    private static final int ESP_PORT = 4500;
+    private static final int IKE_PORT = 500;
+    /** Inner MTU for a 1500-byte outside link: 20 IP + 8 UDP + 8 ESP + 8 IV + 5 trailer + 16 ICV, rounded down. */
+    private static final int MTU = 1400;
+    private static final int REPLAY_WINDOW = 128;
+    private static final int DPD_SECONDS = 30;
+    private static final long IKE_LIFETIME_SECONDS = 86_400;
+
+    private final ScheduledExecutorService control;
+    private final SessionManager sessions;
+    private final Supplier<HeadendConfig> config;
+    private final EspSocket esp;
+    private final DatagramChannel udp500;
+    private final InetSocketAddress local500;
+    private final InetSocketAddress local4500;
+    private final IkeResponder responder;
+    private final Map<IkeSa, Session> sessionOf = new IdentityHashMap<>();
+    private final Map<Integer, IkeSa> saOfSession = new HashMap<>();
+    private final Map<IkeSa, EspTunnel> tunnels = new IdentityHashMap<>();
+    private final Thread reader;
+    private final String nameif;
+    private final ScheduledFuture<?> timer;
+
+    private IkeService(final ScheduledExecutorService control, final SessionManager sessions,
+        final Supplier<HeadendConfig> config, final EspSocket esp, final DatagramChannel udp500,
+        final InetAddress address, final ResponderPolicy policy, final String nameif)
+    {
+        this.nameif = nameif;
+        this.control = control;
+        this.sessions = sessions;
+        this.config = config;
+        this.esp = esp;
+        this.udp500 = udp500;
+        this.local500 = new InetSocketAddress(address, IKE_PORT);
+        this.local4500 = new InetSocketAddress(address, ESP_PORT);
+        this.responder = new IkeResponder(policy, new Host(), new SecureRandom(), System.nanoTime());
+        this.reader = new Thread(this::read500, "ike-udp500");
+        this.reader.setDaemon(true);
+        this.timer = control.scheduleWithFixedDelay(() -> perform(responder.onTimer(System.nanoTime())), 1, 1,
+            TimeUnit.SECONDS);
+        sessions.onEnd(this::sessionEnded);
+    }
+
+    /**
+     * Binds UDP 500 and 4500 on {@code address} and starts answering. {@code esp} is the data plane's port, opened
+     * with {@link #datagramSink} as its IKE listener; the server authenticates with {@code key} and {@code cert}.
+     * Call on any thread but the control thread (it waits for nothing on it).
+     */
+    public static IkeService start(final ScheduledExecutorService control, final SessionManager sessions,
+        final Supplier<HeadendConfig> config, final EspSocket esp, final InetAddress address,
+        final java.security.PrivateKey key, final X509Certificate cert, final DatagramSink sink)
+        throws IOException, InterruptedException
+    {
+        final byte[] der;
+        try
+        {
+            der = cert.getEncoded();
+        }
+        catch (final CertificateEncodingException ex)
+        {
+            throw new IOException("the server certificate cannot be encoded", ex);
+        }
+        final ResponderPolicy policy = new ResponderPolicy(List.of(
+            new IkeSuite(Ike.ENCR_AES_GCM_16, 256, 0, PrfAlgorithm.HMAC_SHA2_384, DhGroup.ECP_384),
+            new IkeSuite(Ike.ENCR_AES_GCM_16, 128, 0, PrfAlgorithm.HMAC_SHA2_256, DhGroup.ECP_256),
+            new IkeSuite(Ike.ENCR_AES_GCM_16, 256, 0, PrfAlgorithm.HMAC_SHA2_256, DhGroup.MODP_2048)),
+            List.of(256, 128), Ike.ID_DER_ASN1_DN, cert.getSubjectX500Principal().getEncoded(), key, List.of(der),
+            null, null, 64, 4096, IKE_LIFETIME_SECONDS, DPD_SECONDS, true);
+        final DatagramChannel udp500 = DatagramChannel.open().bind(new InetSocketAddress(address, IKE_PORT));
+        esp.bind(address, ESP_PORT);
+        final IkeService service = new IkeService(control, sessions, config, esp, udp500, address, policy,
+            config.get().globals().ikev2Interface());
+        sink.target = service;
+        service.reader.start();
+        LOG.info("IKEv2: answering on UDP {}:{} and {} (ESP in UDP)", address.getHostAddress(), IKE_PORT, ESP_PORT);
+        return service;
+    }
+
+    /** The ESP port's IKE listener, bound to the service once it starts; datagrams before that are dropped. */
+    public static final class DatagramSink implements org.headend.dataplane.api.IkeDatagramListener
+    {
+        private volatile IkeService target;
+
+        @Override
+        public void onIkeDatagram(final InetSocketAddress peer, final InetSocketAddress local, final byte[] message)
+        {
+            final IkeService service = target;
+            if (service != null)
+            {
+                service.control.execute(() -> service.perform(service.responder.onDatagram(message, peer,
+                    service.local4500, System.nanoTime())));
+            }
+        }
+    }
+
+    /** The IKE SAs, for {@code show crypto ikev2 sa}. Control thread. */
+    public List<IkeSa> sas()
+    {
+        return List.copyOf(responder.sas());
+    }
+
+    /** The ESP tunnel of an IKE SA, or null, for {@code show crypto ipsec sa}. Control thread. */
+    public EspTunnel tunnel(final IkeSa sa)
+    {
+        return tunnels.get(sa);
+    }
+
+    /** What the CLI shows of the SAs, read on the control thread. */
+    public org.headend.control.cli.CryptoStatus status()
+    {
+        return new org.headend.control.cli.CryptoStatus()
+        {
+            @Override
+            public String ikev2Sas()
+            {
+                return onControl(() -> IkeSaReport.ikev2(sas(), System.nanoTime()));
+            }
+
+            @Override
+            public String ipsecSas()
+            {
+                return onControl(() -> IkeSaReport.ipsec(new java.util.LinkedHashMap<>(tunnels), nameif));
+            }
+        };
+    }
+
+    private String onControl(final java.util.concurrent.Callable<String> report)
+    {
+        try
+        {
+            return control.submit(report).get(5, TimeUnit.SECONDS);
+        }
+        catch (final java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException ex)
+        {
+            return "ERROR: the IKEv2 SAs could not be read: " + ex + "\n";
+        }
+        catch (final InterruptedException ex)
+        {
+            Thread.currentThread().interrupt();
+            return "ERROR: interrupted\n";
+        }
+    }
+
+    private void read500()
+    {
+        final ByteBuffer buffer = ByteBuffer.allocate(65_536);
+        while (true)
+        {
+            try
+            {
+                final InetSocketAddress from = (InetSocketAddress)udp500.receive(buffer.clear());
+                buffer.flip();
+                final byte[] message = new byte[buffer.remaining()];
+                buffer.get(message);
+                control.execute(() -> perform(responder.onDatagram(message, from, local500, System.nanoTime())));
+            }
+            catch (final ClosedChannelException ex)
+            {
+                return;
+            }
+            catch (final IOException | java.util.concurrent.RejectedExecutionException ex)
+            {
+                if (!udp500.isOpen())
+                {
+                    return;
+                }
+                LOG.warn("IKEv2: UDP 500 receive failed: {}", ex.toString());
+            }
+        }
+    }
+
+    /** Applies the responder's actions: SA changes first, then the messages (the client's ESP follows the answer). */
+    private void perform(final List<IkeAction> actions)
+    {
+        for (final IkeAction action : actions)
+        {
+            switch (action)
+            {
+                case IkeAction.ChildUp up -> childUp(up.sa(), up.child());
+                case IkeAction.ChildRekeyed rekeyed ->
+                {
+                    final EspTunnel tunnel = tunnels.get(rekeyed.sa());
+                    if (tunnel != null)
+                    {
+                        tunnel.rekey(inbound(rekeyed.replacement()), outbound(rekeyed.replacement()));
+                    }
+                }
+                case IkeAction.ChildRetired retired ->
+                {
+                    final EspTunnel tunnel = tunnels.get(retired.sa());
+                    if (tunnel != null)
+                    {
+                        tunnel.retireInbound(retired.inboundSpi());
+                    }
+                }
+                case IkeAction.Rekeyed rekeyed -> moved(rekeyed.old(), rekeyed.replacement());
+                case IkeAction.Closed closed -> closed(closed.sa(), closed.reason());
+                case IkeAction.Send send ->
+                {
+                    // below, once every SA change is in place
+                }
+            }
+        }
+        for (final IkeAction action : actions)
+        {
+            if (action instanceof IkeAction.Send send)
+            {
+                send(send);
+            }
+        }
+    }
+
+    private void send(final IkeAction.Send send)
+    {
+        try
+        {
+            if (send.local().getPort() == ESP_PORT)
+            {
+                esp.sendIke(send.peer(), send.message(), 0, send.message().length);
+            }
+            else
+            {
+                udp500.send(ByteBuffer.wrap(send.message()), send.peer());
+            }
+        }
+        catch (final IOException | RuntimeException ex)
+        {
+            LOG.warn("IKEv2: send to {} failed: {}", send.peer(), ex.toString());
+        }
+    }
+
+    private void childUp(final IkeSa sa, final ChildSa child)
+    {
+        final Session session = sessionOf.get(sa);
+        if (session == null || session.ended() || session.lease() == null)
+        {
+            LOG.warn("IKEv2: CHILD_SA of {} without a session", sa);
+            return;
+        }
+        final int tunnelId = sessions.nextTunnelId();
+        final EspTunnel tunnel = esp.install(tunnelId, new TunnelAccess(session.lease().address(), null, null), MTU,
+            sa.peer(), inbound(child), outbound(child), new Closes(session, tunnelId));
+        tunnels.put(sa, tunnel);
+        sessions.tunnelUp(session, new Session.Tunnel(tunnel, clientInfo(sa, tunnel.cipherName())));
+    }
+
+    private void moved(final IkeSa old, final IkeSa replacement)
+    {
+        final Session session = sessionOf.remove(old);
+        final EspTunnel tunnel = tunnels.remove(old);
+        if (session != null)
+        {
+            sessionOf.put(replacement, session);
+            saOfSession.put(session.index(), replacement);
+        }
+        if (tunnel != null)
+        {
+            tunnels.put(replacement, tunnel);
+        }
+    }
+
+    /** The client (or DPD, or the lifetime) ended the IKE SA: the session ends with it. */
+    private void closed(final IkeSa sa, final String reason)
+    {
+        tunnels.remove(sa);
+        final Session session = sessionOf.remove(sa);
+        if (session != null)
+        {
+            saOfSession.remove(session.index());
+            sessions.end(session, "IKEv2: " + reason);
+        }
+    }
+
+    /**
+     * A session ended in the table (logoff, idle or session timer, a newer login of the user): its IKE SA is deleted,
+     * the client told. The delete runs as a task of its own: a newer login ends the older session from within the
+     * responder's own {@code admit}, which must not be re-entered.
+     */
+    private void sessionEnded(final SessionView session, final String why)
+    {
+        final IkeSa sa = session == null ? null : saOfSession.remove(session.index());
+        if (sa != null)
+        {
+            sessionOf.remove(sa);
+            tunnels.remove(sa);
+            control.execute(() -> perform(responder.delete(sa.responderSpi(), why, System.nanoTime())));
+        }
+    }
+
+    private static ClientInfo clientInfo(final IkeSa sa, final String cipher)
+    {
+        return new ClientInfo(sa.peer().getAddress().getHostAddress(), sa.peer().getPort(), ESP_PORT, "", "IKEv2",
+            cipher);
+    }
+
+    private static EspSa inbound(final ChildSa child)
+    {
+        return EspSa.fromKeymat(child.inboundSpi(), child.keymatIn(), child.esn(), REPLAY_WINDOW);
+    }
+
+    private static EspSa outbound(final ChildSa child)
+    {
+        return EspSa.fromKeymat(child.outboundSpi(), child.keymatOut(), child.esn(), 0);
+    }
+
+    @Override
+    public void close()
+    {
+        timer.cancel(false);
+        try
+        {
+            udp500.close();
+        }
+        catch (final IOException ex)
+        {
+            LOG.debug("closing UDP 500: {}", ex.toString());
+        }
+        esp.close();
+    }
+
+    /** The appliance's side of the responder's questions, over the configuration and the session table. */
+    private final class Host implements IkeHost
+    {
+        @Override
+        public byte[] ntPasswordHash(final String username)
+        {
+            final UserAccount user = config.get().users().get(username);
+            return user == null || user.ntHash() == null ? null : HexFormat.of().parseHex(user.ntHash());
+        }
+
+        @Override
+        public ClientConfig admit(final IkeSa sa, final String username)
+        {
+            final HeadendConfig cfg = config.get();
+            final TunnelGroup group = cfg.defaultTunnelGroup();
+            final EffectivePolicy policy = cfg.effectivePolicy(group.name(), username);
+            if (!policy.get(PolicyAttribute.VPN_TUNNEL_PROTOCOL).contains("ikev2"))
+            {
+                LOG.info("IKEv2 login of user {} refused: vpn-tunnel-protocol has no ikev2",
+                    org.headend.control.LogText.escape(username));
+                return null;
+            }
+            final SessionManager.Login login = sessions.open(username, group.name(), policy.groupPolicyName(),
+                clientInfo(sa, ""));
+            if (login == null)
+            {
+                return null;
+            }
+            final Session session = login.session();
+            final AddressPools.Lease lease = sessions.lease(session, group.addressPools());
+            if (lease == null)
+            {
+                LOG.warn("IKEv2: no address free in pools {} of tunnel-group {}", group.addressPools(), group.name());
+                sessions.end(session, "no address available");
+                return null;
+            }
+            sessionOf.put(sa, session);
+            saOfSession.put(session.index(), sa);
+            final List<byte[]> dns = new ArrayList<>();
+            policy.get(PolicyAttribute.DNS_SERVER).stream().filter(a -> a instanceof java.net.Inet4Address)
+                .forEach(a -> dns.add(a.getAddress()));
+            final String domain = policy.get(PolicyAttribute.DEFAULT_DOMAIN);
+            return new ClientConfig(ByteBuffer.allocate(4).putInt(lease.address()).array(), dns,
+                domain.isEmpty() ? null : domain, List.of(TrafficSelector.anyIpv4()));
+        }
+
+        @Override
+        public void release(final IkeSa sa)
+        {
+            final Session session = sessionOf.remove(sa);
+            if (session != null)
+            {
+                saOfSession.remove(session.index());
+                sessions.end(session, "IKEv2 negotiation failed");
+            }
+        }
+
+        @Override
+        public int reserveSpi()
+        {
+            return esp.reserveSpi();
+        }
+
+        @Override
+        public void releaseSpi(final int spi)
+        {
+            esp.releaseSpi(spi);
+        }
+    }
+
+    /** The ESP tunnel's end as the data plane sees it (closed from our side: nothing more to do). */
+    private final class Closes implements TunnelListener
+    {
+        private final Session session;
+        private final int tunnelId;
+
+        Closes(final Session session, final int tunnelId)
+        {
+            this.session = session;
+            this.tunnelId = tunnelId;
+        }
+
+        @Override
+        public void onDisconnectRequest(final int reason, final String text)
+        {
+        }
+
+        @Override
+        public void onClosed(final CloseCause cause, final String detail)
+        {
+            if (cause != CloseCause.LOCAL)
+            {
+                control.execute(() -> sessions.onTunnelClosed(session, tunnelId, cause, detail));
+            }
+        }
+    }
+}
