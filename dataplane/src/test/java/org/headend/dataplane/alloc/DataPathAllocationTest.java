@@ -80,7 +80,11 @@ class DataPathAllocationTest
             push(tun, client, WARM_UP);
             // a round can see a one-off allocation when the JIT swaps compiled code; per-packet garbage shows every round
             long allocated = Long.MAX_VALUE;
-            for (int round = 0; round < 3 && allocated >= MEASURED; round++)
+            // on a loaded machine the JIT's compiler threads wait for a CPU too, so the compiled path (with its escape
+            // analysis) can come rounds later: more rounds within a time budget, never a looser bound
+            final long roundsUntil = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(60);
+            for (int round = 0; allocated >= MEASURED
+                && (round < 3 || round < 10 && System.nanoTime() < roundsUntil); round++)
             {
                 final long before = allocatedBytes(threadIds);
                 push(tun, client, MEASURED);
