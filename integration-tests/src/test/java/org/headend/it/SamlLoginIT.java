@@ -125,10 +125,13 @@ class SamlLoginIT
         log "final $final"
         """;
 
+    private final java.util.List<OpenconnectClient> clients = new java.util.ArrayList<>();
+
     @AfterEach
     void stopClients()
     {
-        bed.closeClients();
+        clients.forEach(OpenconnectClient::close);
+        clients.clear();
     }
 
     @AfterAll
@@ -146,11 +149,34 @@ class SamlLoginIT
 
     private OpenconnectClient ssoClient(final String user, final String password, final Path browserLog)
     {
-        return new OpenconnectClient(bed.net().client(1), bed.headend().url() + "sso", bed.headend().pin(), user,
-            false, java.util.List.of())
+        final OpenconnectClient client = new OpenconnectClient(bed.net().client(1), bed.headend().url() + "sso",
+            bed.headend().pin(), user, false, java.util.List.of())
             .environment("IDP_USER", user)
             .environment("IDP_PASSWORD", password)
             .environment("BROWSER_LOG", browserLog.toString());
+        clients.add(client);
+        return client;
+    }
+
+    /** The browser's log once it has its last line (the browser runs beside the test). */
+    private static String finishedLog(final Path file)
+    {
+        final long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        String text = read(file);
+        while (!text.contains("final ") && !text.contains("no-response") && System.nanoTime() < deadline)
+        {
+            try
+            {
+                Thread.sleep(100);
+            }
+            catch (final InterruptedException ex)
+            {
+                Thread.currentThread().interrupt();
+                throw new AssertionError(ex);
+            }
+            text = read(file);
+        }
+        return text;
     }
 
     private static String read(final Path file)
@@ -175,7 +201,7 @@ class SamlLoginIT
         final Map<String, String> env = alice.awaitScriptCall("connect", 1, Duration.ofSeconds(10));
         assertEquals("Welcome, staff.", env.get("CISCO_BANNER"), "groups vpn-staff maps to group-policy STAFF");
         assertTrue(NetTools.ping(bed.net().client(1), ApplianceConfig.GATEWAY, 5).allAnswered());
-        final String browserLog = read(log);
+        final String browserLog = finishedLog(log);
         assertTrue(browserLog.contains("login-page http://" + IDP_ADDRESS + ":" + IDP_PORT + "/module.php/core/"),
             "the browser logged in at the IdP:\n" + browserLog);
         assertTrue(browserLog.matches("(?s).*final 200 " + java.util.regex.Pattern.quote(BASE_URL)
@@ -220,7 +246,7 @@ class SamlLoginIT
             .startWithExternalBrowser(browser);
         bed.headend().process().err().await("SAML response from .* refused: the signature does not verify", mark,
             Duration.ofSeconds(60));
-        final String browserLog = read(log);
+        final String browserLog = finishedLog(log);
         assertTrue(browserLog.contains("final 403 " + ACS), "the browser is refused:\n" + browserLog);
         assertFalse(bed.headend().process().err().text().substring(mark).contains("SAML login of admin"));
         assertTrue(alice.scriptCalls().stream().noneMatch(c -> "connect".equals(c.get("reason"))));
