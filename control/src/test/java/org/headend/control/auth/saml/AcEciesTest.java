@@ -63,7 +63,7 @@ class AcEciesTest
     }
 
     /** openconnect's side, written from hpke.c's description. */
-    private static String unwrap(final byte[] blob, final PrivateKey clientKey) throws Exception
+    static String unwrap(final byte[] blob, final PrivateKey clientKey) throws Exception
     {
         final ByteBuffer in = ByteBuffer.wrap(blob);
         assertEquals(1, in.getShort());
