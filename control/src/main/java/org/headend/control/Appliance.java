@@ -249,6 +249,7 @@ final class Appliance
             auth.sso(sso);
             final Portal portal = new Portal(config::current, auth, sessions, clientFiles, translations,
                 System::nanoTime);
+            sso.portal(portal::samlLoggedIn);
             final RequestRouter router = new RequestRouter(auth, gateway, sessions, portal, sso);
             if (cluster != null)
             {

@@ -96,7 +96,7 @@ class SamlLoginIT
     /**
      * The browser: $1 is the kick-off URL. IdP login with curl, the Response posted to the appliance (changed
      * first when TAMPER is set), the redirect to openconnect followed. Each step's URL goes to $BROWSER_LOG, and the
-     * form the IdP posted is kept beside it for the replay test.
+     * form the IdP posted, and the cookies the appliance set at the end, are kept beside it.
      */
     private static final String BROWSER_SCRIPT = """
         #!/bin/bash
@@ -120,7 +120,7 @@ class SamlLoginIT
         fi
         printf '%s\\n%s\\n%s\\n' "$action" "$response" "$relay" > "$BROWSER_LOG.form"
         log "acs $action"
-        final=$(curl -sk -L -o "$d/final.html" -w '%{http_code} %{url_effective}' \\
+        final=$(curl -sk -L -c "$BROWSER_LOG.cookies" -o "$d/final.html" -w '%{http_code} %{url_effective}' \\
             --data-urlencode "SAMLResponse=$response" --data-urlencode "RelayState=$relay" "$action")
         log "final $final"
         """;
@@ -250,5 +250,29 @@ class SamlLoginIT
         assertTrue(browserLog.contains("final 403 " + ACS), "the browser is refused:\n" + browserLog);
         assertFalse(bed.headend().process().err().text().substring(mark).contains("SAML login of admin"));
         assertTrue(alice.scriptCalls().stream().noneMatch(c -> "connect".equals(c.get("reason"))));
+    }
+
+    @Test
+    @Order(4)
+    void shouldLogABrowserIntoThePortalThroughTheSameIdp()
+    {
+        final String client = bed.net().client(1);
+        final String logon = Cmd.run(Duration.ofSeconds(20), Netns.in(client, "curl", "-sk",
+            BASE_URL + "/+CSCOE+/logon.html")).output();
+        final java.util.regex.Matcher link = java.util.regex.Pattern
+            .compile("href=\"(/\\+CSCOE\\+/saml/sp/login\\?tgname=SSO)\"").matcher(logon);
+        assertTrue(link.find(), "the logon page offers the IdP login:\n" + logon);
+        final Path log = Harness.tempDir("sso-portal-").resolve("browser.log");
+        final Cmd.Result browserRun = Cmd.run(Duration.ofSeconds(60), Netns.in(client, "env", "IDP_USER=alice",
+            "IDP_PASSWORD=alice-idp-pw", "BROWSER_LOG=" + log, browser.toString(), BASE_URL + link.group(1)));
+        assertTrue(browserRun.ok(), browserRun.output());
+        final String browserLog = finishedLog(log);
+        assertTrue(browserLog.contains("final 200 " + ACS), browserLog);
+        final java.util.regex.Matcher cookie = java.util.regex.Pattern.compile("\twebvpn\t([^\\s]+)")
+            .matcher(read(Path.of(log + ".cookies")));
+        assertTrue(cookie.find(), "the appliance set the portal's session cookie");
+        final String home = Cmd.run(Duration.ofSeconds(20), Netns.in(client, "curl", "-sk", "-b",
+            "webvpn=" + cookie.group(1), BASE_URL + "/+CSCOE+/portal.html")).output();
+        assertTrue(home.contains("Welcome, staff."), "alice's portal page with her group-policy's banner:\n" + home);
     }
 }

@@ -41,9 +41,4 @@ public final class ReplayCache
         byExpiry.add(Map.entry(id, expires));
         return true;
     }
-
-    public synchronized int size()
-    {
-        return used.size();
-    }
 }

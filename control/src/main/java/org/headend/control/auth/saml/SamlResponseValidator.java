@@ -12,6 +12,7 @@ import java.util.Map;
 import java.util.Set;
 import javax.xml.crypto.MarshalException;
 import javax.xml.crypto.dsig.CanonicalizationMethod;
+import javax.xml.crypto.dsig.DigestMethod;
 import javax.xml.crypto.dsig.Reference;
 import javax.xml.crypto.dsig.SignatureMethod;
 import javax.xml.crypto.dsig.Transform;
@@ -47,6 +48,8 @@ public final class SamlResponseValidator
     private static final Set<String> SIGNATURE_METHODS = Set.of(SignatureMethod.RSA_SHA256,
         SignatureMethod.RSA_SHA384, SignatureMethod.RSA_SHA512, SignatureMethod.ECDSA_SHA256,
         SignatureMethod.ECDSA_SHA384, SignatureMethod.ECDSA_SHA512);
+    private static final Set<String> DIGESTS = Set.of(DigestMethod.SHA256, DigestMethod.SHA384,
+        DigestMethod.SHA512);
     private static final Set<String> TRANSFORMS = Set.of(Transform.ENVELOPED, CanonicalizationMethod.EXCLUSIVE);
     private static final Set<String> CANONICALIZATIONS = Set.of(CanonicalizationMethod.EXCLUSIVE,
         CanonicalizationMethod.INCLUSIVE);
@@ -305,6 +308,10 @@ public final class SamlResponseValidator
             if (!("#" + id).equals(reference.getURI()))
             {
                 throw new SamlException("a signature references " + reference.getURI() + ", not its parent #" + id);
+            }
+            if (!DIGESTS.contains(reference.getDigestMethod().getAlgorithm()))
+            {
+                throw new SamlException("digest " + reference.getDigestMethod().getAlgorithm() + " is not accepted");
             }
             for (final Object transform : reference.getTransforms())
             {

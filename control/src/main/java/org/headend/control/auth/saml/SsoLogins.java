@@ -255,21 +255,6 @@ public final class SsoLogins
             token.getBytes(StandardCharsets.US_ASCII)) ? login.identity : null;
     }
 
-    /** Forgets the login of {@code handle} (it ended otherwise). */
-    public void forget(final String handle)
-    {
-        final ClientLogin login = byHandle.remove(handle);
-        if (login != null)
-        {
-            byId.remove(login.id);
-        }
-    }
-
-    public int size()
-    {
-        return byId.size();
-    }
-
     private String newToken()
     {
         final StringBuilder token = new StringBuilder(TOKEN_CHARS);
