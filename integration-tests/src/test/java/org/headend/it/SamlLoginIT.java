@@ -268,11 +268,12 @@ class SamlLoginIT
         assertTrue(browserRun.ok(), browserRun.output());
         final String browserLog = finishedLog(log);
         assertTrue(browserLog.contains("final 200 " + ACS), browserLog);
+        final String jar = read(Path.of(log + ".cookies"));
         final java.util.regex.Matcher cookie = java.util.regex.Pattern.compile("\twebvpn\t([^\\s]+)")
-            .matcher(read(Path.of(log + ".cookies")));
-        assertTrue(cookie.find(), "the appliance set the portal's session cookie");
-        final String home = Cmd.run(Duration.ofSeconds(20), Netns.in(client, "curl", "-sk", "-b",
-            "webvpn=" + cookie.group(1), BASE_URL + "/+CSCOE+/portal.html")).output();
-        assertTrue(home.contains("Welcome, staff."), "alice's portal page with her group-policy's banner:\n" + home);
+            .matcher(jar);
+        assertTrue(cookie.find(), "the appliance set the portal's session cookie:\n" + jar);
+        final String home = Cmd.run(Duration.ofSeconds(20), Netns.in(client, "curl", "-sik", "-b",
+            "webvpn=" + cookie.group(1), BASE_URL + "/+CSCOE+/portal.html?view=home")).output();
+        assertTrue(home.contains("Welcome, staff."), "alice's portal page with her group-policy's banner:\n" + home + "\n" + jar);
     }
 }
