@@ -34,6 +34,8 @@ import org.headend.control.auth.LoginContexts;
 import org.headend.control.config.ConfigStore;
 import org.headend.control.config.HeadendConfig;
 import org.headend.control.dtls.DtlsService;
+import org.headend.control.auth.saml.SamlServiceProvider;
+import org.headend.control.auth.saml.SsoLogins;
 import org.headend.control.flash.FlashStore;
 import org.headend.control.portal.ClientFiles;
 import org.headend.control.portal.Portal;
@@ -242,8 +244,14 @@ final class Appliance
                 control.scheduleWithFixedDelay(() -> cluster.load(table.count(),
                     config.current().globals().sessionLimit()), 0, 1, TimeUnit.SECONDS);
             }
-            final RequestRouter router = new RequestRouter(auth, gateway, sessions,
-                new Portal(config::current, auth, sessions, clientFiles, translations, System::nanoTime));
+            // SAML responses are checked beside client certificates, off the control thread
+            final SsoLogins sso = new SsoLogins(new SamlServiceProvider<>(config::current, flash::resolve,
+                Clock.systemUTC()), certificateChecks, control, System::nanoTime);
+            auth.sso(sso);
+            final Portal portal = new Portal(config::current, auth, sessions, clientFiles, translations,
+                System::nanoTime);
+            sso.portal(portal::samlLoggedIn);
+            final RequestRouter router = new RequestRouter(auth, gateway, sessions, portal, sso);
             if (cluster != null)
             {
                 // as on the ASA, only logins addressed to the cluster address move; a member's own address serves

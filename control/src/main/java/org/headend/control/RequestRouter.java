@@ -9,6 +9,7 @@ import org.headend.control.auth.AggregateAuth;
 import org.headend.control.auth.AuthMessage;
 import org.headend.control.auth.AuthXml;
 import org.headend.control.auth.AuthXmlException;
+import org.headend.control.auth.saml.SsoLogins;
 import org.headend.control.http.Exchange;
 import org.headend.control.http.HttpAnswer;
 import org.headend.control.http.HttpRequestView;
@@ -35,14 +36,23 @@ final class RequestRouter
     private final SessionManager sessions;
     private final Portal portal;
     private java.util.function.UnaryOperator<String> director = host -> null;
+    /** The SAML login paths; null when single sign-on is not wired. */
+    private final SsoLogins sso;
 
     RequestRouter(final AggregateAuth auth, final TunnelGateway tunnels, final SessionManager sessions,
         final Portal portal)
+    {
+        this(auth, tunnels, sessions, portal, null);
+    }
+
+    RequestRouter(final AggregateAuth auth, final TunnelGateway tunnels, final SessionManager sessions,
+        final Portal portal, final SsoLogins sso)
     {
         this.auth = auth;
         this.tunnels = tunnels;
         this.sessions = sessions;
         this.portal = portal;
+        this.sso = sso;
     }
 
     /**
@@ -114,7 +124,8 @@ final class RequestRouter
                     return done(new HttpAnswer(302, "Found", java.util.List.of(Map.entry("Location",
                         target + request.path())), new byte[0], true));
                 }
-                return auth.onMessage(message, request.cookies(), exchange.client(), request.path());
+                return auth.onMessage(message, request.cookies(), exchange.client(), request.path(),
+                    request.header("x-anyconnect-strap-dh-pubkey"));
             }
             catch (final AuthXmlException ex)
             {
@@ -126,6 +137,10 @@ final class RequestRouter
         if (form == null)
         {
             return done(HttpAnswer.text(400, "Bad Request", "Bad request", true));
+        }
+        if (sso != null && SsoLogins.ACS.equals(request.path()))
+        {
+            return sso.acs(form, exchange.client());
         }
         if (portal != null && Portal.LOGIN_POST.equals(request.path()) && form.containsKey("csrf_token"))
         {
@@ -165,6 +180,16 @@ final class RequestRouter
             return new HttpAnswer(302, "Found", java.util.List.of(Map.entry("Location", Portal.LOGON),
                 Map.entry("Set-Cookie", "webvpnlogin=1; path=/; Secure; HttpOnly; SameSite=Strict"),
                 Map.entry("Content-Type", "text/plain; charset=utf-8")), new byte[0], false);
+        }
+        if (sso != null && SsoLogins.LOGIN.equals(path))
+        {
+            final Map<String, String> query = parseForm(request.query().getBytes(StandardCharsets.US_ASCII));
+            return query == null ? HttpAnswer.text(400, "Bad Request", "Bad request", true)
+                : sso.login(query, exchange.client());
+        }
+        if (sso != null && SsoLogins.FINAL.equals(path))
+        {
+            return SsoLogins.finalPage();
         }
         if (portal != null)
         {

@@ -96,6 +96,22 @@ public final class OpenconnectClient implements AutoCloseable
         return this;
     }
 
+    /**
+     * Starts a single sign-on login with {@code --external-browser=BROWSER} (openconnect runs it with the IdP
+     * kick-off URL and waits for the token at localhost:29786) and the tunnel; does not wait.
+     */
+    public OpenconnectClient startWithExternalBrowser(final Path browser)
+    {
+        final List<String> argv = baseArgv();
+        argv.add("--external-browser=" + browser);
+        argv.addAll(tunnelArgs());
+        argv.add(url);
+        process = ManagedProcess.start("openconnect-sso[" + user + "@" + shortNs() + "]", argv, dir, env());
+        process.setExtraDump(() -> "---- connect script log ----\n" + scriptLog());
+        process.closeStdin();
+        return this;
+    }
+
     /** Starts the tunnel with a cookie from {@link #authenticate}; does not wait. */
     public OpenconnectClient startWithCookie(final String cookie)
     {

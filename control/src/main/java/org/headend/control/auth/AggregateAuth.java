@@ -15,6 +15,10 @@ import org.headend.control.config.SecondaryAuthentication;
 import org.headend.control.config.TunnelAuthentication;
 import org.headend.control.config.TunnelGroup;
 import org.headend.control.LogText;
+import org.headend.control.auth.saml.AcEcies;
+import org.headend.control.auth.saml.SamlServiceProvider;
+import org.headend.control.auth.saml.SsoLogins;
+import org.headend.control.config.SamlIdp;
 import org.headend.control.http.ClientInfo;
 import org.headend.control.http.HttpAnswer;
 import org.headend.control.session.AaaAssignment;
@@ -59,6 +63,8 @@ public final class AggregateAuth
     private VpnEvents events = VpnEvents.NONE;
     /** Checks client certificates; null: no tunnel-group may log in by certificate. */
     private ClientCertificateValidator certificates;
+    /** SAML logins of the tunnel-groups with {@code authentication saml}; null: none can log in. */
+    private SsoLogins sso;
 
     /**
      * @param logins  every login's checks and back ends
@@ -114,6 +120,13 @@ public final class AggregateAuth
         return this;
     }
 
+    /** Where the single sign-on of {@code authentication saml} tunnel-groups happens. */
+    public AggregateAuth sso(final SsoLogins value)
+    {
+        sso = value;
+        return this;
+    }
+
     /**
      * The outcome of {@link #authenticate}: the user's policy and what the server assigned when the login may go
      * on; else why not, or the server's next question ({@code challenge} not null).
@@ -131,10 +144,20 @@ public final class AggregateAuth
     public CompletionStage<HttpAnswer> onMessage(final AuthMessage message, final Map<String, String> cookies,
         final ClientInfo client, final String path)
     {
+        return onMessage(message, cookies, client, path, null);
+    }
+
+    /**
+     * {@link #onMessage(AuthMessage, Map, ClientInfo, String)} of a client that sent its STRAP DH key
+     * ({@code X-AnyConnect-STRAP-DH-Pubkey}, or null): single sign-on then hands the token over sealed for it.
+     */
+    public CompletionStage<HttpAnswer> onMessage(final AuthMessage message, final Map<String, String> cookies,
+        final ClientInfo client, final String path, final String strapKey)
+    {
         return switch (message.type())
         {
-            case "init" -> init(message, cookies.get("webvpncontext"), client, path);
-            case "auth-reply" -> reply(message, cookies.get("webvpncontext"), client, path);
+            case "init" -> init(message, cookies.get("webvpncontext"), client, path, strapKey);
+            case "auth-reply" -> reply(message, cookies.get("webvpncontext"), client, path, strapKey);
             case "logout" -> CompletableFuture.completedFuture(
                 logout(message.sessionToken() != null ? message.sessionToken() : cookies.get("webvpn")));
             default -> CompletableFuture.completedFuture(
@@ -151,14 +174,14 @@ public final class AggregateAuth
 
     /** {@code init}: the login form of the selected group, or at once the login by certificate when it takes one. */
     private CompletionStage<HttpAnswer> init(final AuthMessage message, final String contextCookie,
-        final ClientInfo client, final String path)
+        final ClientInfo client, final String path, final String strapKey)
     {
         final HeadendConfig cfg = config.get();
         final GroupSelection group = GroupSelection.resolve(cfg, message.groupSelect(), path, message.groupAccess());
         if (!cfg.webvpn().anyconnectEnabled() || group.error() != null
             || authenticationOf(cfg, group.tunnelGroup()) != TunnelAuthentication.CERTIFICATE)
         {
-            return done(start(contextCookie, path, message.groupSelect(), message.groupAccess()));
+            return done(start(contextCookie, path, message.groupSelect(), message.groupAccess(), strapKey));
         }
         final LoginContexts.LoginContext context =
             contexts.start(group.tunnelGroup(), group.alias(), contextCookie, nanoClock.getAsLong());
@@ -234,6 +257,12 @@ public final class AggregateAuth
     public HttpAnswer start(final String oldContextCookie, final String path, final String groupSelect,
         final String groupAccess)
     {
+        return start(oldContextCookie, path, groupSelect, groupAccess, null);
+    }
+
+    private HttpAnswer start(final String oldContextCookie, final String path, final String groupSelect,
+        final String groupAccess, final String strapKey)
+    {
         final HeadendConfig cfg = config.get();
         if (!cfg.webvpn().anyconnectEnabled())
         {
@@ -243,7 +272,7 @@ public final class AggregateAuth
         final GroupSelection group = GroupSelection.resolve(cfg, groupSelect, path, groupAccess);
         final LoginContexts.LoginContext context =
             contexts.start(group.tunnelGroup(), group.alias(), oldContextCookie, nanoClock.getAsLong());
-        return form(cfg, context, group, group.error());
+        return form(cfg, context, group, group.error(), strapKey);
     }
 
     /** A urlencoded login (openconnect's legacy mode): same checks, one shot. */
@@ -262,7 +291,7 @@ public final class AggregateAuth
         }
         final AuthMessage asReply = new AuthMessage("auth-reply", null, null, form.get("group_list"), null, null,
             Map.copyOf(fields), null);
-        return reply(asReply, cookies.get("webvpncontext"), client, path);
+        return reply(asReply, cookies.get("webvpncontext"), client, path, null);
     }
 
     /** {@link #onForm(Map, Map, ClientInfo, String)} posted to {@code /}. */
@@ -375,6 +404,13 @@ public final class AggregateAuth
         final TunnelGroup group = cfg.tunnelGroup(tunnelGroup).orElse(cfg.defaultTunnelGroup());
         final AuthRequest request = new AuthRequest(username, password, client.address(), state,
             AuthRequest.Purpose.VPN, accountingSessionId);
+        if (group.authentication() == TunnelAuthentication.SAML)
+        {
+            LOG.info("password login of {} from {} refused: tunnel-group {} logs in by single sign-on only",
+                LogText.escape(username), client.address(), group.name());
+            return CompletableFuture.completedFuture(new Verdict(false,
+                "This connection logs in by single sign-on only.", null, true));
+        }
         if (group.authentication() == TunnelAuthentication.CERTIFICATE)
         {
             LOG.info("password login of {} from {} refused: tunnel-group {} logs in by certificate only",
@@ -465,7 +501,7 @@ public final class AggregateAuth
     }
 
     private CompletionStage<HttpAnswer> reply(final AuthMessage message, final String contextCookie,
-        final ClientInfo client, final String path)
+        final ClientInfo client, final String path, final String strapKey)
     {
         final long now = nanoClock.getAsLong();
         final HeadendConfig cfg = config.get();
@@ -515,6 +551,10 @@ public final class AggregateAuth
         {
             return certificateLogin(context, group, client, message);
         }
+        if (authenticationOf(cfg, context.tunnelGroup()) == TunnelAuthentication.SAML)
+        {
+            return done(ssoReply(cfg, message, context, group, client, strapKey));
+        }
         if (username == null || password == null)
         {
             return done(form(cfg, context, group, null));
@@ -558,6 +598,50 @@ public final class AggregateAuth
                 context.holdSecond(verdict.challenge() == null ? null : second);
                 return finish(verdict, username, context, group, client, message);
             });
+    }
+
+    /**
+     * The {@code auth-reply} of a single sign-on login: the token the browser login ended with stands for the user
+     * the IdP named; without one the SSO form again. A wrong token ends the login (it was used up).
+     */
+    private HttpAnswer ssoReply(final HeadendConfig cfg, final AuthMessage message,
+        final LoginContexts.LoginContext context, final GroupSelection group, final ClientInfo client,
+        final String strapKey)
+    {
+        final String token = message.field("sso-token");
+        if (token == null)
+        {
+            return form(cfg, context, group, null, strapKey);
+        }
+        final SsoLogins.Identity identity = sso == null ? null : sso.redeem(context.handle(), token);
+        if (identity == null)
+        {
+            contexts.finish(context);
+            LOG.info("single sign-on from {} refused: no login of tunnel-group {} holds that token",
+                client.address(), context.tunnelGroup());
+            events.loginFailed("", client.address(), "sso token refused");
+            return HttpAnswer.xml(AuthDocuments.refusal(LOGIN_FAILED,
+                "Single sign-on did not complete. Please log in again."), List.of());
+        }
+        final Verdict verdict = ssoVerdict(identity.username(), identity.groupPolicy(), identity.idp(),
+            context.tunnelGroup(), client, java.util.Set.of("ssl-client"));
+        if (!verdict.ok())
+        {
+            contexts.finish(context);
+            return HttpAnswer.xml(AuthDocuments.refusal(LOGIN_FAILED, verdict.error()), List.of());
+        }
+        return finish(verdict, identity.username(), context, group, client, message);
+    }
+
+    /**
+     * The decision on a user an IdP vouched for (AnyConnect or the portal): the same policy checks as a password
+     * login — group-lock, vpn-tunnel-protocol — with the group-policy the attribute-map gave.
+     */
+    public Verdict ssoVerdict(final String username, final String groupPolicy, final String idp,
+        final String tunnelGroup, final ClientInfo client, final java.util.Set<String> protocols)
+    {
+        return policyCheck(new AuthOutcome.Accepted(username, groupPolicy, null, null, "SAML " + idp), username,
+            tunnelGroup, client, protocols);
     }
 
     private HttpAnswer finish(final Verdict verdict, final String username, final LoginContexts.LoginContext context,
@@ -633,10 +717,52 @@ public final class AggregateAuth
     private HttpAnswer form(final HeadendConfig cfg, final LoginContexts.LoginContext context,
         final GroupSelection group, final String error)
     {
+        return form(cfg, context, group, error, null);
+    }
+
+    /** The group's login form: user name and password, or for {@code authentication saml} the SSO form. */
+    private HttpAnswer form(final HeadendConfig cfg, final LoginContexts.LoginContext context,
+        final GroupSelection group, final String error, final String strapKey)
+    {
+        if (authenticationOf(cfg, context.tunnelGroup()) == TunnelAuthentication.SAML)
+        {
+            return ssoForm(cfg, context, group, error, strapKey);
+        }
         return HttpAnswer.xml(
             AuthDocuments.loginForm(context.tunnelGroup(), group.alias(), group.options(), context.handle(),
                 cfg.hashCode() & 0x7fffffffL, null, error,
                 cfg.tunnelGroup(context.tunnelGroup()).orElse(cfg.defaultTunnelGroup()).secondaryAuthentication()),
+            List.of(Map.entry("Set-Cookie", "webvpncontext=" + context.cookie() + "; path=/; Secure; HttpOnly")));
+    }
+
+    private HttpAnswer ssoForm(final HeadendConfig cfg, final LoginContexts.LoginContext context,
+        final GroupSelection group, final String error, final String strapKey)
+    {
+        final SamlIdp idp = SamlServiceProvider.idpOf(cfg, context.tunnelGroup());
+        if (idp == null || sso == null)
+        {
+            contexts.finish(context);
+            LOG.warn("tunnel-group {} has authentication saml but no complete saml identity-provider",
+                context.tunnelGroup());
+            return HttpAnswer.xml(AuthDocuments.refusal(LOGIN_FAILED,
+                "Single sign-on is not available for this connection."), List.of());
+        }
+        java.security.interfaces.ECPublicKey key = null;
+        if (strapKey != null)
+        {
+            try
+            {
+                key = AcEcies.clientKey(strapKey);
+            }
+            catch (final java.security.GeneralSecurityException ex)
+            {
+                LOG.info("STRAP DH key of a client of tunnel-group {} ignored: {}", context.tunnelGroup(),
+                    ex.getMessage());
+            }
+        }
+        final String loginUrl = sso.begin(idp, context.handle(), context.tunnelGroup(), key);
+        return HttpAnswer.xml(AuthDocuments.ssoForm(context.tunnelGroup(), group.alias(), group.options(),
+            context.handle(), cfg.hashCode() & 0x7fffffffL, loginUrl, SsoLogins.finalUrl(idp), key != null, error),
             List.of(Map.entry("Set-Cookie", "webvpncontext=" + context.cookie() + "; path=/; Secure; HttpOnly")));
     }
 

@@ -98,6 +98,58 @@ public final class AuthDocuments
     }
 
     /**
+     * The single sign-on form (auth-and-portal.md §2.11): the IdP kick-off URL and the rest of the {@code sso-v2-*}
+     * elements, and one {@code sso} input the client fills with the token it gets at the end of the browser login.
+     * {@code external}: the client opens the URL in the system browser and takes the token at its local listener
+     * (openconnect from the command line has no web view), else the client's web view watches for the token cookie.
+     */
+    public static String ssoForm(final String tunnelGroup, final String alias, final java.util.List<String> options,
+        final String handle, final long configHash, final String loginUrl, final String finalUrl,
+        final boolean external, final String error)
+    {
+        final StringBuilder xml = new StringBuilder(1024).append(PROLOG)
+            .append("<config-auth client=\"vpn\" type=\"auth-request\" aggregate-auth-version=\"2\">\n")
+            .append("<opaque is-for=\"sg\">\n")
+            .append("<tunnel-group>").append(escape(tunnelGroup)).append("</tunnel-group>\n");
+        if (alias != null)
+        {
+            xml.append("<group-alias>").append(escape(alias)).append("</group-alias>\n");
+        }
+        xml.append("<aggauth-handle>").append(escape(handle)).append("</aggauth-handle>\n")
+            .append("<auth-method>single-sign-on-v2</auth-method>\n")
+            .append("<config-hash>").append(configHash).append("</config-hash>\n")
+            .append("</opaque>\n")
+            .append("<auth id=\"main\">\n")
+            .append("<title>Login</title>\n")
+            .append("<message>Please complete the authentication process in the browser.</message>\n");
+        if (error != null)
+        {
+            xml.append("<error id=\"88\" param1=\"\" param2=\"\">").append(escape(error)).append("</error>\n");
+        }
+        xml.append("<sso-v2-login>").append(escape(loginUrl)).append("</sso-v2-login>\n");
+        if (external)
+        {
+            xml.append("<sso-v2-browser-mode>external</sso-v2-browser-mode>\n");
+        }
+        xml.append("<sso-v2-login-final>").append(escape(finalUrl)).append("</sso-v2-login-final>\n")
+            .append("<sso-v2-token-cookie-name>acSamlv2Token</sso-v2-token-cookie-name>\n")
+            .append("<sso-v2-error-cookie-name>acSamlv2Error</sso-v2-error-cookie-name>\n")
+            .append("<form>\n")
+            .append("<input type=\"sso\" name=\"sso-token\"></input>\n");
+        if (!options.isEmpty())
+        {
+            xml.append("<select name=\"group_list\" label=\"GROUP:\">\n");
+            for (final String option : options)
+            {
+                xml.append(option.equals(alias) ? "<option selected=\"true\">" : "<option>").append(escape(option))
+                    .append("</option>\n");
+            }
+            xml.append("</select>\n");
+        }
+        return xml.append("</form>\n</auth>\n</config-auth>\n").toString();
+    }
+
+    /**
      * The second step a server asked for (RADIUS Access-Challenge): {@code <auth id="challenge">} with one password
      * field named {@code secondary_password}, the two things openconnect's {@code --token-mode=totp|hotp} looks for
      * before it fills a code in by itself. The user name is kept server-side, in the login context.

@@ -60,6 +60,7 @@ public final class ConfigDraft
     int maxFailedAttempts;
     final OperationsDraft operations = new OperationsDraft();
     final Map<String, TrustpointDraft> trustpoints = new LinkedHashMap<>();
+    final Map<String, SamlIdpDraft> samlIdps = new LinkedHashMap<>();
 
     ConfigDraft()
     {
@@ -113,7 +114,7 @@ public final class ConfigDraft
             List.copyOf(g.addressPools), g.defaultGroupPolicy, List.copyOf(g.ipv6AddressPools),
             frozen(g.groupAliases), frozen(g.groupUrls), g.authenticationServerGroup, g.authenticationFallbackLocal,
             g.accountingServerGroup, g.authorizationServerGroup, g.authentication, g.usernameFromCertificate,
-            g.secondaryAuthentication)));
+            g.secondaryAuthentication, g.samlIdentityProvider)));
         final Map<String, AaaServerGroup> aaaMap = new LinkedHashMap<>();
         aaaServers.values().forEach(a -> aaaMap.put(a.name, new AaaServerGroup(a.name, a.protocol,
             a.maxFailedAttempts, a.timedReactivation, a.deadtimeMinutes,
@@ -140,7 +141,14 @@ public final class ConfigDraft
             new ManagementConfig(enablePassword, List.copyOf(sshAccess), sshTimeoutMinutes, sshAuthLocal,
                 maxFailedAttempts, sshScopy, sshAuthServerGroup, sshAuthFallbackLocal),
             frozenLists(accessLists), frozen(aaaMap),
-            operations.build(), frozenMaps(), frozenTrustpoints());
+            operations.build(), frozenMaps(), frozenTrustpoints(), frozenSamlIdps());
+    }
+
+    private Map<String, SamlIdp> frozenSamlIdps()
+    {
+        final Map<String, SamlIdp> map = new LinkedHashMap<>();
+        samlIdps.forEach((entity, draft) -> map.put(entity, draft.freeze()));
+        return Collections.unmodifiableMap(map);
     }
 
     private Map<String, Trustpoint> frozenTrustpoints()
@@ -247,6 +255,7 @@ public final class ConfigDraft
         SecondaryAuthentication secondaryAuthentication;
         TunnelAuthentication authentication = TunnelAuthentication.AAA;
         CertificateUsername usernameFromCertificate = CertificateUsername.DEFAULT;
+        String samlIdentityProvider;
 
         TunnelGroupDraft(final String name)
         {
@@ -393,6 +402,30 @@ public final class ConfigDraft
         LoadBalancing freeze()
         {
             return new LoadBalancing(clusterAddress, clusterKey, priority, participate, nat, etcdEndpoints);
+        }
+    }
+
+    /** A {@code saml idp} being compiled. */
+    static final class SamlIdpDraft
+    {
+        final String entityId;
+        String signInUrl;
+        String signOutUrl;
+        String baseUrl;
+        String idpTrustpoint;
+        java.time.Duration assertionTimeout = SamlIdp.DEFAULT_ASSERTION_TIMEOUT;
+        String usernameAttribute;
+        String attributeMap;
+
+        SamlIdpDraft(final String entityId)
+        {
+            this.entityId = entityId;
+        }
+
+        SamlIdp freeze()
+        {
+            return new SamlIdp(entityId, signInUrl, signOutUrl, baseUrl, idpTrustpoint, assertionTimeout,
+                usernameAttribute, attributeMap);
         }
     }
 }

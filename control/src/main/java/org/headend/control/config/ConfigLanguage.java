@@ -57,6 +57,7 @@ public final class ConfigLanguage
         OperationsLanguage.declare(ConfigLanguage::register);
         CryptoLanguage.declare(ConfigLanguage::register);
         LoadBalancingLanguage.declare(ConfigLanguage::register);
+        SamlLanguage.declare(ConfigLanguage::register);
         for (final Mode mode : Mode.values())
         {
             if (mode != Mode.EXEC)

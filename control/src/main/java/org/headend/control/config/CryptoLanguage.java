@@ -198,7 +198,8 @@ final class CryptoLanguage
         register.apply(ConfigCommand.in(Mode.TUNNEL_WEBVPN, "What users prove to log in")
             .kw("authentication", "What users prove to log in").key()
             .choice("method", "aaa", "A user name and password (the default)",
-                "certificate", "A client certificate")
+                "certificate", "A client certificate",
+                "saml", "Single sign-on at the group's saml identity-provider")
             .optional("both", p -> p.kw("certificate", "After aaa: a client certificate and a password"))
             .order(20, 0)
             .compile((draft, scope, args) ->
@@ -206,9 +207,11 @@ final class CryptoLanguage
                 final boolean aaa = "aaa".equals(args.get("method"));
                 if (!aaa && args.has("both"))
                 {
-                    throw new IllegalArgumentException("authentication certificate certificate: say it once");
+                    throw new IllegalArgumentException("authentication " + args.get("method")
+                        + " certificate: only aaa takes a certificate besides");
                 }
-                ((ConfigDraft.TunnelGroupDraft)scope).authentication = !aaa ? TunnelAuthentication.CERTIFICATE
+                ((ConfigDraft.TunnelGroupDraft)scope).authentication = "saml".equals(args.get("method"))
+                    ? TunnelAuthentication.SAML : !aaa ? TunnelAuthentication.CERTIFICATE
                     : args.has("both") ? TunnelAuthentication.AAA_CERTIFICATE : TunnelAuthentication.AAA;
                 return null;
             })

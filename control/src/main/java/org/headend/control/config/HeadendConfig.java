@@ -24,6 +24,7 @@ import java.util.Optional;
  * @param operations    the management HTTPS server ({@code /metrics}) and syslog
  * @param ldapAttributeMaps {@code ldap attribute-map} by name, in configuration order
  * @param trustpoints   {@code crypto ca trustpoint} by name, in configuration order
+ * @param samlIdps      {@code webvpn} → {@code saml idp} by entity ID, in configuration order
  */
 public record HeadendConfig(
     String hostname,
@@ -41,7 +42,8 @@ public record HeadendConfig(
     Map<String, AaaServerGroup> aaaServers,
     OperationsConfig operations,
     Map<String, LdapAttributeMap> ldapAttributeMaps,
-    Map<String, Trustpoint> trustpoints)
+    Map<String, Trustpoint> trustpoints,
+    Map<String, SamlIdp> samlIdps)
 {
     /** The group-policy every other one inherits from; always present. */
     public static final String DEFAULT_GROUP_POLICY = "DfltGrpPolicy";

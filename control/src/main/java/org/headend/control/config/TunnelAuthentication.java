@@ -8,7 +8,9 @@ public enum TunnelAuthentication
     /** {@code authentication certificate}: a client certificate alone, no login form. */
     CERTIFICATE(true, false),
     /** {@code authentication aaa certificate}: both a valid client certificate and a password. */
-    AAA_CERTIFICATE(true, true);
+    AAA_CERTIFICATE(true, true),
+    /** {@code authentication saml}: single sign-on at the group's {@code saml identity-provider}. */
+    SAML(false, false);
 
     private final boolean certificate;
     private final boolean password;

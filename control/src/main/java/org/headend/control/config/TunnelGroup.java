@@ -25,14 +25,17 @@ import java.util.Map;
  *                                    subject names the user
  * @param secondaryAuthentication     {@code secondary-authentication-server-group}: the second password of double
  *                                    authentication, or null
+ * @param samlIdentityProvider        {@code saml identity-provider ENTITY-ID} from webvpn-attributes: where
+ *                                    {@code authentication saml} sends users; null when not set
  */
 public record TunnelGroup(String name, String type, List<String> addressPools, String defaultGroupPolicy,
     List<String> ipv6AddressPools, Map<String, Boolean> groupAliases, Map<String, Boolean> groupUrls,
     String authenticationServerGroup, boolean authenticationFallbackLocal, String accountingServerGroup,
     String authorizationServerGroup, TunnelAuthentication authentication,
-    CertificateUsername usernameFromCertificate, SecondaryAuthentication secondaryAuthentication)
+    CertificateUsername usernameFromCertificate, SecondaryAuthentication secondaryAuthentication,
+    String samlIdentityProvider)
 {
-    /** Without double authentication. */
+    /** Without double authentication or SAML single sign-on. */
     public TunnelGroup(final String name, final String type, final List<String> addressPools,
         final String defaultGroupPolicy, final List<String> ipv6AddressPools, final Map<String, Boolean> groupAliases,
         final Map<String, Boolean> groupUrls, final String authenticationServerGroup,
@@ -42,7 +45,7 @@ public record TunnelGroup(String name, String type, List<String> addressPools, S
     {
         this(name, type, addressPools, defaultGroupPolicy, ipv6AddressPools, groupAliases, groupUrls,
             authenticationServerGroup, authenticationFallbackLocal, accountingServerGroup, authorizationServerGroup,
-            authentication, usernameFromCertificate, null);
+            authentication, usernameFromCertificate, null, null);
     }
 
     /** Without an authorization server group, passwords only, the user name from CN. */

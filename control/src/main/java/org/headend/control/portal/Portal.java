@@ -19,6 +19,8 @@ import java.util.function.Supplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.headend.control.auth.AggregateAuth;
+import org.headend.control.auth.saml.SamlServiceProvider;
+import org.headend.control.auth.saml.SsoLogins;
 import org.headend.control.auth.GroupSelection;
 import org.headend.control.config.AnyconnectAsk;
 import org.headend.control.config.ClientProfileRef;
@@ -188,6 +190,7 @@ public final class Portal
         secondFields(cfg, body);
         body.append("<button type=\"submit\" id=\"login\">").append(t(lang, PortalText.LOGIN)).append("</button>\n")
             .append("</form>\n");
+        appendSingleSignOn(cfg, lang, body);
         return page(lang, PortalText.LOGIN, body.toString(), null, false)
             .withHeader("Set-Cookie", "CSRFtoken=" + token + "; path=/; Secure; HttpOnly; SameSite=Strict")
             .withHeader("Set-Cookie", "webvpnlogin=1; path=/; Secure; HttpOnly; SameSite=Strict");
@@ -214,6 +217,61 @@ public final class Portal
                 .append("<input type=\"password\" id=\"secondary_password\" name=\"secondary_password\" "
                     + "maxlength=\"256\">\n");
         }
+    }
+
+    /** One link per tunnel-group of {@code authentication saml} (by alias when it has one): its IdP login. */
+    private void appendSingleSignOn(final HeadendConfig cfg, final String lang, final StringBuilder body)
+    {
+        final List<String> links = new java.util.ArrayList<>();
+        for (final var group : cfg.tunnelGroups().values())
+        {
+            if (SamlServiceProvider.idpOf(cfg, group.name()) != null)
+            {
+                final String label = group.enabledAliases().isEmpty() ? group.name() : group.enabledAliases().getFirst();
+                links.add("<li><a class=\"sso\" href=\"" + html(SsoLogins.LOGIN + "?tgname="
+                    + java.net.URLEncoder.encode(group.name(), java.nio.charset.StandardCharsets.UTF_8)) + "\">"
+                    + html(label) + "</a></li>\n");
+            }
+        }
+        if (!links.isEmpty())
+        {
+            body.append("<p>").append(t(lang, PortalText.SINGLE_SIGN_ON)).append("</p>\n<ul>\n");
+            links.forEach(body::append);
+            body.append("</ul>\n");
+        }
+    }
+
+    /**
+     * A browser the IdP vouched for ({@link SsoLogins}): the same policy checks and session as a password login.
+     * The answer goes to the IdP's cross-site POST, so the session cookie (SameSite=Strict) is set by a page of
+     * ours that then moves on by itself: the next request is same-site and carries it.
+     */
+    public CompletionStage<HttpAnswer> samlLoggedIn(final SamlServiceProvider.Result<String> result,
+        final ClientInfo client)
+    {
+        final AggregateAuth.Verdict verdict = auth.ssoVerdict(result.username(), result.groupPolicy(), result.idp(),
+            result.tunnelGroup(), client, Set.of("ssl-client", "ssl-clientless"));
+        final HttpAnswer redirect = loggedIn(verdict, result.username(), result.tunnelGroup(), client);
+        final List<Map.Entry<String, String>> headers = new java.util.ArrayList<>();
+        String location = LOGON;
+        for (final Map.Entry<String, String> header : redirect.headers())
+        {
+            if ("Location".equalsIgnoreCase(header.getKey()))
+            {
+                location = header.getValue();
+            }
+            else if ("Set-Cookie".equalsIgnoreCase(header.getKey()))
+            {
+                headers.add(header);
+            }
+        }
+        headers.add(Map.entry("Content-Type", "text/html; charset=utf-8"));
+        headers.add(Map.entry("Cache-Control", "no-store"));
+        final String html = "<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\">"
+            + "<meta http-equiv=\"refresh\" content=\"0;url=" + html(location) + "\"><title>VPN</title></head>"
+            + "<body><p><a href=\"" + html(location) + "\">Continue</a></p></body></html>\n";
+        return CompletableFuture.completedFuture(new HttpAnswer(200, "OK", List.copyOf(headers),
+            html.getBytes(java.nio.charset.StandardCharsets.UTF_8), false));
     }
 
     /** {@code POST /+webvpn+/index.html} from the login page. */

@@ -29,10 +29,11 @@ final class PortalText
     static final String KEEP = "The client stays installed after the session ends.";
     static final String REMOVE = "The client removes itself when the session ends.";
     static final String START_CLIENT = "Start AnyConnect";
+    static final String SINGLE_SIGN_ON = "Log in with single sign-on:";
 
     static final List<String> ALL = List.of(TITLE, LOGIN, PROMPT, USERNAME, PASSWORD, GROUP, LOGIN_FAILED, EXPIRED,
         LOGOUT, LOGGED_OUT, LOGIN_AGAIN, ASK, COUNTDOWN, DOWNLOAD_CLIENT, GO_PORTAL, HOME, DOWNLOAD_TITLE,
-        FOR_PLATFORM, VERSION, NO_PACKAGE, OTHER_PLATFORMS, KEEP, REMOVE, START_CLIENT);
+        FOR_PLATFORM, VERSION, NO_PACKAGE, OTHER_PLATFORMS, KEEP, REMOVE, START_CLIENT, SINGLE_SIGN_ON);
 
     private PortalText()
     {

@@ -37,7 +37,9 @@ public enum Mode
     /** {@code crypto ca trustpoint NAME}. */
     CRYPTO_CA_TRUSTPOINT("config-ca-trustpoint"),
     /** {@code vpn load-balancing}. */
-    LOAD_BALANCING("config-load-balancing");
+    LOAD_BALANCING("config-load-balancing"),
+    /** {@code saml idp ENTITY-ID} inside the global {@code webvpn}. */
+    SAML_IDP("config-webvpn-saml-idp");
 
     private final String promptTag;
 
