@@ -4,13 +4,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.LockSupport;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
@@ -28,31 +25,22 @@ import org.junit.jupiter.api.Timeout;
 @Timeout(value = 4, unit = TimeUnit.MINUTES)
 class EspInteropIT
 {
-    private static final String CHARON = "/usr/lib/ipsec/charon";
     private static final String PASSWORD = "Wonderland-42";
     private static final String SERVER_PSK = "server-psk-for-the-esp-interop-test";
     private static final String POOL_ADDRESS = "192.168.100.10";
     private static final String TUN = "esp0";
-    private static final String PLUGINS = "random nonce openssl pem pkcs1 pkcs8 x509 pubkey curve25519 aes sha1 sha2"
-        + " hmac kdf gcm kernel-libipsec kernel-netlink socket-default vici eap-identity eap-mschapv2 attr resolve";
 
     private static Netns net;
+    private static StrongSwanClient strongswan;
     private static Path dir;
     private static ManagedProcess responder;
-    private static ManagedProcess charon;
 
     @BeforeAll
     static void start() throws IOException
     {
-        Prerequisites.installMissing(Map.of("swanctl", "strongswan-swanctl", CHARON, "strongswan-charon"));
-        for (final String plugin : List.of("eap-mschapv2", "kernel-libipsec", "curve25519", "gcm"))
-        {
-            assertTrue(Files.exists(Path.of("/usr/lib/ipsec/plugins/libstrongswan-" + plugin + ".so")),
-                "strongSwan plugin " + plugin + " missing: ./run-tests installs it");
-        }
         net = Netns.create(1, true, true);
-        dir = Files.createTempDirectory("hdit-esp");
-        writeClientConfig();
+        strongswan = StrongSwanClient.prepare("hdit-esp", "");
+        dir = strongswan.dir();
         final String javaBinary = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         responder = ManagedProcess.start("esp-responder", Netns.in(net.server(), javaBinary,
             "--enable-native-access=ALL-UNNAMED", "--add-exports", "java.base/jdk.internal.misc=ALL-UNNAMED",
@@ -63,38 +51,13 @@ class EspInteropIT
         // the pool is reached through the data plane's TUN device, as the appliance routes it
         Netns.exec(net.server(), "ip", "link", "set", TUN, "up").check();
         Netns.exec(net.server(), "ip", "route", "add", POOL_ADDRESS + "/32", "dev", TUN).check();
-        charon = ManagedProcess.start("charon", Netns.in(net.client(), "unshare", "-m", "--propagation", "private",
-            "sh", "-c", "mount -t tmpfs tmpfs /run && exec " + CHARON), dir,
-            Map.of("STRONGSWAN_CONF", dir.resolve("strongswan.conf").toString()));
-        for (int i = 0; i < 100 && !Files.exists(dir.resolve("charon.vici")); i++)
-        {
-            LockSupport.parkNanos(100_000_000L);
-        }
-        swanctl("--load-all", "--file", dir.resolve("swanctl.conf").toString()).check();
+        strongswan.start(net.client(), clientConnections());
     }
 
-    private static void writeClientConfig() throws IOException
+    private static String clientConnections()
     {
-        Files.writeString(dir.resolve("strongswan.conf"), """
-            charon {
-              load = %s
-              install_virtual_ip = yes
-              filelog {
-                ik { path = %s
-                     flush_line = yes
-                     default = 1
-                     ike = 2
-                     esp = 2 }
-              }
-              plugins {
-                vici { socket = unix://%s }
-                resolve { file = %s }
-              }
-            }
-            """.formatted(PLUGINS, dir.resolve("charon.log"), dir.resolve("charon.vici"),
-            dir.resolve("resolv.conf")));
         // encap = yes: libipsec carries ESP in UDP only, and there is no NAT here to make the client float to 4500
-        Files.writeString(dir.resolve("swanctl.conf"), """
+        return """
             connections {
               home {
                 version = 2
@@ -119,13 +82,13 @@ class EspInteropIT
               ike-server { id = vpn.example.test
                            secret = "%s" }
             }
-            """.formatted(Netns.SERVER_ADDRESS, PASSWORD, SERVER_PSK));
+            """.formatted(Netns.SERVER_ADDRESS, PASSWORD, SERVER_PSK);
     }
 
     @AfterAll
     static void stop() throws IOException
     {
-        for (final ManagedProcess process : new ManagedProcess[] {charon, responder})
+        for (final ManagedProcess process : new ManagedProcess[] {responder})
         {
             if (process != null)
             {
@@ -136,26 +99,20 @@ class EspInteropIT
         {
             net.close();
         }
-        if (dir != null)
+        if (strongswan != null)
         {
-            try (var files = Files.walk(dir))
-            {
-                files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-            }
+            strongswan.close();
         }
     }
 
     private static Cmd.Result swanctl(final String... args)
     {
-        final List<String> argv = new java.util.ArrayList<>(List.of("swanctl"));
-        argv.addAll(List.of(args));
-        argv.addAll(List.of("--uri", "unix://" + dir.resolve("charon.vici")));
-        return Cmd.run(Duration.ofSeconds(60), argv);
+        return strongswan.swanctl(args);
     }
 
     private static String charonLog() throws IOException
     {
-        return Files.readString(dir.resolve("charon.log"));
+        return strongswan.log();
     }
 
     /** Pings the inside host from the client through the tunnel; true when every echo came back. */

@@ -7,7 +7,6 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
@@ -30,68 +29,33 @@ import org.junit.jupiter.api.extension.ExtendWith;
 @Timeout(value = 4, unit = TimeUnit.MINUTES)
 class IkeInteropIT
 {
-    private static final String CHARON = "/usr/lib/ipsec/charon";
     private static final String PASSWORD = "Wonderland-42";
     private static final String SERVER_PSK = "server-psk-for-the-interop-test";
     private static final String POOL_ADDRESS = "192.168.100.10";
     private static final String DNS = "192.168.100.1";
-    private static final String PLUGINS = "random nonce openssl pem pkcs1 pkcs8 x509 pubkey curve25519 aes sha1 sha2"
-        + " hmac kdf gcm kernel-libipsec kernel-netlink socket-default vici eap-identity eap-mschapv2 attr resolve";
 
     private static Netns net;
+    private static StrongSwanClient strongswan;
     private static Path dir;
     private static ManagedProcess responder;
-    private static ManagedProcess charon;
 
     @BeforeAll
     static void start() throws IOException
     {
-        Prerequisites.installMissing(Map.of("swanctl", "strongswan-swanctl", CHARON, "strongswan-charon"));
-        for (final String plugin : List.of("eap-mschapv2", "kernel-libipsec", "curve25519", "gcm"))
-        {
-            assertTrue(Files.exists(Path.of("/usr/lib/ipsec/plugins/libstrongswan-" + plugin + ".so")),
-                "strongSwan plugin " + plugin + " missing: ./run-tests installs it");
-        }
         net = Netns.create();
-        dir = Files.createTempDirectory("hdit-ike");
-        writeClientConfig();
+        strongswan = StrongSwanClient.prepare("hdit-ike", "fragment_size = 200");
+        dir = strongswan.dir();
         final String javaBinary = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         responder = ManagedProcess.start("ike-responder", Netns.in(net.server(), javaBinary, "-cp",
             System.getProperty("java.class.path"), IkeInteropResponder.class.getName(), Netns.SERVER_ADDRESS,
             SERVER_PSK, "alice", PASSWORD, POOL_ADDRESS, DNS, "10.78.0.0/24", "3"), dir, Map.of());
         responder.waitFor("READY", Duration.ofSeconds(60));
-        charon = ManagedProcess.start("charon", Netns.in(net.client(), "unshare", "-m", "--propagation", "private",
-            "sh", "-c", "mount -t tmpfs tmpfs /run && exec " + CHARON), dir,
-            Map.of("STRONGSWAN_CONF", dir.resolve("strongswan.conf").toString()));
-        for (int i = 0; i < 100 && !Files.exists(dir.resolve("charon.vici")); i++)
-        {
-            LockSupport.parkNanos(100_000_000L);
-        }
-        swanctl("--load-all", "--file", dir.resolve("swanctl.conf").toString()).check();
+        strongswan.start(net.client(), clientConnections());
     }
 
-    private static void writeClientConfig() throws IOException
+    private static String clientConnections()
     {
-        Files.writeString(dir.resolve("strongswan.conf"), """
-            charon {
-              load = %s
-              install_virtual_ip = yes
-              fragment_size = 200
-              filelog {
-                ik { path = %s
-                     flush_line = yes
-                     default = 1
-                     ike = 2
-                     cfg = 2 }
-              }
-              plugins {
-                vici { socket = unix://%s }
-                resolve { file = %s }
-              }
-            }
-            """.formatted(PLUGINS, dir.resolve("charon.log"), dir.resolve("charon.vici"),
-            dir.resolve("resolv.conf")));
-        Files.writeString(dir.resolve("swanctl.conf"), """
+        return """
             connections {
               home {
                 version = 2
@@ -116,13 +80,13 @@ class IkeInteropIT
               ike-server { id = vpn.example.test
                            secret = "%s" }
             }
-            """.formatted(Netns.SERVER_ADDRESS, PASSWORD, SERVER_PSK));
+            """.formatted(Netns.SERVER_ADDRESS, PASSWORD, SERVER_PSK);
     }
 
     @AfterAll
     static void stop() throws IOException
     {
-        for (final ManagedProcess process : new ManagedProcess[] {charon, responder})
+        for (final ManagedProcess process : new ManagedProcess[] {responder})
         {
             if (process != null)
             {
@@ -133,26 +97,20 @@ class IkeInteropIT
         {
             net.close();
         }
-        if (dir != null)
+        if (strongswan != null)
         {
-            try (var files = Files.walk(dir))
-            {
-                files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-            }
+            strongswan.close();
         }
     }
 
     private static Cmd.Result swanctl(final String... args)
     {
-        final List<String> argv = new java.util.ArrayList<>(List.of("swanctl"));
-        argv.addAll(List.of(args));
-        argv.addAll(List.of("--uri", "unix://" + dir.resolve("charon.vici")));
-        return Cmd.run(Duration.ofSeconds(60), argv);
+        return strongswan.swanctl(args);
     }
 
     private static String charonLog() throws IOException
     {
-        return Files.readString(dir.resolve("charon.log"));
+        return strongswan.log();
     }
 
     private static int count(final String regex) throws IOException

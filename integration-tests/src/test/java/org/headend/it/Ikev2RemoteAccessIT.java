@@ -9,7 +9,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 import org.junit.jupiter.api.AfterAll;
@@ -30,60 +29,26 @@ import org.junit.jupiter.api.extension.ExtendWith;
 @Timeout(value = 4, unit = TimeUnit.MINUTES)
 class Ikev2RemoteAccessIT
 {
-    private static final String CHARON = "/usr/lib/ipsec/charon";
     private static final String USER = "alice";
     private static final String PASSWORD = "Wonderland-42";
     private static final long TRANSFER_BYTES = 30L * 1000 * 1000;
-    private static final String PLUGINS = "random nonce openssl pem pkcs1 pkcs8 x509 pubkey curve25519 aes sha1 sha2"
-        + " hmac kdf gcm kernel-libipsec kernel-netlink socket-default vici eap-identity eap-mschapv2 attr resolve";
 
     private static Testbed bed;
-    private static Path dir;
-    private static ManagedProcess charon;
+    private static StrongSwanClient strongswan;
 
     @BeforeAll
     static void start() throws IOException
     {
-        Prerequisites.installMissing(Map.of("swanctl", "strongswan-swanctl", CHARON, "strongswan-charon"));
+        strongswan = StrongSwanClient.prepare("hdit-ikev2", "");
         bed = Testbed.start(1, c -> c
             .extraLine("username " + USER + " password " + PASSWORD + " mschap")
             .extraLine("group-policy GP attributes")
             .extraLine(" vpn-tunnel-protocol ssl-client ikev2")
             .extraLine("crypto ikev2 enable outside client-services port 443"));
-        dir = Files.createTempDirectory("hdit-ikev2");
-        Files.copy(bed.headend().stateDir().resolve("server-cert.pem"), dir.resolve("server-cert.pem"));
-        writeClientConfig();
-        charon = ManagedProcess.start("charon", Netns.in(bed.net().client(1), "unshare", "-m", "--propagation",
-            "private", "sh", "-c", "mount -t tmpfs tmpfs /run && exec " + CHARON), dir,
-            Map.of("STRONGSWAN_CONF", dir.resolve("strongswan.conf").toString()));
-        for (int i = 0; i < 100 && !Files.exists(dir.resolve("charon.vici")); i++)
-        {
-            LockSupport.parkNanos(100_000_000L);
-        }
-        swanctl("--load-all", "--file", dir.resolve("swanctl.conf").toString()).check();
-    }
-
-    private static void writeClientConfig() throws IOException
-    {
-        Files.writeString(dir.resolve("strongswan.conf"), """
-            charon {
-              load = %s
-              install_virtual_ip = yes
-              filelog {
-                ik { path = %s
-                     flush_line = yes
-                     default = 1
-                     ike = 2 }
-              }
-              plugins {
-                vici { socket = unix://%s }
-                resolve { file = %s }
-              }
-            }
-            """.formatted(PLUGINS, dir.resolve("charon.log"), dir.resolve("charon.vici"),
-            dir.resolve("resolv.conf")));
+        final Path serverCert = strongswan.dir().resolve("server-cert.pem");
+        Files.copy(bed.headend().stateDir().resolve("server-cert.pem"), serverCert);
         // the headend's certificate is pinned (it is self-signed); the pool's network goes through the tunnel
-        Files.writeString(dir.resolve("swanctl.conf"), """
+        strongswan.start(bed.net().client(1), """
             connections {
               home {
                 version = 2
@@ -106,40 +71,30 @@ class Ikev2RemoteAccessIT
               eap-user { id = %s
                          secret = "%s" }
             }
-            """.formatted(Netns.SERVER_ADDRESS, USER, dir.resolve("server-cert.pem"), USER, PASSWORD));
+            """.formatted(Netns.SERVER_ADDRESS, USER, serverCert, USER, PASSWORD));
     }
 
     @AfterAll
     static void stop() throws IOException
     {
-        if (charon != null)
+        if (strongswan != null)
         {
-            charon.stop(Duration.ofSeconds(5));
+            strongswan.close();
         }
         if (bed != null)
         {
             bed.close();
         }
-        if (dir != null)
-        {
-            try (var files = Files.walk(dir))
-            {
-                files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-            }
-        }
     }
 
     private static Cmd.Result swanctl(final String... args)
     {
-        final List<String> argv = new java.util.ArrayList<>(List.of("swanctl"));
-        argv.addAll(List.of(args));
-        argv.addAll(List.of("--uri", "unix://" + dir.resolve("charon.vici")));
-        return Cmd.run(Duration.ofSeconds(60), argv);
+        return strongswan.swanctl(args);
     }
 
     private static String charonLog() throws IOException
     {
-        return Files.readString(dir.resolve("charon.log"));
+        return strongswan.log();
     }
 
     @Test
@@ -151,7 +106,7 @@ class Ikev2RemoteAccessIT
         assertTrue(charonLog().contains("EAP method EAP_MSCHAPV2 succeeded, MSK established"), charonLog());
         assertTrue(Netns.exec(bed.net().client(1), "ip", "-4", "addr").output().contains(ApplianceConfig.POOL_FIRST),
             "the pool's first address from CP is on the client");
-        assertTrue(Files.readString(dir.resolve("resolv.conf")).contains(ApplianceConfig.GATEWAY),
+        assertTrue(Files.readString(strongswan.dir().resolve("resolv.conf")).contains(ApplianceConfig.GATEWAY),
             "the group-policy's DNS server from CP");
 
         final NetTools.PingResult ping = NetTools.ping(bed.net().client(1), ApplianceConfig.GATEWAY, 5,
