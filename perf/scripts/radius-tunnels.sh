@@ -36,7 +36,10 @@ done
 command -v freeradius >/dev/null || { echo "radius-tunnels: needs freeradius (apt-get install freeradius)" >&2; exit 2; }
 
 PREFIX="hdrt-$$"
+# every login stays up until the generator's run ends: a /16 pool holds them all beside the tunnels
+export BED_POOL_FIRST=10.100.0.10 BED_POOL_LAST=10.100.255.250 BED_POOL_MASK=255.255.0.0
 . "$(dirname "${BASH_SOURCE[0]}")/bed.sh"
+TARGET=10.100.0.1   # the headend's inside address in that pool's network
 [ -f "$REPO/perf/target/headend-perf.jar" ] || { log "build first (mvn -B -q package -DskipTests -DskipITs)"; exit 2; }
 export JAVA_HOME=${JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}
 rm -rf "$LOGS"; mkdir -p "$LOGS"
@@ -73,7 +76,7 @@ for line in "aaa-server RAD protocol radius" "aaa-server RAD (outside) host 127.
 done
 
 LOADGEN=("$REPO/loadgen" --servercert "$PIN" --quiet)
-SETTLE_S=$((TUNNELS / 20 + 20))
+SETTLE_S=$((TUNNELS / 20 + 60))
 LOGIN_S=$((LOGINS / RATE + 30))
 TS0=$(date +%s.%N)
 ip netns exec "$CLI" "${LOADGEN[@]}" --server "${URL}rad" --sessions "$TUNNELS" --user-pattern 't%d' --password loadpw \
