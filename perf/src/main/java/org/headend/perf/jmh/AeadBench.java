@@ -5,23 +5,14 @@ import org.headend.crypto.AeadProvider;
 
 import java.nio.ByteBuffer;
 import java.util.SplittableRandom;
-import java.util.concurrent.TimeUnit;
 
 import org.agrona.MutableDirectBuffer;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.openjdk.jmh.annotations.Benchmark;
-import org.openjdk.jmh.annotations.BenchmarkMode;
-import org.openjdk.jmh.annotations.Fork;
 import org.openjdk.jmh.annotations.Level;
-import org.openjdk.jmh.annotations.Measurement;
-import org.openjdk.jmh.annotations.Mode;
-import org.openjdk.jmh.annotations.OutputTimeUnit;
 import org.openjdk.jmh.annotations.Param;
-import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
-import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
-import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * AES-128-GCM seal and open of one record per operation, as the DTLS record layer will call them: a fresh nonce
@@ -36,17 +27,7 @@ import org.openjdk.jmh.annotations.Warmup;
  * JMH itself uses {@code sun.misc.Unsafe}, so the forks allow it; everything else runs with the appliance's strict
  * flags.
  */
-@State(Scope.Thread)
-@BenchmarkMode(Mode.Throughput)
-@OutputTimeUnit(TimeUnit.SECONDS)
-@Warmup(iterations = 3, time = 1)
-@Measurement(iterations = 3, time = 1)
-@Fork(value = 1, jvmArgsAppend = {
-    "--enable-native-access=ALL-UNNAMED",
-    "--illegal-native-access=deny",
-    "--add-exports", "java.base/jdk.internal.misc=ALL-UNNAMED",
-    "--sun-misc-unsafe-memory-access=allow"})
-public class AeadBench
+public class AeadBench extends StrictJvmBench
 {
     private static final int AAD_LENGTH = 13;
     private static final int EXPLICIT_NONCE_OFFSET = 4;

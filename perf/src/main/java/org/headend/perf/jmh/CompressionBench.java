@@ -3,23 +3,14 @@ package org.headend.perf.jmh;
 import java.nio.ByteBuffer;
 import java.util.Locale;
 import java.util.SplittableRandom;
-import java.util.concurrent.TimeUnit;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.headend.dataplane.api.CompressionMethod;
 import org.headend.dataplane.compress.LzsCodec;
 import org.headend.dataplane.compress.PacketCompression;
 import org.openjdk.jmh.annotations.Benchmark;
-import org.openjdk.jmh.annotations.BenchmarkMode;
-import org.openjdk.jmh.annotations.Fork;
-import org.openjdk.jmh.annotations.Measurement;
-import org.openjdk.jmh.annotations.Mode;
-import org.openjdk.jmh.annotations.OutputTimeUnit;
 import org.openjdk.jmh.annotations.Param;
-import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
-import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
-import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * Tunnel compression of one 1400-byte IPv4 packet per operation, through the tunnels' own {@link PacketCompression}
@@ -27,17 +18,7 @@ import org.openjdk.jmh.annotations.Warmup;
  * the headend's cost per outgoing packet; {@code roundTrip} adds the receiving side's decompression of it, the
  * headend's cost per incoming one. Off-heap buffers, as the rings hand over.
  */
-@State(Scope.Thread)
-@BenchmarkMode(Mode.Throughput)
-@OutputTimeUnit(TimeUnit.SECONDS)
-@Warmup(iterations = 3, time = 1)
-@Measurement(iterations = 3, time = 1)
-@Fork(value = 1, jvmArgsAppend = {
-    "--enable-native-access=ALL-UNNAMED",
-    "--illegal-native-access=deny",
-    "--add-exports", "java.base/jdk.internal.misc=ALL-UNNAMED",
-    "--sun-misc-unsafe-memory-access=allow"})
-public class CompressionBench
+public class CompressionBench extends StrictJvmBench
 {
     private static final int PACKET = 1400;
     private static final int MTU = 1406;

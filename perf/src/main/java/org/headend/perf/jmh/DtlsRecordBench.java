@@ -2,23 +2,14 @@ package org.headend.perf.jmh;
 
 import java.nio.ByteBuffer;
 import java.security.SecureRandom;
-import java.util.concurrent.TimeUnit;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.headend.crypto.AeadProvider;
 import org.headend.dataplane.api.DtlsKeys;
 import org.headend.dataplane.dtls.DtlsRecordCodec;
 import org.openjdk.jmh.annotations.Benchmark;
-import org.openjdk.jmh.annotations.BenchmarkMode;
-import org.openjdk.jmh.annotations.Fork;
-import org.openjdk.jmh.annotations.Measurement;
-import org.openjdk.jmh.annotations.Mode;
-import org.openjdk.jmh.annotations.OutputTimeUnit;
 import org.openjdk.jmh.annotations.Param;
-import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
-import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
-import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * The data plane's DTLS 1.2 record layer on one record per operation: {@code seal} builds the header and explicit
@@ -26,17 +17,7 @@ import org.openjdk.jmh.annotations.Warmup;
  * receiving side, replay window included (a peer's seal plus the headend's open per incoming packet). Off-heap
  * buffers, as the sockets hand over.
  */
-@State(Scope.Thread)
-@BenchmarkMode(Mode.Throughput)
-@OutputTimeUnit(TimeUnit.SECONDS)
-@Warmup(iterations = 3, time = 1)
-@Measurement(iterations = 3, time = 1)
-@Fork(value = 1, jvmArgsAppend = {
-    "--enable-native-access=ALL-UNNAMED",
-    "--illegal-native-access=deny",
-    "--add-exports", "java.base/jdk.internal.misc=ALL-UNNAMED",
-    "--sun-misc-unsafe-memory-access=allow"})
-public class DtlsRecordBench
+public class DtlsRecordBench extends StrictJvmBench
 {
     /** {@code openssl} or {@code jdk}: the AEAD under the record layer. */
     @Param({"openssl", "jdk"})

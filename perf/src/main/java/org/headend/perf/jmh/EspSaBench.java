@@ -2,24 +2,15 @@ package org.headend.perf.jmh;
 
 import java.nio.ByteBuffer;
 import java.security.SecureRandom;
-import java.util.concurrent.TimeUnit;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.headend.crypto.AeadProvider;
 import org.headend.dataplane.api.EspSa;
 import org.headend.dataplane.esp.InboundSa;
 import org.headend.dataplane.esp.OutboundSa;
 import org.openjdk.jmh.annotations.Benchmark;
-import org.openjdk.jmh.annotations.BenchmarkMode;
-import org.openjdk.jmh.annotations.Fork;
-import org.openjdk.jmh.annotations.Measurement;
-import org.openjdk.jmh.annotations.Mode;
-import org.openjdk.jmh.annotations.OutputTimeUnit;
 import org.openjdk.jmh.annotations.Param;
-import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
-import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
-import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * The data plane's ESP child SA on one packet per operation (RFC 4303 with RFC 4106 AES-GCM, no ESN, as strongSwan
@@ -28,17 +19,7 @@ import org.openjdk.jmh.annotations.Warmup;
  * and trailer included (a peer's seal plus the headend's open per incoming packet). Off-heap buffers, as the
  * sockets hand over. Compare with {@link DtlsRecordBench} for the DTLS record layer on the same sizes.
  */
-@State(Scope.Thread)
-@BenchmarkMode(Mode.Throughput)
-@OutputTimeUnit(TimeUnit.SECONDS)
-@Warmup(iterations = 3, time = 1)
-@Measurement(iterations = 3, time = 1)
-@Fork(value = 1, jvmArgsAppend = {
-    "--enable-native-access=ALL-UNNAMED",
-    "--illegal-native-access=deny",
-    "--add-exports", "java.base/jdk.internal.misc=ALL-UNNAMED",
-    "--sun-misc-unsafe-memory-access=allow"})
-public class EspSaBench
+public class EspSaBench extends StrictJvmBench
 {
     /** {@code openssl} or {@code jdk}: the AEAD under the SA. */
     @Param({"openssl", "jdk"})

@@ -1,24 +1,17 @@
 package org.headend.perf.jmh;
 
-import java.util.concurrent.TimeUnit;
 import org.agrona.concurrent.MessageHandler;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.headend.dataplane.tun.IdleWaiter;
 import org.headend.dataplane.tun.TunIdleStrategy;
 import org.headend.dataplane.tunnel.InboundRing;
 import org.openjdk.jmh.annotations.Benchmark;
-import org.openjdk.jmh.annotations.BenchmarkMode;
-import org.openjdk.jmh.annotations.Fork;
 import org.openjdk.jmh.annotations.Group;
 import org.openjdk.jmh.annotations.GroupThreads;
-import org.openjdk.jmh.annotations.Measurement;
-import org.openjdk.jmh.annotations.Mode;
-import org.openjdk.jmh.annotations.OutputTimeUnit;
 import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
-import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * The hand-off between threads in threading mode {@code dedicated}: an event loop copies client packets into the
@@ -26,16 +19,7 @@ import org.openjdk.jmh.annotations.Warmup;
  * handed over per second on each side.
  */
 @State(Scope.Group)
-@BenchmarkMode(Mode.Throughput)
-@OutputTimeUnit(TimeUnit.SECONDS)
-@Warmup(iterations = 3, time = 1)
-@Measurement(iterations = 3, time = 1)
-@Fork(value = 1, jvmArgsAppend = {
-    "--enable-native-access=ALL-UNNAMED",
-    "--illegal-native-access=deny",
-    "--add-exports", "java.base/jdk.internal.misc=ALL-UNNAMED",
-    "--sun-misc-unsafe-memory-access=allow"})
-public class RingHandoffBench
+public class RingHandoffBench extends StrictJvmBench
 {
     /** Packet bytes. */
     @Param({"64", "1400"})
