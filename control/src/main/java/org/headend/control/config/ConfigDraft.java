@@ -114,7 +114,7 @@ public final class ConfigDraft
             List.copyOf(g.addressPools), g.defaultGroupPolicy, List.copyOf(g.ipv6AddressPools),
             frozen(g.groupAliases), frozen(g.groupUrls), g.authenticationServerGroup, g.authenticationFallbackLocal,
             g.accountingServerGroup, g.authorizationServerGroup, g.authentication, g.usernameFromCertificate,
-            g.secondaryAuthentication, g.samlIdentityProvider)));
+            g.secondaryAuthentication, g.samlIdentityProvider, List.copyOf(g.dhcpServers))));
         final Map<String, AaaServerGroup> aaaMap = new LinkedHashMap<>();
         aaaServers.values().forEach(a -> aaaMap.put(a.name, new AaaServerGroup(a.name, a.protocol,
             a.maxFailedAttempts, a.timedReactivation, a.deadtimeMinutes,
@@ -256,6 +256,7 @@ public final class ConfigDraft
         TunnelAuthentication authentication = TunnelAuthentication.AAA;
         CertificateUsername usernameFromCertificate = CertificateUsername.DEFAULT;
         String samlIdentityProvider;
+        final List<Inet4Address> dhcpServers = new ArrayList<>();
 
         TunnelGroupDraft(final String name)
         {

@@ -754,6 +754,32 @@ public final class ConfigLanguage
                 return null;
             })
             .build());
+        register(ConfigCommand.in(gp, "Set the relay address the DHCP servers lease the group's addresses for")
+            .kw("dhcp-network-scope", "Set the relay address the DHCP servers lease the group's addresses for").key()
+            .arg("scope", ArgTypes.IPV4, "An address of the subnet the DHCP servers lease from (sent as giaddr)")
+            .order(11, 0)
+            .compile((draft, scope, args) ->
+            {
+                final java.net.Inet4Address address = args.get("scope");
+                if (notUnicast(address))
+                {
+                    throw new IllegalArgumentException("dhcp-network-scope " + address.getHostAddress()
+                        + " is not a unicast address");
+                }
+                ConfigDraft.attributesOf(scope).set(PolicyAttribute.DHCP_NETWORK_SCOPE, List.of(address));
+                return null;
+            })
+            .build());
+        register(ConfigCommand.in(gp, "Set the relay address the DHCP servers lease the group's addresses for")
+            .kw("dhcp-network-scope", "Set the relay address the DHCP servers lease the group's addresses for").key()
+            .kw("none", "No DHCP scope; do not inherit one")
+            .order(11, 0)
+            .compile((draft, scope, args) ->
+            {
+                ConfigDraft.attributesOf(scope).set(PolicyAttribute.DHCP_NETWORK_SCOPE, List.of());
+                return null;
+            })
+            .build());
         declareTunnelProtocol(gp, 20);
         declareGroupLock(gp, 25);
         register(ConfigCommand.in(gp, "Set the default domain name pushed to clients")
@@ -785,6 +811,13 @@ public final class ConfigLanguage
             .compile((draft, scope, args) -> scope)
             .build());
         declareGroupWebvpn(Mode.GROUP_WEBVPN);
+    }
+
+    /** The wildcard, loopback, multicast and broadcast addresses: neither a DHCP server nor a relay address. */
+    private static boolean notUnicast(final java.net.Inet4Address address)
+    {
+        return address.isAnyLocalAddress() || address.isLoopbackAddress() || address.isMulticastAddress()
+            || org.headend.control.config.grammar.Ipv4.toLong(address) == 0xFFFF_FFFFL;
     }
 
     private static void declareGroupLock(final Mode mode, final int order)
@@ -1377,6 +1410,27 @@ public final class ConfigLanguage
                 final ConfigDraft.TunnelGroupDraft group = (ConfigDraft.TunnelGroupDraft)scope;
                 group.ipv6AddressPools.clear();
                 group.ipv6AddressPools.addAll(requireDistinct(pools, "ipv6-address-pool"));
+                return null;
+            })
+            .build());
+        register(ConfigCommand.in(Mode.TUNNEL_GENERAL, "Set the DHCP servers that lease the tunnel addresses")
+            .kw("dhcp-server", "Set the DHCP servers that lease the tunnel addresses").key()
+            .repeat(1, 10, "server", ArgTypes.IPV4, "IPv4 address of a DHCP server")
+            .order(24, 0)
+            .compile((draft, scope, args) ->
+            {
+                final List<java.net.Inet4Address> servers = args.all("server");
+                for (final java.net.Inet4Address server : servers)
+                {
+                    if (notUnicast(server))
+                    {
+                        throw new IllegalArgumentException("dhcp-server " + server.getHostAddress()
+                            + " is not a unicast address");
+                    }
+                }
+                final ConfigDraft.TunnelGroupDraft group = (ConfigDraft.TunnelGroupDraft)scope;
+                group.dhcpServers.clear();
+                group.dhcpServers.addAll(requireDistinct(servers, "dhcp-server"));
                 return null;
             })
             .build());

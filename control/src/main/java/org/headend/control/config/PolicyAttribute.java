@@ -106,6 +106,12 @@ public final class PolicyAttribute<T>
         new PolicyAttribute<>("split-tunnel-all-dns", false);
     /** {@code split-dns value DOMAIN…}; empty for none. */
     public static final PolicyAttribute<List<String>> SPLIT_DNS = new PolicyAttribute<>("split-dns", List.of());
+    /**
+     * {@code dhcp-network-scope A.B.C.D|none}: the relay address (giaddr) sent to the tunnel-group's
+     * {@code dhcp-server}s, which picks the subnet they lease from; empty for none (no DHCP for the group).
+     */
+    public static final PolicyAttribute<List<java.net.Inet4Address>> DHCP_NETWORK_SCOPE =
+        new PolicyAttribute<>("dhcp-network-scope", List.of());
     /** {@code ipv6-address-pools value NAME…}; empty for none. */
     public static final PolicyAttribute<List<String>> IPV6_ADDRESS_POOLS =
         new PolicyAttribute<>("ipv6-address-pools", List.of());

@@ -27,14 +27,31 @@ import java.util.Map;
  *                                    authentication, or null
  * @param samlIdentityProvider        {@code saml identity-provider ENTITY-ID} from webvpn-attributes: where
  *                                    {@code authentication saml} sends users; null when not set
+ * @param dhcpServers                 {@code dhcp-server ADDR…} from general-attributes: the servers that lease
+ *                                    tunnel addresses (with the group-policy's {@code dhcp-network-scope}); empty
+ *                                    when none
  */
 public record TunnelGroup(String name, String type, List<String> addressPools, String defaultGroupPolicy,
     List<String> ipv6AddressPools, Map<String, Boolean> groupAliases, Map<String, Boolean> groupUrls,
     String authenticationServerGroup, boolean authenticationFallbackLocal, String accountingServerGroup,
     String authorizationServerGroup, TunnelAuthentication authentication,
     CertificateUsername usernameFromCertificate, SecondaryAuthentication secondaryAuthentication,
-    String samlIdentityProvider)
+    String samlIdentityProvider, List<java.net.Inet4Address> dhcpServers)
 {
+    /** Without DHCP servers. */
+    public TunnelGroup(final String name, final String type, final List<String> addressPools,
+        final String defaultGroupPolicy, final List<String> ipv6AddressPools, final Map<String, Boolean> groupAliases,
+        final Map<String, Boolean> groupUrls, final String authenticationServerGroup,
+        final boolean authenticationFallbackLocal, final String accountingServerGroup,
+        final String authorizationServerGroup, final TunnelAuthentication authentication,
+        final CertificateUsername usernameFromCertificate, final SecondaryAuthentication secondaryAuthentication,
+        final String samlIdentityProvider)
+    {
+        this(name, type, addressPools, defaultGroupPolicy, ipv6AddressPools, groupAliases, groupUrls,
+            authenticationServerGroup, authenticationFallbackLocal, accountingServerGroup, authorizationServerGroup,
+            authentication, usernameFromCertificate, secondaryAuthentication, samlIdentityProvider, List.of());
+    }
+
     /** Without double authentication or SAML single sign-on. */
     public TunnelGroup(final String name, final String type, final List<String> addressPools,
         final String defaultGroupPolicy, final List<String> ipv6AddressPools, final Map<String, Boolean> groupAliases,
