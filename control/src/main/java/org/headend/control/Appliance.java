@@ -56,6 +56,8 @@ import org.headend.control.tls.ClientCertificateValidator;
 import org.headend.control.tls.ServerCertificates;
 import org.headend.control.tls.ServerIdentity;
 import org.headend.control.tunnel.TunnelGateway;
+import org.headend.control.dhcp.DhcpAddresses;
+import org.headend.control.dhcp.DhcpRelay;
 import org.headend.crypto.AeadProvider;
 import org.headend.dataplane.api.Dataplane;
 import org.headend.dataplane.api.DataplaneCounter;
@@ -79,6 +81,9 @@ final class Appliance
     static final String TUN_OFFLOAD_PROP_NAME = "headend.tun.offload";
     /** The MTU assumed when the interface of a local address cannot be found (e.g. a wildcard listener). */
     private static final int DEFAULT_OUTSIDE_MTU = 1500;
+    /** How long a CONNECT waits for a DHCP server's ACK before the address comes from the pools (or none). */
+    private static final java.time.Duration DHCP_ACQUIRE_TIMEOUT = java.time.Duration.ofSeconds(
+        Long.getLong("headend.dhcp.acquireTimeoutSeconds", 12));
     /** Datagrams one receive buffer takes, each by its own linked RECVMSG; 1 turns the linking off. */
     static final String UDP_RECV_BATCH_PROP_NAME = "headend.udp.recv.batch";
     private static final Logger LOG = LoggerFactory.getLogger(Appliance.class);
@@ -116,6 +121,7 @@ final class Appliance
     private DynamicAuthorization dynamicAuthorization;
     private org.headend.control.ike.IkeService ike;
     private HttpRedirectListeners redirects;
+    private DhcpRelay dhcpRelay;
     private ManagementServer management;
     private final VpnMetrics metrics = new VpnMetrics();
     private final Syslog syslog = new Syslog(Clock.systemUTC());
@@ -233,8 +239,12 @@ final class Appliance
                 System::nanoTime, null);
             dynamicAuthorization.apply(cfg);
             clientFiles.apply(cfg);
+            dhcpRelay = new DhcpRelay(control, DhcpRelay.SERVER_PORT, DhcpRelay.SERVER_PORT, DHCP_ACQUIRE_TIMEOUT,
+                System::nanoTime);
+            inside.dhcpScopes(cfg);
             final TunnelGateway gateway = new TunnelGateway(config::current, sessions, dataplane, dtls, control,
-                Appliance::interfaceMtu, cfg.hostname()).onKeyUpdate(metrics::keyUpdateSent);
+                Appliance::interfaceMtu, cfg.hostname()).onKeyUpdate(metrics::keyUpdateSent)
+                .dhcp(new DhcpAddresses(sessions, dhcpRelay));
             if (cluster != null)
             {
                 final SessionManager table = sessions;
@@ -274,6 +284,7 @@ final class Appliance
                     pools.configure(updated.pools());
                     pools.configure6(updated.ipv6Pools());
                     inside.routePools(updated, pools.fixedLeased());
+                    inside.dhcpScopes(updated);
                     redirects.apply(updated);
                     if (management != null)
                     {
@@ -541,6 +552,10 @@ final class Appliance
         if (ike != null)
         {
             ike.close();
+        }
+        if (dhcpRelay != null)
+        {
+            dhcpRelay.close(); // releases the DHCP leases: sessions that hold one are not restored
         }
         sessionStore.close();
         syslog.close();

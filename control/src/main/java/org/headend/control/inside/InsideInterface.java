@@ -44,6 +44,8 @@ public final class InsideInterface implements AutoCloseable
     private final int address;
     private final Inet6Address address6;
     private final Set<String> routes = new HashSet<>();
+    /** The {@code dhcp-network-scope} addresses put on the device by {@link #dhcpScopes}. */
+    private final Set<Integer> scopes = new HashSet<>();
     private final Ipv6StaticRoutes ipv6Routes;
 
     private InsideInterface(final TunDevice device, final boolean offloads, final Rtnetlink netlink, final int address,
@@ -158,6 +160,57 @@ public final class InsideInterface implements AutoCloseable
                 final int slash = key.lastIndexOf('/');
                 netlink.deleteRoute(parse(key.substring(0, slash)), Integer.parseInt(key.substring(slash + 1)), DEVICE);
                 routes.remove(key);
+            }
+        }
+    }
+
+    /**
+     * Makes each {@code dhcp-network-scope} of the configuration a local address of the device (a /32), and drops
+     * those no longer configured: a DHCP server answers a relay at its {@code giaddr}, so the headend must accept
+     * datagrams sent there (the inside network routes the scope to the headend, as for an ASA). Never throws: an
+     * address that cannot be added is logged, and the DHCP leases of that scope then time out with a clear reason.
+     */
+    public void dhcpScopes(final HeadendConfig config)
+    {
+        final Set<Integer> wanted = new java.util.TreeSet<>();
+        for (final org.headend.control.config.GroupPolicy policy : config.groupPolicies().values())
+        {
+            final List<Inet4Address> scope = policy.attributes().get(PolicyAttribute.DHCP_NETWORK_SCOPE);
+            if (scope != null)
+            {
+                scope.forEach(each -> wanted.add(AddressPools.toInt(each)));
+            }
+        }
+        for (final int scope : wanted)
+        {
+            if (!scopes.contains(scope) && scope != address)
+            {
+                try
+                {
+                    netlink.addAddress(DEVICE, toInet(scope), 32);
+                    scopes.add(scope);
+                }
+                catch (final RuntimeException ex)
+                {
+                    LOG.warn("dhcp-network-scope {} not added to {}: {}", toInet(scope).getHostAddress(), DEVICE,
+                        ex.getMessage());
+                }
+            }
+        }
+        for (final int scope : List.copyOf(scopes))
+        {
+            if (!wanted.contains(scope))
+            {
+                try
+                {
+                    netlink.deleteAddress(DEVICE, toInet(scope), 32);
+                }
+                catch (final RuntimeException ex)
+                {
+                    LOG.warn("dhcp-network-scope {} not removed from {}: {}", toInet(scope).getHostAddress(), DEVICE,
+                        ex.getMessage());
+                }
+                scopes.remove(scope);
             }
         }
     }

@@ -29,6 +29,12 @@ public final class AddressPools
     /** The pool name of a fixed lease ({@link #allocateFixed}): no {@code ip local pool} has an empty name. */
     public static final String FIXED = "";
 
+    /**
+     * The pool name of an address a DHCP server leased ({@link #allocateDhcp}); like {@link #FIXED} it is routed to the
+     * inside device on its own, and no {@code ip local pool} can be so named.
+     */
+    public static final String DHCP = "*dhcp";
+
     /** A leased address. */
     public record Lease(String pool, int address, int mask)
     {
@@ -217,6 +223,10 @@ public final class AddressPools
      */
     public String reserve(final Lease lease)
     {
+        if (DHCP.equals(lease.pool()))
+        {
+            return "its address came from a DHCP server, and a DHCP lease is not taken over from an earlier run";
+        }
         if (FIXED.equals(lease.pool()))
         {
             return allocateFixed(lease.address(), lease.mask()) == null ? "the address is leased to another session"
@@ -298,6 +308,23 @@ public final class AddressPools
      *
      * @return the lease (pool {@link #FIXED}), or null when the address is in use or is the headend's own
      */
+    /**
+     * Takes {@code address} with {@code mask}, which a DHCP server leased to a session: held as a fixed address is
+     * (never twice, no pool leases it meanwhile, a host route to the inside device), under pool {@link #DHCP}.
+     *
+     * @return the lease, or null when the address is in use or is the headend's own
+     */
+    public Lease allocateDhcp(final int address, final int mask)
+    {
+        return allocateFixed(address, mask) == null ? null : new Lease(DHCP, address, mask);
+    }
+
+    /** Whether the lease is a host address of its own ({@link #FIXED} or {@link #DHCP}), outside the pool bitmaps. */
+    public static boolean isHostLease(final Lease lease)
+    {
+        return FIXED.equals(lease.pool()) || DHCP.equals(lease.pool());
+    }
+
     public Lease allocateFixed(final int address, final int mask)
     {
         if (reserved.contains(address) || fixed.contains(address))
@@ -339,7 +366,7 @@ public final class AddressPools
     /** Returns a lease to its pool. */
     public void release(final Lease lease)
     {
-        if (FIXED.equals(lease.pool()))
+        if (isHostLease(lease))
         {
             if (fixed.remove(lease.address()))
             {

@@ -80,6 +80,7 @@ public final class SessionManager implements SessionDirectory
     private VpnEvents events = VpnEvents.NONE;
     private java.util.function.IntSupplier sessionLimit = () -> 0;
     private Runnable fixedLeasesChanged = () -> { };
+    private java.util.function.Consumer<Session> dhcpLeaseEnded = session -> { };
 
     /** A new session and the token the client gets (the only time the clear token exists here). */
     public record Login(Session session, String token)
@@ -349,6 +350,46 @@ public final class SessionManager implements SessionDirectory
         return session.lease();
     }
 
+    /**
+     * Whether the session's address is for a DHCP server to give: it has none yet, and neither an AAA server's
+     * Framed-IP-Address nor the user's {@code vpn-framed-ip-address} applies (the ASA's order: AAA, DHCP, pools).
+     */
+    public boolean addressFromDhcp(final Session session)
+    {
+        return session.lease() == null && session.aaa().framedAddress() == null
+            && policyOf(session).get(PolicyAttribute.VPN_FRAMED_IP_ADDRESS).address() == null;
+    }
+
+    /**
+     * Gives the session the address a DHCP server leased it (pool {@link AddressPools#DHCP}, with its host route).
+     *
+     * @return the lease, or null when the session has one already or the address is in use here
+     */
+    public Lease leaseFromDhcp(final Session session, final int address, final int mask)
+    {
+        if (session.lease() != null || session.ended())
+        {
+            return null;
+        }
+        final Lease lease = pools.allocateDhcp(address, mask);
+        if (lease == null)
+        {
+            LOG.warn("session {}: the address {} a DHCP server leased is in use here{}", session.index(),
+                Ipv4.format(address), holderOf(address));
+            return null;
+        }
+        session.lease(lease);
+        store(session);
+        fixedLeasesChanged.run();
+        return lease;
+    }
+
+    /** Who hears, on the control thread, that a session holding a DHCP lease ended: the lease is released. */
+    public void onDhcpLeaseEnded(final java.util.function.Consumer<Session> listener)
+    {
+        dhcpLeaseEnded = listener;
+    }
+
     /** Ends the other session of the same user that leases {@code address} while its client is away, if any. */
     private void releaseFromOwnSessionAway(final Session session, final int address)
     {
@@ -485,9 +526,13 @@ public final class SessionManager implements SessionDirectory
         if (session.lease() != null)
         {
             pools.release(session.lease());
-            if (AddressPools.FIXED.equals(session.lease().pool()))
+            if (AddressPools.isHostLease(session.lease()))
             {
                 fixedLeasesChanged.run();
+            }
+            if (AddressPools.DHCP.equals(session.lease().pool()))
+            {
+                dhcpLeaseEnded.accept(session);
             }
         }
         if (session.lease6() != null)

@@ -46,6 +46,7 @@ public final class TunnelGateway
     private final String serverName;
     private Runnable keyUpdateSent = () -> { };
     private org.headend.control.cluster.ClusterSessions cluster;
+    private org.headend.control.dhcp.DhcpAddresses dhcp;
 
     /**
      * @param dtls         the DTLS service, or null when DTLS is off
@@ -78,8 +79,21 @@ public final class TunnelGateway
         return this;
     }
 
+    /** Lets CONNECT wait for an address from DHCP ({@code dhcp-server}, {@code dhcp-network-scope}). */
+    public TunnelGateway dhcp(final org.headend.control.dhcp.DhcpAddresses addresses)
+    {
+        dhcp = addresses;
+        return this;
+    }
+
     /** Handles one CONNECT. */
     public void connect(final HttpRequestView request, final Exchange exchange)
+    {
+        connect(request, exchange, null);
+    }
+
+    /** As above; {@code dhcpFailure} says why DHCP gave no address, when it was asked and failed (pools next). */
+    private void connect(final HttpRequestView request, final Exchange exchange, final String dhcpFailure)
     {
         final String version = request.header("X-CSTP-Version");
         if (version != null && !"1".equals(version.strip()))
@@ -105,13 +119,18 @@ public final class TunnelGateway
         final TunnelGroup group = cfg.tunnelGroup(session.tunnelGroup()).orElse(cfg.defaultTunnelGroup());
         final EffectivePolicy policy = cfg.effectivePolicy(group.name(), session.username(),
             session.aaa().groupPolicy());
+        if (dhcpFailure == null && dhcp != null && dhcp.leaseThen(session, group, policy,
+            () -> connect(request, exchange, null), why -> connect(request, exchange, why)))
+        {
+            return; // the CONNECT is answered once the DHCP server has (or the wait has run out)
+        }
         final Lease lease = sessions.lease(session, group.addressPools());
         if (lease == null)
         {
-            LOG.warn("session {}: no address free in pools {} of tunnel-group {}", session.index(),
-                group.addressPools(), group.name());
+            LOG.warn("session {}: no address free in pools {} of tunnel-group {}{}", session.index(),
+                group.addressPools(), group.name(), dhcpFailure == null ? "" : ", and none from DHCP: " + dhcpFailure);
             exchange.reply(HttpAnswer.empty(503, "Service Unavailable", true)
-                .withHeader("X-Reason", "No address available for the tunnel"));
+                .withHeader("X-Reason", "No address available for the tunnel")); // the details stay in the log
             return;
         }
         final boolean fullIpv6 = "true".equalsIgnoreCase(request.header("X-CSTP-Full-IPv6-Capability"));
@@ -122,7 +141,7 @@ public final class TunnelGateway
         // IPv6 needs a 1280-byte link (RFC 8200 §5): below it the tunnel carries IPv4 only, as ocserv does
         final AddressPools.Lease6 lease6 = mtu[1] < ConnectAnswer.IPV6_MIN_MTU ? null
             : sessions.lease6(session, ipv6Pools(policy, group));
-        if (cluster != null && cluster.claimThen(session, exchange, () -> connect(request, exchange)))
+        if (cluster != null && cluster.claimThen(session, exchange, () -> connect(request, exchange, dhcpFailure)))
         {
             return;
         }

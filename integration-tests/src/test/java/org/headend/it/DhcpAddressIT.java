@@ -1,0 +1,120 @@
+package org.headend.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/**
+ * Tunnel addresses from a real DHCP server: dnsmasq on the inside host leases from 10.60.0.0/24, the group-policy's
+ * {@code dhcp-network-scope} 10.60.0.1 picks that range (the headend relays with it as giaddr), the tunnel-group's
+ * {@code dhcp-server} names the server. openconnect gets the leased address (not one from the tunnel-group's pool),
+ * traffic flows both ways between it and the inside host, the lease is renewed at T1, and logoff releases it.
+ */
+@ExtendWith(HarnessExtension.class)
+@Timeout(value = 4, unit = TimeUnit.MINUTES)
+class DhcpAddressIT
+{
+    private static final String SCOPE = "10.60.0.1";
+    private static final int T1_SECONDS = 8;
+
+    private static Testbed bed;
+    private static DnsmasqServer dhcp;
+
+    @BeforeAll
+    static void start()
+    {
+        DnsmasqServer.prerequisites();
+        bed = Testbed.start(1, true, c -> c
+            .tunnelGroupLine(" dhcp-server " + Netns.INSIDE_HOST_ADDRESS)
+            .extraLine("group-policy GP attributes")
+            .extraLine(" dhcp-network-scope " + SCOPE));
+        dhcp = DnsmasqServer.start(bed.net().inside(), "10.60.0.10", "10.60.0.50", "255.255.255.0", "2m",
+            T1_SECONDS, 2 * T1_SECONDS);
+    }
+
+    @AfterAll
+    static void tearDown()
+    {
+        if (dhcp != null)
+        {
+            dhcp.close();
+        }
+        if (bed != null)
+        {
+            bed.close();
+        }
+    }
+
+    @Test
+    void shouldTunnelWithTheAddressTheDhcpServerLeasedRenewItAndReleaseItAtLogoff()
+    {
+        final String running = bed.headend().console("show running-config");
+        assertTrue(running.contains("\n dhcp-network-scope " + SCOPE + "\n"), running);
+        assertTrue(running.contains("\n dhcp-server " + Netns.INSIDE_HOST_ADDRESS + "\n"), running);
+
+        final OpenconnectClient client = bed.connect(1, "demo", "demo-secret");
+        final String address = client.tunAddress();
+        assertTrue(address.startsWith("10.60.0."), "the DHCP range, not the pool: " + address);
+        assertEquals("255.255.255.0", client.awaitScriptCall("connect", 1, Duration.ofSeconds(5))
+            .get("INTERNAL_IP4_NETMASK"), "the mask the server gave");
+        final String quoted = Pattern.quote(address);
+        dhcp.waitFor("DHCPACK\\(eth0\\) " + quoted, Duration.ofSeconds(5));
+        assertTrue(dhcp.leases().contains(" " + address + " "), dhcp.leases());
+        assertEquals(address, bed.headend().sessions().get(0).assignedIp());
+
+        // the harness's script routes only the tunnel's subnet: reach the inside host through the tunnel too
+        Netns.exec(client.namespace(), "ip", "route", "replace", Netns.INSIDE_HOST_ADDRESS + "/32", "dev",
+            OpenconnectClient.TUN).check();
+        final NetTools.PingResult out = NetTools.ping(client.namespace(), Netns.INSIDE_HOST_ADDRESS, 5);
+        assertEquals(5, out.received(), "client -> inside host through the tunnel\n" + out.output());
+        final NetTools.PingResult in = NetTools.ping(bed.net().inside(), address, 5);
+        assertEquals(5, in.received(), "inside host -> the leased address, routed to the tunnel\n" + in.output());
+
+        // at T1 the headend renews: a second REQUEST for the same address, acknowledged
+        final int acks = count(dhcp.log(), "DHCPACK\\(eth0\\) " + quoted);
+        final long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(3L * T1_SECONDS);
+        while (count(dhcp.log(), "DHCPACK\\(eth0\\) " + quoted) == acks && System.nanoTime() < until)
+        {
+            sleep(250);
+        }
+        assertTrue(count(dhcp.log(), "DHCPACK\\(eth0\\) " + quoted) > acks, "renewed at T1\n" + dhcp.log());
+        assertTrue(client.process().isAlive(), "the tunnel goes on across the renewal");
+
+        bed.headend().console("vpn-sessiondb logoff all noconfirm");
+        dhcp.waitFor("DHCPRELEASE\\(eth0\\) " + quoted, Duration.ofSeconds(10));
+        final long released = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+        while (dhcp.leases().contains(" " + address + " ") && System.nanoTime() < released)
+        {
+            sleep(100);
+        }
+        assertFalse(dhcp.leases().contains(" " + address + " "), "the lease is gone from the server\n"
+            + dhcp.leases());
+    }
+
+    private static int count(final String text, final String regex)
+    {
+        return (int)Pattern.compile(regex).matcher(text).results().count();
+    }
+
+    private static void sleep(final long millis)
+    {
+        try
+        {
+            Thread.sleep(millis);
+        }
+        catch (final InterruptedException ex)
+        {
+            Thread.currentThread().interrupt();
+            throw new AssertionError(ex);
+        }
+    }
+}
