@@ -1422,7 +1422,8 @@ public final class ConfigLanguage
                 final List<java.net.Inet4Address> servers = args.all("server");
                 for (final java.net.Inet4Address server : servers)
                 {
-                    if (notUnicast(server))
+                    // a DHCP server on the appliance's own host (the loopback) is allowed
+                    if (!server.isLoopbackAddress() && notUnicast(server))
                     {
                         throw new IllegalArgumentException("dhcp-server " + server.getHostAddress()
                             + " is not a unicast address");

@@ -66,7 +66,7 @@ class DhcpAddressingConfigTest
     @Test
     void shouldRefuseAddressesThatCannotBeAServerOrARelay()
     {
-        for (final String bad : List.of("0.0.0.0", "127.0.0.1", "224.0.0.5", "255.255.255.255"))
+        for (final String bad : List.of("0.0.0.0", "224.0.0.5", "255.255.255.255"))
         {
             final ConfigException server = assertThrows(ConfigException.class, () -> ConfigLanguageTest.store(
                 "tunnel-group DefaultWEBVPNGroup general-attributes\n dhcp-server " + bad + "\n"));
@@ -76,6 +76,9 @@ class DhcpAddressingConfigTest
                 "group-policy DfltGrpPolicy attributes\n dhcp-network-scope " + bad + "\n"));
             assertTrue(scope.getMessage().contains("is not a unicast address"), scope.getMessage());
         }
+        assertTrue(assertThrows(ConfigException.class, () -> ConfigLanguageTest.store(
+            "group-policy DfltGrpPolicy attributes\n dhcp-network-scope 127.0.0.1\n")).getMessage()
+            .contains("is not a unicast address"), "the loopback cannot be a relay address the server answers");
         final ConfigException twice = assertThrows(ConfigException.class, () -> ConfigLanguageTest.store(
             "tunnel-group DefaultWEBVPNGroup general-attributes\n dhcp-server 10.0.0.1 10.0.0.1\n"));
         assertTrue(twice.getMessage().contains("dhcp-server"), twice.getMessage());
