@@ -57,7 +57,14 @@ public final class DhcpRelay implements AutoCloseable
         /** Sends RELEASE when a lease is held, and forgets it; the listener hears nothing more. */
         public void release()
         {
-            worker.execute(() -> finish(entry, entry.lease.release()));
+            try
+            {
+                worker.execute(() -> finish(entry, entry.lease.release()));
+            }
+            catch (final java.util.concurrent.RejectedExecutionException ex)
+            {
+                LOG.debug("DHCP relay closed: its leases were released at close");
+            }
         }
     }
 

@@ -119,8 +119,10 @@ public final class TunnelGateway
         final TunnelGroup group = cfg.tunnelGroup(session.tunnelGroup()).orElse(cfg.defaultTunnelGroup());
         final EffectivePolicy policy = cfg.effectivePolicy(group.name(), session.username(),
             session.aaa().groupPolicy());
+        // a client gone meanwhile gets nothing; the session keeps the lease for its next CONNECT
         if (dhcpFailure == null && dhcp != null && dhcp.leaseThen(session, group, policy,
-            () -> connect(request, exchange, null), why -> connect(request, exchange, why)))
+            () -> whileConnected(exchange, () -> connect(request, exchange, null)),
+            why -> whileConnected(exchange, () -> connect(request, exchange, why))))
         {
             return; // the CONNECT is answered once the DHCP server has (or the wait has run out)
         }
@@ -200,6 +202,14 @@ public final class TunnelGateway
         {
             TlsKeyUpdates.start(tunnelLoop, exchange.channel(), exchange.channel().pipeline().get(SslHandler.class),
                 keyUpdateSeconds, tunnelId, keyUpdateSent);
+        }
+    }
+
+    private static void whileConnected(final Exchange exchange, final Runnable then)
+    {
+        if (exchange.channel().isActive())
+        {
+            then.run();
         }
     }
 
