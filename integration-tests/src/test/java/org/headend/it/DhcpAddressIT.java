@@ -8,6 +8,7 @@ import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -17,13 +18,15 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * Tunnel addresses from a real DHCP server: dnsmasq on the inside host leases from 10.60.0.0/24, the group-policy's
  * {@code dhcp-network-scope} 10.60.0.1 picks that range (the headend relays with it as giaddr), the tunnel-group's
  * {@code dhcp-server} names the server. openconnect gets the leased address (not one from the tunnel-group's pool),
- * traffic flows both ways between it and the inside host, the lease is renewed at T1, and logoff releases it.
+ * traffic flows both ways between it and the inside host, the lease is renewed at T1, and logoff releases it. When
+ * the server does not answer, the tunnel gets a pool address once the wait is over, as the ASA tries its next method.
  */
 @ExtendWith(HarnessExtension.class)
 @Timeout(value = 4, unit = TimeUnit.MINUTES)
 class DhcpAddressIT
 {
     private static final String SCOPE = "10.60.0.1";
+    private static final String SILENT_SCOPE = "10.61.0.1";
     private static final int T1_SECONDS = 8;
 
     private static Testbed bed;
@@ -34,9 +37,16 @@ class DhcpAddressIT
     {
         DnsmasqServer.prerequisites();
         bed = Testbed.start(1, true, c -> c
+            .user("lee", "lee-secret")
             .tunnelGroupLine(" dhcp-server " + Netns.INSIDE_HOST_ADDRESS)
             .extraLine("group-policy GP attributes")
-            .extraLine(" dhcp-network-scope " + SCOPE));
+            .extraLine(" dhcp-network-scope " + SCOPE)
+            // a scope the server has no range for: it stays silent
+            .extraLine("group-policy ELSEWHERE internal")
+            .extraLine("group-policy ELSEWHERE attributes")
+            .extraLine(" dhcp-network-scope " + SILENT_SCOPE)
+            .extraLine("username lee attributes")
+            .extraLine(" vpn-group-policy ELSEWHERE"));
         dhcp = DnsmasqServer.start(bed.net().inside(), "10.60.0.10", "10.60.0.50", "255.255.255.0", "2m",
             T1_SECONDS, 2 * T1_SECONDS);
     }
@@ -98,6 +108,27 @@ class DhcpAddressIT
         }
         assertFalse(dhcp.leases().contains(" " + address + " "), "the lease is gone from the server\n"
             + dhcp.leases());
+    }
+
+    @Test
+    void shouldFallBackToThePoolWhenNoDhcpServerAnswers()
+    {
+        final ManagedProcess log = bed.headend().process();
+        final OpenconnectClient client = bed.client(1, "lee").startWithPassword("lee-secret");
+        final String address = client.awaitConfigured(Duration.ofSeconds(45));
+        assertTrue(address.startsWith(ApplianceConfig.POOL_PREFIX), "from the pool: " + address);
+        log.waitFor("no DHCP lease: no lease from " + Pattern.quote(Netns.INSIDE_HOST_ADDRESS) + " within \\d+ s",
+            Duration.ofSeconds(5));
+        assertTrue(dhcp.log().contains("no address range available for DHCP request")
+            && dhcp.log().contains(SILENT_SCOPE), "the server saw the requests and had nothing for that scope\n"
+            + dhcp.log());
+    }
+
+    @AfterEach
+    void logOffAll()
+    {
+        bed.closeClients();
+        bed.headend().console("vpn-sessiondb logoff all noconfirm");
     }
 
     private static int count(final String text, final String regex)
