@@ -72,14 +72,16 @@ public final class DhcpRelay implements AutoCloseable
     {
         final DhcpLease lease;
         final Listener listener;
+        final java.util.Set<Integer> servers;
         int xid;
         ScheduledFuture<?> timer;
         boolean done;
 
-        Entry(final DhcpLease lease, final Listener listener)
+        Entry(final DhcpLease lease, final Listener listener, final List<Integer> servers)
         {
             this.lease = lease;
             this.listener = listener;
+            this.servers = java.util.Set.copyOf(servers);
             this.xid = lease.xid();
         }
     }
@@ -132,7 +134,7 @@ public final class DhcpRelay implements AutoCloseable
         chaddr[0] = (byte)((chaddr[0] & 0xFC) | 0x02); // unicast, locally administered: never a real NIC's
         final List<Integer> serverInts = servers.stream().map(DhcpRelay::toInt).toList();
         final Entry entry = new Entry(new DhcpLease(random.nextInt(), chaddr, toInt(giaddr), serverInts,
-            acquireTimeoutNanos, nanoClock.getAsLong()), listener);
+            acquireTimeoutNanos, nanoClock.getAsLong()), listener, serverInts);
         worker.execute(() -> start(entry));
         return new Handle(entry);
     }
@@ -183,9 +185,9 @@ public final class DhcpRelay implements AutoCloseable
             try
             {
                 buffer.clear();
-                channel.receive(buffer);
+                final InetSocketAddress from = (InetSocketAddress)channel.receive(buffer);
                 final DhcpMessage message = DhcpMessage.decode(buffer.array(), buffer.position());
-                worker.execute(() -> onMessage(message));
+                worker.execute(() -> onMessage(message, from.getAddress()));
             }
             catch (final DhcpFormatException ex)
             {
@@ -211,10 +213,12 @@ public final class DhcpRelay implements AutoCloseable
         }
     }
 
-    private void onMessage(final DhcpMessage message)
+    private void onMessage(final DhcpMessage message, final InetAddress from)
     {
         final Entry entry = byXid.get(message.xid());
-        if (entry != null)
+        // only the lease's own servers are heard: a host of the inside network cannot hand out addresses
+        if (entry != null && from instanceof Inet4Address source && (entry.servers.contains(toInt(source))
+            || entry.lease.server() != 0 && entry.lease.server() == toInt(source)))
         {
             apply(entry, entry.lease.onMessage(message, nanoClock.getAsLong()));
         }

@@ -23,7 +23,7 @@ import org.junit.jupiter.api.Test;
 /**
  * The relay's UDP side against a scripted server on the loopback: the lease is acquired over real datagrams and the
  * listener hears of it on the executor it gave, RELEASE goes out when the holder lets go, a silent server ends in a
- * failure that names it, and junk on the port changes nothing.
+ * failure that names it, and junk or an answer from a host that is not a configured server changes nothing.
  */
 class DhcpRelayTest
 {
@@ -56,10 +56,15 @@ class DhcpRelayTest
         assertEquals(0x7F000001, discover.giaddr());
         // junk first: it is dropped, the lease goes on
         server.send(new DatagramPacket(new byte[] {1, 2, 3}, 3, new InetSocketAddress(LOOPBACK, relayPort)));
-        answer(server, relayPort, discover, DhcpMessage.OFFER);
+        // a forged offer from another host of the network (127.0.0.2 is no configured server) is not heard
+        final DatagramSocket stranger = new DatagramSocket(new InetSocketAddress("127.0.0.2", 0));
+        closing.add(stranger);
+        answer(stranger, relayPort, discover, DhcpMessage.OFFER, 0x0A3C0063);
+        answer(server, relayPort, discover, DhcpMessage.OFFER, 0x0A3C002A);
         final DhcpMessage request = receive(server);
         assertEquals(DhcpMessage.REQUEST, request.messageType());
-        answer(server, relayPort, request, DhcpMessage.ACK);
+        assertEquals(0x0A3C002AL, request.intOption(DhcpMessage.OPTION_REQUESTED_ADDRESS, 0), "the server's offer");
+        answer(server, relayPort, request, DhcpMessage.ACK, 0x0A3C002A);
         assertEquals("bound 10.60.0.42/ffffff00 on control", heard.poll(10, TimeUnit.SECONDS));
         assertEquals(1, relay.active());
 
@@ -151,15 +156,15 @@ class DhcpRelayTest
         return DhcpMessage.decode(packet.getData(), packet.getLength());
     }
 
-    private static void answer(final DatagramSocket server, final int relayPort, final DhcpMessage to, final int type)
-        throws Exception
+    private static void answer(final DatagramSocket server, final int relayPort, final DhcpMessage to, final int type,
+        final int address) throws Exception
     {
         final Map<Integer, byte[]> options = new LinkedHashMap<>();
         options.put(DhcpMessage.OPTION_MESSAGE_TYPE, new byte[] {(byte)type});
         options.put(DhcpMessage.OPTION_SERVER_ID, DhcpMessage.int32(0x7F000001));
         options.put(DhcpMessage.OPTION_LEASE_TIME, DhcpMessage.int32(600));
         options.put(DhcpMessage.OPTION_SUBNET_MASK, DhcpMessage.int32(0xFFFFFF00L));
-        final byte[] bytes = new DhcpMessage(DhcpMessage.BOOTREPLY, to.xid(), 0, 0, 0, 0x0A3C002A, 0, to.giaddr(),
+        final byte[] bytes = new DhcpMessage(DhcpMessage.BOOTREPLY, to.xid(), 0, 0, 0, address, 0, to.giaddr(),
             to.chaddr(), options).encode();
         // a server answers a relay at giaddr, port 67: here the loopback and the relay's test port
         server.send(new DatagramPacket(bytes, bytes.length, new InetSocketAddress(LOOPBACK, relayPort)));
