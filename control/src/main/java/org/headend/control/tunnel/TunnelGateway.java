@@ -159,7 +159,8 @@ public final class TunnelGateway
         final TunnelHandle tunnel = dataplane.openTunnel(tunnelId, exchange.channel(),
             new TunnelAccess(lease.address(), lease6 == null ? null : lease6.address().getAddress(), split.filter(),
                 vpnFilter(cfg, session, lease, lease6)),
-            mtu[1], policy.get(PolicyAttribute.DPD_GATEWAY), cstpCompression, events);
+            mtu[1], policy.get(PolicyAttribute.DPD_GATEWAY), cstpCompression,
+            policy.get(PolicyAttribute.SSL_DF_BIT_IGNORE), events);
         sessions.tunnelUp(session, new Session.Tunnel(tunnel, exchange.client()));
         // the interface the client came in on: enable NAMEIF tls-only there turns DTLS off
         final String nameif = exchange.channel().attr(HttpsListener.NAMEIF).get();

@@ -165,13 +165,16 @@ public final class Dataplane implements AutoCloseable
      * @param tls         the client's TLS connection; the data plane owns it from now on
      * @param access      what the tunnel's client may send, whichever transport carries it
      * @param compression the method negotiated for CSTP
+     * @param dfBitIgnore the group-policy's {@code anyconnect ssl df-bit-ignore}: inside IPv4 packets longer than
+     *                    {@code mtu} are fragmented even with DF set (else answered with ICMP frag-needed)
      * @see CstpTunnelHandler#CstpTunnelHandler
      */
     public TunnelHandle openTunnel(final int tunnelId, final Channel tls, final TunnelAccess access, final int mtu,
-        final int dpdSeconds, final CompressionMethod compression, final TunnelListener listener)
+        final int dpdSeconds, final CompressionMethod compression, final boolean dfBitIgnore,
+        final TunnelListener listener)
     {
         final EventExecutor loop = tunnelLoop(tunnelId);
-        final TunnelPath path = new TunnelPath(tunnelId, egress(loop), access);
+        final TunnelPath path = new TunnelPath(tunnelId, egress(loop), access, mtu, dfBitIgnore);
         final CstpTunnelHandler handler = new CstpTunnelHandler(path, mtu, dpdSeconds, inboundFor(tunnelId),
             compression(compression, loop, mtu), counters, listener);
         return new CstpTunnel(path, handler, tls);

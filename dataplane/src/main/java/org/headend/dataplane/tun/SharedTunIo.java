@@ -56,6 +56,13 @@ public final class SharedTunIo implements IoUringIoHandle, InboundSink
     private final TcpSegmenter segmenter;
     private final TcpCoalescer coalescer;
     private final PacketConsumer deliverSegment = this::deliver;
+    private final OversizedPackets oversized;
+    /** Where the fragments of the packet being delivered go: its tunnel's target, set just before. */
+    private EgressTarget fragmentTarget;
+    private final PacketConsumer fragmentOut = (buffer, offset, length) -> writeTarget(fragmentTarget, buffer,
+        offset, length);
+    /** An ICMP answer goes back to the inside as a client packet would (with the virtio-net header if offloads). */
+    private final PacketConsumer answerOut = this::offer;
     private final Runnable endOfBatch = this::flushCoalesced;
     private boolean flushScheduled;
     private final EgressTarget[] touched = new EgressTarget[BATCH];
@@ -84,6 +91,7 @@ public final class SharedTunIo implements IoUringIoHandle, InboundSink
         this.readAgainOps = new IoUringIoOps(IORING_OP_POLL_ADD, (byte)0, (short)0, fd, 0L, 0L, 0,
             POLLIN, READ_AGAIN, (short)0, (short)0, 0, 0L);
         this.routes = new InsideRoutes(counters);
+        this.oversized = new OversizedPackets(counters);
         tunRx = counters.counter(DataplaneCounter.TUN_RX_PACKETS);
         tunTx = counters.counter(DataplaneCounter.TUN_TX_PACKETS);
         tunWriteErrors = counters.counter(DataplaneCounter.TUN_WRITE_ERRORS);
@@ -194,6 +202,17 @@ public final class SharedTunIo implements IoUringIoHandle, InboundSink
             noTarget.increment();
             return;
         }
+        if (path.mtu() > 0 && length > path.mtu())
+        {
+            fragmentTarget = target;
+            oversized.handle(buffer, offset, length, path.mtu(), path.dfBitIgnore(), fragmentOut, answerOut);
+            return;
+        }
+        writeTarget(target, buffer, offset, length);
+    }
+
+    private void writeTarget(final EgressTarget target, final DirectBuffer buffer, final int offset, final int length)
+    {
         if (target.writeData(buffer, offset, length) && touchedCount < touched.length)
         {
             touched[touchedCount++] = target;

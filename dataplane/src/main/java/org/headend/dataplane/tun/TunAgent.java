@@ -6,10 +6,12 @@ import org.agrona.MutableDirectBuffer;
 import org.agrona.concurrent.Agent;
 import org.agrona.concurrent.ManyToOneConcurrentArrayQueue;
 import org.agrona.concurrent.MessageHandler;
+import org.agrona.concurrent.UnsafeBuffer;
 import org.agrona.concurrent.ringbuffer.ManyToOneRingBuffer;
 import org.agrona.concurrent.status.AtomicCounter;
 import org.headend.dataplane.api.DataplaneCounter;
 import org.headend.dataplane.api.DataplaneCounters;
+import org.headend.dataplane.offload.PacketConsumer;
 import org.headend.dataplane.tunnel.EgressQueue;
 import org.headend.dataplane.tunnel.TunnelPath;
 
@@ -32,6 +34,13 @@ public final class TunAgent implements Agent
     private final ManyToOneConcurrentArrayQueue<Runnable> commands = new ManyToOneConcurrentArrayQueue<>(1024);
     private final InsideRoutes routes;
     private final ByteBuffer readBuffer = ByteBuffer.allocateDirect(MAX_PACKET).order(ByteOrder.BIG_ENDIAN);
+    private final UnsafeBuffer readView = new UnsafeBuffer(readBuffer);
+    private final OversizedPackets oversized;
+    /** Where the fragments of the packet being routed go: its tunnel's egress queue, set just before. */
+    private EgressQueue fragmentEgress;
+    private int fragmentTarget;
+    private final PacketConsumer fragmentOut = this::offerFragment;
+    private final PacketConsumer answerOut = this::writeAnswer;
     private final ByteBuffer inboundBytes;
     private final MessageHandler writer = this::writeToTun;
     private final EgressQueue[] touched = new EgressQueue[BATCH];
@@ -61,6 +70,7 @@ public final class TunAgent implements Agent
             throw new IllegalArgumentException("the inbound ring must wrap a direct ByteBuffer from index 0");
         }
         routes = new InsideRoutes(counters);
+        oversized = new OversizedPackets(counters);
         tunRx = counters.counter(DataplaneCounter.TUN_RX_PACKETS);
         tunTx = counters.counter(DataplaneCounter.TUN_TX_PACKETS);
         tunWriteErrors = counters.counter(DataplaneCounter.TUN_WRITE_ERRORS);
@@ -154,12 +164,43 @@ public final class TunAgent implements Agent
         }
         final TunnelPath.Route dtls = path.dtls();
         final EgressQueue egress = dtls != null ? dtls.queue() : path.cstp();
-        if (!egress.offer(dtls != null ? dtls.targetId() : path.tunnelId(), readBuffer, 0, length))
+        final int targetId = dtls != null ? dtls.targetId() : path.tunnelId();
+        if (path.mtu() > 0 && length > path.mtu())
+        {
+            fragmentEgress = egress;
+            fragmentTarget = targetId;
+            oversized.handle(readView, 0, length, path.mtu(), path.dfBitIgnore(), fragmentOut, answerOut);
+            return;
+        }
+        if (!egress.offer(targetId, readBuffer, 0, length))
         {
             egressFull.increment();
             return;
         }
         markTouched(egress);
+    }
+
+    private void offerFragment(final MutableDirectBuffer buffer, final int offset, final int length)
+    {
+        if (!fragmentEgress.offer(fragmentTarget, buffer.byteBuffer(), buffer.wrapAdjustment() + offset, length))
+        {
+            egressFull.increment();
+            return;
+        }
+        markTouched(fragmentEgress);
+    }
+
+    /** An ICMP answer to an oversized packet goes back to the inside through this agent's own queue. */
+    private void writeAnswer(final MutableDirectBuffer buffer, final int offset, final int length)
+    {
+        if (port.write(buffer.byteBuffer(), buffer.wrapAdjustment() + offset, length) == length)
+        {
+            tunTx.increment();
+        }
+        else
+        {
+            tunWriteErrors.increment();
+        }
     }
 
     private void markTouched(final EgressQueue egress)

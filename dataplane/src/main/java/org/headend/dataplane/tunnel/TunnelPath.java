@@ -18,6 +18,8 @@ public final class TunnelPath
     private final RoundTrips cstpRoundTrips = new RoundTrips();
     private final RoundTrips dtlsRoundTrips = new RoundTrips();
     private volatile Route dtls;
+    private final int mtu;
+    private final boolean dfBitIgnore;
 
     /** A DTLS endpoint's place in an egress queue. Immutable; one per endpoint. */
     public record Route(int targetId, EgressQueue queue)
@@ -29,9 +31,34 @@ public final class TunnelPath
      */
     public TunnelPath(final int tunnelId, final EgressQueue cstp, final TunnelAccess access)
     {
+        this(tunnelId, cstp, access, 0, false);
+    }
+
+    /**
+     * @param access      what the tunnel's client may send, whichever transport carries it
+     * @param mtu         the tunnel MTU: longer inside packets are fragmented or answered (0: sent as they are)
+     * @param dfBitIgnore {@code anyconnect ssl df-bit-ignore enable}: fragment IPv4 packets even with DF set
+     */
+    public TunnelPath(final int tunnelId, final EgressQueue cstp, final TunnelAccess access, final int mtu,
+        final boolean dfBitIgnore)
+    {
         this.tunnelId = tunnelId;
         this.cstp = cstp;
         this.access = access;
+        this.mtu = mtu;
+        this.dfBitIgnore = dfBitIgnore;
+    }
+
+    /** The longest inside packet sent to the client whole; 0 when the transport takes any length. */
+    public int mtu()
+    {
+        return mtu;
+    }
+
+    /** Whether IPv4 packets longer than {@link #mtu} are fragmented although they have DF set. */
+    public boolean dfBitIgnore()
+    {
+        return dfBitIgnore;
     }
 
     /** The CSTP handler's id in its egress queue (the tunnel id). */
