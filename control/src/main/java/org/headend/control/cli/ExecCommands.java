@@ -187,28 +187,16 @@ final class ExecCommands
                 return new Output(CLOCK.format(now) + "\n", Map.of("utc", now.toString()));
             }));
         commands.add(ExecCommand.declare("Show the VPN load-balancing cluster")
-            // the ASA's "show vpn load-balancing" without its "vpn": that keyword would make "sh vpn any" ambiguous
+            .kw("show", "Show running system information").kw("vpn", "Show VPN information")
+            .kw("load-balancing", "Show the VPN load-balancing cluster's members, director and load")
+            .alsoInConfigModes()
+            .shows(ExecCommands::showLoadBalancing));
+        commands.add(ExecCommand.declare("Show the VPN load-balancing cluster")
+            // the form before "show vpn load-balancing" existed; scripts and tests use it
             .kw("show", "Show running system information")
             .kw("load-balancing", "Show the VPN load-balancing cluster's members, director and load")
             .alsoInConfigModes()
-            .shows((session, args) ->
-            {
-                if (!(session.context().sessions() instanceof org.headend.control.cluster.ClusterDirectory lb))
-                {
-                    return new Output("VPN load-balancing is not active on this device\n", Map.of("active", false));
-                }
-                try
-                {
-                    final Map.Entry<String, Object> report = org.headend.control.cluster.LoadBalancingReport.of(
-                        lb.cluster());
-                    return new Output(report.getKey(), report.getValue());
-                }
-                catch (final Exception ex)
-                {
-                    return new Output("ERROR: the cluster did not answer: " + ex.getMessage() + "\n",
-                        Map.of("error", String.valueOf(ex.getMessage())));
-                }
-            }));
+            .shows(ExecCommands::showLoadBalancing));
         commands.add(ExecCommand.declare("Show the data plane counters")
             .kw("show", "Show running system information").kw("counters", "Show the data plane counters")
             .alsoInConfigModes()
@@ -487,6 +475,25 @@ final class ExecCommands
         data.put("hostname", hostname);
         data.put("uptimeSeconds", up.toSeconds());
         return new Output(text, data);
+    }
+
+    private static Output showLoadBalancing(final CliSession session, final Arguments args)
+    {
+        if (!(session.context().sessions() instanceof org.headend.control.cluster.ClusterDirectory lb))
+        {
+            return new Output("VPN load-balancing is not active on this device\n", Map.of("active", false));
+        }
+        try
+        {
+            final Map.Entry<String, Object> report = org.headend.control.cluster.LoadBalancingReport.of(
+                lb.cluster());
+            return new Output(report.getKey(), report.getValue());
+        }
+        catch (final Exception ex)
+        {
+            return new Output("ERROR: the cluster did not answer: " + ex.getMessage() + "\n",
+                Map.of("error", String.valueOf(ex.getMessage())));
+        }
     }
 
     private static Output showCounters(final CliSession session, final Arguments args)

@@ -196,7 +196,9 @@ class CliFeaturesTest
     void shouldCompleteKeywordsAndConfiguredNamesFromTheGrammar() throws IOException
     {
         assertEquals(List.of("show"), session.complete("sh"));
-        assertEquals(List.of("vpn-sessiondb"), session.complete("show vpn"));
+        // "show vpn load-balancing" beside "show vpn-sessiondb": both words complete "vpn"
+        assertEquals(List.of("vpn", "vpn-sessiondb"), session.complete("show vpn"));
+        assertEquals(List.of("vpn-sessiondb"), session.complete("show vpn-"));
         assertTrue(session.complete("show ").containsAll(List.of("running-config", "version", "interface")));
         assertEquals(List.of("include"), session.complete("show version | inc"));
         run("conf t");
@@ -234,6 +236,20 @@ class CliFeaturesTest
         assertTrue(sessionsJson.contains("\"encryption\": \"AES-GCM-256\""), sessionsJson);
         assertTrue(run("show clock | json").contains("\"utc\": \"2024-01-01T12:00:00Z\""));
         assertTrue(run("write memory | json").contains("only available for show commands"));
+    }
+
+    @Test
+    void shouldTakeShowVpnLoadBalancingBesideTheAsaAbbreviationsOfShowVpnSessiondb() throws IOException
+    {
+        sessions.sessions.add(FakeSessions.lee());
+        final String anyconnect = run("show vpn-sessiondb anyconnect");
+        assertTrue(anyconnect.contains("Username     : lee"), anyconnect);
+        assertEquals(anyconnect, run("sh vpn any"), "sh vpn any is show vpn-sessiondb anyconnect, as on the ASA");
+        assertEquals(run("show vpn-sessiondb summary"), run("sh vpn sum"));
+        final String loadBalancing = run("show vpn load-balancing");
+        assertEquals("VPN load-balancing is not active on this device\n", loadBalancing);
+        assertEquals(loadBalancing, run("sh vpn load"));
+        assertEquals(loadBalancing, run("show load-balancing"), "the earlier form still works");
     }
 
     @Test

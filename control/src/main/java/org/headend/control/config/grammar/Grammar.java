@@ -13,9 +13,12 @@ import java.util.TreeSet;
  * <p>
  * Matching runs every declaration of the mode in lock step over the tokens, the way a terminal user types: at each
  * token, the keywords still possible are collected, and the token selects the keyword it equals or is the only prefix
- * of (so {@code conf t} and {@code sh run} work), or is parsed by an argument's type. A line is accepted when at least
- * one declaration is complete after the last token; when several are, the one with the most keywords wins, then the
- * one declared first.
+ * of (so {@code conf t} and {@code sh run} work), or is parsed by an argument's type. A token that equals a keyword
+ * and is also the first part of hyphenated ones ({@code vpn} beside {@code vpn-sessiondb}) selects the keyword it
+ * equals first, and the compounds as a fallback that the following tokens decide, the way the ASA reads
+ * {@code sh vpn any} as {@code show vpn-sessiondb anyconnect} although {@code show vpn load-balancing} exists. A
+ * line is accepted when at least one declaration is complete after the last token; when several are, the one that
+ * needed the fewest fallbacks wins, then the one with the most keywords, then the one declared first.
  *
  * @param <P> what a declaration carries for its caller (a configuration command, an exec action)
  */
@@ -89,27 +92,7 @@ public final class Grammar<P>
                 collectExpected(thread, words, argSyntaxes);
             }
             final String lower = token.text().toLowerCase(Locale.ROOT);
-            String resolved = null;
-            int prefixCount = 0;
-            if (words.contains(lower))
-            {
-                resolved = lower;
-            }
-            else
-            {
-                for (final String word : words)
-                {
-                    if (word.startsWith(lower))
-                    {
-                        prefixCount++;
-                        resolved = word;
-                    }
-                }
-                if (prefixCount != 1)
-                {
-                    resolved = null;
-                }
-            }
+            final Map<Integer, Resolution> byFallbacks = resolutions(ready, lower);
             final List<Thread> next = new ArrayList<>();
             String argReason = null;
             for (final Thread thread : ready)
@@ -118,6 +101,9 @@ public final class Grammar<P>
                 {
                     continue;
                 }
+                final Resolution resolution = byFallbacks.get(thread.fallbacks);
+                final String resolved = resolution.resolved();
+                final TreeSet<String> compounds = resolution.compounds();
                 switch (thread.cont.head)
                 {
                     case Element.Keyword keyword ->
@@ -126,6 +112,10 @@ public final class Grammar<P>
                         {
                             next.add(thread.advance(null, null, 1));
                         }
+                        else if (compounds.contains(keyword.word()))
+                        {
+                            next.add(thread.advance(null, null, 1).fallback());
+                        }
                     }
                     case Element.Choice choice ->
                     {
@@ -133,6 +123,13 @@ public final class Grammar<P>
                         if (word != null && choice.options().stream().anyMatch(o -> o.word().equals(word)))
                         {
                             next.add(thread.advance(choice.name(), word, 1));
+                        }
+                        for (final Element.Keyword option : choice.options())
+                        {
+                            if (compounds.contains(option.word()))
+                            {
+                                next.add(thread.advance(choice.name(), option.word(), 1).fallback());
+                            }
                         }
                     }
                     case Element.Arg arg ->
@@ -166,7 +163,7 @@ public final class Grammar<P>
                     live = List.of();
                     break;
                 }
-                if (prefixCount > 1 && argReason == null)
+                if (byFallbacks.values().stream().anyMatch(r -> r.prefixCount() > 1) && argReason == null)
                 {
                     throw new SyntaxError(ErrorKind.AMBIGUOUS, t, token.offset(),
                         "'" + ArgTypes.abbreviate(token.text()) + "' is ambiguous: " + list(words, lower));
@@ -188,8 +185,9 @@ public final class Grammar<P>
             {
                 collectExpected(thread, words, argSyntaxes);
             }
-            else if (best == null || thread.keywords > best.keywords
-                || (thread.keywords == best.keywords && thread.declaration < best.declaration))
+            else if (best == null || thread.fallbacks < best.fallbacks
+                || (thread.fallbacks == best.fallbacks && (thread.keywords > best.keywords
+                    || (thread.keywords == best.keywords && thread.declaration < best.declaration))))
             {
                 best = thread;
             }
@@ -249,7 +247,7 @@ public final class Grammar<P>
             {
                 collectExpected(thread, words, new TreeSet<>());
             }
-            final String resolved = resolve(words, token.text().toLowerCase(Locale.ROOT));
+            final Map<Integer, Resolution> byFallbacks = resolutions(ready, token.text().toLowerCase(Locale.ROOT));
             final List<Thread> next = new ArrayList<>();
             for (final Thread thread : ready)
             {
@@ -257,6 +255,8 @@ public final class Grammar<P>
                 {
                     continue;
                 }
+                final String resolved = byFallbacks.get(thread.fallbacks).resolved();
+                final TreeSet<String> compounds = byFallbacks.get(thread.fallbacks).compounds();
                 switch (thread.cont.head)
                 {
                     case Element.Keyword keyword ->
@@ -265,12 +265,23 @@ public final class Grammar<P>
                         {
                             next.add(thread.advance(null, null, 1));
                         }
+                        else if (compounds.contains(keyword.word()))
+                        {
+                            next.add(thread.advance(null, null, 1).fallback());
+                        }
                     }
                     case Element.Choice choice ->
                     {
-                        if (resolved != null && choice.options().stream().anyMatch(o -> o.word().equals(resolved)))
+                        for (final Element.Keyword option : choice.options())
                         {
-                            next.add(thread.advance(choice.name(), resolved, 1));
+                            if (option.word().equals(resolved))
+                            {
+                                next.add(thread.advance(choice.name(), option.word(), 1));
+                            }
+                            else if (compounds.contains(option.word()))
+                            {
+                                next.add(thread.advance(choice.name(), option.word(), 1).fallback());
+                            }
                         }
                     }
                     case Element.Arg arg ->
@@ -338,6 +349,54 @@ public final class Grammar<P>
         {
             out.add(new Candidate(keyword.word(), keyword.help(), true, null));
         }
+    }
+
+    /**
+     * What a token selects among the keywords of the readings that took as many fallbacks, for each such count: a
+     * reading that took a compound for a shorter keyword resolves its next abbreviations among its own keywords,
+     * so that the fallback never makes an abbreviation ambiguous that was not ({@code vpn lo} is still
+     * {@code vpn load-balancing} beside {@code vpn-sessiondb logoff}).
+     */
+    private static Map<Integer, Resolution> resolutions(final List<Thread> ready, final String lower)
+    {
+        final Map<Integer, TreeSet<String>> words = new java.util.HashMap<>();
+        for (final Thread thread : ready)
+        {
+            collectExpected(thread, words.computeIfAbsent(thread.fallbacks, f -> new TreeSet<>()), new TreeSet<>());
+        }
+        final Map<Integer, Resolution> out = new java.util.HashMap<>();
+        words.forEach((fallbacks, level) -> out.put(fallbacks, new Resolution(resolve(level, lower),
+            prefixCount(level, lower), compounds(level, lower))));
+        return out;
+    }
+
+    /**
+     * @param resolved    the keyword the token equals or is the only prefix of, or null
+     * @param prefixCount how many keywords the token is a prefix of, when it equals none
+     * @param compounds   the hyphenated keywords the token may also stand for
+     */
+    private record Resolution(String resolved, int prefixCount, TreeSet<String> compounds)
+    {
+    }
+
+    private static int prefixCount(final TreeSet<String> words, final String lower)
+    {
+        return words.contains(lower) ? 0 : (int)words.stream().filter(w -> w.startsWith(lower)).count();
+    }
+
+    /**
+     * The hyphenated keywords a token that equals a keyword may also stand for: those it is the first part of
+     * ({@code vpn} → {@code vpn-sessiondb}). Empty when the token equals no keyword: it is then an abbreviation, and
+     * must be the prefix of one keyword only.
+     */
+    private static TreeSet<String> compounds(final TreeSet<String> words, final String lower)
+    {
+        final TreeSet<String> out = new TreeSet<>();
+        if (words.contains(lower))
+        {
+            out.addAll(words.subSet(lower + "-", lower + "."));
+        }
+        return out;
     }
 
     /** The keyword a token selects: the one it equals, or the only one it is a prefix of; null otherwise. */
@@ -466,17 +525,28 @@ public final class Grammar<P>
     }
 
     /** One way of reading the line so far against one declaration. */
-    private record Thread(int declaration, Cont cont, Bind binds, int keywords)
+    private record Thread(int declaration, Cont cont, Bind binds, int keywords, int fallbacks)
     {
+        Thread(final int declaration, final Cont cont, final Bind binds, final int keywords)
+        {
+            this(declaration, cont, binds, keywords, 0);
+        }
+
         Thread with(final Cont next, final Bind newBinds)
         {
-            return new Thread(declaration, next, newBinds, keywords);
+            return new Thread(declaration, next, newBinds, keywords, fallbacks);
         }
 
         Thread advance(final String name, final Object value, final int keywordCount)
         {
             final Bind newBinds = name == null ? binds : new Bind(name, value, binds);
-            return new Thread(declaration, cont.tail, newBinds, keywords + keywordCount);
+            return new Thread(declaration, cont.tail, newBinds, keywords + keywordCount, fallbacks);
+        }
+
+        /** This reading took a hyphenated keyword for a token that equals a shorter one. */
+        Thread fallback()
+        {
+            return new Thread(declaration, cont, binds, keywords, fallbacks + 1);
         }
 
         Arguments arguments()
