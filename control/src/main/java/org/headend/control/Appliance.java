@@ -325,7 +325,7 @@ final class Appliance
             redirects.apply(cfg);
             final MetricsExporter exporter = new MetricsExporter(dataplane.counters(), sessions, metrics,
                 () -> logins.limiter().lockedAddresses(System.nanoTime()));
-            management = new ManagementServer(frontDoor, serverChannel, certificates.context(null), config::current,
+            management = new ManagementServer(frontDoor, serverChannel, certificates::context, config::current,
                 exporter::scrape);
             management.apply(cfg);
         }

@@ -19,6 +19,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 import java.util.function.Supplier;
 import org.headend.control.config.HeadendConfig;
 import org.headend.control.config.HttpAccess;
@@ -30,8 +31,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The ASA's management HTTPS server, serving {@code GET /metrics}: {@code http server enable [PORT]} starts it on the
- * IPv4 address of every interface an {@code http A.B.C.D M.M.M.M NAMEIF} line names, with the VPN's own
- * certificate. A connection from an address no line of that interface permits is closed before the TLS handshake,
+ * IPv4 address of every interface an {@code http A.B.C.D M.M.M.M NAMEIF} line names, with the certificate the VPN
+ * listeners serve on that interface ({@code ssl trust-point NAME [NAMEIF]}, else the built-in one), taken when each
+ * connection is accepted: a trust-point change reaches the next handshake, as on the VPN listeners. A connection from an address no line of that interface permits is closed before the TLS handshake,
  * unanswered. {@link #apply} opens and closes listeners so that exactly the configured ones run, at start and after
  * every configuration change. Its connections have a budget of their own, and run on the front door's event loop
  * (never the tunnels'): a scrape's TLS handshake is no different from a login's. Any thread; calls are serialized.
@@ -47,7 +49,7 @@ public final class ManagementServer implements AutoCloseable
     /** Scrapes waiting for the scrape thread; more are refused with a 503 rather than queued without bound. */
     private static final int MAX_QUEUED_SCRAPES = 16;
 
-    private final SslContext tls;
+    private final Function<String, SslContext> tls;
     private final Supplier<HeadendConfig> config;
     private final Supplier<String> page;
     private final ExecutorService scrapes = new ThreadPoolExecutor(1, 1, 0, TimeUnit.SECONDS,
@@ -67,12 +69,12 @@ public final class ManagementServer implements AutoCloseable
     /**
      * @param group       the event loops the listeners run on (they only decode requests; scrapes run elsewhere)
      * @param channelType the server channel class matching {@code group}'s transport
-     * @param tls         the VPN's TLS context (same certificate)
+     * @param tls         the TLS context of the VPN listeners on an interface (by nameif), as it is now
      * @param config      the current configuration (access is checked against it at each connection)
      * @param page        assembles one {@code /metrics} page; called on the management server's own thread
      */
     public ManagementServer(final EventLoopGroup group, final Class<? extends ServerChannel> channelType,
-        final SslContext tls, final Supplier<HeadendConfig> config, final Supplier<String> page)
+        final Function<String, SslContext> tls, final Supplier<HeadendConfig> config, final Supplier<String> page)
     {
         this.tls = tls;
         this.config = config;
@@ -129,7 +131,7 @@ public final class ManagementServer implements AutoCloseable
             channel.close();
             return;
         }
-        final SslHandler ssl = tls.newHandler(channel.alloc());
+        final SslHandler ssl = tls.apply(nameif).newHandler(channel.alloc());
         ssl.setHandshakeTimeoutMillis(TLS_HANDSHAKE_TIMEOUT_MILLIS);
         channel.pipeline()
             .addLast("cap", slot)
