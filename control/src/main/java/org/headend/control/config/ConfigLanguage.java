@@ -222,7 +222,9 @@ public final class ConfigLanguage
             }
             case LDAP_ATTRIBUTE_MAP -> config.ldapAttributeMaps().keySet();
         };
-        return Map.entry(reference.kind().noun(), List.copyOf(new TreeSet<>(names)));
+        // the ASA's "?" says "Available configured profile packages:" where its messages say "anyconnect profiles"
+        final String noun = reference.kind() == RefKind.PROFILE ? "profile packages" : reference.kind().noun();
+        return Map.entry(noun, List.copyOf(new TreeSet<>(names)));
     }
 
     /** The keywords that start global configuration commands: the sections of {@code show running-config}. */

@@ -171,7 +171,7 @@ class CliFeaturesTest
         assertTrue(run("anyconnect ssl keepalive 30 ?").contains("<cr>"));
         final String profiles = run("anyconnect profiles value ?");
         assertTrue(profiles.startsWith("config-group-webvpn mode commands/options:\n"), profiles);
-        assertTrue(profiles.contains("Available configured anyconnect profiles: "), profiles);
+        assertTrue(profiles.contains("Available configured profile packages: "), "the seed's words: " + profiles);
         assertEquals("headend(config-group-webvpn)#", session.prompt(), "help changes nothing");
     }
 
