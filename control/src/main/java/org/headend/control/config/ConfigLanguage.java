@@ -1225,7 +1225,7 @@ public final class ConfigLanguage
                 return null;
             })
             .build());
-        register(ConfigCommand.in(gw, "Configure AnyConnect attributes")
+        final ConfigCommand askEnable = register(ConfigCommand.in(gw, "Configure AnyConnect attributes")
             .kw("anyconnect", "Configure AnyConnect attributes")
             .kw("ask", "Ask the user to download the client").key()
             .kw("enable", "Ask, and wait for the answer")
@@ -1240,6 +1240,18 @@ public final class ConfigLanguage
                     args.get("action"), args.has("timeout") ? args.<Integer>get("timeout") : 0));
                 return null;
             })
+            .build());
+        // the seed's other spellings (000:253-256): "default" alone downloads, "default clientless" is the portal
+        register(ConfigCommand.in(gw, "Configure AnyConnect attributes")
+            .kw("anyconnect", "Configure AnyConnect attributes")
+            .kw("ask", "Ask the user to download the client").key()
+            .kw("enable", "Ask, and wait for the answer")
+            .kw("default", "What to do when the user does not answer")
+            .optional("clientless", p -> p.kw("clientless", "Go to the portal page (as webvpn)"))
+            .optional(null, q -> q.kw("timeout", "How long to wait for the answer")
+                .arg("timeout", ArgTypes.integer(1, 30), "Seconds"))
+            .aliasOf(askEnable, args -> args.with("action", args.has("clientless") ? "webvpn" : "anyconnect"))
+            .withoutNoForm()
             .build());
     }
 
