@@ -18,8 +18,8 @@ import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * Issue 5, items 1, 2 and 4 with the real openconnect: dual-stack sessions (IPv6 inside the tunnel over DTLS and
- * over TLS, IPv6 on the outside), the split-tunnel routes, DNS and banner a group-policy gives, the drops of
- * traffic its {@code tunnelspecified} policy leaves out, and the MTU taken from the outside link.
+ * over TLS, IPv6 on the outside), the split-tunnel routes, DNS, banner and proxy PAC file a group-policy gives, the
+ * drops of traffic its {@code tunnelspecified} policy leaves out, and the MTU taken from the outside link.
  */
 @ExtendWith(HarnessExtension.class)
 @Timeout(value = 4, unit = TimeUnit.MINUTES)
@@ -50,6 +50,7 @@ class TunnelPolicyIT
             .extraLine(" split-tunnel-policy tunnelspecified")
             .extraLine(" split-tunnel-network-list value SPLIT")
             .extraLine(" split-dns value corp.example lab.example")
+            .extraLine(" msie-proxy pac-url value http://proxy.corp.example/proxy.pac")
             .extraLine("username carol attributes")
             .extraLine(" vpn-group-policy CORP")
             .extraLine("access-list V4ONLY standard permit 192.168.100.0 255.255.255.0")
@@ -112,6 +113,7 @@ class TunnelPolicyIT
         assertTrue(env.getOrDefault("INTERNAL_IP4_DNS", "").contains("192.168.100.1"), env.toString());
         assertTrue(env.getOrDefault("INTERNAL_IP4_DNS", "").contains(INSIDE6), env.toString());
         assertEquals("corp.example", env.get("CISCO_DEF_DOMAIN"), env.toString());
+        assertEquals("http://proxy.corp.example/proxy.pac", env.get("CISCO_PROXY_PAC"), "msie-proxy pac-url: " + env);
         assertTrue(env.getOrDefault("CISCO_SPLIT_DNS", "").contains("corp.example")
             && env.get("CISCO_SPLIT_DNS").contains("lab.example"), env.toString());
         assertEquals("Authorized use only.\\nActivity is logged.", env.get("CISCO_BANNER"),

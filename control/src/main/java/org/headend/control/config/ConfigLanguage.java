@@ -806,6 +806,7 @@ public final class ConfigLanguage
             })
             .build());
         declareGroupPolicyExtras(gp);
+        declareBrowserProxy(gp);
         register(ConfigCommand.in(gp, "Configure the group's WebVPN and AnyConnect attributes")
             .kw("webvpn", "Configure the group's WebVPN and AnyConnect attributes")
             .enters(Mode.GROUP_WEBVPN)
@@ -863,6 +864,46 @@ public final class ConfigLanguage
                 final List<String> protocols = args.all("protocol");
                 ConfigDraft.attributesOf(scope).set(PolicyAttribute.VPN_TUNNEL_PROTOCOL,
                     Collections.unmodifiableSet(requireDistinct(protocols, "vpn-tunnel-protocol")));
+                return null;
+            })
+            .build());
+    }
+
+    /** The browser proxy of the client (seed 003:121-144): the parts an open client can read. */
+    private static void declareBrowserProxy(final Mode gp)
+    {
+        register(ConfigCommand.in(gp, "Configure the browser proxy of the client")
+            .kw("msie-proxy", "Configure the browser proxy of the client")
+            .kw("pac-url", "The proxy auto-configuration file the client uses").key()
+            .kw("value", "Specify the URL")
+            .arg("url", ArgTypes.GROUP_URL, "URL of the PAC file")
+            .order(70, 0)
+            .compile((draft, scope, args) ->
+            {
+                ConfigDraft.attributesOf(scope).set(PolicyAttribute.MSIE_PROXY_PAC_URL, args.get("url"));
+                return null;
+            })
+            .build());
+        register(ConfigCommand.in(gp, "Configure the browser proxy of the client")
+            .kw("msie-proxy", "Configure the browser proxy of the client")
+            .kw("pac-url", "The proxy auto-configuration file the client uses").key()
+            .kw("none", "No PAC file; do not inherit one")
+            .order(70, 0)
+            .compile((draft, scope, args) ->
+            {
+                ConfigDraft.attributesOf(scope).set(PolicyAttribute.MSIE_PROXY_PAC_URL, "");
+                return null;
+            })
+            .build());
+        register(ConfigCommand.in(gp, "Configure the browser proxy of the client")
+            .kw("msie-proxy", "Configure the browser proxy of the client")
+            .kw("lockdown", "Hide the browser's proxy settings while connected").key()
+            .choice("value", "enable", "Hide them", "disable", "Leave them to the user")
+            .order(71, 0)
+            .compile((draft, scope, args) ->
+            {
+                ConfigDraft.attributesOf(scope).set(PolicyAttribute.MSIE_PROXY_LOCKDOWN,
+                    "enable".equals(args.get("value")));
                 return null;
             })
             .build());

@@ -57,6 +57,11 @@ public final class PolicyAttribute<T>
         new PolicyAttribute<>("anyconnect ssl rekey method", RekeyMethod.NONE);
     /** {@code anyconnect ssl rekey time MINUTES|none}, 1–10080 minutes; 0 for none (the default). */
     public static final PolicyAttribute<Integer> SSL_REKEY_TIME = new PolicyAttribute<>("anyconnect ssl rekey time", 0);
+    /** {@code msie-proxy pac-url value URL|none}: the proxy auto-configuration file for the client; "" for none. */
+    public static final PolicyAttribute<String> MSIE_PROXY_PAC_URL = new PolicyAttribute<>("msie-proxy pac-url", "");
+    /** {@code msie-proxy lockdown enable|disable}: the client hides the browser's proxy settings while connected. */
+    public static final PolicyAttribute<Boolean> MSIE_PROXY_LOCKDOWN =
+        new PolicyAttribute<>("msie-proxy lockdown", false);
     /** {@code anyconnect ssl df-bit-ignore enable|disable} (default disable). */
     public static final PolicyAttribute<Boolean> SSL_DF_BIT_IGNORE =
         new PolicyAttribute<>("anyconnect ssl df-bit-ignore", false);

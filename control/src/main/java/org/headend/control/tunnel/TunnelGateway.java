@@ -183,6 +183,7 @@ public final class TunnelGateway
         announceDns(answer, policy, split, lease6 != null);
         split.announce(answer, fullIpv6);
         announceBanner(answer, policy);
+        BrowserProxy.announce(answer, policy);
         announceTimers(answer, policy, mtu, timers);
         if (cstpCompression != CompressionMethod.NONE)
         {
