@@ -27,8 +27,8 @@ import org.junit.jupiter.api.extension.ExtendWith;
 /**
  * {@code http server enable} and {@code http A M IF}: Prometheus scrapes {@code /metrics} over HTTPS during a live
  * openconnect session; promtool accepts the page; the byte counters move with traffic, a failed login and the
- * headend's DPD round trips are counted, the per-user series go with the session, and hosts no {@code http} line
- * permits get no answer, as the lines change live.
+ * headend's DPD round trips are counted, the per-user series go with the session, the server's certificate follows
+ * {@code ssl trust-point}, and hosts no {@code http} line permits get no answer, as the lines change live.
  */
 @ExtendWith(HarnessExtension.class)
 @Timeout(value = 4, unit = TimeUnit.MINUTES)
@@ -157,6 +157,32 @@ class MetricsIT
 
     @Test
     @Order(6)
+    void shouldServeTheSslTrustPointOfItsInterfaceFromTheNextConnection() throws IOException
+    {
+        assertTrue(curlVerbose().contains("subject: CN=headend"), "the built-in certificate first");
+        final Path pem = bed.headend().stateDir().resolve("disk0/tp/mgmt.pem");
+        Files.createDirectories(pem.getParent());
+        final Path dir = Harness.tempDir("tp-");
+        Cmd.check("openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2", "-subj",
+            "/CN=mgmt.example.com", "-keyout", dir.resolve("key.pem").toString(), "-out",
+            dir.resolve("cert.pem").toString());
+        Files.writeString(pem, Files.readString(dir.resolve("cert.pem")) + Files.readString(dir.resolve("key.pem")));
+        final HeadendProcess headend = bed.headend();
+        headend.console("configure terminal");
+        headend.console("crypto ca trustpoint MGMT");
+        headend.console("identity-certificate disk0:/tp/mgmt.pem");
+        headend.console("exit");
+        final String applied = headend.console("ssl trust-point MGMT outside");
+        headend.console("end");
+        assertFalse(applied.contains("ERROR"), applied);
+
+        final String verbose = curlVerbose();
+        assertTrue(verbose.contains("subject: CN=mgmt.example.com"), "ssl trust-point, without a restart: " + verbose);
+        assertTrue(verbose.contains("vpn_active_sessions"), verbose);
+    }
+
+    @Test
+    @Order(7)
     void shouldLeaveHostsNoHttpLinePermitsUnansweredAndFollowTheLinesLive()
     {
         final HeadendProcess headend = bed.headend();
@@ -187,6 +213,15 @@ class MetricsIT
     private static Cmd.Result curl(final String url)
     {
         return Cmd.run(Duration.ofSeconds(20), Netns.in(bed.net().client(1), "curl", "-sk", "-m", "10", url));
+    }
+
+    /** A scrape with curl's TLS details (the server certificate's subject) in the output. */
+    private static String curlVerbose()
+    {
+        final Cmd.Result result = Cmd.run(Duration.ofSeconds(20), Netns.in(bed.net().client(1), "curl", "-vsk", "-m",
+            "10", URL));
+        assertEquals(0, result.exitCode(), "curl " + URL + ": " + result.output());
+        return result.output();
     }
 
     private static String scrape()
