@@ -18,7 +18,7 @@ import java.util.function.BiConsumer;
  * The connections of the TLS listeners on the interfaces {@code webvpn} is enabled on: TLS 1.2/1.3, then HTTP/1.1
  * with hard limits (8 KiB request line, 16 KiB of headers, 256 KiB body, {@value RequestDeadline#SECONDS} s from a
  * request's first byte to its last, 60 s idle), then {@link FrontDoorHandler}. A budget ({@link PreTunnelCap})
- * bounds the connections that are not tunnels. A CONNECT that opens a tunnel replaces the HTTP handlers with the
+ * bounds the connections that are not tunnels, and {@link HandshakeGate} the TLS handshakes in flight. A CONNECT that opens a tunnel replaces the HTTP handlers with the
  * data plane's CSTP handler. The listeners themselves are a {@link ListenerSet}.
  */
 public final class HttpsListener
@@ -32,6 +32,9 @@ public final class HttpsListener
     public static final int BACKLOG = 1024;
     /** One budget for every listener (IPv4 and IPv6 alike). */
     private static final PreTunnelCap CAP = new PreTunnelCap(PreTunnelCap.TOTAL, PreTunnelCap.MIN_SHARE);
+    /** One bound on the TLS handshakes in flight, for every listener: past it, new connections wait in the backlog. */
+    private static final HandshakeGate HANDSHAKES = new HandshakeGate(HandshakeGate.defaultMax(),
+        HandshakeGate.HOLD_NANOS);
 
     static final int MAX_INITIAL_LINE = 8192;
     static final int MAX_HEADER_SIZE = 16384;
@@ -74,8 +77,9 @@ public final class HttpsListener
         {
             ssl.engine().setWantClientAuth(true);
         }
+        channel.pipeline().addLast("pre-tunnel-cap", slot);
+        HANDSHAKES.watch(channel, ssl.handshakeFuture());
         channel.pipeline()
-            .addLast("pre-tunnel-cap", slot)
             .addLast("tls", ssl)
             .addLast("idle", new IdleStateHandler(REQUEST_TIMEOUT_SECONDS, 0, 0, TimeUnit.SECONDS))
             .addLast(RequestDeadline.NAME, new RequestDeadline(TimeUnit.SECONDS.toMillis(RequestDeadline.SECONDS)))
