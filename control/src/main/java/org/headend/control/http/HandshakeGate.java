@@ -60,12 +60,14 @@ public final class HandshakeGate
     }
 
     /**
-     * {@value #MAX_PROP_NAME}, else 8 a core (16 on 2 cores): enough to keep a core busy through the handshakes'
-     * round trips, few enough that each one runs without waiting for dozens of others.
+     * {@value #MAX_PROP_NAME}, else 32 a core (64 on 2 cores). A handshake holds its place for its round trips as
+     * well as its few ms of CPU, so the bound must cover a core's handshake rate times a distant client's round trip
+     * (about 300/s times 100 ms), or it would cap the setup rate below what the CPU can do; and it stays small enough
+     * that the CPU work queued ahead of any one handshake (64 times a few ms) is far below a client's patience.
      */
     public static int defaultMax()
     {
-        return Integer.getInteger(MAX_PROP_NAME, Math.max(8, 8 * Runtime.getRuntime().availableProcessors()));
+        return Integer.getInteger(MAX_PROP_NAME, 32 * Runtime.getRuntime().availableProcessors());
     }
 
     /**
