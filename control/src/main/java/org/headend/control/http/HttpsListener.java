@@ -28,8 +28,13 @@ public final class HttpsListener
         RequestHeadCheck.NAME, "aggregator");
     /** The nameif of the interface a connection arrived on ({@code enable NAMEIF tls-only} is read per CONNECT). */
     public static final AttributeKey<String> NAMEIF = AttributeKey.valueOf("headend.nameif");
-    /** Accept queue of each listener. */
-    public static final int BACKLOG = 1024;
+    public static final String BACKLOG_PROP_NAME = "headend.tls.backlog";
+    /**
+     * Accept queue of each listener ({@value #BACKLOG_PROP_NAME}, default 1024): where connections wait while
+     * {@link HandshakeGate} is full. A client gives up after its own timeout however long the queue, so the queue
+     * is worth only what the front door serves within that time.
+     */
+    public static final int BACKLOG = Integer.getInteger(BACKLOG_PROP_NAME, 1024);
     /** One budget for every listener (IPv4 and IPv6 alike). */
     private static final PreTunnelCap CAP = new PreTunnelCap(PreTunnelCap.TOTAL, PreTunnelCap.MIN_SHARE);
     /** One bound on the TLS handshakes in flight, for every listener: past it, new connections wait in the backlog. */
