@@ -30,11 +30,14 @@ public final class HttpsListener
     public static final AttributeKey<String> NAMEIF = AttributeKey.valueOf("headend.nameif");
     public static final String BACKLOG_PROP_NAME = "headend.tls.backlog";
     /**
-     * Accept queue of each listener ({@value #BACKLOG_PROP_NAME}, default 1024): where connections wait while
-     * {@link HandshakeGate} is full. A client gives up after its own timeout however long the queue, so the queue
-     * is worth only what the front door serves within that time.
+     * Accept queue of each listener ({@value #BACKLOG_PROP_NAME}, default as many as {@link HandshakeGate} lets in
+     * at once): where connections wait while the gate is full. A client gives up after its own timeout however long
+     * the queue, so a queue longer than what the front door serves within that time only hands it connections whose
+     * client has left; with a short one the kernel drops the excess SYNs and clients retry a second later. At 100
+     * connects/s offered on a loaded 2-core box, 35-267 of 1,500 came up with a queue of 64 against 0-31 with 1,024
+     * ({@code perf/scripts/front-door-overload.sh}).
      */
-    public static final int BACKLOG = Integer.getInteger(BACKLOG_PROP_NAME, 1024);
+    public static final int BACKLOG = Integer.getInteger(BACKLOG_PROP_NAME, HandshakeGate.defaultMax());
     /** One budget for every listener (IPv4 and IPv6 alike). */
     private static final PreTunnelCap CAP = new PreTunnelCap(PreTunnelCap.TOTAL, PreTunnelCap.MIN_SHARE);
     /** One bound on the TLS handshakes in flight, for every listener: past it, new connections wait in the backlog. */
