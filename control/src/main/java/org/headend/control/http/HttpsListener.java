@@ -18,7 +18,7 @@ import java.util.function.BiConsumer;
  * The connections of the TLS listeners on the interfaces {@code webvpn} is enabled on: TLS 1.2/1.3, then HTTP/1.1
  * with hard limits (8 KiB request line, 16 KiB of headers, 256 KiB body, {@value RequestDeadline#SECONDS} s from a
  * request's first byte to its last, 60 s idle), then {@link FrontDoorHandler}. A budget ({@link PreTunnelCap})
- * bounds the connections that are not tunnels. A CONNECT that opens a tunnel replaces the HTTP handlers with the
+ * bounds the connections that are not tunnels, and {@link HandshakeGate} the TLS handshakes in flight. A CONNECT that opens a tunnel replaces the HTTP handlers with the
  * data plane's CSTP handler. The listeners themselves are a {@link ListenerSet}.
  */
 public final class HttpsListener
@@ -28,10 +28,21 @@ public final class HttpsListener
         RequestHeadCheck.NAME, "aggregator");
     /** The nameif of the interface a connection arrived on ({@code enable NAMEIF tls-only} is read per CONNECT). */
     public static final AttributeKey<String> NAMEIF = AttributeKey.valueOf("headend.nameif");
-    /** Accept queue of each listener. */
-    public static final int BACKLOG = 1024;
+    public static final String BACKLOG_PROP_NAME = "headend.tls.backlog";
+    /**
+     * Accept queue of each listener ({@value #BACKLOG_PROP_NAME}, default as many as {@link HandshakeGate} lets in
+     * at once): where connections wait while the gate is full. A client gives up after its own timeout however long
+     * the queue, so a queue longer than what the front door serves within that time only hands it connections whose
+     * client has left; with a short one the kernel drops the excess SYNs and clients retry a second later. At 100
+     * connects/s offered on a loaded 2-core box, 35-267 of 1,500 came up with a queue of 64 against 0-31 with 1,024
+     * ({@code perf/scripts/front-door-overload.sh}).
+     */
+    public static final int BACKLOG = Integer.getInteger(BACKLOG_PROP_NAME, HandshakeGate.defaultMax());
     /** One budget for every listener (IPv4 and IPv6 alike). */
     private static final PreTunnelCap CAP = new PreTunnelCap(PreTunnelCap.TOTAL, PreTunnelCap.MIN_SHARE);
+    /** One bound on the TLS handshakes in flight, for every listener: past it, new connections wait in the backlog. */
+    private static final HandshakeGate HANDSHAKES = new HandshakeGate(HandshakeGate.defaultMax(),
+        HandshakeGate.HOLD_NANOS);
 
     static final int MAX_INITIAL_LINE = 8192;
     static final int MAX_HEADER_SIZE = 16384;
@@ -74,8 +85,9 @@ public final class HttpsListener
         {
             ssl.engine().setWantClientAuth(true);
         }
+        channel.pipeline().addLast("pre-tunnel-cap", slot);
+        HANDSHAKES.watch(channel, ssl.handshakeFuture());
         channel.pipeline()
-            .addLast("pre-tunnel-cap", slot)
             .addLast("tls", ssl)
             .addLast("idle", new IdleStateHandler(REQUEST_TIMEOUT_SECONDS, 0, 0, TimeUnit.SECONDS))
             .addLast(RequestDeadline.NAME, new RequestDeadline(TimeUnit.SECONDS.toMillis(RequestDeadline.SECONDS)))
