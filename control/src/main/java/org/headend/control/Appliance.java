@@ -211,6 +211,8 @@ final class Appliance
             final VpnEvents events = VpnEvents.all(List.of(metrics, syslog, accounting));
             sessions.events(events);
             sessions.sessionLimit(() -> config.current().globals().sessionLimit());
+            sessions.assignedPolicies((group, user, assigned) -> config.current().effectivePolicy(group, user,
+                assigned));
             // an AAA server's Framed-IP-Address outside the pools gets its host route when leased, loses it after
             sessions.onFixedLeasesChanged(() ->
             {

@@ -23,7 +23,9 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * RADIUS dynamic authorization (RFC 5176, issue 18) driven by FreeRADIUS's own {@code radclient} against live
  * openconnect sessions: a Disconnect-Request ends the session (the client is told and exits, FreeRADIUS gets the
  * accounting Stop with Admin-Reset), a CoA-Request's Filter-Id holds the live tunnel to an access list (a ping that
- * passed is blocked, then passes again), a Filter-Id naming no access list is refused with its Error-Cause, and
+ * passed is blocked, then passes again), a CoA naming another group-policy moves the live session to it when only
+ * its timers differ (and is refused with Unsupported-Attribute when the client would have to reconnect for its DNS
+ * servers), a Filter-Id naming no access list is refused with its Error-Cause, and
  * requests from an address that is not a configured server or signed with another key get no answer and change
  * nothing. FreeRADIUS and radclient run in the appliance's namespace on 127.0.0.1.
  */
@@ -57,7 +59,15 @@ class RadiusDynamicAuthorizationIT
             .extraLine("group-policy STAFF internal")
             .extraLine("group-policy STAFF attributes")
             .extraLine(" vpn-tunnel-protocol ssl-client")
-            .extraLine(" banner value Welcome, staff."));
+            .extraLine(" banner value Welcome, staff.")
+            .extraLine("group-policy SHORT internal")
+            .extraLine("group-policy SHORT attributes")
+            .extraLine(" vpn-tunnel-protocol ssl-client")
+            .extraLine(" vpn-session-timeout 1")
+            .extraLine("group-policy OTHERDNS internal")
+            .extraLine("group-policy OTHERDNS attributes")
+            .extraLine(" vpn-tunnel-protocol ssl-client")
+            .extraLine(" dns-server value 192.0.2.53"));
         radius = FreeRadiusServer.start(bed.net().server(), RADIUS_PORT, SECRET);
     }
 
@@ -168,6 +178,34 @@ class RadiusDynamicAuthorizationIT
             "User-Name=alice,Session-Timeout=60");
         assertTrue(unsupported.contains("Received CoA-NAK") && unsupported.contains("Unsupported-Attribute"),
             unsupported);
+    }
+
+    @Test
+    void shouldMoveTheLiveSessionToAnotherGroupPolicyWhenNothingNeedsAReconnect()
+    {
+        final OpenconnectClient alice = alice();
+        final String otherDns = radclient(bed.net().server(), "127.0.0.1", "coa", SECRET,
+            "User-Name=alice,Class=0x" + java.util.HexFormat.of().formatHex("OU=OTHERDNS;".getBytes(
+                java.nio.charset.StandardCharsets.US_ASCII)));
+        assertTrue(otherDns.contains("Received CoA-NAK") && otherDns.contains("Unsupported-Attribute"),
+            "DNS servers are told at CONNECT: " + otherDns);
+        assertTrue(bed.headend().process().err().text().contains("changes dns-server"), "the log says why");
+        assertTrue(bed.headend().console("show vpn-sessiondb anyconnect")
+            .matches("(?s).*Group Policy\\s*:\\s*STAFF.*"), "unchanged");
+
+        final String shorter = radclient(bed.net().server(), "127.0.0.1", "coa", SECRET,
+            "User-Name=alice,ASA-Group-Policy=SHORT");
+        assertTrue(shorter.contains("Received CoA-ACK"), shorter);
+        final String detail = bed.headend().console("show vpn-sessiondb anyconnect detail");
+        assertTrue(detail.matches("(?s).*Group Policy\\s*:\\s*SHORT.*"), detail);
+        assertTrue(detail.matches("(?s).*vpn-session-timeout\\s*:\\s*1\\s+from group-policy SHORT.*"), detail);
+        assertTrue(NetTools.ping(bed.net().client(1), ApplianceConfig.GATEWAY, 3).allAnswered(), "still up");
+        // SHORT's one-minute session timeout runs from the login: the live session ends with it, no reconnect
+        assertNotNull(alice.waitForExit(Duration.ofSeconds(100)), alice.process().tails(30));
+        assertEquals(1, alice.scriptCalls().stream().filter(c -> "connect".equals(c.get("reason"))).count(),
+            "one tunnel all along");
+        assertTrue(bed.headend().process().err().text().contains("max connect time reached"),
+            "ended by the new timer");
     }
 
     @Test
