@@ -12,6 +12,9 @@ import java.time.Duration;
  *                          and assertion consumer service are made; null until set
  * @param idpTrustpoint     {@code trustpoint idp NAME}: the trustpoint whose certificate file holds the IdP's
  *                          signing certificate; null until set
+ * @param spTrustpoint      {@code trustpoint sp NAME}: the trustpoint whose identity-certificate file holds our own
+ *                          certificate and key, which sign our AuthnRequests and LogoutRequests and decrypt
+ *                          encrypted assertions; null: requests go unsigned and encrypted assertions are refused
  * @param assertionTimeout  {@code timeout assertion SECONDS}: an assertion is accepted at most this long after it
  *                          was issued, whatever its own NotOnOrAfter says
  * @param usernameAttribute {@code username-attribute NAME}: the attribute that names the user instead of the
@@ -20,7 +23,7 @@ import java.time.Duration;
  *                          attributes to find the group-policy, as for LDAP users; null for none
  */
 public record SamlIdp(String entityId, String signInUrl, String signOutUrl, String baseUrl, String idpTrustpoint,
-    Duration assertionTimeout, String usernameAttribute, String attributeMap)
+    String spTrustpoint, Duration assertionTimeout, String usernameAttribute, String attributeMap)
 {
     /** {@code timeout assertion} when it is not set. */
     public static final Duration DEFAULT_ASSERTION_TIMEOUT = Duration.ofHours(1);

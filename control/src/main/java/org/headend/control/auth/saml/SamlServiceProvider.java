@@ -29,7 +29,8 @@ import org.w3c.dom.Document;
 /**
  * The SAML 2.0 service provider of the tunnel-groups with {@code authentication saml}: sends the browser to the
  * group's IdP with an AuthnRequest and, when the browser comes back with the IdP's Response, accepts it only as
- * the answer to that request, checked by {@link SamlResponseValidator}, used once. It then names the user (the
+ * the answer to that request, decrypted first when the IdP encrypted the assertion for our {@code trustpoint sp}
+ * ({@link EncryptedAssertions}), checked by {@link SamlResponseValidator}, used once. It then names the user (the
  * NameID or {@code username-attribute}) and the group-policy ({@code attribute-map}, as for LDAP users).
  * Thread-safe; the checks of a response take a few milliseconds of CPU, so callers run {@link #consume} off the
  * control thread.
@@ -103,7 +104,8 @@ public final class SamlServiceProvider<T>
      */
     public String start(final String tunnelGroup, final T owner) throws SamlException
     {
-        final SamlIdp idp = idpOf(config.get(), tunnelGroup);
+        final HeadendConfig cfg = config.get();
+        final SamlIdp idp = idpOf(cfg, tunnelGroup);
         if (idp == null)
         {
             throw new SamlException("tunnel-group " + tunnelGroup + " has no complete saml identity-provider "
@@ -113,8 +115,9 @@ public final class SamlServiceProvider<T>
         RANDOM.nextBytes(relay);
         final String relayState = HexFormat.of().formatHex(relay);
         final Instant now = clock.instant();
+        final SpCredentials sp = SpCredentials.of(cfg, idp, flash);
         final AuthnRequests.Redirect redirect = AuthnRequests.redirect(idp.signInUrl(), idp.spEntityId(tunnelGroup),
-            idp.acsUrl(tunnelGroup), relayState, now);
+            idp.acsUrl(tunnelGroup), relayState, now, sp == null ? null : sp.key());
         requests.add(redirect.requestId(), relayState, new Started<>(tunnelGroup, idp.entityId(), owner), now);
         return redirect.url();
     }
@@ -161,8 +164,20 @@ public final class SamlServiceProvider<T>
             throw new SamlException("tunnel-group " + started.tunnelGroup() + " no longer logs in at "
                 + started.idp());
         }
+        final List<X509Certificate> certificates = idpCertificates(cfg, idp);
+        if (EncryptedAssertions.present(document))
+        {
+            final SpCredentials sp = SpCredentials.of(cfg, idp, flash);
+            if (sp == null)
+            {
+                throw new SamlException("the assertion is encrypted, but saml idp " + idp.entityId()
+                    + " has no trustpoint sp to decrypt it with");
+            }
+            EncryptedAssertions.decryptInPlace(document, sp.key(),
+                signature -> SamlResponseValidator.verifyResponseSignature(document, signature, certificates, now));
+        }
         final SamlResponseValidator.Expectation expected = new SamlResponseValidator.Expectation(idp.entityId(),
-            idpCertificates(cfg, idp), idp.spEntityId(started.tunnelGroup()), idp.acsUrl(started.tunnelGroup()),
+            certificates, idp.spEntityId(started.tunnelGroup()), idp.acsUrl(started.tunnelGroup()),
             idp.assertionTimeout(), SKEW);
         final VerifiedAssertion assertion = SamlResponseValidator.validate(document, expected, now);
         if (!assertion.inResponseTo().equals(requestId))

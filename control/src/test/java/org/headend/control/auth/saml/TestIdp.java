@@ -214,6 +214,55 @@ final class TestIdp
         factory.newXMLSignature(info, keyInfo).sign(context);
     }
 
+    /**
+     * {@code xml} with its assertion encrypted for {@code sp} as XML Encryption writes it: a fresh AES key
+     * encrypts the assertion ({@code content}: {@code aes128-gcm}, {@code aes256-cbc}, …), RSA ({@code transport}:
+     * {@code rsa-oaep-mgf1p}, {@code rsa-1_5}) encrypts the key into an EncryptedKey inside the KeyInfo.
+     */
+    static String encryptAssertion(final String xml, final java.security.PublicKey sp, final String content,
+        final String transport) throws Exception
+    {
+        final Document document = parse(xml);
+        final Element assertion = (Element)document.getElementsByTagNameNS(SamlResponseValidator.ASSERTION,
+            "Assertion").item(0);
+        final Document alone = DocumentBuilderFactory.newDefaultNSInstance().newDocumentBuilder().newDocument();
+        final Element copy = (Element)alone.importNode(assertion, true);
+        copy.setAttributeNS("http://www.w3.org/2000/xmlns/", "xmlns:saml", SamlResponseValidator.ASSERTION);
+        alone.appendChild(copy);
+        final byte[] plain = serialize(alone).getBytes(StandardCharsets.UTF_8);
+        final boolean gcm = content.endsWith("gcm");
+        final int bits = Integer.parseInt(content.substring(3, 6));
+        final byte[] key = new byte[bits / 8];
+        final java.security.SecureRandom random = new java.security.SecureRandom();
+        random.nextBytes(key);
+        final byte[] iv = new byte[gcm ? 12 : 16];
+        random.nextBytes(iv);
+        final javax.crypto.Cipher aes = javax.crypto.Cipher.getInstance(gcm ? "AES/GCM/NoPadding"
+            : "AES/CBC/PKCS5Padding");
+        aes.init(javax.crypto.Cipher.ENCRYPT_MODE, new javax.crypto.spec.SecretKeySpec(key, "AES"),
+            gcm ? new javax.crypto.spec.GCMParameterSpec(128, iv) : new javax.crypto.spec.IvParameterSpec(iv));
+        final byte[] body = aes.doFinal(plain);
+        final byte[] value = new byte[iv.length + body.length];
+        System.arraycopy(iv, 0, value, 0, iv.length);
+        System.arraycopy(body, 0, value, iv.length, body.length);
+        final javax.crypto.Cipher rsa = javax.crypto.Cipher.getInstance(transport.equals("rsa-1_5")
+            ? "RSA/ECB/PKCS1Padding" : "RSA/ECB/OAEPWithSHA-1AndMGF1Padding");
+        rsa.init(javax.crypto.Cipher.ENCRYPT_MODE, sp);
+        final String xenc = EncryptedAssertions.XENC;
+        final String encrypted = "<saml:EncryptedAssertion xmlns:saml=\"" + SamlResponseValidator.ASSERTION + "\">"
+            + "<xenc:EncryptedData xmlns:xenc=\"" + xenc + "\" Type=\"" + xenc + "Element\">"
+            + "<xenc:EncryptionMethod Algorithm=\"" + (gcm ? EncryptedAssertions.XENC11 : xenc) + content + "\"/>"
+            + "<ds:KeyInfo xmlns:ds=\"http://www.w3.org/2000/09/xmldsig#\"><xenc:EncryptedKey>"
+            + "<xenc:EncryptionMethod Algorithm=\"" + xenc + transport + "\"/>"
+            + "<xenc:CipherData><xenc:CipherValue>" + Base64.getEncoder().encodeToString(rsa.doFinal(key))
+            + "</xenc:CipherValue></xenc:CipherData></xenc:EncryptedKey></ds:KeyInfo>"
+            + "<xenc:CipherData><xenc:CipherValue>" + Base64.getEncoder().encodeToString(value)
+            + "</xenc:CipherValue></xenc:CipherData></xenc:EncryptedData></saml:EncryptedAssertion>";
+        final Node replacement = document.importNode(parse(encrypted).getDocumentElement(), true);
+        assertion.getParentNode().replaceChild(replacement, assertion);
+        return serialize(document);
+    }
+
     static Document parse(final String xml) throws Exception
     {
         final DocumentBuilderFactory factory = DocumentBuilderFactory.newInstance();
