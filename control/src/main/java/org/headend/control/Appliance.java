@@ -262,7 +262,8 @@ final class Appliance
             auth.sso(sso);
             final Portal portal = new Portal(config::current, auth, sessions, clientFiles, translations,
                 System::nanoTime);
-            sso.portal(portal::samlLoggedIn);
+            sso.portal(portal::samlLoggedIn).sessions(sessions);
+            portal.singleLogout(sso::logoutRedirect);
             final RequestRouter router = new RequestRouter(auth, gateway, sessions, portal, sso);
             if (cluster != null)
             {

@@ -24,6 +24,7 @@ public final class SimpleSamlIdp implements AutoCloseable
 
     private final String spEntityId;
     private final String acsUrl;
+    private final StringBuilder extras = new StringBuilder();
 
     private SimpleSamlIdp(final ManagedProcess process, final Path dir, final String baseUrl,
         final String spEntityId, final String acsUrl)
@@ -56,13 +57,41 @@ public final class SimpleSamlIdp implements AutoCloseable
         {
             final String pem = Files.readString(spCertificate);
             final String der = pem.replaceAll("-----[A-Z ]+-----", "").replaceAll("\\s", "");
-            writeSpRemote(dir, spEntityId, acsUrl, ", 'validate.authnrequest' => true, 'certData' => '" + der
+            addToSpMetadata(", 'validate.authnrequest' => true, 'certData' => '" + der
                 + "', 'assertion.encryption' => true");
         }
         catch (final IOException ex)
         {
             throw new UncheckedIOException(ex);
         }
+    }
+
+    /**
+     * From now on the IdP knows the service provider's single logout endpoint (HTTP-Redirect), signs its logout
+     * messages ({@code sign.logout}) and wants ours signed ({@code validate.logout}).
+     */
+    public void singleLogoutAt(final String url)
+    {
+        addToSpMetadata(", 'SingleLogoutService' => '" + url + "', 'sign.logout' => true, 'validate.logout' => true");
+    }
+
+    private void addToSpMetadata(final String entries)
+    {
+        extras.append(entries);
+        try
+        {
+            writeSpRemote(dir, spEntityId, acsUrl, extras.toString());
+        }
+        catch (final IOException ex)
+        {
+            throw new UncheckedIOException(ex);
+        }
+    }
+
+    /** The IdP's single logout service: the appliance's {@code url sign-out}; with ?ReturnTo= it starts one. */
+    public String singleLogoutUrl()
+    {
+        return baseUrl + "saml2/idp/SingleLogoutService.php";
     }
 
     /** Checks that the packages are installed. */

@@ -7,7 +7,8 @@ import java.time.Duration;
  *
  * @param entityId          the IdP's entity ID: the Issuer its assertions must carry
  * @param signInUrl         {@code url sign-in}: where AuthnRequests go (HTTP-Redirect binding); null until set
- * @param signOutUrl        {@code url sign-out}: where the portal's logout sends the browser; null when not set
+ * @param signOutUrl        {@code url sign-out}: the IdP's single logout service, where the portal's logout sends
+ *                          our LogoutRequest and our LogoutResponse answers the IdP's; null when not set
  * @param baseUrl           {@code base-url}: our own https:// URL as browsers reach it, from which our entity ID
  *                          and assertion consumer service are made; null until set
  * @param idpTrustpoint     {@code trustpoint idp NAME}: the trustpoint whose certificate file holds the IdP's
@@ -38,6 +39,12 @@ public record SamlIdp(String entityId, String signInUrl, String signOutUrl, Stri
     public String spEntityId(final String tunnelGroup)
     {
         return baseUrl + "/saml/sp/metadata/" + tunnelGroup;
+    }
+
+    /** Our single logout endpoint for {@code tunnelGroup} (HTTP-Redirect): where the IdP's logout messages come. */
+    public String logoutUrl(final String tunnelGroup)
+    {
+        return baseUrl + "/+CSCOE+/saml/sp/logout?tgname=" + tunnelGroup;
     }
 
     /** Our assertion consumer service for {@code tunnelGroup}: the Destination and Recipient of the responses. */

@@ -10,9 +10,9 @@ import org.headend.control.config.grammar.Mode;
 /**
  * The SAML single sign-on commands, kept apart from {@link ConfigLanguage}'s table: {@code webvpn} →
  * {@code saml idp ENTITY-ID} with its sub-mode (as on the ASA: {@code url sign-in|sign-out}, {@code base-url},
- * {@code trustpoint idp}, {@code trustpoint sp}, {@code timeout assertion}; ours: {@code username-attribute}, {@code attribute-map}) and the
- * tunnel-group's {@code saml identity-provider ENTITY-ID} (webvpn-attributes). {@code authentication saml} is
- * declared with the other {@code authentication} choices in {@link CryptoLanguage}.
+ * {@code trustpoint idp}, {@code trustpoint sp}, {@code timeout assertion}; ours: {@code username-attribute},
+ * {@code attribute-map}) and the tunnel-group's {@code saml identity-provider ENTITY-ID} (webvpn-attributes).
+ * {@code authentication saml} is declared with the other {@code authentication} choices in {@link CryptoLanguage}.
  */
 final class SamlLanguage
 {

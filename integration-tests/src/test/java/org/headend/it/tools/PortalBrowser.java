@@ -111,7 +111,8 @@ public final class PortalBrowser
 
     /**
      * {@code --sso yes}: the logon page's link to the SAML IdP, the IdP's own login form (SimpleSAMLphp), its
-     * self-posting form back to the appliance (JavaScript), and the portal page the appliance opens.
+     * self-posting form back to the appliance (JavaScript), where the appliance lands the browser, and the portal's
+     * home page with the session it opened.
      */
     private void ssoScenario(final Args args, final Path out) throws Exception
     {
@@ -126,7 +127,19 @@ public final class PortalBrowser
         type("#username", args.require("user"));
         type("#password", args.require("password"));
         click("#submit_button");
-        awaitUrl("portal.html", 30);
+        // the IdP's page posts itself back; the appliance then opens the portal (or its client download page)
+        final long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        while (!url().startsWith(base + "/+CSCOE+/") || url().contains("/saml/sp/"))
+        {
+            if (System.nanoTime() > deadline)
+            {
+                throw new AssertionError("the browser did not come back from the IdP; at " + url());
+            }
+            Thread.sleep(100);
+        }
+        page("landed");
+        call("POST", "/url", "{\"url\":" + MiniJson.quote(base + "/+CSCOE+/portal.html?view=home") + "}");
+        awaitUrl("portal.html", 10);
         page("portal", "banner=" + text("#banner"), "cookies=" + cookieNames());
         shot("portal", out);
     }

@@ -112,8 +112,9 @@ final class EncryptedAssertions
             }
             plain = decrypt(cipherValue(data), contentKey, content[1] == 1);
         }
-        catch (final GeneralSecurityException | IllegalArgumentException ex)
+        catch (final GeneralSecurityException | RuntimeException ex)
         {
+            // one answer for every failure: which step failed must not be learnt from us
             throw new SamlException(UNDECRYPTABLE);
         }
         final Document decrypted = SamlXml.parse(plain);

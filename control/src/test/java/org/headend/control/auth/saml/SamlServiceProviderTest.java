@@ -263,6 +263,63 @@ class SamlServiceProviderTest
     }
 
     @Test
+    void shouldTakeTheIdpsSignedLogoutRequestOnceAndAnswerIt() throws Exception
+    {
+        config.merge("webvpn\n saml idp https://idp.test/saml\n  url sign-out https://idp.test/slo\n"
+            .getBytes(StandardCharsets.UTF_8), "test");
+        final Sent sent = start();
+        consume(signedWith(r -> r, sent), sent);
+        final String slo = "https://vpn.test/+CSCOE+/saml/sp/logout?tgname=SSO";
+        final String id = AuthnRequests.newId();
+        final String request = TestIdp.logoutRequest(id, "alice", slo, clock.instant());
+        final SamlException unsigned = assertThrows(SamlException.class,
+            () -> sp.logout("SSO", "tgname=SSO&" + idp.redirectQuery("SAMLRequest", request, false)));
+        assertTrue(unsigned.getMessage().contains("not signed"), unsigned.getMessage());
+        final SamlException forged = assertThrows(SamlException.class,
+            () -> sp.logout("SSO", "tgname=SSO&" + otherIdp.redirectQuery("SAMLRequest", request, true)));
+        assertTrue(forged.getMessage().contains("does not verify"), forged.getMessage());
+        final String elsewhere = TestIdp.logoutRequest(AuthnRequests.newId(), "alice", "https://evil.test/slo",
+            clock.instant());
+        assertThrows(SamlException.class,
+            () -> sp.logout("SSO", "tgname=SSO&" + idp.redirectQuery("SAMLRequest", elsewhere, true)));
+
+        final SamlServiceProvider.Logout logout = sp.logout("SSO", "tgname=SSO&"
+            + idp.redirectQuery("SAMLRequest", request, true));
+        assertTrue(logout.request());
+        assertEquals("alice", logout.username());
+        assertTrue(logout.answer().startsWith("https://idp.test/slo?SAMLResponse="), logout.answer());
+        final SamlException replay = assertThrows(SamlException.class,
+            () -> sp.logout("SSO", "tgname=SSO&" + idp.redirectQuery("SAMLRequest", request, true)));
+        assertTrue(replay.getMessage().contains("replay"), replay.getMessage());
+    }
+
+    @Test
+    void shouldSendOurLogoutRequestAndTakeOnlyItsAnswer() throws Exception
+    {
+        assertNull(sp.logoutRequest("SSO", "alice"), "no url sign-out: no single logout");
+        config.merge("webvpn\n saml idp https://idp.test/saml\n  url sign-out https://idp.test/slo\n"
+            .getBytes(StandardCharsets.UTF_8), "test");
+        final String url = sp.logoutRequest("SSO", "alice");
+        assertTrue(url.startsWith("https://idp.test/slo?SAMLRequest="), url);
+        final Inflater inflater = new Inflater(true);
+        inflater.setInput(Base64.getDecoder().decode(query(url).get("SAMLRequest")));
+        final byte[] xml = new byte[4096];
+        final String request = new String(xml, 0, inflater.inflate(xml), StandardCharsets.UTF_8);
+        assertTrue(request.contains("<saml:NameID>alice</saml:NameID>") && request.contains(AUDIENCE), request);
+        final Matcher id = Pattern.compile(" ID=\"([^\"]+)\"").matcher(request);
+        assertTrue(id.find());
+        final String other = TestIdp.logoutResponse(AuthnRequests.newId(), LogoutMessages.SUCCESS, clock.instant());
+        assertThrows(SamlException.class,
+            () -> sp.logout("SSO", "tgname=SSO&" + idp.redirectQuery("SAMLResponse", other, true)));
+        final String answer = TestIdp.logoutResponse(id.group(1), LogoutMessages.SUCCESS, clock.instant());
+        final SamlServiceProvider.Logout done = sp.logout("SSO", "tgname=SSO&"
+            + idp.redirectQuery("SAMLResponse", answer, true));
+        assertTrue(!done.request() && done.answer() == null);
+        assertThrows(SamlException.class,
+            () -> sp.logout("SSO", "tgname=SSO&" + idp.redirectQuery("SAMLResponse", answer, true)), "once");
+    }
+
+    @Test
     void shouldAcceptAResponseSignedAsAWhole() throws Exception
     {
         final Sent sent = start();

@@ -263,6 +263,34 @@ final class TestIdp
         return serialize(document);
     }
 
+    /** A logout message of this IdP as the HTTP-Redirect binding sends it: the query, signed over as sent. */
+    String redirectQuery(final String parameter, final String xml, final boolean sign) throws Exception
+    {
+        final String query = parameter + "=" + AuthnRequests.encode(Base64.getEncoder().encodeToString(
+            AuthnRequests.deflate(xml)));
+        return sign ? AuthnRequests.signed(query, keys.getPrivate()) : query;
+    }
+
+    /** The IdP's LogoutRequest for {@code nameId}, to {@code destination}. */
+    static String logoutRequest(final String id, final String nameId, final String destination, final Instant now)
+    {
+        return "<samlp:LogoutRequest xmlns:samlp=\"urn:oasis:names:tc:SAML:2.0:protocol\""
+            + " xmlns:saml=\"urn:oasis:names:tc:SAML:2.0:assertion\" ID=\"" + id + "\" Version=\"2.0\""
+            + " IssueInstant=\"" + now + "\" Destination=\"" + destination.replace("&", "&amp;") + "\">"
+            + "<saml:Issuer>" + ENTITY + "</saml:Issuer><saml:NameID>" + nameId + "</saml:NameID>"
+            + "</samlp:LogoutRequest>";
+    }
+
+    /** The IdP's LogoutResponse to our LogoutRequest {@code inResponseTo}. */
+    static String logoutResponse(final String inResponseTo, final String status, final Instant now)
+    {
+        return "<samlp:LogoutResponse xmlns:samlp=\"urn:oasis:names:tc:SAML:2.0:protocol\""
+            + " xmlns:saml=\"urn:oasis:names:tc:SAML:2.0:assertion\" ID=\"" + AuthnRequests.newId()
+            + "\" Version=\"2.0\" IssueInstant=\"" + now + "\" InResponseTo=\"" + inResponseTo + "\">"
+            + "<saml:Issuer>" + ENTITY + "</saml:Issuer><samlp:Status><samlp:StatusCode Value=\"" + status
+            + "\"/></samlp:Status></samlp:LogoutResponse>";
+    }
+
     static Document parse(final String xml) throws Exception
     {
         final DocumentBuilderFactory factory = DocumentBuilderFactory.newInstance();
