@@ -138,9 +138,10 @@ public final class SimpleSamlIdp implements AutoCloseable
         {
             throw new UncheckedIOException(ex);
         }
+        // the OPcache off: it would serve a rewritten metadata file's old version for up to revalidate_freq seconds
         final ManagedProcess process = ManagedProcess.start("simplesamlphp:" + port, Netns.in(ns, "env",
-            "SIMPLESAMLPHP_CONFIG_DIR=" + dir.resolve("config"), "php", "-S", address + ":" + port, "-t",
-            WWW.toString()), dir, null);
+            "SIMPLESAMLPHP_CONFIG_DIR=" + dir.resolve("config"), "php", "-d", "opcache.enable=0", "-S",
+            address + ":" + port, "-t", WWW.toString()), dir, null);
         final SimpleSamlIdp idp = new SimpleSamlIdp(process, dir, baseUrl, spEntityId, acsUrl);
         boolean ready = false;
         try
