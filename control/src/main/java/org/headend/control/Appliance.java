@@ -211,6 +211,8 @@ final class Appliance
             final VpnEvents events = VpnEvents.all(List.of(metrics, syslog, accounting));
             sessions.events(events);
             sessions.sessionLimit(() -> config.current().globals().sessionLimit());
+            sessions.assignedPolicies((group, user, assigned) -> config.current().effectivePolicy(group, user,
+                assigned));
             // an AAA server's Framed-IP-Address outside the pools gets its host route when leased, loses it after
             sessions.onFixedLeasesChanged(() ->
             {
@@ -260,7 +262,8 @@ final class Appliance
             auth.sso(sso);
             final Portal portal = new Portal(config::current, auth, sessions, clientFiles, translations,
                 System::nanoTime);
-            sso.portal(portal::samlLoggedIn);
+            sso.portal(portal::samlLoggedIn).sessions(sessions);
+            portal.singleLogout(sso::logoutRedirect);
             final RequestRouter router = new RequestRouter(auth, gateway, sessions, portal, sso);
             if (cluster != null)
             {

@@ -81,7 +81,20 @@ final class RequestRouter
                     exchange.reply(error == null ? answer
                         : HttpAnswer.text(500, "Internal Server Error", "Internal error", true));
                 });
-                case "GET" -> exchange.reply(get(request, exchange));
+                case "GET" ->
+                {
+                    if (sso != null && SsoLogins.LOGOUT.equals(request.path()))
+                    {
+                        // the IdP's logout message is checked off the control thread, like its login answer
+                        sso.logout(request.query(), exchange.client()).whenComplete((answer, error) ->
+                            exchange.reply(error == null ? answer
+                                : HttpAnswer.text(500, "Internal Server Error", "Internal error", true)));
+                    }
+                    else
+                    {
+                        exchange.reply(get(request, exchange));
+                    }
+                }
                 case "HEAD" -> exchange.reply(HttpAnswer.empty("/".equals(request.path()) ? 200 : 404,
                     "/".equals(request.path()) ? "OK" : "Not Found", false));
                 default -> exchange.reply(HttpAnswer.text(405, "Method Not Allowed", "Method not allowed", true));

@@ -30,7 +30,11 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * browser mode and runs {@code --external-browser=SCRIPT}. The script is the browser: with curl it follows the
  * appliance's redirect to the IdP, logs in there, posts the IdP's signed Response to the appliance's assertion
  * consumer service and follows the redirect to openconnect's local listener, which unwraps the token
- * (AC_ECIES) and logs in with it. The IdP runs in the client's namespace on 127.0.0.1, where the browser is.
+ * (AC_ECIES) and logs in with it. The IdP runs in the client's namespace on 127.0.0.1, where the browser is. The
+ * portal login runs once with curl and once in headless Chromium (WebDriver, {@code PortalBrowser --sso}). Last, the
+ * IdP is made to require signed AuthnRequests and to encrypt its assertions, and the appliance is given
+ * {@code trustpoint sp}; then single logout, started at the IdP (the VPN client is disconnected) and at the portal
+ * (the IdP is told and answers).
  */
 @ExtendWith(HarnessExtension.class)
 @Timeout(value = 4, unit = TimeUnit.MINUTES)
@@ -54,6 +58,7 @@ class SamlLoginIT
         bed = Testbed.start(1, c -> c
             .extraLine(" saml idp " + SimpleSamlIdp.ENTITY_ID)
             .extraLine("  url sign-in http://" + IDP_ADDRESS + ":" + IDP_PORT + "/saml2/idp/SSOService.php")
+            .extraLine("  url sign-out http://" + IDP_ADDRESS + ":" + IDP_PORT + "/saml2/idp/SingleLogoutService.php")
             .extraLine("  base-url " + BASE_URL)
             .extraLine("  trustpoint idp SAML-IDP")
             .extraLine("  timeout assertion 300")
@@ -102,7 +107,7 @@ class SamlLoginIT
         #!/bin/bash
         set -u
         d=$(mktemp -d)
-        jar=$d/jar
+        jar=${BROWSER_JAR:-$d/jar}
         log() { echo "$*" >> "$BROWSER_LOG"; }
         log "start $1"
         page=$(curl -sk -L -c "$jar" -b "$jar" -o "$d/login.html" -w '%{url_effective}' "$1")
@@ -275,5 +280,143 @@ class SamlLoginIT
         final String home = Cmd.run(Duration.ofSeconds(20), Netns.in(client, "curl", "-sik", "-b",
             "webvpn=" + cookie.group(1), BASE_URL + "/+CSCOE+/portal.html?view=home")).output();
         assertTrue(home.contains("Welcome, staff."), "alice's portal page with her group-policy's banner:\n" + home + "\n" + jar);
+    }
+
+    @Test
+    @Order(5)
+    void shouldLogHeadlessChromiumIntoThePortalThroughTheIdp() throws Exception
+    {
+        Prerequisites.installMissing(Map.of("chromium", "chromium", "chromedriver", "chromium-driver"));
+        final Path out = Harness.tempDir("chromium-sso-");
+        final String output;
+        try (ManagedProcess browser = ManagedProcess.start("PortalBrowser", Harness.tool(bed.net().client(1),
+            "PortalBrowser", "--url", BASE_URL + "/", "--user", "alice", "--password", "alice-idp-pw", "--sso", "yes",
+            "--out", out.toString()), null, null))
+        {
+            browser.waitForExit(Duration.ofSeconds(150));
+            browser.out().awaitClosed(Duration.ofSeconds(2));
+            output = browser.out().text() + browser.err().text();
+        }
+        assertTrue(output.contains("OUTCOME=OK"), output);
+        assertTrue(output.contains("PAGE logon url=" + BASE_URL + "/+CSCOE+/logon.html idp-links=1"), output);
+        assertTrue(output.matches("(?s).*PAGE idp-login url=http://" + IDP_ADDRESS + ":" + IDP_PORT
+            + "/module\\.php/core/loginuserpass.*"), "the IdP's own login page, typed into:\n" + output);
+        assertTrue(output.contains("PAGE landed url=" + BASE_URL + "/+CSCOE+/"),
+            "the IdP's page posted itself back to the appliance:\n" + output);
+        final java.util.regex.Matcher portal = java.util.regex.Pattern.compile("(?m)^PAGE portal url=(\\S+) "
+            + "banner=(\\S+) cookies=(\\S+)$").matcher(output);
+        assertTrue(portal.find(), output);
+        assertTrue(portal.group(1).startsWith(BASE_URL + "/+CSCOE+/portal.html"), output);
+        assertEquals("Welcome,_staff.", portal.group(2), "the group-policy mapped from the IdP's groups");
+        assertTrue(portal.group(3).contains("webvpn"), "the portal session cookie: " + output);
+    }
+
+    /** Last: the IdP now wants signed requests and encrypts its assertions, for the key of our trustpoint sp. */
+    @Test
+    @Order(6)
+    void shouldSignRequestsAndDecryptAssertionsWithTheTrustpointSpKey() throws IOException
+    {
+        final Path dir = Harness.tempDir("saml-sp-");
+        Cmd.check("openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout",
+            dir.resolve("sp.key").toString(), "-out", dir.resolve("sp.crt").toString(), "-days", "2", "-subj",
+            "/CN=" + Netns.SERVER_ADDRESS);
+        Files.writeString(bed.headend().stateDir().resolve("disk0").resolve("saml-sp.pem"),
+            Files.readString(dir.resolve("sp.crt")) + Files.readString(dir.resolve("sp.key")));
+        idp.requireSignedRequestsAndEncryptFor(dir.resolve("sp.crt"));
+        final String client = bed.net().client(1);
+        final String kickOff = BASE_URL + "/+CSCOE+/saml/sp/login?tgname=SSO";
+        final String unsigned = Cmd.run(Duration.ofSeconds(20), Netns.in(client, "curl", "-sk", "-o", "/dev/null",
+            "-w", "%{redirect_url}", kickOff)).output().trim();
+        assertFalse(unsigned.contains("Signature="), unsigned);
+        assertFalse(idpAnswers(unsigned), "the IdP refuses an unsigned AuthnRequest now");
+
+        configure("crypto ca trustpoint SAML-SP", " identity-certificate disk0:/saml-sp.pem", "webvpn",
+            " saml idp " + SimpleSamlIdp.ENTITY_ID, "  trustpoint sp SAML-SP");
+        final String signed = Cmd.run(Duration.ofSeconds(20), Netns.in(client, "curl", "-sk", "-o", "/dev/null",
+            "-w", "%{redirect_url}", kickOff)).output().trim();
+        assertTrue(signed.contains("&SigAlg=http%3A%2F%2Fwww.w3.org%2F2001%2F04%2Fxmldsig-more%23rsa-sha256"
+            + "&Signature="), signed);
+        assertTrue(idpAnswers(signed), "the IdP takes the signed request:\n" + idp.log());
+
+        final Path log = Harness.tempDir("sso-encrypted-").resolve("browser.log");
+        final OpenconnectClient alice = ssoClient("alice", "alice-idp-pw", log).startWithExternalBrowser(browser);
+        alice.awaitConfigured(Duration.ofSeconds(60));
+        assertEquals("Welcome, staff.", alice.awaitScriptCall("connect", 1, Duration.ofSeconds(10))
+            .get("CISCO_BANNER"), "the decrypted assertion's groups map to STAFF");
+        final String posted = new String(java.util.Base64.getDecoder().decode(read(Path.of(log + ".form"))
+            .split("\n")[1]), java.nio.charset.StandardCharsets.UTF_8);
+        assertTrue(posted.contains("EncryptedAssertion") && !posted.contains("vpn-staff"),
+            "the browser carried the assertion encrypted:\n" + posted);
+    }
+
+    /** After 6 (our logout messages are signed): single logout started at the IdP, then at the portal. */
+    @Test
+    @Order(7)
+    void shouldEndTheSessionsAtTheIdpsLogoutAndTellTheIdpOfAPortalLogout()
+    {
+        idp.singleLogoutAt(BASE_URL + "/+CSCOE+/saml/sp/logout?tgname=SSO");
+        // the earlier tests' portal and client sessions would be ended too
+        bed.headend().console("vpn-sessiondb logoff all noconfirm");
+        final String client = bed.net().client(1);
+        final Path dir = Harness.tempDir("sso-slo-");
+        final Path jar = dir.resolve("idp-jar");
+        final OpenconnectClient alice = ssoClient("alice", "alice-idp-pw", dir.resolve("browser.log"))
+            .environment("BROWSER_JAR", jar.toString()).startWithExternalBrowser(browser);
+        alice.awaitConfigured(Duration.ofSeconds(60));
+        final int mark = bed.headend().process().err().mark();
+        // the IdP's own logout (its session cookie in the jar): it sends its LogoutRequest through the browser
+        final String idpFirst = Cmd.run(Duration.ofSeconds(30), Netns.in(client, "curl", "-sk", "-L", "-b",
+            jar.toString(), "-c", jar.toString(), "-o", "/dev/null", "-w", "%{http_code} %{url_effective}",
+            idp.singleLogoutUrl() + "?ReturnTo=" + java.net.URLEncoder.encode("http://" + IDP_ADDRESS + ":"
+                + IDP_PORT + "/saml2/idp/metadata.php", java.nio.charset.StandardCharsets.UTF_8))).output().trim();
+        bed.headend().process().err().await("SAML single logout of alice from " + java.util.regex.Pattern.quote(
+            SimpleSamlIdp.ENTITY_ID) + " at .*: 1 session\\(s\\) ended", mark, Duration.ofSeconds(20));
+        assertTrue(idpFirst.startsWith("200 http://" + IDP_ADDRESS), "back at the IdP after our answer: "
+            + idpFirst + "\n" + idp.log());
+        assertTrue(alice.waitForExit(Duration.ofSeconds(30)) != null, "the VPN client was disconnected");
+
+        final Path portalLog = dir.resolve("portal.log");
+        final Cmd.Result login = Cmd.run(Duration.ofSeconds(60), Netns.in(client, "env", "IDP_USER=alice",
+            "IDP_PASSWORD=alice-idp-pw", "BROWSER_LOG=" + portalLog, "BROWSER_JAR=" + jar, browser.toString(),
+            BASE_URL + "/+CSCOE+/saml/sp/login?tgname=SSO"));
+        assertTrue(login.ok() && finishedLog(portalLog).contains("final 200 " + ACS), finishedLog(portalLog));
+        final java.util.regex.Matcher cookie = java.util.regex.Pattern.compile("\twebvpn\t([^\\s]+)")
+            .matcher(read(Path.of(portalLog + ".cookies")));
+        assertTrue(cookie.find(), "the portal session cookie");
+        assertTrue(bed.headend().console("show vpn-sessiondb webvpn").contains("alice"));
+        final String spFirst = Cmd.run(Duration.ofSeconds(30), Netns.in(client, "curl", "-sk", "-L", "-b",
+            jar.toString(), "-c", jar.toString(), "-b", "webvpn=" + cookie.group(1), "-w",
+            "\n%{http_code} %{url_effective}", BASE_URL + "/+webvpn+/webvpn_logout.html")).output().trim();
+        assertTrue(spFirst.contains("You are logged out of the VPN and of the identity provider.")
+            && spFirst.matches("(?s).*\n200 " + java.util.regex.Pattern.quote(BASE_URL
+                + "/+CSCOE+/saml/sp/logout?tgname=SSO&SAMLResponse=") + ".*"),
+            "the IdP answered our LogoutRequest:\n" + spFirst + "\n" + idp.log());
+        assertFalse(bed.headend().console("show vpn-sessiondb webvpn").contains("alice"), "the portal session ended");
+    }
+
+    /** Lines typed in configuration mode, each answered without an error. */
+    private static void configure(final String... lines)
+    {
+        bed.headend().console("configure terminal");
+        try
+        {
+            for (final String line : lines)
+            {
+                final String answer = bed.headend().console(line.strip());
+                assertFalse(answer.contains("ERROR"), line + ": " + answer);
+            }
+        }
+        finally
+        {
+            bed.headend().console("end");
+        }
+    }
+
+    /** Whether the IdP, given this AuthnRequest URL, goes on to its login page (rather than an error). */
+    private static boolean idpAnswers(final String url)
+    {
+        final String answer = Cmd.run(Duration.ofSeconds(20), Netns.in(bed.net().client(1), "curl", "-s", "-o",
+            "/dev/null", "-w", "%{http_code} %{redirect_url}", url)).output().trim();
+        return answer.startsWith("302 ") && answer.contains("loginuserpass");
     }
 }

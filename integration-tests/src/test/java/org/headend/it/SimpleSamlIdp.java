@@ -22,11 +22,76 @@ public final class SimpleSamlIdp implements AutoCloseable
     private final Path dir;
     private final String baseUrl;
 
-    private SimpleSamlIdp(final ManagedProcess process, final Path dir, final String baseUrl)
+    private final String spEntityId;
+    private final String acsUrl;
+    private final StringBuilder extras = new StringBuilder();
+
+    private SimpleSamlIdp(final ManagedProcess process, final Path dir, final String baseUrl,
+        final String spEntityId, final String acsUrl)
     {
         this.process = process;
         this.dir = dir;
         this.baseUrl = baseUrl;
+        this.spEntityId = spEntityId;
+        this.acsUrl = acsUrl;
+    }
+
+    /** The one service provider's metadata; {@code extra} adds PHP array entries (", 'key' => value"). */
+    private static void writeSpRemote(final Path dir, final String spEntityId, final String acsUrl,
+        final String extra) throws IOException
+    {
+        Files.writeString(dir.resolve("metadata/saml20-sp-remote.php"), "<?php\n$metadata['" + spEntityId
+            + "'] = ['AssertionConsumerService' => '" + acsUrl + "',"
+            + " 'NameIDFormat' => 'urn:oasis:names:tc:SAML:1.1:nameid-format:unspecified',"
+            + " 'simplesaml.nameidattribute' => 'uid', 'simplesaml.attributes' => true" + extra + "];\n");
+    }
+
+    /**
+     * From now on (SimpleSAMLphp reads its metadata at each request) the IdP refuses AuthnRequests that are not
+     * signed with the key of {@code spCertificate} ({@code validate.authnrequest}) and encrypts its assertions for
+     * it ({@code assertion.encryption}: RSA-OAEP key transport, AES-CBC content, its 1.19 defaults).
+     */
+    public void requireSignedRequestsAndEncryptFor(final Path spCertificate)
+    {
+        try
+        {
+            final String pem = Files.readString(spCertificate);
+            final String der = pem.replaceAll("-----[A-Z ]+-----", "").replaceAll("\\s", "");
+            addToSpMetadata(", 'validate.authnrequest' => true, 'certData' => '" + der
+                + "', 'assertion.encryption' => true");
+        }
+        catch (final IOException ex)
+        {
+            throw new UncheckedIOException(ex);
+        }
+    }
+
+    /**
+     * From now on the IdP knows the service provider's single logout endpoint (HTTP-Redirect), signs its logout
+     * messages ({@code sign.logout}) and wants ours signed ({@code validate.logout}).
+     */
+    public void singleLogoutAt(final String url)
+    {
+        addToSpMetadata(", 'SingleLogoutService' => '" + url + "', 'sign.logout' => true, 'validate.logout' => true");
+    }
+
+    private void addToSpMetadata(final String entries)
+    {
+        extras.append(entries);
+        try
+        {
+            writeSpRemote(dir, spEntityId, acsUrl, extras.toString());
+        }
+        catch (final IOException ex)
+        {
+            throw new UncheckedIOException(ex);
+        }
+    }
+
+    /** The IdP's single logout service: the appliance's {@code url sign-out}; with ?ReturnTo= it starts one. */
+    public String singleLogoutUrl()
+    {
+        return baseUrl + "saml2/idp/SingleLogoutService.php";
     }
 
     /** Checks that the packages are installed. */
@@ -67,19 +132,17 @@ public final class SimpleSamlIdp implements AutoCloseable
                 + "'] = ['host' => '__DEFAULT__', 'privatekey' => 'idp.key', 'certificate' => 'idp.crt',"
                 + " 'auth' => 'vpn-users',"
                 + " 'signature.algorithm' => 'http://www.w3.org/2001/04/xmldsig-more#rsa-sha256'];\n");
-            Files.writeString(dir.resolve("metadata/saml20-sp-remote.php"), "<?php\n$metadata['" + spEntityId
-                + "'] = ['AssertionConsumerService' => '" + acsUrl + "',"
-                + " 'NameIDFormat' => 'urn:oasis:names:tc:SAML:1.1:nameid-format:unspecified',"
-                + " 'simplesaml.nameidattribute' => 'uid', 'simplesaml.attributes' => true];\n");
+            writeSpRemote(dir, spEntityId, acsUrl, "");
         }
         catch (final IOException ex)
         {
             throw new UncheckedIOException(ex);
         }
+        // the OPcache off: it would serve a rewritten metadata file's old version for up to revalidate_freq seconds
         final ManagedProcess process = ManagedProcess.start("simplesamlphp:" + port, Netns.in(ns, "env",
-            "SIMPLESAMLPHP_CONFIG_DIR=" + dir.resolve("config"), "php", "-S", address + ":" + port, "-t",
-            WWW.toString()), dir, null);
-        final SimpleSamlIdp idp = new SimpleSamlIdp(process, dir, baseUrl);
+            "SIMPLESAMLPHP_CONFIG_DIR=" + dir.resolve("config"), "php", "-d", "opcache.enable=0", "-S",
+            address + ":" + port, "-t", WWW.toString()), dir, null);
+        final SimpleSamlIdp idp = new SimpleSamlIdp(process, dir, baseUrl, spEntityId, acsUrl);
         boolean ready = false;
         try
         {

@@ -18,6 +18,7 @@ import org.headend.control.LogText;
 import org.headend.control.auth.radius.DynamicAuthorizationPacket;
 import org.headend.control.auth.radius.DynamicAuthorizationServer;
 import org.headend.control.auth.radius.DynamicAuthorizationServer.Verdict;
+import org.headend.control.auth.radius.RadiusClient;
 import org.headend.control.auth.radius.RadiusPacket;
 import org.headend.control.config.AaaServerGroup;
 import org.headend.control.config.AaaServerHost;
@@ -43,10 +44,16 @@ import org.slf4j.LoggerFactory;
  * Stop goes out with Acct-Terminate-Cause Admin-Reset);</li>
  * <li>CoA-Request with Filter-Id holds their traffic to that access list from the next packet, on the live
  * tunnel and on any later reconnect;</li>
- * <li>anything else is answered NAK with its Error-Cause: an attribute the headend cannot act on (401), no
- * session attribute (402), a NAS-Identifier that is not this headend's hostname (403), a Filter-Id that names no
- * access list (407), no matching session (503).</li>
+ * <li>CoA-Request with the ASA's Group-Policy attribute (vendor 3076, 25) or {@code Class "OU=NAME;"} moves them to
+ * that group-policy, as an Access-Accept naming it would have, when what changes can change on a live tunnel
+ * ({@link GroupPolicyChange}: the timers and the gateway's DPD); a policy that differs in anything the client is
+ * told at CONNECT (DNS, split tunnel, MTU, …) is refused with 401 and nothing changes;</li>
+ * <li>anything else is answered NAK with its Error-Cause: an attribute the headend cannot act on, or a group-policy
+ * change that needs a reconnect (401), no session attribute (402), a NAS-Identifier that is not this headend's
+ * hostname (403), a Filter-Id that names no access list or a group-policy that is not configured (407), no
+ * matching session (503).</li>
  * </ul>
+ * A request is done in full or not at all (RFC 5176 §3.4): every check comes before the first change.
  */
 public final class DynamicAuthorization implements AutoCloseable
 {
@@ -57,9 +64,9 @@ public final class DynamicAuthorization implements AutoCloseable
         RadiusPacket.ACCT_SESSION_ID, RadiusPacket.FRAMED_IP_ADDRESS, RadiusPacket.NAS_IP_ADDRESS,
         RadiusPacket.NAS_IDENTIFIER, NAS_IPV6_ADDRESS, RadiusPacket.MESSAGE_AUTHENTICATOR,
         DynamicAuthorizationPacket.EVENT_TIMESTAMP, RadiusPacket.REPLY_MESSAGE, RadiusPacket.STATE);
-    /** What a CoA-Request may carry: the same, and the attributes it can change. */
+    /** What a CoA-Request may carry: the same, and the attributes it can change (vendor ones: see asaGroupPolicy). */
     private static final Set<Integer> COA_ATTRIBUTES = union(DISCONNECT_ATTRIBUTES,
-        Set.of(DynamicAuthorizationPacket.FILTER_ID));
+        Set.of(DynamicAuthorizationPacket.FILTER_ID, RadiusPacket.CLASS, RadiusPacket.VENDOR_SPECIFIC));
 
     private final Supplier<HeadendConfig> config;
     private final SessionManager sessions;
@@ -179,7 +186,8 @@ public final class DynamicAuthorization implements AutoCloseable
         final Set<Integer> allowed = disconnect ? DISCONNECT_ATTRIBUTES : COA_ATTRIBUTES;
         for (final RadiusPacket.Attribute attribute : packet.attributes())
         {
-            if (!allowed.contains(attribute.type()))
+            if (!allowed.contains(attribute.type())
+                || attribute.type() == RadiusPacket.VENDOR_SPECIFIC && !asaGroupPolicy(attribute.value()))
             {
                 LOG.info("{} refused: attribute {} is not supported", what, attribute.type());
                 return Verdict.nak(DynamicAuthorizationPacket.UNSUPPORTED_ATTRIBUTE);
@@ -206,12 +214,24 @@ public final class DynamicAuthorization implements AutoCloseable
         }
         final String filter = disconnect ? null : packet.text(DynamicAuthorizationPacket.FILTER_ID);
         final List<AccessListEntry> entries = filter == null ? null : cfg.accessLists().get(filter);
-        if (!disconnect && (filter == null || entries == null))
+        final boolean namesPolicy = !disconnect && (packet.first(RadiusPacket.CLASS) != null
+            || packet.first(RadiusPacket.VENDOR_SPECIFIC) != null);
+        final String policy = namesPolicy ? RadiusClient.assignedGroupPolicy(packet) : null;
+        if (!disconnect && filter == null && !namesPolicy)
         {
-            LOG.info("{} refused: {}", what, filter == null ? "it changes nothing this headend can change"
-                : "Filter-Id " + LogText.escape(filter) + " names no access-list");
-            return Verdict.nak(filter == null ? DynamicAuthorizationPacket.UNSUPPORTED_ATTRIBUTE
-                : DynamicAuthorizationPacket.INVALID_ATTRIBUTE_VALUE);
+            LOG.info("{} refused: it changes nothing this headend can change", what);
+            return Verdict.nak(DynamicAuthorizationPacket.UNSUPPORTED_ATTRIBUTE);
+        }
+        if (filter != null && entries == null)
+        {
+            LOG.info("{} refused: Filter-Id {} names no access-list", what, LogText.escape(filter));
+            return Verdict.nak(DynamicAuthorizationPacket.INVALID_ATTRIBUTE_VALUE);
+        }
+        if (namesPolicy && (policy == null || !cfg.groupPolicies().containsKey(policy)))
+        {
+            LOG.info("{} refused: {}", what, policy == null ? "its Class names no group-policy (OU=NAME;)"
+                : "group-policy " + LogText.escape(policy) + " is not configured");
+            return Verdict.nak(DynamicAuthorizationPacket.INVALID_ATTRIBUTE_VALUE);
         }
         final List<Session> matching = new ArrayList<>();
         for (final Session session : sessions.list())
@@ -229,11 +249,36 @@ public final class DynamicAuthorization implements AutoCloseable
             LOG.info("{}: no such session", what);
             return Verdict.nak(DynamicAuthorizationPacket.SESSION_CONTEXT_NOT_FOUND);
         }
+        if (policy != null)
+        {
+            for (final Session session : matching)
+            {
+                final List<String> reconnect = GroupPolicyChange.needingReconnect(
+                    cfg.effectivePolicy(session.tunnelGroup(), session.username(), session.aaa().groupPolicy()),
+                    cfg.effectivePolicy(session.tunnelGroup(), session.username(), policy));
+                if (!reconnect.isEmpty())
+                {
+                    LOG.info("{} refused: session {} cannot move to group-policy {} without a reconnect, it changes {}",
+                        what, session.index(), LogText.escape(policy), String.join(", ", reconnect));
+                    return Verdict.nak(DynamicAuthorizationPacket.UNSUPPORTED_ATTRIBUTE);
+                }
+            }
+        }
         for (final Session session : matching)
         {
             if (disconnect)
             {
                 sessions.end(session, "disconnected by the RADIUS server (" + what + ")");
+                continue;
+            }
+            if (policy != null)
+            {
+                sessions.changeGroupPolicy(session, policy);
+                LOG.info("session {}: user {}: group-policy {} ({})", session.index(),
+                    LogText.escape(session.username()), LogText.escape(policy), what);
+            }
+            if (filter == null)
+            {
                 continue;
             }
             session.vpnFilter(filter);
@@ -249,6 +294,27 @@ public final class DynamicAuthorization implements AutoCloseable
                 LogText.escape(session.username()), LogText.escape(filter), what);
         }
         return Verdict.ACK;
+    }
+
+    /** A Vendor-Specific attribute that holds the ASA's Group-Policy and nothing else. */
+    private static boolean asaGroupPolicy(final byte[] value)
+    {
+        if (value.length < 4 || ((value[0] & 0xff) << 24 | (value[1] & 0xff) << 16 | (value[2] & 0xff) << 8
+            | value[3] & 0xff) != RadiusClient.ASA_VENDOR)
+        {
+            return false;
+        }
+        int at = 4;
+        while (at < value.length)
+        {
+            final int length = at + 1 < value.length ? value[at + 1] & 0xff : 0;
+            if ((value[at] & 0xff) != RadiusClient.ASA_GROUP_POLICY || length < 2 || at + length > value.length)
+            {
+                return false;
+            }
+            at += length;
+        }
+        return at > 4;
     }
 
     private static int ipv4(final byte[] address)

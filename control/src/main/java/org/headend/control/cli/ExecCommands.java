@@ -537,10 +537,15 @@ final class ExecCommands
             ? SessionDbFormatter.clients(all) : all;
         if (args.has("detail"))
         {
-            // the effective policy as the current configuration resolves it for the session's user and group
+            // the effective policy as the current configuration resolves it for the session's user and group, and
+            // for the group-policy a RADIUS server assigned (at login or by CoA) when that is another one
             final HeadendConfig config = session.context().config().current();
-            final Function<SessionView, EffectivePolicy> policies =
-                s -> config.effectivePolicy(s.tunnelGroup(), s.username());
+            final Function<SessionView, EffectivePolicy> policies = s ->
+            {
+                final EffectivePolicy own = config.effectivePolicy(s.tunnelGroup(), s.username());
+                return own.groupPolicyName().equals(s.groupPolicy()) ? own
+                    : config.effectivePolicy(s.tunnelGroup(), s.username(), s.groupPolicy());
+            };
             final List<Map<String, Object>> data = SessionDbFormatter.data(sessions);
             for (int i = 0; i < sessions.size(); i++)
             {

@@ -414,6 +414,7 @@ public final class ConfigDraft
         String signOutUrl;
         String baseUrl;
         String idpTrustpoint;
+        String spTrustpoint;
         java.time.Duration assertionTimeout = SamlIdp.DEFAULT_ASSERTION_TIMEOUT;
         String usernameAttribute;
         String attributeMap;
@@ -425,8 +426,8 @@ public final class ConfigDraft
 
         SamlIdp freeze()
         {
-            return new SamlIdp(entityId, signInUrl, signOutUrl, baseUrl, idpTrustpoint, assertionTimeout,
-                usernameAttribute, attributeMap);
+            return new SamlIdp(entityId, signInUrl, signOutUrl, baseUrl, idpTrustpoint, spTrustpoint,
+                assertionTimeout, usernameAttribute, attributeMap);
         }
     }
 }

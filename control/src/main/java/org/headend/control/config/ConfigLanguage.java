@@ -1778,7 +1778,8 @@ public final class ConfigLanguage
             .build());
         register(ConfigCommand.in(Mode.LDAP_ATTRIBUTE_MAP, "Map an LDAP attribute to an appliance attribute")
             .kw("map-name", "Map an LDAP attribute to an appliance attribute")
-            .arg("attribute", LdapArgTypes.ATTRIBUTE, "The LDAP attribute, e.g. memberOf").key()
+            .arg("attribute", LdapArgTypes.MAPPED_ATTRIBUTE, "The LDAP attribute, e.g. memberOf (or a SAML URI name)")
+            .key()
             .arg("target", LdapArgTypes.TARGET, "Group-Policy or IETF-Radius-Class")
             .order(10, 0)
             .compile((draft, scope, args) ->
@@ -1790,7 +1791,7 @@ public final class ConfigLanguage
             .build());
         register(ConfigCommand.in(Mode.LDAP_ATTRIBUTE_MAP, "Translate one value of an LDAP attribute")
             .kw("map-value", "Translate one value of an LDAP attribute")
-            .arg("attribute", LdapArgTypes.ATTRIBUTE, "The LDAP attribute, e.g. memberOf")
+            .arg("attribute", LdapArgTypes.MAPPED_ATTRIBUTE, "The LDAP attribute, e.g. memberOf (or a SAML URI name)")
             .arg("pair", LdapArgTypes.MAP_VALUE, "The LDAP value (quoted when it holds blanks), then what it becomes")
             .key()
             .order(20, 0)

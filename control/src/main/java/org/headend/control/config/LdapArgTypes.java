@@ -17,7 +17,13 @@ final class LdapArgTypes
      */
     static final ArgType<String> DN_LINE = new DnLine();
     /** An LDAP attribute description: a letter, then letters, digits and {@code -} (RFC 4512 keystring). */
-    static final ArgType<String> ATTRIBUTE = new Attribute();
+    static final ArgType<String> ATTRIBUTE = new Attribute(false);
+    /**
+     * An attribute an {@code ldap attribute-map} (or a SAML IdP's {@code username-attribute}) names: an LDAP
+     * attribute name, or a SAML attribute's URI name as IdPs send them ({@code urn:oid:0.9.2342.19200300.100.1.1},
+     * {@code http://schemas.microsoft.com/ws/2008/06/identity/claims/groups}).
+     */
+    static final ArgType<String> MAPPED_ATTRIBUTE = new Attribute(true);
     /** What an LDAP attribute may be mapped to, case-insensitive: {@code Group-Policy}, {@code IETF-Radius-Class}. */
     static final ArgType<LdapAttributeMap.Target> TARGET = new TargetType();
     /**
@@ -90,13 +96,28 @@ final class LdapArgTypes
 
     private static final class Attribute implements ArgType<String>
     {
+        /** A URI: urn:NID:… or http(s)://…, printable ASCII without blanks or quotes, at most 256 characters. */
+        private static final java.util.regex.Pattern URI = java.util.regex.Pattern.compile(
+            "(?i)(urn:[a-z0-9][a-z0-9-]{0,31}:|https?://)[\\x21\\x23-\\x7e]{1,240}");
+        private final boolean uris;
+
+        private Attribute(final boolean uris)
+        {
+            this.uris = uris;
+        }
+
         @Override
         public String parse(final String token)
         {
+            if (uris && URI.matcher(token).matches())
+            {
+                return token;
+            }
             if (!token.matches("[A-Za-z][A-Za-z0-9-]{0,63}"))
             {
                 throw new IllegalArgumentException("an LDAP attribute name is a letter followed by at most 63 "
-                    + "letters, digits or '-'");
+                    + "letters, digits or '-'" + (uris ? "; a SAML attribute name may also be a URI (urn:oid:… or "
+                    + "http(s)://…, at most 256 characters, no blanks or quotes)" : ""));
             }
             return token;
         }

@@ -10,9 +10,9 @@ import org.headend.control.config.grammar.Mode;
 /**
  * The SAML single sign-on commands, kept apart from {@link ConfigLanguage}'s table: {@code webvpn} →
  * {@code saml idp ENTITY-ID} with its sub-mode (as on the ASA: {@code url sign-in|sign-out}, {@code base-url},
- * {@code trustpoint idp}, {@code timeout assertion}; ours: {@code username-attribute}, {@code attribute-map}) and the
- * tunnel-group's {@code saml identity-provider ENTITY-ID} (webvpn-attributes). {@code authentication saml} is
- * declared with the other {@code authentication} choices in {@link CryptoLanguage}.
+ * {@code trustpoint idp}, {@code trustpoint sp}, {@code timeout assertion}; ours: {@code username-attribute},
+ * {@code attribute-map}) and the tunnel-group's {@code saml identity-provider ENTITY-ID} (webvpn-attributes).
+ * {@code authentication saml} is declared with the other {@code authentication} choices in {@link CryptoLanguage}.
  */
 final class SamlLanguage
 {
@@ -69,13 +69,24 @@ final class SamlLanguage
             })
             .build());
         register.apply(ConfigCommand.in(Mode.SAML_IDP, "The IdP's signing certificate")
-            .kw("trustpoint", "The IdP's signing certificate")
+            .kw("trustpoint", "The IdP's signing certificate, or our own key")
             .kw("idp", "A trustpoint whose ca-certificate file is the IdP's signing certificate").key()
             .arg("name", ArgTypes.NAME, "Name of the crypto ca trustpoint")
             .order(14, 0)
             .compile((draft, scope, args) ->
             {
                 ((ConfigDraft.SamlIdpDraft)scope).idpTrustpoint = args.get("name");
+                return null;
+            })
+            .build());
+        register.apply(ConfigCommand.in(Mode.SAML_IDP, "Our own signing and decryption key")
+            .kw("trustpoint", "The IdP's signing certificate, or our own key")
+            .kw("sp", "A trustpoint whose identity-certificate signs our requests and decrypts assertions").key()
+            .arg("name", ArgTypes.NAME, "Name of the crypto ca trustpoint")
+            .order(15, 0)
+            .compile((draft, scope, args) ->
+            {
+                ((ConfigDraft.SamlIdpDraft)scope).spTrustpoint = args.get("name");
                 return null;
             })
             .build());
@@ -92,7 +103,8 @@ final class SamlLanguage
             .build());
         register.apply(ConfigCommand.in(Mode.SAML_IDP, "The attribute that names the user")
             .kw("username-attribute", "The assertion attribute that names the user (default: the NameID)").key()
-            .arg("name", LdapArgTypes.ATTRIBUTE, "The attribute name, e.g. uid")
+            .arg("name", LdapArgTypes.MAPPED_ATTRIBUTE,
+                "The attribute name, e.g. uid or urn:oid:0.9.2342.19200300.100.1.1")
             .order(18, 0)
             .compile((draft, scope, args) ->
             {

@@ -70,6 +70,8 @@ public final class Portal
     private final SecureRandom random = new SecureRandom();
     private final LinkedHashMap<String, Long> csrfTokens = new LinkedHashMap<>();
     private final Map<String, Asset> assets = new LinkedHashMap<>();
+    /** (tunnel-group, user) → the IdP logout redirect of a SAML login, or null ({@link SsoLogins#logoutRedirect}). */
+    private java.util.function.BinaryOperator<String> singleLogout = (group, user) -> null;
 
     private record Asset(String type, byte[] bytes)
     {
@@ -86,6 +88,12 @@ public final class Portal
         this.nanoClock = nanoClock;
         asset("/+CSCOE+/portal.css", "portal.css", "text/css; charset=utf-8");
         asset("/+CSCOE+/portal.js", "portal.js", "text/javascript; charset=utf-8");
+    }
+
+    /** Where a SAML login's portal logout also logs the user out of the IdP ({@link SsoLogins#logoutRedirect}). */
+    public void singleLogout(final java.util.function.BinaryOperator<String> redirect)
+    {
+        singleLogout = redirect;
     }
 
     private void asset(final String path, final String resource, final String type)
@@ -445,6 +453,13 @@ public final class Portal
         if (session != null)
         {
             sessions.end(session, "the user logged out of the portal");
+            // a SAML login tells its IdP too (single logout), whose answer ends on the SAML logout page
+            final String idpLogout = singleLogout.apply(session.tunnelGroup(), session.username());
+            if (idpLogout != null)
+            {
+                return redirect(idpLogout).withHeader("Set-Cookie", "webvpn=" + EXPIRED_COOKIE)
+                    .withHeader("Set-Cookie", "webvpnc=" + EXPIRED_COOKIE);
+            }
         }
         final String lang = translations.pick(request.header("accept-language"), "webvpn");
         return page(lang, PortalText.LOGOUT, "<h1 id=\"logged-out\">" + t(lang, PortalText.LOGGED_OUT) + "</h1>\n"

@@ -14,7 +14,7 @@ public final class Session
     private final int index;
     private final String username;
     private final String tunnelGroup;
-    private final String groupPolicy;
+    private String groupPolicy;
     private final String tokenKey;
     private final Instant loginTime;
     private final long loginNanos;
@@ -100,7 +100,7 @@ public final class Session
         return tunnelGroup;
     }
 
-    /** The effective group-policy at login. */
+    /** The effective group-policy at login, or the one a RADIUS CoA moved the session to since. */
     public String groupPolicy()
     {
         return groupPolicy;
@@ -117,6 +117,16 @@ public final class Session
     {
         this.aaa = assignment;
         this.vpnFilter = assignment.vpnFilter();
+    }
+
+    /**
+     * Moves the session to group-policy {@code name} (a RADIUS CoA): from now on it is the AAA server's assignment
+     * of the session, as if the Access-Accept had named it; the address and filter stay.
+     */
+    void regroup(final String name)
+    {
+        this.groupPolicy = name;
+        this.aaa = new AaaAssignment(name, aaa.framedAddress(), aaa.vpnFilter());
     }
 
     /** The access list the session's traffic is filtered by (RADIUS Filter-Id, also by CoA), or null for none. */

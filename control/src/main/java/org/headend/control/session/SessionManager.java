@@ -81,6 +81,14 @@ public final class SessionManager implements SessionDirectory
     private java.util.function.IntSupplier sessionLimit = () -> 0;
     private Runnable fixedLeasesChanged = () -> { };
     private java.util.function.Consumer<Session> dhcpLeaseEnded = session -> { };
+    private AssignedPolicies assignedPolicies;
+
+    /** The effective policy of a user whose group-policy an AAA server assigned (RADIUS Class, a CoA). */
+    @FunctionalInterface
+    public interface AssignedPolicies
+    {
+        EffectivePolicy of(String tunnelGroup, String username, String assignedGroupPolicy);
+    }
 
     /** A new session and the token the client gets (the only time the clear token exists here). */
     public record Login(Session session, String token)
@@ -133,6 +141,15 @@ public final class SessionManager implements SessionDirectory
     public void onFixedLeasesChanged(final Runnable listener)
     {
         fixedLeasesChanged = listener;
+    }
+
+    /**
+     * Where the timers of a session whose group-policy an AAA server assigned read its policy; without it they
+     * follow the (tunnel-group, user) policy alone.
+     */
+    public void assignedPolicies(final AssignedPolicies resolver)
+    {
+        assignedPolicies = resolver;
     }
 
     /**
@@ -283,7 +300,21 @@ public final class SessionManager implements SessionDirectory
 
     private EffectivePolicy policyOf(final Session session)
     {
-        return policies.apply(session.tunnelGroup(), session.username());
+        final String assigned = session.aaa().groupPolicy();
+        return assigned == null || assignedPolicies == null ? policies.apply(session.tunnelGroup(), session.username())
+            : assignedPolicies.of(session.tunnelGroup(), session.username(), assigned);
+    }
+
+    /**
+     * Moves a live session to group-policy {@code name} (a RADIUS CoA): its timers and the gateway's DPD follow the
+     * new policy from now on (the timers at the next sweep), and a restart keeps the new name. The caller has
+     * checked that nothing else of the policy changes, since that would need the client to reconnect.
+     */
+    public void changeGroupPolicy(final Session session, final String name)
+    {
+        session.regroup(name);
+        store(session);
+        followGatewayDpd(session, policyOf(session));
     }
 
     /** Samples the session's traffic and ends it if one of its timers ran out; true when it was ended. */

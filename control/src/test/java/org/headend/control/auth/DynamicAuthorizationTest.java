@@ -19,6 +19,7 @@ import org.agrona.concurrent.UnsafeBuffer;
 import org.headend.control.auth.radius.DynamicAuthorizationPacket;
 import org.headend.control.auth.radius.DynamicAuthorizationServer;
 import org.headend.control.auth.radius.DynamicAuthorizationServer.Verdict;
+import org.headend.control.auth.radius.RadiusClient;
 import org.headend.control.auth.radius.RadiusPacket;
 import org.headend.control.config.ConfigStore;
 import org.headend.control.http.ClientInfo;
@@ -66,6 +67,15 @@ class DynamicAuthorizationTest
          address-pool POOL
          authentication-server-group OTHER
         access-list ONLY10 extended permit ip any 10.0.0.0 255.0.0.0
+        group-policy SHORT internal
+        group-policy SHORT attributes
+         vpn-session-timeout 1
+         banner value Short sessions.
+         webvpn
+          anyconnect dpd-interval gateway 45
+        group-policy OTHERDNS internal
+        group-policy OTHERDNS attributes
+         dns-server value 192.0.2.53
         """;
 
     private final ScheduledExecutorService control = Executors.newSingleThreadScheduledExecutor();
@@ -87,6 +97,8 @@ class DynamicAuthorizationTest
         dataplane = Dataplane.start(List.of(), List.of(), ex -> { });
         sessions = new SessionManager(control, dataplane, pools, null,
             (group, user) -> config.current().effectivePolicy(group, user), System::nanoTime, Clock.systemUTC());
+        sessions.assignedPolicies((group, user, assigned) -> config.current().effectivePolicy(group, user,
+            assigned));
         logins = new Logins(config::current, new FailedLoginLimiter(), System::nanoTime);
         logins.apply(config.current());
         accounting = new RadiusAccounting(config::current, logins, System::nanoTime);
@@ -220,6 +232,53 @@ class DynamicAuthorizationTest
         assertEquals("ONLY10", alice.vpnFilter(), "a reconnect gets the same filter");
         assertFalse(alice.ended());
         assertNull(login("dave", "DefaultWEBVPNGroup").vpnFilter());
+    }
+
+    private static RadiusPacket.Attribute asaGroupPolicy(final String name)
+    {
+        return RadiusPacket.Attribute.vendor(RadiusClient.ASA_VENDOR, RadiusClient.ASA_GROUP_POLICY,
+            name.getBytes(StandardCharsets.UTF_8));
+    }
+
+    @Test
+    void shouldMoveTheLiveSessionToAGroupPolicyThatChangesOnlyTimersAndGatewayDpd() throws Exception
+    {
+        final Session alice = login("alice", "DefaultWEBVPNGroup");
+        connect(alice);
+        assertEquals(-1, sessions.maxConnectLeftSeconds(alice), "DfltGrpPolicy has no session timeout");
+        assertEquals(Verdict.ACK, act(DynamicAuthorizationPacket.COA_REQUEST, user("alice"),
+            asaGroupPolicy("SHORT")));
+        assertEquals("SHORT", alice.groupPolicy());
+        assertEquals("SHORT", alice.aaa().groupPolicy(), "a reconnect runs under the new policy too");
+        final long left = sessions.maxConnectLeftSeconds(alice);
+        assertTrue(left > 0 && left <= 60, "the session timeout of SHORT runs from the login: " + left);
+        assertEquals(45, alice.tunnel().handle().gatewayDpdSeconds(), "the live tunnel probes every 45 s");
+        assertFalse(alice.ended());
+    }
+
+    @Test
+    void shouldRefuseAGroupPolicyThatNeedsAReconnectAndChangeNothing() throws Exception
+    {
+        final Session alice = login("alice", "DefaultWEBVPNGroup");
+        final TunnelPath path = connect(alice);
+        assertEquals(DynamicAuthorizationPacket.UNSUPPORTED_ATTRIBUTE, act(DynamicAuthorizationPacket.COA_REQUEST,
+            user("alice"), RadiusPacket.Attribute.text(RadiusPacket.CLASS, "OU=OTHERDNS;"),
+            RadiusPacket.Attribute.text(DynamicAuthorizationPacket.FILTER_ID, "ONLY10")).errorCause(),
+            "the DNS servers are told at CONNECT");
+        assertEquals("DfltGrpPolicy", alice.groupPolicy());
+        assertNull(alice.vpnFilter(), "the filter of the same request was not applied either");
+        assertEquals(TunnelAccess.ADMIT, check(path, path.access().ipv4(), 0x08080808));
+        assertEquals(DynamicAuthorizationPacket.INVALID_ATTRIBUTE_VALUE, act(DynamicAuthorizationPacket.COA_REQUEST,
+            user("alice"), RadiusPacket.Attribute.text(RadiusPacket.CLASS, "OU=NOSUCH;")).errorCause());
+        assertEquals(DynamicAuthorizationPacket.INVALID_ATTRIBUTE_VALUE, act(DynamicAuthorizationPacket.COA_REQUEST,
+            user("alice"), RadiusPacket.Attribute.text(RadiusPacket.CLASS, "no group here")).errorCause());
+        assertEquals(DynamicAuthorizationPacket.UNSUPPORTED_ATTRIBUTE, act(DynamicAuthorizationPacket.COA_REQUEST,
+            user("alice"), RadiusPacket.Attribute.vendor(9, 1, new byte[] {1})).errorCause(),
+            "another vendor's attribute");
+        assertEquals(DynamicAuthorizationPacket.UNSUPPORTED_ATTRIBUTE, act(DynamicAuthorizationPacket.COA_REQUEST,
+            user("alice"), RadiusPacket.Attribute.vendor(RadiusClient.ASA_VENDOR, 5, new byte[] {1})).errorCause(),
+            "another ASA attribute");
+        assertEquals("DfltGrpPolicy", alice.groupPolicy());
     }
 
     private static int check(final TunnelPath path, final int source, final int destination)

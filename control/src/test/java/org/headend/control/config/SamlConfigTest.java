@@ -71,6 +71,36 @@ class SamlConfigTest
     }
 
     @Test
+    void shouldTakeUriAttributeNamesAndTheSpTrustpoint() throws Exception
+    {
+        final String config = """
+            ldap attribute-map CLAIMS
+             map-name http://schemas.microsoft.com/ws/2008/06/identity/claims/groups Group-Policy
+             map-value http://schemas.microsoft.com/ws/2008/06/identity/claims/groups 5a1c-staff STAFF
+            webvpn
+             saml idp https://sts.example.net/tenant/
+              trustpoint sp SP-TP
+              username-attribute urn:oid:0.9.2342.19200300.100.1.1
+              attribute-map CLAIMS
+            """;
+        final HeadendConfig cfg = ConfigLanguageTest.compile(config);
+        final SamlIdp idp = cfg.samlIdps().get("https://sts.example.net/tenant/");
+        assertEquals("SP-TP", idp.spTrustpoint());
+        assertEquals("urn:oid:0.9.2342.19200300.100.1.1", idp.usernameAttribute());
+        assertTrue(cfg.ldapAttributeMaps().get("CLAIMS").names()
+            .containsKey("http://schemas.microsoft.com/ws/2008/06/identity/claims/groups"));
+        final String shown = ConfigLanguageTest.render(config);
+        assertTrue(shown.contains("  trustpoint sp SP-TP\n") && shown.contains(
+            "  username-attribute urn:oid:0.9.2342.19200300.100.1.1\n"), shown);
+        assertEquals(cfg, ConfigLanguageTest.compile(shown));
+        assertThrows(ConfigException.class, () -> ConfigLanguageTest.compile("""
+            webvpn
+             saml idp https://idp.example.com/saml
+              username-attribute ftp://idp.example.com/uid
+            """), "a URI name is urn: or http(s)://");
+    }
+
+    @Test
     void shouldRefuseBadValues()
     {
         assertThrows(ConfigException.class, () -> ConfigLanguageTest.compile("""

@@ -58,9 +58,10 @@ public final class RadiusClient implements Authenticator, AutoCloseable
     private static final int MS_CHAP_CHALLENGE = 11;
     private static final int MS_CHAP2_RESPONSE = 25;
     private static final int MS_CHAP2_SUCCESS = 26;
-    /** The ASA's vendor id (Altiga) and its Group-Policy attribute; IETF Filter-Id. */
-    private static final int ASA_VENDOR = 3076;
-    private static final int ASA_GROUP_POLICY = 25;
+    /** The ASA's vendor id (Altiga) and its Group-Policy attribute (dictionary.cisco.asa). */
+    public static final int ASA_VENDOR = 3076;
+    public static final int ASA_GROUP_POLICY = 25;
+    /** IETF Filter-Id. */
     private static final int FILTER_ID = 11;
 
     private final String groupName;
@@ -575,7 +576,7 @@ public final class RadiusClient implements Authenticator, AutoCloseable
     {
         return switch (answer.code())
         {
-            case RadiusPacket.ACCESS_ACCEPT -> new AuthOutcome.Accepted(username, groupPolicy(answer),
+            case RadiusPacket.ACCESS_ACCEPT -> new AuthOutcome.Accepted(username, assignedGroupPolicy(answer),
                 framedAddress(answer.first(RadiusPacket.FRAMED_IP_ADDRESS)), answer.first(RadiusPacket.CLASS), backend,
                 name(answer.text(FILTER_ID)));
             case RadiusPacket.ACCESS_REJECT -> new AuthOutcome.Rejected(replyMessage(answer));
@@ -587,10 +588,10 @@ public final class RadiusClient implements Authenticator, AutoCloseable
     }
 
     /**
-     * The group-policy an Access-Accept assigns: the ASA's own attribute (vendor 3076 Group-Policy) when the server
-     * sends it, else {@code OU=NAME;} in Class.
+     * The group-policy an Access-Accept (or a CoA-Request) assigns: the ASA's own attribute (vendor 3076
+     * Group-Policy) when the server sends it, else {@code OU=NAME;} in Class; null when neither names one.
      */
-    private static String groupPolicy(final RadiusPacket answer)
+    public static String assignedGroupPolicy(final RadiusPacket answer)
     {
         final byte[] vsa = answer.vendor(ASA_VENDOR, ASA_GROUP_POLICY);
         return vsa != null ? name(new String(vsa, StandardCharsets.UTF_8))

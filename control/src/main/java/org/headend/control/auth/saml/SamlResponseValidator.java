@@ -187,8 +187,8 @@ public final class SamlResponseValidator
     {
         if (response.getElementsByTagNameNS(ASSERTION, "EncryptedAssertion").getLength() > 0)
         {
-            throw new SamlException("encrypted assertions are not supported: configure the IdP to sign, not "
-                + "encrypt");
+            // SamlServiceProvider decrypts before it validates: one left here was not the Response's only one
+            throw new SamlException("the response holds an encrypted assertion besides the one decrypted");
         }
         final NodeList all = response.getElementsByTagNameNS(ASSERTION, "Assertion");
         if (all.getLength() != 1)
@@ -238,27 +238,44 @@ public final class SamlResponseValidator
             {
                 throw new SamlException("an element carries two signatures");
             }
-            SamlException refusal = null;
-            boolean verified = false;
-            for (final X509Certificate certificate : current)
-            {
-                try
-                {
-                    verify(signature, (Element)parent, certificate);
-                    verified = true;
-                    break;
-                }
-                catch (final SamlException ex)
-                {
-                    refusal = ex;
-                }
-            }
-            if (!verified)
-            {
-                throw refusal;
-            }
+            verifyWithAny(signature, (Element)parent, current);
             checked.add((Element)parent);
         }
+    }
+
+    /**
+     * Verifies the Response's own signature as it arrived, before its assertion is decrypted
+     * ({@link EncryptedAssertions}): the same rules as {@link #validate} applies to every signature.
+     */
+    static void verifyResponseSignature(final Document response, final Element signature,
+        final List<X509Certificate> certificates, final Instant now) throws SamlException
+    {
+        final List<X509Certificate> current = certificates.stream().filter(c -> validAt(c, now)).toList();
+        if (current.isEmpty())
+        {
+            throw new SamlException("no IdP signing certificate of the trustpoint is valid now");
+        }
+        requireUniqueIds(response.getDocumentElement());
+        verifyWithAny(signature, response.getDocumentElement(), current);
+    }
+
+    private static void verifyWithAny(final Element signature, final Element parent,
+        final List<X509Certificate> current) throws SamlException
+    {
+        SamlException refusal = null;
+        for (final X509Certificate certificate : current)
+        {
+            try
+            {
+                verify(signature, parent, certificate);
+                return;
+            }
+            catch (final SamlException ex)
+            {
+                refusal = ex;
+            }
+        }
+        throw refusal;
     }
 
     private static boolean validAt(final X509Certificate certificate, final Instant now)

@@ -29,7 +29,8 @@ import org.w3c.dom.Document;
 /**
  * The SAML 2.0 service provider of the tunnel-groups with {@code authentication saml}: sends the browser to the
  * group's IdP with an AuthnRequest and, when the browser comes back with the IdP's Response, accepts it only as
- * the answer to that request, checked by {@link SamlResponseValidator}, used once. It then names the user (the
+ * the answer to that request, decrypted first when the IdP encrypted the assertion for our {@code trustpoint sp}
+ * ({@link EncryptedAssertions}), checked by {@link SamlResponseValidator}, used once. It then names the user (the
  * NameID or {@code username-attribute}) and the group-policy ({@code attribute-map}, as for LDAP users).
  * Thread-safe; the checks of a response take a few milliseconds of CPU, so callers run {@link #consume} off the
  * control thread.
@@ -53,6 +54,8 @@ public final class SamlServiceProvider<T>
     private final Clock clock;
     private final PendingRequests<Started<T>> requests = new PendingRequests<>(MAX_PENDING);
     private final ReplayCache replays = new ReplayCache(MAX_USED_ASSERTIONS);
+    private final SignedInSubjects subjects = new SignedInSubjects(MAX_USED_ASSERTIONS);
+    private final PendingRequests<String> logouts = new PendingRequests<>(MAX_PENDING);
 
     /** A login sent to the IdP: its tunnel-group and the caller's own record of it. */
     private record Started<T>(String tunnelGroup, String idp, T owner)
@@ -103,7 +106,8 @@ public final class SamlServiceProvider<T>
      */
     public String start(final String tunnelGroup, final T owner) throws SamlException
     {
-        final SamlIdp idp = idpOf(config.get(), tunnelGroup);
+        final HeadendConfig cfg = config.get();
+        final SamlIdp idp = idpOf(cfg, tunnelGroup);
         if (idp == null)
         {
             throw new SamlException("tunnel-group " + tunnelGroup + " has no complete saml identity-provider "
@@ -113,8 +117,9 @@ public final class SamlServiceProvider<T>
         RANDOM.nextBytes(relay);
         final String relayState = HexFormat.of().formatHex(relay);
         final Instant now = clock.instant();
+        final SpCredentials sp = SpCredentials.of(cfg, idp, flash);
         final AuthnRequests.Redirect redirect = AuthnRequests.redirect(idp.signInUrl(), idp.spEntityId(tunnelGroup),
-            idp.acsUrl(tunnelGroup), relayState, now);
+            idp.acsUrl(tunnelGroup), relayState, now, sp == null ? null : sp.key());
         requests.add(redirect.requestId(), relayState, new Started<>(tunnelGroup, idp.entityId(), owner), now);
         return redirect.url();
     }
@@ -161,8 +166,20 @@ public final class SamlServiceProvider<T>
             throw new SamlException("tunnel-group " + started.tunnelGroup() + " no longer logs in at "
                 + started.idp());
         }
+        final List<X509Certificate> certificates = idpCertificates(cfg, idp);
+        if (EncryptedAssertions.present(document))
+        {
+            final SpCredentials sp = SpCredentials.of(cfg, idp, flash);
+            if (sp == null)
+            {
+                throw new SamlException("the assertion is encrypted, but saml idp " + idp.entityId()
+                    + " has no trustpoint sp to decrypt it with");
+            }
+            EncryptedAssertions.decryptInPlace(document, sp.key(),
+                signature -> SamlResponseValidator.verifyResponseSignature(document, signature, certificates, now));
+        }
         final SamlResponseValidator.Expectation expected = new SamlResponseValidator.Expectation(idp.entityId(),
-            idpCertificates(cfg, idp), idp.spEntityId(started.tunnelGroup()), idp.acsUrl(started.tunnelGroup()),
+            certificates, idp.spEntityId(started.tunnelGroup()), idp.acsUrl(started.tunnelGroup()),
             idp.assertionTimeout(), SKEW);
         final VerifiedAssertion assertion = SamlResponseValidator.validate(document, expected, now);
         if (!assertion.inResponseTo().equals(requestId))
@@ -179,7 +196,91 @@ public final class SamlServiceProvider<T>
         }
         final String username = username(idp, assertion);
         final String policy = groupPolicy(cfg.ldapAttributeMaps().get(idp.attributeMap()), assertion);
+        subjects.loggedIn(idp.entityId(), assertion.nameId(), username);
         return new Result<>(started.owner(), started.tunnelGroup(), username, policy, idp.entityId());
+    }
+
+    /**
+     * A single logout message from the IdP, as our logout endpoint received it.
+     *
+     * @param request  the IdP asks us to end the sessions of {@code username}; false: it answers our request
+     * @param username whose sessions end (null when the IdP names someone who has not logged in here)
+     * @param idp      the IdP's entity ID
+     * @param answer   where the browser goes next: our LogoutResponse to the IdP's {@code url sign-out}; null
+     *                 when it has none, or for an answer
+     */
+    public record Logout(boolean request, String username, String idp, String answer)
+    {
+    }
+
+    /**
+     * The redirect that tells {@code tunnelGroup}'s IdP that {@code username} logged out here (SP-initiated single
+     * logout, from the portal's logout), signed when {@code trustpoint sp} is set; null when the group does not log
+     * in by SAML or its IdP has no {@code url sign-out}.
+     */
+    public String logoutRequest(final String tunnelGroup, final String username) throws SamlException
+    {
+        final HeadendConfig cfg = config.get();
+        final SamlIdp idp = idpOf(cfg, tunnelGroup);
+        if (idp == null || idp.signOutUrl() == null)
+        {
+            return null;
+        }
+        final SpCredentials sp = SpCredentials.of(cfg, idp, flash);
+        final String id = AuthnRequests.newId();
+        final Instant now = clock.instant();
+        logouts.add(id, "", tunnelGroup, now);
+        return LogoutMessages.request(idp.signOutUrl(), idp.spEntityId(tunnelGroup),
+            subjects.nameIdOf(idp.entityId(), username), id, now, sp == null ? null : sp.key());
+    }
+
+    /**
+     * Reads a logout message of {@code tunnelGroup}'s IdP sent to our logout endpoint: signed with the IdP's key,
+     * from the IdP, to us, recent, and a request at most once; an answer only to a request we sent.
+     *
+     * @param rawQuery the query string as received
+     * @throws SamlException naming why it is refused
+     */
+    public Logout logout(final String tunnelGroup, final String rawQuery) throws SamlException
+    {
+        final HeadendConfig cfg = config.get();
+        final SamlIdp idp = tunnelGroup == null ? null : idpOf(cfg, tunnelGroup);
+        if (idp == null)
+        {
+            throw new SamlException("tunnel-group " + tunnelGroup + " does not log in by SAML");
+        }
+        final Instant now = clock.instant();
+        final LogoutMessages.Incoming message = LogoutMessages.read(rawQuery, idpCertificates(cfg, idp),
+            idp.entityId(), idp.logoutUrl(tunnelGroup), now, SKEW);
+        if (!message.request())
+        {
+            if (logouts.peek(message.inResponseTo(), "", now) == null || !logouts.take(message.inResponseTo()))
+            {
+                throw new SamlException("the LogoutResponse answers no logout we sent that is still open");
+            }
+            if (!message.success())
+            {
+                throw new SamlException("the IdP did not log the user out (its status is not Success)");
+            }
+            return new Logout(false, null, idp.entityId(), null);
+        }
+        if (!replays.firstUse(idp.entityId() + " logout " + message.id(), now.plus(PendingRequests.LIFETIME), now))
+        {
+            throw new SamlException("the LogoutRequest " + message.id() + " was received before (replay)");
+        }
+        final String known = subjects.usernameOf(idp.entityId(), message.nameId());
+        final String username = known != null ? known : idp.usernameAttribute() == null ? message.nameId() : null;
+        final SpCredentials sp = SpCredentials.of(cfg, idp, flash);
+        return new Logout(true, username, idp.entityId(), idp.signOutUrl() == null ? null
+            : LogoutMessages.response(idp.signOutUrl(), idp.spEntityId(tunnelGroup), message.id(),
+                message.relayState(), now, sp == null ? null : sp.key()));
+    }
+
+    /** The entity ID of {@code tunnelGroup}'s IdP when it logs in by SAML, else null. */
+    public String idpEntityOf(final String tunnelGroup)
+    {
+        final SamlIdp idp = idpOf(config.get(), tunnelGroup);
+        return idp == null ? null : idp.entityId();
     }
 
     private static String username(final SamlIdp idp, final VerifiedAssertion assertion) throws SamlException

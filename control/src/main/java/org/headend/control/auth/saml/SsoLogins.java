@@ -20,12 +20,15 @@ import org.headend.control.LogText;
 import org.headend.control.config.SamlIdp;
 import org.headend.control.http.ClientInfo;
 import org.headend.control.http.HttpAnswer;
+import org.headend.control.session.Session;
+import org.headend.control.session.SessionManager;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * The browser side of SAML logins (the ASA's paths): {@value #LOGIN} sends the browser to the IdP,
- * {@value #ACS} takes the IdP's answer, {@value #FINAL} is the page a login ends on. An AnyConnect login (the
+ * {@value #ACS} takes the IdP's answer, {@value #FINAL} is the page a login ends on, {@value #LOGOUT} takes the
+ * IdP's single logout messages. An AnyConnect login (the
  * {@code sso-v2-login} URL of its auth-request names it by a random id) ends with a one-time SSO token: sealed for
  * the client's STRAP key and handed to openconnect's local listener ({@code sso-v2-browser-mode external},
  * {@link AcEcies}), or else set as the {@code acSamlv2Token} cookie the client's web view watches for; the client
@@ -38,6 +41,8 @@ public final class SsoLogins
     public static final String LOGIN = "/+CSCOE+/saml/sp/login";
     public static final String ACS = "/+CSCOE+/saml/sp/acs";
     public static final String FINAL = "/+CSCOE+/saml_ac_login.html";
+    /** Single logout (HTTP-Redirect): the IdP's LogoutRequest, or its LogoutResponse to ours. */
+    public static final String LOGOUT = "/+CSCOE+/saml/sp/logout";
     public static final String TOKEN_COOKIE = "acSamlv2Token";
     public static final String ERROR_COOKIE = "acSamlv2Error";
     /** Where openconnect (and AnyConnect) listen for the token in external-browser mode (hpke.c). */
@@ -56,6 +61,7 @@ public final class SsoLogins
     private final LinkedHashMap<String, ClientLogin> byId = new LinkedHashMap<>();
     private final Map<String, ClientLogin> byHandle = new LinkedHashMap<>();
     private PortalLogins portal;
+    private SessionManager sessions;
 
     /** Where a browser's (not a VPN client's) SAML login is finished: the portal opens its session. */
     public interface PortalLogins
@@ -109,6 +115,91 @@ public final class SsoLogins
     {
         portal = value;
         return this;
+    }
+
+    /** The sessions an IdP's LogoutRequest ends. */
+    public SsoLogins sessions(final SessionManager value)
+    {
+        sessions = value;
+        return this;
+    }
+
+    /**
+     * Where the portal's logout of {@code username} sends the browser: our LogoutRequest to the IdP of
+     * {@code tunnelGroup}, or null when the group does not log in by SAML or its IdP has no {@code url sign-out}.
+     */
+    public String logoutRedirect(final String tunnelGroup, final String username)
+    {
+        try
+        {
+            return provider.logoutRequest(tunnelGroup, username);
+        }
+        catch (final SamlException ex)
+        {
+            LOG.warn("single logout of {} not sent to the IdP: {}", LogText.escape(username), ex.getMessage());
+            return null;
+        }
+    }
+
+    /**
+     * GET {@value #LOGOUT}: the IdP's message, checked off the control thread. A LogoutRequest ends every session
+     * of the user it names in the tunnel-groups that log in at that IdP (AnyConnect tunnels get a DISCONNECT, as
+     * with {@code vpn-sessiondb logoff}), then the browser goes back to the IdP with our LogoutResponse. An answer
+     * to our own LogoutRequest ends on a page that says so.
+     */
+    public CompletionStage<HttpAnswer> logout(final String rawQuery, final ClientInfo browser)
+    {
+        final String tunnelGroup = tunnelGroupOf(rawQuery);
+        return CompletableFuture.supplyAsync(() ->
+        {
+            try
+            {
+                return provider.logout(tunnelGroup, rawQuery);
+            }
+            catch (final SamlException ex)
+            {
+                LOG.info("SAML logout message from {} refused: {}", browser.address(), LogText.escape(ex.getMessage()));
+                return null;
+            }
+        }, checker).thenApplyAsync(logout ->
+        {
+            if (logout == null)
+            {
+                return page(403, "Forbidden", "The identity provider's logout message was refused.");
+            }
+            if (!logout.request())
+            {
+                return page(200, "OK", "You are logged out of the VPN and of the identity provider.");
+            }
+            int ended = 0;
+            for (final Session session : sessions == null || logout.username() == null ? List.<Session>of()
+                : sessions.list())
+            {
+                if (session.username().equals(logout.username())
+                    && logout.idp().equals(provider.idpEntityOf(session.tunnelGroup())))
+                {
+                    sessions.end(session, "logged out at the identity provider (SAML single logout)");
+                    ended++;
+                }
+            }
+            LOG.info("SAML single logout of {} from {} at {}: {} session(s) ended",
+                logout.username() == null ? "(unknown user)" : LogText.escape(logout.username()),
+                LogText.escape(logout.idp()), browser.address(), ended);
+            return logout.answer() != null ? redirect(logout.answer())
+                : page(200, "OK", "You are logged out of the VPN.");
+        }, control);
+    }
+
+    private static String tunnelGroupOf(final String rawQuery)
+    {
+        for (final String pair : rawQuery == null ? new String[0] : rawQuery.split("&"))
+        {
+            if (pair.startsWith("tgname="))
+            {
+                return java.net.URLDecoder.decode(pair.substring("tgname=".length()), StandardCharsets.UTF_8);
+            }
+        }
+        return null;
     }
 
     /**

@@ -64,6 +64,8 @@ class SamlServiceProviderTest
 
     private final MutableClock clock = new MutableClock(Instant.parse("2026-12-07T10:00:00Z"));
     private SamlServiceProvider<String> sp;
+    private ConfigStore config;
+    private static TestIdp spKey;
 
     @BeforeEach
     void setUp() throws Exception
@@ -74,7 +76,7 @@ class SamlServiceProviderTest
             otherIdp = TestIdp.create("idp.test");
         }
         Files.writeString(disk0.resolve("idp.pem"), pem(idp));
-        final ConfigStore config = ConfigStore.embeddedDefault("pw");
+        config = ConfigStore.embeddedDefault("pw");
         config.merge(CONFIG.getBytes(StandardCharsets.UTF_8), "test");
         sp = new SamlServiceProvider<>(config::current, path -> disk0.resolve(path.substring("disk0:/".length())),
             clock);
@@ -158,6 +160,163 @@ class SamlServiceProviderTest
         assertEquals("SSO", result.tunnelGroup());
         assertEquals("login-1", result.owner());
         assertEquals(0, sp.pending(), "the request is answered");
+    }
+
+    /** Gives the IdP's configuration {@code trustpoint sp SP}: our certificate and key in disk0:/sp.pem. */
+    private void withSpKey() throws Exception
+    {
+        if (spKey == null)
+        {
+            spKey = TestIdp.create("vpn.test");
+        }
+        Files.writeString(disk0.resolve("sp.pem"), pem(spKey) + "-----BEGIN PRIVATE KEY-----\n"
+            + Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII))
+                .encodeToString(spKey.keys.getPrivate().getEncoded()) + "\n-----END PRIVATE KEY-----\n");
+        config.merge(("crypto ca trustpoint SP\n identity-certificate disk0:/sp.pem\nwebvpn\n"
+            + " saml idp https://idp.test/saml\n  trustpoint sp SP\n").getBytes(StandardCharsets.UTF_8), "test");
+    }
+
+    @Test
+    void shouldSignTheAuthnRequestWithTheSpKeyOverTheQueryAsSent() throws Exception
+    {
+        assertNull(query(start().url()).get("Signature"), "no trustpoint sp: unsigned");
+        withSpKey();
+        final String url = start().url();
+        final String raw = URI.create(url).getRawQuery();
+        final Map<String, String> query = query(url);
+        assertEquals("http://www.w3.org/2001/04/xmldsig-more#rsa-sha256", query.get("SigAlg"));
+        final String signedPart = raw.substring(raw.indexOf("SAMLRequest="), raw.indexOf("&Signature="));
+        assertTrue(signedPart.matches("SAMLRequest=[^&]+&RelayState=[^&]+&SigAlg=[^&]+"), signedPart);
+        final java.security.Signature check = java.security.Signature.getInstance("SHA256withRSA");
+        check.initVerify(spKey.certificate);
+        check.update(signedPart.getBytes(StandardCharsets.US_ASCII));
+        assertTrue(check.verify(Base64.getDecoder().decode(query.get("Signature"))), "the IdP can check it");
+    }
+
+    @Test
+    void shouldDecryptAnEncryptedAssertionWithTheSpKeyAndCheckItAsAPlainOne() throws Exception
+    {
+        withSpKey();
+        for (final String[] algorithms : new String[][] {{"aes128-gcm", "rsa-oaep-mgf1p"},
+            {"aes256-cbc", "rsa-oaep-mgf1p"}})
+        {
+            final Sent sent = start();
+            final String encrypted = TestIdp.encryptAssertion(signedWith(r -> r, sent),
+                spKey.certificate.getPublicKey(), algorithms[0], algorithms[1]);
+            assertTrue(encrypted.contains("EncryptedAssertion") && !encrypted.contains(">alice<"), encrypted);
+            final SamlServiceProvider.Result<String> result = consume(idp.signResponse(encrypted), sent);
+            assertEquals("alice", result.username(), algorithms[0]);
+            assertEquals("STAFF", result.groupPolicy());
+        }
+    }
+
+    @Test
+    void shouldRefuseEncryptedAssertionsThatAreForgedOrCannotBeTrusted() throws Exception
+    {
+        Sent sent = start();
+        final String forUs = TestIdp.encryptAssertion(signedWith(r -> r, sent), idp.keys.getPublic(), "aes128-gcm",
+            "rsa-oaep-mgf1p");
+        assertRefused(forUs, sent, "no trustpoint sp");
+        withSpKey();
+        final java.security.PublicKey ours = spKey.certificate.getPublicKey();
+        sent = start();
+        assertRefused(TestIdp.encryptAssertion(signedWith(r -> r, sent), idp.keys.getPublic(), "aes128-gcm",
+            "rsa-oaep-mgf1p"), sent, "cannot be decrypted");
+        assertRefused(TestIdp.encryptAssertion(signedWith(r -> r, sent), ours, "aes128-gcm", "rsa-1_5"), sent,
+            "RSA-OAEP only");
+        // anyone holding our certificate can encrypt: an unsigned assertion inside is refused, even in a signed
+        // Response (that signature covers the ciphertext, not what is read)
+        final String unsigned = TestIdp.encryptAssertion(TestIdp.xml(valid(sent).withNameId("admin")), ours,
+            "aes128-gcm", "rsa-oaep-mgf1p");
+        assertRefused(unsigned, sent, "not signed");
+        final String good = TestIdp.encryptAssertion(signedWith(r -> r, sent), ours, "aes128-gcm", "rsa-oaep-mgf1p");
+        final Matcher cipher = Pattern.compile("(?s).*<xenc:CipherValue>([^<]+)</xenc:CipherValue>.*").matcher(good);
+        assertTrue(cipher.matches());
+        final byte[] bytes = Base64.getDecoder().decode(cipher.group(1));
+        bytes[20] ^= 1;
+        assertRefused(good.replace(cipher.group(1), Base64.getEncoder().encodeToString(bytes)), sent,
+            "cannot be decrypted");
+        final String signedResponse = idp.signResponse(good);
+        assertRefused(signedResponse.replace("Destination=\"", "Destination=\"x"), sent, "does not verify");
+        // a plain forged assertion beside the encrypted one
+        final String forged = TestIdp.xml(valid(sent).withNameId("admin"));
+        final String evil = forged.substring(forged.indexOf("<saml:Assertion"), forged.indexOf("</samlp:Response>"));
+        assertRefused(good.replace("<saml:EncryptedAssertion", evil + "<saml:EncryptedAssertion"), sent,
+            "not exactly one");
+        assertEquals("alice", consume(good, sent).username(), "the request is still open for the real answer");
+    }
+
+    @Test
+    void shouldReadTheUserAndGroupFromUriNamedAttributes() throws Exception
+    {
+        final String groups = "http://schemas.microsoft.com/ws/2008/06/identity/claims/groups";
+        config.merge(("ldap attribute-map CLAIMS\n map-name " + groups + " Group-Policy\n map-value " + groups
+            + " 5a1c-staff STAFF\nwebvpn\n saml idp https://idp.test/saml\n"
+            + "  username-attribute urn:oid:0.9.2342.19200300.100.1.1\n  attribute-map CLAIMS\n")
+            .getBytes(StandardCharsets.UTF_8), "test");
+        final Sent sent = start();
+        final SamlServiceProvider.Result<String> result = consume(signedWith(r -> r.withAttributes(Map.of(
+            "urn:oid:0.9.2342.19200300.100.1.1", List.of("carol"), groups, List.of("everyone", "5a1c-staff"))),
+            sent), sent);
+        assertEquals("carol", result.username());
+        assertEquals("STAFF", result.groupPolicy());
+    }
+
+    @Test
+    void shouldTakeTheIdpsSignedLogoutRequestOnceAndAnswerIt() throws Exception
+    {
+        config.merge("webvpn\n saml idp https://idp.test/saml\n  url sign-out https://idp.test/slo\n"
+            .getBytes(StandardCharsets.UTF_8), "test");
+        final Sent sent = start();
+        consume(signedWith(r -> r, sent), sent);
+        final String slo = "https://vpn.test/+CSCOE+/saml/sp/logout?tgname=SSO";
+        final String id = AuthnRequests.newId();
+        final String request = TestIdp.logoutRequest(id, "alice", slo, clock.instant());
+        final SamlException unsigned = assertThrows(SamlException.class,
+            () -> sp.logout("SSO", "tgname=SSO&" + idp.redirectQuery("SAMLRequest", request, false)));
+        assertTrue(unsigned.getMessage().contains("not signed"), unsigned.getMessage());
+        final SamlException forged = assertThrows(SamlException.class,
+            () -> sp.logout("SSO", "tgname=SSO&" + otherIdp.redirectQuery("SAMLRequest", request, true)));
+        assertTrue(forged.getMessage().contains("does not verify"), forged.getMessage());
+        final String elsewhere = TestIdp.logoutRequest(AuthnRequests.newId(), "alice", "https://evil.test/slo",
+            clock.instant());
+        assertThrows(SamlException.class,
+            () -> sp.logout("SSO", "tgname=SSO&" + idp.redirectQuery("SAMLRequest", elsewhere, true)));
+
+        final SamlServiceProvider.Logout logout = sp.logout("SSO", "tgname=SSO&"
+            + idp.redirectQuery("SAMLRequest", request, true));
+        assertTrue(logout.request());
+        assertEquals("alice", logout.username());
+        assertTrue(logout.answer().startsWith("https://idp.test/slo?SAMLResponse="), logout.answer());
+        final SamlException replay = assertThrows(SamlException.class,
+            () -> sp.logout("SSO", "tgname=SSO&" + idp.redirectQuery("SAMLRequest", request, true)));
+        assertTrue(replay.getMessage().contains("replay"), replay.getMessage());
+    }
+
+    @Test
+    void shouldSendOurLogoutRequestAndTakeOnlyItsAnswer() throws Exception
+    {
+        assertNull(sp.logoutRequest("SSO", "alice"), "no url sign-out: no single logout");
+        config.merge("webvpn\n saml idp https://idp.test/saml\n  url sign-out https://idp.test/slo\n"
+            .getBytes(StandardCharsets.UTF_8), "test");
+        final String url = sp.logoutRequest("SSO", "alice");
+        assertTrue(url.startsWith("https://idp.test/slo?SAMLRequest="), url);
+        final Inflater inflater = new Inflater(true);
+        inflater.setInput(Base64.getDecoder().decode(query(url).get("SAMLRequest")));
+        final byte[] xml = new byte[4096];
+        final String request = new String(xml, 0, inflater.inflate(xml), StandardCharsets.UTF_8);
+        assertTrue(request.contains("<saml:NameID>alice</saml:NameID>") && request.contains(AUDIENCE), request);
+        final Matcher id = Pattern.compile(" ID=\"([^\"]+)\"").matcher(request);
+        assertTrue(id.find());
+        final String other = TestIdp.logoutResponse(AuthnRequests.newId(), LogoutMessages.SUCCESS, clock.instant());
+        assertThrows(SamlException.class,
+            () -> sp.logout("SSO", "tgname=SSO&" + idp.redirectQuery("SAMLResponse", other, true)));
+        final String answer = TestIdp.logoutResponse(id.group(1), LogoutMessages.SUCCESS, clock.instant());
+        final SamlServiceProvider.Logout done = sp.logout("SSO", "tgname=SSO&"
+            + idp.redirectQuery("SAMLResponse", answer, true));
+        assertTrue(!done.request() && done.answer() == null);
+        assertThrows(SamlException.class,
+            () -> sp.logout("SSO", "tgname=SSO&" + idp.redirectQuery("SAMLResponse", answer, true)), "once");
     }
 
     @Test

@@ -214,6 +214,83 @@ final class TestIdp
         factory.newXMLSignature(info, keyInfo).sign(context);
     }
 
+    /**
+     * {@code xml} with its assertion encrypted for {@code sp} as XML Encryption writes it: a fresh AES key
+     * encrypts the assertion ({@code content}: {@code aes128-gcm}, {@code aes256-cbc}, …), RSA ({@code transport}:
+     * {@code rsa-oaep-mgf1p}, {@code rsa-1_5}) encrypts the key into an EncryptedKey inside the KeyInfo.
+     */
+    static String encryptAssertion(final String xml, final java.security.PublicKey sp, final String content,
+        final String transport) throws Exception
+    {
+        final Document document = parse(xml);
+        final Element assertion = (Element)document.getElementsByTagNameNS(SamlResponseValidator.ASSERTION,
+            "Assertion").item(0);
+        final Document alone = DocumentBuilderFactory.newDefaultNSInstance().newDocumentBuilder().newDocument();
+        final Element copy = (Element)alone.importNode(assertion, true);
+        copy.setAttributeNS("http://www.w3.org/2000/xmlns/", "xmlns:saml", SamlResponseValidator.ASSERTION);
+        alone.appendChild(copy);
+        final byte[] plain = serialize(alone).getBytes(StandardCharsets.UTF_8);
+        final boolean gcm = content.endsWith("gcm");
+        final int bits = Integer.parseInt(content.substring(3, 6));
+        final byte[] key = new byte[bits / 8];
+        final java.security.SecureRandom random = new java.security.SecureRandom();
+        random.nextBytes(key);
+        final byte[] iv = new byte[gcm ? 12 : 16];
+        random.nextBytes(iv);
+        final javax.crypto.Cipher aes = javax.crypto.Cipher.getInstance(gcm ? "AES/GCM/NoPadding"
+            : "AES/CBC/PKCS5Padding");
+        aes.init(javax.crypto.Cipher.ENCRYPT_MODE, new javax.crypto.spec.SecretKeySpec(key, "AES"),
+            gcm ? new javax.crypto.spec.GCMParameterSpec(128, iv) : new javax.crypto.spec.IvParameterSpec(iv));
+        final byte[] body = aes.doFinal(plain);
+        final byte[] value = new byte[iv.length + body.length];
+        System.arraycopy(iv, 0, value, 0, iv.length);
+        System.arraycopy(body, 0, value, iv.length, body.length);
+        final javax.crypto.Cipher rsa = javax.crypto.Cipher.getInstance(transport.equals("rsa-1_5")
+            ? "RSA/ECB/PKCS1Padding" : "RSA/ECB/OAEPWithSHA-1AndMGF1Padding");
+        rsa.init(javax.crypto.Cipher.ENCRYPT_MODE, sp);
+        final String xenc = EncryptedAssertions.XENC;
+        final String encrypted = "<saml:EncryptedAssertion xmlns:saml=\"" + SamlResponseValidator.ASSERTION + "\">"
+            + "<xenc:EncryptedData xmlns:xenc=\"" + xenc + "\" Type=\"" + xenc + "Element\">"
+            + "<xenc:EncryptionMethod Algorithm=\"" + (gcm ? EncryptedAssertions.XENC11 : xenc) + content + "\"/>"
+            + "<ds:KeyInfo xmlns:ds=\"http://www.w3.org/2000/09/xmldsig#\"><xenc:EncryptedKey>"
+            + "<xenc:EncryptionMethod Algorithm=\"" + xenc + transport + "\"/>"
+            + "<xenc:CipherData><xenc:CipherValue>" + Base64.getEncoder().encodeToString(rsa.doFinal(key))
+            + "</xenc:CipherValue></xenc:CipherData></xenc:EncryptedKey></ds:KeyInfo>"
+            + "<xenc:CipherData><xenc:CipherValue>" + Base64.getEncoder().encodeToString(value)
+            + "</xenc:CipherValue></xenc:CipherData></xenc:EncryptedData></saml:EncryptedAssertion>";
+        final Node replacement = document.importNode(parse(encrypted).getDocumentElement(), true);
+        assertion.getParentNode().replaceChild(replacement, assertion);
+        return serialize(document);
+    }
+
+    /** A logout message of this IdP as the HTTP-Redirect binding sends it: the query, signed over as sent. */
+    String redirectQuery(final String parameter, final String xml, final boolean sign) throws Exception
+    {
+        final String query = parameter + "=" + AuthnRequests.encode(Base64.getEncoder().encodeToString(
+            AuthnRequests.deflate(xml)));
+        return sign ? AuthnRequests.signed(query, keys.getPrivate()) : query;
+    }
+
+    /** The IdP's LogoutRequest for {@code nameId}, to {@code destination}. */
+    static String logoutRequest(final String id, final String nameId, final String destination, final Instant now)
+    {
+        return "<samlp:LogoutRequest xmlns:samlp=\"urn:oasis:names:tc:SAML:2.0:protocol\""
+            + " xmlns:saml=\"urn:oasis:names:tc:SAML:2.0:assertion\" ID=\"" + id + "\" Version=\"2.0\""
+            + " IssueInstant=\"" + now + "\" Destination=\"" + destination.replace("&", "&amp;") + "\">"
+            + "<saml:Issuer>" + ENTITY + "</saml:Issuer><saml:NameID>" + nameId + "</saml:NameID>"
+            + "</samlp:LogoutRequest>";
+    }
+
+    /** The IdP's LogoutResponse to our LogoutRequest {@code inResponseTo}. */
+    static String logoutResponse(final String inResponseTo, final String status, final Instant now)
+    {
+        return "<samlp:LogoutResponse xmlns:samlp=\"urn:oasis:names:tc:SAML:2.0:protocol\""
+            + " xmlns:saml=\"urn:oasis:names:tc:SAML:2.0:assertion\" ID=\"" + AuthnRequests.newId()
+            + "\" Version=\"2.0\" IssueInstant=\"" + now + "\" InResponseTo=\"" + inResponseTo + "\">"
+            + "<saml:Issuer>" + ENTITY + "</saml:Issuer><samlp:Status><samlp:StatusCode Value=\"" + status
+            + "\"/></samlp:Status></samlp:LogoutResponse>";
+    }
+
     static Document parse(final String xml) throws Exception
     {
         final DocumentBuilderFactory factory = DocumentBuilderFactory.newInstance();
