@@ -4,16 +4,13 @@ import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
 import io.netty.handler.ssl.SslProvider;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
 import java.security.PrivateKey;
-import java.security.Signature;
 import java.security.cert.X509Certificate;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.List;
@@ -22,12 +19,6 @@ import java.util.function.Function;
 import javax.net.ssl.SSLException;
 import org.headend.control.config.GlobalSettings;
 import org.headend.control.config.HeadendConfig;
-import org.bouncycastle.asn1.pkcs.PrivateKeyInfo;
-import org.bouncycastle.cert.X509CertificateHolder;
-import org.bouncycastle.cert.jcajce.JcaX509CertificateConverter;
-import org.bouncycastle.openssl.PEMKeyPair;
-import org.bouncycastle.openssl.PEMParser;
-import org.bouncycastle.openssl.jcajce.JcaPEMKeyConverter;
 import org.headend.control.config.Trustpoint;
 
 /**
@@ -172,43 +163,9 @@ public final class ServerCertificates
             {
                 return cached;
             }
-            final List<X509Certificate> chain = new ArrayList<>();
-            PrivateKey key = null;
-            try (PEMParser pem = new PEMParser(Files.newBufferedReader(path, StandardCharsets.US_ASCII)))
-            {
-                final JcaPEMKeyConverter keys = new JcaPEMKeyConverter();
-                for (Object block = pem.readObject(); block != null; block = pem.readObject())
-                {
-                    final PrivateKeyInfo info = switch (block)
-                    {
-                        case X509CertificateHolder holder ->
-                        {
-                            chain.add(new JcaX509CertificateConverter().getCertificate(holder));
-                            yield null;
-                        }
-                        case PEMKeyPair pair -> pair.getPrivateKeyInfo();
-                        case PrivateKeyInfo plain -> plain;
-                        default -> throw new IllegalArgumentException("holds an encrypted key, or something else "
-                            + "than certificates and a key");
-                    };
-                    if (info != null)
-                    {
-                        if (key != null)
-                        {
-                            throw new IllegalArgumentException("holds more than one private key");
-                        }
-                        key = keys.getPrivateKey(info);
-                    }
-                }
-            }
-            if (chain.isEmpty() || key == null)
-            {
-                throw new IllegalArgumentException("it must hold the certificate chain and the private key (PEM)");
-            }
-            if (!belongTogether(key, chain.getFirst()))
-            {
-                throw new IllegalArgumentException("the private key does not belong to the first certificate");
-            }
+            final IdentityPem identity = IdentityPem.read(path);
+            final List<X509Certificate> chain = identity.chain();
+            final PrivateKey key = identity.key();
             final Loaded fresh = new Loaded(stamp, context(SslContextBuilder.forServer(key,
                 chain.toArray(X509Certificate[]::new))), sha1(chain.getFirst()), pin(chain.getFirst()));
             loaded.put(file, fresh);
@@ -218,35 +175,6 @@ public final class ServerCertificates
         {
             throw new IllegalArgumentException(line + ": " + file + ": " + (ex.getMessage() == null ? ex.toString()
                 : ex.getMessage()), ex);
-        }
-    }
-
-    /** Whether a signature made with {@code key} verifies with the certificate's public key. */
-    private static boolean belongTogether(final PrivateKey key, final X509Certificate certificate)
-        throws GeneralSecurityException
-    {
-        final String algorithm = switch (key.getAlgorithm())
-        {
-            case "RSA" -> "SHA256withRSA";
-            case "EC" -> "SHA256withECDSA";
-            case "Ed25519", "EdDSA" -> "Ed25519";
-            default -> throw new IllegalArgumentException("unsupported key type " + key.getAlgorithm());
-        };
-        final byte[] probe = "headend identity check".getBytes(StandardCharsets.US_ASCII);
-        final Signature signer = Signature.getInstance(algorithm);
-        signer.initSign(key);
-        signer.update(probe);
-        final byte[] signature = signer.sign();
-        final Signature verifier = Signature.getInstance(algorithm);
-        verifier.initVerify(certificate.getPublicKey());
-        verifier.update(probe);
-        try
-        {
-            return verifier.verify(signature);
-        }
-        catch (final java.security.SignatureException ex)
-        {
-            return false;
         }
     }
 
