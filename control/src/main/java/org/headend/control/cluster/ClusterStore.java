@@ -48,6 +48,12 @@ public interface ClusterStore extends SessionStore
      */
     CompletableFuture<Boolean> claim(String tokenKey, String address);
 
+    /**
+     * Whether this member is fenced: cut off from etcd past its lease deadline, it has dropped its tunnels and serves
+     * no session until etcd answers again. Never waits.
+     */
+    boolean fenced();
+
     /** Every session in the cluster, with its owner. */
     CompletableFuture<List<ClusterSession>> sessions();
 
