@@ -277,6 +277,11 @@ final class Appliance
                 logins.apply(updated);
                 dynamicAuthorization.apply(updated);
                 syslog.configure(updated.operations().logging());
+                if (cluster != null)
+                {
+                    org.headend.control.cluster.ClusterMembership.apply(cluster, cfg.globals().loadBalancing(),
+                        updated.globals().loadBalancing());
+                }
                 control.execute(() ->
                 {
                     // first: it never throws, so a refused pool route cannot keep the ipv6 route lines from applying

@@ -20,6 +20,8 @@ public final class ClusterMembership
     /** How long a dead member's sessions wait for their clients to reconnect to another member. */
     public static final long SESSION_TTL_SECONDS = Long.getLong("headend.cluster.sessionTtlSeconds", 300);
 
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(ClusterMembership.class);
+
     private ClusterMembership()
     {
     }
@@ -50,6 +52,23 @@ public final class ClusterMembership
             throw new IllegalStateException("cannot join the cluster at " + lb.etcdEndpoints() + ": " + ex, ex);
         }
         return store;
+    }
+
+    /**
+     * A committed configuration's {@code vpn load-balancing} on a running member: {@code priority} and
+     * {@code participate} (or {@code no vpn load-balancing}, which stops taking part) apply at once; what names the
+     * cluster or reaches etcd ({@code cluster key}, {@code cluster etcd-endpoints}, {@code nat}) at the next start,
+     * as the log says. Never waits.
+     */
+    public static void apply(final ClusterStore store, final LoadBalancing started, final LoadBalancing now)
+    {
+        store.participation(now.priority(), now.active());
+        if (now.active() && (!java.util.Objects.equals(started.clusterKey(), now.clusterKey())
+            || !started.etcdEndpoints().equals(now.etcdEndpoints())
+            || !java.util.Objects.equals(started.nat(), now.nat())))
+        {
+            LOG.warn("the cluster key, etcd endpoints or nat address changed: they take effect at the next start");
+        }
     }
 
     /** The cluster's name in etcd: a digest of its key, so that the key is never stored. */

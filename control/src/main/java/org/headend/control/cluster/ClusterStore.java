@@ -82,6 +82,13 @@ public interface ClusterStore extends SessionStore
      */
     String redirectTarget();
 
+    /**
+     * Applies {@code priority} and {@code participate} changed in the running configuration: published at once; a
+     * member that stops taking part steps down as director and gets no more redirected logins, one that takes part
+     * again campaigns. Its sessions stay shared in the cluster. Never waits.
+     */
+    void participation(int priority, boolean participate);
+
     /** This member's current number of sessions and its limit, published with the next heartbeat. */
     void load(int sessions, int maxSessions);
 

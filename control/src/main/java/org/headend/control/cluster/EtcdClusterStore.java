@@ -67,8 +67,8 @@ public final class EtcdClusterStore implements ClusterStore
     private final String prefix;
     private final String member;
     private final String url;
-    private final int priority;
-    private final boolean participate;
+    private volatile int priority;
+    private volatile boolean participate;
     private final long sessionTtlSeconds;
     private final Executor control;
     private final Clock clock;
@@ -384,7 +384,7 @@ public final class EtcdClusterStore implements ClusterStore
             claimed.remove(tokenKey);
             final String because = why;
             final boolean off = event.deleted();
-            LOG.info("session {}…: {}", tokenKey.substring(0, 8), because);
+            LOG.info("session {}…: {}", brief(tokenKey), because);
             control.execute(() ->
             {
                 lost.lost(tokenKey, because, off);
@@ -421,6 +421,12 @@ public final class EtcdClusterStore implements ClusterStore
             return CompletableFuture.failedFuture(fencedError());
         }
         return adopt(tokenKey, 3, fences);
+    }
+
+    /** The start of a cookie hash, enough to follow one session through the log. */
+    private static String brief(final String tokenKey)
+    {
+        return tokenKey.length() > 8 ? tokenKey.substring(0, 8) : tokenKey;
     }
 
     private static EtcdGateway.EtcdException fencedError()
@@ -460,7 +466,7 @@ public final class EtcdClusterStore implements ClusterStore
                     if (holder != null && !tokenKey.equals(holder.value()))
                     {
                         LOG.warn("session {}… not taken over: its address {} is another session's",
-                            tokenKey.substring(0, 8), addresses.get(i));
+                            brief(tokenKey), addresses.get(i));
                         return CompletableFuture.completedFuture((SessionRecord)null);
                     }
                     // guarded as read: nobody claims the address between this read and the takeover
@@ -478,7 +484,7 @@ public final class EtcdClusterStore implements ClusterStore
                     {
                         owned.put(tokenKey, result.revision());
                         claimed.put(tokenKey, addresses);
-                        LOG.info("session {}… of user {} taken over from member {}", tokenKey.substring(0, 8),
+                        LOG.info("session {}… of user {} taken over from member {}", brief(tokenKey),
                             session.record().username(), session.owner());
                         if (member.equals(session.owner()))
                         {
@@ -846,6 +852,41 @@ public final class EtcdClusterStore implements ClusterStore
         return fence.fenced();
     }
 
+    @Override
+    public void participation(final int newPriority, final boolean takePart)
+    {
+        writer.execute(() ->
+        {
+            final boolean changed = priority != newPriority || participate != takePart;
+            priority = newPriority;
+            participate = takePart;
+            if (!changed)
+            {
+                return;
+            }
+            LOG.info("member {} now {} in the cluster's load balancing, priority {}", member,
+                takePart ? "takes part" : "does not take part", newPriority);
+            try
+            {
+                if (!takePart && member.equals(director))
+                {
+                    // step down: only our own claim is deleted, so a successor's is never touched
+                    final String key = prefix + "director";
+                    etcd.txn(List.of(Txn.valueIs(key, member)), List.of(Txn.delete(key)), List.of())
+                        .get(5, TimeUnit.SECONDS);
+                    LOG.info("member {} is no longer the cluster's director", member);
+                }
+                publishMember().get(5, TimeUnit.SECONDS);
+            }
+            catch (final Exception ex)
+            {
+                LOG.warn("the cluster did not hear of member {}'s new settings yet ({}); the heartbeat retries",
+                    member, ex.toString());
+            }
+            campaign();
+        });
+    }
+
     // ---- heartbeat: member record, director election (cluster-store thread)
 
     private void heartbeat()
@@ -928,7 +969,7 @@ public final class EtcdClusterStore implements ClusterStore
         }
         catch (final Exception ex)
         {
-            LOG.warn("leaving the cluster: {}", ex.toString());
+            LOG.warn("member {} leaving the cluster: {}", member, ex.toString());
         }
         closed = true;
         writer.shutdownNow();

@@ -82,7 +82,8 @@ final class LoadBalancingLanguage
             })
             .build());
         register.apply(ConfigCommand.in(Mode.LOAD_BALANCING, "Take part in the cluster")
-            .kw("participate", "Take part in the cluster (takes effect at the next start)").key()
+            .kw("participate", "Take part in the cluster (director role and redirects at once; joining or "
+                + "leaving the shared sessions at the next start)").key()
             .order(20, 0)
             .compile((draft, scope, args) ->
             {
