@@ -198,7 +198,8 @@ final class Appliance
             {
                 // a cluster member keeps its sessions in the cluster, where any member can take them over
                 cluster = org.headend.control.cluster.ClusterMembership.join(cfg.globals().loadBalancing(),
-                    cfg.hostname(), memberAddress(cfg), cfg.webvpn().port(), control);
+                    cfg.hostname(), memberAddress(cfg), cfg.webvpn().port(), cfg.trustpoints(), flash::resolve,
+                    control);
                 sessionStore.close();
                 sessionStore = cluster;
             }

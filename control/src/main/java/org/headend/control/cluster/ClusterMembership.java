@@ -32,15 +32,21 @@ public final class ClusterMembership
      * @param member   this member's name (its hostname)
      * @param address  the address clients reach this member on (its {@code nat} address when set)
      * @param port     its HTTPS port
+     * @param trustpoints the configured {@code crypto ca trustpoint}s ({@code cluster etcd-trustpoint} names one)
+     * @param flash    where a {@code disk0:/FILE} is
      */
     public static EtcdClusterStore join(final LoadBalancing lb, final String member, final InetAddress address,
-        final int port, final ScheduledExecutorService control) throws Exception
+        final int port, final java.util.Map<String, org.headend.control.config.Trustpoint> trustpoints,
+        final java.util.function.Function<String, java.nio.file.Path> flash, final ScheduledExecutorService control)
+        throws Exception
     {
         final InetAddress reach = lb.nat() != null ? lb.nat() : address;
         final String host = reach instanceof java.net.Inet6Address ? "[" + reach.getHostAddress() + "]"
             : reach.getHostAddress();
         final String url = "https://" + host + (port == 443 ? "" : ":" + port);
-        final EtcdClusterStore store = new EtcdClusterStore(new EtcdGateway(lb.etcdEndpoints()), clusterName(lb),
+        final javax.net.ssl.SSLContext tls = lb.etcdTrustpoint() == null ? null
+            : EtcdTls.context(trustpoints.get(lb.etcdTrustpoint()), lb.etcdTrustpoint(), flash);
+        final EtcdClusterStore store = new EtcdClusterStore(new EtcdGateway(lb.etcdEndpoints(), tls), clusterName(lb),
             member, url, lb.priority(), lb.participate(), SESSION_TTL_SECONDS, control, Clock.systemUTC());
         try
         {
