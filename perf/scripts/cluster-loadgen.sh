@@ -54,7 +54,8 @@ trap 'stop_all; rm -rf "$WORK"' EXIT
 for pair in etcd:etcd-server etcdctl:etcd-client python3:python3; do
     command -v "${pair%%:*}" >/dev/null || DEBIAN_FRONTEND=noninteractive apt-get install -y -q "${pair#*:}"
 done
-(cd "$REPO" && mvn -B -q -o -DskipTests -DskipITs package -pl perf,control -am) >&2
+export JAVA_HOME=${HEADEND_JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}
+(cd "$REPO" && PATH="$JAVA_HOME/bin:$PATH" mvn -B -q -o -DskipTests -DskipITs package -pl perf,control -am) >&2
 
 # one salted PBKDF2 hash (the headend's own form) for every user: the configurations load quickly
 HASH=$(python3 -c 'import hashlib, base64, os, sys
