@@ -329,6 +329,43 @@ class ClusterIT
         assertNotEquals(address, bobOnA.awaitConfigured(Duration.ofSeconds(30)), "A gave away demo's address");
     }
 
+    @Test
+    @Order(7)
+    void aDirectorToldToStopTakingPartHandsTheRoleOnWithoutARestart()
+    {
+        final java.util.regex.Pattern named = java.util.regex.Pattern.compile("director member-([abc])");
+        final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(40);
+        java.util.regex.Matcher director = named.matcher(MEMBERS[1].console("show load-balancing"));
+        while (!director.find())
+        {
+            assertTrue(System.nanoTime() < deadline, "no director named");
+            NetTools.sleep(300);
+            director = named.matcher(MEMBERS[1].console("show load-balancing"));
+        }
+        final int d = director.group(1).charAt(0) - 'a';
+        final String member = "member-" + (char)('a' + d);
+        MEMBERS[d].console("configure terminal");
+        MEMBERS[d].console("vpn load-balancing");
+        final String answer = MEMBERS[d].console("no participate");
+        MEMBERS[d].console("end");
+        assertTrue(answer.isBlank(), answer);
+        final int other = (d + 1) % 3;
+        final java.util.regex.Pattern stepped = java.util.regex.Pattern.compile("(?m)^" + member
+            + "\\s+Inactive\\s");
+        while (true)
+        {
+            final String shown = MEMBERS[other].console("show load-balancing");
+            final java.util.regex.Matcher now = named.matcher(shown);
+            if (now.find() && !now.group(1).equals(String.valueOf((char)('a' + d))) && stepped.matcher(shown).find())
+            {
+                break;
+            }
+            assertTrue(System.nanoTime() < deadline, "the director role stayed or came back:\n" + shown);
+            NetTools.sleep(300);
+        }
+        assertTrue(MEMBERS[d].process().isAlive(), "the member had to restart");
+    }
+
     /** One openconnect --authenticate against member m; whether it got a cookie. */
     private static boolean login(final int m, final String user, final String password)
     {

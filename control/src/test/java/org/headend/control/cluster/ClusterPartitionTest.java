@@ -19,6 +19,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
+import org.headend.control.config.grammar.Ipv4;
 import org.headend.control.session.AddressPools;
 import org.headend.control.session.SessionRecord;
 import org.junit.jupiter.api.Test;
@@ -101,7 +102,7 @@ class ClusterPartitionTest
                 {
                     return false;
                 }
-                final String address = org.headend.control.config.grammar.Ipv4.format(record.lease().address());
+                final String address = Ipv4.format(record.lease().address());
                 serving.put(session, address);
                 history.serving(name, session, address);
                 return true;
@@ -288,7 +289,7 @@ class ClusterPartitionTest
         for (final EtcdGateway.Kv kv : etcd.rangePrefix(base + "sessions/").get(10, TimeUnit.SECONDS))
         {
             final String session = kv.key().substring((base + "sessions/").length());
-            all.put(session, org.headend.control.config.grammar.Ipv4.format(SessionJson.read(session, kv.value()).record().lease().address()));
+            all.put(session, Ipv4.format(SessionJson.read(session, kv.value()).record().lease().address()));
         }
         return all;
     }
