@@ -198,7 +198,8 @@ final class Appliance
             {
                 // a cluster member keeps its sessions in the cluster, where any member can take them over
                 cluster = org.headend.control.cluster.ClusterMembership.join(cfg.globals().loadBalancing(),
-                    cfg.hostname(), memberAddress(cfg), cfg.webvpn().port(), control);
+                    cfg.hostname(), memberAddress(cfg), cfg.webvpn().port(), cfg.trustpoints(), flash::resolve,
+                    control);
                 sessionStore.close();
                 sessionStore = cluster;
             }
@@ -280,6 +281,11 @@ final class Appliance
                 logins.apply(updated);
                 dynamicAuthorization.apply(updated);
                 syslog.configure(updated.operations().logging());
+                if (cluster != null)
+                {
+                    org.headend.control.cluster.ClusterMembership.apply(cluster, cfg.globals().loadBalancing(),
+                        updated.globals().loadBalancing());
+                }
                 control.execute(() ->
                 {
                     // first: it never throws, so a refused pool route cannot keep the ipv6 route lines from applying

@@ -278,6 +278,94 @@ class ClusterIT
         }
     }
 
+    @Test
+    @Order(6)
+    void aMemberCutOffFromEtcdDropsItsTunnelBeforeItsLeaseEndsAndItsClientMovesWithItsAddress()
+    {
+        final OpenconnectClient onA = client(0, "demo");
+        final String cookie = onA.authenticate("demo-secret");
+        final String address = onA.startWithCookie(cookie).awaitConfigured(Duration.ofSeconds(30));
+        // any member lists every session of the cluster, with the member serving it
+        awaitShown(2, "show vpn-sessiondb", "member-a");
+        assertTrue(MEMBERS[1].console("show vpn-sessiondb").lines().anyMatch(l -> l.matches("demo\\s+"
+            + address.replace(".", "\\.") + "\\s.*member-a\\s.*")), MEMBERS[1].console("show vpn-sessiondb"));
+
+        // the partition: A's namespace drops everything to and from etcd, its clients still reach it
+        final int mark = MEMBERS[0].process().out().mark();
+        final int errMark = MEMBERS[0].process().err().mark();
+        final long cut = System.nanoTime();
+        Netns.exec(NETS.get(0).server(), "nft", "add table inet part; add chain inet part out { type filter hook "
+            + "output priority 0; }; add rule inet part out tcp dport 2379 drop; add chain inet part in { type "
+            + "filter hook input priority 0; }; add rule inet part in tcp sport 2379 drop").check();
+        try
+        {
+            MEMBERS[0].process().waitFor("fences itself, dropping [1-9][0-9]* session", mark, errMark,
+                Duration.ofSeconds(30));
+            final long fencedMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - cut);
+            // before its 10 s member lease can run out in etcd (the deadline is 8 s after the last renewal)
+            assertTrue(fencedMillis < 10_000, "fenced " + fencedMillis + " ms after the cut");
+            assertEquals(List.of(), MEMBERS[0].sessions(), "the fenced member still lists a session");
+            onA.close();
+            final OpenconnectClient onB = client(1, "demo").startWithCookie(cookie);
+            assertEquals(address, onB.awaitConfigured(Duration.ofSeconds(60)), "the same address on member B");
+            System.out.printf("partition: member A fenced %d ms after the cut, its client served on B with the "
+                + "same address %d ms after the cut%n", fencedMillis, TimeUnit.NANOSECONDS.toMillis(
+                System.nanoTime() - cut));
+        }
+        finally
+        {
+            Netns.exec(NETS.get(0).server(), "nft", "delete table inet part").check();
+        }
+        // heal: A comes back into the cluster and serves again
+        MEMBERS[0].process().waitFor("takes sessions in again", mark, errMark, Duration.ofSeconds(30));
+        final java.util.regex.Pattern listed = java.util.regex.Pattern.compile("(?m)^member-a\\s");
+        final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (!listed.matcher(MEMBERS[1].console("show load-balancing")).find())
+        {
+            assertTrue(System.nanoTime() < deadline, "member A never registered again");
+            NetTools.sleep(300);
+        }
+        final OpenconnectClient bobOnA = client(0, "bob").startWithPassword("bob-secret");
+        assertNotEquals(address, bobOnA.awaitConfigured(Duration.ofSeconds(30)), "A gave away demo's address");
+    }
+
+    @Test
+    @Order(7)
+    void aDirectorToldToStopTakingPartHandsTheRoleOnWithoutARestart()
+    {
+        final java.util.regex.Pattern named = java.util.regex.Pattern.compile("director member-([abc])");
+        final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(40);
+        java.util.regex.Matcher director = named.matcher(MEMBERS[1].console("show load-balancing"));
+        while (!director.find())
+        {
+            assertTrue(System.nanoTime() < deadline, "no director named");
+            NetTools.sleep(300);
+            director = named.matcher(MEMBERS[1].console("show load-balancing"));
+        }
+        final int d = director.group(1).charAt(0) - 'a';
+        final String member = "member-" + (char)('a' + d);
+        MEMBERS[d].console("configure terminal");
+        MEMBERS[d].console("vpn load-balancing");
+        final String answer = MEMBERS[d].console("no participate");
+        MEMBERS[d].console("end");
+        assertTrue(answer.isBlank(), answer);
+        final int other = (d + 1) % 3;
+        final java.util.regex.Pattern stepped = java.util.regex.Pattern.compile("(?m)^" + member
+            + "\\s+Inactive\\s");
+        while (true)
+        {
+            final String shown = MEMBERS[other].console("show load-balancing");
+            final java.util.regex.Matcher now = named.matcher(shown);
+            if (now.find() && !now.group(1).equals(String.valueOf((char)('a' + d))) && stepped.matcher(shown).find())
+            {
+                break;
+            }
+            assertTrue(System.nanoTime() < deadline, "the director role stayed or came back:\n" + shown);
+            NetTools.sleep(300);
+        }
+        assertTrue(MEMBERS[d].process().isAlive(), "the member had to restart");
+    }
+
     /** One openconnect --authenticate against member m; whether it got a cookie. */
     private static boolean login(final int m, final String user, final String password)
     {

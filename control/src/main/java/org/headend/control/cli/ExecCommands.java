@@ -555,7 +555,29 @@ final class ExecCommands
         }
         final String text = args.has("anyconnect") ? SessionDbFormatter.format(sessions)
             : SessionDbFormatter.plain(sessions);
+        if (!args.has("anyconnect") && session.context().sessions()
+            instanceof org.headend.control.cluster.ClusterDirectory lb)
+        {
+            return withClusterSessions(text, sessions, lb, args.has("name") ? args.get("name") : null);
+        }
         return new Output(text, Map.of("sessions", SessionDbFormatter.data(sessions)));
+    }
+
+    /** On a cluster member, the plain form goes on with every session in the cluster and its owning member. */
+    private static Output withClusterSessions(final String local, final List<SessionView> sessions,
+        final org.headend.control.cluster.ClusterDirectory lb, final String user)
+    {
+        try
+        {
+            final var cluster = org.headend.control.cluster.ClusterSessionsReport.of(lb.cluster(), user);
+            return new Output(local + cluster.getKey(), Map.of("sessions", SessionDbFormatter.data(sessions),
+                "cluster", cluster.getValue()));
+        }
+        catch (final Exception ex)
+        {
+            return new Output(local + "\nERROR: the cluster did not answer: " + ex + "\n",
+                Map.of("sessions", SessionDbFormatter.data(sessions), "clusterError", String.valueOf(ex)));
+        }
     }
 
     /** Addresses in every pool: what the appliance can serve at once. */

@@ -9,7 +9,8 @@ import org.headend.control.session.SessionView;
 
 /**
  * The operator's session commands on a cluster member: {@code show vpn-sessiondb} lists this member's sessions (the
- * ones it forwards for), {@code vpn-sessiondb logoff} ends the matching sessions on every member: this member's
+ * ones it forwards for; its plain form then adds every session of the cluster, {@link ClusterSessionsReport}),
+ * {@code vpn-sessiondb logoff} ends the matching sessions on every member: this member's
  * directly, the others' through the cluster, whose owners hear of it and tell their clients to stop. Runs on the
  * operator's thread, which may wait.
  */

@@ -20,6 +20,8 @@ public final class ClusterMembership
     /** How long a dead member's sessions wait for their clients to reconnect to another member. */
     public static final long SESSION_TTL_SECONDS = Long.getLong("headend.cluster.sessionTtlSeconds", 300);
 
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(ClusterMembership.class);
+
     private ClusterMembership()
     {
     }
@@ -30,15 +32,21 @@ public final class ClusterMembership
      * @param member   this member's name (its hostname)
      * @param address  the address clients reach this member on (its {@code nat} address when set)
      * @param port     its HTTPS port
+     * @param trustpoints the configured {@code crypto ca trustpoint}s ({@code cluster etcd-trustpoint} names one)
+     * @param flash    where a {@code disk0:/FILE} is
      */
     public static EtcdClusterStore join(final LoadBalancing lb, final String member, final InetAddress address,
-        final int port, final ScheduledExecutorService control) throws Exception
+        final int port, final java.util.Map<String, org.headend.control.config.Trustpoint> trustpoints,
+        final java.util.function.Function<String, java.nio.file.Path> flash, final ScheduledExecutorService control)
+        throws Exception
     {
         final InetAddress reach = lb.nat() != null ? lb.nat() : address;
         final String host = reach instanceof java.net.Inet6Address ? "[" + reach.getHostAddress() + "]"
             : reach.getHostAddress();
         final String url = "https://" + host + (port == 443 ? "" : ":" + port);
-        final EtcdClusterStore store = new EtcdClusterStore(new EtcdGateway(lb.etcdEndpoints()), clusterName(lb),
+        final javax.net.ssl.SSLContext tls = lb.etcdTrustpoint() == null ? null
+            : EtcdTls.context(trustpoints.get(lb.etcdTrustpoint()), lb.etcdTrustpoint(), flash);
+        final EtcdClusterStore store = new EtcdClusterStore(new EtcdGateway(lb.etcdEndpoints(), tls), clusterName(lb),
             member, url, lb.priority(), lb.participate(), SESSION_TTL_SECONDS, control, Clock.systemUTC());
         try
         {
@@ -50,6 +58,23 @@ public final class ClusterMembership
             throw new IllegalStateException("cannot join the cluster at " + lb.etcdEndpoints() + ": " + ex, ex);
         }
         return store;
+    }
+
+    /**
+     * A committed configuration's {@code vpn load-balancing} on a running member: {@code priority} and
+     * {@code participate} (or {@code no vpn load-balancing}, which stops taking part) apply at once; what names the
+     * cluster or reaches etcd ({@code cluster key}, {@code cluster etcd-endpoints}, {@code nat}) at the next start,
+     * as the log says. Never waits.
+     */
+    public static void apply(final ClusterStore store, final LoadBalancing started, final LoadBalancing now)
+    {
+        store.participation(now.priority(), now.active());
+        if (now.active() && (!java.util.Objects.equals(started.clusterKey(), now.clusterKey())
+            || !started.etcdEndpoints().equals(now.etcdEndpoints())
+            || !java.util.Objects.equals(started.nat(), now.nat())))
+        {
+            LOG.warn("the cluster key, etcd endpoints or nat address changed: they take effect at the next start");
+        }
     }
 
     /** The cluster's name in etcd: a digest of its key, so that the key is never stored. */

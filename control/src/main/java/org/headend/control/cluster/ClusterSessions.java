@@ -54,10 +54,10 @@ public final class ClusterSessions
         }
         store.adopt(key).whenCompleteAsync((record, error) ->
         {
-            if (error != null)
+            if (error != null || store.fenced())
             {
                 LOG.warn("CONNECT from {}: the cluster could not be asked about its cookie: {}",
-                    exchange.client().address(), error.toString());
+                    exchange.client().address(), error == null ? "this member is fenced" : error.toString());
                 exchange.reply(unavailable());
                 return;
             }
@@ -105,10 +105,10 @@ public final class ClusterSessions
             : store.claim(session.tokenKey(), lease6.address().getHostAddress());
         v4.thenCombine(v6, (ok4, ok6) -> new boolean[] {ok4, ok6}).whenCompleteAsync((ok, error) ->
         {
-            if (error != null)
+            if (error != null || store.fenced())
             {
                 LOG.warn("session {}: its address could not be claimed in the cluster: {}", session.index(),
-                    error.toString());
+                    error == null ? "this member is fenced" : error.toString());
                 exchange.reply(unavailable());
                 return;
             }

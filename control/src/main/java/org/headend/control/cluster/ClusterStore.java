@@ -48,6 +48,12 @@ public interface ClusterStore extends SessionStore
      */
     CompletableFuture<Boolean> claim(String tokenKey, String address);
 
+    /**
+     * Whether this member is fenced: cut off from etcd past its lease deadline, it has dropped its tunnels and serves
+     * no session until etcd answers again. Never waits.
+     */
+    boolean fenced();
+
     /** Every session in the cluster, with its owner. */
     CompletableFuture<List<ClusterSession>> sessions();
 
@@ -75,6 +81,13 @@ public interface ClusterStore extends SessionStore
      * among the least loaded). Never waits: safe on the control thread.
      */
     String redirectTarget();
+
+    /**
+     * Applies {@code priority} and {@code participate} changed in the running configuration: published at once; a
+     * member that stops taking part steps down as director and gets no more redirected logins, one that takes part
+     * again campaigns. Its sessions stay shared in the cluster. Never waits.
+     */
+    void participation(int priority, boolean participate);
 
     /** This member's current number of sessions and its limit, published with the next heartbeat. */
     void load(int sessions, int maxSessions);

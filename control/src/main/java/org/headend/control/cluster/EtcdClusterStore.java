@@ -9,6 +9,7 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
+import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
@@ -31,13 +32,28 @@ import org.slf4j.LoggerFactory;
  * </ul>
  * Every write of a session is guarded by the revision this member last wrote, so a member that lost a session (logged
  * off elsewhere, taken over, expired while it was cut off) can never write it back; it hears of the loss and tears
- * its tunnel down (fencing). One thread ({@code cluster-store}) writes, renews leases and campaigns; the gateway's
- * threads carry the calls; listeners run on the control executor.
+ * its tunnel down (fencing).
+ * <p>
+ * A member cut off from etcd hears of nothing, so it fences itself: when it cannot show that its member lease lives
+ * ({@link LeaseFence}), it drops every tunnel (without a word: the clients reconnect) and takes no session in until
+ * etcd answers again. A member that takes a session over from another waits until that owner has let go of it (its
+ * member record's {@code released} revision passed the takeover) or is gone (its lease expired, so it fenced itself
+ * before): no two members ever serve one session.
+ * <p>
+ * One thread ({@code cluster-store}) writes, publishes the member record and campaigns; another
+ * ({@code cluster-lease}) renews the member lease and watches the fence deadline; the gateway's threads carry the
+ * calls; listeners run on the control executor.
  */
 public final class EtcdClusterStore implements ClusterStore
 {
     static final long MEMBER_TTL_SECONDS = 10;
     private static final long HEARTBEAT_MILLIS = 3_000;
+    /** Renewals of the member lease: many within the TTL, so that a slow or lost one does not fence the member. */
+    private static final long RENEW_MILLIS = 1_000;
+    private static final int MAX_RENEWALS_IN_FLIGHT = 3;
+    /** How long a takeover waits for the old owner to let go: beyond its lease's expiry, which ends the wait. */
+    private static final long RELEASE_WAIT_NANOS = TimeUnit.SECONDS.toNanos(MEMBER_TTL_SECONDS + 10);
+    private static final long RELEASE_POLL_MILLIS = 200;
     private static final int MAX_PENDING = 100_000;
     private static final int MAX_IN_FLIGHT = 64;
     private static final int LOCK_FAILURES = org.headend.control.auth.FailedLoginLimiter.MAX_USER_FAILURES;
@@ -51,12 +67,23 @@ public final class EtcdClusterStore implements ClusterStore
     private final String prefix;
     private final String member;
     private final String url;
-    private final int priority;
-    private final boolean participate;
+    private volatile int priority;
+    private volatile boolean participate;
     private final long sessionTtlSeconds;
     private final Executor control;
     private final Clock clock;
     private final ScheduledExecutorService writer;
+    private final ScheduledExecutorService leaseThread;
+    private final java.util.function.LongSupplier nanos = System::nanoTime;
+    private final java.util.concurrent.atomic.AtomicInteger renewals = new java.util.concurrent.atomic.AtomicInteger();
+    private final java.util.concurrent.atomic.AtomicBoolean granting = new java.util.concurrent.atomic.AtomicBoolean();
+    private volatile LeaseFence fence;
+    /** Counts fences: a write that began before the latest fence must not make its session this member's again. */
+    private volatile int fences;
+    /** The session watch's revision whose consequences the control thread has carried out (published). */
+    private volatile long released;
+    /** Sessions taken over here whose old owner has not yet been seen letting go: tokenKey → (owner, revision). */
+    private final Map<String, Handoff> handoffs = new ConcurrentHashMap<>();
     /** Sessions of this member: cookie hash → the revision of our last write of it. */
     private final Map<String, Long> owned = new ConcurrentHashMap<>();
     /** The addresses each session of ours claimed, for their release. */
@@ -104,6 +131,13 @@ public final class EtcdClusterStore implements ClusterStore
             .name("cluster-store").factory());
         thread.setRemoveOnCancelPolicy(true);
         this.writer = thread;
+        this.leaseThread = Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().daemon()
+            .name("cluster-lease").factory());
+    }
+
+    /** A takeover waiting for the session's old owner to let go. */
+    private record Handoff(String owner, long revision)
+    {
     }
 
     /**
@@ -112,18 +146,24 @@ public final class EtcdClusterStore implements ClusterStore
      */
     public void start(final long timeoutSeconds) throws Exception
     {
+        final long sent = nanos.getAsLong();
         memberLease = etcd.grant(MEMBER_TTL_SECONDS).get(timeoutSeconds, TimeUnit.SECONDS);
+        fence = new LeaseFence(sent, MEMBER_TTL_SECONDS);
         sessionLease = etcd.grant(sessionTtlSeconds).get(timeoutSeconds, TimeUnit.SECONDS);
         lastSessionRenewMillis = clock.millis();
         publishMember().get(timeoutSeconds, TimeUnit.SECONDS);
         final long revision = etcd.txn(List.of(), List.of(), List.of()).get(timeoutSeconds, TimeUnit.SECONDS)
             .revision();
+        // what this member holds is read from here on: it has nothing older to let go of
+        released = revision;
         etcd.watch(prefix + "sessions/", revision + 1, this::onSessionEvent);
         etcd.watch(prefix + "director", revision + 1, event -> director = event.deleted() ? null
             : event.kv().value());
         final EtcdGateway.Kv current = etcd.get(prefix + "director").get(timeoutSeconds, TimeUnit.SECONDS);
         director = current == null ? null : current.value();
         writer.scheduleWithFixedDelay(this::heartbeat, HEARTBEAT_MILLIS, HEARTBEAT_MILLIS, TimeUnit.MILLISECONDS);
+        leaseThread.scheduleAtFixedRate(this::renew, RENEW_MILLIS, RENEW_MILLIS, TimeUnit.MILLISECONDS);
+        leaseThread.scheduleAtFixedRate(this::checkFence, 100, 100, TimeUnit.MILLISECONDS);
         writer.execute(this::campaign);
         LOG.info("joined cluster {} as member {} ({} participate)", prefix, member, participate ? "does" : "does not");
     }
@@ -262,12 +302,16 @@ public final class EtcdClusterStore implements ClusterStore
         final String key = sessionKey(record.tokenKey());
         final Long revision = owned.get(record.tokenKey());
         final var guard = revision == null ? Txn.absent(key) : Txn.modifiedAt(key, revision);
+        final int epoch = fences;
         return etcd.txn(List.of(guard), List.of(Txn.put(key, SessionJson.write(record, member), sessionLease)),
             List.of(Txn.get(key))).thenAccept(result ->
             {
                 if (result.succeeded())
                 {
-                    owned.put(record.tokenKey(), result.revision());
+                    if (epoch == fences)
+                    {
+                        owned.put(record.tokenKey(), result.revision());
+                    }
                     return;
                 }
                 // someone else wrote it since: logged off (gone), or taken over by another member
@@ -298,14 +342,29 @@ public final class EtcdClusterStore implements ClusterStore
                 .toArray(CompletableFuture[]::new)));
     }
 
-    /** A change under {@code sessions/} (watch thread): a session of ours deleted or written by someone else. */
+    /**
+     * A change under {@code sessions/} (watch thread): a session of ours deleted or written by someone else. Each
+     * change is passed through the control thread, in order, so that {@link #released} counts only what was carried
+     * out there: a member taking a session over from this one waits for it.
+     */
     private void onSessionEvent(final EtcdGateway.Event event)
+    {
+        final long revision = event.kv().modRevision();
+        if (!lose(event))
+        {
+            control.execute(() -> released = Math.max(released, revision));
+        }
+    }
+
+    /** Whether {@code event} took a session from this member; if so its loss is passed on, then published. */
+    private boolean lose(final EtcdGateway.Event event)
     {
         final String tokenKey = event.kv().key().substring((prefix + "sessions/").length());
         final Long ours = owned.get(tokenKey);
-        if (ours == null || event.kv().modRevision() <= ours)
+        final long revision = event.kv().modRevision();
+        if (ours == null || revision <= ours)
         {
-            return;
+            return false;
         }
         String why = null;
         if (event.deleted())
@@ -325,9 +384,17 @@ public final class EtcdClusterStore implements ClusterStore
             claimed.remove(tokenKey);
             final String because = why;
             final boolean off = event.deleted();
-            LOG.info("session {}…: {}", tokenKey.substring(0, 8), because);
-            control.execute(() -> lost.lost(tokenKey, because, off));
+            LOG.info("session {}…: {}", brief(tokenKey), because);
+            control.execute(() ->
+            {
+                lost.lost(tokenKey, because, off);
+                released = Math.max(released, revision);
+                // the member that took it over is waiting for this
+                publishSoon();
+            });
+            return true;
         }
+        return false;
     }
 
     private static List<String> addresses(final SessionRecord record)
@@ -349,10 +416,25 @@ public final class EtcdClusterStore implements ClusterStore
     @Override
     public CompletableFuture<SessionRecord> adopt(final String tokenKey)
     {
-        return adopt(tokenKey, 3);
+        if (fence.fenced())
+        {
+            return CompletableFuture.failedFuture(fencedError());
+        }
+        return adopt(tokenKey, 3, fences);
     }
 
-    private CompletableFuture<SessionRecord> adopt(final String tokenKey, final int triesLeft)
+    /** The start of a cookie hash, enough to follow one session through the log. */
+    private static String brief(final String tokenKey)
+    {
+        return tokenKey.length() > 8 ? tokenKey.substring(0, 8) : tokenKey;
+    }
+
+    private static EtcdGateway.EtcdException fencedError()
+    {
+        return new EtcdGateway.EtcdException("this member is cut off from the cluster (fenced)");
+    }
+
+    private CompletableFuture<SessionRecord> adopt(final String tokenKey, final int triesLeft, final int epoch)
     {
         final String key = sessionKey(tokenKey);
         return etcd.get(key).thenCompose(kv ->
@@ -362,6 +444,13 @@ public final class EtcdClusterStore implements ClusterStore
                 return CompletableFuture.completedFuture(null);
             }
             final SessionJson.Owned session = SessionJson.read(tokenKey, kv.value());
+            final Handoff waiting = handoffs.get(tokenKey);
+            if (member.equals(session.owner()) && waiting != null)
+            {
+                // taken over here before, but the old owner was not yet seen letting go: wait again
+                return letGo(tokenKey, waiting, nanos.getAsLong() + RELEASE_WAIT_NANOS)
+                    .thenApply(v -> session.record());
+            }
             final List<String> addresses = addresses(session.record());
             final List<CompletableFuture<EtcdGateway.Kv>> holders = addresses.stream().map(a -> etcd.get(addrKey(a)))
                 .toList();
@@ -377,7 +466,7 @@ public final class EtcdClusterStore implements ClusterStore
                     if (holder != null && !tokenKey.equals(holder.value()))
                     {
                         LOG.warn("session {}… not taken over: its address {} is another session's",
-                            tokenKey.substring(0, 8), addresses.get(i));
+                            brief(tokenKey), addresses.get(i));
                         return CompletableFuture.completedFuture((SessionRecord)null);
                     }
                     // guarded as read: nobody claims the address between this read and the takeover
@@ -386,24 +475,65 @@ public final class EtcdClusterStore implements ClusterStore
                 }
                 return etcd.txn(guards, writes, List.of()).thenCompose(result ->
                 {
+                    if (result.succeeded() && epoch != fences)
+                    {
+                        // fenced meanwhile: the session waits in the cluster for a member that serves
+                        return CompletableFuture.<SessionRecord>failedFuture(fencedError());
+                    }
                     if (result.succeeded())
                     {
                         owned.put(tokenKey, result.revision());
                         claimed.put(tokenKey, addresses);
-                        LOG.info("session {}… of user {} taken over from member {}", tokenKey.substring(0, 8),
+                        LOG.info("session {}… of user {} taken over from member {}", brief(tokenKey),
                             session.record().username(), session.owner());
-                        return CompletableFuture.completedFuture(session.record());
+                        if (member.equals(session.owner()))
+                        {
+                            return CompletableFuture.completedFuture(session.record());
+                        }
+                        final Handoff handoff = new Handoff(session.owner(), result.revision());
+                        handoffs.put(tokenKey, handoff);
+                        return letGo(tokenKey, handoff, nanos.getAsLong() + RELEASE_WAIT_NANOS)
+                            .thenApply(done -> session.record());
                     }
-                    return triesLeft > 1 ? adopt(tokenKey, triesLeft - 1)
+                    return triesLeft > 1 ? adopt(tokenKey, triesLeft - 1, epoch)
                         : CompletableFuture.completedFuture((SessionRecord)null);
                 });
             });
         });
     }
 
+    /**
+     * Completes once the session's old owner no longer serves it: its member record shows it carried out the
+     * takeover, or the record is gone (its lease expired, so it fenced itself before). Fails after
+     * {@code deadlineNanos} (the client gets 503 and retries; the wait then goes on).
+     */
+    private CompletableFuture<Void> letGo(final String tokenKey, final Handoff handoff, final long deadlineNanos)
+    {
+        return etcd.get(prefix + "members/" + handoff.owner()).thenCompose(kv ->
+        {
+            if (kv == null || EtcdGateway.number(Json.object(kv.value()).get("released")) >= handoff.revision())
+            {
+                handoffs.remove(tokenKey, handoff);
+                return CompletableFuture.completedFuture((Void)null);
+            }
+            if (nanos.getAsLong() - deadlineNanos > 0 || closed)
+            {
+                return CompletableFuture.failedFuture(new EtcdGateway.EtcdException("member " + handoff.owner()
+                    + " has not yet let go of the session"));
+            }
+            return CompletableFuture.runAsync(() -> { },
+                CompletableFuture.delayedExecutor(RELEASE_POLL_MILLIS, TimeUnit.MILLISECONDS, leaseThread))
+                .thenCompose(v -> letGo(tokenKey, handoff, deadlineNanos));
+        });
+    }
+
     @Override
     public CompletableFuture<Boolean> claim(final String tokenKey, final String address)
     {
+        if (fence.fenced())
+        {
+            return CompletableFuture.failedFuture(fencedError());
+        }
         final String key = addrKey(address);
         return etcd.txn(List.of(Txn.absent(key)), List.of(Txn.put(key, tokenKey, sessionLease)), List.of(Txn.get(key)))
             .thenApply(result ->
@@ -586,7 +716,7 @@ public final class EtcdClusterStore implements ClusterStore
     @Override
     public synchronized String redirectTarget()
     {
-        if (!member.equals(director))
+        if (!member.equals(director) || fence.fenced())
         {
             return null;
         }
@@ -608,8 +738,6 @@ public final class EtcdClusterStore implements ClusterStore
         this.maxSessions = maxSessions;
     }
 
-    // ---- heartbeat: leases, member record, director election (cluster-store thread)
-
     private CompletableFuture<Void> publishMember()
     {
         final Map<String, Object> m = new LinkedHashMap<>();
@@ -619,20 +747,152 @@ public final class EtcdClusterStore implements ClusterStore
         m.put("max", maxSessions);
         m.put("priority", priority);
         m.put("participate", participate);
+        m.put("released", released);
         return etcd.txn(List.of(), List.of(Txn.put(prefix + "members/" + member, Json.write(m), memberLease)),
             List.of()).thenApply(r -> null);
     }
+
+    private void publishSoon()
+    {
+        if (!closed)
+        {
+            writer.execute(this::publishMember);
+        }
+    }
+
+    // ---- the member lease and the fence (cluster-lease thread; answers on the gateway's threads)
+
+    /** Sends one renewal of the member lease; its answer moves the fence deadline on (from the send time). */
+    private void renew()
+    {
+        if (closed || renewals.get() >= MAX_RENEWALS_IN_FLIGHT)
+        {
+            return; // etcd does not answer: the deadline decides
+        }
+        final long lease = memberLease;
+        final long sent = nanos.getAsLong();
+        renewals.incrementAndGet();
+        etcd.keepAlive(lease).whenComplete((ttl, error) ->
+        {
+            renewals.decrementAndGet();
+            if (error != null || closed)
+            {
+                return;
+            }
+            if (ttl > 0)
+            {
+                if (fence.renewed(sent, ttl))
+                {
+                    LOG.warn("member {} reaches etcd again: it takes sessions in again", member);
+                }
+            }
+            else if (lease == memberLease)
+            {
+                regrant();
+            }
+        });
+    }
+
+    /** The cluster declared this member dead (cut off too long): fence, then come back as a new registration. */
+    private void regrant()
+    {
+        if (fence.leaseLost(nanos.getAsLong()))
+        {
+            fence("its member lease expired in etcd");
+        }
+        if (!granting.compareAndSet(false, true))
+        {
+            return;
+        }
+        LOG.warn("member lease of {} expired: registering again", member);
+        final long sent = nanos.getAsLong();
+        etcd.grant(MEMBER_TTL_SECONDS).whenComplete((lease, error) ->
+        {
+            granting.set(false);
+            if (error == null && !closed)
+            {
+                memberLease = lease;
+                fence.renewed(sent, MEMBER_TTL_SECONDS);
+                LOG.warn("member {} registered again: it takes sessions in again", member);
+                publishSoon();
+            }
+        });
+    }
+
+    private void checkFence()
+    {
+        if (!closed && fence.fenceDue(nanos.getAsLong()))
+        {
+            fence("etcd has not renewed its member lease in time: another member may soon take its sessions");
+        }
+    }
+
+    /**
+     * Stops serving: every session of this member loses its tunnel here, silently (the client reconnects, to a
+     * member that reaches etcd), and is forgotten without being removed from the cluster, where it waits for its
+     * client. Runs before the member lease can expire, and so before anyone else may take the sessions over.
+     */
+    private void fence(final String why)
+    {
+        fences++;
+        final java.util.Set<String> keys = new java.util.HashSet<>(owned.keySet());
+        keys.addAll(claimed.keySet());
+        LOG.warn("member {} fences itself, dropping {} session(s): {}", member, keys.size(), why);
+        for (final String tokenKey : keys)
+        {
+            owned.remove(tokenKey);
+            claimed.remove(tokenKey);
+            control.execute(() -> lost.lost(tokenKey, "cluster member fenced: " + why, false));
+        }
+    }
+
+    @Override
+    public boolean fenced()
+    {
+        return fence.fenced();
+    }
+
+    @Override
+    public void participation(final int newPriority, final boolean takePart)
+    {
+        writer.execute(() ->
+        {
+            final boolean changed = priority != newPriority || participate != takePart;
+            priority = newPriority;
+            participate = takePart;
+            if (!changed)
+            {
+                return;
+            }
+            LOG.info("member {} now {} in the cluster's load balancing, priority {}", member,
+                takePart ? "takes part" : "does not take part", newPriority);
+            try
+            {
+                if (!takePart && member.equals(director))
+                {
+                    // step down: only our own claim is deleted, so a successor's is never touched
+                    final String key = prefix + "director";
+                    etcd.txn(List.of(Txn.valueIs(key, member)), List.of(Txn.delete(key)), List.of())
+                        .get(5, TimeUnit.SECONDS);
+                    LOG.info("member {} is no longer the cluster's director", member);
+                }
+                publishMember().get(5, TimeUnit.SECONDS);
+            }
+            catch (final Exception ex)
+            {
+                LOG.warn("the cluster did not hear of member {}'s new settings yet ({}); the heartbeat retries",
+                    member, ex.toString());
+            }
+            campaign();
+        });
+    }
+
+    // ---- heartbeat: member record, director election (cluster-store thread)
 
     private void heartbeat()
     {
         try
         {
-            if (etcd.keepAlive(memberLease).get(5, TimeUnit.SECONDS) == 0)
-            {
-                // the cluster declared this member dead (cut off too long): come back as a new registration
-                LOG.warn("member lease of {} expired: registering again", member);
-                memberLease = etcd.grant(MEMBER_TTL_SECONDS).get(5, TimeUnit.SECONDS);
-            }
             if (clock.millis() - lastSessionRenewMillis >= TimeUnit.SECONDS.toMillis(sessionTtlSeconds) / 4)
             {
                 if (etcd.keepAlive(sessionLease).get(5, TimeUnit.SECONDS) == 0)
@@ -709,10 +969,11 @@ public final class EtcdClusterStore implements ClusterStore
         }
         catch (final Exception ex)
         {
-            LOG.warn("leaving the cluster: {}", ex.toString());
+            LOG.warn("member {} leaving the cluster: {}", member, ex.toString());
         }
         closed = true;
         writer.shutdownNow();
+        leaseThread.shutdownNow();
         etcd.close();
     }
 }

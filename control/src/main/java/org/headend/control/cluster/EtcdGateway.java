@@ -73,6 +73,16 @@ public final class EtcdGateway implements AutoCloseable
      */
     public EtcdGateway(final List<URI> endpoints)
     {
+        this(endpoints, null);
+    }
+
+    /**
+     * @param endpoints the client URLs of the etcd members, {@code https://…} for TLS
+     * @param tls       the TLS context for {@code https} endpoints (the CA etcd is checked against, this member's
+     *                  client certificate: {@link EtcdTls}); null for the JDK's default
+     */
+    public EtcdGateway(final List<URI> endpoints, final javax.net.ssl.SSLContext tls)
+    {
         if (endpoints.isEmpty())
         {
             throw new IllegalArgumentException("at least one etcd endpoint is needed");
@@ -80,8 +90,13 @@ public final class EtcdGateway implements AutoCloseable
         this.endpoints = List.copyOf(endpoints);
         this.executor = Executors.newFixedThreadPool(2, Thread.ofPlatform().daemon().name("etcd-client-", 0)
             .factory());
-        this.http = HttpClient.newBuilder().executor(executor).connectTimeout(Duration.ofSeconds(2))
-            .version(HttpClient.Version.HTTP_1_1).build();
+        final HttpClient.Builder builder = HttpClient.newBuilder().executor(executor)
+            .connectTimeout(Duration.ofSeconds(2)).version(HttpClient.Version.HTTP_1_1);
+        if (tls != null)
+        {
+            builder.sslContext(tls);
+        }
+        this.http = builder.build();
     }
 
     static String b64(final String text)

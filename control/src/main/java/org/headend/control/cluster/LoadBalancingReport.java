@@ -32,7 +32,9 @@ public final class LoadBalancingReport
         final List<Map<String, Object>> data = new java.util.ArrayList<>();
         for (final ClusterStore.ClusterMember m : members)
         {
-            final String role = m.name().equals(cluster.director()) ? "Director" : "Backup";
+            // a member that does not take part (no participate) gets no redirected logins and never directs
+            final String role = m.name().equals(cluster.director()) ? "Director" : m.participate() ? "Backup"
+                : "Inactive";
             text.append(String.format("%-20s %-9s %-8d %-9d %-8d %s%n", m.name(), role, m.priority(), m.sessions(),
                 m.loadPercent(), m.url()));
             final Map<String, Object> row = new LinkedHashMap<>();

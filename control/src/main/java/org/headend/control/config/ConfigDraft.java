@@ -399,10 +399,12 @@ public final class ConfigDraft
         boolean participate;
         java.net.Inet4Address nat;
         List<java.net.URI> etcdEndpoints = List.of();
+        String etcdTrustpoint;
 
         LoadBalancing freeze()
         {
-            return new LoadBalancing(clusterAddress, clusterKey, priority, participate, nat, etcdEndpoints);
+            return new LoadBalancing(clusterAddress, clusterKey, priority, participate, nat, etcdEndpoints,
+                etcdTrustpoint);
         }
     }
 

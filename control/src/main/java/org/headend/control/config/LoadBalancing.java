@@ -16,10 +16,20 @@ import java.util.List;
  * @param nat            {@code nat}: the member's address as clients see it when it is behind NAT; null when not set
  * @param etcdEndpoints  {@code cluster etcd-endpoints URL…} (not an ASA command): the etcd cluster holding the
  *                       shared state
+ * @param etcdTrustpoint {@code cluster etcd-trustpoint NAME} (not an ASA command): the {@code crypto ca trustpoint}
+ *                       whose {@code ca-certificate} etcd's server certificates must chain to and whose
+ *                       {@code identity-certificate} this member presents to etcd; null when not set
  */
 public record LoadBalancing(Inet4Address clusterAddress, String clusterKey, int priority, boolean participate,
-    Inet4Address nat, List<URI> etcdEndpoints)
+    Inet4Address nat, List<URI> etcdEndpoints, String etcdTrustpoint)
 {
+    /** Without {@code cluster etcd-trustpoint}: etcd over plain HTTP, or HTTPS checked against the JDK's CAs. */
+    public LoadBalancing(final Inet4Address clusterAddress, final String clusterKey, final int priority,
+        final boolean participate, final Inet4Address nat, final List<URI> etcdEndpoints)
+    {
+        this(clusterAddress, clusterKey, priority, participate, nat, etcdEndpoints, null);
+    }
+
     public static final int DEFAULT_PRIORITY = 5;
     /** Not a member of any cluster: a single headend needing no etcd. */
     public static final LoadBalancing NONE = new LoadBalancing(null, null, DEFAULT_PRIORITY, false, null, List.of());

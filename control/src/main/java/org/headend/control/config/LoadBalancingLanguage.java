@@ -61,6 +61,17 @@ final class LoadBalancingLanguage
                 return null;
             })
             .build());
+        register.apply(ConfigCommand.in(Mode.LOAD_BALANCING, "TLS to etcd")
+            .kw("cluster", "Cluster settings").kw("etcd-trustpoint", "TLS to etcd: the CA to check it against "
+                + "and this member's client certificate").key()
+            .arg("trustpoint", ArgTypes.NAME, "A crypto ca trustpoint with ca-certificate and identity-certificate")
+            .order(15, 0)
+            .compile((draft, scope, args) ->
+            {
+                ((ConfigDraft.LoadBalancingDraft)scope).etcdTrustpoint = args.get("trustpoint");
+                return null;
+            })
+            .build());
         register.apply(ConfigCommand.in(Mode.LOAD_BALANCING, "The member's priority")
             .kw("priority", "The member's priority in the director election").key()
             .arg("priority", ArgTypes.integer(1, 10), "1-10, default 5; the highest becomes director first")
@@ -82,7 +93,8 @@ final class LoadBalancingLanguage
             })
             .build());
         register.apply(ConfigCommand.in(Mode.LOAD_BALANCING, "Take part in the cluster")
-            .kw("participate", "Take part in the cluster (takes effect at the next start)").key()
+            .kw("participate", "Take part in the cluster (director role and redirects at once; joining or "
+                + "leaving the shared sessions at the next start)").key()
             .order(20, 0)
             .compile((draft, scope, args) ->
             {

@@ -235,6 +235,65 @@ class EtcdClusterStoreTest
     }
 
     @Test
+    void theClusterWideSessionListShowsEveryMembersSessionsWithTheirOwner() throws Exception
+    {
+        final EtcdClusterStore a = member("a");
+        final EtcdClusterStore b = member("b");
+        a.put(record("AAAA0031", "alice", "10.20.0.31"));
+        b.put(record("BBBB0032", "bob", "10.20.0.32"));
+        awaitSessions(a, 2);
+        final var report = ClusterSessionsReport.of(a, null);
+        assertEquals(List.of("a", "b"), report.getValue().stream().map(r -> r.get("member")).toList());
+        assertTrue(report.getKey().lines().anyMatch(l -> l.matches(
+            "bob\\s+10\\.20\\.0\\.32\\s+-\\s+b\\s.*connected")), report.getKey());
+        assertEquals(List.of("10.20.0.32"), ClusterSessionsReport.of(a, "bob").getValue().stream()
+            .map(r -> r.get("assignedIp")).toList(), "the name filter applies cluster-wide");
+    }
+
+    @Test
+    void aDirectorThatStopsTakingPartStepsDownAndGetsNoMoreLogins() throws Exception
+    {
+        final EtcdClusterStore a = member("a");
+        final EtcdClusterStore b = member("b");
+        awaitDirector(a, b);
+        final EtcdClusterStore holder = a.director().equals("a") ? a : b;
+        final EtcdClusterStore other = holder == a ? b : a;
+        holder.participation(7, false);
+        final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+        while (!other.member().equals(other.director()) || !other.member().equals(holder.director()))
+        {
+            assertTrue(System.nanoTime() < deadline, "the director role did not move to the member taking part");
+            Thread.sleep(50);
+        }
+        final ClusterStore.ClusterMember left = await(other.members()).stream()
+            .filter(m -> m.name().equals(holder.member())).findFirst().orElseThrow();
+        assertFalse(left.participate(), "still listed as taking part");
+        assertEquals(7, left.priority(), "the new priority was not published");
+        // even with the director loaded and the other member idle, no login is sent to a member not taking part
+        final List<ClusterStore.ClusterMember> busyDirector = await(other.members()).stream()
+            .map(m -> m.name().equals(other.member()) ? new ClusterStore.ClusterMember(m.name(), m.url(), 50, 100,
+                m.priority(), true) : m).toList();
+        assertNull(DirectorChoice.pick(busyDirector, other.member()), "a redirect to a member not taking part");
+        holder.participation(7, true);
+        while (!await(other.members()).stream().filter(m -> m.name().equals(holder.member())).findFirst()
+            .orElseThrow().participate())
+        {
+            assertTrue(System.nanoTime() < deadline, "taking part again was not published");
+            Thread.sleep(50);
+        }
+    }
+
+    private static void awaitDirector(final EtcdClusterStore a, final EtcdClusterStore b) throws Exception
+    {
+        final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+        while (a.director() == null || !a.director().equals(b.director()))
+        {
+            assertTrue(System.nanoTime() < deadline, "no director agreed on");
+            Thread.sleep(50);
+        }
+    }
+
+    @Test
     void aRestartedMemberGetsBackOnlyTheSessionsNobodyTookOver() throws Exception
     {
         final EtcdClusterStore a = member("a");

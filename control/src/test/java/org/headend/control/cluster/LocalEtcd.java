@@ -23,6 +23,15 @@ final class LocalEtcd implements AutoCloseable
 
     LocalEtcd() throws Exception
     {
+        this(null);
+    }
+
+    /**
+     * With {@code certs} (a directory with {@code ca.pem}, {@code server.pem}, {@code server-key.pem}): clients reach
+     * etcd over TLS only and must present a certificate from that CA ({@code --client-cert-auth}).
+     */
+    LocalEtcd(final Path certs) throws Exception
+    {
         dir = Files.createTempDirectory("etcd-test");
         final int[] client = new int[3];
         final int[] peer = new int[3];
@@ -40,17 +49,31 @@ final class LocalEtcd implements AutoCloseable
         {
             for (int i = 0; i < 3; i++)
             {
-                final String c = "http://127.0.0.1:" + client[i];
+                final String c = (certs == null ? "http" : "https") + "://127.0.0.1:" + client[i];
                 final String p = "http://127.0.0.1:" + peer[i];
-                processes.add(new ProcessBuilder("etcd", "--logger=zap", "--log-level=error", "--name", "m" + i,
-                    "--data-dir", dir.resolve("m" + i).toString(), "--listen-client-urls", c,
+                final List<String> argv = new ArrayList<>(List.of("etcd", "--logger=zap", "--log-level=error", "--name",
+                    "m" + i, "--data-dir", dir.resolve("m" + i).toString(), "--listen-client-urls", c,
                     "--advertise-client-urls", c, "--listen-peer-urls", p, "--initial-advertise-peer-urls", p,
                     "--initial-cluster", initial.toString(), "--initial-cluster-token", dir.getFileName().toString(),
-                    "--initial-cluster-state", "new", "--pre-vote=true")
-                    .redirectErrorStream(true).redirectOutput(dir.resolve("m" + i + ".log").toFile()).start());
+                    "--initial-cluster-state", "new", "--pre-vote=true"));
+                if (certs != null)
+                {
+                    argv.addAll(List.of("--cert-file", certs.resolve("server.pem").toString(), "--key-file",
+                        certs.resolve("server-key.pem").toString(), "--client-cert-auth", "--trusted-ca-file",
+                        certs.resolve("ca.pem").toString()));
+                }
+                processes.add(new ProcessBuilder(argv).redirectErrorStream(true)
+                    .redirectOutput(dir.resolve("m" + i + ".log").toFile()).start());
                 clients.add(URI.create(c));
             }
-            awaitHealthy();
+            if (certs == null)
+            {
+                awaitHealthy();
+            }
+            else
+            {
+                awaitListening(client);
+            }
         }
         catch (final Exception ex)
         {
@@ -91,6 +114,30 @@ final class LocalEtcd implements AutoCloseable
                     throw new IllegalStateException("etcd did not become healthy; logs in " + dir);
                 }
                 Thread.sleep(100);
+            }
+        }
+    }
+
+    /** Over TLS the test cannot ask /health without a client certificate: waits until every member listens. */
+    private void awaitListening(final int[] ports) throws Exception
+    {
+        final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        for (final int port : ports)
+        {
+            while (true)
+            {
+                try (java.net.Socket socket = new java.net.Socket("127.0.0.1", port))
+                {
+                    break;
+                }
+                catch (final IOException ex)
+                {
+                    if (System.nanoTime() > deadline)
+                    {
+                        throw new IllegalStateException("etcd did not listen; logs in " + dir, ex);
+                    }
+                    Thread.sleep(100);
+                }
             }
         }
     }

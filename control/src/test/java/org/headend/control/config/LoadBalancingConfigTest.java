@@ -42,6 +42,17 @@ class LoadBalancingConfigTest
     }
 
     @Test
+    void shouldNameTheTrustpointForTlsToEtcdAndPrintItBack() throws Exception
+    {
+        final String tls = CONFIG.replace(" priority 9\n", " cluster etcd-trustpoint ETCD-CA\n priority 9\n")
+            .replace("http://", "https://");
+        final LoadBalancing lb = ConfigLanguageTest.compile(tls).globals().loadBalancing();
+        assertEquals("ETCD-CA", lb.etcdTrustpoint());
+        assertTrue(ConfigLanguageTest.render(tls).contains(" cluster etcd-trustpoint ETCD-CA\n"));
+        assertEquals(null, ConfigLanguageTest.compile(CONFIG).globals().loadBalancing().etcdTrustpoint());
+    }
+
+    @Test
     void shouldRunAsASingleHeadendWithoutItOrWithoutParticipate() throws Exception
     {
         assertFalse(ConfigLanguageTest.compile("hostname h\n").globals().loadBalancing().active());

@@ -1,0 +1,148 @@
+package org.headend.control.cluster;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.net.URI;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+/**
+ * A TCP relay on loopback in front of one etcd member, which a test can cut and heal: a network partition between one
+ * cluster member and etcd without namespaces. While cut, no byte moves either way and new connections get no
+ * answer, as with a firewall that drops packets; on heal the bytes held back flow on, as TCP retransmission would
+ * deliver them. Nothing is lost or reordered, so each connection still carries what its two ends wrote.
+ */
+final class CuttableProxy implements AutoCloseable
+{
+    private final ServerSocket server;
+    private final InetSocketAddress target;
+    private final List<Socket> sockets = new CopyOnWriteArrayList<>();
+    private final Object gate = new Object();
+    private boolean cut;
+    private volatile boolean closed;
+
+    CuttableProxy(final URI etcd) throws IOException
+    {
+        target = new InetSocketAddress(etcd.getHost(), etcd.getPort());
+        server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
+        Thread.ofVirtual().start(this::accept);
+    }
+
+    /** The URL members use instead of etcd's. */
+    URI uri()
+    {
+        return URI.create("http://127.0.0.1:" + server.getLocalPort());
+    }
+
+    void cut()
+    {
+        synchronized (gate)
+        {
+            cut = true;
+        }
+    }
+
+    void heal()
+    {
+        synchronized (gate)
+        {
+            cut = false;
+            gate.notifyAll();
+        }
+    }
+
+    private void awaitHealed() throws InterruptedException
+    {
+        synchronized (gate)
+        {
+            while (cut && !closed)
+            {
+                gate.wait(200);
+            }
+        }
+    }
+
+    private void accept()
+    {
+        while (!closed)
+        {
+            try
+            {
+                final Socket client = server.accept();
+                sockets.add(client);
+                Thread.ofVirtual().start(() -> relay(client));
+            }
+            catch (final IOException ex)
+            {
+                return; // closed
+            }
+        }
+    }
+
+    private void relay(final Socket client)
+    {
+        try
+        {
+            awaitHealed();
+            final Socket upstream = new Socket(target.getAddress(), target.getPort());
+            sockets.add(upstream);
+            Thread.ofVirtual().start(() -> pump(upstream, client));
+            pump(client, upstream);
+        }
+        catch (final IOException | InterruptedException ex)
+        {
+            close(client);
+        }
+    }
+
+    private void pump(final Socket from, final Socket to)
+    {
+        final byte[] buffer = new byte[16 * 1024];
+        try (InputStream in = from.getInputStream(); OutputStream out = to.getOutputStream())
+        {
+            int n;
+            while ((n = in.read(buffer)) >= 0)
+            {
+                awaitHealed();
+                out.write(buffer, 0, n);
+                out.flush();
+            }
+        }
+        catch (final IOException | InterruptedException ex)
+        {
+            // one end went away: the other follows
+        }
+        finally
+        {
+            close(from);
+            close(to);
+        }
+    }
+
+    private void close(final Socket socket)
+    {
+        try
+        {
+            socket.close();
+        }
+        catch (final IOException ex)
+        {
+            // already closed
+        }
+        sockets.remove(socket);
+    }
+
+    @Override
+    public void close() throws IOException
+    {
+        closed = true;
+        heal();
+        server.close();
+        sockets.forEach(this::close);
+    }
+}
