@@ -245,9 +245,12 @@ final class Appliance
             dhcpRelay = new DhcpRelay(control, DhcpRelay.SERVER_PORT, DhcpRelay.SERVER_PORT, DHCP_ACQUIRE_TIMEOUT,
                 System::nanoTime);
             inside.dhcpScopes(cfg);
+            final DhcpAddresses dhcpAddresses = new DhcpAddresses(sessions, dhcpRelay);
+            // before any listener opens: a restored session's client gets its DHCP address once the server confirms
+            control.submit(() -> dhcpAddresses.confirmRestored(cfg)).get(30, TimeUnit.SECONDS);
             final TunnelGateway gateway = new TunnelGateway(config::current, sessions, dataplane, dtls, control,
                 Appliance::interfaceMtu, cfg.hostname()).onKeyUpdate(metrics::keyUpdateSent)
-                .dhcp(new DhcpAddresses(sessions, dhcpRelay));
+                .dhcp(dhcpAddresses);
             if (cluster != null)
             {
                 final SessionManager table = sessions;
@@ -564,7 +567,15 @@ final class Appliance
         }
         if (dhcpRelay != null)
         {
-            dhcpRelay.close(); // releases the DHCP leases: sessions that hold one are not restored
+            if (cluster == null)
+            {
+                // the sessions are kept in the state directory: the next run confirms their leases with the servers
+                dhcpRelay.closeKeepingLeases();
+            }
+            else
+            {
+                dhcpRelay.close(); // a cluster does not carry DHCP leases to the member that takes a session over
+            }
         }
         sessionStore.close();
         syslog.close();

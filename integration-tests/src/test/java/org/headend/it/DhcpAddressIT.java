@@ -20,14 +20,18 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * {@code dhcp-server} names the server. openconnect gets the leased address (not one from the tunnel-group's pool),
  * traffic flows both ways between it and the inside host, the lease is renewed at T1, and logoff releases it. When
  * the server does not answer, the tunnel gets a pool address once the wait is over, as the ASA tries its next method.
+ * A restart keeps the lease (no RELEASE), and the appliance has the server confirm it before the client, back with
+ * its cookie, gets the same address.
  */
 @ExtendWith(HarnessExtension.class)
-@Timeout(value = 4, unit = TimeUnit.MINUTES)
+@Timeout(value = 7, unit = TimeUnit.MINUTES)
 class DhcpAddressIT
 {
     private static final String SCOPE = "10.60.0.1";
     private static final String SILENT_SCOPE = "10.61.0.1";
     private static final int T1_SECONDS = 8;
+    /** How long openconnect may take to come back after a restart (its reconnect back-off). */
+    private static final Duration COME_BACK = Duration.ofSeconds(150);
 
     private static Testbed bed;
     private static DnsmasqServer dhcp;
@@ -108,6 +112,43 @@ class DhcpAddressIT
         }
         assertFalse(dhcp.leases().contains(" " + address + " "), "the lease is gone from the server\n"
             + dhcp.leases());
+    }
+
+    @Test
+    void shouldKeepTheLeaseAcrossARestartAndConfirmItWithTheServerBeforeTheClientIsBack()
+    {
+        final OpenconnectClient live = bed.connect(1, "demo", "demo-secret");
+        final String address = live.tunAddress();
+        final String quoted = Pattern.quote(address);
+        dhcp.waitFor("DHCPACK\\(eth0\\) " + quoted, Duration.ofSeconds(5));
+        final int index = bed.headend().sessions().get(0).index();
+        final int releases = count(dhcp.log(), "DHCPRELEASE\\(eth0\\) " + quoted);
+
+        final int outMark = live.process().out().mark();
+        final int errMark = live.process().err().mark();
+        final Integer code = bed.headend().terminate(Duration.ofSeconds(30));
+        assertTrue(code != null && (code == 0 || code == 143), "exit code after SIGTERM: " + code);
+        live.process().waitFor("sleep \\d+s, remaining timeout \\d+s", outMark, errMark, Duration.ofSeconds(15));
+        assertEquals(releases, count(dhcp.log(), "DHCPRELEASE\\(eth0\\) " + quoted),
+            "no RELEASE at a stop that keeps the sessions\n" + dhcp.log());
+        assertTrue(dhcp.leases().contains(" " + address + " "), dhcp.leases());
+
+        final int acks = count(dhcp.log(), "DHCPACK\\(eth0\\) " + quoted);
+        bed.startHeadendAgain();
+        bed.headend().process().waitFor("session " + index + ": DHCP lease of " + quoted
+            + " confirmed after the restart", Duration.ofSeconds(20));
+        assertTrue(count(dhcp.log(), "DHCPACK\\(eth0\\) " + quoted) > acks, "the server acknowledged it again\n"
+            + dhcp.log());
+        live.awaitCstpConnected(2, COME_BACK);
+        assertEquals(address, live.awaitScriptCall("reconnect", 1, Duration.ofSeconds(10))
+            .get("INTERNAL_IP4_ADDRESS"), "the same address after the restart");
+        assertEquals(index, bed.headend().sessions().get(0).index(), "the same session, not a new login");
+
+        Netns.exec(live.namespace(), "ip", "route", "replace", Netns.INSIDE_HOST_ADDRESS + "/32", "dev",
+            OpenconnectClient.TUN).check();
+        final NetTools.PingResult in = NetTools.ping(bed.net().inside(), address, 5);
+        assertEquals(5, in.received(), "inside host -> the leased address, routed to the tunnel again\n"
+            + in.output());
     }
 
     @Test

@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
 import org.headend.control.config.EffectivePolicy;
+import org.headend.control.config.HeadendConfig;
 import org.headend.control.config.PolicyAttribute;
 import org.headend.control.config.TunnelGroup;
 import org.headend.control.config.grammar.Ipv4;
@@ -30,6 +31,8 @@ public final class DhcpAddresses
     private final DhcpRelay relay;
     /** Sessions waiting for their first ACK, and who waits with them (a reconnect may ask twice). */
     private final Map<Session, List<Waiter>> acquiring = new HashMap<>();
+    /** Sessions restored with a lease the server is asked to confirm, and the CONNECTs waiting for that. */
+    private final Map<Session, List<Waiter>> confirming = new HashMap<>();
     /** Sessions holding a lease. */
     private final Map<Session, DhcpRelay.Handle> held = new HashMap<>();
 
@@ -55,6 +58,13 @@ public final class DhcpAddresses
     public boolean leaseThen(final Session session, final TunnelGroup group, final EffectivePolicy policy,
         final Runnable then, final Consumer<String> failed)
     {
+        final List<Waiter> unconfirmed = confirming.get(session);
+        if (unconfirmed != null)
+        {
+            // its address came back with the restart: the client gets it once the server says it is still the lease
+            unconfirmed.add(new Waiter(then, failed));
+            return true;
+        }
         if (group.dhcpServers().isEmpty() || !sessions.addressFromDhcp(session))
         {
             return false;
@@ -80,9 +90,16 @@ public final class DhcpAddresses
         handle[0] = relay.acquire(group.dhcpServers(), scope.getFirst(), new DhcpRelay.Listener()
         {
             @Override
-            public void bound(final int address, final int mask)
+            public void bound(final int address, final int mask, final int server, final byte[] chaddr,
+                final long leaseSeconds)
             {
-                onBound(session, handle[0], address, mask);
+                onBound(session, handle[0], address, mask, server, chaddr, leaseSeconds);
+            }
+
+            @Override
+            public void renewed(final int server, final long leaseSeconds)
+            {
+                sessions.dhcpRenewed(session, server, leaseSeconds);
             }
 
             @Override
@@ -100,7 +117,8 @@ public final class DhcpAddresses
         return true;
     }
 
-    private void onBound(final Session session, final DhcpRelay.Handle handle, final int address, final int mask)
+    private void onBound(final Session session, final DhcpRelay.Handle handle, final int address, final int mask,
+        final int server, final byte[] chaddr, final long leaseSeconds)
     {
         final List<Waiter> waiters = acquiring.remove(session);
         if (session.ended())
@@ -108,7 +126,7 @@ public final class DhcpAddresses
             handle.release(); // the user left while the server answered
             return;
         }
-        if (sessions.leaseFromDhcp(session, address, mask) == null)
+        if (sessions.leaseFromDhcp(session, address, mask, server, chaddr, leaseSeconds) == null)
         {
             handle.release();
             fail(waiters, "the address " + Ipv4.format(address) + " the DHCP server leased is in use here");
@@ -142,6 +160,95 @@ public final class DhcpAddresses
         {
             sessions.end(session, "its DHCP lease was lost: " + why);
         }
+    }
+
+    /**
+     * After a restart: asks the servers to confirm the lease of every restored session that held one (a REQUEST as
+     * in INIT-REBOOT, from the same client, through the same scope). Until the ACK the session's CONNECTs wait; a
+     * NAK, no answer within the acquire timeout, or a configuration without its DHCP server or scope any longer
+     * ends the session, whose client then has to log in again.
+     */
+    public void confirmRestored(final HeadendConfig config)
+    {
+        for (final Session session : sessions.list())
+        {
+            if (session.dhcp() == null || session.lease() == null || session.tunnel() != null)
+            {
+                continue;
+            }
+            final TunnelGroup group = config.tunnelGroup(session.tunnelGroup()).orElse(config.defaultTunnelGroup());
+            final List<Inet4Address> scope = config.effectivePolicy(group.name(), session.username(),
+                session.aaa().groupPolicy()).get(PolicyAttribute.DHCP_NETWORK_SCOPE);
+            if (group.dhcpServers().isEmpty() || scope.isEmpty())
+            {
+                sessions.end(session, "its DHCP lease cannot be confirmed after the restart: tunnel-group "
+                    + group.name() + " has no dhcp-server or its group-policy no dhcp-network-scope any longer");
+                continue;
+            }
+            confirming.put(session, new ArrayList<>());
+            final int address = session.lease().address();
+            LOG.info("session {}: asking DHCP server(s) {} to confirm {} after the restart", session.index(),
+                group.dhcpServers().stream().map(Inet4Address::getHostAddress).toList(), Ipv4.format(address));
+            final DhcpRelay.Handle[] handle = new DhcpRelay.Handle[1];
+            handle[0] = relay.confirm(group.dhcpServers(), scope.getFirst(), address, session.dhcp().server(),
+                session.dhcp().chaddrBytes(), new DhcpRelay.Listener()
+                {
+                    @Override
+                    public void bound(final int confirmed, final int mask, final int server, final byte[] chaddr,
+                        final long leaseSeconds)
+                    {
+                        onConfirmed(session, handle[0], server, leaseSeconds);
+                    }
+
+                    @Override
+                    public void renewed(final int server, final long leaseSeconds)
+                    {
+                        sessions.dhcpRenewed(session, server, leaseSeconds);
+                    }
+
+                    @Override
+                    public void failed(final String why)
+                    {
+                        onNotConfirmed(session, why);
+                    }
+
+                    @Override
+                    public void lost(final String why)
+                    {
+                        onLost(session, why);
+                    }
+                });
+        }
+    }
+
+    private void onConfirmed(final Session session, final DhcpRelay.Handle handle, final int server,
+        final long leaseSeconds)
+    {
+        final List<Waiter> waiters = confirming.remove(session);
+        if (session.ended())
+        {
+            handle.release(); // ended while the server answered (its timer, a logoff)
+            return;
+        }
+        held.put(session, handle);
+        sessions.dhcpRenewed(session, server, leaseSeconds);
+        LOG.info("session {}: DHCP lease of {} confirmed after the restart", session.index(),
+            Ipv4.format(session.lease().address()));
+        if (waiters != null)
+        {
+            waiters.forEach(waiter -> waiter.then().run());
+        }
+    }
+
+    private void onNotConfirmed(final Session session, final String why)
+    {
+        final List<Waiter> waiters = confirming.remove(session);
+        if (!session.ended())
+        {
+            sessions.end(session, "its DHCP lease was not confirmed after the restart: " + why);
+        }
+        // the session is gone: a waiting CONNECT finds its cookie refused
+        fail(waiters, why);
     }
 
     /** The session holding a lease ended: RELEASE goes to the server. */

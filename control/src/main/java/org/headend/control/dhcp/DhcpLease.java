@@ -21,7 +21,7 @@ public final class DhcpLease
     /** Where the lease stands. */
     public enum State
     {
-        SELECTING, REQUESTING, BOUND, RENEWING, REBINDING, RELEASED, FAILED, LOST
+        SELECTING, REQUESTING, REBOOTING, BOUND, RENEWING, REBINDING, RELEASED, FAILED, LOST
     }
 
     /** A message for one server. */
@@ -112,10 +112,36 @@ public final class DhcpLease
         this.acquireDeadline = nowNanos + acquireTimeout;
     }
 
-    /** Sends DISCOVER to every server. */
+    /**
+     * A lease an earlier run of the headend held (restart), to be confirmed rather than acquired anew: {@link #start}
+     * sends a REQUEST as a client in INIT-REBOOT does (RFC 2131 §4.3.2: the address asked for, no server identifier)
+     * to every server. An ACK for that address gives {@link Bound}; a NAK, or no answer before the acquire timeout,
+     * gives {@link Failed}: the address is not the session's any longer, and a new DISCOVER would hand its client
+     * another one behind its back.
+     *
+     * @param address the address held
+     * @param server  the server that leased it (its answer is heard even if it is no longer configured)
+     */
+    public static DhcpLease rebooting(final int xid, final byte[] chaddr, final int giaddr, final List<Integer> servers,
+        final int address, final int server, final long acquireTimeout, final long nowNanos)
+    {
+        final DhcpLease lease = new DhcpLease(xid, chaddr, giaddr, servers, acquireTimeout, nowNanos);
+        lease.state = State.REBOOTING;
+        lease.address = address;
+        lease.server = server;
+        return lease;
+    }
+
+    /** Sends DISCOVER (or, for a lease {@link #rebooting}, the confirming REQUEST) to every server. */
     public Step start(final long nowNanos)
     {
-        return discover(nowNanos);
+        return state == State.REBOOTING ? toAll(rebootingRequest(), nowNanos) : discover(nowNanos);
+    }
+
+    /** The hardware address the servers know this lease by. */
+    public byte[] chaddr()
+    {
+        return chaddr.clone();
     }
 
     public State state()
@@ -161,6 +187,9 @@ public final class DhcpLease
             case SELECTING -> type == DhcpMessage.OFFER ? onOffer(reply, nowNanos) : Step.NOTHING;
             case REQUESTING -> type == DhcpMessage.ACK ? onAck(reply, nowNanos)
                 : type == DhcpMessage.NAK ? onNakWhileAcquiring(reply, nowNanos) : Step.NOTHING;
+            case REBOOTING -> type == DhcpMessage.ACK ? onAck(reply, nowNanos)
+                : type == DhcpMessage.NAK ? fail("server " + ipv4(serverOf(reply)) + " refused to confirm "
+                    + ipv4(address) + " (DHCPNAK" + text(reply) + ")") : Step.NOTHING;
             case RENEWING, REBINDING -> type == DhcpMessage.ACK ? onAck(reply, nowNanos)
                 : type == DhcpMessage.NAK ? lose("server " + ipv4(serverOf(reply)) + " refused the renewal (DHCPNAK"
                     + text(reply) + ")") : Step.NOTHING;
@@ -177,7 +206,7 @@ public final class DhcpLease
         }
         return switch (state)
         {
-            case SELECTING, REQUESTING -> nowNanos - acquireDeadline >= 0
+            case SELECTING, REQUESTING, REBOOTING -> nowNanos - acquireDeadline >= 0
                 ? fail("no lease from " + serverList() + " within "
                     + TimeUnit.NANOSECONDS.toSeconds(acquireTimeout) + " s")
                 : retransmit(nowNanos);
@@ -237,6 +266,17 @@ public final class DhcpLease
         return message(0, options);
     }
 
+    private DhcpMessage rebootingRequest()
+    {
+        final Map<Integer, byte[]> options = new LinkedHashMap<>();
+        options.put(DhcpMessage.OPTION_MESSAGE_TYPE, new byte[] {DhcpMessage.REQUEST});
+        options.put(DhcpMessage.OPTION_CLIENT_ID, clientId);
+        options.put(DhcpMessage.OPTION_REQUESTED_ADDRESS, DhcpMessage.int32(address));
+        options.put(DhcpMessage.OPTION_PARAMETER_LIST, new byte[] {DhcpMessage.OPTION_SUBNET_MASK,
+            DhcpMessage.OPTION_LEASE_TIME, DhcpMessage.OPTION_RENEWAL_TIME, DhcpMessage.OPTION_REBINDING_TIME});
+        return message(0, options);
+    }
+
     private DhcpMessage renewingRequest()
     {
         final Map<Integer, byte[]> options = new LinkedHashMap<>();
@@ -253,9 +293,9 @@ public final class DhcpLease
             final String why = ack.yiaddr() != address
                 ? "server " + ipv4(serverOf(ack)) + " acknowledged " + ipv4(ack.yiaddr()) + ", not " + ipv4(address)
                 : "server " + ipv4(serverOf(ack)) + " sent a DHCPACK without a lease time";
-            return state == State.REQUESTING ? fail(why) : lose(why);
+            return state == State.REQUESTING || state == State.REBOOTING ? fail(why) : lose(why);
         }
-        final boolean first = state == State.REQUESTING;
+        final boolean first = state == State.REQUESTING || state == State.REBOOTING;
         if (first)
         {
             mask = (int)ack.intOption(DhcpMessage.OPTION_SUBNET_MASK, 0xFFFF_FFFFL);
@@ -311,7 +351,8 @@ public final class DhcpLease
     private Step retransmit(final long nowNanos)
     {
         retryNanos = Math.min(retryNanos * 2, TimeUnit.SECONDS.toNanos(64));
-        final DhcpMessage again = state == State.SELECTING ? discoverMessage() : selectingRequest();
+        final DhcpMessage again = state == State.SELECTING ? discoverMessage()
+            : state == State.REBOOTING ? rebootingRequest() : selectingRequest();
         return toAll(again, nowNanos);
     }
 

@@ -37,7 +37,25 @@ public final class DhcpRelay implements AutoCloseable
     /** What becomes of one lease; called on the listeners' executor. */
     public interface Listener
     {
-        void bound(int address, int mask);
+        /** The lease is held: {@code address} with {@code mask}. */
+        default void bound(final int address, final int mask)
+        {
+        }
+
+        /**
+         * As {@link #bound(int, int)}, with what confirms the lease after a restart: the server that leased, the
+         * hardware address it knows the lease by, and the lease time in seconds (all ones: infinite).
+         */
+        default void bound(final int address, final int mask, final int server, final byte[] chaddr,
+            final long leaseSeconds)
+        {
+            bound(address, mask);
+        }
+
+        /** The lease was renewed for {@code leaseSeconds} by {@code server}. */
+        default void renewed(final int server, final long leaseSeconds)
+        {
+        }
 
         void failed(String why);
 
@@ -135,6 +153,22 @@ public final class DhcpRelay implements AutoCloseable
         final List<Integer> serverInts = servers.stream().map(DhcpRelay::toInt).toList();
         final Entry entry = new Entry(new DhcpLease(random.nextInt(), chaddr, toInt(giaddr), serverInts,
             acquireTimeoutNanos, nanoClock.getAsLong()), listener, serverInts);
+        worker.execute(() -> start(entry));
+        return new Handle(entry);
+    }
+
+    /**
+     * Confirms a lease an earlier run held ({@link DhcpLease#rebooting}): the listener hears {@code bound} when a
+     * server acknowledges {@code address} for {@code chaddr} again, {@code failed} on a NAK or no answer in time.
+     *
+     * @return the handle that releases it
+     */
+    public Handle confirm(final List<Inet4Address> servers, final Inet4Address giaddr, final int address,
+        final int server, final byte[] chaddr, final Listener listener)
+    {
+        final List<Integer> serverInts = servers.stream().map(DhcpRelay::toInt).toList();
+        final Entry entry = new Entry(DhcpLease.rebooting(random.nextInt(), chaddr, toInt(giaddr), serverInts,
+            address, server, acquireTimeoutNanos, nanoClock.getAsLong()), listener, serverInts);
         worker.execute(() -> start(entry));
         return new Handle(entry);
     }
@@ -246,7 +280,10 @@ public final class DhcpRelay implements AutoCloseable
         if (event != null)
         {
             LOG.debug("DHCP lease xid {}: {}", Integer.toHexString(entry.xid), event);
-            listeners.execute(() -> deliver(entry.listener, event));
+            // read here, on the worker: the lease is the worker's alone
+            final int server = entry.lease.server();
+            final byte[] chaddr = entry.lease.chaddr();
+            listeners.execute(() -> deliver(entry.listener, event, server, chaddr));
         }
         if (event instanceof DhcpLease.Failed || event instanceof DhcpLease.Lost)
         {
@@ -265,14 +302,16 @@ public final class DhcpRelay implements AutoCloseable
         }
     }
 
-    private static void deliver(final Listener listener, final DhcpLease.Event event)
+    private static void deliver(final Listener listener, final DhcpLease.Event event, final int server,
+        final byte[] chaddr)
     {
         switch (event)
         {
-            case DhcpLease.Bound bound -> listener.bound(bound.address(), bound.mask());
+            case DhcpLease.Bound bound -> listener.bound(bound.address(), bound.mask(), server, chaddr,
+                bound.leaseSeconds());
             case DhcpLease.Failed failed -> listener.failed(failed.why());
             case DhcpLease.Lost lost -> listener.lost(lost.why());
-            case DhcpLease.Renewed renewed -> { }
+            case DhcpLease.Renewed renewed -> listener.renewed(server, renewed.leaseSeconds());
         }
     }
 
@@ -314,14 +353,29 @@ public final class DhcpRelay implements AutoCloseable
     @Override
     public void close()
     {
+        stop(true);
+    }
+
+    /**
+     * Stops without releasing the leases held: their sessions are kept for the next run, which confirms them with
+     * the servers ({@link #confirm}). RELEASEs already asked for ({@link Handle#release}) still go out first.
+     */
+    public void closeKeepingLeases()
+    {
+        stop(false);
+    }
+
+    private void stop(final boolean release)
+    {
         try
         {
-            worker.submit(() -> List.copyOf(byXid.values()).forEach(entry -> finish(entry, entry.lease.release())))
-                .get(2, TimeUnit.SECONDS);
+            // one worker thread: what was queued before (RELEASEs of sessions logged off) runs first
+            worker.submit(() -> List.copyOf(byXid.values()).forEach(entry -> finish(entry,
+                release ? entry.lease.release() : new DhcpLease.Step(List.of(), null)))).get(2, TimeUnit.SECONDS);
         }
         catch (final Exception ex)
         {
-            LOG.warn("DHCP leases not all released at stop: {}", ex.toString());
+            LOG.warn("DHCP relay not stopped cleanly: {}", ex.toString());
         }
         worker.shutdownNow();
         if (channel != null)

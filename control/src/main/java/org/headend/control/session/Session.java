@@ -21,6 +21,7 @@ public final class Session
     private ClientInfo lastClient;
     private Lease lease;
     private AddressPools.Lease6 lease6;
+    private DhcpBinding dhcp;
     private Tunnel tunnel;
     private long disconnectedSinceNanos;
     private long lastTrafficNanos;
@@ -80,6 +81,7 @@ public final class Session
         session.disconnectedSinceNanos = disconnectedSinceNanos;
         session.lease = record.lease();
         session.lease6 = record.lease6();
+        session.dhcp = record.dhcp();
         // it had its first tunnel in the earlier run: a reconnect now is not a new session's setup
         session.tunnelsOpened = record.lease() == null ? 0 : 1;
         return session;
@@ -169,6 +171,17 @@ public final class Session
     void lease(final Lease lease)
     {
         this.lease = lease;
+    }
+
+    /** How its DHCP lease is confirmed after a restart, when its address came from DHCP; else null. */
+    public DhcpBinding dhcp()
+    {
+        return dhcp;
+    }
+
+    void dhcp(final DhcpBinding dhcp)
+    {
+        this.dhcp = dhcp;
     }
 
     /** The session's IPv6 address, kept across reconnects; null when it has none. */

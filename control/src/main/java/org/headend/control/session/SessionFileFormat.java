@@ -23,9 +23,12 @@ import org.headend.control.config.grammar.Ipv6;
  * {@code ~} is empty).
  * <pre>
  * headend-sessions 1 SAVED-MS
- * INDEX TOKEN-KEY USER GROUP POLICY LOGIN-MS ACTIVITY-MS DISCONNECTED-MS|- POOL|- IPV4|- MASK|- POOL6|- IPV6|- LEN|- CLIENT UA
+ * INDEX TOKEN-KEY USER GROUP POLICY LOGIN-MS ACTIVITY-MS DISCONNECTED-MS|- POOL|- IPV4|- MASK|- POOL6|- IPV6|- LEN|- CLIENT UA [DHCP]
  * end COUNT CRC32C-HEX
  * </pre>
+ * The last field is there only for a session whose address a DHCP server leased: {@code SERVER,CHADDR-HEX,EXPIRY-MS}
+ * ({@code -} for an infinite lease). A line without it reads as before it existed, so files written by earlier
+ * versions still load, and a file without DHCP sessions is what an earlier version writes.
  */
 final class SessionFileFormat
 {
@@ -38,6 +41,9 @@ final class SessionFileFormat
     private static final String MAGIC = "headend-sessions";
     private static final int VERSION = 1;
     private static final int FIELDS = 16;
+    /** A line with the DHCP field. */
+    private static final int FIELDS_DHCP = 17;
+    private static final Pattern DHCP = Pattern.compile("([0-9.]{7,15}),([0-9a-f]{12}),([0-9]{1,15}|-)");
     private static final Pattern TOKEN_KEY = Pattern.compile("[0-9A-F]{64}");
     /** Times before this are not ours (2000-01-01). */
     private static final long EARLIEST_MS = 946_684_800_000L;
@@ -96,6 +102,11 @@ final class SessionFileFormat
             }
             field(text, encodeText(r.clientAddress()));
             field(text, encodeText(r.userAgent()));
+            if (r.dhcp() != null)
+            {
+                field(text, Ipv4.format(r.dhcp().server()) + "," + String.format("%012x", r.dhcp().chaddr()) + ","
+                    + (r.dhcp().expires() == null ? "-" : Long.toString(r.dhcp().expires().toEpochMilli())));
+            }
             text.append('\n');
             count++;
         }
@@ -218,19 +229,37 @@ final class SessionFileFormat
             throw new IllegalArgumentException("line too long");
         }
         final String[] f = line.split(" ", -1);
-        if (f.length != FIELDS)
+        if (f.length != FIELDS && f.length != FIELDS_DHCP)
         {
-            throw new IllegalArgumentException(f.length + " fields, expected " + FIELDS);
+            throw new IllegalArgumentException(f.length + " fields, expected " + FIELDS + " or " + FIELDS_DHCP);
         }
         final int index = number(f[0], 1, Integer.MAX_VALUE, "index");
         if (!TOKEN_KEY.matcher(f[1]).matches())
         {
             throw new IllegalArgumentException("bad cookie hash");
         }
+        final AddressPools.Lease lease = lease(f[8], f[9], f[10]);
+        final DhcpBinding dhcp = f.length == FIELDS_DHCP ? dhcp(f[16]) : null;
+        if (dhcp != null && (lease == null || !AddressPools.DHCP.equals(lease.pool())))
+        {
+            throw new IllegalArgumentException("a DHCP lease without its DHCP address");
+        }
         return new SessionRecord(index, f[1], text(f[2]), text(f[3]), text(f[4]),
             Instant.ofEpochMilli(millis(f[5])), Instant.ofEpochMilli(millis(f[6])),
-            "-".equals(f[7]) ? null : Instant.ofEpochMilli(millis(f[7])), lease(f[8], f[9], f[10]),
-            lease6(f[11], f[12], f[13]), text(f[14]), text(f[15]));
+            "-".equals(f[7]) ? null : Instant.ofEpochMilli(millis(f[7])), lease,
+            lease6(f[11], f[12], f[13]), text(f[14]), text(f[15]), dhcp);
+    }
+
+    private static DhcpBinding dhcp(final String field)
+    {
+        final java.util.regex.Matcher m = DHCP.matcher(field);
+        if (!m.matches())
+        {
+            // a text field split in two reads the same way: say both
+            throw new IllegalArgumentException(FIELDS_DHCP + " fields, and the last is not a DHCP lease");
+        }
+        return new DhcpBinding(AddressPools.toInt(ipv4(m.group(1))), Long.parseLong(m.group(2), 16),
+            "-".equals(m.group(3)) ? null : Instant.ofEpochMilli(millis(m.group(3))));
     }
 
     private static AddressPools.Lease lease(final String pool, final String address, final String mask)

@@ -392,6 +392,46 @@ public final class SessionManager implements SessionDirectory
     }
 
     /**
+     * As {@link #leaseFromDhcp(Session, int, int)}, keeping with the session what confirms the lease with the server
+     * after a restart: the server that leased, the hardware address it knows the session by, the lease time.
+     */
+    public Lease leaseFromDhcp(final Session session, final int address, final int mask, final int server,
+        final byte[] chaddr, final long leaseSeconds)
+    {
+        if (session.lease() != null || session.ended())
+        {
+            return null;
+        }
+        session.dhcp(binding(server, chaddr, leaseSeconds));
+        final Lease lease = leaseFromDhcp(session, address, mask);
+        if (lease == null)
+        {
+            session.dhcp(null);
+        }
+        return lease;
+    }
+
+    /**
+     * The session's DHCP lease was renewed, or confirmed after a restart, for {@code leaseSeconds} from now: its
+     * kept expiry moves on.
+     */
+    public void dhcpRenewed(final Session session, final int server, final long leaseSeconds)
+    {
+        if (session.dhcp() != null && !session.ended())
+        {
+            session.dhcp(binding(server, session.dhcp().chaddrBytes(), leaseSeconds));
+            store(session);
+        }
+    }
+
+    private DhcpBinding binding(final int server, final byte[] chaddr, final long leaseSeconds)
+    {
+        // all ones: infinite (RFC 2132 §9.2)
+        return new DhcpBinding(server, DhcpBinding.chaddrOf(chaddr),
+            leaseSeconds == 0xFFFF_FFFFL ? null : wallClock.instant().plusSeconds(leaseSeconds));
+    }
+
+    /**
      * Gives the session the address a DHCP server leased it (pool {@link AddressPools#DHCP}, with its host route).
      *
      * @return the lease, or null when the session has one already or the address is in use here
@@ -810,7 +850,7 @@ public final class SessionManager implements SessionDirectory
     {
         if (record.lease() != null)
         {
-            final String why = pools.reserve(record.lease());
+            final String why = record.dhcp() != null ? reserveDhcp(record) : pools.reserve(record.lease());
             if (why != null)
             {
                 return "IPv4 address " + Ipv4.format(record.lease().address()) + ": " + why;
@@ -829,6 +869,23 @@ public final class SessionManager implements SessionDirectory
             }
         }
         return null;
+    }
+
+    /**
+     * Takes back the address of a DHCP lease an earlier run kept (the server is asked to confirm it before the client
+     * gets it: {@code DhcpAddresses}); null when taken, else why not.
+     */
+    private String reserveDhcp(final SessionRecord record)
+    {
+        if (record.dhcp().expires() != null && !record.dhcp().expires().isAfter(wallClock.instant()))
+        {
+            return "its DHCP lease ran out while the headend was down";
+        }
+        if (pools.allocateDhcp(record.lease().address(), record.lease().mask()) == null)
+        {
+            return "the address is leased to another session";
+        }
+        return null; // its host route comes with the others' after the restore
     }
 
     /** Where the wall-clock {@code when} falls on the monotonic clock (never in the future, at most a year back). */
@@ -852,7 +909,8 @@ public final class SessionManager implements SessionDirectory
         store.put(new SessionRecord(session.index(), session.tokenKey(), session.username(), session.tunnelGroup(),
             session.groupPolicy(), session.loginTime(), instantAt(session.lastTrafficNanos(), now, nowNanos),
             session.tunnel() == null ? instantAt(session.disconnectedSinceNanos(), now, nowNanos) : null,
-            session.lease(), session.lease6(), session.lastClient().address(), session.lastClient().userAgent()));
+            session.lease(), session.lease6(), session.lastClient().address(), session.lastClient().userAgent(),
+            session.dhcp()));
     }
 
     private static Instant instantAt(final long nanos, final Instant now, final long nowNanos)

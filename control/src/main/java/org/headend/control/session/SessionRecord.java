@@ -18,15 +18,26 @@ import java.time.Instant;
  * @param lease6             its IPv6 address, or null when it has none
  * @param clientAddress      the client's outside address at its last connection
  * @param userAgent          the client's User-Agent at its last connection (already cut to 128 printable characters)
+ * @param dhcp               what confirms its DHCP lease after a restart, when {@code lease} came from DHCP; else null
  */
 public record SessionRecord(int index, String tokenKey, String username, String tunnelGroup, String groupPolicy,
     Instant loginTime, Instant lastActivity, Instant disconnectedSince, AddressPools.Lease lease,
-    AddressPools.Lease6 lease6, String clientAddress, String userAgent)
+    AddressPools.Lease6 lease6, String clientAddress, String userAgent, DhcpBinding dhcp)
 {
+    /** A session without a DHCP lease. */
+    public SessionRecord(final int index, final String tokenKey, final String username, final String tunnelGroup,
+        final String groupPolicy, final Instant loginTime, final Instant lastActivity, final Instant disconnectedSince,
+        final AddressPools.Lease lease, final AddressPools.Lease6 lease6, final String clientAddress,
+        final String userAgent)
+    {
+        this(index, tokenKey, username, tunnelGroup, groupPolicy, loginTime, lastActivity, disconnectedSince, lease,
+            lease6, clientAddress, userAgent, null);
+    }
+
     /** The same record, disconnected since {@code when} if it had a tunnel. */
     public SessionRecord disconnectedBy(final Instant when)
     {
         return disconnectedSince != null ? this : new SessionRecord(index, tokenKey, username, tunnelGroup,
-            groupPolicy, loginTime, lastActivity, when, lease, lease6, clientAddress, userAgent);
+            groupPolicy, loginTime, lastActivity, when, lease, lease6, clientAddress, userAgent, dhcp);
     }
 }

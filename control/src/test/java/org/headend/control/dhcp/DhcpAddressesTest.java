@@ -28,6 +28,7 @@ import org.headend.control.config.TunnelGroup;
 import org.headend.control.http.ClientInfo;
 import org.headend.control.session.AaaAssignment;
 import org.headend.control.session.AddressPools;
+import org.headend.control.session.FileSessionStore;
 import org.headend.control.session.Session;
 import org.headend.control.session.SessionManager;
 import org.headend.dataplane.api.Dataplane;
@@ -51,7 +52,12 @@ class DhcpAddressesTest
     private final BlockingQueue<Runnable> controlQueue = new LinkedBlockingQueue<>();
     private final ScheduledExecutorService unused = Executors.newSingleThreadScheduledExecutor();
     private final ConfigStore config = ConfigStore.embeddedDefault("unused-password");
-    private final AddressPools pools = new AddressPools(Set.of(), Set.of());
+    private AddressPools pools = new AddressPools(Set.of(), Set.of());
+    @org.junit.jupiter.api.io.TempDir
+    java.nio.file.Path stateDir;
+    private FileSessionStore store;
+    /** A message received early (while making sure no other was sent), for the next {@link #receive}. */
+    private DhcpMessage pending;
     private final List<String> outcomes = new ArrayList<>();
     private Dataplane dataplane;
     private SessionManager sessions;
@@ -96,6 +102,10 @@ class DhcpAddressesTest
     void tearDown()
     {
         relay.close();
+        if (store != null)
+        {
+            store.close();
+        }
         server.close();
         dataplane.close();
         unused.shutdownNow();
@@ -145,6 +155,116 @@ class DhcpAddressesTest
         assertNull(session.lease(), "the pools are the caller's next step");
     }
 
+    @Test
+    void shouldKeepTheLeaseOverARestartAndConfirmItBeforeTheClientGetsItsAddressBack() throws Exception
+    {
+        restartable();
+        final Session before = login("demo");
+        assertTrue(start(before));
+        final DhcpMessage discover = receive();
+        answer(discover, DhcpMessage.OFFER);
+        answer(receive(), DhcpMessage.ACK);
+        runControlUntil(() -> !outcomes.isEmpty());
+        final String cookieKey = before.tokenKey();
+
+        restart();
+        assertNoRelease();
+        final Session after = sessions.list().getFirst();
+        assertEquals(cookieKey, after.tokenKey(), "the same session came back");
+        final DhcpMessage request = receive();
+        assertEquals(DhcpMessage.REQUEST, request.messageType(), "the lease is confirmed, not asked for anew");
+        assertEquals(LEASED, request.intOption(DhcpMessage.OPTION_REQUESTED_ADDRESS, 0));
+        assertEquals(java.util.HexFormat.of().formatHex(discover.chaddr()),
+            java.util.HexFormat.of().formatHex(request.chaddr()), "as the client the server leased to");
+        assertEquals(0x0A3C0001, request.giaddr());
+
+        outcomes.clear();
+        assertTrue(start(after), "the CONNECT waits for the server");
+        runControlUntil(() -> false, 300);
+        assertEquals(List.of(), outcomes, "no address before the server confirmed it");
+        answer(request, DhcpMessage.ACK);
+        runControlUntil(() -> !outcomes.isEmpty());
+        assertEquals(List.of("then"), outcomes);
+        assertEquals(new AddressPools.Lease(AddressPools.DHCP, LEASED, 0xFFFFFF00), after.lease());
+        assertEquals(Set.of(LEASED), pools.fixedLeased());
+        assertEquals(1, addresses.held());
+
+        sessions.end(after, "test");
+        assertEquals(DhcpMessage.RELEASE, receive().messageType(), "released at its end like any lease");
+    }
+
+    @Test
+    void shouldEndTheRestoredSessionWhenTheServerRefusesTheKeptLease() throws Exception
+    {
+        restartable();
+        final Session before = login("demo");
+        assertTrue(start(before));
+        answer(receive(), DhcpMessage.OFFER);
+        answer(receive(), DhcpMessage.ACK);
+        runControlUntil(() -> !outcomes.isEmpty());
+
+        restart();
+        final Session after = sessions.list().getFirst();
+        final DhcpMessage request = receive();
+        outcomes.clear();
+        assertTrue(start(after));
+        answer(request, DhcpMessage.NAK);
+        runControlUntil(() -> !outcomes.isEmpty());
+        assertTrue(after.ended(), "its client must log in again");
+        assertEquals(List.of(), sessions.list());
+        assertEquals(1, outcomes.size());
+        assertTrue(outcomes.getFirst().startsWith("failed: server 127.0.0.1 refused to confirm 10.60.0.42 (DHCPNAK"),
+            outcomes.toString());
+        assertEquals(Set.of(), pools.fixedLeased(), "the address is free here again");
+        assertEquals(0, addresses.held());
+    }
+
+    /** The session table kept in a real sessions file, as the appliance keeps it. */
+    private void restartable()
+    {
+        relay.close();
+        store = FileSessionStore.inStateDir(stateDir, Clock.systemUTC());
+        sessions = new SessionManager(unused, dataplane, pools, null,
+            (group, user) -> config.current().effectivePolicy(group, user), System::nanoTime, Clock.systemUTC(),
+            store);
+        // time enough for the test's server to answer on a loaded machine
+        relay = new DhcpRelay(controlQueue::add, relayPort, server.getLocalPort(), Duration.ofSeconds(10),
+            System::nanoTime);
+        addresses = new DhcpAddresses(sessions, relay);
+    }
+
+    /** Stops as the appliance does for a restart, and starts again from the sessions file. */
+    private void restart()
+    {
+        sessions.suspendAll("the headend is restarting");
+        relay.closeKeepingLeases();
+        store.close();
+        pools = new AddressPools(Set.of(), Set.of());
+        pools.configure(config.current().pools());
+        restartable();
+        assertEquals(1, sessions.restore());
+        addresses.confirmRestored(config.current());
+    }
+
+    private void assertNoRelease() throws Exception
+    {
+        server.setSoTimeout(300);
+        try
+        {
+            final DhcpMessage message = receive();
+            assertEquals(DhcpMessage.REQUEST, message.messageType(), "no RELEASE at a stop that keeps the sessions");
+            pending = message;
+        }
+        catch (final java.net.SocketTimeoutException expected)
+        {
+            // nothing was sent at the stop
+        }
+        finally
+        {
+            server.setSoTimeout(10_000);
+        }
+    }
+
     private boolean start(final Session session)
     {
         final HeadendConfig cfg = config.current();
@@ -160,7 +280,13 @@ class DhcpAddressesTest
 
     private void runControlUntil(final java.util.function.BooleanSupplier done) throws InterruptedException
     {
-        final long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        runControlUntil(done, 10_000);
+    }
+
+    private void runControlUntil(final java.util.function.BooleanSupplier done, final long millis)
+        throws InterruptedException
+    {
+        final long until = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(millis);
         while (!done.getAsBoolean() && System.nanoTime() < until)
         {
             final Runnable task = controlQueue.poll(100, TimeUnit.MILLISECONDS);
@@ -173,6 +299,12 @@ class DhcpAddressesTest
 
     private DhcpMessage receive() throws Exception
     {
+        if (pending != null)
+        {
+            final DhcpMessage first = pending;
+            pending = null;
+            return first;
+        }
         final DatagramPacket packet = new DatagramPacket(new byte[1500], 1500);
         server.receive(packet);
         return DhcpMessage.decode(packet.getData(), packet.getLength());

@@ -177,6 +177,51 @@ class DhcpLeaseTest
         assertEquals(Long.MAX_VALUE, lease.deadline());
     }
 
+    @Test
+    void shouldConfirmALeaseFromAnEarlierRunWithAnInitRebootRequestThenRenewAsUsual()
+    {
+        final DhcpLease kept = DhcpLease.rebooting(7, CHADDR, SCOPE, List.of(SERVER_A, SERVER_B), ADDRESS, SERVER_A,
+            12 * S, 0);
+        final DhcpLease.Step start = kept.start(0);
+        assertEquals(List.of(SERVER_A, SERVER_B), start.send().stream().map(DhcpLease.Outgoing::server).toList());
+        final DhcpMessage request = start.send().get(0).message();
+        assertEquals(DhcpMessage.REQUEST, request.messageType(), "no DISCOVER: the address is the session's");
+        assertEquals(ADDRESS, request.intOption(DhcpMessage.OPTION_REQUESTED_ADDRESS, 0));
+        assertNull(request.options().get(DhcpMessage.OPTION_SERVER_ID), "INIT-REBOOT names no server");
+        assertEquals(0, request.ciaddr());
+        assertEquals(SCOPE, request.giaddr());
+        assertArrayEquals(new byte[] {1, 2, 1, 2, 3, 4, 5}, request.options().get(DhcpMessage.OPTION_CLIENT_ID),
+            "the same client the server leased to");
+
+        final DhcpLease.Step again = kept.onTimer(4 * S);
+        assertEquals(DhcpMessage.REQUEST, again.send().get(0).message().messageType(), "retransmitted as it was");
+        final DhcpLease.Step ack = kept.onMessage(reply(7, DhcpMessage.ACK, SERVER_A, ADDRESS, 600), 5 * S);
+        assertEquals(new DhcpLease.Bound(ADDRESS, 0xFFFFFF00, 600), ack.event());
+        assertEquals(DhcpLease.State.BOUND, kept.state());
+        assertEquals(4 * S + 300 * S, kept.deadline(), "T1 from the REQUEST answered");
+        kept.onTimer(304 * S);
+        assertEquals(DhcpLease.State.RENEWING, kept.state());
+    }
+
+    @Test
+    void shouldFailAKeptLeaseOnNakOrSilenceInsteadOfAskingForANewAddress()
+    {
+        final DhcpLease refused = DhcpLease.rebooting(7, CHADDR, SCOPE, List.of(SERVER_A), ADDRESS, SERVER_A, 12 * S,
+            0);
+        refused.start(0);
+        final DhcpLease.Step nak = refused.onMessage(reply(7, DhcpMessage.NAK, SERVER_A, 0, -1), S);
+        assertTrue(nak.send().isEmpty(), "no DISCOVER after the NAK");
+        assertEquals(new DhcpLease.Failed("server 10.78.0.2 refused to confirm 10.60.0.42 (DHCPNAK)"), nak.event());
+        assertEquals(DhcpLease.State.FAILED, refused.state());
+
+        final DhcpLease silent = DhcpLease.rebooting(8, CHADDR, SCOPE, List.of(SERVER_A), ADDRESS, SERVER_A, 12 * S,
+            0);
+        silent.start(0);
+        silent.onTimer(4 * S);
+        assertEquals(12 * S, silent.deadline(), "the next retry is cut at the acquire timeout");
+        assertEquals(new DhcpLease.Failed("no lease from 10.78.0.2 within 12 s"), silent.onTimer(12 * S).event());
+    }
+
     /** Binds at time 0 with lease time, T1 and T2 (0: not sent) from server A. */
     private void bind(final long leaseSeconds, final long t1, final long t2)
     {

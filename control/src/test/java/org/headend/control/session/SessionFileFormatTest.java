@@ -1,6 +1,8 @@
 package org.headend.control.session;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -60,16 +62,68 @@ class SessionFileFormatTest
             "time");
     }
 
+    @Test
+    void shouldKeepADhcpLeaseWithItsServerHardwareAddressAndExpiry() throws Exception
+    {
+        final SessionRecord dhcp = dhcpRecord(3, new DhcpBinding(0x0A4E0002, 0x02A1B2C3D4E5L, T0.plusSeconds(90)));
+        final SessionRecord infinite = dhcpRecord(4, new DhcpBinding(0x0A4E0003, 0x020000000001L, null));
+        final List<SessionRecord> records = List.of(FileSessionStoreTest.record(1, "alice", 0xC0A8640A), dhcp,
+            infinite);
+        final byte[] file = SessionFileFormat.encode(T0, records);
+        assertEquals(records, SessionFileFormat.decode(file).records());
+        final String text = new String(file, StandardCharsets.UTF_8);
+        assertTrue(text.contains(" 10.78.0.2,02a1b2c3d4e5," + T0.plusSeconds(90).toEpochMilli() + "\n"), text);
+        assertTrue(text.contains(" 10.78.0.3,020000000001,-\n"), text);
+        assertFalse(text.lines().toList().get(1).contains(","), "a pool session's line is as before: " + text);
+    }
+
+    @Test
+    void shouldStillReadLinesWrittenBeforeDhcpLeasesWereKept() throws Exception
+    {
+        // a line as the earlier format wrote it, DHCP pool and all, with no DHCP field: read, with no binding
+        final String line = "5 " + FileSessionStoreTest.key(5) + " carol G GP 1765076400000 1765076400000 - %2Adhcp "
+            + "10.60.0.12 255.255.255.0 - - - 10.0.0.1 ~\n";
+        final SessionRecord read = SessionFileFormat.decode(withTrailer("headend-sessions 1 1765076400000\n" + line))
+            .records().getFirst();
+        assertEquals(new AddressPools.Lease(AddressPools.DHCP, 0x0A3C000C, 0xFFFFFF00), read.lease());
+        assertNull(read.dhcp());
+    }
+
+    @Test
+    void shouldRefuseABadDhcpField()
+    {
+        final String good = "1 " + FileSessionStoreTest.key(1) + " alice G GP 1765076400000 1765076400000 - %2Adhcp "
+            + "10.60.0.12 255.255.255.0 - - - 10.0.0.1 ~ 10.78.0.2,02a1b2c3d4e5,-\n";
+        assertRefused("headend-sessions 1 1765076400000\n" + good.replace(",02a1b2c3d4e5,", ",02a1b2c3d4e5ff,"),
+            "not a DHCP lease");
+        assertRefused("headend-sessions 1 1765076400000\n" + good.replace("10.78.0.2,", "10.78.0.256,"), "IPv4");
+        assertRefused("headend-sessions 1 1765076400000\n" + good.replace(",-\n", ",5\n"), "time");
+        assertRefused("headend-sessions 1 1765076400000\n" + good.replace("%2Adhcp", "POOL"),
+            "DHCP lease without its DHCP address");
+        assertRefused("headend-sessions 1 1765076400000\n" + good.replace("\n", " x\n"), "fields");
+    }
+
+    private static SessionRecord dhcpRecord(final int index, final DhcpBinding binding)
+    {
+        return new SessionRecord(index, FileSessionStoreTest.key(index), "dave", "G", "GP", T0.minusSeconds(60),
+            T0.minusSeconds(5), null, new AddressPools.Lease(AddressPools.DHCP, 0x0A3C000C + index, 0xFFFFFF00), null,
+            "10.0.0.1", "ua", binding);
+    }
+
     /** A body with a correct trailer (so only the content can fail). */
     private static void assertRefused(final String body, final String reason)
+    {
+        final var ex = assertThrows(SessionFileFormat.BadFileException.class,
+            () -> SessionFileFormat.decode(withTrailer(body)));
+        assertTrue(ex.getMessage().contains(reason), ex.getMessage() + " (expected: " + reason + ")");
+    }
+
+    private static byte[] withTrailer(final String body)
     {
         final byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
         final java.util.zip.CRC32C crc = new java.util.zip.CRC32C();
         crc.update(bytes);
-        final String file = body + "end " + (body.lines().count() - 1) + " " + String.format("%08x", crc.getValue())
-            + "\n";
-        final var ex = assertThrows(SessionFileFormat.BadFileException.class,
-            () -> SessionFileFormat.decode(file.getBytes(StandardCharsets.UTF_8)));
-        assertTrue(ex.getMessage().contains(reason), ex.getMessage() + " (expected: " + reason + ")");
+        return (body + "end " + (body.lines().count() - 1) + " " + String.format("%08x", crc.getValue()) + "\n")
+            .getBytes(StandardCharsets.UTF_8);
     }
 }
