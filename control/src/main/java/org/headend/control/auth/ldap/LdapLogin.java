@@ -44,6 +44,9 @@ final class LdapLogin
     }
 
     private static final int MAX_DIAGNOSTIC = 400;
+    /** The naming value of the decoy entry: random per run, so no directory can hold it by chance or design. */
+    private static final String DECOY_NAME = "headend-no-such-user-" + java.util.HexFormat.of().toHexDigits(
+        new java.security.SecureRandom().nextLong());
 
     private LdapLogin()
     {
@@ -75,6 +78,7 @@ final class LdapLogin
             final SearchResultEntry user = findUser(connection, host, map, request.username());
             if (user == null)
             {
+                bindAsDecoy(connection, ldap, request);
                 return new AuthOutcome.Rejected("no entry has " + ldap.effectiveNamingAttribute() + " = the name");
             }
             return bindAsUser(connection, user, ldap, map, request, backend);
@@ -196,6 +200,38 @@ final class LdapLogin
         }
         return new AuthOutcome.Accepted(request.username(), LdapAttributeMapper.groupPolicy(map, user), null, null,
             backend);
+    }
+
+    /**
+     * The bind an unknown user's login makes in place of the user bind, so that an unknown name and a wrong password
+     * of a known one cost the same exchanges (connect, service bind, search, bind) and look alike from outside:
+     * the typed password, with the password-policy control, against an entry under the base DN that does not exist.
+     * Its answer is ignored: the login is refused whatever it says.
+     *
+     * @throws HostFailure when the connection broke, as a user bind's failure would
+     */
+    private static void bindAsDecoy(final LDAPConnection connection, final LdapHostSettings ldap,
+        final AuthRequest request) throws HostFailure
+    {
+        try
+        {
+            connection.bind(new SimpleBindRequest(decoyDn(ldap), request.password(),
+                new DraftBeheraLDAPPasswordPolicy10RequestControl()));
+        }
+        catch (final LDAPException ex)
+        {
+            if (!ResultCode.isConnectionUsable(ex.getResultCode()))
+            {
+                throw new HostFailure("the user bind failed: " + describe(ex), ex);
+            }
+        }
+    }
+
+    /** The DN of the decoy entry: {@code ATTRIBUTE=headend-no-such-user-RANDOM,BASE}. */
+    static String decoyDn(final LdapHostSettings ldap)
+    {
+        final String rdn = new com.unboundid.ldap.sdk.RDN(ldap.effectiveNamingAttribute(), DECOY_NAME).toString();
+        return ldap.baseDn() == null || ldap.baseDn().isEmpty() ? rdn : rdn + "," + ldap.baseDn();
     }
 
     /**
