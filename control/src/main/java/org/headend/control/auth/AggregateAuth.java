@@ -132,11 +132,17 @@ public final class AggregateAuth
      * on; else why not, or the server's next question ({@code challenge} not null).
      */
     public record Verdict(boolean ok, String error, EffectivePolicy policy, boolean terminal, AaaAssignment assigned,
-        AuthOutcome.Challenged challenge)
+        PendingStep challenge)
     {
         Verdict(final boolean ok, final String error, final EffectivePolicy policy, final boolean terminal)
         {
             this(ok, error, policy, terminal, AaaAssignment.NONE, null);
+        }
+
+        /** A server asks for another step: show its question, then go on with {@link AggregateAuth#answer}. */
+        static Verdict challenged(final PendingStep step)
+        {
+            return new Verdict(false, null, null, false, AaaAssignment.NONE, step);
         }
     }
 
@@ -348,7 +354,28 @@ public final class AggregateAuth
         final String accountingSessionId, final SecondCredentials second)
     {
         return primary(username, password, state, tunnelGroup, client, protocols, accountingSessionId)
-            .thenCompose(verdict -> secondary(verdict, username, tunnelGroup, client, second, accountingSessionId));
+            .thenCompose(verdict -> verdict.challenge() != null
+                // a primary server's challenge comes first: the second password waits for its answer
+                ? CompletableFuture.completedFuture(Verdict.challenged(new PendingStep(username, tunnelGroup,
+                    protocols, accountingSessionId, verdict.challenge().challenge(), second, null, null)))
+                : secondary(verdict, username, tunnelGroup, client, second, accountingSessionId, protocols));
+    }
+
+    /**
+     * Goes on with a login a server asked another step of: {@code answer} goes to the server that asked (the
+     * primary, or the secondary of double authentication) with its State, for the user the first step named.
+     * The answer may earn another question. Completes on the control thread.
+     */
+    public CompletionStage<Verdict> answer(final PendingStep step, final String answer, final ClientInfo client)
+    {
+        final byte[] state = step.challenge().state();
+        if (step.fromSecondary())
+        {
+            return secondStep(step.primaryVerdict(), step.username(), step.tunnelGroup(), client, step.secondUser(),
+                answer, state, step.accountingSessionId(), step.protocols());
+        }
+        return authenticate(step.username(), answer, state, step.tunnelGroup(), client, step.protocols(),
+            step.accountingSessionId(), step.heldSecond());
     }
 
     /**
@@ -357,7 +384,8 @@ public final class AggregateAuth
      * session. Failures count against the name checked, as every login's do. Completes on the control thread.
      */
     private CompletionStage<Verdict> secondary(final Verdict primary, final String username, final String tunnelGroup,
-        final ClientInfo client, final SecondCredentials second, final String accountingSessionId)
+        final ClientInfo client, final SecondCredentials second, final String accountingSessionId,
+        final java.util.Set<String> protocols)
     {
         final HeadendConfig cfg = config.get();
         final SecondaryAuthentication secondary =
@@ -375,7 +403,27 @@ public final class AggregateAuth
             events.loginFailed(username, client.address(), "second password missing");
             return CompletableFuture.completedFuture(new Verdict(false, LOGIN_FAILED, null, false));
         }
-        final AuthRequest request = new AuthRequest(user, second.password(), client.address(), null,
+        return secondStep(primary, username, tunnelGroup, client, user, second.password(), null, accountingSessionId,
+            protocols);
+    }
+
+    /**
+     * One step with the secondary server group: the second password, or the answer to its own question (then
+     * {@code state} is the question's). Its yes gives the primary's verdict; its question, another form step.
+     */
+    private CompletionStage<Verdict> secondStep(final Verdict primary, final String username,
+        final String tunnelGroup, final ClientInfo client, final String user, final String password,
+        final byte[] state, final String accountingSessionId, final java.util.Set<String> protocols)
+    {
+        final HeadendConfig cfg = config.get();
+        final SecondaryAuthentication secondary =
+            cfg.tunnelGroup(tunnelGroup).orElse(cfg.defaultTunnelGroup()).secondaryAuthentication();
+        if (secondary == null)
+        {
+            // the configuration changed under a pending question: nothing left to check it against
+            return CompletableFuture.completedFuture(new Verdict(false, LOGIN_FAILED, null, false));
+        }
+        final AuthRequest request = new AuthRequest(user, password, client.address(), state,
             AuthRequest.Purpose.VPN, accountingSessionId);
         return logins.login(secondary.serverGroup(), secondary.fallbackLocal(), request).thenApplyAsync(outcome ->
         {
@@ -385,10 +433,16 @@ public final class AggregateAuth
                     client.address(), secondary.serverGroup(), LogText.escape(user));
                 return primary;
             }
+            if (outcome instanceof AuthOutcome.Challenged challenged)
+            {
+                LOG.info("login of {} from {}: the secondary server group {} asks for another step for {}",
+                    LogText.escape(username), client.address(), secondary.serverGroup(), LogText.escape(user));
+                return Verdict.challenged(new PendingStep(username, tunnelGroup, protocols, accountingSessionId,
+                    challenged, null, primary, user));
+            }
             LOG.info("login refused for user {} from {}: the second password was not accepted by {} ({})",
                 LogText.escape(username), client.address(), secondary.serverGroup(),
-                outcome instanceof AuthOutcome.Challenged ? "it asked for another step, which a second password "
-                    + "cannot answer" : outcome.getClass().getSimpleName());
+                outcome.getClass().getSimpleName());
             events.loginFailed(username, client.address(), "second password refused");
             return new Verdict(false, outcome instanceof AuthOutcome.Rejected rejected
                 && rejected.userMessage() != null ? rejected.userMessage() : LOGIN_FAILED, null, false);
@@ -454,8 +508,9 @@ public final class AggregateAuth
     {
         return switch (outcome)
         {
-            case AuthOutcome.Challenged challenged -> new Verdict(false, null, null, false, AaaAssignment.NONE,
-                challenged);
+            // completed with the login's second credentials and accounting id by the caller
+            case AuthOutcome.Challenged challenged -> Verdict.challenged(new PendingStep(username, tunnelGroup,
+                protocols, null, challenged, null, null, null));
             case AuthOutcome.Accepted accepted -> policyCheck(accepted, username, tunnelGroup, client, protocols);
             case AuthOutcome.Unavailable unavailable ->
             {
@@ -506,7 +561,7 @@ public final class AggregateAuth
         final long now = nanoClock.getAsLong();
         final HeadendConfig cfg = config.get();
         LoginContexts.LoginContext context = contexts.find(message.handle(), contextCookie, now);
-        if (context != null && context.challengedUser() != null)
+        if (context != null && context.pending() != null)
         {
             return answerChallenge(message, context, client);
         }
@@ -565,12 +620,7 @@ public final class AggregateAuth
             message.field("secondary_password"));
         return authenticate(username, password, null, context.tunnelGroup(), client, java.util.Set.of("ssl-client"),
             context.accountingSessionId(), second)
-            .thenApply(verdict ->
-            {
-                // a primary server's challenge comes first: the second password waits for its answer
-                current.holdSecond(verdict.challenge() == null ? null : second);
-                return finish(verdict, username, current, shown, client, message);
-            });
+            .thenApply(verdict -> finish(verdict, username, current, shown, client, message));
     }
 
     /** The answer to a challenge form: the user name is the one the first step gave, never the client's. */
@@ -582,22 +632,15 @@ public final class AggregateAuth
         {
             answer = message.field("password");
         }
+        final PendingStep step = context.pending();
         if (answer == null)
         {
-            return done(challengeForm(context, context.challengePrompt()));
+            return done(challengeForm(context, step.prompt()));
         }
-        final String username = context.challengedUser();
-        final byte[] state = context.challengeState();
-        context.challenge(null, null, null);
+        context.pending(null); // one answer per question, right or wrong
         final GroupSelection group = new GroupSelection(context.tunnelGroup(), context.alias(), List.of(), null);
-        final SecondCredentials second = context.heldSecond();
-        return authenticate(username, answer, state, context.tunnelGroup(), client, java.util.Set.of("ssl-client"),
-            context.accountingSessionId(), second)
-            .thenApply(verdict ->
-            {
-                context.holdSecond(verdict.challenge() == null ? null : second);
-                return finish(verdict, username, context, group, client, message);
-            });
+        return answer(step, answer, client)
+            .thenApply(verdict -> finish(verdict, step.username(), context, group, client, message));
     }
 
     /**
@@ -650,7 +693,7 @@ public final class AggregateAuth
         final HeadendConfig cfg = config.get();
         if (verdict.challenge() != null)
         {
-            context.challenge(username, verdict.challenge().state(), verdict.challenge().prompt());
+            context.pending(verdict.challenge());
             return challengeForm(context, verdict.challenge().prompt());
         }
         if (!verdict.ok())
