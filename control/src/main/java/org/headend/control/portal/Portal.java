@@ -72,6 +72,8 @@ public final class Portal
     private final Map<String, Asset> assets = new LinkedHashMap<>();
     /** (tunnel-group, user) → the IdP logout redirect of a SAML login, or null ({@link SsoLogins#logoutRedirect}). */
     private java.util.function.BinaryOperator<String> singleLogout = (group, user) -> null;
+    /** Logins waiting for the answer to a server's question, by the id the challenge page carries. */
+    private final PortalChallenges challenges;
 
     private record Asset(String type, byte[] bytes)
     {
@@ -86,6 +88,7 @@ public final class Portal
         this.files = files;
         this.translations = translations;
         this.nanoClock = nanoClock;
+        this.challenges = new PortalChallenges(nanoClock);
         asset("/+CSCOE+/portal.css", "portal.css", "text/css; charset=utf-8");
         asset("/+CSCOE+/portal.js", "portal.js", "text/javascript; charset=utf-8");
     }
@@ -306,6 +309,11 @@ public final class Portal
             }
             tunnelGroup = picked.tunnelGroup();
         }
+        final String pendingId = form.get("challenge_id");
+        if (pendingId != null)
+        {
+            return answerChallenge(pendingId, form.get("answer"), client);
+        }
         final String username = form.get("username");
         final String group = tunnelGroup;
         return auth.authenticate(username, form.get("password"), new AggregateAuth.SecondCredentials(
@@ -318,10 +326,7 @@ public final class Portal
     {
         if (verdict.challenge() != null)
         {
-            // the portal has no second-step page yet: a server that asks for one needs the VPN client
-            LOG.info("portal login of {} from {} refused: its server asks for a second step",
-                org.headend.control.LogText.escape(username), client.address());
-            return redirect(LOGON + "?a0=15").withHeader("Set-Cookie", "webvpn=" + EXPIRED_COOKIE);
+            return challengePage(challenges.hold(verdict.challenge(), client.address()), verdict.challenge().prompt());
         }
         if (!verdict.ok())
         {
@@ -341,6 +346,42 @@ public final class Portal
             .withHeader("Set-Cookie", "webvpn=" + login.token() + "; path=/; Secure; HttpOnly; SameSite=Strict")
             .withHeader("Set-Cookie", "CSRFtoken=" + EXPIRED_COOKIE)
             .withHeader("Set-Cookie", "webvpnlogin=" + EXPIRED_COOKIE);
+    }
+
+    /**
+     * The page with a server's question (RADIUS Access-Challenge, a TOTP code): one answer field, posted back to the
+     * login URL with the id of the waiting login and a fresh CSRF token.
+     */
+    private HttpAnswer challengePage(final String pendingId, final String prompt)
+    {
+        final String token = newCsrfToken();
+        final String body = "<h1>" + PortalText.CHALLENGE + "</h1>\n"
+            + "<p id=\"challenge\">" + html(prompt == null || prompt.isBlank() ? PortalText.CHALLENGE_DEFAULT : prompt)
+            + "</p>\n"
+            + "<form method=\"post\" action=\"" + LOGIN_POST + "\" autocomplete=\"off\">\n"
+            + "<input type=\"hidden\" name=\"csrf_token\" value=\"" + token + "\">\n"
+            + "<input type=\"hidden\" name=\"challenge_id\" value=\"" + pendingId + "\">\n"
+            + "<label for=\"answer\">" + PortalText.ANSWER + "</label>\n"
+            + "<input type=\"password\" id=\"answer\" name=\"answer\" maxlength=\"256\" autofocus>\n"
+            + "<button type=\"submit\" id=\"login\">" + PortalText.CONTINUE + "</button>\n"
+            + "</form>\n";
+        return page("en", PortalText.CHALLENGE, body, null, false)
+            .withHeader("Set-Cookie", "CSRFtoken=" + token + "; path=/; Secure; HttpOnly; SameSite=Strict");
+    }
+
+    /** The answer posted from {@link #challengePage}: the waiting login goes on, once, from the same address. */
+    private CompletionStage<HttpAnswer> answerChallenge(final String pendingId, final String answer,
+        final ClientInfo client)
+    {
+        final org.headend.control.auth.PendingStep step = challenges.take(pendingId, client.address());
+        if (step == null)
+        {
+            LOG.info("portal challenge answer from {} refused: no login waits under that id", client.address());
+            return CompletableFuture.completedFuture(
+                redirect(LOGON + "?a0=8").withHeader("Set-Cookie", "webvpn=" + EXPIRED_COOKIE));
+        }
+        return auth.answer(step, answer == null ? "" : answer, client)
+            .thenApply(verdict -> loggedIn(verdict, step.username(), step.tunnelGroup(), client));
     }
 
     private HttpAnswer home(final HttpRequestView request)
