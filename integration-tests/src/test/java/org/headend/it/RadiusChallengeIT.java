@@ -180,7 +180,9 @@ class RadiusChallengeIT
                 Duration.ofSeconds(30));
             final String asked = Files.exists(prompts) ? Files.readString(prompts) : "";
             assertTrue(prompt, "carol reaches the CLI\n" + ssh.tails(30) + "\nprompts:\n" + asked);
-            assertEquals(List.of("Password: ", QUESTION + ": "), asked.lines().toList(),
+            // OpenSSH puts "(user@host) " before keyboard-interactive prompts
+            assertEquals(List.of("Password: ", QUESTION + ": "),
+                asked.lines().map(l -> l.replaceFirst("^\\(carol@[0-9.]+\\) ", "")).toList(),
                 "the password first, then the server's question");
             ssh.writeLine("exit");
             ssh.closeStdin();
