@@ -356,8 +356,8 @@ public final class AggregateAuth
         return primary(username, password, state, tunnelGroup, client, protocols, accountingSessionId)
             .thenCompose(verdict -> verdict.challenge() != null
                 // a primary server's challenge comes first: the second password waits for its answer
-                ? CompletableFuture.completedFuture(Verdict.challenged(new PendingStep(username, tunnelGroup,
-                    protocols, accountingSessionId, verdict.challenge().challenge(), second, null, null)))
+                ? CompletableFuture.completedFuture(Verdict.challenged(verdict.challenge().ofLogin(password, second,
+                    accountingSessionId)))
                 : secondary(verdict, username, tunnelGroup, client, second, accountingSessionId, protocols));
     }
 
@@ -368,6 +368,10 @@ public final class AggregateAuth
      */
     public CompletionStage<Verdict> answer(final PendingStep step, final String answer, final ClientInfo client)
     {
+        if (step.passwordChange())
+        {
+            return changePassword(step, answer, client);
+        }
         final byte[] state = step.challenge().state();
         if (step.fromSecondary())
         {
@@ -449,6 +453,38 @@ public final class AggregateAuth
         }, control);
     }
 
+    /**
+     * {@code password-management}: the new password goes to the directory of the tunnel-group's
+     * {@code authentication-server-group} with the old one; a login with the new password follows, then the rest
+     * of the login as after any primary answer (authorization, double authentication).
+     */
+    private CompletionStage<Verdict> changePassword(final PendingStep step, final String newPassword,
+        final ClientInfo client)
+    {
+        final HeadendConfig cfg = config.get();
+        final TunnelGroup group = cfg.tunnelGroup(step.tunnelGroup()).orElse(cfg.defaultTunnelGroup());
+        final AuthRequest request = new AuthRequest(step.username(), step.oldPassword(), client.address(), null,
+            AuthRequest.Purpose.VPN, step.accountingSessionId());
+        return logins.changePassword(group.authenticationServerGroup(), request, newPassword)
+            .thenCompose(outcome -> authorized(group, outcome, request))
+            .thenApplyAsync(outcome -> decide(outcome, step.username(), step.tunnelGroup(), client,
+                step.protocols()), control)
+            .thenCompose(verdict -> verdict.challenge() != null
+                ? CompletableFuture.completedFuture(Verdict.challenged(verdict.challenge().ofLogin(newPassword,
+                    step.heldSecond(), step.accountingSessionId())))
+                : secondary(verdict, step.username(), step.tunnelGroup(), client, step.heldSecond(),
+                    step.accountingSessionId(), step.protocols()));
+    }
+
+    /** The tunnel-group's {@code authorization-server-group} asked about a user another back end accepted. */
+    private CompletionStage<AuthOutcome> authorized(final TunnelGroup group, final AuthOutcome outcome,
+        final AuthRequest request)
+    {
+        return group.authorizationServerGroup() != null && outcome instanceof AuthOutcome.Accepted accepted
+            ? logins.authorize(group.authorizationServerGroup(), accepted, request)
+            : CompletableFuture.completedFuture(outcome);
+    }
+
     /** The primary server's check of {@link #authenticate}. */
     private CompletionStage<Verdict> primary(final String username, final String password, final byte[] state,
         final String tunnelGroup, final ClientInfo client, final java.util.Set<String> protocols,
@@ -489,10 +525,7 @@ public final class AggregateAuth
             }, control);
         }
         return logins.login(group.authenticationServerGroup(), group.authenticationFallbackLocal(), request)
-            .thenCompose(outcome -> group.authorizationServerGroup() != null
-                && outcome instanceof AuthOutcome.Accepted accepted
-                ? logins.authorize(group.authorizationServerGroup(), accepted, request)
-                : CompletableFuture.completedFuture(outcome))
+            .thenCompose(outcome -> authorized(group, outcome, request))
             .thenApplyAsync(outcome -> decide(outcome, username, tunnelGroup, client, protocols), control);
     }
 
@@ -517,6 +550,15 @@ public final class AggregateAuth
                 events.loginFailed(username, client.address(), "server unavailable");
                 yield new Verdict(false, LOGIN_FAILED, null, false);
             }
+            case AuthOutcome.Rejected rejected when rejected.mayChangePassword() && passwordManagement(tunnelGroup) ->
+            {
+                LOG.info("login of {} from {}: the directory wants a new password; password-management asks for it",
+                    LogText.escape(username), client.address());
+                // completed with the old password, second credentials and accounting id by the caller
+                yield Verdict.challenged(new PendingStep(username, tunnelGroup, protocols, null,
+                    new AuthOutcome.Challenged(rejected.userMessage() != null ? rejected.userMessage()
+                        : "Your password must be changed.", null), null, null, null, ""));
+            }
             case AuthOutcome.Rejected rejected ->
             {
                 events.loginFailed(username, client.address(), "rejected");
@@ -524,6 +566,12 @@ public final class AggregateAuth
                     null, false);
             }
         };
+    }
+
+    private boolean passwordManagement(final String tunnelGroup)
+    {
+        final HeadendConfig cfg = config.get();
+        return cfg.tunnelGroup(tunnelGroup).orElse(cfg.defaultTunnelGroup()).passwordManagement();
     }
 
     private Verdict policyCheck(final AuthOutcome.Accepted accepted, final String username, final String tunnelGroup,
@@ -627,12 +675,16 @@ public final class AggregateAuth
     private CompletionStage<HttpAnswer> answerChallenge(final AuthMessage message,
         final LoginContexts.LoginContext context, final ClientInfo client)
     {
+        final PendingStep step = context.pending();
+        if (step.passwordChange())
+        {
+            return answerPasswordChange(message, context, client, step);
+        }
         String answer = message.field("secondary_password");
         if (answer == null)
         {
             answer = message.field("password");
         }
-        final PendingStep step = context.pending();
         if (answer == null)
         {
             return done(challengeForm(context, step.prompt()));
@@ -640,6 +692,26 @@ public final class AggregateAuth
         context.pending(null); // one answer per question, right or wrong
         final GroupSelection group = new GroupSelection(context.tunnelGroup(), context.alias(), List.of(), null);
         return answer(step, answer, client)
+            .thenApply(verdict -> finish(verdict, step.username(), context, group, client, message));
+    }
+
+    /** The new password form posted back: typed twice alike, it goes to the directory. */
+    private CompletionStage<HttpAnswer> answerPasswordChange(final AuthMessage message,
+        final LoginContexts.LoginContext context, final ClientInfo client, final PendingStep step)
+    {
+        final String fresh = message.field("new_password");
+        final String again = message.field("confirm_password");
+        if (fresh == null || again == null)
+        {
+            return done(passwordForm(context, step.prompt(), null));
+        }
+        if (!fresh.equals(again))
+        {
+            return done(passwordForm(context, step.prompt(), "The new passwords do not match."));
+        }
+        context.pending(null);
+        final GroupSelection group = new GroupSelection(context.tunnelGroup(), context.alias(), List.of(), null);
+        return answer(step, fresh, client)
             .thenApply(verdict -> finish(verdict, step.username(), context, group, client, message));
     }
 
@@ -694,7 +766,8 @@ public final class AggregateAuth
         if (verdict.challenge() != null)
         {
             context.pending(verdict.challenge());
-            return challengeForm(context, verdict.challenge().prompt());
+            return verdict.challenge().passwordChange() ? passwordForm(context, verdict.challenge().prompt(), null)
+                : challengeForm(context, verdict.challenge().prompt());
         }
         if (!verdict.ok())
         {
@@ -754,6 +827,13 @@ public final class AggregateAuth
     private HttpAnswer challengeForm(final LoginContexts.LoginContext context, final String prompt)
     {
         return HttpAnswer.xml(AuthDocuments.challengeForm(context.tunnelGroup(), context.handle(), prompt),
+            List.of(Map.entry("Set-Cookie", "webvpncontext=" + context.cookie() + "; path=/; Secure; HttpOnly")));
+    }
+
+    private HttpAnswer passwordForm(final LoginContexts.LoginContext context, final String message,
+        final String error)
+    {
+        return HttpAnswer.xml(AuthDocuments.passwordForm(context.tunnelGroup(), context.handle(), message, error),
             List.of(Map.entry("Set-Cookie", "webvpncontext=" + context.cookie() + "; path=/; Secure; HttpOnly")));
     }
 

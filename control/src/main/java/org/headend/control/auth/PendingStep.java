@@ -18,11 +18,37 @@ import java.util.Set;
  * @param primaryVerdict      the primary's accepted verdict while the secondary server's question is pending, or
  *                            null when the question is the primary's
  * @param secondUser          the user name the secondary server checks, with {@code primaryVerdict}
+ * @param oldPassword         not null when the step is a password change ({@code password-management}): the
+ *                            password the directory said must be changed, needed to change it
  */
 public record PendingStep(String username, String tunnelGroup, Set<String> protocols, String accountingSessionId,
     AuthOutcome.Challenged challenge, AggregateAuth.SecondCredentials heldSecond,
-    AggregateAuth.Verdict primaryVerdict, String secondUser)
+    AggregateAuth.Verdict primaryVerdict, String secondUser, String oldPassword)
 {
+    /** A server's question (not a password change). */
+    public PendingStep(final String username, final String tunnelGroup, final Set<String> protocols,
+        final String accountingSessionId, final AuthOutcome.Challenged challenge,
+        final AggregateAuth.SecondCredentials heldSecond, final AggregateAuth.Verdict primaryVerdict,
+        final String secondUser)
+    {
+        this(username, tunnelGroup, protocols, accountingSessionId, challenge, heldSecond, primaryVerdict, secondUser,
+            null);
+    }
+
+    /** Whether the user is asked for a new password rather than an answer. */
+    public boolean passwordChange()
+    {
+        return oldPassword != null;
+    }
+
+    /** This step of a primary server, completed with what the login step that earned it carried. */
+    PendingStep ofLogin(final String password, final AggregateAuth.SecondCredentials second,
+        final String accountingId)
+    {
+        return new PendingStep(username, tunnelGroup, protocols, accountingId, challenge, second, null, null,
+            passwordChange() ? password : null);
+    }
+
     /** The text to show the user. */
     public String prompt()
     {
@@ -38,6 +64,7 @@ public record PendingStep(String username, String tunnelGroup, Set<String> proto
     @Override
     public String toString()
     {
-        return "PendingStep[" + username + " in " + tunnelGroup + (fromSecondary() ? ", secondary" : "") + "]";
+        return "PendingStep[" + username + " in " + tunnelGroup + (fromSecondary() ? ", secondary" : "")
+            + (passwordChange() ? ", password change" : "") + "]";
     }
 }

@@ -22,6 +22,7 @@ import org.headend.control.auth.AggregateAuth;
 import org.headend.control.auth.saml.SamlServiceProvider;
 import org.headend.control.auth.saml.SsoLogins;
 import org.headend.control.auth.GroupSelection;
+import org.headend.control.auth.PendingStep;
 import org.headend.control.config.AnyconnectAsk;
 import org.headend.control.config.ClientProfileRef;
 import org.headend.control.config.EffectivePolicy;
@@ -312,7 +313,7 @@ public final class Portal
         final String pendingId = form.get("challenge_id");
         if (pendingId != null)
         {
-            return answerChallenge(pendingId, form.get("answer"), client);
+            return answerChallenge(pendingId, form, client);
         }
         final String username = form.get("username");
         final String group = tunnelGroup;
@@ -326,7 +327,7 @@ public final class Portal
     {
         if (verdict.challenge() != null)
         {
-            return challengePage(challenges.hold(verdict.challenge(), client.address()), verdict.challenge().prompt());
+            return challengePage(challenges.hold(verdict.challenge(), client.address()), verdict.challenge(), null);
         }
         if (!verdict.ok())
         {
@@ -352,17 +353,26 @@ public final class Portal
      * The page with a server's question (RADIUS Access-Challenge, a TOTP code): one answer field, posted back to the
      * login URL with the id of the waiting login and a fresh CSRF token.
      */
-    private HttpAnswer challengePage(final String pendingId, final String prompt)
+    private HttpAnswer challengePage(final String pendingId, final PendingStep step, final String error)
     {
         final String token = newCsrfToken();
-        final String body = "<h1>" + PortalText.CHALLENGE + "</h1>\n"
+        final String prompt = step.prompt();
+        final String fields = step.passwordChange()
+            ? "<label for=\"new_password\">" + PortalText.NEW_PASSWORD + "</label>\n"
+                + "<input type=\"password\" id=\"new_password\" name=\"new_password\" maxlength=\"128\" autofocus>\n"
+                + "<label for=\"confirm_password\">" + PortalText.CONFIRM_PASSWORD + "</label>\n"
+                + "<input type=\"password\" id=\"confirm_password\" name=\"confirm_password\" maxlength=\"128\">\n"
+            : "<label for=\"answer\">" + PortalText.ANSWER + "</label>\n"
+                + "<input type=\"password\" id=\"answer\" name=\"answer\" maxlength=\"256\" autofocus>\n";
+        final String body = "<h1>" + (step.passwordChange() ? PortalText.CHANGE_PASSWORD : PortalText.CHALLENGE)
+            + "</h1>\n"
             + "<p id=\"challenge\">" + html(prompt == null || prompt.isBlank() ? PortalText.CHALLENGE_DEFAULT : prompt)
             + "</p>\n"
+            + (error == null ? "" : "<p class=\"error\" id=\"error\">" + html(error) + "</p>\n")
             + "<form method=\"post\" action=\"" + LOGIN_POST + "\" autocomplete=\"off\">\n"
             + "<input type=\"hidden\" name=\"csrf_token\" value=\"" + token + "\">\n"
             + "<input type=\"hidden\" name=\"challenge_id\" value=\"" + pendingId + "\">\n"
-            + "<label for=\"answer\">" + PortalText.ANSWER + "</label>\n"
-            + "<input type=\"password\" id=\"answer\" name=\"answer\" maxlength=\"256\" autofocus>\n"
+            + fields
             + "<button type=\"submit\" id=\"login\">" + PortalText.CONTINUE + "</button>\n"
             + "</form>\n";
         return page("en", PortalText.CHALLENGE, body, null, false)
@@ -370,15 +380,21 @@ public final class Portal
     }
 
     /** The answer posted from {@link #challengePage}: the waiting login goes on, once, from the same address. */
-    private CompletionStage<HttpAnswer> answerChallenge(final String pendingId, final String answer,
+    private CompletionStage<HttpAnswer> answerChallenge(final String pendingId, final Map<String, String> form,
         final ClientInfo client)
     {
-        final org.headend.control.auth.PendingStep step = challenges.take(pendingId, client.address());
+        final PendingStep step = challenges.take(pendingId, client.address());
         if (step == null)
         {
             LOG.info("portal challenge answer from {} refused: no login waits under that id", client.address());
             return CompletableFuture.completedFuture(
                 redirect(LOGON + "?a0=8").withHeader("Set-Cookie", "webvpn=" + EXPIRED_COOKIE));
+        }
+        final String answer = step.passwordChange() ? form.get("new_password") : form.get("answer");
+        if (step.passwordChange() && (answer == null || !answer.equals(form.get("confirm_password"))))
+        {
+            return CompletableFuture.completedFuture(challengePage(challenges.hold(step, client.address()), step,
+                PortalText.PASSWORDS_DIFFER));
         }
         return auth.answer(step, answer == null ? "" : answer, client)
             .thenApply(verdict -> loggedIn(verdict, step.username(), step.tunnelGroup(), client));
