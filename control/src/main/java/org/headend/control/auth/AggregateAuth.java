@@ -35,7 +35,10 @@ import org.slf4j.LoggerFactory;
  * tunnel-group, {@code auth-reply} → {@code complete} with the session token, or the form again with "Login failed."
  * so the client asks once more — never a 401, which openconnect treats as fatal. When the tunnel-group's server
  * asks for another step (RADIUS Access-Challenge) the answer is a second form, {@code <auth id="challenge">} with a
- * {@code secondary_password} field, which {@code openconnect --token-mode=totp} fills. The browser portal logs in
+ * {@code secondary_password} field, which {@code openconnect --token-mode=totp} fills; the secondary server of
+ * double authentication may ask too, after the primary said yes. With {@code password-management} a directory's
+ * "change after reset" earns a new-password form ({@code <auth id="passwd">}). The waiting login is a
+ * {@link PendingStep}, which the portal can carry on with {@link #answer}. The browser portal logs in
  * through {@link #authenticate}, the same checks and the same failed-login counters: no tunnel-group and no front
  * door is a way around them (CVE-2023-20269). Passwords are checked by {@link Logins}, which answers later; the
  * reply is built on the control thread. A tunnel-group of {@code authentication certificate} logs the client in by

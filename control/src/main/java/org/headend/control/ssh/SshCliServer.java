@@ -45,7 +45,8 @@ import org.slf4j.LoggerFactory;
  * or when {@link #MAX_SESSIONS} sessions are already open (the ASA's limit);</li>
  * <li>logins need {@code aaa authentication ssh console GROUP [LOCAL]}: a local user whose password matches and
  * whose {@code service-type} is not {@code remote-access}, or a user the RADIUS group accepts (the local users while
- * its servers are down, with LOCAL); three tries per connection; failures are counted per user ({@code show aaa
+ * its servers are down, with LOCAL), by password or keyboard-interactive — the latter also shows a server's
+ * question ({@link SshPrompts}); three tries per connection; failures are counted per user ({@code show aaa
  * local user}, lockout with {@code aaa local authentication attempts max-fail}) and in the appliance's one login
  * limiter per user and address, logged (user names escaped) and audited;</li>
  * <li>{@code ssh timeout} minutes of silence close a session;</li>
