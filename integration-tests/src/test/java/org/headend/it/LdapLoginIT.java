@@ -239,7 +239,7 @@ class LdapLoginIT
         final String fresh = "carol-N3w-pw";
         final OpenconnectClient carol = new OpenconnectClient(bed.net().client(1), bed.headend().url() + "pwchange",
             bed.headend().pin(), "carol", false, List.of("--form-entry=passwd:new_password=" + fresh,
-                "--form-entry=passwd:confirm_password=" + fresh));
+                "--form-entry=passwd:verify_password=" + fresh));
         pathClients.add(carol);
         carol.startWithPassword("carolpw");
         carol.awaitConfigured(Duration.ofSeconds(40));

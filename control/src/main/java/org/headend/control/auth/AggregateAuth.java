@@ -698,17 +698,22 @@ public final class AggregateAuth
             .thenApply(verdict -> finish(verdict, step.username(), context, group, client, message));
     }
 
-    /** The new password form posted back: typed twice alike, it goes to the directory. */
+    /**
+     * The new password form posted back; it goes to the directory. AnyConnect clients (openconnect too) send the new
+     * password as {@code password} and keep {@code verify_password} to themselves, having compared the two; a
+     * client that sends both fields by name has them compared here.
+     */
     private CompletionStage<HttpAnswer> answerPasswordChange(final AuthMessage message,
         final LoginContexts.LoginContext context, final ClientInfo client, final PendingStep step)
     {
-        final String fresh = message.field("new_password");
-        final String again = message.field("confirm_password");
-        if (fresh == null || again == null)
+        final String named = message.field("new_password");
+        final String fresh = named != null ? named : message.field("password");
+        final String again = message.field("verify_password");
+        if (fresh == null)
         {
             return done(passwordForm(context, step.prompt(), null));
         }
-        if (!fresh.equals(again))
+        if (again != null && !fresh.equals(again))
         {
             return done(passwordForm(context, step.prompt(), "The new passwords do not match."));
         }

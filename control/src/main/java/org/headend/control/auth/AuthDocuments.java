@@ -191,7 +191,7 @@ public final class AuthDocuments
             + (error == null ? "" : "<error id=\"88\" param1=\"\" param2=\"\">" + escape(error) + "</error>\n")
             + "<form>\n"
             + "<input type=\"password\" name=\"new_password\" label=\"New Password:\"></input>\n"
-            + "<input type=\"password\" name=\"confirm_password\" label=\"Verify Password:\"></input>\n"
+            + "<input type=\"password\" name=\"verify_password\" label=\"Verify Password:\"></input>\n"
             + "</form>\n"
             + "</auth>\n"
             + "</config-auth>\n";

@@ -360,8 +360,8 @@ public final class Portal
         final String fields = step.passwordChange()
             ? "<label for=\"new_password\">" + PortalText.NEW_PASSWORD + "</label>\n"
                 + "<input type=\"password\" id=\"new_password\" name=\"new_password\" maxlength=\"128\" autofocus>\n"
-                + "<label for=\"confirm_password\">" + PortalText.CONFIRM_PASSWORD + "</label>\n"
-                + "<input type=\"password\" id=\"confirm_password\" name=\"confirm_password\" maxlength=\"128\">\n"
+                + "<label for=\"verify_password\">" + PortalText.CONFIRM_PASSWORD + "</label>\n"
+                + "<input type=\"password\" id=\"verify_password\" name=\"verify_password\" maxlength=\"128\">\n"
             : "<label for=\"answer\">" + PortalText.ANSWER + "</label>\n"
                 + "<input type=\"password\" id=\"answer\" name=\"answer\" maxlength=\"256\" autofocus>\n";
         final String body = "<h1>" + (step.passwordChange() ? PortalText.CHANGE_PASSWORD : PortalText.CHALLENGE)
@@ -391,7 +391,7 @@ public final class Portal
                 redirect(LOGON + "?a0=8").withHeader("Set-Cookie", "webvpn=" + EXPIRED_COOKIE));
         }
         final String answer = step.passwordChange() ? form.get("new_password") : form.get("answer");
-        if (step.passwordChange() && (answer == null || !answer.equals(form.get("confirm_password"))))
+        if (step.passwordChange() && (answer == null || !answer.equals(form.get("verify_password"))))
         {
             return CompletableFuture.completedFuture(challengePage(challenges.hold(step, client.address()), step,
                 PortalText.PASSWORDS_DIFFER));

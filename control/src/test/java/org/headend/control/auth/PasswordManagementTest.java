@@ -137,15 +137,15 @@ class PasswordManagementTest
         configure(true);
         final String asked = body(reply(handle(body(init())), Map.of("username", "dora", "password", "dorapw")));
         assertTrue(asked.contains("<auth id=\"passwd\">") && asked.contains("name=\"new_password\"")
-            && asked.contains("name=\"confirm_password\"") && asked.contains("must be changed"),
+            && asked.contains("name=\"verify_password\"") && asked.contains("must be changed"),
             "the right old password earns the new-password form:\n" + asked);
         final String differ = body(reply(handle(asked), Map.of("new_password", "Dora-new-1",
-            "confirm_password", "Dora-new-2")));
+            "verify_password", "Dora-new-2")));
         assertTrue(differ.contains("The new passwords do not match.") && differ.contains("<auth id=\"passwd\">"),
             differ);
         assertTrue(doraReset.get(), "nothing went to the directory");
-        final String done = body(reply(handle(differ), Map.of("new_password", "Dora-new-1",
-            "confirm_password", "Dora-new-1")));
+        // as openconnect and AnyConnect post it: the new password as "password", the verification kept back
+        final String done = body(reply(handle(differ), Map.of("password", "Dora-new-1")));
         assertTrue(done.contains("<auth id=\"success\">"), done);
         assertFalse(doraReset.get(), "the directory took the new password");
         assertTrue(server.bind(DORA, "Dora-new-1").getResultCode() == ResultCode.SUCCESS);
