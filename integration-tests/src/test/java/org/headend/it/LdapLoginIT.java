@@ -29,7 +29,8 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * over LDAPS with the CA checked (a {@code crypto ca trustpoint} with {@code validation-usage ssl-server}), the
  * directory group mapped to a group-policy by {@code ldap attribute-map}, a wrong password, the filter-injection name
  * {@code alice*)(uid=*}, a server whose certificate another CA issued (named by the older {@code ldap-trusted-ca}
- * line, still read with a warning), a password the directory says must be changed first, and
+ * line, still read with a warning), a password the directory says must be changed first (changed through the
+ * new-password form with {@code password-management}), and
  * {@code authorization-server-group} (the directory gives the group-policy of a user LOCAL accepted). slapd runs
  * inside the appliance's namespace on 127.0.0.1.
  */
@@ -81,7 +82,14 @@ class LdapLoginIT
             .extraLine(" authentication-server-group LOCAL")
             .extraLine(" authorization-server-group DIR")
             .extraLine("tunnel-group AUTHZ webvpn-attributes")
-            .extraLine(" group-url https://" + Netns.SERVER_ADDRESS + "/authz enable"));
+            .extraLine(" group-url https://" + Netns.SERVER_ADDRESS + "/authz enable")
+            .extraLine("tunnel-group PWCHANGE type remote-access")
+            .extraLine("tunnel-group PWCHANGE general-attributes")
+            .extraLine(" address-pool POOL")
+            .extraLine(" authentication-server-group DIR")
+            .extraLine(" password-management")
+            .extraLine("tunnel-group PWCHANGE webvpn-attributes")
+            .extraLine(" group-url https://" + Netns.SERVER_ADDRESS + "/pwchange enable"));
         slapd = SlapdServer.start(bed.net().server(), LDAP_PORT);
         try
         {
@@ -221,6 +229,28 @@ class LdapLoginIT
         final OpenconnectClient carol = bed.client(1, "carol").startWithPassword("carolpw");
         carol.process().waitFor("Your password must be changed", Duration.ofSeconds(40));
         assertRefused(carol);
+    }
+
+    /** After {@link #shouldTellAUserWhosePasswordMustBeChangedFirst}: carol's reset password is still the old one. */
+    @Test
+    @Order(8)
+    void shouldLetTheUserChangeAResetPasswordWithPasswordManagement()
+    {
+        final String fresh = "carol-N3w-pw";
+        final OpenconnectClient carol = new OpenconnectClient(bed.net().client(1), bed.headend().url() + "pwchange",
+            bed.headend().pin(), "carol", false, List.of("--form-entry=passwd:new_password=" + fresh,
+                "--form-entry=passwd:verify_password=" + fresh));
+        pathClients.add(carol);
+        carol.startWithPassword("carolpw");
+        carol.awaitConfigured(Duration.ofSeconds(40));
+        assertTrue(carol.process().out().text().contains("Your password must be changed")
+            || carol.process().err().text().contains("Your password must be changed"),
+            "openconnect showed the directory's message on the new-password form\n" + carol.process().tails(30));
+        assertTrue(slapd.log().contains("PASSMOD") || slapd.log().contains("oid=1.3.6.1.4.1.4203.1.11.1"),
+            "the change went to the directory as Password Modify");
+        assertTrue(bed.headend().console("test aaa-server authentication DIR host 127.0.0.1 username carol password "
+            + fresh).contains("INFO: Authentication Successful"), "the directory holds the new password");
+        assertFalse(bed.headend().process().err().text().contains(fresh), "the new password never reaches the log");
     }
 
     @Test

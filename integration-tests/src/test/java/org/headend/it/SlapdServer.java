@@ -16,7 +16,8 @@ import java.time.Duration;
  * <li>{@code cn=vpn,ou=services}: the service account, password {@link #SERVICE_PASSWORD};</li>
  * <li>{@code uid=alice / alicepw}: member of {@link #STAFF_GROUP};</li>
  * <li>{@code uid=bob / bobpw}: in no group;</li>
- * <li>{@code uid=carol / carolpw}: her password was reset by an administrator and must be changed first.</li>
+ * <li>{@code uid=carol / carolpw}: her password was reset by an administrator and must be changed first (users
+ * may write their own password, as password-management needs).</li>
  * </ul>
  * Stopped by pid when the test ends, and by {@link ManagedProcess}'s safety net if the test dies.
  */
@@ -137,6 +138,9 @@ public final class SlapdServer implements AutoCloseable
             + "rootdn \"" + ADMIN_DN + "\"\n"
             + "rootpw " + adminPassword + "\n"
             + "directory " + dir.resolve("db") + "\n"
+            // users change their own password (password-management); nobody else reads it
+            + "access to attrs=userPassword by self write by anonymous auth by * none\n"
+            + "access to * by * read\n"
             + "overlay memberof\n"
             + "overlay ppolicy\n"
             + "ppolicy_default \"cn=default,ou=policies," + BASE + "\"\n";

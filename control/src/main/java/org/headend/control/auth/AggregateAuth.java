@@ -35,7 +35,10 @@ import org.slf4j.LoggerFactory;
  * tunnel-group, {@code auth-reply} → {@code complete} with the session token, or the form again with "Login failed."
  * so the client asks once more — never a 401, which openconnect treats as fatal. When the tunnel-group's server
  * asks for another step (RADIUS Access-Challenge) the answer is a second form, {@code <auth id="challenge">} with a
- * {@code secondary_password} field, which {@code openconnect --token-mode=totp} fills. The browser portal logs in
+ * {@code secondary_password} field, which {@code openconnect --token-mode=totp} fills; the secondary server of
+ * double authentication may ask too, after the primary said yes. With {@code password-management} a directory's
+ * "change after reset" earns a new-password form ({@code <auth id="passwd">}). The waiting login is a
+ * {@link PendingStep}, which the portal can carry on with {@link #answer}. The browser portal logs in
  * through {@link #authenticate}, the same checks and the same failed-login counters: no tunnel-group and no front
  * door is a way around them (CVE-2023-20269). Passwords are checked by {@link Logins}, which answers later; the
  * reply is built on the control thread. A tunnel-group of {@code authentication certificate} logs the client in by
@@ -132,11 +135,17 @@ public final class AggregateAuth
      * on; else why not, or the server's next question ({@code challenge} not null).
      */
     public record Verdict(boolean ok, String error, EffectivePolicy policy, boolean terminal, AaaAssignment assigned,
-        AuthOutcome.Challenged challenge)
+        PendingStep challenge)
     {
         Verdict(final boolean ok, final String error, final EffectivePolicy policy, final boolean terminal)
         {
             this(ok, error, policy, terminal, AaaAssignment.NONE, null);
+        }
+
+        /** A server asks for another step: show its question, then go on with {@link AggregateAuth#answer}. */
+        static Verdict challenged(final PendingStep step)
+        {
+            return new Verdict(false, null, null, false, AaaAssignment.NONE, step);
         }
     }
 
@@ -348,7 +357,32 @@ public final class AggregateAuth
         final String accountingSessionId, final SecondCredentials second)
     {
         return primary(username, password, state, tunnelGroup, client, protocols, accountingSessionId)
-            .thenCompose(verdict -> secondary(verdict, username, tunnelGroup, client, second, accountingSessionId));
+            .thenCompose(verdict -> verdict.challenge() != null
+                // a primary server's challenge comes first: the second password waits for its answer
+                ? CompletableFuture.completedFuture(Verdict.challenged(verdict.challenge().ofLogin(password, second,
+                    accountingSessionId)))
+                : secondary(verdict, username, tunnelGroup, client, second, accountingSessionId, protocols));
+    }
+
+    /**
+     * Goes on with a login a server asked another step of: {@code answer} goes to the server that asked (the
+     * primary, or the secondary of double authentication) with its State, for the user the first step named.
+     * The answer may earn another question. Completes on the control thread.
+     */
+    public CompletionStage<Verdict> answer(final PendingStep step, final String answer, final ClientInfo client)
+    {
+        if (step.passwordChange())
+        {
+            return changePassword(step, answer, client);
+        }
+        final byte[] state = step.challenge().state();
+        if (step.fromSecondary())
+        {
+            return secondStep(step.primaryVerdict(), step.username(), step.tunnelGroup(), client, step.secondUser(),
+                answer, state, step.accountingSessionId(), step.protocols());
+        }
+        return authenticate(step.username(), answer, state, step.tunnelGroup(), client, step.protocols(),
+            step.accountingSessionId(), step.heldSecond());
     }
 
     /**
@@ -357,7 +391,8 @@ public final class AggregateAuth
      * session. Failures count against the name checked, as every login's do. Completes on the control thread.
      */
     private CompletionStage<Verdict> secondary(final Verdict primary, final String username, final String tunnelGroup,
-        final ClientInfo client, final SecondCredentials second, final String accountingSessionId)
+        final ClientInfo client, final SecondCredentials second, final String accountingSessionId,
+        final java.util.Set<String> protocols)
     {
         final HeadendConfig cfg = config.get();
         final SecondaryAuthentication secondary =
@@ -375,7 +410,27 @@ public final class AggregateAuth
             events.loginFailed(username, client.address(), "second password missing");
             return CompletableFuture.completedFuture(new Verdict(false, LOGIN_FAILED, null, false));
         }
-        final AuthRequest request = new AuthRequest(user, second.password(), client.address(), null,
+        return secondStep(primary, username, tunnelGroup, client, user, second.password(), null, accountingSessionId,
+            protocols);
+    }
+
+    /**
+     * One step with the secondary server group: the second password, or the answer to its own question (then
+     * {@code state} is the question's). Its yes gives the primary's verdict; its question, another form step.
+     */
+    private CompletionStage<Verdict> secondStep(final Verdict primary, final String username,
+        final String tunnelGroup, final ClientInfo client, final String user, final String password,
+        final byte[] state, final String accountingSessionId, final java.util.Set<String> protocols)
+    {
+        final HeadendConfig cfg = config.get();
+        final SecondaryAuthentication secondary =
+            cfg.tunnelGroup(tunnelGroup).orElse(cfg.defaultTunnelGroup()).secondaryAuthentication();
+        if (secondary == null)
+        {
+            // the configuration changed under a pending question: nothing left to check it against
+            return CompletableFuture.completedFuture(new Verdict(false, LOGIN_FAILED, null, false));
+        }
+        final AuthRequest request = new AuthRequest(user, password, client.address(), state,
             AuthRequest.Purpose.VPN, accountingSessionId);
         return logins.login(secondary.serverGroup(), secondary.fallbackLocal(), request).thenApplyAsync(outcome ->
         {
@@ -385,14 +440,52 @@ public final class AggregateAuth
                     client.address(), secondary.serverGroup(), LogText.escape(user));
                 return primary;
             }
+            if (outcome instanceof AuthOutcome.Challenged challenged)
+            {
+                LOG.info("login of {} from {}: the secondary server group {} asks for another step for {}",
+                    LogText.escape(username), client.address(), secondary.serverGroup(), LogText.escape(user));
+                return Verdict.challenged(new PendingStep(username, tunnelGroup, protocols, accountingSessionId,
+                    challenged, null, primary, user));
+            }
             LOG.info("login refused for user {} from {}: the second password was not accepted by {} ({})",
                 LogText.escape(username), client.address(), secondary.serverGroup(),
-                outcome instanceof AuthOutcome.Challenged ? "it asked for another step, which a second password "
-                    + "cannot answer" : outcome.getClass().getSimpleName());
+                outcome.getClass().getSimpleName());
             events.loginFailed(username, client.address(), "second password refused");
             return new Verdict(false, outcome instanceof AuthOutcome.Rejected rejected
                 && rejected.userMessage() != null ? rejected.userMessage() : LOGIN_FAILED, null, false);
         }, control);
+    }
+
+    /**
+     * {@code password-management}: the new password goes to the directory of the tunnel-group's
+     * {@code authentication-server-group} with the old one; a login with the new password follows, then the rest
+     * of the login as after any primary answer (authorization, double authentication).
+     */
+    private CompletionStage<Verdict> changePassword(final PendingStep step, final String newPassword,
+        final ClientInfo client)
+    {
+        final HeadendConfig cfg = config.get();
+        final TunnelGroup group = cfg.tunnelGroup(step.tunnelGroup()).orElse(cfg.defaultTunnelGroup());
+        final AuthRequest request = new AuthRequest(step.username(), step.oldPassword(), client.address(), null,
+            AuthRequest.Purpose.VPN, step.accountingSessionId());
+        return logins.changePassword(group.authenticationServerGroup(), request, newPassword)
+            .thenCompose(outcome -> authorized(group, outcome, request))
+            .thenApplyAsync(outcome -> decide(outcome, step.username(), step.tunnelGroup(), client,
+                step.protocols()), control)
+            .thenCompose(verdict -> verdict.challenge() != null
+                ? CompletableFuture.completedFuture(Verdict.challenged(verdict.challenge().ofLogin(newPassword,
+                    step.heldSecond(), step.accountingSessionId())))
+                : secondary(verdict, step.username(), step.tunnelGroup(), client, step.heldSecond(),
+                    step.accountingSessionId(), step.protocols()));
+    }
+
+    /** The tunnel-group's {@code authorization-server-group} asked about a user another back end accepted. */
+    private CompletionStage<AuthOutcome> authorized(final TunnelGroup group, final AuthOutcome outcome,
+        final AuthRequest request)
+    {
+        return group.authorizationServerGroup() != null && outcome instanceof AuthOutcome.Accepted accepted
+            ? logins.authorize(group.authorizationServerGroup(), accepted, request)
+            : CompletableFuture.completedFuture(outcome);
     }
 
     /** The primary server's check of {@link #authenticate}. */
@@ -435,10 +528,7 @@ public final class AggregateAuth
             }, control);
         }
         return logins.login(group.authenticationServerGroup(), group.authenticationFallbackLocal(), request)
-            .thenCompose(outcome -> group.authorizationServerGroup() != null
-                && outcome instanceof AuthOutcome.Accepted accepted
-                ? logins.authorize(group.authorizationServerGroup(), accepted, request)
-                : CompletableFuture.completedFuture(outcome))
+            .thenCompose(outcome -> authorized(group, outcome, request))
             .thenApplyAsync(outcome -> decide(outcome, username, tunnelGroup, client, protocols), control);
     }
 
@@ -454,13 +544,23 @@ public final class AggregateAuth
     {
         return switch (outcome)
         {
-            case AuthOutcome.Challenged challenged -> new Verdict(false, null, null, false, AaaAssignment.NONE,
-                challenged);
+            // completed with the login's second credentials and accounting id by the caller
+            case AuthOutcome.Challenged challenged -> Verdict.challenged(new PendingStep(username, tunnelGroup,
+                protocols, null, challenged, null, null, null));
             case AuthOutcome.Accepted accepted -> policyCheck(accepted, username, tunnelGroup, client, protocols);
             case AuthOutcome.Unavailable unavailable ->
             {
                 events.loginFailed(username, client.address(), "server unavailable");
                 yield new Verdict(false, LOGIN_FAILED, null, false);
+            }
+            case AuthOutcome.Rejected rejected when rejected.mayChangePassword() && passwordManagement(tunnelGroup) ->
+            {
+                LOG.info("login of {} from {}: the directory wants a new password; password-management asks for it",
+                    LogText.escape(username), client.address());
+                // completed with the old password, second credentials and accounting id by the caller
+                yield Verdict.challenged(new PendingStep(username, tunnelGroup, protocols, null,
+                    new AuthOutcome.Challenged(rejected.userMessage() != null ? rejected.userMessage()
+                        : "Your password must be changed.", null), null, null, null, ""));
             }
             case AuthOutcome.Rejected rejected ->
             {
@@ -469,6 +569,12 @@ public final class AggregateAuth
                     null, false);
             }
         };
+    }
+
+    private boolean passwordManagement(final String tunnelGroup)
+    {
+        final HeadendConfig cfg = config.get();
+        return cfg.tunnelGroup(tunnelGroup).orElse(cfg.defaultTunnelGroup()).passwordManagement();
     }
 
     private Verdict policyCheck(final AuthOutcome.Accepted accepted, final String username, final String tunnelGroup,
@@ -506,7 +612,7 @@ public final class AggregateAuth
         final long now = nanoClock.getAsLong();
         final HeadendConfig cfg = config.get();
         LoginContexts.LoginContext context = contexts.find(message.handle(), contextCookie, now);
-        if (context != null && context.challengedUser() != null)
+        if (context != null && context.pending() != null)
         {
             return answerChallenge(message, context, client);
         }
@@ -565,18 +671,18 @@ public final class AggregateAuth
             message.field("secondary_password"));
         return authenticate(username, password, null, context.tunnelGroup(), client, java.util.Set.of("ssl-client"),
             context.accountingSessionId(), second)
-            .thenApply(verdict ->
-            {
-                // a primary server's challenge comes first: the second password waits for its answer
-                current.holdSecond(verdict.challenge() == null ? null : second);
-                return finish(verdict, username, current, shown, client, message);
-            });
+            .thenApply(verdict -> finish(verdict, username, current, shown, client, message));
     }
 
     /** The answer to a challenge form: the user name is the one the first step gave, never the client's. */
     private CompletionStage<HttpAnswer> answerChallenge(final AuthMessage message,
         final LoginContexts.LoginContext context, final ClientInfo client)
     {
+        final PendingStep step = context.pending();
+        if (step.passwordChange())
+        {
+            return answerPasswordChange(message, context, client, step);
+        }
         String answer = message.field("secondary_password");
         if (answer == null)
         {
@@ -584,20 +690,37 @@ public final class AggregateAuth
         }
         if (answer == null)
         {
-            return done(challengeForm(context, context.challengePrompt()));
+            return done(challengeForm(context, step.prompt()));
         }
-        final String username = context.challengedUser();
-        final byte[] state = context.challengeState();
-        context.challenge(null, null, null);
+        context.pending(null); // one answer per question, right or wrong
         final GroupSelection group = new GroupSelection(context.tunnelGroup(), context.alias(), List.of(), null);
-        final SecondCredentials second = context.heldSecond();
-        return authenticate(username, answer, state, context.tunnelGroup(), client, java.util.Set.of("ssl-client"),
-            context.accountingSessionId(), second)
-            .thenApply(verdict ->
-            {
-                context.holdSecond(verdict.challenge() == null ? null : second);
-                return finish(verdict, username, context, group, client, message);
-            });
+        return answer(step, answer, client)
+            .thenApply(verdict -> finish(verdict, step.username(), context, group, client, message));
+    }
+
+    /**
+     * The new password form posted back; it goes to the directory. AnyConnect clients (openconnect too) send the new
+     * password as {@code password} and keep {@code verify_password} to themselves, having compared the two; a
+     * client that sends both fields by name has them compared here.
+     */
+    private CompletionStage<HttpAnswer> answerPasswordChange(final AuthMessage message,
+        final LoginContexts.LoginContext context, final ClientInfo client, final PendingStep step)
+    {
+        final String named = message.field("new_password");
+        final String fresh = named != null ? named : message.field("password");
+        final String again = message.field("verify_password");
+        if (fresh == null)
+        {
+            return done(passwordForm(context, step.prompt(), null));
+        }
+        if (again != null && !fresh.equals(again))
+        {
+            return done(passwordForm(context, step.prompt(), "The new passwords do not match."));
+        }
+        context.pending(null);
+        final GroupSelection group = new GroupSelection(context.tunnelGroup(), context.alias(), List.of(), null);
+        return answer(step, fresh, client)
+            .thenApply(verdict -> finish(verdict, step.username(), context, group, client, message));
     }
 
     /**
@@ -650,8 +773,9 @@ public final class AggregateAuth
         final HeadendConfig cfg = config.get();
         if (verdict.challenge() != null)
         {
-            context.challenge(username, verdict.challenge().state(), verdict.challenge().prompt());
-            return challengeForm(context, verdict.challenge().prompt());
+            context.pending(verdict.challenge());
+            return verdict.challenge().passwordChange() ? passwordForm(context, verdict.challenge().prompt(), null)
+                : challengeForm(context, verdict.challenge().prompt());
         }
         if (!verdict.ok())
         {
@@ -711,6 +835,13 @@ public final class AggregateAuth
     private HttpAnswer challengeForm(final LoginContexts.LoginContext context, final String prompt)
     {
         return HttpAnswer.xml(AuthDocuments.challengeForm(context.tunnelGroup(), context.handle(), prompt),
+            List.of(Map.entry("Set-Cookie", "webvpncontext=" + context.cookie() + "; path=/; Secure; HttpOnly")));
+    }
+
+    private HttpAnswer passwordForm(final LoginContexts.LoginContext context, final String message,
+        final String error)
+    {
+        return HttpAnswer.xml(AuthDocuments.passwordForm(context.tunnelGroup(), context.handle(), message, error),
             List.of(Map.entry("Set-Cookie", "webvpncontext=" + context.cookie() + "; path=/; Secure; HttpOnly")));
     }
 

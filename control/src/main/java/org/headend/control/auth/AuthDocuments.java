@@ -172,6 +172,31 @@ public final class AuthDocuments
             + "</config-auth>\n";
     }
 
+    /**
+     * The new-password form of {@code password-management}: the directory's message, the new password twice. Its
+     * {@code auth id} is {@code passwd}, so {@code openconnect --form-entry=passwd:new_password=…} can fill it.
+     */
+    public static String passwordForm(final String tunnelGroup, final String handle, final String message,
+        final String error)
+    {
+        return PROLOG
+            + "<config-auth client=\"vpn\" type=\"auth-request\" aggregate-auth-version=\"2\">\n"
+            + "<opaque is-for=\"sg\">\n"
+            + "<tunnel-group>" + escape(tunnelGroup) + "</tunnel-group>\n"
+            + "<aggauth-handle>" + escape(handle) + "</aggauth-handle>\n"
+            + "</opaque>\n"
+            + "<auth id=\"passwd\">\n"
+            + "<title>Change password</title>\n"
+            + "<message>" + escape(message) + "</message>\n"
+            + (error == null ? "" : "<error id=\"88\" param1=\"\" param2=\"\">" + escape(error) + "</error>\n")
+            + "<form>\n"
+            + "<input type=\"password\" name=\"new_password\" label=\"New Password:\"></input>\n"
+            + "<input type=\"password\" name=\"verify_password\" label=\"Verify Password:\"></input>\n"
+            + "</form>\n"
+            + "</auth>\n"
+            + "</config-auth>\n";
+    }
+
     /** A terminal answer (no form): the client prints the message and stops. */
     public static String refusal(final String error, final String message)
     {

@@ -32,12 +32,20 @@ public sealed interface AuthOutcome
      * @param message     the server's reason, for the log, or null
      * @param userMessage what the user is told instead of "Login failed." (e.g. that the password has expired),
      *                    or null; only set once the password was found right, so it tells an attacker nothing
+     * @param mayChangePassword the password was right and the server would take a new one from this user now
+     *                    (a directory's "change after reset"): with {@code password-management} the user is asked
+     *                    for it
      */
-    record Rejected(String message, String userMessage) implements AuthOutcome
+    record Rejected(String message, String userMessage, boolean mayChangePassword) implements AuthOutcome
     {
         public Rejected(final String message)
         {
-            this(message, null);
+            this(message, null, false);
+        }
+
+        public Rejected(final String message, final String userMessage)
+        {
+            this(message, userMessage, false);
         }
     }
 

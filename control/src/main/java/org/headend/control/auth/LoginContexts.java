@@ -32,11 +32,8 @@ public final class LoginContexts
         private final long createdNanos;
         private final String accountingSessionId;
         private int failures;
-        private String challengedUser;
-        private byte[] challengeState;
-        private String challengePrompt;
-        /** The second password of double authentication while the primary server's challenge is pending. */
-        private AggregateAuth.SecondCredentials heldSecond;
+        /** The server's question waiting for its answer, or null. */
+        private PendingStep pending;
 
         LoginContext(final String handle, final String cookie, final String tunnelGroup, final String alias,
             final long createdNanos, final String accountingSessionId)
@@ -89,41 +86,16 @@ public final class LoginContexts
             failures++;
         }
 
-        /** The user a server asked another step of (RADIUS Access-Challenge), or null when none is pending. */
-        public String challengedUser()
+        /** The step a server asked for (RADIUS Access-Challenge) and how to go on, or null when none is pending. */
+        public PendingStep pending()
         {
-            return challengedUser;
+            return pending;
         }
 
-        /** The server's State to echo with the answer. */
-        public byte[] challengeState()
+        /** Records the step the server asks for; null once it is answered. */
+        public void pending(final PendingStep step)
         {
-            return challengeState;
-        }
-
-        /** The server's question (Reply-Message), or null. */
-        public String challengePrompt()
-        {
-            return challengePrompt;
-        }
-
-        /** Keeps the second credentials of double authentication until the primary's challenge is answered. */
-        void holdSecond(final AggregateAuth.SecondCredentials second)
-        {
-            this.heldSecond = second;
-        }
-
-        AggregateAuth.SecondCredentials heldSecond()
-        {
-            return heldSecond;
-        }
-
-        /** Records the step the server asks for; all null once it is answered. */
-        public void challenge(final String user, final byte[] state, final String prompt)
-        {
-            this.challengedUser = user;
-            this.challengeState = state;
-            this.challengePrompt = prompt;
+            this.pending = step;
         }
     }
 

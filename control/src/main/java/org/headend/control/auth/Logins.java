@@ -239,6 +239,44 @@ public final class Logins implements AutoCloseable
     }
 
     /**
+     * Changes a password a server said must be changed ({@code password-management}), then logs in with the new
+     * one: the same checks, lockout and counting as a login. Only directories (LDAP) take a new password; any other
+     * server group refuses.
+     *
+     * @param request the user and the old password
+     */
+    public CompletionStage<AuthOutcome> changePassword(final String serverGroup, final AuthRequest request,
+        final String newPassword)
+    {
+        final String who = LogText.escape(request.username());
+        final String from = LogText.escape(request.clientAddress());
+        final long now = nanoClock.getAsLong();
+        if (!acceptable(request) || newPassword == null
+            || newPassword.getBytes(java.nio.charset.StandardCharsets.UTF_8).length > MAX_PASSWORD)
+        {
+            limiter.onFailure(request.username() == null ? "" : request.username(), request.clientAddress(), now);
+            LOG.info("password change failed for user {} from {}: malformed user name or password", who, from);
+            return CompletableFuture.completedFuture(new AuthOutcome.Rejected(null));
+        }
+        if (limiter.isLocked(request.username(), request.clientAddress(), now))
+        {
+            limiter.onFailure(request.username(), request.clientAddress(), now);
+            LOG.info("password change failed for user {} from {}: locked out after repeated failures", who, from);
+            return CompletableFuture.completedFuture(new AuthOutcome.Rejected(null));
+        }
+        final LdapAuthenticator directory = ldap(serverGroup);
+        if (directory == null)
+        {
+            LOG.info("password change of user {} from {} refused: {} is not an LDAP server group", who, from,
+                serverGroup);
+            return CompletableFuture.completedFuture(new AuthOutcome.Rejected("password change not supported"));
+        }
+        LOG.info("user {} from {} changes the password at {}", who, from, serverGroup);
+        return directory.changePassword(request, newPassword)
+            .thenApply(outcome -> account(serverGroup, request, outcome, who, from));
+    }
+
+    /**
      * Asks the tunnel-group's {@code authorization-server-group} (LDAP) for the group-policy of a user another back
      * end accepted, as the ASA does: the directory's mapped group-policy replaces the first one's; a user the
      * directory does not know, or no server answering, refuses the login. Never blocks.

@@ -114,7 +114,7 @@ public final class ConfigDraft
             List.copyOf(g.addressPools), g.defaultGroupPolicy, List.copyOf(g.ipv6AddressPools),
             frozen(g.groupAliases), frozen(g.groupUrls), g.authenticationServerGroup, g.authenticationFallbackLocal,
             g.accountingServerGroup, g.authorizationServerGroup, g.authentication, g.usernameFromCertificate,
-            g.secondaryAuthentication, g.samlIdentityProvider, List.copyOf(g.dhcpServers))));
+            g.secondaryAuthentication, g.samlIdentityProvider, List.copyOf(g.dhcpServers), g.passwordManagement)));
         final Map<String, AaaServerGroup> aaaMap = new LinkedHashMap<>();
         aaaServers.values().forEach(a -> aaaMap.put(a.name, new AaaServerGroup(a.name, a.protocol,
             a.maxFailedAttempts, a.timedReactivation, a.deadtimeMinutes,
@@ -253,6 +253,7 @@ public final class ConfigDraft
         String accountingServerGroup;
         String authorizationServerGroup;
         SecondaryAuthentication secondaryAuthentication;
+        boolean passwordManagement;
         TunnelAuthentication authentication = TunnelAuthentication.AAA;
         CertificateUsername usernameFromCertificate = CertificateUsername.DEFAULT;
         String samlIdentityProvider;

@@ -1750,6 +1750,16 @@ public final class ConfigLanguage
                 return null;
             })
             .build());
+        register(ConfigCommand.in(Mode.TUNNEL_GENERAL, "Let users change a password the directory wants changed")
+            .kw("password-management", "Ask for a new password when the directory says it must be changed")
+            .key()
+            .order(33, 0)
+            .compile((draft, scope, args) ->
+            {
+                ((ConfigDraft.TunnelGroupDraft)scope).passwordManagement = true;
+                return null;
+            })
+            .build());
         register(ConfigCommand.in(Mode.TUNNEL_GENERAL, "Where the tunnel group's accounting goes")
             .kw("accounting-server-group", "Where the tunnel group's accounting records go").key()
             .arg("group", AAA_SERVER, "A RADIUS server group")

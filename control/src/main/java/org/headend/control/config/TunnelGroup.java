@@ -30,14 +30,31 @@ import java.util.Map;
  * @param dhcpServers                 {@code dhcp-server ADDR…} from general-attributes: the servers that lease
  *                                    tunnel addresses (with the group-policy's {@code dhcp-network-scope}); empty
  *                                    when none
+ * @param passwordManagement          {@code password-management}: a user whose right password the directory says
+ *                                    must be changed is asked for a new one, which goes to the directory
  */
 public record TunnelGroup(String name, String type, List<String> addressPools, String defaultGroupPolicy,
     List<String> ipv6AddressPools, Map<String, Boolean> groupAliases, Map<String, Boolean> groupUrls,
     String authenticationServerGroup, boolean authenticationFallbackLocal, String accountingServerGroup,
     String authorizationServerGroup, TunnelAuthentication authentication,
     CertificateUsername usernameFromCertificate, SecondaryAuthentication secondaryAuthentication,
-    String samlIdentityProvider, List<java.net.Inet4Address> dhcpServers)
+    String samlIdentityProvider, List<java.net.Inet4Address> dhcpServers, boolean passwordManagement)
 {
+    /** Without password management. */
+    public TunnelGroup(final String name, final String type, final List<String> addressPools,
+        final String defaultGroupPolicy, final List<String> ipv6AddressPools, final Map<String, Boolean> groupAliases,
+        final Map<String, Boolean> groupUrls, final String authenticationServerGroup,
+        final boolean authenticationFallbackLocal, final String accountingServerGroup,
+        final String authorizationServerGroup, final TunnelAuthentication authentication,
+        final CertificateUsername usernameFromCertificate, final SecondaryAuthentication secondaryAuthentication,
+        final String samlIdentityProvider, final List<java.net.Inet4Address> dhcpServers)
+    {
+        this(name, type, addressPools, defaultGroupPolicy, ipv6AddressPools, groupAliases, groupUrls,
+            authenticationServerGroup, authenticationFallbackLocal, accountingServerGroup, authorizationServerGroup,
+            authentication, usernameFromCertificate, secondaryAuthentication, samlIdentityProvider, dhcpServers,
+            false);
+    }
+
     /** Without DHCP servers. */
     public TunnelGroup(final String name, final String type, final List<String> addressPools,
         final String defaultGroupPolicy, final List<String> ipv6AddressPools, final Map<String, Boolean> groupAliases,

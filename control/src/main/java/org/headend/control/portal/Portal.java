@@ -22,6 +22,7 @@ import org.headend.control.auth.AggregateAuth;
 import org.headend.control.auth.saml.SamlServiceProvider;
 import org.headend.control.auth.saml.SsoLogins;
 import org.headend.control.auth.GroupSelection;
+import org.headend.control.auth.PendingStep;
 import org.headend.control.config.AnyconnectAsk;
 import org.headend.control.config.ClientProfileRef;
 import org.headend.control.config.EffectivePolicy;
@@ -72,6 +73,8 @@ public final class Portal
     private final Map<String, Asset> assets = new LinkedHashMap<>();
     /** (tunnel-group, user) → the IdP logout redirect of a SAML login, or null ({@link SsoLogins#logoutRedirect}). */
     private java.util.function.BinaryOperator<String> singleLogout = (group, user) -> null;
+    /** Logins waiting for the answer to a server's question, by the id the challenge page carries. */
+    private final PortalChallenges challenges;
 
     private record Asset(String type, byte[] bytes)
     {
@@ -86,6 +89,7 @@ public final class Portal
         this.files = files;
         this.translations = translations;
         this.nanoClock = nanoClock;
+        this.challenges = new PortalChallenges(nanoClock);
         asset("/+CSCOE+/portal.css", "portal.css", "text/css; charset=utf-8");
         asset("/+CSCOE+/portal.js", "portal.js", "text/javascript; charset=utf-8");
     }
@@ -306,6 +310,11 @@ public final class Portal
             }
             tunnelGroup = picked.tunnelGroup();
         }
+        final String pendingId = form.get("challenge_id");
+        if (pendingId != null)
+        {
+            return answerChallenge(pendingId, form, client);
+        }
         final String username = form.get("username");
         final String group = tunnelGroup;
         return auth.authenticate(username, form.get("password"), new AggregateAuth.SecondCredentials(
@@ -318,10 +327,7 @@ public final class Portal
     {
         if (verdict.challenge() != null)
         {
-            // the portal has no second-step page yet: a server that asks for one needs the VPN client
-            LOG.info("portal login of {} from {} refused: its server asks for a second step",
-                org.headend.control.LogText.escape(username), client.address());
-            return redirect(LOGON + "?a0=15").withHeader("Set-Cookie", "webvpn=" + EXPIRED_COOKIE);
+            return challengePage(challenges.hold(verdict.challenge(), client.address()), verdict.challenge(), null);
         }
         if (!verdict.ok())
         {
@@ -341,6 +347,57 @@ public final class Portal
             .withHeader("Set-Cookie", "webvpn=" + login.token() + "; path=/; Secure; HttpOnly; SameSite=Strict")
             .withHeader("Set-Cookie", "CSRFtoken=" + EXPIRED_COOKIE)
             .withHeader("Set-Cookie", "webvpnlogin=" + EXPIRED_COOKIE);
+    }
+
+    /**
+     * The page with a server's question (RADIUS Access-Challenge, a TOTP code): one answer field, posted back to the
+     * login URL with the id of the waiting login and a fresh CSRF token.
+     */
+    private HttpAnswer challengePage(final String pendingId, final PendingStep step, final String error)
+    {
+        final String token = newCsrfToken();
+        final String prompt = step.prompt();
+        final String fields = step.passwordChange()
+            ? "<label for=\"new_password\">" + PortalText.NEW_PASSWORD + "</label>\n"
+                + "<input type=\"password\" id=\"new_password\" name=\"new_password\" maxlength=\"128\" autofocus>\n"
+                + "<label for=\"verify_password\">" + PortalText.CONFIRM_PASSWORD + "</label>\n"
+                + "<input type=\"password\" id=\"verify_password\" name=\"verify_password\" maxlength=\"128\">\n"
+            : "<label for=\"answer\">" + PortalText.ANSWER + "</label>\n"
+                + "<input type=\"password\" id=\"answer\" name=\"answer\" maxlength=\"256\" autofocus>\n";
+        final String body = "<h1>" + (step.passwordChange() ? PortalText.CHANGE_PASSWORD : PortalText.CHALLENGE)
+            + "</h1>\n"
+            + "<p id=\"challenge\">" + html(prompt == null || prompt.isBlank() ? PortalText.CHALLENGE_DEFAULT : prompt)
+            + "</p>\n"
+            + (error == null ? "" : "<p class=\"error\" id=\"error\">" + html(error) + "</p>\n")
+            + "<form method=\"post\" action=\"" + LOGIN_POST + "\" autocomplete=\"off\">\n"
+            + "<input type=\"hidden\" name=\"csrf_token\" value=\"" + token + "\">\n"
+            + "<input type=\"hidden\" name=\"challenge_id\" value=\"" + pendingId + "\">\n"
+            + fields
+            + "<button type=\"submit\" id=\"login\">" + PortalText.CONTINUE + "</button>\n"
+            + "</form>\n";
+        return page("en", PortalText.CHALLENGE, body, null, false)
+            .withHeader("Set-Cookie", "CSRFtoken=" + token + "; path=/; Secure; HttpOnly; SameSite=Strict");
+    }
+
+    /** The answer posted from {@link #challengePage}: the waiting login goes on, once, from the same address. */
+    private CompletionStage<HttpAnswer> answerChallenge(final String pendingId, final Map<String, String> form,
+        final ClientInfo client)
+    {
+        final PendingStep step = challenges.take(pendingId, client.address());
+        if (step == null)
+        {
+            LOG.info("portal challenge answer from {} refused: no login waits under that id", client.address());
+            return CompletableFuture.completedFuture(
+                redirect(LOGON + "?a0=8").withHeader("Set-Cookie", "webvpn=" + EXPIRED_COOKIE));
+        }
+        final String answer = step.passwordChange() ? form.get("new_password") : form.get("answer");
+        if (step.passwordChange() && (answer == null || !answer.equals(form.get("verify_password"))))
+        {
+            return CompletableFuture.completedFuture(challengePage(challenges.hold(step, client.address()), step,
+                PortalText.PASSWORDS_DIFFER));
+        }
+        return auth.answer(step, answer == null ? "" : answer, client)
+            .thenApply(verdict -> loggedIn(verdict, step.username(), step.tunnelGroup(), client));
     }
 
     private HttpAnswer home(final HttpRequestView request)

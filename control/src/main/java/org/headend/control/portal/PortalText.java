@@ -30,6 +30,14 @@ final class PortalText
     static final String REMOVE = "The client removes itself when the session ends.";
     static final String START_CLIENT = "Start AnyConnect";
     static final String SINGLE_SIGN_ON = "Log in with single sign-on:";
+    static final String CHALLENGE = "Additional verification";
+    static final String CHALLENGE_DEFAULT = "Enter the code.";
+    static final String ANSWER = "Answer";
+    static final String CONTINUE = "Continue";
+    static final String CHANGE_PASSWORD = "Change password";
+    static final String NEW_PASSWORD = "New Password";
+    static final String CONFIRM_PASSWORD = "Verify Password";
+    static final String PASSWORDS_DIFFER = "The new passwords do not match.";
 
     static final List<String> ALL = List.of(TITLE, LOGIN, PROMPT, USERNAME, PASSWORD, GROUP, LOGIN_FAILED, EXPIRED,
         LOGOUT, LOGGED_OUT, LOGIN_AGAIN, ASK, COUNTDOWN, DOWNLOAD_CLIENT, GO_PORTAL, HOME, DOWNLOAD_TITLE,

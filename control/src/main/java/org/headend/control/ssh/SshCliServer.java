@@ -45,7 +45,8 @@ import org.slf4j.LoggerFactory;
  * or when {@link #MAX_SESSIONS} sessions are already open (the ASA's limit);</li>
  * <li>logins need {@code aaa authentication ssh console GROUP [LOCAL]}: a local user whose password matches and
  * whose {@code service-type} is not {@code remote-access}, or a user the RADIUS group accepts (the local users while
- * its servers are down, with LOCAL); three tries per connection; failures are counted per user ({@code show aaa
+ * its servers are down, with LOCAL), by password or keyboard-interactive — the latter also shows a server's
+ * question ({@link SshPrompts}); three tries per connection; failures are counted per user ({@code show aaa
  * local user}, lockout with {@code aaa local authentication attempts max-fail}) and in the appliance's one login
  * limiter per user and address, logged (user names escaped) and audited;</li>
  * <li>{@code ssh timeout} minutes of silence close a session;</li>
@@ -191,9 +192,9 @@ public final class SshCliServer implements AutoCloseable
         server.setPort(port);
         final SimpleGeneratorHostKeyProvider keys = new SimpleGeneratorHostKeyProvider(hostKey);
         server.setKeyPairProvider(keys);
-        server.setPasswordAuthenticator((user, password, session) -> authenticate(user, password, session));
+        server.setPasswordAuthenticator((user, password, session) -> authenticate(user, password, null, session));
         server.setPublickeyAuthenticator(null);
-        server.setKeyboardInteractiveAuthenticator(null);
+        server.setKeyboardInteractiveAuthenticator(new SshPrompts(this::authenticate));
         server.setHostBasedAuthenticator(null);
         server.setShellFactory(channel -> new SshShell(context));
         // exec requests: only SCP uploads to disk0: (ssh scopy enable); anything else is refused
@@ -280,7 +281,8 @@ public final class SshCliServer implements AutoCloseable
      * Checks an SSH login with the server group of {@code aaa authentication ssh console}: a local answer comes at
      * once; a RADIUS one later, through MINA's asynchronous authentication, so no SSH thread waits on a server.
      */
-    private boolean authenticate(final String user, final String password, final ServerSession session)
+    private boolean authenticate(final String user, final String password, final byte[] state,
+        final ServerSession session)
     {
         final HeadendConfig config = context.config().current();
         final String from = SshShell.describe(session.getRemoteAddress());
@@ -311,8 +313,8 @@ public final class SshCliServer implements AutoCloseable
             : new Logins(context.config()::current, guard.limiter(), context.services().nanoClock());
         final CompletableFuture<Boolean> decided = logins.login(management.sshAuthServerGroup(),
                 management.sshAuthFallbackLocal(),
-                AuthRequest.first(user, password, address, AuthRequest.Purpose.MANAGEMENT))
-            .thenApply(outcome -> decided(outcome, user, from, shownUser))
+                new AuthRequest(user, password, address, state, AuthRequest.Purpose.MANAGEMENT))
+            .thenApply(outcome -> decided(outcome, user, from, shownUser, session))
             .toCompletableFuture();
         if (decided.isDone())
         {
@@ -323,7 +325,8 @@ public final class SshCliServer implements AutoCloseable
         throw later;
     }
 
-    private boolean decided(final AuthOutcome outcome, final String user, final String from, final String shownUser)
+    private boolean decided(final AuthOutcome outcome, final String user, final String from, final String shownUser,
+        final ServerSession session)
     {
         final HeadendConfig config = context.config().current();
         final LoginGuard guard = context.services().logins();
@@ -333,9 +336,15 @@ public final class SshCliServer implements AutoCloseable
             LOG.info("SSH login of {} from {} (by {})", shownUser, from, accepted.backend());
             return true;
         }
+        if (outcome instanceof AuthOutcome.Challenged challenged)
+        {
+            // not a failure: the next keyboard-interactive round shows the server's question
+            SshPrompts.pending(session, user, challenged);
+            LOG.info("SSH login of {} from {}: the server asks for another step", shownUser, from);
+            return false;
+        }
         guard.onRejected(user, config.user(user).isPresent(), config.management().maxFailedAttempts());
-        LOG.warn("SSH login of {} from {} failed: {}", shownUser, from, outcome instanceof AuthOutcome.Challenged
-            ? "the server asks for a second step, which SSH logins cannot give" : "bad credentials");
+        LOG.warn("SSH login of {} from {} failed: bad credentials", shownUser, from);
         context.services().audit().record(shownUser, "ssh " + from, "exec", "(login)", "denied: bad credentials");
         return false;
     }

@@ -98,6 +98,74 @@ class DoubleAuthenticationTest
             "424242"), "DefaultWEBVPNGroup", CLIENT, Set.of("ssl-client")).toCompletableFuture().join().ok());
     }
 
+    private static final String TOKEN_SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP";
+
+    private void configureSecondaryTotp() throws Exception
+    {
+        config.replace("""
+            webvpn
+             anyconnect enable
+            username alice password alice-pw
+            username alice-token password 424242
+            username alice-token attributes
+             totp-secret %s
+            tunnel-group DefaultWEBVPNGroup general-attributes
+             secondary-authentication-server-group LOCAL
+            """.formatted(TOKEN_SECRET), "test");
+    }
+
+    private static String code()
+    {
+        return org.headend.control.auth.totp.Totp.code(org.headend.control.auth.totp.Base32.decode(TOKEN_SECRET),
+            org.headend.control.auth.totp.Totp.step(System.currentTimeMillis()));
+    }
+
+    @Test
+    void shouldShowTheSecondaryServersQuestionAsAFurtherFormAndLogInWithItsAnswer() throws Exception
+    {
+        configureSecondaryTotp();
+        final String challenge = body(reply(handle(body(init())), "alice", "alice-pw", "alice-token", "424242"));
+        assertTrue(challenge.contains("<auth id=\"challenge\">") && challenge.contains("name=\"secondary_password\"")
+            && challenge.contains(LocalAuthenticator.TOTP_PROMPT), "the secondary's question is a further step:\n"
+            + challenge);
+        assertTrue(sessions.list().isEmpty(), "no session before the answer");
+        final String xml = body(answer(handle(challenge), code()));
+        assertTrue(xml.contains("<auth id=\"success\">"), xml);
+        assertTrue(sessions.list().getFirst().username().equals("alice"), "the session is the primary user's");
+    }
+
+    @Test
+    void shouldRefuseAWrongAnswerToTheSecondarysQuestionAndNeverAnswerItTwice() throws Exception
+    {
+        configureSecondaryTotp();
+        final String challenge = body(reply(handle(body(init())), "alice", "alice-pw", "alice-token", "424242"));
+        final String wrong = body(answer(handle(challenge), "000000".equals(code()) ? "111111" : "000000"));
+        assertTrue(wrong.contains("Login failed.") && wrong.contains("<auth id=\"main\">"),
+            "a wrong code ends the step: back to the login form\n" + wrong);
+        assertTrue(body(answer(handle(challenge), code())).contains("<auth id=\"main\">"),
+            "the question was used up by the wrong answer");
+        assertTrue(sessions.list().isEmpty());
+    }
+
+    @Test
+    void shouldLetThePortalAnswerTheSecondarysQuestion() throws Exception
+    {
+        configureSecondaryTotp();
+        final AggregateAuth.Verdict asked = auth.authenticate("alice", "alice-pw", new AggregateAuth.SecondCredentials(
+            "alice-token", "424242"), "DefaultWEBVPNGroup", CLIENT, Set.of("ssl-client")).toCompletableFuture().join();
+        assertFalse(asked.ok());
+        assertNotNull(asked.challenge(), "the portal is given the question");
+        assertTrue(asked.challenge().fromSecondary());
+        final AggregateAuth.Verdict done = auth.answer(asked.challenge(), code(), CLIENT).toCompletableFuture().join();
+        assertTrue(done.ok(), String.valueOf(done.error()));
+    }
+
+    private HttpAnswer answer(final String handle, final String code)
+    {
+        return auth.onMessage(new AuthMessage("auth-reply", "v9.01-3", "linux-64", null, null, handle,
+            Map.of("secondary_password", code), null), Map.of(), CLIENT).toCompletableFuture().join();
+    }
+
     private HttpAnswer init()
     {
         return auth.onMessage(new AuthMessage("init", "v9.01-3", "linux-64", null, null, null, Map.of(), null),

@@ -156,6 +156,15 @@ public final class LdapAuthenticator implements Authenticator, AutoCloseable
     }
 
     /**
+     * Changes the password of {@code request}'s user (its password is the old one) to {@code newPassword}, then
+     * logs in with it: Accepted, Rejected (old password wrong, new one refused), Unavailable.
+     */
+    public CompletionStage<AuthOutcome> changePassword(final AuthRequest request, final String newPassword)
+    {
+        return submit(request, null, false, newPassword);
+    }
+
+    /**
      * Looks a user up without their password ({@code authorization-server-group}): Accepted with the mapped
      * group-policy, Rejected when the directory has no such user, Unavailable when no server answers.
      */
@@ -167,7 +176,13 @@ public final class LdapAuthenticator implements Authenticator, AutoCloseable
     private CompletionStage<AuthOutcome> submit(final AuthRequest request, final InetAddress only,
         final boolean lookupOnly)
     {
-        final LoginTask task = new LoginTask(request, only, lookupOnly);
+        return submit(request, only, lookupOnly, null);
+    }
+
+    private CompletionStage<AuthOutcome> submit(final AuthRequest request, final InetAddress only,
+        final boolean lookupOnly, final String newPassword)
+    {
+        final LoginTask task = new LoginTask(request, only, lookupOnly, newPassword);
         try
         {
             executor.execute(task);
@@ -191,13 +206,17 @@ public final class LdapAuthenticator implements Authenticator, AutoCloseable
         private final AuthRequest request;
         private final InetAddress only;
         private final boolean lookupOnly;
+        /** The password to change to, or null for a login. */
+        private final String newPassword;
         private final CompletableFuture<AuthOutcome> answer = new CompletableFuture<>();
 
-        private LoginTask(final AuthRequest request, final InetAddress only, final boolean lookupOnly)
+        private LoginTask(final AuthRequest request, final InetAddress only, final boolean lookupOnly,
+            final String newPassword)
         {
             this.request = request;
             this.only = only;
             this.lookupOnly = lookupOnly;
+            this.newPassword = newPassword;
         }
 
         @Override
@@ -205,7 +224,7 @@ public final class LdapAuthenticator implements Authenticator, AutoCloseable
         {
             try
             {
-                answer.complete(login(request, only, lookupOnly));
+                answer.complete(login(request, only, lookupOnly, newPassword));
             }
             catch (final RuntimeException ex)
             {
@@ -215,12 +234,17 @@ public final class LdapAuthenticator implements Authenticator, AutoCloseable
         }
     }
 
-    private AuthOutcome login(final AuthRequest request, final InetAddress only, final boolean lookupOnly)
+    private AuthOutcome login(final AuthRequest request, final InetAddress only, final boolean lookupOnly,
+        final String newPassword)
     {
         if (!lookupOnly && request.password().isEmpty())
         {
             // an LDAP simple bind with a DN and no password is an anonymous bind, which "succeeds"
             return new AuthOutcome.Rejected("empty password");
+        }
+        if (newPassword != null && newPassword.isEmpty())
+        {
+            return new AuthOutcome.Rejected("empty new password", "The new password may not be empty.");
         }
         final List<HostState> tried = new ArrayList<>();
         while (true)
@@ -243,7 +267,9 @@ public final class LdapAuthenticator implements Authenticator, AutoCloseable
                     : this.config.get().ldapAttributeMaps().get(config.ldap().attributeMap());
                 final AuthOutcome outcome = lookupOnly
                     ? LdapLogin.lookup(config, tls(host, config), map, request.username(), groupName)
-                    : LdapLogin.attempt(config, tls(host, config), map, request, groupName);
+                    : newPassword != null
+                        ? LdapLogin.change(config, tls(host, config), map, request, newPassword, groupName)
+                        : LdapLogin.attempt(config, tls(host, config), map, request, groupName);
                 answered(host, outcome);
                 return outcome;
             }

@@ -15,6 +15,7 @@ import com.unboundid.ldap.sdk.SearchResultEntry;
 import com.unboundid.ldap.sdk.SearchScope;
 import com.unboundid.ldap.sdk.SimpleBindRequest;
 import com.unboundid.ldap.sdk.experimental.DraftBeheraLDAPPasswordPolicy10RequestControl;
+import com.unboundid.ldap.sdk.extensions.PasswordModifyExtendedRequest;
 import com.unboundid.ldap.sdk.extensions.StartTLSExtendedRequest;
 import javax.net.ssl.SSLContext;
 import org.headend.control.auth.AuthOutcome;
@@ -44,6 +45,9 @@ final class LdapLogin
     }
 
     private static final int MAX_DIAGNOSTIC = 400;
+    /** The naming value of the decoy entry: random per run, so no directory can hold it by chance or design. */
+    private static final String DECOY_NAME = "headend-no-such-user-" + java.util.HexFormat.of().toHexDigits(
+        new java.security.SecureRandom().nextLong());
 
     private LdapLogin()
     {
@@ -75,6 +79,7 @@ final class LdapLogin
             final SearchResultEntry user = findUser(connection, host, map, request.username());
             if (user == null)
             {
+                bindAsDecoy(connection, ldap, request);
                 return new AuthOutcome.Rejected("no entry has " + ldap.effectiveNamingAttribute() + " = the name");
             }
             return bindAsUser(connection, user, ldap, map, request, backend);
@@ -192,10 +197,92 @@ final class LdapLogin
         final String changeFirst = PasswordPolicyAnswer.ofSuccess(bound, ldap.serverType());
         if (changeFirst != null)
         {
-            return new AuthOutcome.Rejected("the password must be changed first", changeFirst);
+            // the bind went through, restricted to changing the password: the user may do that now
+            return new AuthOutcome.Rejected("the password must be changed first", changeFirst, true);
         }
         return new AuthOutcome.Accepted(request.username(), LdapAttributeMapper.groupPolicy(map, user), null, null,
             backend);
+    }
+
+    /**
+     * Changes the password of {@code request}'s user to {@code newPassword} the standard way (RFC 3062 Password
+     * Modify, which OpenLDAP's ppolicy allows after a reset): connect, service bind, search, bind as the user with
+     * the old password, the change on that connection, then a bind with the new password, whose answer decides.
+     *
+     * @return Accepted with the mapped group-policy once the new password works; Rejected when the old password is
+     *         wrong or the directory refused the new one (its reason shown to the user, who proved the old one)
+     * @throws HostFailure when this server cannot answer
+     */
+    static AuthOutcome change(final AaaServerHost host, final SSLContext tls, final LdapAttributeMap map,
+        final AuthRequest request, final String newPassword, final String backend) throws HostFailure
+    {
+        final LdapHostSettings ldap = host.ldap();
+        try (LDAPConnection connection = open(host, tls))
+        {
+            connect(connection, host.address().getHostAddress(), ldap, tls, host.timeoutSeconds() * 1000);
+            final SearchResultEntry user = findUser(connection, host, map, request.username());
+            if (user == null)
+            {
+                bindAsDecoy(connection, ldap, request);
+                return new AuthOutcome.Rejected("no entry has " + ldap.effectiveNamingAttribute() + " = the name");
+            }
+            final AuthOutcome old = bindAsUser(connection, user, ldap, map, request, backend);
+            if (!(old instanceof AuthOutcome.Accepted)
+                && !(old instanceof AuthOutcome.Rejected refused && refused.mayChangePassword()))
+            {
+                return old;
+            }
+            final ExtendedResult changed;
+            try
+            {
+                changed = connection.processExtendedOperation(new PasswordModifyExtendedRequest(user.getDN(),
+                    request.password(), newPassword));
+            }
+            catch (final LDAPException ex)
+            {
+                throw new HostFailure("the password change failed: " + describe(ex), ex);
+            }
+            if (changed.getResultCode() != ResultCode.SUCCESS)
+            {
+                final String why = describe(new LDAPException(changed));
+                return new AuthOutcome.Rejected("the directory refused the new password: " + why,
+                    "The new password was not accepted (" + why + ").");
+            }
+            return bindAsUser(connection, user, ldap, map, new AuthRequest(request.username(), newPassword,
+                request.clientAddress(), null, request.purpose(), request.accountingSessionId()), backend);
+        }
+    }
+
+    /**
+     * The bind an unknown user's login makes in place of the user bind, so that an unknown name and a wrong password
+     * of a known one cost the same exchanges (connect, service bind, search, bind) and look alike from outside:
+     * the typed password, with the password-policy control, against an entry under the base DN that does not exist.
+     * Its answer is ignored: the login is refused whatever it says.
+     *
+     * @throws HostFailure when the connection broke, as a user bind's failure would
+     */
+    private static void bindAsDecoy(final LDAPConnection connection, final LdapHostSettings ldap,
+        final AuthRequest request) throws HostFailure
+    {
+        try
+        {
+            connection.bind(new SimpleBindRequest(decoyDn(ldap), request.password(),
+                new DraftBeheraLDAPPasswordPolicy10RequestControl()));
+        }
+        catch (final LDAPException ex)
+        {
+            if (!ResultCode.isConnectionUsable(ex.getResultCode()))
+            {
+                throw new HostFailure("the user bind failed: " + describe(ex), ex);
+            }
+        }
+    }
+
+    /** The DN of the decoy entry: {@code ATTRIBUTE=headend-no-such-user-RANDOM,BASE}. */
+    static String decoyDn(final LdapHostSettings ldap)
+    {
+        final String rdn = new com.unboundid.ldap.sdk.RDN(ldap.effectiveNamingAttribute(), DECOY_NAME).toString();
+        return ldap.baseDn() == null || ldap.baseDn().isEmpty() ? rdn : rdn + "," + ldap.baseDn();
     }
 
     /**
