@@ -5,15 +5,11 @@ import io.netty.channel.ChannelHandler;
 import io.netty.channel.IoEventLoop;
 import io.netty.util.concurrent.EventExecutor;
 import java.util.ArrayList;
-import java.util.IdentityHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.function.Function;
 import org.agrona.ErrorHandler;
 import org.agrona.concurrent.AgentRunner;
 import org.headend.crypto.Aead;
-import org.headend.dataplane.compress.LzsCodec;
-import org.headend.dataplane.compress.PacketCompression;
 import org.headend.dataplane.dtls.DtlsPort;
 import org.headend.dataplane.esp.EspPort;
 import org.headend.dataplane.esp.EspSession;
@@ -23,13 +19,12 @@ import org.headend.dataplane.tun.PollIdleWaiter;
 import org.headend.dataplane.tun.SharedTunIo;
 import org.headend.dataplane.tun.TunAgent;
 import org.headend.dataplane.tun.TunIdleStrategy;
-import org.headend.dataplane.tun.TunPort;
 import org.headend.dataplane.tunnel.CstpTunnel;
 import org.headend.dataplane.tunnel.CstpTunnelHandler;
 import org.headend.dataplane.tunnel.EgressQueue;
 import org.headend.dataplane.tunnel.InboundRing;
-import org.headend.dataplane.tunnel.InboundSink;
 import org.headend.dataplane.tunnel.TunnelPath;
+import org.headend.dataplane.tunnel.TunnelWiring;
 import org.headend.nativecfg.tun.TunQueue;
 
 /**
@@ -44,14 +39,10 @@ public final class Dataplane implements AutoCloseable
 
     private final DataplaneCounters counters = new DataplaneCounters();
     private final List<TunAgent> agents = new ArrayList<>();
-    private final List<InboundRing> inboundRings = new ArrayList<>();
     private final List<AgentRunner> runners = new ArrayList<>();
     private final List<IdleWaiter> waiters = new ArrayList<>();
-    private final Map<EventExecutor, EgressQueue> egressByLoop = new IdentityHashMap<>();
-    /** The loops of {@link #egressByLoop}, in a fixed order, to spread tunnels over. */
-    private final List<EventExecutor> tunnelLoops = new ArrayList<>();
-    /** Made on first use: most appliances never compress. */
-    private final Map<EventExecutor, LzsCodec> lzsByLoop = new IdentityHashMap<>();
+    /** What the ports this data plane opens wire their tunnels to; never handed to control. */
+    private final TunnelWiring wiring = new TunnelWiring(counters);
 
     /**
      * One TUN queue and its file descriptor (polled by its agent, or by the event loop in shared mode).
@@ -95,9 +86,9 @@ public final class Dataplane implements AutoCloseable
         final Dataplane dataplane = new Dataplane();
         dataplane.mode = ThreadingMode.SHARED;
         // no ring: the loop reads the TUN and frames for its tunnels itself, so no thread ever writes one
-        dataplane.egressByLoop.put(loop, new EgressQueue(loop, 0));
-        dataplane.tunnelLoops.add(loop);
+        dataplane.wiring.addLoop(loop, new EgressQueue(loop, 0));
         dataplane.shared = new SharedTunIo(queue.port(), queue.fd(), queue.offloads(), dataplane.counters);
+        dataplane.wiring.addInbound(dataplane.shared);
         dataplane.shared.start(loop);
         return dataplane;
     }
@@ -116,8 +107,7 @@ public final class Dataplane implements AutoCloseable
         dataplane.mode = ThreadingMode.DEDICATED;
         for (final EventExecutor loop : eventLoops)
         {
-            dataplane.egressByLoop.put(loop, new EgressQueue(loop, EGRESS_RING_BYTES));
-            dataplane.tunnelLoops.add(loop);
+            dataplane.wiring.addLoop(loop, new EgressQueue(loop, EGRESS_RING_BYTES));
         }
         int i = 0;
         for (final TunQueueBinding queue : queues)
@@ -132,7 +122,7 @@ public final class Dataplane implements AutoCloseable
             final TunAgent agent = new TunAgent("tun-agent-" + i++, queue.port(), inbound.ring(), dataplane.counters);
             final AgentRunner runner = new AgentRunner(idle, errorHandler, null, agent);
             dataplane.agents.add(agent);
-            dataplane.inboundRings.add(inbound);
+            dataplane.wiring.addInbound(inbound);
             dataplane.runners.add(runner);
             dataplane.waiters.add(waiter);
         }
@@ -155,7 +145,7 @@ public final class Dataplane implements AutoCloseable
      */
     public EventExecutor tunnelLoop(final int tunnelId)
     {
-        return tunnelLoops.get(Math.floorMod(tunnelId, tunnelLoops.size()));
+        return wiring.tunnelLoop(tunnelId);
     }
 
     /**
@@ -174,9 +164,9 @@ public final class Dataplane implements AutoCloseable
         final TunnelListener listener)
     {
         final EventExecutor loop = tunnelLoop(tunnelId);
-        final TunnelPath path = new TunnelPath(tunnelId, egress(loop), access, mtu, dfBitIgnore);
-        final CstpTunnelHandler handler = new CstpTunnelHandler(path, mtu, dpdSeconds, inboundFor(tunnelId),
-            compression(compression, loop, mtu), counters, listener);
+        final TunnelPath path = new TunnelPath(tunnelId, wiring.egress(loop), access, mtu, dfBitIgnore);
+        final CstpTunnelHandler handler = new CstpTunnelHandler(path, mtu, dpdSeconds, wiring.inboundFor(tunnelId),
+            wiring.compression(compression, loop, mtu), counters, listener);
         return new CstpTunnel(path, handler, tls);
     }
 
@@ -198,7 +188,7 @@ public final class Dataplane implements AutoCloseable
     public DtlsSocket openDtls(final DtlsPortListener listener, final DtlsSocket.Options options,
         final Function<byte[], Aead> aead)
     {
-        return new DtlsPort(listener, options, this, aead);
+        return new DtlsPort(listener, options, wiring, aead);
     }
 
     /**
@@ -210,41 +200,13 @@ public final class Dataplane implements AutoCloseable
     public EspSocket openEsp(final EspSocket.Options options, final IkeDatagramListener ike,
         final Function<byte[], Aead> aead)
     {
-        return new EspPort(ike, options, this, aead);
-    }
-
-    /**
-     * A transport's compression: LZS uses the tables of the event loop the transport runs on, deflate gets streams
-     * of its own.
-     */
-    public PacketCompression compression(final CompressionMethod method, final EventExecutor loop, final int mtu)
-    {
-        final LzsCodec lzs = method == CompressionMethod.LZS ? lzsByLoop.computeIfAbsent(loop, l -> LzsCodec.create())
-            : null;
-        return PacketCompression.of(method, lzs, mtu);
+        return new EspPort(ike, options, wiring, aead);
     }
 
     /** The threading mode the data plane runs in. */
     public ThreadingMode mode()
     {
         return mode;
-    }
-
-    /** Where a tunnel's client packets go: the shared TUN queue, or the ring to one TUN agent. */
-    public InboundSink inboundFor(final int tunnelId)
-    {
-        return mode == ThreadingMode.SHARED ? shared : inboundRings.get(Math.floorMod(tunnelId, inboundRings.size()));
-    }
-
-    /** The egress queue of {@code loop}. */
-    public EgressQueue egress(final EventExecutor loop)
-    {
-        final EgressQueue egress = egressByLoop.get(loop);
-        if (egress == null)
-        {
-            throw new IllegalArgumentException("not a data plane event loop: " + loop);
-        }
-        return egress;
     }
 
     /** Routes inside packets for the session addresses of {@code tunnel} to it. */

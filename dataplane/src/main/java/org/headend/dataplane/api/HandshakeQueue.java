@@ -5,7 +5,6 @@ import java.util.List;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.TimeUnit;
-import org.headend.dataplane.dtls.HandshakeSink;
 
 /**
  * The datagrams of one client while its DTLS handshake is decided and run: the UDP port creates it on the first

@@ -17,7 +17,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import org.headend.crypto.Aead;
 import org.headend.dataplane.api.CompressionMethod;
-import org.headend.dataplane.api.Dataplane;
 import org.headend.dataplane.api.DtlsKeys;
 import org.headend.dataplane.api.DtlsLink;
 import org.headend.dataplane.api.DtlsPortListener;
@@ -26,6 +25,7 @@ import org.headend.dataplane.api.HandshakeQueue;
 import org.headend.dataplane.api.TunnelHandle;
 import org.headend.dataplane.api.TunnelListener;
 import org.headend.dataplane.tunnel.CstpTunnel;
+import org.headend.dataplane.tunnel.TunnelWiring;
 
 /**
  * The DTLS UDP port: it binds its sockets (all on one event loop), hands ClientHellos to control through its
@@ -43,7 +43,7 @@ public final class DtlsPort implements DtlsSocket
 
     private final DtlsPortHandler handler;
     private final Options options;
-    private final Dataplane dataplane;
+    private final TunnelWiring wiring;
     private final Function<byte[], Aead> aead;
     /** The bound sockets by the address and port asked for, all on one event loop. */
     private final Map<InetSocketAddress, Channel> channels = new ConcurrentHashMap<>();
@@ -51,15 +51,15 @@ public final class DtlsPort implements DtlsSocket
 
     /**
      * @param listener  decides on ClientHellos and runs the handshakes (control)
-     * @param dataplane where endpoints get their inbound ring, egress queue, compression and counters
+     * @param wiring    where endpoints get their inbound ring, egress queue, compression and counters
      * @param aead      the AEAD implementation the appliance chose at start
      */
-    public DtlsPort(final DtlsPortListener listener, final Options options, final Dataplane dataplane,
+    public DtlsPort(final DtlsPortListener listener, final Options options, final TunnelWiring wiring,
         final Function<byte[], Aead> aead)
     {
-        this.handler = new DtlsPortHandler(listener, dataplane.counters(), options.udpGso());
+        this.handler = new DtlsPortHandler(listener, wiring.counters(), options.udpGso());
         this.options = options;
-        this.dataplane = dataplane;
+        this.wiring = wiring;
         this.aead = aead;
     }
 
@@ -134,9 +134,9 @@ public final class DtlsPort implements DtlsSocket
     {
         final io.netty.channel.EventLoop loop = options.loop();
         final DtlsEndpoint endpoint = new DtlsEndpoint(nextEndpointId() | ENDPOINT_ID_BIT,
-            CstpTunnel.of(tunnel).path(), dataplane.egress(loop), mtu, dpdSeconds, new DtlsRecordCodec(keys, aead),
-            peer, dataplane.inboundFor(tunnel.id()), dataplane.compression(compression, loop, mtu),
-            dataplane.counters(), listener);
+            CstpTunnel.of(tunnel).path(), wiring.egress(loop), mtu, dpdSeconds, new DtlsRecordCodec(keys, aead),
+            peer, wiring.inboundFor(tunnel.id()), wiring.compression(compression, loop, mtu),
+            wiring.counters(), listener);
         endpoint.keepLastFlight(lastFlight);
         loop.execute(() -> handler.installAfter(queue, endpoint));
         return endpoint;

@@ -17,6 +17,7 @@ import org.headend.dataplane.api.DataplaneCounter;
 import org.headend.dataplane.api.DataplaneCounters;
 import org.headend.dataplane.api.DtlsPortListener;
 import org.headend.dataplane.api.HandshakeQueue;
+import org.headend.dataplane.api.HandshakeSink;
 import org.headend.nativecfg.udp.UdpSender;
 
 /**

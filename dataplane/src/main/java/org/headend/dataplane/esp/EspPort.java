@@ -19,7 +19,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import org.headend.crypto.Aead;
 import org.headend.dataplane.api.DataplaneCounter;
-import org.headend.dataplane.api.Dataplane;
 import org.headend.dataplane.api.EspSa;
 import org.headend.dataplane.api.EspSocket;
 import org.headend.dataplane.api.EspTunnel;
@@ -27,6 +26,7 @@ import org.headend.dataplane.api.IkeDatagramListener;
 import org.headend.dataplane.api.TunnelAccess;
 import org.headend.dataplane.api.TunnelListener;
 import org.headend.dataplane.tunnel.TunnelPath;
+import org.headend.dataplane.tunnel.TunnelWiring;
 
 /**
  * The UDP-encapsulated ESP port: binds its sockets (all on one event loop), hands IKE messages to control, and builds
@@ -46,7 +46,7 @@ public final class EspPort implements EspSocket
     private static final int MAX_SINGLE_DATAGRAM = 16 * 1024;
 
     private final Options options;
-    private final Dataplane dataplane;
+    private final TunnelWiring wiring;
     private final Function<byte[], Aead> aead;
     private final SpiRegistry spis = new SpiRegistry();
     private final IkeInbox inbox;
@@ -55,18 +55,18 @@ public final class EspPort implements EspSocket
 
     /**
      * @param listener  gets the IKE messages that arrive on the port
-     * @param dataplane where sessions get their inbound sink and egress queue, and the counters
+     * @param wiring    where sessions get their inbound sink and egress queue, and the counters
      * @param aead      the AEAD implementation the appliance chose at start
      */
-    public EspPort(final IkeDatagramListener listener, final Options options, final Dataplane dataplane,
+    public EspPort(final IkeDatagramListener listener, final Options options, final TunnelWiring wiring,
         final Function<byte[], Aead> aead)
     {
         this.options = options;
-        this.dataplane = dataplane;
+        this.wiring = wiring;
         this.aead = aead;
-        this.inbox = new IkeInbox(listener, dataplane.counters().counter(DataplaneCounter.ESP_IKE_MESSAGES),
-            dataplane.counters().counter(DataplaneCounter.ESP_IKE_QUEUE_FULL_DROPS));
-        this.handler = new EspPortHandler(inbox, spis, dataplane.counters(), options.udpGso());
+        this.inbox = new IkeInbox(listener, wiring.counters().counter(DataplaneCounter.ESP_IKE_MESSAGES),
+            wiring.counters().counter(DataplaneCounter.ESP_IKE_QUEUE_FULL_DROPS));
+        this.handler = new EspPortHandler(inbox, spis, wiring.counters(), options.udpGso());
     }
 
     @Override
@@ -122,9 +122,9 @@ public final class EspPort implements EspSocket
         final EventLoop loop = options.loop();
         // an SPI control chose itself is claimed here; one reserved through this port is already taken
         spis.claim(inbound.spi());
-        final TunnelPath path = new TunnelPath(tunnelId, dataplane.egress(loop), access);
+        final TunnelPath path = new TunnelPath(tunnelId, wiring.egress(loop), access);
         final EspSession session = new EspSession(path, mtu, peer, inbound, outbound,
-            dataplane.inboundFor(tunnelId), listener, aead, handler, loop, dataplane.counters());
+            wiring.inboundFor(tunnelId), listener, aead, handler, loop, wiring.counters());
         loop.execute(() -> handler.install(session));
         return session;
     }

@@ -1,6 +1,7 @@
 package org.headend.dataplane.tun;
 
 import java.nio.ByteBuffer;
+import org.headend.dataplane.api.TunPort;
 import org.headend.nativecfg.tun.TunQueue;
 
 /** A real TUN queue as a {@link TunPort}. */

@@ -13,6 +13,7 @@ import org.agrona.concurrent.UnsafeBuffer;
 import org.agrona.concurrent.status.AtomicCounter;
 import org.headend.dataplane.api.DataplaneCounter;
 import org.headend.dataplane.api.DataplaneCounters;
+import org.headend.dataplane.api.TunPort;
 import org.headend.dataplane.offload.PacketConsumer;
 import org.headend.dataplane.offload.TcpCoalescer;
 import org.headend.dataplane.offload.TcpSegmenter;

@@ -11,6 +11,7 @@ import org.agrona.concurrent.ringbuffer.ManyToOneRingBuffer;
 import org.agrona.concurrent.status.AtomicCounter;
 import org.headend.dataplane.api.DataplaneCounter;
 import org.headend.dataplane.api.DataplaneCounters;
+import org.headend.dataplane.api.TunPort;
 import org.headend.dataplane.offload.PacketConsumer;
 import org.headend.dataplane.tunnel.EgressQueue;
 import org.headend.dataplane.tunnel.TunnelPath;

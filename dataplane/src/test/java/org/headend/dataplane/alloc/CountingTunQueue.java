@@ -2,7 +2,7 @@ package org.headend.dataplane.alloc;
 
 import java.nio.ByteBuffer;
 import java.util.concurrent.atomic.AtomicLong;
-import org.headend.dataplane.tun.TunPort;
+import org.headend.dataplane.api.TunPort;
 import org.headend.nativecfg.event.EventFd;
 
 /**

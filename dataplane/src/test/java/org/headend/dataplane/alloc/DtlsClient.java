@@ -23,7 +23,7 @@ import org.headend.dataplane.dtls.PortHandlerAccess;
 import org.headend.dataplane.api.DtlsPortListener;
 import org.headend.dataplane.dtls.DtlsRecordCodec;
 import org.headend.dataplane.api.HandshakeQueue;
-import org.headend.dataplane.dtls.HandshakeSink;
+import org.headend.dataplane.api.HandshakeSink;
 import org.headend.dataplane.tunnel.TunnelPath;
 import org.headend.dataplane.wire.CstpHeader;
 

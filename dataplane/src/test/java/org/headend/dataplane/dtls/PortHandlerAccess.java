@@ -4,6 +4,7 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandler;
 import org.headend.dataplane.api.DataplaneCounters;
 import org.headend.dataplane.api.DtlsPortListener;
+import org.headend.dataplane.api.HandshakeSink;
 
 /**
  * The DTLS port's datagram handler without a {@link DtlsPort} (which needs a whole data plane): tests in other

@@ -4,6 +4,7 @@ import java.nio.ByteBuffer;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
+import org.headend.dataplane.api.TunPort;
 
 /** A TUN queue in memory: tests queue packets "from the inside" and inspect what the agent wrote. */
 public final class InMemoryTunPort implements TunPort

@@ -12,6 +12,7 @@ import io.netty.util.concurrent.ImmediateEventExecutor;
 import java.lang.management.ManagementFactory;
 import java.nio.ByteBuffer;
 import org.agrona.concurrent.UnsafeBuffer;
+import org.headend.dataplane.api.TunPort;
 import org.headend.dataplane.compress.PacketCompression;
 import org.headend.dataplane.api.DataplaneCounter;
 import org.headend.dataplane.api.DataplaneCounters;

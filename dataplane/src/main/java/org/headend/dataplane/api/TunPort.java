@@ -1,10 +1,10 @@
-package org.headend.dataplane.tun;
+package org.headend.dataplane.api;
 
 import java.nio.ByteBuffer;
 
 /**
  * One queue of the inside interface as the data plane sees it: a TUN queue in production
- * ({@link NativeTunPort}), an in-memory double in tests. Used by exactly one agent thread; non-blocking.
+ * ({@code tun.NativeTunPort}), an in-memory double in tests. Used by exactly one agent thread; non-blocking.
  */
 public interface TunPort extends AutoCloseable
 {

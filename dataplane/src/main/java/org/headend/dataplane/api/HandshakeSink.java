@@ -1,4 +1,4 @@
-package org.headend.dataplane.dtls;
+package org.headend.dataplane.api;
 
 import java.util.List;
 
