@@ -1,6 +1,5 @@
 package org.headend.dataplane.compress;
 
-import io.netty.buffer.ByteBuf;
 import org.agrona.DirectBuffer;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.headend.dataplane.api.CompressionMethod;
@@ -28,12 +27,7 @@ public final class PacketCompression implements AutoCloseable
     private final DeflateDecompressor inflater;
     private final int mtu;
     private final UnsafeBuffer compressed;
-    private final byte[] packetBytes;
     private final UnsafeBuffer packet;
-    /** Views a Netty buffer's bytes without copying; re-pointed per packet. */
-    private final UnsafeBuffer view = new UnsafeBuffer(0, 0);
-    /** Copy of a frame whose buffer is neither an array nor plain memory (a composite buffer). */
-    private final byte[] frameCopy;
 
     private PacketCompression(final CompressionMethod method, final LzsCodec lzs, final DeflateCompressor deflater,
         final DeflateDecompressor inflater, final int mtu)
@@ -44,9 +38,7 @@ public final class PacketCompression implements AutoCloseable
         this.inflater = inflater;
         this.mtu = mtu;
         this.compressed = new UnsafeBuffer(new byte[mtu]);
-        this.packetBytes = new byte[mtu];
-        this.packet = new UnsafeBuffer(packetBytes);
-        this.frameCopy = new byte[maxCompressedLength()];
+        this.packet = new UnsafeBuffer(new byte[mtu]);
     }
 
     /** No compression: {@link #negotiated()} is false and nothing is ever compressed. Shared, stateless. */
@@ -138,39 +130,10 @@ public final class PacketCompression implements AutoCloseable
         };
     }
 
-    /** {@link #decompress(DirectBuffer, int, int)} from a Netty buffer, read in place when it can be. */
-    public int decompress(final ByteBuf src, final int index, final int length)
-    {
-        if (length > frameCopy.length)
-        {
-            return CodecStatus.INPUT_TOO_LONG;
-        }
-        if (src.hasArray())
-        {
-            view.wrap(src.array(), src.arrayOffset() + index, length);
-        }
-        else if (src.hasMemoryAddress())
-        {
-            view.wrap(src.memoryAddress() + index, length);
-        }
-        else
-        {
-            src.getBytes(index, frameCopy, 0, length);
-            view.wrap(frameCopy, 0, length);
-        }
-        return decompress(view, 0, length);
-    }
-
     /** The last packet {@link #decompress} produced, from index 0. */
     public DirectBuffer packet()
     {
         return packet;
-    }
-
-    /** The array behind {@link #packet()}, for transports that hand packets on as Netty buffers. */
-    public byte[] packetArray()
-    {
-        return packetBytes;
     }
 
     /** Ends deflate's streams and frees their native memory. Idempotent; LZS and none hold nothing to free. */

@@ -11,76 +11,47 @@ import org.agrona.DirectBuffer;
 import org.agrona.MutableDirectBuffer;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.agrona.concurrent.status.AtomicCounter;
-import org.headend.dataplane.api.CompressionMethod;
 import org.headend.dataplane.compress.PacketCompression;
 import org.headend.dataplane.api.DataplaneCounter;
 import org.headend.dataplane.api.DataplaneCounters;
 import org.headend.dataplane.api.DtlsLink;
-import org.headend.dataplane.api.LatencyHistogram;
-import org.headend.dataplane.tunnel.AccessDrops;
 import org.headend.dataplane.tunnel.EgressQueue;
 import org.headend.dataplane.tunnel.EgressTarget;
+import org.headend.dataplane.tunnel.TunnelCore;
 import org.headend.dataplane.tunnel.InboundSink;
-import org.headend.dataplane.tunnel.TunnelCounters;
-import org.headend.dataplane.api.TunnelAccess;
 import org.headend.dataplane.api.TunnelListener;
 import org.headend.dataplane.tunnel.TunnelPath;
 import org.headend.dataplane.wire.CstpHeader;
 
 /**
- * One session's DTLS channel after its handshake: opens the client's records (inbound stage 1 for UDP), answers DTLS
- * DPD, and seals the inside packets routed to it (outbound stage 2). Payload framing: one CSTP type byte, then the
- * packet (docs/protocol/tunnel-and-dtls.md §5.7). While records keep arriving the tunnel's inside traffic goes over
- * DTLS; after {@link #INACTIVE_AFTER_NANOS} of silence, or when the client sends data over TLS, it goes back to TLS.
+ * The DTLS adapter of a tunnel, after its handshake: opens the client's records (inbound stage 1 for UDP) and hands
+ * each message to the tunnel's {@link TunnelCore}, which decides; seals the inside packets routed to it (outbound
+ * stage 2). Payload framing: one CSTP type byte, then the packet (docs/protocol/tunnel-and-dtls.md §5.7). While
+ * records keep arriving the tunnel's inside traffic goes over DTLS; after {@link #INACTIVE_AFTER_NANOS} of silence,
+ * or when the client sends data over TLS, it goes back to TLS. Records, the socket, the timer and the handshake's
+ * last flight are all it owns.
  *
  * <p>Thread: the UDP port's event loop, for everything but construction.
  */
 public final class DtlsEndpoint implements EgressTarget, DtlsLink
 {
     /** Silence after which the headend stops sending over DTLS (ocserv's switch-to-tcp default). */
-    public static final long INACTIVE_AFTER_NANOS = 25_000_000_000L;
-    private static final long NANOS_PER_SECOND = 1_000_000_000L;
-    private static final int MAX_CONTROL_PAYLOAD = 2048;
+    public static final long INACTIVE_AFTER_NANOS = TunnelCore.DTLS_INACTIVE_AFTER_NANOS;
     /** How often a client that keeps repeating its last handshake flight gets ours again. */
     private static final int MAX_FLIGHT_RESENDS = 8;
-    /**
-     * DPD requests answered at most one per this interval on average, with bursts of {@link #DPD_BURST}: openconnect
-     * sends about ten at once to find the path MTU, then one per DPD interval. A flood beyond it is counted and not
-     * answered, so it costs neither the UDP loop's time nor send-buffer memory.
-     */
-    private static final long DPD_ANSWER_INTERVAL_NANOS = 100_000_000L;
-    private static final int DPD_BURST = 32;
-    /** How soon a fallen-back endpoint looks again (whether traffic came back is seen on the next datagram anyway). */
-    private static final long IDLE_RECHECK_NANOS = NANOS_PER_SECOND;
-
     private final int targetId;
     private final TunnelPath path;
     private final TunnelPath.Route route;
-    private final int mtu;
-    private final long dpdNanos;
+    private final TunnelCore core;
     private final DtlsRecordCodec codec;
-    private final InboundSink inbound;
-    private final TunnelListener listener;
-    private final TunnelCounters trafficCounters;
     private final UnsafeBuffer sealView = new UnsafeBuffer(0, 0);
-    private final PacketCompression compression;
 
-    private final AtomicCounter rxData;
-    private final AtomicCounter txData;
-    private final AtomicCounter rxControl;
     private final AtomicCounter replays;
     private final AtomicCounter authFailures;
     private final AtomicCounter malformed;
     private final AtomicCounter unexpected;
     private final AtomicCounter sendErrors;
-    private final AccessDrops drops;
-    private final AtomicCounter ringFull;
-    private final AtomicCounter rxCompressed;
-    private final AtomicCounter txCompressed;
-    private final AtomicCounter decompressFailures;
     private final AtomicCounter flightsResent;
-    private final AtomicCounter dpdRateLimited;
-    private final LatencyHistogram roundTrips;
 
     private Channel channel;
     /** Records sealed in this batch, waiting to go out as one datagram or UDP GSO send. */
@@ -89,8 +60,6 @@ public final class DtlsEndpoint implements EgressTarget, DtlsLink
     private volatile InetSocketAddress peer;
     private ScheduledFuture<?> timer;
     private final Runnable onTimer = this::onTimer;
-    private long lastRxNanos;
-    private long lastDpdSentNanos;
     private boolean flushPending;
     private boolean closed;
     /**
@@ -101,8 +70,6 @@ public final class DtlsEndpoint implements EgressTarget, DtlsLink
     private int flightResends;
     /** The clock of the datagram being opened. */
     private long nowNanos;
-    /** When the next DPD answer is due if answers went out evenly (the generic cell rate algorithm). */
-    private long dpdTheoreticalNanos;
 
     /**
      * @param targetId      this endpoint's id in the UDP loop's egress queue (unique, positive)
@@ -121,37 +88,19 @@ public final class DtlsEndpoint implements EgressTarget, DtlsLink
         final int dpdSeconds, final DtlsRecordCodec codec, final InetSocketAddress peer, final InboundSink inbound,
         final PacketCompression compression, final DataplaneCounters counters, final TunnelListener listener)
     {
-        if (compression.method() == CompressionMethod.DEFLATE)
-        {
-            throw new IllegalArgumentException("deflate is not a DTLS compression");
-        }
         this.targetId = targetId;
         this.path = path;
         this.route = new TunnelPath.Route(targetId, egress);
-        this.trafficCounters = path.dtlsCounters();
-        this.mtu = mtu;
-        this.dpdNanos = dpdSeconds * NANOS_PER_SECOND;
+        this.core = new TunnelCore(TunnelCore.Transport.DTLS, path, route, mtu, dpdSeconds, inbound, compression,
+            counters, listener);
         this.codec = codec;
         this.peer = peer;
-        this.inbound = inbound;
-        this.listener = listener;
-        this.compression = compression;
-        rxData = counters.counter(DataplaneCounter.DTLS_RX_DATA_PACKETS);
-        txData = counters.counter(DataplaneCounter.DTLS_TX_DATA_PACKETS);
-        rxControl = counters.counter(DataplaneCounter.DTLS_RX_CONTROL);
         replays = counters.counter(DataplaneCounter.DTLS_REPLAY_DROPS);
         authFailures = counters.counter(DataplaneCounter.DTLS_AUTH_FAILURES);
         malformed = counters.counter(DataplaneCounter.DTLS_MALFORMED_DROPS);
         unexpected = counters.counter(DataplaneCounter.DTLS_UNEXPECTED_RECORDS);
         sendErrors = counters.counter(DataplaneCounter.DTLS_SEND_ERRORS);
-        drops = new AccessDrops(counters);
-        ringFull = counters.counter(DataplaneCounter.INBOUND_RING_FULL_DROPS);
-        rxCompressed = counters.counter(DataplaneCounter.DTLS_RX_COMPRESSED_MESSAGES);
-        txCompressed = counters.counter(DataplaneCounter.DTLS_TX_COMPRESSED_MESSAGES);
-        decompressFailures = counters.counter(DataplaneCounter.DTLS_DECOMPRESSION_FAILURES);
-        roundTrips = counters.dpdRoundTrips();
         flightsResent = counters.counter(DataplaneCounter.DTLS_FLIGHTS_RESENT);
-        dpdRateLimited = counters.counter(DataplaneCounter.DTLS_DPD_RATE_LIMITED);
     }
 
     /** Keeps the handshake's last flight (see {@link #resendLastFlight}); before the endpoint is installed. */
@@ -215,7 +164,7 @@ public final class DtlsEndpoint implements EgressTarget, DtlsLink
     /** Whether the tunnel's inside traffic goes over this endpoint now (false while fallen back to TLS). */
     public boolean carriesTraffic()
     {
-        return path.dtls() == route;
+        return core.carriesTraffic();
     }
 
     /** The socket this endpoint sends from, or null before {@link #start}. Event loop. */
@@ -230,35 +179,19 @@ public final class DtlsEndpoint implements EgressTarget, DtlsLink
         this.channel = channel;
         this.batch = batch;
         batch.peer(peer);
-        this.lastRxNanos = nowNanos;
-        this.dpdTheoreticalNanos = nowNanos;
         route.queue().register(targetId, this);
-        path.dtls(route);
+        core.onStart(nowNanos);
         scheduleTimer(nowNanos);
     }
 
     /**
-     * Wakes the endpoint when its next deadline falls due, the earlier of the inactivity limit and the next DPD
-     * probe, both counted from the last record received. A timer that finds the deadline moved on by traffic
+     * Wakes the endpoint when the core's next deadline falls due. A timer that finds the deadline moved on by traffic
      * sleeps again until the new one: an endpoint that hears from its client is visited once per DPD interval or
      * inactivity limit, not every second (10,000 tunnels were 10,000 timer runs a second on the UDP loop).
      */
     private void scheduleTimer(final long now)
     {
-        long due;
-        if (now - lastRxNanos >= INACTIVE_AFTER_NANOS)
-        {
-            // fallen back to TLS (and no DPD over DTLS then): only a record coming back changes that
-            due = now + IDLE_RECHECK_NANOS;
-        }
-        else
-        {
-            due = lastRxNanos + INACTIVE_AFTER_NANOS;
-            if (dpdNanos > 0)
-            {
-                due = Math.min(due, Math.max(lastRxNanos + dpdNanos, lastDpdSentNanos + dpdNanos));
-            }
-        }
+        final long due = core.nextDtlsCheck(now);
         timer = channel.eventLoop().schedule(onTimer, Math.max(due - now, 1_000_000L), TimeUnit.NANOSECONDS);
     }
 
@@ -275,7 +208,7 @@ public final class DtlsEndpoint implements EgressTarget, DtlsLink
             batch.discard();
         }
         route.queue().unregister(targetId, this);
-        path.leaveDtls(route);
+        core.onStop();
         if (timer != null)
         {
             timer.cancel(false);
@@ -322,11 +255,7 @@ public final class DtlsEndpoint implements EgressTarget, DtlsLink
         if (valid > 0)
         {
             lastFlight = null;
-            lastRxNanos = nowNanos;
-            if (path.dtls() != route)
-            {
-                path.dtls(route);
-            }
+            core.onHeard(nowNanos);
         }
         return valid;
     }
@@ -360,104 +289,13 @@ public final class DtlsEndpoint implements EgressTarget, DtlsLink
             return;
         }
         final int type = buffer.getByte(index) & 0xFF;
-        switch (type)
+        final int result = core.onMessage(type, buffer, index + 1, length - 1, nowNanos, channel.isWritable());
+        if (result == TunnelCore.ANSWER_DPD)
         {
-            case CstpHeader.TYPE_DATA -> onData(buffer, index + 1, length - 1);
-            case CstpHeader.TYPE_COMPRESSED -> onCompressed(buffer, index + 1, length - 1);
-            case CstpHeader.TYPE_DPD_REQ ->
-            {
-                rxControl.increment();
-                if (!dpdAnswerAllowed())
-                {
-                    dpdRateLimited.increment();
-                }
-                else if (length - 1 <= MAX_CONTROL_PAYLOAD)
-                {
-                    // echo the probe's payload, same length: openconnect's MTU discovery checks it
-                    sendMessage(CstpHeader.TYPE_DPD_RESP, buffer, index + 1, length - 1);
-                    batch.emit();
-                    batch.flush();
-                }
-            }
-            case CstpHeader.TYPE_DPD_RESP ->
-            {
-                rxControl.increment();
-                path.dtlsRoundTrips().answered(channel.eventLoop().ticker().nanoTime(), roundTrips);
-            }
-            case CstpHeader.TYPE_KEEPALIVE -> rxControl.increment();
-            case CstpHeader.TYPE_DISCONNECT ->
-            {
-                rxControl.increment();
-                listener.onDisconnectRequest(length > 1 ? buffer.getByte(index + 1) & 0xFF : -1, "over DTLS");
-            }
-            default -> unexpected.increment();
+            sendMessage(CstpHeader.TYPE_DPD_RESP, buffer, index + 1, length - 1);
+            batch.emit();
+            batch.flush();
         }
-    }
-
-    /**
-     * Whether a DPD request may be answered now: within the tunnel's rate, and the socket takes more (a client
-     * that floods with probes and never reads the answers must not grow the channel's outbound buffer).
-     */
-    private boolean dpdAnswerAllowed()
-    {
-        if (!channel.isWritable())
-        {
-            return false;
-        }
-        final long earliest = dpdTheoreticalNanos - (DPD_BURST - 1) * DPD_ANSWER_INTERVAL_NANOS;
-        if (nowNanos - earliest < 0)
-        {
-            return false;
-        }
-        dpdTheoreticalNanos = Math.max(dpdTheoreticalNanos, nowNanos) + DPD_ANSWER_INTERVAL_NANOS;
-        return true;
-    }
-
-    /**
-     * Type 8: decompressed, then the same checks as a plain packet. Without negotiated compression it is ignored
-     * and counted like any unknown type: one datagram is not worth a session, as openconnect also reasons.
-     */
-    private void onCompressed(final DirectBuffer buffer, final int index, final int length)
-    {
-        if (!compression.negotiated())
-        {
-            unexpected.increment();
-            return;
-        }
-        final int packetLength = compression.decompress(buffer, index, length);
-        if (packetLength < 0)
-        {
-            decompressFailures.increment();
-            trafficCounters.addRxDrop();
-            return;
-        }
-        rxCompressed.increment();
-        onData(compression.packet(), 0, packetLength);
-    }
-
-    private void onData(final DirectBuffer buffer, final int index, final int length)
-    {
-        if (length > mtu)
-        {
-            malformed.increment();
-            trafficCounters.addRxDrop();
-            return;
-        }
-        final int verdict = path.access().check(buffer, index, length);
-        if (verdict != TunnelAccess.ADMIT)
-        {
-            drops.count(verdict);
-            trafficCounters.addRxDrop();
-            return;
-        }
-        if (!inbound.offer(buffer, index, length))
-        {
-            ringFull.increment();
-            trafficCounters.addRxDrop();
-            return;
-        }
-        rxData.increment();
-        trafficCounters.addRx(length);
     }
 
     @Override
@@ -467,21 +305,16 @@ public final class DtlsEndpoint implements EgressTarget, DtlsLink
         {
             return false;
         }
-        final int compressedLength = compression.compress(src, index, length);
+        final int compressedLength = core.compress(src, index, length);
         final boolean sent = compressedLength > 0
-            ? sendMessage(CstpHeader.TYPE_COMPRESSED, compression.compressed(), 0, compressedLength)
+            ? sendMessage(CstpHeader.TYPE_COMPRESSED, core.compressed(), 0, compressedLength)
             : sendMessage(CstpHeader.TYPE_DATA, src, index, length);
         if (!sent)
         {
-            trafficCounters.addTxDrop();
+            core.onDataDropped();
             return false;
         }
-        if (compressedLength > 0)
-        {
-            txCompressed.increment();
-        }
-        txData.increment();
-        trafficCounters.addTx(length);
+        core.onDataSent(length, compressedLength > 0);
         if (flushPending)
         {
             return false;
@@ -525,15 +358,8 @@ public final class DtlsEndpoint implements EgressTarget, DtlsLink
             return;
         }
         final long now = channel.eventLoop().ticker().nanoTime();
-        final long silent = now - lastRxNanos;
-        if (silent >= INACTIVE_AFTER_NANOS)
+        if (core.onDtlsCheck(now) == TunnelCore.PROBE)
         {
-            path.leaveDtls(route);
-        }
-        else if (dpdNanos > 0 && silent >= dpdNanos && now - lastDpdSentNanos >= dpdNanos)
-        {
-            lastDpdSentNanos = now;
-            path.dtlsRoundTrips().probeSent(now);
             sendMessage(CstpHeader.TYPE_DPD_REQ, sealView, 0, 0);
             batch.emit();
             batch.flush();

@@ -1,7 +1,6 @@
 package org.headend.dataplane.tunnel;
 
 import io.netty.buffer.ByteBuf;
-import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.ByteToMessageDecoder;
 import io.netty.util.concurrent.ScheduledFuture;
@@ -11,96 +10,52 @@ import java.util.concurrent.TimeUnit;
 import org.agrona.DirectBuffer;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.agrona.concurrent.status.AtomicCounter;
-import org.headend.dataplane.compress.CodecStatus;
 import org.headend.dataplane.compress.PacketCompression;
 import org.headend.dataplane.api.DataplaneCounter;
 import org.headend.dataplane.api.DataplaneCounters;
-import org.headend.dataplane.api.LatencyHistogram;
 import org.headend.dataplane.wire.CstpHeader;
-import org.headend.dataplane.api.TunnelAccess;
 import org.headend.dataplane.api.TunnelListener;
 
 /**
- * One CSTP tunnel on its TLS connection, after the CONNECT answer. Inbound (stage 1): cuts the decrypted byte stream
- * into frames, checks each data packet against the session's {@link TunnelAccess}, and copies it into the
- * TUN agent's ring; answers DPD; reports DISCONNECT. Outbound (stage 2): {@link EgressQueue} calls
- * {@link #writeData} for each packet routed here; each frame is one write, which the TLS handler (wrap size 0)
- * turns into exactly one TLS record, as openconnect requires.
+ * The TLS adapter of a tunnel, after the CONNECT answer: it cuts the decrypted byte stream into CSTP frames and
+ * hands each to the tunnel's {@link TunnelCore} (inbound stage 1), then does what the core answers: echo a DPD,
+ * send a probe, close. Outbound (stage 2): {@link EgressQueue} calls {@link #writeData} for each packet routed here;
+ * each frame is one write, which the TLS handler (wrap size 0) turns into exactly one TLS record, as openconnect
+ * requires. Framing, Netty's timers and the connection's writability are all it owns.
  *
- * <p>Thread: the channel's event loop, except {@link #disconnect} and the counters' readers.
+ * <p>Thread: the channel's event loop, except {@link #disconnect}, {@link #drop}, {@link #gatewayDpd} and the
+ * counters' readers.
  */
 public final class CstpTunnelHandler extends ByteToMessageDecoder implements EgressTarget
 {
-    /** Control frames have no reason to be longer than this; anything longer is hostile. */
-    private static final int MAX_CONTROL_PAYLOAD = 2048;
-    private static final int MAX_REASON_TEXT = 64;
+    /** See {@link TunnelCore#MAX_UNREAD_ANSWERS}. */
+    static final int MAX_UNREAD_ANSWERS = TunnelCore.MAX_UNREAD_ANSWERS;
+    /** See {@link TunnelCore#DPD_TRIES}. */
+    static final int DPD_TRIES = TunnelCore.DPD_TRIES;
+    /** See {@link TunnelCore#SEND_TIMEOUT_NANOS}. */
+    static final long SEND_TIMEOUT_NANOS = TunnelCore.SEND_TIMEOUT_NANOS;
     private static final long NANOS_PER_SECOND = 1_000_000_000L;
-    /**
-     * DPD answers dropped in a row because the client does not read (its connection is over the write buffer's high
-     * water mark) after which the tunnel is closed: an honest client sends one DPD every few seconds, so it never
-     * gets near this while its link is merely slow.
-     */
-    static final int MAX_UNREAD_ANSWERS = 32;
-    /**
-     * Probes the gateway sends, one per DPD interval, once an interval of silence has passed; an interval after the
-     * last one unanswered, the tunnel is dropped (the seed: "ASA tries DPD 3 times at the same interval").
-     */
-    static final int DPD_TRIES = 3;
-    /**
-     * How long a client may read nothing of what it is sent while its connection stays over the write buffer's
-     * high-water mark (1 MiB beyond the kernel's buffers: a zero TCP window) before its tunnel is closed, as a dead
-     * peer's is. Until then its data is dropped and counted. A client on a slow link that still reads restarts the
-     * clock with every record it takes; one that stopped reading but keeps sending (keepalives, data) is never
-     * caught by DPD, which hears it, so this is what ends it. The session stays for the client to come back.
-     */
-    static final long SEND_TIMEOUT_NANOS = 30 * NANOS_PER_SECOND;
     /** How often the send timeout is checked while the connection is over its high-water mark, and only then. */
     private static final long SEND_CHECK_MILLIS = 5_000;
 
     private final int tunnelId;
-    private final TunnelPath path;
-    private final int mtu;
-    /** Event loop only; {@link #gatewayDpd} changes it for a live tunnel. */
-    private long dpdNanos;
-    /** What {@link #dpdNanos} is or is about to be, in seconds: read by control to see whether a change is due. */
+    private final TunnelCore core;
+    /** What the DPD interval is or is about to be, in seconds: read by control to see whether a change is due. */
     private volatile int dpdSeconds;
-    private final InboundSink inbound;
     private final EgressQueue egress;
     private final TunnelListener listener;
-    private final TunnelCounters trafficCounters;
+    private final PacketCompression compression;
     /**
-     * Where a frame's packet is copied when its buffer is neither an array nor direct memory: rare, so made on first
-     * use rather than 2 KiB held by every tunnel.
+     * Where a frame's payload is copied when its buffer is neither an array nor direct memory: rare, so made on
+     * first use rather than 2 KiB held by every tunnel.
      */
     private byte[] scratch;
     private final int scratchLength;
-    private final UnsafeBuffer packetView = new UnsafeBuffer(0, 0);
-    private final PacketCompression compression;
-    /** The decompressed packet, as a Netty buffer for the same data path as plain frames. */
-    private final ByteBuf decompressed;
+    private final UnsafeBuffer payloadView = new UnsafeBuffer(0, 0);
 
-    private final AtomicCounter rxData;
-    private final AtomicCounter txData;
-    private final AtomicCounter rxControl;
-    private final AtomicCounter dpdSent;
-    private final AccessDrops drops;
-    private final AtomicCounter ringFull;
     private final AtomicCounter backlogDrops;
     private final AtomicCounter malformed;
     private final AtomicCounter oversized;
-    private final AtomicCounter unexpected;
-    private final AtomicCounter rxCompressed;
-    private final AtomicCounter txCompressed;
-    private final AtomicCounter decompressFailures;
-    private final AtomicCounter controlOverRate;
-    private final AtomicCounter unreadAnswerDrops;
-    private final AtomicCounter abusiveCloses;
-    private final AtomicCounter sendTimeouts;
-    private ControlFrameBudget controlBudget;
-    /** DPD answers dropped since the connection was last writable. */
-    private int unreadAnswers;
-    private final AtomicCounter dtlsFallbacks;
-    private final LatencyHistogram roundTrips;
 
     private ChannelHandlerContext ctx;
     /** The event loop's clock, so that tests can drive time. */
@@ -108,18 +63,8 @@ public final class CstpTunnelHandler extends ByteToMessageDecoder implements Egr
     private ScheduledFuture<?> dpdTimer;
     /** Runs while the connection is over its high-water mark: the send timeout's check. */
     private ScheduledFuture<?> sendTimer;
-    /** When the client last took anything we sent, as seen by the send timer. */
-    private long lastSendProgressNanos;
-    /** Bytes to drain before the connection is writable again, at the send timer's last check. */
-    private long unsentAtLastCheck;
-    private long lastRxNanos;
-    /** The {@link #lastRxNanos} the probes in {@link #dpdProbes} were sent after: new traffic starts a new count. */
-    private long dpdSilenceStart;
-    private int dpdProbes;
     private boolean flushPending;
     private boolean closing;
-    private TunnelListener.CloseCause closeCause = TunnelListener.CloseCause.PEER_CLOSED;
-    private String closeDetail = "connection closed by the client";
 
     /**
      * @param path          the tunnel's id, egress queue (that of this channel's event loop), DTLS route and the
@@ -140,36 +85,16 @@ public final class CstpTunnelHandler extends ByteToMessageDecoder implements Egr
             throw new IllegalArgumentException("tunnelId must be positive: " + path.tunnelId());
         }
         this.tunnelId = path.tunnelId();
-        this.path = path;
-        this.trafficCounters = path.cstpCounters();
-        this.mtu = mtu;
-        this.dpdNanos = dpdSeconds * NANOS_PER_SECOND;
+        this.core = new TunnelCore(TunnelCore.Transport.TLS, path, null, mtu, dpdSeconds, inbound, compression,
+            counters, listener);
         this.dpdSeconds = dpdSeconds;
-        this.inbound = inbound;
         this.egress = path.cstp();
         this.listener = listener;
-        this.scratchLength = Math.max(mtu, MAX_CONTROL_PAYLOAD);
         this.compression = compression;
-        this.decompressed = Unpooled.wrappedBuffer(compression.packetArray());
-        rxData = counters.counter(DataplaneCounter.CSTP_RX_DATA_PACKETS);
-        txData = counters.counter(DataplaneCounter.CSTP_TX_DATA_PACKETS);
-        rxControl = counters.counter(DataplaneCounter.CSTP_RX_CONTROL_FRAMES);
-        dpdSent = counters.counter(DataplaneCounter.CSTP_DPD_REQUESTS_SENT);
-        drops = new AccessDrops(counters);
-        ringFull = counters.counter(DataplaneCounter.INBOUND_RING_FULL_DROPS);
+        this.scratchLength = Math.max(Math.max(mtu, compression.maxCompressedLength()), TunnelCore.MAX_CONTROL_PAYLOAD);
         backlogDrops = counters.counter(DataplaneCounter.EGRESS_BACKLOG_DROPS);
         malformed = counters.counter(DataplaneCounter.CSTP_MALFORMED_FRAMES);
         oversized = counters.counter(DataplaneCounter.CSTP_OVERSIZED_FRAMES);
-        unexpected = counters.counter(DataplaneCounter.CSTP_UNEXPECTED_FRAMES);
-        rxCompressed = counters.counter(DataplaneCounter.CSTP_RX_COMPRESSED_FRAMES);
-        txCompressed = counters.counter(DataplaneCounter.CSTP_TX_COMPRESSED_FRAMES);
-        decompressFailures = counters.counter(DataplaneCounter.CSTP_DECOMPRESSION_FAILURES);
-        controlOverRate = counters.counter(DataplaneCounter.CSTP_CONTROL_OVER_RATE);
-        unreadAnswerDrops = counters.counter(DataplaneCounter.CSTP_UNREAD_ANSWER_DROPS);
-        abusiveCloses = counters.counter(DataplaneCounter.CSTP_ABUSIVE_CLOSES);
-        sendTimeouts = counters.counter(DataplaneCounter.CSTP_SEND_TIMEOUTS);
-        dtlsFallbacks = counters.counter(DataplaneCounter.DTLS_FALLBACKS);
-        roundTrips = counters.dpdRoundTrips();
     }
 
     /** The tunnel's id. */
@@ -183,14 +108,14 @@ public final class CstpTunnelHandler extends ByteToMessageDecoder implements Egr
     {
         this.ctx = ctx;
         this.ticker = ctx.executor().ticker();
-        lastRxNanos = ticker.nanoTime();
-        controlBudget = new ControlFrameBudget(lastRxNanos);
+        core.onStart(ticker.nanoTime());
         egress.register(tunnelId, this);
         startDpdTimer();
     }
 
     private void startDpdTimer()
     {
+        final long dpdNanos = core.dpdNanos();
         if (dpdNanos > 0)
         {
             final long periodMillis = Math.max(1000L, dpdNanos / NANOS_PER_SECOND * 1000L / 5);
@@ -219,7 +144,7 @@ public final class CstpTunnelHandler extends ByteToMessageDecoder implements Egr
                 return;
             }
             cancelDpdTimer();
-            dpdNanos = seconds * NANOS_PER_SECOND;
+            core.dpd(seconds);
             startDpdTimer();
         });
     }
@@ -237,7 +162,7 @@ public final class CstpTunnelHandler extends ByteToMessageDecoder implements Egr
     {
         stopTimers();
         super.channelInactive(ctx);
-        listener.onClosed(closeCause, closeDetail);
+        listener.onClosed(core.closeCause(), core.closeDetail());
     }
 
     @Override
@@ -249,7 +174,8 @@ public final class CstpTunnelHandler extends ByteToMessageDecoder implements Egr
     @Override
     protected void decode(final ChannelHandlerContext ctx, final ByteBuf in, final List<Object> out)
     {
-        lastRxNanos = ticker.nanoTime();
+        final long now = ticker.nanoTime();
+        core.onHeard(now);
         while (!closing && in.readableBytes() >= CstpHeader.HEADER_LENGTH)
         {
             final int index = in.readerIndex();
@@ -261,7 +187,7 @@ public final class CstpTunnelHandler extends ByteToMessageDecoder implements Egr
                 break;
             }
             final int type = CstpHeader.type(in, index);
-            if (length > maxPayload(type))
+            if (length > core.maxPayload(type))
             {
                 oversized.increment();
                 close(TunnelListener.CloseCause.PROTOCOL_ERROR, "CSTP frame of " + length + " bytes exceeds the limit");
@@ -271,7 +197,17 @@ public final class CstpTunnelHandler extends ByteToMessageDecoder implements Egr
             {
                 return;
             }
-            onFrame(in, type, index + CstpHeader.HEADER_LENGTH, length);
+            wrapPayload(in, index + CstpHeader.HEADER_LENGTH, length);
+            final int result = core.onMessage(type, payloadView, 0, length, now, ctx.channel().isWritable());
+            if (result == TunnelCore.ANSWER_DPD)
+            {
+                writeControl(CstpHeader.TYPE_DPD_RESP, payloadView, length);
+                ctx.flush();
+            }
+            else if (result == TunnelCore.CLOSE)
+            {
+                closeConnection();
+            }
             in.skipBytes(CstpHeader.HEADER_LENGTH + length);
         }
         if (closing)
@@ -280,140 +216,17 @@ public final class CstpTunnelHandler extends ByteToMessageDecoder implements Egr
         }
     }
 
-    private void onFrame(final ByteBuf in, final int type, final int payload, final int length)
-    {
-        switch (type)
-        {
-            case CstpHeader.TYPE_DATA -> onData(in, payload, length);
-            case CstpHeader.TYPE_COMPRESSED -> onCompressed(in, payload, length);
-            case CstpHeader.TYPE_DPD_REQ ->
-            {
-                rxControl.increment();
-                if (withinControlBudget())
-                {
-                    answerDpd(in, payload, length);
-                }
-            }
-            case CstpHeader.TYPE_DPD_RESP, CstpHeader.TYPE_KEEPALIVE ->
-            {
-                rxControl.increment();
-                if (withinControlBudget() && type == CstpHeader.TYPE_DPD_RESP)
-                {
-                    path.cstpRoundTrips().answered(ticker.nanoTime(), roundTrips);
-                }
-            }
-            case CstpHeader.TYPE_DISCONNECT -> onDisconnect(in, payload, length);
-            default ->
-            {
-                unexpected.increment();
-                close(TunnelListener.CloseCause.PROTOCOL_ERROR, "unexpected CSTP frame type " + type);
-            }
-        }
-    }
-
-    /** Charges one control frame to the tunnel's budget; a flood past it ends the tunnel. */
-    private boolean withinControlBudget()
-    {
-        if (controlBudget.take(ticker.nanoTime()))
-        {
-            return true;
-        }
-        controlOverRate.increment();
-        if (controlBudget.abused())
-        {
-            abusiveCloses.increment();
-            close(TunnelListener.CloseCause.PROTOCOL_ERROR, "control-frame flood: more than "
-                + ControlFrameBudget.ABUSE_LIMIT + " DPD/keepalive frames over " + ControlFrameBudget.PER_SECOND + "/s");
-        }
-        return false;
-    }
-
-    /**
-     * Echoes a DPD request, unless the client is not reading what it is sent: then the answer is dropped (never
-     * queued without bound), and after {@link #MAX_UNREAD_ANSWERS} in a row the tunnel is closed.
-     */
-    private void answerDpd(final ByteBuf in, final int payload, final int length)
-    {
-        if (!ctx.channel().isWritable())
-        {
-            unreadAnswerDrops.increment();
-            if (++unreadAnswers >= MAX_UNREAD_ANSWERS)
-            {
-                abusiveCloses.increment();
-                close(TunnelListener.CloseCause.PROTOCOL_ERROR, "client does not read its DPD answers ("
-                    + unreadAnswers + " dropped)");
-            }
-            return;
-        }
-        writeControl(CstpHeader.TYPE_DPD_RESP, in, payload, length);
-        ctx.flush();
-    }
-
-    @Override
-    public void channelWritabilityChanged(final ChannelHandlerContext ctx) throws Exception
-    {
-        if (ctx.channel().isWritable())
-        {
-            unreadAnswers = 0;
-            cancelSendTimer();
-        }
-        else if (!closing && sendTimer == null)
-        {
-            lastSendProgressNanos = ticker.nanoTime();
-            unsentAtLastCheck = ctx.channel().bytesBeforeWritable();
-            sendTimer = ctx.executor().scheduleAtFixedRate(this::onSendTimer, SEND_CHECK_MILLIS, SEND_CHECK_MILLIS,
-                TimeUnit.MILLISECONDS);
-        }
-        super.channelWritabilityChanged(ctx);
-    }
-
-    private int maxPayload(final int type)
-    {
-        return switch (type)
-        {
-            case CstpHeader.TYPE_DATA -> mtu;
-            case CstpHeader.TYPE_COMPRESSED -> compression.negotiated() ? compression.maxCompressedLength()
-                : MAX_CONTROL_PAYLOAD;
-            default -> MAX_CONTROL_PAYLOAD;
-        };
-    }
-
-    /** Type 8: decompressed, then the same path and checks as a plain packet. */
-    private void onCompressed(final ByteBuf in, final int payload, final int length)
-    {
-        if (!compression.negotiated())
-        {
-            // as openconnect does: a peer that ignores the negotiation cannot be understood
-            unexpected.increment();
-            close(TunnelListener.CloseCause.PROTOCOL_ERROR, "compressed CSTP frame without negotiated compression");
-            return;
-        }
-        final int packetLength = compression.decompress(in, payload, length);
-        if (packetLength < 0)
-        {
-            decompressFailures.increment();
-            trafficCounters.addRxDrop();
-            if (compression.failureEndsTunnel())
-            {
-                close(TunnelListener.CloseCause.PROTOCOL_ERROR, "CSTP " + compression.method().token()
-                    + " decompression failed: " + CodecStatus.describe(packetLength));
-            }
-            return;
-        }
-        rxCompressed.increment();
-        onData(decompressed, 0, packetLength);
-    }
-
-    private void onData(final ByteBuf in, final int payload, final int length)
+    /** Points {@link #payloadView} at a frame's payload: in place for array and direct (io_uring) buffers. */
+    private void wrapPayload(final ByteBuf in, final int payload, final int length)
     {
         if (in.hasArray())
         {
-            packetView.wrap(in.array(), in.arrayOffset() + payload, length);
+            payloadView.wrap(in.array(), in.arrayOffset() + payload, length);
         }
         else if (in.hasMemoryAddress())
         {
-            // direct (io_uring reads): in place; getBytes would slice a ByteBuffer per packet
-            packetView.wrap(in.memoryAddress() + payload, length);
+            // in place; getBytes would slice a ByteBuffer per packet
+            payloadView.wrap(in.memoryAddress() + payload, length);
         }
         else
         {
@@ -422,43 +235,25 @@ public final class CstpTunnelHandler extends ByteToMessageDecoder implements Egr
                 scratch = new byte[scratchLength];
             }
             in.getBytes(payload, scratch, 0, length);
-            packetView.wrap(scratch, 0, length);
+            payloadView.wrap(scratch, 0, length);
         }
-        final int verdict = path.access().check(packetView, 0, length);
-        if (verdict != TunnelAccess.ADMIT)
-        {
-            drops.count(verdict);
-            trafficCounters.addRxDrop();
-            return;
-        }
-        if (path.dtls() != null)
-        {
-            // the client only sends data over TLS when its DTLS channel died: answer on TLS too until DTLS is back
-            path.dtls(null);
-            dtlsFallbacks.increment();
-        }
-        if (!inbound.offer(packetView, 0, length))
-        {
-            ringFull.increment();
-            trafficCounters.addRxDrop();
-            return;
-        }
-        rxData.increment();
-        trafficCounters.addRx(length);
     }
 
-    private void onDisconnect(final ByteBuf in, final int payload, final int length)
+    @Override
+    public void channelWritabilityChanged(final ChannelHandlerContext ctx) throws Exception
     {
-        rxControl.increment();
-        final int reason = length > 0 ? in.getUnsignedByte(payload) : -1;
-        final StringBuilder text = new StringBuilder();
-        for (int i = 1; i < length && text.length() < MAX_REASON_TEXT; i++)
+        if (ctx.channel().isWritable())
         {
-            final int c = in.getUnsignedByte(payload + i);
-            text.append(c >= 0x20 && c < 0x7f ? (char)c : '.');
+            core.onWritable();
+            cancelSendTimer();
         }
-        listener.onDisconnectRequest(reason, text.toString());
-        close(TunnelListener.CloseCause.CLIENT_DISCONNECT, "client disconnect: " + text);
+        else if (!closing && sendTimer == null)
+        {
+            core.onUnwritable(ticker.nanoTime(), ctx.channel().bytesBeforeWritable());
+            sendTimer = ctx.executor().scheduleAtFixedRate(this::onSendTimer, SEND_CHECK_MILLIS, SEND_CHECK_MILLIS,
+                TimeUnit.MILLISECONDS);
+        }
+        super.channelWritabilityChanged(ctx);
     }
 
     @Override
@@ -467,10 +262,10 @@ public final class CstpTunnelHandler extends ByteToMessageDecoder implements Egr
         if (closing || !ctx.channel().isWritable())
         {
             backlogDrops.increment();
-            trafficCounters.addTxDrop();
+            core.onDataDropped();
             return false;
         }
-        final int compressedLength = compression.compress(src, index, length);
+        final int compressedLength = core.compress(src, index, length);
         final boolean compressed = compressedLength > 0;
         final int payloadLength = compressed ? compressedLength : length;
         final ByteBuf frame = ctx.alloc().heapBuffer(CstpHeader.HEADER_LENGTH + payloadLength);
@@ -478,8 +273,7 @@ public final class CstpTunnelHandler extends ByteToMessageDecoder implements Egr
         final int at = frame.writerIndex();
         if (compressed)
         {
-            compression.compressed().getBytes(0, frame.array(), frame.arrayOffset() + at, payloadLength);
-            txCompressed.increment();
+            core.compressed().getBytes(0, frame.array(), frame.arrayOffset() + at, payloadLength);
         }
         else
         {
@@ -487,8 +281,7 @@ public final class CstpTunnelHandler extends ByteToMessageDecoder implements Egr
         }
         frame.writerIndex(at + payloadLength);
         ctx.write(frame, ctx.voidPromise());
-        txData.increment();
-        trafficCounters.addTx(length);
+        core.onDataSent(length, compressed);
         if (flushPending)
         {
             return false;
@@ -504,61 +297,45 @@ public final class CstpTunnelHandler extends ByteToMessageDecoder implements Egr
         ctx.flush();
     }
 
-    private void writeControl(final int type, final ByteBuf payloadSrc, final int payload, final int length)
+    private void writeControl(final int type, final DirectBuffer payload, final int length)
     {
         final ByteBuf frame = ctx.alloc().heapBuffer(CstpHeader.HEADER_LENGTH + length);
         CstpHeader.write(frame, type, length);
         if (length > 0)
         {
-            frame.writeBytes(payloadSrc, payload, length);
+            payload.getBytes(0, frame.array(), frame.arrayOffset() + frame.writerIndex(), length);
+            frame.writerIndex(frame.writerIndex() + length);
         }
         ctx.write(frame, ctx.voidPromise());
     }
 
-    /**
-     * The send timeout: while over the high-water mark, whatever the client takes (the bytes left to drain go down;
-     * only small control frames are added meanwhile) restarts the clock; a client that took nothing for
-     * {@link #SEND_TIMEOUT_NANOS} loses its tunnel.
-     */
     private void onSendTimer()
     {
-        final long now = ticker.nanoTime();
-        final long unsent = ctx.channel().bytesBeforeWritable();
-        if (unsent < unsentAtLastCheck)
+        if (closing)
         {
-            lastSendProgressNanos = now;
+            return;
         }
-        unsentAtLastCheck = unsent;
-        final long stalled = now - lastSendProgressNanos;
-        if (stalled >= SEND_TIMEOUT_NANOS)
+        if (core.onSendCheck(ticker.nanoTime(), ctx.channel().bytesBeforeWritable()) == TunnelCore.CLOSE)
         {
-            sendTimeouts.increment();
-            close(TunnelListener.CloseCause.SEND_TIMEOUT, "the client read nothing it was sent for "
-                + stalled / NANOS_PER_SECOND + " s (send buffer full, " + trafficCounters.txDrops()
-                + " packets to it dropped)");
+            closeConnection();
         }
     }
 
     private void onDpdTimer()
     {
-        final long now = ticker.nanoTime();
-        final long silent = now - lastRxNanos;
-        if (dpdSilenceStart != lastRxNanos)
+        if (closing)
         {
-            dpdSilenceStart = lastRxNanos;
-            dpdProbes = 0;
+            // a DISCONNECT is on its way out: its reason stays the one reported
+            return;
         }
-        if (silent >= (DPD_TRIES + 1) * dpdNanos)
+        final int result = core.onDpdCheck(ticker.nanoTime());
+        if (result == TunnelCore.CLOSE)
         {
-            close(TunnelListener.CloseCause.DPD_TIMEOUT, "no answer to " + dpdProbes
-                + " dead-peer detection probes, silent for " + silent / NANOS_PER_SECOND + " s");
+            closeConnection();
         }
-        else if (dpdProbes < DPD_TRIES && silent >= (dpdProbes + 1) * dpdNanos)
+        else if (result == TunnelCore.PROBE)
         {
-            dpdProbes++;
-            path.cstpRoundTrips().probeSent(now);
-            dpdSent.increment();
-            writeControl(CstpHeader.TYPE_DPD_REQ, null, 0, 0);
+            writeControl(CstpHeader.TYPE_DPD_REQ, payloadView, 0);
             ctx.flush();
         }
     }
@@ -581,8 +358,7 @@ public final class CstpTunnelHandler extends ByteToMessageDecoder implements Egr
             CstpHeader.write(frame, CstpHeader.TYPE_DISCONNECT, 1 + ascii.length);
             frame.writeByte(CstpHeader.REASON_USER);
             frame.writeBytes(ascii);
-            closeCause = TunnelListener.CloseCause.LOCAL;
-            closeDetail = "disconnected by the headend: " + text;
+            core.closing(TunnelListener.CloseCause.LOCAL, "disconnected by the headend: " + text);
             closing = true;
             ctx.writeAndFlush(frame).addListener(f -> ctx.close());
         });
@@ -606,9 +382,18 @@ public final class CstpTunnelHandler extends ByteToMessageDecoder implements Egr
         {
             return;
         }
+        core.closing(cause, detail);
+        closeConnection();
+    }
+
+    /** Closes the connection for the reason the core holds. */
+    private void closeConnection()
+    {
+        if (closing)
+        {
+            return;
+        }
         closing = true;
-        closeCause = cause;
-        closeDetail = detail;
         stopTimers();
         ctx.close();
     }
