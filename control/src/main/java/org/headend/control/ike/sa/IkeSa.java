@@ -671,7 +671,7 @@ public final class IkeSa
             }
             return;
         }
-        final long lifetime = context.policy.ikeLifetimeSeconds() * 1_000_000_000L;
+        final long lifetime = context.policy.lifetimeSeconds(suite) * 1_000_000_000L;
         if (lifetime > 0 && nowNanos - createdNanos >= lifetime)
         {
             delete(nowNanos, out, "IKE SA lifetime expired");

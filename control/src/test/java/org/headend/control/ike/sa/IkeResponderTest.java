@@ -505,6 +505,25 @@ class IkeResponderTest
     }
 
     @Test
+    void shouldDeleteAnSaWhenTheLifetimeOfThePolicyThatOfferedItsSuiteRunsOut() throws Exception
+    {
+        final ResponderPolicy base = policy(100, null, CLIENT_PSK);
+        final ResponderPolicy lifetimes = new ResponderPolicy(base.ikeSuites(), base.espKeyBits(),
+            base.identityType(), base.identity(), null, List.of(), SERVER_PSK, CLIENT_PSK, 100, 100, 86_400, 0, false,
+            Map.of(GCM_384, 120L));
+        assertEquals(120, lifetimes.lifetimeSeconds(GCM_384));
+        assertEquals(86_400, lifetimes.lifetimeSeconds(CBC_X25519), "a suite of no policy keeps the default");
+        final IkeResponder responder = responder(lifetimes);
+        final TestInitiator client = established(responder);
+        now += 119 * SECOND;
+        assertTrue(responder.onTimer(now).isEmpty(), "alive before its lifetime");
+        now += 2 * SECOND;
+        final List<IkeAction> expiry = responder.onTimer(now);
+        assertTrue(client.open(only(expiry)).deletesIkeSa(), "the client is told");
+        assertEquals("IKE SA lifetime expired", action(expiry, IkeAction.Closed.class).reason());
+    }
+
+    @Test
     void shouldSendADeleteOnLogoffAndCloseOnTheClientsDelete() throws Exception
     {
         final IkeResponder responder = responder(policy(100, null, CLIENT_PSK));
