@@ -17,6 +17,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
+import org.headend.control.config.AclAddress;
 import org.headend.control.config.EffectivePolicy;
 import org.headend.control.config.HeadendConfig;
 import org.headend.control.config.PolicyAttribute;
@@ -32,6 +33,7 @@ import org.headend.control.ike.sa.IkeResponder;
 import org.headend.control.ike.sa.IkeSa;
 import org.headend.control.ike.sa.ResponderPolicy;
 import org.headend.control.session.AddressPools;
+import org.headend.control.tunnel.IpsecAccess;
 import org.headend.control.session.Session;
 import org.headend.control.session.SessionManager;
 import org.headend.control.session.SessionView;
@@ -330,7 +332,10 @@ public final class IkeService implements AutoCloseable
             return;
         }
         final int tunnelId = sessions.nextTunnelId();
-        final EspTunnel tunnel = esp.install(tunnelId, new TunnelAccess(session.lease().address(), null, null), MTU,
+        final HeadendConfig cfg = config.get();
+        final TunnelAccess access = IpsecAccess.of(cfg, cfg.effectivePolicy(session.tunnelGroup(),
+            session.username()), session, session.lease()).access();
+        final EspTunnel tunnel = esp.install(tunnelId, access, MTU,
             sa.peer(), inbound(child), outbound(child), new Closes(session, tunnelId));
         tunnels.put(sa, tunnel);
         sessions.tunnelUp(session, new Session.Tunnel(tunnel, clientInfo(sa, tunnel.cipherName())));
@@ -424,12 +429,20 @@ public final class IkeService implements AutoCloseable
         public ClientConfig admit(final IkeSa sa, final String username)
         {
             final HeadendConfig cfg = config.get();
-            final TunnelGroup group = cfg.defaultTunnelGroup();
+            final TunnelGroup group = IkeTunnelGroups.select(cfg, sa.initiatorIdType(), sa.initiatorId());
+            final String escaped = org.headend.control.LogText.escape(username);
+            if (!org.headend.control.config.AaaServerGroup.LOCAL.equals(group.authenticationServerGroup())
+                && !group.authenticationFallbackLocal())
+            {
+                // EAP was answered from the local users; a group that names a server must not take them instead
+                LOG.info("IKEv2 login of user {} refused: tunnel-group {} authenticates with {}, and EAP is not "
+                    + "passed to AAA servers", escaped, group.name(), group.authenticationServerGroup());
+                return null;
+            }
             final EffectivePolicy policy = cfg.effectivePolicy(group.name(), username);
             if (!policy.get(PolicyAttribute.VPN_TUNNEL_PROTOCOL).contains("ikev2"))
             {
-                LOG.info("IKEv2 login of user {} refused: vpn-tunnel-protocol has no ikev2",
-                    org.headend.control.LogText.escape(username));
+                LOG.info("IKEv2 login of user {} refused: vpn-tunnel-protocol has no ikev2", escaped);
                 return null;
             }
             final SessionManager.Login login = sessions.open(username, group.name(), policy.groupPolicyName(),
@@ -452,8 +465,24 @@ public final class IkeService implements AutoCloseable
             policy.get(PolicyAttribute.DNS_SERVER).stream().filter(a -> a instanceof java.net.Inet4Address)
                 .forEach(a -> dns.add(a.getAddress()));
             final String domain = policy.get(PolicyAttribute.DEFAULT_DOMAIN);
+            final IpsecAccess access = IpsecAccess.of(cfg, policy, session, lease);
+            final List<TrafficSelector> networks = new ArrayList<>();
+            final List<byte[]> subnets = new ArrayList<>();
+            for (final AclAddress network : access.ipv4Includes())
+            {
+                final long mask = network.prefixLength() == 0 ? 0 : 0xFFFF_FFFFL << 32 - network.prefixLength();
+                final int start = (int)(ByteBuffer.wrap(network.network().getAddress()).getInt() & mask);
+                final int end = start | (int)~mask;
+                networks.add(TrafficSelector.ipv4Range(ByteBuffer.allocate(4).putInt(start).array(),
+                    ByteBuffer.allocate(4).putInt(end).array()));
+                subnets.add(ByteBuffer.allocate(8).putInt(start).putInt((int)mask).array());
+            }
+            LOG.info("IKEv2: session {} of user {} in tunnel-group {} (IDi {}){}", session.index(), escaped,
+                group.name(), org.headend.control.LogText.escape(String.valueOf(sa.initiatorId())),
+                networks.isEmpty() ? "" : ", split tunnel to " + networks.size() + " networks");
             return new ClientConfig(ByteBuffer.allocate(4).putInt(lease.address()).array(), dns,
-                domain.isEmpty() ? null : domain, List.of(TrafficSelector.anyIpv4()));
+                domain.isEmpty() ? null : domain, networks.isEmpty() ? List.of(TrafficSelector.anyIpv4()) : networks,
+                subnets);
         }
 
         @Override

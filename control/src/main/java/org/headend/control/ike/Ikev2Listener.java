@@ -138,11 +138,28 @@ public final class Ikev2Listener implements AutoCloseable
         LOG.info("IKEv2: {}; UDP 500 and 4500 closed", why);
     }
 
-    /** What {@code show crypto ikev2 sa} and {@code show crypto ipsec sa} print now. */
+    /**
+     * What {@code show crypto ikev2 sa} and {@code show crypto ipsec sa} print: the SAs of the service running when
+     * the command runs (the CLI keeps this object across enable and disable).
+     */
     public CryptoStatus status()
     {
-        final IkeService service = running;
-        return service == null ? CryptoStatus.NONE : service.status();
+        return new CryptoStatus()
+        {
+            @Override
+            public String ikev2Sas()
+            {
+                final IkeService service = running;
+                return (service == null ? CryptoStatus.NONE : service.status()).ikev2Sas();
+            }
+
+            @Override
+            public String ipsecSas()
+            {
+                final IkeService service = running;
+                return (service == null ? CryptoStatus.NONE : service.status()).ipsecSas();
+            }
+        };
     }
 
     /** The responder's policy for {@code candidate}: its algorithms for the IKEv2 interface and its certificate. */

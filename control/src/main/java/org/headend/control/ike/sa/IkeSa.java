@@ -155,6 +155,18 @@ public final class IkeSa
         return username;
     }
 
+    /** The type of the client's IDi ({@code Ike.ID_KEY_ID} …), or 0 before its first IKE_AUTH. */
+    public int initiatorIdType()
+    {
+        return firstAuth == null ? 0 : firstAuth.idiType();
+    }
+
+    /** The client's IDi as text (KEY_ID, FQDN and RFC822 as sent), or null before its first IKE_AUTH. */
+    public String initiatorId()
+    {
+        return firstAuth == null ? null : firstAuth.idiText();
+    }
+
     /** What {@link IkeHost#admit} gave the client, or null before. */
     public ClientConfig config()
     {
@@ -466,6 +478,10 @@ public final class IkeSa
             {
                 attributes.add(new CpPayload.Attribute(Ike.INTERNAL_IP4_DNS, dns));
             }
+        }
+        for (final byte[] subnet : config.splitSubnets())
+        {
+            attributes.add(new CpPayload.Attribute(Ike.INTERNAL_IP4_SUBNET, subnet));
         }
         if (config.defaultDomain() != null)
         {

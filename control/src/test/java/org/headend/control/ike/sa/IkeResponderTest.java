@@ -56,6 +56,7 @@ class IkeResponderTest
         final List<IkeSa> released = new ArrayList<>();
         List<TrafficSelector> networks = List.of(TrafficSelector.ipv4Range(new byte[] {10, 0, 0, 0},
             new byte[] {10, (byte)255, (byte)255, (byte)255}));
+        List<byte[]> subnets = List.of();
         int nextSpi = 0x1000;
 
         @Override
@@ -69,7 +70,7 @@ class IkeResponderTest
         {
             admitted.add(sa);
             return "mallory".equals(username) ? null
-                : new ClientConfig(POOL_ADDRESS, List.of(DNS), "example.test", networks);
+                : new ClientConfig(POOL_ADDRESS, List.of(DNS), "example.test", networks, subnets);
         }
 
         @Override
@@ -282,6 +283,23 @@ class IkeResponderTest
         assertArrayEquals(Arrays.copyOfRange(keymat, 36, 72), up.child().keymatOut());
         assertEquals(IkeSa.State.ESTABLISHED, responder.sa(client.spiR).state());
         assertFalse(responder.sa(client.spiR).natDetected());
+    }
+
+    @Test
+    void shouldAnnounceASplitTunnelAsInternalIp4SubnetAndNarrowTsrToIt() throws Exception
+    {
+        host.networks = List.of(TrafficSelector.ipv4Range(new byte[] {10, 1, 0, 0}, new byte[] {10, 1, 0, 127}));
+        final byte[] subnet = {10, 1, 0, 0, (byte)255, (byte)255, (byte)255, (byte)128};
+        host.subnets = List.of(subnet);
+        final IkeResponder responder = responder(policy(100, null, null));
+        final TestInitiator client = initiated(responder, GCM_384);
+        final PayloadSet done = client.open(only(eapLogin(responder, client, "s3cret", new byte[1][])));
+        final List<CpPayload.Attribute> split = done.cfgAttributes().stream()
+            .filter(a -> a.type() == Ike.INTERNAL_IP4_SUBNET).toList();
+        assertEquals(1, split.size(), "one attribute per split network");
+        assertArrayEquals(subnet, split.get(0).value());
+        assertEquals(List.of("10.1.0.0-10.1.0.127 proto 0 ports 0-65535"),
+            done.tsr().stream().map(Object::toString).toList(), "the client's /24 narrowed to the split network");
     }
 
     @Test
