@@ -450,6 +450,25 @@ class IkeResponderTest
         assertEquals(1, host.released.size(), "the address it was admitted with is given back");
     }
 
+    @Test
+    void shouldOfferOnlyTheEspKeySizesOfThePolicyAndTakeANewPolicyForNewSas() throws Exception
+    {
+        final ResponderPolicy base = policy(100, null, CLIENT_PSK);
+        final ResponderPolicy gcm128Only = new ResponderPolicy(base.ikeSuites(), List.of(128), base.identityType(),
+            base.identity(), null, List.of(), SERVER_PSK, CLIENT_PSK, 100, 100, 0, 0, false);
+        final IkeResponder responder = responder(gcm128Only);
+        final TestInitiator client = initiated(responder, GCM_384);
+        final List<IkeAction> actions = send(responder, client.request(Ike.IKE_AUTH,
+            firstAuth(client, "b@c".getBytes(), true)));
+        assertNotNull(client.open(only(actions)).notification(Ike.NO_PROPOSAL_CHOSEN),
+            "the client offers AES-GCM-256 only, the ipsec-proposal AES-GCM-128 only");
+        assertNull(action(actions, IkeAction.ChildUp.class));
+        assertEquals(1, host.released.size());
+
+        responder.policy(base);
+        assertNotNull(established(responder), "the operator's new proposal applies to the next SA");
+    }
+
     private TestInitiator established(final IkeResponder responder) throws Exception
     {
         final TestInitiator client = initiated(responder, GCM_384);
