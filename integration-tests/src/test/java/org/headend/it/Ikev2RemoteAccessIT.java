@@ -24,7 +24,8 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * {@code password ... mschap}. {@code crypto ca trustpoint}, {@code crypto ikev2 remote-access trustpoint} and
  * {@code crypto ikev2 enable outside} are typed on the running appliance. A second connection sends IDi
  * {@code keyid:SALES}: it lands in tunnel-group SALES, whose group-policy splits the tunnel, so its TSr 0.0.0.0/0 is
- * narrowed to the split network. strongSwan's charon (kernel-libipsec, ESP
+ * narrowed to the split network. A third sends IDi {@code keyid:RADGROUP}, a tunnel-group that authenticates with
+ * RADIUS: its login is refused (EAP is not passed to RADIUS yet), not answered from the local users. strongSwan's charon (kernel-libipsec, ESP
  * in UDP) in the client namespace verifies the headend's ECDSA certificate against the test CA and authenticates
  * itself with EAP-MSCHAPv2, gets the pool's first address and the group-policy's DNS server, pings the inside gateway
  * address and moves 30 MB each way checksummed through ESP, is listed by {@code show vpn-sessiondb anyconnect} as
@@ -76,6 +77,15 @@ class Ikev2RemoteAccessIT
             .extraLine("tunnel-group SALES type remote-access")
             .extraLine("tunnel-group SALES general-attributes")
             .extraLine(" address-pool POOL")
+            .extraLine(" default-group-policy SALESGP")
+            // a tunnel-group that authenticates with RADIUS: EAP is not passed to it, so IKEv2 logins are refused
+            .extraLine("aaa-server RAD protocol radius")
+            .extraLine("aaa-server RAD (outside) host 127.0.0.1")
+            .extraLine(" key radius-secret")
+            .extraLine("tunnel-group RADGROUP type remote-access")
+            .extraLine("tunnel-group RADGROUP general-attributes")
+            .extraLine(" address-pool POOL")
+            .extraLine(" authentication-server-group RAD")
             .extraLine(" default-group-policy SALESGP"));
         // a test CA, and the headend's ECDSA P-384 certificate from it in a trustpoint file on disk0:
         final Path ca = strongswan.dir().resolve("ca");
@@ -128,6 +138,23 @@ class Ikev2RemoteAccessIT
                   sales { remote_ts = 0.0.0.0/0
                           esp_proposals = aes128gcm16
                           start_action = none }
+                }
+              }
+              radius {
+                version = 2
+                remote_addrs = %1$s
+                vips = 0.0.0.0
+                encap = yes
+                proposals = aes256-sha384-prfsha384-ecp256
+                local { auth = eap-mschapv2
+                        id = keyid:RADGROUP
+                        eap_id = %2$s }
+                remote { auth = pubkey
+                         cacerts = %3$s }
+                children {
+                  radius { remote_ts = 0.0.0.0/0
+                           esp_proposals = aes128gcm16
+                           start_action = none }
                 }
               }
             }
@@ -288,5 +315,16 @@ class Ikev2RemoteAccessIT
         assertEquals(3, ping.received(), "the split network is reached through ESP:\n" + ping.output());
         swanctl("--terminate", "--ike", "sales");
         bed.headend().awaitSessionCount(0, Duration.ofSeconds(10));
+    }
+
+    @Test
+    void shouldRefuseAnIkev2LoginToATunnelGroupThatAuthenticatesWithRadius() throws IOException
+    {
+        final Cmd.Result up = swanctl("--initiate", "--child", "radius", "--timeout", "30");
+        assertFalse(up.ok(), "EAP is answered from the local users only: a RADIUS group must refuse\n" + up.output());
+        assertTrue(charonLog().contains("received AUTHENTICATION_FAILED notify"), charonLog());
+        assertTrue(bed.headend().process().tails(200).contains("tunnel-group RADGROUP authenticates with RAD"),
+            bed.headend().process().tails(60));
+        assertTrue(bed.headend().sessions().isEmpty(), "no session is left behind");
     }
 }
