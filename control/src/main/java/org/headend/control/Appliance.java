@@ -119,7 +119,7 @@ final class Appliance
     private DtlsService dtls;
     /** RFC 5176 listeners of the {@code aaa-server} groups with {@code dynamic-authorization}. */
     private DynamicAuthorization dynamicAuthorization;
-    private org.headend.control.ike.IkeService ike;
+    private org.headend.control.ike.Ikev2Listener ike;
     private HttpRedirectListeners redirects;
     private DhcpRelay dhcpRelay;
     private ManagementServer management;
@@ -320,20 +320,23 @@ final class Appliance
             }
             // last of the checks: it opens the new listeners, and the change is committed once it passes
             config.addFinalVeto(listeners::apply);
-            if (cfg.globals().ikev2Interface() != null)
-            {
-                // IKEv2 beside the SSL VPN: UDP 500 here, 4500 (IKE and ESP) on a data-plane event loop
-                final org.headend.control.ike.IkeService.DatagramSink sink =
-                    new org.headend.control.ike.IkeService.DatagramSink();
-                final org.headend.dataplane.api.EspSocket esp = dataplane.openEsp(
-                    new org.headend.dataplane.api.EspSocket.Options(eventLoops.next(), uring,
-                        Integer.getInteger(UDP_RECV_BATCH_PROP_NAME, 1), gso), sink, aead::create);
-                final java.net.InetAddress ikeAddress = cfg.interfaceByNameif(cfg.globals().ikev2Interface())
+            // IKEv2 beside the SSL VPN: UDP 500 here, 4500 (IKE and ESP) on a data-plane event loop; live like the
+            // webvpn listeners (crypto ikev2 enable / no crypto ikev2 enable)
+            ike = new org.headend.control.ike.Ikev2Listener(control, sessions, config::current,
+                sink -> dataplane.openEsp(new org.headend.dataplane.api.EspSocket.Options(eventLoops.next(), uring,
+                    Integer.getInteger(UDP_RECV_BATCH_PROP_NAME, 1), gso), sink, aead::create),
+                c -> c.interfaceByNameif(c.globals().ikev2Interface())
                     .map(org.headend.control.config.InterfaceConfig::address)
-                    .map(java.net.InetAddress.class::cast).orElseGet(() -> memberAddress(cfg));
-                ike = org.headend.control.ike.IkeService.start(control, sessions, config::current, esp, ikeAddress,
-                    identity.key(), identity.certificate(), sink);
+                    .map(java.net.InetAddress.class::cast).orElseGet(() -> memberAddress(c)),
+                identity.key(), identity.certificate(), flash::resolve);
+            // as the TLS trustpoints at start: a file that cannot be read keeps IKEv2 off, not the appliance down
+            final String ikeRefused = ike.apply(cfg);
+            if (ikeRefused != null)
+            {
+                LOG.error("IKEv2 is off: {}", ikeRefused);
             }
+            config.addVeto(ike::check);
+            config.addFinalVeto(ike::apply);
             redirects.apply(cfg);
             final MetricsExporter exporter = new MetricsExporter(dataplane.counters(), sessions, metrics,
                 () -> logins.limiter().lockedAddresses(System.nanoTime()));

@@ -28,15 +28,20 @@ final class AaaServerCommands
 {
     private static final Pattern KEY_LINE =
         Pattern.compile("(?m)^(\\s+(?:key|ldap-login-password|totp-secret) )\\S+");
+    /** A user's NT hash is password-equivalent for MSCHAPv2 (pass-the-hash): shown like a key, saved as it is. */
+    private static final Pattern NT_HASH = Pattern.compile("(?m)^(username \\S+ password .* nt-encrypted )\\S+");
 
     private AaaServerCommands()
     {
     }
 
-    /** A configuration's text with every server key, LDAP password and TOTP secret replaced by {@code *****}. */
+    /**
+     * A configuration's text with every server key, LDAP password, TOTP secret and NT hash replaced by
+     * {@code *****}.
+     */
     static String maskKeys(final String config)
     {
-        return KEY_LINE.matcher(config).replaceAll("$1*****");
+        return NT_HASH.matcher(KEY_LINE.matcher(config).replaceAll("$1*****")).replaceAll("$1*****");
     }
 
     static void declare(final List<ExecCommand> commands)

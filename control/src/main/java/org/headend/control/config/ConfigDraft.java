@@ -38,6 +38,8 @@ public final class ConfigDraft
     boolean compressionSvc = true;
     /** {@code crypto ikev2 enable NAMEIF}: where IKEv2 clients are answered, or null. */
     String ikev2Interface;
+    /** The other IKEv2 lines: policies, ipsec-proposals, crypto maps, the remote-access trustpoint. */
+    final Ikev2Draft ikev2 = new Ikev2Draft();
     boolean compressionHttp = true;
     final Map<String, Map<String, List<String>>> customData = new LinkedHashMap<>();
     /** {@code http redirect NAMEIF PORT}: nameif → port. */
@@ -137,7 +139,8 @@ public final class ConfigDraft
             frozen(ipv6Pools), List.copyOf(ipv6Routes),
             new GlobalSettings(compressionSvc, compressionHttp, Collections.unmodifiableMap(data),
                 httpRedirects.entrySet().stream().map(e -> new HttpRedirect(e.getKey(), e.getValue())).toList(),
-                sessionLimit, loadBalancing.freeze(), frozen(sslTrustpoints), ikev2Interface),
+                sessionLimit, loadBalancing.freeze(), frozen(sslTrustpoints), ikev2Interface,
+                ikev2.freeze()),
             new ManagementConfig(enablePassword, List.copyOf(sshAccess), sshTimeoutMinutes, sshAuthLocal,
                 maxFailedAttempts, sshScopy, sshAuthServerGroup, sshAuthFallbackLocal),
             frozenLists(accessLists), frozen(aaaMap),

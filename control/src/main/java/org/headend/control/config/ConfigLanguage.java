@@ -56,6 +56,7 @@ public final class ConfigLanguage
         declareAuthorization();
         OperationsLanguage.declare(ConfigLanguage::register);
         CryptoLanguage.declare(ConfigLanguage::register);
+        Ikev2Language.declare(ConfigLanguage::register);
         LoadBalancingLanguage.declare(ConfigLanguage::register);
         SamlLanguage.declare(ConfigLanguage::register);
         for (final Mode mode : Mode.values())

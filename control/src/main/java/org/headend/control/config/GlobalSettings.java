@@ -18,10 +18,12 @@ import java.util.Map;
  * @param sslTrustpoints  {@code ssl trust-point NAME [NAMEIF]}: nameif ({@link #EVERY_INTERFACE} for the line
  *                        without one) → the trustpoint whose identity certificate the TLS listeners there serve
  * @param ikev2Interface  {@code crypto ikev2 enable NAMEIF}: where IKEv2 clients are answered; null when off
+ * @param ikev2           the IKE and ESP algorithms and the certificate of IKEv2 remote access
  */
 public record GlobalSettings(boolean compressionSvc, boolean compressionHttp,
     Map<String, Map<String, List<String>>> customData, List<HttpRedirect> httpRedirects, int sessionLimit,
-    LoadBalancing loadBalancing, Map<String, String> sslTrustpoints, String ikev2Interface)
+    LoadBalancing loadBalancing, Map<String, String> sslTrustpoints, String ikev2Interface,
+    Ikev2Config ikev2)
 {
     /** The key of {@code ssl trust-point NAME} without an interface in {@link #sslTrustpoints}. */
     public static final String EVERY_INTERFACE = "";
@@ -48,6 +50,6 @@ public record GlobalSettings(boolean compressionSvc, boolean compressionHttp,
         final int sessionLimit)
     {
         this(compressionSvc, compressionHttp, customData, httpRedirects, sessionLimit, LoadBalancing.NONE, Map.of(),
-            null);
+            null, Ikev2Config.NONE);
     }
 }

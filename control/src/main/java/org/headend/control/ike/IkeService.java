@@ -7,8 +7,6 @@ import java.nio.ByteBuffer;
 import java.nio.channels.ClosedChannelException;
 import java.nio.channels.DatagramChannel;
 import java.security.SecureRandom;
-import java.security.cert.CertificateEncodingException;
-import java.security.cert.X509Certificate;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HexFormat;
@@ -19,17 +17,14 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
+import org.headend.control.config.AclAddress;
 import org.headend.control.config.EffectivePolicy;
 import org.headend.control.config.HeadendConfig;
 import org.headend.control.config.PolicyAttribute;
 import org.headend.control.config.TunnelGroup;
 import org.headend.control.config.UserAccount;
 import org.headend.control.http.ClientInfo;
-import org.headend.control.ike.codec.Ike;
 import org.headend.control.ike.codec.TrafficSelector;
-import org.headend.control.ike.crypto.DhGroup;
-import org.headend.control.ike.crypto.IkeSuite;
-import org.headend.control.ike.crypto.PrfAlgorithm;
 import org.headend.control.ike.sa.ChildSa;
 import org.headend.control.ike.sa.ClientConfig;
 import org.headend.control.ike.sa.IkeAction;
@@ -38,6 +33,7 @@ import org.headend.control.ike.sa.IkeResponder;
 import org.headend.control.ike.sa.IkeSa;
 import org.headend.control.ike.sa.ResponderPolicy;
 import org.headend.control.session.AddressPools;
+import org.headend.control.tunnel.IpsecAccess;
 import org.headend.control.session.Session;
 import org.headend.control.session.SessionManager;
 import org.headend.control.session.SessionView;
@@ -65,8 +61,6 @@ public final class IkeService implements AutoCloseable
     /** Inner MTU for a 1500-byte outside link: 20 IP + 8 UDP + 8 ESP + 8 IV + 5 trailer + 16 ICV, rounded down. */
     private static final int MTU = 1400;
     private static final int REPLAY_WINDOW = 128;
-    private static final int DPD_SECONDS = 30;
-    private static final long IKE_LIFETIME_SECONDS = 86_400;
 
     private final ScheduledExecutorService control;
     private final SessionManager sessions;
@@ -104,38 +98,76 @@ public final class IkeService implements AutoCloseable
     }
 
     /**
-     * Binds UDP 500 and 4500 on {@code address} and starts answering. {@code esp} is the data plane's port, opened
-     * with {@link #datagramSink} as its IKE listener; the server authenticates with {@code key} and {@code cert}.
-     * Call on any thread but the control thread (it waits for nothing on it).
+     * Binds UDP 500 and 4500 on {@code address} and starts answering with {@code policy}. {@code esp} is the data
+     * plane's port, opened with {@link DatagramSink} as its IKE listener. Call on any thread but the control thread
+     * (it waits for nothing on it).
      */
     public static IkeService start(final ScheduledExecutorService control, final SessionManager sessions,
         final Supplier<HeadendConfig> config, final EspSocket esp, final InetAddress address,
-        final java.security.PrivateKey key, final X509Certificate cert, final DatagramSink sink)
-        throws IOException, InterruptedException
+        final ResponderPolicy policy, final String nameif, final DatagramSink sink) throws IOException
     {
-        final byte[] der;
+        final DatagramChannel udp500 = DatagramChannel.open();
         try
         {
-            der = cert.getEncoded();
+            udp500.bind(new InetSocketAddress(address, IKE_PORT));
+            esp.bind(address, ESP_PORT);
         }
-        catch (final CertificateEncodingException ex)
+        catch (final InterruptedException ex)
         {
-            throw new IOException("the server certificate cannot be encoded", ex);
+            udp500.close();
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted while binding UDP " + ESP_PORT, ex);
         }
-        final ResponderPolicy policy = new ResponderPolicy(List.of(
-            new IkeSuite(Ike.ENCR_AES_GCM_16, 256, 0, PrfAlgorithm.HMAC_SHA2_384, DhGroup.ECP_384),
-            new IkeSuite(Ike.ENCR_AES_GCM_16, 128, 0, PrfAlgorithm.HMAC_SHA2_256, DhGroup.ECP_256),
-            new IkeSuite(Ike.ENCR_AES_GCM_16, 256, 0, PrfAlgorithm.HMAC_SHA2_256, DhGroup.MODP_2048)),
-            List.of(256, 128), Ike.ID_DER_ASN1_DN, cert.getSubjectX500Principal().getEncoded(), key, List.of(der),
-            null, null, 64, 4096, IKE_LIFETIME_SECONDS, DPD_SECONDS, true);
-        final DatagramChannel udp500 = DatagramChannel.open().bind(new InetSocketAddress(address, IKE_PORT));
-        esp.bind(address, ESP_PORT);
-        final IkeService service = new IkeService(control, sessions, config, esp, udp500, address, policy,
-            config.get().globals().ikev2Interface());
+        catch (final IOException | RuntimeException ex)
+        {
+            udp500.close();
+            throw ex;
+        }
+        final IkeService service = new IkeService(control, sessions, config, esp, udp500, address, policy, nameif);
         sink.target = service;
         service.reader.start();
         LOG.info("IKEv2: answering on UDP {}:{} and {} (ESP in UDP)", address.getHostAddress(), IKE_PORT, ESP_PORT);
         return service;
+    }
+
+    /** The address UDP 500 and 4500 are bound to. */
+    public InetAddress address()
+    {
+        return local500.getAddress();
+    }
+
+    /** IKE SAs negotiated from now on use {@code policy} (a configuration change); established ones keep theirs. */
+    public void policy(final ResponderPolicy policy)
+    {
+        control.execute(() -> responder.policy(policy));
+    }
+
+    /**
+     * {@code no crypto ikev2 enable}: every IKE SA is deleted (the client told, its session ended), then the sockets
+     * close. Not on the control thread.
+     */
+    public void disable(final String why)
+    {
+        try
+        {
+            control.submit(() ->
+            {
+                for (final IkeSa sa : responder.sas())
+                {
+                    perform(responder.delete(sa.responderSpi(), why, System.nanoTime()));
+                }
+            }).get(5, TimeUnit.SECONDS);
+        }
+        catch (final java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException
+            | java.util.concurrent.RejectedExecutionException ex)
+        {
+            LOG.warn("IKEv2: not every SA could be deleted: {}", ex.toString());
+        }
+        catch (final InterruptedException ex)
+        {
+            Thread.currentThread().interrupt();
+        }
+        close();
     }
 
     /** The ESP port's IKE listener, bound to the service once it starts; datagrams before that are dropped. */
@@ -300,7 +332,10 @@ public final class IkeService implements AutoCloseable
             return;
         }
         final int tunnelId = sessions.nextTunnelId();
-        final EspTunnel tunnel = esp.install(tunnelId, new TunnelAccess(session.lease().address(), null, null), MTU,
+        final HeadendConfig cfg = config.get();
+        final TunnelAccess access = IpsecAccess.of(cfg, cfg.effectivePolicy(session.tunnelGroup(),
+            session.username()), session, session.lease()).access();
+        final EspTunnel tunnel = esp.install(tunnelId, access, MTU,
             sa.peer(), inbound(child), outbound(child), new Closes(session, tunnelId));
         tunnels.put(sa, tunnel);
         sessions.tunnelUp(session, new Session.Tunnel(tunnel, clientInfo(sa, tunnel.cipherName())));
@@ -394,12 +429,20 @@ public final class IkeService implements AutoCloseable
         public ClientConfig admit(final IkeSa sa, final String username)
         {
             final HeadendConfig cfg = config.get();
-            final TunnelGroup group = cfg.defaultTunnelGroup();
+            final TunnelGroup group = IkeTunnelGroups.select(cfg, sa.initiatorIdType(), sa.initiatorId());
+            final String escaped = org.headend.control.LogText.escape(username);
+            if (!org.headend.control.config.AaaServerGroup.LOCAL.equals(group.authenticationServerGroup())
+                && !group.authenticationFallbackLocal())
+            {
+                // EAP was answered from the local users; a group that names a server must not take them instead
+                LOG.info("IKEv2 login of user {} refused: tunnel-group {} authenticates with {}, and EAP is not "
+                    + "passed to AAA servers", escaped, group.name(), group.authenticationServerGroup());
+                return null;
+            }
             final EffectivePolicy policy = cfg.effectivePolicy(group.name(), username);
             if (!policy.get(PolicyAttribute.VPN_TUNNEL_PROTOCOL).contains("ikev2"))
             {
-                LOG.info("IKEv2 login of user {} refused: vpn-tunnel-protocol has no ikev2",
-                    org.headend.control.LogText.escape(username));
+                LOG.info("IKEv2 login of user {} refused: vpn-tunnel-protocol has no ikev2", escaped);
                 return null;
             }
             final SessionManager.Login login = sessions.open(username, group.name(), policy.groupPolicyName(),
@@ -422,8 +465,24 @@ public final class IkeService implements AutoCloseable
             policy.get(PolicyAttribute.DNS_SERVER).stream().filter(a -> a instanceof java.net.Inet4Address)
                 .forEach(a -> dns.add(a.getAddress()));
             final String domain = policy.get(PolicyAttribute.DEFAULT_DOMAIN);
+            final IpsecAccess access = IpsecAccess.of(cfg, policy, session, lease);
+            final List<TrafficSelector> networks = new ArrayList<>();
+            final List<byte[]> subnets = new ArrayList<>();
+            for (final AclAddress network : access.ipv4Includes())
+            {
+                final long mask = network.prefixLength() == 0 ? 0 : 0xFFFF_FFFFL << 32 - network.prefixLength();
+                final int start = (int)(ByteBuffer.wrap(network.network().getAddress()).getInt() & mask);
+                final int end = start | (int)~mask;
+                networks.add(TrafficSelector.ipv4Range(ByteBuffer.allocate(4).putInt(start).array(),
+                    ByteBuffer.allocate(4).putInt(end).array()));
+                subnets.add(ByteBuffer.allocate(8).putInt(start).putInt((int)mask).array());
+            }
+            LOG.info("IKEv2: session {} of user {} in tunnel-group {} (IDi {}){}", session.index(), escaped,
+                group.name(), org.headend.control.LogText.escape(String.valueOf(sa.initiatorId())),
+                networks.isEmpty() ? "" : ", split tunnel to " + networks.size() + " networks");
             return new ClientConfig(ByteBuffer.allocate(4).putInt(lease.address()).array(), dns,
-                domain.isEmpty() ? null : domain, List.of(TrafficSelector.anyIpv4()));
+                domain.isEmpty() ? null : domain, networks.isEmpty() ? List.of(TrafficSelector.anyIpv4()) : networks,
+                subnets);
         }
 
         @Override

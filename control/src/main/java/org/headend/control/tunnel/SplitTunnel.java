@@ -96,6 +96,13 @@ final class SplitTunnel
         }
     }
 
+    /** The IPv4 networks the client may reach under {@code tunnelspecified}; empty under the other policies. */
+    List<AclAddress> ipv4Includes()
+    {
+        return policy != SplitTunnelPolicy.TUNNELSPECIFIED ? List.of()
+            : networks.stream().filter(n -> n.family() == 4).toList();
+    }
+
     /** Whether the client sends everything through the tunnel (then all its DNS goes there too). */
     boolean tunnelsAll()
     {

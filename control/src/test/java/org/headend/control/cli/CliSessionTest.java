@@ -340,6 +340,28 @@ class CliSessionTest
     }
 
     @Test
+    void shouldMaskTheNtHashOfAnMschapUserInShowRunningConfigButSaveIt() throws Exception
+    {
+        final Path file = dir.resolve("startup-config");
+        Files.writeString(file, "hostname saved\n");
+        store = ConfigStore.load(file);
+        session = newSession();
+        run("conf t");
+        run("username alice password Wonderland-42 mschap");
+        final String ntHash = java.util.HexFormat.of().formatHex(
+            org.headend.control.auth.radius.MsChapV2.ntPasswordHash("Wonderland-42"));
+        final String running = run("show running-config");
+        assertTrue(running.contains(" pbkdf2 nt-encrypted *****"), running);
+        assertFalse(running.contains(ntHash), "the NT hash logs in over MSCHAPv2 as the password would: " + running);
+        assertFalse(run("show running-config username").contains(ntHash));
+        assertTrue(run("write memory").endsWith("[OK]\n"));
+        assertTrue(Files.readString(file).contains(" nt-encrypted " + ntHash), "write memory keeps the hash");
+        assertFalse(run("show startup-config").contains(ntHash));
+        assertEquals(ntHash, ConfigStore.load(file).current().user("alice").orElseThrow().ntHash(),
+            "the saved configuration reads back with the hash");
+    }
+
+    @Test
     void shouldCloseTheSessionWhenExitIsTypedInExec() throws IOException
     {
         assertTrue(session.isOpen());

@@ -50,4 +50,96 @@ class Ikev2ConfigTest
             ConfigLanguageTest.render(text));
         assertNull(ConfigLanguageTest.compile("hostname h\n").globals().ikev2Interface());
     }
+
+    private static final String ASA_RA = """
+        crypto ipsec ikev2 ipsec-proposal GCM
+         protocol esp encryption aes-gcm-256 aes-gcm
+         protocol esp integrity null
+        crypto ipsec ikev2 ipsec-proposal GCM128
+         protocol esp encryption aes-gcm
+        crypto dynamic-map DYN 10 set ikev2 ipsec-proposal GCM128 GCM
+        crypto map OUTSIDE_MAP 65535 ipsec-isakmp dynamic DYN
+        crypto map OUTSIDE_MAP interface outside
+        crypto ikev2 policy 20
+         encryption aes-256
+         integrity sha512 sha256
+         group 14
+         lifetime seconds 3600
+        crypto ikev2 policy 10
+         encryption aes-gcm-256
+         integrity null
+         group 20 19
+         prf sha384
+        crypto ikev2 enable outside client-services port 443
+        crypto ikev2 remote-access trustpoint VPN-TP
+        """;
+
+    @Test
+    void shouldKeepIkePoliciesByPriorityAndTheirAlgorithmsAsTyped() throws ConfigException
+    {
+        final Ikev2Config ikev2 = ConfigLanguageTest.compile(ASA_RA).globals().ikev2();
+        assertEquals(2, ikev2.policies().size());
+        final Ikev2Config.IkePolicy first = ikev2.policies().get(0);
+        assertEquals(10, first.priority(), "the lowest priority number is the most preferred");
+        assertEquals(java.util.List.of("aes-gcm-256"), first.encryption());
+        assertEquals(java.util.List.of(20, 19), first.groups());
+        assertEquals(java.util.List.of("sha384"), first.prf());
+        assertEquals(Ikev2Config.DEFAULT_LIFETIME_SECONDS, first.lifetimeSeconds());
+        assertEquals(java.util.List.of("sha512", "sha256"), ikev2.policies().get(1).integrity());
+        assertEquals(3600, ikev2.policies().get(1).lifetimeSeconds());
+        assertEquals("VPN-TP", ikev2.remoteAccessTrustpoint());
+    }
+
+    @Test
+    void shouldGiveTheInterfacesProposalsThroughItsCryptoMapInDynamicMapOrder() throws ConfigException
+    {
+        final Ikev2Config ikev2 = ConfigLanguageTest.compile(ASA_RA).globals().ikev2();
+        assertEquals(java.util.List.of("GCM128", "GCM"), ikev2.espProposals("outside").stream()
+            .map(Ikev2Config.IpsecProposal::name).toList());
+        assertEquals(java.util.List.of("aes-gcm-256", "aes-gcm"), ikev2.proposals().get("GCM").espEncryption());
+        assertNull(ikev2.espProposals("inside"), "no crypto map on inside: the responder's defaults");
+        final Ikev2Config dangling = ConfigLanguageTest.compile(
+            "crypto dynamic-map DYN 10 set ikev2 ipsec-proposal NOPE\ncrypto map M 1 ipsec-isakmp dynamic DYN\n"
+            + "crypto map M interface outside\n").globals().ikev2();
+        final IllegalArgumentException missing = assertThrows(IllegalArgumentException.class,
+            () -> dangling.espProposals("outside"));
+        assertTrue(missing.getMessage().contains("no crypto ipsec ikev2 ipsec-proposal NOPE"), missing.getMessage());
+    }
+
+    @Test
+    void shouldPrintTheIkev2LinesBackSoThatTheyReadBackTheSame() throws ConfigException
+    {
+        final String running = ConfigLanguageTest.render(ASA_RA);
+        for (final String line : ASA_RA.split("\n"))
+        {
+            if (!line.contains("integrity null") || line.startsWith(" protocol"))
+            {
+                assertTrue(running.contains(line.startsWith(" ") ? line.strip() : line), line + "\n" + running);
+            }
+        }
+        assertEquals(ConfigLanguageTest.compile(ASA_RA).globals().ikev2(),
+            ConfigLanguageTest.compile(running).globals().ikev2());
+    }
+
+    @Test
+    void shouldRefuseAlgorithmsTheResponderOrTheUserSpaceEspCannotDo()
+    {
+        final String[][] refused = {
+            {"crypto ikev2 policy 1\n encryption 3des\n", "encryption 3des is not supported here"},
+            {"crypto ikev2 policy 1\n integrity sha\n", "integrity sha is not supported here"},
+            {"crypto ikev2 policy 1\n group 5\n", "group 5 is not supported here"},
+            {"crypto ikev2 policy 1\n prf md5\n", "prf md5 is not supported here"},
+            {"crypto ipsec ikev2 ipsec-proposal P\n protocol esp encryption aes-256 aes-gcm-256\n",
+                "protocol esp encryption aes-256 is not supported here (supported: aes-gcm, aes-gcm-256)"},
+            {"crypto ipsec ikev2 ipsec-proposal P\n protocol esp integrity sha-256\n",
+                "protocol esp integrity sha-256 is not supported here (supported: null)"},
+            {"crypto ikev2 policy 1\n group 20 20\n", "20 is given twice"},
+        };
+        for (final String[] bad : refused)
+        {
+            final ConfigException error = assertThrows(ConfigException.class, () -> ConfigLanguageTest.compile(bad[0]),
+                bad[0]);
+            assertTrue(error.getMessage().contains(bad[1]), error.getMessage());
+        }
+    }
 }

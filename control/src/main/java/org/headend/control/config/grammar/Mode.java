@@ -34,6 +34,10 @@ public enum Mode
     AAA_SERVER_HOST("config-aaa-server-host"),
     /** {@code ldap attribute-map NAME}. */
     LDAP_ATTRIBUTE_MAP("config-ldap-attribute-map"),
+    /** {@code crypto ikev2 policy N}. */
+    CRYPTO_IKEV2_POLICY("config-ikev2-policy"),
+    /** {@code crypto ipsec ikev2 ipsec-proposal NAME}. */
+    CRYPTO_IPSEC_PROPOSAL("config-ipsec-proposal"),
     /** {@code crypto ca trustpoint NAME}. */
     CRYPTO_CA_TRUSTPOINT("config-ca-trustpoint"),
     /** {@code vpn load-balancing}. */

@@ -155,6 +155,18 @@ public final class IkeSa
         return username;
     }
 
+    /** The type of the client's IDi ({@code Ike.ID_KEY_ID} …), or 0 before its first IKE_AUTH. */
+    public int initiatorIdType()
+    {
+        return firstAuth == null ? 0 : firstAuth.idiType();
+    }
+
+    /** The client's IDi as text (KEY_ID, FQDN and RFC822 as sent), or null before its first IKE_AUTH. */
+    public String initiatorId()
+    {
+        return firstAuth == null ? null : firstAuth.idiText();
+    }
+
     /** What {@link IkeHost#admit} gave the client, or null before. */
     public ClientConfig config()
     {
@@ -467,6 +479,10 @@ public final class IkeSa
                 attributes.add(new CpPayload.Attribute(Ike.INTERNAL_IP4_DNS, dns));
             }
         }
+        for (final byte[] subnet : config.splitSubnets())
+        {
+            attributes.add(new CpPayload.Attribute(Ike.INTERNAL_IP4_SUBNET, subnet));
+        }
         if (config.defaultDomain() != null)
         {
             attributes.add(new CpPayload.Attribute(Ike.INTERNAL_DNS_DOMAIN,
@@ -671,7 +687,7 @@ public final class IkeSa
             }
             return;
         }
-        final long lifetime = context.policy.ikeLifetimeSeconds() * 1_000_000_000L;
+        final long lifetime = context.policy.lifetimeSeconds(suite) * 1_000_000_000L;
         if (lifetime > 0 && nowNanos - createdNanos >= lifetime)
         {
             delete(nowNanos, out, "IKE SA lifetime expired");

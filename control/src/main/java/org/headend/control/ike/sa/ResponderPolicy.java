@@ -2,6 +2,7 @@ package org.headend.control.ike.sa;
 
 import java.security.PrivateKey;
 import java.util.List;
+import java.util.Map;
 import org.headend.control.ike.crypto.IkeSuite;
 
 /**
@@ -23,13 +24,34 @@ import org.headend.control.ike.crypto.IkeSuite;
  * @param dpdSeconds        idle seconds before a liveness check (0: never)
  * @param forceNatT         claim a NAT in IKE_SA_INIT (RFC 7296 §2.23 allows it) so that every client floats to
  *                          UDP 4500 and encapsulates ESP: the data plane has no raw ESP (protocol 50)
+ * @param suiteLifetimes    seconds an IKE SA of a suite lives ({@code lifetime seconds} of the policy that offered
+ *                          it); suites not in it take {@code ikeLifetimeSeconds}
  */
 public record ResponderPolicy(List<IkeSuite> ikeSuites, List<Integer> espKeyBits, int identityType,
     byte[] identity, PrivateKey serverKey, List<byte[]> certificateChain, byte[] serverPsk, byte[] clientPsk,
-    int cookieThreshold, int maxHalfOpen, long ikeLifetimeSeconds, int dpdSeconds, boolean forceNatT)
+    int cookieThreshold, int maxHalfOpen, long ikeLifetimeSeconds, int dpdSeconds, boolean forceNatT,
+    Map<IkeSuite, Long> suiteLifetimes)
 {
+    /** One lifetime for every suite. */
+    public ResponderPolicy(final List<IkeSuite> ikeSuites, final List<Integer> espKeyBits, final int identityType,
+        final byte[] identity, final PrivateKey serverKey, final List<byte[]> certificateChain, final byte[] serverPsk,
+        final byte[] clientPsk, final int cookieThreshold, final int maxHalfOpen, final long ikeLifetimeSeconds,
+        final int dpdSeconds, final boolean forceNatT)
+    {
+        this(ikeSuites, espKeyBits, identityType, identity, serverKey, certificateChain, serverPsk, clientPsk,
+            cookieThreshold, maxHalfOpen, ikeLifetimeSeconds, dpdSeconds, forceNatT, Map.of());
+    }
+
+    /** How long an IKE SA that negotiated {@code suite} lives before it is deleted. */
+    public long lifetimeSeconds(final IkeSuite suite)
+    {
+        final Long own = suiteLifetimes.get(suite);
+        return own != null ? own : ikeLifetimeSeconds;
+    }
+
     public ResponderPolicy
     {
+        suiteLifetimes = Map.copyOf(suiteLifetimes);
         ikeSuites = List.copyOf(ikeSuites);
         espKeyBits = List.copyOf(espKeyBits);
         certificateChain = List.copyOf(certificateChain);

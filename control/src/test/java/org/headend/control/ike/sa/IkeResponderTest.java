@@ -56,6 +56,7 @@ class IkeResponderTest
         final List<IkeSa> released = new ArrayList<>();
         List<TrafficSelector> networks = List.of(TrafficSelector.ipv4Range(new byte[] {10, 0, 0, 0},
             new byte[] {10, (byte)255, (byte)255, (byte)255}));
+        List<byte[]> subnets = List.of();
         int nextSpi = 0x1000;
 
         @Override
@@ -69,7 +70,7 @@ class IkeResponderTest
         {
             admitted.add(sa);
             return "mallory".equals(username) ? null
-                : new ClientConfig(POOL_ADDRESS, List.of(DNS), "example.test", networks);
+                : new ClientConfig(POOL_ADDRESS, List.of(DNS), "example.test", networks, subnets);
         }
 
         @Override
@@ -285,6 +286,23 @@ class IkeResponderTest
     }
 
     @Test
+    void shouldAnnounceASplitTunnelAsInternalIp4SubnetAndNarrowTsrToIt() throws Exception
+    {
+        host.networks = List.of(TrafficSelector.ipv4Range(new byte[] {10, 1, 0, 0}, new byte[] {10, 1, 0, 127}));
+        final byte[] subnet = {10, 1, 0, 0, (byte)255, (byte)255, (byte)255, (byte)128};
+        host.subnets = List.of(subnet);
+        final IkeResponder responder = responder(policy(100, null, null));
+        final TestInitiator client = initiated(responder, GCM_384);
+        final PayloadSet done = client.open(only(eapLogin(responder, client, "s3cret", new byte[1][])));
+        final List<CpPayload.Attribute> split = done.cfgAttributes().stream()
+            .filter(a -> a.type() == Ike.INTERNAL_IP4_SUBNET).toList();
+        assertEquals(1, split.size(), "one attribute per split network");
+        assertArrayEquals(subnet, split.get(0).value());
+        assertEquals(List.of("10.1.0.0-10.1.0.127 proto 0 ports 0-65535"),
+            done.tsr().stream().map(Object::toString).toList(), "the client's /24 narrowed to the split network");
+    }
+
+    @Test
     void shouldRefuseAWrongPasswordWithEapFailureAndForgetTheSa() throws Exception
     {
         final IkeResponder responder = responder(policy(100, null, null));
@@ -432,6 +450,25 @@ class IkeResponderTest
         assertEquals(1, host.released.size(), "the address it was admitted with is given back");
     }
 
+    @Test
+    void shouldOfferOnlyTheEspKeySizesOfThePolicyAndTakeANewPolicyForNewSas() throws Exception
+    {
+        final ResponderPolicy base = policy(100, null, CLIENT_PSK);
+        final ResponderPolicy gcm128Only = new ResponderPolicy(base.ikeSuites(), List.of(128), base.identityType(),
+            base.identity(), null, List.of(), SERVER_PSK, CLIENT_PSK, 100, 100, 0, 0, false);
+        final IkeResponder responder = responder(gcm128Only);
+        final TestInitiator client = initiated(responder, GCM_384);
+        final List<IkeAction> actions = send(responder, client.request(Ike.IKE_AUTH,
+            firstAuth(client, "b@c".getBytes(), true)));
+        assertNotNull(client.open(only(actions)).notification(Ike.NO_PROPOSAL_CHOSEN),
+            "the client offers AES-GCM-256 only, the ipsec-proposal AES-GCM-128 only");
+        assertNull(action(actions, IkeAction.ChildUp.class));
+        assertEquals(1, host.released.size());
+
+        responder.policy(base);
+        assertNotNull(established(responder), "the operator's new proposal applies to the next SA");
+    }
+
     private TestInitiator established(final IkeResponder responder) throws Exception
     {
         final TestInitiator client = initiated(responder, GCM_384);
@@ -502,6 +539,25 @@ class IkeResponderTest
         }
         assertNotNull(closed, "a peer that never answers is declared dead");
         assertNull(responder.sa(client.spiR));
+    }
+
+    @Test
+    void shouldDeleteAnSaWhenTheLifetimeOfThePolicyThatOfferedItsSuiteRunsOut() throws Exception
+    {
+        final ResponderPolicy base = policy(100, null, CLIENT_PSK);
+        final ResponderPolicy lifetimes = new ResponderPolicy(base.ikeSuites(), base.espKeyBits(),
+            base.identityType(), base.identity(), null, List.of(), SERVER_PSK, CLIENT_PSK, 100, 100, 86_400, 0, false,
+            Map.of(GCM_384, 120L));
+        assertEquals(120, lifetimes.lifetimeSeconds(GCM_384));
+        assertEquals(86_400, lifetimes.lifetimeSeconds(CBC_X25519), "a suite of no policy keeps the default");
+        final IkeResponder responder = responder(lifetimes);
+        final TestInitiator client = established(responder);
+        now += 119 * SECOND;
+        assertTrue(responder.onTimer(now).isEmpty(), "alive before its lifetime");
+        now += 2 * SECOND;
+        final List<IkeAction> expiry = responder.onTimer(now);
+        assertTrue(client.open(only(expiry)).deletesIkeSa(), "the client is told");
+        assertEquals("IKE SA lifetime expired", action(expiry, IkeAction.Closed.class).reason());
     }
 
     @Test

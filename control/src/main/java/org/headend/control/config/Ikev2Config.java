@@ -1,0 +1,101 @@
+package org.headend.control.config;
+
+import java.util.List;
+import java.util.Map;
+import java.util.NavigableMap;
+
+/**
+ * The IKEv2 remote-access configuration beside {@code crypto ikev2 enable}: what IKE and ESP algorithms clients may
+ * negotiate and which certificate the headend proves itself with. The words are kept as the ASA spells them (e.g.
+ * {@code aes-gcm-256}, {@code sha384}, group {@code 20}); only those the responder and the data plane can do are
+ * accepted, the others are refused when the line is typed.
+ *
+ * @param policies          {@code crypto ikev2 policy N}, by priority (lowest number first, the most preferred)
+ * @param proposals         {@code crypto ipsec ikev2 ipsec-proposal NAME}, by name in configuration order
+ * @param dynamicMaps       {@code crypto dynamic-map NAME SEQ set ikev2 ipsec-proposal P…}: name → seq → proposals
+ * @param cryptoMaps        {@code crypto map NAME SEQ ipsec-isakmp dynamic DYN}: name → seq → dynamic map
+ * @param mapInterfaces     {@code crypto map NAME interface NAMEIF}: nameif → crypto map
+ * @param remoteAccessTrustpoint {@code crypto ikev2 remote-access trustpoint NAME}: whose identity certificate and
+ *                          key sign the headend's AUTH; null for the appliance's built-in certificate
+ */
+public record Ikev2Config(List<IkePolicy> policies, Map<String, IpsecProposal> proposals,
+    Map<String, NavigableMap<Integer, List<String>>> dynamicMaps, Map<String, NavigableMap<Integer, String>> cryptoMaps,
+    Map<String, String> mapInterfaces, String remoteAccessTrustpoint)
+{
+    /** The ASA's default IKE SA lifetime, one day. */
+    public static final long DEFAULT_LIFETIME_SECONDS = 86_400;
+
+    public static final Ikev2Config NONE = new Ikev2Config(List.of(), Map.of(), Map.of(), Map.of(), Map.of(), null);
+
+    /**
+     * One {@code crypto ikev2 policy}: every combination of its algorithms is acceptable. Empty lists take the
+     * defaults the responder documents (integrity sha256, group 14, the PRF of the integrity).
+     */
+    public record IkePolicy(int priority, List<String> encryption, List<String> integrity, List<Integer> groups,
+        List<String> prf, long lifetimeSeconds)
+    {
+        public IkePolicy
+        {
+            encryption = List.copyOf(encryption);
+            integrity = List.copyOf(integrity);
+            groups = List.copyOf(groups);
+            prf = List.copyOf(prf);
+        }
+    }
+
+    /** One {@code crypto ipsec ikev2 ipsec-proposal}: its ESP encryption words, best first. */
+    public record IpsecProposal(String name, List<String> espEncryption, List<String> espIntegrity)
+    {
+        public IpsecProposal
+        {
+            espEncryption = List.copyOf(espEncryption);
+            espIntegrity = List.copyOf(espIntegrity);
+        }
+    }
+
+    /**
+     * The ipsec-proposals clients on {@code nameif} may choose from, best first: those of the dynamic maps of the
+     * crypto map bound to the interface, in sequence order; null when no crypto map is bound there (the responder's
+     * defaults then apply).
+     *
+     * @throws IllegalArgumentException naming the line when a map or proposal it names is not configured
+     */
+    public List<IpsecProposal> espProposals(final String nameif)
+    {
+        final String map = mapInterfaces.get(nameif);
+        if (map == null)
+        {
+            return null;
+        }
+        final NavigableMap<Integer, String> entries = cryptoMaps.get(map);
+        if (entries == null)
+        {
+            throw new IllegalArgumentException("crypto map " + map + " interface " + nameif + ": crypto map " + map
+                + " has no ipsec-isakmp dynamic entry");
+        }
+        final List<IpsecProposal> out = new java.util.ArrayList<>();
+        entries.forEach((seq, dynamic) ->
+        {
+            final NavigableMap<Integer, List<String>> sets = dynamicMaps.get(dynamic);
+            if (sets == null)
+            {
+                throw new IllegalArgumentException("crypto map " + map + " " + seq + " ipsec-isakmp dynamic "
+                    + dynamic + ": no crypto dynamic-map " + dynamic);
+            }
+            sets.forEach((dseq, names) -> names.forEach(name ->
+            {
+                final IpsecProposal proposal = proposals.get(name);
+                if (proposal == null)
+                {
+                    throw new IllegalArgumentException("crypto dynamic-map " + dynamic + " " + dseq
+                        + " set ikev2 ipsec-proposal: no crypto ipsec ikev2 ipsec-proposal " + name);
+                }
+                if (!out.contains(proposal))
+                {
+                    out.add(proposal);
+                }
+            }));
+        });
+        return List.copyOf(out);
+    }
+}
