@@ -2,28 +2,19 @@ package org.headend.control.cluster;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.security.KeyStore;
-import java.security.PrivateKey;
 import java.security.cert.Certificate;
 import java.security.cert.CertificateFactory;
 import java.security.cert.X509Certificate;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.function.Function;
 import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManagerFactory;
-import org.bouncycastle.asn1.pkcs.PrivateKeyInfo;
-import org.bouncycastle.cert.X509CertificateHolder;
-import org.bouncycastle.cert.jcajce.JcaX509CertificateConverter;
-import org.bouncycastle.openssl.PEMKeyPair;
-import org.bouncycastle.openssl.PEMParser;
-import org.bouncycastle.openssl.jcajce.JcaPEMKeyConverter;
 import org.headend.control.config.Trustpoint;
+import org.headend.control.tls.IdentityPem;
 
 /**
  * TLS to etcd ({@code cluster etcd-trustpoint NAME}): etcd's server certificate must chain to the trustpoint's
@@ -73,9 +64,18 @@ final class EtcdTls
             trust.init(trusted);
             final KeyStore own = KeyStore.getInstance("PKCS12");
             own.load(null, null);
-            final List<X509Certificate> chain = new ArrayList<>();
-            final PrivateKey key = readIdentity(flash.apply(trustpoint.identityCertificate()), chain, line);
-            own.setKeyEntry("member", key, NO_PASSWORD, chain.toArray(X509Certificate[]::new));
+            final IdentityPem identity;
+            try
+            {
+                identity = IdentityPem.read(flash.apply(trustpoint.identityCertificate()));
+            }
+            catch (final IllegalArgumentException ex)
+            {
+                throw new IllegalArgumentException(line + ": " + trustpoint.identityCertificate() + ": "
+                    + ex.getMessage(), ex);
+            }
+            own.setKeyEntry("member", identity.key(), NO_PASSWORD,
+                identity.chain().toArray(X509Certificate[]::new));
             final KeyManagerFactory keys = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
             keys.init(own, NO_PASSWORD);
             final SSLContext context = SSLContext.getInstance("TLS");
@@ -86,41 +86,5 @@ final class EtcdTls
         {
             throw new IllegalArgumentException(line + ": " + ex.getMessage(), ex);
         }
-    }
-
-    /** The private key of a PEM file holding a certificate chain (leaf first) and one unencrypted key. */
-    private static PrivateKey readIdentity(final Path file, final List<X509Certificate> chain, final String line)
-        throws IOException, GeneralSecurityException
-    {
-        PrivateKeyInfo key = null;
-        try (PEMParser pem = new PEMParser(Files.newBufferedReader(file, StandardCharsets.US_ASCII)))
-        {
-            for (Object block = pem.readObject(); block != null; block = pem.readObject())
-            {
-                final PrivateKeyInfo info = switch (block)
-                {
-                    case X509CertificateHolder holder ->
-                    {
-                        chain.add(new JcaX509CertificateConverter().getCertificate(holder));
-                        yield null;
-                    }
-                    case PEMKeyPair pair -> pair.getPrivateKeyInfo();
-                    case PrivateKeyInfo plain -> plain;
-                    default -> throw new IllegalArgumentException(line + ": " + file.getFileName()
-                        + " holds an encrypted key, or something else than certificates and a key");
-                };
-                if (info != null && key != null)
-                {
-                    throw new IllegalArgumentException(line + ": " + file.getFileName() + " holds two keys");
-                }
-                key = info != null ? info : key;
-            }
-        }
-        if (key == null || chain.isEmpty())
-        {
-            throw new IllegalArgumentException(line + ": " + file.getFileName()
-                + " must hold the member's certificate and its unencrypted private key");
-        }
-        return new JcaPEMKeyConverter().getPrivateKey(key);
     }
 }
