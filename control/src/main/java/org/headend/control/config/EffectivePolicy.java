@@ -80,16 +80,15 @@ public final class EffectivePolicy
         if (user != null)
         {
             chain.add(new Level(LevelKind.USER, user.name(), user.attributes()));
-            if (user.vpnGroupPolicy() != null && config.groupPolicies().containsKey(user.vpnGroupPolicy()))
-            {
-                groupPolicy = user.vpnGroupPolicy();
-                addPolicy(chain, LevelKind.USER_GROUP_POLICY, config.groupPolicies().get(groupPolicy));
-            }
         }
-        if (assignedGroupPolicy != null && config.groupPolicies().containsKey(assignedGroupPolicy))
+        // the AAA server's answer is the fresher word: an assigned policy takes the place of the local vpn-group-policy
+        final String userGroupPolicy = assignedGroupPolicy != null
+            && config.groupPolicies().containsKey(assignedGroupPolicy) ? assignedGroupPolicy
+            : user == null ? null : user.vpnGroupPolicy();
+        if (userGroupPolicy != null && config.groupPolicies().containsKey(userGroupPolicy))
         {
-            groupPolicy = assignedGroupPolicy;
-            addPolicy(chain, LevelKind.USER_GROUP_POLICY, config.groupPolicies().get(assignedGroupPolicy));
+            groupPolicy = userGroupPolicy;
+            addPolicy(chain, LevelKind.USER_GROUP_POLICY, config.groupPolicies().get(userGroupPolicy));
         }
         final GroupPolicy tunnelGroupPolicy = config.groupPolicies().get(group.defaultGroupPolicy());
         // a tunnel-group whose default is DfltGrpPolicy adds nothing before the last level, which reports it

@@ -59,6 +59,19 @@ class EffectivePolicyTest
     }
 
     @Test
+    void shouldLetAnAaaAssignedPolicyTakeThePlaceOfTheUsersOwn() throws ConfigException
+    {
+        final HeadendConfig config = ConfigLanguageTest.compile(CONFIG);
+        final EffectivePolicy alice = config.effectivePolicy("TG", "alice", "TG-POLICY");
+        assertEquals("TG-POLICY", alice.groupPolicyName());
+        assertEquals(1100, alice.get(PolicyAttribute.MTU), "USER-POLICY's mtu must not win over the assigned policy");
+        assertEquals(Set.of("ssl-client"), alice.get(PolicyAttribute.VPN_TUNNEL_PROTOCOL), "user attributes still win");
+        final EffectivePolicy unknown = config.effectivePolicy("TG", "alice", "NOT-CONFIGURED");
+        assertEquals("USER-POLICY", unknown.groupPolicyName(), "an assigned name that is not configured is ignored");
+        assertEquals(1200, unknown.get(PolicyAttribute.MTU));
+    }
+
+    @Test
     void shouldLandInDefaultGroupsWhenTunnelGroupIsUnknownOrMissing() throws ConfigException
     {
         final HeadendConfig config = ConfigLanguageTest.compile(CONFIG);
