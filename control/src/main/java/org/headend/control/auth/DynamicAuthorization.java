@@ -281,7 +281,7 @@ public final class DynamicAuthorization implements AutoCloseable
             {
                 continue;
             }
-            session.vpnFilter(filter);
+            sessions.changeVpnFilter(session, filter);
             final Session.Tunnel tunnel = session.tunnel();
             if (tunnel != null && session.lease() != null && !tunnel.handle().vpnFilter(VpnFilter.of(entries,
                 Ipv4.fromLong(session.lease().address() & 0xFFFF_FFFFL),

@@ -6,6 +6,7 @@ import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.headend.control.config.grammar.Ipv4;
+import org.headend.control.session.AaaAssignment;
 import org.headend.control.session.AddressPools;
 import org.headend.control.session.SessionRecord;
 
@@ -49,6 +50,19 @@ final class SessionJson
         }
         map.put("client", r.clientAddress());
         map.put("agent", r.userAgent());
+        // what the AAA server assigned goes with the session: the member that adopts it applies the same
+        if (r.aaa().groupPolicy() != null)
+        {
+            map.put("aaaPolicy", r.aaa().groupPolicy());
+        }
+        if (r.aaa().framedAddress() != null)
+        {
+            map.put("aaaIp4", r.aaa().framedAddress().getHostAddress());
+        }
+        if (r.aaa().vpnFilter() != null)
+        {
+            map.put("aaaFilter", r.aaa().vpnFilter());
+        }
         return Json.write(map);
     }
 
@@ -73,7 +87,14 @@ final class SessionJson
             text(m, "group"), text(m, "policy"), Instant.ofEpochMilli(EtcdGateway.number(m.get("login"))),
             Instant.ofEpochMilli(EtcdGateway.number(m.get("activity"))),
             away == null ? null : Instant.ofEpochMilli(EtcdGateway.number(away)), lease, lease6, text(m, "client"),
-            text(m, "agent")), text(m, "owner"));
+            text(m, "agent"), null, new AaaAssignment(optional(m, "aaaPolicy"),
+                m.get("aaaIp4") == null ? null : Ipv4.parse(text(m, "aaaIp4")), optional(m, "aaaFilter"))),
+            text(m, "owner"));
+    }
+
+    private static String optional(final Map<String, Object> m, final String name)
+    {
+        return m.get(name) == null ? null : text(m, name);
     }
 
     private static String text(final Map<String, Object> m, final String name)

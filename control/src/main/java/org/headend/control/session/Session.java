@@ -37,7 +37,6 @@ public final class Session
     private boolean ended;
     private AaaAssignment aaa = AaaAssignment.NONE;
     /** The access list the session's client traffic is held to (RADIUS Filter-Id, CoA), or null. */
-    private String vpnFilter;
     private int tunnelsOpened;
     private boolean portal;
 
@@ -82,6 +81,7 @@ public final class Session
         session.lease = record.lease();
         session.lease6 = record.lease6();
         session.dhcp = record.dhcp();
+        session.aaa = record.aaa();
         // it had its first tunnel in the earlier run: a reconnect now is not a new session's setup
         session.tunnelsOpened = record.lease() == null ? 0 : 1;
         return session;
@@ -118,7 +118,6 @@ public final class Session
     public void assign(final AaaAssignment assignment)
     {
         this.aaa = assignment;
-        this.vpnFilter = assignment.vpnFilter();
     }
 
     /**
@@ -134,13 +133,13 @@ public final class Session
     /** The access list the session's traffic is filtered by (RADIUS Filter-Id, also by CoA), or null for none. */
     public String vpnFilter()
     {
-        return vpnFilter;
+        return aaa.vpnFilter();
     }
 
     /** Holds the session's tunnels to access list {@code name} from their next CONNECT on (null: no filter). */
-    public void vpnFilter(final String name)
+    void vpnFilter(final String name)
     {
-        this.vpnFilter = name;
+        this.aaa = new AaaAssignment(aaa.groupPolicy(), aaa.framedAddress(), name);
     }
 
     public String tokenKey()

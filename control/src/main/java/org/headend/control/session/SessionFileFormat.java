@@ -23,12 +23,14 @@ import org.headend.control.config.grammar.Ipv6;
  * {@code ~} is empty).
  * <pre>
  * headend-sessions 1 SAVED-MS
- * INDEX TOKEN-KEY USER GROUP POLICY LOGIN-MS ACTIVITY-MS DISCONNECTED-MS|- POOL|- IPV4|- MASK|- POOL6|- IPV6|- LEN|- CLIENT UA [DHCP]
+ * INDEX TOKEN-KEY USER GROUP POLICY LOGIN-MS ACTIVITY-MS DISCONNECTED-MS|- POOL|- IPV4|- MASK|- POOL6|- IPV6|- LEN|- CLIENT UA [DHCP] [AAA]
  * end COUNT CRC32C-HEX
  * </pre>
- * The last field is there only for a session whose address a DHCP server leased: {@code SERVER,CHADDR-HEX,EXPIRY-MS}
- * ({@code -} for an infinite lease). A line without it reads as before it existed, so files written by earlier
- * versions still load, and a file without DHCP sessions is what an earlier version writes.
+ * The DHCP field is there only for a session whose address a DHCP server leased: {@code SERVER,CHADDR-HEX,EXPIRY-MS}
+ * ({@code -} for an infinite lease). The AAA field only for a session an AAA server assigned something to:
+ * {@code aaa=POLICY|-,IPV4|-,FILTER|-} (the group-policy, Framed-IP-Address and Filter-Id, the last as changed by a
+ * CoA). A line without them reads as before they existed, so files written by earlier versions still load, and a file
+ * of local logins without DHCP is what an earlier version writes.
  */
 final class SessionFileFormat
 {
@@ -41,8 +43,9 @@ final class SessionFileFormat
     private static final String MAGIC = "headend-sessions";
     private static final int VERSION = 1;
     private static final int FIELDS = 16;
-    /** A line with the DHCP field. */
-    private static final int FIELDS_DHCP = 17;
+    /** A line with both optional fields. */
+    private static final int FIELDS_MAX = 18;
+    private static final String AAA_TAG = "aaa=";
     private static final Pattern DHCP = Pattern.compile("([0-9.]{7,15}),([0-9a-f]{12}),([0-9]{1,15}|-)");
     private static final Pattern TOKEN_KEY = Pattern.compile("[0-9A-F]{64}");
     /** Times before this are not ours (2000-01-01). */
@@ -106,6 +109,12 @@ final class SessionFileFormat
             {
                 field(text, Ipv4.format(r.dhcp().server()) + "," + String.format("%012x", r.dhcp().chaddr()) + ","
                     + (r.dhcp().expires() == null ? "-" : Long.toString(r.dhcp().expires().toEpochMilli())));
+            }
+            if (!AaaAssignment.NONE.equals(r.aaa()))
+            {
+                field(text, AAA_TAG + optionalText(r.aaa().groupPolicy()) + ","
+                    + (r.aaa().framedAddress() == null ? "-" : r.aaa().framedAddress().getHostAddress()) + ","
+                    + optionalText(r.aaa().vpnFilter()));
             }
             text.append('\n');
             count++;
@@ -229,9 +238,9 @@ final class SessionFileFormat
             throw new IllegalArgumentException("line too long");
         }
         final String[] f = line.split(" ", -1);
-        if (f.length != FIELDS && f.length != FIELDS_DHCP)
+        if (f.length < FIELDS || f.length > FIELDS_MAX)
         {
-            throw new IllegalArgumentException(f.length + " fields, expected " + FIELDS + " or " + FIELDS_DHCP);
+            throw new IllegalArgumentException(f.length + " fields, expected " + FIELDS + " to " + FIELDS_MAX);
         }
         final int index = number(f[0], 1, Integer.MAX_VALUE, "index");
         if (!TOKEN_KEY.matcher(f[1]).matches())
@@ -239,7 +248,14 @@ final class SessionFileFormat
             throw new IllegalArgumentException("bad cookie hash");
         }
         final AddressPools.Lease lease = lease(f[8], f[9], f[10]);
-        final DhcpBinding dhcp = f.length == FIELDS_DHCP ? dhcp(f[16]) : null;
+        // optional fields, in this order: the DHCP lease, then the AAA assignment (tagged: it came later)
+        int next = FIELDS;
+        final DhcpBinding dhcp = next < f.length && !f[next].startsWith(AAA_TAG) ? dhcp(f, next++) : null;
+        final AaaAssignment aaa = next < f.length ? aaa(f, next++) : AaaAssignment.NONE;
+        if (next != f.length)
+        {
+            throw new IllegalArgumentException(f.length + " fields: after the AAA assignment there is nothing");
+        }
         if (dhcp != null && (lease == null || !AddressPools.DHCP.equals(lease.pool())))
         {
             throw new IllegalArgumentException("a DHCP lease without its DHCP address");
@@ -247,16 +263,49 @@ final class SessionFileFormat
         return new SessionRecord(index, f[1], text(f[2]), text(f[3]), text(f[4]),
             Instant.ofEpochMilli(millis(f[5])), Instant.ofEpochMilli(millis(f[6])),
             "-".equals(f[7]) ? null : Instant.ofEpochMilli(millis(f[7])), lease,
-            lease6(f[11], f[12], f[13]), text(f[14]), text(f[15]), dhcp);
+            lease6(f[11], f[12], f[13]), text(f[14]), text(f[15]), dhcp, aaa);
     }
 
-    private static DhcpBinding dhcp(final String field)
+    private static AaaAssignment aaa(final String[] f, final int at)
     {
-        final java.util.regex.Matcher m = DHCP.matcher(field);
+        final String field = f[at];
+        if (!field.startsWith(AAA_TAG))
+        {
+            // a text field split in two reads the same way: say both
+            throw new IllegalArgumentException(f.length + " fields, and field " + (at + 1)
+                + " is not an AAA assignment");
+        }
+        final String[] parts = field.substring(AAA_TAG.length()).split(",", -1);
+        if (parts.length != 3)
+        {
+            throw new IllegalArgumentException("bad AAA assignment");
+        }
+        final AaaAssignment aaa = new AaaAssignment(optional(parts[0]), "-".equals(parts[1]) ? null : ipv4(parts[1]),
+            optional(parts[2]));
+        if (AaaAssignment.NONE.equals(aaa))
+        {
+            throw new IllegalArgumentException("an AAA assignment that assigns nothing");
+        }
+        return aaa;
+    }
+
+    private static String optionalText(final String value)
+    {
+        return value == null ? "-" : encodeText(value);
+    }
+
+    private static String optional(final String field)
+    {
+        return "-".equals(field) ? null : text(field);
+    }
+
+    private static DhcpBinding dhcp(final String[] f, final int at)
+    {
+        final java.util.regex.Matcher m = DHCP.matcher(f[at]);
         if (!m.matches())
         {
             // a text field split in two reads the same way: say both
-            throw new IllegalArgumentException(FIELDS_DHCP + " fields, and the last is not a DHCP lease");
+            throw new IllegalArgumentException(f.length + " fields, and field " + (at + 1) + " is not a DHCP lease");
         }
         return new DhcpBinding(AddressPools.toInt(ipv4(m.group(1))), Long.parseLong(m.group(2), 16),
             "-".equals(m.group(3)) ? null : Instant.ofEpochMilli(millis(m.group(3))));

@@ -317,6 +317,16 @@ public final class SessionManager implements SessionDirectory
         followGatewayDpd(session, policyOf(session));
     }
 
+    /**
+     * Holds a live session's tunnels to access list {@code name} from their next CONNECT on (a RADIUS CoA); a restart
+     * keeps it, as it keeps the filter the Access-Accept named.
+     */
+    public void changeVpnFilter(final Session session, final String name)
+    {
+        session.vpnFilter(name);
+        store(session);
+    }
+
     /** Samples the session's traffic and ends it if one of its timers ran out; true when it was ended. */
     private boolean expireIfDue(final Session session, final long now)
     {
@@ -776,7 +786,8 @@ public final class SessionManager implements SessionDirectory
         final int index = nextIndex++;
         final SessionRecord local = new SessionRecord(index, record.tokenKey(), record.username(),
             record.tunnelGroup(), record.groupPolicy(), record.loginTime(), record.lastActivity(),
-            record.disconnectedSince(), record.lease(), record.lease6(), record.clientAddress(), record.userAgent());
+            record.disconnectedSince(), record.lease(), record.lease6(), record.clientAddress(), record.userAgent(),
+            null, record.aaa());
         final Session session = Session.restored(local, nanosAt(local.loginTime(), now, nowNanos),
             nanosAt(local.lastActivity(), now, nowNanos), nanosAt(local.disconnectedSince(), now, nowNanos));
         String why = SessionTimers.of(policyOf(session)).expiry(session, nowNanos);
@@ -910,7 +921,7 @@ public final class SessionManager implements SessionDirectory
             session.groupPolicy(), session.loginTime(), instantAt(session.lastTrafficNanos(), now, nowNanos),
             session.tunnel() == null ? instantAt(session.disconnectedSinceNanos(), now, nowNanos) : null,
             session.lease(), session.lease6(), session.lastClient().address(), session.lastClient().userAgent(),
-            session.dhcp()));
+            session.dhcp(), session.aaa()));
     }
 
     private static Instant instantAt(final long nanos, final Instant now, final long nowNanos)

@@ -19,12 +19,29 @@ import java.time.Instant;
  * @param clientAddress      the client's outside address at its last connection
  * @param userAgent          the client's User-Agent at its last connection (already cut to 128 printable characters)
  * @param dhcp               what confirms its DHCP lease after a restart, when {@code lease} came from DHCP; else null
+ * @param aaa                what the AAA server assigned at login (or a CoA since): its policy, timers and filter must
+ *                           outlive a restart too; {@link AaaAssignment#NONE} for a local login
  */
 public record SessionRecord(int index, String tokenKey, String username, String tunnelGroup, String groupPolicy,
     Instant loginTime, Instant lastActivity, Instant disconnectedSince, AddressPools.Lease lease,
-    AddressPools.Lease6 lease6, String clientAddress, String userAgent, DhcpBinding dhcp)
+    AddressPools.Lease6 lease6, String clientAddress, String userAgent, DhcpBinding dhcp, AaaAssignment aaa)
 {
-    /** A session without a DHCP lease. */
+    public SessionRecord
+    {
+        aaa = aaa == null ? AaaAssignment.NONE : aaa;
+    }
+
+    /** A session of a local login. */
+    public SessionRecord(final int index, final String tokenKey, final String username, final String tunnelGroup,
+        final String groupPolicy, final Instant loginTime, final Instant lastActivity, final Instant disconnectedSince,
+        final AddressPools.Lease lease, final AddressPools.Lease6 lease6, final String clientAddress,
+        final String userAgent, final DhcpBinding dhcp)
+    {
+        this(index, tokenKey, username, tunnelGroup, groupPolicy, loginTime, lastActivity, disconnectedSince, lease,
+            lease6, clientAddress, userAgent, dhcp, AaaAssignment.NONE);
+    }
+
+    /** A session of a local login without a DHCP lease. */
     public SessionRecord(final int index, final String tokenKey, final String username, final String tunnelGroup,
         final String groupPolicy, final Instant loginTime, final Instant lastActivity, final Instant disconnectedSince,
         final AddressPools.Lease lease, final AddressPools.Lease6 lease6, final String clientAddress,
@@ -38,6 +55,6 @@ public record SessionRecord(int index, String tokenKey, String username, String 
     public SessionRecord disconnectedBy(final Instant when)
     {
         return disconnectedSince != null ? this : new SessionRecord(index, tokenKey, username, tunnelGroup,
-            groupPolicy, loginTime, lastActivity, when, lease, lease6, clientAddress, userAgent, dhcp);
+            groupPolicy, loginTime, lastActivity, when, lease, lease6, clientAddress, userAgent, dhcp, aaa);
     }
 }

@@ -78,6 +78,43 @@ class SessionFileFormatTest
     }
 
     @Test
+    void shouldKeepWhatAnAaaServerAssignedBesideADhcpLease() throws Exception
+    {
+        final java.net.Inet4Address framed = java.net.Inet4Address.ofLiteral("10.44.0.7");
+        final SessionRecord local = FileSessionStoreTest.record(1, "alice", 0xC0A8640A);
+        final SessionRecord all = withAaa(dhcpRecord(2, new DhcpBinding(0x0A4E0002, 0x02A1B2C3D4E5L, null)),
+            new AaaAssignment("SALES POLICY", framed, "ACL,1"));
+        final SessionRecord policyOnly = withAaa(FileSessionStoreTest.record(3, "bob", 0xC0A8640B),
+            new AaaAssignment("GP", null, null));
+        final List<SessionRecord> records = List.of(local, all, policyOnly);
+        final byte[] file = SessionFileFormat.encode(T0, records);
+        assertEquals(records, SessionFileFormat.decode(file).records());
+        final List<String> lines = new String(file, StandardCharsets.UTF_8).lines().toList();
+        assertFalse(lines.get(1).contains("aaa="), "a local login's line is as before: " + lines.get(1));
+        assertTrue(lines.get(2).endsWith(",- aaa=SALES%20POLICY,10.44.0.7,ACL%2C1"), lines.get(2));
+        assertTrue(lines.get(3).endsWith(" aaa=GP,-,-"), lines.get(3));
+    }
+
+    @Test
+    void shouldRefuseABadAaaField()
+    {
+        final String good = "1 " + FileSessionStoreTest.key(1) + " alice G GP 1765076400000 1765076400000 - - - - - - - "
+            + "10.0.0.1 ~ aaa=GP,10.44.0.7,-\n";
+        assertRefused("headend-sessions 1 1765076400000\n" + good.replace("10.44.0.7", "10.44.0.256"), "IPv4");
+        assertRefused("headend-sessions 1 1765076400000\n" + good.replace("aaa=GP,10.44.0.7,-", "aaa=-,-,-"),
+            "assigns nothing");
+        assertRefused("headend-sessions 1 1765076400000\n" + good.replace(",-\n", "\n"), "bad AAA assignment");
+        assertRefused("headend-sessions 1 1765076400000\n" + good.replace("\n", " x\n"), "fields");
+    }
+
+    private static SessionRecord withAaa(final SessionRecord r, final AaaAssignment aaa)
+    {
+        return new SessionRecord(r.index(), r.tokenKey(), r.username(), r.tunnelGroup(), r.groupPolicy(),
+            r.loginTime(), r.lastActivity(), r.disconnectedSince(), r.lease(), r.lease6(), r.clientAddress(),
+            r.userAgent(), r.dhcp(), aaa);
+    }
+
+    @Test
     void shouldStillReadLinesWrittenBeforeDhcpLeasesWereKept() throws Exception
     {
         // a line as the earlier format wrote it, DHCP pool and all, with no DHCP field: read, with no binding

@@ -271,6 +271,42 @@ class SessionRestoreTest
     }
 
     @Test
+    void shouldKeepWhatTheAaaServerAssignedAcrossARestart() throws Exception
+    {
+        // GP has no session timeout; the RADIUS-assigned SHORT has 20 minutes
+        final String policy = " vpn-idle-timeout none\ngroup-policy SHORT internal\ngroup-policy SHORT attributes\n"
+            + " vpn-idle-timeout none\n vpn-session-timeout 20";
+        start(RANGE, policy);
+        final SessionManager.Login alice = run.sessions.open("alice", GROUP, "GP", CLIENT);
+        alice.session().assign(new AaaAssignment("SHORT", null, "RADIUS-ACL"));
+        assertNotNull(run.sessions.lease(alice.session(), List.of("POOL")));
+        run.pass(Duration.ofMinutes(15));
+
+        final Run next = restart(Duration.ofMinutes(2), RANGE, policy);
+        next.sessions.assignedPolicies((group, user, assigned) -> next.config.current().effectivePolicy(group, user,
+            assigned));
+        assertEquals(1, next.sessions.restore(), "17 of SHORT's 20 minutes: still alive");
+        final Session back = next.sessions.find(alice.token());
+        assertEquals(new AaaAssignment("SHORT", null, "RADIUS-ACL"), back.aaa());
+        assertEquals("RADIUS-ACL", back.vpnFilter(), "the filter the RADIUS server named still holds its tunnels");
+        next.sessions.changeVpnFilter(back, "COA-ACL");
+        next.pass(Duration.ofMinutes(1));
+
+        final Run third = restart(Duration.ofSeconds(30), RANGE, policy);
+        third.sessions.assignedPolicies((group, user, assigned) -> third.config.current().effectivePolicy(group, user,
+            assigned));
+        assertEquals(1, third.sessions.restore());
+        assertEquals("COA-ACL", third.sessions.find(alice.token()).vpnFilter(), "a CoA's filter outlives a restart");
+        third.pass(Duration.ofMinutes(1));
+
+        final Run fourth = restart(Duration.ofMinutes(1), RANGE, policy);
+        fourth.sessions.assignedPolicies((group, user, assigned) -> fourth.config.current().effectivePolicy(group,
+            user, assigned));
+        assertEquals(0, fourth.sessions.restore(), "21 of SHORT's 20 minutes: the assigned policy's timeout ended it,"
+            + " though the user's own policy has none");
+    }
+
+    @Test
     void shouldLeaseARadiusAddressOutsideThePoolsAsAHostAddressWithItsRoute() throws Exception
     {
         start(RANGE, "");
