@@ -156,20 +156,9 @@ public final class AuthDocuments
      */
     public static String challengeForm(final String tunnelGroup, final String handle, final String prompt)
     {
-        return PROLOG
-            + "<config-auth client=\"vpn\" type=\"auth-request\" aggregate-auth-version=\"2\">\n"
-            + "<opaque is-for=\"sg\">\n"
-            + "<tunnel-group>" + escape(tunnelGroup) + "</tunnel-group>\n"
-            + "<aggauth-handle>" + escape(handle) + "</aggauth-handle>\n"
-            + "</opaque>\n"
-            + "<auth id=\"challenge\">\n"
-            + "<title>Second factor</title>\n"
-            + "<message>" + escape(prompt == null || prompt.isBlank() ? "Enter the code." : prompt) + "</message>\n"
-            + "<form>\n"
-            + "<input type=\"password\" name=\"secondary_password\" label=\"Code:\"></input>\n"
-            + "</form>\n"
-            + "</auth>\n"
-            + "</config-auth>\n";
+        return followUpForm(tunnelGroup, handle, "challenge", "Second factor",
+            prompt == null || prompt.isBlank() ? "Enter the code." : prompt, null,
+            "<input type=\"password\" name=\"secondary_password\" label=\"Code:\"></input>\n");
     }
 
     /**
@@ -179,19 +168,30 @@ public final class AuthDocuments
     public static String passwordForm(final String tunnelGroup, final String handle, final String message,
         final String error)
     {
+        return followUpForm(tunnelGroup, handle, "passwd", "Change password", message, error,
+            "<input type=\"password\" name=\"new_password\" label=\"New Password:\"></input>\n"
+                + "<input type=\"password\" name=\"verify_password\" label=\"Verify Password:\"></input>\n");
+    }
+
+    /**
+     * A further step of a login under way: the opaque block that ties the answer to its login context (the
+     * tunnel-group and the handle), then one {@code <auth>} with its message, an optional error and the inputs.
+     */
+    private static String followUpForm(final String tunnelGroup, final String handle, final String authId,
+        final String title, final String message, final String error, final String inputs)
+    {
         return PROLOG
             + "<config-auth client=\"vpn\" type=\"auth-request\" aggregate-auth-version=\"2\">\n"
             + "<opaque is-for=\"sg\">\n"
             + "<tunnel-group>" + escape(tunnelGroup) + "</tunnel-group>\n"
             + "<aggauth-handle>" + escape(handle) + "</aggauth-handle>\n"
             + "</opaque>\n"
-            + "<auth id=\"passwd\">\n"
-            + "<title>Change password</title>\n"
+            + "<auth id=\"" + authId + "\">\n"
+            + "<title>" + title + "</title>\n"
             + "<message>" + escape(message) + "</message>\n"
             + (error == null ? "" : "<error id=\"88\" param1=\"\" param2=\"\">" + escape(error) + "</error>\n")
             + "<form>\n"
-            + "<input type=\"password\" name=\"new_password\" label=\"New Password:\"></input>\n"
-            + "<input type=\"password\" name=\"verify_password\" label=\"Verify Password:\"></input>\n"
+            + inputs
             + "</form>\n"
             + "</auth>\n"
             + "</config-auth>\n";
