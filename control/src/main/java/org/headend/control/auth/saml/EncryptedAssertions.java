@@ -1,5 +1,8 @@
 package org.headend.control.auth.saml;
 
+import static org.headend.control.auth.saml.SamlDom.child;
+import static org.headend.control.auth.saml.SamlDom.optionalChild;
+
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.PrivateKey;
@@ -16,7 +19,6 @@ import javax.crypto.spec.SecretKeySpec;
 import javax.xml.crypto.dsig.XMLSignature;
 import org.w3c.dom.Document;
 import org.w3c.dom.Element;
-import org.w3c.dom.Node;
 
 /**
  * Decrypts a Response's {@code EncryptedAssertion} (XML Encryption 1.1) with our {@code trustpoint sp} key and puts
@@ -83,18 +85,18 @@ final class EncryptedAssertions
                 + "is not a child of the Response");
         }
         final Element encrypted = (Element)all.item(0);
-        final Element responseSignature = child(root, XMLSignature.XMLNS, "Signature");
+        final Element responseSignature = optionalChild(root, XMLSignature.XMLNS, "Signature");
         if (responseSignature != null)
         {
             checkResponseSignature.verify(responseSignature);
             root.removeChild(responseSignature);
         }
-        final Element data = onlyChild(encrypted, XENC, "EncryptedData");
-        final Element keyInfo = child(data, XMLSignature.XMLNS, "KeyInfo");
-        Element encryptedKey = keyInfo == null ? null : child(keyInfo, XENC, "EncryptedKey");
+        final Element data = child(encrypted, XENC, "EncryptedData");
+        final Element keyInfo = optionalChild(data, XMLSignature.XMLNS, "KeyInfo");
+        Element encryptedKey = keyInfo == null ? null : optionalChild(keyInfo, XENC, "EncryptedKey");
         if (encryptedKey == null)
         {
-            encryptedKey = onlyChild(encrypted, XENC, "EncryptedKey");
+            encryptedKey = child(encrypted, XENC, "EncryptedKey");
         }
         final byte[] plain;
         try
@@ -143,14 +145,14 @@ final class EncryptedAssertions
         {
             throw new SamlException("key transport " + transport + " is not accepted (RSA-OAEP only)");
         }
-        final Element method = child(encryptedKey, XENC, "EncryptionMethod");
-        if (child(method, XENC, "OAEPparams") != null)
+        final Element method = optionalChild(encryptedKey, XENC, "EncryptionMethod");
+        if (optionalChild(method, XENC, "OAEPparams") != null)
         {
             throw new SamlException("OAEPparams are not accepted");
         }
-        final Element digestMethod = child(method, XMLSignature.XMLNS, "DigestMethod");
+        final Element digestMethod = optionalChild(method, XMLSignature.XMLNS, "DigestMethod");
         final String digest = digestMethod == null ? "SHA-1" : DIGESTS.get(digestMethod.getAttribute("Algorithm"));
-        final Element mgfMethod = RSA_OAEP.equals(transport) ? child(method, XENC11, "MGF") : null;
+        final Element mgfMethod = RSA_OAEP.equals(transport) ? optionalChild(method, XENC11, "MGF") : null;
         final String mgf = mgfMethod == null ? "SHA-1" : MGFS.get(mgfMethod.getAttribute("Algorithm"));
         if (digest == null || mgf == null)
         {
@@ -194,7 +196,7 @@ final class EncryptedAssertions
 
     private static String algorithm(final Element encrypted) throws SamlException
     {
-        final Element method = child(encrypted, XENC, "EncryptionMethod");
+        final Element method = optionalChild(encrypted, XENC, "EncryptionMethod");
         if (method == null || !method.hasAttribute("Algorithm"))
         {
             throw new SamlException(encrypted.getLocalName() + " names no EncryptionMethod");
@@ -204,39 +206,8 @@ final class EncryptedAssertions
 
     private static byte[] cipherValue(final Element encrypted) throws SamlException
     {
-        final Element cipherData = onlyChild(encrypted, XENC, "CipherData");
-        final Element value = onlyChild(cipherData, XENC, "CipherValue");
+        final Element cipherData = child(encrypted, XENC, "CipherData");
+        final Element value = child(cipherData, XENC, "CipherValue");
         return Base64.getMimeDecoder().decode(value.getTextContent().getBytes(StandardCharsets.US_ASCII));
-    }
-
-    private static Element onlyChild(final Element parent, final String namespace, final String name)
-        throws SamlException
-    {
-        final Element found = child(parent, namespace, name);
-        if (found == null)
-        {
-            throw new SamlException(parent.getLocalName() + " has no " + name);
-        }
-        return found;
-    }
-
-    /** The element's only child named so, or null; refused when there are two. */
-    private static Element child(final Element parent, final String namespace, final String name)
-        throws SamlException
-    {
-        Element found = null;
-        for (Node node = parent.getFirstChild(); node != null; node = node.getNextSibling())
-        {
-            if (node instanceof Element element && namespace.equals(element.getNamespaceURI())
-                && name.equals(element.getLocalName()))
-            {
-                if (found != null)
-                {
-                    throw new SamlException(parent.getLocalName() + " has two " + name);
-                }
-                found = element;
-            }
-        }
-        return found;
     }
 }

@@ -1,6 +1,8 @@
 package org.headend.control.auth.saml;
 
 import static org.headend.control.auth.AuthXml.escape;
+import static org.headend.control.auth.saml.SamlDom.child;
+import static org.headend.control.auth.saml.SamlDom.text;
 
 import java.io.ByteArrayOutputStream;
 import java.net.URLDecoder;
@@ -21,7 +23,6 @@ import java.util.zip.DataFormatException;
 import java.util.zip.Inflater;
 import org.w3c.dom.Document;
 import org.w3c.dom.Element;
-import org.w3c.dom.Node;
 
 /**
  * Single logout messages (SAML core §3.7) over the HTTP-Redirect binding: our LogoutRequest (the portal's logout
@@ -265,40 +266,5 @@ final class LogoutMessages
         {
             throw new SamlException("a logout message time is not a UTC time: " + value);
         }
-    }
-
-    private static Element child(final Element parent, final String namespace, final String name)
-        throws SamlException
-    {
-        Element found = null;
-        for (Node node = parent.getFirstChild(); node != null; node = node.getNextSibling())
-        {
-            if (node instanceof Element element && namespace.equals(element.getNamespaceURI())
-                && name.equals(element.getLocalName()))
-            {
-                if (found != null)
-                {
-                    throw new SamlException(parent.getLocalName() + " has two " + name);
-                }
-                found = element;
-            }
-        }
-        if (found == null)
-        {
-            throw new SamlException(parent.getLocalName() + " has no " + name);
-        }
-        return found;
-    }
-
-    private static String text(final Element element) throws SamlException
-    {
-        for (Node node = element.getFirstChild(); node != null; node = node.getNextSibling())
-        {
-            if (node.getNodeType() != Node.TEXT_NODE && node.getNodeType() != Node.CDATA_SECTION_NODE)
-            {
-                throw new SamlException(element.getLocalName() + " holds more than text");
-            }
-        }
-        return element.getTextContent().strip();
     }
 }

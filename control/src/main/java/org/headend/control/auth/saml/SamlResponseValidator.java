@@ -1,5 +1,10 @@
 package org.headend.control.auth.saml;
 
+import static org.headend.control.auth.saml.SamlDom.child;
+import static org.headend.control.auth.saml.SamlDom.is;
+import static org.headend.control.auth.saml.SamlDom.optionalChild;
+import static org.headend.control.auth.saml.SamlDom.text;
+
 import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.time.Instant;
@@ -497,51 +502,6 @@ public final class SamlResponseValidator
         return a.isBefore(b) ? a : b;
     }
 
-    /** The element's only child named so; refused when it is missing or repeated. */
-    private static Element child(final Element parent, final String namespace, final String name)
-        throws SamlException
-    {
-        final Element found = optionalChild(parent, namespace, name);
-        if (found == null)
-        {
-            throw new SamlException(parent.getLocalName() + " has no " + name);
-        }
-        return found;
-    }
-
-    private static Element optionalChild(final Element parent, final String namespace, final String name)
-        throws SamlException
-    {
-        Element found = null;
-        for (Node node = parent.getFirstChild(); node != null; node = node.getNextSibling())
-        {
-            if (node instanceof Element element && is(element, namespace, name))
-            {
-                if (found != null)
-                {
-                    throw new SamlException(parent.getLocalName() + " has two " + name);
-                }
-                found = element;
-            }
-        }
-        return found;
-    }
-
-    /** Text of an element that holds only text (no child elements: nothing can hide inside it). */
-    private static String text(final Element element) throws SamlException
-    {
-        final StringBuilder text = new StringBuilder();
-        for (Node node = element.getFirstChild(); node != null; node = node.getNextSibling())
-        {
-            if (node.getNodeType() != Node.TEXT_NODE && node.getNodeType() != Node.CDATA_SECTION_NODE)
-            {
-                throw new SamlException(element.getLocalName() + " holds more than text");
-            }
-            text.append(node.getNodeValue());
-        }
-        return text.toString().strip();
-    }
-
     /** Text of an attribute value, or null for a structured value (none we map is one). */
     private static String textOrNull(final Element element)
     {
@@ -558,10 +518,5 @@ public final class SamlResponseValidator
     private static String attribute(final Element element, final String name)
     {
         return element.hasAttributeNS(null, name) ? element.getAttributeNS(null, name) : null;
-    }
-
-    private static boolean is(final Element element, final String namespace, final String name)
-    {
-        return namespace.equals(element.getNamespaceURI()) && name.equals(element.getLocalName());
     }
 }
