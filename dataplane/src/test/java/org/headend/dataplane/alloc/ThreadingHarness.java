@@ -69,6 +69,12 @@ final class ThreadingHarness implements AutoCloseable
         return loop;
     }
 
+    /** The group of {@link #loop}, its only loop: where a server's accepted connections are registered. */
+    MultiThreadIoEventLoopGroup group()
+    {
+        return group;
+    }
+
     EgressQueue egress()
     {
         return egress;
