@@ -11,7 +11,7 @@
 #         ESP), same client charon, same proposals, same namespaces; 192.168.100.1 on its lo
 # Measured per server: TCP throughput client->server (iperf3 -t N) and server->client (-R), and server CPU-seconds
 # per GB moved (utime+stime of every server process in the srv namespace: the headend's JVM, or the responder's
-# charon). The client's CPU is not counted. Printed as one table.
+# charon); the client's (charon or openconnect) the same way, to tell where a run is bounded. Printed as one table.
 #
 # Usage: perf/scripts/esp-side-by-side.sh [--duration S] [--only "esp dtls swan"]
 # Needs root. Installs strongswan (charon, swanctl, plugins), openconnect, iperf3, iproute2, iputils-ping, procps,
@@ -254,6 +254,25 @@ stop_swan() {
 
 # ---------------------------------------------------------------- measurements
 
+client_ticks() {   # CPU ticks used so far by the client processes in $CLI (not iperf3)
+    local p comm t=0
+    for p in $(ip netns pids "$CLI" 2>/dev/null); do
+        comm=$(cat "/proc/$p/comm" 2>/dev/null) || continue
+        case "$comm" in iperf3|ping|sleep|cat) continue ;; esac
+        t=$((t + $(awk '{sub(/^.*\) /, ""); print $12 + $13}' "/proc/$p/stat" 2>/dev/null || echo 0)))
+    done
+    echo "$t"
+}
+
+client_run() {     # client_run NAME [-R]: tcp_run, and the client's CPU-s per GB of it
+    local name=$1 t0 rc=0
+    t0=$(client_ticks)
+    tcp_run "$@" || rc=1
+    RESULT[$SERVER:$name.clientcpugb]=$(awk -v t="$(( $(client_ticks) - t0 ))" -v hz="$HZ" \
+        -v b="${RESULT[$SERVER:$name.bytes]:-0}" 'BEGIN { if (b > 0) printf "%.2f", t / hz / (b / 1e9); else print "n/a" }')
+    return $rc
+}
+
 measure() {        # SERVER names the column; a tunnel to $TARGET is up
     ip netns exec "$SRV" iperf3 -s -p 5201 > "$LOGS/$SERVER-iperf3-server.txt" 2>&1 &
     local server=$!; PIDS+=("$server")
@@ -261,8 +280,8 @@ measure() {        # SERVER names the column; a tunnel to $TARGET is up
     # a short warm-up, not counted (lets the JIT settle; costs charon nothing)
     timeout 20 ip netns exec "$CLI" iperf3 -c "$TARGET" -t 2 > "$LOGS/$SERVER-warmup.txt" 2>&1
     local rc=0
-    tcp_run tcp-up || rc=1
-    tcp_run tcp-down -R || rc=1
+    client_run tcp-up || rc=1
+    client_run tcp-down -R || rc=1
     kill "$server" 2>/dev/null; wait "$server" 2>/dev/null
     return $rc
 }
@@ -293,6 +312,8 @@ report() {
     row "TCP server->client (Mbit/s)" tcp-down.mbit
     row "server CPU-s per GB, client->server" tcp-up.cpugb
     row "server CPU-s per GB, server->client" tcp-down.cpugb
+    row "client CPU-s per GB, client->server" tcp-up.clientcpugb
+    row "client CPU-s per GB, server->client" tcp-down.clientcpugb
     echo "(logs in $LOGS)"
 }
 
