@@ -117,7 +117,7 @@ public final class TunnelCore
     /** {@link Transport#reliable()}, read per message. */
     private final boolean reliable;
     private final TunnelPath path;
-    /** The DTLS endpoint's place in the path; null for TLS. */
+    /** A DTLS endpoint's place in the path; null for the path's own channel (TLS, ESP). */
     private final TunnelPath.Route route;
     private final int mtu;
     private final InboundSink inbound;
