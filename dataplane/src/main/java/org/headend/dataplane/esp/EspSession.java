@@ -17,24 +17,35 @@ import org.headend.dataplane.api.DataplaneCounters;
 import org.headend.dataplane.api.EspSa;
 import org.headend.dataplane.api.EspTunnel;
 import org.headend.dataplane.api.RoundTripTimes;
-import org.headend.dataplane.api.TunnelAccess;
 import org.headend.dataplane.api.TunnelListener;
+import org.headend.dataplane.compress.PacketCompression;
 import org.headend.dataplane.dtls.RecordBatch;
-import org.headend.dataplane.tunnel.AccessDrops;
 import org.headend.dataplane.tunnel.EgressTarget;
 import org.headend.dataplane.tunnel.InboundSink;
-import org.headend.dataplane.tunnel.TunnelCounters;
+import org.headend.dataplane.tunnel.TunnelCore;
 import org.headend.dataplane.tunnel.TunnelPath;
+import org.headend.dataplane.wire.CstpHeader;
 
 /**
- * One IKEv2 session's ESP tunnel: its child SAs (one outbound, up to two inbound during a rekey), the client's UDP
- * address, the inbound stage (open, access check, to the TUN) and the outbound stage (inside packets routed to its
- * path are sealed into the port's send batch). The handle control keeps, as {@link EspTunnel}.
+ * The ESP adapter of one IKEv2 session's tunnel, the third beside CSTP and DTLS: it owns the child SAs (one
+ * outbound, up to two inbound during a rekey) and the client's UDP address, opens and seals, and hands each opened
+ * packet to the tunnel's {@link TunnelCore}, which does what every tunnel does with it (MTU, lease, split filter and
+ * vpn-filter, hand-off to the TUN, counters). A dummy packet (next header 59) is the core's keepalive: it proves the
+ * peer and carries nothing. The core has no DPD here: an IKEv2 session's liveness is IKE's INFORMATIONAL exchange,
+ * which control runs. The handle control keeps, as {@link EspTunnel}.
  *
  * <p>Thread: the ESP port's event loop for everything that moves packets or SAs; control's calls hop there.
  */
 public final class EspSession implements EspTunnel, EgressTarget
 {
+    /**
+     * ESP as the core sees it: a datagram channel, its path's own (there is no other to fall back to), without
+     * compression (IPComp is not offered).
+     */
+    public static final TunnelCore.Transport TRANSPORT = new TunnelCore.Transport("ESP", false,
+        DataplaneCounter.ESP_RX_PACKETS, DataplaneCounter.ESP_TX_PACKETS, DataplaneCounter.ESP_DUMMY_PACKETS,
+        DataplaneCounter.ESP_UNEXPECTED_NEXT_HEADER, DataplaneCounter.ESP_MALFORMED_DROPS, null);
+
     private static final VarHandle LAST_RX;
 
     static
@@ -50,28 +61,21 @@ public final class EspSession implements EspTunnel, EgressTarget
     }
 
     private final TunnelPath path;
-    private final int mtu;
-    private final InboundSink inbound;
+    private final TunnelCore core;
     private final TunnelListener listener;
     private final Function<byte[], Aead> aead;
     private final EspPortHandler port;
     private final EventLoop loop;
-    private final TunnelCounters traffic = new TunnelCounters();
     private final CompletableFuture<Void> closed = new CompletableFuture<>();
     private final UnsafeBuffer sealView = new UnsafeBuffer(0, 0);
     private final String cipherName;
 
-    private final AtomicCounter rxPackets;
-    private final AtomicCounter txPackets;
     private final AtomicCounter replays;
     private final AtomicCounter authFailures;
     private final AtomicCounter malformed;
-    private final AtomicCounter dummies;
     private final AtomicCounter badNextHeader;
     private final AtomicCounter rebinds;
     private final AtomicCounter exhausted;
-    private final AtomicCounter ringFull;
-    private final AccessDrops drops;
 
     /** Read by control for lifetimes and the CLI: volatile references, replaced on the loop at a rekey. */
     private volatile OutboundSa outbound;
@@ -91,9 +95,10 @@ public final class EspSession implements EspTunnel, EgressTarget
         final DataplaneCounters counters)
     {
         this.path = path;
-        this.mtu = mtu;
+        // no DPD interval: IKE's INFORMATIONAL exchange is the session's liveness check
+        this.core = new TunnelCore(TRANSPORT, path, null, mtu, 0, inbound, PacketCompression.none(), counters,
+            listener);
         this.peer = peer;
-        this.inbound = inbound;
         this.listener = listener;
         this.aead = aead;
         this.port = port;
@@ -101,17 +106,12 @@ public final class EspSession implements EspTunnel, EgressTarget
         this.cipherName = outboundSa.cipherName();
         this.current = new InboundSa(inboundSa, aead, this);
         this.outbound = new OutboundSa(outboundSa, aead);
-        rxPackets = counters.counter(DataplaneCounter.ESP_RX_PACKETS);
-        txPackets = counters.counter(DataplaneCounter.ESP_TX_PACKETS);
         replays = counters.counter(DataplaneCounter.ESP_REPLAY_DROPS);
         authFailures = counters.counter(DataplaneCounter.ESP_AUTH_FAILURES);
         malformed = counters.counter(DataplaneCounter.ESP_MALFORMED_DROPS);
-        dummies = counters.counter(DataplaneCounter.ESP_DUMMY_PACKETS);
         badNextHeader = counters.counter(DataplaneCounter.ESP_UNEXPECTED_NEXT_HEADER);
         rebinds = counters.counter(DataplaneCounter.ESP_NAT_REBINDS);
         exhausted = counters.counter(DataplaneCounter.ESP_SEQUENCE_EXHAUSTED_DROPS);
-        ringFull = counters.counter(DataplaneCounter.INBOUND_RING_FULL_DROPS);
-        drops = new AccessDrops(counters);
         LAST_RX.setRelease(this, System.nanoTime());
     }
 
@@ -130,12 +130,13 @@ public final class EspSession implements EspTunnel, EgressTarget
     {
         this.batch = batch;
         batch.peer(peer);
+        core.onStart(System.nanoTime());
         path.cstp().register(path.tunnelId(), this);
     }
 
     /**
-     * One ESP packet for {@code sa}, already copied into {@code packet} at 0: opened, checked and written inside.
-     * Event loop; allocation-free.
+     * One ESP packet for {@code sa}, already copied into {@code packet} at 0: opened here, then checked and written
+     * inside by the core. Event loop; allocation-free.
      */
     void onPacket(final InboundSa sa, final MutableDirectBuffer packet, final int length,
         final InetSocketAddress sender, final long nowNanos)
@@ -152,6 +153,7 @@ public final class EspSession implements EspTunnel, EgressTarget
             return;
         }
         LAST_RX.setRelease(this, nowNanos);
+        core.onHeard(nowNanos);
         if (sa.newest() && !sender.equals(peer) && port.sameFamily(sender, peer))
         {
             // RFC 3948 §2.3 / RFC 7296 §2.23: follow the NAT only for an authenticated packet that is the newest
@@ -159,45 +161,28 @@ public final class EspSession implements EspTunnel, EgressTarget
             peer = sender;
             batch.peer(sender);
         }
-        final int nextHeader = sa.nextHeader();
-        if (nextHeader == EspFormat.NEXT_HEADER_NONE)
+        final int type;
+        switch (sa.nextHeader())
         {
-            dummies.increment();
-            return;
+            case EspFormat.NEXT_HEADER_IPV4, EspFormat.NEXT_HEADER_IPV6 ->
+            {
+                // the SA's lifetime counts what it opened, whatever the access check makes of it
+                sa.lifetime().addRx(inner);
+                type = CstpHeader.TYPE_DATA;
+            }
+            case EspFormat.NEXT_HEADER_NONE -> type = CstpHeader.TYPE_KEEPALIVE;
+            default ->
+            {
+                // transport-mode payloads and the like: not a packet this tunnel carries
+                badNextHeader.increment();
+                core.traffic().addRxDrop();
+                return;
+            }
         }
-        if (nextHeader != EspFormat.NEXT_HEADER_IPV4 && nextHeader != EspFormat.NEXT_HEADER_IPV6)
+        if (core.onMessage(type, packet, EspFormat.PAYLOAD_OFFSET, inner, nowNanos, true) == TunnelCore.CLOSE)
         {
-            badNextHeader.increment();
-            traffic.addRxDrop();
-            return;
+            close(core.closeCause(), core.closeDetail());
         }
-        onData(sa, packet, EspFormat.PAYLOAD_OFFSET, inner);
-    }
-
-    private void onData(final InboundSa sa, final DirectBuffer buffer, final int index, final int length)
-    {
-        if (length > mtu)
-        {
-            malformed.increment();
-            traffic.addRxDrop();
-            return;
-        }
-        final int verdict = path.access().check(buffer, index, length);
-        if (verdict != TunnelAccess.ADMIT)
-        {
-            drops.count(verdict);
-            traffic.addRxDrop();
-            return;
-        }
-        if (!inbound.offer(buffer, index, length))
-        {
-            ringFull.increment();
-            traffic.addRxDrop();
-            return;
-        }
-        rxPackets.increment();
-        traffic.addRx(length);
-        sa.lifetime().addRx(length);
     }
 
     @Override
@@ -218,12 +203,11 @@ public final class EspSession implements EspTunnel, EgressTarget
             {
                 exhausted.increment();
             }
-            traffic.addTxDrop();
+            core.onDataDropped();
             return false;
         }
         batch.commit(sealed);
-        txPackets.increment();
-        traffic.addTx(length);
+        core.onDataSent(length, false);
         sa.lifetime().addTx(length);
         if (flushPending)
         {
@@ -288,6 +272,7 @@ public final class EspSession implements EspTunnel, EgressTarget
             return;
         }
         isClosed = true;
+        core.onStop();
         path.cstp().unregister(path.tunnelId(), this);
         if (batch != null)
         {
@@ -416,37 +401,37 @@ public final class EspSession implements EspTunnel, EgressTarget
     @Override
     public long rxBytes()
     {
-        return traffic.rxBytes();
+        return core.traffic().rxBytes();
     }
 
     @Override
     public long txBytes()
     {
-        return traffic.txBytes();
+        return core.traffic().txBytes();
     }
 
     @Override
     public long rxPackets()
     {
-        return traffic.rxPackets();
+        return core.traffic().rxPackets();
     }
 
     @Override
     public long txPackets()
     {
-        return traffic.txPackets();
+        return core.traffic().txPackets();
     }
 
     @Override
     public long rxDrops()
     {
-        return traffic.rxDrops();
+        return core.traffic().rxDrops();
     }
 
     @Override
     public long txDrops()
     {
-        return traffic.txDrops();
+        return core.traffic().txDrops();
     }
 
     @Override

@@ -13,18 +13,20 @@ import org.headend.dataplane.compress.PacketCompression;
 import org.headend.dataplane.wire.CstpHeader;
 
 /**
- * What one transport of a tunnel (its TLS connection, or one DTLS endpoint) does with the messages its client sends
- * and the packets it sends the client, without any I/O: the adapters ({@link CstpTunnelHandler}, the DTLS
- * endpoint) cut bytes into messages, pass each one in with the time, and act on the result code ({@link #DONE},
- * {@link #ANSWER_DPD}, {@link #PROBE}, {@link #CLOSE}). Here live the message dispatch, the access check and the
- * hand-off to the inside, compression, the choice of channel (a data packet over TLS means DTLS died), the DPD and
- * keepalive deadlines, the control-frame limits and the counters. No Netty type and no clock: time is an argument,
- * so the whole behaviour is tested without sockets (boringtun's {@code Tunn}).
+ * What one transport of a tunnel (its TLS connection, one DTLS endpoint, or its ESP child SAs) does with the
+ * messages its client sends and the packets it sends the client, without any I/O: the adapters
+ * ({@link CstpTunnelHandler}, the DTLS endpoint, the ESP session) cut bytes into messages, pass each one in with the
+ * time, and act on the result code ({@link #DONE}, {@link #ANSWER_DPD}, {@link #PROBE}, {@link #CLOSE}). Here live
+ * the message dispatch, the access check and the hand-off to the inside, compression, the choice of channel (a data
+ * packet over TLS means DTLS died), the DPD and keepalive deadlines, the control-frame limits and the counters. No
+ * Netty type and no clock: time is an argument, so the whole behaviour is tested without sockets (boringtun's
+ * {@code Tunn}).
  *
- * <p>Where the two transports differ it is policy, named here, not framing: TLS is reliable and ordered, so a
- * broken or unexpected message ends the tunnel and DPD runs on the gateway's interval with a fixed number of
- * probes; DTLS is a lossy datagram channel, so such a record is counted and ignored, and silence moves the tunnel's
- * traffic back to TLS instead of ending it.
+ * <p>Where transports differ it is policy, named here, not framing: a reliable, ordered stream (TLS) ends the tunnel
+ * on a broken or unexpected message and runs DPD on the gateway's interval with a fixed number of probes; a lossy
+ * datagram channel (DTLS, ESP) counts such a message and ignores it. A datagram channel with a {@link TunnelPath.Route}
+ * (DTLS) stands in for the path's own channel while it is heard, and silence gives the traffic back instead of ending
+ * the tunnel. The core knows a transport only by its {@link Transport} description, never by name.
  *
  * <p>Thread: the transport's event loop (single writer of its counters and deadlines).
  */
@@ -72,18 +74,50 @@ public final class TunnelCore
     /** How soon a fallen-back DTLS endpoint looks again (traffic coming back is seen on the next datagram anyway). */
     private static final long DTLS_IDLE_RECHECK_NANOS = NANOS_PER_SECOND;
 
-    /** Which channel of the tunnel this core serves. */
-    public enum Transport
+    /**
+     * What the core needs to know of the channel it serves: whether it is a reliable stream, and the counters its
+     * messages move. A new kind of adapter describes itself with one of these.
+     *
+     * @param name        for the texts the core writes ("over DTLS")
+     * @param rxControl   counts DPD, keepalive and disconnect messages received
+     * @param unexpected  counts messages of no known or negotiated type
+     * @param malformed   counts data packets longer than the tunnel MTU
+     * @param compression the compression counters, or null for a channel that negotiates no compression
+     */
+    public record Transport(String name, boolean reliable, DataplaneCounter rxData, DataplaneCounter txData,
+        DataplaneCounter rxControl, DataplaneCounter unexpected, DataplaneCounter malformed,
+        CompressionCounters compression)
     {
         /** CSTP over the TLS connection: reliable, ordered, the tunnel's life. */
-        TLS,
+        public static final Transport TLS = new Transport("TLS", true, DataplaneCounter.CSTP_RX_DATA_PACKETS,
+            DataplaneCounter.CSTP_TX_DATA_PACKETS, DataplaneCounter.CSTP_RX_CONTROL_FRAMES,
+            DataplaneCounter.CSTP_UNEXPECTED_FRAMES, DataplaneCounter.CSTP_MALFORMED_FRAMES,
+            new CompressionCounters(DataplaneCounter.CSTP_RX_COMPRESSED_FRAMES,
+                DataplaneCounter.CSTP_TX_COMPRESSED_FRAMES, DataplaneCounter.CSTP_DECOMPRESSION_FAILURES));
         /** CSTP messages in DTLS records: lossy, the fast path while it answers. */
-        DTLS
+        public static final Transport DTLS = new Transport("DTLS", false, DataplaneCounter.DTLS_RX_DATA_PACKETS,
+            DataplaneCounter.DTLS_TX_DATA_PACKETS, DataplaneCounter.DTLS_RX_CONTROL,
+            DataplaneCounter.DTLS_UNEXPECTED_RECORDS, DataplaneCounter.DTLS_MALFORMED_DROPS,
+            new CompressionCounters(DataplaneCounter.DTLS_RX_COMPRESSED_MESSAGES,
+                DataplaneCounter.DTLS_TX_COMPRESSED_MESSAGES, DataplaneCounter.DTLS_DECOMPRESSION_FAILURES));
+
+        @Override
+        public String toString()
+        {
+            return name;
+        }
+    }
+
+    /** The counters of a transport's compressed messages. */
+    public record CompressionCounters(DataplaneCounter rx, DataplaneCounter tx, DataplaneCounter failures)
+    {
     }
 
     private final Transport transport;
+    /** {@link Transport#reliable()}, read per message. */
+    private final boolean reliable;
     private final TunnelPath path;
-    /** The DTLS endpoint's place in the path; null for TLS. */
+    /** A DTLS endpoint's place in the path; null for the path's own channel (TLS, ESP). */
     private final TunnelPath.Route route;
     private final int mtu;
     private final InboundSink inbound;
@@ -133,8 +167,9 @@ public final class TunnelCore
     private String closeDetail = "connection closed by the client";
 
     /**
-     * @param route       the DTLS endpoint's route in the path (null for TLS): DTLS takes the tunnel's traffic while
-     *                    records arrive, and gives it back after {@link #DTLS_INACTIVE_AFTER_NANOS} of silence
+     * @param route       a datagram transport's route in the path when it stands in for the path's own channel (DTLS:
+     *                    it takes the tunnel's traffic while records arrive, and gives it back after
+     *                    {@link #DTLS_INACTIVE_AFTER_NANOS} of silence); null for the path's own channel (TLS, ESP)
      * @param mtu         the tunnel MTU sent to the client; longer packets are refused
      * @param dpdSeconds  the headend's DPD interval; 0 turns its probes off
      * @param inbound     where admitted client packets go (a TUN agent's ring, or the shared TUN queue)
@@ -144,15 +179,20 @@ public final class TunnelCore
         final int dpdSeconds, final InboundSink inbound, final PacketCompression compression,
         final DataplaneCounters counters, final TunnelListener listener)
     {
-        if (transport == Transport.DTLS && compression.method() == CompressionMethod.DEFLATE)
+        if (!transport.reliable() && compression.method() == CompressionMethod.DEFLATE)
         {
-            throw new IllegalArgumentException("deflate is not a DTLS compression");
+            throw new IllegalArgumentException("deflate is not a " + transport.name() + " compression");
         }
-        if ((route == null) != (transport == Transport.TLS))
+        if (compression.negotiated() && transport.compression() == null)
         {
-            throw new IllegalArgumentException("a DTLS core needs its route, a TLS core has none");
+            throw new IllegalArgumentException(transport.name() + " negotiates no compression");
+        }
+        if (transport.reliable() && route != null)
+        {
+            throw new IllegalArgumentException("a reliable transport is its path's own channel; it has no route");
         }
         this.transport = transport;
+        this.reliable = transport.reliable();
         this.path = path;
         this.route = route;
         this.mtu = mtu;
@@ -160,23 +200,21 @@ public final class TunnelCore
         this.inbound = inbound;
         this.compression = compression;
         this.listener = listener;
-        final boolean tls = transport == Transport.TLS;
-        this.traffic = tls ? path.cstpCounters() : path.dtlsCounters();
-        this.pathRoundTrips = tls ? path.cstpRoundTrips() : path.dtlsRoundTrips();
+        // the path's own channel keeps the path's own counters; a stand-in (DTLS) its second set
+        final boolean own = route == null;
+        this.traffic = own ? path.cstpCounters() : path.dtlsCounters();
+        this.pathRoundTrips = own ? path.cstpRoundTrips() : path.dtlsRoundTrips();
         this.roundTrips = counters.dpdRoundTrips();
-        rxData = counters.counter(tls ? DataplaneCounter.CSTP_RX_DATA_PACKETS : DataplaneCounter.DTLS_RX_DATA_PACKETS);
-        txData = counters.counter(tls ? DataplaneCounter.CSTP_TX_DATA_PACKETS : DataplaneCounter.DTLS_TX_DATA_PACKETS);
-        rxControl = counters.counter(tls ? DataplaneCounter.CSTP_RX_CONTROL_FRAMES : DataplaneCounter.DTLS_RX_CONTROL);
-        unexpected = counters.counter(tls ? DataplaneCounter.CSTP_UNEXPECTED_FRAMES
-            : DataplaneCounter.DTLS_UNEXPECTED_RECORDS);
-        malformed = counters.counter(tls ? DataplaneCounter.CSTP_MALFORMED_FRAMES
-            : DataplaneCounter.DTLS_MALFORMED_DROPS);
-        rxCompressed = counters.counter(tls ? DataplaneCounter.CSTP_RX_COMPRESSED_FRAMES
-            : DataplaneCounter.DTLS_RX_COMPRESSED_MESSAGES);
-        txCompressed = counters.counter(tls ? DataplaneCounter.CSTP_TX_COMPRESSED_FRAMES
-            : DataplaneCounter.DTLS_TX_COMPRESSED_MESSAGES);
-        decompressFailures = counters.counter(tls ? DataplaneCounter.CSTP_DECOMPRESSION_FAILURES
-            : DataplaneCounter.DTLS_DECOMPRESSION_FAILURES);
+        rxData = counters.counter(transport.rxData());
+        txData = counters.counter(transport.txData());
+        rxControl = counters.counter(transport.rxControl());
+        unexpected = counters.counter(transport.unexpected());
+        malformed = counters.counter(transport.malformed());
+        // only touched once compression is negotiated, which the check above allows only with counters
+        final CompressionCounters compressed = transport.compression();
+        rxCompressed = compressed == null ? null : counters.counter(compressed.rx());
+        txCompressed = compressed == null ? null : counters.counter(compressed.tx());
+        decompressFailures = compressed == null ? null : counters.counter(compressed.failures());
         dpdSent = counters.counter(DataplaneCounter.CSTP_DPD_REQUESTS_SENT);
         ringFull = counters.counter(DataplaneCounter.INBOUND_RING_FULL_DROPS);
         dtlsFallbacks = counters.counter(DataplaneCounter.DTLS_FALLBACKS);
@@ -189,18 +227,18 @@ public final class TunnelCore
     }
 
     /**
-     * The transport starts carrying the tunnel (TLS: after the CONNECT answer; DTLS: after the handshake): silence
-     * and budgets count from now, and a DTLS endpoint takes the tunnel's traffic.
+     * The transport starts carrying the tunnel (TLS: after the CONNECT answer; DTLS: after the handshake; ESP: when
+     * its SAs are installed): silence and budgets count from now, and a DTLS endpoint takes the tunnel's traffic.
      */
     public void onStart(final long nowNanos)
     {
         lastRxNanos = nowNanos;
         dpdTheoreticalNanos = nowNanos;
-        if (transport == Transport.TLS)
+        if (reliable)
         {
             controlBudget = new ControlFrameBudget(nowNanos);
         }
-        else
+        else if (route != null)
         {
             path.dtls(route);
         }
@@ -288,7 +326,7 @@ public final class TunnelCore
             case CstpHeader.TYPE_DPD_RESP ->
             {
                 rxControl.increment();
-                if (transport == Transport.DTLS || withinControlBudget(nowNanos))
+                if (!reliable || withinControlBudget(nowNanos))
                 {
                     pathRoundTrips.answered(nowNanos, roundTrips);
                 }
@@ -297,7 +335,7 @@ public final class TunnelCore
             case CstpHeader.TYPE_KEEPALIVE ->
             {
                 rxControl.increment();
-                if (transport == Transport.TLS)
+                if (reliable)
                 {
                     withinControlBudget(nowNanos);
                 }
@@ -307,7 +345,7 @@ public final class TunnelCore
             default ->
             {
                 unexpected.increment();
-                yield transport == Transport.TLS
+                yield reliable
                     ? close(TunnelListener.CloseCause.PROTOCOL_ERROR, "unexpected CSTP frame type " + type)
                     : DONE;
             }
@@ -317,7 +355,7 @@ public final class TunnelCore
     private int onDpdRequest(final int length, final long nowNanos, final boolean writable)
     {
         rxControl.increment();
-        if (transport == Transport.DTLS)
+        if (!reliable)
         {
             if (!writable || !dtlsDpdAnswerAllowed(nowNanos))
             {
@@ -389,7 +427,7 @@ public final class TunnelCore
             // as openconnect does: over TLS a peer that ignores the negotiation cannot be understood; one datagram
             // is not worth a session
             unexpected.increment();
-            return transport == Transport.TLS
+            return reliable
                 ? close(TunnelListener.CloseCause.PROTOCOL_ERROR,
                     "compressed CSTP frame without negotiated compression")
                 : DONE;
@@ -399,7 +437,7 @@ public final class TunnelCore
         {
             decompressFailures.increment();
             traffic.addRxDrop();
-            if (transport == Transport.TLS && compression.failureEndsTunnel())
+            if (reliable && compression.failureEndsTunnel())
             {
                 return close(TunnelListener.CloseCause.PROTOCOL_ERROR, "CSTP " + compression.method().token()
                     + " decompression failed: " + CodecStatus.describe(packetLength));
@@ -426,7 +464,7 @@ public final class TunnelCore
             traffic.addRxDrop();
             return DONE;
         }
-        if (transport == Transport.TLS && path.dtls() != null)
+        if (reliable && path.dtls() != null)
         {
             // the client only sends data over TLS when its DTLS channel died: answer on TLS too until DTLS is back
             path.dtls(null);
@@ -447,10 +485,10 @@ public final class TunnelCore
     {
         rxControl.increment();
         final int reason = length > 0 ? buffer.getByte(index) & 0xFF : -1;
-        if (transport == Transport.DTLS)
+        if (!reliable)
         {
             // the TLS connection carries the goodbye that counts; the session decides
-            listener.onDisconnectRequest(reason, "over DTLS");
+            listener.onDisconnectRequest(reason, "over " + transport.name());
             return DONE;
         }
         final StringBuilder text = new StringBuilder();

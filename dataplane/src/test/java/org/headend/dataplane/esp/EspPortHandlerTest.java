@@ -15,7 +15,9 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.headend.crypto.jca.JcaAesGcm;
+import org.headend.dataplane.api.AccessFilter;
 import org.headend.dataplane.api.DataplaneCounter;
+import org.headend.dataplane.api.SplitFilter;
 import org.headend.dataplane.api.TunnelAccess;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -97,6 +99,30 @@ class EspPortHandlerTest
         assertEquals(1, count(DataplaneCounter.SPOOFED_SOURCE_DROPS));
         assertEquals(1, count(DataplaneCounter.ESP_MALFORMED_DROPS), "longer than the tunnel MTU");
         assertEquals(2, esp.session.rxDrops());
+    }
+
+    @Test
+    void shouldApplyTheSplitTunnelAndVpnFilterOfTheSession()
+    {
+        final SplitFilter.Network corp = new SplitFilter.Network(new byte[] {10, 0, 0, 0}, 8);
+        final AccessFilter vpnFilter = new AccessFilter(List.of(
+            new AccessFilter.Entry(false, new SplitFilter.Network(new byte[] {10, 1, 0, 0}, 16)),
+            new AccessFilter.Entry(true, corp)));
+        try (EspFixture filtered = new EspFixture(new TunnelAccess(CLIENT, null, SplitFilter.onlyTo(List.of(corp)),
+            vpnFilter), 1400))
+        {
+            filtered.receive(filtered.seal(ipv4(CLIENT, address(8, 8, 8, 8), 60), EspFormat.NEXT_HEADER_IPV4),
+                EspFixture.PEER);
+            filtered.receive(filtered.seal(ipv4(CLIENT, INSIDE, 60), EspFormat.NEXT_HEADER_IPV4), EspFixture.PEER);
+            final byte[] allowed = ipv4(CLIENT, address(10, 2, 0, 1), 60);
+            filtered.receive(filtered.seal(allowed, EspFormat.NEXT_HEADER_IPV4), EspFixture.PEER);
+            assertEquals(1, filtered.delivered.size());
+            assertArrayEquals(allowed, filtered.delivered.getFirst());
+            assertEquals(2, filtered.counters.get(DataplaneCounter.FILTERED_DESTINATION_DROPS),
+                "outside the split tunnel, and denied by the vpn-filter");
+            assertEquals(2, filtered.session.rxDrops());
+            assertEquals(180, filtered.session.saRxBytes(), "the SA's lifetime counts all it opened");
+        }
     }
 
     @Test

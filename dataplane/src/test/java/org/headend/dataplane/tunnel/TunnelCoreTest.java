@@ -7,18 +7,22 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.ArrayList;
 import java.util.List;
 import org.agrona.concurrent.UnsafeBuffer;
+import org.headend.dataplane.api.AccessFilter;
 import org.headend.dataplane.api.CompressionMethod;
 import org.headend.dataplane.api.DataplaneCounter;
 import org.headend.dataplane.api.DataplaneCounters;
+import org.headend.dataplane.api.SplitFilter;
 import org.headend.dataplane.api.TunnelAccess;
 import org.headend.dataplane.api.TunnelListener;
 import org.headend.dataplane.compress.LzsCodec;
 import org.headend.dataplane.compress.PacketCompression;
+import org.headend.dataplane.esp.EspSession;
 import org.headend.dataplane.tun.InMemoryTunPort;
 import org.headend.dataplane.tun.ParkingIdleWaiter;
 import org.headend.dataplane.tun.SharedTunIo;
@@ -30,10 +34,11 @@ import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * The tunnel's behaviour without sockets or clocks: each case runs the same {@link TunnelCore} over both transports
- * (TLS, DTLS) and both threading modes' inbound sinks ({@code shared}: the TUN queue written in place by
- * {@link SharedTunIo}; {@code dedicated}: the ring to a TUN agent), with time passed in by hand. Where the
- * transports differ by design (what ends a tunnel, how DPD works) the case says so.
+ * The tunnel's behaviour without sockets or clocks: each case runs the same {@link TunnelCore} over every transport
+ * its adapters give it (TLS, DTLS, ESP) and both threading modes' inbound sinks ({@code shared}: the TUN queue
+ * written in place by {@link SharedTunIo}; {@code dedicated}: the ring to a TUN agent), with time passed in by hand.
+ * Where the transports differ by design (what ends a tunnel, how DPD works) the case says so; the cases about CSTP's
+ * own messages (DPD, disconnect, compression) run over the two CSTP transports, as ESP has none of them.
  */
 class TunnelCoreTest
 {
@@ -51,6 +56,11 @@ class TunnelCoreTest
         SHARED, DEDICATED
     }
 
+    /** Every transport of the core, as its adapter describes it. */
+    private static final List<Transport> ALL = List.of(Transport.TLS, Transport.DTLS, EspSession.TRANSPORT);
+    /** The transports that carry CSTP messages. */
+    private static final List<Transport> CSTP = List.of(Transport.TLS, Transport.DTLS);
+
     private final DataplaneCounters counters = new DataplaneCounters();
     private final List<String> events = new ArrayList<>();
     private final InMemoryTunPort tun = new InMemoryTunPort();
@@ -60,8 +70,18 @@ class TunnelCoreTest
 
     static List<Object[]> transportsAndModes()
     {
+        return cases(ALL);
+    }
+
+    static List<Object[]> cstpTransportsAndModes()
+    {
+        return cases(CSTP);
+    }
+
+    private static List<Object[]> cases(final List<Transport> transports)
+    {
         final List<Object[]> cases = new ArrayList<>();
-        for (final Transport transport : Transport.values())
+        for (final Transport transport : transports)
         {
             for (final Mode mode : Mode.values())
             {
@@ -73,8 +93,15 @@ class TunnelCoreTest
 
     private TunnelCore core(final Transport transport, final Mode mode, final PacketCompression compression)
     {
+        return core(transport, mode, compression, new TunnelAccess(CLIENT, null, null));
+    }
+
+    /** A core as its transport's adapter builds it: only DTLS stands in for its path's own channel. */
+    private TunnelCore core(final Transport transport, final Mode mode, final PacketCompression compression,
+        final TunnelAccess access)
+    {
         final EgressQueue egress = new EgressQueue(null, 0);
-        path = new TunnelPath(7, egress, new TunnelAccess(CLIENT, null, null));
+        path = new TunnelPath(7, egress, access);
         route = transport == Transport.DTLS ? new TunnelPath.Route(0x4000_0001, egress) : null;
         final InboundSink inbound;
         if (mode == Mode.SHARED)
@@ -138,8 +165,10 @@ class TunnelCoreTest
         assertArrayEquals(packet, inside.getFirst());
         assertEquals(1, core.traffic().rxPackets());
         assertEquals(84, core.traffic().rxBytes());
+        assertEquals(1, counters.get(transport.rxData()));
         assertEquals(1, counters.get(transport == Transport.TLS ? DataplaneCounter.CSTP_RX_DATA_PACKETS
-            : DataplaneCounter.DTLS_RX_DATA_PACKETS));
+            : transport == Transport.DTLS ? DataplaneCounter.DTLS_RX_DATA_PACKETS : DataplaneCounter.ESP_RX_PACKETS),
+            "each transport counts under its own name");
     }
 
     @ParameterizedTest(name = "{0}, {1}")
@@ -155,7 +184,7 @@ class TunnelCoreTest
     }
 
     @ParameterizedTest(name = "{0}, {1}")
-    @MethodSource("transportsAndModes")
+    @MethodSource("cstpTransportsAndModes")
     void shouldDeliverDecompressedPacketWhenLzsIsNegotiated(final Transport transport, final Mode mode)
     {
         final TunnelCore core = core(transport, mode, PacketCompression.of(CompressionMethod.LZS, LzsCodec.create(),
@@ -171,7 +200,7 @@ class TunnelCoreTest
     }
 
     @ParameterizedTest(name = "{0}, {1}")
-    @MethodSource("transportsAndModes")
+    @MethodSource("cstpTransportsAndModes")
     void shouldCompressOutboundPacketAndCountItWhenLzsIsNegotiated(final Transport transport, final Mode mode)
     {
         final TunnelCore core = core(transport, mode, PacketCompression.of(CompressionMethod.LZS, LzsCodec.create(),
@@ -191,7 +220,7 @@ class TunnelCoreTest
     }
 
     @ParameterizedTest(name = "{0}, {1}")
-    @MethodSource("transportsAndModes")
+    @MethodSource("cstpTransportsAndModes")
     void shouldAnswerDpdRequestWhenTheClientReads(final Transport transport, final Mode mode)
     {
         final TunnelCore core = core(transport, mode, PacketCompression.none());
@@ -202,7 +231,7 @@ class TunnelCoreTest
     }
 
     @ParameterizedTest(name = "{0}, {1}")
-    @MethodSource("transportsAndModes")
+    @MethodSource("cstpTransportsAndModes")
     void shouldTimeRoundTripWhenProbeIsAnswered(final Transport transport, final Mode mode)
     {
         final TunnelCore core = core(transport, mode, PacketCompression.none());
@@ -216,7 +245,7 @@ class TunnelCoreTest
     }
 
     @ParameterizedTest(name = "{0}, {1}")
-    @MethodSource("transportsAndModes")
+    @MethodSource("cstpTransportsAndModes")
     void shouldTellControlWhenClientDisconnects(final Transport transport, final Mode mode)
     {
         final TunnelCore core = core(transport, mode, PacketCompression.none());
@@ -246,14 +275,88 @@ class TunnelCoreTest
             assertEquals(TunnelCore.CLOSE, result, "a reliable stream with garbage in it cannot be trusted");
             assertEquals(TunnelListener.CloseCause.PROTOCOL_ERROR, core.closeCause());
             assertEquals(TunnelCore.CLOSE, compressed, "compression that was not negotiated cannot be understood");
-            assertEquals(2, counters.get(DataplaneCounter.CSTP_UNEXPECTED_FRAMES));
         }
         else
         {
             assertEquals(TunnelCore.DONE, result, "one datagram is not worth a session");
             assertEquals(TunnelCore.DONE, compressed);
-            assertEquals(2, counters.get(DataplaneCounter.DTLS_UNEXPECTED_RECORDS));
         }
+        assertEquals(2, counters.get(transport.unexpected()));
+        assertTrue(inside(mode).isEmpty());
+    }
+
+    @ParameterizedTest(name = "{0}, {1}")
+    @MethodSource("transportsAndModes")
+    void shouldDropAndCountPacketsTheSplitTunnelOrVpnFilterRefuse(final Transport transport, final Mode mode)
+    {
+        final SplitFilter.Network corp = new SplitFilter.Network(new byte[] {10, 0, 0, 0}, 8);
+        final AccessFilter vpnFilter = new AccessFilter(List.of(
+            new AccessFilter.Entry(false, new SplitFilter.Network(new byte[] {10, 1, 0, 0}, 16)),
+            new AccessFilter.Entry(true, corp)));
+        final TunnelCore core = core(transport, mode, PacketCompression.none(),
+            new TunnelAccess(CLIENT, null, SplitFilter.onlyTo(List.of(corp)), vpnFilter));
+        final byte[] allowed = ipv4(CLIENT, address(10, 2, 0, 1), 60);
+        assertEquals(TunnelCore.DONE, message(core, CstpHeader.TYPE_DATA, ipv4(CLIENT, address(8, 8, 8, 8), 60),
+            START), "outside the split tunnel");
+        assertEquals(TunnelCore.DONE, message(core, CstpHeader.TYPE_DATA, ipv4(CLIENT, INSIDE, 60), START),
+            "denied by the vpn-filter");
+        assertEquals(TunnelCore.DONE, message(core, CstpHeader.TYPE_DATA, allowed, START));
+        final List<byte[]> inside = inside(mode);
+        assertEquals(1, inside.size());
+        assertArrayEquals(allowed, inside.getFirst());
+        assertEquals(2, counters.get(DataplaneCounter.FILTERED_DESTINATION_DROPS));
+        assertEquals(2, core.traffic().rxDrops());
+        assertEquals(1, core.traffic().rxPackets());
+    }
+
+    @ParameterizedTest(name = "{0}, {1}")
+    @MethodSource("transportsAndModes")
+    void shouldDropAndCountPacketLongerThanTheTunnelMtu(final Transport transport, final Mode mode)
+    {
+        final TunnelCore core = core(transport, mode, PacketCompression.none());
+        assertEquals(TunnelCore.DONE, message(core, CstpHeader.TYPE_DATA, ipv4(CLIENT, INSIDE, MTU + 1), START));
+        assertTrue(inside(mode).isEmpty());
+        assertEquals(1, counters.get(transport.malformed()));
+        assertEquals(1, core.traffic().rxDrops());
+    }
+
+    @ParameterizedTest(name = "{0}, {1}")
+    @MethodSource("transportsAndModes")
+    void shouldCountKeepaliveAsControlAndDeliverNothing(final Transport transport, final Mode mode)
+    {
+        final TunnelCore core = core(transport, mode, PacketCompression.none());
+        assertEquals(TunnelCore.DONE, message(core, CstpHeader.TYPE_KEEPALIVE, new byte[0], START));
+        assertTrue(inside(mode).isEmpty());
+        assertEquals(1, counters.get(transport.rxControl()), "ESP's keepalive is its dummy packet (next header 59)");
+        assertEquals(0, core.traffic().rxPackets());
+        assertEquals(0, core.traffic().rxDrops());
+    }
+
+    @ParameterizedTest(name = "{0}, {1}")
+    @MethodSource("transportsAndModes")
+    void shouldCountPacketsSentToTheClientAndThoseDropped(final Transport transport, final Mode mode)
+    {
+        final TunnelCore core = core(transport, mode, PacketCompression.none());
+        core.onDataSent(100, false);
+        core.onDataSent(60, false);
+        core.onDataDropped();
+        assertEquals(2, core.traffic().txPackets());
+        assertEquals(160, core.traffic().txBytes());
+        assertEquals(1, core.traffic().txDrops());
+        assertEquals(2, counters.get(transport.txData()));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @EnumSource(Mode.class)
+    void shouldKeepEspOnItsOwnPathWithoutCompression(final Mode mode)
+    {
+        assertThrows(IllegalArgumentException.class, () -> core(EspSession.TRANSPORT, mode,
+            PacketCompression.of(CompressionMethod.LZS, LzsCodec.create(), MTU)), "ESP negotiates no compression");
+        final TunnelCore esp = core(EspSession.TRANSPORT, mode, PacketCompression.none());
+        assertNull(path.dtls(), "ESP is its path's own channel: nothing to switch to or from");
+        message(esp, CstpHeader.TYPE_DATA, ipv4(CLIENT, INSIDE, 84), START);
+        assertSame(esp.traffic(), path.cstpCounters(), "its traffic is the path's own");
+        assertEquals(84, path.cstpCounters().rxBytes());
     }
 
     @ParameterizedTest(name = "{0}")
