@@ -91,6 +91,8 @@ final class NetlinkProtocol
     static final int IFA_F_NODAD = 0x02;
     /** Address attribute: the local address. */
     static final int IFA_LOCAL = 2;
+    /** Address attribute: struct ifa_cacheinfo, whose first two u32 are the preferred and valid lifetimes. */
+    static final int IFA_CACHEINFO = 6;
 
     /** sizeof(struct rtmsg): family, dst_len, src_len, tos, table, protocol, scope, type (u8 each), flags u32. */
     static final int RTMSG_SIZE = 12;

@@ -170,6 +170,40 @@ public final class Rtnetlink implements AutoCloseable
     }
 
     /**
+     * Add an address that the kernel removes by itself unless it is leased again within {@code lifetimeSeconds},
+     * like {@code ip addr replace ADDRESS/PREFIX dev IFNAME valid_lft N preferred_lft N}: a floating address whose
+     * holder keeps renewing it vanishes soon after the holder dies, even when nobody takes it off. Leasing an address
+     * that is there (with or without a lifetime) sets its lifetime anew.
+     *
+     * @param ifname          interface name.
+     * @param address         IPv4 or IPv6 address.
+     * @param prefixLength    on-link prefix length.
+     * @param lifetimeSeconds how long it stays without a renewal, 1 or more.
+     * @throws NativeCallException if the interface does not exist or the kernel refuses.
+     */
+    public void leaseAddress(final String ifname, final InetAddress address, final int prefixLength,
+        final int lifetimeSeconds)
+    {
+        if (lifetimeSeconds < 1)
+        {
+            throw new IllegalArgumentException("address lifetime must be at least 1 s: " + lifetimeSeconds);
+        }
+        final String what = "RTM_NEWADDR " + address.getHostAddress() + "/" + prefixLength + " dev " + ifname
+            + " valid_lft " + lifetimeSeconds;
+        putAddressRequest(
+            NetlinkProtocol.RTM_NEWADDR,
+            NetlinkProtocol.NLM_F_CREATE | NetlinkProtocol.NLM_F_REPLACE,
+            requireLinkIndex(ifname, what),
+            address,
+            prefixLength);
+        // struct ifa_cacheinfo in host order: preferred, valid, and two timestamps the kernel fills in
+        final byte[] cacheInfo = java.nio.ByteBuffer.allocate(16).order(java.nio.ByteOrder.nativeOrder())
+            .putInt(lifetimeSeconds).putInt(lifetimeSeconds).array();
+        writer.putAttribute(NetlinkProtocol.IFA_CACHEINFO, cacheInfo);
+        execute(what, 0, 0, null);
+    }
+
+    /**
      * Remove an address, like {@code ip addr del ADDRESS/PREFIX dev IFNAME}. Removing an address that is not
      * there succeeds.
      *

@@ -180,4 +180,34 @@ class RtnetlinkTest
                 () -> rtnl.addRoute(InetAddress.getByName("10.0.0.0"), 8, "lo", InetAddress.getByName("::1")));
         }
     }
+
+    @Test
+    void aLeasedAddressVanishesUnlessLeasedAgain() throws Exception
+    {
+        final InetAddress floating = InetAddress.getByName("10.96.0.100");
+        try (TestNamespace ns = TestNamespace.create("lease");
+            NetworkNamespace _ = ns.enter();
+            Rtnetlink rtnl = Rtnetlink.open())
+        {
+            ns.ip("link", "add", "lease0", "type", "veth", "peer", "name", "lease1");
+            ns.ip("link", "set", "lease0", "up");
+            rtnl.leaseAddress("lease0", floating, 32, 2);
+            final String leased = ns.ip("addr", "show", "dev", "lease0");
+            assertTrue(leased.contains("inet 10.96.0.100/32 "), leased);
+            assertTrue(leased.matches("(?s).*valid_lft [12]sec preferred_lft [12]sec.*"), leased);
+            // renewed before it runs out: still there after the first lifetime
+            Thread.sleep(1_200);
+            rtnl.leaseAddress("lease0", floating, 32, 2);
+            Thread.sleep(1_200);
+            assertTrue(rtnl.addresses("lease0").contains(new AddressEntry(floating, 32)));
+            // not renewed: the kernel takes it off by itself
+            final long deadline = System.nanoTime() + 10_000_000_000L;
+            while (rtnl.addresses("lease0").contains(new AddressEntry(floating, 32)))
+            {
+                assertTrue(System.nanoTime() < deadline, ns.ip("addr", "show", "dev", "lease0"));
+                Thread.sleep(100);
+            }
+            assertThrows(IllegalArgumentException.class, () -> rtnl.leaseAddress("lease0", floating, 32, 0));
+        }
+    }
 }
