@@ -98,6 +98,8 @@ final class Appliance
     private final Translations translations;
     private SessionStore sessionStore;
     private org.headend.control.cluster.EtcdClusterStore cluster;
+    /** The cluster's virtual address, held while this member is the director; null outside a cluster. */
+    private ClusterAddress clusterAddress;
     /** Logins (XML, password checks) run here: at the front door's priority, below forwarding's. */
     private final ScheduledExecutorService control = Executors.newSingleThreadScheduledExecutor(
         r -> platformThread(() ->
@@ -320,6 +322,11 @@ final class Appliance
             }
             // last of the checks: it opens the new listeners, and the change is committed once it passes
             config.addFinalVeto(listeners::apply);
+            if (cluster != null)
+            {
+                clusterAddress = new ClusterAddress(cluster, config::current, listeners);
+                clusterAddress.start();
+            }
             // IKEv2 beside the SSL VPN: UDP 500 here, 4500 (IKE and ESP) on a data-plane event loop; live like the
             // webvpn listeners (crypto ikev2 enable / no crypto ikev2 enable)
             ike = new org.headend.control.ike.Ikev2Listener(control, sessions, config::current,
@@ -543,6 +550,10 @@ final class Appliance
         if (management != null)
         {
             management.close();
+        }
+        if (clusterAddress != null)
+        {
+            clusterAddress.close();
         }
         if (listeners != null)
         {

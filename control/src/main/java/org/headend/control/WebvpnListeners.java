@@ -52,6 +52,8 @@ final class WebvpnListeners implements AutoCloseable
     private final ExecutorService drains = Executors.newSingleThreadExecutor(
         r -> Appliance.platformThread(r, "dtls-drain"));
     private HeadendConfig applied;
+    /** The cluster's address while this member holds it ({@link #clusterAddress}), else null. */
+    private InetAddress clusterAddress;
 
     /** What a configuration asks to listen on. */
     record Plan(Map<InetSocketAddress, String> tls, Map<InetSocketAddress, String> dtls,
@@ -122,7 +124,7 @@ final class WebvpnListeners implements AutoCloseable
 
     private String apply(final HeadendConfig config, final boolean lenient)
     {
-        final Plan plan = plan(config);
+        final Plan plan = withClusterAddress(plan(config), config);
         final ServerCertificates.Prepared certs;
         try
         {
@@ -163,12 +165,92 @@ final class WebvpnListeners implements AutoCloseable
         tlsChange.commit();
         dtlsChange.commit();
         certificates.commit(certs);
-        if (applied == null || !plan.equals(plan(applied)))
+        if (applied == null || !plan.equals(withClusterAddress(plan(applied), applied)))
         {
             LOG.info("AnyConnect listens on TLS {} and DTLS {}", plan.tls(), dtls.addresses());
         }
         applied = config;
         return null;
+    }
+
+    /**
+     * Listens on the cluster's virtual address too ({@code cluster ip address}, already on the interface), or no
+     * longer ({@code address} null): the director holds it. Connections accepted on it keep running after.
+     *
+     * @return null when done, else why not
+     */
+    synchronized String clusterAddress(final InetAddress address)
+    {
+        final InetAddress before = clusterAddress;
+        clusterAddress = address;
+        if (applied == null)
+        {
+            return null;
+        }
+        final Plan plan = withClusterAddress(plan(applied), applied);
+        final ListenerSet<String>.Change tlsChange = tls.prepare(plan.tls());
+        if (tlsChange.error() != null)
+        {
+            tlsChange.abort();
+            clusterAddress = before;
+            return tlsChange.error();
+        }
+        final ListenerSet<String>.Change dtlsChange = dtls.prepare(withDraining(plan.dtls()));
+        if (dtlsChange.error() != null)
+        {
+            dtlsChange.abort();
+            tlsChange.abort();
+            clusterAddress = before;
+            return dtlsChange.error();
+        }
+        tlsChange.commit();
+        dtlsChange.commit();
+        LOG.info("AnyConnect listens on TLS {} and DTLS {}", plan.tls(), dtls.addresses());
+        return null;
+    }
+
+    /** {@code plan} plus the cluster's address, on the interface clients reach the member on, while it is held. */
+    private Plan withClusterAddress(final Plan plan, final HeadendConfig config)
+    {
+        final String nameif = clusterNameif(config);
+        if (clusterAddress == null || nameif == null)
+        {
+            return plan;
+        }
+        final Map<InetSocketAddress, String> tls = new LinkedHashMap<>(plan.tls());
+        final Map<InetSocketAddress, String> dtls = new LinkedHashMap<>(plan.dtls());
+        tls.put(new InetSocketAddress(clusterAddress, config.webvpn().port()), nameif);
+        if (config.webvpn().dtlsEnabledOn(nameif))
+        {
+            dtls.put(new InetSocketAddress(clusterAddress, config.webvpn().dtlsPort()), nameif);
+        }
+        return new Plan(tls, dtls, plan.addresses());
+    }
+
+    /**
+     * The interface the cluster's address goes on: the {@code enable}d one whose IPv4 subnet holds it (the ASA asks
+     * for the cluster address on the public interface's subnet), else the first enabled one with an IPv4 address;
+     * null when there is none.
+     */
+    static String clusterNameif(final HeadendConfig config)
+    {
+        final java.net.Inet4Address cluster = config.globals().loadBalancing().clusterAddress();
+        String first = null;
+        for (final String nameif : config.webvpn().enabledNameifs())
+        {
+            final InterfaceConfig iface = config.interfaceByNameif(nameif).orElse(null);
+            if (iface == null || iface.address() == null)
+            {
+                continue;
+            }
+            final int mask = AddressPools.toInt(iface.netmask());
+            if (cluster != null && (AddressPools.toInt(cluster) & mask) == (AddressPools.toInt(iface.address()) & mask))
+            {
+                return nameif;
+            }
+            first = first == null ? nameif : first;
+        }
+        return first;
     }
 
     /** The nameif of {@link #firstAddress}, or null. */
@@ -189,7 +271,7 @@ final class WebvpnListeners implements AutoCloseable
     {
         if (applied != null)
         {
-            dtls.apply(withDraining(plan(applied).dtls()));
+            dtls.apply(withDraining(withClusterAddress(plan(applied), applied).dtls()));
         }
     }
 
