@@ -32,6 +32,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class ClusterIT
 {
+    private static final String CLUSTER_ADDRESS = EtcdNamespaces.NET + "100";
     private static EtcdNamespaces etcd;
     private static final List<Netns> NETS = new ArrayList<>();
     private static final HeadendProcess[] MEMBERS = new HeadendProcess[3];
@@ -92,8 +93,12 @@ class ClusterIT
     {
         final ApplianceConfig config = ApplianceConfig.forNetwork(NETS.get(i)).hostname("member-" + (char)('a' + i))
             .user("bob", "bob-secret").user("mallory", "mallory-secret")
+            // the etcd bridge is also the members' shared public subnet, where the cluster address floats
+            .extraLine("interface cl0").extraLine(" nameif cluster")
+            .extraLine(" ip address " + EtcdNamespaces.NET + (21 + i) + " 255.255.255.0")
+            .extraLine("webvpn").extraLine(" enable cluster")
             .extraLine("vpn load-balancing")
-            .extraLine(" cluster ip address " + EtcdNamespaces.NET + "100")
+            .extraLine(" cluster ip address " + CLUSTER_ADDRESS)
             .extraLine(" cluster key it-cluster-key")
             .extraLine(" cluster etcd-endpoints " + etcd.endpoints())
             .extraLine(" priority " + (9 - i))
@@ -248,11 +253,10 @@ class ClusterIT
             NetTools.sleep(300);
         }
 
-        // the director holds the cluster address (brought up here by the test: the appliance does not yet)
-        Netns.exec(NETS.get(d).server(), "ip", "addr", "add", EtcdNamespaces.NET + "100/24", "dev", "cl0").check();
-        Netns.exec(NETS.get(d).server(), "nft", "add rule ip hdcl pre ip daddr " + EtcdNamespaces.NET
-            + "100 tcp dport 443 dnat to " + Netns.SERVER_ADDRESS).check();
-        final String directorUrl = "https://" + EtcdNamespaces.NET + "100/";
+        // the director holds the cluster address on its interface on the shared subnet
+        MEMBERS[d].process().waitFor("member member-" + (char)('a' + d) + " holds the cluster address "
+            + CLUSTER_ADDRESS.replace(".", "\\.") + " on cl0", Duration.ofSeconds(20));
+        final String directorUrl = "https://" + CLUSTER_ADDRESS + "/";
         final List<String> argv = new ArrayList<>(Netns.in(etcd.client(), "openconnect", "--protocol=anyconnect",
             "--non-inter", "--servercert", MEMBERS[0].pin(), "--authenticate", "--passwd-on-stdin", "--user", "bob",
             directorUrl));
@@ -364,6 +368,85 @@ class ClusterIT
             NetTools.sleep(300);
         }
         assertTrue(MEMBERS[d].process().isAlive(), "the member had to restart");
+    }
+
+    @Test
+    @Order(8)
+    void whenTheDirectorIsKilledAnotherMemberTakesTheClusterAddressAndNewClientsLandThere()
+    {
+        final int d = director();
+        MEMBERS[d].process().waitFor("member member-" + (char)('a' + d) + " holds the cluster address "
+            + CLUSTER_ADDRESS.replace(".", "\\."), Duration.ofSeconds(20));
+        final int[][] marks = new int[3][2];
+        for (int i = 0; i < 3; i++)
+        {
+            marks[i] = new int[]{ MEMBERS[i].process().out().mark(), MEMBERS[i].process().err().mark() };
+        }
+
+        final long killed = System.nanoTime();
+        MEMBERS[d].process().signal("KILL");
+        assertNotNull(MEMBERS[d].process().waitForExit(Duration.ofSeconds(15)), "the director survived SIGKILL");
+        // nobody takes the address off a killed member: its kernel lease runs out, before etcd elects a successor
+        final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
+        while (Netns.exec(NETS.get(d).server(), "ip", "-4", "addr", "show", "dev", "cl0").check().output()
+            .contains(CLUSTER_ADDRESS + "/32"))
+        {
+            assertTrue(System.nanoTime() < deadline, "the killed director's cluster address stayed on its interface");
+            NetTools.sleep(200);
+        }
+        final long gone = System.nanoTime();
+
+        int successor = -1;
+        final long electionDeadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (successor < 0)
+        {
+            for (int i = 0; i < 3; i++)
+            {
+                final String took = "holds the cluster address " + CLUSTER_ADDRESS.replace(".", "\\.");
+                if (i != d && (MEMBERS[i].process().out().find(took, marks[i][0]) != null
+                    || MEMBERS[i].process().err().find(took, marks[i][1]) != null))
+                {
+                    successor = i;
+                }
+            }
+            assertTrue(System.nanoTime() < electionDeadline, "no member took the cluster address over");
+            NetTools.sleep(100);
+        }
+        final long taken = System.nanoTime();
+        assertTrue(gone <= taken, "the new director raised the address while the killed one still had it");
+
+        final OpenconnectClient viaCluster = new OpenconnectClient(etcd.client(), "https://" + CLUSTER_ADDRESS,
+            MEMBERS[successor].pin(), "bob", false);
+        CLIENTS.add(viaCluster);
+        viaCluster.startWithPassword("bob-secret");
+        assertNotNull(viaCluster.awaitConfigured(Duration.ofSeconds(60)), "no tunnel through the cluster address");
+        System.out.printf("director failover: killed director's address gone after %d ms, member-%c holds it after "
+            + "%d ms, a new client through it tunnelled after %d ms%n", TimeUnit.NANOSECONDS.toMillis(gone - killed),
+            (char)('a' + successor), TimeUnit.NANOSECONDS.toMillis(taken - killed),
+            TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - killed));
+    }
+
+    /** The member the others name director, waiting for one to be named. */
+    private static int director()
+    {
+        final java.util.regex.Pattern named = java.util.regex.Pattern.compile("director member-([abc])");
+        final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(40);
+        while (true)
+        {
+            for (final HeadendProcess member : MEMBERS)
+            {
+                if (member.process().isAlive())
+                {
+                    final java.util.regex.Matcher director = named.matcher(member.console("show load-balancing"));
+                    if (director.find() && MEMBERS[director.group(1).charAt(0) - 'a'].process().isAlive())
+                    {
+                        return director.group(1).charAt(0) - 'a';
+                    }
+                }
+            }
+            assertTrue(System.nanoTime() < deadline, "no director named");
+            NetTools.sleep(300);
+        }
     }
 
     /** One openconnect --authenticate against member m; whether it got a cookie. */
