@@ -30,18 +30,22 @@ final class AaaServerCommands
         Pattern.compile("(?m)^(\\s+(?:key|ldap-login-password|totp-secret) )\\S+");
     /** A user's NT hash is password-equivalent for MSCHAPv2 (pass-the-hash): shown like a key, saved as it is. */
     private static final Pattern NT_HASH = Pattern.compile("(?m)^(username \\S+ password .* nt-encrypted )\\S+");
+    /** The cluster's shared secret and the password of its etcd user, in {@code vpn load-balancing}. */
+    private static final Pattern CLUSTER_SECRET =
+        Pattern.compile("(?m)^(\\s+cluster (?:key|etcd-user \\S+ password) )\\S+");
 
     private AaaServerCommands()
     {
     }
 
     /**
-     * A configuration's text with every server key, LDAP password, TOTP secret and NT hash replaced by
-     * {@code *****}.
+     * A configuration's text with every server key, LDAP password, TOTP secret, NT hash, cluster key and etcd
+     * password replaced by {@code *****}.
      */
     static String maskKeys(final String config)
     {
-        return NT_HASH.matcher(KEY_LINE.matcher(config).replaceAll("$1*****")).replaceAll("$1*****");
+        return CLUSTER_SECRET.matcher(NT_HASH.matcher(KEY_LINE.matcher(config).replaceAll("$1*****"))
+            .replaceAll("$1*****")).replaceAll("$1*****");
     }
 
     static void declare(final List<ExecCommand> commands)

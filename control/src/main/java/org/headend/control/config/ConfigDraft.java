@@ -404,11 +404,12 @@ public final class ConfigDraft
         java.net.Inet4Address nat;
         List<java.net.URI> etcdEndpoints = List.of();
         String etcdTrustpoint;
+        LoadBalancing.EtcdUser etcdUser;
 
         LoadBalancing freeze()
         {
             return new LoadBalancing(clusterAddress, clusterKey, priority, participate, nat, etcdEndpoints,
-                etcdTrustpoint);
+                etcdTrustpoint, etcdUser);
         }
     }
 

@@ -19,10 +19,29 @@ import java.util.List;
  * @param etcdTrustpoint {@code cluster etcd-trustpoint NAME} (not an ASA command): the {@code crypto ca trustpoint}
  *                       whose {@code ca-certificate} etcd's server certificates must chain to and whose
  *                       {@code identity-certificate} this member presents to etcd; null when not set
+ * @param etcdUser       {@code cluster etcd-user NAME password SECRET} (not an ASA command): the etcd user this
+ *                       member logs in as when etcd has {@code auth enable}d; null when not set
  */
 public record LoadBalancing(Inet4Address clusterAddress, String clusterKey, int priority, boolean participate,
-    Inet4Address nat, List<URI> etcdEndpoints, String etcdTrustpoint)
+    Inet4Address nat, List<URI> etcdEndpoints, String etcdTrustpoint, EtcdUser etcdUser)
 {
+    /** An etcd user and its password; the password never reaches a log line. */
+    public record EtcdUser(String name, String password)
+    {
+        @Override
+        public String toString()
+        {
+            return "EtcdUser[" + name + ", *****]";
+        }
+    }
+
+    /** Without {@code cluster etcd-user}: etcd without authentication, or with client certificates only. */
+    public LoadBalancing(final Inet4Address clusterAddress, final String clusterKey, final int priority,
+        final boolean participate, final Inet4Address nat, final List<URI> etcdEndpoints, final String etcdTrustpoint)
+    {
+        this(clusterAddress, clusterKey, priority, participate, nat, etcdEndpoints, etcdTrustpoint, null);
+    }
+
     /** Without {@code cluster etcd-trustpoint}: etcd over plain HTTP, or HTTPS checked against the JDK's CAs. */
     public LoadBalancing(final Inet4Address clusterAddress, final String clusterKey, final int priority,
         final boolean participate, final Inet4Address nat, final List<URI> etcdEndpoints)
@@ -45,6 +64,6 @@ public record LoadBalancing(Inet4Address clusterAddress, String clusterKey, int 
     public String toString()
     {
         return "LoadBalancing[" + clusterAddress + ", priority " + priority + (participate ? ", participate" : "")
-            + ", etcd " + etcdEndpoints + "]";
+            + ", etcd " + etcdEndpoints + (etcdUser == null ? "" : " as " + etcdUser.name()) + "]";
     }
 }

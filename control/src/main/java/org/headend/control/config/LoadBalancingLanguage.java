@@ -10,8 +10,8 @@ import org.headend.control.config.grammar.Mode;
 /**
  * The {@code vpn load-balancing} commands, kept apart from {@link ConfigLanguage}'s table: the ASA's
  * {@code cluster ip address}, {@code cluster key}, {@code priority}, {@code participate} and {@code nat}, and
- * {@code cluster etcd-endpoints}, which the ASA does not have: its members share nothing, ours share sessions,
- * address leases and lockouts in etcd.
+ * {@code cluster etcd-endpoints}, {@code cluster etcd-trustpoint} and {@code cluster etcd-user}, which the ASA does
+ * not have: its members share nothing, ours share sessions, address leases and lockouts in etcd.
  */
 final class LoadBalancingLanguage
 {
@@ -69,6 +69,19 @@ final class LoadBalancingLanguage
             .compile((draft, scope, args) ->
             {
                 ((ConfigDraft.LoadBalancingDraft)scope).etcdTrustpoint = args.get("trustpoint");
+                return null;
+            })
+            .build());
+        register.apply(ConfigCommand.in(Mode.LOAD_BALANCING, "The etcd user this member logs in as")
+            .kw("cluster", "Cluster settings").kw("etcd-user", "The etcd user this member logs in as (etcd with "
+                + "auth enabled)").key()
+            .arg("name", ArgTypes.NAME, "The etcd user name")
+            .kw("password", "Its password").arg("password", ArgTypes.SECRET, "The password, 1-127 characters")
+            .order(15, 1)
+            .compile((draft, scope, args) ->
+            {
+                ((ConfigDraft.LoadBalancingDraft)scope).etcdUser = new LoadBalancing.EtcdUser(args.get("name"),
+                    args.get("password"));
                 return null;
             })
             .build());

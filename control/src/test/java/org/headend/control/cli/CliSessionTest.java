@@ -362,6 +362,31 @@ class CliSessionTest
     }
 
     @Test
+    void shouldMaskTheClusterKeyAndTheEtcdPasswordInShowRunningConfigButSaveThem() throws Exception
+    {
+        final Path file = dir.resolve("startup-config");
+        Files.writeString(file, "hostname saved\n");
+        store = ConfigStore.load(file);
+        session = newSession();
+        run("conf t");
+        run("vpn load-balancing");
+        run("cluster key Cluster-K3y");
+        assertEquals("", run("cluster etcd-user vpn-member password Etcd-Pw-42"));
+        run("end");
+        final String running = run("show running-config");
+        assertTrue(running.contains(" cluster key *****\n"), running);
+        assertTrue(running.contains(" cluster etcd-user vpn-member password *****\n"), running);
+        assertFalse(running.contains("Etcd-Pw-42") || running.contains("Cluster-K3y"), running);
+        assertTrue(run("write memory").endsWith("[OK]\n"));
+        assertTrue(Files.readString(file).contains(" cluster etcd-user vpn-member password Etcd-Pw-42\n"),
+            "write memory keeps the password");
+        assertFalse(run("show startup-config").contains("Etcd-Pw-42"));
+        assertEquals(new org.headend.control.config.LoadBalancing.EtcdUser("vpn-member", "Etcd-Pw-42"),
+            ConfigStore.load(file).current().globals().loadBalancing().etcdUser(),
+            "the saved configuration reads back with the password");
+    }
+
+    @Test
     void shouldCloseTheSessionWhenExitIsTypedInExec() throws IOException
     {
         assertTrue(session.isOpen());

@@ -53,6 +53,22 @@ class LoadBalancingConfigTest
     }
 
     @Test
+    void shouldNameTheEtcdUserAndKeepItsPasswordOutOfLogLines() throws Exception
+    {
+        final String auth = CONFIG.replace(" priority 9\n", " cluster etcd-user vpn-member password Etcd-Pw-42\n priority 9\n");
+        final LoadBalancing lb = ConfigLanguageTest.compile(auth).globals().loadBalancing();
+        assertEquals(new LoadBalancing.EtcdUser("vpn-member", "Etcd-Pw-42"), lb.etcdUser());
+        assertTrue(ConfigLanguageTest.render(auth).contains(" cluster etcd-user vpn-member password Etcd-Pw-42\n"),
+            "the saved configuration keeps it");
+        assertFalse(lb.toString().contains("Etcd-Pw-42"), lb.toString());
+        assertTrue(lb.toString().contains("vpn-member"), lb.toString());
+        assertEquals(null, ConfigLanguageTest.compile(CONFIG).globals().loadBalancing().etcdUser());
+        final ConfigException noPassword = assertThrows(ConfigException.class, () -> ConfigLanguageTest.compile(
+            "vpn load-balancing\n cluster etcd-user vpn-member\n"));
+        assertEquals(2, noPassword.line(), noPassword.getMessage());
+    }
+
+    @Test
     void shouldRunAsASingleHeadendWithoutItOrWithoutParticipate() throws Exception
     {
         assertFalse(ConfigLanguageTest.compile("hostname h\n").globals().loadBalancing().active());
