@@ -46,7 +46,10 @@ public final class ClusterMembership
         final String url = "https://" + host + (port == 443 ? "" : ":" + port);
         final javax.net.ssl.SSLContext tls = lb.etcdTrustpoint() == null ? null
             : EtcdTls.context(trustpoints.get(lb.etcdTrustpoint()), lb.etcdTrustpoint(), flash);
-        final EtcdClusterStore store = new EtcdClusterStore(new EtcdGateway(lb.etcdEndpoints(), tls), clusterName(lb),
+        final LoadBalancing.EtcdUser user = lb.etcdUser();
+        final EtcdGateway gateway = new EtcdGateway(lb.etcdEndpoints(), tls, user == null ? null : user.name(),
+            user == null ? null : user.password());
+        final EtcdClusterStore store = new EtcdClusterStore(gateway, clusterName(lb),
             member, url, lb.priority(), lb.participate(), SESSION_TTL_SECONDS, control, Clock.systemUTC());
         try
         {
@@ -63,7 +66,8 @@ public final class ClusterMembership
     /**
      * A committed configuration's {@code vpn load-balancing} on a running member: {@code priority} and
      * {@code participate} (or {@code no vpn load-balancing}, which stops taking part) apply at once; what names the
-     * cluster or reaches etcd ({@code cluster key}, {@code cluster etcd-endpoints}, {@code nat}) at the next start,
+     * cluster or reaches etcd ({@code cluster key}, {@code cluster etcd-endpoints}, {@code cluster etcd-user},
+     * {@code nat}) at the next start,
      * as the log says. Never waits.
      */
     public static void apply(final ClusterStore store, final LoadBalancing started, final LoadBalancing now)
@@ -71,9 +75,11 @@ public final class ClusterMembership
         store.participation(now.priority(), now.active());
         if (now.active() && (!java.util.Objects.equals(started.clusterKey(), now.clusterKey())
             || !started.etcdEndpoints().equals(now.etcdEndpoints())
-            || !java.util.Objects.equals(started.nat(), now.nat())))
+            || !java.util.Objects.equals(started.nat(), now.nat())
+            || !java.util.Objects.equals(started.etcdUser(), now.etcdUser())))
         {
-            LOG.warn("the cluster key, etcd endpoints or nat address changed: they take effect at the next start");
+            LOG.warn("the cluster key, etcd endpoints, etcd user or nat address changed: they take effect at the next "
+                + "start");
         }
     }
 

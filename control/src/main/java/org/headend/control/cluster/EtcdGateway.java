@@ -28,6 +28,10 @@ import org.slf4j.LoggerFactory;
  * Every call is asynchronous and completes on the client's own threads; a call that cannot reach one endpoint tries
  * the next. Reads are linearizable (the gateway's default), never serializable: a member cut off from the quorum
  * must not answer from its stale copy.
+ * <p>
+ * With a user ({@code cluster etcd-user}), the client logs in ({@code /v3/auth/authenticate}) before its first call
+ * and sends the token with every call; a token etcd no longer knows (it expired unused, or etcd restarted) is
+ * replaced by logging in again, once per call.
  */
 public final class EtcdGateway implements AutoCloseable
 {
@@ -39,6 +43,11 @@ public final class EtcdGateway implements AutoCloseable
     private final List<URI> endpoints;
     private final ExecutorService executor;
     private final HttpClient http;
+    private final String user;
+    private final String password;
+    /** The login in force or under way; null before the first and after etcd refused a token. */
+    private final java.util.concurrent.atomic.AtomicReference<CompletableFuture<String>> token =
+        new java.util.concurrent.atomic.AtomicReference<>();
     private volatile int preferred;
     private volatile boolean closed;
 
@@ -83,6 +92,20 @@ public final class EtcdGateway implements AutoCloseable
      */
     public EtcdGateway(final List<URI> endpoints, final javax.net.ssl.SSLContext tls)
     {
+        this(endpoints, tls, null, null);
+    }
+
+    /**
+     * @param endpoints the client URLs of the etcd members, {@code https://…} for TLS
+     * @param tls       as {@link #EtcdGateway(List, javax.net.ssl.SSLContext)}
+     * @param user      the etcd user to log in as; null for none (etcd without {@code auth enable})
+     * @param password  its password
+     */
+    public EtcdGateway(final List<URI> endpoints, final javax.net.ssl.SSLContext tls, final String user,
+        final String password)
+    {
+        this.user = user;
+        this.password = password;
         if (endpoints.isEmpty())
         {
             throw new IllegalArgumentException("at least one etcd endpoint is needed");
@@ -234,8 +257,24 @@ public final class EtcdGateway implements AutoCloseable
         {
             create.put("start_revision", String.valueOf(from));
         }
-        final HttpRequest request = HttpRequest.newBuilder(endpoints.get(preferred).resolve("/v3/watch"))
-            .POST(HttpRequest.BodyPublishers.ofString(Json.write(Map.of("create_request", create)))).build();
+        final HttpRequest.Builder builder = HttpRequest.newBuilder(endpoints.get(preferred).resolve("/v3/watch"))
+            .POST(HttpRequest.BodyPublishers.ofString(Json.write(Map.of("create_request", create))));
+        final CompletableFuture<String> login = login();
+        final String current;
+        try
+        {
+            current = login.get(CALL_TIMEOUT.toSeconds() * endpoints.size(), java.util.concurrent.TimeUnit.SECONDS);
+        }
+        catch (final java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException ex)
+        {
+            token.compareAndSet(login, null);
+            throw new EtcdException("etcd login failed: " + cause(ex.getCause() == null ? ex : ex.getCause()));
+        }
+        if (current != null)
+        {
+            builder.header("Authorization", current);
+        }
+        final HttpRequest request = builder.build();
         final HttpResponse<InputStream> response = http.send(request, HttpResponse.BodyHandlers.ofInputStream());
         try (BufferedReader lines = new BufferedReader(new InputStreamReader(response.body(),
             StandardCharsets.UTF_8)))
@@ -250,6 +289,10 @@ public final class EtcdGateway implements AutoCloseable
                 final Map<String, Object> message = Json.object(line);
                 if (message.get("error") != null || !(message.get("result") instanceof Map<?, ?> result))
                 {
+                    if (tokenRefused(message))
+                    {
+                        token.compareAndSet(login, null);
+                    }
                     throw new EtcdException("watch: " + line);
                 }
                 if (result.get("compact_revision") != null && !"0".equals(String.valueOf(result.get(
@@ -274,18 +317,98 @@ public final class EtcdGateway implements AutoCloseable
 
     private CompletableFuture<Map<String, Object>> call(final String path, final Map<String, Object> body)
     {
-        return attempt(path, Json.write(body), preferred, endpoints.size());
+        return call(path, Json.write(body), true);
     }
 
-    private CompletableFuture<Map<String, Object>> attempt(final String path, final String body, final int index,
-        final int triesLeft)
+    /** One call with the current login's token; a refused token is replaced once when {@code relogin}. */
+    private CompletableFuture<Map<String, Object>> call(final String path, final String body, final boolean relogin)
+    {
+        final CompletableFuture<String> login = login();
+        return login.thenCompose(current -> attempt(path, body, current, preferred, endpoints.size()))
+            .handle((answer, error) ->
+            {
+                if (error == null)
+                {
+                    return CompletableFuture.completedFuture(answer);
+                }
+                if (relogin && user != null && cause(error).contains(INVALID_TOKEN))
+                {
+                    token.compareAndSet(login, null);
+                    return call(path, body, false);
+                }
+                if (login.isCompletedExceptionally())
+                {
+                    token.compareAndSet(login, null); // the next call tries to log in again
+                }
+                return CompletableFuture.<Map<String, Object>>failedFuture(error instanceof CompletionException
+                    && error.getCause() != null ? error.getCause() : error);
+            }).thenCompose(f -> f);
+    }
+
+    /** etcd's words for a token it does not know (expired, or issued before a restart). */
+    private static final String INVALID_TOKEN = "invalid auth token";
+
+    private static boolean tokenRefused(final Map<String, Object> message)
+    {
+        return String.valueOf(message.get("error")).contains(INVALID_TOKEN)
+            || message.get("result") instanceof Map<?, ?> r && String.valueOf(r.get("cancel_reason"))
+                .contains(INVALID_TOKEN);
+    }
+
+    /** The token to send: null without a user; logs in when there is no login in force or under way. */
+    private CompletableFuture<String> login()
+    {
+        if (user == null)
+        {
+            return CompletableFuture.completedFuture(null);
+        }
+        while (true)
+        {
+            final CompletableFuture<String> current = token.get();
+            if (current != null)
+            {
+                return current;
+            }
+            final CompletableFuture<String> fresh = new CompletableFuture<>();
+            if (token.compareAndSet(null, fresh))
+            {
+                attempt("/v3/auth/authenticate", Json.write(Map.of("name", user, "password", password)), null,
+                    preferred, endpoints.size()).whenComplete((answer, error) ->
+                    {
+                        if (error != null)
+                        {
+                            fresh.completeExceptionally(new EtcdException("etcd refused the login of user " + user
+                                + ": " + cause(error)));
+                        }
+                        else if (!(answer.get("token") instanceof String t) || t.isEmpty())
+                        {
+                            fresh.completeExceptionally(new EtcdException("etcd gave user " + user + " no token: "
+                                + "is auth enabled?"));
+                        }
+                        else
+                        {
+                            fresh.complete(t);
+                        }
+                    });
+                return fresh;
+            }
+        }
+    }
+
+    private CompletableFuture<Map<String, Object>> attempt(final String path, final String body, final String auth,
+        final int index, final int triesLeft)
     {
         if (closed)
         {
             return CompletableFuture.failedFuture(new EtcdException("the etcd client is closed"));
         }
-        final HttpRequest request = HttpRequest.newBuilder(endpoints.get(index).resolve(path)).timeout(CALL_TIMEOUT)
-            .POST(HttpRequest.BodyPublishers.ofString(body)).build();
+        final HttpRequest.Builder builder = HttpRequest.newBuilder(endpoints.get(index).resolve(path))
+            .timeout(CALL_TIMEOUT).POST(HttpRequest.BodyPublishers.ofString(body));
+        if (auth != null)
+        {
+            builder.header("Authorization", auth);
+        }
+        final HttpRequest request = builder.build();
         return http.sendAsync(request, HttpResponse.BodyHandlers.ofString()).handle((response, error) ->
         {
             if (error != null)
@@ -294,7 +417,7 @@ public final class EtcdGateway implements AutoCloseable
                 {
                     final int other = (index + 1) % endpoints.size();
                     preferred = other;
-                    return attempt(path, body, other, triesLeft - 1);
+                    return attempt(path, body, auth, other, triesLeft - 1);
                 }
                 return CompletableFuture.<Map<String, Object>>failedFuture(new EtcdException(
                     "no etcd endpoint answered: " + cause(error)));

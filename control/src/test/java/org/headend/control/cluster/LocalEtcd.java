@@ -32,6 +32,12 @@ final class LocalEtcd implements AutoCloseable
      */
     LocalEtcd(final Path certs) throws Exception
     {
+        this(certs, List.of());
+    }
+
+    /** As {@link #LocalEtcd(Path)}, each member started with {@code extra} flags too. */
+    LocalEtcd(final Path certs, final List<String> extra) throws Exception
+    {
         dir = Files.createTempDirectory("etcd-test");
         final int[] client = new int[3];
         final int[] peer = new int[3];
@@ -56,6 +62,7 @@ final class LocalEtcd implements AutoCloseable
                     "--advertise-client-urls", c, "--listen-peer-urls", p, "--initial-advertise-peer-urls", p,
                     "--initial-cluster", initial.toString(), "--initial-cluster-token", dir.getFileName().toString(),
                     "--initial-cluster-state", "new", "--pre-vote=true"));
+                argv.addAll(extra);
                 if (certs != null)
                 {
                     argv.addAll(List.of("--cert-file", certs.resolve("server.pem").toString(), "--key-file",
@@ -85,6 +92,21 @@ final class LocalEtcd implements AutoCloseable
     List<URI> endpoints()
     {
         return clients;
+    }
+
+    /** Runs {@code etcdctl} against the members with {@code args}; its output, or an exception naming it. */
+    String etcdctl(final String... args) throws Exception
+    {
+        final List<String> argv = new ArrayList<>(List.of("etcdctl", "--endpoints", String.join(",",
+            clients.stream().map(URI::toString).toList())));
+        argv.addAll(List.of(args));
+        final Process ctl = new ProcessBuilder(argv).redirectErrorStream(true).start();
+        final String out = new String(ctl.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        if (!ctl.waitFor(30, TimeUnit.SECONDS) || ctl.exitValue() != 0)
+        {
+            throw new IllegalStateException("etcdctl " + args[0] + " failed: " + out);
+        }
+        return out;
     }
 
     private void awaitHealthy() throws Exception
