@@ -61,6 +61,13 @@ public final class EtcdClusterStore implements ClusterStore
         org.headend.control.auth.FailedLoginLimiter.WINDOW_NANOS);
     private static final long LOCK_MILLIS = TimeUnit.NANOSECONDS.toMillis(
         org.headend.control.auth.FailedLoginLimiter.LOCKOUT_NANOS);
+    /** How often the member looks for address claims of its own that no session of its uses. */
+    private static final long ORPHAN_SWEEP_MILLIS = 30_000;
+    /**
+     * How long such a claim must stay unused before it goes: longer than a claim can take (one call per endpoint,
+     * each up to the gateway's timeout), so that a claim whose answer is still on its way is never taken.
+     */
+    private static final long ORPHAN_GRACE_MILLIS = 20_000;
     private static final Logger LOG = LoggerFactory.getLogger(EtcdClusterStore.class);
 
     private final EtcdGateway etcd;
@@ -103,6 +110,10 @@ public final class EtcdClusterStore implements ClusterStore
     private volatile int sessions;
     private volatile int maxSessions;
     private volatile boolean closed;
+    private long orphanSweepMillis = ORPHAN_SWEEP_MILLIS;
+    private long orphanGraceMillis = ORPHAN_GRACE_MILLIS;
+    /** Claims on our session lease that no session here uses, when first seen so (cluster-store thread). */
+    private Map<String, Orphan> orphans = new java.util.HashMap<>();
 
     /**
      * @param etcd              the gateway client (closed with the store)
@@ -135,6 +146,18 @@ public final class EtcdClusterStore implements ClusterStore
             .name("cluster-lease").factory());
     }
 
+    /** An unused address claim as a sweep saw it: its revision then, and since when it is unused. */
+    private record Orphan(long modRevision, long sinceNanos)
+    {
+    }
+
+    /** Sweeps for unused claims more often (tests); before {@link #start}. */
+    void sweepOrphans(final long periodMillis, final long graceMillis)
+    {
+        orphanSweepMillis = periodMillis;
+        orphanGraceMillis = graceMillis;
+    }
+
     /** A takeover waiting for the session's old owner to let go. */
     private record Handoff(String owner, long revision)
     {
@@ -162,6 +185,8 @@ public final class EtcdClusterStore implements ClusterStore
         final EtcdGateway.Kv current = etcd.get(prefix + "director").get(timeoutSeconds, TimeUnit.SECONDS);
         director = current == null ? null : current.value();
         writer.scheduleWithFixedDelay(this::heartbeat, HEARTBEAT_MILLIS, HEARTBEAT_MILLIS, TimeUnit.MILLISECONDS);
+        writer.scheduleWithFixedDelay(this::sweepOrphans, orphanSweepMillis, orphanSweepMillis,
+            TimeUnit.MILLISECONDS);
         leaseThread.scheduleAtFixedRate(this::renew, RENEW_MILLIS, RENEW_MILLIS, TimeUnit.MILLISECONDS);
         leaseThread.scheduleAtFixedRate(this::checkFence, 100, 100, TimeUnit.MILLISECONDS);
         writer.execute(this::campaign);
@@ -554,6 +579,55 @@ public final class EtcdClusterStore implements ClusterStore
                 }
                 return ours;
             });
+    }
+
+    /**
+     * Releases address claims this member made that no session of its uses (cluster-store thread): a claim whose
+     * answer was lost (etcd committed it, then the member was cut off before it heard) is one the session never
+     * learned of, so no logoff or expiry releases it, and it would live on the member's session lease, renewed for
+     * as long as the member lives. Only claims on this member's own lease are looked at (those are its own, not yet
+     * taken over), and only those unused for {@link #orphanGraceMillis}; the delete is guarded by the revision seen.
+     */
+    private void sweepOrphans()
+    {
+        if (closed || fence.fenced())
+        {
+            return;
+        }
+        try
+        {
+            final long now = nanos.getAsLong();
+            final Map<String, Orphan> seen = new java.util.HashMap<>();
+            for (final EtcdGateway.Kv kv : etcd.rangePrefix(prefix + "addrs/").get(10, TimeUnit.SECONDS))
+            {
+                final String address = kv.key().substring((prefix + "addrs/").length());
+                final List<String> used = claimed.get(kv.value());
+                if (kv.lease() != sessionLease || used != null && used.contains(address))
+                {
+                    continue;
+                }
+                final Orphan before = orphans.get(kv.key());
+                final Orphan orphan = before != null && before.modRevision() == kv.modRevision() ? before
+                    : new Orphan(kv.modRevision(), now);
+                if (now - orphan.sinceNanos() < TimeUnit.MILLISECONDS.toNanos(orphanGraceMillis))
+                {
+                    seen.put(kv.key(), orphan);
+                    continue;
+                }
+                final boolean released = etcd.txn(List.of(Txn.modifiedAt(kv.key(), kv.modRevision())),
+                    List.of(Txn.delete(kv.key())), List.of()).get(10, TimeUnit.SECONDS).succeeded();
+                if (released)
+                {
+                    LOG.info("address {} released: its claim for session {}… was never used (its answer was lost)",
+                        address, brief(kv.value()));
+                }
+            }
+            orphans = seen;
+        }
+        catch (final Exception ex)
+        {
+            LOG.warn("sweep of unused address claims failed ({}); tried again later", ex.toString());
+        }
     }
 
     // ---- cluster-wide views and operations

@@ -3,6 +3,7 @@ package org.headend.control.cluster;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.net.URI;
@@ -252,6 +253,51 @@ class ClusterPartitionTest
                 handoffMillis, healMillis);
             assertTrue(takeoverMillis.values().stream().allMatch(t -> t > fenceMillis),
                 "a session of A was served elsewhere before A fenced itself");
+        }
+    }
+
+    @Test
+    @Timeout(value = 2, unit = TimeUnit.MINUTES)
+    void anAddressClaimWhoseAnswerWasLostIsReleasedOnceNoSessionUsesIt() throws Exception
+    {
+        try (LocalEtcd etcd = new LocalEtcd();
+            CuttableProxy p1 = new CuttableProxy(etcd.endpoints().get(0));
+            CuttableProxy p2 = new CuttableProxy(etcd.endpoints().get(1));
+            CuttableProxy p3 = new CuttableProxy(etcd.endpoints().get(2));
+            EtcdGateway truth = new EtcdGateway(etcd.endpoints()))
+        {
+            final EtcdClusterStore a = new EtcdClusterStore(new EtcdGateway(List.of(p1.uri(), p2.uri(), p3.uri())),
+                cluster, "a", "https://a.example", 5, true, 120, Runnable::run, Clock.systemUTC());
+            final EtcdClusterStore b = new EtcdClusterStore(new EtcdGateway(etcd.endpoints()), cluster, "b",
+                "https://b.example", 5, true, 120, Runnable::run, Clock.systemUTC());
+            try (a; b)
+            {
+                a.sweepOrphans(300, 3_000);
+                a.start(15);
+                b.start(15);
+                final String key = "/vpn/" + cluster + "/addrs/" + POOL + "9";
+                final List<CuttableProxy> toA = List.of(p1, p2, p3);
+
+                toA.forEach(CuttableProxy::loseAnswers);
+                final CompletableFuture<Boolean> lost = a.claim("L0575E55", POOL + "9");
+                assertThrows(java.util.concurrent.ExecutionException.class, () -> lost.get(30, TimeUnit.SECONDS),
+                    "a claim whose every answer was lost cannot have succeeded for the member");
+                toA.forEach(CuttableProxy::heal);
+                assertEquals("L0575E55", truth.get(key).get(10, TimeUnit.SECONDS).value(),
+                    "etcd carried the claim out");
+                assertFalse(b.claim("0THER5E5", POOL + "9").get(10, TimeUnit.SECONDS), "the claim holds meanwhile");
+
+                // A's sweep finds the claim no session of A uses, and releases it once that lasted its grace
+                awaitTrue(() -> truth.get(key).get(10, TimeUnit.SECONDS) == null, 30,
+                    "the claim whose answer was lost was never released");
+                assertTrue(b.claim("0THER5E5", POOL + "9").get(10, TimeUnit.SECONDS), "the address is free again");
+
+                // a claim a session uses stays, however many sweeps pass
+                assertTrue(a.claim("U5ED5E55", POOL + "10").get(10, TimeUnit.SECONDS));
+                Thread.sleep(4_000);
+                assertEquals("U5ED5E55", truth.get("/vpn/" + cluster + "/addrs/" + POOL + "10")
+                    .get(10, TimeUnit.SECONDS).value());
+            }
         }
     }
 

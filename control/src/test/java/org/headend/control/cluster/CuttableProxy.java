@@ -24,6 +24,8 @@ final class CuttableProxy implements AutoCloseable
     private final List<Socket> sockets = new CopyOnWriteArrayList<>();
     private final Object gate = new Object();
     private boolean cut;
+    /** Requests reach etcd, answers are thrown away with their connection ({@link #loseAnswers}). */
+    private volatile boolean losing;
     private volatile boolean closed;
 
     CuttableProxy(final URI etcd) throws IOException
@@ -47,8 +49,18 @@ final class CuttableProxy implements AutoCloseable
         }
     }
 
+    /**
+     * Lets requests through to etcd but loses every answer, closing its connection: etcd carries out what it is
+     * asked and the member never hears it did (a partition that falls between a request and its answer).
+     */
+    void loseAnswers()
+    {
+        losing = true;
+    }
+
     void heal()
     {
+        losing = false;
         synchronized (gate)
         {
             cut = false;
@@ -91,8 +103,8 @@ final class CuttableProxy implements AutoCloseable
             awaitHealed();
             final Socket upstream = new Socket(target.getAddress(), target.getPort());
             sockets.add(upstream);
-            Thread.ofVirtual().start(() -> pump(upstream, client));
-            pump(client, upstream);
+            Thread.ofVirtual().start(() -> pump(upstream, client, true));
+            pump(client, upstream, false);
         }
         catch (final IOException | InterruptedException ex)
         {
@@ -100,7 +112,7 @@ final class CuttableProxy implements AutoCloseable
         }
     }
 
-    private void pump(final Socket from, final Socket to)
+    private void pump(final Socket from, final Socket to, final boolean answers)
     {
         final byte[] buffer = new byte[16 * 1024];
         try (InputStream in = from.getInputStream(); OutputStream out = to.getOutputStream())
@@ -109,6 +121,10 @@ final class CuttableProxy implements AutoCloseable
             while ((n = in.read(buffer)) >= 0)
             {
                 awaitHealed();
+                if (answers && losing)
+                {
+                    break;
+                }
                 out.write(buffer, 0, n);
                 out.flush();
             }
