@@ -461,8 +461,10 @@ class ClusterIT
         {
             auth.writeLine(password);
             auth.closeStdin();
-            assertNotNull(auth.waitForExit(Duration.ofSeconds(60)), "openconnect --authenticate hung");
-            return auth.out().text().lines().anyMatch(l -> l.startsWith("COOKIE="));
+            final Integer exit = auth.waitForExit(Duration.ofSeconds(60));
+            assertNotNull(exit, "openconnect --authenticate hung");
+            // its output may still be on its way when it has exited: wait for the cookie line of a success
+            return exit == 0 && auth.waitFor("^COOKIE=", Duration.ofSeconds(10)) != null;
         }
         finally
         {
