@@ -51,6 +51,26 @@ class WebvpnListenersPlanTest
     }
 
     @Test
+    void shouldPutTheClusterAddressOnTheEnabledInterfaceWhoseSubnetHoldsIt() throws Exception
+    {
+        final String webvpn = """
+            webvpn
+             enable outside
+             enable dmz
+            vpn load-balancing
+             cluster ip address ADDRESS
+            """;
+        assertEquals("dmz", WebvpnListeners.clusterNameif(config(INTERFACES + webvpn.replace("ADDRESS",
+            "10.88.7.100"))), "the ASA asks for the cluster address on the public interface's subnet");
+        assertEquals("outside", WebvpnListeners.clusterNameif(config(INTERFACES + webvpn.replace("ADDRESS",
+            "10.77.0.100"))));
+        assertEquals("outside", WebvpnListeners.clusterNameif(config(INTERFACES + webvpn.replace("ADDRESS",
+            "192.0.2.100"))), "on no enabled subnet: the first enabled interface");
+        assertEquals(null, WebvpnListeners.clusterNameif(config(INTERFACES + webvpn.replace("ADDRESS",
+            "10.99.0.100").replace(" enable outside\n enable dmz\n", ""))), "no enabled interface");
+    }
+
+    @Test
     void shouldPutDtlsOnTheTlsPortWithoutADtlsPortLine() throws Exception
     {
         final WebvpnListeners.Plan plan = WebvpnListeners.plan(config(INTERFACES + """
