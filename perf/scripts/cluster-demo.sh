@@ -18,60 +18,21 @@ HOLD=0
 WORK=$(mktemp -d /tmp/cluster-demo.XXXXXX)
 chmod 755 "$WORK"  # the appliance drops to the user headend, which must reach its state directory
 SCRIPT="$REPO/integration-tests/src/test/resources/hdit-connect-script.sh"
-PIDS=()
-NSES=()
 log() { echo "cluster-demo: $*" >&2; }
 
-cleanup() {
-    local p ns
-    for p in "${PIDS[@]}"; do kill -TERM "$p" 2>/dev/null || true; done
-    sleep 1
-    for p in "${PIDS[@]}"; do kill -KILL "$p" 2>/dev/null || true; done
-    for ns in "${NSES[@]}"; do
-        for p in $(ip netns pids "$ns" 2>/dev/null); do kill -KILL "$p" 2>/dev/null || true; done
-        ip netns del "$ns" 2>/dev/null || true
-    done
-    rm -rf "$WORK"
-}
-trap cleanup EXIT
+. "$REPO/perf/scripts/cluster-lib.sh"
+trap 'cl_stop_all; rm -rf "$WORK"' EXIT
 
 [ "$(id -u)" = 0 ] || { log "run as root (network namespaces)"; exit 2; }
 for pair in etcd:etcd-server etcdctl:etcd-client openconnect:openconnect; do
     command -v "${pair%%:*}" >/dev/null || DEBIAN_FRONTEND=noninteractive apt-get install -y -q "${pair#*:}"
 done
 
-addns() { ip netns add "$1"; NSES+=("$1"); ip -n "$1" link set lo up; }
-
-addns "$P-etcd"
-ip -n "$P-etcd" link add br-cl type bridge && ip -n "$P-etcd" link set br-cl up
-INITIAL=
-for i in 1 2 3; do
-    ip -n "$P-etcd" addr add 192.0.2.1$i/24 dev br-cl
-    INITIAL+="${INITIAL:+,}e$i=http://192.0.2.1$i:2380"
-done
-for i in 1 2 3; do
-    ip netns exec "$P-etcd" etcd --logger=zap --log-level=warn --name e$i --data-dir "$WORK/e$i" \
-        --listen-client-urls http://192.0.2.1$i:2379 --advertise-client-urls http://192.0.2.1$i:2379 \
-        --listen-peer-urls http://192.0.2.1$i:2380 --initial-advertise-peer-urls http://192.0.2.1$i:2380 \
-        --initial-cluster "$INITIAL" --initial-cluster-token "$P" --initial-cluster-state new --pre-vote=true \
-        >"$WORK/etcd$i.log" 2>&1 &
-    PIDS+=($!)
-done
-ENDPOINTS="http://192.0.2.11:2379 http://192.0.2.12:2379 http://192.0.2.13:2379"
-for _ in $(seq 100); do
-    ip netns exec "$P-etcd" etcdctl --endpoints "${ENDPOINTS// /,}" endpoint health >/dev/null 2>&1 && break
-    sleep 0.3
-done
+cl_start_etcd || exit 1
 ip netns exec "$P-etcd" etcdctl --endpoints "${ENDPOINTS// /,}" endpoint status -w table
 
 for i in 1 2 3; do
-    addns "$P-m$i"; addns "$P-c$i"
-    ip -n "$P-m$i" link add veth-srv type veth peer name eth0 netns "$P-c$i"
-    ip -n "$P-m$i" addr add 10.77.0.1/24 dev veth-srv && ip -n "$P-m$i" link set veth-srv up
-    ip -n "$P-c$i" addr add 10.77.0.2/24 dev eth0 && ip -n "$P-c$i" link set eth0 up
-    ip -n "$P-etcd" link add cl$i type veth peer name cl0 netns "$P-m$i"
-    ip -n "$P-etcd" link set cl$i master br-cl up
-    ip -n "$P-m$i" addr add 192.0.2.2$i/24 dev cl0 && ip -n "$P-m$i" link set cl0 up
+    cl_member_net "$i" 1
     mkdir -p "$WORK/m$i"
     cat >"$WORK/m$i/startup-config" <<CONF
 hostname member-$i
@@ -92,24 +53,20 @@ vpn load-balancing
  priority $((10 - i))
  participate
 CONF
-    # the console stays open on a pipe that never ends
-    (tail -f /dev/null | ip netns exec "$P-m$i" "$REPO/headend" --config "$WORK/m$i/startup-config" \
-        --state-dir "$WORK/m$i/state" >"$WORK/m$i/out.log" 2>&1) &
-    PIDS+=($!)
+    cl_start_headend "$i"
 done
-pin() { grep -o -m1 'pin-sha256:[A-Za-z0-9+/=]*' "$WORK/m$1/out.log" 2>/dev/null || true; }
 for i in 1 2 3; do
-    for _ in $(seq 240); do [ -n "$(pin $i)" ] && break; sleep 0.5; done
-    [ -n "$(pin $i)" ] || { log "member $i did not start:"; tail -30 "$WORK/m$i/out.log"; exit 1; }
-    log "member-$i is up ($(pin $i))"
+    for _ in $(seq 240); do [ -n "$(cl_pin $i)" ] && break; sleep 0.5; done
+    [ -n "$(cl_pin $i)" ] || { log "member $i did not start:"; tail -30 "$WORK/m$i/out.log"; exit 1; }
+    log "member-$i is up ($(cl_pin $i))"
 done
 
 log "client logs in on member 1"
 COOKIE=$(echo demo-secret | ip netns exec "$P-c1" openconnect --protocol=anyconnect --non-inter \
-    --servercert "$(pin 1)" --authenticate --passwd-on-stdin --user demo https://10.77.0.1/ 2>/dev/null \
+    --servercert "$(cl_pin 1)" --authenticate --passwd-on-stdin --user demo https://10.77.0.1/ 2>/dev/null \
     | sed -n "s/^COOKIE='\{0,1\}\([^']*\)'\{0,1\}$/\1/p")
 [ -n "$COOKIE" ] || { log "no cookie from member 1"; exit 1; }
-echo "$COOKIE" | ip netns exec "$P-c1" openconnect --protocol=anyconnect --non-inter --servercert "$(pin 1)" \
+echo "$COOKIE" | ip netns exec "$P-c1" openconnect --protocol=anyconnect --non-inter --servercert "$(cl_pin 1)" \
     --cookie-on-stdin --script "$SCRIPT" --interface hdtun1 https://10.77.0.1/ >"$WORK/oc1.log" 2>&1 &
 OC1=$!
 PIDS+=($OC1)
@@ -121,7 +78,7 @@ log "kill -9 member 1"
 for p in $(ip netns pids "$P-m1"); do kill -KILL "$p" 2>/dev/null || true; done
 kill -TERM "$OC1" 2>/dev/null || true
 START=$(date +%s.%N)
-echo "$COOKIE" | ip netns exec "$P-c2" openconnect --protocol=anyconnect --non-inter --servercert "$(pin 2)" \
+echo "$COOKIE" | ip netns exec "$P-c2" openconnect --protocol=anyconnect --non-inter --servercert "$(cl_pin 2)" \
     --cookie-on-stdin --script "$SCRIPT" --interface hdtun2 https://10.77.0.1/ >"$WORK/oc2.log" 2>&1 &
 PIDS+=($!)
 for _ in $(seq 60); do grep -q "Configured as" "$WORK/oc2.log" && break; sleep 0.5; done

@@ -32,23 +32,10 @@ while [ $# -gt 0 ]; do
 done
 WORK=$(mktemp -d /tmp/cluster-loadgen.XXXXXX)
 chmod 755 "$WORK"  # the appliance drops to the user headend, which must reach its state directory
-PIDS=()
-NSES=()
 log() { echo "cluster-loadgen: $*" >&2; }
 
-stop_all() {
-    local p ns
-    for p in "${PIDS[@]}"; do kill -TERM "$p" 2>/dev/null || true; done
-    sleep 1
-    for p in "${PIDS[@]}"; do kill -KILL "$p" 2>/dev/null || true; done
-    for ns in "${NSES[@]}"; do
-        for p in $(ip netns pids "$ns" 2>/dev/null); do kill -KILL "$p" 2>/dev/null || true; done
-        ip netns del "$ns" 2>/dev/null || true
-    done
-    PIDS=()
-    NSES=()
-}
-trap 'stop_all; rm -rf "$WORK"' EXIT
+. "$REPO/perf/scripts/cluster-lib.sh"
+trap 'cl_stop_all; rm -rf "$WORK"' EXIT
 
 [ "$(id -u)" = 0 ] || { log "run as root (network namespaces)"; exit 2; }
 for pair in etcd:etcd-server etcdctl:etcd-client python3:python3; do
@@ -67,44 +54,10 @@ json() { python3 -c 'import json, sys
 d = json.load(open(sys.argv[1]))
 for k in sys.argv[2].split("."): d = d.get(k) if isinstance(d, dict) else None
 print(0 if d is None else d)' "$1" "$2"; }
-addns() { ip netns add "$1"; NSES+=("$1"); ip -n "$1" link set lo up; }
-ENDPOINTS="http://192.0.2.11:2379 http://192.0.2.12:2379 http://192.0.2.13:2379"
-
-start_etcd() {
-    local i initial=
-    addns "$P-etcd"
-    ip -n "$P-etcd" link add br-cl type bridge && ip -n "$P-etcd" link set br-cl up
-    for i in 1 2 3; do
-        ip -n "$P-etcd" addr add 192.0.2.1$i/24 dev br-cl
-        initial+="${initial:+,}e$i=http://192.0.2.1$i:2380"
-    done
-    for i in 1 2 3; do
-        rm -rf "$WORK/e$i"
-        ip netns exec "$P-etcd" etcd --logger=zap --log-level=warn --name e$i --data-dir "$WORK/e$i" \
-            --listen-client-urls http://192.0.2.1$i:2379 --advertise-client-urls http://192.0.2.1$i:2379 \
-            --listen-peer-urls http://192.0.2.1$i:2380 --initial-advertise-peer-urls http://192.0.2.1$i:2380 \
-            --initial-cluster "$initial" --initial-cluster-token "$P" --initial-cluster-state new \
-            --pre-vote=true >"$WORK/etcd$i.log" 2>&1 &
-        PIDS+=($!)
-    done
-    for _ in $(seq 100); do
-        ip netns exec "$P-etcd" etcdctl --endpoints "${ENDPOINTS// /,}" endpoint health >/dev/null 2>&1 && return
-        sleep 0.3
-    done
-    log "etcd did not become healthy"; exit 1
-}
 
 start_member() {   # start_member I CLUSTERED
     local i=$1 clustered=$2
-    addns "$P-m$i"; addns "$P-c$i"
-    ip -n "$P-m$i" link add veth-srv type veth peer name eth0 netns "$P-c$i"
-    ip -n "$P-m$i" addr add 10.77.0.1/24 dev veth-srv && ip -n "$P-m$i" link set veth-srv up
-    ip -n "$P-c$i" addr add 10.77.0.2/24 dev eth0 && ip -n "$P-c$i" link set eth0 up
-    if [ "$clustered" = 1 ]; then
-        ip -n "$P-etcd" link add cl$i type veth peer name cl0 netns "$P-m$i"
-        ip -n "$P-etcd" link set cl$i master br-cl up
-        ip -n "$P-m$i" addr add 192.0.2.2$i/24 dev cl0 && ip -n "$P-m$i" link set cl0 up
-    fi
+    cl_member_net "$i" "$clustered"
     rm -rf "$WORK/m$i" && mkdir -p "$WORK/m$i"
     {
         cat <<CONF
@@ -130,27 +83,23 @@ vpn load-balancing
 CONF
         fi
     } >"$WORK/m$i/startup-config"
-    # the console stays open on a pipe that never ends
-    (tail -f /dev/null | ip netns exec "$P-m$i" "$REPO/headend" --config "$WORK/m$i/startup-config" \
-        --state-dir "$WORK/m$i/state" >"$WORK/m$i/out.log" 2>&1) &
-    PIDS+=($!)
+    cl_start_headend "$i"
 }
-pin() { grep -o -m1 'pin-sha256:[A-Za-z0-9+/=]*' "$WORK/m$1/out.log" 2>/dev/null || true; }
 
 echo "members sessions_up failed logins_per_s setup_p50_ms setup_p99_ms load_avg"
 for run in $RUNS; do
     n=$((run == 0 ? 1 : run))
-    [ "$run" -gt 0 ] && start_etcd
+    [ "$run" -gt 0 ] && cl_start_etcd
     for i in $(seq 1 "$n"); do start_member "$i" $((run > 0 ? 1 : 0)); done
     for i in $(seq 1 "$n"); do
-        for _ in $(seq 360); do [ -n "$(pin "$i")" ] && break; sleep 0.5; done
-        [ -n "$(pin "$i")" ] || { log "member $i did not start:"; tail -30 "$WORK/m$i/out.log"; exit 1; }
+        for _ in $(seq 360); do [ -n "$(cl_pin "$i")" ] && break; sleep 0.5; done
+        [ -n "$(cl_pin "$i")" ] || { log "member $i did not start:"; tail -30 "$WORK/m$i/out.log"; exit 1; }
     done
     per=$((SESSIONS / n))
     GENS=()
     for i in $(seq 1 "$n"); do
         (cd "$REPO" && LOADGEN_NO_BUILD=1 ip netns exec "$P-c$i" ./loadgen --server https://10.77.0.1/ \
-            --servercert "$(pin "$i")" --user-pattern 'user%d' --first-user $(((i - 1) * per + 1)) \
+            --servercert "$(cl_pin "$i")" --user-pattern 'user%d' --first-user $(((i - 1) * per + 1)) \
             --password "$PASSWORD" --sessions "$per" --rate "$(python3 -c "print($RATE / $n)")" --dtls off \
             --ping-interval 0 --hold 2 --max-inflight 32 --quiet --out "$WORK/run$run-m$i") \
             >"$WORK/run$run-m$i.out" 2>"$WORK/run$run-m$i.err" &
@@ -168,5 +117,5 @@ for run in $RUNS; do
         p99=$(python3 -c "print(max($p99, $(json "$s" latency_ms.setup_service.p99)))")
     done
     echo "$( [ "$run" = 0 ] && echo "1-alone" || echo "$run-cluster") $up $failed $rate $p50 $p99 $(cut -d' ' -f1 /proc/loadavg)"
-    stop_all
+    cl_stop_all
 done

@@ -1,0 +1,82 @@
+# cluster-lib.sh — sourced by cluster-demo.sh and cluster-loadgen.sh: the namespaces of a test cluster, a real
+# 3-member etcd on a bridge and the members' networks, all torn down by cl_stop_all. The sourcing script sets P (a
+# prefix unique to the run, e.g. hdcl$$) and WORK (a temporary directory) first.
+#
+#   [$P-cN 10.77.0.2] ── [$P-mN 10.77.0.1 | cl0 192.0.2.2N] ── [$P-etcd  br-cl: etcd 192.0.2.11, .12, .13]
+#
+# Processes started go into PIDS, namespaces into NSES; cl_stop_all kills the first and deletes the second.
+PIDS=()
+NSES=()
+ENDPOINTS="http://192.0.2.11:2379 http://192.0.2.12:2379 http://192.0.2.13:2379"
+
+cl_addns() { ip netns add "$1"; NSES+=("$1"); ip -n "$1" link set lo up; }
+
+cl_stop_all() {
+    local p ns
+    for p in "${PIDS[@]}"; do kill -TERM "$p" 2>/dev/null || true; done
+    sleep 1
+    for p in "${PIDS[@]}"; do kill -KILL "$p" 2>/dev/null || true; done
+    for ns in "${NSES[@]}"; do
+        for p in $(ip netns pids "$ns" 2>/dev/null); do kill -KILL "$p" 2>/dev/null || true; done
+        ip netns del "$ns" 2>/dev/null || true
+    done
+    PIDS=()
+    NSES=()
+}
+
+# etcd member I (1-3) in $P-etcd, on its data directory under $WORK; its pid in PIDS and in ETCD_PID[I]
+declare -A ETCD_PID=()
+cl_start_etcd_member() {
+    local i=$1 initial=e1=http://192.0.2.11:2380,e2=http://192.0.2.12:2380,e3=http://192.0.2.13:2380
+    ip netns exec "$P-etcd" etcd --logger=zap --log-level=warn --name "e$i" --data-dir "$WORK/e$i" \
+        --listen-client-urls "http://192.0.2.1$i:2379" --advertise-client-urls "http://192.0.2.1$i:2379" \
+        --listen-peer-urls "http://192.0.2.1$i:2380" --initial-advertise-peer-urls "http://192.0.2.1$i:2380" \
+        --initial-cluster "$initial" --initial-cluster-token "$P" --initial-cluster-state new \
+        --pre-vote=true >>"$WORK/etcd$i.log" 2>&1 &
+    PIDS+=($!)
+    ETCD_PID[$i]=$!
+}
+
+# a fresh 3-member etcd in $P-etcd on the bridge br-cl; returns once healthy, fails after 30 s
+cl_start_etcd() {
+    local i
+    cl_addns "$P-etcd"
+    ip -n "$P-etcd" link add br-cl type bridge && ip -n "$P-etcd" link set br-cl up
+    for i in 1 2 3; do
+        ip -n "$P-etcd" addr add "192.0.2.1$i/24" dev br-cl
+        rm -rf "${WORK:?}/e$i"
+        cl_start_etcd_member "$i"
+    done
+    for _ in $(seq 100); do
+        ip netns exec "$P-etcd" etcdctl --endpoints "${ENDPOINTS// /,}" endpoint health >/dev/null 2>&1 && return 0
+        sleep 0.3
+    done
+    echo "etcd did not become healthy" >&2
+    return 1
+}
+
+# member I's namespaces: $P-mI (outside 10.77.0.1 on veth-srv) and its client $P-cI (10.77.0.2); with CLUSTERED=1
+# also cl0 192.0.2.2I on the etcd bridge
+cl_member_net() {
+    local i=$1 clustered=$2
+    cl_addns "$P-m$i"; cl_addns "$P-c$i"
+    ip -n "$P-m$i" link add veth-srv type veth peer name eth0 netns "$P-c$i"
+    ip -n "$P-m$i" addr add 10.77.0.1/24 dev veth-srv && ip -n "$P-m$i" link set veth-srv up
+    ip -n "$P-c$i" addr add 10.77.0.2/24 dev eth0 && ip -n "$P-c$i" link set eth0 up
+    if [ "$clustered" = 1 ]; then
+        ip -n "$P-etcd" link add "cl$i" type veth peer name cl0 netns "$P-m$i"
+        ip -n "$P-etcd" link set "cl$i" master br-cl up
+        ip -n "$P-m$i" addr add "192.0.2.2$i/24" dev cl0 && ip -n "$P-m$i" link set cl0 up
+    fi
+}
+
+# starts the headend of member I on $WORK/mI/startup-config, its console on a pipe that never ends
+cl_start_headend() {
+    local i=$1
+    (tail -f /dev/null | ip netns exec "$P-m$i" "$REPO/headend" --config "$WORK/m$i/startup-config" \
+        --state-dir "$WORK/m$i/state" >"$WORK/m$i/out.log" 2>&1) &
+    PIDS+=($!)
+}
+
+# member I's certificate pin once it printed it, else nothing
+cl_pin() { grep -o -m1 'pin-sha256:[A-Za-z0-9+/=]*' "$WORK/m$1/out.log" 2>/dev/null || true; }
