@@ -11,8 +11,12 @@
 # its session and claims its address in etcd before the client hears of it. Tunnels on TLS only (--dtls off), no
 # pings: the figure is the login path (TLS, aggregate auth, CONNECT with the cluster's claim).
 #
-# Usage (root): perf/scripts/cluster-loadgen.sh [--sessions 120] [--rate 30] [--runs "0 1 3"]
-#   --runs  what to measure: 0 = one headend without vpn load-balancing (no etcd), N = a cluster of N members
+# Usage (root): perf/scripts/cluster-loadgen.sh [--sessions 120] [--rate 30] [--runs "0 1 3"] [--nemesis]
+#   --runs     what to measure: 0 = one headend without vpn load-balancing (no etcd), N = a cluster of N members
+#   --nemesis  (cluster runs; cluster-jepsen.sh) hold the sessions 30 s with churn (1 logoff and login again per s
+#              per generator) and a reconnect storm at 10 s, while etcd members are killed (-9) in turn every few
+#              seconds and restarted; then check etcd's final state: no address held by two sessions, none held for
+#              a session that is gone, every session's address held for it; and no reconnect changed an address
 # Prints one line per run: members, sessions up/failed, logins/s achieved (all generators together), setup p50/p99
 # from the actual start (worst member), and the machine's load average. Everything is removed on exit.
 set -euo pipefail
@@ -21,13 +25,16 @@ P=hdlg$$
 SESSIONS=120
 RATE=30
 RUNS="0 1 3"
+NEMESIS=0
+VIOLATIONS=0
 PASSWORD=loadgen-secret
 while [ $# -gt 0 ]; do
     case "$1" in
         --sessions) SESSIONS=$2; shift 2 ;;
         --rate) RATE=$2; shift 2 ;;
         --runs) RUNS=$2; shift 2 ;;
-        *) echo "usage: $0 [--sessions N] [--rate R] [--runs \"0 1 3\"]" >&2; exit 2 ;;
+        --nemesis) NEMESIS=1; shift ;;
+        *) echo "usage: $0 [--sessions N] [--rate R] [--runs \"0 1 3\"] [--nemesis]" >&2; exit 2 ;;
     esac
 done
 WORK=$(mktemp -d /tmp/cluster-loadgen.XXXXXX)
@@ -86,6 +93,54 @@ CONF
     cl_start_headend "$i"
 }
 
+# kills etcd member 1, 2, 3, 1, … (-9) every 4 s and restarts it 3 s later, until $WORK/stop-nemesis exists
+nemesis() {
+    local k=1 kills=0
+    while [ ! -e "$WORK/stop-nemesis" ]; do
+        sleep 4
+        [ -e "$WORK/stop-nemesis" ] && break
+        kill -KILL "${ETCD_PID[$k]}" 2>/dev/null || true
+        kills=$((kills + 1))
+        sleep 3
+        cl_start_etcd_member "$k"
+        k=$((k % 3 + 1))
+    done
+    echo "$kills" >"$WORK/nemesis-kills"
+}
+
+# etcd's final state against the invariants (see --nemesis); prints one line, fails on a violation
+check_etcd() {
+    local healthy=0
+    for _ in $(seq 100); do
+        ip netns exec "$P-etcd" etcdctl --endpoints "${ENDPOINTS// /,}" endpoint health >/dev/null 2>&1 \
+            && { healthy=1; break; }
+        sleep 0.3
+    done
+    [ "$healthy" = 1 ] || { log "etcd did not become healthy after the nemesis"; return 1; }
+    ip netns exec "$P-etcd" etcdctl --endpoints "${ENDPOINTS// /,}" get --prefix /vpn/ -w json >"$WORK/final.json"
+    python3 - "$WORK/final.json" <<'PY'
+import base64, json, sys
+kvs = json.load(open(sys.argv[1])).get("kvs", [])
+b = lambda s: base64.b64decode(s).decode()
+sessions, addrs = {}, {}
+for kv in kvs:
+    key = b(kv["key"]).split("/")
+    if len(key) >= 5 and key[3] == "sessions":
+        sessions[key[4]] = json.loads(b(kv["value"])).get("ip4")
+    elif len(key) >= 5 and key[3] == "addrs":
+        addrs[key[4]] = b(kv["value"])
+by_address = {}
+for s, ip in sessions.items():
+    by_address.setdefault(ip, []).append(s)
+twice = [ip for ip, ss in by_address.items() if ip and len(ss) > 1]
+leaked = [ip for ip, s in addrs.items() if sessions.get(s) != ip]
+unheld = [s for s, ip in sessions.items() if ip and addrs.get(ip) != s]
+print(f"sessions {len(sessions)} addresses_held {len(addrs)} held_twice {len(twice)} "
+      f"held_for_no_session {len(leaked)} session_without_its_address {len(unheld)}")
+sys.exit(1 if twice or unheld else 0)
+PY
+}
+
 echo "members sessions_up failed logins_per_s setup_p50_ms setup_p99_ms load_avg"
 for run in $RUNS; do
     n=$((run == 0 ? 1 : run))
@@ -96,16 +151,38 @@ for run in $RUNS; do
         [ -n "$(cl_pin "$i")" ] || { log "member $i did not start:"; tail -30 "$WORK/m$i/out.log"; exit 1; }
     done
     per=$((SESSIONS / n))
+    hold=(--hold 2)
+    [ "$NEMESIS" = 1 ] && [ "$run" -gt 0 ] && hold=(--hold 30 --churn 1 --storm-at 10 --duration 300)
     GENS=()
     for i in $(seq 1 "$n"); do
         (cd "$REPO" && LOADGEN_NO_BUILD=1 ip netns exec "$P-c$i" ./loadgen --server https://10.77.0.1/ \
             --servercert "$(cl_pin "$i")" --user-pattern 'user%d' --first-user $(((i - 1) * per + 1)) \
             --password "$PASSWORD" --sessions "$per" --rate "$(python3 -c "print($RATE / $n)")" --dtls off \
-            --ping-interval 0 --hold 2 --max-inflight 32 --quiet --out "$WORK/run$run-m$i") \
+            --ping-interval 0 "${hold[@]}" --max-inflight 32 --quiet --out "$WORK/run$run-m$i") \
             >"$WORK/run$run-m$i.out" 2>"$WORK/run$run-m$i.err" &
         GENS+=($!)
     done
+    if [ "$NEMESIS" = 1 ] && [ "$run" -gt 0 ]; then
+        rm -f "$WORK/stop-nemesis"
+        nemesis &
+        NEMESIS_PID=$!
+    fi
     for g in "${GENS[@]}"; do wait "$g" || true; done
+    if [ "$NEMESIS" = 1 ] && [ "$run" -gt 0 ]; then
+        touch "$WORK/stop-nemesis"
+        wait "$NEMESIS_PID" || true
+        changed=0
+        for i in $(seq 1 "$n"); do
+            s="$WORK/run$run-m$i/summary.json"
+            [ -f "$s" ] && changed=$((changed + $(json "$s" setup.failures_by_reason.reconnect_address_changed)))
+        done
+        verdict=ok
+        check_etcd || verdict=VIOLATION
+        [ "$changed" = 0 ] || verdict=VIOLATION
+        [ "$verdict" = ok ] || VIOLATIONS=1
+        echo "nemesis: $(cat "$WORK/nemesis-kills" 2>/dev/null || echo 0) etcd member kills (-9, restarted 3 s later);" \
+            "reconnects whose address changed $changed; $verdict"
+    fi
     up=0; failed=0; rate=0; p50=0; p99=0
     for i in $(seq 1 "$n"); do
         s="$WORK/run$run-m$i/summary.json"
@@ -119,3 +196,4 @@ for run in $RUNS; do
     echo "$( [ "$run" = 0 ] && echo "1-alone" || echo "$run-cluster") $up $failed $rate $p50 $p99 $(cut -d' ' -f1 /proc/loadavg)"
     cl_stop_all
 done
+exit "$VIOLATIONS"
