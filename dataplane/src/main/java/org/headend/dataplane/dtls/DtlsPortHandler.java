@@ -7,9 +7,11 @@ import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.channel.socket.DatagramPacket;
 import io.netty.channel.unix.UnixChannel;
 import java.net.Inet6Address;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.List;
+import org.agrona.collections.Object2IntHashMap;
 import org.agrona.collections.Object2ObjectHashMap;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.agrona.concurrent.status.AtomicCounter;
@@ -18,6 +20,7 @@ import org.headend.dataplane.api.DataplaneCounters;
 import org.headend.dataplane.api.DtlsPortListener;
 import org.headend.dataplane.api.HandshakeQueue;
 import org.headend.dataplane.api.HandshakeSink;
+import org.headend.dataplane.tunnel.TunnelPath;
 import org.headend.nativecfg.udp.UdpSender;
 
 /**
@@ -25,8 +28,10 @@ import org.headend.nativecfg.udp.UdpSender;
  * a running handshake gets its datagrams queued for that handshake; a sender with an endpoint gets them opened by
  * it; a ClientHello from anyone is judged by the listener, statelessly (its session_id must name a session, and
  * it must carry the cookie of its address), and only then, within the caps on running handshakes in all and per
- * address, gets a queue and a handshake; an application record from an unknown sender is tried against the endpoints of the same IP (NAT rebinding) and moves
- * that endpoint only if it authenticates. Everything else is counted and dropped, so garbage never harms a session.
+ * address, gets a queue and a handshake; an application record from an unknown sender is tried against a few of the
+ * endpoints of the same IP (NAT rebinding: {@link AddressEndpoints}) and moves that endpoint only if it authenticates.
+ * Everything else is counted and dropped, so garbage never harms a session. No datagram costs work in proportion to
+ * the number of sessions: each is looked up by its sender, its IP or its ClientHello's session id.
  *
  * <p>Thread: the port's event loop; control changes the tables only through {@link DtlsPort}. One handler serves the
  * port's IPv4 and IPv6 sockets, which must share that event loop.
@@ -54,7 +59,14 @@ public final class DtlsPortHandler extends SimpleChannelInboundHandler<DatagramP
     private final Object2ObjectHashMap<InetSocketAddress, HandshakeSink> handshakes = new Object2ObjectHashMap<>();
     /** The tunnel (session id, hex) each running handshake is for. */
     private final Object2ObjectHashMap<InetSocketAddress, String> handshakeTunnels = new Object2ObjectHashMap<>();
+    /** Handshakes running per tunnel (session id, hex), for {@link #MAX_HANDSHAKES_PER_TUNNEL}. */
+    private final Object2IntHashMap<String> tunnelHandshakes = new Object2IntHashMap<>(0);
     private final Object2ObjectHashMap<InetSocketAddress, DtlsEndpoint> endpoints = new Object2ObjectHashMap<>();
+    /** The same endpoints by their tunnel: a tunnel has one at a time. */
+    private final Object2ObjectHashMap<TunnelPath, DtlsEndpoint> endpointsByPath = new Object2ObjectHashMap<>();
+    /** The same endpoints by their client's IP: where a datagram from an unknown port may have come from. */
+    private final Object2ObjectHashMap<InetAddress, AddressEndpoints> endpointsByAddress =
+        new Object2ObjectHashMap<>();
     /**
      * The socket each running handshake's client sent its ClientHello to: its flights, and then its endpoint's
      * records, leave from there (with several sockets, as while a {@code dtls port} change drains, the client only
@@ -237,7 +249,7 @@ public final class DtlsPortHandler extends SimpleChannelInboundHandler<DatagramP
             return;
         }
         final String tunnel = hex(sessionId);
-        if (handshakes.size() >= MAX_HANDSHAKES || handshakesFor(tunnel) >= MAX_HANDSHAKES_PER_TUNNEL)
+        if (handshakes.size() >= MAX_HANDSHAKES || tunnelHandshakes.getValue(tunnel) >= MAX_HANDSHAKES_PER_TUNNEL)
         {
             // the client sends its ClientHello again, with its cookie, and gets a slot when one frees up
             refused.increment();
@@ -248,22 +260,9 @@ public final class DtlsPortHandler extends SimpleChannelInboundHandler<DatagramP
         final HandshakeQueue queue = new HandshakeQueue();
         handshakes.put(sender, queue);
         handshakeTunnels.put(sender, tunnel);
+        tunnelHandshakes.put(tunnel, tunnelHandshakes.getValue(tunnel) + 1);
         handshakeSockets.put(sender, ctx);
         listener.onClientHello(sender, admission, queue);
-    }
-
-    /** Handshakes running for one tunnel, from any address and port. */
-    private int handshakesFor(final String tunnel)
-    {
-        int n = 0;
-        for (final String running : handshakeTunnels.values())
-        {
-            if (running.equals(tunnel))
-            {
-                n++;
-            }
-        }
-        return n;
     }
 
     private static String hex(final byte[] bytes)
@@ -271,18 +270,11 @@ public final class DtlsPortHandler extends SimpleChannelInboundHandler<DatagramP
         return java.util.HexFormat.of().formatHex(bytes);
     }
 
-    /** The endpoint of the same client IP whose keys open this datagram, or null. */
+    /** The endpoint of the same client IP whose keys open this datagram, or null; see {@link AddressEndpoints}. */
     private DtlsEndpoint rebound(final InetSocketAddress sender, final int length)
     {
-        for (final DtlsEndpoint candidate : endpoints.values())
-        {
-            if (candidate.peer().getAddress().equals(sender.getAddress())
-                && candidate.authenticates(view, length, trial))
-            {
-                return candidate;
-            }
-        }
-        return null;
+        final AddressEndpoints sameAddress = endpointsByAddress.get(sender.getAddress());
+        return sameAddress == null ? null : sameAddress.authenticating(view, length, trial);
     }
 
     private static byte[] copy(final ByteBuf content, final int index, final int length)
@@ -297,7 +289,16 @@ public final class DtlsPortHandler extends SimpleChannelInboundHandler<DatagramP
         if (handshakes.get(peer) == sink)
         {
             handshakes.remove(peer);
-            handshakeTunnels.remove(peer);
+            final String tunnel = handshakeTunnels.remove(peer);
+            final int left = tunnel == null ? 0 : tunnelHandshakes.getValue(tunnel) - 1;
+            if (left > 0)
+            {
+                tunnelHandshakes.put(tunnel, left);
+            }
+            else if (tunnel != null)
+            {
+                tunnelHandshakes.removeKey(tunnel);
+            }
             handshakeSockets.remove(peer);
         }
     }
@@ -338,20 +339,19 @@ public final class DtlsPortHandler extends SimpleChannelInboundHandler<DatagramP
     /** As {@link #install(DtlsEndpoint)}, the endpoint sending from the socket of {@code ctx}. */
     private void install(final DtlsEndpoint endpoint, final ChannelHandlerContext ctx)
     {
-        final List<DtlsEndpoint> replaced = new ArrayList<>();
-        for (final DtlsEndpoint existing : endpoints.values())
+        // the tunnel's earlier endpoint (a new handshake after a NAT change), and whatever held its address and port
+        for (final DtlsEndpoint old : new DtlsEndpoint[] {endpointsByPath.get(endpoint.path()),
+            endpoints.get(endpoint.peer())})
         {
-            if (existing.path() == endpoint.path() || existing.peer().equals(endpoint.peer()))
+            if (old != null && endpoints.get(old.peer()) == old)
             {
-                replaced.add(existing);
+                forget(old);
+                old.close();
             }
         }
-        for (final DtlsEndpoint old : replaced)
-        {
-            endpoints.remove(old.peer());
-            old.close();
-        }
         endpoints.put(endpoint.peer(), endpoint);
+        endpointsByPath.put(endpoint.path(), endpoint);
+        endpointsByAddress.computeIfAbsent(endpoint.peer().getAddress(), a -> new AddressEndpoints()).add(endpoint);
         final RecordBatch batch = new RecordBatch(ctx.channel(), gsoSupported, senders.get(contexts.indexOf(ctx)),
             slabs, envelopes, sendErrors);
         endpoint.start(ctx.channel(), ctx.executor().ticker().nanoTime(), batch);
@@ -361,8 +361,21 @@ public final class DtlsPortHandler extends SimpleChannelInboundHandler<DatagramP
     {
         if (endpoints.get(endpoint.peer()) == endpoint)
         {
-            endpoints.remove(endpoint.peer());
+            forget(endpoint);
         }
         endpoint.close();
+    }
+
+    /** Takes {@code endpoint} out of both tables. */
+    private void forget(final DtlsEndpoint endpoint)
+    {
+        endpoints.remove(endpoint.peer());
+        endpointsByPath.remove(endpoint.path(), endpoint);
+        final InetAddress address = endpoint.peer().getAddress();
+        final AddressEndpoints sameAddress = endpointsByAddress.get(address);
+        if (sameAddress != null && sameAddress.remove(endpoint))
+        {
+            endpointsByAddress.remove(address);
+        }
     }
 }

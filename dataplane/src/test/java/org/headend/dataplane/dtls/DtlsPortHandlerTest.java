@@ -17,7 +17,10 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.SplittableRandom;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.agrona.DirectBuffer;
+import org.agrona.MutableDirectBuffer;
+import org.headend.crypto.Aead;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.headend.crypto.jca.JcaAesGcm;
 import org.headend.dataplane.api.CompressionMethod;
@@ -126,6 +129,76 @@ class DtlsPortHandlerTest
             });
     }
 
+    /**
+     * Another tunnel's endpoint at {@code peer}, opening with {@code key}; {@code checks} counts the records it tries
+     * to authenticate.
+     */
+    private DtlsEndpoint tunnelEndpoint(final int tunnelId, final byte[] key, final InetSocketAddress peer,
+        final AtomicInteger checks)
+    {
+        return tunnelEndpoint(new TunnelPath(tunnelId, egress, new TunnelAccess(CLIENT, null, null)), key, peer,
+            checks);
+    }
+
+    private DtlsEndpoint tunnelEndpoint(final TunnelPath tunnel, final byte[] key, final InetSocketAddress peer,
+        final AtomicInteger checks)
+    {
+        return new DtlsEndpoint(0x4000_0001, tunnel, egress, 1400, 30,
+            new DtlsRecordCodec(new DtlsKeys(1, key, serverKey, clientIv, serverIv, 1024, "AES-GCM-128", "SHA256"),
+                k -> new CountingAead(new JcaAesGcm(k), checks)),
+            peer, (src, index, length) ->
+            {
+                final byte[] packet = new byte[length];
+                src.getBytes(index, packet);
+                delivered.add(packet);
+                return true;
+            }, PacketCompression.none(), counters, new TunnelListener()
+            {
+                @Override
+                public void onDisconnectRequest(final int reason, final String text)
+                {
+                }
+
+                @Override
+                public void onClosed(final CloseCause cause, final String detail)
+                {
+                }
+            });
+    }
+
+    /** An AEAD that counts the records it opens. */
+    private record CountingAead(Aead aead, AtomicInteger opened) implements Aead
+    {
+        @Override
+        public int seal(final DirectBuffer nonce, final int nonceOffset, final DirectBuffer aad, final int aadOffset,
+            final int aadLength, final DirectBuffer in, final int inOffset, final int length,
+            final MutableDirectBuffer out, final int outOffset)
+        {
+            return aead.seal(nonce, nonceOffset, aad, aadOffset, aadLength, in, inOffset, length, out, outOffset);
+        }
+
+        @Override
+        public int open(final DirectBuffer nonce, final int nonceOffset, final DirectBuffer aad, final int aadOffset,
+            final int aadLength, final DirectBuffer in, final int inOffset, final int length,
+            final MutableDirectBuffer out, final int outOffset)
+        {
+            opened.incrementAndGet();
+            return aead.open(nonce, nonceOffset, aad, aadOffset, aadLength, in, inOffset, length, out, outOffset);
+        }
+
+        @Override
+        public String name()
+        {
+            return aead.name();
+        }
+
+        @Override
+        public void close()
+        {
+            aead.close();
+        }
+    }
+
     @Test
     void shouldDeliverTheClientsPacketAndDropItsReplay()
     {
@@ -150,6 +223,73 @@ class DtlsPortHandlerTest
         assertEquals(1, counters.get(DataplaneCounter.DTLS_NAT_REBINDS), "a replay from the old port moves nothing");
         assertEquals(1, delivered.size());
         assertTrue(counters.get(DataplaneCounter.DTLS_UNKNOWN_PEER_DROPS) >= 2);
+    }
+
+    @Test
+    void shouldTryAFloodFromUnknownPortsAgainstAFewEndpointsWhateverTheirNumber()
+    {
+        final String nat = "10.77.0.50";
+        final AtomicInteger checks = new AtomicInteger();
+        final List<DtlsRecordCodec> clients = new ArrayList<>();
+        for (int tunnel = 0; tunnel < 100; tunnel++)
+        {
+            final byte[] key = new byte[16];
+            key[0] = 1;
+            key[1] = (byte)tunnel;
+            handler.install(tunnelEndpoint(10 + tunnel, key, new InetSocketAddress(nat, 20000 + tunnel), checks));
+            clients.add(new DtlsRecordCodec(new DtlsKeys(1, serverKey, key, serverIv, clientIv, 1, "AES-GCM-128",
+                "SHA256"), JcaAesGcm::new));
+        }
+        final byte[] forged = data(ipv4(CLIENT, INSIDE, 60));
+        for (int i = 0; i < 50; i++)
+        {
+            receive(forged, new InetSocketAddress(nat, 40000 + i));
+        }
+        assertEquals(50, counters.get(DataplaneCounter.DTLS_UNKNOWN_PEER_DROPS));
+        assertEquals(50 * AddressEndpoints.TRIALS_PER_DATAGRAM, checks.get(),
+            "each datagram from an unknown port costs the same few checks among 100 tunnels behind its address");
+        checks.set(0);
+        for (int i = 0; i < 50; i++)
+        {
+            receive(forged, new InetSocketAddress("10.77.1." + i, 40000));
+        }
+        assertEquals(0, checks.get(), "a datagram from an address without tunnels costs no check");
+
+        // the last tunnel's client comes back from a new port: found within 100 / TRIALS of its records
+        final DtlsRecordCodec rebound = clients.get(99);
+        final InetSocketAddress newPort = new InetSocketAddress(nat, 50000);
+        final int before = delivered.size();
+        int records = 0;
+        while (counters.get(DataplaneCounter.DTLS_NAT_REBINDS) == 0 && records < 100)
+        {
+            receive(seal(rebound, message(0, ipv4(CLIENT, INSIDE, 60))), newPort);
+            records++;
+        }
+        assertEquals(1, counters.get(DataplaneCounter.DTLS_NAT_REBINDS), "the rebound client is found");
+        assertTrue(records <= 100 / AddressEndpoints.TRIALS_PER_DATAGRAM, records + " records before it was found");
+        assertEquals(before + 1, delivered.size(), "the record that found it is delivered");
+        checks.set(0);
+        receive(seal(rebound, message(0, ipv4(CLIENT, INSIDE, 60))), newPort);
+        assertEquals(1, checks.get(), "from then on its records go straight to its endpoint");
+        assertEquals(before + 2, delivered.size());
+    }
+
+    @Test
+    void shouldReplaceATunnelsEndpointWhenItsClientHandshakesAgainFromANewPort()
+    {
+        final byte[] newKey = new byte[16];
+        newKey[2] = 9;
+        final AtomicInteger checks = new AtomicInteger();
+        handler.install(tunnelEndpoint(path, newKey, PEER_NEW_PORT, checks));
+        receive(data(ipv4(CLIENT, INSIDE, 60)), PEER);
+        assertEquals(0, delivered.size(), "the tunnel's old endpoint and keys are gone");
+        assertEquals(1, counters.get(DataplaneCounter.DTLS_UNKNOWN_PEER_DROPS));
+        assertEquals(1, checks.get(), "only the new endpoint is left at that address");
+        final DtlsRecordCodec newClient = new DtlsRecordCodec(new DtlsKeys(1, serverKey, newKey, serverIv, clientIv,
+            1, "AES-GCM-128", "SHA256"), JcaAesGcm::new);
+        receive(seal(newClient, message(0, ipv4(CLIENT, INSIDE, 60))), PEER_NEW_PORT);
+        assertEquals(1, delivered.size());
+        assertEquals(0, counters.get(DataplaneCounter.DTLS_NAT_REBINDS));
     }
 
     @Test
@@ -362,6 +502,11 @@ class DtlsPortHandlerTest
     }
 
     private byte[] seal(final byte[] message)
+    {
+        return seal(client, message);
+    }
+
+    private static byte[] seal(final DtlsRecordCodec client, final byte[] message)
     {
         final UnsafeBuffer record = new UnsafeBuffer(new byte[message.length + DtlsRecordCodec.OVERHEAD]);
         record.putBytes(DtlsRecordCodec.PLAINTEXT_OFFSET, message);
