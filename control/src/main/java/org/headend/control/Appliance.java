@@ -87,9 +87,17 @@ final class Appliance
     /** Datagrams one receive buffer takes, each by its own linked RECVMSG; 1 turns the linking off. */
     static final String UDP_RECV_BATCH_PROP_NAME = "headend.udp.recv.batch";
     private static final Logger LOG = LoggerFactory.getLogger(Appliance.class);
-    /** Nice value of the front door's and control's threads (0 keeps them at the tunnel loops' priority). */
+    /** Nice value of the front door, control and every other thread that does not forward (0: the loops' priority). */
     static final String FRONT_DOOR_NICE_PROP_NAME = "headend.frontdoor.nice";
     static final int FRONT_DOOR_NICE = Integer.getInteger(FRONT_DOOR_NICE_PROP_NAME, 5);
+    /**
+     * Kernel names (the first 15 characters) of the threads that stay at nice 0: the data plane's event loops
+     * (Netty's default name), the TUN agents, and the JVM's safepoint and GC threads.
+     */
+    private static final java.util.regex.Pattern FORWARDING_THREADS = java.util.regex.Pattern.compile(
+        "multiThreadIoEv|tun-agent-|VM Thread|VM Periodic|GC Thread|G1 ");
+    /** How often threads started since are lowered too. */
+    private static final int PRIORITY_SWEEP_SECONDS = 10;
 
     private final ConfigStore config;
     private final ServerIdentity identity;
@@ -166,6 +174,9 @@ final class Appliance
             eventLoops = new MultiThreadIoEventLoopGroup(threading == Dataplane.ThreadingMode.SHARED ? 1
                 : Integer.getInteger(IO_THREADS_PROP_NAME, Math.max(1, Runtime.getRuntime().availableProcessors() / 2)),
                 io);
+            // a thread inherits the nice value of the thread that starts it, and Netty starts a loop's thread at its
+            // first task: started here, by main at nice 0, a forwarding loop never inherits control's nice 5
+            eventLoops.forEach(loop -> loop.execute(() -> { }));
             frontDoor = new MultiThreadIoEventLoopGroup(1, frontDoorThreads(), io);
             final boolean shared = threading == Dataplane.ThreadingMode.SHARED;
             inside = InsideInterface.open(cfg, shared ? 1 : Integer.getInteger(TUN_QUEUES_PROP_NAME, 1),
@@ -350,6 +361,8 @@ final class Appliance
             management = new ManagementServer(frontDoor, serverChannel, certificates::context, config::current,
                 exporter::scrape);
             management.apply(cfg);
+            control.scheduleWithFixedDelay(Appliance::lowerNonForwardingThreads, 0, PRIORITY_SWEEP_SECONDS,
+                TimeUnit.SECONDS);
         }
         catch (final Exception | Error ex)
         {
@@ -403,6 +416,20 @@ final class Appliance
             lowerPriority("front door");
             task.run();
         });
+    }
+
+    /**
+     * Every thread but the forwarding ones to the front door's nice value: the JIT compilers (the appliance's largest
+     * CPU user while hostile clients ran in {@code IsolationIT}: they compile the handshake and parsing code the
+     * floods exercise), the DTLS handshakes' carrier threads, the CLI, SSH, RADIUS, LDAP, metrics and syslog threads,
+     * whichever thread started them. Kept at 0: the data plane's event loops and TUN agents, and the JVM's
+     * safepoint and GC threads (every thread, forwarding ones too, waits for them in a pause). A sweep, repeated,
+     * as libraries start threads from threads at nice 0 (MINA's, the virtual threads' carriers) and a thread
+     * cannot be handed back a higher priority once lowered (that needs CAP_SYS_NICE, which the appliance drops).
+     */
+    private static void lowerNonForwardingThreads()
+    {
+        ThreadNice.lowerThreads(name -> !FORWARDING_THREADS.matcher(name).lookingAt(), FRONT_DOOR_NICE);
     }
 
     private static void lowerPriority(final String what)
