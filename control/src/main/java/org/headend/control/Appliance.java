@@ -86,6 +86,8 @@ final class Appliance
         Long.getLong("headend.dhcp.acquireTimeoutSeconds", 12));
     /** Datagrams one receive buffer takes, each by its own linked RECVMSG; 1 turns the linking off. */
     static final String UDP_RECV_BATCH_PROP_NAME = "headend.udp.recv.batch";
+    /** {@code false}: every DTLS receive takes the whole batch, not only while datagrams keep coming. */
+    static final String UDP_RECV_ADAPTIVE_PROP_NAME = "headend.udp.recv.adaptive";
     private static final Logger LOG = LoggerFactory.getLogger(Appliance.class);
     /** Nice value of the front door, control and every other thread that does not forward (0: the loops' priority). */
     static final String FRONT_DOOR_NICE_PROP_NAME = "headend.frontdoor.nice";
@@ -206,7 +208,8 @@ final class Appliance
             final boolean gso = uring && IoUringDatagramChannel.isSegmentedDatagramPacketSupported();
             // the IPv4 and IPv6 sockets share the port's tables: one event loop for both
             dtls = new DtlsService(control, handshakes, dataplane, new DtlsSocket.Options(eventLoops.next(), uring,
-                Integer.getInteger(UDP_RECV_BATCH_PROP_NAME, 1), gso), aead::create);
+                Integer.getInteger(UDP_RECV_BATCH_PROP_NAME, 1), gso,
+                !"false".equals(System.getProperty(UDP_RECV_ADAPTIVE_PROP_NAME))), aead::create);
             if (cfg.globals().loadBalancing().active())
             {
                 // a cluster member keeps its sessions in the cluster, where any member can take them over

@@ -19,8 +19,10 @@ public interface DtlsSocket extends AutoCloseable
      * @param ioUring      whether {@code loop} runs the io_uring transport (else NIO)
      * @param receiveBatch datagrams read per receive (recvmmsg through io_uring), 1 for one at a time
      * @param udpGso       whether a batch of equal-sized records to one client may leave in one send (UDP GSO)
+     * @param adaptive     whether {@code receiveBatch} is the most a receive takes, each taking more only while
+     *                     datagrams keep coming (else every receive takes {@code receiveBatch})
      */
-    record Options(EventLoop loop, boolean ioUring, int receiveBatch, boolean udpGso)
+    record Options(EventLoop loop, boolean ioUring, int receiveBatch, boolean udpGso, boolean adaptive)
     {
     }
 

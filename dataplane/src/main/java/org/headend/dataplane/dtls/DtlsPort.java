@@ -6,6 +6,7 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.FixedRecvByteBufAllocator;
 import io.netty.channel.socket.nio.NioDatagramChannel;
+import io.netty.channel.unix.UnixChannel;
 import io.netty.channel.uring.IoUringChannelOption;
 import io.netty.channel.uring.IoUringDatagramChannel;
 import java.net.InetAddress;
@@ -26,6 +27,7 @@ import org.headend.dataplane.api.TunnelHandle;
 import org.headend.dataplane.api.TunnelListener;
 import org.headend.dataplane.tunnel.CstpTunnel;
 import org.headend.dataplane.tunnel.TunnelWiring;
+import org.headend.nativecfg.udp.UdpBacklog;
 
 /**
  * The DTLS UDP port: it binds its sockets (all on one event loop), hands ClientHellos to control through its
@@ -71,14 +73,17 @@ public final class DtlsPort implements DtlsSocket
         {
             throw new java.io.IOException("already bound");
         }
+        final boolean adaptive = options.ioUring() && options.adaptive() && options.receiveBatch() > 1;
+        final UdpBacklog backlog = new UdpBacklog();
         final Bootstrap bootstrap = new Bootstrap()
             .group(options.loop())
             .channel(options.ioUring() ? IoUringDatagramChannel.class : NioDatagramChannel.class)
             .option(ChannelOption.SO_RCVBUF, SOCKET_BUFFER)
             .option(ChannelOption.SO_SNDBUF, SOCKET_BUFFER)
-            // one receive buffer holds a batch of datagrams, each read by its own linked RECVMSG: recvmmsg
-            // through io_uring, one ring entry for the whole batch
-            .option(ChannelOption.RCVBUF_ALLOCATOR, new FixedRecvByteBufAllocator(MAX_DATAGRAM * options.receiveBatch()))
+            // one receive buffer holds a batch of datagrams, each read by its own RECVMSG: recvmmsg through io_uring
+            .option(ChannelOption.RCVBUF_ALLOCATOR, adaptive
+                ? new AdaptiveDatagramBatch(MAX_DATAGRAM, options.receiveBatch(), backlog::datagramWaiting)
+                : new FixedRecvByteBufAllocator(MAX_DATAGRAM * options.receiveBatch()))
             .handler(handler);
         if (options.ioUring() && options.receiveBatch() > 1)
         {
@@ -88,6 +93,10 @@ public final class DtlsPort implements DtlsSocket
         if (!bound.isSuccess())
         {
             throw new java.io.IOException(String.valueOf(bound.cause().getMessage()), bound.cause());
+        }
+        if (adaptive && bound.channel() instanceof UnixChannel unix)
+        {
+            backlog.socket(unix.fd().intValue());
         }
         channels.put(local, bound.channel());
     }
