@@ -166,6 +166,13 @@ class IsolationIT
         }, r -> Thread.ofPlatform().daemon().start(r));
     }
 
+    /**
+     * One hostile client, at the test's own priority. A real attacker's CPU is on another machine, so the client
+     * JVMs this test starts beside the appliance (their start and JIT cost more CPU than the floods they send) make
+     * the loaded p99 an upper bound of what the appliance's own pre-tunnel work costs its tunnels. Running them at
+     * nice 10 was tried and rejected: on a loaded 2-core machine their TLS handshakes then missed the appliance's
+     * 10 s handshake timeout and the floods never started (a test that fails by load, not by a defect).
+     */
     private static NetTools.BadClientResult bad(final String mode, final String... extra)
     {
         // a loaded machine (the suite shares it) can take more than the default 10 s to answer a login
