@@ -84,8 +84,14 @@ final class Appliance
     /** How long a CONNECT waits for a DHCP server's ACK before the address comes from the pools (or none). */
     private static final java.time.Duration DHCP_ACQUIRE_TIMEOUT = java.time.Duration.ofSeconds(
         Long.getLong("headend.dhcp.acquireTimeoutSeconds", 12));
-    /** Datagrams one receive buffer takes, each by its own linked RECVMSG; 1 turns the linking off. */
+    /** Datagrams one receive buffer takes, each by its own RECVMSG; 1 turns batching off. */
     static final String UDP_RECV_BATCH_PROP_NAME = "headend.udp.recv.batch";
+    /**
+     * The DTLS port's batch unless {@value #UDP_RECV_BATCH_PROP_NAME} says otherwise: adaptive, so a quiet socket is
+     * still read one datagram at a time, while a flood is read 16 at a time and does not overflow the socket
+     * (perf/README.md, DTLS flood and UDP receive batching). The ESP port's default stays 1.
+     */
+    private static final int DTLS_RECV_BATCH = 16;
     /** {@code false}: every DTLS receive takes the whole batch, not only while datagrams keep coming. */
     static final String UDP_RECV_ADAPTIVE_PROP_NAME = "headend.udp.recv.adaptive";
     private static final Logger LOG = LoggerFactory.getLogger(Appliance.class);
@@ -208,7 +214,7 @@ final class Appliance
             final boolean gso = uring && IoUringDatagramChannel.isSegmentedDatagramPacketSupported();
             // the IPv4 and IPv6 sockets share the port's tables: one event loop for both
             dtls = new DtlsService(control, handshakes, dataplane, new DtlsSocket.Options(eventLoops.next(), uring,
-                Integer.getInteger(UDP_RECV_BATCH_PROP_NAME, 1), gso,
+                Integer.getInteger(UDP_RECV_BATCH_PROP_NAME, DTLS_RECV_BATCH), gso,
                 !"false".equals(System.getProperty(UDP_RECV_ADAPTIVE_PROP_NAME))), aead::create);
             if (cfg.globals().loadBalancing().active())
             {
