@@ -315,6 +315,7 @@ final class Appliance
                 {
                     // first: it never throws, so a refused pool route cannot keep the ipv6 route lines from applying
                     inside.routeIpv6(updated);
+                    sessions.policiesChanged(); // never throws either: the sessions' timers follow the new policies
                     pools.configure(updated.pools());
                     pools.configure6(updated.ipv6Pools());
                     inside.routePools(updated, pools.fixedLeased());

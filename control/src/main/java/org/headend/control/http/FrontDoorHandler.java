@@ -220,6 +220,12 @@ public final class FrontDoorHandler extends SimpleChannelInboundHandler<FullHttp
     {
         if (event instanceof IdleStateEvent)
         {
+            if (inFlight)
+            {
+                // the client is waiting for our answer (a login on a busy control thread can take a minute): the
+                // quiet is the server's, and closing now threw away the login it was finishing (issue 13)
+                return;
+            }
             LOG.debug("{}: idle before finishing a request; closing", ctx.channel().remoteAddress());
             ctx.close();
             return;

@@ -54,6 +54,16 @@ public final class HttpsListener
     }
 
     /**
+     * The front door's idle timeout: {@value #REQUEST_TIMEOUT_SECONDS} s without a byte read or written. An answer
+     * written restarts it, so the client has the whole period to send its next request however long the server took
+     * to answer; while a request is being answered {@link FrontDoorHandler} lets it pass.
+     */
+    static IdleStateHandler idleTimer()
+    {
+        return new IdleStateHandler(0, 0, REQUEST_TIMEOUT_SECONDS, TimeUnit.SECONDS);
+    }
+
+    /**
      * Builds a new connection's pipeline: TLS with {@code tls} (the certificate of the interface it arrived on, as it
      * is now: a certificate change reaches new handshakes only), the HTTP limits, the front door.
      *
@@ -89,7 +99,7 @@ public final class HttpsListener
         HANDSHAKES.watch(channel, ssl.handshakeFuture());
         channel.pipeline()
             .addLast("tls", ssl)
-            .addLast("idle", new IdleStateHandler(REQUEST_TIMEOUT_SECONDS, 0, 0, TimeUnit.SECONDS))
+            .addLast("idle", idleTimer())
             .addLast(RequestDeadline.NAME, new RequestDeadline(TimeUnit.SECONDS.toMillis(RequestDeadline.SECONDS)))
             .addLast("http", new HttpServerCodec(new HttpDecoderConfig()
                 .setMaxInitialLineLength(MAX_INITIAL_LINE)

@@ -165,12 +165,20 @@ public final class FileSessionStore implements SessionStore
         }
     }
 
+    /**
+     * Wakes the writer only when the table turns dirty: while it is dirty the writer is writing or waiting out its
+     * minimum interval, and sees the change by itself. Waking it at every change (five a login) made the control
+     * thread wait for the monitor a wake-up had just handed to the writer.
+     */
     private void markDirty()
     {
         synchronized (signal)
         {
-            dirty = true;
-            signal.notifyAll();
+            if (!dirty)
+            {
+                dirty = true;
+                signal.notifyAll();
+            }
         }
     }
 

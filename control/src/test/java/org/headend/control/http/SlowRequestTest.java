@@ -29,6 +29,7 @@ class SlowRequestTest
     private static final long DEADLINE_MILLIS = TimeUnit.SECONDS.toMillis(RequestDeadline.SECONDS);
 
     private final List<String> routed = new ArrayList<>();
+    private final List<Exchange> exchanges = new ArrayList<>();
     /** With the addresses of a TCP connection, which the front door reports to the control thread. */
     private final EmbeddedChannel channel = new EmbeddedChannel()
     {
@@ -49,12 +50,16 @@ class SlowRequestTest
     {
         channel.freezeTime();
         channel.pipeline()
+            .addLast("idle", HttpsListener.idleTimer())
             .addLast(RequestDeadline.NAME, new RequestDeadline(DEADLINE_MILLIS))
             .addLast("http", new HttpServerCodec(new HttpDecoderConfig()))
             .addLast(RequestHeadCheck.NAME, new RequestHeadCheck())
             .addLast("aggregator", new HttpObjectAggregator(64 * 1024))
             .addLast("front-door", new FrontDoorHandler(Runnable::run, (request, exchange) ->
-                routed.add(request.method() + " " + request.path())));
+            {
+                routed.add(request.method() + " " + request.path());
+                exchanges.add(exchange);
+            }));
     }
 
     @AfterEach
@@ -86,6 +91,36 @@ class SlowRequestTest
         channel.advanceTimeBy(DEADLINE_MILLIS * 3, TimeUnit.MILLISECONDS);
         channel.runScheduledPendingTasks();
         assertTrue(channel.isActive(), "a complete request stops the clock; the idle timeout governs the quiet");
+    }
+
+    @Test
+    void shouldKeepTheConnectionWhileTheServerTakesLongerThanTheIdleTimeoutToAnswer()
+    {
+        // a login that a busy control thread answers after 90 s: the client is waiting, not idle (issue 13's
+        // closed_during_auth: the idle timeout closed connections whose answer was on its way)
+        channel.writeInbound(ascii("POST / HTTP/1.1\r\nHost: vpn\r\nContent-Length: 4\r\n\r\nbody"));
+        assertEquals(List.of("POST /"), routed);
+        channel.advanceTimeBy(90, TimeUnit.SECONDS);
+        channel.runScheduledPendingTasks();
+        assertTrue(channel.isActive(), "the answer is still being made");
+        exchanges.get(0).reply(HttpAnswer.text(200, "OK", "done", false));
+        channel.runPendingTasks();
+        assertTrue(answer().startsWith("HTTP/1.1 200"));
+        channel.advanceTimeBy(HttpsListener.REQUEST_TIMEOUT_SECONDS - 1, TimeUnit.SECONDS);
+        channel.runScheduledPendingTasks();
+        assertTrue(channel.isActive(), "the client has the whole idle period after the answer for its next request");
+        channel.advanceTimeBy(2, TimeUnit.SECONDS);
+        channel.runScheduledPendingTasks();
+        assertFalse(channel.isActive(), "a client that stays quiet after the answer is closed by the idle timeout");
+    }
+
+    @Test
+    void shouldCloseAConnectionThatSendsNothingForTheIdleTimeout()
+    {
+        channel.advanceTimeBy(HttpsListener.REQUEST_TIMEOUT_SECONDS + 1, TimeUnit.SECONDS);
+        channel.runScheduledPendingTasks();
+        assertFalse(channel.isActive());
+        assertTrue(routed.isEmpty());
     }
 
     @Test

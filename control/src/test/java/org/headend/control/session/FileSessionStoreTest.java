@@ -153,6 +153,35 @@ class FileSessionStoreTest
     }
 
     @Test
+    void shouldWriteEachChangeWithinTheMinimumIntervalWithoutWaitingForClose() throws Exception
+    {
+        // the writer is woken when the table turns dirty, not at every change: each change still reaches the disk
+        try (FileSessionStore store = store(RENAME, 100))
+        {
+            store.load();
+            for (int i = 1; i <= 3; i++)
+            {
+                store.put(record(i, "user" + i, 0xC0A86400 + i));
+                store.put(record(i, "user" + i, 0xC0A86400 + i)); // a second change while dirty
+                awaitRecordsOnDisk(i);
+                Thread.sleep(300); // quiet: the writer is back to waiting for work
+            }
+        }
+    }
+
+    private void awaitRecordsOnDisk(final int count) throws Exception
+    {
+        final Path file = dir.resolve(FileSessionStore.FILE_NAME);
+        int found = -1;
+        for (int tries = 0; tries < 500 && found != count; tries++)
+        {
+            Thread.sleep(20);
+            found = Files.exists(file) ? SessionFileFormat.decode(Files.readAllBytes(file)).records().size() : -1;
+        }
+        assertEquals(count, found, "records in the file within 10 s, before any close");
+    }
+
+    @Test
     void shouldLeaveTheOldFileWholeWhenAWriteDiesBeforeItsRename() throws Exception
     {
         try (FileSessionStore store = store(RENAME, 0))

@@ -56,6 +56,8 @@ class SessionTimersTest
     private Dataplane dataplane;
     private SessionManager sessions;
     private int nextTunnel = 1;
+    /** Policy look-ups by the session manager: one per session it looks at. */
+    private int lookups;
 
     @BeforeEach
     void setUp()
@@ -63,7 +65,11 @@ class SessionTimersTest
         // no TUN queue: routes go nowhere, which these tests do not need
         dataplane = Dataplane.start(List.of(), List.of(), ex -> { });
         sessions = new SessionManager(control, dataplane, pools, null,
-            (group, user) -> config.current().effectivePolicy(group, user), () -> now[0], Clock.systemUTC());
+            (group, user) ->
+            {
+                lookups++;
+                return config.current().effectivePolicy(group, user);
+            }, () -> now[0], Clock.systemUTC());
     }
 
     @AfterEach
@@ -78,6 +84,10 @@ class SessionTimersTest
     {
         config.replace(BASE.replace("POLICY", lines), "test");
         pools.configure(config.current().pools());
+        if (sessions != null)
+        {
+            sessions.policiesChanged(); // as the appliance does on every configuration change
+        }
     }
 
     private SessionManager.Login login()
@@ -260,6 +270,49 @@ class SessionTimersTest
         advanceSeconds(10);
         assertNull(sessions.find(login.token()), "two minutes after login, traffic or not");
         assertTrue(sentDisconnect(second));
+    }
+
+    @Test
+    void shouldLookAtNoSessionBetweenItsTimersWhileItsClientIsAway() throws ConfigException
+    {
+        policy(" vpn-idle-timeout 30\n vpn-simultaneous-logins 100");
+        final List<SessionManager.Login> logins = new ArrayList<>();
+        for (int i = 0; i < 50; i++)
+        {
+            logins.add(login());
+        }
+        advanceSeconds(SessionManager.SWEEP_PERIOD_SECONDS);
+        lookups = 0;
+        advanceSeconds(TimeUnit.MINUTES.toSeconds(29));
+        assertEquals(0, lookups, "348 sweeps, no timer due: no session looked at (a scan of all looked 17,400 times)");
+        assertEquals(50, sessions.count());
+        advanceSeconds(TimeUnit.MINUTES.toSeconds(1) + SessionManager.SWEEP_PERIOD_SECONDS);
+        assertEquals(0, sessions.count(), "30 min without a tunnel: every session ended on time all the same");
+        assertNull(sessions.find(logins.get(0).token()));
+    }
+
+    @Test
+    void shouldSampleTheTrafficOfSessionsWithATunnelOnceAMinuteRatherThanAtEverySweep() throws ConfigException
+    {
+        policy(" vpn-idle-timeout 30\n vpn-simultaneous-logins 100");
+        final List<EmbeddedChannel> tunnels = new ArrayList<>();
+        final List<SessionManager.Login> logins = new ArrayList<>();
+        for (int i = 0; i < 10; i++)
+        {
+            logins.add(login());
+            tunnels.add(connect(logins.get(i).session()));
+        }
+        advanceSeconds(SessionManager.SWEEP_PERIOD_SECONDS);
+        lookups = 0;
+        advanceSeconds(TimeUnit.MINUTES.toSeconds(10));
+        // a sample a minute (the store hears of activity that often), not one at each of the 120 sweeps
+        assertTrue(lookups <= 10 * 11, lookups + " looks at 10 sessions in 10 minutes");
+        data(tunnels.get(0), logins.get(0).session());
+        advanceSeconds(TimeUnit.MINUTES.toSeconds(25));
+        assertNotNull(sessions.find(logins.get(0).token()), "traffic 25 min ago: not idle for 30 yet");
+        assertNull(sessions.find(logins.get(1).token()), "35 min without traffic: ended");
+        advanceSeconds(TimeUnit.MINUTES.toSeconds(9));
+        assertNull(sessions.find(logins.get(0).token()), "idle 34 min: ended (a minute of sampling slack)");
     }
 
     @Test

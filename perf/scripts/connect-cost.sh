@@ -1,0 +1,127 @@
+#!/usr/bin/env bash
+# connect-cost.sh — the headend's server CPU per full connect (TLS, aggregate auth, CONNECT, DTLS, BYE), driven by
+# ./loadgen on the namespace bed of bed.sh, for one or more builds alternated in the same run (issue 13: a change's
+# before/after on a shared machine is only readable as a same-run ratio). Per round and per build: a fresh headend,
+# --warmup connects that count nowhere (the JIT), then --connects connects at --rate/s with --max-inflight, each
+# logging off at once; server CPU (utime+stime of the JVM) over them divided by the connects, split by thread kind.
+#
+# Usage (root): perf/scripts/connect-cost.sh [--repos "DIR_A DIR_B"] [--rounds 2] [--connects 300] [--rate 20]
+#                   [--warmup 300] [--max-inflight 16] [--jfr]
+#   --repos   clones to compare (each built: mvn -B -q package -DskipTests -DskipITs); default this one
+#   --jfr     record a JFR execution profile of each measured window (HEADEND_JAVA_OPTS also reaches the JVM);
+#             /tmp/hdcost-last/jfr/<round>-<n>.jfr, then: jfr print --events jdk.ExecutionSample FILE
+# The loadgen of this clone drives every build. Figures are upper bounds on a loaded machine; the ratio between
+# builds measured in the same round is what to read.
+set -uo pipefail
+
+REPOS=
+ROUNDS=2
+CONNECTS=300
+RATE=20
+WARMUP=300
+INFLIGHT=16
+JFR=
+while [ $# -gt 0 ]; do
+    case "$1" in
+        --repos) REPOS=$2; shift 2 ;;
+        --rounds) ROUNDS=$2; shift 2 ;;
+        --connects) CONNECTS=$2; shift 2 ;;
+        --rate) RATE=$2; shift 2 ;;
+        --warmup) WARMUP=$2; shift 2 ;;
+        --max-inflight) INFLIGHT=$2; shift 2 ;;
+        --jfr) JFR=1; shift ;;
+        -h|--help) sed -n '2,15p' "$0"; exit 0 ;;
+        *) echo "unknown argument: $1 (try --help)" >&2; exit 2 ;;
+    esac
+done
+[ "$(id -u)" = 0 ] || { echo "connect-cost: needs root (network namespaces)" >&2; exit 2; }
+
+JAVA_HOME=${HEADEND_JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}
+PREFIX="hdcost-$$"
+LOGS=/tmp/hdcost-last
+# shellcheck source=bed.sh
+source "$(dirname "${BASH_SOURCE[0]}")/bed.sh"
+GEN_REPO=$REPO
+REPOS=${REPOS:-$REPO}
+PASSWORD=cost-secret
+BED_POOL_FIRST=10.100.0.10
+BED_POOL_LAST=10.100.255.250
+BED_POOL_MASK=255.255.0.0
+TARGET=10.100.0.1
+USERS=$((CONNECTS > WARMUP ? CONNECTS : WARMUP))
+
+rm -rf "$LOGS"; mkdir -p "$LOGS/jfr"; chmod 755 "$LOGS"; chmod 1777 "$LOGS/jfr"   # the JVM runs as headend
+trap bed_cleanup EXIT
+bed_install_missing
+bed_make || { log "could not build the test bed"; exit 1; }
+
+# one salted PBKDF2 hash (the headend's own form, 5,000 iterations) for every user
+HASH=$(python3 -c 'import hashlib, base64, os, sys
+s = os.urandom(16); h = hashlib.pbkdf2_hmac("sha512", sys.argv[1].encode(), s, 5000, 32)
+b = lambda x: base64.b64encode(x).decode().rstrip("=")
+print("$sha512$5000$" + b(s) + "$" + b(h))' "$PASSWORD")
+BED_HEADEND_LINES=$(for i in $(seq 1 "$USERS"); do echo "username user$i password $HASH pbkdf2"; done)
+
+jvm_ticks() {      # the JVM's CPU ticks by thread kind: "total jit gc front control loops other"
+    local pid; pid=$(bed_server_pids | head -1)
+    for t in /proc/"$pid"/task/*; do
+        echo "$(cat "$t/comm" 2>/dev/null) $(awk '{sub(/^.*\) /, ""); print $12 + $13}' "$t/stat" 2>/dev/null)"
+    done | awk '{ v = $NF; $NF = ""; s += v
+        if ($0 ~ /^C[12] Compiler/) j += v; else if ($0 ~ /^(GC |G1 )/) g += v
+        else if ($0 ~ /^front-door/) f += v; else if ($0 ~ /^control/) c += v
+        else if ($0 ~ /^(multiThreadIoEv|tun-agent|dtls-handshake)/) l += v; else o += v }
+        END { printf "%d %d %d %d %d %d %d\n", s, j, g, f, c, l, o }'
+}
+per_connect() {    # per_connect "BEFORE" "AFTER" N: ms per connect, total and by thread kind
+    awk -v a="$1" -v b="$2" -v n="$3" -v hz="$HZ" 'BEGIN { split(a, x, " "); split(b, y, " ")
+        split("total JIT GC front-door control loops other", kind, " "); out = ""
+        for (i = 1; i <= 7; i++) out = out sprintf("%s%s %.2f", (i > 1) ? ", " : "", kind[i], 1000 * (y[i] - x[i]) / hz / n)
+        print out }'
+}
+loadgen() {        # loadgen NAME ARGS…
+    local name=$1; shift
+    (cd "$GEN_REPO" && LOADGEN_NO_BUILD=1 ip netns exec "$ATK" ./loadgen --server "$URL" --servercert "$PIN" \
+        --user-pattern 'user%d' --password "$PASSWORD" --source 10.78.0.10-109 --quiet --hold 0 \
+        --ping-interval 0 --out "$LOGS/$name" "$@") > "$LOGS/$name.out" 2> "$LOGS/$name.err"
+}
+
+declare -A SUM COUNT
+for round in $(seq 1 "$ROUNDS"); do
+    n=0
+    for repo in $REPOS; do
+        n=$((n + 1))
+        REPO=$repo
+        opts=${HEADEND_JAVA_OPTS:-}
+        [ -n "$JFR" ] && opts="$opts -XX:+UnlockDiagnosticVMOptions -XX:+DebugNonSafepoints"
+        HEADEND_JAVA_OPTS=$opts HEADEND_NO_BUILD=1 bed_start_headend || exit 1
+        loadgen "warmup-$round-$n" --sessions "$WARMUP" --rate "$RATE" --max-inflight "$INFLIGHT" --duration 900
+        sleep 2
+        pid=$(bed_server_pids | head -1)
+        if [ -n "$JFR" ]; then
+            setpriv --reuid=headend --regid=headend --init-groups -- "$JAVA_HOME/bin/jcmd" "$pid" JFR.start \
+                name=cost settings=profile filename="$LOGS/jfr/$round-$n.jfr" > /dev/null
+        fi
+        t0=$(jvm_ticks)
+        loadgen "measure-$round-$n" --sessions "$CONNECTS" --rate "$RATE" --max-inflight "$INFLIGHT" --duration 900
+        sleep 2    # the logoffs settle
+        t1=$(jvm_ticks)
+        if [ -n "$JFR" ]; then
+            setpriv --reuid=headend --regid=headend --init-groups -- "$JAVA_HOME/bin/jcmd" "$pid" JFR.stop \
+                name=cost > /dev/null
+        fi
+        s="$LOGS/measure-$round-$n/summary.json"
+        up=$(python3 -c 'import json, sys; d = json.load(open(sys.argv[1])); print(d["setup"]["established"], d["setup"]["failures"])' "$s" 2>/dev/null || echo "? ?")
+        line=$(per_connect "$t0" "$t1" "$CONNECTS")
+        echo "round $round build $n ($repo): $CONNECTS connects (up/failed ${up}), CPU ms/connect: $line (load $(cut -d' ' -f1 /proc/loadavg))"
+        total=$(echo "$line" | awk '{print $2}' | tr -d ,)
+        SUM[$n]=$(awk -v a="${SUM[$n]:-0}" -v b="$total" 'BEGIN { print a + b }')
+        COUNT[$n]=$(( ${COUNT[$n]:-0} + 1 ))
+        bed_stop_server
+        sleep 1
+    done
+done
+n=0
+for repo in $REPOS; do
+    n=$((n + 1))
+    echo "build $n ($repo): mean CPU $(awk -v s="${SUM[$n]}" -v c="${COUNT[$n]}" 'BEGIN { printf "%.2f", s / c }') ms/connect over $ROUNDS round(s)"
+done
