@@ -33,6 +33,14 @@ public sealed interface IkeAction
     {
     }
 
+    /**
+     * Pass the client's EAP response {@code eap} to the tunnel-group's AAA server; the IKE_AUTH answer waits for
+     * {@link IkeResponder#onEapResult} (retransmissions of the request meanwhile go unanswered).
+     */
+    record RelayEap(IkeSa sa, byte[] eap) implements IkeAction
+    {
+    }
+
     /** The IKE SA was rekeyed: the session now belongs to {@code replacement} (same children, new IKE SPIs). */
     record Rekeyed(IkeSa old, IkeSa replacement) implements IkeAction
     {

@@ -83,6 +83,10 @@ public final class IkeSa
     private int authRounds;
     private PayloadSet firstAuth;
     private EapServer eap;
+    /** The client's EAP goes to an AAA server; while {@link #relayPending} the IKE_AUTH request waits for it. */
+    private boolean relayed;
+    private boolean relayPending;
+    private long relayRequestId;
     private byte[] msk;
     private String username;
     private byte[] idrBody;
@@ -218,8 +222,9 @@ public final class IkeSa
             }
             return;
         }
-        if (id != expectedRequestId)
+        if (id != expectedRequestId || relayPending)
         {
+            // a retransmission while the AAA server decides: the answer goes out once it has
             return;
         }
         final PayloadSet payloads;
@@ -256,6 +261,11 @@ public final class IkeSa
             case Ike.INFORMATIONAL -> onInformational(payloads, inner, out);
             case Ike.CREATE_CHILD_SA -> onCreateChild(payloads, inner, out, nowNanos);
             default -> inner.notify(Ike.INVALID_SYNTAX, new byte[0]);
+        }
+        if (relayPending)
+        {
+            relayRequestId = id;
+            return;
         }
         respond(header.exchangeType(), id, inner, out);
     }
@@ -348,11 +358,13 @@ public final class IkeSa
             return;
         }
         eap = new EapServer(context.host::ntPasswordHash, context.random);
+        relayed = context.host.relaysEap(this);
         if (!ourIdentityAndAuth(inner))
         {
             fail(inner, out, "could not sign");
             return;
         }
+        // a relayed conversation starts with our EAP-Identity too: its answer names the user to the server
         inner.eap(eap.start());
         state = State.EAP;
     }
@@ -364,7 +376,31 @@ public final class IkeSa
             fail(inner, out, "IKE_AUTH without EAP during EAP");
             return;
         }
-        switch (eap.onResponse(payloads.eap()))
+        if (relayed)
+        {
+            relayPending = true;
+            out.add(new IkeAction.RelayEap(this, payloads.eap()));
+            return;
+        }
+        applyEap(eap.onResponse(payloads.eap()), inner, out);
+    }
+
+    /** The AAA server's answer to a relayed EAP response: the waiting IKE_AUTH response is built and sent. */
+    void onEapResult(final EapResult result, final List<IkeAction> out)
+    {
+        if (!relayPending || state != State.EAP)
+        {
+            return;
+        }
+        relayPending = false;
+        final PayloadWriter inner = MessageProtection.inner();
+        applyEap(result, inner, out);
+        respond(Ike.IKE_AUTH, relayRequestId, inner, out);
+    }
+
+    private void applyEap(final EapResult result, final PayloadWriter inner, final List<IkeAction> out)
+    {
+        switch (result)
         {
             case EapResult.Continue next -> inner.eap(next.request());
             case EapResult.Succeeded success ->
@@ -376,7 +412,9 @@ public final class IkeSa
             }
             case EapResult.Failed failure ->
             {
+                // the EAP-Failure ends the method; the notify tells the client the IKE SA is refused (§2.21.2)
                 inner.eap(failure.failure());
+                inner.notify(Ike.AUTHENTICATION_FAILED, new byte[0]);
                 close(out, "EAP failed for " + failure.username() + ": " + failure.reason());
             }
         }
