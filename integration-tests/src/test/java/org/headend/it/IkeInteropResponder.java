@@ -189,6 +189,7 @@ public final class IkeInteropResponder
                     retired.inboundSpi()));
                 case IkeAction.Rekeyed rekeyed -> lines.add("IKE_REKEYED " + rekeyed.replacement());
                 case IkeAction.Closed closed -> lines.add("CLOSED " + closed.reason());
+                case IkeAction.RelayEap relay -> throw new IllegalStateException("this host answers EAP itself");
             }
         }
         lines.forEach(System.out::println);

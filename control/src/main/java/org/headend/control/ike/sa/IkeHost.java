@@ -12,9 +12,12 @@ public interface IkeHost
 
     /**
      * Whether the client's EAP goes to an AAA server ({@link IkeAction.RelayEap}) rather than to the local users:
-     * asked once, when its first IKE_AUTH (with IDi) arrives.
+     * asked once, when its first IKE_AUTH (with IDi) arrives. A host without AAA servers answers EAP locally.
      */
-    boolean relaysEap(IkeSa sa);
+    default boolean relaysEap(final IkeSa sa)
+    {
+        return false;
+    }
 
     /**
      * Admits an authenticated user: the address and policy for its CHILD_SA, or null when the user may not have an

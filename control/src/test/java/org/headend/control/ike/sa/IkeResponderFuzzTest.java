@@ -32,12 +32,6 @@ class IkeResponderFuzzTest
         }
 
         @Override
-        public boolean relaysEap(final IkeSa sa)
-        {
-            return false;
-        }
-
-        @Override
         public ClientConfig admit(final IkeSa sa, final String username)
         {
             return null;
