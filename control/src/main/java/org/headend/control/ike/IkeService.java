@@ -18,7 +18,9 @@ import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 import org.headend.control.auth.AuthOutcome;
+import org.headend.control.auth.AuthRequest;
 import org.headend.control.auth.Logins;
+import org.headend.control.config.AaaServerGroup;
 import org.headend.control.config.AclAddress;
 import org.headend.control.config.EffectivePolicy;
 import org.headend.control.config.HeadendConfig;
@@ -298,6 +300,7 @@ public final class IkeService implements AutoCloseable
                 case IkeAction.Rekeyed rekeyed -> moved(rekeyed.old(), rekeyed.replacement());
                 case IkeAction.Closed closed -> closed(closed.sa(), closed.reason());
                 case IkeAction.RelayEap relay -> relay(relay.sa(), relay.eap());
+                case IkeAction.CheckPassword check -> checkPassword(check);
                 case IkeAction.Send send ->
                 {
                     // below, once every SA change is in place
@@ -372,7 +375,7 @@ public final class IkeService implements AutoCloseable
     private void relay(final IkeSa sa, final byte[] eap)
     {
         final EapRelay relay = relays.get(sa);
-        final org.headend.control.auth.AuthRequest request = relay == null ? null : relay.request(eap);
+        final AuthRequest request = relay == null ? null : relay.request(eap);
         if (request == null)
         {
             perform(responder.onEapResult(sa.responderSpi(), new org.headend.control.ike.eap.EapResult.Failed(
@@ -392,6 +395,19 @@ public final class IkeService implements AutoCloseable
                         new org.headend.control.auth.AuthOutcome.Rejected(error.toString()), null, null);
                 perform(responder.onEapResult(sa.responderSpi(), relay.result(eap, decided)));
             }));
+    }
+
+    /**
+     * An EAP-GTC password, checked with the local users as an SSL login's is (lockout, counting, the same time for
+     * unknown users); the verdict comes back to the control thread.
+     */
+    private void checkPassword(final IkeAction.CheckPassword check)
+    {
+        final long spi = check.sa().responderSpi();
+        final AuthRequest request = AuthRequest.first(check.username(), check.password(),
+            check.sa().peer().getAddress().getHostAddress(), AuthRequest.Purpose.VPN);
+        logins.login(AaaServerGroup.LOCAL, false, request).whenComplete((outcome, error) -> control.execute(() ->
+            perform(responder.onPasswordChecked(spi, outcome instanceof AuthOutcome.Accepted))));
     }
 
     /** The client (or DPD, or the lifetime) ended the IKE SA: the session ends with it. */
@@ -469,7 +485,7 @@ public final class IkeService implements AutoCloseable
         {
             final TunnelGroup group = IkeTunnelGroups.select(config.get(), sa.initiatorIdType(), sa.initiatorId());
             final String server = group.authenticationServerGroup();
-            if (org.headend.control.config.AaaServerGroup.LOCAL.equals(server) || logins.radius(server) == null)
+            if (AaaServerGroup.LOCAL.equals(server) || logins.radius(server) == null)
             {
                 return false;
             }
@@ -485,7 +501,7 @@ public final class IkeService implements AutoCloseable
             final String escaped = org.headend.control.LogText.escape(username);
             final EapRelay relay = relays.remove(sa);
             final AuthOutcome.Accepted assigned = relay == null ? null : relay.accepted();
-            if (assigned == null && !org.headend.control.config.AaaServerGroup.LOCAL.equals(
+            if (assigned == null && !AaaServerGroup.LOCAL.equals(
                 group.authenticationServerGroup()) && !group.authenticationFallbackLocal())
             {
                 // EAP was answered from the local users; a group that names a server must not take them instead

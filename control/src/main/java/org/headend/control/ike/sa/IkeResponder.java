@@ -147,6 +147,19 @@ public final class IkeResponder
         return out;
     }
 
+    /** The verdict on the password of a {@link IkeAction.CheckPassword} of SA {@code responderSpi}. */
+    public List<IkeAction> onPasswordChecked(final long responderSpi, final boolean accepted)
+    {
+        final List<IkeAction> out = new ArrayList<>();
+        final IkeSa sa = byResponderSpi.get(responderSpi);
+        if (sa != null)
+        {
+            sa.onPasswordChecked(accepted, out);
+        }
+        settle(out);
+        return out;
+    }
+
     /** Ends one IKE SA from our side ({@code vpn-sessiondb logoff}): DELETE sent to the client, SA gone. */
     public List<IkeAction> delete(final long responderSpi, final String reason, final long nowNanos)
     {

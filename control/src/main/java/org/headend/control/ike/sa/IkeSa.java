@@ -83,10 +83,13 @@ public final class IkeSa
     private int authRounds;
     private PayloadSet firstAuth;
     private EapServer eap;
-    /** The client's EAP goes to an AAA server; while {@link #relayPending} the IKE_AUTH request waits for it. */
+    /**
+     * The client's EAP goes to an AAA server. While {@link #awaitingHost} the IKE_AUTH request waits for the host's
+     * answer (the server's, or the verdict on an EAP-GTC password).
+     */
     private boolean relayed;
-    private boolean relayPending;
-    private long relayRequestId;
+    private boolean awaitingHost;
+    private long waitingRequestId;
     private byte[] msk;
     private String username;
     private byte[] idrBody;
@@ -222,7 +225,7 @@ public final class IkeSa
             }
             return;
         }
-        if (id != expectedRequestId || relayPending)
+        if (id != expectedRequestId || awaitingHost)
         {
             // a retransmission while the AAA server decides: the answer goes out once it has
             return;
@@ -262,9 +265,9 @@ public final class IkeSa
             case Ike.CREATE_CHILD_SA -> onCreateChild(payloads, inner, out, nowNanos);
             default -> inner.notify(Ike.INVALID_SYNTAX, new byte[0]);
         }
-        if (relayPending)
+        if (awaitingHost)
         {
-            relayRequestId = id;
+            waitingRequestId = id;
             return;
         }
         respond(header.exchangeType(), id, inner, out);
@@ -378,7 +381,7 @@ public final class IkeSa
         }
         if (relayed)
         {
-            relayPending = true;
+            awaitingHost = true;
             out.add(new IkeAction.RelayEap(this, payloads.eap()));
             return;
         }
@@ -388,14 +391,27 @@ public final class IkeSa
     /** The AAA server's answer to a relayed EAP response: the waiting IKE_AUTH response is built and sent. */
     void onEapResult(final EapResult result, final List<IkeAction> out)
     {
-        if (!relayPending || state != State.EAP)
+        if (!relayed || !awaitingHost || state != State.EAP)
         {
             return;
         }
-        relayPending = false;
+        awaitingHost = false;
         final PayloadWriter inner = MessageProtection.inner();
         applyEap(result, inner, out);
-        respond(Ike.IKE_AUTH, relayRequestId, inner, out);
+        respond(Ike.IKE_AUTH, waitingRequestId, inner, out);
+    }
+
+    /** The verdict on an EAP-GTC password: the waiting IKE_AUTH response is built and sent. */
+    void onPasswordChecked(final boolean accepted, final List<IkeAction> out)
+    {
+        if (relayed || !awaitingHost || state != State.EAP)
+        {
+            return;
+        }
+        awaitingHost = false;
+        final PayloadWriter inner = MessageProtection.inner();
+        applyEap(eap.passwordChecked(accepted), inner, out);
+        respond(Ike.IKE_AUTH, waitingRequestId, inner, out);
     }
 
     private void applyEap(final EapResult result, final PayloadWriter inner, final List<IkeAction> out)
@@ -403,6 +419,11 @@ public final class IkeSa
         switch (result)
         {
             case EapResult.Continue next -> inner.eap(next.request());
+            case EapResult.CheckPassword check ->
+            {
+                awaitingHost = true;
+                out.add(new IkeAction.CheckPassword(this, check.username(), check.password()));
+            }
             case EapResult.Succeeded success ->
             {
                 inner.eap(success.success());

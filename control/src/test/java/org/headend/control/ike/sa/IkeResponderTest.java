@@ -389,6 +389,61 @@ class IkeResponderTest
             "an answer for an SA that is gone changes nothing");
     }
 
+    @Test
+    void shouldCheckAnEapGtcPasswordOffTheExchangeAndKeyAuthWithSkPiWithoutAnMsk() throws Exception
+    {
+        final IkeResponder responder = responder(policy(100, null, null));
+        final TestInitiator client = initiated(responder, GCM_384);
+        final PayloadSet first = client.open(only(send(responder, client.request(Ike.IKE_AUTH,
+            firstAuth(client, "alice@example.test".getBytes(StandardCharsets.UTF_8), false)))));
+        final EapPacket challenge = eap(eapRound(responder, client, EapPacket.build(Ike.EAP_RESPONSE,
+            eap(first.eap()).identifier(), Ike.EAP_TYPE_IDENTITY, "bob".getBytes(StandardCharsets.UTF_8))));
+        final EapPacket gtc = eap(eapRound(responder, client, EapPacket.build(Ike.EAP_RESPONSE,
+            challenge.identifier(), Ike.EAP_TYPE_NAK, new byte[] {Ike.EAP_TYPE_GTC})));
+        assertEquals(Ike.EAP_TYPE_GTC, gtc.type());
+        final long id = client.nextId;
+        final byte[] password = client.request(Ike.IKE_AUTH, TestInitiator.inner().eap(EapPacket.build(
+            Ike.EAP_RESPONSE, gtc.identifier(), Ike.EAP_TYPE_GTC, "bobpw".getBytes(StandardCharsets.UTF_8))));
+        final List<IkeAction> checking = send(responder, password);
+        final IkeAction.CheckPassword check = action(checking, IkeAction.CheckPassword.class);
+        assertEquals("bob", check.username());
+        assertEquals("bobpw", check.password());
+        assertTrue(sent(checking).isEmpty(), "the answer waits for the verdict");
+        assertTrue(send(responder, password).isEmpty(), "a retransmission meanwhile is not checked twice");
+        final byte[] success = only(responder.onPasswordChecked(client.spiR, true));
+        TestInitiator.assertResponse(success, id);
+        assertEquals(Ike.EAP_SUCCESS, eap(client.open(success).eap()).code());
+
+        final List<IkeAction> actions = send(responder, client.request(Ike.IKE_AUTH,
+            clientAuth(client, client.keys.skPi())));
+        final PayloadSet done = client.open(only(actions));
+        final PayloadWriter idr = TestInitiator.inner().identity(Ike.IDR, Ike.ID_FQDN, SERVER_ID);
+        assertTrue(AuthPayloads.verifySharedKey(client.suite.prf(), client.keys.skPr(), AuthPayloads.signedOctets(
+            client.suite.prf(), client.initResponse, client.ni, client.keys.skPr(), Arrays.copyOfRange(idr.array(),
+            4, idr.position())), done.authData()), "no MSK: our AUTH is keyed with SK_pr (RFC 7296 §2.16)");
+        assertEquals("bob", action(actions, IkeAction.ChildUp.class).sa().username());
+    }
+
+    @Test
+    void shouldRefuseAWrongEapGtcPassword() throws Exception
+    {
+        final IkeResponder responder = responder(policy(100, null, null));
+        final TestInitiator client = initiated(responder, GCM_384);
+        final PayloadSet first = client.open(only(send(responder, client.request(Ike.IKE_AUTH,
+            firstAuth(client, "alice@example.test".getBytes(StandardCharsets.UTF_8), false)))));
+        final EapPacket challenge = eap(eapRound(responder, client, EapPacket.build(Ike.EAP_RESPONSE,
+            eap(first.eap()).identifier(), Ike.EAP_TYPE_IDENTITY, "bob".getBytes(StandardCharsets.UTF_8))));
+        final EapPacket gtc = eap(eapRound(responder, client, EapPacket.build(Ike.EAP_RESPONSE,
+            challenge.identifier(), Ike.EAP_TYPE_NAK, new byte[] {Ike.EAP_TYPE_GTC})));
+        assertNotNull(action(send(responder, client.request(Ike.IKE_AUTH, TestInitiator.inner().eap(EapPacket.build(
+            Ike.EAP_RESPONSE, gtc.identifier(), Ike.EAP_TYPE_GTC, "guess".getBytes(StandardCharsets.UTF_8))))),
+            IkeAction.CheckPassword.class));
+        final PayloadSet refused = client.open(only(responder.onPasswordChecked(client.spiR, false)));
+        assertEquals(Ike.EAP_FAILURE, eap(refused.eap()).code());
+        assertNotNull(refused.notification(Ike.AUTHENTICATION_FAILED));
+        assertNull(responder.sa(client.spiR));
+    }
+
     /** The client's AUTH after EAP, keyed with {@code msk}. */
     private static PayloadWriter clientAuth(final TestInitiator client, final byte[] msk)
     {
