@@ -92,7 +92,8 @@ final class EapRelay
             {
                 return new EapResult.Failed(packet != null && packet[0] == Ike.EAP_FAILURE ? packet
                     : EapPacket.result(Ike.EAP_FAILURE, identifier), username,
-                    "rejected by " + serverGroup + (no.message() == null ? "" : " (" + no.message() + ")"));
+                    "rejected by " + serverGroup + (no.message() == null ? "" : " ("
+                    + org.headend.control.LogText.escape(no.message()) + ")"));
             }
             case AuthOutcome.Unavailable down ->
             {

@@ -421,6 +421,11 @@ public final class IkeService implements AutoCloseable
             saOfSession.remove(session.index());
             sessions.end(session, "IKEv2: " + reason);
         }
+        else if (sa.initiatorId() != null)
+        {
+            // an IKE_AUTH that came to nothing (a refused login): say why, as for an SSL login
+            LOG.info("IKEv2: negotiation with {} ended: {}", sa.peer(), reason);
+        }
     }
 
     /**

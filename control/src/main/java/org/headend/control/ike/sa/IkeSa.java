@@ -436,7 +436,8 @@ public final class IkeSa
                 // the EAP-Failure ends the method; the notify tells the client the IKE SA is refused (§2.21.2)
                 inner.eap(failure.failure());
                 inner.notify(Ike.AUTHENTICATION_FAILED, new byte[0]);
-                close(out, "EAP failed for " + failure.username() + ": " + failure.reason());
+                close(out, "EAP failed for " + org.headend.control.LogText.escape(failure.username()) + ": "
+                    + failure.reason());
             }
         }
     }
@@ -500,7 +501,7 @@ public final class IkeSa
         config = context.host.admit(this, username);
         if (config == null)
         {
-            fail(inner, out, "user " + username + " not admitted");
+            fail(inner, out, "user " + org.headend.control.LogText.escape(username) + " not admitted");
             return;
         }
         final Proposals.EspChoice esp = Proposals.selectEsp(firstAuth.proposals(), context.policy.espKeyBits(), 0);
