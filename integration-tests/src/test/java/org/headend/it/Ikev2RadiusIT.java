@@ -18,14 +18,18 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
- * IKEv2 logins whose EAP the appliance relays to a real FreeRADIUS (RFC 3579): strongSwan's charon in the client
+ * IKEv2 EAP methods with strongSwan's charon as the client. Most logins go through a real FreeRADIUS, to which the
+ * appliance relays their EAP (RFC 3579): charon in the client
  * namespace sends IDi {@code keyid:RADGROUP}, which selects a tunnel-group whose authentication-server-group is
  * RADIUS, and authenticates with EAP-MSCHAPv2; FreeRADIUS (its {@code eap} module) runs the method, the appliance
  * passes each EAP message through and keys its AUTH payload with the MSK from the Access-Accept's MS-MPPE keys.
  * charon checks that AUTH, so a login that comes up proves the MSK. What the server assigns applies as for an SSL
  * login: alice's Framed-IP-Address and her Class {@code OU=STAFF;} group-policy; frank, with nothing assigned, gets
  * the pool's first address. A wrong password is refused with EAP-Failure and AUTHENTICATION_FAILED, and leaves no
- * session.
+ * session. The relay does not care for the method: charon's EAP-MD5 and EAP-GTC reach FreeRADIUS too (after charon
+ * Naks the server's EAP-MSCHAPv2); neither makes an MSK, so both AUTH payloads are keyed with SK_pi/SK_pr. Against
+ * the local users (default tunnel-group), EAP-GTC is checked by the appliance itself, and EAP-MD5 is refused: it
+ * needs the clear-text password, which the appliance does not keep.
  */
 @ExtendWith(HarnessExtension.class)
 @Timeout(value = 4, unit = TimeUnit.MINUTES)
@@ -44,6 +48,7 @@ class Ikev2RadiusIT
         FreeRadiusServer.prerequisites();
         strongswan = StrongSwanClient.prepare("hdit-ikerad", "");
         bed = Testbed.start(1, c -> c
+            .extraLine("username bob password bobpw")
             .extraLine("group-policy GP attributes")
             .extraLine(" vpn-tunnel-protocol ssl-client ikev2")
             .extraLine("group-policy STAFF internal")
@@ -78,8 +83,14 @@ class Ikev2RadiusIT
               %1$s
               %2$s
               %3$s
+              %4$s
+              %5$s
+              %6$s
+              %7$s
             }
             secrets {
+              eap-bob { id = bob
+                        secret = bobpw }
               eap-alice { id = alice
                           secret = alicepw }
               eap-frank { id = frank
@@ -87,13 +98,20 @@ class Ikev2RadiusIT
               eap-dave { id = dave
                          secret = not-daves-password }
             }
-            """.formatted(connection("alice", ca), connection("frank", ca), connection("dave", ca)));
+            """.formatted(connection("alice", "alice", "mschapv2", true, ca),
+            connection("frank", "frank", "mschapv2", true, ca), connection("dave", "dave", "mschapv2", true, ca),
+            connection("md5radius", "frank", "md5", true, ca), connection("gtcradius", "frank", "gtc", true, ca),
+            connection("gtclocal", "bob", "gtc", false, ca), connection("md5local", "bob", "md5", false, ca)));
         configure("crypto ca trustpoint VPN-TP", "identity-certificate disk0:/ike/vpn.pem", "exit",
             "crypto ikev2 remote-access trustpoint VPN-TP", "crypto ikev2 enable outside client-services port 443");
     }
 
-    /** A connection that logs {@code user} in through tunnel-group RADGROUP by EAP-MSCHAPv2. */
-    private static String connection(final String user, final Path ca)
+    /**
+     * A connection {@code name} that logs {@code user} in by EAP-{@code method}, through tunnel-group RADGROUP (IDi
+     * {@code keyid:RADGROUP}) or the default tunnel-group (local users).
+     */
+    private static String connection(final String name, final String user, final String method,
+        final boolean radius, final Path ca)
     {
         return """
             %1$s {
@@ -102,9 +120,9 @@ class Ikev2RadiusIT
                 vips = 0.0.0.0
                 encap = yes
                 proposals = aes256gcm16-prfsha384-ecp384
-                local { auth = eap-mschapv2
-                        id = keyid:RADGROUP
-                        eap_id = %1$s }
+                local { auth = eap-%4$s
+                        %5$s
+                        eap_id = %6$s }
                 remote { auth = pubkey
                          cacerts = %3$s }
                 children {
@@ -113,7 +131,8 @@ class Ikev2RadiusIT
                          start_action = none }
                 }
               }
-            """.formatted(user, Netns.SERVER_ADDRESS, ca.resolve("ca.pem"));
+            """.formatted(name, Netns.SERVER_ADDRESS, ca.resolve("ca.pem"), method,
+            radius ? "id = keyid:RADGROUP" : "", user);
     }
 
     /** A test CA and the headend's ECDSA certificate from it, in disk0: for the trustpoint; returns the CA's dir. */
@@ -141,7 +160,7 @@ class Ikev2RadiusIT
     @AfterEach
     void endSessions()
     {
-        for (final String user : List.of("alice", "frank", "dave"))
+        for (final String user : List.of("alice", "frank", "dave", "md5radius", "gtcradius", "gtclocal", "md5local"))
         {
             strongswan.swanctl("--terminate", "--ike", user, "--force");
         }
@@ -185,6 +204,12 @@ class Ikev2RadiusIT
     {
         return strongswan.log() + "\n--- FreeRADIUS\n" + tail(radius.log(), 80) + "\n--- headend\n"
             + bed.headend().process().tails(60);
+    }
+
+    /** How many AUTHENTICATION_FAILED notifies charon has received so far. */
+    private static int authenticationFailures() throws IOException
+    {
+        return strongswan.log().split("received AUTHENTICATION_FAILED notify", -1).length - 1;
     }
 
     private static String tail(final String text, final int lines)
@@ -231,12 +256,49 @@ class Ikev2RadiusIT
     @Test
     void shouldRefuseAWrongPasswordWithEapFailureAndAuthenticationFailed() throws IOException
     {
+        final int refusals = authenticationFailures();
         final Cmd.Result up = initiate("dave");
         assertFalse(up.ok(), "a wrong password must not log in:\n" + up.output());
-        final String log = strongswan.log();
-        assertTrue(log.contains("received AUTHENTICATION_FAILED notify"), log);
+        assertEquals(refusals + 1, authenticationFailures(), strongswan.log());
         assertTrue(bed.headend().process().tails(200).contains("login failed for user dave"),
             "counted and logged as a failed login:\n" + bed.headend().process().tails(60));
         assertTrue(bed.headend().sessions().isEmpty(), "no session is left behind");
+    }
+
+    @Test
+    void shouldRelayEapMd5AndEapGtcToFreeRadiusWithoutAnMsk() throws IOException
+    {
+        for (final String connection : List.of("md5radius", "gtcradius"))
+        {
+            final Cmd.Result up = initiate(connection);
+            assertTrue(up.ok(), connection + ":\n" + up.output() + "\n" + diagnostics());
+            final NetTools.PingResult ping = NetTools.ping(bed.net().client(1), ApplianceConfig.GATEWAY, 2,
+                ApplianceConfig.POOL_FIRST);
+            assertEquals(2, ping.received(), connection + ": pings through ESP:\n" + ping.output());
+            strongswan.swanctl("--terminate", "--ike", connection);
+            bed.headend().awaitSessionCount(0, Duration.ofSeconds(10));
+        }
+        final String log = strongswan.log();
+        assertTrue(log.contains("EAP method EAP_MD5 succeeded, no MSK established"), log);
+        assertTrue(log.contains("EAP method EAP_GTC succeeded, no MSK established"), log);
+    }
+
+    @Test
+    void shouldCheckAnEapGtcPasswordWithTheLocalUsersAndRefuseEapMd5() throws IOException
+    {
+        final Cmd.Result up = initiate("gtclocal");
+        assertTrue(up.ok(), "gtclocal:\n" + up.output() + "\n" + diagnostics());
+        assertTrue(strongswan.log().contains("EAP method EAP_GTC succeeded, no MSK established"), strongswan.log());
+        final List<HeadendProcess.Session> sessions = bed.headend().sessions();
+        assertEquals(1, sessions.size(), sessions.toString());
+        assertEquals("bob", sessions.get(0).username());
+        strongswan.swanctl("--terminate", "--ike", "gtclocal");
+        bed.headend().awaitSessionCount(0, Duration.ofSeconds(10));
+
+        final int refusals = authenticationFailures();
+        assertFalse(initiate("md5local").ok(), "EAP-MD5 needs a clear-text password the appliance does not keep");
+        assertEquals(refusals + 1, authenticationFailures(), strongswan.log());
+        assertTrue(bed.headend().process().tails(200).contains("peer wants EAP-MD5"),
+            bed.headend().process().tails(60));
     }
 }
