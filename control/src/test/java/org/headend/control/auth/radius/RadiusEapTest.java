@@ -21,8 +21,8 @@ import org.junit.jupiter.api.Test;
 class RadiusEapTest
 {
     private static final HexFormat HEX = HexFormat.of();
-    private static final byte[] SECRET = "vector-secret".getBytes(StandardCharsets.US_ASCII);
-    private static final byte[] REQUEST_AUTHENTICATOR = HEX.parseHex("404142434445464748494a4b4c4d4e4f");
+    static final byte[] SECRET = "vector-secret".getBytes(StandardCharsets.US_ASCII);
+    static final byte[] REQUEST_AUTHENTICATOR = HEX.parseHex("404142434445464748494a4b4c4d4e4f");
     private static final byte[] RECV_KEY_ATTRIBUTE = HEX.parseHex("832dcb833db9901bf5a4fe65da4db4e1b7ae98d65d1a87bd"
         + "20973240f26eb5f636a0822851cfe99f3115a86d828009c950fe");
     private static final byte[] SEND_KEY_ATTRIBUTE = HEX.parseHex("8dccab71ce077b34f4b1d55a2fb786261317bbe9b538d25b"
@@ -49,6 +49,21 @@ class RadiusEapTest
         assertArrayEquals(RECV_KEY, java.util.Arrays.copyOf(msk, 32));
         assertArrayEquals(SEND_KEY, java.util.Arrays.copyOfRange(msk, 32, 48));
         assertNull(RadiusEap.msk(accept(List.of()), SECRET, REQUEST_AUTHENTICATOR), "a method without keys");
+    }
+
+    @Test
+    void shouldHoldAFuzzSeedWhoseKeysAndEapDecode() throws Exception
+    {
+        final byte[] seed;
+        try (java.io.InputStream in = RadiusEapTest.class.getResourceAsStream("RadiusEapFuzzTestInputs/"
+            + "eapMessagesAndMppeKeysDecodeWithinBoundsOrAreRefused/accept-eap-success-mppe-keys"))
+        {
+            seed = in.readAllBytes();
+        }
+        final RadiusPacket accept = RadiusPacket.decode(seed, seed.length);
+        assertArrayEquals(new byte[] {3, 9, 0, 4}, RadiusEap.join(accept));
+        final byte[] msk = RadiusEap.msk(accept, SECRET, REQUEST_AUTHENTICATOR);
+        assertArrayEquals(RECV_KEY, java.util.Arrays.copyOf(msk, 32), "the fuzz run starts past the key checks");
     }
 
     @Test
