@@ -356,7 +356,7 @@ final class Appliance
                 c -> c.interfaceByNameif(c.globals().ikev2Interface())
                     .map(org.headend.control.config.InterfaceConfig::address)
                     .map(java.net.InetAddress.class::cast).orElseGet(() -> memberAddress(c)),
-                identity.key(), identity.certificate(), flash::resolve);
+                identity.key(), identity.certificate(), flash::resolve, logins);
             // as the TLS trustpoints at start: a file that cannot be read keeps IKEv2 off, not the appliance down
             final String ikeRefused = ike.apply(cfg);
             if (ikeRefused != null)

@@ -21,7 +21,9 @@ import java.util.List;
  * <li>{@code erin / erinpw}: Accept with {@code Framed-IP-Address} {@link #ERIN_ADDRESS}, outside every pool;</li>
  * <li>{@code slow / slowpw}: Accept, after {@link #SLOW_SECONDS} seconds;</li>
  * <li>{@code admin / adminpw}: Accept (SSH logins).</li>
- * <li>Any of them by MS-CHAPv2 too (the {@code mschap} module, from the clear-text passwords).</li>
+ * <li>{@code frank / frankpw}: Accept, nothing assigned.</li>
+ * <li>Any of them by MS-CHAPv2 too (the {@code mschap} module, from the clear-text passwords), and with
+ * {@link #startWithEap} by EAP (MSCHAPv2, MD5, GTC checked as PAP) relayed in EAP-Message.</li>
  * </ul>
  */
 public final class FreeRadiusServer implements AutoCloseable
@@ -51,6 +53,20 @@ public final class FreeRadiusServer implements AutoCloseable
     /** Starts FreeRADIUS in {@code ns} on 127.0.0.1:{@code port} with {@code secret}; returns once it serves. */
     public static FreeRadiusServer start(final String ns, final int port, final String secret)
     {
+        return start(ns, port, secret, false);
+    }
+
+    /**
+     * {@link #start}, with the {@code eap} module loaded (EAP-MSCHAPv2 by default, EAP-MD5 and EAP-GTC as the peer
+     * asks) and run first in authorize, as Debian's default site does.
+     */
+    public static FreeRadiusServer startWithEap(final String ns, final int port, final String secret)
+    {
+        return start(ns, port, secret, true);
+    }
+
+    private static FreeRadiusServer start(final String ns, final int port, final String secret, final boolean eap)
+    {
         final Path dir = Harness.tempDir("raddb-").resolve("raddb");
         try
         {
@@ -64,9 +80,15 @@ public final class FreeRadiusServer implements AutoCloseable
             {
                 Files.deleteIfExists(site);
             }
-            Files.writeString(dir.resolve("sites-enabled/test"), site(port));
-            // EAP needs sections this site does not have; nothing here uses it
+            Files.writeString(dir.resolve("sites-enabled/test"), site(port, eap));
+            // the packaged eap module wants TLS certificates; the methods a test needs have none
             Files.deleteIfExists(dir.resolve("mods-enabled/eap"));
+            if (eap)
+            {
+                Files.writeString(dir.resolve("mods-enabled/eap"), "eap {\n default_eap_type = mschapv2\n"
+                    + " timer_expire = 60\n ignore_unknown_eap_types = no\n max_sessions = 4096\n"
+                    + " md5 {\n }\n gtc {\n  auth_type = PAP\n }\n mschapv2 {\n }\n}\n");
+            }
             // the slow user's answer waits for %{exec:/bin/sleep N}, which needs a waiting exec
             final Path exec = dir.resolve("mods-available/exec");
             Files.writeString(exec, Files.readString(exec).replaceAll("(?m)^(\\s*)wait = no", "$1wait = yes"));
@@ -100,10 +122,11 @@ public final class FreeRadiusServer implements AutoCloseable
             + "erin Cleartext-Password := \"erinpw\"\n"
             + "\tFramed-IP-Address := " + ERIN_ADDRESS + "\n\n"
             + "slow Cleartext-Password := \"slowpw\"\n\n"
+            + "frank Cleartext-Password := \"frankpw\"\n\n"
             + "admin Cleartext-Password := \"adminpw\"\n\n";
     }
 
-    private static String site(final int port)
+    private static String site(final int port, final boolean eap)
     {
         return "server default {\n"
             + "listen {\n type = auth\n ipaddr = 127.0.0.1\n port = " + port + "\n}\n"
@@ -129,6 +152,7 @@ public final class FreeRadiusServer implements AutoCloseable
             + " if (&User-Name == \"slow\") {\n"
             + "  update request { &Tmp-String-0 := \"%{exec:/bin/sleep " + SLOW_SECONDS + "}\" }\n"
             + " }\n"
+            + (eap ? " eap {\n  ok = return\n }\n" : "")
             + " files\n"
             + " mschap\n"
             + " pap\n"
@@ -137,6 +161,7 @@ public final class FreeRadiusServer implements AutoCloseable
             + " Auth-Type PAP {\n  pap\n }\n"
             + " Auth-Type MS-CHAP {\n  mschap\n }\n"
             + " Auth-Type totp {\n  totp\n }\n"
+            + (eap ? " Auth-Type eap {\n  eap\n }\n" : "")
             + "}\n"
             + "accounting {\n ok\n}\n"
             + "post-auth {\n ok\n}\n"

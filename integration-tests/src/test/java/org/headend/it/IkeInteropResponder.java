@@ -189,6 +189,8 @@ public final class IkeInteropResponder
                     retired.inboundSpi()));
                 case IkeAction.Rekeyed rekeyed -> lines.add("IKE_REKEYED " + rekeyed.replacement());
                 case IkeAction.Closed closed -> lines.add("CLOSED " + closed.reason());
+                case IkeAction.RelayEap relay -> throw new IllegalStateException("this host answers EAP itself");
+                case IkeAction.CheckPassword check -> throw new IllegalStateException("no EAP-GTC here");
             }
         }
         lines.forEach(System.out::println);

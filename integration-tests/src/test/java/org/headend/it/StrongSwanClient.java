@@ -22,7 +22,8 @@ final class StrongSwanClient implements AutoCloseable
 {
     private static final String CHARON = "/usr/lib/ipsec/charon";
     private static final String PLUGINS = "random nonce openssl pem pkcs1 pkcs8 x509 pubkey curve25519 aes sha1 sha2"
-        + " hmac kdf gcm kernel-libipsec kernel-netlink socket-default vici eap-identity eap-mschapv2 attr resolve";
+        + " hmac kdf gcm kernel-libipsec kernel-netlink socket-default vici eap-identity eap-mschapv2 eap-md5 eap-gtc"
+        + " attr resolve";
 
     private final Path dir;
     private ManagedProcess charon;

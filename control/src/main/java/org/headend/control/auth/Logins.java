@@ -10,6 +10,7 @@ import java.util.function.Supplier;
 import org.headend.control.LogText;
 import org.headend.control.auth.ldap.LdapAuthenticator;
 import org.headend.control.auth.radius.RadiusClient;
+import org.headend.control.auth.radius.RadiusEap;
 import org.headend.control.config.AaaServerGroup;
 import org.headend.control.config.HeadendConfig;
 import org.slf4j.Logger;
@@ -236,6 +237,48 @@ public final class Logins implements AutoCloseable
             }
             return CompletableFuture.completedFuture(outcome);
         }).thenApply(outcome -> account(serverGroup, request, outcome, who, from));
+    }
+
+    /**
+     * Relays one round of a peer's EAP conversation to the RADIUS group {@code serverGroup} (IKEv2 EAP): the same
+     * lockout, counting and log lines as a password login. {@code request} names the user by the EAP identity and
+     * carries the server's State of the previous round; it has no password. Never falls back to LOCAL (the local
+     * users cannot take over an EAP conversation a server began) and never completes with
+     * {@link AuthOutcome.Unavailable}: no answer is a rejection.
+     */
+    public CompletionStage<RadiusEap.Answer> relayEap(final String serverGroup, final AuthRequest request,
+        final byte[] eap)
+    {
+        final String who = LogText.escape(request.username());
+        final String from = LogText.escape(request.clientAddress());
+        final long now = nanoClock.getAsLong();
+        if (!acceptable(new AuthRequest(request.username(), "", request.clientAddress(), request.state(),
+            request.purpose())))
+        {
+            limiter.onFailure(request.username() == null ? "" : request.username(), request.clientAddress(), now);
+            LOG.info("login failed for user {} from {}: malformed EAP identity", who, from);
+            return CompletableFuture.completedFuture(new RadiusEap.Answer(new AuthOutcome.Rejected(null), null, null));
+        }
+        if (limiter.isLocked(request.username(), request.clientAddress(), now))
+        {
+            limiter.onFailure(request.username(), request.clientAddress(), now);
+            LOG.info("login failed for user {} from {}: locked out after repeated failures", who, from);
+            return CompletableFuture.completedFuture(new RadiusEap.Answer(new AuthOutcome.Rejected(null), null, null));
+        }
+        final RadiusClient client = radius(serverGroup);
+        final CompletionStage<RadiusEap.Answer> answer;
+        try
+        {
+            answer = client == null ? CompletableFuture.completedFuture(new RadiusEap.Answer(
+                new AuthOutcome.Unavailable("aaa-server " + serverGroup + " is not a RADIUS group"), null, null))
+                : client.relayEap(request, eap);
+        }
+        catch (final IllegalStateException closed)
+        {
+            return CompletableFuture.completedFuture(new RadiusEap.Answer(new AuthOutcome.Rejected(null), null, null));
+        }
+        return answer.thenApply(relayed -> new RadiusEap.Answer(account(serverGroup, request, relayed.outcome(), who,
+            from), relayed.eap(), relayed.msk()));
     }
 
     /**

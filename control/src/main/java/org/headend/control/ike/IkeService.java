@@ -17,6 +17,10 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
+import org.headend.control.auth.AuthOutcome;
+import org.headend.control.auth.AuthRequest;
+import org.headend.control.auth.Logins;
+import org.headend.control.config.AaaServerGroup;
 import org.headend.control.config.AclAddress;
 import org.headend.control.config.EffectivePolicy;
 import org.headend.control.config.HeadendConfig;
@@ -73,15 +77,19 @@ public final class IkeService implements AutoCloseable
     private final Map<IkeSa, Session> sessionOf = new IdentityHashMap<>();
     private final Map<Integer, IkeSa> saOfSession = new HashMap<>();
     private final Map<IkeSa, EspTunnel> tunnels = new IdentityHashMap<>();
+    /** The EAP conversations relayed to RADIUS, by SA, until the SA is admitted or gone. */
+    private final Map<IkeSa, EapRelay> relays = new IdentityHashMap<>();
+    private final Logins logins;
     private final Thread reader;
     private final String nameif;
     private final ScheduledFuture<?> timer;
 
     private IkeService(final ScheduledExecutorService control, final SessionManager sessions,
         final Supplier<HeadendConfig> config, final EspSocket esp, final DatagramChannel udp500,
-        final InetAddress address, final ResponderPolicy policy, final String nameif)
+        final InetAddress address, final ResponderPolicy policy, final String nameif, final Logins logins)
     {
         this.nameif = nameif;
+        this.logins = logins;
         this.control = control;
         this.sessions = sessions;
         this.config = config;
@@ -104,7 +112,8 @@ public final class IkeService implements AutoCloseable
      */
     public static IkeService start(final ScheduledExecutorService control, final SessionManager sessions,
         final Supplier<HeadendConfig> config, final EspSocket esp, final InetAddress address,
-        final ResponderPolicy policy, final String nameif, final DatagramSink sink) throws IOException
+        final ResponderPolicy policy, final String nameif, final DatagramSink sink, final Logins logins)
+        throws IOException
     {
         final DatagramChannel udp500 = DatagramChannel.open();
         try
@@ -123,7 +132,8 @@ public final class IkeService implements AutoCloseable
             udp500.close();
             throw ex;
         }
-        final IkeService service = new IkeService(control, sessions, config, esp, udp500, address, policy, nameif);
+        final IkeService service = new IkeService(control, sessions, config, esp, udp500, address, policy, nameif,
+            logins);
         sink.target = service;
         service.reader.start();
         LOG.info("IKEv2: answering on UDP {}:{} and {} (ESP in UDP)", address.getHostAddress(), IKE_PORT, ESP_PORT);
@@ -289,6 +299,8 @@ public final class IkeService implements AutoCloseable
                 }
                 case IkeAction.Rekeyed rekeyed -> moved(rekeyed.old(), rekeyed.replacement());
                 case IkeAction.Closed closed -> closed(closed.sa(), closed.reason());
+                case IkeAction.RelayEap relay -> relay(relay.sa(), relay.eap());
+                case IkeAction.CheckPassword check -> checkPassword(check);
                 case IkeAction.Send send ->
                 {
                     // below, once every SA change is in place
@@ -334,7 +346,7 @@ public final class IkeService implements AutoCloseable
         final int tunnelId = sessions.nextTunnelId();
         final HeadendConfig cfg = config.get();
         final TunnelAccess access = IpsecAccess.of(cfg, cfg.effectivePolicy(session.tunnelGroup(),
-            session.username()), session, session.lease()).access();
+            session.username(), session.aaa().groupPolicy()), session, session.lease()).access();
         final EspTunnel tunnel = esp.install(tunnelId, access, MTU,
             sa.peer(), inbound(child), outbound(child), new Closes(session, tunnelId));
         tunnels.put(sa, tunnel);
@@ -356,15 +368,63 @@ public final class IkeService implements AutoCloseable
         }
     }
 
+    /**
+     * Passes one EAP response to the RADIUS group; its answer comes back to the control thread as the SA's waiting
+     * IKE_AUTH response. Nothing here waits for the server.
+     */
+    private void relay(final IkeSa sa, final byte[] eap)
+    {
+        final EapRelay relay = relays.get(sa);
+        final AuthRequest request = relay == null ? null : relay.request(eap);
+        if (request == null)
+        {
+            perform(responder.onEapResult(sa.responderSpi(), new org.headend.control.ike.eap.EapResult.Failed(
+                org.headend.control.ike.codec.EapPacket.result(org.headend.control.ike.codec.Ike.EAP_FAILURE,
+                    eap.length > 1 ? eap[1] & 0xff : 0), null, "the first EAP response names no user")));
+            return;
+        }
+        logins.relayEap(relay.serverGroup(), request, eap).whenComplete((answer, error) ->
+            control.execute(() ->
+            {
+                if (relays.get(sa) != relay)
+                {
+                    return; // the SA went while the server decided
+                }
+                final org.headend.control.auth.radius.RadiusEap.Answer decided = error == null ? answer
+                    : new org.headend.control.auth.radius.RadiusEap.Answer(
+                        new org.headend.control.auth.AuthOutcome.Rejected(error.toString()), null, null);
+                perform(responder.onEapResult(sa.responderSpi(), relay.result(eap, decided)));
+            }));
+    }
+
+    /**
+     * An EAP-GTC password, checked with the local users as an SSL login's is (lockout, counting, the same time for
+     * unknown users); the verdict comes back to the control thread.
+     */
+    private void checkPassword(final IkeAction.CheckPassword check)
+    {
+        final long spi = check.sa().responderSpi();
+        final AuthRequest request = AuthRequest.first(check.username(), check.password(),
+            check.sa().peer().getAddress().getHostAddress(), AuthRequest.Purpose.VPN);
+        logins.login(AaaServerGroup.LOCAL, false, request).whenComplete((outcome, error) -> control.execute(() ->
+            perform(responder.onPasswordChecked(spi, outcome instanceof AuthOutcome.Accepted))));
+    }
+
     /** The client (or DPD, or the lifetime) ended the IKE SA: the session ends with it. */
     private void closed(final IkeSa sa, final String reason)
     {
+        relays.remove(sa);
         tunnels.remove(sa);
         final Session session = sessionOf.remove(sa);
         if (session != null)
         {
             saOfSession.remove(session.index());
             sessions.end(session, "IKEv2: " + reason);
+        }
+        else if (sa.initiatorId() != null)
+        {
+            // an IKE_AUTH that came to nothing (a refused login): say why, as for an SSL login
+            LOG.info("IKEv2: negotiation with {} ended: {}", sa.peer(), reason);
         }
     }
 
@@ -426,20 +486,36 @@ public final class IkeService implements AutoCloseable
         }
 
         @Override
+        public boolean relaysEap(final IkeSa sa)
+        {
+            final TunnelGroup group = IkeTunnelGroups.select(config.get(), sa.initiatorIdType(), sa.initiatorId());
+            final String server = group.authenticationServerGroup();
+            if (AaaServerGroup.LOCAL.equals(server) || logins.radius(server) == null)
+            {
+                return false;
+            }
+            relays.put(sa, new EapRelay(server, sa.peer().getAddress().getHostAddress()));
+            return true;
+        }
+
+        @Override
         public ClientConfig admit(final IkeSa sa, final String username)
         {
             final HeadendConfig cfg = config.get();
             final TunnelGroup group = IkeTunnelGroups.select(cfg, sa.initiatorIdType(), sa.initiatorId());
             final String escaped = org.headend.control.LogText.escape(username);
-            if (!org.headend.control.config.AaaServerGroup.LOCAL.equals(group.authenticationServerGroup())
-                && !group.authenticationFallbackLocal())
+            final EapRelay relay = relays.remove(sa);
+            final AuthOutcome.Accepted assigned = relay == null ? null : relay.accepted();
+            if (assigned == null && !AaaServerGroup.LOCAL.equals(
+                group.authenticationServerGroup()) && !group.authenticationFallbackLocal())
             {
                 // EAP was answered from the local users; a group that names a server must not take them instead
-                LOG.info("IKEv2 login of user {} refused: tunnel-group {} authenticates with {}, and EAP is not "
-                    + "passed to AAA servers", escaped, group.name(), group.authenticationServerGroup());
+                LOG.info("IKEv2 login of user {} refused: tunnel-group {} authenticates with {}, which is not a "
+                    + "RADIUS group EAP can be passed to", escaped, group.name(), group.authenticationServerGroup());
                 return null;
             }
-            final EffectivePolicy policy = cfg.effectivePolicy(group.name(), username);
+            final EffectivePolicy policy = assigned == null ? cfg.effectivePolicy(group.name(), username)
+                : cfg.effectivePolicy(group.name(), username, assigned.groupPolicy());
             if (!policy.get(PolicyAttribute.VPN_TUNNEL_PROTOCOL).contains("ikev2"))
             {
                 LOG.info("IKEv2 login of user {} refused: vpn-tunnel-protocol has no ikev2", escaped);
@@ -452,6 +528,12 @@ public final class IkeService implements AutoCloseable
                 return null;
             }
             final Session session = login.session();
+            if (assigned != null)
+            {
+                // what the RADIUS server assigned applies as for an SSL login: address, group-policy, filter
+                session.assign(new org.headend.control.session.AaaAssignment(assigned.groupPolicy(),
+                    assigned.framedAddress(), assigned.vpnFilter()));
+            }
             final AddressPools.Lease lease = sessions.lease(session, group.addressPools());
             if (lease == null)
             {

@@ -40,6 +40,7 @@ public final class Ikev2Listener implements AutoCloseable
     private final Function<HeadendConfig, InetAddress> addressOf;
     private final ServerIdentity builtIn;
     private final Function<String, Path> flash;
+    private final org.headend.control.auth.Logins logins;
     private volatile IkeService running;
     private String runningNameif;
 
@@ -48,12 +49,15 @@ public final class Ikev2Listener implements AutoCloseable
      * @param addressOf the address IKEv2 answers on for a configuration that enables it
      * @param builtIn   the appliance's own certificate and key, for AUTH without a remote-access trustpoint
      * @param flash     resolves a {@code disk0:/} path
+     * @param logins    the AAA back ends and the failed-login limiter, for EAP relayed to RADIUS
      */
     public Ikev2Listener(final ScheduledExecutorService control, final SessionManager sessions,
         final Supplier<HeadendConfig> config, final Function<IkeService.DatagramSink, EspSocket> openEsp,
         final Function<HeadendConfig, InetAddress> addressOf, final java.security.PrivateKey builtInKey,
-        final java.security.cert.X509Certificate builtInCertificate, final Function<String, Path> flash)
+        final java.security.cert.X509Certificate builtInCertificate, final Function<String, Path> flash,
+        final org.headend.control.auth.Logins logins)
     {
+        this.logins = logins;
         this.control = control;
         this.sessions = sessions;
         this.config = config;
@@ -117,7 +121,8 @@ public final class Ikev2Listener implements AutoCloseable
         final EspSocket esp = openEsp.apply(sink);
         try
         {
-            running = IkeService.start(control, sessions, config, esp, address, policy, nameif, sink);
+            running = IkeService.start(control, sessions, config, esp, address, policy, nameif, sink,
+                logins);
             runningNameif = nameif;
             return null;
         }

@@ -113,6 +113,11 @@ public final class RadiusClient implements Authenticator, AutoCloseable
         private int identifier = -1;
         /** The MS-CHAP2-Success the server must send, when the request was MS-CHAPv2; else null. */
         private byte[] expectedSuccess;
+        /** The EAP packet relayed in the request (RFC 3579), or null for a password login. */
+        private byte[] eap;
+        /** What the server's answer carried for an EAP relay: its EAP packet and an Accept's MSK. */
+        private byte[] eapAnswer;
+        private byte[] msk;
         private int sendsLeft;
         private long deadlineNanos;
 
@@ -195,6 +200,22 @@ public final class RadiusClient implements Authenticator, AutoCloseable
         final Transaction transaction = new Transaction(request);
         submit(() -> begin(transaction));
         return transaction.answer;
+    }
+
+    /**
+     * Relays one EAP response of a peer to the group (RFC 3579): User-Name and State from {@code request}, the packet
+     * in EAP-Message attributes, no password. The answer's EAP packet and, with an Accept, the MSK come back with the
+     * outcome; answers without a valid Message-Authenticator are dropped. Later rounds of one conversation must reach
+     * the server that began it: a failover to another host midway ends in a reject from that host.
+     */
+    public CompletionStage<RadiusEap.Answer> relayEap(final AuthRequest request, final byte[] eap)
+    {
+        final Transaction transaction = new Transaction(request);
+        transaction.eap = eap.clone();
+        submit(() -> begin(transaction));
+        // the fields are written on the client's thread before it completes the answer
+        return transaction.answer.thenApply(outcome -> new RadiusEap.Answer(outcome, transaction.eapAnswer,
+            transaction.msk));
     }
 
     /**
@@ -362,8 +383,13 @@ public final class RadiusClient implements Authenticator, AutoCloseable
             attributes.add(RadiusPacket.Attribute.text(RadiusPacket.ACCT_SESSION_ID,
                 transaction.request.accountingSessionId()));
         }
-        final String password = config.msChapV2() ? null : transaction.request.password();
-        transaction.expectedSuccess = config.msChapV2() ? msChapV2(transaction, identifier, attributes) : null;
+        final boolean msChapV2 = config.msChapV2() && transaction.eap == null;
+        if (transaction.eap != null)
+        {
+            attributes.addAll(RadiusEap.split(transaction.eap));
+        }
+        final String password = msChapV2 || transaction.eap != null ? null : transaction.request.password();
+        transaction.expectedSuccess = msChapV2 ? msChapV2(transaction, identifier, attributes) : null;
         transaction.packet = RadiusPacket.accessRequest(identifier, transaction.authenticator,
             config.key().getBytes(StandardCharsets.UTF_8), password, attributes);
         transaction.sendsLeft = Math.max(1, config.timeoutSeconds() / config.retryIntervalSeconds());
@@ -423,6 +449,30 @@ public final class RadiusClient implements Authenticator, AutoCloseable
                 new String(error, 1, error.length - 1, StandardCharsets.US_ASCII));
         }
         return outcome;
+    }
+
+    /**
+     * Keeps an EAP relay's answer packet and an Accept's MSK with the transaction. A challenge must carry the next
+     * EAP request; keys that do not decrypt refuse the login (they would key nothing the peer could check).
+     */
+    private static AuthOutcome readEap(final Transaction transaction, final RadiusPacket answer,
+        final AuthOutcome outcome)
+    {
+        try
+        {
+            transaction.eapAnswer = RadiusEap.join(answer);
+            if (outcome instanceof AuthOutcome.Accepted)
+            {
+                transaction.msk = RadiusEap.msk(answer, transaction.host.host.key().getBytes(StandardCharsets.UTF_8),
+                    transaction.authenticator);
+            }
+        }
+        catch (final RadiusException ex)
+        {
+            return new AuthOutcome.Rejected(ex.getMessage());
+        }
+        return outcome instanceof AuthOutcome.Challenged && transaction.eapAnswer == null
+            ? new AuthOutcome.Rejected("Access-Challenge without an EAP-Message") : outcome;
     }
 
     private void transmit(final Transaction transaction)
@@ -499,8 +549,10 @@ public final class RadiusClient implements Authenticator, AutoCloseable
         final RadiusPacket answer;
         try
         {
+            // RFC 3579 §3.2: an answer about EAP is void without a Message-Authenticator
             answer = RadiusPacket.decodeResponse(datagram, length, transaction.authenticator,
-                host.key().getBytes(StandardCharsets.UTF_8), host.requireMessageAuthenticator());
+                host.key().getBytes(StandardCharsets.UTF_8),
+                host.requireMessageAuthenticator() || transaction.eap != null);
         }
         catch (final RadiusException ex)
         {
@@ -516,6 +568,10 @@ public final class RadiusClient implements Authenticator, AutoCloseable
         if (outcome != null && transaction.expectedSuccess != null)
         {
             outcome = checkMsChapV2(answer, outcome, transaction.expectedSuccess);
+        }
+        if (outcome != null && transaction.eap != null)
+        {
+            outcome = readEap(transaction, answer, outcome);
         }
         if (outcome == null)
         {

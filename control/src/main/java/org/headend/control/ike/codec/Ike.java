@@ -147,6 +147,7 @@ public final class Ike
     public static final int EAP_TYPE_IDENTITY = 1;
     public static final int EAP_TYPE_NAK = 3;
     public static final int EAP_TYPE_MD5 = 4;
+    public static final int EAP_TYPE_GTC = 6;
     public static final int EAP_TYPE_MSCHAPV2 = 26;
     public static final int EAP_TYPE_EXPANDED = 254;
 

@@ -17,6 +17,19 @@ public sealed interface EapResult
     {
     }
 
+    /**
+     * The peer sent a password (EAP-GTC): check it with the authenticator, off the control thread, and give the
+     * verdict to {@link EapServer#passwordChecked}; the IKE_AUTH answer waits for it.
+     */
+    record CheckPassword(String username, String password) implements EapResult
+    {
+        @Override
+        public String toString()
+        {
+            return "CheckPassword[" + username + "]";
+        }
+    }
+
     /** The method failed: send {@code failure} (an EAP-Failure). */
     record Failed(byte[] failure, String username, String reason) implements EapResult
     {

@@ -14,8 +14,12 @@ import org.headend.control.ike.codec.IkeParseException;
 /**
  * The EAP server side of one IKE_AUTH exchange: EAP-Identity, then EAP-MSCHAPv2 (draft-kamath-pppext-eap-mschapv2,
  * RFC 2759) against a user's stored NT password hash: challenge, the peer's NT-Response checked in constant time,
- * the authenticator response, the peer's acknowledgement, EAP-Success with the MSK. Any response that does not fit
- * the step it answers ends in EAP-Failure. Not thread-safe: one per IKE SA, on the control thread.
+ * the authenticator response, the peer's acknowledgement, EAP-Success with the MSK. A peer that Naks it for EAP-GTC
+ * (RFC 3748 §5.6) gets that instead: its password goes to the authenticator ({@link EapResult.CheckPassword}), and
+ * success makes no MSK. Every user is offered the same (an unknown user fails the same way as a wrong password, so
+ * the offer tells nobody which users exist). EAP-MD5 is refused: it needs the clear-text password, which local users
+ * do not keep. Any response that does not
+ * fit the step it answers ends in EAP-Failure. Not thread-safe: one per IKE SA, on the control thread.
  */
 public final class EapServer
 {
@@ -26,10 +30,13 @@ public final class EapServer
     private static final int OP_SUCCESS = 3;
     private static final int RESPONSE_VALUE_SIZE = 49;
     private static final byte[] SERVER_NAME = "headend".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] GTC_PROMPT = "Password: ".getBytes(StandardCharsets.US_ASCII);
+    /** The longest password a login takes (as {@code Logins}). */
+    private static final int MAX_PASSWORD = 128;
 
     private enum Step
     {
-        IDENTITY, CHALLENGE, SUCCESS_SENT, DONE
+        IDENTITY, CHALLENGE, SUCCESS_SENT, GTC_SENT, CHECKING, DONE
     }
 
     private final Function<String, byte[]> passwordHashes;
@@ -39,6 +46,7 @@ public final class EapServer
     private int identifier;
     private int msChapId;
     private String username;
+    private byte[] passwordHash;
     private byte[] msk;
 
     /** @param passwordHashes a user's NT password hash (MD4 of UTF-16LE), or null when there is none */
@@ -77,13 +85,31 @@ public final class EapServer
         {
             return fail("EAP response out of step");
         }
+        final boolean nak = packet.type() == Ike.EAP_TYPE_NAK;
         return switch (step)
         {
             case IDENTITY -> onIdentity(packet);
-            case CHALLENGE -> onMsChapResponse(packet);
+            case CHALLENGE -> nak ? onNak(packet) : onMsChapResponse(packet);
+            case GTC_SENT -> nak ? onNak(packet) : onGtcResponse(packet);
             case SUCCESS_SENT -> onSuccessAcknowledged(packet);
+            case CHECKING -> fail("EAP response while the password is checked");
             case DONE -> fail("EAP already finished");
         };
+    }
+
+    /** The authenticator's verdict on the password of a {@link EapResult.CheckPassword}. */
+    public EapResult passwordChecked(final boolean accepted)
+    {
+        if (step != Step.CHECKING)
+        {
+            return fail("no password was being checked");
+        }
+        if (!accepted)
+        {
+            return fail("wrong password or unknown user");
+        }
+        step = Step.DONE;
+        return new EapResult.Succeeded(EapPacket.result(Ike.EAP_SUCCESS, identifier), username, null);
     }
 
     private EapResult onIdentity(final EapPacket packet)
@@ -98,6 +124,48 @@ public final class EapServer
             return fail("empty or overlong EAP identity");
         }
         username = identity;
+        passwordHash = passwordHashes.apply(username);
+        return offerMsChapV2();
+    }
+
+    /**
+     * RFC 3748 §5.3.1: the peer declines the method offered and lists the ones it would take. A Nak of our
+     * EAP-MSCHAPv2 that lists EAP-GTC gets EAP-GTC; nothing else is offered.
+     */
+    private EapResult onNak(final EapPacket packet)
+    {
+        boolean md5 = false;
+        for (final byte wanted : packet.typeData())
+        {
+            if (wanted == Ike.EAP_TYPE_GTC && step == Step.CHALLENGE)
+            {
+                return offerGtc();
+            }
+            md5 |= wanted == Ike.EAP_TYPE_MD5;
+        }
+        return fail(md5 ? "peer wants EAP-MD5, which needs the clear-text password local users do not keep"
+            : "peer takes neither EAP-MSCHAPv2 nor EAP-GTC");
+    }
+
+    private EapResult offerGtc()
+    {
+        step = Step.GTC_SENT;
+        return next(Ike.EAP_TYPE_GTC, GTC_PROMPT);
+    }
+
+    private EapResult onGtcResponse(final EapPacket packet)
+    {
+        final byte[] data = packet.typeData();
+        if (packet.type() != Ike.EAP_TYPE_GTC || data.length == 0 || data.length > MAX_PASSWORD)
+        {
+            return fail("malformed EAP-GTC response");
+        }
+        step = Step.CHECKING;
+        return new EapResult.CheckPassword(username, new String(data, StandardCharsets.UTF_8));
+    }
+
+    private EapResult offerMsChapV2()
+    {
         random.nextBytes(challenge);
         final byte[] data = new byte[4 + 1 + challenge.length + SERVER_NAME.length];
         data[0] = OP_CHALLENGE;
@@ -128,7 +196,6 @@ public final class EapServer
         final String name = new String(data, 5 + RESPONSE_VALUE_SIZE, data.length - 5 - RESPONSE_VALUE_SIZE,
             StandardCharsets.UTF_8);
         final String hashedName = name.substring(name.lastIndexOf('\\') + 1);
-        final byte[] passwordHash = passwordHashes.apply(username);
         final byte[] expected = MsChapV2.ntResponseFromHash(challenge, peerChallenge, hashedName,
             passwordHash == null ? new byte[16] : passwordHash);
         if (passwordHash == null | !MessageDigest.isEqual(expected, ntResponse))

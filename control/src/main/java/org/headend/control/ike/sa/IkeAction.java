@@ -33,6 +33,27 @@ public sealed interface IkeAction
     {
     }
 
+    /**
+     * Pass the client's EAP response {@code eap} to the tunnel-group's AAA server; the IKE_AUTH answer waits for
+     * {@link IkeResponder#onEapResult} (retransmissions of the request meanwhile go unanswered).
+     */
+    record RelayEap(IkeSa sa, byte[] eap) implements IkeAction
+    {
+    }
+
+    /**
+     * Check the password the client sent by EAP-GTC with the local users, off the control thread; the verdict goes to
+     * {@link IkeResponder#onPasswordChecked} and the IKE_AUTH answer waits for it.
+     */
+    record CheckPassword(IkeSa sa, String username, String password) implements IkeAction
+    {
+        @Override
+        public String toString()
+        {
+            return "CheckPassword[" + sa + "]";
+        }
+    }
+
     /** The IKE SA was rekeyed: the session now belongs to {@code replacement} (same children, new IKE SPIs). */
     record Rekeyed(IkeSa old, IkeSa replacement) implements IkeAction
     {

@@ -2,13 +2,22 @@ package org.headend.control.ike.sa;
 
 /**
  * What the responder asks of the rest of the appliance synchronously, on the control thread, while it builds an
- * answer: a user's NT password hash for EAP-MSCHAPv2, an address and policy for an authenticated user, and inbound
+ * answer: a user's NT password hash for EAP-MSCHAPv2, whether EAP goes to an AAA server instead, an address and policy for an authenticated user, and inbound
  * ESP SPIs from the data plane.
  */
 public interface IkeHost
 {
     /** The NT password hash (MD4 of UTF-16LE) of a local user, or null when the user has none. */
     byte[] ntPasswordHash(String username);
+
+    /**
+     * Whether the client's EAP goes to an AAA server ({@link IkeAction.RelayEap}) rather than to the local users:
+     * asked once, when its first IKE_AUTH (with IDi) arrives. A host without AAA servers answers EAP locally.
+     */
+    default boolean relaysEap(final IkeSa sa)
+    {
+        return false;
+    }
 
     /**
      * Admits an authenticated user: the address and policy for its CHILD_SA, or null when the user may not have an

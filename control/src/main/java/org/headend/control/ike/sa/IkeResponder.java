@@ -12,6 +12,7 @@ import java.util.Map;
 import org.headend.control.ike.codec.Ike;
 import org.headend.control.ike.codec.IkeHeader;
 import org.headend.control.ike.codec.IkeParseException;
+import org.headend.control.ike.eap.EapResult;
 
 /**
  * The IKEv2 responder of the appliance, without I/O: {@code onDatagram(bytes, peer, local, now)} and
@@ -125,6 +126,35 @@ public final class IkeResponder
         for (final IkeSa sa : List.copyOf(byResponderSpi.values()))
         {
             sa.onTimer(nowNanos, out);
+        }
+        settle(out);
+        return out;
+    }
+
+    /**
+     * The AAA server's answer to a {@link IkeAction.RelayEap} of SA {@code responderSpi}: the IKE_AUTH response
+     * that waited for it goes out. Nothing happens when the SA is gone or no longer waiting.
+     */
+    public List<IkeAction> onEapResult(final long responderSpi, final EapResult result)
+    {
+        final List<IkeAction> out = new ArrayList<>();
+        final IkeSa sa = byResponderSpi.get(responderSpi);
+        if (sa != null)
+        {
+            sa.onEapResult(result, out);
+        }
+        settle(out);
+        return out;
+    }
+
+    /** The verdict on the password of a {@link IkeAction.CheckPassword} of SA {@code responderSpi}. */
+    public List<IkeAction> onPasswordChecked(final long responderSpi, final boolean accepted)
+    {
+        final List<IkeAction> out = new ArrayList<>();
+        final IkeSa sa = byResponderSpi.get(responderSpi);
+        if (sa != null)
+        {
+            sa.onPasswordChecked(accepted, out);
         }
         settle(out);
         return out;

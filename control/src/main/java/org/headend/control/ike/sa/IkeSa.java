@@ -83,6 +83,13 @@ public final class IkeSa
     private int authRounds;
     private PayloadSet firstAuth;
     private EapServer eap;
+    /**
+     * The client's EAP goes to an AAA server. While {@link #awaitingHost} the IKE_AUTH request waits for the host's
+     * answer (the server's, or the verdict on an EAP-GTC password).
+     */
+    private boolean relayed;
+    private boolean awaitingHost;
+    private long waitingRequestId;
     private byte[] msk;
     private String username;
     private byte[] idrBody;
@@ -218,8 +225,9 @@ public final class IkeSa
             }
             return;
         }
-        if (id != expectedRequestId)
+        if (id != expectedRequestId || awaitingHost)
         {
+            // a retransmission while the AAA server decides: the answer goes out once it has
             return;
         }
         final PayloadSet payloads;
@@ -256,6 +264,11 @@ public final class IkeSa
             case Ike.INFORMATIONAL -> onInformational(payloads, inner, out);
             case Ike.CREATE_CHILD_SA -> onCreateChild(payloads, inner, out, nowNanos);
             default -> inner.notify(Ike.INVALID_SYNTAX, new byte[0]);
+        }
+        if (awaitingHost)
+        {
+            waitingRequestId = id;
+            return;
         }
         respond(header.exchangeType(), id, inner, out);
     }
@@ -348,11 +361,13 @@ public final class IkeSa
             return;
         }
         eap = new EapServer(context.host::ntPasswordHash, context.random);
+        relayed = context.host.relaysEap(this);
         if (!ourIdentityAndAuth(inner))
         {
             fail(inner, out, "could not sign");
             return;
         }
+        // a relayed conversation starts with our EAP-Identity too: its answer names the user to the server
         inner.eap(eap.start());
         state = State.EAP;
     }
@@ -364,9 +379,51 @@ public final class IkeSa
             fail(inner, out, "IKE_AUTH without EAP during EAP");
             return;
         }
-        switch (eap.onResponse(payloads.eap()))
+        if (relayed)
+        {
+            awaitingHost = true;
+            out.add(new IkeAction.RelayEap(this, payloads.eap()));
+            return;
+        }
+        applyEap(eap.onResponse(payloads.eap()), inner, out);
+    }
+
+    /** The AAA server's answer to a relayed EAP response: the waiting IKE_AUTH response is built and sent. */
+    void onEapResult(final EapResult result, final List<IkeAction> out)
+    {
+        if (!relayed || !awaitingHost || state != State.EAP)
+        {
+            return;
+        }
+        awaitingHost = false;
+        final PayloadWriter inner = MessageProtection.inner();
+        applyEap(result, inner, out);
+        respond(Ike.IKE_AUTH, waitingRequestId, inner, out);
+    }
+
+    /** The verdict on an EAP-GTC password: the waiting IKE_AUTH response is built and sent. */
+    void onPasswordChecked(final boolean accepted, final List<IkeAction> out)
+    {
+        if (relayed || !awaitingHost || state != State.EAP)
+        {
+            return;
+        }
+        awaitingHost = false;
+        final PayloadWriter inner = MessageProtection.inner();
+        applyEap(eap.passwordChecked(accepted), inner, out);
+        respond(Ike.IKE_AUTH, waitingRequestId, inner, out);
+    }
+
+    private void applyEap(final EapResult result, final PayloadWriter inner, final List<IkeAction> out)
+    {
+        switch (result)
         {
             case EapResult.Continue next -> inner.eap(next.request());
+            case EapResult.CheckPassword check ->
+            {
+                awaitingHost = true;
+                out.add(new IkeAction.CheckPassword(this, check.username(), check.password()));
+            }
             case EapResult.Succeeded success ->
             {
                 inner.eap(success.success());
@@ -376,8 +433,11 @@ public final class IkeSa
             }
             case EapResult.Failed failure ->
             {
+                // the EAP-Failure ends the method; the notify tells the client the IKE SA is refused (§2.21.2)
                 inner.eap(failure.failure());
-                close(out, "EAP failed for " + failure.username() + ": " + failure.reason());
+                inner.notify(Ike.AUTHENTICATION_FAILED, new byte[0]);
+                close(out, "EAP failed for " + org.headend.control.LogText.escape(failure.username()) + ": "
+                    + failure.reason());
             }
         }
     }
@@ -441,7 +501,7 @@ public final class IkeSa
         config = context.host.admit(this, username);
         if (config == null)
         {
-            fail(inner, out, "user " + username + " not admitted");
+            fail(inner, out, "user " + org.headend.control.LogText.escape(username) + " not admitted");
             return;
         }
         final Proposals.EspChoice esp = Proposals.selectEsp(firstAuth.proposals(), context.policy.espKeyBits(), 0);

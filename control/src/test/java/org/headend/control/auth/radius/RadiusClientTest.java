@@ -196,6 +196,137 @@ class RadiusClientTest
         assertTrue(unproven.message().contains("MS-CHAP2-Success"), unproven.message());
     }
 
+    @Test
+    void shouldRelayEapInFragmentsEchoTheStateAndDecryptTheMskOfTheAccept() throws Exception
+    {
+        final List<RadiusPacket> seen = new java.util.concurrent.CopyOnWriteArrayList<>();
+        final byte[] bigRequest = eapPacket(1, 600);
+        final byte[] bigResponse = eapPacket(2, 700);
+        final byte[] recvKey = new byte[32];
+        final byte[] sendKey = new byte[32];
+        Arrays.fill(recvKey, (byte)0x11);
+        Arrays.fill(sendKey, (byte)0x22);
+        final FakeServer server = server(SECRET, request ->
+        {
+            seen.add(request);
+            if (request.first(RadiusPacket.STATE) == null)
+            {
+                final List<RadiusPacket.Attribute> reply = new ArrayList<>(RadiusEap.split(bigRequest));
+                reply.add(RadiusPacket.Attribute.text(RadiusPacket.STATE, "round2"));
+                return signed(request, RadiusPacket.ACCESS_CHALLENGE, reply);
+            }
+            return signed(request, RadiusPacket.ACCESS_ACCEPT, List.of(
+                new RadiusPacket.Attribute(RadiusEap.EAP_MESSAGE, new byte[] {3, 9, 0, 4}),
+                RadiusPacket.Attribute.vendor(311, 17, hideKey(recvKey, request.authenticator())),
+                RadiusPacket.Attribute.vendor(311, 16, hideKey(sendKey, request.authenticator())),
+                RadiusPacket.Attribute.text(RadiusPacket.CLASS, "OU=STAFF;")));
+        });
+        final RadiusClient client = client(group(1, host(server.port(), 2, 1)));
+        final byte[] identity = {2, 8, 0, 10, 1, 'a', 'l', 'i', 'c', 'e'};
+        final RadiusEap.Answer first = client.relayEap(new AuthRequest("alice", null, "192.0.2.1", null,
+            AuthRequest.Purpose.VPN), identity).toCompletableFuture().get(5, TimeUnit.SECONDS);
+        final AuthOutcome.Challenged challenged = assertInstanceOf(AuthOutcome.Challenged.class, first.outcome());
+        assertArrayEquals(bigRequest, first.eap(), "the challenge's three EAP-Messages joined");
+        assertArrayEquals(identity, RadiusEap.join(seen.get(0)));
+        assertNull(seen.get(0).first(RadiusPacket.USER_PASSWORD), "EAP carries no password");
+        assertEquals("alice", seen.get(0).text(RadiusPacket.USER_NAME));
+
+        final RadiusEap.Answer second = client.relayEap(new AuthRequest("alice", null, "192.0.2.1",
+            challenged.state(), AuthRequest.Purpose.VPN), bigResponse).toCompletableFuture().get(5, TimeUnit.SECONDS);
+        assertEquals("round2", seen.get(1).text(RadiusPacket.STATE), "the State echoed");
+        assertEquals(3, seen.get(1).attributes().stream().filter(a -> a.type() == RadiusEap.EAP_MESSAGE).count(),
+            "700 bytes in 253-byte attributes");
+        assertArrayEquals(bigResponse, RadiusEap.join(seen.get(1)));
+        final AuthOutcome.Accepted accepted = assertInstanceOf(AuthOutcome.Accepted.class, second.outcome());
+        assertEquals("STAFF", accepted.groupPolicy());
+        assertArrayEquals(new byte[] {3, 9, 0, 4}, second.eap(), "the server's EAP-Success");
+        final byte[] msk = new byte[64];
+        System.arraycopy(recvKey, 0, msk, 0, 32);
+        System.arraycopy(sendKey, 0, msk, 32, 32);
+        assertArrayEquals(msk, second.msk(), "MS-MPPE-Recv-Key then MS-MPPE-Send-Key");
+    }
+
+    @Test
+    void shouldDropAnEapAnswerWithoutMessageAuthenticator() throws Exception
+    {
+        final FakeServer server = server(SECRET, request -> answer(request, RadiusPacket.ACCESS_ACCEPT, SECRET,
+            List.of(new RadiusPacket.Attribute(RadiusEap.EAP_MESSAGE, new byte[] {3, 9, 0, 4}))));
+        final RadiusClient client = client(group(1, host(server.port(), 1, 1)));
+        final RadiusEap.Answer answer = client.relayEap(new AuthRequest("alice", null, "192.0.2.1", null,
+            AuthRequest.Purpose.VPN), new byte[] {2, 8, 0, 6, 1, 'a'}).toCompletableFuture().get(5, TimeUnit.SECONDS);
+        assertInstanceOf(AuthOutcome.Unavailable.class, answer.outcome(), "an unsigned Accept is no answer");
+        assertEquals(1, client.status().toCompletableFuture().get(5, TimeUnit.SECONDS).get(0).badAuthenticators());
+    }
+
+    /** An EAP packet of {@code code} and {@code length} bytes. */
+    private static byte[] eapPacket(final int code, final int length)
+    {
+        final byte[] eap = new byte[length];
+        eap[0] = (byte)code;
+        eap[1] = 9;
+        eap[2] = (byte)(length >>> 8);
+        eap[3] = (byte)length;
+        eap[4] = 26;
+        for (int i = 5; i < length; i++)
+        {
+            eap[i] = (byte)i;
+        }
+        return eap;
+    }
+
+    /** RFC 2548 §2.4.2 as a server does it: salt, then the key's length, the key and zero padding XORed by blocks. */
+    private static byte[] hideKey(final byte[] key, final byte[] requestAuthenticator)
+    {
+        final int plainLength = (key.length + 1 + 15) / 16 * 16;
+        final byte[] plain = new byte[plainLength];
+        plain[0] = (byte)key.length;
+        System.arraycopy(key, 0, plain, 1, key.length);
+        final byte[] out = new byte[2 + plainLength];
+        out[0] = (byte)0x85;
+        out[1] = 0x21;
+        try
+        {
+            byte[] previous = null;
+            for (int block = 0; block < plainLength; block += 16)
+            {
+                final MessageDigest md5 = MessageDigest.getInstance("MD5");
+                md5.update(SECRET.getBytes(StandardCharsets.UTF_8));
+                if (previous == null)
+                {
+                    md5.update(requestAuthenticator);
+                    md5.update(out, 0, 2);
+                }
+                else
+                {
+                    md5.update(previous);
+                }
+                final byte[] b = md5.digest();
+                for (int i = 0; i < 16; i++)
+                {
+                    out[2 + block + i] = (byte)(plain[block + i] ^ b[i]);
+                }
+                previous = Arrays.copyOfRange(out, 2 + block, 2 + block + 16);
+            }
+        }
+        catch (final java.security.NoSuchAlgorithmException ex)
+        {
+            throw new IllegalStateException(ex);
+        }
+        return out;
+    }
+
+    /** {@link #answer} with a Message-Authenticator (RFC 3579 §3.2), as every answer about EAP must carry. */
+    private static byte[] signed(final RadiusPacket request, final int code,
+        final List<RadiusPacket.Attribute> attributes)
+    {
+        final List<RadiusPacket.Attribute> all = new ArrayList<>(attributes);
+        all.add(new RadiusPacket.Attribute(RadiusPacket.MESSAGE_AUTHENTICATOR, new byte[16]));
+        final byte[] unsigned = RadiusPacket.encode(code, request.identifier(), request.authenticator(), all);
+        final byte[] mac = RadiusPacket.hmacMd5(SECRET.getBytes(StandardCharsets.UTF_8), unsigned);
+        all.set(all.size() - 1, new RadiusPacket.Attribute(RadiusPacket.MESSAGE_AUTHENTICATOR, mac));
+        return answer(request, code, SECRET, all);
+    }
+
     private static AuthOutcome login(final RadiusClient client, final String password) throws Exception
     {
         return client.authenticate(AuthRequest.first("alice", password, "192.0.2.1", AuthRequest.Purpose.VPN))

@@ -32,6 +32,7 @@ import org.headend.control.ike.crypto.IkeKeys;
 import org.headend.control.ike.crypto.IkeSuite;
 import org.headend.control.ike.crypto.KeySchedule;
 import org.headend.control.ike.crypto.PrfAlgorithm;
+import org.headend.control.ike.eap.EapResult;
 import org.headend.control.ike.eap.MsChapV2Keys;
 import org.junit.jupiter.api.Test;
 
@@ -58,11 +59,18 @@ class IkeResponderTest
             new byte[] {10, (byte)255, (byte)255, (byte)255}));
         List<byte[]> subnets = List.of();
         int nextSpi = 0x1000;
+        boolean relays;
 
         @Override
         public byte[] ntPasswordHash(final String username)
         {
             return hashes.get(username);
+        }
+
+        @Override
+        public boolean relaysEap(final IkeSa sa)
+        {
+            return relays;
         }
 
         @Override
@@ -310,6 +318,141 @@ class IkeResponderTest
         assertNull(eapLogin(responder, client, "wrong", new byte[1][]));
         assertNull(responder.sa(client.spiR));
         assertTrue(host.admitted.isEmpty());
+    }
+
+    /** The first IKE_AUTH and the identity round of a relayed login; returns the relayed EAP-Identity response. */
+    private byte[] relayedIdentity(final IkeResponder responder, final TestInitiator client) throws Exception
+    {
+        host.relays = true;
+        final PayloadSet first = client.open(only(send(responder, client.request(Ike.IKE_AUTH,
+            firstAuth(client, "alice@example.test".getBytes(StandardCharsets.UTF_8), false)))));
+        final EapPacket identityRequest = eap(first.eap());
+        assertEquals(Ike.EAP_TYPE_IDENTITY, identityRequest.type(), "we ask the identity ourselves");
+        final byte[] identity = EapPacket.build(Ike.EAP_RESPONSE, identityRequest.identifier(),
+            Ike.EAP_TYPE_IDENTITY, "alice".getBytes(StandardCharsets.UTF_8));
+        final List<IkeAction> actions = send(responder, client.request(Ike.IKE_AUTH,
+            TestInitiator.inner().eap(identity)));
+        assertArrayEquals(identity, action(actions, IkeAction.RelayEap.class).eap());
+        assertTrue(sent(actions).isEmpty(), "nothing is sent before the server decides");
+        return identity;
+    }
+
+    @Test
+    void shouldRelayEapToTheServerAndAnswerEachRoundOnlyOnceItHasDecided() throws Exception
+    {
+        final IkeResponder responder = responder(policy(100, null, null));
+        final TestInitiator client = initiated(responder, GCM_384);
+        relayedIdentity(responder, client);
+        final long id = client.nextId - 1;
+        final byte[] serverRequest = EapPacket.build(Ike.EAP_REQUEST, 42, Ike.EAP_TYPE_MSCHAPV2, new byte[] {1, 2});
+        final byte[] challenge = only(responder.onEapResult(client.spiR, new EapResult.Continue(serverRequest)));
+        TestInitiator.assertResponse(challenge, id);
+        assertArrayEquals(serverRequest, client.open(challenge).eap(), "the server's request passed on as is");
+        assertTrue(responder.onEapResult(client.spiR, new EapResult.Continue(serverRequest)).isEmpty(),
+            "a second answer to the same round is ignored");
+
+        final byte[] ack = client.request(Ike.IKE_AUTH, TestInitiator.inner().eap(EapPacket.build(Ike.EAP_RESPONSE,
+            42, Ike.EAP_TYPE_MSCHAPV2, new byte[] {3})));
+        assertNotNull(action(send(responder, ack), IkeAction.RelayEap.class));
+        assertTrue(send(responder, ack).isEmpty(), "a retransmission while the server decides waits, unrelayed");
+        final byte[] msk = new byte[32];
+        Arrays.fill(msk, (byte)0x5a);
+        final byte[] success = only(responder.onEapResult(client.spiR, new EapResult.Succeeded(
+            EapPacket.result(Ike.EAP_SUCCESS, 42), "alice", msk)));
+        assertEquals(Ike.EAP_SUCCESS, eap(client.open(success).eap()).code());
+        assertArrayEquals(success, only(send(responder, ack)), "once answered, a retransmission gets the same bytes");
+
+        final List<IkeAction> actions = send(responder, client.request(Ike.IKE_AUTH, clientAuth(client, msk)));
+        final PayloadSet done = client.open(only(actions));
+        final PayloadWriter idr = TestInitiator.inner().identity(Ike.IDR, Ike.ID_FQDN, SERVER_ID);
+        assertTrue(AuthPayloads.verifySharedKey(client.suite.prf(), msk, AuthPayloads.signedOctets(client.suite.prf(),
+            client.initResponse, client.ni, client.keys.skPr(), Arrays.copyOfRange(idr.array(), 4, idr.position())),
+            done.authData()), "our AUTH is keyed with the MSK the server sent");
+        assertEquals("alice", action(actions, IkeAction.ChildUp.class).sa().username());
+    }
+
+    @Test
+    void shouldSendEapFailureAndAuthenticationFailedWhenTheServerRejects() throws Exception
+    {
+        final IkeResponder responder = responder(policy(100, null, null));
+        final TestInitiator client = initiated(responder, GCM_384);
+        relayedIdentity(responder, client);
+        final List<IkeAction> actions = responder.onEapResult(client.spiR, new EapResult.Failed(
+            EapPacket.result(Ike.EAP_FAILURE, 7), "alice", "rejected"));
+        final PayloadSet refused = client.open(only(actions));
+        assertEquals(Ike.EAP_FAILURE, eap(refused.eap()).code());
+        assertNotNull(refused.notification(Ike.AUTHENTICATION_FAILED));
+        assertNotNull(action(actions, IkeAction.Closed.class));
+        assertNull(responder.sa(client.spiR));
+        assertTrue(host.admitted.isEmpty());
+        assertTrue(responder.onEapResult(client.spiR, new EapResult.Continue(new byte[] {1, 1, 0, 5, 1})).isEmpty(),
+            "an answer for an SA that is gone changes nothing");
+    }
+
+    @Test
+    void shouldCheckAnEapGtcPasswordOffTheExchangeAndKeyAuthWithSkPiWithoutAnMsk() throws Exception
+    {
+        final IkeResponder responder = responder(policy(100, null, null));
+        final TestInitiator client = initiated(responder, GCM_384);
+        final PayloadSet first = client.open(only(send(responder, client.request(Ike.IKE_AUTH,
+            firstAuth(client, "alice@example.test".getBytes(StandardCharsets.UTF_8), false)))));
+        final EapPacket challenge = eap(eapRound(responder, client, EapPacket.build(Ike.EAP_RESPONSE,
+            eap(first.eap()).identifier(), Ike.EAP_TYPE_IDENTITY, "bob".getBytes(StandardCharsets.UTF_8))));
+        final EapPacket gtc = eap(eapRound(responder, client, EapPacket.build(Ike.EAP_RESPONSE,
+            challenge.identifier(), Ike.EAP_TYPE_NAK, new byte[] {Ike.EAP_TYPE_GTC})));
+        assertEquals(Ike.EAP_TYPE_GTC, gtc.type());
+        final long id = client.nextId;
+        final byte[] password = client.request(Ike.IKE_AUTH, TestInitiator.inner().eap(EapPacket.build(
+            Ike.EAP_RESPONSE, gtc.identifier(), Ike.EAP_TYPE_GTC, "bobpw".getBytes(StandardCharsets.UTF_8))));
+        final List<IkeAction> checking = send(responder, password);
+        final IkeAction.CheckPassword check = action(checking, IkeAction.CheckPassword.class);
+        assertEquals("bob", check.username());
+        assertEquals("bobpw", check.password());
+        assertTrue(sent(checking).isEmpty(), "the answer waits for the verdict");
+        assertTrue(send(responder, password).isEmpty(), "a retransmission meanwhile is not checked twice");
+        final byte[] success = only(responder.onPasswordChecked(client.spiR, true));
+        TestInitiator.assertResponse(success, id);
+        assertEquals(Ike.EAP_SUCCESS, eap(client.open(success).eap()).code());
+
+        final List<IkeAction> actions = send(responder, client.request(Ike.IKE_AUTH,
+            clientAuth(client, client.keys.skPi())));
+        final PayloadSet done = client.open(only(actions));
+        final PayloadWriter idr = TestInitiator.inner().identity(Ike.IDR, Ike.ID_FQDN, SERVER_ID);
+        assertTrue(AuthPayloads.verifySharedKey(client.suite.prf(), client.keys.skPr(), AuthPayloads.signedOctets(
+            client.suite.prf(), client.initResponse, client.ni, client.keys.skPr(), Arrays.copyOfRange(idr.array(),
+            4, idr.position())), done.authData()), "no MSK: our AUTH is keyed with SK_pr (RFC 7296 §2.16)");
+        assertEquals("bob", action(actions, IkeAction.ChildUp.class).sa().username());
+    }
+
+    @Test
+    void shouldRefuseAWrongEapGtcPassword() throws Exception
+    {
+        final IkeResponder responder = responder(policy(100, null, null));
+        final TestInitiator client = initiated(responder, GCM_384);
+        final PayloadSet first = client.open(only(send(responder, client.request(Ike.IKE_AUTH,
+            firstAuth(client, "alice@example.test".getBytes(StandardCharsets.UTF_8), false)))));
+        final EapPacket challenge = eap(eapRound(responder, client, EapPacket.build(Ike.EAP_RESPONSE,
+            eap(first.eap()).identifier(), Ike.EAP_TYPE_IDENTITY, "bob".getBytes(StandardCharsets.UTF_8))));
+        final EapPacket gtc = eap(eapRound(responder, client, EapPacket.build(Ike.EAP_RESPONSE,
+            challenge.identifier(), Ike.EAP_TYPE_NAK, new byte[] {Ike.EAP_TYPE_GTC})));
+        assertNotNull(action(send(responder, client.request(Ike.IKE_AUTH, TestInitiator.inner().eap(EapPacket.build(
+            Ike.EAP_RESPONSE, gtc.identifier(), Ike.EAP_TYPE_GTC, "guess".getBytes(StandardCharsets.UTF_8))))),
+            IkeAction.CheckPassword.class));
+        final PayloadSet refused = client.open(only(responder.onPasswordChecked(client.spiR, false)));
+        assertEquals(Ike.EAP_FAILURE, eap(refused.eap()).code());
+        assertNotNull(refused.notification(Ike.AUTHENTICATION_FAILED));
+        assertNull(responder.sa(client.spiR));
+    }
+
+    /** The client's AUTH after EAP, keyed with {@code msk}. */
+    private static PayloadWriter clientAuth(final TestInitiator client, final byte[] msk)
+    {
+        final PayloadWriter idi = TestInitiator.inner().identity(Ike.IDI, Ike.ID_RFC822_ADDR,
+            "alice@example.test".getBytes(StandardCharsets.UTF_8));
+        final byte[] octets = AuthPayloads.signedOctets(client.suite.prf(), client.initRequest, client.nr,
+            client.keys.skPi(), Arrays.copyOfRange(idi.array(), 4, idi.position()));
+        return TestInitiator.inner().auth(Ike.AUTH_SHARED_KEY, AuthPayloads.sharedKeyAuth(client.suite.prf(), msk,
+            octets));
     }
 
     @Test
