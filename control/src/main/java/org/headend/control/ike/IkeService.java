@@ -486,6 +486,27 @@ public final class IkeService implements AutoCloseable
         }
 
         @Override
+        public boolean lockedOut(final IkeSa sa, final String username)
+        {
+            return logins.limiter().isLocked(username, sa.peer().getAddress().getHostAddress(), System.nanoTime());
+        }
+
+        @Override
+        public void loginFailed(final IkeSa sa, final String username)
+        {
+            final String from = sa.peer().getAddress().getHostAddress();
+            logins.limiter().onFailure(username, from, System.nanoTime());
+            LOG.info("login failed for user {} from {}: IKEv2 EAP-MSCHAPv2 against the local users",
+                org.headend.control.LogText.escape(username), from);
+        }
+
+        @Override
+        public void loginSucceeded(final IkeSa sa, final String username)
+        {
+            logins.limiter().onSuccess(username);
+        }
+
+        @Override
         public boolean relaysEap(final IkeSa sa)
         {
             final TunnelGroup group = IkeTunnelGroups.select(config.get(), sa.initiatorIdType(), sa.initiatorId());

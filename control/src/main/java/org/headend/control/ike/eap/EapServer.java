@@ -5,7 +5,6 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.SecureRandom;
 import java.util.Arrays;
-import java.util.function.Function;
 import org.headend.control.auth.radius.MsChapV2;
 import org.headend.control.ike.codec.EapPacket;
 import org.headend.control.ike.codec.Ike;
@@ -39,7 +38,7 @@ public final class EapServer
         IDENTITY, CHALLENGE, SUCCESS_SENT, GTC_SENT, CHECKING, DONE
     }
 
-    private final Function<String, byte[]> passwordHashes;
+    private final LocalCredentials credentials;
     private final SecureRandom random;
     private final byte[] challenge = new byte[16];
     private Step step = Step.IDENTITY;
@@ -49,10 +48,10 @@ public final class EapServer
     private byte[] passwordHash;
     private byte[] msk;
 
-    /** @param passwordHashes a user's NT password hash (MD4 of UTF-16LE), or null when there is none */
-    public EapServer(final Function<String, byte[]> passwordHashes, final SecureRandom random)
+    /** @param credentials the local users' NT hashes and the failed-login limiter */
+    public EapServer(final LocalCredentials credentials, final SecureRandom random)
     {
-        this.passwordHashes = passwordHashes;
+        this.credentials = credentials;
         this.random = random;
         identifier = random.nextInt(256);
         msChapId = random.nextInt(256);
@@ -124,7 +123,7 @@ public final class EapServer
             return fail("empty or overlong EAP identity");
         }
         username = identity;
-        passwordHash = passwordHashes.apply(username);
+        passwordHash = credentials.ntPasswordHash(username);
         return offerMsChapV2();
     }
 
@@ -198,10 +197,19 @@ public final class EapServer
         final String hashedName = name.substring(name.lastIndexOf('\\') + 1);
         final byte[] expected = MsChapV2.ntResponseFromHash(challenge, peerChallenge, hashedName,
             passwordHash == null ? new byte[16] : passwordHash);
-        if (passwordHash == null | !MessageDigest.isEqual(expected, ntResponse))
+        final boolean right = passwordHash != null & MessageDigest.isEqual(expected, ntResponse);
+        // asked after the check, so a locked-out user costs the same work and gets the same failure as a wrong answer
+        if (credentials.lockedOut(username))
         {
+            credentials.failed(username);
+            return fail("locked out after repeated failures");
+        }
+        if (!right)
+        {
+            credentials.failed(username);
             return fail("wrong password or unknown user");
         }
+        credentials.succeeded(username);
         msk = MsChapV2Keys.msk(passwordHash, ntResponse);
         final byte[] message = (MsChapV2.authenticatorResponseFromHash(passwordHash, ntResponse, peerChallenge,
             challenge, hashedName) + " M=Welcome").getBytes(StandardCharsets.US_ASCII);

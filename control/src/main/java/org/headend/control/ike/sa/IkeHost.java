@@ -11,6 +11,25 @@ public interface IkeHost
     byte[] ntPasswordHash(String username);
 
     /**
+     * Whether failed logins have locked {@code username} or this SA's peer out (local EAP-MSCHAPv2 asks: it checks
+     * the answer itself). A host without a failed-login limiter (a test's) answers no.
+     */
+    default boolean lockedOut(final IkeSa sa, final String username)
+    {
+        return false;
+    }
+
+    /** A local EAP-MSCHAPv2 answer was wrong: one failed login of {@code username} from this SA's peer. */
+    default void loginFailed(final IkeSa sa, final String username)
+    {
+    }
+
+    /** A local EAP-MSCHAPv2 answer was right. */
+    default void loginSucceeded(final IkeSa sa, final String username)
+    {
+    }
+
+    /**
      * Whether the client's EAP goes to an AAA server ({@link IkeAction.RelayEap}) rather than to the local users:
      * asked once, when its first IKE_AUTH (with IDi) arrives. A host without AAA servers answers EAP locally.
      */

@@ -19,6 +19,7 @@ import org.headend.control.ike.crypto.IkeSuite;
 import org.headend.control.ike.crypto.KeySchedule;
 import org.headend.control.ike.eap.EapResult;
 import org.headend.control.ike.eap.EapServer;
+import org.headend.control.ike.eap.LocalCredentials;
 
 /**
  * One IKE SA on the responder side, from the end of IKE_SA_INIT to its deletion, without I/O: each request gets
@@ -360,7 +361,7 @@ public final class IkeSa
             establish(inner, out);
             return;
         }
-        eap = new EapServer(context.host::ntPasswordHash, context.random);
+        eap = new EapServer(localCredentials(), context.random);
         relayed = context.host.relaysEap(this);
         if (!ourIdentityAndAuth(inner))
         {
@@ -400,6 +401,37 @@ public final class IkeSa
         applyEap(result, inner, out);
         respond(Ike.IKE_AUTH, waitingRequestId, inner, out);
     }
+    /** The local users and the failed-login limiter as this SA's peer meets them. */
+    private LocalCredentials localCredentials()
+    {
+        return new LocalCredentials()
+        {
+            @Override
+            public byte[] ntPasswordHash(final String username)
+            {
+                return context.host.ntPasswordHash(username);
+            }
+
+            @Override
+            public boolean lockedOut(final String username)
+            {
+                return context.host.lockedOut(IkeSa.this, username);
+            }
+
+            @Override
+            public void failed(final String username)
+            {
+                context.host.loginFailed(IkeSa.this, username);
+            }
+
+            @Override
+            public void succeeded(final String username)
+            {
+                context.host.loginSucceeded(IkeSa.this, username);
+            }
+        };
+    }
+
 
     /** The verdict on an EAP-GTC password: the waiting IKE_AUTH response is built and sent. */
     void onPasswordChecked(final boolean accepted, final List<IkeAction> out)

@@ -11,6 +11,7 @@ import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.util.Arrays;
 import java.util.Map;
+import org.headend.control.auth.FailedLoginLimiter;
 import org.headend.control.auth.radius.MsChapV2;
 import org.headend.control.ike.codec.EapPacket;
 import org.headend.control.ike.codec.Ike;
@@ -21,7 +22,38 @@ class EapServerTest
 {
     private static final Map<String, byte[]> HASHES = Map.of("alice", MsChapV2.ntPasswordHash("s3cret"));
 
-    private final EapServer server = new EapServer(HASHES::get, new SecureRandom());
+    private static final String PEER = "10.77.0.2";
+    private static final long NOW = 1_000_000_000L;
+
+    /** The real limiter, as the appliance's host hands it to the server for the peer {@value #PEER}. */
+    private final FailedLoginLimiter limiter = new FailedLoginLimiter();
+    private final LocalCredentials credentials = new LocalCredentials()
+    {
+        @Override
+        public byte[] ntPasswordHash(final String username)
+        {
+            return HASHES.get(username);
+        }
+
+        @Override
+        public boolean lockedOut(final String username)
+        {
+            return limiter.isLocked(username, PEER, NOW);
+        }
+
+        @Override
+        public void failed(final String username)
+        {
+            limiter.onFailure(username, PEER, NOW);
+        }
+
+        @Override
+        public void succeeded(final String username)
+        {
+            limiter.onSuccess(username);
+        }
+    };
+    private final EapServer server = new EapServer(credentials, new SecureRandom());
 
     /** The identity round; returns the EAP-MSCHAPv2 challenge every user is offered first. */
     private EapPacket identify(final String user) throws Exception
@@ -80,13 +112,47 @@ class EapServerTest
     }
 
     @Test
+    void shouldCountWrongAnswersInTheFailedLoginLimiterAndRefuseEvenTheRightOneOnceLockedOut() throws Exception
+    {
+        for (int i = 0; i < FailedLoginLimiter.MAX_USER_FAILURES; i++)
+        {
+            final EapServer guessing = new EapServer(credentials, new SecureRandom());
+            final EapPacket identity = packet(guessing.start());
+            final EapPacket challenge = packet(assertInstanceOf(EapResult.Continue.class, guessing.onResponse(
+                EapPacket.build(Ike.EAP_RESPONSE, identity.identifier(), Ike.EAP_TYPE_IDENTITY,
+                    "alice".getBytes(StandardCharsets.UTF_8)))).request());
+            assertInstanceOf(EapResult.Failed.class,
+                guessing.onResponse(msChapResponse(challenge, "alice", "guess" + i, new byte[24])));
+        }
+        assertTrue(limiter.isLocked("alice", PEER, NOW), "five wrong answers lock alice, as five wrong passwords do");
+        final EapResult.Failed refused = assertInstanceOf(EapResult.Failed.class,
+            server.onResponse(msChapResponse(identify("alice"), "alice", "s3cret", new byte[24])));
+        assertEquals(Ike.EAP_FAILURE, refused.failure()[0]);
+        assertEquals("locked out after repeated failures", refused.reason());
+    }
+
+    @Test
+    void shouldClearTheUsersFailuresOnARightAnswer() throws Exception
+    {
+        limiter.onFailure("alice", PEER, NOW);
+        limiter.onFailure("alice", PEER, NOW);
+        assertInstanceOf(EapResult.Continue.class,
+            server.onResponse(msChapResponse(identify("alice"), "alice", "s3cret", new byte[24])));
+        for (int i = 0; i < FailedLoginLimiter.MAX_USER_FAILURES - 1; i++)
+        {
+            limiter.onFailure("alice", PEER, NOW);
+        }
+        assertTrue(!limiter.isLocked("alice", PEER, NOW), "the two failures before the right answer no longer count");
+    }
+
+    @Test
     void shouldFailAWrongPasswordAndAnUnknownUserAlikeAfterTheSameChallenge() throws Exception
     {
         final EapPacket challenge = identify("alice");
         final EapResult.Failed wrong = assertInstanceOf(EapResult.Failed.class,
             server.onResponse(msChapResponse(challenge, "alice", "guess", new byte[24])));
         assertEquals(Ike.EAP_FAILURE, wrong.failure()[0]);
-        final EapServer other = new EapServer(HASHES::get, new SecureRandom());
+        final EapServer other = new EapServer(credentials, new SecureRandom());
         final EapPacket identity = packet(other.start());
         final EapPacket offered = packet(assertInstanceOf(EapResult.Continue.class, other.onResponse(EapPacket.build(
             Ike.EAP_RESPONSE, identity.identifier(), Ike.EAP_TYPE_IDENTITY, "nobody".getBytes()))).request());
@@ -124,7 +190,7 @@ class EapServerTest
         assertEquals(gtc.identifier(), done.success()[1] & 0xff);
         assertInstanceOf(EapResult.Failed.class, server.passwordChecked(true), "one verdict per check");
 
-        final EapServer second = new EapServer(HASHES::get, new SecureRandom());
+        final EapServer second = new EapServer(credentials, new SecureRandom());
         final EapPacket identity = packet(second.start());
         final EapPacket challenge = packet(((EapResult.Continue)second.onResponse(EapPacket.build(Ike.EAP_RESPONSE,
             identity.identifier(), Ike.EAP_TYPE_IDENTITY, "bob".getBytes()))).request());
@@ -158,12 +224,12 @@ class EapServerTest
         assertInstanceOf(EapResult.Failed.class, server.onResponse(EapPacket.build(Ike.EAP_RESPONSE,
             gtc.identifier(), Ike.EAP_TYPE_NAK, new byte[] {Ike.EAP_TYPE_MSCHAPV2})), "one Nak, no going back");
 
-        final EapServer wrongId = new EapServer(HASHES::get, new SecureRandom());
+        final EapServer wrongId = new EapServer(credentials, new SecureRandom());
         final EapPacket identity = packet(wrongId.start());
         assertInstanceOf(EapResult.Failed.class, wrongId.onResponse(EapPacket.build(Ike.EAP_RESPONSE,
             (identity.identifier() + 1) & 0xff, Ike.EAP_TYPE_IDENTITY, "alice".getBytes())), "another identifier");
 
-        final EapServer empty = new EapServer(HASHES::get, new SecureRandom());
+        final EapServer empty = new EapServer(credentials, new SecureRandom());
         final EapPacket emptyIdentity = packet(empty.start());
         final EapPacket challenge = packet(((EapResult.Continue)empty.onResponse(EapPacket.build(Ike.EAP_RESPONSE,
             emptyIdentity.identifier(), Ike.EAP_TYPE_IDENTITY, "bob".getBytes()))).request());
