@@ -28,9 +28,15 @@
 #   --cold-only  the cold series only, no throughput or warm pings (to compare start-up options quickly)
 #   --mtu        tunnel MTU asked of ocserv (default 1400, its mtu= is set 28 higher); the headend gets
 #                the MTU ocserv actually handed its client (anyconnect mtu), so both carry equal packets
+#   --aot        the headend alone, without and with JDK 25's AOT cache (JEP 483/515), in one run: a training
+#                start writes the cache (-XX:AOTCacheOutput: log in, pings, 2 s of iperf3 each way), then
+#                --aot-rounds fresh starts per cold rate and variant, alternating which goes first; prints the
+#                start-up time (launch to "how to connect") and the cold pings of each variant, pooled
+#   --aot-rounds starts per rate and variant in --aot (default 3)
 # Needs root. Installs ocserv, openconnect, iperf3, iproute2, iputils-ping, procps, openssl if missing.
-# HEADEND_JAVA_OPTS is passed to ./headend (e.g. -XX:AOTCache=FILE to compare a start with the AOT cache).
-# Logs of the last run stay in /tmp/hdbench-last/. The whole run is capped (MAX_SECONDS, default 600).
+# HEADEND_JAVA_OPTS is passed to ./headend.
+# Logs of the last run stay in /tmp/hdbench-last/ (HDBENCH_LOGS=DIR: there instead, so that two runs at once do not
+# remove each other's). The whole run is capped (MAX_SECONDS, default 600).
 # Build the headend first (mvn -B -q package -DskipTests) so ./headend does not build inside the time cap.
 # Exit code: 0 if every requested half ran, 1 otherwise (the table is printed either way).
 set -uo pipefail
@@ -44,6 +50,8 @@ COLD_RATES="1 5 100"
 COLD_PINGS=20
 COLD_ONLY=
 MTU=1400
+AOT=
+AOT_ROUNDS=3
 MAX_SECONDS=${MAX_SECONDS:-600}
 while [ $# -gt 0 ]; do
     case "$1" in
@@ -55,7 +63,9 @@ while [ $# -gt 0 ]; do
         --cold-rates) COLD_RATES=$2; shift 2 ;;
         --cold-only) COLD_ONLY=1; shift ;;
         --mtu) MTU=$2; shift 2 ;;
-        -h|--help) sed -n '2,37p' "$0"; exit 0 ;;
+        --aot) AOT=1; shift ;;
+        --aot-rounds) AOT_ROUNDS=$2; shift 2 ;;
+        -h|--help) sed -n '2,41p' "$0"; exit 0 ;;
         *) echo "unknown argument: $1 (try --help)" >&2; exit 2 ;;
     esac
 done
@@ -63,7 +73,7 @@ case "$MODE" in tls|dtls) ;; *) echo "--mode tls|dtls" >&2; exit 2 ;; esac
 case "$ONLY" in both|ocserv|headend) ;; *) echo "--only both|ocserv|headend" >&2; exit 2 ;; esac
 [ "$(id -u)" = 0 ] || { echo "side-by-side: needs root (network namespaces)" >&2; exit 2; }
 
-LOGS=/tmp/hdbench-last
+LOGS=${HDBENCH_LOGS:-/tmp/hdbench-last}
 BENCH=side-by-side
 # the namespaces, their cleanup, CPU accounting, iperf3 runs, the openconnect client and the headend's start/stop
 # shellcheck source=lib/netns-bench.sh
@@ -270,6 +280,104 @@ run_server() {     # run_server ocserv|headend
     return $rc
 }
 
+# ---------------------------------------------------------------- --aot: the headend with and without its AOT cache
+
+AOT_DIR=$LOGS/aot
+AOT_FILE=$AOT_DIR/headend.aot
+declare -A AOT_STARTUP AOT_PINGS  # [variant] = start-up ms / RTTs (ms) of every cold start of that variant
+
+aot_train() {      # a start that writes the cache on exit, after the path was run the way the cold series runs it
+    SERVER=headend-training
+    # the launcher runs the JVM as the user headend, which must be able to write the cache here
+    mkdir -p "$AOT_DIR"; chmod 1777 "$AOT_DIR"; rm -f "$AOT_FILE"
+    AOT_OPTS="-XX:AOTCacheOutput=$AOT_FILE"
+    start_headend || return 1
+    connect_client "$PIN" "$URL" || { stop_headend; return 1; }
+    ip netns exec "$SRV" iperf3 -s -p 5201 > "$LOGS/$SERVER-iperf3-server.txt" 2>&1 &
+    IPERF_PID=$!; PIDS+=("$IPERF_PID")
+    sleep 0.5
+    ping_series train-100 100 200
+    timeout 30 ip netns exec "$CLI" iperf3 -c "$TARGET" -t 2 > "$LOGS/$SERVER-up.txt" 2>&1
+    timeout 30 ip netns exec "$CLI" iperf3 -c "$TARGET" -t 2 -R > "$LOGS/$SERVER-down.txt" 2>&1
+    ping_series train-5 5 10
+    kill "$IPERF_PID" 2>/dev/null; wait "$IPERF_PID" 2>/dev/null
+    disconnect_client
+    stop_headend
+    AOT_OPTS=
+    [ -s "$AOT_FILE" ] || { log "training wrote no AOT cache (see $LOGS/headend-stdout.txt)"; return 1; }
+    RESULT[aot:size]=$(( $(stat -c %s "$AOT_FILE") / 1048576 ))
+}
+
+aot_cold() {       # aot_cold VARIANT RATE: one fresh start, its first COLD_PINGS pings at RATE/s
+    local variant=$1 rate=$2
+    SERVER=headend-$variant
+    AOT_OPTS=
+    [ "$variant" = cache ] && AOT_OPTS="-XX:AOTCache=$AOT_FILE -Xlog:aot=info:file=$AOT_DIR/use-%p.log"
+    start_headend || return 1
+    AOT_STARTUP[$variant]+="$STARTUP_MS "
+    connect_client "$PIN" "$URL" cold || { stop_headend; return 1; }
+    ping_series "cold-$rate" "$rate" "$COLD_PINGS"
+    AOT_PINGS[$variant:$rate]+="$(sed -n 's/.* time=\([0-9.]*\) ms.*/\1/p' "$LOGS/$SERVER-ping-cold-$rate.txt" | tr '\n' ' ')"
+    disconnect_client
+    stop_headend
+}
+
+run_aot() {
+    SERVER=headend
+    prepare_headend || return 1
+    log "headend: AOT training run"
+    aot_train || return 1
+    local rate round
+    for rate in $COLD_RATES; do
+        for round in $(seq 1 "$AOT_ROUNDS"); do
+            log "headend: cold $rate/s, round $round of $AOT_ROUNDS"
+            # alternate which variant starts first, so that a drift in the machine's load favours neither
+            if [ $((round % 2)) = 1 ]; then
+                aot_cold none "$rate" && aot_cold cache "$rate" || return 1
+            else
+                aot_cold cache "$rate" && aot_cold none "$rate" || return 1
+            fi
+        done
+    done
+    grep -qs 'Opened AOT cache\|Using AOT-linked classes' "$AOT_DIR"/use-*.log ||
+        log "warning: the JVM's log does not say it opened the cache (see $AOT_DIR/use-*.log)"
+}
+
+stats() {          # stats VALUES…: "p50 p99 n" of the numbers given
+    printf '%s\n' "$@" | sed '/^$/d' | sort -g | awk '
+        { v[NR] = $1 }
+        END {
+            if (NR == 0) { print "n/a n/a 0"; exit }
+            m = (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2
+            i = int(NR * 0.99 + 0.999999); if (i < 1) i = 1; if (i > NR) i = NR
+            printf "%s %s %d\n", m, v[i], NR
+        }'
+}
+
+report_aot() {
+    echo
+    echo "side-by-side --aot, mode $MODE: the headend without and with its AOT cache (${RESULT[aot:size]:-?} MB),"
+    echo "$AOT_ROUNDS fresh starts per variant and rate, alternating; cold = the first $COLD_PINGS pings of each start"
+    echo "machine: $(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg) at the end (figures taken under that load)"
+    printf '%-42s | %10s | %10s | %6s\n' "metric" "no cache" "AOT cache" "ratio"
+    printf '%s\n' "-------------------------------------------+------------+------------+-------"
+    local rate n50 n99 nn c50 c99 cn
+    # shellcheck disable=SC2086
+    read -r n50 _ _ <<< "$(stats ${AOT_STARTUP[none]:-})"
+    # shellcheck disable=SC2086
+    read -r c50 _ _ <<< "$(stats ${AOT_STARTUP[cache]:-})"
+    printf '%-42s | %10s | %10s | %6s\n' "start-up to \"how to connect\" p50 (ms)" "$n50" "$c50" "$(ratio "$c50" "$n50")"
+    for rate in $COLD_RATES; do
+        # shellcheck disable=SC2086
+        read -r n50 n99 nn <<< "$(stats ${AOT_PINGS[none:$rate]:-})"
+        # shellcheck disable=SC2086
+        read -r c50 c99 cn <<< "$(stats ${AOT_PINGS[cache:$rate]:-})"
+        printf '%-42s | %10s | %10s | %6s\n' "ping RTT cold ${rate}/s p50 (ms, $nn / $cn)" "$n50" "$c50" "$(ratio "$c50" "$n50")"
+        printf '%-42s | %10s | %10s | %6s\n' "ping RTT cold ${rate}/s p99 (ms)" "$n99" "$c99" "$(ratio "$c99" "$n99")"
+    done
+    echo "(ratio = with cache / without; logs in $LOGS)"
+}
+
 # ---------------------------------------------------------------- report
 
 fmt() { [ -n "${1:-}" ] && echo "$1" || echo "n/a"; }
@@ -326,6 +434,11 @@ WATCHDOG=$!
 make_topology || { log "cannot build the namespaces"; exit 1; }
 
 status=0
+if [ -n "$AOT" ]; then
+    run_aot || { log "AOT comparison failed"; status=1; }
+    report_aot
+    exit $status
+fi
 if [ "$ONLY" != headend ]; then
     log "ocserv: measuring"
     run_server ocserv || { log "ocserv half failed"; status=1; }

@@ -160,12 +160,15 @@ disconnect_client() {
 
 # ---------------------------------------------------------------- headend (the caller writes $LOGS/headend.conf)
 
+AOT_OPTS=          # more JVM options for the next start (side-by-side --aot: the training's or the cache's)
 start_headend() {
     local d="$LOGS/headend-state"
     # the console: a fifo held open read-write by this shell, so the appliance never sees EOF on stdin
     rm -f "$LOGS/headend-console"; mkfifo "$LOGS/headend-console"
     exec 9<>"$LOGS/headend-console"
-    (cd "$REPO" && exec ip netns exec "$SRV" ./headend --config "$LOGS/headend.conf" --state-dir "$d") \
+    local launched; launched=$(date +%s%N)
+    (cd "$REPO" && HEADEND_JAVA_OPTS="${HEADEND_JAVA_OPTS:-} $AOT_OPTS" \
+        exec ip netns exec "$SRV" ./headend --config "$LOGS/headend.conf" --state-dir "$d") \
         < "$LOGS/headend-console" > "$LOGS/headend-stdout.txt" 2> "$LOGS/headend-stderr.txt" &
     SPID=$!; PIDS+=("$SPID")
     PIN= URL=
@@ -180,6 +183,7 @@ start_headend() {
         log "headend did not print how to connect (see $LOGS/headend-stdout.txt, headend-stderr.txt)"
         kill -TERM "$SPID" 2>/dev/null; return 1
     fi
+    STARTUP_MS=$(( ($(date +%s%N) - launched) / 1000000 ))   # launch to "how to connect"
     # no connection here: the cold series' client must be the first to reach the appliance
 }
 
@@ -187,7 +191,7 @@ stop_headend() {
     kill -TERM "$SPID" 2>/dev/null
     # a training run (-XX:AOTCacheOutput) writes its AOT cache on the way out: give it time
     local tenths=100
-    case "${HEADEND_JAVA_OPTS:-}" in *AOTCacheOutput*) tenths=1200 ;; esac
+    case "${HEADEND_JAVA_OPTS:-} $AOT_OPTS" in *AOTCacheOutput*) tenths=1200 ;; esac
     for _ in $(seq 1 $tenths); do kill -0 "$SPID" 2>/dev/null || break; sleep 0.1; done
     kill_ns_pids "$SRV"
     exec 9>&-

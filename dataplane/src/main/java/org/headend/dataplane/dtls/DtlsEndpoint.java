@@ -27,16 +27,14 @@ import org.headend.dataplane.wire.CstpHeader;
  * The DTLS adapter of a tunnel, after its handshake: opens the client's records (inbound stage 1 for UDP) and hands
  * each message to the tunnel's {@link TunnelCore}, which decides; seals the inside packets routed to it (outbound
  * stage 2). Payload framing: one CSTP type byte, then the packet (docs/protocol/tunnel-and-dtls.md §5.7). While
- * records keep arriving the tunnel's inside traffic goes over DTLS; after {@link #INACTIVE_AFTER_NANOS} of silence,
- * or when the client sends data over TLS, it goes back to TLS. Records, the socket, the timer and the handshake's
- * last flight are all it owns.
+ * records keep arriving the tunnel's inside traffic goes over DTLS; after silence (unanswered DPD probes, or 25 s
+ * without DPD: {@link TunnelCore#onDtlsCheck}), or when the client sends data over TLS, it goes back to TLS.
+ * Records, the socket, the timer and the handshake's last flight are all it owns.
  *
  * <p>Thread: the UDP port's event loop, for everything but construction.
  */
 public final class DtlsEndpoint implements EgressTarget, DtlsLink
 {
-    /** Silence after which the headend stops sending over DTLS (ocserv's switch-to-tcp default). */
-    public static final long INACTIVE_AFTER_NANOS = TunnelCore.DTLS_INACTIVE_AFTER_NANOS;
     /** How often a client that keeps repeating its last handshake flight gets ours again. */
     private static final int MAX_FLIGHT_RESENDS = 8;
     private final int targetId;

@@ -4,7 +4,7 @@ import io.netty.util.concurrent.EventExecutor;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.nio.ByteBuffer;
-import org.agrona.MutableDirectBuffer;
+import org.agrona.DirectBuffer;
 import org.agrona.collections.Int2ObjectHashMap;
 import org.agrona.concurrent.MessageHandler;
 import org.agrona.concurrent.UnsafeBuffer;
@@ -12,11 +12,13 @@ import org.agrona.concurrent.ringbuffer.ManyToOneRingBuffer;
 import org.agrona.concurrent.ringbuffer.RingBufferDescriptor;
 
 /**
- * The hand-off from TUN agents to one Netty event loop (outbound stage 2): a many-to-one ring of
- * {@code (targetId, packet)} records, drained by a task on the event loop that frames each packet for its target (a tunnel's CSTP handler
- * or DTLS endpoint) and flushes every touched target once per batch.
+ * The hand-off from a TUN queue's owner to one Netty event loop (outbound stage 2). Threading mode
+ * {@code dedicated}: a many-to-one ring of {@code (targetId, packet)} records written by TUN agents, drained by a task
+ * on the event loop that frames each packet for its target (a tunnel's CSTP handler or DTLS endpoint) and flushes
+ * every touched target once per batch. Mode {@code shared}: no ring, the loop reads the TUN itself and frames at
+ * once, flushing at the end of its batch. Either way the TUN's owner calls {@link #handOff} and {@link #endBatch}.
  *
- * <p>Producers: TUN agents ({@link #offer}, {@link #wake}). Consumer and target registry: the event loop only.
+ * <p>Producers: the TUN's owner. Consumer and target registry: the event loop only.
  */
 public final class EgressQueue
 {
@@ -36,10 +38,15 @@ public final class EgressQueue
         }
     }
 
+    /** {@link #handOff} results. */
+    public static final int HANDED = 0;
+    public static final int FULL = 1;
+    public static final int NO_TARGET = 2;
+
     private final EventExecutor loop;
     private final ManyToOneRingBuffer ring;
     private final Runnable drainTask = this::drain;
-    private final MessageHandler deliver = this::deliver;
+    private final MessageHandler deliver = this::deliverNow;
     private final Int2ObjectHashMap<EgressTarget> targets = new Int2ObjectHashMap<>();
     private final EgressTarget[] toFlush = new EgressTarget[64];
     private int toFlushCount;
@@ -66,28 +73,43 @@ public final class EgressQueue
     }
 
     /**
-     * Copies one packet for {@code targetId} into the ring. Producer threads only; allocation-free.
+     * Hands one inside packet to target {@code targetId}: copied into the ring when another thread (a TUN agent)
+     * reads the TUN, framed by the target at once when this loop reads it itself (no ring). The TUN's owner only;
+     * allocation-free. Call {@link #endBatch} once per batch after the hand-offs.
      *
-     * @return false when the ring is full (the caller counts the drop)
+     * @return {@link #HANDED}; {@link #FULL} when the ring is full; {@link #NO_TARGET} when the loop holds no target
+     *         under that id (the tunnel closed meanwhile). The caller counts a drop.
      */
-    public boolean offer(final int targetId, final ByteBuffer packet, final int offset, final int length)
+    public int handOff(final int targetId, final DirectBuffer packet, final int offset, final int length)
     {
         if (ring == null)
         {
-            throw new IllegalStateException("this egress queue has no ring: its loop reads the TUN itself");
+            return deliverNow(targetId, packet, offset, length) ? HANDED : NO_TARGET;
         }
         final int index = ring.tryClaim(targetId, length);
         if (index <= 0)
         {
-            return false;
+            return FULL;
         }
         ring.buffer().putBytes(index, packet, offset, length);
         ring.commit(index);
-        return true;
+        return HANDED;
     }
 
-    /** Makes sure a drain task is queued on the event loop; call once per batch after {@link #offer}s. */
-    public void wake()
+    /** Ends a batch of {@link #handOff}s: the loop drains the ring, or flushes the targets framed into. */
+    public void endBatch()
+    {
+        if (ring == null)
+        {
+            flushAll();
+        }
+        else
+        {
+            wake();
+        }
+    }
+
+    private void wake()
     {
         if (SCHEDULED.compareAndSet(this, 0, 1))
         {
@@ -99,12 +121,6 @@ public final class EgressQueue
     public void register(final int targetId, final EgressTarget target)
     {
         targets.put(targetId, target);
-    }
-
-    /** The target registered under {@code targetId}, or null. Event loop only. */
-    public EgressTarget target(final int targetId)
-    {
-        return targets.get(targetId);
     }
 
     /** Stops delivering to {@code target}, unless another target took its id meanwhile. Event loop only. */
@@ -133,11 +149,16 @@ public final class EgressQueue
         }
     }
 
-    private void deliver(final int targetId, final MutableDirectBuffer buffer, final int index, final int length)
+    /** Frames one packet for its target, remembered for the batch's flush; false when there is no such target. */
+    private boolean deliverNow(final int targetId, final DirectBuffer buffer, final int index, final int length)
     {
         final EgressTarget target = targets.get(targetId);
+        if (target == null)
+        {
+            return false;
+        }
         // writeData returns true only the first time a target gets data in this batch, so each is flushed once
-        if (target != null && target.writeData(buffer, index, length))
+        if (target.writeData(buffer, index, length))
         {
             if (toFlushCount == toFlush.length)
             {
@@ -145,6 +166,7 @@ public final class EgressQueue
             }
             toFlush[toFlushCount++] = target;
         }
+        return true;
     }
 
     private void flushAll()

@@ -43,8 +43,18 @@ public final class TunnelCore
 
     /** Control messages have no reason to be longer than this; anything longer is hostile. */
     public static final int MAX_CONTROL_PAYLOAD = 2048;
-    /** Silence after which the headend stops sending over DTLS (ocserv's switch-to-tcp default). */
+    /**
+     * Silence after which the headend stops sending over DTLS (ocserv's switch-to-tcp default) when it does no DPD;
+     * with DPD on, the floor under the DPD-driven limit ({@link #dtlsInactiveAfterNanos}).
+     */
     public static final long DTLS_INACTIVE_AFTER_NANOS = 25_000_000_000L;
+    /**
+     * DTLS probes the gateway sends before it gives the tunnel's traffic back to TLS: the first after a DPD interval
+     * of silence, the others {@link #DTLS_DPD_RETRY_NANOS} apart (a datagram, unlike a TLS frame, can be lost).
+     */
+    public static final int DTLS_DPD_TRIES = 3;
+    /** The longest wait between DTLS probes: a DPD round trip takes milliseconds, not a DPD interval. */
+    public static final long DTLS_DPD_RETRY_NANOS = 5_000_000_000L;
     /**
      * DPD answers dropped in a row because the client does not read (its connection is over the write buffer's high
      * water mark) after which the tunnel is closed: an honest client sends one DPD every few seconds, so it never
@@ -169,7 +179,7 @@ public final class TunnelCore
     /**
      * @param route       a datagram transport's route in the path when it stands in for the path's own channel (DTLS:
      *                    it takes the tunnel's traffic while records arrive, and gives it back after
-     *                    {@link #DTLS_INACTIVE_AFTER_NANOS} of silence); null for the path's own channel (TLS, ESP)
+     *                    silence: {@link #dtlsInactiveAfterNanos}); null for the path's own channel (TLS, ESP)
      * @param mtu         the tunnel MTU sent to the client; longer packets are refused
      * @param dpdSeconds  the headend's DPD interval; 0 turns its probes off
      * @param inbound     where admitted client packets go (a TUN agent's ring, or the shared TUN queue)
@@ -587,20 +597,23 @@ public final class TunnelCore
     }
 
     /**
-     * The DTLS deadlines: after {@link #DTLS_INACTIVE_AFTER_NANOS} of silence the tunnel's traffic goes back to TLS;
-     * before that, a probe once per DPD interval of silence.
+     * The DTLS deadlines. Without DPD the tunnel's traffic goes back to TLS after {@link #DTLS_INACTIVE_AFTER_NANOS}
+     * of silence. With DPD, DPD decides, as on the ASA ("DPD enables a failed DTLS connection to fall back to TLS"): a
+     * probe after a DPD interval of silence, again every {@link #dtlsProbeRetryNanos}, and the traffic goes to TLS
+     * once {@link #DTLS_DPD_TRIES} of them went unanswered ({@link #dtlsInactiveAfterNanos}). A fixed 25 s limit
+     * would come before the first probe of any DPD interval of 25 s or more, so DTLS would never be probed.
      *
      * @return {@link #PROBE} (sent now) or {@link #DONE}
      */
     public int onDtlsCheck(final long nowNanos)
     {
         final long silent = nowNanos - lastRxNanos;
-        if (silent >= DTLS_INACTIVE_AFTER_NANOS)
+        if (silent >= dtlsInactiveAfterNanos())
         {
             path.leaveDtls(route);
             return DONE;
         }
-        if (dpdNanos > 0 && silent >= dpdNanos && nowNanos - lastDpdSentNanos >= dpdNanos)
+        if (dpdNanos > 0 && silent >= dpdNanos && nowNanos - lastDpdSentNanos >= dtlsProbeRetryNanos())
         {
             lastDpdSentNanos = nowNanos;
             pathRoundTrips.probeSent(nowNanos);
@@ -610,21 +623,41 @@ public final class TunnelCore
     }
 
     /**
+     * The silence after which DTLS no longer carries the tunnel: {@link #DTLS_INACTIVE_AFTER_NANOS} without DPD; with
+     * it, a DPD interval and the retries of its probes, but never less than that (a short DPD interval sends more
+     * probes in those 25 s, as before).
+     */
+    public long dtlsInactiveAfterNanos()
+    {
+        if (dpdNanos <= 0)
+        {
+            return DTLS_INACTIVE_AFTER_NANOS;
+        }
+        return Math.max(DTLS_INACTIVE_AFTER_NANOS, dpdNanos + DTLS_DPD_TRIES * dtlsProbeRetryNanos());
+    }
+
+    private long dtlsProbeRetryNanos()
+    {
+        return Math.min(dpdNanos, DTLS_DPD_RETRY_NANOS);
+    }
+
+    /**
      * When {@link #onDtlsCheck} is next due: the earlier of the inactivity limit and the next DPD probe, both counted
      * from the last record heard. An endpoint that hears its client is visited once per DPD interval or inactivity
      * limit, not every second.
      */
     public long nextDtlsCheck(final long nowNanos)
     {
-        if (nowNanos - lastRxNanos >= DTLS_INACTIVE_AFTER_NANOS)
+        final long inactiveAfter = dtlsInactiveAfterNanos();
+        if (nowNanos - lastRxNanos >= inactiveAfter)
         {
             // fallen back to TLS (and no DPD over DTLS then): only a record coming back changes that
             return nowNanos + DTLS_IDLE_RECHECK_NANOS;
         }
-        long due = lastRxNanos + DTLS_INACTIVE_AFTER_NANOS;
+        long due = lastRxNanos + inactiveAfter;
         if (dpdNanos > 0)
         {
-            due = Math.min(due, Math.max(lastRxNanos + dpdNanos, lastDpdSentNanos + dpdNanos));
+            due = Math.min(due, Math.max(lastRxNanos + dpdNanos, lastDpdSentNanos + dtlsProbeRetryNanos()));
         }
         return due;
     }

@@ -13,7 +13,6 @@ import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.embedded.EmbeddedChannel;
-import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -176,9 +175,9 @@ class CstpTunnelHandlerTest
     {
         final byte[] first = ipv4(INSIDE, CLIENT, 100);
         final byte[] second = ipv4(INSIDE, CLIENT, 1300);
-        assertTrue(egress.offer(TUNNEL_ID, ByteBuffer.wrap(first), 0, first.length));
-        assertTrue(egress.offer(TUNNEL_ID, ByteBuffer.wrap(second), 0, second.length));
-        egress.wake();
+        assertEquals(EgressQueue.HANDED, egress.handOff(TUNNEL_ID, new UnsafeBuffer(first), 0, first.length));
+        assertEquals(EgressQueue.HANDED, egress.handOff(TUNNEL_ID, new UnsafeBuffer(second), 0, second.length));
+        egress.endBatch();
         channel.runPendingTasks();
         assertArrayEquals(cstp(CstpHeader.TYPE_DATA, first), readOutboundBytes());
         assertArrayEquals(cstp(CstpHeader.TYPE_DATA, second), readOutboundBytes());
@@ -189,8 +188,8 @@ class CstpTunnelHandlerTest
     void shouldDropPacketsForAnUnknownTunnel()
     {
         final byte[] packet = ipv4(INSIDE, CLIENT, 100);
-        egress.offer(TUNNEL_ID + 1, ByteBuffer.wrap(packet), 0, packet.length);
-        egress.wake();
+        egress.handOff(TUNNEL_ID + 1, new UnsafeBuffer(packet), 0, packet.length);
+        egress.endBatch();
         channel.runPendingTasks();
         assertNull(channel.readOutbound());
     }
@@ -468,9 +467,9 @@ class CstpTunnelHandlerTest
     {
         for (final byte[] packet : packets)
         {
-            assertTrue(egress.offer(TUNNEL_ID, ByteBuffer.wrap(packet), 0, packet.length));
+            assertEquals(EgressQueue.HANDED, egress.handOff(TUNNEL_ID, new UnsafeBuffer(packet), 0, packet.length));
         }
-        egress.wake();
+        egress.endBatch();
         channel.runPendingTasks();
     }
 

@@ -390,6 +390,58 @@ class TunnelCoreTest
 
     @ParameterizedTest(name = "{0}")
     @EnumSource(Mode.class)
+    void shouldProbeDtlsWithADpdIntervalOver25SecondsAndFallBackOnlyWhenTheProbesGoUnanswered(final Mode mode)
+    {
+        final TunnelCore dtls = core(Transport.DTLS, mode, PacketCompression.none());
+        dtls.dpd(30);
+        assertEquals(START + 30 * SECOND, dtls.nextDtlsCheck(START + SECOND), "next due: the first probe");
+        assertEquals(TunnelCore.DONE, dtls.onDtlsCheck(START + 25 * SECOND));
+        assertTrue(dtls.carriesTraffic(), "25 s of silence is not the end of DTLS while DPD has not probed it");
+        assertEquals(TunnelCore.PROBE, dtls.onDtlsCheck(START + 30 * SECOND), "a DPD interval of silence: probe");
+        assertEquals(TunnelCore.DONE, dtls.onDtlsCheck(START + 32 * SECOND));
+        assertEquals(START + 35 * SECOND, dtls.nextDtlsCheck(START + 32 * SECOND), "a lost datagram is retried");
+        assertEquals(TunnelCore.PROBE, dtls.onDtlsCheck(START + 35 * SECOND));
+        assertEquals(TunnelCore.PROBE, dtls.onDtlsCheck(START + 40 * SECOND));
+        assertTrue(dtls.carriesTraffic());
+        assertEquals(START + 45 * SECOND, dtls.nextDtlsCheck(START + 40 * SECOND));
+        assertEquals(TunnelCore.DONE, dtls.onDtlsCheck(START + 45 * SECOND));
+        assertFalse(dtls.carriesTraffic(), "three probes unanswered: the tunnel's traffic goes over TLS");
+        assertNull(path.dtls());
+        assertEquals(TunnelCore.DONE, dtls.onDtlsCheck(START + 60 * SECOND), "no probing over DTLS once fallen back");
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @EnumSource(Mode.class)
+    void shouldKeepDtlsWhenAProbeOfALongDpdIntervalIsAnswered(final Mode mode)
+    {
+        final TunnelCore dtls = core(Transport.DTLS, mode, PacketCompression.none());
+        dtls.dpd(60);
+        final long probe = START + 60 * SECOND;
+        assertEquals(TunnelCore.PROBE, dtls.onDtlsCheck(probe));
+        dtls.onHeard(probe + 2_000_000L);
+        message(dtls, CstpHeader.TYPE_DPD_RESP, new byte[0], probe + 2_000_000L);
+        assertEquals(2_000_000L, path.dtlsRoundTrips().lastNanos(), "the DTLS round trip is timed");
+        assertEquals(TunnelCore.DONE, dtls.onDtlsCheck(probe + 30 * SECOND));
+        assertTrue(dtls.carriesTraffic(), "the client answered: DTLS keeps the traffic");
+        assertEquals(probe + 2_000_000L + 60 * SECOND, dtls.nextDtlsCheck(probe + 30 * SECOND),
+            "the next probe a DPD interval after the answer");
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @EnumSource(Mode.class)
+    void shouldGiveDtlsTrafficBackToTlsAfter25SecondsWhenDpdIsOff(final Mode mode)
+    {
+        final TunnelCore dtls = core(Transport.DTLS, mode, PacketCompression.none());
+        dtls.dpd(0);
+        assertEquals(START + TunnelCore.DTLS_INACTIVE_AFTER_NANOS, dtls.nextDtlsCheck(START + SECOND));
+        assertEquals(TunnelCore.DONE, dtls.onDtlsCheck(START + TunnelCore.DTLS_INACTIVE_AFTER_NANOS - 1));
+        assertTrue(dtls.carriesTraffic());
+        assertEquals(TunnelCore.DONE, dtls.onDtlsCheck(START + TunnelCore.DTLS_INACTIVE_AFTER_NANOS));
+        assertFalse(dtls.carriesTraffic(), "without DPD, 25 s of silence (ocserv's switch-to-tcp) decides");
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @EnumSource(Mode.class)
     void shouldProbeThreeTimesThenEndTheTlsTunnelWhenThePeerIsSilent(final Mode mode)
     {
         final TunnelCore tls = core(Transport.TLS, mode, PacketCompression.none());
