@@ -30,7 +30,8 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * directory group mapped to a group-policy by {@code ldap attribute-map}, a wrong password, the filter-injection name
  * {@code alice*)(uid=*}, a server whose certificate another CA issued (named by the older {@code ldap-trusted-ca}
  * line, still read with a warning), a password the directory says must be changed first (changed through the
- * new-password form with {@code password-management}), and
+ * new-password form with {@code password-management}), one that expires within password-expire-in-days (the
+ * same form, saying in how many days), and
  * {@code authorization-server-group} (the directory gives the group-policy of a user LOCAL accepted). slapd runs
  * inside the appliance's namespace on 127.0.0.1.
  */
@@ -249,6 +250,26 @@ class LdapLoginIT
         assertTrue(slapd.log().contains("PASSMOD") || slapd.log().contains("oid=1.3.6.1.4.1.4203.1.11.1"),
             "the change went to the directory as Password Modify");
         assertTrue(bed.headend().console("test aaa-server authentication DIR host 127.0.0.1 username carol password "
+            + fresh).contains("INFO: Authentication Successful"), "the directory holds the new password");
+        assertFalse(bed.headend().process().err().text().contains(fresh), "the new password never reaches the log");
+    }
+
+    /** dave's password expires in 10 days: within password-management's default 14, so he is asked first. */
+    @Test
+    @Order(9)
+    void shouldAskForANewPasswordBeforeItExpiresAndConnectWithIt()
+    {
+        final String fresh = "dave-N3w-pw";
+        final OpenconnectClient dave = new OpenconnectClient(bed.net().client(1), bed.headend().url() + "pwchange",
+            bed.headend().pin(), "dave", false, List.of("--form-entry=passwd:new_password=" + fresh,
+                "--form-entry=passwd:verify_password=" + fresh));
+        pathClients.add(dave);
+        dave.startWithPassword("davepw");
+        dave.awaitConfigured(Duration.ofSeconds(40));
+        final String shown = dave.process().out().text() + dave.process().err().text();
+        assertTrue(shown.matches("(?s).*Your password expires in (9|10) days.*"),
+            "openconnect showed in how many days the password expires\n" + dave.process().tails(30));
+        assertTrue(bed.headend().console("test aaa-server authentication DIR host 127.0.0.1 username dave password "
             + fresh).contains("INFO: Authentication Successful"), "the directory holds the new password");
         assertFalse(bed.headend().process().err().text().contains(fresh), "the new password never reaches the log");
     }

@@ -17,7 +17,9 @@ import java.time.Duration;
  * <li>{@code uid=alice / alicepw}: member of {@link #STAFF_GROUP};</li>
  * <li>{@code uid=bob / bobpw}: in no group;</li>
  * <li>{@code uid=carol / carolpw}: her password was reset by an administrator and must be changed first (users
- * may write their own password, as password-management needs).</li>
+ * may write their own password, as password-management needs);</li>
+ * <li>{@code uid=dave / davepw}: under a policy whose passwords live 10 days and are warned about for 20, so every
+ * bind of his carries the "time before expiration" warning (password-expire-in-days).</li>
  * </ul>
  * Stopped by pid when the test ends, and by {@link ManagedProcess}'s safety net if the test dies.
  */
@@ -158,7 +160,12 @@ public final class SlapdServer implements AutoCloseable
                 "cn: default", "pwdAttribute: userPassword", "pwdMustChange: TRUE")
             + entry("dn: " + SERVICE_DN, "objectClass: person", "cn: vpn", "sn: vpn",
                 "userPassword: " + SERVICE_PASSWORD)
+            // warned about longer than it lives: the warning comes on every bind, however fresh the password
+            + entry("dn: cn=expiring,ou=policies," + BASE, "objectClass: device", "objectClass: pwdPolicy",
+                "cn: expiring", "pwdAttribute: userPassword", "pwdMaxAge: 864000", "pwdExpireWarning: 1728000")
             + user("alice") + user("bob") + user("carol")
+            + entry("dn: uid=dave,ou=people," + BASE, "objectClass: inetOrgPerson", "uid: dave", "cn: dave",
+                "sn: dave", "userPassword: davepw", "pwdPolicySubentry: cn=expiring,ou=policies," + BASE)
             + entry("dn: " + STAFF_GROUP, "objectClass: groupOfNames", "cn: staff",
                 "member: uid=alice,ou=people," + BASE);
     }

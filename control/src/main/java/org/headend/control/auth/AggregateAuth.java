@@ -1,5 +1,6 @@
 package org.headend.control.auth;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -37,7 +38,8 @@ import org.slf4j.LoggerFactory;
  * asks for another step (RADIUS Access-Challenge) the answer is a second form, {@code <auth id="challenge">} with a
  * {@code secondary_password} field, which {@code openconnect --token-mode=totp} fills; the secondary server of
  * double authentication may ask too, after the primary said yes. With {@code password-management} a directory's
- * "change after reset" earns a new-password form ({@code <auth id="passwd">}). The waiting login is a
+ * "change after reset" earns a new-password form ({@code <auth id="passwd">}), and so does its warning that the
+ * password expires within {@code password-expire-in-days}. The waiting login is a
  * {@link PendingStep}, which the portal can carry on with {@link #answer}. The browser portal logs in
  * through {@link #authenticate}, the same checks and the same failed-login counters: no tunnel-group and no front
  * door is a way around them (CVE-2023-20269). Passwords are checked by {@link Logins}, which answers later; the
@@ -469,6 +471,7 @@ public final class AggregateAuth
         final AuthRequest request = new AuthRequest(step.username(), step.oldPassword(), client.address(), null,
             AuthRequest.Purpose.VPN, step.accountingSessionId());
         return logins.changePassword(group.authenticationServerGroup(), request, newPassword)
+            .thenApply(AggregateAuth::withoutExpiry)
             .thenCompose(outcome -> authorized(group, outcome, request))
             .thenApplyAsync(outcome -> decide(outcome, step.username(), step.tunnelGroup(), client,
                 step.protocols()), control)
@@ -477,6 +480,15 @@ public final class AggregateAuth
                     step.heldSecond(), step.accountingSessionId())))
                 : secondary(verdict, step.username(), step.tunnelGroup(), client, step.heldSecond(),
                     step.accountingSessionId(), step.protocols()));
+    }
+
+    /** The password was just changed: a warning about the new one must not ask for yet another change. */
+    private static AuthOutcome withoutExpiry(final AuthOutcome outcome)
+    {
+        return outcome instanceof AuthOutcome.Accepted a && a.passwordExpiresIn() != null
+            ? new AuthOutcome.Accepted(a.username(), a.groupPolicy(), a.framedAddress(), a.radiusClass(), a.backend(),
+                a.vpnFilter())
+            : outcome;
     }
 
     /** The tunnel-group's {@code authorization-server-group} asked about a user another back end accepted. */
@@ -547,6 +559,15 @@ public final class AggregateAuth
             // completed with the login's second credentials and accounting id by the caller
             case AuthOutcome.Challenged challenged -> Verdict.challenged(new PendingStep(username, tunnelGroup,
                 protocols, null, challenged, null, null, null));
+            case AuthOutcome.Accepted accepted when expiresSoon(accepted, tunnelGroup) ->
+            {
+                LOG.info("login of {} from {}: the password expires in {} s; password-management asks for a new one",
+                    LogText.escape(username), client.address(), accepted.passwordExpiresIn().toSeconds());
+                // completed with the old password, second credentials and accounting id by the caller
+                yield Verdict.challenged(new PendingStep(username, tunnelGroup, protocols, null,
+                    new AuthOutcome.Challenged(expiryMessage(accepted.passwordExpiresIn()), null), null, null, null,
+                    ""));
+            }
             case AuthOutcome.Accepted accepted -> policyCheck(accepted, username, tunnelGroup, client, protocols);
             case AuthOutcome.Unavailable unavailable ->
             {
@@ -569,6 +590,30 @@ public final class AggregateAuth
                     null, false);
             }
         };
+    }
+
+    /**
+     * {@code password-management password-expire-in-days N}: the directory said the password expires within N days,
+     * so the login is not completed before the user was asked for a new one (N = 0 never asks early).
+     */
+    private boolean expiresSoon(final AuthOutcome.Accepted accepted, final String tunnelGroup)
+    {
+        if (accepted.passwordExpiresIn() == null)
+        {
+            return false;
+        }
+        final HeadendConfig cfg = config.get();
+        final TunnelGroup group = cfg.tunnelGroup(tunnelGroup).orElse(cfg.defaultTunnelGroup());
+        return group.passwordManagement() && group.passwordExpireInDays() > 0
+            && accepted.passwordExpiresIn().compareTo(Duration.ofDays(group.passwordExpireInDays())) <= 0;
+    }
+
+    /** What the new-password form says about a password that expires in {@code left}, in whole days. */
+    static String expiryMessage(final Duration left)
+    {
+        final long days = left.toDays();
+        final String when = days == 0 ? "within a day" : days == 1 ? "in 1 day" : "in " + days + " days";
+        return "Your password expires " + when + ". Choose a new password to continue.";
     }
 
     private boolean passwordManagement(final String tunnelGroup)

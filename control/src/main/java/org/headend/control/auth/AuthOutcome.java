@@ -1,6 +1,7 @@
 package org.headend.control.auth;
 
 import java.net.Inet4Address;
+import java.time.Duration;
 
 /** What a back end decided about one login step. */
 public sealed interface AuthOutcome
@@ -14,10 +15,19 @@ public sealed interface AuthOutcome
      * @param radiusClass    the raw Class attribute, echoed in accounting, or null
      * @param backend        which back end answered, e.g. {@code LOCAL} or the server group's name
      * @param vpnFilter      the access list the session's traffic is held to (RADIUS {@code Filter-Id}), or null
+     * @param passwordExpiresIn how long the password the user logged in with stays valid, when the server said so
+     *                       (a directory's password-policy warning), else null
      */
     record Accepted(String username, String groupPolicy, Inet4Address framedAddress, byte[] radiusClass,
-        String backend, String vpnFilter) implements AuthOutcome
+        String backend, String vpnFilter, Duration passwordExpiresIn) implements AuthOutcome
     {
+        /** Without word of the password's expiry. */
+        public Accepted(final String username, final String groupPolicy, final Inet4Address framedAddress,
+            final byte[] radiusClass, final String backend, final String vpnFilter)
+        {
+            this(username, groupPolicy, framedAddress, radiusClass, backend, vpnFilter, null);
+        }
+
         /** Without a filter. */
         public Accepted(final String username, final String groupPolicy, final Inet4Address framedAddress,
             final byte[] radiusClass, final String backend)

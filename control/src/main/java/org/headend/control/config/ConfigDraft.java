@@ -116,7 +116,8 @@ public final class ConfigDraft
             List.copyOf(g.addressPools), g.defaultGroupPolicy, List.copyOf(g.ipv6AddressPools),
             frozen(g.groupAliases), frozen(g.groupUrls), g.authenticationServerGroup, g.authenticationFallbackLocal,
             g.accountingServerGroup, g.authorizationServerGroup, g.authentication, g.usernameFromCertificate,
-            g.secondaryAuthentication, g.samlIdentityProvider, List.copyOf(g.dhcpServers), g.passwordManagement)));
+            g.secondaryAuthentication, g.samlIdentityProvider, List.copyOf(g.dhcpServers), g.passwordManagement,
+            g.passwordExpireInDays)));
         final Map<String, AaaServerGroup> aaaMap = new LinkedHashMap<>();
         aaaServers.values().forEach(a -> aaaMap.put(a.name, new AaaServerGroup(a.name, a.protocol,
             a.maxFailedAttempts, a.timedReactivation, a.deadtimeMinutes,
@@ -257,6 +258,7 @@ public final class ConfigDraft
         String authorizationServerGroup;
         SecondaryAuthentication secondaryAuthentication;
         boolean passwordManagement;
+        int passwordExpireInDays;
         TunnelAuthentication authentication = TunnelAuthentication.AAA;
         CertificateUsername usernameFromCertificate = CertificateUsername.DEFAULT;
         String samlIdentityProvider;

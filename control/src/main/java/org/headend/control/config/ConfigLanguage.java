@@ -1754,10 +1754,16 @@ public final class ConfigLanguage
         register(ConfigCommand.in(Mode.TUNNEL_GENERAL, "Let users change a password the directory wants changed")
             .kw("password-management", "Ask for a new password when the directory says it must be changed")
             .key()
+            .optional("expire", p -> p.kw("password-expire-in-days",
+                    "Ask for a new password this many days before it expires (default 14)")
+                .arg("days", ArgTypes.integer(0, 180), "Days before expiry, 0 to ask only once it must be changed"))
             .order(33, 0)
             .compile((draft, scope, args) ->
             {
-                ((ConfigDraft.TunnelGroupDraft)scope).passwordManagement = true;
+                final ConfigDraft.TunnelGroupDraft group = (ConfigDraft.TunnelGroupDraft)scope;
+                group.passwordManagement = true;
+                group.passwordExpireInDays = args.has("expire") ? args.<Integer>get("days")
+                    : TunnelGroup.DEFAULT_PASSWORD_EXPIRE_IN_DAYS;
                 return null;
             })
             .build());

@@ -32,14 +32,22 @@ import java.util.Map;
  *                                    when none
  * @param passwordManagement          {@code password-management}: a user whose right password the directory says
  *                                    must be changed is asked for a new one, which goes to the directory
+ * @param passwordExpireInDays        {@code password-management password-expire-in-days N}: a user whose password
+ *                                    the directory says expires within this many days is asked for a new one
+ *                                    before the login completes; 0 never asks early ({@value #DEFAULT_PASSWORD_EXPIRE_IN_DAYS}
+ *                                    when the option is left out, as on the ASA)
  */
 public record TunnelGroup(String name, String type, List<String> addressPools, String defaultGroupPolicy,
     List<String> ipv6AddressPools, Map<String, Boolean> groupAliases, Map<String, Boolean> groupUrls,
     String authenticationServerGroup, boolean authenticationFallbackLocal, String accountingServerGroup,
     String authorizationServerGroup, TunnelAuthentication authentication,
     CertificateUsername usernameFromCertificate, SecondaryAuthentication secondaryAuthentication,
-    String samlIdentityProvider, List<java.net.Inet4Address> dhcpServers, boolean passwordManagement)
+    String samlIdentityProvider, List<java.net.Inet4Address> dhcpServers, boolean passwordManagement,
+    int passwordExpireInDays)
 {
+    /** The warning period of {@code password-management} without {@code password-expire-in-days}, as on the ASA. */
+    public static final int DEFAULT_PASSWORD_EXPIRE_IN_DAYS = 14;
+
     /** Without password management. */
     public TunnelGroup(final String name, final String type, final List<String> addressPools,
         final String defaultGroupPolicy, final List<String> ipv6AddressPools, final Map<String, Boolean> groupAliases,
@@ -52,7 +60,7 @@ public record TunnelGroup(String name, String type, List<String> addressPools, S
         this(name, type, addressPools, defaultGroupPolicy, ipv6AddressPools, groupAliases, groupUrls,
             authenticationServerGroup, authenticationFallbackLocal, accountingServerGroup, authorizationServerGroup,
             authentication, usernameFromCertificate, secondaryAuthentication, samlIdentityProvider, dhcpServers,
-            false);
+            false, 0);
     }
 
     /** Without DHCP servers. */

@@ -201,7 +201,7 @@ final class LdapLogin
             return new AuthOutcome.Rejected("the password must be changed first", changeFirst, true);
         }
         return new AuthOutcome.Accepted(request.username(), LdapAttributeMapper.groupPolicy(map, user), null, null,
-            backend);
+            backend, null, PasswordPolicyAnswer.expiresIn(bound, ldap.serverType()));
     }
 
     /**

@@ -4,6 +4,8 @@ import com.unboundid.ldap.sdk.LDAPException;
 import com.unboundid.ldap.sdk.LDAPResult;
 import com.unboundid.ldap.sdk.experimental.DraftBeheraLDAPPasswordPolicy10ErrorType;
 import com.unboundid.ldap.sdk.experimental.DraftBeheraLDAPPasswordPolicy10ResponseControl;
+import com.unboundid.ldap.sdk.experimental.DraftBeheraLDAPPasswordPolicy10WarningType;
+import java.time.Duration;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.headend.control.config.LdapHostSettings;
@@ -13,7 +15,8 @@ import org.headend.control.config.LdapHostSettings;
  * directories speak: Active Directory's {@code data NNN} code in the diagnostic message of invalidCredentials
  * (532 expired, 773 must change at next logon), and the password policy response control (draft-behera-ldap-
  * password-policy, OpenLDAP's ppolicy overlay: passwordExpired, changeAfterReset). Both are only sent once the
- * password matched, so telling the user is safe. Other refusals (locked, disabled) stay "Login failed.".
+ * password matched, so telling the user is safe. Other refusals (locked, disabled) stay "Login failed.". The same
+ * control's "time before expiration" warning on a successful bind is read too, for password-expire-in-days.
  */
 final class PasswordPolicyAnswer
 {
@@ -49,6 +52,30 @@ final class PasswordPolicyAnswer
     static String ofSuccess(final LDAPResult result, final LdapHostSettings.ServerType type)
     {
         return type == LdapHostSettings.ServerType.MICROSOFT ? null : ofControl(result);
+    }
+
+    /**
+     * How long the password of a bind that succeeded stays valid, when the directory's password-policy control
+     * warns "time before expiration" (OpenLDAP's ppolicy with {@code pwdExpireWarning}), else null.
+     */
+    static Duration expiresIn(final LDAPResult result, final LdapHostSettings.ServerType type)
+    {
+        if (type == LdapHostSettings.ServerType.MICROSOFT)
+        {
+            return null;
+        }
+        final DraftBeheraLDAPPasswordPolicy10ResponseControl control;
+        try
+        {
+            control = DraftBeheraLDAPPasswordPolicy10ResponseControl.get(result);
+        }
+        catch (final LDAPException ex)
+        {
+            return null; // a malformed control: the login goes on as if none came
+        }
+        return control != null
+            && control.getWarningType() == DraftBeheraLDAPPasswordPolicy10WarningType.TIME_BEFORE_EXPIRATION
+            && control.getWarningValue() >= 0 ? Duration.ofSeconds(control.getWarningValue()) : null;
     }
 
     /** Active Directory's code in an invalidCredentials diagnostic message. */
