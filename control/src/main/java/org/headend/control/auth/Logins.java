@@ -343,7 +343,7 @@ public final class Logins implements AutoCloseable
                     found.groupPolicy() == null ? "(none mapped)" : found.groupPolicy());
                 return new AuthOutcome.Accepted(accepted.username(), found.groupPolicy() != null
                     ? found.groupPolicy() : accepted.groupPolicy(), accepted.framedAddress(), accepted.radiusClass(),
-                    accepted.backend(), null, accepted.passwordExpiresIn());
+                    accepted.backend(), accepted.vpnFilter(), accepted.passwordExpiresIn());
             }
             final String why = outcome instanceof AuthOutcome.Rejected r ? r.message()
                 : outcome instanceof AuthOutcome.Unavailable u ? u.why() : "unexpected answer";

@@ -20,6 +20,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import org.headend.control.auth.AuthOutcome;
 import org.headend.control.auth.AuthRequest;
+import org.headend.control.auth.FailedLoginLimiter;
+import org.headend.control.auth.Logins;
 import org.headend.control.config.AaaServerGroup;
 import org.headend.control.config.ConfigStore;
 import org.junit.jupiter.api.AfterAll;
@@ -234,6 +236,25 @@ class LdapAuthenticatorTest
                 assertInstanceOf(AuthOutcome.Rejected.class,
                     backend.authorize(unknown).toCompletableFuture().get(30, TimeUnit.SECONDS), unknown);
             }
+        }
+    }
+
+    @Test
+    void shouldKeepTheAuthenticatingServersFilterWhenTheDirectoryAuthorizes() throws Exception
+    {
+        try (Logins logins = new Logins(store::current, new FailedLoginLimiter(), System::nanoTime)
+            .flash(path -> dir.resolve(path.substring("disk0:/".length()))))
+        {
+            logins.apply(store.current());
+            // what a RADIUS server accepted alice with: a Filter-Id and an address, no group-policy
+            final AuthOutcome.Accepted radius = new AuthOutcome.Accepted("alice", null,
+                (java.net.Inet4Address)java.net.InetAddress.getByName("10.44.0.7"), null, "RAD", "RADIUS-ACL");
+            final AuthOutcome.Accepted authorized = assertInstanceOf(AuthOutcome.Accepted.class,
+                logins.authorize("STARTTLS", radius, AuthRequest.first("alice", "", "192.0.2.1",
+                    AuthRequest.Purpose.VPN)).toCompletableFuture().get(30, TimeUnit.SECONDS));
+            assertEquals("STAFF", authorized.groupPolicy(), "the directory's group-policy");
+            assertEquals("RADIUS-ACL", authorized.vpnFilter(), "the RADIUS Filter-Id still holds the session");
+            assertEquals(radius.framedAddress(), authorized.framedAddress());
         }
     }
 
