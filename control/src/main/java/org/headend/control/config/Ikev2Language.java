@@ -60,6 +60,7 @@ final class Ikev2Language
             .arg("priority", ArgTypes.integer(1, 65_535), "Priority, 1-65535").key()
             .enters(Mode.CRYPTO_IKEV2_POLICY)
             .order(61, 1)
+            .numberedBy("priority")
             .compile((draft, scope, args) -> draft.ikev2.policies.computeIfAbsent(args.<Integer>get("priority"),
                 Ikev2Draft.PolicyDraft::new))
             .build());

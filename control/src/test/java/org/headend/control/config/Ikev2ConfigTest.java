@@ -122,6 +122,34 @@ class Ikev2ConfigTest
     }
 
     @Test
+    void shouldPrintIkePoliciesInPriorityOrderTogetherWhateverOrderTheyWereTypedIn() throws ConfigException
+    {
+        final String running = ConfigLanguageTest.render("""
+            crypto ikev2 policy 30
+             encryption aes-256
+            crypto ikev2 remote-access trustpoint VPN-TP
+            crypto ikev2 policy 5
+             encryption aes-gcm-256
+            crypto ikev2 policy 65535
+             encryption aes
+            crypto ikev2 policy 10
+             encryption aes-gcm
+            crypto ikev2 policy 30
+             group 19
+            """);
+        final java.util.List<String> policies = running.lines().filter(l -> l.startsWith("crypto ikev2 policy"))
+            .toList();
+        assertEquals(java.util.List.of("crypto ikev2 policy 5", "crypto ikev2 policy 10", "crypto ikev2 policy 30",
+            "crypto ikev2 policy 65535"), policies, running);
+        final int first = running.indexOf("crypto ikev2 policy 5");
+        final int last = running.indexOf("crypto ikev2 policy 65535");
+        assertFalse(running.substring(first, last).contains("remote-access trustpoint"),
+            "the policies print as one block, as on the ASA:\n" + running);
+        assertTrue(running.contains("crypto ikev2 policy 30\n encryption aes-256\n group 19\n"),
+            "a policy's lines stay under it:\n" + running);
+    }
+
+    @Test
     void shouldRefuseAlgorithmsTheResponderOrTheUserSpaceEspCannotDo()
     {
         final String[][] refused = {
