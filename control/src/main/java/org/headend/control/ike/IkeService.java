@@ -218,6 +218,12 @@ public final class IkeService implements AutoCloseable
             {
                 return onControl(() -> IkeSaReport.ipsec(new java.util.LinkedHashMap<>(tunnels), nameif));
             }
+
+            @Override
+            public String ikev2Stats()
+            {
+                return onControl(() -> IkeSaReport.stats(responder.stats(), sas(), responder.policy().fragmentMtu()));
+            }
         };
     }
 

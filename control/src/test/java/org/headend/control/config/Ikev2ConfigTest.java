@@ -150,6 +150,47 @@ class Ikev2ConfigTest
     }
 
     @Test
+    void shouldKeepSetPfsPerDynamicMapEntryAndGiveTheInterfaceItsGroup() throws ConfigException
+    {
+        final String text = ASA_RA + "crypto dynamic-map DYN 10 set pfs group19\n";
+        final Ikev2Config ikev2 = ConfigLanguageTest.compile(text).globals().ikev2();
+        assertEquals(19, ikev2.pfsGroup("outside"));
+        assertEquals(0, ikev2.pfsGroup("inside"), "no crypto map there");
+        assertEquals(0, ConfigLanguageTest.compile(ASA_RA).globals().ikev2().pfsGroup("outside"), "no set pfs");
+        final String running = ConfigLanguageTest.render(text);
+        assertTrue(running.contains("crypto dynamic-map DYN 10 set pfs group19\n"), running);
+        assertTrue(running.contains("crypto dynamic-map DYN 10 set ikev2 ipsec-proposal GCM128 GCM\n"),
+            "both lines of the entry are kept:\n" + running);
+        assertEquals(ikev2, ConfigLanguageTest.compile(running).globals().ikev2(), "reads back the same");
+        assertEquals(Ikev2Config.DEFAULT_PFS_GROUP, ConfigLanguageTest.compile(ASA_RA
+            + "crypto dynamic-map DYN 10 set pfs\n").globals().ikev2().pfsGroup("outside"), "set pfs alone: group 14");
+        final ConfigException weak = assertThrows(ConfigException.class, () -> ConfigLanguageTest.compile(
+            "crypto dynamic-map DYN 10 set pfs group2\n"));
+        assertTrue(weak.getMessage().contains("set pfs group2 is not supported here (supported: group14, group19, "
+            + "group20, group21)"), weak.getMessage());
+        final Ikev2Config two = ConfigLanguageTest.compile(ASA_RA + "crypto dynamic-map DYN 10 set pfs group19\n"
+            + "crypto dynamic-map DYN2 5 set ikev2 ipsec-proposal GCM\ncrypto dynamic-map DYN2 5 set pfs group20\n"
+            + "crypto map OUTSIDE_MAP 100 ipsec-isakmp dynamic DYN2\n").globals().ikev2();
+        final IllegalArgumentException clash = assertThrows(IllegalArgumentException.class,
+            () -> two.pfsGroup("outside"));
+        assertTrue(clash.getMessage().contains("crypto dynamic-map DYN 10 set pfs group19")
+            && clash.getMessage().contains("already asks for group 20"), clash.getMessage());
+    }
+
+    @Test
+    void shouldFragmentAtTheAsaDefaultOf576BytesUnlessTheMtuIsSet() throws ConfigException
+    {
+        assertEquals(576, ConfigLanguageTest.compile(ASA_RA).globals().ikev2().fragmentationMtu());
+        assertEquals(576, Ikev2Config.NONE.fragmentationMtu());
+        final String text = "crypto ikev2 fragmentation mtu 1280\n";
+        assertEquals(1280, ConfigLanguageTest.compile(text).globals().ikev2().fragmentationMtu());
+        assertTrue(ConfigLanguageTest.render(text).contains("crypto ikev2 fragmentation mtu 1280\n"),
+            ConfigLanguageTest.render(text));
+        assertThrows(ConfigException.class, () -> ConfigLanguageTest.compile("crypto ikev2 fragmentation mtu 400\n"),
+            "below 576, the IPv4 datagram every host takes");
+    }
+
+    @Test
     void shouldRefuseAlgorithmsTheResponderOrTheUserSpaceEspCannotDo()
     {
         final String[][] refused = {
