@@ -28,8 +28,11 @@ import org.slf4j.LoggerFactory;
  */
 public record IpsecAccess(List<AclAddress> ipv4Includes, TunnelAccess access)
 {
-    /** The most blocks an exclude list is told in: each is a traffic selector and a CP attribute. */
-    public static final int MAX_BLOCKS = 32;
+    /**
+     * The most blocks an exclude list is told in: each is a traffic selector and a CP attribute, and a TS payload
+     * holds 64 (two excluded /24s already take 46).
+     */
+    public static final int MAX_BLOCKS = 64;
 
     private static final Logger LOG = LoggerFactory.getLogger(IpsecAccess.class);
 
