@@ -53,6 +53,10 @@ class Ikev2RemoteAccessIT
             .extraLine("username " + USER + " password " + PASSWORD + " mschap")
             .extraLine("group-policy GP attributes")
             .extraLine(" vpn-tunnel-protocol ssl-client ikev2")
+            // an IDi that names no tunnel-group lands in DefaultRAGroup, the ASA's IPsec default
+            .extraLine("tunnel-group DefaultRAGroup general-attributes")
+            .extraLine(" address-pool POOL")
+            .extraLine(" default-group-policy GP")
             .extraLine("crypto ipsec ikev2 ipsec-proposal GCM128")
             .extraLine(" protocol esp encryption aes-gcm")
             .extraLine(" protocol esp integrity null")

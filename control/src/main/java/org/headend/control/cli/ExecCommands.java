@@ -216,6 +216,11 @@ final class ExecCommands
             .kw("ikev2", "Show IKEv2 state").kw("sa", "Show the IKEv2 SAs")
             .alsoInConfigModes()
             .shows((session, args) -> new Output(session.context().services().crypto().ikev2Sas(), Map.of())));
+        commands.add(ExecCommand.declare("Show the IKEv2 counters")
+            .kw("show", "Show running system information").kw("crypto", "Show IKE and IPsec state")
+            .kw("ikev2", "Show IKEv2 state").kw("stats", "Show the IKEv2 SA and fragmentation counters")
+            .alsoInConfigModes()
+            .shows((session, args) -> new Output(session.context().services().crypto().ikev2Stats(), Map.of())));
         commands.add(ExecCommand.declare("Show the IPsec SAs")
             .kw("show", "Show running system information").kw("crypto", "Show IKE and IPsec state")
             .kw("ipsec", "Show IPsec state").kw("sa", "Show the IPsec SAs with their SPIs and counters")

@@ -41,6 +41,7 @@ public final class ConfigCommand
     private final String fixedKey;
     private final java.util.function.Function<Arguments, String> keyFunction;
     private final boolean hasNoForm;
+    private final String numberArg;
 
     /** Turns one line into its part of the snapshot. */
     @FunctionalInterface
@@ -77,6 +78,7 @@ public final class ConfigCommand
         this.fixedKey = b.fixedKey;
         this.keyFunction = b.keyFunction;
         this.hasNoForm = b.hasNoForm;
+        this.numberArg = b.numberArg;
         collectReferences(syntax, references);
     }
 
@@ -120,6 +122,12 @@ public final class ConfigCommand
     boolean printWhenEmpty()
     {
         return printWhenEmpty;
+    }
+
+    /** The number the line's entries print in ascending order of, or null when they keep the operator's order. */
+    Integer number(final Arguments args)
+    {
+        return numberArg == null ? null : args.<Integer>get(numberArg);
     }
 
     /** The declaration lines of this one are stored as (itself unless this is an alias). */
@@ -262,6 +270,7 @@ public final class ConfigCommand
         private String fixedKey;
         private java.util.function.Function<Arguments, String> keyFunction;
         private boolean hasNoForm = true;
+        private String numberArg;
 
         private Builder(final Mode mode, final String help)
         {
@@ -301,6 +310,16 @@ public final class ConfigCommand
         {
             this.order = order;
             this.subOrder = subOrder;
+            return this;
+        }
+
+        /**
+         * The lines of this command print in ascending order of their integer argument {@code arg}, whatever order
+         * they were typed in, as the ASA prints numbered entries ({@code crypto ikev2 policy N}).
+         */
+        public Builder numberedBy(final String arg)
+        {
+            this.numberArg = arg;
             return this;
         }
 

@@ -100,10 +100,32 @@ final class ConfigTree
 
     /**
      * Lines print grouped by section ({@code order}); one object's lines stay together in {@code subOrder}
-     * (definition before attributes); otherwise a new line goes last in its section, keeping the operator's order.
+     * (definition before attributes); numbered entries go among their kind by number; otherwise a new line goes last
+     * in its section, keeping the operator's order.
      */
     private static int insertionIndex(final List<ConfigNode> level, final ConfigNode node)
     {
+        final Integer number = node.command.number(node.args);
+        if (number != null)
+        {
+            int afterLast = -1;
+            for (int i = 0; i < level.size(); i++)
+            {
+                final ConfigNode other = level.get(i);
+                if (other.command == node.command)
+                {
+                    if (node.command.number(other.args) > number)
+                    {
+                        return i;
+                    }
+                    afterLast = i + 1;
+                }
+            }
+            if (afterLast >= 0)
+            {
+                return afterLast;
+            }
+        }
         final int order = node.command.order();
         int lastOfEntity = -1;
         for (int i = 0; i < level.size(); i++)

@@ -13,19 +13,29 @@ import java.util.NavigableMap;
  * @param policies          {@code crypto ikev2 policy N}, by priority (lowest number first, the most preferred)
  * @param proposals         {@code crypto ipsec ikev2 ipsec-proposal NAME}, by name in configuration order
  * @param dynamicMaps       {@code crypto dynamic-map NAME SEQ set ikev2 ipsec-proposal P…}: name → seq → proposals
+ * @param dynamicMapPfs     {@code crypto dynamic-map NAME SEQ set pfs [groupN]}: name → seq → DH group the CHILD_SA
+ *                          rekeys must use
  * @param cryptoMaps        {@code crypto map NAME SEQ ipsec-isakmp dynamic DYN}: name → seq → dynamic map
  * @param mapInterfaces     {@code crypto map NAME interface NAMEIF}: nameif → crypto map
  * @param remoteAccessTrustpoint {@code crypto ikev2 remote-access trustpoint NAME}: whose identity certificate and
  *                          key sign the headend's AUTH; null for the appliance's built-in certificate
+ * @param fragmentationMtu  {@code crypto ikev2 fragmentation mtu N}: the largest IP datagram an IKE message of ours
+ *                          may take before it is sent in RFC 7383 fragments (to clients that announced support)
  */
 public record Ikev2Config(List<IkePolicy> policies, Map<String, IpsecProposal> proposals,
-    Map<String, NavigableMap<Integer, List<String>>> dynamicMaps, Map<String, NavigableMap<Integer, String>> cryptoMaps,
-    Map<String, String> mapInterfaces, String remoteAccessTrustpoint)
+    Map<String, NavigableMap<Integer, List<String>>> dynamicMaps, Map<String, NavigableMap<Integer, Integer>> dynamicMapPfs,
+    Map<String, NavigableMap<Integer, String>> cryptoMaps, Map<String, String> mapInterfaces,
+    String remoteAccessTrustpoint, int fragmentationMtu)
 {
     /** The ASA's default IKE SA lifetime, one day. */
     public static final long DEFAULT_LIFETIME_SECONDS = 86_400;
+    /** The ASA's default: IKEv2 fragmentation on, at 576 bytes (the IPv4 datagram every host must accept). */
+    public static final int DEFAULT_FRAGMENTATION_MTU = 576;
+    /** {@code set pfs} without a group: group 14 (the ASA's old default, group 2, is too weak to be done here). */
+    public static final int DEFAULT_PFS_GROUP = 14;
 
-    public static final Ikev2Config NONE = new Ikev2Config(List.of(), Map.of(), Map.of(), Map.of(), Map.of(), null);
+    public static final Ikev2Config NONE = new Ikev2Config(List.of(), Map.of(), Map.of(), Map.of(), Map.of(),
+        Map.of(), null, DEFAULT_FRAGMENTATION_MTU);
 
     /**
      * One {@code crypto ikev2 policy}: every combination of its algorithms is acceptable. Empty lists take the
@@ -51,6 +61,46 @@ public record Ikev2Config(List<IkePolicy> policies, Map<String, IpsecProposal> p
             espEncryption = List.copyOf(espEncryption);
             espIntegrity = List.copyOf(espIntegrity);
         }
+    }
+
+    /**
+     * The DH group CHILD_SA rekeys of clients on {@code nameif} must carry a KE of ({@code set pfs} of the dynamic
+     * map entries its crypto map reaches), or 0 when none asks for PFS.
+     *
+     * @throws IllegalArgumentException naming the lines when entries reached from the interface ask for different
+     *                                  groups: the responder applies one
+     */
+    public int pfsGroup(final String nameif)
+    {
+        final String map = mapInterfaces.get(nameif);
+        final NavigableMap<Integer, String> entries = map == null ? null : cryptoMaps.get(map);
+        if (entries == null)
+        {
+            return 0;
+        }
+        int group = 0;
+        String first = null;
+        for (final String dynamic : entries.values())
+        {
+            for (final Map.Entry<Integer, Integer> pfs : dynamicMapPfs.getOrDefault(dynamic,
+                java.util.Collections.emptyNavigableMap()).entrySet())
+            {
+                final String line = "crypto dynamic-map " + dynamic + " " + pfs.getKey() + " set pfs group"
+                    + pfs.getValue();
+                if (first == null)
+                {
+                    first = line;
+                    group = pfs.getValue();
+                }
+                else if (pfs.getValue() != group)
+                {
+                    throw new IllegalArgumentException(line + ": crypto map " + map + " on " + nameif
+                        + " already asks for group " + group + " (" + first + "); IKEv2 clients there get one PFS "
+                        + "group");
+                }
+            }
+        }
+        return group;
     }
 
     /**

@@ -14,9 +14,11 @@ final class Ikev2Draft
     final Map<Integer, PolicyDraft> policies = new TreeMap<>();
     final Map<String, ProposalDraft> proposals = new LinkedHashMap<>();
     final Map<String, NavigableMap<Integer, List<String>>> dynamicMaps = new LinkedHashMap<>();
+    final Map<String, NavigableMap<Integer, Integer>> pfsGroups = new LinkedHashMap<>();
     final Map<String, NavigableMap<Integer, String>> cryptoMaps = new LinkedHashMap<>();
     final Map<String, String> mapInterfaces = new LinkedHashMap<>();
     String remoteAccessTrustpoint;
+    int fragmentationMtu = Ikev2Config.DEFAULT_FRAGMENTATION_MTU;
 
     /** A {@code crypto ikev2 policy N} block. */
     static final class PolicyDraft
@@ -58,11 +60,14 @@ final class Ikev2Draft
         final Map<String, NavigableMap<Integer, List<String>>> dynamic = new LinkedHashMap<>();
         dynamicMaps.forEach((name, entries) -> dynamic.put(name,
             Collections.unmodifiableNavigableMap(new TreeMap<>(entries))));
+        final Map<String, NavigableMap<Integer, Integer>> pfs = new LinkedHashMap<>();
+        pfsGroups.forEach((name, entries) -> pfs.put(name,
+            Collections.unmodifiableNavigableMap(new TreeMap<>(entries))));
         final Map<String, NavigableMap<Integer, String>> maps = new LinkedHashMap<>();
         cryptoMaps.forEach((name, entries) -> maps.put(name,
             Collections.unmodifiableNavigableMap(new TreeMap<>(entries))));
         return new Ikev2Config(List.copyOf(frozenPolicies), Collections.unmodifiableMap(frozenProposals),
-            Collections.unmodifiableMap(dynamic), Collections.unmodifiableMap(maps),
-            Collections.unmodifiableMap(new LinkedHashMap<>(mapInterfaces)), remoteAccessTrustpoint);
+            Collections.unmodifiableMap(dynamic), Collections.unmodifiableMap(pfs), Collections.unmodifiableMap(maps),
+            Collections.unmodifiableMap(new LinkedHashMap<>(mapInterfaces)), remoteAccessTrustpoint, fragmentationMtu);
     }
 }

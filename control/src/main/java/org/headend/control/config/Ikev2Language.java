@@ -24,6 +24,8 @@ final class Ikev2Language
     static final Set<String> IKE_INTEGRITY = Set.of("sha256", "sha384", "sha512", "null");
     static final Set<Integer> IKE_GROUPS = Set.of(14, 19, 20, 21, 31);
     static final Set<String> IKE_PRF = Set.of("sha256", "sha384", "sha512");
+    /** {@code set pfs}: the ASA's groups the responder can do (X25519, group 31, has no ASA keyword). */
+    static final Set<Integer> PFS_GROUPS = Set.of(14, 19, 20, 21);
     /** ESP: the data plane seals AES-GCM-16 with 128- or 256-bit keys only. */
     static final Set<String> ESP_ENCRYPTION = Set.of("aes-gcm", "aes-gcm-256");
 
@@ -36,6 +38,19 @@ final class Ikev2Language
         declarePolicy(register);
         declareProposal(register);
         declareMaps(register);
+        register.apply(ConfigCommand.in(Mode.CONFIG, "IKEv2 fragmentation (RFC 7383)")
+            .kw("crypto", "Configure certificate authorities")
+            .kw("ikev2", "IKE version 2")
+            .kw("fragmentation", "Send large IKE messages in fragments to clients that support it")
+            .kw("mtu", "The largest IP datagram of an IKE message or fragment").key()
+            .arg("mtu", ArgTypes.integer(576, 1_500), "576-1500 bytes, default 576")
+            .order(61, 3)
+            .compile((draft, scope, args) ->
+            {
+                draft.ikev2.fragmentationMtu = args.<Integer>get("mtu");
+                return null;
+            })
+            .build());
         register.apply(ConfigCommand.in(Mode.CONFIG, "The certificate IKEv2 clients authenticate the headend by")
             .kw("crypto", "Configure certificate authorities")
             .kw("ikev2", "IKE version 2")
@@ -60,6 +75,7 @@ final class Ikev2Language
             .arg("priority", ArgTypes.integer(1, 65_535), "Priority, 1-65535").key()
             .enters(Mode.CRYPTO_IKEV2_POLICY)
             .order(61, 1)
+            .numberedBy("priority")
             .compile((draft, scope, args) -> draft.ikev2.policies.computeIfAbsent(args.<Integer>get("priority"),
                 Ikev2Draft.PolicyDraft::new))
             .build());
@@ -199,6 +215,34 @@ final class Ikev2Language
             {
                 draft.ikev2.dynamicMaps.computeIfAbsent(args.get("name"), n -> new TreeMap<>())
                     .put(args.get("seq"), List.copyOf(distinct("ipsec-proposal", args.all("proposal"))));
+                return null;
+            })
+            .build());
+        register.apply(ConfigCommand.in(Mode.CONFIG, "Require perfect forward secrecy on CHILD_SA rekeys")
+            .kw("crypto", "Configure certificate authorities")
+            .kw("dynamic-map", "A crypto map entry for peers of any address (remote access)")
+            .arg("name", ArgTypes.NAME, "Name of the dynamic map")
+            .arg("seq", ArgTypes.integer(1, 65_535), "Sequence number")
+            .kw("set", "Set a parameter")
+            .kw("pfs", "Each CHILD_SA rekey carries a fresh Diffie-Hellman exchange (KE) of this group").key()
+            .optional(null, p -> p.choice("group",
+                "group1", "MODP-768 (refused: too weak)", "group2", "MODP-1024 (refused: too weak)",
+                "group5", "MODP-1536 (refused: too weak)", "group14", "MODP-2048 (the default)",
+                "group15", "MODP-3072 (refused: not done here)", "group16", "MODP-4096 (refused: not done here)",
+                "group19", "ECP-256", "group20", "ECP-384", "group21", "ECP-521",
+                "group24", "MODP-2048/256 (refused: deprecated)"))
+            .order(59, 1)
+            .compile((draft, scope, args) ->
+            {
+                final String word = args.has("group") ? args.get("group") : "group" + Ikev2Config.DEFAULT_PFS_GROUP;
+                final int group = Integer.parseInt(word.substring("group".length()));
+                if (!PFS_GROUPS.contains(group))
+                {
+                    throw new IllegalArgumentException("set pfs " + word + " is not supported here (supported: "
+                        + "group14, group19, group20, group21)");
+                }
+                draft.ikev2.pfsGroups.computeIfAbsent(args.get("name"), n -> new TreeMap<>())
+                    .put(args.get("seq"), group);
                 return null;
             })
             .build());

@@ -21,8 +21,9 @@ import org.headend.control.ike.crypto.PrfAlgorithm;
  * @param suites    IKE suites, best first
  * @param lifetimes each suite's IKE SA lifetime in seconds
  * @param espKeyBits ESP AES-GCM-16 key sizes, best first
+ * @param pfsGroup  the DH group a CHILD_SA rekey must carry a KE of ({@code set pfs}), 0 for none
  */
-record IkeAlgorithms(List<IkeSuite> suites, Map<IkeSuite, Long> lifetimes, List<Integer> espKeyBits)
+record IkeAlgorithms(List<IkeSuite> suites, Map<IkeSuite, Long> lifetimes, List<Integer> espKeyBits, int pfsGroup)
 {
     /** AES-GCM-256/PRF-SHA-384/ECP-384 first, as the harness negotiated it; then GCM-128 on ECP-256 and MODP-2048. */
     static final List<IkeSuite> DEFAULT_SUITES = List.of(
@@ -77,7 +78,7 @@ record IkeAlgorithms(List<IkeSuite> suites, Map<IkeSuite, Long> lifetimes, List<
             }
         }
         return new IkeAlgorithms(suites.isEmpty() ? DEFAULT_SUITES : List.copyOf(suites), Map.copyOf(lifetimes),
-            bits.isEmpty() ? DEFAULT_ESP_KEY_BITS : List.copyOf(bits));
+            bits.isEmpty() ? DEFAULT_ESP_KEY_BITS : List.copyOf(bits), config.pfsGroup(nameif));
     }
 
     private static List<IkeSuite> suites(final Ikev2Config.IkePolicy policy)

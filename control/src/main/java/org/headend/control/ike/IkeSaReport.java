@@ -7,15 +7,40 @@ import java.util.Map;
 import org.headend.control.ike.codec.Ike;
 import org.headend.control.ike.sa.ChildSa;
 import org.headend.control.ike.sa.IkeSa;
+import org.headend.control.ike.sa.IkeStats;
 import org.headend.dataplane.api.EspTunnel;
 
-/** The text of {@code show crypto ikev2 sa} and {@code show crypto ipsec sa}, in the ASA's layout. */
+/**
+ * The text of {@code show crypto ikev2 sa} and {@code show crypto ipsec sa}, in the ASA's layout, and of
+ * {@code show crypto ikev2 stats}.
+ */
 final class IkeSaReport
 {
     private static final String SETTINGS = "\n         in use settings ={RA, Tunnel, NAT-T-Encaps, IKEv2, }\n";
 
     private IkeSaReport()
     {
+    }
+
+    /** The SAs by state and the fragmentation counters (RFC 7383) since IKEv2 was enabled. */
+    static String stats(final IkeStats stats, final List<IkeSa> sas, final int fragmentMtu)
+    {
+        final long active = sas.stream().filter(sa -> sa.state() == IkeSa.State.ESTABLISHED).count();
+        final StringBuilder out = new StringBuilder("Global IKEv2 Statistics\n");
+        line(out, "Active Tunnels", active);
+        line(out, "In Negotiation SAs", sas.size() - active);
+        out.append(fragmentMtu == 0 ? "Fragmentation (RFC 7383): off\n"
+            : "Fragmentation (RFC 7383): MTU " + fragmentMtu + "\n");
+        line(out, "In Fragments", stats.fragmentsIn());
+        line(out, "In Reassembled Messages", stats.reassembledMessages());
+        line(out, "Out Fragments", stats.fragmentsOut());
+        line(out, "Out Fragmented Messages", stats.fragmentedMessagesOut());
+        return out.toString();
+    }
+
+    private static void line(final StringBuilder out, final String name, final long value)
+    {
+        out.append(String.format("  %-26s: %d%n", name, value));
     }
 
     static String ikev2(final List<IkeSa> sas, final long nowNanos)

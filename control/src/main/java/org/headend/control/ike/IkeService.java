@@ -83,6 +83,8 @@ public final class IkeService implements AutoCloseable
     private final Thread reader;
     private final String nameif;
     private final ScheduledFuture<?> timer;
+    /** Takes {@link #sessionEnded} out of the session table's listeners again; control thread. */
+    private Runnable endListener;
 
     private IkeService(final ScheduledExecutorService control, final SessionManager sessions,
         final Supplier<HeadendConfig> config, final EspSocket esp, final DatagramChannel udp500,
@@ -102,7 +104,6 @@ public final class IkeService implements AutoCloseable
         this.reader.setDaemon(true);
         this.timer = control.scheduleWithFixedDelay(() -> perform(responder.onTimer(System.nanoTime())), 1, 1,
             TimeUnit.SECONDS);
-        sessions.onEnd(this::sessionEnded);
     }
 
     /**
@@ -134,6 +135,8 @@ public final class IkeService implements AutoCloseable
         }
         final IkeService service = new IkeService(control, sessions, config, esp, udp500, address, policy, nameif,
             logins);
+        // the table's listeners belong to the control thread; close() takes this one out again in the same order
+        control.execute(() -> service.endListener = sessions.onEnd(service::sessionEnded));
         sink.target = service;
         service.reader.start();
         LOG.info("IKEv2: answering on UDP {}:{} and {} (ESP in UDP)", address.getHostAddress(), IKE_PORT, ESP_PORT);
@@ -224,6 +227,12 @@ public final class IkeService implements AutoCloseable
             public String ipsecSas()
             {
                 return onControl(() -> IkeSaReport.ipsec(new java.util.LinkedHashMap<>(tunnels), nameif));
+            }
+
+            @Override
+            public String ikev2Stats()
+            {
+                return onControl(() -> IkeSaReport.stats(responder.stats(), sas(), responder.policy().fragmentMtu()));
             }
         };
     }
@@ -464,6 +473,21 @@ public final class IkeService implements AutoCloseable
     public void close()
     {
         timer.cancel(false);
+        try
+        {
+            control.execute(() ->
+            {
+                if (endListener != null)
+                {
+                    endListener.run();
+                    endListener = null;
+                }
+            });
+        }
+        catch (final java.util.concurrent.RejectedExecutionException ex)
+        {
+            LOG.debug("the control thread has stopped; the session table goes with it");
+        }
         try
         {
             udp500.close();

@@ -12,7 +12,8 @@ import org.headend.control.ike.codec.Ike;
  * {@code group-alias}es (case-insensitive), selects it; one that is a URL or a path selects the tunnel-group whose
  * enabled {@code group-url} has that path, as the SSL login does. AnyConnect's IKEIdentity profile setting and
  * strongSwan's {@code local { id = keyid:NAME }} send such an IDi. Anything else, an address or a DN for instance,
- * lands in the default tunnel-group ({@value HeadendConfig#DEFAULT_TUNNEL_GROUP}).
+ * lands in {@value HeadendConfig#DEFAULT_RA_GROUP}, the ASA's default for IPsec remote access
+ * ({@value HeadendConfig#DEFAULT_TUNNEL_GROUP} is the SSL default, and stays the SSL login's).
  */
 final class IkeTunnelGroups
 {
@@ -24,7 +25,7 @@ final class IkeTunnelGroups
     {
         if (id == null || idType != Ike.ID_KEY_ID && idType != Ike.ID_FQDN && idType != Ike.ID_RFC822_ADDR)
         {
-            return config.defaultTunnelGroup();
+            return fallback(config);
         }
         final TunnelGroup named = config.tunnelGroups().get(id);
         if (named != null)
@@ -48,6 +49,11 @@ final class IkeTunnelGroups
                 return config.tunnelGroups().get(byUrl.tunnelGroup());
             }
         }
-        return config.defaultTunnelGroup();
+        return fallback(config);
+    }
+
+    private static TunnelGroup fallback(final HeadendConfig config)
+    {
+        return config.tunnelGroups().get(HeadendConfig.DEFAULT_RA_GROUP);
     }
 }

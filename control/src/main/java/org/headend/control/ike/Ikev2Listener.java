@@ -144,7 +144,8 @@ public final class Ikev2Listener implements AutoCloseable
     }
 
     /**
-     * What {@code show crypto ikev2 sa} and {@code show crypto ipsec sa} print: the SAs of the service running when
+     * What {@code show crypto ikev2 sa}, {@code show crypto ipsec sa} and {@code show crypto ikev2 stats} print: those
+     * of the service running when
      * the command runs (the CLI keeps this object across enable and disable).
      */
     public CryptoStatus status()
@@ -163,6 +164,13 @@ public final class Ikev2Listener implements AutoCloseable
             {
                 final IkeService service = running;
                 return (service == null ? CryptoStatus.NONE : service.status()).ipsecSas();
+            }
+
+            @Override
+            public String ikev2Stats()
+            {
+                final IkeService service = running;
+                return (service == null ? CryptoStatus.NONE : service.status()).ikev2Stats();
             }
         };
     }
@@ -188,7 +196,8 @@ public final class Ikev2Listener implements AutoCloseable
         return new ResponderPolicy(algorithms.suites(), algorithms.espKeyBits(), Ike.ID_DER_ASN1_DN,
             identity.chain().getFirst().getSubjectX500Principal().getEncoded(), identity.key(), chain, null, null,
             COOKIE_THRESHOLD, MAX_HALF_OPEN, org.headend.control.config.Ikev2Config.DEFAULT_LIFETIME_SECONDS,
-            DPD_SECONDS, true, algorithms.lifetimes());
+            DPD_SECONDS, true, algorithms.lifetimes(), algorithms.pfsGroup(),
+            candidate.globals().ikev2().fragmentationMtu());
     }
 
     /** At the appliance's stop: the sockets close, the SAs are kept for the sessions' restore. */

@@ -266,11 +266,15 @@ public final class SessionManager implements SessionDirectory
 
     /**
      * Calls {@code listener} with each ended session's last view (its final counters) and why it ended, on the
-     * control thread (RADIUS accounting Stop).
+     * control thread (RADIUS accounting Stop). Control thread.
+     *
+     * @return takes the listener out again (control thread): a service that comes and goes with the configuration
+     *         (IKEv2) calls it when it stops, or every start would add one more listener that keeps the old one alive
      */
-    public void onEnd(final java.util.function.BiConsumer<SessionView, String> listener)
+    public Runnable onEnd(final java.util.function.BiConsumer<SessionView, String> listener)
     {
         endListeners.add(listener);
+        return () -> endListeners.remove(listener);
     }
 
     /** The live session a cookie value names, or null (unknown, malformed, logged off or expired). */

@@ -103,6 +103,13 @@ final class SplitTunnel
             : networks.stream().filter(n -> n.family() == 4).toList();
     }
 
+    /** The IPv4 networks the client must not reach through the tunnel under {@code excludespecified}; else empty. */
+    List<AclAddress> ipv4Excludes()
+    {
+        return policy != SplitTunnelPolicy.EXCLUDESPECIFIED ? List.of()
+            : networks.stream().filter(n -> n.family() == 4).toList();
+    }
+
     /** Whether the client sends everything through the tunnel (then all its DNS goes there too). */
     boolean tunnelsAll()
     {

@@ -122,6 +122,75 @@ class Ikev2ConfigTest
     }
 
     @Test
+    void shouldPrintIkePoliciesInPriorityOrderTogetherWhateverOrderTheyWereTypedIn() throws ConfigException
+    {
+        final String running = ConfigLanguageTest.render("""
+            crypto ikev2 policy 30
+             encryption aes-256
+            crypto ikev2 remote-access trustpoint VPN-TP
+            crypto ikev2 policy 5
+             encryption aes-gcm-256
+            crypto ikev2 policy 65535
+             encryption aes
+            crypto ikev2 policy 10
+             encryption aes-gcm
+            crypto ikev2 policy 30
+             group 19
+            """);
+        final java.util.List<String> policies = running.lines().filter(l -> l.startsWith("crypto ikev2 policy"))
+            .toList();
+        assertEquals(java.util.List.of("crypto ikev2 policy 5", "crypto ikev2 policy 10", "crypto ikev2 policy 30",
+            "crypto ikev2 policy 65535"), policies, running);
+        final int first = running.indexOf("crypto ikev2 policy 5");
+        final int last = running.indexOf("crypto ikev2 policy 65535");
+        assertFalse(running.substring(first, last).contains("remote-access trustpoint"),
+            "the policies print as one block, as on the ASA:\n" + running);
+        assertTrue(running.contains("crypto ikev2 policy 30\n encryption aes-256\n group 19\n"),
+            "a policy's lines stay under it:\n" + running);
+    }
+
+    @Test
+    void shouldKeepSetPfsPerDynamicMapEntryAndGiveTheInterfaceItsGroup() throws ConfigException
+    {
+        final String text = ASA_RA + "crypto dynamic-map DYN 10 set pfs group19\n";
+        final Ikev2Config ikev2 = ConfigLanguageTest.compile(text).globals().ikev2();
+        assertEquals(19, ikev2.pfsGroup("outside"));
+        assertEquals(0, ikev2.pfsGroup("inside"), "no crypto map there");
+        assertEquals(0, ConfigLanguageTest.compile(ASA_RA).globals().ikev2().pfsGroup("outside"), "no set pfs");
+        final String running = ConfigLanguageTest.render(text);
+        assertTrue(running.contains("crypto dynamic-map DYN 10 set pfs group19\n"), running);
+        assertTrue(running.contains("crypto dynamic-map DYN 10 set ikev2 ipsec-proposal GCM128 GCM\n"),
+            "both lines of the entry are kept:\n" + running);
+        assertEquals(ikev2, ConfigLanguageTest.compile(running).globals().ikev2(), "reads back the same");
+        assertEquals(Ikev2Config.DEFAULT_PFS_GROUP, ConfigLanguageTest.compile(ASA_RA
+            + "crypto dynamic-map DYN 10 set pfs\n").globals().ikev2().pfsGroup("outside"), "set pfs alone: group 14");
+        final ConfigException weak = assertThrows(ConfigException.class, () -> ConfigLanguageTest.compile(
+            "crypto dynamic-map DYN 10 set pfs group2\n"));
+        assertTrue(weak.getMessage().contains("set pfs group2 is not supported here (supported: group14, group19, "
+            + "group20, group21)"), weak.getMessage());
+        final Ikev2Config two = ConfigLanguageTest.compile(ASA_RA + "crypto dynamic-map DYN 10 set pfs group19\n"
+            + "crypto dynamic-map DYN2 5 set ikev2 ipsec-proposal GCM\ncrypto dynamic-map DYN2 5 set pfs group20\n"
+            + "crypto map OUTSIDE_MAP 100 ipsec-isakmp dynamic DYN2\n").globals().ikev2();
+        final IllegalArgumentException clash = assertThrows(IllegalArgumentException.class,
+            () -> two.pfsGroup("outside"));
+        assertTrue(clash.getMessage().contains("crypto dynamic-map DYN 10 set pfs group19")
+            && clash.getMessage().contains("already asks for group 20"), clash.getMessage());
+    }
+
+    @Test
+    void shouldFragmentAtTheAsaDefaultOf576BytesUnlessTheMtuIsSet() throws ConfigException
+    {
+        assertEquals(576, ConfigLanguageTest.compile(ASA_RA).globals().ikev2().fragmentationMtu());
+        assertEquals(576, Ikev2Config.NONE.fragmentationMtu());
+        final String text = "crypto ikev2 fragmentation mtu 1280\n";
+        assertEquals(1280, ConfigLanguageTest.compile(text).globals().ikev2().fragmentationMtu());
+        assertTrue(ConfigLanguageTest.render(text).contains("crypto ikev2 fragmentation mtu 1280\n"),
+            ConfigLanguageTest.render(text));
+        assertThrows(ConfigException.class, () -> ConfigLanguageTest.compile("crypto ikev2 fragmentation mtu 400\n"),
+            "below 576, the IPv4 datagram every host takes");
+    }
+
+    @Test
     void shouldRefuseAlgorithmsTheResponderOrTheUserSpaceEspCannotDo()
     {
         final String[][] refused = {

@@ -23,7 +23,8 @@ class IkeAlgorithmsTest
             "GCM", new Ikev2Config.IpsecProposal("GCM", List.of("aes-gcm-256", "aes-gcm"), List.of("null")),
             "GCM128", new Ikev2Config.IpsecProposal("GCM128", List.of("aes-gcm"), List.of()));
         return new Ikev2Config(policies, proposals, Map.of("DYN", new TreeMap<>(Map.of(10, List.of("GCM128", "GCM")))),
-            Map.of("MAP", new TreeMap<>(Map.of(65_535, "DYN"))), mapOn == null ? Map.of() : Map.of(mapOn, "MAP"), null);
+            Map.of("DYN", new TreeMap<>(Map.of(10, 20))), Map.of("MAP", new TreeMap<>(Map.of(65_535, "DYN"))),
+            mapOn == null ? Map.of() : Map.of(mapOn, "MAP"), null, Ikev2Config.DEFAULT_FRAGMENTATION_MTU);
     }
 
     @Test
@@ -43,6 +44,7 @@ class IkeAlgorithmsTest
         assertEquals(86_400L, algorithms.lifetimes().get(gcm19));
         assertEquals(3600L, algorithms.lifetimes().get(cbc));
         assertEquals(List.of(128, 256), algorithms.espKeyBits(), "GCM128 first, as the dynamic map lists it");
+        assertEquals(20, algorithms.pfsGroup(), "set pfs group20 of the dynamic map the interface's crypto map names");
     }
 
     @Test
@@ -51,6 +53,7 @@ class IkeAlgorithmsTest
         final IkeAlgorithms algorithms = IkeAlgorithms.of(config(List.of(), "inside"), "outside");
         assertEquals(IkeAlgorithms.DEFAULT_SUITES, algorithms.suites());
         assertEquals(IkeAlgorithms.DEFAULT_ESP_KEY_BITS, algorithms.espKeyBits());
+        assertEquals(0, algorithms.pfsGroup(), "no crypto map on the interface: a rekey may come without PFS");
         final IkeAlgorithms bare = IkeAlgorithms.of(config(List.of(new Ikev2Config.IkePolicy(1, List.of(), List.of(),
             List.of(), List.of(), 600)), null), "outside");
         assertEquals(List.of(new IkeSuite(Ike.ENCR_AES_CBC, 256, Ike.AUTH_HMAC_SHA2_256_128,

@@ -36,7 +36,7 @@ class IkeTunnelGroupsTest
         assertEquals("SALES", select(Ike.ID_KEY_ID, "SALES"));
         assertEquals("SALES", select(Ike.ID_FQDN, "SALES"));
         assertEquals("SALES", select(Ike.ID_KEY_ID, "sales-team"), "an enabled alias, any case");
-        assertEquals(HeadendConfig.DEFAULT_TUNNEL_GROUP, select(Ike.ID_KEY_ID, "Old-Sales"), "a disabled alias");
+        assertEquals(HeadendConfig.DEFAULT_RA_GROUP, select(Ike.ID_KEY_ID, "Old-Sales"), "a disabled alias");
     }
 
     @Test
@@ -44,15 +44,15 @@ class IkeTunnelGroupsTest
     {
         assertEquals("ENG", select(Ike.ID_KEY_ID, "https://vpn.example.test/eng"));
         assertEquals("ENG", select(Ike.ID_FQDN, "/ENG/"));
-        assertEquals(HeadendConfig.DEFAULT_TUNNEL_GROUP, select(Ike.ID_KEY_ID, "https://vpn.example.test/ops"));
+        assertEquals(HeadendConfig.DEFAULT_RA_GROUP, select(Ike.ID_KEY_ID, "https://vpn.example.test/ops"));
     }
 
     @Test
-    void shouldLeaveAddressesDnsAndUnknownNamesInTheDefaultGroup() throws Exception
+    void shouldLeaveAddressesDnsAndUnknownNamesInDefaultRaGroupAsTheAsaDoesForIpsec() throws Exception
     {
-        assertEquals(HeadendConfig.DEFAULT_TUNNEL_GROUP, select(Ike.ID_IPV4_ADDR, "SALES"));
-        assertEquals(HeadendConfig.DEFAULT_TUNNEL_GROUP, select(Ike.ID_DER_ASN1_DN, "SALES"));
-        assertEquals(HeadendConfig.DEFAULT_TUNNEL_GROUP, select(Ike.ID_RFC822_ADDR, "alice@example.test"));
-        assertEquals(HeadendConfig.DEFAULT_TUNNEL_GROUP, select(0, null));
+        assertEquals(HeadendConfig.DEFAULT_RA_GROUP, select(Ike.ID_IPV4_ADDR, "SALES"));
+        assertEquals(HeadendConfig.DEFAULT_RA_GROUP, select(Ike.ID_DER_ASN1_DN, "SALES"));
+        assertEquals(HeadendConfig.DEFAULT_RA_GROUP, select(Ike.ID_RFC822_ADDR, "alice@example.test"));
+        assertEquals(HeadendConfig.DEFAULT_RA_GROUP, select(0, null));
     }
 }

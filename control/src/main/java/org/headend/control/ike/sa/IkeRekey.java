@@ -68,6 +68,10 @@ final class IkeRekey
         final IkeKeys keys = KeySchedule.ikeKeys(choice.suite(), skeyseed, ni, nr, spiI, spiR);
         final IkeSa replacement = new IkeSa(context, spiI, spiR, choice.suite(), keys, ni, nr, new byte[0],
             new byte[0], old.natDetected(), old.peer(), old.local(), nowNanos);
+        if (old.peerFragments())
+        {
+            replacement.peerTakesFragments();
+        }
         inner.securityAssociation(List.of(choice.answer(ByteBuffer.allocate(8).putLong(spiR).array())));
         inner.nonce(nr);
         inner.keyExchange(group.number(), group.publicValue(pair));

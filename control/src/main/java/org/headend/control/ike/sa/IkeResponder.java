@@ -50,6 +50,12 @@ public final class IkeResponder
         return context.policy;
     }
 
+    /** The fragmentation counters since this responder started. */
+    public IkeStats stats()
+    {
+        return context.stats;
+    }
+
     /** The IKE SAs, established or still negotiating. */
     public Collection<IkeSa> sas()
     {

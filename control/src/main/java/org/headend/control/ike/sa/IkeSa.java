@@ -72,7 +72,9 @@ public final class IkeSa
 
     private long expectedRequestId = 1;
     private long lastResponseId = -1;
-    private byte[] lastResponse;
+    /** Our last response: one datagram, or its RFC 7383 fragments. */
+    private List<byte[]> lastResponse;
+    private boolean peerFragments;
     private long lastHeardNanos;
 
     private long nextOwnRequestId;
@@ -144,6 +146,17 @@ public final class IkeSa
     public State state()
     {
         return state;
+    }
+
+    /** The peer announced IKEV2_FRAGMENTATION_SUPPORTED: our large messages may go to it in fragments. */
+    void peerTakesFragments()
+    {
+        peerFragments = true;
+    }
+
+    boolean peerFragments()
+    {
+        return peerFragments;
     }
 
     public IkeSuite suite()
@@ -222,7 +235,10 @@ public final class IkeSa
             // a retransmitted fragmented request is answered once, on its first fragment (RFC 7383 §2.6.1)
             if (!fragmented || fragmentNumber(header) == 1)
             {
-                out.add(new IkeAction.Send(from, to, lastResponse));
+                for (final byte[] cached : lastResponse)
+                {
+                    out.add(new IkeAction.Send(from, to, cached));
+                }
             }
             return;
         }
@@ -237,12 +253,14 @@ public final class IkeSa
             if (fragmented)
             {
                 final MessageProtection.Fragment fragment = protection.openFragment(header, datagram);
+                context.stats.fragmentIn();
                 final byte[] whole = fragments.add(id, fragment.number(), fragment.total(), fragment.firstType(),
                     fragment.content());
                 if (whole == null)
                 {
                     return;
                 }
+                context.stats.reassembled();
                 payloads = MessageProtection.decode(whole, fragments.firstType());
             }
             else
@@ -285,15 +303,40 @@ public final class IkeSa
     {
         try
         {
-            lastResponse = protection.seal(exchange, true, id, inner);
+            final byte[] whole = protection.seal(exchange, true, id, inner);
+            final int room = roomForMessage();
+            lastResponse = peerFragments && room > 0 && whole.length > room
+                ? protection.sealFragments(exchange, true, id, inner, room) : List.of(whole);
         }
         catch (final GeneralSecurityException ex)
         {
             throw new IllegalStateException("sealing our own response failed", ex);
         }
+        if (lastResponse.size() > 1)
+        {
+            context.stats.fragmentedOut(lastResponse.size());
+        }
         lastResponseId = id;
         expectedRequestId = id + 1;
-        out.add(new IkeAction.Send(peer, local, lastResponse));
+        for (final byte[] datagram : lastResponse)
+        {
+            out.add(new IkeAction.Send(peer, local, datagram));
+        }
+    }
+
+    /**
+     * The largest IKE message that fits the fragment MTU as one IP datagram to the peer: less the IP and UDP headers
+     * and, on 4500, the non-ESP marker; 0 when we never fragment.
+     */
+    private int roomForMessage()
+    {
+        final int mtu = context.policy.fragmentMtu();
+        if (mtu == 0)
+        {
+            return 0;
+        }
+        final int ip = peer.getAddress() instanceof java.net.Inet6Address ? 40 : 20;
+        return mtu - ip - 8 - (local.getPort() == 500 ? 0 : 4);
     }
 
     private void onResponse(final IkeHeader header, final byte[] datagram, final long nowNanos)
@@ -689,6 +732,20 @@ public final class IkeSa
             invalidKe(inner);
             return;
         }
+        final int required = context.policy.childPfsGroup();
+        if (required != 0 && (group == null || group.number() != required))
+        {
+            // set pfs: the rekey carries a KE of our group; ask for it if an ESP proposal offers it (RFC 7296 §1.3)
+            if (Proposals.selectEsp(payloads.proposals(), context.policy.espKeyBits(), required) != null)
+            {
+                invalidKe(inner, required);
+            }
+            else
+            {
+                inner.notify(Ike.NO_PROPOSAL_CHOSEN, new byte[0]);
+            }
+            return;
+        }
         final Proposals.EspChoice esp = Proposals.selectEsp(payloads.proposals(), context.policy.espKeyBits(),
             group == null ? 0 : group.number());
         if (esp == null)
@@ -742,7 +799,11 @@ public final class IkeSa
 
     void invalidKe(final PayloadWriter inner)
     {
-        final int group = suite.group().number();
+        invalidKe(inner, suite.group().number());
+    }
+
+    private static void invalidKe(final PayloadWriter inner, final int group)
+    {
         inner.notify(Ike.INVALID_KE_PAYLOAD, new byte[] {(byte)(group >>> 8), (byte)group});
     }
 

@@ -126,8 +126,13 @@ final class InitExchange
         final byte[] skeyseed = KeySchedule.skeyseed(suite.prf(), payloads.nonce(), nr, sharedSecret);
         final IkeKeys keys = KeySchedule.ikeKeys(suite, skeyseed, payloads.nonce(), nr, spiI, spiR);
         out.add(new IkeAction.Send(peer, local, response));
-        return new IkeSa(context, spiI, spiR, suite, keys, payloads.nonce(), nr, datagram, response, natDetected,
-            peer, local, nowNanos);
+        final IkeSa sa = new IkeSa(context, spiI, spiR, suite, keys, payloads.nonce(), nr, datagram, response,
+            natDetected, peer, local, nowNanos);
+        if (payloads.notification(Ike.IKEV2_FRAGMENTATION_SUPPORTED) != null)
+        {
+            sa.peerTakesFragments();
+        }
+        return sa;
     }
 
     /**

@@ -20,6 +20,8 @@ final class MessageProtection
 {
     /** Our messages stay below this (no CERT chain of ours needs more). */
     static final int MAX_MESSAGE = 16_384;
+    /** An SKF payload's generic header and its fragment number and total. */
+    private static final int SKF_HEADER = 8;
 
     private final long spiI;
     private final long spiR;
@@ -82,6 +84,33 @@ final class MessageProtection
         writer.declareLength(out.position());
         outbound.seal(out.array(), contentOffset, chunk);
         return out.copy(0);
+    }
+
+    /**
+     * Our message in SKF fragments (RFC 7383 §2.5) of at most {@code room} bytes each, or whole when even
+     * {@link EncryptedPayload#MAX_FRAGMENTS} fragments would not hold it (the peer could not put it back together).
+     */
+    java.util.List<byte[]> sealFragments(final int exchange, final boolean response, final long messageId,
+        final PayloadWriter inner, final int room) throws GeneralSecurityException
+    {
+        final byte[] chain = inner.copy(0);
+        int chunk = room - Ike.HEADER_LENGTH - SKF_HEADER;
+        while (chunk > 0 && Ike.HEADER_LENGTH + SKF_HEADER + outbound.sealedLength(chunk) > room)
+        {
+            chunk--;
+        }
+        final int total = chunk <= 0 ? 0 : (chain.length + chunk - 1) / chunk;
+        if (total < 1 || total > EncryptedPayload.MAX_FRAGMENTS)
+        {
+            return java.util.List.of(seal(exchange, response, messageId, inner));
+        }
+        final java.util.List<byte[]> out = new java.util.ArrayList<>(total);
+        for (int i = 0; i < total; i++)
+        {
+            out.add(sealFragment(exchange, response, messageId, i + 1, total, inner.firstType(),
+                java.util.Arrays.copyOfRange(chain, i * chunk, Math.min(chain.length, (i + 1) * chunk))));
+        }
+        return out;
     }
 
     /** A received SKF fragment: number, total and decrypted content. */

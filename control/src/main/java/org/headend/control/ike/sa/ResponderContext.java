@@ -3,11 +3,15 @@ package org.headend.control.ike.sa;
 import java.security.SecureRandom;
 import java.util.function.LongPredicate;
 
-/** What every IKE SA of one responder shares: the policy in force, the host, the random source, the SPI space. */
+/**
+ * What every IKE SA of one responder shares: the policy in force, the host, the random source, the SPI space, the
+ * counters.
+ */
 final class ResponderContext
 {
     final IkeHost host;
     final SecureRandom random;
+    final IkeStats stats = new IkeStats();
     private final LongPredicate spiTaken;
     ResponderPolicy policy;
 

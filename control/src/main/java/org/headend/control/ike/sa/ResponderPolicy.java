@@ -26,12 +26,34 @@ import org.headend.control.ike.crypto.IkeSuite;
  *                          UDP 4500 and encapsulates ESP: the data plane has no raw ESP (protocol 50)
  * @param suiteLifetimes    seconds an IKE SA of a suite lives ({@code lifetime seconds} of the policy that offered
  *                          it); suites not in it take {@code ikeLifetimeSeconds}
+ * @param childPfsGroup     the DH group a CHILD_SA rekey must carry a KE of ({@code set pfs}); 0 takes a rekey with
+ *                          or without one
+ * @param fragmentMtu       the largest IP datagram of ours before a message goes in RFC 7383 fragments to a peer that
+ *                          announced support; 0 never fragments
  */
 public record ResponderPolicy(List<IkeSuite> ikeSuites, List<Integer> espKeyBits, int identityType,
     byte[] identity, PrivateKey serverKey, List<byte[]> certificateChain, byte[] serverPsk, byte[] clientPsk,
     int cookieThreshold, int maxHalfOpen, long ikeLifetimeSeconds, int dpdSeconds, boolean forceNatT,
-    Map<IkeSuite, Long> suiteLifetimes)
+    Map<IkeSuite, Long> suiteLifetimes, int childPfsGroup, int fragmentMtu)
 {
+    /** No PFS required on rekey, no fragmentation of ours. */
+    public ResponderPolicy(final List<IkeSuite> ikeSuites, final List<Integer> espKeyBits, final int identityType,
+        final byte[] identity, final PrivateKey serverKey, final List<byte[]> certificateChain, final byte[] serverPsk,
+        final byte[] clientPsk, final int cookieThreshold, final int maxHalfOpen, final long ikeLifetimeSeconds,
+        final int dpdSeconds, final boolean forceNatT, final Map<IkeSuite, Long> suiteLifetimes)
+    {
+        this(ikeSuites, espKeyBits, identityType, identity, serverKey, certificateChain, serverPsk, clientPsk,
+            cookieThreshold, maxHalfOpen, ikeLifetimeSeconds, dpdSeconds, forceNatT, suiteLifetimes, 0, 0);
+    }
+
+    /** This policy with {@code set pfs} and the fragment MTU changed. */
+    public ResponderPolicy with(final int pfsGroup, final int mtu)
+    {
+        return new ResponderPolicy(ikeSuites, espKeyBits, identityType, identity, serverKey, certificateChain,
+            serverPsk, clientPsk, cookieThreshold, maxHalfOpen, ikeLifetimeSeconds, dpdSeconds, forceNatT,
+            suiteLifetimes, pfsGroup, mtu);
+    }
+
     /** One lifetime for every suite. */
     public ResponderPolicy(final List<IkeSuite> ikeSuites, final List<Integer> espKeyBits, final int identityType,
         final byte[] identity, final PrivateKey serverKey, final List<byte[]> certificateChain, final byte[] serverPsk,

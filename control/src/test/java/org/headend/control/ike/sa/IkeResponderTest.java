@@ -637,6 +637,49 @@ class IkeResponderTest
         final byte[] answer = only(actions);
         assertArrayEquals(answer, only(send(responder, fragments.get(0))), "retransmission: the cached answer");
         assertTrue(send(responder, fragments.get(1)).isEmpty(), "answered once per retransmission");
+        assertEquals(3, responder.stats().fragmentsIn(), "the fragments that verified (a resent one is not opened)");
+        assertEquals(1, responder.stats().reassembledMessages());
+    }
+
+    @Test
+    void shouldSendALargeIkeAuthInFragmentsOfTheMtuToAClientThatTakesThemAndWholeToOneThatDoesNot()
+        throws Exception
+    {
+        final KeyPair serverKey = DhGroup.ECP_256.generate();
+        final byte[] leaf = new byte[700];
+        final byte[] issuer = new byte[1100];
+        new SecureRandom().nextBytes(leaf);
+        new SecureRandom().nextBytes(issuer);
+        final ResponderPolicy chain = new ResponderPolicy(List.of(GCM_384), List.of(256), Ike.ID_FQDN, SERVER_ID,
+            serverKey.getPrivate(), List.of(leaf, issuer), null, null, 100, 100, 0, 30, false, Map.of(), 0, 576);
+        final IkeResponder responder = responder(chain);
+        final TestInitiator client = new TestInitiator();
+        client.fragmentation = true;
+        client.onInitResponse(only(send(responder, client.init(GCM_384, DhGroup.ECP_384, null,
+            TestInitiator.CLIENT))));
+        final byte[] request = client.request(Ike.IKE_AUTH,
+            firstAuth(client, "alice@example.test".getBytes(StandardCharsets.UTF_8), false));
+        final List<byte[]> fragments = sent(send(responder, request));
+        assertTrue(fragments.size() >= 4, "1.8 kB of certificates at 576 bytes: " + fragments.size());
+        for (final byte[] fragment : fragments)
+        {
+            assertTrue(fragment.length <= 576 - 20 - 8, "each fits 576 bytes with IP and UDP: " + fragment.length);
+        }
+        final PayloadSet answer = client.reassemble(fragments);
+        assertEquals(2, answer.certificates().size());
+        assertArrayEquals(issuer, answer.certificates().get(1), "the chain arrives whole");
+        assertEquals(Ike.EAP_TYPE_IDENTITY, eap(answer.eap()).type());
+        assertEquals(fragments.size(), responder.stats().fragmentsOut());
+        assertEquals(1, responder.stats().fragmentedMessagesOut());
+        final List<byte[]> again = sent(send(responder, request));
+        assertEquals(fragments.size(), again.size(), "a retransmitted request gets every fragment again");
+        assertArrayEquals(fragments.get(fragments.size() - 1), again.get(again.size() - 1));
+
+        final TestInitiator plain = new TestInitiator();
+        plain.onInitResponse(only(send(responder, plain.init(GCM_384, DhGroup.ECP_384, null, TestInitiator.CLIENT))));
+        final byte[] whole = only(send(responder, plain.request(Ike.IKE_AUTH,
+            firstAuth(plain, "bob@example.test".getBytes(StandardCharsets.UTF_8), false))));
+        assertEquals(2, plain.open(whole).certificates().size(), "no FRAG_SUP: one datagram, as large as it is");
     }
 
     @Test
@@ -756,6 +799,56 @@ class IkeResponderTest
         assertEquals(first.inboundSpi(), action(deleted, IkeAction.ChildRetired.class).inboundSpi());
         assertEquals(first.inboundSpi(), client.open(only(deleted)).deletedChildSpis().get(0)[0]);
         assertNull(action(deleted, IkeAction.Closed.class), "the session lives on with the new CHILD_SA");
+    }
+
+    @Test
+    void shouldHoldAChildRekeyToTheSetPfsGroup() throws Exception
+    {
+        final IkeResponder responder = responder(policy(100, null, CLIENT_PSK).with(19, 0));
+        final TestInitiator client = initiated(responder, GCM_384);
+        final ChildSa first = action(send(responder, client.request(Ike.IKE_AUTH,
+            firstAuth(client, "c@d".getBytes(), true))), IkeAction.ChildUp.class).child();
+        // no KE at all, and no proposal with group 19: refused
+        final PayloadSet none = client.open(only(send(responder, client.request(Ike.CREATE_CHILD_SA,
+            childRekey(first, 0, null)))));
+        assertNotNull(none.notification(Ike.NO_PROPOSAL_CHOSEN), "set pfs: a rekey without PFS is refused");
+        // a KE of group 20 while the proposal also offers 19: asked for 19
+        final KeyPair ecp384 = DhGroup.ECP_384.generate();
+        final PayloadSet wrongGroup = client.open(only(send(responder, client.request(Ike.CREATE_CHILD_SA,
+            childRekey(first, 20, DhGroup.ECP_384.publicValue(ecp384), 20, 19)))));
+        assertArrayEquals(new byte[] {0, 19}, wrongGroup.notification(Ike.INVALID_KE_PAYLOAD).data());
+        // the retry with group 19 rekeys
+        final KeyPair ecp256 = DhGroup.ECP_256.generate();
+        final List<IkeAction> actions = send(responder, client.request(Ike.CREATE_CHILD_SA,
+            childRekey(first, 19, DhGroup.ECP_256.publicValue(ecp256), 19)));
+        assertNotNull(action(actions, IkeAction.ChildRekeyed.class));
+        assertEquals(19, client.open(only(actions)).keGroup());
+    }
+
+    /** A CHILD_SA rekey of {@code old} offering AES-GCM-128 with {@code groups}, with a KE when {@code ke} is set. */
+    private static PayloadWriter childRekey(final ChildSa old, final int keGroup, final byte[] ke,
+        final int... groups)
+    {
+        final List<Transform> transforms = new ArrayList<>(List.of(
+            new Transform(Ike.TRANSFORM_ENCR, Ike.ENCR_AES_GCM_16, 128)));
+        for (final int group : groups)
+        {
+            transforms.add(new Transform(Ike.TRANSFORM_DH, group));
+        }
+        transforms.add(new Transform(Ike.TRANSFORM_ESN, 0));
+        final byte[] ni = new byte[32];
+        new SecureRandom().nextBytes(ni);
+        final PayloadWriter rekey = TestInitiator.inner()
+            .notify(Ike.PROTOCOL_ESP, ByteBuffer.allocate(4).putInt(old.outboundSpi()).array(), Ike.REKEY_SA,
+                new byte[0])
+            .securityAssociation(List.of(new Proposal(1, Ike.PROTOCOL_ESP, new byte[] {0, 0, (byte)0xbe, (byte)0xef},
+                transforms)))
+            .nonce(ni);
+        if (ke != null)
+        {
+            rekey.keyExchange(keGroup, ke);
+        }
+        return rekey.trafficSelectors(Ike.TSI, old.tsi()).trafficSelectors(Ike.TSR, old.tsr());
     }
 
     @Test

@@ -43,6 +43,8 @@ final class TestInitiator
     byte[] initResponse;
     long nextId = 1;
     MessageProtection protection;
+    /** Whether IKE_SA_INIT announces IKEV2_FRAGMENTATION_SUPPORTED (RFC 7383). */
+    boolean fragmentation;
 
     TestInitiator()
     {
@@ -64,6 +66,10 @@ final class TestInitiator
         out.nonce(ni);
         out.notify(Ike.NAT_DETECTION_SOURCE_IP, NatDetection.hash(spiI, 0, natSource));
         out.notify(Ike.NAT_DETECTION_DESTINATION_IP, NatDetection.hash(spiI, 0, SERVER));
+        if (fragmentation)
+        {
+            out.notify(Ike.IKEV2_FRAGMENTATION_SUPPORTED, new byte[0]);
+        }
         initRequest = writer.finish();
         return initRequest;
     }
@@ -156,6 +162,23 @@ final class TestInitiator
         final IkeHeader header = header(message);
         assertEquals(0, header.flags() & Ike.FLAG_INITIATOR, "the responder never sets the I flag");
         return protection.open(header, message);
+    }
+
+    /** Puts the responder's SKF fragments of one message back together, checking each, and decodes it. */
+    PayloadSet reassemble(final List<byte[]> datagrams) throws Exception
+    {
+        final FragmentAssembly assembly = new FragmentAssembly();
+        byte[] whole = null;
+        for (final byte[] datagram : datagrams)
+        {
+            final IkeHeader header = header(datagram);
+            assertTrue(MessageProtection.fragmented(header), "an SKF fragment");
+            final MessageProtection.Fragment fragment = protection.openFragment(header, datagram);
+            whole = assembly.add(header.messageId(), fragment.number(), fragment.total(), fragment.firstType(),
+                fragment.content());
+        }
+        assertNotNull(whole, "every fragment arrived");
+        return MessageProtection.decode(whole, assembly.firstType());
     }
 
     static PayloadWriter inner()
