@@ -71,6 +71,10 @@ class Ikev2RadiusIT
             .extraLine(" accounting-port " + (RADIUS_PORT + 1))
             .extraLine(" timeout 5")
             .extraLine(" retry-interval 2")
+            // an IDi that names no tunnel-group lands in DefaultRAGroup, the ASA's IPsec default: the local users
+            .extraLine("tunnel-group DefaultRAGroup general-attributes")
+            .extraLine(" address-pool POOL")
+            .extraLine(" default-group-policy GP")
             .extraLine("tunnel-group RADGROUP type remote-access")
             .extraLine("tunnel-group RADGROUP general-attributes")
             .extraLine(" address-pool POOL")

@@ -148,6 +148,8 @@ public final class ManagedProcess implements AutoCloseable
         final long deadline = System.nanoTime() + timeout.toNanos();
         while (true)
         {
+            // read before looking: output that arrived just before the streams closed is then still seen
+            final boolean ended = out.isClosed() && err.isClosed();
             Matcher m = out.find(regex, outMark);
             if (m == null)
             {
@@ -158,7 +160,7 @@ public final class ManagedProcess implements AutoCloseable
                 return m;
             }
             final long left = deadline - System.nanoTime();
-            if (left <= 0 || (out.isClosed() && err.isClosed()))
+            if (left <= 0 || ended)
             {
                 throw new AssertionError(label + ": no output matching /" + regex + "/ within " + timeout +
                     (process.isAlive() ? "" : " (process exited with " + exitCodeOrNull() + ")") + "\n" + tails(60));
