@@ -51,7 +51,7 @@ class DoubleAuthenticationIT
             .extraLine("group-policy STAFF attributes")
             .extraLine(" vpn-tunnel-protocol ssl-client")
             .extraLine(" banner value Welcome, staff."));
-        radius = FreeRadiusServer.start(bed.net().server(), RADIUS_PORT, SECRET);
+        radius = bed.own(FreeRadiusServer.start(bed.net().server(), RADIUS_PORT, SECRET));
     }
 
     @AfterEach
@@ -64,10 +64,6 @@ class DoubleAuthenticationIT
     @AfterAll
     static void tearDown()
     {
-        if (radius != null)
-        {
-            radius.close();
-        }
         if (bed != null)
         {
             bed.close();

@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Map;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -41,68 +41,22 @@ class EspInteropIT
         net = Netns.create(1, true, true);
         strongswan = StrongSwanClient.prepare("hdit-esp", "");
         dir = strongswan.dir();
-        final String javaBinary = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        responder = ManagedProcess.start("esp-responder", Netns.in(net.server(), javaBinary,
-            "--enable-native-access=ALL-UNNAMED", "--add-exports", "java.base/jdk.internal.misc=ALL-UNNAMED",
-            "-cp", System.getProperty("java.class.path"), EspInteropResponder.class.getName(), Netns.SERVER_ADDRESS,
-            SERVER_PSK, "alice", PASSWORD, POOL_ADDRESS, Netns.INSIDE_SERVER_ADDRESS, "10.78.0.0/24", TUN), dir,
-            Map.of());
+        responder = InteropFixture.startResponder("esp-responder", net.server(), dir,
+            List.of("--enable-native-access=ALL-UNNAMED", "--add-exports", "java.base/jdk.internal.misc=ALL-UNNAMED"),
+            EspInteropResponder.class, Netns.SERVER_ADDRESS, SERVER_PSK, "alice", PASSWORD, POOL_ADDRESS,
+            Netns.INSIDE_SERVER_ADDRESS, "10.78.0.0/24", TUN);
         responder.waitFor("READY", Duration.ofSeconds(60));
         // the pool is reached through the data plane's TUN device, as the appliance routes it
         Netns.exec(net.server(), "ip", "link", "set", TUN, "up").check();
         Netns.exec(net.server(), "ip", "route", "add", POOL_ADDRESS + "/32", "dev", TUN).check();
-        strongswan.start(net.client(), clientConnections());
-    }
-
-    private static String clientConnections()
-    {
         // encap = yes: libipsec carries ESP in UDP only, and there is no NAT here to make the client float to 4500
-        return """
-            connections {
-              home {
-                version = 2
-                remote_addrs = %s
-                vips = 0.0.0.0
-                encap = yes
-                proposals = aes256gcm16-prfsha384-ecp384
-                local { auth = eap-mschapv2
-                        eap_id = alice }
-                remote { auth = psk
-                         id = vpn.example.test }
-                children {
-                  home { remote_ts = 10.78.0.0/24
-                         esp_proposals = aes256gcm16-ecp384
-                         start_action = none }
-                }
-              }
-            }
-            secrets {
-              eap-alice { id = alice
-                          secret = "%s" }
-              ike-server { id = vpn.example.test
-                           secret = "%s" }
-            }
-            """.formatted(Netns.SERVER_ADDRESS, PASSWORD, SERVER_PSK);
+        strongswan.start(net.client(), InteropFixture.homeConnection("encap = yes", PASSWORD, SERVER_PSK));
     }
 
     @AfterAll
     static void stop() throws IOException
     {
-        for (final ManagedProcess process : new ManagedProcess[] {responder})
-        {
-            if (process != null)
-            {
-                process.stop(Duration.ofSeconds(5));
-            }
-        }
-        if (net != null)
-        {
-            net.close();
-        }
-        if (strongswan != null)
-        {
-            strongswan.close();
-        }
+        InteropFixture.stop(responder, net, strongswan);
     }
 
     private static Cmd.Result swanctl(final String... args)

@@ -3,8 +3,6 @@ package org.headend.it;
 import io.netty.channel.IoEventLoop;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.uring.IoUringIoHandler;
-import java.io.BufferedReader;
-import java.io.InputStreamReader;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
@@ -15,18 +13,15 @@ import java.util.ArrayList;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Queue;
 import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
-import org.headend.control.auth.radius.MsChapV2;
 import org.headend.control.ike.codec.Ike;
-import org.headend.control.ike.codec.TrafficSelector;
 import org.headend.control.ike.crypto.DhGroup;
 import org.headend.control.ike.crypto.IkeSuite;
 import org.headend.control.ike.crypto.PrfAlgorithm;
 import org.headend.control.ike.sa.ChildSa;
-import org.headend.control.ike.sa.ClientConfig;
 import org.headend.control.ike.sa.IkeAction;
 import org.headend.control.ike.sa.IkeHost;
 import org.headend.control.ike.sa.IkeResponder;
@@ -82,16 +77,7 @@ public final class EspInteropResponder
     public static void main(final String[] args) throws Exception
     {
         final InetAddress bind = InetAddress.getByName(args[0]);
-        final String user = args[2];
-        final byte[] hash = MsChapV2.ntPasswordHash(args[3]);
-        final byte[] pool = InetAddress.getByName(args[4]).getAddress();
-        final byte[] dns = InetAddress.getByName(args[5]).getAddress();
-        final String[] network = args[6].split("/");
-        final int prefix = Integer.parseInt(network[1]);
-        final int base = ByteBuffer.wrap(InetAddress.getByName(network[0]).getAddress()).getInt();
-        final int mask = prefix == 0 ? 0 : -1 << (32 - prefix);
-        final TrafficSelector allowed = TrafficSelector.ipv4Range(ByteBuffer.allocate(4).putInt(base & mask).array(),
-            ByteBuffer.allocate(4).putInt(base | ~mask).array());
+        final InteropAccount account = InteropAccount.fromArgs(args);
 
         final MultiThreadIoEventLoopGroup group = new MultiThreadIoEventLoopGroup(1, IoUringIoHandler.newFactory());
         final IoEventLoop loop = group.next();
@@ -104,66 +90,20 @@ public final class EspInteropResponder
             AeadProvider.fromSystemProperties()::create);
         esp.bind(bind, 4500);
 
-        final IkeHost host = new IkeHost()
-        {
-            @Override
-            public byte[] ntPasswordHash(final String username)
-            {
-                return user.equals(username) ? hash : null;
-            }
-
-            @Override
-            public ClientConfig admit(final IkeSa sa, final String username)
-            {
-                return new ClientConfig(pool, List.of(dns), null, List.of(allowed));
-            }
-
-            @Override
-            public void release(final IkeSa sa)
-            {
-            }
-
-            @Override
-            public int reserveSpi()
-            {
-                return esp.reserveSpi();
-            }
-
-            @Override
-            public void releaseSpi(final int spi)
-            {
-                esp.releaseSpi(spi);
-            }
-        };
+        final IkeHost host = account.host(esp::reserveSpi, esp::releaseSpi);
         final ResponderPolicy policy = new ResponderPolicy(List.of(
             new IkeSuite(Ike.ENCR_AES_GCM_16, 256, 0, PrfAlgorithm.HMAC_SHA2_384, DhGroup.ECP_384),
             new IkeSuite(Ike.ENCR_AES_GCM_16, 128, 0, PrfAlgorithm.HMAC_SHA2_256, DhGroup.ECP_256)),
             List.of(256, 128), Ike.ID_FQDN, "vpn.example.test".getBytes(StandardCharsets.US_ASCII), null, List.of(),
             args[1].getBytes(StandardCharsets.UTF_8), null, 1000, 1000, 0, 0, true);
-        final ConcurrentLinkedQueue<String> commands = new ConcurrentLinkedQueue<>();
-        final Thread stdin = new Thread(() ->
-        {
-            try (BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8)))
-            {
-                for (String line; (line = in.readLine()) != null; )
-                {
-                    commands.add(line.trim());
-                }
-            }
-            catch (final java.io.IOException ex)
-            {
-                commands.add("exit");
-            }
-        }, "stdin");
-        stdin.setDaemon(true);
-        stdin.start();
+        final Queue<String> commands = InteropAccount.stdinCommands();
 
         try (DatagramChannel udp500 = DatagramChannel.open().bind(new InetSocketAddress(bind, 500)))
         {
             udp500.configureBlocking(false);
             final EspInteropResponder self = new EspInteropResponder(
                 new IkeResponder(policy, host, new SecureRandom(), System.nanoTime()), udp500, esp, dataplane,
-                ByteBuffer.wrap(pool).getInt());
+                ByteBuffer.wrap(account.pool()).getInt());
             System.out.println("READY");
             System.out.flush();
             self.run(fromEsp, commands, new InetSocketAddress(bind, 500));
@@ -177,7 +117,7 @@ public final class EspInteropResponder
         }
     }
 
-    private void run(final BlockingQueue<Encapsulated> fromEsp, final ConcurrentLinkedQueue<String> commands,
+    private void run(final BlockingQueue<Encapsulated> fromEsp, final Queue<String> commands,
         final InetSocketAddress local500) throws Exception
     {
         final ByteBuffer buffer = ByteBuffer.allocate(65_536);

@@ -7,7 +7,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Map;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 import java.util.regex.Pattern;
@@ -45,62 +45,17 @@ class IkeInteropIT
         net = Netns.create();
         strongswan = StrongSwanClient.prepare("hdit-ike", "fragment_size = 200");
         dir = strongswan.dir();
-        final String javaBinary = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        responder = ManagedProcess.start("ike-responder", Netns.in(net.server(), javaBinary, "-cp",
-            System.getProperty("java.class.path"), IkeInteropResponder.class.getName(), Netns.SERVER_ADDRESS,
-            SERVER_PSK, "alice", PASSWORD, POOL_ADDRESS, DNS, "10.78.0.0/24", "3"), dir, Map.of());
+        responder = InteropFixture.startResponder("ike-responder", net.server(), dir, List.of(),
+            IkeInteropResponder.class, Netns.SERVER_ADDRESS, SERVER_PSK, "alice", PASSWORD, POOL_ADDRESS, DNS,
+            "10.78.0.0/24", "3");
         responder.waitFor("READY", Duration.ofSeconds(60));
-        strongswan.start(net.client(), clientConnections());
-    }
-
-    private static String clientConnections()
-    {
-        return """
-            connections {
-              home {
-                version = 2
-                remote_addrs = %s
-                vips = 0.0.0.0
-                proposals = aes256gcm16-prfsha384-ecp384
-                dpd_delay = 2s
-                local { auth = eap-mschapv2
-                        eap_id = alice }
-                remote { auth = psk
-                         id = vpn.example.test }
-                children {
-                  home { remote_ts = 10.78.0.0/24
-                         esp_proposals = aes256gcm16-ecp384
-                         start_action = none }
-                }
-              }
-            }
-            secrets {
-              eap-alice { id = alice
-                          secret = "%s" }
-              ike-server { id = vpn.example.test
-                           secret = "%s" }
-            }
-            """.formatted(Netns.SERVER_ADDRESS, PASSWORD, SERVER_PSK);
+        strongswan.start(net.client(), InteropFixture.homeConnection("dpd_delay = 2s", PASSWORD, SERVER_PSK));
     }
 
     @AfterAll
     static void stop() throws IOException
     {
-        for (final ManagedProcess process : new ManagedProcess[] {responder})
-        {
-            if (process != null)
-            {
-                process.stop(Duration.ofSeconds(5));
-            }
-        }
-        if (net != null)
-        {
-            net.close();
-        }
-        if (strongswan != null)
-        {
-            strongswan.close();
-        }
+        InteropFixture.stop(responder, net, strongswan);
     }
 
     private static Cmd.Result swanctl(final String... args)

@@ -1,7 +1,5 @@
 package org.headend.it;
 
-import java.io.BufferedReader;
-import java.io.InputStreamReader;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
@@ -12,14 +10,12 @@ import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.ConcurrentLinkedQueue;
-import org.headend.control.auth.radius.MsChapV2;
+import java.util.Queue;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.headend.control.ike.codec.Ike;
-import org.headend.control.ike.codec.TrafficSelector;
 import org.headend.control.ike.crypto.DhGroup;
 import org.headend.control.ike.crypto.IkeSuite;
 import org.headend.control.ike.crypto.PrfAlgorithm;
-import org.headend.control.ike.sa.ClientConfig;
 import org.headend.control.ike.sa.IkeAction;
 import org.headend.control.ike.sa.IkeHost;
 import org.headend.control.ike.sa.IkeResponder;
@@ -43,48 +39,10 @@ public final class IkeInteropResponder
     public static void main(final String[] args) throws Exception
     {
         final InetAddress bind = InetAddress.getByName(args[0]);
-        final String user = args[2];
-        final byte[] hash = MsChapV2.ntPasswordHash(args[3]);
-        final byte[] pool = InetAddress.getByName(args[4]).getAddress();
-        final byte[] dns = InetAddress.getByName(args[5]).getAddress();
-        final String[] network = args[6].split("/");
-        final int prefix = Integer.parseInt(network[1]);
-        final int base = ByteBuffer.wrap(InetAddress.getByName(network[0]).getAddress()).getInt();
-        final int mask = prefix == 0 ? 0 : -1 << (32 - prefix);
-        final TrafficSelector allowed = TrafficSelector.ipv4Range(ByteBuffer.allocate(4).putInt(base & mask).array(),
-            ByteBuffer.allocate(4).putInt(base | ~mask).array());
-        final IkeHost host = new IkeHost()
+        final InteropAccount account = InteropAccount.fromArgs(args);
+        final IkeHost host = account.host(new AtomicInteger(0x4000_0000)::getAndIncrement, spi ->
         {
-            @Override
-            public byte[] ntPasswordHash(final String username)
-            {
-                return user.equals(username) ? hash : null;
-            }
-
-            @Override
-            public ClientConfig admit(final IkeSa sa, final String username)
-            {
-                return new ClientConfig(pool, List.of(dns), null, List.of(allowed));
-            }
-
-            @Override
-            public void release(final IkeSa sa)
-            {
-            }
-
-            private int nextSpi = 0x4000_0000;
-
-            @Override
-            public int reserveSpi()
-            {
-                return nextSpi++;
-            }
-
-            @Override
-            public void releaseSpi(final int spi)
-            {
-            }
-        };
+        });
         final ResponderPolicy policy = new ResponderPolicy(List.of(
             new IkeSuite(Ike.ENCR_AES_GCM_16, 256, 0, PrfAlgorithm.HMAC_SHA2_384, DhGroup.ECP_384),
             new IkeSuite(Ike.ENCR_AES_GCM_16, 128, 0, PrfAlgorithm.HMAC_SHA2_256, DhGroup.ECP_256),
@@ -93,23 +51,7 @@ public final class IkeInteropResponder
             List.of(256, 128), Ike.ID_FQDN, "vpn.example.test".getBytes(StandardCharsets.US_ASCII), null, List.of(),
             args[1].getBytes(StandardCharsets.UTF_8), null, 1000, 1000, 0, Integer.parseInt(args[7]), true);
         final IkeResponder responder = new IkeResponder(policy, host, new SecureRandom(), System.nanoTime());
-        final ConcurrentLinkedQueue<String> commands = new ConcurrentLinkedQueue<>();
-        final Thread stdin = new Thread(() ->
-        {
-            try (BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8)))
-            {
-                for (String line; (line = in.readLine()) != null; )
-                {
-                    commands.add(line.trim());
-                }
-            }
-            catch (final java.io.IOException ex)
-            {
-                commands.add("exit");
-            }
-        }, "stdin");
-        stdin.setDaemon(true);
-        stdin.start();
+        final Queue<String> commands = InteropAccount.stdinCommands();
         try (Selector selector = Selector.open();
             DatagramChannel ike = DatagramChannel.open().bind(new InetSocketAddress(bind, 500));
             DatagramChannel natT = DatagramChannel.open().bind(new InetSocketAddress(bind, 4500)))

@@ -91,7 +91,7 @@ class LdapLoginIT
             .extraLine(" password-management")
             .extraLine("tunnel-group PWCHANGE webvpn-attributes")
             .extraLine(" group-url https://" + Netns.SERVER_ADDRESS + "/pwchange enable"));
-        slapd = SlapdServer.start(bed.net().server(), LDAP_PORT);
+        slapd = bed.own(SlapdServer.start(bed.net().server(), LDAP_PORT));
         try
         {
             final java.nio.file.Path disk0 = bed.headend().stateDir().resolve("disk0");
@@ -135,10 +135,6 @@ class LdapLoginIT
     @AfterAll
     static void tearDown()
     {
-        if (slapd != null)
-        {
-            slapd.close();
-        }
         if (bed != null)
         {
             bed.close();

@@ -79,7 +79,7 @@ class RadiusChallengeIT
             .extraLine(" group-url https://" + Netns.SERVER_ADDRESS + "/second enable")
             .extraLine("aaa authentication ssh console RAD LOCAL")
             .extraLine("ssh 10.77.0.0 255.255.255.0 outside"));
-        radius = FreeRadiusServer.start(bed.net().server(), RADIUS_PORT, SECRET);
+        radius = bed.own(FreeRadiusServer.start(bed.net().server(), RADIUS_PORT, SECRET));
     }
 
     @AfterEach
@@ -92,10 +92,6 @@ class RadiusChallengeIT
     @AfterAll
     static void tearDown()
     {
-        if (radius != null)
-        {
-            radius.close();
-        }
         if (bed != null)
         {
             bed.close();

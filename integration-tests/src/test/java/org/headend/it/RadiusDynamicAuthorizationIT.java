@@ -69,7 +69,7 @@ class RadiusDynamicAuthorizationIT
             .extraLine("group-policy OTHERDNS attributes")
             .extraLine(" vpn-tunnel-protocol ssl-client")
             .extraLine(" dns-server value 192.0.2.53"));
-        radius = FreeRadiusServer.start(bed.net().server(), RADIUS_PORT, SECRET);
+        radius = bed.own(FreeRadiusServer.start(bed.net().server(), RADIUS_PORT, SECRET));
     }
 
     @AfterEach
@@ -83,10 +83,6 @@ class RadiusDynamicAuthorizationIT
     @AfterAll
     static void tearDown()
     {
-        if (radius != null)
-        {
-            radius.close();
-        }
         if (bed != null)
         {
             bed.close();

@@ -97,7 +97,7 @@ class RadiusLoginIT
             .extraLine("username localadmin password " + LOCAL_ADMIN_PASSWORD + " privilege 15")
             .extraLine("aaa authentication ssh console RAD LOCAL")
             .extraLine("ssh 10.77.0.0 255.255.255.0 outside"));
-        radius = FreeRadiusServer.start(bed.net().server(), RADIUS_PORT, SECRET);
+        radius = bed.own(FreeRadiusServer.start(bed.net().server(), RADIUS_PORT, SECRET));
     }
 
     /** A tunnel-group reached by the URL path {@code /path}, checked by {@code serverGroup} (LOCAL when null). */
@@ -125,10 +125,6 @@ class RadiusLoginIT
     @AfterAll
     static void tearDown()
     {
-        if (radius != null)
-        {
-            radius.close();
-        }
         if (bed != null)
         {
             bed.close();

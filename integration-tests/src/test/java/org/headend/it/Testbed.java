@@ -17,6 +17,8 @@ public final class Testbed implements AutoCloseable
     private HeadendProcess headend;
     /** Tests may make clients from several threads at once. */
     private final List<OpenconnectClient> clients = new CopyOnWriteArrayList<>();
+    /** Servers the tests started in these namespaces (RADIUS, LDAP), closed first, last started first. */
+    private final List<AutoCloseable> servers = new CopyOnWriteArrayList<>();
 
     private Testbed(final Netns net, final ApplianceConfig config)
     {
@@ -128,6 +130,16 @@ public final class Testbed implements AutoCloseable
         return client;
     }
 
+    /**
+     * Has {@link #close()} stop {@code server} (one the test started in this bed's namespaces) before anything of the
+     * bed, so that a test class's @AfterAll need only close the bed.
+     */
+    public <T extends AutoCloseable> T own(final T server)
+    {
+        servers.addFirst(server);
+        return server;
+    }
+
     /** Stops every client started so far (the appliance keeps running). */
     public void closeClients()
     {
@@ -141,6 +153,21 @@ public final class Testbed implements AutoCloseable
     @Override
     public void close()
     {
+        for (final AutoCloseable server : servers)
+        {
+            try
+            {
+                server.close();
+            }
+            catch (final RuntimeException ex)
+            {
+                throw ex;
+            }
+            catch (final Exception ex)
+            {
+                throw new IllegalStateException("closing " + server, ex);
+            }
+        }
         closeClients();
         if (headend != null)
         {

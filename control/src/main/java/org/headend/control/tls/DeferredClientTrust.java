@@ -1,10 +1,7 @@
 package org.headend.control.tls;
 
-import java.net.Socket;
 import java.security.cert.CertificateException;
 import java.security.cert.X509Certificate;
-import javax.net.ssl.SSLEngine;
-import javax.net.ssl.X509ExtendedTrustManager;
 
 /**
  * The front door's trust manager: it takes whatever client certificate chain is offered, so that the handshake
@@ -15,51 +12,17 @@ import javax.net.ssl.X509ExtendedTrustManager;
  * some clients then send nothing when their certificate is from another CA, and the user would see a less clear
  * refusal. This is a server: it never checks a server's chain.
  */
-public final class DeferredClientTrust extends X509ExtendedTrustManager
+public final class DeferredClientTrust extends OneSidedTrust
 {
-    private static final X509Certificate[] NONE = new X509Certificate[0];
-
     @Override
-    public void checkClientTrusted(final X509Certificate[] chain, final String authType)
+    protected void checkClient(final X509Certificate[] chain)
     {
         // deferred to the login: see the class comment
     }
 
     @Override
-    public void checkClientTrusted(final X509Certificate[] chain, final String authType, final Socket socket)
-    {
-        // deferred to the login
-    }
-
-    @Override
-    public void checkClientTrusted(final X509Certificate[] chain, final String authType, final SSLEngine engine)
-    {
-        // deferred to the login
-    }
-
-    @Override
-    public void checkServerTrusted(final X509Certificate[] chain, final String authType) throws CertificateException
+    protected void checkServer(final X509Certificate[] chain) throws CertificateException
     {
         throw new CertificateException("the front door does not connect to servers");
-    }
-
-    @Override
-    public void checkServerTrusted(final X509Certificate[] chain, final String authType, final Socket socket)
-        throws CertificateException
-    {
-        throw new CertificateException("the front door does not connect to servers");
-    }
-
-    @Override
-    public void checkServerTrusted(final X509Certificate[] chain, final String authType, final SSLEngine engine)
-        throws CertificateException
-    {
-        throw new CertificateException("the front door does not connect to servers");
-    }
-
-    @Override
-    public X509Certificate[] getAcceptedIssuers()
-    {
-        return NONE;
     }
 }

@@ -25,6 +25,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.headend.control.auth.ldap.TestDirectory;
 import org.headend.control.config.ConfigStore;
 import org.headend.control.http.ClientInfo;
 import org.headend.control.http.HttpAnswer;
@@ -90,8 +91,7 @@ class PasswordManagementTest
             }
         });
         server = new InMemoryDirectoryServer(directory);
-        server.add("dn: " + BASE, "objectClass: domain", "dc: example");
-        server.add("dn: ou=people," + BASE, "objectClass: organizationalUnit", "ou: people");
+        TestDirectory.addPeople(server, BASE);
         server.add("dn: " + DORA, "objectClass: inetOrgPerson", "uid: dora", "cn: Dora", "sn: D",
             "userPassword: dorapw");
         server.startListening();

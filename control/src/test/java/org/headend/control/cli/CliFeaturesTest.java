@@ -12,8 +12,6 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
-import java.util.ArrayDeque;
-import java.util.Deque;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
@@ -26,27 +24,7 @@ import org.junit.jupiter.api.io.TempDir;
 class CliFeaturesTest
 {
     private final FakeSessions sessions = new FakeSessions();
-    private final Deque<String> input = new ArrayDeque<>();
-    private final StringBuilder output = new StringBuilder();
-    private final CliIo io = new CliIo()
-    {
-        @Override
-        public void write(final String text)
-        {
-            output.append(text);
-        }
-
-        @Override
-        public void flush()
-        {
-        }
-
-        @Override
-        public String readLine()
-        {
-            return input.poll();
-        }
-    };
+    private final ScriptedIo io = new ScriptedIo();
     private final AtomicLong nanos = new AtomicLong(1_000_000_000L);
     private final ConfigStore store = ConfigStore.embeddedDefault("demo-pass");
     private CliContext context;
@@ -84,9 +62,9 @@ class CliFeaturesTest
 
     private String run(final String line) throws IOException
     {
-        output.setLength(0);
+        io.clear();
         session.execute(line);
-        return output.toString();
+        return io.output();
     }
 
     @Test
@@ -99,7 +77,7 @@ class CliFeaturesTest
         session = CliSession.console(context, io);
         assertEquals("headend>", session.prompt());
         assertTrue(run("configure terminal").contains("ERROR: % Invalid input detected at '^' marker."));
-        input.add("en-secret");
+        io.type("en-secret");
         assertEquals("Password: ", run("enable"));
         assertEquals("headend#", session.prompt());
         run("disable");
@@ -138,13 +116,13 @@ class CliFeaturesTest
         run("enable password en-secret");
         run("end");
         session = CliSession.console(context, io);
-        input.addAll(List.of("a", "b", "c"));
+        io.type("a", "b", "c");
         assertEquals("Password: Password: Password: % Bad passwords\n", run("enable"));
-        input.addAll(List.of("d", "e", "f"));
+        io.type("d", "e", "f");
         run("enable");
         assertTrue(run("enable").contains("Too many failed enable attempts"));
         nanos.addAndGet(org.headend.control.auth.FailedLoginLimiter.LOCKOUT_NANOS + 1);
-        input.add("en-secret");
+        io.type("en-secret");
         run("enable");
         assertEquals("headend#", session.prompt());
         final String audit = Files.readString(state.resolve("audit.log"));
@@ -309,8 +287,8 @@ class CliFeaturesTest
         assertTrue(run("more disk0:/../secret").contains("Invalid input"));
         assertTrue(run("delete /noconfirm disk0:/escape").contains("symbolic link"));
         assertTrue(Files.exists(state.resolve("secret")));
-        input.add("");
-        input.add("");
+        io.type("");
+        io.type("");
         assertEquals("Delete filename [notes.txt]? Delete disk0:/notes.txt? [confirm]", run("delete disk0:/notes.txt"));
         assertFalse(Files.exists(disk0.resolve("notes.txt")));
         assertTrue(run("delete /noconfirm notes.txt").contains("No such file or directory"));

@@ -10,8 +10,6 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
-import java.util.ArrayDeque;
-import java.util.Deque;
 import java.util.List;
 import java.util.Map;
 import org.headend.control.config.ConfigStore;
@@ -22,27 +20,7 @@ import org.junit.jupiter.api.io.TempDir;
 class CliSessionTest
 {
     private final FakeSessions sessions = new FakeSessions();
-    private final Deque<String> input = new ArrayDeque<>();
-    private final StringBuilder output = new StringBuilder();
-    private final CliIo io = new CliIo()
-    {
-        @Override
-        public void write(final String text)
-        {
-            output.append(text);
-        }
-
-        @Override
-        public void flush()
-        {
-        }
-
-        @Override
-        public String readLine()
-        {
-            return input.poll();
-        }
-    };
+    private final ScriptedIo io = new ScriptedIo();
     private ConfigStore store = ConfigStore.embeddedDefault("demo-pass");
     private CliSession session = newSession();
 
@@ -61,9 +39,9 @@ class CliSessionTest
     /** Runs a line and returns what it printed. */
     private String run(final String line) throws IOException
     {
-        output.setLength(0);
+        io.clear();
         session.execute(line);
-        return output.toString();
+        return io.output();
     }
 
     @Test
@@ -178,10 +156,10 @@ class CliSessionTest
     void shouldLogoffAfterConfirmWhenAnswerIsEmptyOrYes() throws IOException
     {
         sessions.sessions.add(FakeSessions.lee());
-        input.add("");
+        io.type("");
         assertEquals("Do you want to logoff the VPN session(s)? [confirm]"
             + "INFO: Number of sessions with name \"lee\" logged off : 1\n", run("vpn-sessiondb logoff name lee"));
-        input.add("y");
+        io.type("y");
         assertEquals("Do you want to logoff the VPN session(s)? [confirm]"
             + "INFO: Number of sessions with index \"1\" logged off : 1\n", run("vpn-sessiondb logoff index 1"));
         assertEquals(List.of("name lee", "index 1"), sessions.logoffs);
@@ -191,7 +169,7 @@ class CliSessionTest
     void shouldNotLogoffWhenConfirmIsRefusedOrInputEnds() throws IOException
     {
         sessions.sessions.add(FakeSessions.lee());
-        input.add("n");
+        io.type("n");
         assertEquals("Do you want to logoff the VPN session(s)? [confirm]", run("vpn-sessiondb logoff all"));
         assertTrue(sessions.logoffs.isEmpty());
     }
@@ -255,7 +233,7 @@ class CliSessionTest
         assertTrue(summary.contains("\nClientless VPN               :      1 :          - :           -\n"), summary);
         assertTrue(summary.contains("\nClientless                   :      1 :          - :               -\n"), summary);
         assertTrue(summary.contains("\nAnyConnect-Parent            :      1 :"), summary);
-        input.add("");
+        io.type("");
         assertEquals("Do you want to logoff the VPN session(s)? [confirm]"
             + "INFO: Number of sessions with index \"9\" logged off : 1\n", run("vpn-sessiondb logoff index 9"));
     }

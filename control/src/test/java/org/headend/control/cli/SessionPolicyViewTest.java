@@ -19,7 +19,7 @@ import org.junit.jupiter.api.Test;
 class SessionPolicyViewTest
 {
     private final FakeSessions sessions = new FakeSessions();
-    private final StringBuilder output = new StringBuilder();
+    private final ScriptedIo io = new ScriptedIo();
     private final ConfigStore store = ConfigStore.embeddedDefault("demo-pass");
     private CliSession session;
 
@@ -47,32 +47,14 @@ class SessionPolicyViewTest
         final Instant now = Instant.parse("2024-01-01T12:00:00Z");
         final CliContext context = new CliContext(store, sessions, List::of, "0.1.0",
             Clock.fixed(now, ZoneOffset.UTC), now.minusSeconds(60));
-        session = CliSession.console(context, new CliIo()
-        {
-            @Override
-            public void write(final String text)
-            {
-                output.append(text);
-            }
-
-            @Override
-            public void flush()
-            {
-            }
-
-            @Override
-            public String readLine()
-            {
-                return null;
-            }
-        });
+        session = CliSession.console(context, io);
     }
 
     private String run(final String line) throws IOException
     {
-        output.setLength(0);
+        io.clear();
         session.execute(line);
-        return output.toString();
+        return io.output();
     }
 
     @Test

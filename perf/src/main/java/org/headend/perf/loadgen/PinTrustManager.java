@@ -1,19 +1,17 @@
 package org.headend.perf.loadgen;
 
-import java.net.Socket;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.security.cert.CertificateException;
 import java.security.cert.X509Certificate;
 import java.util.Base64;
-import javax.net.ssl.SSLEngine;
-import javax.net.ssl.X509ExtendedTrustManager;
+import org.headend.control.tls.OneSidedTrust;
 
 /**
  * openconnect's {@code --servercert pin-sha256:…}: the server is trusted when the SHA-256 of its certificate's
  * SubjectPublicKeyInfo equals the pin; without a pin any certificate is taken (a load generator on a test bed).
  */
-final class PinTrustManager extends X509ExtendedTrustManager
+final class PinTrustManager extends OneSidedTrust
 {
     private final byte[] pin;
 
@@ -32,7 +30,8 @@ final class PinTrustManager extends X509ExtendedTrustManager
         this.pin = Base64.getDecoder().decode(pin.substring("pin-sha256:".length()));
     }
 
-    private void check(final X509Certificate[] chain) throws CertificateException
+    @Override
+    protected void checkServer(final X509Certificate[] chain) throws CertificateException
     {
         if (pin == null)
         {
@@ -57,48 +56,8 @@ final class PinTrustManager extends X509ExtendedTrustManager
     }
 
     @Override
-    public void checkServerTrusted(final X509Certificate[] chain, final String authType) throws CertificateException
-    {
-        check(chain);
-    }
-
-    @Override
-    public void checkServerTrusted(final X509Certificate[] chain, final String authType, final Socket socket)
-        throws CertificateException
-    {
-        check(chain);
-    }
-
-    @Override
-    public void checkServerTrusted(final X509Certificate[] chain, final String authType, final SSLEngine engine)
-        throws CertificateException
-    {
-        check(chain);
-    }
-
-    @Override
-    public void checkClientTrusted(final X509Certificate[] chain, final String authType) throws CertificateException
+    protected void checkClient(final X509Certificate[] chain) throws CertificateException
     {
         throw new CertificateException("a client does not check clients");
-    }
-
-    @Override
-    public void checkClientTrusted(final X509Certificate[] chain, final String authType, final Socket socket)
-        throws CertificateException
-    {
-        throw new CertificateException("a client does not check clients");
-    }
-
-    @Override
-    public void checkClientTrusted(final X509Certificate[] chain, final String authType, final SSLEngine engine)
-        throws CertificateException
-    {
-        throw new CertificateException("a client does not check clients");
-    }
-
-    @Override
-    public X509Certificate[] getAcceptedIssuers()
-    {
-        return new X509Certificate[0];
     }
 }

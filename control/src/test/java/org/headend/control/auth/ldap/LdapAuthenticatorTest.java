@@ -63,11 +63,8 @@ class LdapAuthenticatorTest
             InMemoryListenerConfig.createLDAPSConfig("elsewhere", loopback, 0,
                 elsewhereTls.createSSLServerSocketFactory(), null));
         server = new InMemoryDirectoryServer(config);
-        server.add("dn: " + BASE, "objectClass: domain", "dc: example");
-        server.add("dn: ou=people," + BASE, "objectClass: organizationalUnit", "ou: people");
-        server.add("dn: ou=services," + BASE, "objectClass: organizationalUnit", "ou: services");
-        server.add("dn: cn=vpn,ou=services," + BASE, "objectClass: person", "cn: vpn", "sn: vpn",
-            "userPassword: svc-pw");
+        TestDirectory.addPeople(server, BASE);
+        TestDirectory.addServiceAccount(server, BASE);
         server.add("dn: uid=alice,ou=people," + BASE, "objectClass: inetOrgPerson", "uid: alice", "cn: Alice",
             "sn: A", "userPassword: alicepw", "memberOf: " + STAFF);
         server.add("dn: uid=bob,ou=people," + BASE, "objectClass: inetOrgPerson", "uid: bob", "cn: Bob",

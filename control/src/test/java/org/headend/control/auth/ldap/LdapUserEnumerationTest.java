@@ -70,10 +70,8 @@ class LdapUserEnumerationTest
             }
         });
         server = new InMemoryDirectoryServer(config);
-        server.add("dn: " + BASE, "objectClass: domain", "dc: example");
-        server.add("dn: ou=people," + BASE, "objectClass: organizationalUnit", "ou: people");
-        server.add("dn: ou=services," + BASE, "objectClass: organizationalUnit", "ou: services");
-        server.add("dn: " + SERVICE_DN, "objectClass: person", "cn: vpn", "sn: vpn", "userPassword: svc-pw");
+        TestDirectory.addPeople(server, BASE);
+        TestDirectory.addServiceAccount(server, BASE);
         server.add("dn: uid=alice,ou=people," + BASE, "objectClass: inetOrgPerson", "uid: alice", "cn: Alice",
             "sn: A", "userPassword: alicepw");
         server.startListening();
