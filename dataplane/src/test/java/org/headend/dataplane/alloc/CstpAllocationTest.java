@@ -5,15 +5,13 @@ import static org.headend.dataplane.wire.Packets.ipv4;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.netty.channel.uring.IoUring;
-import io.netty.util.ResourceLeakDetector;
 import org.headend.dataplane.api.Dataplane.ThreadingMode;
 import org.headend.dataplane.api.DataplaneCounters;
 import org.headend.dataplane.api.TunnelAccess;
 import org.headend.dataplane.tunnel.TunnelPath;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Assumptions;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.TestReporter;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
@@ -24,6 +22,7 @@ import org.junit.jupiter.params.provider.EnumSource;
  * after. The TLS and socket below the pipeline are Netty's and the JDK's and allocate per record; what they allocate
  * is measured by {@link CstpSocketAllocationTest}.
  */
+@ExtendWith(LeakDetectionOff.class)
 class CstpAllocationTest
 {
     private static final int TUNNEL_ID = 11;
@@ -31,25 +30,10 @@ class CstpAllocationTest
     private static final int INSIDE = address(10, 1, 0, 6);
     private static final int PACKET = 100;
 
-    private static ResourceLeakDetector.Level leakDetection;
 
     private final DataplaneCounters counters = new DataplaneCounters();
     private final byte[] insidePacket = ipv4(INSIDE, CLIENT, PACKET);
     private final byte[] clientPacket = ipv4(CLIENT, INSIDE, PACKET);
-
-    @BeforeAll
-    static void asTheApplianceRuns()
-    {
-        // ./headend turns Netty's sampling leak detector off: it records a stack trace for one buffer in 128
-        leakDetection = ResourceLeakDetector.getLevel();
-        ResourceLeakDetector.setLevel(ResourceLeakDetector.Level.DISABLED);
-    }
-
-    @AfterAll
-    static void restoreLeakDetection()
-    {
-        ResourceLeakDetector.setLevel(leakDetection);
-    }
 
     @ParameterizedTest(name = "{0} threading")
     @EnumSource(ThreadingMode.class)

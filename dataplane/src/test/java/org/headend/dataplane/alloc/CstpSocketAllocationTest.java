@@ -7,7 +7,6 @@ import io.netty.channel.uring.IoUring;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
 import io.netty.handler.ssl.SslProvider;
-import io.netty.util.ResourceLeakDetector;
 import java.math.BigInteger;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
@@ -26,11 +25,10 @@ import org.headend.dataplane.api.Dataplane.ThreadingMode;
 import org.headend.dataplane.api.DataplaneCounters;
 import org.headend.dataplane.api.TunnelAccess;
 import org.headend.dataplane.tunnel.TunnelPath;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Assumptions;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.TestReporter;
 import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
@@ -44,6 +42,7 @@ import org.junit.jupiter.params.provider.CsvSource;
  * 2.5 minutes per TLS case on two loaded cores), so it runs when asked: {@code perf/scripts/cstp-allocation.sh}.
  */
 @EnabledIfSystemProperty(named = "headend.allocation.figures", matches = "true")
+@ExtendWith(LeakDetectionOff.class)
 class CstpSocketAllocationTest
 {
     private static final int TUNNEL_ID = 12;
@@ -51,24 +50,10 @@ class CstpSocketAllocationTest
     private static final int INSIDE = address(10, 1, 0, 7);
     private static final int PACKET = 100;
 
-    private static ResourceLeakDetector.Level leakDetection;
 
     private final DataplaneCounters counters = new DataplaneCounters();
     private final byte[] insidePacket = ipv4(INSIDE, CLIENT, PACKET);
     private final byte[] clientPacket = ipv4(CLIENT, INSIDE, PACKET);
-
-    @BeforeAll
-    static void asTheApplianceRuns()
-    {
-        leakDetection = ResourceLeakDetector.getLevel();
-        ResourceLeakDetector.setLevel(ResourceLeakDetector.Level.DISABLED);
-    }
-
-    @AfterAll
-    static void restoreLeakDetection()
-    {
-        ResourceLeakDetector.setLevel(leakDetection);
-    }
 
     @ParameterizedTest(name = "{0} threading, TLS {1}")
     @CsvSource({"SHARED, false", "DEDICATED, false", "SHARED, true", "DEDICATED, true"})

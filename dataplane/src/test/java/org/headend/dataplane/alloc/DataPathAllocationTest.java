@@ -8,7 +8,6 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.netty.channel.uring.IoUring;
-import io.netty.util.ResourceLeakDetector;
 import java.lang.management.ManagementFactory;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -20,10 +19,9 @@ import org.headend.dataplane.api.DataplaneCounter;
 import org.headend.dataplane.api.DataplaneCounters;
 import org.headend.dataplane.api.TunnelAccess;
 import org.headend.dataplane.tunnel.TunnelPath;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Assumptions;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.TestReporter;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
@@ -32,6 +30,7 @@ import org.junit.jupiter.params.provider.CsvSource;
  * packets go each way (inside → TUN queue → route → seal → sendmsg to the client's socket, and client → open →
  * access check → TUN queue) while the data-plane threads' allocated bytes are read before and after.
  */
+@ExtendWith(LeakDetectionOff.class)
 class DataPathAllocationTest
 {
     private static final int TUNNEL_ID = 9;
@@ -44,25 +43,10 @@ class DataPathAllocationTest
     private static final int CHUNK = 4096;
     private static final long CHUNK_TIMEOUT_NANOS = TimeUnit.SECONDS.toNanos(20);
 
-    private static ResourceLeakDetector.Level leakDetection;
 
     private final DataplaneCounters counters = new DataplaneCounters();
     private final byte[] insidePacket = ipv4(INSIDE, CLIENT, PACKET);
     private final byte[] clientPacket = ipv4(CLIENT, INSIDE, PACKET);
-
-    @BeforeAll
-    static void asTheApplianceRuns()
-    {
-        // ./headend turns Netty's sampling leak detector off: it records a stack trace for one buffer in 128
-        leakDetection = ResourceLeakDetector.getLevel();
-        ResourceLeakDetector.setLevel(ResourceLeakDetector.Level.DISABLED);
-    }
-
-    @AfterAll
-    static void restoreLeakDetection()
-    {
-        ResourceLeakDetector.setLevel(leakDetection);
-    }
 
     @ParameterizedTest(name = "{0} threading, UDP GSO {1}")
     @CsvSource({"SHARED, false", "SHARED, true", "DEDICATED, false", "DEDICATED, true"})

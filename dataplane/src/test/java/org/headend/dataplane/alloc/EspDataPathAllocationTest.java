@@ -14,7 +14,6 @@ import io.netty.channel.ChannelOption;
 import io.netty.channel.socket.DatagramPacket;
 import io.netty.channel.uring.IoUring;
 import io.netty.channel.uring.IoUringDatagramChannel;
-import io.netty.util.ResourceLeakDetector;
 import java.lang.management.ManagementFactory;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
@@ -32,10 +31,9 @@ import org.headend.dataplane.api.DataplaneCounters;
 import org.headend.dataplane.api.TunnelAccess;
 import org.headend.dataplane.esp.EspPortAccess;
 import org.headend.dataplane.tunnel.TunnelPath;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Assumptions;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.TestReporter;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
@@ -46,6 +44,7 @@ import org.junit.jupiter.params.provider.CsvSource;
  * {@link DataPathAllocationTest}, the client's datagrams enter at the channel's pipeline: Netty's own receive
  * allocates a {@code DatagramPacket} per datagram, which is outside this test.
  */
+@ExtendWith(LeakDetectionOff.class)
 class EspDataPathAllocationTest
 {
     private static final int TUNNEL_ID = 11;
@@ -57,24 +56,10 @@ class EspDataPathAllocationTest
     private static final int CHUNK = 4096;
     private static final int PER_TASK = 64;
 
-    private static ResourceLeakDetector.Level leakDetection;
 
     private final DataplaneCounters counters = new DataplaneCounters();
     private final byte[] insidePacket = ipv4(INSIDE, CLIENT, PACKET);
     private final byte[] clientPacket = ipv4(CLIENT, INSIDE, PACKET);
-
-    @BeforeAll
-    static void asTheApplianceRuns()
-    {
-        leakDetection = ResourceLeakDetector.getLevel();
-        ResourceLeakDetector.setLevel(ResourceLeakDetector.Level.DISABLED);
-    }
-
-    @AfterAll
-    static void restoreLeakDetection()
-    {
-        ResourceLeakDetector.setLevel(leakDetection);
-    }
 
     @ParameterizedTest(name = "{0} threading, UDP GSO {1}")
     @CsvSource({"SHARED, false", "SHARED, true", "DEDICATED, false", "DEDICATED, true"})
