@@ -211,6 +211,15 @@ public final class AuthDocuments
     }
 
     /**
+     * The first request of EAP-AnyConnect (ikev2-plan.md §1.2): the server opens with an empty {@code hello} and the
+     * client answers with its {@code init}. Built from the reverse-engineered flow, unverified against real AnyConnect.
+     */
+    public static String hello()
+    {
+        return PROLOG + "<config-auth client=\"vpn\" type=\"hello\" aggregate-auth-version=\"2\"></config-auth>\n";
+    }
+
+    /**
      * Login succeeded: the session token (also sent as the {@code webvpn} cookie), the hash of the certificate the
      * client is talking to, the post-login banner, and what the client should download.
      */
