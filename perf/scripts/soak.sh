@@ -49,6 +49,8 @@ churn() {               # churn NS N: one client's endless loop of sessions in n
             echo "$cycle ok" >> "$LOGS/churn$n-cycles.txt"
         else
             echo "$cycle failed" >> "$LOGS/churn$n-cycles.txt"
+            # the next cycle overwrites $out: keep what openconnect said when it could not connect
+            cp "$out" "$LOGS/churn$n-failed-$cycle.txt"
         fi
         if [ $((cycle % 5)) -eq 0 ]; then kill -KILL "$pid" 2>/dev/null; else kill -TERM "$pid" 2>/dev/null; fi
         wait "$pid" 2>/dev/null
