@@ -55,6 +55,21 @@ cleanup() {
     exec 9>&- 2>/dev/null || true
 }
 
+# ---------------------------------------------------------------- a run's start
+
+bench_begin() {    # a fresh $LOGS, cleanup on exit or signal, the MAX_SECONDS cap on the whole run, the namespaces
+    remove_stale
+    rm -rf "$LOGS"; mkdir -p "$LOGS"; chmod 755 "$LOGS"
+    trap 'cleanup; exit 130' INT TERM
+    trap cleanup EXIT
+    # the watchdog's sleep must die with it, or it keeps our stdout open after we have exited
+    ( trap 'kill $sleeper 2>/dev/null; exit 0' TERM
+      sleep "$MAX_SECONDS" & sleeper=$!; wait $sleeper
+      echo "$BENCH: time limit of $MAX_SECONDS s reached, stopping" >&2; kill -TERM $$ ) &
+    WATCHDOG=$!
+    make_topology || { log "cannot build the namespaces"; exit 1; }
+}
+
 # ---------------------------------------------------------------- topology
 
 make_topology() {
@@ -103,6 +118,19 @@ transfer_mbytes() { # the Transfer column of an iperf3 summary line in MBytes, w
         if ($i == "KBytes") { print $(i - 1) / 1024; exit }
         if ($i == "MBytes") { print $(i - 1); exit }
         if ($i == "GBytes") { print $(i - 1) * 1024; exit } }}'
+}
+
+IPERF_PID=
+start_iperf_server() { # iperf3 -s beside the tunnel's far end, for the server now running
+    ip netns exec "$SRV" iperf3 -s -p 5201 > "$LOGS/$SERVER-iperf3-server.txt" 2>&1 &
+    IPERF_PID=$!; PIDS+=("$IPERF_PID")
+    sleep 0.5
+}
+stop_iperf_server() {
+    kill "$IPERF_PID" 2>/dev/null; wait "$IPERF_PID" 2>/dev/null
+}
+warm_up() {        # a short run that counts nowhere: lets a JIT settle (costs a native server nothing)
+    timeout 20 ip netns exec "$CLI" iperf3 -c "$TARGET" -t 2 > "$LOGS/$SERVER-warmup.txt" 2>&1
 }
 
 tcp_run() {        # tcp_run NAME [-R]
@@ -195,4 +223,11 @@ stop_headend() {
     for _ in $(seq 1 $tenths); do kill -0 "$SPID" 2>/dev/null || break; sleep 0.1; done
     kill_ns_pids "$SRV"
     exec 9>&-
+}
+
+# ---------------------------------------------------------------- report cells
+
+fmt() { [ -n "${1:-}" ] && echo "$1" || echo "n/a"; }
+ratio() {          # ratio A B: A / B to two places, n/a where either is missing or B is 0
+    awk -v a="${1:-}" -v b="${2:-}" 'BEGIN { if (a == "" || b == "" || a == "n/a" || b == "n/a" || b + 0 == 0) print "n/a"; else printf "%.2f", a / b }'
 }
