@@ -21,6 +21,8 @@ WATCHDOG=
 declare -A RESULT  # RESULT[server:metric]=value
 
 log() { echo "${BENCH:-bench}: $*" >&2; }
+# shellcheck source=headend-launch.sh
+source "$(dirname "${BASH_SOURCE[0]}")/headend-launch.sh"
 
 # ---------------------------------------------------------------- cleanup
 
@@ -190,24 +192,11 @@ disconnect_client() {
 
 AOT_OPTS=          # more JVM options for the next start (side-by-side --aot: the training's or the cache's)
 start_headend() {
-    local d="$LOGS/headend-state"
-    # the console: a fifo held open read-write by this shell, so the appliance never sees EOF on stdin
-    rm -f "$LOGS/headend-console"; mkfifo "$LOGS/headend-console"
-    exec 9<>"$LOGS/headend-console"
     local launched; launched=$(date +%s%N)
-    (cd "$REPO" && HEADEND_JAVA_OPTS="${HEADEND_JAVA_OPTS:-} $AOT_OPTS" \
-        exec ip netns exec "$SRV" ./headend --config "$LOGS/headend.conf" --state-dir "$d") \
-        < "$LOGS/headend-console" > "$LOGS/headend-stdout.txt" 2> "$LOGS/headend-stderr.txt" &
-    SPID=$!; PIDS+=("$SPID")
-    PIN= URL=
-    for _ in $(seq 1 1800); do
-        PIN=$(grep -o 'pin-sha256:[A-Za-z0-9+/]*=*' "$LOGS/headend-stdout.txt" 2>/dev/null | head -1)
-        URL=$(grep -o 'https://[0-9.]*\(:[0-9]*\)\?/' "$LOGS/headend-stdout.txt" 2>/dev/null | head -1)
-        [ -n "$PIN" ] && [ -n "$URL" ] && break
-        kill -0 "$SPID" 2>/dev/null || break
-        sleep 0.1
-    done
-    if [ -z "$PIN" ] || [ -z "$URL" ]; then
+    HEADEND_JAVA_OPTS="${HEADEND_JAVA_OPTS:-} $AOT_OPTS" launch_headend "$SRV" "$LOGS/headend.conf" "$LOGS/headend-state"
+    local started=$?
+    SPID=$HEADEND_PID
+    if [ $started != 0 ]; then
         log "headend did not print how to connect (see $LOGS/headend-stdout.txt, headend-stderr.txt)"
         kill -TERM "$SPID" 2>/dev/null; return 1
     fi
