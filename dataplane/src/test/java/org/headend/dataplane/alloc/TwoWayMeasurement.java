@@ -41,22 +41,28 @@ final class TwoWayMeasurement
         }
     }
 
-    /**
-     * Warms up, then measures rounds of {@link #MEASURED} packets each way until one allocates fewer bytes than
-     * packets (at least 3 rounds, at most 10 within a minute: the JIT's compilers wait for a CPU on a loaded machine,
-     * so the compiled path can come late); returns the bytes of the last round. A round can see a one-off
-     * allocation when the JIT swaps compiled code; per-packet garbage shows in every round.
-     */
+    /** {@link #bytesPerRound} of {@link #MEASURED} packets each way. */
     long bytesPerMillionEachWay()
+    {
+        return bytesPerRound(MEASURED);
+    }
+
+    /**
+     * Warms up, then measures rounds of {@code packets} each way until one allocates fewer bytes than packets (at
+     * least 3 rounds, at most 10 within a minute: the JIT's compilers wait for a CPU on a loaded machine, so the
+     * compiled path can come late); returns the bytes of the last round. A round can see a one-off allocation when
+     * the JIT swaps compiled code; per-packet garbage shows in every round.
+     */
+    long bytesPerRound(final int packets)
     {
         push(WARM_UP);
         long allocated = Long.MAX_VALUE;
         final long roundsUntil = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-        for (int round = 0; allocated >= MEASURED
+        for (int round = 0; allocated >= packets
             && (round < 3 || round < 10 && System.nanoTime() < roundsUntil); round++)
         {
             final long before = allocatedBytes();
-            push(MEASURED);
+            push(packets);
             allocated = allocatedBytes() - before;
         }
         return allocated;
