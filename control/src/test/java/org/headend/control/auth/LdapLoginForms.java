@@ -1,7 +1,11 @@
 package org.headend.control.auth;
 
 import com.unboundid.ldap.listener.InMemoryDirectoryServer;
+import com.unboundid.ldap.listener.interceptor.InMemoryInterceptedSimpleBindResult;
 import com.unboundid.ldap.listener.interceptor.InMemoryOperationInterceptor;
+import com.unboundid.ldap.sdk.BindResult;
+import com.unboundid.ldap.sdk.Control;
+import com.unboundid.ldap.sdk.ResultCode;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.util.Map;
@@ -44,6 +48,13 @@ final class LdapLoginForms implements AutoCloseable
         server = TestDirectory.onLoopback(BASE, interceptor);
         server.add(user);
         server.startListening();
+    }
+
+    /** Lets {@code bind} succeed carrying the password-policy response {@code control}, as ppolicy answers. */
+    static void succeedWith(final InMemoryInterceptedSimpleBindResult bind, final Control control)
+    {
+        bind.setResult(new BindResult(bind.getResult().getMessageID(), ResultCode.SUCCESS, null, null, null,
+            new Control[] {control}));
     }
 
     InMemoryDirectoryServer directory()

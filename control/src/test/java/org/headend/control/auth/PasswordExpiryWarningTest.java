@@ -6,8 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.unboundid.ldap.listener.interceptor.InMemoryInterceptedSimpleBindResult;
 import com.unboundid.ldap.listener.interceptor.InMemoryOperationInterceptor;
-import com.unboundid.ldap.sdk.BindResult;
-import com.unboundid.ldap.sdk.Control;
 import com.unboundid.ldap.sdk.ResultCode;
 import com.unboundid.ldap.sdk.experimental.DraftBeheraLDAPPasswordPolicy10ResponseControl;
 import com.unboundid.ldap.sdk.experimental.DraftBeheraLDAPPasswordPolicy10WarningType;
@@ -45,15 +43,13 @@ class PasswordExpiryWarningTest
             @Override
             public void processSimpleBindResult(final InMemoryInterceptedSimpleBindResult bind)
             {
-                final BindResult result = bind.getResult();
                 // the old password is the one that nears its end; a new one is good for long
-                if (ERIN.equals(bind.getRequest().getBindDN()) && result.getResultCode() == ResultCode.SUCCESS
+                if (ERIN.equals(bind.getRequest().getBindDN()) && bind.getResult().getResultCode() == ResultCode.SUCCESS
                     && OLD.equals(bind.getRequest().getPassword().stringValue()))
                 {
-                    bind.setResult(new BindResult(result.getMessageID(), ResultCode.SUCCESS, null, null, null,
-                        new Control[] {new DraftBeheraLDAPPasswordPolicy10ResponseControl(
-                            DraftBeheraLDAPPasswordPolicy10WarningType.TIME_BEFORE_EXPIRATION,
-                            (int)left.toSeconds(), null)}));
+                    LdapLoginForms.succeedWith(bind, new DraftBeheraLDAPPasswordPolicy10ResponseControl(
+                        DraftBeheraLDAPPasswordPolicy10WarningType.TIME_BEFORE_EXPIRATION,
+                        (int)left.toSeconds(), null));
                 }
             }
         }, "dn: " + ERIN, "objectClass: inetOrgPerson", "uid: erin", "cn: Erin", "sn: E", "userPassword: " + OLD);

@@ -6,8 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.unboundid.ldap.listener.interceptor.InMemoryInterceptedExtendedResult;
 import com.unboundid.ldap.listener.interceptor.InMemoryInterceptedSimpleBindResult;
 import com.unboundid.ldap.listener.interceptor.InMemoryOperationInterceptor;
-import com.unboundid.ldap.sdk.BindResult;
-import com.unboundid.ldap.sdk.Control;
 import com.unboundid.ldap.sdk.ResultCode;
 import com.unboundid.ldap.sdk.experimental.DraftBeheraLDAPPasswordPolicy10ErrorType;
 import com.unboundid.ldap.sdk.experimental.DraftBeheraLDAPPasswordPolicy10ResponseControl;
@@ -44,13 +42,11 @@ class PasswordManagementTest
             @Override
             public void processSimpleBindResult(final InMemoryInterceptedSimpleBindResult bind)
             {
-                final BindResult result = bind.getResult();
                 if (DORA.equals(bind.getRequest().getBindDN()) && doraReset.get()
-                    && result.getResultCode() == ResultCode.SUCCESS)
+                    && bind.getResult().getResultCode() == ResultCode.SUCCESS)
                 {
-                    bind.setResult(new BindResult(result.getMessageID(), ResultCode.SUCCESS, null, null, null,
-                        new Control[] {new DraftBeheraLDAPPasswordPolicy10ResponseControl(null, -1,
-                            DraftBeheraLDAPPasswordPolicy10ErrorType.CHANGE_AFTER_RESET)}));
+                    LdapLoginForms.succeedWith(bind, new DraftBeheraLDAPPasswordPolicy10ResponseControl(null, -1,
+                        DraftBeheraLDAPPasswordPolicy10ErrorType.CHANGE_AFTER_RESET));
                 }
             }
 
