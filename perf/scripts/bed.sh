@@ -32,6 +32,8 @@ URL=
 OC_PID=
 
 log() { echo "$(basename "$0"): $*" >&2; }
+# shellcheck source=lib/headend-launch.sh
+source "$(dirname "${BASH_SOURCE[0]}")/lib/headend-launch.sh"
 
 bed_install_missing() {
     local missing=() pair
@@ -115,21 +117,10 @@ webvpn
  port 443
  anyconnect enable
 EOC
-    # the console: a fifo held open read-write by this shell, so the appliance never sees EOF on stdin
-    rm -f "$LOGS/headend-console"; mkfifo "$LOGS/headend-console"
-    exec 9<>"$LOGS/headend-console"
-    (cd "$REPO" && exec ip netns exec "$SRV" ./headend --config "$d/startup-config" --state-dir "$d/state") \
-        < "$LOGS/headend-console" > "$LOGS/headend-stdout.txt" 2> "$LOGS/headend-stderr.txt" &
-    SERVER_PID=$!; PIDS+=("$SERVER_PID")
-    PIN= URL=
-    for _ in $(seq 1 1800); do
-        PIN=$(grep -o 'pin-sha256:[A-Za-z0-9+/]*=*' "$LOGS/headend-stdout.txt" 2>/dev/null | head -1)
-        URL=$(grep -o 'https://[0-9.]*\(:[0-9]*\)\?/' "$LOGS/headend-stdout.txt" 2>/dev/null | head -1)
-        [ -n "$PIN" ] && [ -n "$URL" ] && break
-        kill -0 "$SERVER_PID" 2>/dev/null || break
-        sleep 0.1
-    done
-    [ -n "$PIN" ] && [ -n "$URL" ] || { log "headend did not start (see $LOGS/headend-std*.txt)"; return 1; }
+    launch_headend "$SRV" "$d/startup-config" "$d/state"
+    local started=$?
+    SERVER_PID=$HEADEND_PID
+    [ $started = 0 ] || { log "headend did not start (see $LOGS/headend-std*.txt)"; return 1; }
     bed_await_tcp
 }
 

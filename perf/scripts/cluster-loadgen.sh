@@ -42,6 +42,7 @@ chmod 755 "$WORK"  # the appliance drops to the user headend, which must reach i
 log() { echo "cluster-loadgen: $*" >&2; }
 
 . "$REPO/perf/scripts/cluster-lib.sh"
+. "$REPO/perf/scripts/lib/loadgen-bench.sh"
 trap 'cl_stop_all; rm -rf "$WORK"' EXIT
 
 [ "$(id -u)" = 0 ] || { log "run as root (network namespaces)"; exit 2; }
@@ -52,15 +53,7 @@ export JAVA_HOME=${HEADEND_JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}
 (cd "$REPO" && PATH="$JAVA_HOME/bin:$PATH" mvn -B -q -o -DskipTests -DskipITs package -pl perf,control -am) >&2
 
 # one salted PBKDF2 hash (the headend's own form) for every user: the configurations load quickly
-HASH=$(python3 -c 'import hashlib, base64, os, sys
-s = os.urandom(16); h = hashlib.pbkdf2_hmac("sha512", sys.argv[1].encode(), s, 5000, 32)
-b = lambda x: base64.b64encode(x).decode().rstrip("=")
-print("$sha512$5000$" + b(s) + "$" + b(h))' "$PASSWORD")
-USERS=$(for i in $(seq 1 "$SESSIONS"); do echo "username user$i password $HASH pbkdf2"; done)
-json() { python3 -c 'import json, sys
-d = json.load(open(sys.argv[1]))
-for k in sys.argv[2].split("."): d = d.get(k) if isinstance(d, dict) else None
-print(0 if d is None else d)' "$1" "$2"; }
+USERS=$(headend_users "$PASSWORD" "$SESSIONS")
 
 start_member() {   # start_member I CLUSTERED
     local i=$1 clustered=$2
@@ -174,7 +167,7 @@ for run in $RUNS; do
         changed=0
         for i in $(seq 1 "$n"); do
             s="$WORK/run$run-m$i/summary.json"
-            [ -f "$s" ] && changed=$((changed + $(json "$s" setup.failures_by_reason.reconnect_address_changed)))
+            [ -f "$s" ] && changed=$((changed + $(json "$s" setup.failures_by_reason.reconnect_address_changed 0)))
         done
         verdict=ok
         check_etcd || verdict=VIOLATION
@@ -187,11 +180,11 @@ for run in $RUNS; do
     for i in $(seq 1 "$n"); do
         s="$WORK/run$run-m$i/summary.json"
         [ -f "$s" ] || { log "run $run member $i: no summary"; tail -5 "$WORK/run$run-m$i.err" >&2; continue; }
-        up=$((up + $(json "$s" setup.up_at_hold)))
-        failed=$((failed + $(json "$s" setup.failures)))
-        rate=$(python3 -c "print(round($rate + $(json "$s" setup.achieved_setup_rate_per_s), 1))")
-        p50=$(python3 -c "print(max($p50, $(json "$s" latency_ms.setup_service.p50)))")
-        p99=$(python3 -c "print(max($p99, $(json "$s" latency_ms.setup_service.p99)))")
+        up=$((up + $(json "$s" setup.up_at_hold 0)))
+        failed=$((failed + $(json "$s" setup.failures 0)))
+        rate=$(python3 -c "print(round($rate + $(json "$s" setup.achieved_setup_rate_per_s 0), 1))")
+        p50=$(python3 -c "print(max($p50, $(json "$s" latency_ms.setup_service.p50 0)))")
+        p99=$(python3 -c "print(max($p99, $(json "$s" latency_ms.setup_service.p99 0)))")
     done
     echo "$( [ "$run" = 0 ] && echo "1-alone" || echo "$run-cluster") $up $failed $rate $p50 $p99 $(cut -d' ' -f1 /proc/loadavg)"
     cl_stop_all

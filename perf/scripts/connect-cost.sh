@@ -41,6 +41,8 @@ PREFIX="hdcost-$$"
 LOGS=/tmp/hdcost-last
 # shellcheck source=bed.sh
 source "$(dirname "${BASH_SOURCE[0]}")/bed.sh"
+# shellcheck source=lib/loadgen-bench.sh
+source "$(dirname "${BASH_SOURCE[0]}")/lib/loadgen-bench.sh"
 GEN_REPO=$REPO
 REPOS=${REPOS:-$REPO}
 PASSWORD=cost-secret
@@ -56,11 +58,7 @@ bed_install_missing
 bed_make || { log "could not build the test bed"; exit 1; }
 
 # one salted PBKDF2 hash (the headend's own form, 5,000 iterations) for every user
-HASH=$(python3 -c 'import hashlib, base64, os, sys
-s = os.urandom(16); h = hashlib.pbkdf2_hmac("sha512", sys.argv[1].encode(), s, 5000, 32)
-b = lambda x: base64.b64encode(x).decode().rstrip("=")
-print("$sha512$5000$" + b(s) + "$" + b(h))' "$PASSWORD")
-BED_HEADEND_LINES=$(for i in $(seq 1 "$USERS"); do echo "username user$i password $HASH pbkdf2"; done)
+BED_HEADEND_LINES=$(headend_users "$PASSWORD" "$USERS")
 
 jvm_ticks() {      # the JVM's CPU ticks by thread kind: "total jit gc front control loops other"
     local pid; pid=$(bed_server_pids | head -1)

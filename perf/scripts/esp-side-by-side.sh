@@ -274,15 +274,12 @@ client_run() {     # client_run NAME [-R]: tcp_run, and the client's CPU-s per G
 }
 
 measure() {        # SERVER names the column; a tunnel to $TARGET is up
-    ip netns exec "$SRV" iperf3 -s -p 5201 > "$LOGS/$SERVER-iperf3-server.txt" 2>&1 &
-    local server=$!; PIDS+=("$server")
-    sleep 0.5
-    # a short warm-up, not counted (lets the JIT settle; costs charon nothing)
-    timeout 20 ip netns exec "$CLI" iperf3 -c "$TARGET" -t 2 > "$LOGS/$SERVER-warmup.txt" 2>&1
+    start_iperf_server
+    warm_up
     local rc=0
     client_run tcp-up || rc=1
     client_run tcp-down -R || rc=1
-    kill "$server" 2>/dev/null; wait "$server" 2>/dev/null
+    stop_iperf_server
     return $rc
 }
 
@@ -290,10 +287,6 @@ wanted() { case " $ONLY " in *" $1 "*) return 0 ;; esac; return 1; }
 
 # ---------------------------------------------------------------- report
 
-fmt() { [ -n "${1:-}" ] && echo "$1" || echo "n/a"; }
-ratio() {
-    awk -v a="${1:-}" -v b="${2:-}" 'BEGIN { if (a == "" || b == "" || a == "n/a" || b == "n/a" || b + 0 == 0) print "n/a"; else printf "%.2f", a / b }'
-}
 row() {            # row LABEL KEY
     local e d s
     e=$(fmt "${RESULT[esp:$2]:-}"); d=$(fmt "${RESULT[dtls:$2]:-}"); s=$(fmt "${RESULT[swan:$2]:-}")
@@ -320,15 +313,7 @@ report() {
 # ---------------------------------------------------------------- main
 
 install_missing
-remove_stale
-rm -rf "$LOGS"; mkdir -p "$LOGS"; chmod 755 "$LOGS"
-trap 'cleanup; exit 130' INT TERM
-trap cleanup EXIT
-( trap 'kill $sleeper 2>/dev/null; exit 0' TERM
-  sleep "$MAX_SECONDS" & sleeper=$!; wait $sleeper
-  echo "esp-side-by-side: time limit of $MAX_SECONDS s reached, stopping" >&2; kill -TERM $$ ) &
-WATCHDOG=$!
-make_topology || { log "cannot build the namespaces"; exit 1; }
+bench_begin
 make_pki || { log "cannot make the test certificates"; exit 1; }
 
 status=0

@@ -31,6 +31,8 @@ PREFIX="hdfront-$$"
 LOGS=/tmp/hdfrontdoor-last
 # shellcheck source=bed.sh
 source "$(dirname "${BASH_SOURCE[0]}")/bed.sh"
+# shellcheck source=lib/loadgen-bench.sh
+source "$(dirname "${BASH_SOURCE[0]}")/lib/loadgen-bench.sh"
 PASSWORD=overload-secret
 SESSIONS=$(( RATE * SECONDS_ ))
 USERS=$(( SESSIONS + WARMUP ))
@@ -44,16 +46,7 @@ ulimit -n "$(ulimit -Hn)"
 trap bed_cleanup EXIT
 bed_install_missing
 bed_make || { log "could not build the test bed"; exit 1; }
-HASH=$(python3 -c 'import hashlib, base64, os, sys
-s = os.urandom(16); h = hashlib.pbkdf2_hmac("sha512", sys.argv[1].encode(), s, 5000, 32)
-b = lambda x: base64.b64encode(x).decode().rstrip("=")
-print("$sha512$5000$" + b(s) + "$" + b(h))' "$PASSWORD")
-BED_HEADEND_LINES=$(for i in $(seq 1 "$USERS"); do echo "username user$i password $HASH pbkdf2"; done)
-
-json() { python3 -c 'import json, sys
-d = json.load(open(sys.argv[1]))
-for k in sys.argv[2].split("."): d = d.get(k) if isinstance(d, dict) else None
-print("n/a" if d is None else d)' "$1" "$2"; }
+BED_HEADEND_LINES=$(headend_users "$PASSWORD" "$USERS")
 failures() { python3 -c 'import json, sys
 d = json.load(open(sys.argv[1]))["setup"].get("failures_by_reason", {})
 print(", ".join("%s %s" % kv for kv in sorted(d.items())) or "none")' "$1"; }

@@ -63,6 +63,8 @@ PREFIX="hdscale-$$"
 LOGS=/tmp/hdscale-last
 # shellcheck source=bed.sh
 source "$(dirname "${BASH_SOURCE[0]}")/bed.sh"
+# shellcheck source=lib/loadgen-bench.sh
+source "$(dirname "${BASH_SOURCE[0]}")/lib/loadgen-bench.sh"
 
 MAX_USERS=0
 for n in $LEVELS $OCSERV_LEVELS; do [ "$n" -gt "$MAX_USERS" ] && MAX_USERS=$n; done
@@ -99,20 +101,12 @@ bed_install_missing
 bed_make || { log "could not build the test bed"; exit 1; }
 
 # one salted PBKDF2 hash (the headend's own form) and one sha512-crypt for every user: the configs load quickly
-HASH=$(python3 -c 'import hashlib, base64, os, sys
-s = os.urandom(16); h = hashlib.pbkdf2_hmac("sha512", sys.argv[1].encode(), s, 5000, 32)
-b = lambda x: base64.b64encode(x).decode().rstrip("=")
-print("$sha512$5000$" + b(s) + "$" + b(h))' "$PASSWORD")
-BED_HEADEND_LINES=$(for i in $(seq 1 "$MAX_USERS"); do echo "username user$i password $HASH pbkdf2"; done)
+BED_HEADEND_LINES=$(headend_users "$PASSWORD" "$MAX_USERS")
 CRYPT=$(openssl passwd -6 "$PASSWORD")
 for i in $(seq 1 "$MAX_USERS"); do echo "user$i:*:$CRYPT"; done > "$LOGS/users.ocpasswd"
 BED_OCSERV_USERS="$LOGS/users.ocpasswd"
 
 loadavg() { cut -d' ' -f1 /proc/loadavg; }
-json() { python3 -c 'import json, sys
-d = json.load(open(sys.argv[1]))
-for k in sys.argv[2].split("."): d = d.get(k) if isinstance(d, dict) else None
-print("n/a" if d is None else d)' "$1" "$2"; }
 fds() { local total=0 p; for p in $(bed_server_pids); do total=$((total + $(ls "/proc/$p/fd" 2>/dev/null | wc -l))); done; echo "$total"; }
 ms_per() { awk -v t="$1" -v n="$2" -v hz="$HZ" 'BEGIN { if (n > 0) printf "%.2f", 1000 * t / hz / n; else print "n/a" }'; }
 

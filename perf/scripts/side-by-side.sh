@@ -96,8 +96,6 @@ install_missing() {
 
 # ---------------------------------------------------------------- measurements
 
-IPERF_PID=
-
 udp_run() {        # udp_run NAME [-R]
     local name=$1; shift
     cpu_snapshot
@@ -132,11 +130,8 @@ ping_series() {    # ping_series NAME RATE COUNT: COUNT pings at RATE per second
 }
 
 measure() {        # all measurements against the server now running; the client is connected
-    ip netns exec "$SRV" iperf3 -s -p 5201 > "$LOGS/$SERVER-iperf3-server.txt" 2>&1 &
-    IPERF_PID=$!; PIDS+=("$IPERF_PID")
-    sleep 0.5
-    # short warm-up, not counted (lets a JIT settle; costs ocserv nothing)
-    timeout 20 ip netns exec "$CLI" iperf3 -c "$TARGET" -t 2 > "$LOGS/$SERVER-warmup.txt" 2>&1
+    start_iperf_server
+    warm_up
     tcp_run tcp-up || return 1
     tcp_run tcp-down -R || return 1
     udp_run udp-up || return 1
@@ -152,7 +147,7 @@ measure() {        # all measurements against the server now running; the client
         bytes=$(awk -v a="$bytes" -v b="${RESULT[$SERVER:$n.bytes]:-0}" 'BEGIN { printf "%.0f", a + b }')
     done
     RESULT[$SERVER:all.cpugb]=$(awk -v c="$cpu" -v b="$bytes" 'BEGIN { if (b > 0) printf "%.2f", c / (b / 1e9); else print "n/a" }')
-    kill "$IPERF_PID" 2>/dev/null; wait "$IPERF_PID" 2>/dev/null
+    stop_iperf_server
     return 0
 }
 
@@ -293,14 +288,12 @@ aot_train() {      # a start that writes the cache on exit, after the path was r
     AOT_OPTS="-XX:AOTCacheOutput=$AOT_FILE"
     start_headend || return 1
     connect_client "$PIN" "$URL" || { stop_headend; return 1; }
-    ip netns exec "$SRV" iperf3 -s -p 5201 > "$LOGS/$SERVER-iperf3-server.txt" 2>&1 &
-    IPERF_PID=$!; PIDS+=("$IPERF_PID")
-    sleep 0.5
+    start_iperf_server
     ping_series train-100 100 200
     timeout 30 ip netns exec "$CLI" iperf3 -c "$TARGET" -t 2 > "$LOGS/$SERVER-up.txt" 2>&1
     timeout 30 ip netns exec "$CLI" iperf3 -c "$TARGET" -t 2 -R > "$LOGS/$SERVER-down.txt" 2>&1
     ping_series train-5 5 10
-    kill "$IPERF_PID" 2>/dev/null; wait "$IPERF_PID" 2>/dev/null
+    stop_iperf_server
     disconnect_client
     stop_headend
     AOT_OPTS=
@@ -380,10 +373,6 @@ report_aot() {
 
 # ---------------------------------------------------------------- report
 
-fmt() { [ -n "${1:-}" ] && echo "$1" || echo "n/a"; }
-ratio() {
-    awk -v a="${1:-}" -v b="${2:-}" 'BEGIN { if (a == "" || b == "" || a == "n/a" || b == "n/a" || b + 0 == 0) print "n/a"; else printf "%.2f", a / b }'
-}
 row() {            # row LABEL KEY
     local h o
     h=$(fmt "${RESULT[headend:$2]:-}"); o=$(fmt "${RESULT[ocserv:$2]:-}")
@@ -422,16 +411,7 @@ report() {
 # ---------------------------------------------------------------- main
 
 install_missing
-remove_stale
-rm -rf "$LOGS"; mkdir -p "$LOGS"; chmod 755 "$LOGS"
-trap 'cleanup; exit 130' INT TERM
-trap cleanup EXIT
-# the watchdog's sleep must die with it, or it keeps our stdout open after we have exited
-( trap 'kill $sleeper 2>/dev/null; exit 0' TERM
-  sleep "$MAX_SECONDS" & sleeper=$!; wait $sleeper
-  echo "side-by-side: time limit of $MAX_SECONDS s reached, stopping" >&2; kill -TERM $$ ) &
-WATCHDOG=$!
-make_topology || { log "cannot build the namespaces"; exit 1; }
+bench_begin
 
 status=0
 if [ -n "$AOT" ]; then

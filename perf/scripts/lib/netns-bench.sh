@@ -21,6 +21,8 @@ WATCHDOG=
 declare -A RESULT  # RESULT[server:metric]=value
 
 log() { echo "${BENCH:-bench}: $*" >&2; }
+# shellcheck source=headend-launch.sh
+source "$(dirname "${BASH_SOURCE[0]}")/headend-launch.sh"
 
 # ---------------------------------------------------------------- cleanup
 
@@ -53,6 +55,21 @@ cleanup() {
     done
     [ -n "$WATCHDOG" ] && kill "$WATCHDOG" 2>/dev/null
     exec 9>&- 2>/dev/null || true
+}
+
+# ---------------------------------------------------------------- a run's start
+
+bench_begin() {    # a fresh $LOGS, cleanup on exit or signal, the MAX_SECONDS cap on the whole run, the namespaces
+    remove_stale
+    rm -rf "$LOGS"; mkdir -p "$LOGS"; chmod 755 "$LOGS"
+    trap 'cleanup; exit 130' INT TERM
+    trap cleanup EXIT
+    # the watchdog's sleep must die with it, or it keeps our stdout open after we have exited
+    ( trap 'kill $sleeper 2>/dev/null; exit 0' TERM
+      sleep "$MAX_SECONDS" & sleeper=$!; wait $sleeper
+      echo "$BENCH: time limit of $MAX_SECONDS s reached, stopping" >&2; kill -TERM $$ ) &
+    WATCHDOG=$!
+    make_topology || { log "cannot build the namespaces"; exit 1; }
 }
 
 # ---------------------------------------------------------------- topology
@@ -103,6 +120,19 @@ transfer_mbytes() { # the Transfer column of an iperf3 summary line in MBytes, w
         if ($i == "KBytes") { print $(i - 1) / 1024; exit }
         if ($i == "MBytes") { print $(i - 1); exit }
         if ($i == "GBytes") { print $(i - 1) * 1024; exit } }}'
+}
+
+IPERF_PID=
+start_iperf_server() { # iperf3 -s beside the tunnel's far end, for the server now running
+    ip netns exec "$SRV" iperf3 -s -p 5201 > "$LOGS/$SERVER-iperf3-server.txt" 2>&1 &
+    IPERF_PID=$!; PIDS+=("$IPERF_PID")
+    sleep 0.5
+}
+stop_iperf_server() {
+    kill "$IPERF_PID" 2>/dev/null; wait "$IPERF_PID" 2>/dev/null
+}
+warm_up() {        # a short run that counts nowhere: lets a JIT settle (costs a native server nothing)
+    timeout 20 ip netns exec "$CLI" iperf3 -c "$TARGET" -t 2 > "$LOGS/$SERVER-warmup.txt" 2>&1
 }
 
 tcp_run() {        # tcp_run NAME [-R]
@@ -162,24 +192,11 @@ disconnect_client() {
 
 AOT_OPTS=          # more JVM options for the next start (side-by-side --aot: the training's or the cache's)
 start_headend() {
-    local d="$LOGS/headend-state"
-    # the console: a fifo held open read-write by this shell, so the appliance never sees EOF on stdin
-    rm -f "$LOGS/headend-console"; mkfifo "$LOGS/headend-console"
-    exec 9<>"$LOGS/headend-console"
     local launched; launched=$(date +%s%N)
-    (cd "$REPO" && HEADEND_JAVA_OPTS="${HEADEND_JAVA_OPTS:-} $AOT_OPTS" \
-        exec ip netns exec "$SRV" ./headend --config "$LOGS/headend.conf" --state-dir "$d") \
-        < "$LOGS/headend-console" > "$LOGS/headend-stdout.txt" 2> "$LOGS/headend-stderr.txt" &
-    SPID=$!; PIDS+=("$SPID")
-    PIN= URL=
-    for _ in $(seq 1 1800); do
-        PIN=$(grep -o 'pin-sha256:[A-Za-z0-9+/]*=*' "$LOGS/headend-stdout.txt" 2>/dev/null | head -1)
-        URL=$(grep -o 'https://[0-9.]*\(:[0-9]*\)\?/' "$LOGS/headend-stdout.txt" 2>/dev/null | head -1)
-        [ -n "$PIN" ] && [ -n "$URL" ] && break
-        kill -0 "$SPID" 2>/dev/null || break
-        sleep 0.1
-    done
-    if [ -z "$PIN" ] || [ -z "$URL" ]; then
+    HEADEND_JAVA_OPTS="${HEADEND_JAVA_OPTS:-} $AOT_OPTS" launch_headend "$SRV" "$LOGS/headend.conf" "$LOGS/headend-state"
+    local started=$?
+    SPID=$HEADEND_PID
+    if [ $started != 0 ]; then
         log "headend did not print how to connect (see $LOGS/headend-stdout.txt, headend-stderr.txt)"
         kill -TERM "$SPID" 2>/dev/null; return 1
     fi
@@ -195,4 +212,11 @@ stop_headend() {
     for _ in $(seq 1 $tenths); do kill -0 "$SPID" 2>/dev/null || break; sleep 0.1; done
     kill_ns_pids "$SRV"
     exec 9>&-
+}
+
+# ---------------------------------------------------------------- report cells
+
+fmt() { [ -n "${1:-}" ] && echo "$1" || echo "n/a"; }
+ratio() {          # ratio A B: A / B to two places, n/a where either is missing or B is 0
+    awk -v a="${1:-}" -v b="${2:-}" 'BEGIN { if (a == "" || b == "" || a == "n/a" || b == "n/a" || b + 0 == 0) print "n/a"; else printf "%.2f", a / b }'
 }

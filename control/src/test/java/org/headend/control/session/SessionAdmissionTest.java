@@ -1,25 +1,18 @@
 package org.headend.control.session;
 
+import static org.headend.control.session.SessionBench.CLIENT;
+import static org.headend.control.session.SessionBench.GROUP;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.netty.channel.embedded.EmbeddedChannel;
 import java.net.Inet4Address;
 import java.net.InetAddress;
-import java.time.Clock;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Set;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 import org.headend.control.config.ConfigException;
 import org.headend.control.config.ConfigStore;
-import org.headend.control.http.ClientInfo;
-import org.headend.dataplane.api.Dataplane;
 import org.headend.dataplane.api.TunnelListener;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -32,9 +25,6 @@ import org.junit.jupiter.api.Test;
  */
 class SessionAdmissionTest
 {
-    private static final ClientInfo CLIENT = new ClientInfo("10.77.0.2", 40000, 443,
-        "Open AnyConnect VPN Agent v9.01-3", "TLSv1.3", "TLS_AES_128_GCM_SHA256");
-    private static final String GROUP = "DefaultWEBVPNGroup";
     private static final String CONFIG = """
         ip local pool POOL 192.168.100.10-192.168.100.20 mask 255.255.255.0
         username demo password demo-secret
@@ -49,33 +39,26 @@ class SessionAdmissionTest
         vpn-sessiondb max-anyconnect-premium-or-essentials-limit 3
         """;
 
-    private final long[] now = {1_000_000_000L};
-    private final ScheduledExecutorService control = Executors.newSingleThreadScheduledExecutor();
-    private final ConfigStore config = ConfigStore.embeddedDefault("unused-password");
-    private final AddressPools pools = new AddressPools(Set.of(), Set.of());
-    private final List<EmbeddedChannel> channels = new ArrayList<>();
-    private Dataplane dataplane;
+    private SessionBench bench;
+    private ConfigStore config;
+    private AddressPools pools;
     private SessionManager sessions;
-    private int nextTunnel = 1;
 
     @BeforeEach
     void setUp() throws ConfigException
     {
-        config.replace(CONFIG, "test");
-        pools.configure(config.current().pools());
-        // no TUN queue: routes go nowhere, which these tests do not need
-        dataplane = Dataplane.start(List.of(), List.of(), ex -> { });
-        sessions = new SessionManager(control, dataplane, pools, null,
-            (group, user) -> config.current().effectivePolicy(group, user), () -> now[0], Clock.systemUTC());
+        bench = new SessionBench(() -> { });
+        config = bench.config();
+        pools = bench.pools();
+        sessions = bench.sessions();
+        bench.configure(CONFIG);
         sessions.sessionLimit(() -> config.current().globals().sessionLimit());
     }
 
     @AfterEach
     void tearDown()
     {
-        channels.forEach(EmbeddedChannel::finishAndReleaseAll);
-        dataplane.close();
-        control.shutdownNow();
+        bench.close();
     }
 
     private Session login(final String user)
@@ -87,12 +70,7 @@ class SessionAdmissionTest
     /** A tunnel up for the session the way the gateway brings it up; returns its id. */
     private int connect(final Session session)
     {
-        final AddressPools.Lease lease = sessions.lease(session, List.of("POOL"));
-        final EmbeddedChannel channel = new EmbeddedChannel();
-        channels.add(channel);
-        final int tunnelId = nextTunnel++;
-        sessions.tunnelUp(session, EmbeddedTunnels.open(tunnelId, lease.address(), channel, CLIENT));
-        return tunnelId;
+        return bench.connect(session).id();
     }
 
     private void lose(final Session session, final int tunnelId)
@@ -102,7 +80,7 @@ class SessionAdmissionTest
 
     private void advanceSeconds(final long seconds)
     {
-        now[0] += TimeUnit.SECONDS.toNanos(seconds);
+        bench.advanceSeconds(seconds);
     }
 
     @Test

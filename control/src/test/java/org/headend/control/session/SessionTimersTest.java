@@ -1,5 +1,7 @@
 package org.headend.control.session;
 
+import static org.headend.control.session.SessionBench.CLIENT;
+import static org.headend.control.session.SessionBench.GROUP;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -9,17 +11,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.embedded.EmbeddedChannel;
-import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Set;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.headend.control.config.ConfigException;
-import org.headend.control.config.ConfigStore;
-import org.headend.control.http.ClientInfo;
-import org.headend.dataplane.api.Dataplane;
 import org.headend.dataplane.api.TunnelListener;
 import org.headend.dataplane.wire.CstpHeader;
 import org.junit.jupiter.api.AfterEach;
@@ -33,9 +28,6 @@ import org.junit.jupiter.api.Test;
  */
 class SessionTimersTest
 {
-    private static final ClientInfo CLIENT = new ClientInfo("10.77.0.2", 40000, 443,
-        "Open AnyConnect VPN Agent v9.01-3", "TLSv1.3", "TLS_AES_128_GCM_SHA256");
-    private static final String GROUP = "DefaultWEBVPNGroup";
     private static final String BASE = """
         ip local pool POOL 192.168.100.10-192.168.100.20 mask 255.255.255.0
         username demo password demo-secret
@@ -48,46 +40,29 @@ class SessionTimersTest
          default-group-policy GP
         """;
 
-    private final long[] now = {1_000_000_000L};
-    private final ScheduledExecutorService control = Executors.newSingleThreadScheduledExecutor();
-    private final ConfigStore config = ConfigStore.embeddedDefault("unused-password");
-    private final AddressPools pools = new AddressPools(Set.of(), Set.of());
-    private final List<EmbeddedChannel> channels = new ArrayList<>();
-    private Dataplane dataplane;
+    private SessionBench bench;
+    private AddressPools pools;
     private SessionManager sessions;
-    private int nextTunnel = 1;
     /** Policy look-ups by the session manager: one per session it looks at. */
     private int lookups;
 
     @BeforeEach
     void setUp()
     {
-        // no TUN queue: routes go nowhere, which these tests do not need
-        dataplane = Dataplane.start(List.of(), List.of(), ex -> { });
-        sessions = new SessionManager(control, dataplane, pools, null,
-            (group, user) ->
-            {
-                lookups++;
-                return config.current().effectivePolicy(group, user);
-            }, () -> now[0], Clock.systemUTC());
+        bench = new SessionBench(() -> lookups++);
+        pools = bench.pools();
+        sessions = bench.sessions();
     }
 
     @AfterEach
     void tearDown()
     {
-        channels.forEach(EmbeddedChannel::finishAndReleaseAll);
-        dataplane.close();
-        control.shutdownNow();
+        bench.close();
     }
 
     private void policy(final String lines) throws ConfigException
     {
-        config.replace(BASE.replace("POLICY", lines), "test");
-        pools.configure(config.current().pools());
-        if (sessions != null)
-        {
-            sessions.policiesChanged(); // as the appliance does on every configuration change
-        }
+        bench.configure(BASE.replace("POLICY", lines));
     }
 
     private SessionManager.Login login()
@@ -100,11 +75,7 @@ class SessionTimersTest
     /** Brings a tunnel up for the session the way the gateway does; returns its connection. */
     private EmbeddedChannel connect(final Session session)
     {
-        final AddressPools.Lease lease = sessions.lease(session, List.of("POOL"));
-        final EmbeddedChannel channel = new EmbeddedChannel();
-        channels.add(channel);
-        sessions.tunnelUp(session, EmbeddedTunnels.open(nextTunnel++, lease.address(), channel, CLIENT));
-        return channel;
+        return bench.connect(session).channel();
     }
 
     /** Lets time pass with the control thread's sweeps, one every sweep period, as in the appliance. */
@@ -112,7 +83,7 @@ class SessionTimersTest
     {
         for (long left = seconds; left > 0; left -= SessionManager.SWEEP_PERIOD_SECONDS)
         {
-            now[0] += TimeUnit.SECONDS.toNanos(Math.min(left, SessionManager.SWEEP_PERIOD_SECONDS));
+            bench.advanceSeconds(Math.min(left, SessionManager.SWEEP_PERIOD_SECONDS));
             sessions.expire();
         }
     }

@@ -46,11 +46,11 @@ class CstpAllocationTest
              CstpPipelineClient client = client(harness))
         {
             final long allocated =
-                new CstpMeasurement(tun, client, counters, harness.dataPlaneThreads()).bytesPerMillionEachWay();
+                new TwoWayMeasurement(tun, client, counters, harness.dataPlaneThreads()).bytesPerMillionEachWay();
             // fewer bytes than packets: not one packet allocated (the smallest object takes 16 bytes)
             report.publishEntry("bytes allocated on the data-plane threads per million packets each way",
                 Long.toString(allocated));
-            assertTrue(allocated < CstpMeasurement.MEASURED, allocated + " bytes allocated on the data-plane threads ("
+            assertTrue(allocated < TwoWayMeasurement.MEASURED, allocated + " bytes allocated on the data-plane threads ("
                 + mode + ") while a million packets went each way through CSTP");
         }
         finally

@@ -29,7 +29,7 @@ import org.headend.dataplane.wire.CstpHeader;
  * core, the egress queue and the TUN loop. The socket and TLS below it are Netty's and the JDK's (their figures are in
  * {@link CstpSocketAllocationTest}).
  */
-final class CstpPipelineClient implements CstpPeer
+final class CstpPipelineClient implements MeasuredClient
 {
     private static final int MTU = 1400;
     /** Frames handed to the pipeline per read, as one read of the connection would carry several. */
@@ -77,7 +77,7 @@ final class CstpPipelineClient implements CstpPeer
     }
 
     @Override
-    public long receivedByClient()
+    public long toClient()
     {
         return sink.received.get();
     }

@@ -67,10 +67,10 @@ class CstpSocketAllocationTest
              CstpSocketClient client = client(tls, harness))
         {
             final long allocated =
-                new CstpMeasurement(tun, client, counters, harness.dataPlaneThreads()).bytesPerMillionEachWay();
+                new TwoWayMeasurement(tun, client, counters, harness.dataPlaneThreads()).bytesPerMillionEachWay();
             final String figure = String.format("CSTP %s threading, %s: %d bytes allocated on the data-plane threads "
                 + "per million packets each way (%.1f per packet each way)", mode, tls ? "TLS" : "plain TCP", allocated,
-                allocated / 2.0 / CstpMeasurement.MEASURED);
+                allocated / 2.0 / TwoWayMeasurement.MEASURED);
             report.publishEntry("figure", figure);
             System.out.println(figure);
         }

@@ -33,7 +33,7 @@ import org.headend.dataplane.wire.CstpHeader;
  * sends data frames on demand, one write (so one TLS record) per frame as openconnect does, and a reader thread that
  * cuts the headend's stream into frames and counts them. The client's threads are not data-plane threads.
  */
-final class CstpSocketClient implements CstpPeer
+final class CstpSocketClient implements MeasuredClient
 {
     private static final int MTU = 1400;
     private static final int READ_BUFFER = 64 * 1024;
@@ -111,7 +111,7 @@ final class CstpSocketClient implements CstpPeer
     }
 
     @Override
-    public long receivedByClient()
+    public long toClient()
     {
         return received.get();
     }

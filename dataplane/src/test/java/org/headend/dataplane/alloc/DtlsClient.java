@@ -33,7 +33,7 @@ import org.headend.dataplane.wire.CstpHeader;
  * port's handler: Netty's own receive allocates a {@code DatagramPacket} per datagram, which is outside this test
  * (and listed as known in docs/design.md).
  */
-final class DtlsClient implements AutoCloseable
+final class DtlsClient implements MeasuredClient
 {
     private static final int TARGET_ID = 0x4000_0001;
     /** Records handed to the port per task, so that the loop also serves the inside between them. */
@@ -81,20 +81,21 @@ final class DtlsClient implements AutoCloseable
         doorbell = new LoopDoorbell(harness.loop(), injector::inject);
     }
 
-    /** Sends {@code packets} inside packets from the client; returns before they are all taken. Test thread. */
+    @Override
     public void sendFromClient(final int packets)
     {
         injector.waiting.addAndGet(packets);
         doorbell.ring();
     }
 
-    /** Packets the headend sent to the client. */
-    public long sentByHeadend()
+    /** Packets the headend sent to the client: the client opens only the one {@link #receivedPacket} reads. */
+    @Override
+    public long toClient()
     {
         return counters.get(DataplaneCounter.DTLS_TX_DATA_PACKETS);
     }
 
-    /** Whether everything the headend sent has left through the socket (nothing waits in the channel). */
+    @Override
     public boolean flushed()
     {
         // a volatile read, safe off the loop

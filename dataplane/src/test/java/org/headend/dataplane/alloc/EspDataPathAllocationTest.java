@@ -14,15 +14,10 @@ import io.netty.channel.ChannelOption;
 import io.netty.channel.socket.DatagramPacket;
 import io.netty.channel.uring.IoUring;
 import io.netty.channel.uring.IoUringDatagramChannel;
-import java.lang.management.ManagementFactory;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.channels.DatagramChannel;
-import java.util.List;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.locks.LockSupport;
-import java.util.function.LongSupplier;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.headend.crypto.openssl.EvpAesGcm;
 import org.headend.dataplane.api.Dataplane.ThreadingMode;
@@ -51,9 +46,7 @@ class EspDataPathAllocationTest
     private static final int CLIENT = address(192, 168, 100, 10);
     private static final int INSIDE = address(10, 1, 0, 5);
     private static final int PACKET = 100;
-    private static final int WARM_UP = 100_000;
     private static final int MEASURED = 500_000;
-    private static final int CHUNK = 4096;
     private static final int PER_TASK = 64;
 
 
@@ -82,22 +75,11 @@ class EspDataPathAllocationTest
                 new QuietListener());
             harness.loop().submit(() -> { }).sync();
             harness.addRoutes(path);
-            final Injector injector = new Injector(port, udp, (InetSocketAddress)socket.getLocalAddress());
-            try (LoopDoorbell doorbell = new LoopDoorbell(harness.loop(), injector::inject))
+            final Injector injector = new Injector(port, udp, (InetSocketAddress)socket.getLocalAddress(), harness);
+            try (injector)
             {
-                final long[] threadIds = threadIds(harness.dataPlaneThreads());
-                push(tun, injector, doorbell, WARM_UP);
-                long allocated = Long.MAX_VALUE;
-                // on a loaded machine the JIT's compiler threads wait for a CPU too, so the compiled path (with its escape
-                // analysis) can come rounds later: more rounds within a time budget, never a looser bound
-                final long roundsUntil = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(60);
-                for (int round = 0; allocated >= MEASURED
-                    && (round < 3 || round < 10 && System.nanoTime() < roundsUntil); round++)
-                {
-                    final long before = allocatedBytes(threadIds);
-                    push(tun, injector, doorbell, MEASURED);
-                    allocated = allocatedBytes(threadIds) - before;
-                }
+                final long allocated = new TwoWayMeasurement(tun, injector, counters, harness.dataPlaneThreads())
+                    .bytesPerRound(MEASURED);
                 report.publishEntry("bytes allocated on the data-plane threads per half million ESP packets each way",
                     Long.toString(allocated));
                 assertTrue(allocated < MEASURED, allocated + " bytes allocated on the data-plane threads (" + mode
@@ -115,24 +97,6 @@ class EspDataPathAllocationTest
         {
             tun.close();
         }
-    }
-
-    private void push(final CountingTunQueue tun, final Injector injector, final LoopDoorbell doorbell,
-        final int packets)
-    {
-        final long outBefore = counters.get(DataplaneCounter.ESP_TX_PACKETS);
-        final long inBefore = tun.written();
-        for (int sent = 0; sent < packets; sent += CHUNK)
-        {
-            final int chunk = Math.min(CHUNK, packets - sent);
-            tun.send(chunk);
-            injector.waiting.addAndGet(chunk);
-            doorbell.ring();
-            awaitAtLeast(() -> counters.get(DataplaneCounter.ESP_TX_PACKETS), outBefore + sent + chunk,
-                "packets to the client");
-            awaitAtLeast(tun::written, inBefore + sent + chunk, "packets from the client");
-        }
-        assertEquals(0, counters.get(DataplaneCounter.NO_ROUTE_DROPS));
     }
 
     private static byte[] receivedPacket(final EspPortAccess port, final DatagramChannel socket) throws Exception
@@ -155,8 +119,12 @@ class EspDataPathAllocationTest
         return inner;
     }
 
-    /** Seals the client's packets and hands them to the port as received datagrams, {@link #PER_TASK} per turn. */
-    private final class Injector
+    /**
+     * The client: seals its packets and hands them to the port as received datagrams, {@link #PER_TASK} per turn of
+     * the loop; what reaches it is counted where the headend sends it. Closing stops the injections; {@link #release}
+     * frees the datagram once the channel is closed.
+     */
+    private final class Injector implements MeasuredClient
     {
         private final AtomicLong waiting = new AtomicLong();
         private final EspPortAccess port;
@@ -166,16 +134,39 @@ class EspDataPathAllocationTest
         private final UnsafeBuffer view;
         private final UnsafeBuffer inner = new UnsafeBuffer(clientPacket);
 
-        Injector(final EspPortAccess port, final Channel udp, final InetSocketAddress sender)
+        private final LoopDoorbell doorbell;
+
+        Injector(final EspPortAccess port, final Channel udp, final InetSocketAddress sender,
+            final ThreadingHarness harness) throws InterruptedException
         {
             this.port = port;
             this.udp = udp;
             content = Unpooled.directBuffer(EspPortAccess.sealedLength(clientPacket.length));
             view = new UnsafeBuffer(content.memoryAddress(), content.capacity());
             datagram = new DatagramPacket(content, (InetSocketAddress)udp.localAddress(), sender);
+            doorbell = new LoopDoorbell(harness.loop(), this::inject);
         }
 
-        boolean inject()
+        @Override
+        public void sendFromClient(final int packets)
+        {
+            waiting.addAndGet(packets);
+            doorbell.ring();
+        }
+
+        @Override
+        public long toClient()
+        {
+            return counters.get(DataplaneCounter.ESP_TX_PACKETS);
+        }
+
+        @Override
+        public void close()
+        {
+            doorbell.close();
+        }
+
+        private boolean inject()
         {
             for (int i = 0; i < PER_TASK && waiting.get() > 0; i++)
             {
@@ -191,40 +182,5 @@ class EspDataPathAllocationTest
         {
             content.release();
         }
-    }
-
-    private void awaitAtLeast(final LongSupplier counter, final long target, final String what)
-    {
-        final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
-        while (counter.getAsLong() < target)
-        {
-            if (System.nanoTime() - deadline > 0)
-            {
-                throw new AssertionError(what + ": " + counter.getAsLong() + " of " + target + " after 20 s");
-            }
-            LockSupport.parkNanos(50_000);
-        }
-    }
-
-    private static long[] threadIds(final List<Thread> threads)
-    {
-        final long[] ids = new long[threads.size()];
-        for (int i = 0; i < ids.length; i++)
-        {
-            ids[i] = threads.get(i).threadId();
-        }
-        return ids;
-    }
-
-    private static long allocatedBytes(final long[] threadIds)
-    {
-        final com.sun.management.ThreadMXBean threads =
-            (com.sun.management.ThreadMXBean)ManagementFactory.getThreadMXBean();
-        long total = 0;
-        for (final long bytes : threads.getThreadAllocatedBytes(threadIds))
-        {
-            total += bytes;
-        }
-        return total;
     }
 }

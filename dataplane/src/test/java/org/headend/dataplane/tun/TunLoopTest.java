@@ -40,6 +40,8 @@ class TunLoopTest
     private static final int CLIENT_A = address(192, 168, 100, 10);
     private static final int CLIENT_B = address(192, 168, 100, 11);
     private static final int INSIDE = address(192, 168, 100, 1);
+    private static final byte[] CLIENT6 = Packets.address6("2001:db8:1::10");
+    private static final byte[] INSIDE6 = Packets.address6("2001:db8::1");
     private static final int RING_BYTES = 64 * 1024;
     private static final int IORING_OP_POLL_ADD = 6;
     private static final int IORING_CQE_F_MORE = 1 << 1;
@@ -70,13 +72,9 @@ class TunLoopTest
     void shouldRouteInsidePacketsByDestinationAndCountThoseWithoutOwner(final ThreadingMode mode)
     {
         final Owner owner = owner(mode, port);
-        final Tunnel tunnel = new Tunnel(owner, 5, CLIENT_A, null, 0);
-        owner.addRoutes(tunnel.path);
+        final Tunnel tunnel = routed(owner, null, 0);
         final byte[] toA = ipv4(INSIDE, CLIENT_A, 100);
-        port.inject(toA);
-        port.inject(ipv4(INSIDE, CLIENT_B, 100));
-        owner.turn();
-        tunnelLoop.runPendingTasks();
+        fromInside(owner, toA, ipv4(INSIDE, CLIENT_B, 100));
         assertEquals(1, tunnel.cstp.packets.size());
         assertArrayEquals(toA, tunnel.cstp.packets.get(0));
         assertEquals(1, tunnel.cstp.flushes, "one flush per batch");
@@ -96,18 +94,13 @@ class TunLoopTest
         final TunnelPath.Route route = new TunnelPath.Route(dtlsTarget, tunnel.egress);
         owner.addRoutes(tunnel.path);
         tunnel.path.dtls(route);
-        port.inject(ipv4(INSIDE, CLIENT_A, 100));
-        port.inject(ipv4(INSIDE, CLIENT_A, 200));
-        owner.turn();
-        tunnelLoop.runPendingTasks();
+        fromInside(owner, ipv4(INSIDE, CLIENT_A, 100), ipv4(INSIDE, CLIENT_A, 200));
         assertEquals(2, dtls.packets.size());
         assertEquals(1, dtls.flushes, "one flush per batch");
         assertEquals(0, tunnel.cstp.packets.size());
 
         tunnel.path.leaveDtls(route);
-        port.inject(ipv4(INSIDE, CLIENT_A, 300));
-        owner.turn();
-        tunnelLoop.runPendingTasks();
+        fromInside(owner, ipv4(INSIDE, CLIENT_A, 300));
         assertEquals(2, dtls.packets.size());
         assertEquals(1, tunnel.cstp.packets.size());
     }
@@ -117,19 +110,13 @@ class TunLoopTest
     void shouldRouteIpv6InsidePacketsToTheSessionHoldingTheDestination(final ThreadingMode mode)
     {
         final Owner owner = owner(mode, port);
-        final Tunnel tunnel = new Tunnel(owner, 5, CLIENT_A, Packets.address6("2001:db8:1::10"), 0);
-        owner.addRoutes(tunnel.path);
-        port.inject(Packets.ipv6(Packets.address6("2001:db8::1"), Packets.address6("2001:db8:1::10"), 120));
-        port.inject(Packets.ipv6(Packets.address6("2001:db8::1"), Packets.address6("2001:db8:1::11"), 120));
-        port.inject(ipv4(INSIDE, CLIENT_A, 100));
-        owner.turn();
-        tunnelLoop.runPendingTasks();
+        final Tunnel tunnel = routed(owner, CLIENT6, 0);
+        fromInside(owner, Packets.ipv6(INSIDE6, CLIENT6, 120),
+            Packets.ipv6(INSIDE6, Packets.address6("2001:db8:1::11"), 120), ipv4(INSIDE, CLIENT_A, 100));
         assertEquals(2, tunnel.cstp.packets.size());
         assertEquals(1, counters.get(DataplaneCounter.NO_ROUTE_DROPS));
         owner.removeRoutes(tunnel.path);
-        port.inject(Packets.ipv6(Packets.address6("2001:db8::1"), Packets.address6("2001:db8:1::10"), 120));
-        owner.turn();
-        tunnelLoop.runPendingTasks();
+        fromInside(owner, Packets.ipv6(INSIDE6, CLIENT6, 120));
         assertEquals(2, tunnel.cstp.packets.size());
         assertEquals(2, counters.get(DataplaneCounter.NO_ROUTE_DROPS));
     }
@@ -144,14 +131,11 @@ class TunLoopTest
         owner.addRoutes(old.path);
         owner.addRoutes(current.path);
         owner.removeRoutes(old.path);
-        port.inject(ipv4(INSIDE, CLIENT_A, 100));
-        owner.turn();
-        tunnelLoop.runPendingTasks();
+        fromInside(owner, ipv4(INSIDE, CLIENT_A, 100));
         assertEquals(0, old.cstp.packets.size());
         assertEquals(1, current.cstp.packets.size());
         owner.removeRoutes(current.path);
-        port.inject(ipv4(INSIDE, CLIENT_A, 100));
-        owner.turn();
+        fromInside(owner, ipv4(INSIDE, CLIENT_A, 100));
         assertEquals(1, counters.get(DataplaneCounter.NO_ROUTE_DROPS));
     }
 
@@ -162,9 +146,7 @@ class TunLoopTest
         final Owner owner = owner(mode, port);
         final byte[] ipx = new byte[60];
         ipx[0] = 0x50;
-        port.inject(ipx);
-        port.inject(new byte[10]);
-        owner.turn();
+        fromInside(owner, ipx, new byte[10]);
         assertEquals(1, counters.get(DataplaneCounter.NOT_IP_DROPS));
         assertEquals(1, counters.get(DataplaneCounter.RUNT_PACKET_DROPS));
     }
@@ -174,14 +156,10 @@ class TunLoopTest
     void shouldFragmentForTheTunnelOrAnswerTheInsideWhenAPacketExceedsTheMtu(final ThreadingMode mode)
     {
         final Owner owner = owner(mode, port);
-        final Tunnel tunnel = new Tunnel(owner, 5, CLIENT_A, null, 1400);
-        owner.addRoutes(tunnel.path);
-        port.inject(ipv4(INSIDE, CLIENT_A, 2000));
+        final Tunnel tunnel = routed(owner, null, 1400);
         final byte[] dontFragment = ipv4(INSIDE, CLIENT_A, 2000);
         dontFragment[6] = 0x40;
-        port.inject(dontFragment);
-        owner.turn();
-        tunnelLoop.runPendingTasks();
+        fromInside(owner, ipv4(INSIDE, CLIENT_A, 2000), dontFragment);
         assertEquals(2, tunnel.cstp.packets.size(), "the first packet's two fragments");
         assertEquals(1, port.written().size(), "the second packet's ICMP answer, back into the TUN");
         final byte[] icmp = port.written().get(0);
@@ -217,6 +195,25 @@ class TunLoopTest
         }
         assertEquals(0, allocated, "bytes allocated while moving 1M packets each way");
         assertTrue(target.packets >= 1_200_000, "every inside packet reached the tunnel: " + target.packets);
+    }
+
+    /** Tunnel 5 for {@link #CLIENT_A} (and {@code address6} when not null), its routes added. */
+    private static Tunnel routed(final Owner owner, final byte[] address6, final int mtu)
+    {
+        final Tunnel tunnel = new Tunnel(owner, 5, CLIENT_A, address6, mtu);
+        owner.addRoutes(tunnel.path);
+        return tunnel;
+    }
+
+    /** The inside sends {@code packets} into the TUN; one turn of the owner and then of the tunnels' loop. */
+    private void fromInside(final Owner owner, final byte[]... packets)
+    {
+        for (final byte[] packet : packets)
+        {
+            port.inject(packet);
+        }
+        owner.turn();
+        tunnelLoop.runPendingTasks();
     }
 
     private static void runPackets(final Owner owner, final FixedPacketPort fixed, final UnsafeBuffer fromClient,

@@ -7,12 +7,9 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.unboundid.ldap.listener.InMemoryDirectoryServer;
-import com.unboundid.ldap.listener.InMemoryDirectoryServerConfig;
-import com.unboundid.ldap.listener.InMemoryListenerConfig;
 import com.unboundid.ldap.listener.interceptor.InMemoryInterceptedSearchResult;
 import com.unboundid.ldap.listener.interceptor.InMemoryInterceptedSimpleBindResult;
 import com.unboundid.ldap.listener.interceptor.InMemoryOperationInterceptor;
-import java.net.InetAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -48,10 +45,7 @@ class LdapUserEnumerationTest
     @BeforeAll
     static void start() throws Exception
     {
-        final InMemoryDirectoryServerConfig config = new InMemoryDirectoryServerConfig(BASE);
-        config.setListenerConfigs(InMemoryListenerConfig.createLDAPConfig("ldap",
-            InetAddress.getByName("127.0.0.1"), 0, null));
-        config.addInMemoryOperationInterceptor(new InMemoryOperationInterceptor()
+        server = TestDirectory.onLoopback(BASE, new InMemoryOperationInterceptor()
         {
             @Override
             public void processSimpleBindResult(final InMemoryInterceptedSimpleBindResult bind)
@@ -69,8 +63,6 @@ class LdapUserEnumerationTest
                     + search.getResult().getResultCode().getName());
             }
         });
-        server = new InMemoryDirectoryServer(config);
-        TestDirectory.addPeople(server, BASE);
         TestDirectory.addServiceAccount(server, BASE);
         server.add("dn: uid=alice,ou=people," + BASE, "objectClass: inetOrgPerson", "uid: alice", "cn: Alice",
             "sn: A", "userPassword: alicepw");

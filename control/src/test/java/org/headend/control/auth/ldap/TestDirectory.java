@@ -1,8 +1,13 @@
 package org.headend.control.auth.ldap;
 
 import com.unboundid.ldap.listener.InMemoryDirectoryServer;
+import com.unboundid.ldap.listener.InMemoryDirectoryServerConfig;
+import com.unboundid.ldap.listener.InMemoryListenerConfig;
+import com.unboundid.ldap.listener.interceptor.InMemoryOperationInterceptor;
 import com.unboundid.ldap.sdk.LDAPException;
 import com.unboundid.ldif.LDIFException;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
 
 /**
  * The tree the in-memory directories of the LDAP tests start from: the base entry and {@code ou=people} under it,
@@ -15,6 +20,22 @@ public final class TestDirectory
 
     private TestDirectory()
     {
+    }
+
+    /**
+     * A directory for {@code base} that will listen in plain LDAP on a free loopback port (listener name
+     * {@code ldap}), every operation passing {@code interceptor}, already holding {@link #addPeople}; not started.
+     */
+    public static InMemoryDirectoryServer onLoopback(final String base, final InMemoryOperationInterceptor interceptor)
+        throws LDAPException, LDIFException, UnknownHostException
+    {
+        final InMemoryDirectoryServerConfig config = new InMemoryDirectoryServerConfig(base);
+        config.setListenerConfigs(InMemoryListenerConfig.createLDAPConfig("ldap",
+            InetAddress.getByName("127.0.0.1"), 0, null));
+        config.addInMemoryOperationInterceptor(interceptor);
+        final InMemoryDirectoryServer server = new InMemoryDirectoryServer(config);
+        addPeople(server, base);
+        return server;
     }
 
     /** Adds {@code base} (a {@code dc=example,...} domain) and {@code ou=people} under it. */
