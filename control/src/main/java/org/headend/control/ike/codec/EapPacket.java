@@ -8,7 +8,12 @@ import java.nio.ByteBuffer;
  */
 public final class EapPacket
 {
-    public static final int MAX_LENGTH = 4096;
+    /**
+     * The longest EAP packet taken: room for an EAP-AnyConnect response with the longest XML document
+     * ({@link EapAnyConnect#MAX_XML}) and its small TLVs. AnyConnect's {@code init} (device-id, MAC addresses,
+     * capabilities) and {@code auth-reply} (opaque, host-scan token) grow past the 4 KiB the standard methods need.
+     */
+    public static final int MAX_LENGTH = EapAnyConnect.MAX_XML + 1024;
 
     private ByteBuffer buffer;
     private int offset;

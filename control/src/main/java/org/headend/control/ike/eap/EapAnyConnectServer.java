@@ -29,7 +29,7 @@ import org.headend.control.ike.codec.IkeParseException;
  *
  * <p>Not thread-safe: one per IKE SA, on the control thread.
  */
-public final class EapAnyConnectServer
+public final class EapAnyConnectServer implements EapMethod
 {
     private static final int MAX_PASSWORD = 128;
     private static final int HANDLE_BYTES = 16;
@@ -68,6 +68,7 @@ public final class EapAnyConnectServer
     }
 
     /** The first request: {@code hello}; there is no EAP-Identity round. */
+    @Override
     public byte[] start()
     {
         return request(AuthDocuments.hello());
@@ -91,6 +92,7 @@ public final class EapAnyConnectServer
         return sessionToken;
     }
 
+    @Override
     public EapResult onResponse(final byte[] eap)
     {
         if (step == Step.DONE)
@@ -139,6 +141,7 @@ public final class EapAnyConnectServer
     }
 
     /** The authenticator's verdict on the password of the {@link EapResult.CheckPassword}. */
+    @Override
     public EapResult passwordChecked(final boolean accepted)
     {
         if (step != Step.CHECKING)

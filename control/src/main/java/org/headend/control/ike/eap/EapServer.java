@@ -20,7 +20,7 @@ import org.headend.control.ike.codec.IkeParseException;
  * do not keep. Any response that does not
  * fit the step it answers ends in EAP-Failure. Not thread-safe: one per IKE SA, on the control thread.
  */
-public final class EapServer
+public final class EapServer implements EapMethod
 {
     /** User names longer than this are refused. */
     public static final int MAX_USERNAME = 253;
@@ -58,6 +58,7 @@ public final class EapServer
     }
 
     /** The first request: EAP-Identity. */
+    @Override
     public byte[] start()
     {
         return EapPacket.build(Ike.EAP_REQUEST, identifier, Ike.EAP_TYPE_IDENTITY, new byte[0]);
@@ -69,6 +70,7 @@ public final class EapServer
         return username;
     }
 
+    @Override
     public EapResult onResponse(final byte[] eap)
     {
         final EapPacket packet;
@@ -97,6 +99,7 @@ public final class EapServer
     }
 
     /** The authenticator's verdict on the password of a {@link EapResult.CheckPassword}. */
+    @Override
     public EapResult passwordChecked(final boolean accepted)
     {
         if (step != Step.CHECKING)
