@@ -2,8 +2,9 @@ package org.headend.control.ike.sa;
 
 /**
  * What the responder asks of the rest of the appliance synchronously, on the control thread, while it builds an
- * answer: a user's NT password hash for EAP-MSCHAPv2, whether EAP goes to an AAA server instead, an address and policy for an authenticated user, and inbound
- * ESP SPIs from the data plane.
+ * answer: a user's NT password hash for EAP-MSCHAPv2, whether EAP goes to an AAA server instead, the tunnel-group of
+ * an EAP-AnyConnect client, an address and policy for an authenticated user, and inbound ESP SPIs from the data
+ * plane.
  */
 public interface IkeHost
 {
@@ -36,6 +37,22 @@ public interface IkeHost
     default boolean relaysEap(final IkeSa sa)
     {
         return false;
+    }
+
+    /**
+     * The tunnel-group a Cisco AnyConnect client's EAP-AnyConnect {@code init} selects with its {@code group-access}
+     * URL (null when it sent none), as the SSL login selects it; null refuses the client. A host without
+     * tunnel-groups (a test's) refuses every one.
+     */
+    default String anyConnectTunnelGroup(final IkeSa sa, final String groupAccess)
+    {
+        return null;
+    }
+
+    /** A number that changes with the configuration: the {@code config-hash} of EAP-AnyConnect's login form. */
+    default long configHash()
+    {
+        return 0;
     }
 
     /**

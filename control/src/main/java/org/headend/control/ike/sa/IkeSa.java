@@ -17,6 +17,8 @@ import org.headend.control.ike.crypto.DhGroup;
 import org.headend.control.ike.crypto.IkeKeys;
 import org.headend.control.ike.crypto.IkeSuite;
 import org.headend.control.ike.crypto.KeySchedule;
+import org.headend.control.ike.eap.EapAnyConnectServer;
+import org.headend.control.ike.eap.EapMethod;
 import org.headend.control.ike.eap.EapResult;
 import org.headend.control.ike.eap.EapServer;
 import org.headend.control.ike.eap.LocalCredentials;
@@ -25,7 +27,7 @@ import org.headend.control.ike.eap.LocalCredentials;
  * One IKE SA on the responder side, from the end of IKE_SA_INIT to its deletion, without I/O: each request gets
  * exactly one response, cached and resent byte for byte when the request is retransmitted (RFC 7296 §2.1); message
  * IDs are checked strictly with a window of one. IKE_AUTH authenticates the client by EAP (Identity, then
- * MSCHAPv2) or by a pre-shared key, proves our identity with the trustpoint's signature (or a PSK), assigns the
+ * MSCHAPv2 or GTC; EAP-AnyConnect for a Cisco AnyConnect client, see {@link CiscoClient}) or by a pre-shared key, proves our identity with the trustpoint's signature (or a PSK), assigns the
  * client its address through CP and brings up the first CHILD_SA. Afterwards it answers INFORMATIONAL (liveness,
  * deletes) and CREATE_CHILD_SA (CHILD_SA rekey, IKE SA rekey), and sends its own liveness checks and deletes.
  * Runs on the control thread only.
@@ -75,6 +77,8 @@ public final class IkeSa
     /** Our last response: one datagram, or its RFC 7383 fragments. */
     private List<byte[]> lastResponse;
     private boolean peerFragments;
+    /** The IKE_SA_INIT carried the EAP-AnyConnect vendor ID. */
+    private boolean ciscoVid;
     private long lastHeardNanos;
 
     private long nextOwnRequestId;
@@ -85,7 +89,9 @@ public final class IkeSa
 
     private int authRounds;
     private PayloadSet firstAuth;
-    private EapServer eap;
+    private EapMethod eap;
+    /** The EAP method when the client is Cisco AnyConnect, else null. */
+    private EapAnyConnectServer anyConnect;
     /**
      * The client's EAP goes to an AAA server. While {@link #awaitingHost} the IKE_AUTH request waits for the host's
      * answer (the server's, or the verdict on an EAP-GTC password).
@@ -157,6 +163,21 @@ public final class IkeSa
     boolean peerFragments()
     {
         return peerFragments;
+    }
+
+    /** The peer announced EAP-AnyConnect in IKE_SA_INIT: it is a Cisco AnyConnect client. */
+    void ciscoAnyConnect()
+    {
+        ciscoVid = true;
+    }
+
+    /**
+     * The tunnel-group a Cisco AnyConnect client's EAP-AnyConnect {@code init} selected (its {@code group-access}),
+     * or null: not such a client, or not that far yet. It decides the login's group instead of the IDi.
+     */
+    public String anyConnectTunnelGroup()
+    {
+        return anyConnect == null ? null : anyConnect.tunnelGroup();
     }
 
     public IkeSuite suite()
@@ -404,14 +425,26 @@ public final class IkeSa
             establish(inner, out);
             return;
         }
-        eap = new EapServer(localCredentials(), context.random);
-        relayed = context.host.relaysEap(this);
+        if (ciscoVid || CiscoClient.namesItself(payloads))
+        {
+            // AnyConnect's own method: our XML engine, its password checked by the authenticator (never relayed)
+            anyConnect = new EapAnyConnectServer(context.random,
+                groupAccess -> context.host.anyConnectTunnelGroup(this, groupAccess), context.host.configHash(),
+                certificateSha1(policy.certificateChain()));
+            eap = anyConnect;
+        }
+        else
+        {
+            eap = new EapServer(localCredentials(), context.random);
+            relayed = context.host.relaysEap(this);
+        }
         if (!ourIdentityAndAuth(inner))
         {
             fail(inner, out, "could not sign");
             return;
         }
-        // a relayed conversation starts with our EAP-Identity too: its answer names the user to the server
+        // a relayed conversation starts with our EAP-Identity too: its answer names the user to the server;
+        // EAP-AnyConnect starts with its hello instead
         inner.eap(eap.start());
         state = State.EAP;
     }
@@ -444,6 +477,24 @@ public final class IkeSa
         applyEap(result, inner, out);
         respond(Ike.IKE_AUTH, waitingRequestId, inner, out);
     }
+    /** The hex SHA-1 of the certificate our AUTH is signed for, as AnyConnect pins it; empty with a PSK. */
+    private static String certificateSha1(final List<byte[]> chain)
+    {
+        if (chain.isEmpty())
+        {
+            return "";
+        }
+        try
+        {
+            return java.util.HexFormat.of().withUpperCase().formatHex(
+                java.security.MessageDigest.getInstance("SHA-1").digest(chain.get(0)));
+        }
+        catch (final java.security.NoSuchAlgorithmException ex)
+        {
+            throw new IllegalStateException("SHA-1 is missing from the JDK", ex);
+        }
+    }
+
     /** The local users and the failed-login limiter as this SA's peer meets them. */
     private LocalCredentials localCredentials()
     {
@@ -928,6 +979,7 @@ public final class IkeSa
     {
         replacement.username = username;
         replacement.config = config;
+        replacement.anyConnect = anyConnect;
         replacement.children.addAll(children);
         replacement.retiring.addAll(retiring);
         replacement.state = State.ESTABLISHED;

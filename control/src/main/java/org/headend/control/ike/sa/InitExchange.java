@@ -122,6 +122,12 @@ final class InitExchange
         {
             answer.notify(Ike.SIGNATURE_HASH_ALGORITHMS, HASH_ALGORITHMS);
         }
+        final boolean anyConnect = CiscoClient.announcesEap(payloads.vendorIds());
+        if (anyConnect)
+        {
+            // we speak EAP-AnyConnect: say so the way the client did; other Cisco vendor IDs go unanswered
+            answer.vendor(CiscoClient.ANYCONNECT_EAP_VID);
+        }
         final byte[] response = writer.finish();
         final byte[] skeyseed = KeySchedule.skeyseed(suite.prf(), payloads.nonce(), nr, sharedSecret);
         final IkeKeys keys = KeySchedule.ikeKeys(suite, skeyseed, payloads.nonce(), nr, spiI, spiR);
@@ -131,6 +137,10 @@ final class InitExchange
         if (payloads.notification(Ike.IKEV2_FRAGMENTATION_SUPPORTED) != null)
         {
             sa.peerTakesFragments();
+        }
+        if (anyConnect)
+        {
+            sa.ciscoAnyConnect();
         }
         return sa;
     }

@@ -45,6 +45,8 @@ final class TestInitiator
     MessageProtection protection;
     /** Whether IKE_SA_INIT announces IKEV2_FRAGMENTATION_SUPPORTED (RFC 7383). */
     boolean fragmentation;
+    /** Vendor IDs IKE_SA_INIT carries (a Cisco AnyConnect client's). */
+    final List<byte[]> vendorIds = new java.util.ArrayList<>();
 
     TestInitiator()
     {
@@ -69,6 +71,10 @@ final class TestInitiator
         if (fragmentation)
         {
             out.notify(Ike.IKEV2_FRAGMENTATION_SUPPORTED, new byte[0]);
+        }
+        for (final byte[] vid : vendorIds)
+        {
+            out.vendor(vid);
         }
         initRequest = writer.finish();
         return initRequest;
