@@ -79,7 +79,10 @@ public final class IkeService implements AutoCloseable
     private final Map<IkeSa, EspTunnel> tunnels = new IdentityHashMap<>();
     /** The EAP conversations relayed to RADIUS, by SA, until the SA is admitted or gone. */
     private final Map<IkeSa, EapRelay> relays = new IdentityHashMap<>();
+    /** What the server of an EAP-AnyConnect login accepted, by SA, until the SA is admitted or gone. */
+    private final Map<IkeSa, AuthOutcome.Accepted> passwordLogins = new IdentityHashMap<>();
     private final Logins logins;
+    private final IkePasswords passwords;
     private final Thread reader;
     private final String nameif;
     private final ScheduledFuture<?> timer;
@@ -92,6 +95,7 @@ public final class IkeService implements AutoCloseable
     {
         this.nameif = nameif;
         this.logins = logins;
+        this.passwords = new IkePasswords(logins, config);
         this.control = control;
         this.sessions = sessions;
         this.config = config;
@@ -407,22 +411,29 @@ public final class IkeService implements AutoCloseable
     }
 
     /**
-     * An EAP-GTC password, checked with the local users as an SSL login's is (lockout, counting, the same time for
-     * unknown users); the verdict comes back to the control thread.
+     * A password sent in EAP (EAP-GTC, EAP-AnyConnect), checked as an SSL login's is (lockout, counting, the same
+     * time for unknown users; see {@link IkePasswords}); the verdict comes back to the control thread. What the server
+     * of an EAP-AnyConnect login assigned is kept for the SA's admission.
      */
     private void checkPassword(final IkeAction.CheckPassword check)
     {
-        final long spi = check.sa().responderSpi();
-        final AuthRequest request = AuthRequest.first(check.username(), check.password(),
-            check.sa().peer().getAddress().getHostAddress(), AuthRequest.Purpose.VPN);
-        logins.login(AaaServerGroup.LOCAL, false, request).whenComplete((outcome, error) -> control.execute(() ->
-            perform(responder.onPasswordChecked(spi, outcome instanceof AuthOutcome.Accepted))));
+        final IkeSa sa = check.sa();
+        passwords.check(sa, check.username(), check.password()).whenComplete((outcome, error) -> control.execute(() ->
+        {
+            if (outcome instanceof AuthOutcome.Accepted accepted && sa.anyConnectTunnelGroup() != null
+                && sa.state() != IkeSa.State.CLOSED)
+            {
+                passwordLogins.put(sa, accepted);
+            }
+            perform(responder.onPasswordChecked(sa.responderSpi(), outcome instanceof AuthOutcome.Accepted));
+        }));
     }
 
     /** The client (or DPD, or the lifetime) ended the IKE SA: the session ends with it. */
     private void closed(final IkeSa sa, final String reason)
     {
         relays.remove(sa);
+        passwordLogins.remove(sa);
         tunnels.remove(sa);
         final Session session = sessionOf.remove(sa);
         if (session != null)
@@ -531,6 +542,26 @@ public final class IkeService implements AutoCloseable
         }
 
         @Override
+        public String anyConnectTunnelGroup(final IkeSa sa, final String groupAccess)
+        {
+            final String group = passwords.tunnelGroup(groupAccess);
+            if (group == null)
+            {
+                LOG.info("IKEv2: EAP-AnyConnect client {} refused: its group-access {} selects a tunnel-group whose "
+                    + "users need more than a password", sa.peer(),
+                    org.headend.control.LogText.escape(String.valueOf(groupAccess)));
+            }
+            return group;
+        }
+
+        @Override
+        public long configHash()
+        {
+            // the SSL login form's number, so that both transports tell the client the same
+            return config.get().hashCode() & 0x7fffffffL;
+        }
+
+        @Override
         public boolean relaysEap(final IkeSa sa)
         {
             final TunnelGroup group = IkeTunnelGroups.select(config.get(), sa.initiatorIdType(), sa.initiatorId());
@@ -547,10 +578,20 @@ public final class IkeService implements AutoCloseable
         public ClientConfig admit(final IkeSa sa, final String username)
         {
             final HeadendConfig cfg = config.get();
-            final TunnelGroup group = IkeTunnelGroups.select(cfg, sa.initiatorIdType(), sa.initiatorId());
+            // an AnyConnect client's group-access chose its group; a standards-based client's IDi chooses
+            final TunnelGroup group = sa.anyConnectTunnelGroup() != null
+                ? cfg.tunnelGroups().get(sa.anyConnectTunnelGroup())
+                : IkeTunnelGroups.select(cfg, sa.initiatorIdType(), sa.initiatorId());
             final String escaped = org.headend.control.LogText.escape(username);
             final EapRelay relay = relays.remove(sa);
-            final AuthOutcome.Accepted assigned = relay == null ? null : relay.accepted();
+            final AuthOutcome.Accepted checked = passwordLogins.remove(sa);
+            if (group == null)
+            {
+                LOG.info("IKEv2 login of user {} refused: tunnel-group {} was removed", escaped,
+                    sa.anyConnectTunnelGroup());
+                return null;
+            }
+            final AuthOutcome.Accepted assigned = relay != null ? relay.accepted() : checked;
             if (assigned == null && !AaaServerGroup.LOCAL.equals(
                 group.authenticationServerGroup()) && !group.authenticationFallbackLocal())
             {
