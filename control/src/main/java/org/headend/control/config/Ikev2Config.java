@@ -21,11 +21,13 @@ import java.util.NavigableMap;
  *                          key sign the headend's AUTH; null for the appliance's built-in certificate
  * @param fragmentationMtu  {@code crypto ikev2 fragmentation mtu N}: the largest IP datagram an IKE message of ours
  *                          may take before it is sent in RFC 7383 fragments (to clients that announced support)
+ * @param fragmentation     false after {@code no crypto ikev2 fragmentation}: RFC 7383 is neither announced nor
+ *                          used, whatever the MTU says (the ASA's default is on)
  */
 public record Ikev2Config(List<IkePolicy> policies, Map<String, IpsecProposal> proposals,
     Map<String, NavigableMap<Integer, List<String>>> dynamicMaps, Map<String, NavigableMap<Integer, Integer>> dynamicMapPfs,
     Map<String, NavigableMap<Integer, String>> cryptoMaps, Map<String, String> mapInterfaces,
-    String remoteAccessTrustpoint, int fragmentationMtu)
+    String remoteAccessTrustpoint, int fragmentationMtu, boolean fragmentation)
 {
     /** The ASA's default IKE SA lifetime, one day. */
     public static final long DEFAULT_LIFETIME_SECONDS = 86_400;
@@ -36,6 +38,17 @@ public record Ikev2Config(List<IkePolicy> policies, Map<String, IpsecProposal> p
 
     public static final Ikev2Config NONE = new Ikev2Config(List.of(), Map.of(), Map.of(), Map.of(), Map.of(),
         Map.of(), null, DEFAULT_FRAGMENTATION_MTU);
+
+    /** Fragmentation on (the default), at {@code fragmentationMtu}. */
+    public Ikev2Config(final List<IkePolicy> policies, final Map<String, IpsecProposal> proposals,
+        final Map<String, NavigableMap<Integer, List<String>>> dynamicMaps,
+        final Map<String, NavigableMap<Integer, Integer>> dynamicMapPfs,
+        final Map<String, NavigableMap<Integer, String>> cryptoMaps, final Map<String, String> mapInterfaces,
+        final String remoteAccessTrustpoint, final int fragmentationMtu)
+    {
+        this(policies, proposals, dynamicMaps, dynamicMapPfs, cryptoMaps, mapInterfaces, remoteAccessTrustpoint,
+            fragmentationMtu, true);
+    }
 
     /**
      * One {@code crypto ikev2 policy}: every combination of its algorithms is acceptable. Empty lists take the

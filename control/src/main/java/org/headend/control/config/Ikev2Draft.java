@@ -19,6 +19,7 @@ final class Ikev2Draft
     final Map<String, String> mapInterfaces = new LinkedHashMap<>();
     String remoteAccessTrustpoint;
     int fragmentationMtu = Ikev2Config.DEFAULT_FRAGMENTATION_MTU;
+    boolean fragmentation = true;
 
     /** A {@code crypto ikev2 policy N} block. */
     static final class PolicyDraft
@@ -68,6 +69,7 @@ final class Ikev2Draft
             Collections.unmodifiableNavigableMap(new TreeMap<>(entries))));
         return new Ikev2Config(List.copyOf(frozenPolicies), Collections.unmodifiableMap(frozenProposals),
             Collections.unmodifiableMap(dynamic), Collections.unmodifiableMap(pfs), Collections.unmodifiableMap(maps),
-            Collections.unmodifiableMap(new LinkedHashMap<>(mapInterfaces)), remoteAccessTrustpoint, fragmentationMtu);
+            Collections.unmodifiableMap(new LinkedHashMap<>(mapInterfaces)), remoteAccessTrustpoint, fragmentationMtu,
+            fragmentation);
     }
 }

@@ -51,6 +51,34 @@ final class Ikev2Language
                 return null;
             })
             .build());
+        // on by default as on the ASA; both spellings share one line, so the last one typed stands and prints
+        register.apply(ConfigCommand.in(Mode.CONFIG, "Negate a command or set its defaults")
+            .kw("no", "Negate a command or set its defaults")
+            .kw("crypto", "Configure certificate authorities")
+            .kw("ikev2", "IKE version 2")
+            .kw("fragmentation", "Never announce nor send RFC 7383 fragments")
+            .fixedKey("crypto ikev2 fragmentation")
+            .withoutNoForm()
+            .order(61, 4)
+            .compile((draft, scope, args) ->
+            {
+                draft.ikev2.fragmentation = false;
+                return null;
+            })
+            .build());
+        register.apply(ConfigCommand.in(Mode.CONFIG, "IKEv2 fragmentation (RFC 7383)")
+            .kw("crypto", "Configure certificate authorities")
+            .kw("ikev2", "IKE version 2")
+            .kw("fragmentation", "Announce and send RFC 7383 fragments (the default)")
+            .fixedKey("crypto ikev2 fragmentation")
+            .withoutNoForm()
+            .order(61, 4)
+            .compile((draft, scope, args) ->
+            {
+                draft.ikev2.fragmentation = true;
+                return null;
+            })
+            .build());
         register.apply(ConfigCommand.in(Mode.CONFIG, "The certificate IKEv2 clients authenticate the headend by")
             .kw("crypto", "Configure certificate authorities")
             .kw("ikev2", "IKE version 2")

@@ -193,11 +193,12 @@ public final class Ikev2Listener implements AutoCloseable
         {
             throw new IllegalArgumentException("the IKEv2 server certificate cannot be encoded: " + ex.getMessage());
         }
-        return new ResponderPolicy(algorithms.suites(), algorithms.espKeyBits(), Ike.ID_DER_ASN1_DN,
+        final ResponderPolicy policy = new ResponderPolicy(algorithms.suites(), algorithms.espKeyBits(), Ike.ID_DER_ASN1_DN,
             identity.chain().getFirst().getSubjectX500Principal().getEncoded(), identity.key(), chain, null, null,
             COOKIE_THRESHOLD, MAX_HALF_OPEN, org.headend.control.config.Ikev2Config.DEFAULT_LIFETIME_SECONDS,
             DPD_SECONDS, true, algorithms.lifetimes(), algorithms.pfsGroup(),
             candidate.globals().ikev2().fragmentationMtu());
+        return candidate.globals().ikev2().fragmentation() ? policy : policy.withoutFragmentation();
     }
 
     /** At the appliance's stop: the sockets close, the SAs are kept for the sessions' restore. */

@@ -191,6 +191,29 @@ class Ikev2ConfigTest
     }
 
     @Test
+    void shouldTurnFragmentationOffWithItsNoFormAndPrintThatAsTheAsaDoes() throws ConfigException
+    {
+        assertTrue(ConfigLanguageTest.compile(ASA_RA).globals().ikev2().fragmentation(), "on by default");
+        final String off = "crypto ikev2 fragmentation mtu 1280\nno crypto ikev2 fragmentation\n";
+        assertFalse(ConfigLanguageTest.compile(off).globals().ikev2().fragmentation());
+        assertEquals(1280, ConfigLanguageTest.compile(off).globals().ikev2().fragmentationMtu(), "the MTU is kept");
+        final String shown = ConfigLanguageTest.render(off);
+        assertTrue(shown.contains("crypto ikev2 fragmentation mtu 1280\nno crypto ikev2 fragmentation\n"), shown);
+        assertFalse(ConfigLanguageTest.compile(shown).globals().ikev2().fragmentation(), "the running-config reloads");
+        final String onAgain = off + "crypto ikev2 fragmentation\n";
+        assertTrue(ConfigLanguageTest.compile(onAgain).globals().ikev2().fragmentation());
+        assertFalse(ConfigLanguageTest.render(onAgain).contains("no crypto ikev2 fragmentation"),
+            "turning it on again replaces the no line");
+
+        final ConfigStore store = ConfigStore.embeddedDefault("unused-password");
+        store.apply(ConfigCursor.TOP, "no crypto ikev2 fragmentation", "console", 1);
+        assertTrue(store.runningConfig().contains("\nno crypto ikev2 fragmentation\n"), store.runningConfig());
+        assertFalse(store.current().globals().ikev2().fragmentation(), "typed at the console too");
+        store.apply(ConfigCursor.TOP, "crypto ikev2 fragmentation", "console", 2);
+        assertTrue(store.current().globals().ikev2().fragmentation());
+    }
+
+    @Test
     void shouldRefuseAlgorithmsTheResponderOrTheUserSpaceEspCannotDo()
     {
         final String[][] refused = {

@@ -114,7 +114,9 @@ final class InitExchange
         answer.notify(Ike.NAT_DETECTION_SOURCE_IP, NatDetection.hash(spiI, spiR, policy.forceNatT()
             ? new InetSocketAddress(local.getAddress(), local.getPort() ^ 1) : local));
         answer.notify(Ike.NAT_DETECTION_DESTINATION_IP, NatDetection.hash(spiI, spiR, peer));
-        if (payloads.notification(Ike.IKEV2_FRAGMENTATION_SUPPORTED) != null)
+        final boolean fragments = policy.fragmentation()
+            && payloads.notification(Ike.IKEV2_FRAGMENTATION_SUPPORTED) != null;
+        if (fragments)
         {
             answer.notify(Ike.IKEV2_FRAGMENTATION_SUPPORTED, new byte[0]);
         }
@@ -134,7 +136,7 @@ final class InitExchange
         out.add(new IkeAction.Send(peer, local, response));
         final IkeSa sa = new IkeSa(context, spiI, spiR, suite, keys, payloads.nonce(), nr, datagram, response,
             natDetected, peer, local, nowNanos);
-        if (payloads.notification(Ike.IKEV2_FRAGMENTATION_SUPPORTED) != null)
+        if (fragments)
         {
             sa.peerTakesFragments();
         }

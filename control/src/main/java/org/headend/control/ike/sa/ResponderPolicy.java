@@ -30,12 +30,26 @@ import org.headend.control.ike.crypto.IkeSuite;
  *                          or without one
  * @param fragmentMtu       the largest IP datagram of ours before a message goes in RFC 7383 fragments to a peer that
  *                          announced support; 0 never fragments
+ * @param fragmentation     whether RFC 7383 is on at all: off, IKEV2_FRAGMENTATION_SUPPORTED is not answered, so no
+ *                          client fragments to us and we never fragment ({@code no crypto ikev2 fragmentation})
  */
 public record ResponderPolicy(List<IkeSuite> ikeSuites, List<Integer> espKeyBits, int identityType,
     byte[] identity, PrivateKey serverKey, List<byte[]> certificateChain, byte[] serverPsk, byte[] clientPsk,
     int cookieThreshold, int maxHalfOpen, long ikeLifetimeSeconds, int dpdSeconds, boolean forceNatT,
-    Map<IkeSuite, Long> suiteLifetimes, int childPfsGroup, int fragmentMtu)
+    Map<IkeSuite, Long> suiteLifetimes, int childPfsGroup, int fragmentMtu, boolean fragmentation)
 {
+    /** RFC 7383 on. */
+    public ResponderPolicy(final List<IkeSuite> ikeSuites, final List<Integer> espKeyBits, final int identityType,
+        final byte[] identity, final PrivateKey serverKey, final List<byte[]> certificateChain, final byte[] serverPsk,
+        final byte[] clientPsk, final int cookieThreshold, final int maxHalfOpen, final long ikeLifetimeSeconds,
+        final int dpdSeconds, final boolean forceNatT, final Map<IkeSuite, Long> suiteLifetimes,
+        final int childPfsGroup, final int fragmentMtu)
+    {
+        this(ikeSuites, espKeyBits, identityType, identity, serverKey, certificateChain, serverPsk, clientPsk,
+            cookieThreshold, maxHalfOpen, ikeLifetimeSeconds, dpdSeconds, forceNatT, suiteLifetimes, childPfsGroup,
+            fragmentMtu, true);
+    }
+
     /** No PFS required on rekey, no fragmentation of ours. */
     public ResponderPolicy(final List<IkeSuite> ikeSuites, final List<Integer> espKeyBits, final int identityType,
         final byte[] identity, final PrivateKey serverKey, final List<byte[]> certificateChain, final byte[] serverPsk,
@@ -51,7 +65,15 @@ public record ResponderPolicy(List<IkeSuite> ikeSuites, List<Integer> espKeyBits
     {
         return new ResponderPolicy(ikeSuites, espKeyBits, identityType, identity, serverKey, certificateChain,
             serverPsk, clientPsk, cookieThreshold, maxHalfOpen, ikeLifetimeSeconds, dpdSeconds, forceNatT,
-            suiteLifetimes, pfsGroup, mtu);
+            suiteLifetimes, pfsGroup, mtu, fragmentation);
+    }
+
+    /** This policy with RFC 7383 off. */
+    public ResponderPolicy withoutFragmentation()
+    {
+        return new ResponderPolicy(ikeSuites, espKeyBits, identityType, identity, serverKey, certificateChain,
+            serverPsk, clientPsk, cookieThreshold, maxHalfOpen, ikeLifetimeSeconds, dpdSeconds, forceNatT,
+            suiteLifetimes, childPfsGroup, fragmentMtu, false);
     }
 
     /** One lifetime for every suite. */

@@ -683,6 +683,27 @@ class IkeResponderTest
     }
 
     @Test
+    void shouldNeitherAnnounceNorSendFragmentsWhenFragmentationIsOff() throws Exception
+    {
+        final KeyPair serverKey = DhGroup.ECP_256.generate();
+        final byte[] leaf = new byte[1800];
+        new SecureRandom().nextBytes(leaf);
+        final IkeResponder responder = responder(new ResponderPolicy(List.of(GCM_384), List.of(256), Ike.ID_FQDN,
+            SERVER_ID, serverKey.getPrivate(), List.of(leaf), null, null, 100, 100, 0, 30, false, Map.of(), 0, 576)
+            .withoutFragmentation());
+        final TestInitiator client = new TestInitiator();
+        client.fragmentation = true;
+        client.onInitResponse(only(send(responder, client.init(GCM_384, DhGroup.ECP_384, null,
+            TestInitiator.CLIENT))));
+        assertNull(TestInitiator.plain(client.initResponse).notification(Ike.IKEV2_FRAGMENTATION_SUPPORTED),
+            "no crypto ikev2 fragmentation: the client's FRAG_SUP goes unanswered");
+        final byte[] whole = only(send(responder, client.request(Ike.IKE_AUTH,
+            firstAuth(client, "alice@example.test".getBytes(StandardCharsets.UTF_8), false))));
+        assertArrayEquals(leaf, client.open(whole).certificates().get(0), "one datagram, as large as it is");
+        assertEquals(0, responder.stats().fragmentsOut());
+    }
+
+    @Test
     void shouldAnswerLivenessChecksAndDropTamperedMessages() throws Exception
     {
         final IkeResponder responder = responder(policy(100, null, CLIENT_PSK));
