@@ -242,8 +242,9 @@ public final class Logins implements AutoCloseable
     /**
      * Relays one round of a peer's EAP conversation to the RADIUS group {@code serverGroup} (IKEv2 EAP): the same
      * lockout, counting and log lines as a password login. {@code request} names the user by the EAP identity and
-     * carries the server's State of the previous round; it has no password. Never falls back to LOCAL (the local
-     * users cannot take over an EAP conversation a server began) and never completes with
+     * carries the server's State of the previous round; it has no password. A cluster member asks the cluster's
+     * lockout first and reports the server's final verdict to it, as for a password login. Never falls back to LOCAL
+     * (the local users cannot take over an EAP conversation a server began) and never completes with
      * {@link AuthOutcome.Unavailable}: no answer is a rejection.
      */
     public CompletionStage<RadiusEap.Answer> relayEap(final String serverGroup, final AuthRequest request,
@@ -265,6 +266,37 @@ public final class Logins implements AutoCloseable
             LOG.info("login failed for user {} from {}: locked out after repeated failures", who, from);
             return CompletableFuture.completedFuture(new RadiusEap.Answer(new AuthOutcome.Rejected(null), null, null));
         }
+        final SharedLockout cluster = shared;
+        if (cluster == null)
+        {
+            return relay(serverGroup, request, eap, who, from);
+        }
+        // as a password login: the cluster's counts decide first, and the server's verdict feeds them
+        return cluster.locked(request.username()).exceptionally(error ->
+        {
+            LOG.warn("cluster lockout state unavailable ({}); this member's counters decide", error.toString());
+            return false;
+        }).thenCompose(locked ->
+        {
+            if (!locked)
+            {
+                return relay(serverGroup, request, eap, who, from).thenCompose(relayed ->
+                    relayed.outcome() instanceof AuthOutcome.Rejected
+                        ? cluster.failed(request.username()).handle((nowLocked, error) -> relayed)
+                        : relayed.outcome() instanceof AuthOutcome.Accepted
+                            ? cluster.succeeded(request.username()).handle((done, error) -> relayed)
+                            : CompletableFuture.completedFuture(relayed));
+            }
+            limiter.onFailure(request.username(), request.clientAddress(), nanoClock.getAsLong());
+            LOG.info("login failed for user {} from {}: locked out cluster-wide after repeated failures", who, from);
+            return CompletableFuture.completedFuture(new RadiusEap.Answer(new AuthOutcome.Rejected(null), null, null));
+        });
+    }
+
+    /** One relayed round to the RADIUS group, its verdict counted by this member's limiter. */
+    private CompletionStage<RadiusEap.Answer> relay(final String serverGroup, final AuthRequest request,
+        final byte[] eap, final String who, final String from)
+    {
         final RadiusClient client = radius(serverGroup);
         final CompletionStage<RadiusEap.Answer> answer;
         try
