@@ -27,6 +27,12 @@ public final class Logins implements AutoCloseable
 {
     public static final int MAX_USERNAME = 64;
     public static final int MAX_PASSWORD = 128;
+    /**
+     * The largest EAP response relayed to RADIUS: with its EAP-Message headers, the State, the user name and the
+     * other attributes it always fits one 4096-byte Access-Request (IKEv2 takes larger EAP for EAP-AnyConnect,
+     * which is never relayed).
+     */
+    public static final int MAX_RELAYED_EAP = 3072;
     private static final Logger LOG = LoggerFactory.getLogger(Logins.class);
 
     private final Supplier<HeadendConfig> config;
@@ -264,6 +270,12 @@ public final class Logins implements AutoCloseable
         {
             limiter.onFailure(request.username(), request.clientAddress(), now);
             LOG.info("login failed for user {} from {}: locked out after repeated failures", who, from);
+            return CompletableFuture.completedFuture(new RadiusEap.Answer(new AuthOutcome.Rejected(null), null, null));
+        }
+        if (eap.length > MAX_RELAYED_EAP)
+        {
+            LOG.info("login failed for user {} from {}: an EAP response of {} bytes is too large to relay", who, from,
+                eap.length);
             return CompletableFuture.completedFuture(new RadiusEap.Answer(new AuthOutcome.Rejected(null), null, null));
         }
         final SharedLockout cluster = shared;

@@ -18,9 +18,10 @@ import org.junit.jupiter.api.Test;
 
 /**
  * IKEv2 EAP relayed to RADIUS meets the cluster-wide lockout as a password login does: a user the cluster locked out
- * is refused before any server is asked, and a refused round is reported to the cluster.
+ * is refused before any server is asked, and a refused round is reported to the cluster. An EAP response no RADIUS
+ * packet can carry is refused before it reaches the client.
  */
-class RelayedEapLockoutTest
+class LoginsRelayedEapTest
 {
     private static final String FROM = "198.51.100.7";
     private static final byte[] IDENTITY = eapIdentity("alice");
@@ -72,7 +73,12 @@ class RelayedEapLockoutTest
 
     private RadiusEap.Answer relay(final String user) throws Exception
     {
-        return logins.relayEap("RAD", new AuthRequest(user, null, FROM, null, AuthRequest.Purpose.VPN), IDENTITY)
+        return relay(user, IDENTITY);
+    }
+
+    private RadiusEap.Answer relay(final String user, final byte[] eap) throws Exception
+    {
+        return logins.relayEap("RAD", new AuthRequest(user, null, FROM, null, AuthRequest.Purpose.VPN), eap)
             .toCompletableFuture().get(10, TimeUnit.SECONDS);
     }
 
@@ -97,5 +103,17 @@ class RelayedEapLockoutTest
         // RAD is no configured RADIUS group: the round is refused, as when the server rejects
         assertInstanceOf(AuthOutcome.Rejected.class, relay("bob").outcome());
         assertEquals(List.of("locked bob", "failed bob"), cluster.calls);
+    }
+
+    @Test
+    void shouldRefuseAnEapResponseNoAccessRequestCanCarry() throws Exception
+    {
+        final byte[] big = new byte[Logins.MAX_RELAYED_EAP + 1];
+        big[0] = 2;
+        big[2] = (byte)(big.length >>> 8);
+        big[3] = (byte)big.length;
+        big[4] = 26;
+        assertInstanceOf(AuthOutcome.Rejected.class, relay("carol", big).outcome());
+        assertTrue(cluster.calls.isEmpty(), "refused before anyone is asked");
     }
 }
