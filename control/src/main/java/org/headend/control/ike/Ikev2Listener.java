@@ -193,7 +193,8 @@ public final class Ikev2Listener implements AutoCloseable
         {
             throw new IllegalArgumentException("the IKEv2 server certificate cannot be encoded: " + ex.getMessage());
         }
-        final ResponderPolicy policy = new ResponderPolicy(algorithms.suites(), algorithms.espKeyBits(), Ike.ID_DER_ASN1_DN,
+        final ResponderPolicy policy = new ResponderPolicy(algorithms.suites(), algorithms.espKeyBits(),
+            Ike.ID_DER_ASN1_DN,
             identity.chain().getFirst().getSubjectX500Principal().getEncoded(), identity.key(), chain, null, null,
             COOKIE_THRESHOLD, MAX_HALF_OPEN, org.headend.control.config.Ikev2Config.DEFAULT_LIFETIME_SECONDS,
             DPD_SECONDS, true, algorithms.lifetimes(), algorithms.pfsGroup(),

@@ -27,8 +27,9 @@ import org.headend.control.ike.eap.LocalCredentials;
  * One IKE SA on the responder side, from the end of IKE_SA_INIT to its deletion, without I/O: each request gets
  * exactly one response, cached and resent byte for byte when the request is retransmitted (RFC 7296 §2.1); message
  * IDs are checked strictly with a window of one. IKE_AUTH authenticates the client by EAP (Identity, then
- * MSCHAPv2 or GTC; EAP-AnyConnect for a Cisco AnyConnect client, see {@link CiscoClient}) or by a pre-shared key, proves our identity with the trustpoint's signature (or a PSK), assigns the
- * client its address through CP and brings up the first CHILD_SA. Afterwards it answers INFORMATIONAL (liveness,
+ * MSCHAPv2 or GTC; EAP-AnyConnect for a Cisco AnyConnect client, see {@link CiscoClient}) or by a pre-shared key,
+ * proves our identity with the trustpoint's signature (or a PSK), assigns the client its address through CP and
+ * brings up the first CHILD_SA. Afterwards it answers INFORMATIONAL (liveness,
  * deletes) and CREATE_CHILD_SA (CHILD_SA rekey, IKE SA rekey), and sends its own liveness checks and deletes.
  * Runs on the control thread only.
  */
@@ -477,6 +478,7 @@ public final class IkeSa
         applyEap(result, inner, out);
         respond(Ike.IKE_AUTH, waitingRequestId, inner, out);
     }
+
     /** The hex SHA-1 of the certificate our AUTH is signed for, as AnyConnect pins it; empty with a PSK. */
     private static String certificateSha1(final List<byte[]> chain)
     {
