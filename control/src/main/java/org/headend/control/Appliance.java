@@ -87,11 +87,11 @@ final class Appliance
     /** Datagrams one receive buffer takes, each by its own RECVMSG; 1 turns batching off. */
     static final String UDP_RECV_BATCH_PROP_NAME = "headend.udp.recv.batch";
     /**
-     * The DTLS port's batch unless {@value #UDP_RECV_BATCH_PROP_NAME} says otherwise: adaptive, so a quiet socket is
-     * still read one datagram at a time, while a flood is read 16 at a time and does not overflow the socket
-     * (perf/README.md, DTLS flood and UDP receive batching). The ESP port's default stays 1.
+     * The DTLS and ESP ports' batch unless {@value #UDP_RECV_BATCH_PROP_NAME} says otherwise: adaptive, so a quiet
+     * socket is still read one datagram at a time, while a flood is read 16 at a time and does not overflow the socket
+     * (perf/README.md, DTLS flood and UDP receive batching; ESP receive path: batched like the DTLS port).
      */
-    private static final int DTLS_RECV_BATCH = 16;
+    private static final int UDP_RECV_BATCH = 16;
     /** {@code false}: every DTLS receive takes the whole batch, not only while datagrams keep coming. */
     static final String UDP_RECV_ADAPTIVE_PROP_NAME = "headend.udp.recv.adaptive";
     private static final Logger LOG = LoggerFactory.getLogger(Appliance.class);
@@ -214,7 +214,7 @@ final class Appliance
             final boolean gso = uring && IoUringDatagramChannel.isSegmentedDatagramPacketSupported();
             // the IPv4 and IPv6 sockets share the port's tables: one event loop for both
             dtls = new DtlsService(control, handshakes, dataplane, new DtlsSocket.Options(eventLoops.next(), uring,
-                Integer.getInteger(UDP_RECV_BATCH_PROP_NAME, DTLS_RECV_BATCH), gso,
+                Integer.getInteger(UDP_RECV_BATCH_PROP_NAME, UDP_RECV_BATCH), gso,
                 !"false".equals(System.getProperty(UDP_RECV_ADAPTIVE_PROP_NAME))), aead::create);
             if (cfg.globals().loadBalancing().active())
             {
@@ -352,7 +352,7 @@ final class Appliance
             // webvpn listeners (crypto ikev2 enable / no crypto ikev2 enable)
             ike = new org.headend.control.ike.Ikev2Listener(control, sessions, config::current,
                 sink -> dataplane.openEsp(new org.headend.dataplane.api.EspSocket.Options(eventLoops.next(), uring,
-                    Integer.getInteger(UDP_RECV_BATCH_PROP_NAME, 1), gso), sink, aead::create),
+                    Integer.getInteger(UDP_RECV_BATCH_PROP_NAME, UDP_RECV_BATCH), gso), sink, aead::create),
                 c -> c.interfaceByNameif(c.globals().ikev2Interface())
                     .map(org.headend.control.config.InterfaceConfig::address)
                     .map(java.net.InetAddress.class::cast).orElseGet(() -> memberAddress(c)),

@@ -16,7 +16,8 @@ public interface EspSocket extends AutoCloseable
      *
      * @param loop         the one event loop of all the port's sockets and ESP tunnels; a data plane event loop
      * @param ioUring      whether {@code loop} runs the io_uring transport (else NIO)
-     * @param receiveBatch datagrams read per receive (recvmmsg through io_uring), 1 for one at a time
+     * @param receiveBatch the most datagrams one receive takes (recvmmsg through io_uring), more only while they
+     *                     keep coming; 1 for one at a time
      * @param udpGso       whether a batch of equal-sized ESP packets to one client may leave in one send (UDP GSO)
      */
     record Options(EventLoop loop, boolean ioUring, int receiveBatch, boolean udpGso)

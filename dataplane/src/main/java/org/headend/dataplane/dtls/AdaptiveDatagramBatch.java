@@ -2,8 +2,10 @@ package org.headend.dataplane.dtls;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
+import io.netty.channel.ChannelConfig;
 import io.netty.channel.DefaultMaxMessagesRecvByteBufAllocator;
-import java.util.function.BooleanSupplier;
+import io.netty.channel.uring.IoUringChannelOption;
+import java.util.function.IntSupplier;
 
 /**
  * Receive buffers for one UDP socket read through io_uring, where a buffer of n datagram slots becomes n RECVMSGs
@@ -13,28 +15,52 @@ import java.util.function.BooleanSupplier;
  * latency), and a flooded one up to {@code most} at a time, so its buffer does not overflow and drop the live
  * tunnels' records with the flood's.
  *
+ * <p>A port whose datagrams are mostly small but now and then large (ESP beside IKE on UDP 4500) gives a
+ * {@code largest} above the slot: a receive of one datagram (an empty socket, or a first queued datagram longer than
+ * a slot) then reads it whole into one buffer of {@code largest} bytes, through the channel's
+ * {@link IoUringChannelOption#MAX_DATAGRAM_PAYLOAD_SIZE} (0: the whole buffer is one datagram), so slots stay
+ * sized for the common datagram. Only a large datagram behind others in a batch is cut at its slot.
+ *
  * <p>Thread: the socket's event loop.
  */
-final class AdaptiveDatagramBatch extends DefaultMaxMessagesRecvByteBufAllocator
+public final class AdaptiveDatagramBatch extends DefaultMaxMessagesRecvByteBufAllocator
 {
+    /** Boxed once: the channel option takes an Integer, and a receive allocates nothing. */
+    private static final Integer WHOLE_BUFFER = 0;
+
     private final int slot;
+    private final Integer boxedSlot;
     private final int most;
-    private final BooleanSupplier datagramsWaiting;
+    private final int largest;
+    private final IntSupplier firstDatagramLength;
 
     /**
-     * @param slot             bytes per datagram (the largest one read)
-     * @param most             the most datagrams one receive takes
-     * @param datagramsWaiting whether the socket's queue holds a datagram now (asked once per receive)
+     * @param slot                bytes per datagram (the largest one read)
+     * @param most                the most datagrams one receive takes
+     * @param firstDatagramLength the length of the datagram at the head of the socket's queue, 0 when it is empty
+     *                            (asked once per receive)
      */
-    AdaptiveDatagramBatch(final int slot, final int most, final BooleanSupplier datagramsWaiting)
+    public AdaptiveDatagramBatch(final int slot, final int most, final IntSupplier firstDatagramLength)
     {
-        if (slot < 1 || most < 1)
+        this(slot, most, firstDatagramLength, slot);
+    }
+
+    /**
+     * @param largest bytes a receive of one datagram reads; above {@code slot}, the channel's datagram payload size
+     *                must start at {@code slot}
+     */
+    public AdaptiveDatagramBatch(final int slot, final int most, final IntSupplier firstDatagramLength,
+        final int largest)
+    {
+        if (slot < 1 || most < 1 || largest < slot)
         {
-            throw new IllegalArgumentException("slot " + slot + ", most " + most);
+            throw new IllegalArgumentException("slot " + slot + ", most " + most + ", largest " + largest);
         }
         this.slot = slot;
+        this.boxedSlot = slot;
         this.most = most;
-        this.datagramsWaiting = datagramsWaiting;
+        this.largest = largest;
+        this.firstDatagramLength = firstDatagramLength;
     }
 
     @Override
@@ -48,18 +74,43 @@ final class AdaptiveDatagramBatch extends DefaultMaxMessagesRecvByteBufAllocator
     {
         /** Datagram slots in the buffer being filled. */
         private int batch = 1;
+        /** Whether the buffer being filled is one datagram of {@link #largest} bytes. */
+        private boolean whole;
+        private ChannelConfig config;
+
+        @Override
+        public void reset(final ChannelConfig channelConfig)
+        {
+            this.config = channelConfig;
+            super.reset(channelConfig);
+        }
 
         @Override
         public ByteBuf allocate(final ByteBufAllocator alloc)
         {
-            batch = datagramsWaiting.getAsBoolean() ? Math.min(batch * 2, most) : 1;
+            final int first = firstDatagramLength.getAsInt();
+            batch = first > 0 ? Math.min(batch * 2, most) : 1;
+            if (largest > slot)
+            {
+                readWhole(batch == 1 || first > slot);
+            }
             return super.allocate(alloc);
+        }
+
+        /** Switches the channel between one datagram per buffer and one per slot, when it changes. */
+        private void readWhole(final boolean one)
+        {
+            if (one != whole && config != null)
+            {
+                config.setOption(IoUringChannelOption.MAX_DATAGRAM_PAYLOAD_SIZE, one ? WHOLE_BUFFER : boxedSlot);
+                whole = one;
+            }
         }
 
         @Override
         public int guess()
         {
-            return batch * slot;
+            return whole ? largest : batch * slot;
         }
     }
 }

@@ -82,7 +82,7 @@ public final class DtlsPort implements DtlsSocket
             .option(ChannelOption.SO_SNDBUF, SOCKET_BUFFER)
             // one receive buffer holds a batch of datagrams, each read by its own RECVMSG: recvmmsg through io_uring
             .option(ChannelOption.RCVBUF_ALLOCATOR, adaptive
-                ? new AdaptiveDatagramBatch(MAX_DATAGRAM, options.receiveBatch(), backlog::datagramWaiting)
+                ? new AdaptiveDatagramBatch(MAX_DATAGRAM, options.receiveBatch(), backlog::firstDatagramLength)
                 : new FixedRecvByteBufAllocator(MAX_DATAGRAM * options.receiveBatch()))
             .handler(handler);
         if (options.ioUring() && options.receiveBatch() > 1)

@@ -8,6 +8,7 @@ import io.netty.channel.EventLoop;
 import io.netty.channel.FixedRecvByteBufAllocator;
 import io.netty.channel.socket.DatagramPacket;
 import io.netty.channel.socket.nio.NioDatagramChannel;
+import io.netty.channel.unix.UnixChannel;
 import io.netty.channel.uring.IoUringChannelOption;
 import io.netty.channel.uring.IoUringDatagramChannel;
 import java.net.Inet6Address;
@@ -25,8 +26,10 @@ import org.headend.dataplane.api.EspTunnel;
 import org.headend.dataplane.api.IkeDatagramListener;
 import org.headend.dataplane.api.TunnelAccess;
 import org.headend.dataplane.api.TunnelListener;
+import org.headend.dataplane.dtls.AdaptiveDatagramBatch;
 import org.headend.dataplane.tunnel.TunnelPath;
 import org.headend.dataplane.tunnel.TunnelWiring;
+import org.headend.nativecfg.udp.UdpBacklog;
 
 /**
  * The UDP-encapsulated ESP port: binds its sockets (all on one event loop), hands IKE messages to control, and builds
@@ -38,11 +41,14 @@ public final class EspPort implements EspSocket
     /** Socket buffers: a burst of a few thousand full-size datagrams fits without loss. */
     private static final int SOCKET_BUFFER = 8 * 1024 * 1024;
     /**
-     * Largest datagram read in a batch: a full-size ESP packet for a 1500-byte link, and a client's unfragmented
-     * IKE_AUTH with EAP (no certificate) with room to spare.
+     * Bytes per datagram in a batched receive: a full-size ESP packet for a 1500-byte link, and a client's
+     * unfragmented IKE_AUTH with EAP (no certificate) with room to spare, should one arrive behind ESP packets.
      */
-    private static final int MAX_BATCHED_DATAGRAM = 4096;
-    /** Largest datagram read one at a time: IKE messages before fragmentation is negotiated. */
+    private static final int SLOT = 4096;
+    /**
+     * Largest datagram read alone (a receive on an empty socket, or one whose first queued datagram is longer than a
+     * slot): IKE messages before fragmentation is negotiated, or with it off.
+     */
     private static final int MAX_SINGLE_DATAGRAM = 16 * 1024;
 
     private final Options options;
@@ -73,19 +79,29 @@ public final class EspPort implements EspSocket
     public void bind(final InetAddress address, final int port) throws InterruptedException
     {
         final boolean batched = options.ioUring() && options.receiveBatch() > 1;
+        final UdpBacklog backlog = new UdpBacklog();
+        // batched as the DTLS port: while datagrams keep coming, one submission carries up to a batch of RECVMSGs
+        // into one pooled buffer, not an io_uring round trip per client packet; a quiet socket one datagram per receive
         final Bootstrap bootstrap = new Bootstrap()
             .group(options.loop())
             .channel(options.ioUring() ? IoUringDatagramChannel.class : NioDatagramChannel.class)
             .option(ChannelOption.SO_RCVBUF, SOCKET_BUFFER)
             .option(ChannelOption.SO_SNDBUF, SOCKET_BUFFER)
-            .option(ChannelOption.RCVBUF_ALLOCATOR, new FixedRecvByteBufAllocator(batched
-                ? MAX_BATCHED_DATAGRAM * options.receiveBatch() : MAX_SINGLE_DATAGRAM))
+            .option(ChannelOption.RCVBUF_ALLOCATOR, batched
+                ? new AdaptiveDatagramBatch(SLOT, options.receiveBatch(), backlog::firstDatagramLength,
+                    MAX_SINGLE_DATAGRAM)
+                : new FixedRecvByteBufAllocator(MAX_SINGLE_DATAGRAM))
             .handler(handler);
         if (batched)
         {
-            bootstrap.option(IoUringChannelOption.MAX_DATAGRAM_PAYLOAD_SIZE, MAX_BATCHED_DATAGRAM);
+            bootstrap.option(IoUringChannelOption.MAX_DATAGRAM_PAYLOAD_SIZE, SLOT);
         }
-        channels.add(bootstrap.bind(address, port).sync().channel());
+        final Channel bound = bootstrap.bind(address, port).sync().channel();
+        if (batched && bound instanceof UnixChannel unix)
+        {
+            backlog.socket(unix.fd().intValue());
+        }
+        channels.add(bound);
     }
 
     @Override

@@ -16,6 +16,7 @@ import java.nio.ByteBuffer;
 import java.nio.channels.DatagramChannel;
 import java.util.Arrays;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
@@ -48,6 +49,8 @@ class EspDataPathTest
     private static final int PACKET = 100;
     private static final int PACKETS = 200;
     private static final int CHUNK = 50;
+    /** RFC 3948: the four zero bytes ahead of an IKE message on the ESP port. */
+    private static final int NON_ESP_MARKER = 4;
     private static final int HEADEND_SPI_OUT = 0x0C11_E471;
     private static final byte[] KEY_IN = filled(32, 0x31);
     private static final byte[] SALT_IN = {1, 2, 3, 4};
@@ -58,6 +61,7 @@ class EspDataPathTest
     private final byte[] clientPacket = ipv4(CLIENT, INSIDE, PACKET);
     private final BlockingQueue<byte[]> ike = new LinkedBlockingQueue<>();
     private MultiThreadIoEventLoopGroup group;
+    private IoEventLoop loop;
     private CountingTunQueue tun;
     private Dataplane dataplane;
     private EspSocket esp;
@@ -77,7 +81,7 @@ class EspDataPathTest
         Assumptions.assumeTrue(IoUring.isAvailable(), "the data plane's event loop runs io_uring");
         Assumptions.assumeTrue(EvpAesGcm.isAvailable(), "libcrypto is the appliance's AEAD");
         group = new MultiThreadIoEventLoopGroup(1, IoUringIoHandler.newFactory());
-        final IoEventLoop loop = (IoEventLoop)group.next();
+        loop = (IoEventLoop)group.next();
         tun = new CountingTunQueue(insidePacket, PACKET);
         dataplane = Dataplane.startShared(new Dataplane.TunQueueBinding(tun, tun.fd(), false), loop);
         esp = dataplane.openEsp(new EspSocket.Options(loop, true, 8, true), (peer, local, message) -> ike.add(message),
@@ -115,10 +119,7 @@ class EspDataPathTest
         awaitAtLeast(() -> dataplane.counters().get(DataplaneCounter.ESP_NAT_KEEPALIVES), 1, "keepalive counted");
 
         final int inboundSpi = esp.reserveSpi();
-        final EspTunnel tunnel = esp.install(9, new TunnelAccess(CLIENT, null, null), 1400,
-            (InetSocketAddress)client.getLocalAddress(), new EspSa(inboundSpi, KEY_IN, SALT_IN, false, 128),
-            new EspSa(HEADEND_SPI_OUT, KEY_OUT, SALT_OUT, false, 0), new QuietListener());
-        dataplane.addRoutes(tunnel);
+        final EspTunnel tunnel = install(inboundSpi);
         // as control answers IKE_AUTH: the answer leaves after the SA is in place, so the client's first ESP finds it
         esp.sendIke((InetSocketAddress)client.getLocalAddress(), new byte[] {0x2E}, 0, 1);
         assertArrayEquals(new byte[] {0, 0, 0, 0, 0x2E}, receive());
@@ -151,6 +152,58 @@ class EspDataPathTest
         awaitAtLeast(() -> dataplane.counters().get(DataplaneCounter.ESP_UNKNOWN_SPI_DROPS), 1,
             "packets of a removed SA dropped");
         assertEquals(PACKETS, tun.written());
+    }
+
+    @Test
+    void shouldHandControlALongIkeMessageWholeOnAQuietPortAndAtTheHeadOfABacklog() throws Exception
+    {
+        // an unfragmented IKE_AUTH with a certificate chain: longer than the slots ESP packets are read into
+        final byte[] longMessage = new byte[12_000];
+        for (int i = NON_ESP_MARKER; i < longMessage.length; i++)
+        {
+            longMessage[i] = (byte)(i * 7 + 1);
+        }
+        final byte[] withoutMarker = Arrays.copyOfRange(longMessage, NON_ESP_MARKER, longMessage.length);
+        client.send(ByteBuffer.wrap(longMessage), headend);
+        assertArrayEquals(withoutMarker, ike.poll(5, TimeUnit.SECONDS), "the message, on a quiet port");
+
+        final int inboundSpi = esp.reserveSpi();
+        install(inboundSpi);
+        esp.sendIke((InetSocketAddress)client.getLocalAddress(), new byte[] {0x2E}, 0, 1);
+        assertArrayEquals(new byte[] {0, 0, 0, 0, 0x2E}, receive());
+        // the loop is busy while the message and a burst of ESP arrive: they wait in the socket, read in batches
+        final CountDownLatch busy = new CountDownLatch(1);
+        loop.execute(() ->
+        {
+            try
+            {
+                busy.await(10, TimeUnit.SECONDS);
+            }
+            catch (final InterruptedException ex)
+            {
+                Thread.currentThread().interrupt();
+            }
+        });
+        client.send(ByteBuffer.wrap(longMessage), headend);
+        for (int seq = 1; seq <= PACKETS; seq++)
+        {
+            client.send(ByteBuffer.wrap(seal(inboundSpi, seq, clientPacket)), headend);
+        }
+        busy.countDown();
+        assertArrayEquals(withoutMarker, ike.poll(5, TimeUnit.SECONDS), "the message, ahead of a burst of ESP");
+        awaitAtLeast(tun::written, PACKETS, "client packets of the burst written to the TUN queue");
+        assertEquals(0, tun.malformed(), "client packets reach the TUN as the client sent them");
+        assertEquals(0, dataplane.counters().get(DataplaneCounter.ESP_AUTH_FAILURES), "no packet cut or mangled");
+    }
+
+    /** Installs the client's SA pair ({@code inboundSpi} the client's packets carry) and routes its address. */
+    private EspTunnel install(final int inboundSpi) throws java.io.IOException
+    {
+        final EspTunnel tunnel = esp.install(9, new TunnelAccess(CLIENT, null, null), 1400,
+            (InetSocketAddress)client.getLocalAddress(), new EspSa(inboundSpi, KEY_IN, SALT_IN, false, 128),
+            new EspSa(HEADEND_SPI_OUT, KEY_OUT, SALT_OUT, false, 0), new QuietListener());
+        dataplane.addRoutes(tunnel);
+        return tunnel;
     }
 
     private byte[] receive() throws Exception

@@ -48,7 +48,8 @@ class AdaptiveDatagramBatchSocketTest
         {
             final Channel socket = new Bootstrap().group(group).channel(IoUringDatagramChannel.class)
                 .option(ChannelOption.SO_RCVBUF, 4 * 1024 * 1024)
-                .option(ChannelOption.RCVBUF_ALLOCATOR, new AdaptiveDatagramBatch(SLOT, 16, backlog::datagramWaiting))
+                .option(ChannelOption.RCVBUF_ALLOCATOR,
+                    new AdaptiveDatagramBatch(SLOT, 16, backlog::firstDatagramLength))
                 .option(IoUringChannelOption.MAX_DATAGRAM_PAYLOAD_SIZE, SLOT)
                 .handler(new SimpleChannelInboundHandler<DatagramPacket>()
                 {

@@ -4,7 +4,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.UnpooledByteBufAllocator;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.DefaultChannelConfig;
 import io.netty.channel.RecvByteBufAllocator;
+import io.netty.channel.embedded.EmbeddedChannel;
+import io.netty.channel.uring.IoUringChannelOption;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -13,8 +17,13 @@ import org.junit.jupiter.api.Test;
 class AdaptiveDatagramBatchTest
 {
     private static final int SLOT = 2048;
+    private static final int LARGEST = 15_000;
     private boolean waiting;
-    private final RecvByteBufAllocator.Handle handle = new AdaptiveDatagramBatch(SLOT, 16, () -> waiting).newHandle();
+    private int first;
+    /** The channel's datagram payload size, as the handle sets it (0: the whole buffer is one datagram). */
+    private int payloadSize = SLOT;
+    private final RecvByteBufAllocator.Handle handle =
+        new AdaptiveDatagramBatch(SLOT, 16, () -> waiting ? 100 : 0).newHandle();
 
     private int receive()
     {
@@ -32,6 +41,34 @@ class AdaptiveDatagramBatchTest
             slots.add(receive());
         }
         return slots;
+    }
+
+    @Test
+    void shouldReadOneDatagramWholeWhenTheSocketIsEmptyOrItsFirstDatagramIsLongerThanASlot()
+    {
+        final RecvByteBufAllocator.Handle whole = new AdaptiveDatagramBatch(SLOT, 16, () -> first, LARGEST).newHandle();
+        whole.reset(new DefaultChannelConfig(new EmbeddedChannel())
+        {
+            @Override
+            public <T> boolean setOption(final ChannelOption<T> option, final T value)
+            {
+                if (option == IoUringChannelOption.MAX_DATAGRAM_PAYLOAD_SIZE)
+                {
+                    payloadSize = (Integer)value;
+                }
+                return true;
+            }
+        });
+        final List<String> receives = new ArrayList<>();
+        for (final int head : new int[] {0, 0, 1400, 1400, 9000, 1400, 0})
+        {
+            first = head;
+            final ByteBuf buffer = whole.allocate(UnpooledByteBufAllocator.DEFAULT);
+            receives.add(buffer.writableBytes() + "/" + payloadSize);
+            buffer.release();
+        }
+        assertEquals(List.of("15000/0", "15000/0", "4096/2048", "8192/2048", "15000/0", "32768/2048", "15000/0"),
+            receives, "bytes of each receive / datagram payload size of its RECVMSGs");
     }
 
     @Test

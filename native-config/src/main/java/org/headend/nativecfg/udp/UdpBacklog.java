@@ -11,7 +11,7 @@ import org.headend.nativecfg.libc.Libc;
  * the first queued datagram. The kernel's io_uring hint for this (IORING_CQE_F_SOCK_NONEMPTY) is only set for
  * stream sockets. One syscall, nothing allocated: the result and errno segments are allocated once.
  *
- * <p>The socket is set once it is bound (any thread); {@link #datagramWaiting} is called by the socket's event loop.
+ * <p>The socket is set once it is bound (any thread); the queries are made by the socket's event loop.
  */
 public final class UdpBacklog
 {
@@ -32,7 +32,20 @@ public final class UdpBacklog
     /** Whether a datagram (of at least one byte) is queued; false before {@link #socket} and on any error. */
     public boolean datagramWaiting()
     {
+        return firstDatagramLength() > 0;
+    }
+
+    /**
+     * The length of the datagram at the head of the queue: 0 when none is queued (or it is empty), before
+     * {@link #socket} and on any error.
+     */
+    public int firstDatagramLength()
+    {
         final int socket = fd;
-        return socket >= 0 && Libc.ioctl(capture, socket, FIONREAD, length) == 0 && length.get(JAVA_INT, 0) > 0;
+        if (socket < 0 || Libc.ioctl(capture, socket, FIONREAD, length) != 0)
+        {
+            return 0;
+        }
+        return Math.max(0, length.get(JAVA_INT, 0));
     }
 }
