@@ -330,8 +330,8 @@ final class Appliance
             config.addVeto(updated -> onControl(() -> leasedPoolRemoved(pools, updated)));
             control.scheduleWithFixedDelay(sessions::expire, SessionManager.SWEEP_PERIOD_SECONDS,
                 SessionManager.SWEEP_PERIOD_SECONDS, TimeUnit.SECONDS);
-            control.scheduleWithFixedDelay(() -> accounting.periodic(sessions.list().stream().map(sessions::view)
-                .toList()), 1, 1, TimeUnit.MINUTES);
+            control.scheduleWithFixedDelay(() -> accounting.periodic(sessions::view), RadiusAccounting.TICK_SECONDS,
+                RadiusAccounting.TICK_SECONDS, TimeUnit.SECONDS);
 
             listeners = new WebvpnListeners(frontDoor, serverChannel, dtls, certificates, outsideAddresses,
                 () -> config.current().wantsClientCertificates(),

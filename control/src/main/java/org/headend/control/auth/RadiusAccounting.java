@@ -6,6 +6,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
+import java.util.function.IntFunction;
 import java.util.function.LongSupplier;
 import java.util.function.Supplier;
 import org.headend.control.LogText;
@@ -27,6 +28,11 @@ import org.slf4j.LoggerFactory;
  * carry the octets and packets the session moved — the counters {@code show vpn-sessiondb} shows — split into
  * Acct-*-Octets and Acct-*-Gigawords. The Acct-Session-Id is the one the login's Access-Requests carried. Sends and
  * forgets: the answer only matters to the RADIUS client's retransmission. Control thread only.
+ * <p>
+ * The periodic pass looks at each accounted session once a minute, but a slice at a time: the records sit in
+ * {@value #SLICES} slices by session index, and each {@link #periodic} tick (every second) reads one. Sessions that
+ * logged in together (a login storm, all due again N hours later) have consecutive indexes, so their Interim-Updates
+ * leave over the minute, not in one burst, and a tick reads only its slice's counters.
  */
 public final class RadiusAccounting implements VpnEvents
 {
@@ -40,24 +46,36 @@ public final class RadiusAccounting implements VpnEvents
     private static final int CAUSE_ADMIN_RESET = 6;
     private static final int CAUSE_NAS_REBOOT = 11;
     private static final long NANOS_PER_HOUR = 3_600_000_000_000L;
+    /** Slices of the periodic pass: one {@link #periodic} tick each, so a session is looked at every this many. */
+    public static final int SLICES = 60;
+    /** Period of {@link #periodic}: the whole pass takes {@value #SLICES} of these, a minute. */
+    public static final int TICK_SECONDS = 1;
 
     private final Supplier<HeadendConfig> config;
     private final Logins logins;
     private final LongSupplier nanoClock;
     /** Makes the Acct-Session-Id of a session without one (restored after a restart) unique: indexes restart at 1. */
     private final long bootSeconds = Instant.now().getEpochSecond();
-    /** The accounted sessions by index: their Acct-Session-Id and when their last record was sent. */
-    private final Map<Integer, Accounted> accounted = new HashMap<>();
+    /**
+     * The accounted sessions by index, in slices by index modulo {@value #SLICES}: their Acct-Session-Id, tunnel-group
+     * and when their last record was sent.
+     */
+    @SuppressWarnings("unchecked")
+    private final Map<Integer, Accounted>[] slices = new Map[SLICES];
+    /** The slice the next {@link #periodic} tick reads. */
+    private int tick;
     private Function<Session, SessionView> views = session -> null;
 
     private static final class Accounted
     {
         private final String id;
+        private final String tunnelGroup;
         private long lastSentNanos;
 
-        private Accounted(final String id, final long lastSentNanos)
+        private Accounted(final String id, final String tunnelGroup, final long lastSentNanos)
         {
             this.id = id;
+            this.tunnelGroup = tunnelGroup;
             this.lastSentNanos = lastSentNanos;
         }
     }
@@ -67,6 +85,15 @@ public final class RadiusAccounting implements VpnEvents
         this.config = config;
         this.logins = logins;
         this.nanoClock = nanoClock;
+        for (int i = 0; i < SLICES; i++)
+        {
+            slices[i] = new HashMap<>();
+        }
+    }
+
+    private Map<Integer, Accounted> slice(final int index)
+    {
+        return slices[Math.floorMod(index, SLICES)];
     }
 
     /** How a session's counters are read when a tunnel joins it ({@code SessionManager::view}). */
@@ -85,7 +112,7 @@ public final class RadiusAccounting implements VpnEvents
             return;
         }
         final String id = accountingSessionId != null ? accountingSessionId : sessionId(session.index());
-        accounted.put(session.index(), new Accounted(id, nanoClock.getAsLong()));
+        slice(session.index()).put(session.index(), new Accounted(id, session.tunnelGroup(), nanoClock.getAsLong()));
         final List<RadiusPacket.Attribute> attributes = common(START, session.username(), id,
             session.lastClient().address());
         if (session.aaa().framedAddress() != null)
@@ -99,7 +126,7 @@ public final class RadiusAccounting implements VpnEvents
     /** The Acct-Session-Id session {@code index} is accounted under, or null when it is not accounted. */
     public String accountingSessionId(final int index)
     {
-        final Accounted record = accounted.get(index);
+        final Accounted record = slice(index).get(index);
         return record == null ? null : record.id;
     }
 
@@ -115,34 +142,42 @@ public final class RadiusAccounting implements VpnEvents
     }
 
     /**
-     * Sends the Interim-Updates that {@code periodic} makes due among {@code sessions}: one per session every
-     * {@code interimHours} since its last record. Called every minute or so.
+     * One tick of the periodic pass, every {@value #TICK_SECONDS} s: sends the Interim-Updates that {@code periodic N}
+     * makes due in this tick's slice, one per session every N hours since its last record. Only a due session's
+     * counters are read. A session restored after a restart gets its record when a tunnel joins it (until then it
+     * moves nothing to account).
+     *
+     * @param sessions the live session of an index as {@code show vpn-sessiondb} shows it, or null when it ended
      */
-    public void periodic(final List<SessionView> sessions)
+    public void periodic(final IntFunction<SessionView> sessions)
     {
+        final Map<Integer, Accounted> slice = slices[tick];
+        tick = (tick + 1) % SLICES;
         final long now = nanoClock.getAsLong();
-        for (final SessionView view : sessions)
+        for (final var iterator = slice.entrySet().iterator(); iterator.hasNext();)
         {
-            final AaaServerGroup group = interimGroup(view.tunnelGroup());
-            if (group == null || group.interimHours() == 0)
+            final Map.Entry<Integer, Accounted> entry = iterator.next();
+            final AaaServerGroup group = interimGroup(entry.getValue().tunnelGroup);
+            if (group == null || group.interimHours() == 0
+                || now - entry.getValue().lastSentNanos < group.interimHours() * NANOS_PER_HOUR)
             {
                 continue;
             }
-            // a session restored after a restart has no record yet: its period starts now
-            final Accounted record = accounted.computeIfAbsent(view.index(),
-                index -> new Accounted(sessionId(index), now));
-            if (now - record.lastSentNanos >= group.interimHours() * NANOS_PER_HOUR)
+            final SessionView view = sessions.apply(entry.getKey());
+            if (view == null)
             {
-                interim(view);
+                iterator.remove(); // ended without a Stop (its group lost its accounting server): nothing to update
+                continue;
             }
+            interim(view);
         }
     }
 
     private void interim(final SessionView view)
     {
         final RadiusClient client = client(view.tunnelGroup());
-        final Accounted record = accounted.computeIfAbsent(view.index(),
-            index -> new Accounted(sessionId(index), 0));
+        final Accounted record = slice(view.index()).computeIfAbsent(view.index(),
+            index -> new Accounted(sessionId(index), view.tunnelGroup(), 0));
         record.lastSentNanos = nanoClock.getAsLong();
         final List<RadiusPacket.Attribute> attributes = common(INTERIM_UPDATE, view.username(), record.id,
             view.publicIp());
@@ -153,7 +188,7 @@ public final class RadiusAccounting implements VpnEvents
     /** Acct-Status-Type Stop with the session's final counters. */
     public void stop(final SessionView last, final String why)
     {
-        final Accounted record = accounted.remove(last.index());
+        final Accounted record = slice(last.index()).remove(last.index());
         final RadiusClient client = client(last.tunnelGroup());
         if (client == null)
         {

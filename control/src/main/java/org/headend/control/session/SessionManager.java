@@ -1023,6 +1023,13 @@ public final class SessionManager implements SessionDirectory
         return view(session, nanoClock.getAsLong());
     }
 
+    /** Session {@code index} as {@code show vpn-sessiondb} shows it now, or null when it ended. Control thread. */
+    public SessionView view(final int index)
+    {
+        final Session session = byIndex.get(index);
+        return session == null ? null : view(session, nanoClock.getAsLong());
+    }
+
     private SessionView view(final Session session, final long now)
     {
         final List<SessionView.TunnelView> tunnels = new ArrayList<>();

@@ -10,9 +10,13 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.function.IntFunction;
 import org.headend.control.auth.radius.RadiusPacket;
 import org.headend.control.config.ConfigCursor;
 import org.headend.control.config.ConfigStore;
@@ -24,7 +28,7 @@ import org.junit.jupiter.api.Test;
 /**
  * Periodic Interim-Updates ({@code interim-accounting-update periodic N}) against a loopback accounting server:
  * one per session every N hours, under one Acct-Session-Id, with the session's counters split into octets and
- * gigawords.
+ * gigawords; sessions that came up together get theirs spread over the minute of the pass, not in one burst.
  */
 class RadiusAccountingTest
 {
@@ -71,15 +75,15 @@ class RadiusAccountingTest
     void shouldSendOneInterimUpdateEveryPeriodWithTheCountersUnderOneSessionId() throws Exception
     {
         final long sixGigabytes = 6L << 30;
-        final SessionView session = new SessionView(7, "alice", "192.168.100.10", "10.77.0.2", List.of(),
-            sixGigabytes + 1000, 300, 4_500_000, 30, "GP", "DefaultWEBVPNGroup", Instant.now(), Duration.ofHours(2),
-            Duration.ZERO, "ua", null, 0, 0);
-        accounting.periodic(List.of(session)); // the session's period starts here
+        final SessionView session = view(7, sixGigabytes + 1000);
+        join(session); // the session's period starts here
+        assertArrayEquals(new byte[] {0, 0, 0, 3}, next().first(RadiusPacket.ACCT_STATUS_TYPE),
+            "the Interim-Update of the tunnel joining");
         now[0] += 2 * HOUR - 1;
-        accounting.periodic(List.of(session));
+        pass(index -> index == 7 ? session : null);
         now[0] += 1;
-        accounting.periodic(List.of(session));
-        accounting.periodic(List.of(session));
+        pass(index -> index == 7 ? session : null);
+        pass(index -> index == 7 ? session : null);
         final RadiusPacket first = next();
         assertArrayEquals(new byte[] {0, 0, 0, 3}, first.first(RadiusPacket.ACCT_STATUS_TYPE), "Interim-Update");
         assertEquals((2L << 30) + 1000, integer(first, RadiusPacket.ACCT_OUTPUT_OCTETS), "6 GiB + 1000 = 1 x 4 GiB + this");
@@ -93,7 +97,7 @@ class RadiusAccountingTest
         assertArrayEquals(new byte[] {(byte)192, (byte)168, 100, 10}, first.first(RadiusPacket.FRAMED_IP_ADDRESS));
 
         now[0] += 2 * HOUR;
-        accounting.periodic(List.of(session));
+        pass(index -> index == 7 ? session : null);
         final RadiusPacket second = next();
         assertEquals(first.text(RadiusPacket.ACCT_SESSION_ID), second.text(RadiusPacket.ACCT_SESSION_ID));
         accounting.stop(session, "the client logged out");
@@ -101,6 +105,67 @@ class RadiusAccountingTest
         assertArrayEquals(new byte[] {0, 0, 0, 2}, stop.first(RadiusPacket.ACCT_STATUS_TYPE),
             "the Stop comes next: no Interim-Update was sent early or twice");
         assertEquals(first.text(RadiusPacket.ACCT_SESSION_ID), stop.text(RadiusPacket.ACCT_SESSION_ID));
+    }
+
+    @Test
+    void shouldSpreadTheInterimUpdatesOfSessionsThatCameUpTogetherOverTheMinute() throws Exception
+    {
+        final List<SessionView> sessions = new ArrayList<>();
+        for (int index = 1; index <= 2 * RadiusAccounting.SLICES; index++)
+        {
+            sessions.add(view(index, 1000L * index));
+            join(sessions.getLast()); // a login storm: all in the same instant
+            next();
+        }
+        now[0] += 2 * HOUR;
+        final Set<String> updated = new HashSet<>();
+        for (int tick = 0; tick < RadiusAccounting.SLICES; tick++)
+        {
+            final List<Integer> read = new ArrayList<>();
+            accounting.periodic(index ->
+            {
+                read.add(index);
+                return sessions.get(index - 1);
+            });
+            final int slice = tick;
+            assertEquals(2, read.size(), "tick " + tick + " reads the counters of two sessions only: " + read);
+            for (int k = 0; k < 2; k++)
+            {
+                final String id = next().text(RadiusPacket.ACCT_SESSION_ID);
+                final int index = Integer.parseInt(id.substring(8), 16);
+                assertEquals(slice, index % RadiusAccounting.SLICES, "tick " + tick + " sent the update of " + index);
+                assertEquals(accounting.sessionId(index), id);
+                updated.add(id);
+            }
+        }
+        assertEquals(2 * RadiusAccounting.SLICES, updated.size(), "every session got its update within the minute");
+        pass(index -> sessions.get(index - 1));
+        accounting.stop(sessions.getFirst(), "the client logged out");
+        assertArrayEquals(new byte[] {0, 0, 0, 2}, next().first(RadiusPacket.ACCT_STATUS_TYPE),
+            "a second pass in the same period sent nothing");
+    }
+
+    /** A session of DefaultWEBVPNGroup, up two hours, that sent {@code bytesTx}. */
+    private static SessionView view(final int index, final long bytesTx)
+    {
+        return new SessionView(index, "alice", "192.168.100.10", "10.77.0.2", List.of(), bytesTx, 300, 4_500_000, 30,
+            "GP", "DefaultWEBVPNGroup", Instant.now(), Duration.ofHours(2), Duration.ZERO, "ua", null, 0, 0);
+    }
+
+    /** A tunnel joins {@code session}: its accounting record starts (with an Interim-Update). */
+    private void join(final SessionView session)
+    {
+        accounting.views(ignored -> session);
+        accounting.tunnelUp(null, null, 0);
+    }
+
+    /** One whole periodic pass: a tick per slice. */
+    private void pass(final IntFunction<SessionView> sessions)
+    {
+        for (int tick = 0; tick < RadiusAccounting.SLICES; tick++)
+        {
+            accounting.periodic(sessions);
+        }
     }
 
     private RadiusPacket next() throws InterruptedException
