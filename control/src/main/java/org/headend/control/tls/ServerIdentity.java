@@ -17,6 +17,7 @@ import java.security.PrivateKey;
 import java.security.SecureRandom;
 import java.security.cert.CertificateFactory;
 import java.security.cert.X509Certificate;
+import java.security.spec.ECGenParameterSpec;
 import java.security.spec.PKCS8EncodedKeySpec;
 import java.time.Duration;
 import java.time.Instant;
@@ -38,9 +39,15 @@ import org.bouncycastle.operator.OperatorCreationException;
 import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
 
 /**
- * The headend's TLS server certificate and key. On first start a self-signed RSA-2048 certificate is generated and
+ * The headend's TLS server certificate and key. On first start a self-signed ECDSA P-256 certificate is generated and
  * kept in the state directory ({@code server-cert.pem}, {@code server-key.pem}, the key mode 0600: readable only by
- * the user the appliance runs as, which runs the TLS stack); later starts reuse it, so clients' pins stay valid.
+ * the user the appliance runs as, which runs the TLS stack); later starts reuse it, so clients' pins stay valid (an
+ * RSA pair an earlier release generated is read as it is).
+ * <p>
+ * ECDSA rather than the ASA's RSA-2048 because every full handshake signs once: the JDK signs with P-256 in a
+ * fraction of RSA-2048's time, which is server CPU at every connect ({@code perf/scripts/connect-cost.sh}).
+ * openconnect (GnuTLS and OpenSSL builds) and AnyConnect with its Suite B support (3.1 and later) accept ECDSA server
+ * certificates; an administrator who needs RSA installs it as a trustpoint ({@code ssl trust-point}).
  */
 public final class ServerIdentity
 {
@@ -68,7 +75,8 @@ public final class ServerIdentity
         final Path keyFile = stateDir.resolve(KEY_FILE);
         if (Files.exists(certFile) && Files.exists(keyFile))
         {
-            return new ServerIdentity(readCertificate(certFile), readKey(keyFile));
+            final X509Certificate certificate = readCertificate(certFile);
+            return new ServerIdentity(certificate, readKey(keyFile, certificate.getPublicKey().getAlgorithm()));
         }
         final ServerIdentity identity = generate(commonName);
         writeAtomically(keyFile, identity.pem(identity.key), true);
@@ -78,8 +86,8 @@ public final class ServerIdentity
 
     static ServerIdentity generate(final String commonName) throws GeneralSecurityException
     {
-        final KeyPairGenerator generator = KeyPairGenerator.getInstance("RSA");
-        generator.initialize(2048, new SecureRandom());
+        final KeyPairGenerator generator = KeyPairGenerator.getInstance("EC");
+        generator.initialize(new ECGenParameterSpec("secp256r1"), new SecureRandom());
         final KeyPair pair = generator.generateKeyPair();
         final X500Name subject = new X500Name("CN=" + commonName.replaceAll("[^A-Za-z0-9.-]", "-"));
         final Instant now = Instant.now();
@@ -89,14 +97,13 @@ public final class ServerIdentity
         try
         {
             builder.addExtension(Extension.basicConstraints, true, new BasicConstraints(false));
-            builder.addExtension(Extension.keyUsage, true,
-                new KeyUsage(KeyUsage.digitalSignature | KeyUsage.keyEncipherment));
+            builder.addExtension(Extension.keyUsage, true, new KeyUsage(KeyUsage.digitalSignature));
             builder.addExtension(Extension.extendedKeyUsage, false,
                 new ExtendedKeyUsage(KeyPurposeId.id_kp_serverAuth));
             builder.addExtension(Extension.subjectAlternativeName, false,
                 new GeneralNames(new GeneralName(GeneralName.dNSName, commonName)));
             final X509Certificate certificate = new JcaX509CertificateConverter().getCertificate(
-                builder.build(new JcaContentSignerBuilder("SHA256withRSA").build(pair.getPrivate())));
+                builder.build(new JcaContentSignerBuilder("SHA256withECDSA").build(pair.getPrivate())));
             return new ServerIdentity(certificate, pair.getPrivate());
         }
         catch (final IOException | OperatorCreationException ex)
@@ -166,11 +173,14 @@ public final class ServerIdentity
         }
     }
 
-    private static PrivateKey readKey(final Path file) throws IOException, GeneralSecurityException
+    /** The PKCS#8 key of {@code algorithm} (the certificate's: RSA from earlier releases, EC now). */
+    private static PrivateKey readKey(final Path file, final String algorithm)
+        throws IOException, GeneralSecurityException
     {
         final String text = Files.readString(file, StandardCharsets.US_ASCII);
         final String base64 = text.replaceAll("-----[A-Z ]+-----", "").replaceAll("\\s", "");
-        return KeyFactory.getInstance("RSA").generatePrivate(new PKCS8EncodedKeySpec(Base64.getDecoder().decode(base64)));
+        return KeyFactory.getInstance(algorithm).generatePrivate(
+            new PKCS8EncodedKeySpec(Base64.getDecoder().decode(base64)));
     }
 
     private static void writeAtomically(final Path file, final String text, final boolean secret) throws IOException

@@ -39,7 +39,7 @@ class ServerCertificatesTest
     @TempDir
     Path disk0;
 
-    /** RSA key generation is slow: one pair of identities for all the tests. */
+    /** One pair of identities for all the tests. */
     private static ServerIdentity builtIn;
     private static ServerIdentity vpn2;
     private ServerCertificates certificates;
@@ -57,6 +57,14 @@ class ServerCertificatesTest
         Files.createDirectories(disk0.resolve("tp"));
         Files.writeString(disk0.resolve("tp/vpn2.pem"), pem(vpn2.certificate()) + pem(vpn2.key()));
         certificates = new ServerCertificates(builtIn, path -> disk0.resolve(path.substring("disk0:/".length())));
+    }
+
+    @Test
+    void shouldHandshakeWithTheBuiltInEcdsaCertificateWhereNoTrustpointApplies() throws Exception
+    {
+        final X509Certificate served = served(certificates.context("outside"));
+        assertEquals(builtIn.certificate(), served);
+        assertEquals("EC", served.getPublicKey().getAlgorithm(), "the handshake was signed with ECDSA");
     }
 
     @Test
