@@ -1,13 +1,16 @@
 #!/usr/bin/env bash
 # connect-cost.sh — the headend's server CPU per full connect (TLS, aggregate auth, CONNECT, DTLS, BYE), driven by
-# ./loadgen on the namespace bed of bed.sh, for one or more builds alternated in the same run (issue 13: a change's
-# before/after on a shared machine is only readable as a same-run ratio). Per round and per build: a fresh headend,
+# ./loadgen on the namespace bed of bed.sh, for one or more builds (and ocserv) alternated in the same run (issue 13:
+# a change's before/after on a shared machine is only readable as a same-run ratio). Per round and per contender: a fresh server,
 # --warmup connects that count nowhere (the JIT), then --connects connects at --rate/s with --max-inflight, each
 # logging off at once; server CPU (utime+stime of the JVM) over them divided by the connects, split by thread kind.
 #
-# Usage (root): perf/scripts/connect-cost.sh [--repos "DIR_A DIR_B"] [--rounds 2] [--connects 300] [--rate 20]
-#                   [--warmup 300] [--max-inflight 16] [--jfr]
+# Usage (root): perf/scripts/connect-cost.sh [--repos "DIR_A DIR_B"] [--ocserv "rsa ec"] [--rounds 2]
+#                   [--connects 300] [--rate 20] [--warmup 300] [--max-inflight 16] [--jfr]
 #   --repos   clones to compare (each built: mvn -B -q package -DskipTests -DskipITs); default this one
+#   --ocserv  ocserv (Debian package) as one more contender per round, once per server key kind listed (rsa:
+#             RSA-2048, ec: ECDSA P-256); sha512-crypt passwords (its 5,000 rounds), TLS 1.3 allowed (the DTLS PSK
+#             is exported from it), no rate limit or ban score; CPU of all its processes, ended workers included
 #   --jfr     record a JFR execution profile of each measured window (HEADEND_JAVA_OPTS also reaches the JVM);
 #             /tmp/hdcost-last/jfr/<round>-<n>.jfr, then: jfr print --events jdk.ExecutionSample FILE
 # The loadgen of this clone drives every build. Figures are upper bounds on a loaded machine; the ratio between
@@ -21,6 +24,7 @@ RATE=20
 WARMUP=300
 INFLIGHT=16
 JFR=
+OCSERV=
 while [ $# -gt 0 ]; do
     case "$1" in
         --repos) REPOS=$2; shift 2 ;;
@@ -29,8 +33,9 @@ while [ $# -gt 0 ]; do
         --rate) RATE=$2; shift 2 ;;
         --warmup) WARMUP=$2; shift 2 ;;
         --max-inflight) INFLIGHT=$2; shift 2 ;;
+        --ocserv) OCSERV=$2; shift 2 ;;
         --jfr) JFR=1; shift ;;
-        -h|--help) sed -n '2,15p' "$0"; exit 0 ;;
+        -h|--help) sed -n '2,18p' "$0"; exit 0 ;;
         *) echo "unknown argument: $1 (try --help)" >&2; exit 2 ;;
     esac
 done
@@ -59,6 +64,15 @@ bed_make || { log "could not build the test bed"; exit 1; }
 
 # one salted PBKDF2 hash (the headend's own form, 5,000 iterations) for every user
 BED_HEADEND_LINES=$(headend_users "$PASSWORD" "$USERS")
+CRYPT=$(openssl passwd -6 "$PASSWORD")
+for i in $(seq 1 "$USERS"); do echo "user$i:*:$CRYPT"; done > "$LOGS/users.ocpasswd"
+BED_OCSERV_USERS="$LOGS/users.ocpasswd"
+BED_OCSERV_PREDICTABLE=false
+# TLS 1.3 so that the JDK client can export the DTLS PSK (ocserv's TLS 1.2 has no extended master secret)
+BED_OCSERV_LINES='rate-limit-ms = 0
+max-ban-score = 0
+tls-priorities = "NORMAL:%SERVER_PRECEDENCE:%COMPAT:-VERS-SSL3.0:-VERS-TLS1.0:-VERS-TLS1.1"'
+CONTENDERS=$(for r in $REPOS; do echo "$r"; done; for k in $OCSERV; do echo "ocserv-$k"; done)
 
 jvm_ticks() {      # the JVM's CPU ticks by thread kind: "total jit gc front control loops other"
     local pid; pid=$(bed_server_pids | head -1)
@@ -69,6 +83,9 @@ jvm_ticks() {      # the JVM's CPU ticks by thread kind: "total jit gc front con
         else if ($0 ~ /^front-door/) f += v; else if ($0 ~ /^control/) c += v
         else if ($0 ~ /^(multiThreadIoEv|tun-agent|dtls-handshake)/) l += v; else o += v }
         END { printf "%d %d %d %d %d %d %d\n", s, j, g, f, c, l, o }'
+}
+server_ticks() {   # jvm_ticks for the headend; for ocserv the total of all its processes (ended workers included)
+    if [ "$SERVER" = headend ]; then jvm_ticks; else echo "$(bed_cpu_ticks) 0 0 0 0 0 0"; fi
 }
 per_connect() {    # per_connect "BEFORE" "AFTER" N: ms per connect, total and by thread kind
     awk -v a="$1" -v b="$2" -v n="$3" -v hz="$HZ" 'BEGIN { split(a, x, " "); split(b, y, " ")
@@ -86,31 +103,37 @@ loadgen() {        # loadgen NAME ARGS…
 declare -A SUM COUNT
 for round in $(seq 1 "$ROUNDS"); do
     n=0
-    for repo in $REPOS; do
+    for repo in $CONTENDERS; do
         n=$((n + 1))
-        REPO=$repo
-        opts=${HEADEND_JAVA_OPTS:-}
-        [ -n "$JFR" ] && opts="$opts -XX:+UnlockDiagnosticVMOptions -XX:+DebugNonSafepoints"
-        HEADEND_JAVA_OPTS=$opts HEADEND_NO_BUILD=1 bed_start_headend || exit 1
+        case "$repo" in
+            ocserv-*)
+                BED_OCSERV_KEY=${repo#ocserv-} bed_start_ocserv || exit 1 ;;
+            *)
+                REPO=$repo
+                opts=${HEADEND_JAVA_OPTS:-}
+                [ -n "$JFR" ] && opts="$opts -XX:+UnlockDiagnosticVMOptions -XX:+DebugNonSafepoints"
+                HEADEND_JAVA_OPTS=$opts HEADEND_NO_BUILD=1 bed_start_headend || exit 1 ;;
+        esac
         loadgen "warmup-$round-$n" --sessions "$WARMUP" --rate "$RATE" --max-inflight "$INFLIGHT" --duration 900
         sleep 2
         pid=$(bed_server_pids | head -1)
-        if [ -n "$JFR" ]; then
+        if [ -n "$JFR" ] && [ "$SERVER" = headend ]; then
             setpriv --reuid=headend --regid=headend --init-groups -- "$JAVA_HOME/bin/jcmd" "$pid" JFR.start \
                 name=cost settings=profile filename="$LOGS/jfr/$round-$n.jfr" > /dev/null
         fi
-        t0=$(jvm_ticks)
+        t0=$(server_ticks)
         loadgen "measure-$round-$n" --sessions "$CONNECTS" --rate "$RATE" --max-inflight "$INFLIGHT" --duration 900
         sleep 2    # the logoffs settle
-        t1=$(jvm_ticks)
-        if [ -n "$JFR" ]; then
+        t1=$(server_ticks)
+        if [ -n "$JFR" ] && [ "$SERVER" = headend ]; then
             setpriv --reuid=headend --regid=headend --init-groups -- "$JAVA_HOME/bin/jcmd" "$pid" JFR.stop \
                 name=cost > /dev/null
         fi
         s="$LOGS/measure-$round-$n/summary.json"
         up=$(python3 -c 'import json, sys; d = json.load(open(sys.argv[1])); print(d["setup"]["established"], d["setup"]["failures"])' "$s" 2>/dev/null || echo "? ?")
         line=$(per_connect "$t0" "$t1" "$CONNECTS")
-        echo "round $round build $n ($repo): $CONNECTS connects (up/failed ${up}), CPU ms/connect: $line (load $(cut -d' ' -f1 /proc/loadavg))"
+        [ "$SERVER" = ocserv ] && line=${line%%,*}   # no thread split for ocserv's processes
+        echo "round $round contender $n ($repo): $CONNECTS connects (up/failed ${up}), CPU ms/connect: $line (load $(cut -d' ' -f1 /proc/loadavg))"
         total=$(echo "$line" | awk '{print $2}' | tr -d ,)
         SUM[$n]=$(awk -v a="${SUM[$n]:-0}" -v b="$total" 'BEGIN { print a + b }')
         COUNT[$n]=$(( ${COUNT[$n]:-0} + 1 ))
@@ -119,7 +142,7 @@ for round in $(seq 1 "$ROUNDS"); do
     done
 done
 n=0
-for repo in $REPOS; do
+for repo in $CONTENDERS; do
     n=$((n + 1))
-    echo "build $n ($repo): mean CPU $(awk -v s="${SUM[$n]}" -v c="${COUNT[$n]}" 'BEGIN { printf "%.2f", s / c }') ms/connect over $ROUNDS round(s)"
+    echo "contender $n ($repo): mean CPU $(awk -v s="${SUM[$n]}" -v c="${COUNT[$n]}" 'BEGIN { printf "%.2f", s / c }') ms/connect over $ROUNDS round(s)"
 done
