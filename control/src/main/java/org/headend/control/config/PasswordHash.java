@@ -94,8 +94,8 @@ public final class PasswordHash
     {
         if (OpenSslPbkdf2.isAvailable())
         {
-            // the same bytes as the JDK's PBKDF2WithHmacSHA512 (which encodes the password as UTF-8), at about a
-            // third less CPU: this is most of a local login's cost, on the control thread
+            // the same bytes as the JDK's PBKDF2WithHmacSHA512 (which encodes the password as UTF-8), at about
+            // half its CPU: this is most of a local login's cost, on the control thread
             final byte[] utf8 = clearText.getBytes(StandardCharsets.UTF_8);
             try
             {

@@ -94,6 +94,91 @@ final class LibCrypto
     }
 
     /**
+     * The low-level SHA-512 calls {@link OpenSslPbkdf2} iterates with. OpenSSL 3 deprecates them, so a later release
+     * may not export them: bound apart, so that their absence leaves the rest of this class usable.
+     */
+    private static final class Sha512Calls
+    {
+        /** {@code sizeof(SHA512_CTX)} on LP64: {@code h[8]}, {@code Nl}, {@code Nh}, a 128-byte block, two ints. */
+        static final long CTX_BYTES = 216;
+        // int SHA512_Init(SHA512_CTX *c); int SHA512_Update(SHA512_CTX *c, const void *data, size_t len);
+        // int SHA512_Final(uchar *md, SHA512_CTX *c); void SHA512_Transform(SHA512_CTX *c, const uchar *data)
+        static final MethodHandle INIT = bindIfPresent("SHA512_Init", FunctionDescriptor.of(JAVA_INT, JAVA_LONG));
+        static final MethodHandle UPDATE = bindIfPresent("SHA512_Update",
+            FunctionDescriptor.of(JAVA_INT, JAVA_LONG, JAVA_LONG, JAVA_LONG));
+        static final MethodHandle FINAL = bindIfPresent("SHA512_Final",
+            FunctionDescriptor.of(JAVA_INT, JAVA_LONG, JAVA_LONG));
+        // one compression of 128 bytes: short and never blocking, called 10,000 times per 5,000-iteration login
+        static final MethodHandle TRANSFORM = bindIfPresent("SHA512_Transform",
+            FunctionDescriptor.ofVoid(JAVA_LONG, JAVA_LONG), CRITICAL);
+        static final boolean PRESENT = INIT != null && UPDATE != null && FINAL != null && TRANSFORM != null;
+    }
+
+    /** Whether libcrypto exports the low-level SHA-512 calls below. */
+    static boolean hasSha512Calls()
+    {
+        return Sha512Calls.PRESENT;
+    }
+
+    /** Bytes of a {@code SHA512_CTX}, whose first 64 are the chaining state {@code h[0..7]} in native order. */
+    static long sha512CtxBytes()
+    {
+        return Sha512Calls.CTX_BYTES;
+    }
+
+    /** SHA512_Init. @return 1 on success. */
+    static int sha512Init(final long ctx)
+    {
+        try
+        {
+            return (int)Sha512Calls.INIT.invokeExact(ctx);
+        }
+        catch (final Throwable ex)
+        {
+            throw unexpected("SHA512_Init", ex);
+        }
+    }
+
+    /** SHA512_Update. @return 1 on success. */
+    static int sha512Update(final long ctx, final long data, final long length)
+    {
+        try
+        {
+            return (int)Sha512Calls.UPDATE.invokeExact(ctx, data, length);
+        }
+        catch (final Throwable ex)
+        {
+            throw unexpected("SHA512_Update", ex);
+        }
+    }
+
+    /** SHA512_Final: the 64-byte digest to {@code md}. @return 1 on success. */
+    static int sha512Final(final long md, final long ctx)
+    {
+        try
+        {
+            return (int)Sha512Calls.FINAL.invokeExact(md, ctx);
+        }
+        catch (final Throwable ex)
+        {
+            throw unexpected("SHA512_Final", ex);
+        }
+    }
+
+    /** SHA512_Transform: one compression of the 128-byte {@code block} into {@code ctx}'s {@code h}. */
+    static void sha512Transform(final long ctx, final long block)
+    {
+        try
+        {
+            Sha512Calls.TRANSFORM.invokeExact(ctx, block);
+        }
+        catch (final Throwable ex)
+        {
+            throw unexpected("SHA512_Transform", ex);
+        }
+    }
+
+    /**
      * PKCS5_PBKDF2_HMAC with SHA-512 over native memory.
      *
      * @return 1 on success.
@@ -300,6 +385,12 @@ final class LibCrypto
         final MemorySegment symbol = CRYPTO.find(name).orElseThrow(
             () -> new UnsatisfiedLinkError("libcrypto has no symbol " + name));
         return LINKER.downcallHandle(symbol, descriptor, options);
+    }
+
+    private static MethodHandle bindIfPresent(final String name, final FunctionDescriptor descriptor,
+        final Linker.Option... options)
+    {
+        return CRYPTO.find(name).map(symbol -> LINKER.downcallHandle(symbol, descriptor, options)).orElse(null);
     }
 
     // A downcall only throws for a bug in the binding (wrong types), never for what the C function returns.

@@ -51,6 +51,31 @@ class OpenSslPbkdf2Test
     }
 
     @Test
+    void shouldDeriveTheSameBytesByCompressionsAsByPkcs5ForEveryShapeOfInput()
+    {
+        assumeTrue(LibCrypto.hasSha512Calls(), "this libcrypto has no SHA512_Transform");
+        final Random random = new Random(29);
+        for (final int passwordLength : new int[] {0, 1, 64, 127, 128, 129, 300})
+        {
+            for (final int saltLength : new int[] {0, 16, 200})
+            {
+                for (final int iterations : new int[] {1, 2, 5000})
+                {
+                    final byte[] password = new byte[passwordLength];
+                    final byte[] salt = new byte[saltLength];
+                    random.nextBytes(password);
+                    random.nextBytes(salt);
+                    final int length = 1 + random.nextInt(150);
+                    assertArrayEquals(OpenSslPbkdf2.byPkcs5(password, salt, iterations, length),
+                        OpenSslPbkdf2.byCompressions(password, salt, iterations, length),
+                        passwordLength + "-byte password, " + saltLength + "-byte salt, " + iterations + " iterations, "
+                            + length + " bytes");
+                }
+            }
+        }
+    }
+
+    @Test
     void shouldRefuseNonsenseCounts()
     {
         assertThrows(IllegalArgumentException.class, () -> OpenSslPbkdf2.sha512(new byte[1], new byte[8], 0, 32));
