@@ -13,8 +13,10 @@ import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioSocketChannel;
 import io.netty.handler.ssl.SslHandler;
 import io.netty.handler.ssl.SslHandshakeCompletionEvent;
+import io.netty.handler.ssl.SslHandshakeTimeoutException;
 import io.netty.util.concurrent.ScheduledFuture;
 import java.net.InetSocketAddress;
+import java.nio.channels.ClosedChannelException;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.util.HexFormat;
@@ -23,6 +25,7 @@ import java.util.concurrent.TimeUnit;
 import javax.net.ssl.ExtendedSSLSession;
 import javax.net.ssl.SSLSession;
 import org.agrona.concurrent.UnsafeBuffer;
+import org.headend.control.http.HttpsListener;
 import org.headend.crypto.kdf.ExporterLabels;
 import org.headend.dataplane.wire.CstpHeader;
 
@@ -66,6 +69,12 @@ final class ClientSession implements DtlsLink.Listener
     }
 
     private static final int DTLS_DPD_REQ = CstpHeader.TYPE_DPD_REQ;
+    /**
+     * The TLS handshake's timeout, from the TCP connect: the headend's own bound (from its accept) and 5 s more for
+     * the server's listen queue, so that a server which answers within its bound is never cut off by this timer.
+     * openconnect has none; this only ends attempts a server neither completes nor closes.
+     */
+    static final int TLS_TIMEOUT_MILLIS = HttpsListener.TLS_HANDSHAKE_TIMEOUT_MILLIS + 5_000;
 
     private final int index;
     private final String user;
@@ -170,7 +179,7 @@ final class ClientSession implements DtlsLink.Listener
                     }
                     tcp = ch;
                     ssl = run.sslContext().newHandler(ch.alloc(), o.server().getHost(), o.port());
-                    ssl.setHandshakeTimeoutMillis(15_000);
+                    ssl.setHandshakeTimeoutMillis(TLS_TIMEOUT_MILLIS);
                     ch.pipeline().addLast(ssl, new Connection(ch));
                 }
             })
@@ -206,8 +215,7 @@ final class ClientSession implements DtlsLink.Listener
                 }
                 else
                 {
-                    fail(String.valueOf(e.cause()).contains("pin") ? "server_cert_pin" : "tls_handshake",
-                        String.valueOf(e.cause()));
+                    fail(tlsFailure(e.cause()), String.valueOf(e.cause()));
                 }
             }
         }
@@ -249,6 +257,25 @@ final class ClientSession implements DtlsLink.Listener
             }
             ctx.close();
         }
+    }
+
+    /**
+     * The failure reason of a TLS handshake that did not finish: {@code tls_timeout} (this client's
+     * {@link #TLS_TIMEOUT_MILLIS}), {@code tls_closed_by_server} (the server closed the connection first: its own
+     * handshake bound, or its connection budget), {@code server_cert_pin}, else {@code tls_handshake}.
+     */
+    static String tlsFailure(final Throwable cause)
+    {
+        if (cause instanceof SslHandshakeTimeoutException)
+        {
+            return "tls_timeout";
+        }
+        if (cause instanceof ClosedChannelException
+            || String.valueOf(cause.getMessage()).contains("closed while SSL/TLS handshake"))
+        {
+            return "tls_closed_by_server";
+        }
+        return String.valueOf(cause).contains("pin") ? "server_cert_pin" : "tls_handshake";
     }
 
     private void tlsUp()
