@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # connect-cost.sh — the headend's server CPU per full connect (TLS, aggregate auth, CONNECT, DTLS, BYE), driven by
-# ./loadgen on the namespace bed of bed.sh, for one or more builds (and ocserv) alternated in the same run (issue 13:
-# a change's before/after on a shared machine is only readable as a same-run ratio). Per round and per contender: a fresh server,
-# --warmup connects that count nowhere (the JIT), then --connects connects at --rate/s with --max-inflight, each
-# logging off at once; server CPU (utime+stime of the JVM) over them divided by the connects, split by thread kind.
+# ./loadgen on the namespace bed of bed.sh, for one or more builds (and ocserv) alternated in the same run (issue
+# 13: a change's before/after on a shared machine is only readable as a same-run ratio). Per round and contender: a
+# fresh server, --warmup connects that count nowhere (the JIT), then --connects connects at --rate/s with
+# --max-inflight, each logging off at once; server CPU (utime+stime of the JVM, of every ocserv process) over them
+# divided by the connects, for the headend split by thread kind.
 #
 # Usage (root): perf/scripts/connect-cost.sh [--repos "DIR_A DIR_B"] [--ocserv "rsa ec"] [--rounds 2]
 #                   [--connects 300] [--rate 20] [--warmup 300] [--max-inflight 16] [--jfr]
@@ -35,7 +36,7 @@ while [ $# -gt 0 ]; do
         --max-inflight) INFLIGHT=$2; shift 2 ;;
         --ocserv) OCSERV=$2; shift 2 ;;
         --jfr) JFR=1; shift ;;
-        -h|--help) sed -n '2,18p' "$0"; exit 0 ;;
+        -h|--help) sed -n '2,19p' "$0"; exit 0 ;;
         *) echo "unknown argument: $1 (try --help)" >&2; exit 2 ;;
     esac
 done

@@ -16,7 +16,7 @@
 #                 of the hold; memory per session is the PSS slope between levels (fixed costs cancel)
 # The generator runs in the attacker namespace of bed.sh with its 100 source addresses (so no per-address cap of
 # either server applies), as one process per 5,000 sessions (2 fds each under a hard limit of 20,000). Both servers get the same /16 pool, users user1..N with one
-# password, RSA-2048 server keys, and no rate limit or ban score in ocserv (its defaults would cap it at 10
+# password, ECDSA P-256 server keys, and no rate limit or ban score in ocserv (its defaults would cap it at 10
 # connects/s). Server CPU counts the children that ended (ocserv's workers exit at logoff).
 #
 # Usage: perf/scripts/scale-side-by-side.sh [--only both|headend|ocserv] [--levels "1000 5000 10000"]
@@ -74,7 +74,7 @@ BED_POOL_FIRST=10.100.0.10
 BED_POOL_LAST=10.100.255.250
 BED_POOL_MASK=255.255.0.0
 BED_OCSERV_PREDICTABLE=false
-BED_OCSERV_KEY=rsa   # the headend's own key is RSA-2048: both sign the same handshakes
+BED_OCSERV_KEY=ec    # the headend's own key is ECDSA P-256 (RSA-2048 before 2026-12-07): both sign alike
 # TLS 1.3 so that the JDK client can export the DTLS PSK (ocserv's TLS 1.2 has no extended master secret)
 BED_OCSERV_LINES='rate-limit-ms = 0
 max-ban-score = 0
