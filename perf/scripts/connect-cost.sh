@@ -36,7 +36,7 @@ while [ $# -gt 0 ]; do
         --max-inflight) INFLIGHT=$2; shift 2 ;;
         --ocserv) OCSERV=$2; shift 2 ;;
         --jfr) JFR=1; shift ;;
-        -h|--help) sed -n '2,19p' "$0"; exit 0 ;;
+        -h|--help) sed -n '2,18p' "$0"; exit 0 ;;
         *) echo "unknown argument: $1 (try --help)" >&2; exit 2 ;;
     esac
 done
