@@ -11,7 +11,7 @@
 #   BED_HEADEND_LINES   extra top-level startup-config lines for the headend (e.g. many username lines)
 #   BED_OCSERV_USERS    a file of ocpasswd lines for ocserv instead of demo's alone
 #   BED_OCSERV_LINES    extra ocserv.conf lines (options the default configuration does not set)
-#   BED_OCSERV_KEY      rsa for an RSA-2048 server key (as the headend's) instead of ECDSA P-256
+#   BED_OCSERV_KEY      rsa for an RSA-2048 server key (the headend's own kind before 2026-12-07) instead of ECDSA P-256
 
 REPO=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 SCRIPT="$REPO/integration-tests/src/test/resources/hdit-connect-script.sh"
@@ -139,7 +139,7 @@ bed_start_ocserv() {    # as perf/scripts/side-by-side.sh, with ocserv's own def
     SERVER=ocserv
     local d="$LOGS/ocserv"
     rm -rf "$d"; mkdir -p "$d"; chmod 755 "$LOGS" "$d"
-    # BED_OCSERV_KEY=rsa: an RSA-2048 key like the headend's own, so both servers sign the same handshakes
+    # BED_OCSERV_KEY=rsa: an RSA-2048 key (the headend's own kind before 2026-12-07; an RSA trustpoint's now)
     local key=(-newkey ec -pkeyopt ec_paramgen_curve:P-256)
     [ "${BED_OCSERV_KEY:-ec}" = rsa ] && key=(-newkey rsa:2048)
     openssl req -x509 "${key[@]}" -nodes -keyout "$d/key.pem" -out "$d/cert.pem" \
