@@ -6,6 +6,12 @@
 # Churn: two clients, one in each client namespace of perf/scripts/bed.sh, each in a loop: log in (DTLS allowed),
 # ping 192.168.100.1 through the tunnel (1000-byte pings every 10 ms) for 5-15 s, leave: 4 times in 5 with a clean
 # disconnect (the session ends), once in 5 killed (SIGKILL: the session stays until vpn-idle-timeout, 1 minute here).
+# A cycle is connected when openconnect's script has put the address and route on the tun (lib/tunnel-await.sh),
+# and counts only if its pings got replies. The wait for that is stated at the start: --connect-wait, by default
+# 30 s times the run queue per core at the start (load average / cores, at least 1, the wait at most 600 s): a
+# connect is CPU work, so at load L on C cores it takes about L/C times as long as on an idle machine, and the first
+# connect of a run also waits for the appliance's JIT (a cold connect at nice 19 and load 30 took over 30 s).
+# The connect times of the connected cycles are printed at the end (p50, p90, p99, max; the cold first ones apart).
 #
 # Trend test, per metric: the least-squares slope over the second half of the samples (the first half is warm-up:
 # JIT, heap sizing, pools), times that half's time span, is the rise. The run fails when the rise exceeds both an
@@ -13,49 +19,72 @@
 # fails when the appliance dies or a metric cannot be read. At least 4 samples in the second half are needed for a
 # verdict (so --minutes 6 or more at the default interval); fewer print "too short" and fail.
 #
-# Usage: perf/scripts/soak.sh [--minutes N] [--interval S]     Needs root. Logs: /tmp/hdsoak-last/.
+# Usage: perf/scripts/soak.sh [--minutes N] [--interval S] [--connect-wait S]
+# Needs root. Logs: /tmp/hdsoak-last/ ($SOAK_LOGS), each failed cycle's openconnect output as churnN-failed-CYCLE.txt.
 set -uo pipefail
 
-MINUTES=30 INTERVAL=60
+MINUTES=30 INTERVAL=60 CONNECT_WAIT=
 while [ $# -gt 0 ]; do
     case "$1" in
         --minutes) MINUTES=$2; shift 2 ;;
         --interval) INTERVAL=$2; shift 2 ;;
-        -h|--help) sed -n '2,17p' "$0"; exit 0 ;;
+        --connect-wait) CONNECT_WAIT=$2; shift 2 ;;
+        -h|--help) sed -n '2,24p' "$0"; exit 0 ;;
         *) echo "unknown argument: $1 (try --help)" >&2; exit 2 ;;
     esac
 done
 [ "$(id -u)" = 0 ] || { echo "soak: needs root (network namespaces)" >&2; exit 2; }
 
 PREFIX="hdsoak-$$"
-LOGS=/tmp/hdsoak-last
+LOGS=${SOAK_LOGS:-/tmp/hdsoak-last}
 # shellcheck source=bed.sh
 . "$(dirname "${BASH_SOURCE[0]}")/bed.sh"
+# shellcheck source=lib/tunnel-await.sh
+. "$(dirname "${BASH_SOURCE[0]}")/lib/tunnel-await.sh"
+[ -n "$CONNECT_WAIT" ] || CONNECT_WAIT=$(awk -v c="$(nproc)" '{ w = 30 * $1 / c; w = w < 30 ? 30 : w; w = w > 600 ? 600 : w
+    printf "%d", w + 0.999 }' /proc/loadavg)
 JCMD="${JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}/bin/jcmd"
 SAMPLES="$LOGS/samples.tsv"
 
 churn() {               # churn NS N: one client's endless loop of sessions in namespace NS
-    local ns=$1 n=$2 cycle=0 out pid
+    local ns=$1 n=$2 cycle=0 pid base result received
+    local out="$LOGS/churn$n-openconnect.txt" env="$LOGS/churn$n-env.txt"
     while :; do
         cycle=$((cycle + 1))
-        out="$LOGS/churn$n-openconnect.txt"
-        echo demo-secret | HDIT_ENV_LOG="$LOGS/churn$n-env.txt" ip netns exec "$ns" openconnect \
+        base=$(tunnel_baseline "$out" "$env")
+        echo demo-secret | HDIT_ENV_LOG="$env" ip netns exec "$ns" openconnect \
             --protocol=anyconnect --non-inter --passwd-on-stdin --user demo --servercert "$PIN" \
             --script "bash $SCRIPT" --interface "hdsoak$n" "$URL" > "$out" 2>&1 &
         pid=$!
-        for _ in $(seq 1 300); do grep -q 'Configured as' "$out" && break; kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
-        if grep -q 'Configured as' "$out"; then
-            ip netns exec "$ns" ping -n -q -i 0.01 -s 1000 -W 1 -w $((5 + RANDOM % 11)) "$TARGET" >/dev/null 2>&1
-            echo "$cycle ok" >> "$LOGS/churn$n-cycles.txt"
+        if result=$(tunnel_await "$pid" "$env" "$base" "$CONNECT_WAIT"); then
+            received=$(ip netns exec "$ns" ping -n -q -i 0.01 -s 1000 -W 1 -w $((5 + RANDOM % 11)) "$TARGET" 2>&1 |
+                sed -n 's/.* \([0-9]*\) received.*/\1/p')
+            if [ "${received:-0}" -gt 0 ]; then
+                echo "$cycle ok ${result#up } $(date -u +%T) $received replies" >> "$LOGS/churn$n-cycles.txt"
+            else
+                echo "$cycle failed noreply ${result#up } $(date -u +%T)" >> "$LOGS/churn$n-cycles.txt"
+                cp "$out" "$LOGS/churn$n-failed-$cycle.txt"
+            fi
         else
-            echo "$cycle failed" >> "$LOGS/churn$n-cycles.txt"
-            # the next cycle overwrites $out: keep what openconnect said when it could not connect
+            echo "$cycle failed $result $(date -u +%T)" >> "$LOGS/churn$n-cycles.txt"
+            # the next cycle empties $out: keep what openconnect said when it could not connect
             cp "$out" "$LOGS/churn$n-failed-$cycle.txt"
         fi
         if [ $((cycle % 5)) -eq 0 ]; then kill -KILL "$pid" 2>/dev/null; else kill -TERM "$pid" 2>/dev/null; fi
         wait "$pid" 2>/dev/null
         sleep 0.5
     done
+}
+
+connect_times() {       # connect_times LABEL AWK-CONDITION: the distribution of the connected cycles' connect times
+    awk "\$2 == \"ok\" && $2 { print \$3 }" "$LOGS"/churn*-cycles.txt | sort -n | awk -v label="$1" '
+        function rank(p,  i) { i = int(p * NR); return v[i < p * NR ? i + 1 : i] }    # nearest rank
+        { v[NR] = $1 }
+        END {
+            if (NR == 0) { printf "%s: none\n", label; exit }
+            printf "%s: %d, p50 %.2f s, p90 %.2f s, p99 %.2f s, max %.2f s\n", label, NR, rank(0.5), rank(0.9),
+                rank(0.99), v[NR]
+        }'
 }
 
 sample() {              # one line: seconds heapMB rssMB fds threads
@@ -104,7 +133,8 @@ churn "$CLI" 1 & PIDS+=($!)
 churn "$ATK" 2 & PIDS+=($!)
 START=$(date +%s)
 END=$((START + MINUTES * 60))
-printf 'soak: %d min, a sample every %d s; headend JVM pid %d\n' "$MINUTES" "$INTERVAL" "$SERVER_PID"
+printf 'soak: %d min, a sample every %d s; headend JVM pid %d; a connect may take %d s (load %s on %d cores)\n' \
+    "$MINUTES" "$INTERVAL" "$SERVER_PID" "$CONNECT_WAIT" "$(cut -d' ' -f1 /proc/loadavg)" "$(nproc)"
 printf '%8s %10s %10s %6s %8s %8s\n' "seconds" "heap MB" "RSS MB" "fds" "threads" "sessions done"
 : > "$SAMPLES"
 status=0
@@ -112,14 +142,16 @@ while :; do
     if ! kill -0 "$SERVER_PID" 2>/dev/null; then log "the appliance died (see $LOGS/headend-stderr.txt)"; status=1; break; fi
     line=$(sample)
     echo "$line" >> "$SAMPLES"
-    cycles=$(cat "$LOGS"/churn*-cycles.txt 2>/dev/null | grep -c ok)
+    cycles=$(cat "$LOGS"/churn*-cycles.txt 2>/dev/null | grep -c ' ok ')
     IFS=$'\t' read -r s h r f t <<< "$line"
     printf '%8s %10s %10s %6s %8s %8s\n' "$s" "$h" "$r" "$f" "$t" "$cycles"
     [ "$(date +%s)" -ge "$END" ] && break
     sleep "$(( INTERVAL - ($(date +%s) - START) % INTERVAL ))"
 done
 failed=$(cat "$LOGS"/churn*-cycles.txt 2>/dev/null | grep -c failed)
-echo "sessions: $(cat "$LOGS"/churn*-cycles.txt 2>/dev/null | grep -c ok) with traffic, $failed failed to connect"
+echo "sessions: $(cat "$LOGS"/churn*-cycles.txt 2>/dev/null | grep -c ' ok ') with traffic, $failed failed (see $LOGS/churn*-cycles.txt)"
+connect_times "connect times, first cycles (cold)" '$1 == 1'
+connect_times "connect times, other cycles" '$1 > 1'
 trend 2 heap 4 || status=1
 trend 3 RSS 16 || status=1
 trend 4 fds 8 || status=1
