@@ -76,6 +76,11 @@ public final class SessionManager implements SessionDirectory
     private final Map<Integer, Session> byTunnel = new HashMap<>();
     /** When each session next needs the sweep: a sweep visits those, not the whole table. */
     private final SessionDeadlines deadlines = new SessionDeadlines();
+    /**
+     * Leases kept out of the pools because the cluster refused them here ({@link #addressTaken}): no session of this
+     * member holds them. A session taken over from another member may bring one back: the cluster gave it to it.
+     */
+    private final java.util.Set<Object> heldElsewhere = new java.util.HashSet<>();
     private int nextIndex = 1;
     private int nextTunnelId = 1;
     private int peakConcurrent;
@@ -859,6 +864,7 @@ public final class SessionManager implements SessionDirectory
         String why = SessionTimers.of(policyOf(session)).expiry(session, nowNanos);
         if (why == null)
         {
+            returnHeldElsewhere(local);
             why = reserveLeases(local);
         }
         if (why != null)
@@ -909,11 +915,29 @@ public final class SessionManager implements SessionDirectory
             session.index(), ipv6 ? Ipv6.format(session.lease6().address()) : Ipv4.format(session.lease().address()));
         if (ipv6)
         {
+            heldElsewhere.add(session.lease6());
             session.lease6(null);
         }
         else
         {
+            heldElsewhere.add(session.lease());
             session.lease(null);
+        }
+    }
+
+    /**
+     * A session taken over (its addresses now this member's in the cluster) whose address this member kept out of
+     * its pool when another member's session held it: the address goes back to the pool, for the session to take.
+     */
+    private void returnHeldElsewhere(final SessionRecord record)
+    {
+        if (record.lease() != null && heldElsewhere.remove(record.lease()))
+        {
+            pools.release(record.lease());
+        }
+        if (record.lease6() != null && heldElsewhere.remove(record.lease6()))
+        {
+            pools.release6(record.lease6());
         }
     }
 
