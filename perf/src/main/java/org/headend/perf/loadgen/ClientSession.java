@@ -17,6 +17,7 @@ import io.netty.handler.ssl.SslHandshakeTimeoutException;
 import io.netty.util.concurrent.ScheduledFuture;
 import java.net.InetSocketAddress;
 import java.nio.channels.ClosedChannelException;
+import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.util.HexFormat;
@@ -75,13 +76,23 @@ final class ClientSession implements DtlsLink.Listener
      * openconnect has none; this only ends attempts a server neither completes nor closes.
      */
     static final int TLS_TIMEOUT_MILLIS = HttpsListener.TLS_HANDSHAKE_TIMEOUT_MILLIS + 5_000;
+    /** Redirects one login follows (openconnect's own limit is of the same order). */
+    private static final int MAX_REDIRECTS = 3;
+    /** Failures after which a session that had its tunnel comes back with its cookie ({@code --reconnect-on-loss}). */
+    private static final java.util.Set<String> LOSSES = java.util.Set.of("tunnel_closed_by_server", "io_error",
+        "dpd_dead", "tcp_connect", "tls_handshake", "closed_during_tls", "closed_during_connect",
+        "connect_unavailable");
+    private static final long RECONNECT_DELAY_MILLIS = 1_000;
 
     private final int index;
     private final String user;
     private final Run run;
     private final LoadOptions o;
     private final Metrics m;
-    private final OpenconnectRequests requests;
+    /** The server this session talks to now: its --server, where a redirect sent it, or where it reconnected. */
+    private URI server;
+    private OpenconnectRequests requests;
+    private int redirects;
     private final int pingId;
     /** The local address this session's TCP and UDP leave from (--source), or null for the kernel's choice. */
     private final java.net.InetAddress source;
@@ -105,6 +116,8 @@ final class ClientSession implements DtlsLink.Listener
     private boolean countedDtls;
     private boolean settled;
     private boolean reconnecting;
+    /** The tunnel was lost (not dropped on purpose by a storm) and is being reconnected. */
+    private boolean lostTunnel;
     private boolean pingsStopped;
 
     private long intendedNanos;
@@ -131,7 +144,7 @@ final class ClientSession implements DtlsLink.Listener
         this.o = run.options();
         this.m = run.metrics();
         this.user = o.user(index);
-        this.requests = new OpenconnectRequests(o.hostHeader(), o.userAgent());
+        moveTo(o.servers().get(index % o.servers().size()));
         this.pingId = index & 0xFFFF;
         this.loop = run.group().next();
         this.source = o.sourceAddresses().isEmpty() ? null
@@ -178,13 +191,13 @@ final class ClientSession implements DtlsLink.Listener
                         return;
                     }
                     tcp = ch;
-                    ssl = run.sslContext().newHandler(ch.alloc(), o.server().getHost(), o.port());
+                    ssl = run.sslContext().newHandler(ch.alloc(), server.getHost(), LoadOptions.port(server));
                     ssl.setHandshakeTimeoutMillis(TLS_TIMEOUT_MILLIS);
                     ch.pipeline().addLast(ssl, new Connection(ch));
                 }
             })
             .localAddress(new InetSocketAddress(source, 0))
-            .connect(o.server().getHost(), o.port())
+            .connect(server.getHost(), LoadOptions.port(server))
             .addListener((ChannelFutureListener)f ->
             {
                 if (!f.isSuccess())
@@ -299,7 +312,8 @@ final class ClientSession implements DtlsLink.Listener
         }
         else
         {
-            auth = new AuthConversation(user, o.password(), o.challengeAnswer(), o.group(), o.groupAccess(), o.path());
+            auth = new AuthConversation(user, o.password(), o.challengeAnswer(), o.group(),
+                LoadOptions.groupAccess(server), LoadOptions.path(server));
             post(auth.start());
         }
     }
@@ -354,6 +368,10 @@ final class ClientSession implements DtlsLink.Listener
 
     private void onAuthAnswer(final HttpResponse r) throws Violation
     {
+        if (followRedirect(r))
+        {
+            return;
+        }
         final Object next = auth.onAnswer(r);
         if (next instanceof AuthConversation.Post p)
         {
@@ -384,6 +402,44 @@ final class ClientSession implements DtlsLink.Listener
         {
             reopen();
         }
+    }
+
+    /**
+     * A login answered with a redirect to another host (a cluster's director sends a first login to a member):
+     * openconnect starts its login again there, on a new connection. False when {@code r} is no redirect.
+     */
+    private boolean followRedirect(final HttpResponse r) throws Violation
+    {
+        final String location = r.header("Location");
+        if (r.status() < 300 || r.status() >= 400 || location == null)
+        {
+            return false;
+        }
+        if (++redirects > MAX_REDIRECTS)
+        {
+            throw new Violation("auth_redirect_loop", redirects + " redirects, the last to " + location);
+        }
+        final URI to;
+        try
+        {
+            to = LoadOptions.serverUri(server.resolve(location).toString());
+        }
+        catch (final IllegalArgumentException ex)
+        {
+            throw new Violation("auth_redirect", r.statusLine() + " to " + location);
+        }
+        m.event("login_redirected");
+        moveTo(to);
+        pendingPost = null;
+        auth = null;
+        reopen();
+        return true;
+    }
+
+    private void moveTo(final URI to)
+    {
+        server = to;
+        requests = new OpenconnectRequests(LoadOptions.hostHeader(to), o.userAgent());
     }
 
     private String peerCertSha1()
@@ -508,6 +564,11 @@ final class ClientSession implements DtlsLink.Listener
         countedUp = true;
         m.sessionUp(countedDtls, !reconnecting);
         startTicker();
+        if (lostTunnel)
+        {
+            lostTunnel = false;
+            m.tunnelBack();
+        }
         if (reconnecting)
         {
             m.record(Metrics.Series.RECONNECT, now - dropNanos);
@@ -735,6 +796,10 @@ final class ClientSession implements DtlsLink.Listener
     {
         executeOnLoop(() ->
         {
+            if (lostTunnel && state != State.CLOSED)
+            {
+                m.fail("lost_tunnel_not_back", "user " + user + " at the end of the run");
+            }
             if (state == State.TUNNEL)
             {
                 final byte[] reason = "Generator run ended".getBytes(StandardCharsets.US_ASCII);
@@ -808,8 +873,66 @@ final class ClientSession implements DtlsLink.Listener
         {
             return;
         }
+        if (o.reconnectOnLoss() && params != null && LOSSES.contains(reason))
+        {
+            lost(reason);
+            return;
+        }
         m.fail(reason, detail);
         close(true);
+    }
+
+    /**
+     * The tunnel (or an attempt to bring it back) was lost without a DISCONNECT: as openconnect, the session comes
+     * back with its cookie a second later, and again until it succeeds, is refused or the run ends; each try on the
+     * next --server (a client whose member's address moved to another member).
+     */
+    private void lost(final String reason)
+    {
+        if (!reconnecting)
+        {
+            dropNanos = System.nanoTime();
+            reconnecting = true;
+            lostTunnel = true;
+            m.tunnelLost();
+            m.event("lost_" + reason);
+        }
+        else
+        {
+            m.event("reconnect_try_failed_" + reason);
+        }
+        markDown();
+        if (ticker != null)
+        {
+            ticker.cancel(false);
+        }
+        if (dtls != null)
+        {
+            dtls.close();
+            dtls = null;
+        }
+        if (tcp != null)
+        {
+            final Channel old = tcp;
+            tcp = null;
+            old.close();
+        }
+        state = State.TLS; // between connections: no tunnel, nothing to send
+        loop.schedule(() ->
+        {
+            if (state != State.CLOSED && tcp == null)
+            {
+                moveTo(nextServer());
+                open();
+            }
+        }, RECONNECT_DELAY_MILLIS, TimeUnit.MILLISECONDS);
+    }
+
+    /** Where a reconnect tries next: the next --server after this one; with one, the same (as openconnect). */
+    private URI nextServer()
+    {
+        final java.util.List<URI> all = o.servers();
+        return all.size() == 1 ? server : all.get((all.indexOf(server) + 1) % all.size());
     }
 
     private void markDown()

@@ -11,15 +11,18 @@ import java.util.Map;
  * The generator's command line: what to connect to, who logs in, the arrival schedule and what each session does.
  * Every run is bounded: {@code --duration} caps it however the rest is set.
  */
-record LoadOptions(URI server, String pin, int sessions, String userPattern, int firstUser, String password,
-    String group, String challengeAnswer, double rate, double rampFrom, double rampSeconds, int maxInflight,
-    double holdSeconds, int pingIntervalMillis, String pingTarget, int lossTimeoutMillis, double churnPerSecond,
-    double stormAtSeconds, double durationSeconds, boolean dtls, int baseMtu, String userAgent, int threads,
-    List<java.net.InetAddress> sourceAddresses, List<Integer> plateaus, double plateauHoldSeconds, Path out,
-    boolean quiet, List<String> commandLine)
+record LoadOptions(URI server, List<URI> servers, String pin, int sessions,
+    String userPattern, int firstUser, String password, String group, String challengeAnswer, double rate,
+    double rampFrom, double rampSeconds, int maxInflight, double holdSeconds, int pingIntervalMillis,
+    String pingTarget, int lossTimeoutMillis, double churnPerSecond, double stormAtSeconds, double durationSeconds,
+    boolean dtls, int baseMtu, String userAgent, int threads, List<java.net.InetAddress> sourceAddresses,
+    List<Integer> plateaus, double plateauHoldSeconds, Path out, boolean quiet, boolean reconnectOnLoss,
+    List<String> commandLine)
 {
     static final String USAGE = """
-        usage: loadgen --server https://HOST[:PORT]/[GROUP-PATH] [options]
+        usage: loadgen --server https://HOST[:PORT]/[GROUP-PATH][,https://…] [options]
+          --server URL[,URL…]           several servers (cluster members): session i logs in on the i-th
+                                        modulo their number; a login answered with a redirect follows it
           --servercert pin-sha256:B64   accept only this server key (default: any certificate)
           --sessions N                  sessions to set up (default 10)
           --user-pattern P              user names, %d = number (default user%d); --first-user N (default 1)
@@ -50,6 +53,10 @@ record LoadOptions(URI server, String pin, int sessions, String userPattern, int
                                         at each level
           --plateau-hold S              seconds each plateau is held (default 20)
           --out DIR                     where summary.json goes (default results/loadgen-<time>)
+          --reconnect-on-loss on|off    as openconnect: a tunnel the server drops without DISCONNECT comes
+                                        back with its cookie, tried every second (a 503 or no answer too),
+                                        each try on the next --server (one server: the same), until it
+                                        succeeds, the cookie is refused or the run ends (default off)
           --quiet                       no progress line
         """;
 
@@ -88,11 +95,12 @@ record LoadOptions(URI server, String pin, int sessions, String userPattern, int
         {
             throw new IllegalArgumentException("--server is required");
         }
-        final URI uri = URI.create(server);
-        if (!"https".equals(uri.getScheme()) || uri.getHost() == null)
+        final List<URI> servers = new ArrayList<>();
+        for (final String one : server.split(","))
         {
-            throw new IllegalArgumentException("--server must be https://HOST[:PORT]/[PATH]");
+            servers.add(serverUri(one.strip()));
         }
+        final URI uri = servers.get(0);
         final double rate = positive(flags, "rate", "20");
         final int pingInterval = (int)number(flags, "ping-interval", "1000", 0, 3_600_000);
         final String pingTarget = take(flags, "ping-target", null);
@@ -115,7 +123,7 @@ record LoadOptions(URI server, String pin, int sessions, String userPattern, int
             throw new IllegalArgumentException("--user-pattern needs %d (or %05d, …)");
         }
         final String password = take(flags, "password", "password");
-        final LoadOptions o = new LoadOptions(uri, take(flags, "servercert", null),
+        final LoadOptions o = new LoadOptions(uri, List.copyOf(servers), take(flags, "servercert", null),
             (int)number(flags, "sessions", "10", 1, 100_000), pattern,
             (int)number(flags, "first-user", "1", 0, Integer.MAX_VALUE / 2), password, take(flags, "group", null),
             take(flags, "challenge", password), rate, number(flags, "ramp-from", String.valueOf(rate), 0, 1e6),
@@ -128,6 +136,7 @@ record LoadOptions(URI server, String pin, int sessions, String userPattern, int
             sources(take(flags, "source", null)), plateaus(take(flags, "plateaus", null)),
             number(flags, "plateau-hold", "20", 0, 86_400),
             Path.of(take(flags, "out", "results/loadgen-" + System.currentTimeMillis() / 1000)), quiet,
+            onOff(take(flags, "reconnect-on-loss", "off"), "reconnect-on-loss"),
             List.copyOf(java.util.Arrays.asList(args)));
         if (!flags.isEmpty())
         {
@@ -140,18 +149,56 @@ record LoadOptions(URI server, String pin, int sessions, String userPattern, int
         return o;
     }
 
+    private static boolean onOff(final String value, final String name)
+    {
+        if (!value.equals("on") && !value.equals("off"))
+        {
+            throw new IllegalArgumentException("--" + name + " must be on or off");
+        }
+        return value.equals("on");
+    }
+
     String user(final int index)
     {
         return String.format(userPattern, firstUser + index);
     }
 
+    /** An https URL with a host (a --server value, or where a login was redirected to). */
+    static URI serverUri(final String url)
+    {
+        final URI uri;
+        try
+        {
+            uri = URI.create(url);
+        }
+        catch (final IllegalArgumentException ex)
+        {
+            throw new IllegalArgumentException("not a URL: " + url);
+        }
+        if (!"https".equals(uri.getScheme()) || uri.getHost() == null)
+        {
+            throw new IllegalArgumentException("--server must be https://HOST[:PORT]/[PATH]: " + url);
+        }
+        return uri;
+    }
+
     /** The Host header: the port only when it is not 443. */
     String hostHeader()
     {
-        return port() == 443 ? server.getHost() : server.getHost() + ":" + port();
+        return hostHeader(server);
+    }
+
+    static String hostHeader(final URI server)
+    {
+        return port(server) == 443 ? server.getHost() : server.getHost() + ":" + port(server);
     }
 
     int port()
+    {
+        return port(server);
+    }
+
+    static int port(final URI server)
     {
         return server.getPort() < 0 ? 443 : server.getPort();
     }
@@ -159,20 +206,30 @@ record LoadOptions(URI server, String pin, int sessions, String userPattern, int
     /** The path the first POST goes to ({@code /} or the group path). */
     String path()
     {
+        return path(server);
+    }
+
+    static String path(final URI server)
+    {
         return server.getRawPath() == null || server.getRawPath().isEmpty() ? "/" : server.getRawPath();
     }
 
     /** The {@code <group-access>} openconnect sends: the URL as the user gave it. */
     String groupAccess()
     {
-        return "https://" + hostHeader() + path();
+        return groupAccess(server);
+    }
+
+    static String groupAccess(final URI server)
+    {
+        return "https://" + hostHeader(server) + path(server);
     }
 
     /** A printable view of the settings for the report (no password). */
     Map<String, Object> describe()
     {
         final Map<String, Object> m = new LinkedHashMap<>();
-        m.put("server", server.toString());
+        m.put("server", servers.stream().map(URI::toString).collect(java.util.stream.Collectors.joining(",")));
         m.put("sessions", sessions);
         m.put("user_pattern", userPattern);
         m.put("group", group);
@@ -194,6 +251,7 @@ record LoadOptions(URI server, String pin, int sessions, String userPattern, int
         m.put("source_addresses", sourceAddresses.size());
         m.put("plateaus", plateaus);
         m.put("plateau_hold_s", plateauHoldSeconds);
+        m.put("reconnect_on_loss", reconnectOnLoss);
         m.put("command_line", redacted(commandLine));
         return m;
     }

@@ -63,6 +63,12 @@ final class Metrics
     final AtomicInteger up = new AtomicInteger();
     final AtomicInteger onDtls = new AtomicInteger();
     final AtomicInteger peakUp = new AtomicInteger();
+    /** Tunnels lost while up, each then reconnected with its cookie (--reconnect) or given up. */
+    final LongAdder tunnelsLost = new LongAdder();
+    /** Wall-clock milliseconds of the first tunnel lost and of the last tunnel back up after one. */
+    private final java.util.concurrent.atomic.AtomicLong firstLostMillis = new java.util.concurrent.atomic.AtomicLong(
+        Long.MAX_VALUE);
+    private final java.util.concurrent.atomic.AtomicLong lastBackMillis = new java.util.concurrent.atomic.AtomicLong();
 
     Metrics()
     {
@@ -105,6 +111,33 @@ final class Metrics
         {
             onDtls.incrementAndGet();
         }
+    }
+
+    /** A tunnel that was up is lost: the server closed it, reset it, or stopped answering DPD. */
+    void tunnelLost()
+    {
+        tunnelsLost.increment();
+        firstLostMillis.accumulateAndGet(System.currentTimeMillis(), Math::min);
+    }
+
+    /** A lost tunnel is up again (on any server) with its cookie. */
+    void tunnelBack()
+    {
+        lastBackMillis.accumulateAndGet(System.currentTimeMillis(), Math::max);
+    }
+
+    /** When the first tunnel was lost (epoch ms), or null if none was. */
+    Long firstLostMillis()
+    {
+        final long v = firstLostMillis.get();
+        return v == Long.MAX_VALUE ? null : v;
+    }
+
+    /** When the last lost tunnel came back (epoch ms), or null if none did. */
+    Long lastBackMillis()
+    {
+        final long v = lastBackMillis.get();
+        return v == 0 ? null : v;
     }
 
     void sessionDown(final boolean dtls)

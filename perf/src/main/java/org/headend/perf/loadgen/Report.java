@@ -40,6 +40,9 @@ final class Report
         setup.put("attempted", attempted);
         setup.put("established", ok);
         setup.put("reconnected", m.reconnected.sum());
+        setup.put("tunnels_lost", m.tunnelsLost.sum());
+        setup.put("first_lost_epoch_ms", m.firstLostMillis());
+        setup.put("last_back_epoch_ms", m.lastBackMillis());
         setup.put("up_at_hold", upAtHold);
         setup.put("peak_concurrent", m.peakUp.get());
         setup.put("failures", m.failureCount());

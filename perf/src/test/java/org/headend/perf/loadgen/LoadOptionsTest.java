@@ -3,6 +3,7 @@ package org.headend.perf.loadgen;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -47,5 +48,23 @@ class LoadOptionsTest
         assertThrows(IllegalArgumentException.class, () -> LoadOptions.plateaus("0"));
         assertThrows(IllegalArgumentException.class, () -> LoadOptions.parse(new String[] {"--server", "https://x/",
             "--ping-interval", "0", "--sessions", "100", "--plateaus", "50,200"}), "a plateau beyond --sessions");
+    }
+
+    @Test
+    void shouldTakeSeveralServersAndReconnectOnLossOnlyWhenAsked()
+    {
+        final LoadOptions o = LoadOptions.parse(new String[] {"--server",
+            "https://192.0.2.21/,https://192.0.2.22:8443/eng", "--ping-interval", "0", "--reconnect-on-loss", "on"});
+        assertEquals(2, o.servers().size());
+        assertEquals("192.0.2.21", o.hostHeader(), "the first server is the default one");
+        assertEquals("192.0.2.22:8443", LoadOptions.hostHeader(o.servers().get(1)));
+        assertEquals("https://192.0.2.22:8443/eng", LoadOptions.groupAccess(o.servers().get(1)));
+        assertTrue(o.reconnectOnLoss());
+        assertFalse(LoadOptions.parse(new String[] {"--server", "https://x/", "--ping-interval", "0"})
+            .reconnectOnLoss(), "off unless asked: a lost tunnel is a failure");
+        assertThrows(IllegalArgumentException.class, () -> LoadOptions.parse(new String[] {"--server",
+            "https://192.0.2.21/,http://192.0.2.22/", "--ping-interval", "0"}), "every server must be https");
+        assertThrows(IllegalArgumentException.class, () -> LoadOptions.parse(new String[] {"--server",
+            "https://x/", "--ping-interval", "0", "--reconnect-on-loss", "yes"}));
     }
 }
