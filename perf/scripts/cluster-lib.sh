@@ -80,3 +80,32 @@ cl_start_headend() {
 
 # member I's certificate pin once it printed it, else nothing
 cl_pin() { grep -o -m1 'pin-sha256:[A-Za-z0-9+/=]*' "$WORK/m$1/out.log" 2>/dev/null || true; }
+
+# a client namespace $P-pub on the etcd bridge, which doubles as the members' shared public subnet (an ASA cluster's
+# members share one too): 192.0.2.FIRST to .LAST on pub0, so that one client reaches every member on its cl0 address
+# and the director on the cluster address, and spreads its connections over many source addresses
+cl_client_net() {
+    local first=$1 last=$2 a
+    cl_addns "$P-pub"
+    ip -n "$P-etcd" link add pub type veth peer name pub0 netns "$P-pub"
+    ip -n "$P-etcd" link set pub master br-cl up
+    for a in $(seq "$first" "$last"); do echo "address add 192.0.2.$a/24 dev pub0"; done | ip -n "$P-pub" -batch -
+    ip -n "$P-pub" link set pub0 up
+}
+
+# `username userI password HASH pbkdf2` for I in 1..N, one salted PBKDF2 hash (the headend's own form) of PASSWORD
+# for all, so that a configuration with many users loads quickly
+cl_users() {
+    local n=$1 hash
+    hash=$(python3 -c 'import hashlib, base64, os, sys
+s = os.urandom(16); h = hashlib.pbkdf2_hmac("sha512", sys.argv[1].encode(), s, 5000, 32)
+b = lambda x: base64.b64encode(x).decode().rstrip("=")
+print("$sha512$5000$" + b(s) + "$" + b(h))' "$2")
+    for i in $(seq 1 "$n"); do echo "username user$i password $hash pbkdf2"; done
+}
+
+# kill -9 of member I's headend (every process in its namespace), as a crash or power loss would end it
+cl_kill_member() {
+    local p
+    for p in $(ip netns pids "$P-m$1" 2>/dev/null); do kill -KILL "$p" 2>/dev/null || true; done
+}
