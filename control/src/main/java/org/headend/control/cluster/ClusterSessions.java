@@ -92,6 +92,7 @@ public final class ClusterSessions
         if (attempt > MAX_CLAIMS)
         {
             attempts.remove(session);
+            sessions.addressesUnconfirmed(session);
             LOG.warn("session {}: no address the cluster accepts after {} tries", session.index(), MAX_CLAIMS);
             exchange.reply(HttpAnswer.empty(503, "Service Unavailable", true)
                 .withHeader("X-Reason", "No address available for the tunnel"));

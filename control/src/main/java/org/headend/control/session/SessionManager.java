@@ -926,6 +926,25 @@ public final class SessionManager implements SessionDirectory
     }
 
     /**
+     * The cluster confirmed none of the session's addresses after every try: they go back to the pool, so that no
+     * address is held here for a session without a tunnel while the cluster may give it to another member's session
+     * (which this member could then not take over). The session's next CONNECT leases and claims afresh.
+     */
+    public void addressesUnconfirmed(final Session session)
+    {
+        if (session.lease() != null)
+        {
+            pools.release(session.lease());
+            session.lease(null);
+        }
+        if (session.lease6() != null)
+        {
+            pools.release6(session.lease6());
+            session.lease6(null);
+        }
+    }
+
+    /**
      * A session taken over (its addresses now this member's in the cluster) whose address this member kept out of
      * its pool when another member's session held it: the address goes back to the pool, for the session to take.
      */

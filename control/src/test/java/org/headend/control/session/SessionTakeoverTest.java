@@ -91,6 +91,22 @@ class SessionTakeoverTest
     }
 
     @Test
+    void shouldTakeOverASessionOnAnAddressALoginHereLeasedButTheClusterNeverConfirmed()
+    {
+        final Session bob = login("bob");
+        assertEquals("192.168.100.10", Ipv4.format(member.lease(bob, List.of("POOL")).address()));
+        // every claim of bob's failed: his CONNECT got 503, and the cluster later gave .10 to alice elsewhere
+        member.addressesUnconfirmed(bob);
+
+        final Session alice = member.adopt(elsewhere("192.168.100.10"));
+
+        assertNotNull(alice, "the session whose member died is taken over here");
+        assertEquals("192.168.100.10", Ipv4.format(alice.lease().address()));
+        assertNotEquals("192.168.100.10", Ipv4.format(member.lease(bob, List.of("POOL")).address()),
+            "bob's next CONNECT leases another address");
+    }
+
+    @Test
     void shouldStillKeepAnAddressHeldElsewhereOutOfNewLogins()
     {
         final Session bob = login("bob");
