@@ -136,11 +136,12 @@ start_loadgen() {
 logins() {
     local name=$1 servers=$2 s
     [ "$LOGINS" -gt 0 ] || return 0  # --logins 0: failover only
-    start_loadgen "$name" --server "$servers" --sessions "$LOGINS" --rate "$LOGIN_RATE" --dtls off \
+    start_loadgen "logins $name" --server "$servers" --sessions "$LOGINS" --rate "$LOGIN_RATE" --dtls off \
         --ping-interval 0 --hold 1 --duration 300
     wait "$GEN" || true
-    s="$WORK/$name/summary.json"
-    [ -f "$s" ] || { log "$name: no summary"; tail -5 "$WORK/$name.err" >&2; return; }
+    s="$WORK/logins $name/summary.json"
+    [ -f "$s" ] || { log "$name: no summary"; tail -5 "$WORK/logins $name.err" >&2; return; }
+    [ "$(json "$s" setup.failures)" = 0 ] || log "logins $name: failures $(json "$s" setup.failures_by_reason)"
     printf '%-28s %6s %6s %9s %9s %9s %9s\n' "$name" "$(json "$s" setup.established)" "$(json "$s" setup.failures)" \
         "$(json "$s" setup.achieved_setup_rate_per_s)" "$(json "$s" latency_ms.setup_service.p50)" \
         "$(json "$s" latency_ms.setup_service.p99)" "$(cut -d' ' -f1 /proc/loadavg)" >>"$WORK/logins.table"
