@@ -55,6 +55,7 @@ chmod 755 "$WORK"  # the appliance drops to the user headend, which must reach i
 log() { echo "cluster-failover: $*" >&2; }
 
 . "$REPO/perf/scripts/cluster-lib.sh"
+. "$REPO/perf/scripts/lib/loadgen-bench.sh"
 trap 'cl_stop_all; if [ "$KEEP" = 1 ]; then log "kept $WORK"; else rm -rf "$WORK"; fi' EXIT
 
 [ "$(id -u)" = 0 ] || { log "run as root (network namespaces)"; exit 2; }
@@ -65,11 +66,7 @@ export JAVA_HOME=${HEADEND_JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}
 (cd "$REPO" && PATH="$JAVA_HOME/bin:$PATH" mvn -B -q -o -DskipTests -DskipITs package -pl perf,control -am) >&2
 
 MAX_USERS=$((LOGINS > SESSIONS ? LOGINS : SESSIONS))
-USERS=$(cl_users "$MAX_USERS" "$PASSWORD")
-json() { python3 -c 'import json, sys
-d = json.load(open(sys.argv[1]))
-for k in sys.argv[2].split("."): d = d.get(k) if isinstance(d, dict) else None
-print(0 if d is None else d)' "$1" "$2"; }
+USERS=$(headend_users "$PASSWORD" "$MAX_USERS")
 calc() { python3 -c "print($1)"; }
 url() { echo "https://192.0.2.2$1/"; }
 
@@ -141,7 +138,7 @@ logins() {
     wait "$GEN" || true
     s="$WORK/logins $name/summary.json"
     [ -f "$s" ] || { log "$name: no summary"; tail -5 "$WORK/logins $name.err" >&2; return; }
-    [ "$(json "$s" setup.failures)" = 0 ] || log "logins $name: failures $(json "$s" setup.failures_by_reason)"
+    [ "$(json "$s" setup.failures 0)" = 0 ] || log "logins $name: failures $(json "$s" setup.failures_by_reason)"
     printf '%-28s %6s %6s %9s %9s %9s %9s\n' "$name" "$(json "$s" setup.established)" "$(json "$s" setup.failures)" \
         "$(json "$s" setup.achieved_setup_rate_per_s)" "$(json "$s" latency_ms.setup_service.p50)" \
         "$(json "$s" latency_ms.setup_service.p99)" "$(cut -d' ' -f1 /proc/loadavg)" >>"$WORK/logins.table"
@@ -187,8 +184,8 @@ failover() {
     s="$WORK/$name/summary.json"
     [ -f "$s" ] || { log "$name: no summary"; tail -5 "$WORK/$name.err" >&2; return; }
     lost=$(json "$s" setup.tunnels_lost)
-    back=$(json "$s" setup.last_back_epoch_ms)
-    failed=$(json "$s" setup.failures)
+    back=$(json "$s" setup.last_back_epoch_ms 0)
+    failed=$(json "$s" setup.failures 0)
     printf '%-12s %5s %5s %5s %6s %7s %9s %9s %7s %6s %s\n' "$name" "$(json "$s" setup.up_at_hold)" "$lost" \
         "$(json "$s" setup.reconnected)" "$failed" \
         "$( [ "$back" = 0 ] && echo - || calc "round(($back - $kill_ms) / 1000, 2)")" \

@@ -93,17 +93,6 @@ cl_client_net() {
     ip -n "$P-pub" link set pub0 up
 }
 
-# `username userI password HASH pbkdf2` for I in 1..N, one salted PBKDF2 hash (the headend's own form) of PASSWORD
-# for all, so that a configuration with many users loads quickly
-cl_users() {
-    local n=$1 hash
-    hash=$(python3 -c 'import hashlib, base64, os, sys
-s = os.urandom(16); h = hashlib.pbkdf2_hmac("sha512", sys.argv[1].encode(), s, 5000, 32)
-b = lambda x: base64.b64encode(x).decode().rstrip("=")
-print("$sha512$5000$" + b(s) + "$" + b(h))' "$2")
-    for i in $(seq 1 "$n"); do echo "username user$i password $hash pbkdf2"; done
-}
-
 # kill -9 of member I's headend (every process in its namespace), as a crash or power loss would end it
 cl_kill_member() {
     local p
