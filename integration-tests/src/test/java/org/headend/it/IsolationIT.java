@@ -125,10 +125,12 @@ class IsolationIT
         peakRss.accumulateAndGet(rssKib(), Math::max);
 
         System.out.printf("ISOLATION: idle p50 %.3f ms p99 %.3f ms; under hostile clients p50 %.3f ms p99 %.3f ms"
-                + " (%.1fx idle p99); lost %d of %d; appliance RSS peak %d MiB (bound %d MiB)%n",
+                + " (%.1fx idle p99); lost %d of %d; sent every %.1f ms idle, %.1f ms loaded (nominal 10);"
+                + " appliance RSS peak %d MiB (bound %d MiB)%n",
             idle.percentile(50), idle.percentile(99), loaded.percentile(50), loaded.percentile(99),
             loaded.percentile(99) / idle.percentile(99), loaded.transmitted() - loaded.received(),
-            loaded.transmitted(), peakRss.get() / 1024, RSS_BOUND_MIB);
+            loaded.transmitted(), idle.sentEveryMillis(), loaded.sentEveryMillis(), peakRss.get() / 1024,
+            RSS_BOUND_MIB);
         System.out.println("counters:\n" + bed.headend().console("show counters"));
 
         assertTrue(results.get(0).outcome().matches("CLOSED_[1-9][0-9]*"), "the unread DPD flood's tunnels are ended:\n"
