@@ -264,11 +264,18 @@ public final class NetTools
     public static BadClientResult badClient(final Duration limit, final String ns, final String host, final int port,
         final String mode, final String... extra)
     {
+        return badClient(limit, List.of(), ns, host, port, mode, extra);
+    }
+
+    /** As {@link #badClient(Duration, String, String, int, String, String...)}, its JVM run by {@code launcher}. */
+    public static BadClientResult badClient(final Duration limit, final List<String> launcher, final String ns,
+        final String host, final int port, final String mode, final String... extra)
+    {
         final List<String> args = new ArrayList<>(List.of("--host", host, "--port", Integer.toString(port), "--mode",
             mode, "--timeout-seconds", "10"));
         args.addAll(List.of(extra));
         try (ManagedProcess p = ManagedProcess.start("BadClient[" + mode + "]",
-                Harness.tool(ns, "BadClient", args.toArray(String[]::new)), null, null))
+                Harness.tool(ns, launcher, "BadClient", args.toArray(String[]::new)), null, null))
         {
             final Integer code = p.waitForExit(limit);
             p.out().awaitClosed(Duration.ofSeconds(2));
