@@ -34,10 +34,12 @@ class DtlsIT
     /** Where the NAT maps the flow after the rebinding: never {@link NatRouter#PORTS}, so the port surely changes. */
     private static final String REBOUND_PORTS = "41000-41999";
     /**
-     * Pings at 10 ms the rebinding may cost: the few in flight when the NAT forgets the flow. The client's next
-     * record from the new port is the first the headend follows, so nothing later may be lost.
+     * Pings at 10 ms the rebinding may cost: the answers in flight to the old port when the NAT forgets the flow
+     * (up to 100 ms of them if the client or the headend waits for a CPU on a loaded machine). From the client's
+     * first record from the new port on, the headend answers there, so nothing later is lost; a headend that did not
+     * follow would lose all 200 pings after the change.
      */
-    private static final int REBINDING_LOSS = 3;
+    private static final int REBINDING_LOSS = 10;
 
     private static Testbed bed;
     private static OpenconnectClient psk;
@@ -250,8 +252,8 @@ class DtlsIT
                 nat.remap(REBOUND_PORTS);
                 final NetTools.PingTimes during = pings.join();
                 final String mappedAfter = nat.udpMappings(port);
-                assertTrue(mappedAfter.matches("(?s).*dport=41\\d{3}\\b.*"), "the NAT kept its old port:\n" + mappedAfter
-                    + "\nbefore:\n" + mappedBefore);
+                assertTrue(mappedAfter.matches("(?s).*dport=41\\d{3}\\b.*"), "the NAT kept its old port:\n"
+                    + mappedAfter + "\nbefore:\n" + mappedBefore);
                 assertTrue(during.transmitted() - during.received() <= REBINDING_LOSS,
                     () -> "pings lost over the rebinding:\n" + during.summary() + moved(before));
                 assertTrue(bed.headend().counter("DTLS clients moved") - HeadendProcess.sumMatching(before,
