@@ -24,9 +24,8 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * DPD requests over a tunnel of its own (reading the answers, and not), a live openconnect tunnel pings through the
  * appliance every 10 ms for about 10 s. It must lose nothing, and the appliance's resident memory must stay under
  * {@link #RSS_BOUND_MIB} MiB. The client JVMs run on a core of their own, the hostile ones at nice 19
- * ({@link #ON_CLIENT_CORE}), more as if on machines apart.
- * The p99 round trip is printed beside the idle one (a figure, not an assertion: on a shared machine other users'
- * work sets it). The live tunnel is TLS only ({@link Testbed#connect}): its packets and the floods share the
+ * ({@link #ON_CLIENT_CORE}), as if more on machines of their own. The p99 round trip is printed beside the idle one
+ * (a figure, not an assertion: on a shared machine other users' work sets it). The live tunnel is TLS only ({@link Testbed#connect}): its packets and the floods share the
  * tunnel loop's CPU, never the DTLS port (the counters printed at the end show no DTLS record).
  */
 @ExtendWith(HarnessExtension.class)
