@@ -1,10 +1,13 @@
 package org.headend.it;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -18,7 +21,8 @@ import org.junit.jupiter.api.extension.ExtendWith;
 /**
  * The DTLS data plane with the real openconnect: PSK-NEGOTIATE by default, DTLS 1.2 resumption when the client
  * forces its ciphers, traffic over UDP, fallback to TLS when UDP is blocked and back when it is not, replayed
- * records dropped and counted, and garbage on the UDP port harming nobody.
+ * records dropped and counted, garbage on the UDP port harming nobody, and a client behind a NAT that moves it to
+ * another port mid-tunnel keeping its DTLS channel.
  */
 @ExtendWith(HarnessExtension.class)
 @Timeout(value = 8, unit = TimeUnit.MINUTES)
@@ -27,6 +31,15 @@ class DtlsIT
 {
     private static final String DTLS_UP = "Established DTLS connection";
     private static final long TRANSFER_BYTES = 100L * 1000 * 1000;
+    /** Where the NAT maps the flow after the rebinding: never {@link NatRouter#PORTS}, so the port surely changes. */
+    private static final String REBOUND_PORTS = "41000-41999";
+    /**
+     * Pings at 10 ms the rebinding may cost: the answers in flight to the old port when the NAT forgets the flow
+     * (up to 100 ms of them if the client or the headend waits for a CPU on a loaded machine). From the client's
+     * first record from the new port on, the headend answers there, so nothing later is lost; a headend that did not
+     * follow would lose all 200 pings after the change.
+     */
+    private static final int REBINDING_LOSS = 10;
 
     private static Testbed bed;
     private static OpenconnectClient psk;
@@ -211,6 +224,57 @@ class DtlsIT
         assertEquals(20, r.received(), r.output());
         assertTrue(bed.headend().counter("DTLS data packets received") - dtlsBefore >= 20, "pings not over DTLS");
         client.close();
+    }
+
+    @Test
+    @Order(8)
+    void shouldFollowAClientWhoseNatMovesItToAnotherPortMidTunnel()
+    {
+        final int port = bed.config().port();
+        try (NatRouter nat = NatRouter.behind(bed.net().client(3)))
+        {
+            final OpenconnectClient client = new OpenconnectClient(nat.lan(), bed.headend().url(),
+                bed.headend().pin(), "demo", true, List.of());
+            try
+            {
+                client.startWithPassword("demo-secret").awaitConfigured(Duration.ofSeconds(30));
+                client.process().waitFor(DTLS_UP, Duration.ofSeconds(30));
+                final String mappedBefore = nat.udpMappings(port);
+                assertTrue(mappedBefore.matches("(?s).*dport=40\\d{3}\\b.*"), "the DTLS flow is not behind the NAT:\n"
+                    + mappedBefore);
+                final int[] mark = marks(client);
+                final Map<String, Long> before = bed.headend().counters();
+                // 3 s of pings every 10 ms; 1 s in, the NAT forgets the flow and maps it to another port range
+                final CompletableFuture<NetTools.PingTimes> pings = CompletableFuture.supplyAsync(
+                    () -> NetTools.pingTimes(nat.lan(), ApplianceConfig.GATEWAY, 300),
+                    r -> Thread.ofPlatform().daemon().start(r));
+                NetTools.sleep(1000);
+                nat.remap(REBOUND_PORTS);
+                final NetTools.PingTimes during = pings.join();
+                final String mappedAfter = nat.udpMappings(port);
+                assertTrue(mappedAfter.matches("(?s).*dport=41\\d{3}\\b.*"), "the NAT kept its old port:\n"
+                    + mappedAfter + "\nbefore:\n" + mappedBefore);
+                assertTrue(during.transmitted() - during.received() <= REBINDING_LOSS,
+                    () -> "pings lost over the rebinding:\n" + during.summary() + moved(before));
+                assertTrue(bed.headend().counter("DTLS clients moved") - HeadendProcess.sumMatching(before,
+                    "DTLS clients moved") >= 1, () -> "the headend never followed the new port:\n" + moved(before));
+                // still DTLS: no dead peer, no new handshake, and what follows comes over UDP from the new port
+                final long dtlsBefore = bed.headend().counter("DTLS data packets received");
+                final NetTools.PingResult after = NetTools.ping(nat.lan(), ApplianceConfig.GATEWAY, 20);
+                assertEquals(20, after.received(), after.output());
+                assertTrue(bed.headend().counter("DTLS data packets received") - dtlsBefore >= 20,
+                    () -> "the pings after the rebinding did not come over DTLS:\n" + moved(before));
+                assertNull(client.process().err().find("dead peer|DTLS handshake", mark[1]),
+                    () -> "openconnect lost its DTLS channel:\n" + client.process().tails(30));
+                assertNull(client.process().out().find(DTLS_UP, mark[0]), "openconnect made a new DTLS channel");
+                System.out.printf("NAT REBINDING: lost %d of %d pings at 10 ms while the NAT moved the flow%n",
+                    during.transmitted() - during.received(), during.transmitted());
+            }
+            finally
+            {
+                client.close();
+            }
+        }
     }
 
     /** The headend's counters that changed since {@code before}, with their change: where lost packets went. */

@@ -53,10 +53,18 @@ public final class Harness
     /** argv for running a tool class inside a namespace with a small heap. */
     public static List<String> tool(final String ns, final String mainClass, final String... args)
     {
-        final List<String> argv = new ArrayList<>(Netns.in(ns, javaBinary(), "-Xmx96m", "-XX:+UseSerialGC",
-            "-XX:TieredStopAtLevel=1", "-cp", toolsClasspath(), "org.headend.it.tools." + mainClass));
-        argv.addAll(List.of(args));
-        return argv;
+        return tool(ns, List.of(), mainClass, args);
+    }
+
+    /** As {@link #tool(String, String, String...)}, the JVM run by {@code launcher} (e.g. nice, taskset), if any. */
+    public static List<String> tool(final String ns, final List<String> launcher, final String mainClass,
+        final String... args)
+    {
+        final List<String> command = new ArrayList<>(launcher);
+        command.addAll(List.of(javaBinary(), "-Xmx96m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-cp",
+            toolsClasspath(), "org.headend.it.tools." + mainClass));
+        command.addAll(List.of(args));
+        return Netns.in(ns, command.toArray(String[]::new));
     }
 
     /** A fresh directory under this JVM's scratch directory. */

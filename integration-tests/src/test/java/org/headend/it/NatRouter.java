@@ -61,11 +61,34 @@ final class NatRouter implements AutoCloseable
         Cmd.check("ip", "-n", lan, "link", "set", "eth0", "up");
         Cmd.check("ip", "-n", lan, "route", "add", "default", "via", LAN_ROUTER);
         Netns.exec(router, "sysctl", "-q", "-w", "net.ipv4.ip_forward=1").check();
-        // UDP gets a port from the range; the rest (ping) is masqueraded as it comes
+        masquerade(PORTS);
+    }
+
+    /** UDP gets a source port from {@code ports}; the rest (ping) is masqueraded as it comes. */
+    private void masquerade(final String ports)
+    {
         Netns.exec(router, "nft", "add table ip hdit_nat; add chain ip hdit_nat post { type nat hook postrouting "
             + "priority srcnat; }; add rule ip hdit_nat post oifname \"eth0\" ip saddr 10.79.0.0/24 meta l4proto udp "
-            + "masquerade to :" + PORTS + "; add rule ip hdit_nat post oifname \"eth0\" ip saddr 10.79.0.0/24 "
+            + "masquerade to :" + ports + "; add rule ip hdit_nat post oifname \"eth0\" ip saddr 10.79.0.0/24 "
             + "masquerade").check();
+    }
+
+    /**
+     * A NAT rebinding, as a home router that restarts or times a mapping out does it: the router forgets every
+     * mapping (its conntrack table is flushed) and maps what comes next to source ports from {@code ports}, so a
+     * flow that carries on leaves from another port than before.
+     */
+    void remap(final String ports)
+    {
+        Netns.exec(router, "nft", "delete", "table", "ip", "hdit_nat").check();
+        masquerade(ports);
+        Netns.exec(router, "conntrack", "-F").check();
+    }
+
+    /** The router's UDP mappings to {@code port} (conntrack's listing): which source port the NAT gave a flow. */
+    String udpMappings(final int port)
+    {
+        return Netns.exec(router, "conntrack", "-L", "-p", "udp", "--dport", Integer.toString(port)).output();
     }
 
     /** The namespace behind the NAT. */

@@ -3,6 +3,7 @@ package org.headend.it;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -34,6 +35,20 @@ public final class NetTools
      * {@value} x 10 ms more; their own answers are not counted.
      */
     private static final int GRACE_PINGS = 30;
+    /** Spacing of the pings, ms (root may go below 200 ms). */
+    private static final int INTERVAL_MS = 10;
+    /** How long a ping waits for an answer when none has come yet (-W), s. */
+    private static final int WAIT_SECONDS = 1;
+    /**
+     * How many times its nominal length, (count + grace) x interval, a ping run may take before it is killed. iputils
+     * ping makes up at most one late interval (its token bucket holds two), so each timer wake-up that comes late on
+     * a busy machine stretches the run by the lateness: 3 lets every wake-up be 20 ms late on average. A run
+     * stretched further is not measuring a 10 ms ping any more.
+     */
+    private static final int LATE_WAKEUP_ALLOWANCE = 3;
+    /** Starting the ping in its namespace (ip netns exec), s: seconds on a loaded machine. */
+    private static final int START_SECONDS = 10;
+    private static final Pattern PING_TIME = Pattern.compile("(\\d+) packets transmitted, .*, time (\\d+)ms");
     private static final Pattern PING_REPLY = Pattern.compile("icmp_seq=(\\d+) ttl=\\d+ time=([0-9.]+) ms(.*)");
 
     /**
@@ -61,6 +76,18 @@ public final class NetTools
             final List<Double> sorted = rttMillis.stream().sorted().toList();
             return sorted.get(Math.min(sorted.size() - 1, (int)Math.ceil(p / 100 * sorted.size()) - 1));
         }
+
+        /**
+         * The mean spacing at which ping actually sent, ms (its "time" from the first request to the last over the
+         * gaps between them); NaN when it did not say. Above the nominal 10 ms, the ping process itself waited for a
+         * CPU: the round trips were measured on a starved client.
+         */
+        public double sentEveryMillis()
+        {
+            final Matcher m = PING_TIME.matcher(summary);
+            return m.find() && Integer.parseInt(m.group(1)) > 1
+                ? Double.parseDouble(m.group(2)) / (Integer.parseInt(m.group(1)) - 1) : Double.NaN;
+        }
     }
 
     /** count pings from ns to target at 10 ms intervals, each waiting up to 1 s, with every round trip kept. */
@@ -71,15 +98,17 @@ public final class NetTools
 
     private static PingTimes run(final String ns, final String target, final int count, final String source)
     {
-        final int limit = 15 + count / 50;
+        // after its last request ping lingers for max(2 x the slowest round trip, the interval): 2 x -W at most
+        final Duration limit = Duration.ofMillis((long)(count + GRACE_PINGS) * INTERVAL_MS * LATE_WAKEUP_ALLOWANCE)
+            .plusSeconds(2L * WAIT_SECONDS + START_SECONDS);
         final List<String> argv = new ArrayList<>(List.of("ping", "-n", "-c", Integer.toString(count + GRACE_PINGS),
-            "-i", "0.01", "-W", "1"));
+            "-i", String.format(Locale.ROOT, "%.3f", INTERVAL_MS / 1000.0), "-W", Integer.toString(WAIT_SECONDS)));
         if (source != null)
         {
             argv.addAll(List.of("-I", source));
         }
         argv.add(target);
-        final Cmd.Result r = Cmd.run(Duration.ofSeconds(limit), Netns.in(ns, argv.toArray(String[]::new)));
+        final Cmd.Result r = Cmd.run(limit, Netns.in(ns, argv.toArray(String[]::new)));
         final java.util.Set<Integer> answered = new java.util.HashSet<>();
         final List<Double> rtts = new ArrayList<>();
         final Matcher each = PING_REPLY.matcher(r.output());
@@ -235,11 +264,18 @@ public final class NetTools
     public static BadClientResult badClient(final Duration limit, final String ns, final String host, final int port,
         final String mode, final String... extra)
     {
+        return badClient(limit, List.of(), ns, host, port, mode, extra);
+    }
+
+    /** As {@link #badClient(Duration, String, String, int, String, String...)}, its JVM run by {@code launcher}. */
+    public static BadClientResult badClient(final Duration limit, final List<String> launcher, final String ns,
+        final String host, final int port, final String mode, final String... extra)
+    {
         final List<String> args = new ArrayList<>(List.of("--host", host, "--port", Integer.toString(port), "--mode",
             mode, "--timeout-seconds", "10"));
         args.addAll(List.of(extra));
         try (ManagedProcess p = ManagedProcess.start("BadClient[" + mode + "]",
-                Harness.tool(ns, "BadClient", args.toArray(String[]::new)), null, null))
+                Harness.tool(ns, launcher, "BadClient", args.toArray(String[]::new)), null, null))
         {
             final Integer code = p.waitForExit(limit);
             p.out().awaitClosed(Duration.ofSeconds(2));
