@@ -2,6 +2,7 @@ package org.headend.it;
 
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.Locale;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -35,8 +36,8 @@ record Ikev2Spis(String ikeInitiator, String ikeResponder, String espToClient, S
     static Ikev2Spis ofServer(final String ikev2Sa, final String ipsecSa)
     {
         final Matcher ike = find(SERVER_IKE, ikev2Sa);
-        return new Ikev2Spis(ike.group(2).toLowerCase(), ike.group(1).toLowerCase(),
-            find(SERVER_OUT, ipsecSa).group(1).toLowerCase(), find(SERVER_IN, ipsecSa).group(1).toLowerCase());
+        return new Ikev2Spis(ike.group(2).toLowerCase(Locale.ROOT), ike.group(1).toLowerCase(Locale.ROOT),
+            find(SERVER_OUT, ipsecSa).group(1).toLowerCase(Locale.ROOT), find(SERVER_IN, ipsecSa).group(1).toLowerCase(Locale.ROOT));
     }
 
     /** Whether the IKE SPIs differ from {@code before}'s (the IKE SA was replaced). */
