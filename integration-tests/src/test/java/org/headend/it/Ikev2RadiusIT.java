@@ -5,10 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
@@ -38,6 +37,7 @@ class Ikev2RadiusIT
     private static final int RADIUS_PORT = 18912;
     private static final String SECRET = "ike-radius-s3cret";
 
+    private static Ikev2Bed ike;
     private static Testbed bed;
     private static FreeRadiusServer radius;
     private static StrongSwanClient strongswan;
@@ -46,20 +46,11 @@ class Ikev2RadiusIT
     static void start() throws IOException
     {
         FreeRadiusServer.prerequisites();
-        strongswan = StrongSwanClient.prepare("hdit-ikerad", "");
-        bed = Testbed.start(1, c -> c
+        ike = Ikev2Bed.start(1, false, "aes-gcm-256 aes-gcm", c -> c
             .extraLine("username bob password bobpw")
-            .extraLine("group-policy GP attributes")
-            .extraLine(" vpn-tunnel-protocol ssl-client ikev2")
             .extraLine("group-policy STAFF internal")
             .extraLine("group-policy STAFF attributes")
             .extraLine(" vpn-tunnel-protocol ikev2")
-            .extraLine("crypto ipsec ikev2 ipsec-proposal GCM")
-            .extraLine(" protocol esp encryption aes-gcm-256 aes-gcm")
-            .extraLine(" protocol esp integrity null")
-            .extraLine("crypto dynamic-map DYN 10 set ikev2 ipsec-proposal GCM")
-            .extraLine("crypto map OUTSIDE_MAP 65535 ipsec-isakmp dynamic DYN")
-            .extraLine("crypto map OUTSIDE_MAP interface outside")
             .extraLine("crypto ikev2 policy 10")
             .extraLine(" encryption aes-gcm-256")
             .extraLine(" group 20")
@@ -71,94 +62,30 @@ class Ikev2RadiusIT
             .extraLine(" accounting-port " + (RADIUS_PORT + 1))
             .extraLine(" timeout 5")
             .extraLine(" retry-interval 2")
-            // an IDi that names no tunnel-group lands in DefaultRAGroup, the ASA's IPsec default: the local users
-            .extraLine("tunnel-group DefaultRAGroup general-attributes")
-            .extraLine(" address-pool POOL")
-            .extraLine(" default-group-policy GP")
             .extraLine("tunnel-group RADGROUP type remote-access")
             .extraLine("tunnel-group RADGROUP general-attributes")
             .extraLine(" address-pool POOL")
             .extraLine(" authentication-server-group RAD")
             .extraLine(" default-group-policy GP"));
-        radius = FreeRadiusServer.startWithEap(bed.net().server(), RADIUS_PORT, SECRET);
-        final Path ca = trustpoint();
-        strongswan.start(bed.net().client(1), """
-            connections {
-              %1$s
-              %2$s
-              %3$s
-              %4$s
-              %5$s
-              %6$s
-              %7$s
-            }
-            secrets {
-              eap-bob { id = bob
-                        secret = bobpw }
-              eap-alice { id = alice
-                          secret = alicepw }
-              eap-frank { id = frank
-                          secret = frankpw }
-              eap-dave { id = dave
-                         secret = not-daves-password }
-            }
-            """.formatted(connection("alice", "alice", "mschapv2", true, ca),
-            connection("frank", "frank", "mschapv2", true, ca), connection("dave", "dave", "mschapv2", true, ca),
-            connection("md5radius", "frank", "md5", true, ca), connection("gtcradius", "frank", "gtc", true, ca),
-            connection("gtclocal", "bob", "gtc", false, ca), connection("md5local", "bob", "md5", false, ca)));
-        configure("crypto ca trustpoint VPN-TP", "identity-certificate disk0:/ike/vpn.pem", "exit",
-            "crypto ikev2 remote-access trustpoint VPN-TP", "crypto ikev2 enable outside client-services port 443");
+        bed = ike.bed();
+        radius = ike.own(FreeRadiusServer.startWithEap(bed.net().server(), RADIUS_PORT, SECRET));
+        strongswan = ike.client("hdit-ikerad", "", bed.net().client(1), List.of(connection("alice", "alice",
+            "mschapv2", true), connection("frank", "frank", "mschapv2", true), connection("dave", "dave", "mschapv2",
+            true), connection("md5radius", "frank", "md5", true), connection("gtcradius", "frank", "gtc", true),
+            connection("gtclocal", "bob", "gtc", false), connection("md5local", "bob", "md5", false)),
+            Map.of("bob", "bobpw", "alice", "alicepw", "frank", "frankpw", "dave", "not-daves-password"));
+        ike.enable();
     }
 
     /**
      * A connection {@code name} that logs {@code user} in by EAP-{@code method}, through tunnel-group RADGROUP (IDi
      * {@code keyid:RADGROUP}) or the default tunnel-group (local users).
      */
-    private static String connection(final String name, final String user, final String method,
-        final boolean radius, final Path ca)
+    private static Ikev2Bed.Connection connection(final String name, final String user, final String method,
+        final boolean radius)
     {
-        return """
-            %1$s {
-                version = 2
-                remote_addrs = %2$s
-                vips = 0.0.0.0
-                encap = yes
-                proposals = aes256gcm16-prfsha384-ecp384
-                local { auth = eap-%4$s
-                        %5$s
-                        eap_id = %6$s }
-                remote { auth = pubkey
-                         cacerts = %3$s }
-                children {
-                  %1$s { remote_ts = 0.0.0.0/0
-                         esp_proposals = aes256gcm16
-                         start_action = none }
-                }
-              }
-            """.formatted(name, Netns.SERVER_ADDRESS, ca.resolve("ca.pem"), method,
-            radius ? "id = keyid:RADGROUP" : "", user);
-    }
-
-    /** A test CA and the headend's ECDSA certificate from it, in disk0: for the trustpoint; returns the CA's dir. */
-    private static Path trustpoint() throws IOException
-    {
-        final Path ca = strongswan.dir().resolve("ca");
-        Files.createDirectories(ca);
-        Cmd.check("openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes",
-            "-days", "2", "-subj", "/CN=IKE RADIUS IT CA", "-addext", "basicConstraints=critical,CA:TRUE", "-addext",
-            "keyUsage=critical,keyCertSign,cRLSign", "-keyout", ca.resolve("ca.key").toString(), "-out",
-            ca.resolve("ca.pem").toString());
-        Cmd.check("openssl", "req", "-new", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes",
-            "-subj", "/CN=vpn.ike.test", "-keyout", ca.resolve("vpn.key").toString(), "-out",
-            ca.resolve("vpn.csr").toString());
-        Files.writeString(ca.resolve("ext.cnf"), "subjectAltName=DNS:vpn.ike.test\nextendedKeyUsage=serverAuth\n");
-        Cmd.check("openssl", "x509", "-req", "-in", ca.resolve("vpn.csr").toString(), "-CA",
-            ca.resolve("ca.pem").toString(), "-CAkey", ca.resolve("ca.key").toString(), "-set_serial", "9", "-days",
-            "2", "-extfile", ca.resolve("ext.cnf").toString(), "-out", ca.resolve("vpn.pem").toString());
-        final Path identity = bed.headend().stateDir().resolve("disk0/ike/vpn.pem");
-        Files.createDirectories(identity.getParent());
-        Files.writeString(identity, Files.readString(ca.resolve("vpn.pem")) + Files.readString(ca.resolve("vpn.key")));
-        return ca;
+        final Ikev2Bed.Connection connection = Ikev2Bed.Connection.of(name, user).method(method);
+        return radius ? connection.idi("keyid:RADGROUP") : connection;
     }
 
     @AfterEach
@@ -174,29 +101,10 @@ class Ikev2RadiusIT
     @AfterAll
     static void stop() throws IOException
     {
-        if (strongswan != null)
+        if (ike != null)
         {
-            strongswan.close();
+            ike.close();
         }
-        if (radius != null)
-        {
-            radius.close();
-        }
-        if (bed != null)
-        {
-            bed.close();
-        }
-    }
-
-    private static void configure(final String... lines)
-    {
-        bed.headend().console("configure terminal");
-        for (final String line : lines)
-        {
-            final String answer = bed.headend().console(line);
-            assertFalse(answer.contains("ERROR"), line + ": " + answer);
-        }
-        bed.headend().console("end");
     }
 
     private static Cmd.Result initiate(final String user)

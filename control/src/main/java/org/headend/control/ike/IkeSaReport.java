@@ -64,6 +64,9 @@ final class IkeSaReport
                 .append(", Auth sign: certificate, Auth verify: EAP\n");
             out.append("      Life/Active Time: ").append((nowNanos - sa.createdNanos()) / 1_000_000_000L)
                 .append(" sec, user ").append(sa.username() == null ? "-" : sa.username()).append('\n');
+            // as the ASA's detail view: an IKE SA rekey shows as new SPIs here (we are the responder)
+            out.append(String.format("      Local spi: %016X       Remote spi: %016X%n", sa.responderSpi(),
+                sa.initiatorSpi()));
             for (final ChildSa child : sa.children())
             {
                 out.append("Child sa: ESP spi in/out: 0x").append(spi(child.inboundSpi())).append("/0x")

@@ -11,9 +11,11 @@ import java.net.InetSocketAddress;
 public interface EspTunnel extends TunnelHandle
 {
     /**
-     * CREATE_CHILD_SA rekey: {@code outbound} seals from now on; {@code inbound} opens next to the current inbound SA,
-     * which keeps opening (packets in flight) until {@link #retireInbound} or the next rekey. Lifetime counters
-     * restart.
+     * CREATE_CHILD_SA rekey answered by us: {@code inbound} opens at once, next to the current inbound SA, which keeps
+     * opening (packets in flight) until {@link #retireInbound} or the next rekey. {@code outbound} seals once the client
+     * shows that it has installed the pair, by a packet on {@code inbound} or by deleting the old pair
+     * ({@link #retireInbound}), as RFC 7296 §2.8 says; until then the old outbound SA seals, so that nothing we send
+     * meanwhile reaches the client under an SPI it does not know yet. The outbound counters restart then.
      */
     void rekey(EspSa inbound, EspSa outbound);
 

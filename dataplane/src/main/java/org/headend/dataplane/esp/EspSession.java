@@ -81,6 +81,12 @@ public final class EspSession implements EspTunnel, EgressTarget
     private volatile OutboundSa outbound;
     private volatile InboundSa current;
     private volatile InboundSa previous;
+    /**
+     * A rekey's new outbound SA, not yet sealing: the client may not have installed the pair yet (it does when our
+     * CREATE_CHILD_SA response reaches it), so the old outbound SA seals until the client shows it has the new one:
+     * a packet on the new inbound SA, or the DELETE of the old pair (RFC 7296 §2.8). Event loop only.
+     */
+    private OutboundSa pendingOutbound;
     /** Written on the loop (NAT rebinding), read by control. */
     private volatile InetSocketAddress peer;
     private RecordBatch batch;
@@ -154,6 +160,10 @@ public final class EspSession implements EspTunnel, EgressTarget
         }
         LAST_RX.setRelease(this, nowNanos);
         core.onHeard(nowNanos);
+        if (pendingOutbound != null && sa == current)
+        {
+            takeOverOutbound();
+        }
         if (sa.newest() && !sender.equals(peer) && port.sameFamily(sender, peer))
         {
             // RFC 3948 §2.3 / RFC 7296 §2.23: follow the NAT only for an authenticated packet that is the newest
@@ -225,7 +235,10 @@ public final class EspSession implements EspTunnel, EgressTarget
         batch.flush();
     }
 
-    /** Event loop: the new pair takes over; the current inbound SA stays as the previous one. */
+    /**
+     * Event loop: the new inbound SA opens at once, the current one stays as the previous one; the new outbound SA
+     * waits in {@link #pendingOutbound}.
+     */
     private void onRekey(final InboundSa newInbound, final OutboundSa newOutbound)
     {
         if (isClosed)
@@ -243,6 +256,17 @@ public final class EspSession implements EspTunnel, EgressTarget
         previous = current;
         current = newInbound;
         port.register(newInbound);
+        if (pendingOutbound != null)
+        {
+            // rekeyed again before the client used the last pair: that pair is replaced unused
+            pendingOutbound.close();
+        }
+        pendingOutbound = newOutbound;
+    }
+
+    /** Event loop: the pending outbound SA seals from now on. */
+    private void takeOverOutbound()
+    {
         final OutboundSa old = outbound;
         if (batch != null)
         {
@@ -250,7 +274,8 @@ public final class EspSession implements EspTunnel, EgressTarget
             batch.emit();
             batch.flush();
         }
-        outbound = newOutbound;
+        outbound = pendingOutbound;
+        pendingOutbound = null;
         old.close();
     }
 
@@ -261,6 +286,11 @@ public final class EspSession implements EspTunnel, EgressTarget
             port.unregister(previous);
             previous.close();
             previous = null;
+        }
+        if (pendingOutbound != null)
+        {
+            // the client deleted the old pair: it holds the new one
+            takeOverOutbound();
         }
     }
 
@@ -287,6 +317,11 @@ public final class EspSession implements EspTunnel, EgressTarget
             previous = null;
         }
         outbound.close();
+        if (pendingOutbound != null)
+        {
+            pendingOutbound.close();
+            pendingOutbound = null;
+        }
         port.forget(this);
         closed.complete(null);
         listener.onClosed(cause, why);

@@ -187,7 +187,7 @@ class EspPortHandlerTest
     }
 
     @Test
-    void shouldRekeyWithAnOverlapForTheOldInboundSa()
+    void shouldRekeyWithAnOverlapForTheOldInboundSaAndSealWithTheNewOnceTheClientUsesIt()
     {
         final byte[] late = esp.seal(ipv4(CLIENT, INSIDE, 60), EspFormat.NEXT_HEADER_IPV4);
         esp.session.writeData(new UnsafeBuffer(ipv4(INSIDE, CLIENT, 60)), 0, 60);
@@ -197,18 +197,22 @@ class EspPortHandlerTest
         esp.session.rekey(EspFixture.sa(0x1111_0002, 3, 64), EspFixture.sa(0x2222_0002, 4, 0));
         esp.channel.runPendingTasks();
         assertEquals(0x1111_0002, esp.session.inboundSpi());
-        assertEquals(0x2222_0002, esp.session.outboundSpi());
-        assertEquals(0, esp.session.saTxBytes(), "lifetime counters restart with the new SAs");
-
         esp.session.writeData(new UnsafeBuffer(ipv4(INSIDE, CLIENT, 60)), 0, 60);
         esp.session.flushBatch();
-        assertEquals(0x2222_0002, esp.sent().content().getInt(0), "the new outbound SA seals at once");
+        assertEquals(EspFixture.OUT_SPI, esp.sent().content().getInt(0),
+            "until the client shows it has the new pair, the old outbound SA seals (RFC 7296 §2.8)");
 
         esp.receive(late, EspFixture.PEER);
+        assertEquals(EspFixture.OUT_SPI, esp.session.outboundSpi(), "a packet on the old SA proves nothing");
         try (OutboundSa newClient = new OutboundSa(EspFixture.sa(0x1111_0002, 3, 0), JcaAesGcm::new))
         {
             esp.receive(EspFixture.seal(newClient, ipv4(CLIENT, INSIDE, 60), 4), EspFixture.PEER);
             assertEquals(2, esp.delivered.size(), "old and new inbound SA both open during the overlap");
+            assertEquals(0x2222_0002, esp.session.outboundSpi(), "the client's first packet on the new SA");
+            assertEquals(0, esp.session.saTxBytes(), "lifetime counters restart with the new outbound SA");
+            esp.session.writeData(new UnsafeBuffer(ipv4(INSIDE, CLIENT, 60)), 0, 60);
+            esp.session.flushBatch();
+            assertEquals(0x2222_0002, esp.sent().content().getInt(0), "the new outbound SA seals");
 
             esp.session.retireInbound(EspFixture.IN_SPI);
             esp.channel.runPendingTasks();
@@ -217,6 +221,20 @@ class EspPortHandlerTest
             esp.receive(EspFixture.seal(newClient, ipv4(CLIENT, INSIDE, 60), 4), EspFixture.PEER);
             assertEquals(3, esp.delivered.size());
         }
+    }
+
+    @Test
+    void shouldSealWithTheNewOutboundSaOnceTheClientDeletesTheOldPair()
+    {
+        esp.session.rekey(EspFixture.sa(0x1111_0002, 3, 64), EspFixture.sa(0x2222_0002, 4, 0));
+        esp.channel.runPendingTasks();
+        assertEquals(EspFixture.OUT_SPI, esp.session.outboundSpi());
+        esp.session.retireInbound(EspFixture.IN_SPI);
+        esp.channel.runPendingTasks();
+        assertEquals(0x2222_0002, esp.session.outboundSpi(), "the DELETE of the old pair shows the client has the new");
+        esp.session.writeData(new UnsafeBuffer(ipv4(INSIDE, CLIENT, 60)), 0, 60);
+        esp.session.flushBatch();
+        assertEquals(0x2222_0002, esp.sent().content().getInt(0));
     }
 
     @Test
