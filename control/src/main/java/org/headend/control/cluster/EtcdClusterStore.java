@@ -222,23 +222,43 @@ public final class EtcdClusterStore implements ClusterStore
 
     // ---- SessionStore: this member's sessions, written in the background
 
-    /** This member's sessions still in etcd (a restart of a member that was not taken over). */
+    /**
+     * This member's sessions still in etcd (a restart of a member that was not taken over). Each is moved, with its
+     * address claims, onto this run's session lease: left on the dead run's lease, which nobody renews any more, the
+     * claims would expire while the session lives on, and its address could then be given to another session.
+     */
     @Override
     public List<SessionRecord> load()
     {
         final List<SessionRecord> mine = new ArrayList<>();
         try
         {
+            final Map<String, CompletableFuture<EtcdGateway.TxnResult>> attached = new LinkedHashMap<>();
+            final Map<String, SessionRecord> records = new java.util.HashMap<>();
             for (final EtcdGateway.Kv kv : etcd.rangePrefix(prefix + "sessions/").get(10, TimeUnit.SECONDS))
             {
                 final String tokenKey = kv.key().substring((prefix + "sessions/").length());
                 final SessionJson.Owned session = SessionJson.read(tokenKey, kv.value());
                 if (member.equals(session.owner()))
                 {
-                    owned.put(tokenKey, kv.modRevision());
-                    claimed.put(tokenKey, addresses(session.record()));
-                    mine.add(session.record());
+                    records.put(tokenKey, session.record());
+                    attached.put(tokenKey, attach(tokenKey, kv, session.record()));
                 }
+            }
+            for (final var entry : attached.entrySet())
+            {
+                final String tokenKey = entry.getKey();
+                final EtcdGateway.TxnResult result = entry.getValue().get(10, TimeUnit.SECONDS);
+                if (result == null || !result.succeeded())
+                {
+                    LOG.warn("session {}… not taken back: {}", brief(tokenKey), result == null
+                        ? "its address is another session's" : "it changed in the cluster meanwhile");
+                    continue;
+                }
+                final SessionRecord record = records.get(tokenKey);
+                owned.put(tokenKey, result.revision());
+                claimed.put(tokenKey, addresses(record));
+                mine.add(record);
             }
         }
         catch (final Exception ex)
@@ -476,54 +496,68 @@ public final class EtcdClusterStore implements ClusterStore
                 return letGo(tokenKey, waiting, nanos.getAsLong() + RELEASE_WAIT_NANOS)
                     .thenApply(v -> session.record());
             }
-            final List<String> addresses = addresses(session.record());
-            final List<CompletableFuture<EtcdGateway.Kv>> holders = addresses.stream().map(a -> etcd.get(addrKey(a)))
-                .toList();
-            return CompletableFuture.allOf(holders.toArray(CompletableFuture[]::new)).thenCompose(v ->
+            return attach(tokenKey, kv, session.record()).thenCompose(result ->
             {
-                final List<Map<String, Object>> guards = new ArrayList<>();
-                final List<Map<String, Object>> writes = new ArrayList<>();
-                guards.add(Txn.modifiedAt(key, kv.modRevision()));
-                writes.add(Txn.put(key, SessionJson.write(session.record(), member), sessionLease));
-                for (int i = 0; i < addresses.size(); i++)
+                if (result == null)
                 {
-                    final EtcdGateway.Kv holder = holders.get(i).join();
-                    if (holder != null && !tokenKey.equals(holder.value()))
-                    {
-                        LOG.warn("session {}… not taken over: its address {} is another session's",
-                            brief(tokenKey), addresses.get(i));
-                        return CompletableFuture.completedFuture((SessionRecord)null);
-                    }
-                    // guarded as read: nobody claims the address between this read and the takeover
-                    guards.add(Txn.modifiedAt(addrKey(addresses.get(i)), holder == null ? 0 : holder.modRevision()));
-                    writes.add(Txn.put(addrKey(addresses.get(i)), tokenKey, sessionLease));
+                    LOG.warn("session {}… not taken over: its address is another session's", brief(tokenKey));
+                    return CompletableFuture.completedFuture((SessionRecord)null);
                 }
-                return etcd.txn(guards, writes, List.of()).thenCompose(result ->
+                if (result.succeeded() && epoch != fences)
                 {
-                    if (result.succeeded() && epoch != fences)
+                    // fenced meanwhile: the session waits in the cluster for a member that serves
+                    return CompletableFuture.<SessionRecord>failedFuture(fencedError());
+                }
+                if (result.succeeded())
+                {
+                    owned.put(tokenKey, result.revision());
+                    claimed.put(tokenKey, addresses(session.record()));
+                    LOG.info("session {}… of user {} taken over from member {}", brief(tokenKey),
+                        session.record().username(), session.owner());
+                    if (member.equals(session.owner()))
                     {
-                        // fenced meanwhile: the session waits in the cluster for a member that serves
-                        return CompletableFuture.<SessionRecord>failedFuture(fencedError());
+                        return CompletableFuture.completedFuture(session.record());
                     }
-                    if (result.succeeded())
-                    {
-                        owned.put(tokenKey, result.revision());
-                        claimed.put(tokenKey, addresses);
-                        LOG.info("session {}… of user {} taken over from member {}", brief(tokenKey),
-                            session.record().username(), session.owner());
-                        if (member.equals(session.owner()))
-                        {
-                            return CompletableFuture.completedFuture(session.record());
-                        }
-                        final Handoff handoff = new Handoff(session.owner(), result.revision());
-                        handoffs.put(tokenKey, handoff);
-                        return letGo(tokenKey, handoff, nanos.getAsLong() + RELEASE_WAIT_NANOS)
-                            .thenApply(done -> session.record());
-                    }
-                    return triesLeft > 1 ? adopt(tokenKey, triesLeft - 1, epoch)
-                        : CompletableFuture.completedFuture((SessionRecord)null);
-                });
+                    final Handoff handoff = new Handoff(session.owner(), result.revision());
+                    handoffs.put(tokenKey, handoff);
+                    return letGo(tokenKey, handoff, nanos.getAsLong() + RELEASE_WAIT_NANOS)
+                        .thenApply(done -> session.record());
+                }
+                return triesLeft > 1 ? adopt(tokenKey, triesLeft - 1, epoch)
+                    : CompletableFuture.completedFuture((SessionRecord)null);
             });
+        });
+    }
+
+    /**
+     * Makes this member the owner of session {@code kv} on this run's session lease, its address claims moved onto
+     * that lease with it, in one transaction guarded by the revisions read: it fails when the session or one of its
+     * addresses changed since. Completes with null, without writing, when an address is another session's.
+     */
+    private CompletableFuture<EtcdGateway.TxnResult> attach(final String tokenKey, final EtcdGateway.Kv kv,
+        final SessionRecord record)
+    {
+        final List<String> addresses = addresses(record);
+        final List<CompletableFuture<EtcdGateway.Kv>> holders = addresses.stream().map(a -> etcd.get(addrKey(a)))
+            .toList();
+        return CompletableFuture.allOf(holders.toArray(CompletableFuture[]::new)).thenCompose(v ->
+        {
+            final List<Map<String, Object>> guards = new ArrayList<>();
+            final List<Map<String, Object>> writes = new ArrayList<>();
+            guards.add(Txn.modifiedAt(kv.key(), kv.modRevision()));
+            writes.add(Txn.put(kv.key(), SessionJson.write(record, member), sessionLease));
+            for (int i = 0; i < addresses.size(); i++)
+            {
+                final EtcdGateway.Kv holder = holders.get(i).join();
+                if (holder != null && !tokenKey.equals(holder.value()))
+                {
+                    return CompletableFuture.completedFuture((EtcdGateway.TxnResult)null);
+                }
+                // guarded as read: nobody claims the address between this read and the write
+                guards.add(Txn.modifiedAt(addrKey(addresses.get(i)), holder == null ? 0 : holder.modRevision()));
+                writes.add(Txn.put(addrKey(addresses.get(i)), tokenKey, sessionLease));
+            }
+            return etcd.txn(guards, writes, List.of());
         });
     }
 
