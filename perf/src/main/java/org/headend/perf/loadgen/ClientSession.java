@@ -58,7 +58,17 @@ final class ClientSession implements DtlsLink.Listener
 
         /** The session is over: BYE sent or ended by the server, or failed. */
         void ended(ClientSession session, boolean failed);
+
+        /** Where the session's events go ({@code --history}), or null. */
+        History history();
     }
+
+    /** Failures after which a session that had its tunnel comes back with its cookie ({@code --reconnect-on-loss}). */
+    private static final java.util.Set<String> LOSSES = java.util.Set.of("tunnel_closed_by_server", "io_error",
+        "tcp_connect", "tls_handshake", "closed_during_tls", "closed_during_connect", "connect_unavailable");
+    private static final long RECONNECT_DELAY_MILLIS = 1_000;
+    /** How long a BYE waits for the server to close the connection, which shows it ended the session. */
+    static final long BYE_ACK_MILLIS = 3_000;
 
     private enum State
     {
@@ -477,6 +487,7 @@ final class ClientSession implements DtlsLink.Listener
     private void tunnelUp()
     {
         final long now = System.nanoTime();
+        record("up", null);
         countedDtls = dtls != null && dtls.isUp();
         countedUp = true;
         m.sessionUp(countedDtls, !reconnecting);
@@ -714,6 +725,11 @@ final class ClientSession implements DtlsLink.Listener
                 final ByteBuf payload = Unpooled.buffer(1 + reason.length).writeByte(CstpHeader.REASON_USER)
                     .writeBytes(reason);
                 sendCstp(CstpHeader.TYPE_DISCONNECT, payload);
+                if (run.history() != null)
+                {
+                    record("logoff", null);
+                    awaitByeAck();
+                }
             }
             close(false);
         });
@@ -733,6 +749,7 @@ final class ClientSession implements DtlsLink.Listener
             }
             dropNanos = intended;
             reconnecting = true;
+            record("down", "storm");
             markDown();
             if (ticker != null)
             {
@@ -748,6 +765,32 @@ final class ClientSession implements DtlsLink.Listener
             old.close();
             open();
         });
+    }
+
+    /**
+     * After the BYE: the connection is left for the server to close, which it does once it ended the session (then
+     * {@code logoff-ack}); closed here after {@link #BYE_ACK_MILLIS} if it does not.
+     */
+    private void awaitByeAck()
+    {
+        final Channel connection = tcp;
+        tcp = null;
+        final String cookie = webvpn;
+        final boolean[] timedOut = {false};
+        run.history().byeSent();
+        connection.closeFuture().addListener(f ->
+        {
+            if (!timedOut[0])
+            {
+                run.history().record("logoff-ack", cookie, user, address, null);
+            }
+            run.history().byeAnswered();
+        });
+        loop.schedule(() ->
+        {
+            timedOut[0] = true;
+            connection.close();
+        }, BYE_ACK_MILLIS, TimeUnit.MILLISECONDS);
     }
 
     private void executeOnLoop(final Runnable task)
@@ -781,8 +824,62 @@ final class ClientSession implements DtlsLink.Listener
         {
             return;
         }
+        if (o.reconnectOnLoss() && params != null && LOSSES.contains(reason))
+        {
+            lost(reason);
+            return;
+        }
+        record(reason.equals("cookie_rejected") ? "refused" : "violation", reason);
         m.fail(reason, detail);
         close(true);
+    }
+
+    /**
+     * The tunnel (or an attempt to bring it back) was lost without a DISCONNECT: as openconnect, the session comes
+     * back with its cookie a second later, and again until it succeeds, is refused or the run ends.
+     */
+    private void lost(final String reason)
+    {
+        if (!reconnecting)
+        {
+            record("down", reason);
+            dropNanos = System.nanoTime();
+            reconnecting = true;
+            m.event("lost_" + reason);
+        }
+        markDown();
+        if (ticker != null)
+        {
+            ticker.cancel(false);
+        }
+        if (dtls != null)
+        {
+            dtls.close();
+            dtls = null;
+        }
+        if (tcp != null)
+        {
+            final Channel old = tcp;
+            tcp = null;
+            old.close();
+        }
+        state = State.TLS;
+        loop.schedule(() ->
+        {
+            if (state != State.CLOSED && tcp == null)
+            {
+                open();
+            }
+        }, RECONNECT_DELAY_MILLIS, TimeUnit.MILLISECONDS);
+    }
+
+    private void record(final String event, final String why)
+    {
+        final History history = run.history();
+        if (history != null && webvpn != null)
+        {
+            history.record(event, webvpn, user, address, why);
+        }
     }
 
     private void markDown()

@@ -16,7 +16,7 @@ record LoadOptions(URI server, String pin, int sessions, String userPattern, int
     double holdSeconds, int pingIntervalMillis, String pingTarget, int lossTimeoutMillis, double churnPerSecond,
     double stormAtSeconds, double durationSeconds, boolean dtls, int baseMtu, String userAgent, int threads,
     List<java.net.InetAddress> sourceAddresses, List<Integer> plateaus, double plateauHoldSeconds, Path out,
-    boolean quiet, List<String> commandLine)
+    boolean quiet, Path history, boolean reconnectOnLoss, List<String> commandLine)
 {
     static final String USAGE = """
         usage: loadgen --server https://HOST[:PORT]/[GROUP-PATH] [options]
@@ -50,6 +50,11 @@ record LoadOptions(URI server, String pin, int sessions, String userPattern, int
                                         at each level
           --plateau-hold S              seconds each plateau is held (default 20)
           --out DIR                     where summary.json goes (default results/loadgen-<time>)
+          --history FILE                each session's events as JSON lines for a checker: up, down (with
+                                        its address), logoff (with the cookie: keep FILE private), refused
+          --reconnect-on-loss on|off    as openconnect: a tunnel the server drops without DISCONNECT comes
+                                        back with its cookie, tried every second (a 503 or no answer too),
+                                        until it succeeds, the cookie is refused or the run ends (default off)
           --quiet                       no progress line
         """;
 
@@ -115,6 +120,7 @@ record LoadOptions(URI server, String pin, int sessions, String userPattern, int
             throw new IllegalArgumentException("--user-pattern needs %d (or %05d, …)");
         }
         final String password = take(flags, "password", "password");
+        final String history = take(flags, "history", null);
         final LoadOptions o = new LoadOptions(uri, take(flags, "servercert", null),
             (int)number(flags, "sessions", "10", 1, 100_000), pattern,
             (int)number(flags, "first-user", "1", 0, Integer.MAX_VALUE / 2), password, take(flags, "group", null),
@@ -128,7 +134,8 @@ record LoadOptions(URI server, String pin, int sessions, String userPattern, int
             sources(take(flags, "source", null)), plateaus(take(flags, "plateaus", null)),
             number(flags, "plateau-hold", "20", 0, 86_400),
             Path.of(take(flags, "out", "results/loadgen-" + System.currentTimeMillis() / 1000)), quiet,
-            List.copyOf(java.util.Arrays.asList(args)));
+            history == null ? null : Path.of(history), onOff(take(flags, "reconnect-on-loss", "off"),
+                "reconnect-on-loss"), List.copyOf(java.util.Arrays.asList(args)));
         if (!flags.isEmpty())
         {
             throw new IllegalArgumentException("unknown option --" + flags.keySet().iterator().next());
@@ -138,6 +145,15 @@ record LoadOptions(URI server, String pin, int sessions, String userPattern, int
             throw new IllegalArgumentException("--plateaus: more than --sessions " + o.sessions());
         }
         return o;
+    }
+
+    private static boolean onOff(final String value, final String name)
+    {
+        if (!value.equals("on") && !value.equals("off"))
+        {
+            throw new IllegalArgumentException("--" + name + " must be on or off");
+        }
+        return value.equals("on");
     }
 
     String user(final int index)
@@ -194,6 +210,7 @@ record LoadOptions(URI server, String pin, int sessions, String userPattern, int
         m.put("source_addresses", sourceAddresses.size());
         m.put("plateaus", plateaus);
         m.put("plateau_hold_s", plateauHoldSeconds);
+        m.put("reconnect_on_loss", reconnectOnLoss);
         m.put("command_line", redacted(commandLine));
         return m;
     }

@@ -3,6 +3,7 @@ package org.headend.perf.loadgen;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -47,5 +48,19 @@ class LoadOptionsTest
         assertThrows(IllegalArgumentException.class, () -> LoadOptions.plateaus("0"));
         assertThrows(IllegalArgumentException.class, () -> LoadOptions.parse(new String[] {"--server", "https://x/",
             "--ping-interval", "0", "--sessions", "100", "--plateaus", "50,200"}), "a plateau beyond --sessions");
+    }
+
+    @Test
+    void shouldTakeAHistoryFileAndReconnectOnLossOnlyWhenAsked()
+    {
+        final LoadOptions plain = LoadOptions.parse(new String[] {"--server", "https://x/", "--ping-interval", "0"});
+        assertEquals(null, plain.history());
+        assertFalse(plain.reconnectOnLoss());
+        final LoadOptions o = LoadOptions.parse(new String[] {"--server", "https://x/", "--ping-interval", "0",
+            "--history", "/tmp/h.jsonl", "--reconnect-on-loss", "on"});
+        assertEquals(java.nio.file.Path.of("/tmp/h.jsonl"), o.history());
+        assertTrue(o.reconnectOnLoss());
+        assertThrows(IllegalArgumentException.class, () -> LoadOptions.parse(new String[] {"--server", "https://x/",
+            "--ping-interval", "0", "--reconnect-on-loss", "yes"}));
     }
 }
