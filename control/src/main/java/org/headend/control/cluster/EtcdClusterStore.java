@@ -95,6 +95,14 @@ public final class EtcdClusterStore implements ClusterStore
     private final Map<String, Long> owned = new ConcurrentHashMap<>();
     /** The addresses each session of ours claimed, for their release. */
     private final Map<String, List<String>> claimed = new ConcurrentHashMap<>();
+    /**
+     * Sessions ended here whose deletion etcd has not confirmed: retried with every heartbeat until it has, so that a
+     * logoff while etcd cannot be reached is not forgotten (the cookie would live on in the cluster). A fence leaves
+     * them be.
+     */
+    private final Map<String, Logoff> logoffs = new ConcurrentHashMap<>();
+    /** Those of {@link #logoffs} with a deletion in flight. */
+    private final java.util.Set<String> deleting = ConcurrentHashMap.newKeySet();
     /** Writes not yet done, latest per session (null value: remove). */
     private final Map<String, java.util.Optional<SessionRecord>> pending = new ConcurrentHashMap<>();
     /** Sessions with a write in flight. */
@@ -156,6 +164,11 @@ public final class EtcdClusterStore implements ClusterStore
     {
         orphanSweepMillis = periodMillis;
         orphanGraceMillis = graceMillis;
+    }
+
+    /** An ended session to delete from etcd: the revision of our last write of it, and its addresses. */
+    private record Logoff(long revision, List<String> addresses)
+    {
     }
 
     /** A takeover waiting for the session's old owner to let go. */
@@ -332,8 +345,8 @@ public final class EtcdClusterStore implements ClusterStore
             writing.remove(tokenKey);
             if (error != null)
             {
-                LOG.warn("cluster write of a session failed ({}); it is written again at its next change",
-                    error.toString());
+                LOG.warn("cluster write of a session failed ({}); {}", error.toString(), what.isPresent()
+                    ? "it is written again at its next change" : "its deletion is retried with the heartbeat");
             }
             if (pending.containsKey(tokenKey) && !closed)
             {
@@ -379,12 +392,45 @@ public final class EtcdClusterStore implements ClusterStore
         {
             return CompletableFuture.completedFuture(null);
         }
+        final Logoff logoff = new Logoff(revision, addresses == null ? List.of() : addresses);
+        logoffs.put(tokenKey, logoff);
+        return delete(tokenKey, logoff);
+    }
+
+    /**
+     * Deletes an ended session and its address claims, guarded by our last write of it; done (forgotten) once etcd
+     * answered, whether it deleted (ours) or not (someone wrote the session since: another member took it over).
+     */
+    private CompletableFuture<Void> delete(final String tokenKey, final Logoff logoff)
+    {
+        if (!deleting.add(tokenKey))
+        {
+            return CompletableFuture.completedFuture(null);
+        }
         final String key = sessionKey(tokenKey);
-        return etcd.txn(List.of(Txn.modifiedAt(key, revision)), List.of(Txn.delete(key)), List.of())
-            .thenCompose(deleted -> CompletableFuture.allOf((addresses == null ? List.<String>of() : addresses)
-                .stream().map(address -> etcd.txn(List.of(Txn.valueIs(addrKey(address), tokenKey)),
+        return etcd.txn(List.of(Txn.modifiedAt(key, logoff.revision())), List.of(Txn.delete(key)), List.of())
+            .whenComplete((r, error) -> deleting.remove(tokenKey))
+            .thenCompose(deleted -> CompletableFuture.allOf(logoff.addresses().stream()
+                .map(address -> etcd.txn(List.of(Txn.valueIs(addrKey(address), tokenKey)),
                     List.of(Txn.delete(addrKey(address))), List.of()))
-                .toArray(CompletableFuture[]::new)));
+                .toArray(CompletableFuture[]::new)).thenAccept(v ->
+                {
+                    if (logoffs.remove(tokenKey, logoff) && !deleted.succeeded())
+                    {
+                        LOG.warn("session {}… ended here was written by another member since: it stays there",
+                            brief(tokenKey));
+                    }
+                }));
+    }
+
+    /** Retries the deletions etcd has not confirmed (cluster-store thread, with the heartbeat). */
+    private void retryLogoffs()
+    {
+        logoffs.forEach((tokenKey, logoff) -> delete(tokenKey, logoff).exceptionally(error -> null));
+        if (!logoffs.isEmpty())
+        {
+            LOG.info("{} ended session(s) not yet deleted from the cluster: retried", logoffs.size());
+        }
     }
 
     /**
@@ -464,6 +510,11 @@ public final class EtcdClusterStore implements ClusterStore
         if (fence.fenced())
         {
             return CompletableFuture.failedFuture(fencedError());
+        }
+        if (logoffs.containsKey(tokenKey))
+        {
+            // ended here, its deletion not yet confirmed: the cookie is refused, as it will be everywhere
+            return CompletableFuture.completedFuture(null);
         }
         return adopt(tokenKey, 3, fences);
     }
@@ -999,6 +1050,10 @@ public final class EtcdClusterStore implements ClusterStore
 
     private void heartbeat()
     {
+        if (!fence.fenced())
+        {
+            retryLogoffs();
+        }
         try
         {
             if (clock.millis() - lastSessionRenewMillis >= TimeUnit.SECONDS.toMillis(sessionTtlSeconds) / 4)
