@@ -860,6 +860,10 @@ public final class SessionManager implements SessionDirectory
         if (why == null)
         {
             why = reserveLeases(local);
+            if (why != null && yieldToCluster(local))
+            {
+                why = reserveLeases(local);
+            }
         }
         if (why != null)
         {
@@ -876,6 +880,44 @@ public final class SessionManager implements SessionDirectory
             local.username(), local.lease() == null ? "none yet" : Ipv4.format(local.lease().address()));
         events.sessionStarted(session);
         return session;
+    }
+
+    /**
+     * The cluster has just made {@code adopted}'s addresses its own (its transaction is the arbiter), so a session here
+     * that leased one of them from the local pool cannot hold it in the cluster: one without a tunnel on it yet (its
+     * claim still on its way, or refused meanwhile) gives it up and picks another at its next CONNECT, as when the
+     * cluster refuses its claim. A session with its tunnel up on the address keeps it. True when one gave one up.
+     */
+    private boolean yieldToCluster(final SessionRecord adopted)
+    {
+        boolean yielded = false;
+        for (final Session other : byIndex.values())
+        {
+            if (other.tunnel() != null || other.ended())
+            {
+                continue;
+            }
+            final AddressPools.Lease lease = other.lease();
+            if (adopted.lease() != null && lease != null && lease.address() == adopted.lease().address()
+                && !AddressPools.DHCP.equals(lease.pool()) && !AddressPools.isHostLease(lease))
+            {
+                LOG.warn("session {}: address {} yields to a session taken over from another member, which holds it "
+                    + "in the cluster; picking another", other.index(), Ipv4.format(lease.address()));
+                pools.release(lease);
+                other.lease(null);
+                yielded = true;
+            }
+            final AddressPools.Lease6 lease6 = other.lease6();
+            if (adopted.lease6() != null && lease6 != null && lease6.address().equals(adopted.lease6().address()))
+            {
+                LOG.warn("session {}: address {} yields to a session taken over from another member, which holds it "
+                    + "in the cluster; picking another", other.index(), Ipv6.format(lease6.address()));
+                pools.release6(lease6);
+                other.lease6(null);
+                yielded = true;
+            }
+        }
+        return yielded;
     }
 
     /**
