@@ -883,37 +883,49 @@ public final class SessionManager implements SessionDirectory
     }
 
     /**
-     * The cluster has just made {@code adopted}'s addresses its own (its transaction is the arbiter), so a session here
-     * that leased one of them from the local pool cannot hold it in the cluster: one without a tunnel on it yet (its
-     * claim still on its way, or refused meanwhile) gives it up and picks another at its next CONNECT, as when the
-     * cluster refuses its claim. A session with its tunnel up on the address keeps it. True when one gave one up.
+     * The cluster has just made {@code adopted}'s addresses its own (its transaction is the arbiter), so nothing here
+     * can hold them in the cluster. A session here that leased one from the local pool but has no tunnel on it yet
+     * (its claim still on its way, or refused meanwhile) gives it up and picks another at its next CONNECT, as when the
+     * cluster refuses its claim; an address no session here uses, which the pool kept out because the cluster once
+     * said another member's session held it ({@link #addressTaken}), is this session's now. A session with its tunnel
+     * up on the address keeps it. True when an address was given up.
      */
     private boolean yieldToCluster(final SessionRecord adopted)
     {
         boolean yielded = false;
-        for (final Session other : byIndex.values())
+        final AddressPools.Lease wanted = adopted.lease();
+        if (wanted != null && !AddressPools.DHCP.equals(wanted.pool()) && !AddressPools.isHostLease(wanted))
         {
-            if (other.tunnel() != null || other.ended())
+            final Session holder = byIndex.values().stream().filter(s -> !s.ended() && s.lease() != null
+                && s.lease().address() == wanted.address()).findFirst().orElse(null);
+            if (holder == null || holder.tunnel() == null)
             {
-                continue;
-            }
-            final AddressPools.Lease lease = other.lease();
-            if (adopted.lease() != null && lease != null && lease.address() == adopted.lease().address()
-                && !AddressPools.DHCP.equals(lease.pool()) && !AddressPools.isHostLease(lease))
-            {
-                LOG.warn("session {}: address {} yields to a session taken over from another member, which holds it "
-                    + "in the cluster; picking another", other.index(), Ipv4.format(lease.address()));
-                pools.release(lease);
-                other.lease(null);
+                LOG.warn("{}address {} yields to a session taken over from another member, which holds it in the "
+                    + "cluster{}", holder == null ? "" : "session " + holder.index() + ": ",
+                    Ipv4.format(wanted.address()), holder == null ? "" : "; picking another");
+                pools.release(holder == null ? wanted : holder.lease());
+                if (holder != null)
+                {
+                    holder.lease(null);
+                }
                 yielded = true;
             }
-            final AddressPools.Lease6 lease6 = other.lease6();
-            if (adopted.lease6() != null && lease6 != null && lease6.address().equals(adopted.lease6().address()))
+        }
+        final AddressPools.Lease6 wanted6 = adopted.lease6();
+        if (wanted6 != null)
+        {
+            final Session holder = byIndex.values().stream().filter(s -> !s.ended() && s.lease6() != null
+                && s.lease6().address().equals(wanted6.address())).findFirst().orElse(null);
+            if (holder == null || holder.tunnel() == null)
             {
-                LOG.warn("session {}: address {} yields to a session taken over from another member, which holds it "
-                    + "in the cluster; picking another", other.index(), Ipv6.format(lease6.address()));
-                pools.release6(lease6);
-                other.lease6(null);
+                LOG.warn("{}address {} yields to a session taken over from another member, which holds it in the "
+                    + "cluster{}", holder == null ? "" : "session " + holder.index() + ": ",
+                    Ipv6.format(wanted6.address()), holder == null ? "" : "; picking another");
+                pools.release6(holder == null ? wanted6 : holder.lease6());
+                if (holder != null)
+                {
+                    holder.lease6(null);
+                }
                 yielded = true;
             }
         }

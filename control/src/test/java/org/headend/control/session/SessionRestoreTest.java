@@ -392,6 +392,24 @@ class SessionRestoreTest
         assertFalse(next.address() == address.address(), "the same address twice");
     }
 
+    /**
+     * The cluster refused an address to a local session because another member's session held it (the pool keeps it
+     * out); when that session is taken over here, the address is its own again.
+     */
+    @Test
+    void aSessionTakenOverGetsTheAddressThePoolKeptOutForIt() throws Exception
+    {
+        start(RANGE, "");
+        final SessionManager.Login local = run.login("alice");
+        final AddressPools.Lease address = local.session().lease();
+        run.sessions.addressTaken(local.session(), false);
+        assertNotNull(run.sessions.lease(local.session(), List.of("POOL")));
+        final Session adopted = run.sessions.adopt(record(7, "bob", address.address(), wall.instant()));
+        assertNotNull(adopted, "the session the cluster holds the address for was refused");
+        assertEquals(address.address(), adopted.lease().address());
+        assertFalse(local.session().lease().address() == address.address(), "the same address twice");
+    }
+
     @Test
     void aLocalSessionWithItsTunnelUpOnTheAddressKeepsIt() throws Exception
     {
