@@ -95,6 +95,14 @@ public final class EtcdClusterStore implements ClusterStore
     private final Map<String, Long> owned = new ConcurrentHashMap<>();
     /** The addresses each session of ours claimed, for their release. */
     private final Map<String, List<String>> claimed = new ConcurrentHashMap<>();
+    /**
+     * Sessions ended here whose deletion etcd has not confirmed: retried with every heartbeat until it has, so that a
+     * logoff while etcd cannot be reached is not forgotten (the cookie would live on in the cluster). A fence leaves
+     * them be.
+     */
+    private final Map<String, Logoff> logoffs = new ConcurrentHashMap<>();
+    /** Those of {@link #logoffs} with a deletion in flight. */
+    private final java.util.Set<String> deleting = ConcurrentHashMap.newKeySet();
     /** Writes not yet done, latest per session (null value: remove). */
     private final Map<String, java.util.Optional<SessionRecord>> pending = new ConcurrentHashMap<>();
     /** Sessions with a write in flight. */
@@ -156,6 +164,11 @@ public final class EtcdClusterStore implements ClusterStore
     {
         orphanSweepMillis = periodMillis;
         orphanGraceMillis = graceMillis;
+    }
+
+    /** An ended session to delete from etcd: the revision of our last write of it, and its addresses. */
+    private record Logoff(long revision, List<String> addresses)
+    {
     }
 
     /** A takeover waiting for the session's old owner to let go. */
@@ -222,23 +235,43 @@ public final class EtcdClusterStore implements ClusterStore
 
     // ---- SessionStore: this member's sessions, written in the background
 
-    /** This member's sessions still in etcd (a restart of a member that was not taken over). */
+    /**
+     * This member's sessions still in etcd (a restart of a member that was not taken over). Each is moved, with its
+     * address claims, onto this run's session lease: left on the dead run's lease, which nobody renews any more, the
+     * claims would expire while the session lives on, and its address could then be given to another session.
+     */
     @Override
     public List<SessionRecord> load()
     {
         final List<SessionRecord> mine = new ArrayList<>();
         try
         {
+            final Map<String, CompletableFuture<EtcdGateway.TxnResult>> attached = new LinkedHashMap<>();
+            final Map<String, SessionRecord> records = new java.util.HashMap<>();
             for (final EtcdGateway.Kv kv : etcd.rangePrefix(prefix + "sessions/").get(10, TimeUnit.SECONDS))
             {
                 final String tokenKey = kv.key().substring((prefix + "sessions/").length());
                 final SessionJson.Owned session = SessionJson.read(tokenKey, kv.value());
                 if (member.equals(session.owner()))
                 {
-                    owned.put(tokenKey, kv.modRevision());
-                    claimed.put(tokenKey, addresses(session.record()));
-                    mine.add(session.record());
+                    records.put(tokenKey, session.record());
+                    attached.put(tokenKey, attach(tokenKey, kv, session.record()));
                 }
+            }
+            for (final var entry : attached.entrySet())
+            {
+                final String tokenKey = entry.getKey();
+                final EtcdGateway.TxnResult result = entry.getValue().get(10, TimeUnit.SECONDS);
+                if (result == null || !result.succeeded())
+                {
+                    LOG.warn("session {}… not taken back: {}", brief(tokenKey), result == null
+                        ? "its address is another session's" : "it changed in the cluster meanwhile");
+                    continue;
+                }
+                final SessionRecord record = records.get(tokenKey);
+                owned.put(tokenKey, result.revision());
+                claimed.put(tokenKey, addresses(record));
+                mine.add(record);
             }
         }
         catch (final Exception ex)
@@ -312,8 +345,8 @@ public final class EtcdClusterStore implements ClusterStore
             writing.remove(tokenKey);
             if (error != null)
             {
-                LOG.warn("cluster write of a session failed ({}); it is written again at its next change",
-                    error.toString());
+                LOG.warn("cluster write of a session failed ({}); {}", error.toString(), what.isPresent()
+                    ? "it is written again at its next change" : "its deletion is retried with the heartbeat");
             }
             if (pending.containsKey(tokenKey) && !closed)
             {
@@ -359,12 +392,45 @@ public final class EtcdClusterStore implements ClusterStore
         {
             return CompletableFuture.completedFuture(null);
         }
+        final Logoff logoff = new Logoff(revision, addresses == null ? List.of() : addresses);
+        logoffs.put(tokenKey, logoff);
+        return delete(tokenKey, logoff);
+    }
+
+    /**
+     * Deletes an ended session and its address claims, guarded by our last write of it; done (forgotten) once etcd
+     * answered, whether it deleted (ours) or not (someone wrote the session since: another member took it over).
+     */
+    private CompletableFuture<Void> delete(final String tokenKey, final Logoff logoff)
+    {
+        if (!deleting.add(tokenKey))
+        {
+            return CompletableFuture.completedFuture(null);
+        }
         final String key = sessionKey(tokenKey);
-        return etcd.txn(List.of(Txn.modifiedAt(key, revision)), List.of(Txn.delete(key)), List.of())
-            .thenCompose(deleted -> CompletableFuture.allOf((addresses == null ? List.<String>of() : addresses)
-                .stream().map(address -> etcd.txn(List.of(Txn.valueIs(addrKey(address), tokenKey)),
+        return etcd.txn(List.of(Txn.modifiedAt(key, logoff.revision())), List.of(Txn.delete(key)), List.of())
+            .whenComplete((r, error) -> deleting.remove(tokenKey))
+            .thenCompose(deleted -> CompletableFuture.allOf(logoff.addresses().stream()
+                .map(address -> etcd.txn(List.of(Txn.valueIs(addrKey(address), tokenKey)),
                     List.of(Txn.delete(addrKey(address))), List.of()))
-                .toArray(CompletableFuture[]::new)));
+                .toArray(CompletableFuture[]::new)).thenAccept(v ->
+                {
+                    if (logoffs.remove(tokenKey, logoff) && !deleted.succeeded())
+                    {
+                        LOG.warn("session {}… ended here was written by another member since: it stays there",
+                            brief(tokenKey));
+                    }
+                }));
+    }
+
+    /** Retries the deletions etcd has not confirmed (cluster-store thread, with the heartbeat). */
+    private void retryLogoffs()
+    {
+        logoffs.forEach((tokenKey, logoff) -> delete(tokenKey, logoff).exceptionally(error -> null));
+        if (!logoffs.isEmpty())
+        {
+            LOG.info("{} ended session(s) not yet deleted from the cluster: retried", logoffs.size());
+        }
     }
 
     /**
@@ -445,6 +511,11 @@ public final class EtcdClusterStore implements ClusterStore
         {
             return CompletableFuture.failedFuture(fencedError());
         }
+        if (logoffs.containsKey(tokenKey))
+        {
+            // ended here, its deletion not yet confirmed: the cookie is refused, as it will be everywhere
+            return CompletableFuture.completedFuture(null);
+        }
         return adopt(tokenKey, 3, fences);
     }
 
@@ -476,54 +547,68 @@ public final class EtcdClusterStore implements ClusterStore
                 return letGo(tokenKey, waiting, nanos.getAsLong() + RELEASE_WAIT_NANOS)
                     .thenApply(v -> session.record());
             }
-            final List<String> addresses = addresses(session.record());
-            final List<CompletableFuture<EtcdGateway.Kv>> holders = addresses.stream().map(a -> etcd.get(addrKey(a)))
-                .toList();
-            return CompletableFuture.allOf(holders.toArray(CompletableFuture[]::new)).thenCompose(v ->
+            return attach(tokenKey, kv, session.record()).thenCompose(result ->
             {
-                final List<Map<String, Object>> guards = new ArrayList<>();
-                final List<Map<String, Object>> writes = new ArrayList<>();
-                guards.add(Txn.modifiedAt(key, kv.modRevision()));
-                writes.add(Txn.put(key, SessionJson.write(session.record(), member), sessionLease));
-                for (int i = 0; i < addresses.size(); i++)
+                if (result == null)
                 {
-                    final EtcdGateway.Kv holder = holders.get(i).join();
-                    if (holder != null && !tokenKey.equals(holder.value()))
-                    {
-                        LOG.warn("session {}… not taken over: its address {} is another session's",
-                            brief(tokenKey), addresses.get(i));
-                        return CompletableFuture.completedFuture((SessionRecord)null);
-                    }
-                    // guarded as read: nobody claims the address between this read and the takeover
-                    guards.add(Txn.modifiedAt(addrKey(addresses.get(i)), holder == null ? 0 : holder.modRevision()));
-                    writes.add(Txn.put(addrKey(addresses.get(i)), tokenKey, sessionLease));
+                    LOG.warn("session {}… not taken over: its address is another session's", brief(tokenKey));
+                    return CompletableFuture.completedFuture((SessionRecord)null);
                 }
-                return etcd.txn(guards, writes, List.of()).thenCompose(result ->
+                if (result.succeeded() && epoch != fences)
                 {
-                    if (result.succeeded() && epoch != fences)
+                    // fenced meanwhile: the session waits in the cluster for a member that serves
+                    return CompletableFuture.<SessionRecord>failedFuture(fencedError());
+                }
+                if (result.succeeded())
+                {
+                    owned.put(tokenKey, result.revision());
+                    claimed.put(tokenKey, addresses(session.record()));
+                    LOG.info("session {}… of user {} taken over from member {}", brief(tokenKey),
+                        session.record().username(), session.owner());
+                    if (member.equals(session.owner()))
                     {
-                        // fenced meanwhile: the session waits in the cluster for a member that serves
-                        return CompletableFuture.<SessionRecord>failedFuture(fencedError());
+                        return CompletableFuture.completedFuture(session.record());
                     }
-                    if (result.succeeded())
-                    {
-                        owned.put(tokenKey, result.revision());
-                        claimed.put(tokenKey, addresses);
-                        LOG.info("session {}… of user {} taken over from member {}", brief(tokenKey),
-                            session.record().username(), session.owner());
-                        if (member.equals(session.owner()))
-                        {
-                            return CompletableFuture.completedFuture(session.record());
-                        }
-                        final Handoff handoff = new Handoff(session.owner(), result.revision());
-                        handoffs.put(tokenKey, handoff);
-                        return letGo(tokenKey, handoff, nanos.getAsLong() + RELEASE_WAIT_NANOS)
-                            .thenApply(done -> session.record());
-                    }
-                    return triesLeft > 1 ? adopt(tokenKey, triesLeft - 1, epoch)
-                        : CompletableFuture.completedFuture((SessionRecord)null);
-                });
+                    final Handoff handoff = new Handoff(session.owner(), result.revision());
+                    handoffs.put(tokenKey, handoff);
+                    return letGo(tokenKey, handoff, nanos.getAsLong() + RELEASE_WAIT_NANOS)
+                        .thenApply(done -> session.record());
+                }
+                return triesLeft > 1 ? adopt(tokenKey, triesLeft - 1, epoch)
+                    : CompletableFuture.completedFuture((SessionRecord)null);
             });
+        });
+    }
+
+    /**
+     * Makes this member the owner of session {@code kv} on this run's session lease, its address claims moved onto
+     * that lease with it, in one transaction guarded by the revisions read: it fails when the session or one of its
+     * addresses changed since. Completes with null, without writing, when an address is another session's.
+     */
+    private CompletableFuture<EtcdGateway.TxnResult> attach(final String tokenKey, final EtcdGateway.Kv kv,
+        final SessionRecord record)
+    {
+        final List<String> addresses = addresses(record);
+        final List<CompletableFuture<EtcdGateway.Kv>> holders = addresses.stream().map(a -> etcd.get(addrKey(a)))
+            .toList();
+        return CompletableFuture.allOf(holders.toArray(CompletableFuture[]::new)).thenCompose(v ->
+        {
+            final List<Map<String, Object>> guards = new ArrayList<>();
+            final List<Map<String, Object>> writes = new ArrayList<>();
+            guards.add(Txn.modifiedAt(kv.key(), kv.modRevision()));
+            writes.add(Txn.put(kv.key(), SessionJson.write(record, member), sessionLease));
+            for (int i = 0; i < addresses.size(); i++)
+            {
+                final EtcdGateway.Kv holder = holders.get(i).join();
+                if (holder != null && !tokenKey.equals(holder.value()))
+                {
+                    return CompletableFuture.completedFuture((EtcdGateway.TxnResult)null);
+                }
+                // guarded as read: nobody claims the address between this read and the write
+                guards.add(Txn.modifiedAt(addrKey(addresses.get(i)), holder == null ? 0 : holder.modRevision()));
+                writes.add(Txn.put(addrKey(addresses.get(i)), tokenKey, sessionLease));
+            }
+            return etcd.txn(guards, writes, List.of());
         });
     }
 
@@ -965,6 +1050,10 @@ public final class EtcdClusterStore implements ClusterStore
 
     private void heartbeat()
     {
+        if (!fence.fenced())
+        {
+            retryLogoffs();
+        }
         try
         {
             if (clock.millis() - lastSessionRenewMillis >= TimeUnit.SECONDS.toMillis(sessionTtlSeconds) / 4)

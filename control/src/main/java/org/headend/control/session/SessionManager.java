@@ -866,6 +866,10 @@ public final class SessionManager implements SessionDirectory
         {
             returnHeldElsewhere(local);
             why = reserveLeases(local);
+            if (why != null && yieldToCluster(local))
+            {
+                why = reserveLeases(local);
+            }
         }
         if (why != null)
         {
@@ -882,6 +886,56 @@ public final class SessionManager implements SessionDirectory
             local.username(), local.lease() == null ? "none yet" : Ipv4.format(local.lease().address()));
         events.sessionStarted(session);
         return session;
+    }
+
+    /**
+     * The cluster has just made {@code adopted}'s addresses its own (its transaction is the arbiter), so nothing here
+     * can hold them in the cluster. A session here that leased one from the local pool but has no tunnel on it yet
+     * (its claim still on its way, or refused meanwhile) gives it up and picks another at its next CONNECT, as when the
+     * cluster refuses its claim; an address no session here uses, which the pool kept out because the cluster once
+     * said another member's session held it ({@link #addressTaken}), is this session's now. A session with its tunnel
+     * up on the address keeps it. True when an address was given up.
+     */
+    private boolean yieldToCluster(final SessionRecord adopted)
+    {
+        boolean yielded = false;
+        final AddressPools.Lease wanted = adopted.lease();
+        if (wanted != null && !AddressPools.DHCP.equals(wanted.pool()) && !AddressPools.isHostLease(wanted))
+        {
+            final Session holder = byIndex.values().stream().filter(s -> !s.ended() && s.lease() != null
+                && s.lease().address() == wanted.address()).findFirst().orElse(null);
+            if (holder == null || holder.tunnel() == null)
+            {
+                LOG.warn("{}address {} yields to a session taken over from another member, which holds it in the "
+                    + "cluster{}", holder == null ? "" : "session " + holder.index() + ": ",
+                    Ipv4.format(wanted.address()), holder == null ? "" : "; picking another");
+                pools.release(holder == null ? wanted : holder.lease());
+                if (holder != null)
+                {
+                    holder.lease(null);
+                }
+                yielded = true;
+            }
+        }
+        final AddressPools.Lease6 wanted6 = adopted.lease6();
+        if (wanted6 != null)
+        {
+            final Session holder = byIndex.values().stream().filter(s -> !s.ended() && s.lease6() != null
+                && s.lease6().address().equals(wanted6.address())).findFirst().orElse(null);
+            if (holder == null || holder.tunnel() == null)
+            {
+                LOG.warn("{}address {} yields to a session taken over from another member, which holds it in the "
+                    + "cluster{}", holder == null ? "" : "session " + holder.index() + ": ",
+                    Ipv6.format(wanted6.address()), holder == null ? "" : "; picking another");
+                pools.release6(holder == null ? wanted6 : holder.lease6());
+                if (holder != null)
+                {
+                    holder.lease6(null);
+                }
+                yielded = true;
+            }
+        }
+        return yielded;
     }
 
     /**

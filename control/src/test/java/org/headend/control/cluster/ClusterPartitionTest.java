@@ -301,6 +301,50 @@ class ClusterPartitionTest
         }
     }
 
+    /**
+     * A user logs off on a member while etcd cannot be reached: the deletion is retried once etcd answers again, so the
+     * logged-off cookie is refused everywhere and its address is free, instead of the session living on in the cluster.
+     */
+    @Test
+    @Timeout(value = 2, unit = TimeUnit.MINUTES)
+    void aLogoffWhileEtcdIsUnreachableReachesTheClusterOnceItAnswersAgain() throws Exception
+    {
+        try (LocalEtcd etcd = new LocalEtcd();
+            CuttableProxy p1 = new CuttableProxy(etcd.endpoints().get(0));
+            CuttableProxy p2 = new CuttableProxy(etcd.endpoints().get(1));
+            CuttableProxy p3 = new CuttableProxy(etcd.endpoints().get(2));
+            EtcdGateway truth = new EtcdGateway(etcd.endpoints()))
+        {
+            final EtcdClusterStore a = new EtcdClusterStore(new EtcdGateway(List.of(p1.uri(), p2.uri(), p3.uri())),
+                cluster, "a", "https://a.example", 5, true, 120, Runnable::run, Clock.systemUTC());
+            final EtcdClusterStore b = new EtcdClusterStore(new EtcdGateway(etcd.endpoints()), cluster, "b",
+                "https://b.example", 5, true, 120, Runnable::run, Clock.systemUTC());
+            try (a; b)
+            {
+                a.start(15);
+                b.start(15);
+                final String session = "L0660FF5";
+                final String key = "/vpn/" + cluster + "/sessions/" + session;
+                assertTrue(a.claim(session, POOL + "12").get(10, TimeUnit.SECONDS));
+                a.put(record(session, "leaver", POOL + "12"));
+                awaitTrue(() -> truth.get(key).get(10, TimeUnit.SECONDS) != null, 15, "the session never reached etcd");
+
+                final List<CuttableProxy> toA = List.of(p1, p2, p3);
+                toA.forEach(CuttableProxy::refuse);
+                a.remove(session);
+                // its deletion is tried, and fails, while nothing reaches etcd
+                Thread.sleep(1_000);
+                assertEquals(null, a.adopt(session).get(10, TimeUnit.SECONDS), "the member took its cookie back");
+                toA.forEach(CuttableProxy::heal);
+
+                awaitTrue(() -> truth.get(key).get(10, TimeUnit.SECONDS) == null, 20,
+                    "the logoff never reached the cluster: the cookie lives on");
+                assertEquals(null, b.adopt(session).get(10, TimeUnit.SECONDS), "another member took the cookie");
+                assertTrue(b.claim("0THER5E5", POOL + "12").get(10, TimeUnit.SECONDS), "its address stayed held");
+            }
+        }
+    }
+
     /** A client retrying its reconnect (a member not yet able to serve answers 503) until it is served. */
     private static void retryReconnect(final Member to, final String session, final long since,
         final Map<String, Long> servedAfterMillis)

@@ -26,6 +26,8 @@ final class CuttableProxy implements AutoCloseable
     private boolean cut;
     /** Requests reach etcd, answers are thrown away with their connection ({@link #loseAnswers}). */
     private volatile boolean losing;
+    /** Every connection is closed at once, nothing reaches etcd ({@link #refuse}). */
+    private volatile boolean refusing;
     private volatile boolean closed;
 
     CuttableProxy(final URI etcd) throws IOException
@@ -58,9 +60,20 @@ final class CuttableProxy implements AutoCloseable
         losing = true;
     }
 
+    /**
+     * Closes every connection and each new one at once: etcd is unreachable and the member hears so at once, and
+     * nothing it sends meanwhile reaches etcd later (unlike {@link #cut}, which delivers it on heal).
+     */
+    void refuse()
+    {
+        refusing = true;
+        sockets.forEach(this::close);
+    }
+
     void heal()
     {
         losing = false;
+        refusing = false;
         synchronized (gate)
         {
             cut = false;
@@ -86,6 +99,11 @@ final class CuttableProxy implements AutoCloseable
             try
             {
                 final Socket client = server.accept();
+                if (refusing)
+                {
+                    close(client);
+                    continue;
+                }
                 sockets.add(client);
                 Thread.ofVirtual().start(() -> relay(client));
             }

@@ -302,9 +302,64 @@ class EtcdClusterStoreTest
         a.put(record("AAAA0002", "amy", "10.20.0.22"));
         awaitSessions(b, 2);
         assertNotNull(await(b.adopt("AAAA0002")));
+        a.close();
+        stores.remove(a);
         final EtcdClusterStore again = new EtcdClusterStore(new EtcdGateway(etcd.endpoints()), cluster, "a",
             "https://a.example", 5, true, 60, Runnable::run, Clock.systemUTC());
         stores.add(again);
+        again.start(10);
         assertEquals(List.of("alice"), again.load().stream().map(SessionRecord::username).toList());
+    }
+
+    /**
+     * A member killed and restarted takes its sessions back under a new session lease: their address claims must move
+     * to it too. Left on the dead run's lease they would vanish when it expires while the session lives on, and
+     * another session could then be given the same address.
+     */
+    @Test
+    void aRestartedMembersSessionsKeepTheirAddressesAfterTheDeadRunsLeaseExpires() throws Exception
+    {
+        final long ttl = 6;
+        cluster = "test" + (++clusters);
+        final EtcdClusterStore first = new EtcdClusterStore(new EtcdGateway(etcd.endpoints()), cluster, "a",
+            "https://a.example", 5, true, ttl, Runnable::run, Clock.systemUTC());
+        first.start(10);
+        stores.add(first);
+        final EtcdClusterStore b = member("b");
+        final SessionRecord session = record("AAAA0051", "alice", "10.20.0.51");
+        assertTrue(await(first.claim("AAAA0051", "10.20.0.51")));
+        first.put(session);
+        awaitSessions(b, 1);
+        final String addrKey = "/vpn/" + cluster + "/addrs/10.20.0.51";
+        final long deadRun = new EtcdGateway(etcd.endpoints()).get(addrKey).get(5, TimeUnit.SECONDS).lease();
+        // the first run stops renewing, as a killed one does (closing never revokes the session lease)
+        first.close();
+        stores.remove(first);
+        final EtcdClusterStore again = new EtcdClusterStore(new EtcdGateway(etcd.endpoints()), cluster, "a",
+            "https://a.example", 5, true, ttl, Runnable::run, Clock.systemUTC());
+        again.start(10);
+        stores.add(again);
+        // as the appliance restores: load, then write each session back
+        final List<SessionRecord> back = again.load();
+        assertEquals(List.of("alice"), back.stream().map(SessionRecord::username).toList());
+        back.forEach(again::put);
+        awaitExpired(deadRun);
+        // one renewal period of the new run: its lease must be what keeps the keys
+        Thread.sleep(TimeUnit.SECONDS.toMillis(ttl) / 2);
+        assertEquals(List.of("alice"), await(b.sessions()).stream().map(s -> s.record().username()).toList(),
+            "the restarted member's session vanished from the cluster");
+        assertFalse(await(b.claim("OTHER", "10.20.0.51")),
+            "another session was given the address of a session that lives on");
+    }
+
+    /** Waits until etcd has expired lease {@code id} (it is no longer renewed). */
+    private static void awaitExpired(final long id) throws Exception
+    {
+        final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (!etcd.etcdctl("lease", "timetolive", Long.toHexString(id)).contains("already expired"))
+        {
+            assertTrue(System.nanoTime() < deadline, "lease " + Long.toHexString(id) + " never expired");
+            Thread.sleep(200);
+        }
     }
 }

@@ -370,6 +370,59 @@ class SessionRestoreTest
         channel.finishAndReleaseAll();
     }
 
+    /**
+     * A cluster member takes over a session whose address its local pool had just given to a new local session whose
+     * cluster claim was still on its way (a member back from a partition): the cluster holds the address for the
+     * session taken over, so the local one gives it up and picks another, and the cookie of the session taken over
+     * works with its address.
+     */
+    @Test
+    void aSessionTakenOverGetsItsAddressFromALocalSessionWithoutATunnelOnIt() throws Exception
+    {
+        start(RANGE, "");
+        final SessionManager.Login local = run.login("alice");
+        final AddressPools.Lease address = local.session().lease();
+        final SessionRecord elsewhere = record(7, "bob", address.address(), wall.instant());
+        final Session adopted = run.sessions.adopt(elsewhere);
+        assertNotNull(adopted, "the session the cluster holds the address for was refused");
+        assertEquals(address.address(), adopted.lease().address());
+        assertNull(local.session().lease(), "the local session kept an address the cluster gave another");
+        final AddressPools.Lease next = run.sessions.lease(local.session(), List.of("POOL"));
+        assertNotNull(next);
+        assertFalse(next.address() == address.address(), "the same address twice");
+    }
+
+    /**
+     * The cluster refused an address to a local session because another member's session held it (the pool keeps it
+     * out); when that session is taken over here, the address is its own again.
+     */
+    @Test
+    void aSessionTakenOverGetsTheAddressThePoolKeptOutForIt() throws Exception
+    {
+        start(RANGE, "");
+        final SessionManager.Login local = run.login("alice");
+        final AddressPools.Lease address = local.session().lease();
+        run.sessions.addressTaken(local.session(), false);
+        assertNotNull(run.sessions.lease(local.session(), List.of("POOL")));
+        final Session adopted = run.sessions.adopt(record(7, "bob", address.address(), wall.instant()));
+        assertNotNull(adopted, "the session the cluster holds the address for was refused");
+        assertEquals(address.address(), adopted.lease().address());
+        assertFalse(local.session().lease().address() == address.address(), "the same address twice");
+    }
+
+    @Test
+    void aLocalSessionWithItsTunnelUpOnTheAddressKeepsIt() throws Exception
+    {
+        start(RANGE, "");
+        final SessionManager.Login local = run.login("alice");
+        final EmbeddedChannel channel = connect(run, local.session());
+        final AddressPools.Lease address = local.session().lease();
+        assertNull(run.sessions.adopt(record(7, "bob", address.address(), wall.instant())),
+            "a session taken over onto the address of a live tunnel");
+        assertSame(address, local.session().lease());
+        channel.finishAndReleaseAll();
+    }
+
     /** A tunnel the way the gateway brings one up, on an embedded channel. */
     private static EmbeddedChannel connect(final Run run, final Session session)
     {

@@ -62,7 +62,13 @@ final class ClientSession implements DtlsLink.Listener
 
         /** The session is over: BYE sent or ended by the server, or failed. */
         void ended(ClientSession session, boolean failed);
+
+        /** Where the session's events go ({@code --history}), or null. */
+        History history();
     }
+
+    /** How long a BYE waits for the server to close the connection, which shows it ended the session. */
+    static final long BYE_ACK_MILLIS = 3_000;
 
     private enum State
     {
@@ -80,7 +86,8 @@ final class ClientSession implements DtlsLink.Listener
     private static final int MAX_REDIRECTS = 3;
     /** Failures after which a session that had its tunnel comes back with its cookie ({@code --reconnect-on-loss}). */
     private static final java.util.Set<String> LOSSES = java.util.Set.of("tunnel_closed_by_server", "io_error",
-        "dpd_dead", "tcp_connect", "tls_handshake", "closed_during_tls", "closed_during_connect",
+        "dpd_dead", "tcp_connect", "tls_handshake", "tls_timeout", "tls_closed_by_server",
+        "closed_during_tls", "closed_during_connect",
         "connect_unavailable");
     private static final long RECONNECT_DELAY_MILLIS = 1_000;
 
@@ -560,6 +567,7 @@ final class ClientSession implements DtlsLink.Listener
     private void tunnelUp()
     {
         final long now = System.nanoTime();
+        record("up", null);
         countedDtls = dtls != null && dtls.isUp();
         countedUp = true;
         m.sessionUp(countedDtls, !reconnecting);
@@ -806,6 +814,11 @@ final class ClientSession implements DtlsLink.Listener
                 final ByteBuf payload = Unpooled.buffer(1 + reason.length).writeByte(CstpHeader.REASON_USER)
                     .writeBytes(reason);
                 sendCstp(CstpHeader.TYPE_DISCONNECT, payload);
+                if (run.history() != null)
+                {
+                    record("logoff", null);
+                    awaitByeAck();
+                }
             }
             close(false);
         });
@@ -825,6 +838,7 @@ final class ClientSession implements DtlsLink.Listener
             }
             dropNanos = intended;
             reconnecting = true;
+            record("down", "storm");
             markDown();
             if (ticker != null)
             {
@@ -840,6 +854,32 @@ final class ClientSession implements DtlsLink.Listener
             old.close();
             open();
         });
+    }
+
+    /**
+     * After the BYE: the connection is left for the server to close, which it does once it ended the session (then
+     * {@code logoff-ack}); closed here after {@link #BYE_ACK_MILLIS} if it does not.
+     */
+    private void awaitByeAck()
+    {
+        final Channel connection = tcp;
+        tcp = null;
+        final String cookie = webvpn;
+        final boolean[] timedOut = {false};
+        run.history().byeSent();
+        connection.closeFuture().addListener(f ->
+        {
+            if (!timedOut[0])
+            {
+                run.history().record("logoff-ack", cookie, user, address, null);
+            }
+            run.history().byeAnswered();
+        });
+        loop.schedule(() ->
+        {
+            timedOut[0] = true;
+            connection.close();
+        }, BYE_ACK_MILLIS, TimeUnit.MILLISECONDS);
     }
 
     private void executeOnLoop(final Runnable task)
@@ -878,6 +918,7 @@ final class ClientSession implements DtlsLink.Listener
             lost(reason);
             return;
         }
+        record(reason.equals("cookie_rejected") ? "refused" : "violation", reason);
         m.fail(reason, detail);
         close(true);
     }
@@ -891,6 +932,7 @@ final class ClientSession implements DtlsLink.Listener
     {
         if (!reconnecting)
         {
+            record("down", reason);
             dropNanos = System.nanoTime();
             reconnecting = true;
             lostTunnel = true;
@@ -933,6 +975,15 @@ final class ClientSession implements DtlsLink.Listener
     {
         final java.util.List<URI> all = o.servers();
         return all.size() == 1 ? server : all.get((all.indexOf(server) + 1) % all.size());
+    }
+
+    private void record(final String event, final String why)
+    {
+        final History history = run.history();
+        if (history != null && webvpn != null)
+        {
+            history.record(event, webvpn, user, address, why);
+        }
     }
 
     private void markDown()

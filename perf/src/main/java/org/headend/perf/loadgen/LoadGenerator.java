@@ -50,6 +50,7 @@ public final class LoadGenerator implements ClientSession.Run
     private final AtomicInteger live = new AtomicInteger();
     private final long startNanos = System.nanoTime();
     private final long deadlineNanos;
+    private final History history;
 
     LoadGenerator(final LoadOptions o) throws SSLException
     {
@@ -65,6 +66,14 @@ public final class LoadGenerator implements ClientSession.Run
         this.pingTarget = o.pingTarget() == null ? 0 : IcmpEcho.parseIpv4(o.pingTarget());
         this.sessions = new AtomicReferenceArray<>(o.sessions());
         this.deadlineNanos = startNanos + (long)(o.durationSeconds() * 1e9);
+        try
+        {
+            this.history = o.history() == null ? null : new History(o.history());
+        }
+        catch (final java.io.IOException ex)
+        {
+            throw new IllegalStateException("--history " + o.history() + ": " + ex, ex);
+        }
     }
 
     public static void main(final String[] args)
@@ -122,6 +131,11 @@ public final class LoadGenerator implements ClientSession.Run
         finally
         {
             finish();
+            if (history != null)
+            {
+                history.seal(ClientSession.BYE_ACK_MILLIS + 500);
+                history.close();
+            }
             reporter.interrupt();
             group.shutdownGracefully(0, 1, TimeUnit.SECONDS).await(5, TimeUnit.SECONDS);
         }
@@ -432,5 +446,11 @@ public final class LoadGenerator implements ClientSession.Run
     public void ended(final ClientSession session, final boolean failed)
     {
         live.decrementAndGet();
+    }
+
+    @Override
+    public History history()
+    {
+        return history;
     }
 }

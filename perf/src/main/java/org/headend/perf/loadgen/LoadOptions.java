@@ -16,8 +16,8 @@ record LoadOptions(URI server, List<URI> servers, String pin, int sessions,
     double rampFrom, double rampSeconds, int maxInflight, double holdSeconds, int pingIntervalMillis,
     String pingTarget, int lossTimeoutMillis, double churnPerSecond, double stormAtSeconds, double durationSeconds,
     boolean dtls, int baseMtu, String userAgent, int threads, List<java.net.InetAddress> sourceAddresses,
-    List<Integer> plateaus, double plateauHoldSeconds, Path out, boolean quiet, boolean reconnectOnLoss,
-    List<String> commandLine)
+    List<Integer> plateaus, double plateauHoldSeconds, Path out, boolean quiet, Path history,
+    boolean reconnectOnLoss, List<String> commandLine)
 {
     static final String USAGE = """
         usage: loadgen --server https://HOST[:PORT]/[GROUP-PATH][,https://…] [options]
@@ -53,6 +53,8 @@ record LoadOptions(URI server, List<URI> servers, String pin, int sessions,
                                         at each level
           --plateau-hold S              seconds each plateau is held (default 20)
           --out DIR                     where summary.json goes (default results/loadgen-<time>)
+          --history FILE                each session's events as JSON lines for a checker: up, down (with
+                                        its address), logoff (with the cookie: keep FILE private), refused
           --reconnect-on-loss on|off    as openconnect: a tunnel the server drops without DISCONNECT comes
                                         back with its cookie, tried every second (a 503 or no answer too),
                                         each try on the next --server (one server: the same), until it
@@ -123,6 +125,7 @@ record LoadOptions(URI server, List<URI> servers, String pin, int sessions,
             throw new IllegalArgumentException("--user-pattern needs %d (or %05d, …)");
         }
         final String password = take(flags, "password", "password");
+        final String history = take(flags, "history", null);
         final LoadOptions o = new LoadOptions(uri, List.copyOf(servers), take(flags, "servercert", null),
             (int)number(flags, "sessions", "10", 1, 100_000), pattern,
             (int)number(flags, "first-user", "1", 0, Integer.MAX_VALUE / 2), password, take(flags, "group", null),
@@ -136,6 +139,7 @@ record LoadOptions(URI server, List<URI> servers, String pin, int sessions,
             sources(take(flags, "source", null)), plateaus(take(flags, "plateaus", null)),
             number(flags, "plateau-hold", "20", 0, 86_400),
             Path.of(take(flags, "out", "results/loadgen-" + System.currentTimeMillis() / 1000)), quiet,
+            history == null ? null : Path.of(history),
             onOff(take(flags, "reconnect-on-loss", "off"), "reconnect-on-loss"),
             List.copyOf(java.util.Arrays.asList(args)));
         if (!flags.isEmpty())

@@ -67,4 +67,18 @@ class LoadOptionsTest
         assertThrows(IllegalArgumentException.class, () -> LoadOptions.parse(new String[] {"--server",
             "https://x/", "--ping-interval", "0", "--reconnect-on-loss", "yes"}));
     }
+
+    @Test
+    void shouldTakeAHistoryFileAndReconnectOnLossOnlyWhenAsked()
+    {
+        final LoadOptions plain = LoadOptions.parse(new String[] {"--server", "https://x/", "--ping-interval", "0"});
+        assertEquals(null, plain.history());
+        assertFalse(plain.reconnectOnLoss());
+        final LoadOptions o = LoadOptions.parse(new String[] {"--server", "https://x/", "--ping-interval", "0",
+            "--history", "/tmp/h.jsonl", "--reconnect-on-loss", "on"});
+        assertEquals(java.nio.file.Path.of("/tmp/h.jsonl"), o.history());
+        assertTrue(o.reconnectOnLoss());
+        assertThrows(IllegalArgumentException.class, () -> LoadOptions.parse(new String[] {"--server", "https://x/",
+            "--ping-interval", "0", "--reconnect-on-loss", "yes"}));
+    }
 }
