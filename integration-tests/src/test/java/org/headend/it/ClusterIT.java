@@ -245,11 +245,18 @@ class ClusterIT
             }
             final java.util.regex.Pattern own = java.util.regex.Pattern.compile("member-" + (char)('a' + d)
                 + "\\s+Director\\s+\\d+\\s+[1-9]");
-            if (own.matcher(MEMBERS[d].console("show load-balancing")).find())
+            // members publish their session counts periodically: a member whose earlier test's session just ended
+            // may still be listed with it, and then the director is rightly among the least loaded and keeps the
+            // login. The precondition of this test is the director's view: itself loaded, another member idle
+            final java.util.regex.Pattern idle = java.util.regex.Pattern
+                .compile("member-[abc]\\s+Backup\\s+\\d+\\s+0\\s");
+            final String view = MEMBERS[d].console("show load-balancing");
+            if (own.matcher(view).find() && idle.matcher(view).find())
             {
                 break;
             }
-            assertTrue(System.nanoTime() < deadline, "the director never published its session");
+            assertTrue(System.nanoTime() < deadline, "the director never saw itself loaded and another member idle:\n"
+                + view);
             NetTools.sleep(300);
         }
 
