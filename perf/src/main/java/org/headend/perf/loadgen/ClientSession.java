@@ -839,19 +839,7 @@ final class ClientSession implements DtlsLink.Listener
             dropNanos = intended;
             reconnecting = true;
             record("down", "storm");
-            markDown();
-            if (ticker != null)
-            {
-                ticker.cancel(false);
-            }
-            if (dtls != null)
-            {
-                dtls.close();
-                dtls = null;
-            }
-            final Channel old = tcp;
-            tcp = null;
-            old.close();
+            tearDown();
             open();
         });
     }
@@ -943,22 +931,7 @@ final class ClientSession implements DtlsLink.Listener
         {
             m.event("reconnect_try_failed_" + reason);
         }
-        markDown();
-        if (ticker != null)
-        {
-            ticker.cancel(false);
-        }
-        if (dtls != null)
-        {
-            dtls.close();
-            dtls = null;
-        }
-        if (tcp != null)
-        {
-            final Channel old = tcp;
-            tcp = null;
-            old.close();
-        }
+        tearDown();
         state = State.TLS; // between connections: no tunnel, nothing to send
         loop.schedule(() ->
         {
@@ -996,13 +969,12 @@ final class ClientSession implements DtlsLink.Listener
         }
     }
 
-    private void close(final boolean failed)
+    /**
+     * Ends what the current connection runs: its count as an up tunnel, the ticker, DTLS and the TCP connection, which
+     * is let go first so that its closing is not taken for a loss ({@link Connection} ignores a connection left).
+     */
+    private void tearDown()
     {
-        if (state == State.CLOSED)
-        {
-            return;
-        }
-        state = State.CLOSED;
         markDown();
         if (ticker != null)
         {
@@ -1015,8 +987,20 @@ final class ClientSession implements DtlsLink.Listener
         }
         if (tcp != null)
         {
-            tcp.close();
+            final Channel old = tcp;
+            tcp = null;
+            old.close();
         }
+    }
+
+    private void close(final boolean failed)
+    {
+        if (state == State.CLOSED)
+        {
+            return;
+        }
+        state = State.CLOSED;
+        tearDown();
         if (buffer != null)
         {
             buffer.release();
