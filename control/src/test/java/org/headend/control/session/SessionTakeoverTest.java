@@ -33,6 +33,9 @@ class SessionTakeoverTest
         ip local pool POOL 192.168.100.10-192.168.100.20 mask 255.255.255.0
         username bob password bob-secret
         username carol password carol-secret
+        username dana password dana-secret
+        username dana attributes
+         vpn-framed-ip-address 192.168.101.7 255.255.255.0
         tunnel-group DefaultWEBVPNGroup general-attributes
          address-pool POOL
         """;
@@ -65,13 +68,17 @@ class SessionTakeoverTest
         return member.open(user, GROUP, "DfltGrpPolicy", CLIENT).session();
     }
 
-    /** The session another member wrote to the cluster: alice, on the address {@code address}. */
+    /** The session another member wrote to the cluster: alice, on the address {@code address} of the pool. */
     private static SessionRecord elsewhere(final String address)
     {
+        return elsewhere("alice", new AddressPools.Lease("POOL", (int)Ipv4.toLong(Ipv4.parse(address)), 0xFFFFFF00));
+    }
+
+    private static SessionRecord elsewhere(final String user, final AddressPools.Lease lease)
+    {
         final Instant now = Instant.now();
-        return new SessionRecord(7, "A11CE0000000000000000000000000000000000000000000000000000000000A", "alice", GROUP,
-            "DfltGrpPolicy", now, now, null, new AddressPools.Lease("POOL", (int)Ipv4.toLong(Ipv4.parse(address)),
-                0xFFFFFF00), null, "192.0.2.151", "Open AnyConnect VPN Agent v9.01-3");
+        return new SessionRecord(7, "A11CE0000000000000000000000000000000000000000000000000000000000A", user, GROUP,
+            "DfltGrpPolicy", now, now, null, lease, null, "192.0.2.151", "Open AnyConnect VPN Agent v9.01-3");
     }
 
     @Test
@@ -88,6 +95,21 @@ class SessionTakeoverTest
 
         assertNotNull(alice, "the session whose member died is taken over here");
         assertEquals("192.168.100.10", Ipv4.format(alice.lease().address()), "with the address it had");
+    }
+
+    /** A user's vpn-framed-ip-address is the same on every member: her session elsewhere holds it in the cluster. */
+    @Test
+    void shouldTakeOverASessionOnAFixedAddressTheClusterOnceRefusedHere()
+    {
+        final Session here = login("dana");
+        final AddressPools.Lease fixed = member.lease(here, List.of("POOL"));
+        assertEquals("192.168.101.7", Ipv4.format(fixed.address()));
+        member.addressTaken(here, false);
+
+        final Session taken = member.adopt(elsewhere("dana", fixed));
+
+        assertNotNull(taken, "the session whose member died is taken over here");
+        assertEquals(fixed, taken.lease(), "with the fixed address it had");
     }
 
     @Test
