@@ -76,11 +76,6 @@ public final class SessionManager implements SessionDirectory
     private final Map<Integer, Session> byTunnel = new HashMap<>();
     /** When each session next needs the sweep: a sweep visits those, not the whole table. */
     private final SessionDeadlines deadlines = new SessionDeadlines();
-    /**
-     * Leases kept out of the pools because the cluster refused them here ({@link #addressTaken}): no session of this
-     * member holds them. A session taken over from another member may bring one back: the cluster gave it to it.
-     */
-    private final java.util.Set<Object> heldElsewhere = new java.util.HashSet<>();
     private int nextIndex = 1;
     private int nextTunnelId = 1;
     private int peakConcurrent;
@@ -864,7 +859,6 @@ public final class SessionManager implements SessionDirectory
         String why = SessionTimers.of(policyOf(session)).expiry(session, nowNanos);
         if (why == null)
         {
-            returnHeldElsewhere(local);
             why = reserveLeases(local);
             if (why != null && yieldToCluster(local))
             {
@@ -893,18 +887,19 @@ public final class SessionManager implements SessionDirectory
      * can hold them in the cluster. A session here that leased one from the local pool but has no tunnel on it yet
      * (its claim still on its way, or refused meanwhile) gives it up and picks another at its next CONNECT, as when the
      * cluster refuses its claim; an address no session here uses, which the pool kept out because the cluster once
-     * said another member's session held it ({@link #addressTaken}), is this session's now. A session with its tunnel
-     * up on the address keeps it. True when an address was given up.
+     * said another member's session held it ({@link #addressTaken}), is this session's now (a fixed or DHCP one too). A
+     * session here keeps the address when its tunnel is up on it, or when it is a fixed or DHCP address. True when an
+     * address was given up.
      */
     private boolean yieldToCluster(final SessionRecord adopted)
     {
         boolean yielded = false;
         final AddressPools.Lease wanted = adopted.lease();
-        if (wanted != null && !AddressPools.DHCP.equals(wanted.pool()) && !AddressPools.isHostLease(wanted))
+        if (wanted != null)
         {
             final Session holder = byIndex.values().stream().filter(s -> !s.ended() && s.lease() != null
                 && s.lease().address() == wanted.address()).findFirst().orElse(null);
-            if (holder == null || holder.tunnel() == null)
+            if (holder == null || (holder.tunnel() == null && !AddressPools.isHostLease(wanted)))
             {
                 LOG.warn("{}address {} yields to a session taken over from another member, which holds it in the "
                     + "cluster{}", holder == null ? "" : "session " + holder.index() + ": ",
@@ -961,7 +956,8 @@ public final class SessionManager implements SessionDirectory
 
     /**
      * The cluster refused the session's new address: another member's session holds it. The address stays out of
-     * this member's pool (it is in use elsewhere) and the session's next {@link #lease} picks another one.
+     * this member's pool (it is in use elsewhere), held by no session here, until a session taken over from another
+     * member brings it ({@link #yieldToCluster}); the session's next {@link #lease} picks another one.
      */
     public void addressTaken(final Session session, final boolean ipv6)
     {
@@ -969,12 +965,10 @@ public final class SessionManager implements SessionDirectory
             session.index(), ipv6 ? Ipv6.format(session.lease6().address()) : Ipv4.format(session.lease().address()));
         if (ipv6)
         {
-            heldElsewhere.add(session.lease6());
             session.lease6(null);
         }
         else
         {
-            heldElsewhere.add(session.lease());
             session.lease(null);
         }
     }
@@ -995,22 +989,6 @@ public final class SessionManager implements SessionDirectory
         {
             pools.release6(session.lease6());
             session.lease6(null);
-        }
-    }
-
-    /**
-     * A session taken over (its addresses now this member's in the cluster) whose address this member kept out of
-     * its pool when another member's session held it: the address goes back to the pool, for the session to take.
-     */
-    private void returnHeldElsewhere(final SessionRecord record)
-    {
-        if (record.lease() != null && heldElsewhere.remove(record.lease()))
-        {
-            pools.release(record.lease());
-        }
-        if (record.lease6() != null && heldElsewhere.remove(record.lease6()))
-        {
-            pools.release6(record.lease6());
         }
     }
 
