@@ -121,6 +121,32 @@ class ClusterPartitionTest
     private final ServingHistory history = new ServingHistory();
     private final String cluster = "partition" + ProcessHandle.current().pid();
 
+    /** A test of two members' stores ({@link #withStores}). */
+    @FunctionalInterface
+    private interface StoresTest
+    {
+        void run(CuttableRelays toA, EtcdGateway truth, EtcdClusterStore a, EtcdClusterStore b) throws Exception;
+    }
+
+    /**
+     * Runs {@code test} on a fresh three-member etcd with the stores of two members, not yet started, that run their
+     * callbacks where they complete: A reaching etcd only through relays the test can cut ({@code toA}), B directly;
+     * {@code truth} reads etcd directly.
+     */
+    private void withStores(final StoresTest test) throws Exception
+    {
+        try (LocalEtcd etcd = new LocalEtcd();
+            CuttableRelays toA = new CuttableRelays(etcd);
+            EtcdGateway truth = new EtcdGateway(etcd.endpoints());
+            EtcdClusterStore a = new EtcdClusterStore(new EtcdGateway(toA.uris()), cluster, "a", "https://a.example",
+                5, true, 120, Runnable::run, Clock.systemUTC());
+            EtcdClusterStore b = new EtcdClusterStore(new EtcdGateway(etcd.endpoints()), cluster, "b",
+                "https://b.example", 5, true, 120, Runnable::run, Clock.systemUTC()))
+        {
+            test.run(toA, truth, a, b);
+        }
+    }
+
     private static SessionRecord record(final String session, final String user, final String address)
     {
         final Instant now = Instant.now();
@@ -134,16 +160,13 @@ class ClusterPartitionTest
     void aMemberCutOffFromEtcdFencesItselfAndNoSessionOrAddressIsEverServedTwice() throws Exception
     {
         try (LocalEtcd etcd = new LocalEtcd();
-            CuttableProxy p1 = new CuttableProxy(etcd.endpoints().get(0));
-            CuttableProxy p2 = new CuttableProxy(etcd.endpoints().get(1));
-            CuttableProxy p3 = new CuttableProxy(etcd.endpoints().get(2));
-            Member a = new Member("a", List.of(p1.uri(), p2.uri(), p3.uri()));
+            CuttableRelays toA = new CuttableRelays(etcd);
+            Member a = new Member("a", toA.uris());
             Member b = new Member("b", etcd.endpoints());
             Member c = new Member("c", etcd.endpoints());
             EtcdGateway truth = new EtcdGateway(etcd.endpoints()))
         {
             final List<Member> members = List.of(a, b, c);
-            final List<CuttableProxy> toA = List.of(p1, p2, p3);
             // steady state: three clients on each member
             final Map<String, String> addressOf = new ConcurrentHashMap<>();
             final Map<String, Member> firstMember = new HashMap<>();
@@ -167,7 +190,7 @@ class ClusterPartitionTest
 
             // the nemesis: A loses etcd
             history.mark("cut a");
-            toA.forEach(CuttableProxy::cut);
+            toA.cut();
             final long cutAt = System.nanoTime();
             final CompletableFuture<Boolean> failureOnA = a.store.failed("mallory");
             // a client moves from B to C while B is healthy: C waits for B to let go
@@ -208,7 +231,7 @@ class ClusterPartitionTest
 
             // heal: A comes back and serves again
             history.mark("heal a");
-            toA.forEach(CuttableProxy::heal);
+            toA.heal();
             final long healAt = System.nanoTime();
             awaitTrue(() -> !a.store.fenced(), 30, "A never came back after the heal");
             awaitTrue(() -> b.store.members().get(5, TimeUnit.SECONDS).size() == 3, 30,
@@ -260,45 +283,33 @@ class ClusterPartitionTest
     @Timeout(value = 2, unit = TimeUnit.MINUTES)
     void anAddressClaimWhoseAnswerWasLostIsReleasedOnceNoSessionUsesIt() throws Exception
     {
-        try (LocalEtcd etcd = new LocalEtcd();
-            CuttableProxy p1 = new CuttableProxy(etcd.endpoints().get(0));
-            CuttableProxy p2 = new CuttableProxy(etcd.endpoints().get(1));
-            CuttableProxy p3 = new CuttableProxy(etcd.endpoints().get(2));
-            EtcdGateway truth = new EtcdGateway(etcd.endpoints()))
+        withStores((toA, truth, a, b) ->
         {
-            final EtcdClusterStore a = new EtcdClusterStore(new EtcdGateway(List.of(p1.uri(), p2.uri(), p3.uri())),
-                cluster, "a", "https://a.example", 5, true, 120, Runnable::run, Clock.systemUTC());
-            final EtcdClusterStore b = new EtcdClusterStore(new EtcdGateway(etcd.endpoints()), cluster, "b",
-                "https://b.example", 5, true, 120, Runnable::run, Clock.systemUTC());
-            try (a; b)
-            {
-                a.sweepOrphans(300, 3_000);
-                a.start(15);
-                b.start(15);
-                final String key = "/vpn/" + cluster + "/addrs/" + POOL + "9";
-                final List<CuttableProxy> toA = List.of(p1, p2, p3);
+            a.sweepOrphans(300, 3_000);
+            a.start(15);
+            b.start(15);
+            final String key = "/vpn/" + cluster + "/addrs/" + POOL + "9";
 
-                toA.forEach(CuttableProxy::loseAnswers);
-                final CompletableFuture<Boolean> lost = a.claim("L0575E55", POOL + "9");
-                assertThrows(java.util.concurrent.ExecutionException.class, () -> lost.get(30, TimeUnit.SECONDS),
-                    "a claim whose every answer was lost cannot have succeeded for the member");
-                toA.forEach(CuttableProxy::heal);
-                assertEquals("L0575E55", truth.get(key).get(10, TimeUnit.SECONDS).value(),
-                    "etcd carried the claim out");
-                assertFalse(b.claim("0THER5E5", POOL + "9").get(10, TimeUnit.SECONDS), "the claim holds meanwhile");
+            toA.loseAnswers();
+            final CompletableFuture<Boolean> lost = a.claim("L0575E55", POOL + "9");
+            assertThrows(java.util.concurrent.ExecutionException.class, () -> lost.get(30, TimeUnit.SECONDS),
+                "a claim whose every answer was lost cannot have succeeded for the member");
+            toA.heal();
+            assertEquals("L0575E55", truth.get(key).get(10, TimeUnit.SECONDS).value(),
+                "etcd carried the claim out");
+            assertFalse(b.claim("0THER5E5", POOL + "9").get(10, TimeUnit.SECONDS), "the claim holds meanwhile");
 
-                // A's sweep finds the claim no session of A uses, and releases it once that lasted its grace
-                awaitTrue(() -> truth.get(key).get(10, TimeUnit.SECONDS) == null, 30,
-                    "the claim whose answer was lost was never released");
-                assertTrue(b.claim("0THER5E5", POOL + "9").get(10, TimeUnit.SECONDS), "the address is free again");
+            // A's sweep finds the claim no session of A uses, and releases it once that lasted its grace
+            awaitTrue(() -> truth.get(key).get(10, TimeUnit.SECONDS) == null, 30,
+                "the claim whose answer was lost was never released");
+            assertTrue(b.claim("0THER5E5", POOL + "9").get(10, TimeUnit.SECONDS), "the address is free again");
 
-                // a claim a session uses stays, however many sweeps pass
-                assertTrue(a.claim("U5ED5E55", POOL + "10").get(10, TimeUnit.SECONDS));
-                Thread.sleep(4_000);
-                assertEquals("U5ED5E55", truth.get("/vpn/" + cluster + "/addrs/" + POOL + "10")
-                    .get(10, TimeUnit.SECONDS).value());
-            }
-        }
+            // a claim a session uses stays, however many sweeps pass
+            assertTrue(a.claim("U5ED5E55", POOL + "10").get(10, TimeUnit.SECONDS));
+            Thread.sleep(4_000);
+            assertEquals("U5ED5E55", truth.get("/vpn/" + cluster + "/addrs/" + POOL + "10")
+                .get(10, TimeUnit.SECONDS).value());
+        });
     }
 
     /**
@@ -309,40 +320,28 @@ class ClusterPartitionTest
     @Timeout(value = 2, unit = TimeUnit.MINUTES)
     void aLogoffWhileEtcdIsUnreachableReachesTheClusterOnceItAnswersAgain() throws Exception
     {
-        try (LocalEtcd etcd = new LocalEtcd();
-            CuttableProxy p1 = new CuttableProxy(etcd.endpoints().get(0));
-            CuttableProxy p2 = new CuttableProxy(etcd.endpoints().get(1));
-            CuttableProxy p3 = new CuttableProxy(etcd.endpoints().get(2));
-            EtcdGateway truth = new EtcdGateway(etcd.endpoints()))
+        withStores((toA, truth, a, b) ->
         {
-            final EtcdClusterStore a = new EtcdClusterStore(new EtcdGateway(List.of(p1.uri(), p2.uri(), p3.uri())),
-                cluster, "a", "https://a.example", 5, true, 120, Runnable::run, Clock.systemUTC());
-            final EtcdClusterStore b = new EtcdClusterStore(new EtcdGateway(etcd.endpoints()), cluster, "b",
-                "https://b.example", 5, true, 120, Runnable::run, Clock.systemUTC());
-            try (a; b)
-            {
-                a.start(15);
-                b.start(15);
-                final String session = "L0660FF5";
-                final String key = "/vpn/" + cluster + "/sessions/" + session;
-                assertTrue(a.claim(session, POOL + "12").get(10, TimeUnit.SECONDS));
-                a.put(record(session, "leaver", POOL + "12"));
-                awaitTrue(() -> truth.get(key).get(10, TimeUnit.SECONDS) != null, 15, "the session never reached etcd");
+            a.start(15);
+            b.start(15);
+            final String session = "L0660FF5";
+            final String key = "/vpn/" + cluster + "/sessions/" + session;
+            assertTrue(a.claim(session, POOL + "12").get(10, TimeUnit.SECONDS));
+            a.put(record(session, "leaver", POOL + "12"));
+            awaitTrue(() -> truth.get(key).get(10, TimeUnit.SECONDS) != null, 15, "the session never reached etcd");
 
-                final List<CuttableProxy> toA = List.of(p1, p2, p3);
-                toA.forEach(CuttableProxy::refuse);
-                a.remove(session);
-                // its deletion is tried, and fails, while nothing reaches etcd
-                Thread.sleep(1_000);
-                assertEquals(null, a.adopt(session).get(10, TimeUnit.SECONDS), "the member took its cookie back");
-                toA.forEach(CuttableProxy::heal);
+            toA.refuse();
+            a.remove(session);
+            // its deletion is tried, and fails, while nothing reaches etcd
+            Thread.sleep(1_000);
+            assertEquals(null, a.adopt(session).get(10, TimeUnit.SECONDS), "the member took its cookie back");
+            toA.heal();
 
-                awaitTrue(() -> truth.get(key).get(10, TimeUnit.SECONDS) == null, 20,
-                    "the logoff never reached the cluster: the cookie lives on");
-                assertEquals(null, b.adopt(session).get(10, TimeUnit.SECONDS), "another member took the cookie");
-                assertTrue(b.claim("0THER5E5", POOL + "12").get(10, TimeUnit.SECONDS), "its address stayed held");
-            }
-        }
+            awaitTrue(() -> truth.get(key).get(10, TimeUnit.SECONDS) == null, 20,
+                "the logoff never reached the cluster: the cookie lives on");
+            assertEquals(null, b.adopt(session).get(10, TimeUnit.SECONDS), "another member took the cookie");
+            assertTrue(b.claim("0THER5E5", POOL + "12").get(10, TimeUnit.SECONDS), "its address stayed held");
+        });
     }
 
     /** A client retrying its reconnect (a member not yet able to serve answers 503) until it is served. */
