@@ -75,17 +75,13 @@ final class LdapLoginForms implements AutoCloseable
         config.replace("""
             webvpn
              anyconnect enable
-            aaa-server DIR protocol ldap
-            aaa-server DIR (inside) host 127.0.0.1
-             server-port %d
-             timeout 3
-             ldap-base-dn ou=people,%s
+            """ + TestDirectory.aaaServer("DIR", server.getListenPort("ldap"), BASE) + """
              ldap-naming-attribute uid
              server-type openldap
             tunnel-group DefaultWEBVPNGroup general-attributes
              authentication-server-group DIR
             %s
-            """.formatted(server.getListenPort("ldap"), BASE, passwordManagementLine), "test");
+            """.formatted(passwordManagementLine), "test");
         logins = new Logins(config::current, new FailedLoginLimiter(), System::nanoTime);
         logins.apply(config.current());
         auth = new AggregateAuth(config::current, sessions, new LoginContexts(), logins,

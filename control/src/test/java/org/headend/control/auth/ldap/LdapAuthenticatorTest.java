@@ -75,42 +75,22 @@ class LdapAuthenticatorTest
             ldap attribute-map GROUPS
              map-name memberOf Group-Policy
              map-value memberOf %s STAFF
-            aaa-server STARTTLS protocol ldap
-            aaa-server STARTTLS (inside) host 127.0.0.1
-             server-port %d
-             timeout 3
-             ldap-base-dn ou=people,%s
+            """.formatted(STAFF) + TestDirectory.aaaServer("STARTTLS", port("ldap"), BASE) + """
              ldap-naming-attribute uid
              ldap-login-password svc-pw
              ldap-login-dn cn=vpn,ou=services,%s
              ldap-over-ssl starttls
              ldap-trusted-ca disk0:/ca.pem
              ldap-attribute-map GROUPS
-            aaa-server LDAPS protocol ldap
-            aaa-server LDAPS (inside) host 127.0.0.1
-             server-port %d
-             timeout 3
-             ldap-base-dn ou=people,%s
+            """.formatted(BASE) + TestDirectory.aaaServer("LDAPS", port("ldaps"), BASE) + """
              ldap-over-ssl enable
              ldap-trusted-ca disk0:/ca.pem
-            aaa-server OTHERCA protocol ldap
-            aaa-server OTHERCA (inside) host 127.0.0.1
-             server-port %d
-             timeout 3
-             ldap-base-dn ou=people,%s
+            """ + TestDirectory.aaaServer("OTHERCA", port("ldaps"), BASE) + """
              ldap-over-ssl enable
              ldap-trusted-ca disk0:/other-ca.pem
-            aaa-server PUBLICCA protocol ldap
-            aaa-server PUBLICCA (inside) host 127.0.0.1
-             server-port %d
-             timeout 3
-             ldap-base-dn ou=people,%s
+            """ + TestDirectory.aaaServer("PUBLICCA", port("ldap"), BASE) + """
              ldap-over-ssl starttls
-            aaa-server ELSEWHERE protocol ldap
-            aaa-server ELSEWHERE (inside) host 127.0.0.1
-             server-port %d
-             timeout 3
-             ldap-base-dn ou=people,%s
+            """ + TestDirectory.aaaServer("ELSEWHERE", port("elsewhere"), BASE) + """
              ldap-over-ssl enable
              ldap-trusted-ca disk0:/elsewhere.pem
             aaa-server FO protocol ldap
@@ -123,8 +103,7 @@ class LdapAuthenticatorTest
              server-port %d
              timeout 3
              ldap-base-dn ou=people,%s
-            """.formatted(STAFF, port("ldap"), BASE, BASE, port("ldaps"), BASE, port("ldaps"), BASE, port("ldap"),
-            BASE, port("elsewhere"), BASE, port("ldap"), BASE, port("ldap"), BASE));
+            """.formatted(port("ldap"), BASE, port("ldap"), BASE));
         store = ConfigStore.load(cfg);
     }
 
@@ -275,17 +254,13 @@ class LdapAuthenticatorTest
             crypto ca trustpoint CLIENTS
              enrollment terminal
              ca-certificate disk0:/other-ca.pem
-            aaa-server TP protocol ldap
-            aaa-server TP (inside) host 127.0.0.1
-             server-port %d
-             timeout 3
-             ldap-base-dn ou=people,%s
+            """ + TestDirectory.aaaServer("TP", port("ldaps"), BASE) + """
              ldap-over-ssl enable
             """;
         for (final String usage : List.of(" validation-usage ssl-server", " validation-usage ssl-client"))
         {
             final Path cfg = dir.resolve("trustpoint.cfg");
-            Files.writeString(cfg, trustpoints.formatted(usage, port("ldaps"), BASE));
+            Files.writeString(cfg, trustpoints.formatted(usage));
             final ConfigStore config = ConfigStore.load(cfg);
             final Function<String, Path> flash = path -> dir.resolve(path.substring("disk0:/".length()));
             try (LdapAuthenticator backend = new LdapAuthenticator(config.current().aaaServer("TP").orElseThrow(),

@@ -69,16 +69,11 @@ class LdapUserEnumerationTest
         server.startListening();
         final Path dir = Files.createTempDirectory("ldap-enum-");
         final Path cfg = dir.resolve("startup-config");
-        Files.writeString(cfg, """
-            aaa-server DIR protocol ldap
-            aaa-server DIR (inside) host 127.0.0.1
-             server-port %d
-             timeout 3
-             ldap-base-dn ou=people,%s
+        Files.writeString(cfg, TestDirectory.aaaServer("DIR", server.getListenPort("ldap"), BASE) + """
              ldap-naming-attribute uid
              ldap-login-password svc-pw
              ldap-login-dn %s
-            """.formatted(server.getListenPort("ldap"), BASE, SERVICE_DN));
+            """.formatted(SERVICE_DN));
         store = ConfigStore.load(cfg);
     }
 

@@ -12,7 +12,7 @@ import java.net.UnknownHostException;
 /**
  * The tree the in-memory directories of the LDAP tests start from: the base entry and {@code ou=people} under it,
  * and where the appliance binds as a service account, {@code ou=services} with {@code cn=vpn} (password
- * {@value #SERVICE_PASSWORD}).
+ * {@value #SERVICE_PASSWORD}); and the configuration lines that point the appliance at such a directory.
  */
 public final class TestDirectory
 {
@@ -36,6 +36,21 @@ public final class TestDirectory
         final InMemoryDirectoryServer server = new InMemoryDirectoryServer(config);
         addPeople(server, base);
         return server;
+    }
+
+    /**
+     * The lines of AAA server group {@code group} with one LDAP server, on loopback at {@code port}, whose users are
+     * under {@code ou=people} of {@code base} (timeout 3 s); the server's further lines, one space in, may follow.
+     */
+    public static String aaaServer(final String group, final int port, final String base)
+    {
+        return """
+            aaa-server %1$s protocol ldap
+            aaa-server %1$s (inside) host 127.0.0.1
+             server-port %2$d
+             timeout 3
+             ldap-base-dn ou=people,%3$s
+            """.formatted(group, port, base);
     }
 
     /** Adds {@code base} (a {@code dc=example,...} domain) and {@code ou=people} under it. */
