@@ -62,12 +62,12 @@ final class History implements AutoCloseable
         }
         final StringBuilder line = new StringBuilder(160).append("{\"t\":").append(System.currentTimeMillis())
             .append(",\"ev\":\"").append(event).append("\",\"id\":\"").append(id(cookie)).append("\",\"user\":");
-        string(line, user).append(",\"addr\":");
-        string(line, addr).append(",\"why\":");
-        string(line, why);
+        Report.string(line, user).append(",\"addr\":");
+        Report.string(line, addr).append(",\"why\":");
+        Report.string(line, why);
         if (event.equals("logoff"))
         {
-            string(line.append(",\"cookie\":"), cookie);
+            Report.string(line.append(",\"cookie\":"), cookie);
         }
         lines.add(line.append('}').toString());
     }
@@ -92,32 +92,6 @@ final class History implements AutoCloseable
             Thread.sleep(10);
         }
         sealed = true;
-    }
-
-    private static StringBuilder string(final StringBuilder line, final String s)
-    {
-        if (s == null)
-        {
-            return line.append("null");
-        }
-        line.append('"');
-        for (int i = 0; i < s.length(); i++)
-        {
-            final char c = s.charAt(i);
-            if (c == '"' || c == '\\')
-            {
-                line.append('\\').append(c);
-            }
-            else if (c < 0x20)
-            {
-                line.append(String.format("\\u%04x", (int)c));
-            }
-            else
-            {
-                line.append(c);
-            }
-        }
-        return line.append('"');
     }
 
     private void drain()

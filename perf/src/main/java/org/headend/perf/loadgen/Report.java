@@ -182,8 +182,13 @@ final class Report
         }
     }
 
-    private static void string(final StringBuilder b, final String s)
+    /** Appends {@code s} as a JSON string ({@code null} when null); the summary and the history both write these. */
+    static StringBuilder string(final StringBuilder b, final String s)
     {
+        if (s == null)
+        {
+            return b.append("null");
+        }
         b.append('"');
         for (int i = 0; i < s.length(); i++)
         {
@@ -201,7 +206,7 @@ final class Report
                 b.append(c);
             }
         }
-        b.append('"');
+        return b.append('"');
     }
 
     private static double millis(final long micros)
