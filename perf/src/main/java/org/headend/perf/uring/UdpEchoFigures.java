@@ -1,0 +1,187 @@
+package org.headend.perf.uring;
+
+import java.io.IOException;
+import java.lang.management.ManagementFactory;
+import java.net.DatagramPacket;
+import java.net.DatagramSocket;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.SocketTimeoutException;
+import java.nio.ByteBuffer;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
+import org.HdrHistogram.Histogram;
+
+/**
+ * UDP echo on loopback, the FFM io_uring port against Netty's io_uring datagram channel, one server at a time in
+ * this JVM, each on one thread whose CPU time and allocation are read from the JVM:
+ * <ul>
+ * <li>throughput: 1400-byte datagrams, {@value #WINDOW} in flight, for {@code uring.seconds} s; echoes per second of
+ * the server thread's CPU (user + system, which includes the kernel's UDP work done on that thread) and bytes the
+ * server thread allocated per echo;</li>
+ * <li>RTT: 100-byte datagrams sent at 10,000, 100 and 1 per second (paced, not waiting for the reply), p50/p99 of
+ * the time until the echo is back.</li>
+ * </ul>
+ * The client is a plain JDK socket (same for every server). Run by perf/scripts/uring-vs-netty.sh.
+ */
+public final class UdpEchoFigures
+{
+    private static final int SIZE = 1400;
+    private static final int PING_SIZE = 100;
+    private static final int WINDOW = 32;
+    private static final int[] RATES = {10_000, 100, 1};
+    private static final com.sun.management.ThreadMXBean THREADS =
+        (com.sun.management.ThreadMXBean)ManagementFactory.getThreadMXBean();
+
+    private UdpEchoFigures()
+    {
+    }
+
+    /**
+     * @param args ignored; {@code -During.seconds} (throughput, default 10), {@code -During.rtt.seconds} (per rate,
+     *             default 10, at least 15 samples at 1/s), {@code -During.servers=ffm,netty1,netty16}.
+     */
+    public static void main(final String[] args) throws Exception
+    {
+        final int seconds = Integer.getInteger("uring.seconds", 10);
+        final int rttSeconds = Integer.getInteger("uring.rtt.seconds", 10);
+        final List<String> servers = List.of(System.getProperty("uring.servers", "ffm,netty1,netty16").split(","));
+        System.out.printf("%-24s %10s %14s %10s %7s | %-18s %-18s %-18s%n", "server (1 thread)", "echo/s",
+            "echo/CPU-s", "B/echo", "lost", "RTT us @10000/s", "@100/s", "@1/s");
+        for (final String name : servers)
+        {
+            try (EchoServer server = start(name))
+            {
+                final String figures = throughput(server, 3, false) + throughput(server, seconds, true);
+                final StringBuilder rtt = new StringBuilder();
+                for (final int rate : RATES)
+                {
+                    rtt.append(String.format(" %-18s", rtt(server, rate, rate == 1 ? Math.max(15, rttSeconds)
+                        : rttSeconds)));
+                }
+                System.out.printf("%-24s %s |%s%n", server.name(), figures, rtt);
+            }
+        }
+    }
+
+    private static EchoServer start(final String name) throws Exception
+    {
+        return switch (name)
+        {
+            case "ffm" -> new FfmEchoServer();
+            case "netty1" -> new NettyEchoServer(1);
+            case "netty16" -> new NettyEchoServer(16);
+            default -> throw new IllegalArgumentException("unknown server " + name + " (ffm, netty1, netty16)");
+        };
+    }
+
+    private static String throughput(final EchoServer server, final int seconds, final boolean report)
+        throws IOException
+    {
+        try (DatagramSocket client = client(server))
+        {
+            final DatagramPacket out = new DatagramPacket(new byte[SIZE], SIZE);
+            final DatagramPacket in = new DatagramPacket(new byte[4096], 4096);
+            final long id = server.thread().threadId();
+            final long cpuBefore = THREADS.getThreadCpuTime(id);
+            final long allocatedBefore = THREADS.getThreadAllocatedBytes(id);
+            final long start = System.nanoTime();
+            final long end = start + TimeUnit.SECONDS.toNanos(seconds);
+            long echoes = 0;
+            long lost = 0;
+            while (System.nanoTime() < end)
+            {
+                for (int i = 0; i < WINDOW; i++)
+                {
+                    client.send(out);
+                }
+                for (int i = 0; i < WINDOW; i++)
+                {
+                    try
+                    {
+                        in.setLength(4096);
+                        client.receive(in);
+                        echoes++;
+                    }
+                    catch (final SocketTimeoutException ex)
+                    {
+                        lost += WINDOW - i;
+                        break;
+                    }
+                }
+            }
+            final double elapsed = (System.nanoTime() - start) / 1e9;
+            final double cpu = (THREADS.getThreadCpuTime(id) - cpuBefore) / 1e9;
+            final long allocated = THREADS.getThreadAllocatedBytes(id) - allocatedBefore;
+            return report ? String.format("%10.0f %14.0f %10.1f %7d", echoes / elapsed, echoes / cpu,
+                (double)allocated / echoes, lost) : "";
+        }
+    }
+
+    /** Sends at {@code rate} per second for {@code seconds} on one thread, timing the echoes on another. */
+    private static String rtt(final EchoServer server, final int rate, final int seconds) throws Exception
+    {
+        final Histogram histogram = new Histogram(TimeUnit.SECONDS.toNanos(10), 3);
+        final int count = rate * seconds;
+        final AtomicLong received = new AtomicLong();
+        try (DatagramSocket client = client(server))
+        {
+            final AtomicBoolean sending = new AtomicBoolean(true);
+            final Thread receiver = Thread.ofPlatform().name("rtt-receiver").start(() ->
+            {
+                final DatagramPacket in = new DatagramPacket(new byte[4096], 4096);
+                // a lost datagram costs one receive timeout; the receiver stops at the first one after the last send
+                while (received.get() < count)
+                {
+                    try
+                    {
+                        in.setLength(4096);
+                        client.receive(in);
+                        final long sentAt = ByteBuffer.wrap(in.getData()).getLong(8);
+                        histogram.recordValue(System.nanoTime() - sentAt);
+                        received.incrementAndGet();
+                    }
+                    catch (final IOException ex)
+                    {
+                        if (!sending.get())
+                        {
+                            return;
+                        }
+                    }
+                }
+            });
+            final byte[] data = new byte[PING_SIZE];
+            final ByteBuffer fields = ByteBuffer.wrap(data);
+            final DatagramPacket out = new DatagramPacket(data, PING_SIZE);
+            final long interval = TimeUnit.SECONDS.toNanos(1) / rate;
+            final long start = System.nanoTime();
+            for (int i = 0; i < count; i++)
+            {
+                final long due = start + i * interval;
+                for (long wait = due - System.nanoTime(); wait > 0; wait = due - System.nanoTime())
+                {
+                    LockSupport.parkNanos(wait);
+                }
+                fields.putLong(0, i);
+                fields.putLong(8, System.nanoTime());
+                client.send(out);
+            }
+            sending.set(false);
+            receiver.join(TimeUnit.SECONDS.toMillis(5));
+        }
+        final long lost = count - received.get();
+        return String.format("%.0f/%.0f%s", histogram.getValueAtPercentile(50) / 1e3,
+            histogram.getValueAtPercentile(99) / 1e3, lost > 0 ? " lost " + lost : "");
+    }
+
+    private static DatagramSocket client(final EchoServer server) throws IOException
+    {
+        final DatagramSocket socket = new DatagramSocket(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
+        socket.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), server.port()));
+        socket.setSoTimeout(2000);
+        return socket;
+    }
+}
