@@ -37,7 +37,16 @@ public final class UringUdpPort implements AutoCloseable
     private static final int MSG_IOVLEN = 24;
     private static final int IOVEC_SIZE = 16;
     private static final int SOCKADDR_SIZE = 16;
-    private static final int SEND_HEADER = MSGHDR_SIZE + IOVEC_SIZE + SOCKADDR_SIZE;
+    private static final int MSG_CONTROL = 32;
+    private static final int MSG_CONTROLLEN = 40;
+    /** CMSG_SPACE(sizeof(u16)): a cmsghdr (len, level, type) and the segment size, padded to 8. */
+    private static final int GSO_CMSG_SIZE = 24;
+    private static final int GSO_CMSG_LEN = 18;
+    private static final int SOL_UDP = 17;
+    private static final int UDP_SEGMENT = 103;
+    /** The most a UDP datagram (so a GSO send) carries. */
+    public static final int MAX_SEND_CAPACITY = 65_507;
+    private static final int SEND_HEADER = MSGHDR_SIZE + IOVEC_SIZE + SOCKADDR_SIZE + GSO_CMSG_SIZE;
 
     private final IoUring uring;
     private final ProvidedBuffers buffers;
@@ -72,6 +81,20 @@ public final class UringUdpPort implements AutoCloseable
      */
     public UringUdpPort(final int ipv4, final int port, final int buffers, final int sends, final int datagramCapacity)
     {
+        this(ipv4, port, buffers, sends, datagramCapacity, datagramCapacity);
+    }
+
+    /**
+     * As {@link #UringUdpPort(int, int, int, int, int)} with send slots of {@code sendCapacity} bytes, up to
+     * {@link #MAX_SEND_CAPACITY}: room for {@link #sendSegmented} to pass many datagrams to the kernel in one.
+     */
+    public UringUdpPort(final int ipv4, final int port, final int buffers, final int sends, final int datagramCapacity,
+        final int sendCapacity)
+    {
+        if (sendCapacity < 1 || sendCapacity > MAX_SEND_CAPACITY)
+        {
+            throw new IllegalArgumentException("send capacity " + sendCapacity);
+        }
         uring = new IoUring(Math.max(64, Integer.highestOneBit(Math.max(1, sends + 2) * 2 - 1)));
         int fd = -1;
         try
@@ -97,7 +120,7 @@ public final class UringUdpPort implements AutoCloseable
             receiveHeader = uring.arena().allocate(MSGHDR_SIZE, 8);
             receiveHeader.set(JAVA_INT, MSG_NAMELEN, ReceivedDatagram.NAME_SIZE);
 
-            sendSlotSize = SEND_HEADER + datagramCapacity;
+            sendSlotSize = (SEND_HEADER + sendCapacity + 7) & ~7;
             sendSlots = uring.arena().allocate((long)sendSlotSize * sends, 64);
             sendPayloads = new MemorySegment[sends];
             freeSends = new int[sends];
@@ -109,7 +132,11 @@ public final class UringUdpPort implements AutoCloseable
                 sendSlots.set(JAVA_LONG, slot + MSG_IOV, sendSlots.address() + slot + MSGHDR_SIZE);
                 sendSlots.set(JAVA_LONG, slot + MSG_IOVLEN, 1);
                 sendSlots.set(JAVA_LONG, slot + MSGHDR_SIZE, sendSlots.address() + slot + SEND_HEADER);
-                sendPayloads[i] = sendSlots.asSlice(slot + SEND_HEADER, datagramCapacity);
+                final long cmsg = slot + MSGHDR_SIZE + IOVEC_SIZE + SOCKADDR_SIZE;
+                sendSlots.set(JAVA_LONG, cmsg, GSO_CMSG_LEN);
+                sendSlots.set(JAVA_INT, cmsg + 8, SOL_UDP);
+                sendSlots.set(JAVA_INT, cmsg + 12, UDP_SEGMENT);
+                sendPayloads[i] = sendSlots.asSlice(slot + SEND_HEADER, sendCapacity);
                 freeSends[i] = sends - 1 - i;
             }
             freeSendCount = sends;
@@ -257,7 +284,7 @@ public final class UringUdpPort implements AutoCloseable
     public void send(final int slot, final int length, final int ipv4, final int port)
     {
         writeSockaddr(sendSlots, (long)slot * sendSlotSize + MSGHDR_SIZE + IOVEC_SIZE, ipv4, port);
-        queueSend(slot, length);
+        queueSend(slot, length, 0);
     }
 
     /** Queues a claimed slot's first {@code length} bytes back to where {@code to} came from. */
@@ -265,10 +292,25 @@ public final class UringUdpPort implements AutoCloseable
     {
         MemorySegment.copy(to.segment(), to.sockaddrOffset(), sendSlots,
             (long)slot * sendSlotSize + MSGHDR_SIZE + IOVEC_SIZE, SOCKADDR_SIZE);
-        queueSend(slot, length);
+        queueSend(slot, length, 0);
     }
 
-    private void queueSend(final int slot, final int length)
+    /**
+     * Queues a claimed slot holding datagrams of {@code segmentSize} bytes back to back (the last may be shorter) to
+     * {@code ipv4}:{@code port} as one SENDMSG with UDP_SEGMENT: the kernel cuts it into datagrams (UDP GSO), one
+     * trip down the stack for them all.
+     */
+    public void sendSegmented(final int slot, final int length, final int segmentSize, final int ipv4, final int port)
+    {
+        if (segmentSize < 1 || segmentSize > length)
+        {
+            throw new IllegalArgumentException("segment size " + segmentSize + " for " + length + " bytes");
+        }
+        writeSockaddr(sendSlots, (long)slot * sendSlotSize + MSGHDR_SIZE + IOVEC_SIZE, ipv4, port);
+        queueSend(slot, length, segmentSize);
+    }
+
+    private void queueSend(final int slot, final int length, final int segmentSize)
     {
         if (length < 0 || length > sendPayloads[slot].byteSize())
         {
@@ -276,6 +318,18 @@ public final class UringUdpPort implements AutoCloseable
         }
         final long base = (long)slot * sendSlotSize;
         sendSlots.set(JAVA_LONG, base + MSGHDR_SIZE + 8, length);
+        if (segmentSize > 0)
+        {
+            final long cmsg = base + MSGHDR_SIZE + IOVEC_SIZE + SOCKADDR_SIZE;
+            sendSlots.set(JAVA_SHORT, cmsg + 16, (short)segmentSize);
+            sendSlots.set(JAVA_LONG, base + MSG_CONTROL, sendSlots.address() + cmsg);
+            sendSlots.set(JAVA_LONG, base + MSG_CONTROLLEN, GSO_CMSG_SIZE);
+        }
+        else
+        {
+            sendSlots.set(JAVA_LONG, base + MSG_CONTROL, 0L);
+            sendSlots.set(JAVA_LONG, base + MSG_CONTROLLEN, 0L);
+        }
         final long sqe = uring.nextSqe();
         final MemorySegment sqes = uring.sqes();
         IoUring.putByte(sqes, sqe, IoUring.SQE_OPCODE, IoUring.OP_SENDMSG);

@@ -180,6 +180,38 @@ class UringUdpPortTest
     }
 
     @Test
+    void aSegmentedSendArrivesAsSeparateDatagrams() throws IOException
+    {
+        try (UringUdpPort port = new UringUdpPort(LOOPBACK, 0, 4, 4, 2048, 32 * 1400);
+            DatagramSocket client = client())
+        {
+            // 20 datagrams of 1400 bytes and a short last one, written back to back into one slot
+            final int segment = 1400;
+            final int length = 20 * segment + 300;
+            final int slot = port.claimSend();
+            final MemorySegment payload = port.sendPayload(slot);
+            for (int i = 0; i * segment < length; i++)
+            {
+                final int size = Math.min(segment, length - i * segment);
+                MemorySegment.copy(counterPayload(i, size), 0, payload, ValueLayout.JAVA_BYTE, (long)i * segment, size);
+            }
+            port.sendSegmented(slot, length, segment, LOOPBACK, client.getLocalPort());
+            pollUntil(port, datagram -> { }, () -> port.sent() == 1);
+            assertEquals(0, port.sendErrors());
+            for (int i = 0; i < 21; i++)
+            {
+                assertArrayEquals(counterPayload(i, i < 20 ? segment : 300), receive(client), "datagram " + i);
+            }
+            // the slot is plain again for the next send
+            final int next = port.claimSend();
+            port.sendPayload(next).set(ValueLayout.JAVA_BYTE, 0, (byte)9);
+            port.send(next, 1, LOOPBACK, client.getLocalPort());
+            pollUntil(port, datagram -> { }, () -> port.sent() == 2);
+            assertArrayEquals(new byte[] {9}, receive(client));
+        }
+    }
+
+    @Test
     void aTruncatedDatagramSaysSo() throws IOException
     {
         try (UringUdpPort port = new UringUdpPort(LOOPBACK, 0, 4, 4, 512);
