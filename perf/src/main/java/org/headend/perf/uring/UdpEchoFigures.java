@@ -7,13 +7,12 @@ import java.net.DatagramSocket;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.SocketTimeoutException;
-import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
-import org.HdrHistogram.Histogram;
 
 /**
  * UDP echo on loopback, the FFM io_uring port against Netty's io_uring datagram channel, one server at a time in
@@ -22,15 +21,14 @@ import org.HdrHistogram.Histogram;
  * <li>throughput: 1400-byte datagrams, {@value #WINDOW} in flight, for {@code uring.seconds} s; echoes per second of
  * the server thread's CPU (user + system, which includes the kernel's UDP work done on that thread) and bytes the
  * server thread allocated per echo;</li>
- * <li>RTT: 100-byte datagrams sent at 10,000, 100 and 1 per second (paced, not waiting for the reply), p50/p99 of
- * the time until the echo is back.</li>
+ * <li>RTT: 100-byte datagrams sent at 10,000, 100 and 1 per second (paced, not waiting for the reply) to every
+ * server in turn, p50/p99 of the time until the echo is back.</li>
  * </ul>
  * The client is a plain JDK socket (same for every server). Run by perf/scripts/uring-vs-netty.sh.
  */
 public final class UdpEchoFigures
 {
     private static final int SIZE = 1400;
-    private static final int PING_SIZE = 100;
     private static final int WINDOW = 32;
     private static final int[] RATES = {10_000, 100, 1};
     private static final com.sun.management.ThreadMXBean THREADS =
@@ -49,20 +47,35 @@ public final class UdpEchoFigures
         final int seconds = Integer.getInteger("uring.seconds", 10);
         final int rttSeconds = Integer.getInteger("uring.rtt.seconds", 10);
         final List<String> servers = List.of(System.getProperty("uring.servers", "ffm,netty1,netty16").split(","));
-        System.out.printf("%-24s %10s %14s %10s %7s | %-18s %-18s %-18s%n", "server (1 thread)", "echo/s",
-            "echo/CPU-s", "B/echo", "lost", "RTT us @10000/s", "@100/s", "@1/s");
-        for (final String name : servers)
+        final List<EchoServer> started = new ArrayList<>();
+        try
         {
-            try (EchoServer server = start(name))
+            for (final String name : servers)
             {
-                final String figures = throughput(server, 3, false) + throughput(server, seconds, true);
-                final StringBuilder rtt = new StringBuilder();
-                for (final int rate : RATES)
+                started.add(start(name));
+            }
+            final Map<EchoServer, String> lines = new LinkedHashMap<>();
+            for (final EchoServer server : started)
+            {
+                lines.put(server, throughput(server, 3, false) + throughput(server, seconds, true) + " |");
+            }
+            for (final int rate : RATES)
+            {
+                final List<String> figures = rtt(started, rate, rate == 1 ? Math.max(15, rttSeconds) : rttSeconds);
+                for (int i = 0; i < started.size(); i++)
                 {
-                    rtt.append(String.format(" %-18s", rtt(server, rate, rate == 1 ? Math.max(15, rttSeconds)
-                        : rttSeconds)));
+                    lines.merge(started.get(i), String.format(" %-18s", figures.get(i)), String::concat);
                 }
-                System.out.printf("%-24s %s |%s%n", server.name(), figures, rtt);
+            }
+            System.out.printf("%-24s %10s %14s %10s %7s | %-18s %-18s %-18s%n", "server (1 thread)", "echo/s",
+                "echo/CPU-s", "B/echo", "lost", "RTT us @10000/s", "@100/s", "@1/s");
+            lines.forEach((server, line) -> System.out.printf("%-24s %s%n", server.name(), line));
+        }
+        finally
+        {
+            for (final EchoServer server : started)
+            {
+                server.close();
             }
         }
     }
@@ -121,60 +134,45 @@ public final class UdpEchoFigures
         }
     }
 
-    /** Sends at {@code rate} per second for {@code seconds} on one thread, timing the echoes on another. */
-    private static String rtt(final EchoServer server, final int rate, final int seconds) throws Exception
+    /**
+     * Pings every server at {@code rate} per second for {@code seconds}, interleaved (each tick pings them all, in
+     * an order that rotates), so whatever else loads the machine meanwhile weighs on each server alike.
+     */
+    private static List<String> rtt(final List<EchoServer> servers, final int rate, final int seconds)
+        throws Exception
     {
-        final Histogram histogram = new Histogram(TimeUnit.SECONDS.toNanos(10), 3);
-        final int count = rate * seconds;
-        final AtomicLong received = new AtomicLong();
-        try (DatagramSocket client = client(server))
+        final List<Pinger> pingers = new ArrayList<>();
+        try
         {
-            final AtomicBoolean sending = new AtomicBoolean(true);
-            final Thread receiver = Thread.ofPlatform().name("rtt-receiver").start(() ->
+            for (final EchoServer server : servers)
             {
-                final DatagramPacket in = new DatagramPacket(new byte[4096], 4096);
-                // a lost datagram costs one receive timeout; the receiver stops at the first one after the last send
-                while (received.get() < count)
-                {
-                    try
-                    {
-                        in.setLength(4096);
-                        client.receive(in);
-                        final long sentAt = ByteBuffer.wrap(in.getData()).getLong(8);
-                        histogram.recordValue(System.nanoTime() - sentAt);
-                        received.incrementAndGet();
-                    }
-                    catch (final IOException ex)
-                    {
-                        if (!sending.get())
-                        {
-                            return;
-                        }
-                    }
-                }
-            });
-            final byte[] data = new byte[PING_SIZE];
-            final ByteBuffer fields = ByteBuffer.wrap(data);
-            final DatagramPacket out = new DatagramPacket(data, PING_SIZE);
+                pingers.add(new Pinger(server.port()));
+            }
             final long interval = TimeUnit.SECONDS.toNanos(1) / rate;
             final long start = System.nanoTime();
-            for (int i = 0; i < count; i++)
+            for (long i = 0, count = (long)rate * seconds; i < count; i++)
             {
                 final long due = start + i * interval;
                 for (long wait = due - System.nanoTime(); wait > 0; wait = due - System.nanoTime())
                 {
                     LockSupport.parkNanos(wait);
                 }
-                fields.putLong(0, i);
-                fields.putLong(8, System.nanoTime());
-                client.send(out);
+                for (int k = 0; k < pingers.size(); k++)
+                {
+                    pingers.get((int)((i + k) % pingers.size())).ping();
+                }
             }
-            sending.set(false);
-            receiver.join(TimeUnit.SECONDS.toMillis(5));
+            final List<String> figures = new ArrayList<>();
+            for (final Pinger pinger : pingers)
+            {
+                figures.add(pinger.figures());
+            }
+            return figures;
         }
-        final long lost = count - received.get();
-        return String.format("%.0f/%.0f%s", histogram.getValueAtPercentile(50) / 1e3,
-            histogram.getValueAtPercentile(99) / 1e3, lost > 0 ? " lost " + lost : "");
+        finally
+        {
+            pingers.forEach(Pinger::close);
+        }
     }
 
     private static DatagramSocket client(final EchoServer server) throws IOException
