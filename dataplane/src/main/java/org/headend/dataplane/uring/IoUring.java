@@ -191,7 +191,7 @@ final class IoUring implements AutoCloseable
 
     /**
      * Submits the queued entries and runs the deferred completion work, waiting up to {@code timeoutNanos} for at
-     * least {@code minComplete} completions. Allocates nothing.
+     * least {@code minComplete} completions ({@link Long#MAX_VALUE}: without limit). Allocates nothing.
      *
      * @return the entries the kernel consumed, or -errno (ETIME when the wait ran out is not an error: returns 0).
      */
@@ -199,7 +199,11 @@ final class IoUring implements AutoCloseable
     {
         final int toSubmit = pending;
         long rc;
-        if (minComplete > 0)
+        if (minComplete > 0 && timeoutNanos == Long.MAX_VALUE)
+        {
+            rc = Sys.ioUringEnter(capture, fd, toSubmit, minComplete, ENTER_GETEVENTS, 0, 0);
+        }
+        else if (minComplete > 0)
         {
             timespec.set(JAVA_LONG, 0, timeoutNanos / 1_000_000_000L);
             timespec.set(JAVA_LONG, 8, timeoutNanos % 1_000_000_000L);

@@ -182,8 +182,8 @@ public final class UringUdpPort implements AutoCloseable
     }
 
     /**
-     * Submits queued sends, waits up to {@code timeoutNanos} for completions (0: only what is ready), and hands
-     * every received datagram to {@code handler}.
+     * Submits queued sends, waits up to {@code timeoutNanos} for completions (0: only what is ready,
+     * {@link Long#MAX_VALUE}: until one comes), and hands every received datagram to {@code handler}.
      *
      * @return datagrams received.
      */

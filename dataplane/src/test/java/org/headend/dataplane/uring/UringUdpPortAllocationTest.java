@@ -19,8 +19,8 @@ import org.junit.jupiter.api.Test;
  */
 class UringUdpPortAllocationTest
 {
-    private static final int WARM_UP = 50_000;
-    private static final int ROUND = 100_000;
+    private static final int WARM_UP = 30_000;
+    private static final int ROUND = 50_000;
     private static final int WINDOW = 32;
     private static final int SIZE = 1400;
 

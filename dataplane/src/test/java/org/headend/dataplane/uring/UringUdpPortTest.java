@@ -20,6 +20,7 @@ import java.util.Random;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
 /**
  * The FFM io_uring UDP port on loopback, driven from the test thread (the ring's only thread): the clients are
@@ -208,6 +209,33 @@ class UringUdpPortTest
             port.send(next, 1, LOOPBACK, client.getLocalPort());
             pollUntil(port, datagram -> { }, () -> port.sent() == 2);
             assertArrayEquals(new byte[] {9}, receive(client));
+        }
+    }
+
+    @Test
+    @Timeout(value = 10, threadMode = Timeout.ThreadMode.SEPARATE_THREAD) // the whole test, port included, on it
+    void aPollWithoutTimeLimitReturnsWithTheDatagramThatWokeIt() throws Exception
+    {
+        try (UringUdpPort port = new UringUdpPort(LOOPBACK, 0, 4, 4, 512);
+            DatagramSocket client = client())
+        {
+            final Thread sender = Thread.ofPlatform().start(() ->
+            {
+                try
+                {
+                    Thread.sleep(50);
+                    client.send(new DatagramPacket(new byte[] {5}, 1, loopback(port)));
+                }
+                catch (final IOException | InterruptedException ex)
+                {
+                    throw new IllegalStateException(ex);
+                }
+            });
+            final int[] seen = new int[1];
+            assertEquals(1, port.poll(datagram -> seen[0] = datagram.segment().get(ValueLayout.JAVA_BYTE,
+                datagram.offset()), Long.MAX_VALUE));
+            assertEquals(5, seen[0]);
+            sender.join(5000);
         }
     }
 

@@ -1,6 +1,9 @@
 package org.headend.perf.uring;
 
 import java.lang.foreign.MemorySegment;
+import java.net.DatagramPacket;
+import java.net.DatagramSocket;
+import java.net.InetAddress;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.headend.dataplane.uring.DatagramHandler;
@@ -36,10 +39,10 @@ final class FfmEchoServer implements EchoServer
                 }
             };
             port.complete(udp.localPort());
-            final long wait = TimeUnit.MILLISECONDS.toNanos(100);
+            // waits without a timeout, as Netty's loop does when it has no task due: close() wakes it with a datagram
             while (!stop)
             {
-                udp.poll(echo, wait);
+                udp.poll(echo, Long.MAX_VALUE);
             }
             stopped.complete(null);
         }
@@ -72,6 +75,10 @@ final class FfmEchoServer implements EchoServer
     public void close() throws Exception
     {
         stop = true;
+        try (DatagramSocket wake = new DatagramSocket())
+        {
+            wake.send(new DatagramPacket(new byte[1], 1, InetAddress.getLoopbackAddress(), port()));
+        }
         stopped.get(10, TimeUnit.SECONDS);
     }
 }

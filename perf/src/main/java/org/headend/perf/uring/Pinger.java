@@ -67,14 +67,24 @@ final class Pinger implements AutoCloseable
         }
     }
 
-    /** "p50/p99" in µs, and the datagrams lost if any; waits (bounded) for the last echoes first. */
-    String figures() throws InterruptedException
+    long received()
+    {
+        return received.get();
+    }
+
+    /** Datagrams sent and not echoed (valid after {@link #rtt()}). */
+    long lost()
+    {
+        return sent - received.get();
+    }
+
+    /** "p50/p99" in µs; waits (bounded) for the last echoes first. */
+    String rtt() throws InterruptedException
     {
         sending = false;
         receiver.join(TimeUnit.SECONDS.toMillis(5));
-        final long lost = sent - received.get();
-        return String.format("%.0f/%.0f%s", histogram.getValueAtPercentile(50) / 1e3,
-            histogram.getValueAtPercentile(99) / 1e3, lost > 0 ? " lost " + lost : "");
+        return String.format("%.0f/%.0f", histogram.getValueAtPercentile(50) / 1e3,
+            histogram.getValueAtPercentile(99) / 1e3);
     }
 
     @Override

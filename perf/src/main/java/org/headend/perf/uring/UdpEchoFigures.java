@@ -22,7 +22,8 @@ import java.util.concurrent.locks.LockSupport;
  * the server thread's CPU (user + system, which includes the kernel's UDP work done on that thread) and bytes the
  * server thread allocated per echo;</li>
  * <li>RTT: 100-byte datagrams sent at 10,000, 100 and 1 per second (paced, not waiting for the reply) to every
- * server in turn, p50/p99 of the time until the echo is back.</li>
+ * server in turn, p50/p99 of the time until the echo is back, and the server thread's CPU time per echo at that
+ * rate (wake-up included: on a loaded machine the RTTs measure the scheduler, this does not).</li>
  * </ul>
  * The client is a plain JDK socket (same for every server). Run by perf/scripts/uring-vs-netty.sh.
  */
@@ -64,11 +65,12 @@ public final class UdpEchoFigures
                 final List<String> figures = rtt(started, rate, rate == 1 ? Math.max(15, rttSeconds) : rttSeconds);
                 for (int i = 0; i < started.size(); i++)
                 {
-                    lines.merge(started.get(i), String.format(" %-18s", figures.get(i)), String::concat);
+                    lines.merge(started.get(i), String.format(" %-22s", figures.get(i)), String::concat);
                 }
             }
-            System.out.printf("%-24s %10s %14s %10s %7s | %-18s %-18s %-18s%n", "server (1 thread)", "echo/s",
-                "echo/CPU-s", "B/echo", "lost", "RTT us @10000/s", "@100/s", "@1/s");
+            System.out.printf("%-24s %10s %14s %10s %7s | %-22s %-22s %-22s%n", "server (1 thread)", "echo/s",
+                "echo/CPU-s", "B/echo", "lost", "@10000/s", "@100/s", "@1/s");
+            System.out.printf("%69s | RTT p50/p99 us, server CPU us per echo (lost)%n", "");
             lines.forEach((server, line) -> System.out.printf("%-24s %s%n", server.name(), line));
         }
         finally
@@ -148,6 +150,11 @@ public final class UdpEchoFigures
             {
                 pingers.add(new Pinger(server.port()));
             }
+            final long[] cpuBefore = new long[servers.size()];
+            for (int k = 0; k < servers.size(); k++)
+            {
+                cpuBefore[k] = THREADS.getThreadCpuTime(servers.get(k).thread().threadId());
+            }
             final long interval = TimeUnit.SECONDS.toNanos(1) / rate;
             final long start = System.nanoTime();
             for (long i = 0, count = (long)rate * seconds; i < count; i++)
@@ -163,9 +170,13 @@ public final class UdpEchoFigures
                 }
             }
             final List<String> figures = new ArrayList<>();
-            for (final Pinger pinger : pingers)
+            for (int k = 0; k < servers.size(); k++)
             {
-                figures.add(pinger.figures());
+                final Pinger pinger = pingers.get(k);
+                final String rtt = pinger.rtt();
+                final long cpu = THREADS.getThreadCpuTime(servers.get(k).thread().threadId()) - cpuBefore[k];
+                figures.add(String.format("%s %.0f%s", rtt, cpu / 1e3 / Math.max(1, pinger.received()),
+                    pinger.lost() > 0 ? " (" + pinger.lost() + ")" : ""));
             }
             return figures;
         }
