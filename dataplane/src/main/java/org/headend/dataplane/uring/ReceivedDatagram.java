@@ -19,6 +19,11 @@ public final class ReceivedDatagram
     static final int NAME_SIZE = 16;
     /** Where the payload starts in a slot: the header and the reserved name length before it. */
     static final int PAYLOAD_OFFSET = OUT_SIZE + NAME_SIZE;
+    /** CMSG_SPACE(sizeof(int)): room for the UDP_GRO control message, between the name and the payload. */
+    static final int GRO_CONTROL_SIZE = 24;
+    private static final int OUT_CONTROL_LENGTH = 4;
+    private static final int SOL_UDP = 17;
+    static final int UDP_GRO = 104;
     private static final int OUT_PAYLOAD_LENGTH = 8;
     private static final int OUT_FLAGS = 12;
     private static final int MSG_TRUNC = 0x20;
@@ -29,13 +34,31 @@ public final class ReceivedDatagram
     private long slot;
     private int capacity;
     private int bufferId;
+    private int payloadOffset;
 
-    void wrap(final MemorySegment slots, final long slot, final int slotSize, final int bufferId)
+    void wrap(final MemorySegment slots, final long slot, final int slotSize, final int bufferId,
+        final int payloadOffset)
     {
         this.slots = slots;
         this.slot = slot;
-        this.capacity = slotSize - PAYLOAD_OFFSET;
+        this.payloadOffset = payloadOffset;
+        this.capacity = slotSize - payloadOffset;
         this.bufferId = bufferId;
+    }
+
+    /**
+     * With UDP GRO on, the size of each datagram the kernel joined into this payload (the last may be shorter);
+     * otherwise, or when nothing was joined, {@link #length()}.
+     */
+    public int segmentSize()
+    {
+        final long control = slot + PAYLOAD_OFFSET;
+        if (slots.get(JAVA_INT, slot + OUT_CONTROL_LENGTH) >= GRO_CONTROL_SIZE - 4
+            && slots.get(JAVA_INT, control + 8) == SOL_UDP && slots.get(JAVA_INT, control + 12) == UDP_GRO)
+        {
+            return slots.get(JAVA_INT, control + 16);
+        }
+        return length();
     }
 
     /** Bytes of payload in {@link #segment()} from {@link #offset()}: the datagram's length, or less if truncated. */
@@ -59,7 +82,7 @@ public final class ReceivedDatagram
     /** Where the payload starts in {@link #segment()}. */
     public long offset()
     {
-        return slot + PAYLOAD_OFFSET;
+        return slot + payloadOffset;
     }
 
     /** The provided buffer the kernel chose. */

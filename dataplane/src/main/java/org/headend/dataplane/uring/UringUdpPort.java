@@ -54,6 +54,7 @@ public final class UringUdpPort implements AutoCloseable
     private final MemorySegment receiveHeader;
     private final int socket;
     private final int localPort;
+    private final int payloadOffset;
     private final MemorySegment sendSlots;
     private final MemorySegment[] sendPayloads;
     private final int sendSlotSize;
@@ -81,15 +82,18 @@ public final class UringUdpPort implements AutoCloseable
      */
     public UringUdpPort(final int ipv4, final int port, final int buffers, final int sends, final int datagramCapacity)
     {
-        this(ipv4, port, buffers, sends, datagramCapacity, datagramCapacity);
+        this(ipv4, port, buffers, sends, datagramCapacity, datagramCapacity, false);
     }
 
     /**
      * As {@link #UringUdpPort(int, int, int, int, int)} with send slots of {@code sendCapacity} bytes, up to
-     * {@link #MAX_SEND_CAPACITY}: room for {@link #sendSegmented} to pass many datagrams to the kernel in one.
+     * {@link #MAX_SEND_CAPACITY}: room for {@link #sendSegmented} to pass many datagrams to the kernel in one; and,
+     * with {@code gro}, UDP GRO on receive: the kernel may join datagrams of one flow into one receive
+     * ({@link ReceivedDatagram#segmentSize()}), so {@code datagramCapacity} should then be
+     * {@link #MAX_SEND_CAPACITY} or a joined receive is truncated.
      */
     public UringUdpPort(final int ipv4, final int port, final int buffers, final int sends, final int datagramCapacity,
-        final int sendCapacity)
+        final int sendCapacity, final boolean gro)
     {
         if (sendCapacity < 1 || sendCapacity > MAX_SEND_CAPACITY)
         {
@@ -99,14 +103,20 @@ public final class UringUdpPort implements AutoCloseable
         int fd = -1;
         try
         {
-            this.buffers = new ProvidedBuffers(uring, BUFFER_GROUP, buffers,
-                ReceivedDatagram.PAYLOAD_OFFSET + datagramCapacity);
+            payloadOffset = ReceivedDatagram.PAYLOAD_OFFSET + (gro ? ReceivedDatagram.GRO_CONTROL_SIZE : 0);
+            this.buffers = new ProvidedBuffers(uring, BUFFER_GROUP, buffers, payloadOffset + datagramCapacity);
             final MemorySegment capture = uring.capture();
             fd = Sys.socket(capture, Sys.AF_INET, Sys.SOCK_DGRAM | Sys.SOCK_NONBLOCK | Sys.SOCK_CLOEXEC);
             final MemorySegment value = uring.arena().allocate(JAVA_INT);
             value.set(JAVA_INT, 0, SOCKET_BUFFER);
             Sys.setsockopt(capture, fd, Sys.SOL_SOCKET, Sys.SO_RCVBUF, value);
             Sys.setsockopt(capture, fd, Sys.SOL_SOCKET, Sys.SO_SNDBUF, value);
+            if (gro)
+            {
+                value.set(JAVA_INT, 0, 1);
+                Sys.check(Sys.setsockopt(capture, fd, SOL_UDP, ReceivedDatagram.UDP_GRO, value), capture,
+                    "setsockopt(UDP_GRO)");
+            }
             final MemorySegment address = uring.arena().allocate(SOCKADDR_SIZE, 4);
             writeSockaddr(address, 0, ipv4, port);
             Sys.check(Sys.bind(capture, fd, address), capture, "bind(udp " + (port & 0xffff) + ")");
@@ -119,6 +129,7 @@ public final class UringUdpPort implements AutoCloseable
             // the multishot receive reads only the name and control lengths from its msghdr: no iovec
             receiveHeader = uring.arena().allocate(MSGHDR_SIZE, 8);
             receiveHeader.set(JAVA_INT, MSG_NAMELEN, ReceivedDatagram.NAME_SIZE);
+            receiveHeader.set(JAVA_LONG, MSG_CONTROLLEN, gro ? ReceivedDatagram.GRO_CONTROL_SIZE : 0);
 
             sendSlotSize = (SEND_HEADER + sendCapacity + 7) & ~7;
             sendSlots = uring.arena().allocate((long)sendSlotSize * sends, 64);
@@ -232,7 +243,7 @@ public final class UringUdpPort implements AutoCloseable
                         datagrams++;
                         if (handler != null)
                         {
-                            datagram.wrap(buffers.slots(), buffers.offset(id), buffers.slotSize(), id);
+                            datagram.wrap(buffers.slots(), buffers.offset(id), buffers.slotSize(), id, payloadOffset);
                             handler.onDatagram(datagram);
                         }
                     }

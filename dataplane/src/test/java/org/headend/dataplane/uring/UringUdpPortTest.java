@@ -183,7 +183,7 @@ class UringUdpPortTest
     @Test
     void aSegmentedSendArrivesAsSeparateDatagrams() throws IOException
     {
-        try (UringUdpPort port = new UringUdpPort(LOOPBACK, 0, 4, 4, 2048, 32 * 1400);
+        try (UringUdpPort port = new UringUdpPort(LOOPBACK, 0, 4, 4, 2048, 32 * 1400, false);
             DatagramSocket client = client())
         {
             // 20 datagrams of 1400 bytes and a short last one, written back to back into one slot
@@ -236,6 +236,45 @@ class UringUdpPortTest
                 datagram.offset()), Long.MAX_VALUE));
             assertEquals(5, seen[0]);
             sender.join(5000);
+        }
+    }
+
+    @Test
+    void groJoinsASegmentedSendIntoOneReceiveThatSaysItsSegmentSize()
+    {
+        final int max = UringUdpPort.MAX_SEND_CAPACITY;
+        try (UringUdpPort sender = new UringUdpPort(LOOPBACK, 0, 4, 4, 2048, 16 * 1000, false);
+            UringUdpPort receiver = new UringUdpPort(LOOPBACK, 0, 4, 4, max, 2048, true))
+        {
+            final int slot = sender.claimSend();
+            for (int i = 0; i < 10; i++)
+            {
+                MemorySegment.copy(counterPayload(i, 1000), 0, sender.sendPayload(slot), ValueLayout.JAVA_BYTE,
+                    i * 1000L, 1000);
+            }
+            sender.sendSegmented(slot, 10_000, 1000, LOOPBACK, receiver.localPort());
+            pollUntil(sender, datagram -> { }, () -> sender.sent() == 1);
+
+            final List<byte[]> datagrams = new ArrayList<>();
+            final List<Integer> segmentSizes = new ArrayList<>();
+            pollUntil(receiver, datagram ->
+            {
+                segmentSizes.add(datagram.segmentSize());
+                for (int at = 0; at < datagram.length(); at += datagram.segmentSize())
+                {
+                    final int size = Math.min(datagram.segmentSize(), datagram.length() - at);
+                    final byte[] one = new byte[size];
+                    MemorySegment.copy(datagram.segment(), ValueLayout.JAVA_BYTE, datagram.offset() + at, one, 0,
+                        size);
+                    datagrams.add(one);
+                }
+            }, () -> datagrams.size() == 10);
+            for (int i = 0; i < 10; i++)
+            {
+                assertArrayEquals(counterPayload(i, 1000), datagrams.get(i), "datagram " + i);
+            }
+            assertTrue(receiver.received() < 10, "joined: " + receiver.received() + " receives " + segmentSizes);
+            assertTrue(segmentSizes.stream().allMatch(size -> size == 1000), segmentSizes.toString());
         }
     }
 
