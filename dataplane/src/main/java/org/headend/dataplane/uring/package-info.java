@@ -7,7 +7,7 @@
  * Sys               syscall(2)/libc downcalls, errno through a capture       any
  * IoUring           the mapped SQ/CQ rings, acquire/release on their indices  one (SINGLE_ISSUER)
  * ProvidedBuffers   IORING_REGISTER_PBUF_RING slots                          the ring's
- * UringUdpPort      multishot RECVMSG + batched SENDMSG on one UDP socket     the ring's
+ * UringUdpPort      multishot RECVMSG, batched SENDMSG, GSO, GRO on a UDP socket the ring's
  * ReceivedDatagram  flyweight over one receive completion                    the ring's
  * </pre>
  * perf/README.md "io_uring through FFM" has the figures against Netty.
