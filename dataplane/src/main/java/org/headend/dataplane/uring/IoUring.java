@@ -165,7 +165,12 @@ final class IoUring implements AutoCloseable
     {
         if (localSqTail - (int)INT.getAcquire(rings, sqHead) >= sqEntries)
         {
-            submitAndWait(0, 0);
+            final int rc = submitAndWait(0, 0);
+            if (localSqTail - (int)INT.getAcquire(rings, sqHead) >= sqEntries)
+            {
+                // never write over an entry the kernel has not read
+                throw new IllegalStateException("submission queue full; io_uring_enter returned " + rc);
+            }
         }
         final long offset = (long)(localSqTail & sqMask) * SQE_SIZE;
         // zeroed field by field: a slice to fill() would be an object per submission
