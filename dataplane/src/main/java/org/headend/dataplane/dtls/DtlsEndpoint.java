@@ -15,6 +15,7 @@ import org.headend.dataplane.compress.PacketCompression;
 import org.headend.dataplane.api.DataplaneCounter;
 import org.headend.dataplane.api.DataplaneCounters;
 import org.headend.dataplane.api.DtlsLink;
+import org.headend.dataplane.trace.StageTrace;
 import org.headend.dataplane.tunnel.EgressQueue;
 import org.headend.dataplane.tunnel.EgressTarget;
 import org.headend.dataplane.tunnel.TunnelCore;
@@ -241,6 +242,7 @@ public final class DtlsEndpoint implements EgressTarget, DtlsLink
             final int plaintext = codec.open(view, offset, recordLength, view, offset + DtlsRecordCodec.PLAINTEXT_OFFSET);
             if (plaintext >= 0)
             {
+                StageTrace.mark(StageTrace.OPENED);
                 valid++;
                 onPlaintext(view, offset + DtlsRecordCodec.PLAINTEXT_OFFSET, plaintext);
             }

@@ -20,6 +20,7 @@ import org.headend.dataplane.api.DataplaneCounters;
 import org.headend.dataplane.api.DtlsPortListener;
 import org.headend.dataplane.api.HandshakeQueue;
 import org.headend.dataplane.api.HandshakeSink;
+import org.headend.dataplane.trace.StageTrace;
 import org.headend.dataplane.tunnel.TunnelPath;
 import org.headend.nativecfg.udp.UdpSender;
 
@@ -161,6 +162,7 @@ public final class DtlsPortHandler extends SimpleChannelInboundHandler<DatagramP
     @Override
     protected void channelRead0(final ChannelHandlerContext ctx, final DatagramPacket packet)
     {
+        StageTrace.mark(StageTrace.DATAGRAM_IN);
         final InetSocketAddress sender = packet.sender();
         final ByteBuf content = packet.content();
         final int index = content.readerIndex();

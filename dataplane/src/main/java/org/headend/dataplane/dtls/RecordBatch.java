@@ -5,6 +5,7 @@ import io.netty.channel.Channel;
 import java.net.InetSocketAddress;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.agrona.concurrent.status.AtomicCounter;
+import org.headend.dataplane.trace.StageTrace;
 import org.headend.nativecfg.udp.UdpSender;
 
 /**
@@ -118,6 +119,7 @@ public final class RecordBatch
             {
                 sendErrors.increment();
             }
+            StageTrace.mark(StageTrace.DATAGRAM_OUT);
             slabs.give(slab);
             slab = null;
         }

@@ -12,6 +12,7 @@ import org.agrona.concurrent.UnsafeBuffer;
 import org.headend.dataplane.api.DataplaneCounters;
 import org.headend.dataplane.api.TunPort;
 import org.headend.dataplane.offload.TcpCoalescer;
+import org.headend.dataplane.trace.StageTrace;
 import org.headend.dataplane.tunnel.InboundSink;
 import org.headend.dataplane.tunnel.TunnelPath;
 
@@ -97,6 +98,7 @@ public final class SharedTunIo implements IoUringIoHandle, InboundSink
     @Override
     public void handle(final IoRegistration registration, final IoEvent event)
     {
+        StageTrace.mark(StageTrace.TUN_READABLE);
         final IoUringIoEvent completion = (IoUringIoEvent)event;
         if (completion.data() == READ_AGAIN)
         {
@@ -142,6 +144,7 @@ public final class SharedTunIo implements IoUringIoHandle, InboundSink
             return coalescer.offer(src, index, length);
         }
         // the tunnels' buffers need not wrap a ByteBuffer, which a write(2) through the port takes
+        StageTrace.mark(StageTrace.TUN_WRITING);
         writeView.putBytes(0, src, index, length);
         return tun.write(writeView, 0, length);
     }
@@ -149,6 +152,7 @@ public final class SharedTunIo implements IoUringIoHandle, InboundSink
     private void flushCoalesced()
     {
         flushScheduled = false;
+        StageTrace.mark(StageTrace.TUN_WRITING);
         coalescer.flush();
     }
 
