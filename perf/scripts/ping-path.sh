@@ -17,8 +17,8 @@
 #              system calls per ping by name (strace slows the loop: its series is not timed)
 #   --perf     after the timed series, perf record -g of the loop thread(s) during PERF_PINGS (default 1000) pings
 #              at 100/s, with the JIT's symbols (jcmd Compiler.perfmap): perf report in $LOGS/VARIANT-perf.txt
-#   --stages   the headend's own timestamps of each stage (-Dheadend.trace.stages, StageTrace: datagram in,
-#              TUN writing, TUN written, TUN readable, TUN read, datagram out), written when it stops; the intervals between
+#   --stages   the headend's own timestamps of each stage (-Dheadend.trace.stages, StageTrace: datagram in, record
+#              opened, TUN written, TUN readable, TUN read, datagram out), written when it stops; the steps between
 #              them, per ping, are printed (median, p90, µs) for every series of the start together
 #   --compare  another clone (e.g. a worktree of main, built) whose ./headend runs in the same run: each round
 #              runs this clone's headend and that one's, alternating which goes first, so the machine's load
@@ -245,8 +245,8 @@ for (variant, rate) in sorted(ways, key=lambda k: (k[0], float(k[1]))):
 EOF
 [ -n "$STAGES" ] && python3 - "$LOGS" <<'EOF'
 import glob, os, sys, collections
-# one ping through the server: these marks in a row (a DPD or keepalive between is skipped with its ping)
-PING = ['datagram-in', 'opened', 'tun-writing', 'tun-written', 'tun-readable', 'tun-read', 'datagram-out']
+# one ping through the server: the marks from a datagram that follows 5 ms of quiet (not a transfer's packet) to
+# the first datagram sent after it, within 20 ms
 def pct(values, p):
     s = sorted(values)
     return s[min(len(s) - 1, int(p / 100 * len(s)))] if s else float('nan')
@@ -254,22 +254,23 @@ per_variant = collections.defaultdict(lambda: collections.defaultdict(list))
 for path in glob.glob(os.path.join(sys.argv[1], '*.stages')):
     variant = os.path.basename(path).rsplit('-', 1)[0]
     marks = [(int(t), name) for t, name in (line.split() for line in open(path))]
-    i = 0
-    while i + len(PING) <= len(marks):
-        window = marks[i:i + len(PING)]
-        # a ping's marks follow each other within 20 ms, and the one before ended more than 5 ms earlier (not a
-        # transfer's packet)
-        if [n for _, n in window] == PING and window[-1][0] - window[0][0] < 20_000_000 \
-                and (i == 0 or window[0][0] - marks[i - 1][0] > 5_000_000):
-            for (t0, a), (t1, b) in zip(window, window[1:]):
-                per_variant[variant][f'{a} -> {b}'].append((t1 - t0) / 1000)
-            per_variant[variant]['datagram-in -> datagram-out'].append((window[-1][0] - window[0][0]) / 1000)
-            i += len(PING)
-        else:
-            i += 1
+    for i, (t, name) in enumerate(marks):
+        if name != 'datagram-in' or (i > 0 and t - marks[i - 1][0] < 5_000_000):
+            continue
+        j = i + 1
+        while j < len(marks) and marks[j][1] != 'datagram-out' and marks[j][0] - t < 20_000_000:
+            j += 1
+        if j == len(marks) or marks[j][1] != 'datagram-out':
+            continue
+        intervals = per_variant[variant]
+        for (t0, a), (t1, b) in zip(marks[i:j + 1], marks[i + 1:j + 1]):
+            intervals[f'{a} -> {b}'].append((t1 - t0) / 1000)
+        intervals['datagram-in -> datagram-out (all)'].append((marks[j][0] - t) / 1000)
 for variant, intervals in sorted(per_variant.items()):
-    print(f"{variant}: the headend's stages per ping (µs, n = {len(intervals['datagram-in -> datagram-out'])})")
+    pings = len(intervals['datagram-in -> datagram-out (all)'])
+    print(f"{variant}: the headend's stages per ping (µs, {pings} pings; steps seen in fewer than half left out)")
     for name, values in intervals.items():
-        print(f"  {name:30} p50 {pct(values, 50):7.1f}  p90 {pct(values, 90):7.1f}")
+        if len(values) * 2 >= pings:
+            print(f"  {name:36} p50 {pct(values, 50):7.1f}  p90 {pct(values, 90):7.1f}  (n {len(values)})")
 EOF
 echo "machine: $(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg) at the end; logs in $LOGS"

@@ -22,19 +22,17 @@ public final class StageTrace
     public static final int DATAGRAM_IN = 0;
     /** A DTLS record of the datagram opened (authenticated and decrypted). */
     public static final int OPENED = 1;
-    /** The client packets of a batch about to be written to the TUN (offloads on: the end-of-batch task). */
-    public static final int TUN_WRITING = 2;
     /** A client packet written to the TUN. */
-    public static final int TUN_WRITTEN = 3;
+    public static final int TUN_WRITTEN = 2;
     /** The TUN's poll completion reached the loop. */
-    public static final int TUN_READABLE = 4;
+    public static final int TUN_READABLE = 3;
     /** An inside packet read from the TUN. */
-    public static final int TUN_READ = 5;
+    public static final int TUN_READ = 4;
     /** DTLS records sent to the client (sendmsg returned). */
-    public static final int DATAGRAM_OUT = 6;
+    public static final int DATAGRAM_OUT = 5;
 
-    private static final String[] NAMES = {"datagram-in", "opened", "tun-writing", "tun-written", "tun-readable",
-        "tun-read", "datagram-out"};
+    private static final String[] NAMES = {"datagram-in", "opened", "tun-written", "tun-readable", "tun-read",
+        "datagram-out"};
     private static final String FILE = System.getProperty("headend.trace.stages", "");
     /** Whether marks are taken: set once at class initialisation, so that the JIT removes them when off. */
     public static final boolean ENABLED = !FILE.isEmpty();

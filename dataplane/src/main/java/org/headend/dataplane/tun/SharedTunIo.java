@@ -144,7 +144,6 @@ public final class SharedTunIo implements IoUringIoHandle, InboundSink
             return coalescer.offer(src, index, length);
         }
         // the tunnels' buffers need not wrap a ByteBuffer, which a write(2) through the port takes
-        StageTrace.mark(StageTrace.TUN_WRITING);
         writeView.putBytes(0, src, index, length);
         return tun.write(writeView, 0, length);
     }
@@ -152,7 +151,6 @@ public final class SharedTunIo implements IoUringIoHandle, InboundSink
     private void flushCoalesced()
     {
         flushScheduled = false;
-        StageTrace.mark(StageTrace.TUN_WRITING);
         coalescer.flush();
     }
 
