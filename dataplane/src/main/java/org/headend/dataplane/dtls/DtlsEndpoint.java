@@ -42,6 +42,7 @@ public final class DtlsEndpoint implements EgressTarget, DtlsLink
     private final TunnelPath path;
     private final TunnelPath.Route route;
     private final TunnelCore core;
+    private final InboundSink inbound;
     private final DtlsRecordCodec codec;
     private final UnsafeBuffer sealView = new UnsafeBuffer(0, 0);
 
@@ -92,6 +93,7 @@ public final class DtlsEndpoint implements EgressTarget, DtlsLink
         this.route = new TunnelPath.Route(targetId, egress);
         this.core = new TunnelCore(TunnelCore.Transport.DTLS, path, route, mtu, dpdSeconds, inbound, compression,
             counters, listener);
+        this.inbound = inbound;
         this.codec = codec;
         this.peer = peer;
         replays = counters.counter(DataplaneCounter.DTLS_REPLAY_DROPS);
@@ -128,6 +130,12 @@ public final class DtlsEndpoint implements EgressTarget, DtlsLink
         }
         channel.flush();
         return true;
+    }
+
+    /** Where this endpoint's client packets go; see {@link InboundSink#endOfBatch}. */
+    InboundSink inbound()
+    {
+        return inbound;
     }
 
     public int targetId()
