@@ -18,7 +18,8 @@
 #   --perf     after the timed series, perf record -g of the loop thread(s) during PERF_PINGS (default 1000) pings
 #              at 100/s, with the JIT's symbols (jcmd Compiler.perfmap): perf report in $LOGS/VARIANT-perf.txt
 #   --stages   the headend's own timestamps of each stage (-Dheadend.trace.stages, StageTrace: datagram in, record
-#              opened, TUN written, TUN readable, TUN read, datagram out), written when it stops; the steps between
+#              opened, TUN write called and returned, TUN readable, TUN read, sendmsg called and returned), written
+#              when it stops (the system calls' marks split our code from the kernel's work); the steps between
 #              them, per ping, are printed (median, p90, µs) for every series of the start together
 #   --compare  another clone (e.g. a worktree of main, built) whose ./headend runs in the same run: each round
 #              runs this clone's headend and that one's, alternating which goes first, so the machine's load

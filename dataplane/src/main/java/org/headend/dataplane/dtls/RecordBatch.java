@@ -115,6 +115,7 @@ public final class RecordBatch
         final int segmentSize = count == 1 ? 0 : segment;
         if (sender != null)
         {
+            StageTrace.mark(StageTrace.DATAGRAM_SEND);
             if (sender.send(destination, slab.addressOffset(), used, segmentSize) < 0)
             {
                 sendErrors.increment();

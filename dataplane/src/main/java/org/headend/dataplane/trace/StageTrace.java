@@ -22,17 +22,21 @@ public final class StageTrace
     public static final int DATAGRAM_IN = 0;
     /** A DTLS record of the datagram opened (authenticated and decrypted). */
     public static final int OPENED = 1;
-    /** A client packet written to the TUN. */
-    public static final int TUN_WRITTEN = 2;
+    /** A client packet about to be written to the TUN (write(2) called). */
+    public static final int TUN_WRITE = 2;
+    /** A client packet written to the TUN (write(2) returned: the kernel's handling of it on this thread included). */
+    public static final int TUN_WRITTEN = 3;
     /** The TUN's poll completion reached the loop. */
-    public static final int TUN_READABLE = 3;
+    public static final int TUN_READABLE = 4;
     /** An inside packet read from the TUN. */
-    public static final int TUN_READ = 4;
-    /** DTLS records sent to the client (sendmsg returned). */
-    public static final int DATAGRAM_OUT = 5;
+    public static final int TUN_READ = 5;
+    /** DTLS records sealed, about to be sent (sendmsg(2) called). */
+    public static final int DATAGRAM_SEND = 6;
+    /** DTLS records sent to the client (sendmsg(2) returned: the veth's delivery to the peer included). */
+    public static final int DATAGRAM_OUT = 7;
 
-    private static final String[] NAMES = {"datagram-in", "opened", "tun-written", "tun-readable", "tun-read",
-        "datagram-out"};
+    private static final String[] NAMES = {"datagram-in", "opened", "tun-write", "tun-written", "tun-readable",
+        "tun-read", "datagram-send", "datagram-out"};
     private static final String FILE = System.getProperty("headend.trace.stages", "");
     /** Whether marks are taken: set once at class initialisation, so that the JIT removes them when off. */
     public static final boolean ENABLED = !FILE.isEmpty();

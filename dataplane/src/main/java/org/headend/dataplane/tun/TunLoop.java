@@ -133,6 +133,7 @@ public final class TunLoop
      */
     public boolean write(final DirectBuffer buffer, final int offset, final int length)
     {
+        StageTrace.mark(StageTrace.TUN_WRITE);
         if (port.write(buffer.byteBuffer(), buffer.wrapAdjustment() + offset, length) == length)
         {
             StageTrace.mark(StageTrace.TUN_WRITTEN);
