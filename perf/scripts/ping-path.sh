@@ -12,7 +12,8 @@
 #                                  [--compare DIR] [--label NAME]
 #   --rates    pings per second of the series (default "1 5 100"); each series has --pings pings (default 50)
 #   --rounds   series per rate and variant (default 1)
-#   --warm     seconds of iperf3 each way before the pings (default 5), as side-by-side.sh's warm series
+#   --warm     seconds of iperf3 each way before the pings (default 5), as side-by-side.sh's warm series; their
+#              throughput and the server's CPU-s per GB are printed too (a check that a latency change costs none)
 #   --strace   after the timed series, one more at 5/s under strace -f on the data-plane event loop thread(s):
 #              system calls per ping by name (strace slows the loop: its series is not timed)
 #   --perf     after the timed series, perf record -g of the loop thread(s) during PERF_PINGS (default 1000) pings
@@ -175,9 +176,13 @@ run_variant() {    # run_variant VARIANT DIR: one start of DIR's headend, warm, 
     connect_client "$PIN" "$URL" || { stop_headend; return 1; }
     grep -q 'DTLS connected\|Established DTLS' "$LOGS/$SERVER-openconnect.txt" || log "$variant: DTLS is not up"
     start_iperf_server
-    timeout $((WARM + 20)) ip netns exec "$CLI" iperf3 -c "$TARGET" -t "$WARM" > /dev/null 2>&1
-    timeout $((WARM + 20)) ip netns exec "$CLI" iperf3 -c "$TARGET" -t "$WARM" -R > /dev/null 2>&1
+    # the warm-up is also a throughput check of the variant: its server CPU-s per GB, each way
+    DURATION=$WARM
+    tcp_run "warm-up-$round"; tcp_run "warm-down-$round" -R
     stop_iperf_server
+    echo "$variant round $round warm transfers: up ${RESULT[$variant:warm-up-$round.mbit]:-n/a} Mbit/s" \
+        "${RESULT[$variant:warm-up-$round.cpugb]:-n/a} CPU-s/GB, down ${RESULT[$variant:warm-down-$round.mbit]:-n/a}" \
+        "Mbit/s ${RESULT[$variant:warm-down-$round.cpugb]:-n/a} CPU-s/GB" >> "$LOGS/transfers.txt"
     local rate
     for rate in $RATES; do timed_series "$variant" "$rate" "$round"; done
     [ -n "$STRACE" ] && [ "$round" = 1 ] && strace_series "$variant"
@@ -274,4 +279,5 @@ for variant, intervals in sorted(per_variant.items()):
         if len(values) * 2 >= pings:
             print(f"  {name:36} p50 {pct(values, 50):7.1f}  p90 {pct(values, 90):7.1f}  (n {len(values)})")
 EOF
+cat "$LOGS/transfers.txt" 2>/dev/null
 echo "machine: $(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg) at the end; logs in $LOGS"
