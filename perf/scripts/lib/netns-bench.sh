@@ -173,11 +173,10 @@ connect_client() { # connect_client PIN URL [cold]: with cold, no ping goes thro
         grep -q 'DTLS connected\|Established DTLS' "$LOGS/$SERVER-openconnect.txt" || log "$SERVER: DTLS did not come up; measuring over TLS"
     fi
     RESULT[$SERVER:mtu]=$(sed -n 's/^INTERNAL_IP4_MTU=//p' "$LOGS/$SERVER-script-env.txt" | tail -1)
-    if [ "${3:-}" = cold ]; then
-        # the client's script sets the route after "Configured as": wait for it without a ping through the tunnel
-        for i in $(seq 1 100); do ip -n "$CLI" route get "$TARGET" 2>/dev/null | grep -q hdtun0 && break; sleep 0.1; done
-        return 0
-    fi
+    # the client's script sets the route after "Configured as" (on a loaded machine, seconds after): wait for it
+    # without a ping through the tunnel
+    for i in $(seq 1 100); do ip -n "$CLI" route get "$TARGET" 2>/dev/null | grep -q hdtun0 && break; sleep 0.1; done
+    [ "${3:-}" = cold ] && return 0
     # the tunnel's far end must be there
     ip netns exec "$CLI" ping -c 3 -i 0.2 -W 2 "$TARGET" > /dev/null || { log "$SERVER: $TARGET unreachable through the tunnel"; return 1; }
 }

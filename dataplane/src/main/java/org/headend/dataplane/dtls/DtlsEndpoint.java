@@ -15,6 +15,7 @@ import org.headend.dataplane.compress.PacketCompression;
 import org.headend.dataplane.api.DataplaneCounter;
 import org.headend.dataplane.api.DataplaneCounters;
 import org.headend.dataplane.api.DtlsLink;
+import org.headend.dataplane.trace.StageTrace;
 import org.headend.dataplane.tunnel.EgressQueue;
 import org.headend.dataplane.tunnel.EgressTarget;
 import org.headend.dataplane.tunnel.TunnelCore;
@@ -41,6 +42,7 @@ public final class DtlsEndpoint implements EgressTarget, DtlsLink
     private final TunnelPath path;
     private final TunnelPath.Route route;
     private final TunnelCore core;
+    private final InboundSink inbound;
     private final DtlsRecordCodec codec;
     private final UnsafeBuffer sealView = new UnsafeBuffer(0, 0);
 
@@ -91,6 +93,7 @@ public final class DtlsEndpoint implements EgressTarget, DtlsLink
         this.route = new TunnelPath.Route(targetId, egress);
         this.core = new TunnelCore(TunnelCore.Transport.DTLS, path, route, mtu, dpdSeconds, inbound, compression,
             counters, listener);
+        this.inbound = inbound;
         this.codec = codec;
         this.peer = peer;
         replays = counters.counter(DataplaneCounter.DTLS_REPLAY_DROPS);
@@ -127,6 +130,12 @@ public final class DtlsEndpoint implements EgressTarget, DtlsLink
         }
         channel.flush();
         return true;
+    }
+
+    /** Where this endpoint's client packets go; see {@link InboundSink#endOfBatch}. */
+    InboundSink inbound()
+    {
+        return inbound;
     }
 
     public int targetId()
@@ -241,6 +250,7 @@ public final class DtlsEndpoint implements EgressTarget, DtlsLink
             final int plaintext = codec.open(view, offset, recordLength, view, offset + DtlsRecordCodec.PLAINTEXT_OFFSET);
             if (plaintext >= 0)
             {
+                StageTrace.mark(StageTrace.OPENED);
                 valid++;
                 onPlaintext(view, offset + DtlsRecordCodec.PLAINTEXT_OFFSET, plaintext);
             }

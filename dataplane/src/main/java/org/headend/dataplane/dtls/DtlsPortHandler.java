@@ -20,6 +20,8 @@ import org.headend.dataplane.api.DataplaneCounters;
 import org.headend.dataplane.api.DtlsPortListener;
 import org.headend.dataplane.api.HandshakeQueue;
 import org.headend.dataplane.api.HandshakeSink;
+import org.headend.dataplane.trace.StageTrace;
+import org.headend.dataplane.tunnel.InboundSink;
 import org.headend.dataplane.tunnel.TunnelPath;
 import org.headend.nativecfg.udp.UdpSender;
 
@@ -93,6 +95,11 @@ public final class DtlsPortHandler extends SimpleChannelInboundHandler<DatagramP
     private final SendSlabs slabs = new SendSlabs();
     private final OutboundDatagrams envelopes = new OutboundDatagrams();
     private final AtomicCounter sendErrors;
+    /**
+     * Where the client packets of this read batch went (one sink in threading mode {@code shared}: the TUN queue of
+     * the loop), told at the end of the batch so that they reach the inside before the loop's next turn.
+     */
+    private InboundSink batchSink;
 
     DtlsPortHandler(final DtlsPortListener listener, final DataplaneCounters counters, final boolean gsoSupported)
     {
@@ -161,6 +168,7 @@ public final class DtlsPortHandler extends SimpleChannelInboundHandler<DatagramP
     @Override
     protected void channelRead0(final ChannelHandlerContext ctx, final DatagramPacket packet)
     {
+        StageTrace.mark(StageTrace.DATAGRAM_IN);
         final InetSocketAddress sender = packet.sender();
         final ByteBuf content = packet.content();
         final int index = content.readerIndex();
@@ -187,6 +195,7 @@ public final class DtlsPortHandler extends SimpleChannelInboundHandler<DatagramP
         if (endpoint != null)
         {
             endpoint.onDatagram(view, length, now);
+            inboundTo(endpoint.inbound());
             return;
         }
         final DtlsEndpoint moved = rebound(sender, length);
@@ -200,6 +209,29 @@ public final class DtlsPortHandler extends SimpleChannelInboundHandler<DatagramP
         moved.rebind(sender);
         endpoints.put(sender, moved);
         moved.onDatagram(view, length, now);
+        inboundTo(moved.inbound());
+    }
+
+    /** Notes the sink of a datagram's packets; one that differs from the batch's so far ends that one's batch. */
+    private void inboundTo(final InboundSink sink)
+    {
+        if (batchSink != sink && batchSink != null)
+        {
+            batchSink.endOfBatch();
+        }
+        batchSink = sink;
+    }
+
+    @Override
+    public void channelReadComplete(final ChannelHandlerContext ctx)
+    {
+        final InboundSink sink = batchSink;
+        if (sink != null)
+        {
+            batchSink = null;
+            sink.endOfBatch();
+        }
+        ctx.fireChannelReadComplete();
     }
 
     /** Copies a datagram into {@link #view}; through its address when it has one (getBytes would slice a buffer). */

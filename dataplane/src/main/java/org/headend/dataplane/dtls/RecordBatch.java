@@ -5,6 +5,7 @@ import io.netty.channel.Channel;
 import java.net.InetSocketAddress;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.agrona.concurrent.status.AtomicCounter;
+import org.headend.dataplane.trace.StageTrace;
 import org.headend.nativecfg.udp.UdpSender;
 
 /**
@@ -114,10 +115,12 @@ public final class RecordBatch
         final int segmentSize = count == 1 ? 0 : segment;
         if (sender != null)
         {
+            StageTrace.mark(StageTrace.DATAGRAM_SEND);
             if (sender.send(destination, slab.addressOffset(), used, segmentSize) < 0)
             {
                 sendErrors.increment();
             }
+            StageTrace.mark(StageTrace.DATAGRAM_OUT);
             slabs.give(slab);
             slab = null;
         }

@@ -12,6 +12,7 @@ import org.agrona.concurrent.UnsafeBuffer;
 import org.headend.dataplane.api.DataplaneCounters;
 import org.headend.dataplane.api.TunPort;
 import org.headend.dataplane.offload.TcpCoalescer;
+import org.headend.dataplane.trace.StageTrace;
 import org.headend.dataplane.tunnel.InboundSink;
 import org.headend.dataplane.tunnel.TunnelPath;
 
@@ -44,6 +45,8 @@ public final class SharedTunIo implements IoUringIoHandle, InboundSink
     private final TcpCoalescer coalescer;
     private final Runnable endOfBatch = this::flushCoalesced;
     private boolean flushScheduled;
+    /** Client packets were written (or coalesced) since the tunnels' last read batch ended. */
+    private boolean written;
     private IoEventLoop loop;
     private IoRegistration registration;
 
@@ -97,6 +100,7 @@ public final class SharedTunIo implements IoUringIoHandle, InboundSink
     @Override
     public void handle(final IoRegistration registration, final IoEvent event)
     {
+        StageTrace.mark(StageTrace.TUN_READABLE);
         final IoUringIoEvent completion = (IoUringIoEvent)event;
         if (completion.data() == READ_AGAIN)
         {
@@ -131,6 +135,7 @@ public final class SharedTunIo implements IoUringIoHandle, InboundSink
     @Override
     public boolean offer(final DirectBuffer src, final int index, final int length)
     {
+        written = true;
         if (coalescer != null)
         {
             if (!flushScheduled)
@@ -146,8 +151,34 @@ public final class SharedTunIo implements IoUringIoHandle, InboundSink
         return tun.write(writeView, 0, length);
     }
 
+    /**
+     * A tunnel's read batch ended: the coalesced client packets are written now rather than by the end-of-turn task
+     * (which runs only after the loop has submitted its next reads and taken the completions that came meanwhile),
+     * and what the inside already answered, e.g. the kernel's own reply to a ping of this address or a TCP ACK, is
+     * read and sent in the same step instead of a turn of the loop later, when its poll completion is handled.
+     */
+    @Override
+    public void endOfBatch()
+    {
+        if (!written)
+        {
+            return;
+        }
+        written = false;
+        if (flushScheduled)
+        {
+            flushCoalesced();
+        }
+        readBatch();
+    }
+
     private void flushCoalesced()
     {
+        if (!flushScheduled)
+        {
+            // written already at the end of the read batch
+            return;
+        }
         flushScheduled = false;
         coalescer.flush();
     }

@@ -12,6 +12,7 @@ import org.headend.dataplane.api.TunPort;
 import org.headend.dataplane.offload.PacketConsumer;
 import org.headend.dataplane.offload.TcpSegmenter;
 import org.headend.dataplane.offload.VirtioNetHeader;
+import org.headend.dataplane.trace.StageTrace;
 import org.headend.dataplane.tunnel.EgressQueue;
 import org.headend.dataplane.tunnel.TunnelPath;
 
@@ -104,6 +105,7 @@ public final class TunLoop
             {
                 break;
             }
+            StageTrace.mark(StageTrace.TUN_READ);
             packets++;
             tunRx.increment();
             if (segmenter == null)
@@ -131,8 +133,10 @@ public final class TunLoop
      */
     public boolean write(final DirectBuffer buffer, final int offset, final int length)
     {
+        StageTrace.mark(StageTrace.TUN_WRITE);
         if (port.write(buffer.byteBuffer(), buffer.wrapAdjustment() + offset, length) == length)
         {
+            StageTrace.mark(StageTrace.TUN_WRITTEN);
             tunTx.increment();
             return true;
         }

@@ -158,6 +158,14 @@ public final class CstpTunnelHandler extends ByteToMessageDecoder implements Egr
     }
 
     @Override
+    public void channelReadComplete(final ChannelHandlerContext ctx) throws Exception
+    {
+        // the frames of this read are in: the TUN gets them now, not after the loop's next turn
+        core.endOfReadBatch();
+        super.channelReadComplete(ctx);
+    }
+
+    @Override
     public void channelInactive(final ChannelHandlerContext ctx) throws Exception
     {
         stopTimers();

@@ -15,4 +15,12 @@ public interface InboundSink
      * @return false when the packet had to be dropped
      */
     boolean offer(DirectBuffer src, int index, int length);
+
+    /**
+     * The tunnel's transport has read all it had (its read batch ended): what was offered should reach the inside
+     * now. A sink that writes at once, or hands the packets to another thread, has nothing to do.
+     */
+    default void endOfBatch()
+    {
+    }
 }

@@ -491,6 +491,12 @@ public final class TunnelCore
         return DONE;
     }
 
+    /** The adapter's read batch ended: see {@link InboundSink#endOfBatch}. */
+    public void endOfReadBatch()
+    {
+        inbound.endOfBatch();
+    }
+
     private int onDisconnect(final DirectBuffer buffer, final int index, final int length)
     {
         rxControl.increment();

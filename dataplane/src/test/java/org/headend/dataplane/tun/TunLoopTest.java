@@ -27,6 +27,7 @@ import org.headend.dataplane.tunnel.InboundRing;
 import org.headend.dataplane.tunnel.InboundSink;
 import org.headend.dataplane.tunnel.TunnelPath;
 import org.headend.dataplane.wire.Packets;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
@@ -65,6 +66,31 @@ class TunLoopTest
         assertEquals(1, port.written().size());
         assertArrayEquals(packet, port.written().get(0));
         assertEquals(1, counters.get(DataplaneCounter.TUN_TX_PACKETS));
+    }
+
+    @Test
+    void shouldSendWhatTheInsideAlreadyAnsweredWhenTheTunnelsReadBatchEndsInSharedMode()
+    {
+        final Owner owner = owner(ThreadingMode.SHARED, port);
+        final Tunnel tunnel = routed(owner, null, 0);
+        final byte[] request = ipv4(CLIENT_A, INSIDE, 84);
+        assertTrue(owner.inbound().offer(new UnsafeBuffer(request), 0, request.length));
+        // the kernel answers a ping of its own address within the write: the answer waits in the queue
+        final byte[] answer = ipv4(INSIDE, CLIENT_A, 84);
+        port.inject(answer);
+        owner.inbound().endOfBatch();
+        tunnelLoop.runPendingTasks();
+        assertEquals(1, tunnel.cstp.packets.size(), "sent without waiting for the poll's completion");
+        assertArrayEquals(answer, tunnel.cstp.packets.get(0));
+
+        // a read batch that wrote nothing to the inside leaves the queue to the poll
+        port.inject(ipv4(INSIDE, CLIENT_A, 84));
+        owner.inbound().endOfBatch();
+        tunnelLoop.runPendingTasks();
+        assertEquals(1, tunnel.cstp.packets.size());
+        owner.turn();
+        tunnelLoop.runPendingTasks();
+        assertEquals(2, tunnel.cstp.packets.size());
     }
 
     @ParameterizedTest
