@@ -12,6 +12,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.function.BooleanSupplier;
 import org.headend.control.config.HeadendConfig;
 import org.headend.control.config.InterfaceConfig;
@@ -91,7 +92,20 @@ final class WebvpnListeners implements AutoCloseable
             port.bind(address.getAddress(), address.getPort());
             return () -> port.unbind(address.getAddress(), address.getPort());
         });
-        dtlsService.onPortReleased(released -> drains.execute(this::drain));
+        dtlsService.onPortReleased(released -> drainLater());
+    }
+
+    /** Closes the sockets of released ports off the control thread; after close, the stop closes every one. */
+    private void drainLater()
+    {
+        try
+        {
+            drains.execute(this::drain);
+        }
+        catch (final RejectedExecutionException stopping)
+        {
+            // closed: the stop's last tunnels release their ports, and the data plane's port closes the sockets
+        }
     }
 
     /** Builds a TLS connection's pipeline. */
