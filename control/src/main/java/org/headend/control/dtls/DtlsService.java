@@ -60,6 +60,12 @@ public final class DtlsService implements DtlsPortListener
     private final SecureRandom random = new SecureRandom();
     /** Written by control, read by the UDP event loop when a ClientHello comes. */
     private final Map<String, Offer> offers = new ConcurrentHashMap<>();
+    /**
+     * The same offers by tunnel, and how many live tunnels were told each UDP port: a tunnel's end (and the stop,
+     * which ends every one) looks its offer up rather than scanning all of them, quadratic at 10,000 tunnels.
+     */
+    private final Map<Integer, Offer> offerOfTunnel = new ConcurrentHashMap<>();
+    private final Map<Integer, Integer> tunnelsOnPort = new ConcurrentHashMap<>();
     private final Map<Integer, DtlsLink> endpoints = new HashMap<>();
     /** UDP event loop only. */
     private final HelloCookies cookies;
@@ -182,6 +188,13 @@ public final class DtlsService implements DtlsPortListener
             headers.add(Map.entry("X-DTLS-Content-Encoding", compression.token()));
         }
         offers.put(idHex, offer);
+        tunnelsOnPort.merge(udpPort, 1, Integer::sum);
+        final Offer replaced = offerOfTunnel.put(tunnel.id(), offer);
+        // a tunnel has one DTLS identity: the newer offer is the one its client was told
+        if (replaced != null && forget(replaced))
+        {
+            portReleased.accept(replaced.udpPort());
+        }
         return new Answer(headers);
     }
 
@@ -194,17 +207,23 @@ public final class DtlsService implements DtlsPortListener
     /** The tunnel ended: its DTLS identity stops working and its endpoint goes. */
     public void onTunnelGone(final int tunnelId)
     {
-        final int udpPort = udpPort(tunnelId);
-        offers.values().removeIf(o -> o.tunnelId() == tunnelId);
+        final Offer offer = offerOfTunnel.remove(tunnelId);
         final DtlsLink endpoint = endpoints.remove(tunnelId);
         if (endpoint != null)
         {
             port.remove(endpoint);
         }
-        if (udpPort != 0 && !portsInUse().contains(udpPort))
+        if (offer != null && forget(offer))
         {
-            portReleased.accept(udpPort);
+            portReleased.accept(offer.udpPort());
         }
+    }
+
+    /** Drops an offer's identity; true when it was the last one on its UDP port. */
+    private boolean forget(final Offer offer)
+    {
+        offers.remove(offer.id());
+        return tunnelsOnPort.computeIfPresent(offer.udpPort(), (p, n) -> n == 1 ? null : n - 1) == null;
     }
 
     /**
@@ -219,25 +238,14 @@ public final class DtlsService implements DtlsPortListener
     /** The UDP ports live tunnels were told (X-DTLS-Port) to use. Any thread. */
     public java.util.Set<Integer> portsInUse()
     {
-        final java.util.Set<Integer> ports = new java.util.HashSet<>();
-        for (final Offer offer : offers.values())
-        {
-            ports.add(offer.udpPort());
-        }
-        return ports;
+        return java.util.Set.copyOf(tunnelsOnPort.keySet());
     }
 
     /** The UDP port the tunnel's client was told to use, or 0 when it was offered no DTLS. */
     public int udpPort(final int tunnelId)
     {
-        for (final Offer offer : offers.values())
-        {
-            if (offer.tunnelId() == tunnelId)
-            {
-                return offer.udpPort();
-            }
-        }
-        return 0;
+        final Offer offer = offerOfTunnel.get(tunnelId);
+        return offer == null ? 0 : offer.udpPort();
     }
 
     /** The live DTLS channel of a tunnel, for the CLI, or null. */
