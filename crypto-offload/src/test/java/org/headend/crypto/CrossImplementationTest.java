@@ -108,6 +108,52 @@ class CrossImplementationTest
         }
     }
 
+    /**
+     * OpenSSL stages heap records through a scratch area of the calling thread, shared by every instance that thread
+     * uses: tunnels interleaved on one event loop, records that grow it between two instances' calls, and an
+     * instance handed to another thread (made on the control thread, used on a loop) must still give the JDK's bytes.
+     */
+    @ParameterizedTest(name = "AES-{0}, {1}")
+    @MethodSource("cases")
+    void shouldGiveJdkBytesWhenInstancesShareAThreadAndChangeThreads(final int keyLength, final BufferKind kind)
+        throws Exception
+    {
+        final Random random = new Random(0xACE + keyLength * 31L + kind.ordinal());
+        final byte[] keyA = randomBytes(random, keyLength);
+        final byte[] keyB = randomBytes(random, keyLength);
+        try (Aead tunnelA = Implementation.OPENSSL.create(keyA);
+            Aead tunnelB = Implementation.OPENSSL.create(keyB);
+            Aead jdkA = Implementation.JDK.create(keyA);
+            Aead jdkB = Implementation.JDK.create(keyB))
+        {
+            final java.util.concurrent.ExecutorService loop = java.util.concurrent.Executors.newSingleThreadExecutor();
+            try
+            {
+                for (final int length : LENGTHS)
+                {
+                    final byte[] nonce = randomBytes(random, Aead.NONCE_LENGTH);
+                    final byte[] nextNonce = randomBytes(random, Aead.NONCE_LENGTH);
+                    final byte[] aad = randomBytes(random, 13);
+                    final byte[] plaintext = randomBytes(random, length);
+                    final String what = "length " + length;
+                    // here, then on the other thread, then here again: each instance's thread changes every time
+                    assertArrayEquals(seal(jdkA, kind, nonce, aad, plaintext),
+                        seal(tunnelA, kind, nonce, aad, plaintext), what);
+                    final byte[] sealedB = loop.submit(() -> seal(tunnelB, kind, nonce, aad, plaintext)).get();
+                    assertArrayEquals(seal(jdkB, kind, nonce, aad, plaintext), sealedB, what);
+                    final byte[] sealedA = loop.submit(() -> seal(tunnelA, kind, nextNonce, aad, plaintext)).get();
+                    assertArrayEquals(seal(jdkA, kind, nextNonce, aad, plaintext), sealedA, what);
+                    assertArrayEquals(plaintext, open(tunnelB, kind, nonce, aad, sealedB), what);
+                    assertArrayEquals(plaintext, open(tunnelA, kind, nextNonce, aad, sealedA), what);
+                }
+            }
+            finally
+            {
+                loop.shutdownNow();
+            }
+        }
+    }
+
     static byte[] seal(
         final Aead aead, final BufferKind kind, final byte[] nonce, final byte[] aad, final byte[] plaintext)
     {

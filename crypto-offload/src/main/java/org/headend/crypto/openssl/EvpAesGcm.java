@@ -22,6 +22,8 @@ import static org.headend.crypto.openssl.LibCrypto.NULL;
  * heap segments to the critical downcalls avoids the copy but not the allocation, because
  * {@code MemorySegment.ofArray} makes a session object per call that C2 does not scalar-replace (measured: 64 to
  * about 700 bytes per seal+open, depending on the JIT profile). The scratch grows to the largest heap record seen.
+ * It is the calling thread's, not the instance's: a call uses it only while it runs, and a tunnel has two instances,
+ * so 10,000 tunnels held 40 MB of scratch where the few threads that seal and open need a few KB.
  * <p>
  * Not thread-safe; see {@link org.headend.crypto.Aead} for the confinement rule. {@link #close()} frees the context,
  * which OpenSSL wipes, and the native memory.
@@ -44,8 +46,10 @@ public final class EvpAesGcm extends AbstractAesGcm
     private final long nonceAddress;
     private final long finalSinkAddress;
     private final String name;
-    private final UnsafeBuffer scratch = new UnsafeBuffer(0, 0);
-    private Arena scratchArena;
+    /** The scratch of the thread that last used this instance (one per thread; see the class comment). */
+    private Scratch threadScratch = Scratch.NONE;
+    /** Set by {@link #ensureScratch} for the call under way. */
+    private UnsafeBuffer scratch;
 
     /**
      * @param key 16 or 32 bytes; copied into the OpenSSL context, not kept.
@@ -252,11 +256,7 @@ public final class EvpAesGcm extends AbstractAesGcm
     {
         LibCrypto.cipherCtxFree(ctx);
         arena.close();
-        if (null != scratchArena)
-        {
-            scratchArena.close();
-            scratchArena = null;
-        }
+        threadScratch = Scratch.NONE;
     }
 
     /**
@@ -287,20 +287,48 @@ public final class EvpAesGcm extends AbstractAesGcm
     }
 
     /**
-     * Grows scratch, never shrinks it. Allocates only when a heap record is larger than any before it.
+     * Points {@link #scratch} at the calling thread's scratch, at least {@code length} long. Allocates only when a
+     * thread's heap record is larger than any before it on that thread (or on its first one).
      */
     private void ensureScratch(final int length)
     {
-        if (scratch.capacity() < length)
+        Scratch mine = threadScratch;
+        if (mine.owner != Thread.currentThread())
         {
-            final int newLength = Math.max(MIN_SCRATCH_LENGTH, Integer.highestOneBit(length - 1) << 1);
-            final Arena newArena = Arena.ofShared();
-            scratch.wrap(newArena.allocate(newLength, Long.BYTES).address(), newLength);
-            if (null != scratchArena)
+            mine = Scratch.OF_THREAD.get();
+            threadScratch = mine;
+        }
+        mine.ensure(length);
+        scratch = mine.buffer;
+    }
+
+    /**
+     * A thread's native scratch: grows, never shrinks. Its memory is freed by the GC once the thread is gone (an
+     * automatic arena), so a short-lived thread that sealed a heap record leaks nothing.
+     */
+    private static final class Scratch
+    {
+        static final Scratch NONE = new Scratch(null);
+        static final ThreadLocal<Scratch> OF_THREAD = ThreadLocal.withInitial(() -> new Scratch(Thread.currentThread()));
+
+        final Thread owner;
+        final UnsafeBuffer buffer = new UnsafeBuffer(0, 0);
+        /** Keeps the memory reachable for as long as the thread's scratch is. */
+        private java.lang.foreign.MemorySegment memory;
+
+        Scratch(final Thread owner)
+        {
+            this.owner = owner;
+        }
+
+        void ensure(final int length)
+        {
+            if (buffer.capacity() < length)
             {
-                scratchArena.close();
+                final int newLength = Math.max(MIN_SCRATCH_LENGTH, Integer.highestOneBit(length - 1) << 1);
+                memory = Arena.ofAuto().allocate(newLength, Long.BYTES);
+                buffer.wrap(memory.address(), newLength);
             }
-            scratchArena = newArena;
         }
     }
 
