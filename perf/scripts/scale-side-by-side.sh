@@ -60,7 +60,7 @@ case "$ONLY" in both|ocserv|headend) ;; *) echo "--only both|ocserv|headend" >&2
 OCSERV_LEVELS=${OCSERV_LEVELS:-$LEVELS}
 
 PREFIX="hdscale-$$"
-LOGS=/tmp/hdscale-last
+LOGS=${SCALE_LOGS:-/tmp/hdscale-last}   # SCALE_LOGS: another directory, so that two runs do not share one
 # shellcheck source=bed.sh
 source "$(dirname "${BASH_SOURCE[0]}")/bed.sh"
 # shellcheck source=lib/loadgen-bench.sh
@@ -140,6 +140,22 @@ thread_split() {   # thread_split "BEFORE" "AFTER" CONNECTS: ms per connect by t
         print out " ms/connect" }'
 }
 
+memory_detail() {  # memory_detail LEVEL: where the headend's PSS is, in $LOGS/headend-memory-LEVEL.txt (after the GC
+    local jcmd="${HEADEND_JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}/bin/jcmd" pid out="$LOGS/headend-memory-$1.txt"
+    pid=$(bed_server_pids | head -1)
+    [ -n "$pid" ] || return 0
+    {
+        echo "== PSS by kind of mapping (kB)"
+        perl "$(dirname "${BASH_SOURCE[0]}")/lib/smaps-by-kind.pl" "/proc/$pid/smaps" | awk '$1 > 0'
+        # with HEADEND_JAVA_OPTS=-XX:NativeMemoryTracking=summary: the JVM's own reckoning, committed by category
+        if [ -x "$jcmd" ]; then
+            echo "== jcmd VM.native_memory summary"
+            setpriv --reuid=headend --regid=headend --init-groups -- "$jcmd" "$pid" VM.native_memory summary scale=KB 2>&1
+        fi
+        echo "== glibc malloc settings in the environment: $(tr "\\0" "\\n" < "/proc/$pid/environ" | grep "^MALLOC_" | paste -sd" " || true) (empty: glibc's defaults)"
+    } > "$out"
+}
+
 heap_histogram() { # the headend's live objects at a level (forces a full GC, after the hold's RTT window closed)
     local jcmd="${HEADEND_JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}/bin/jcmd" pid
     pid=$(bed_server_pids | head -1)
@@ -216,7 +232,7 @@ plateaus() {       # plateaus "L1 L2 …": generators ramp together, PSS/fds/CPU
             > "$LOGS/$SERVER-plateaus-$k.out" 2> "$LOGS/$SERVER-plateaus-$k.err" &
         GEN_PIDS+=($!); PIDS+=($!)
     done
-    [ "$SERVER" = headend ] && heap_histogram 0
+    [ "$SERVER" = headend ] && { heap_histogram 0; memory_detail 0; }
     prev_ticks=$(bed_cpu_ticks); prev_split=$(thread_ticks)
     R[$SERVER:pss-0]=$(bed_pss_mb)
     for n in "${levels[@]}"; do
@@ -235,6 +251,7 @@ plateaus() {       # plateaus "L1 L2 …": generators ramp together, PSS/fds/CPU
             # every level rather than wherever G1 happened to be in growing or shrinking its heap
             heap_histogram "$actual"
             pss=$(bed_pss_mb)
+            memory_detail "$actual"
         fi
         R[$SERVER:pss-$actual]=$pss
         R[$SERVER:level-$actual]="$(cat "$LOGS/$SERVER"-plateaus-*.out | grep -h "^LOADGEN PLATEAU n=$each " | sed 's/.*n=[0-9]* //' | paste -sd';'), PSS $pss MB, fds $(fds), procs $(bed_server_pids | wc -l), load $(loadavg)"
