@@ -674,11 +674,13 @@ final class ClientSession implements DtlsLink.Listener
         {
             return;
         }
-        final long rtt = System.nanoTime() - intended;
+        final long now = System.nanoTime();
+        final long rtt = now - intended;
         if (rtt <= TimeUnit.MILLISECONDS.toNanos(o.lossTimeoutMillis()))
         {
             m.pingsReceived.increment();
             m.record(Metrics.Series.RTT, rtt);
+            m.record(Metrics.Series.RTT_SENT, now - IcmpEcho.replySentNanos(in, at));
         }
         else
         {
@@ -778,7 +780,7 @@ final class ClientSession implements DtlsLink.Listener
     private void sendPing(final long intended)
     {
         final ByteBuf packet = tcp.alloc().buffer(IcmpEcho.LENGTH);
-        IcmpEcho.writeRequest(packet, addressInt, run.pingTarget(), pingId, pingSeq++, intended);
+        IcmpEcho.writeRequest(packet, addressInt, run.pingTarget(), pingId, pingSeq++, intended, System.nanoTime());
         m.pingsSent.increment();
         if (dtls != null && dtls.isUp())
         {

@@ -35,6 +35,8 @@ final class Metrics
         RECONNECT("reconnect"),
         /** Echo round trip from the ping's intended send time. */
         RTT("ping rtt"),
+        /** Echo round trip from the ping's actual send: the server and the network, without the timer's lateness. */
+        RTT_SENT("ping rtt from send"),
         /** How late the generator sent a ping after it was due: its own saturation. */
         PING_LAG("ping send lag");
 
@@ -51,8 +53,8 @@ final class Metrics
     private final Recorder[] recorders = new Recorder[Series.values().length];
     private final Histogram[] totals = new Histogram[Series.values().length];
     private final Histogram[] intervals = new Histogram[Series.values().length];
-    /** The round trips of the open window, or null. */
-    private Histogram windowRtt;
+    /** Each series' values of the open window, or null. */
+    private Histogram[] window;
     private final Map<String, LongAdder> failures = new ConcurrentHashMap<>();
     private final Map<String, LongAdder> events = new ConcurrentHashMap<>();
     final LongAdder attempted = new LongAdder();
@@ -157,27 +159,40 @@ final class Metrics
             intervals[i] = recorders[i].getIntervalHistogram(intervals[i]);
             totals[i].add(intervals[i]);
         }
-        if (windowRtt != null)
+        if (window != null)
         {
-            windowRtt.add(intervals[Series.RTT.ordinal()]);
+            for (int i = 0; i < window.length; i++)
+            {
+                window[i].add(intervals[i]);
+            }
         }
         return intervals.clone();
     }
 
-    /** Starts collecting the round trips of a window (a plateau) apart from the totals. */
+    /** Starts collecting every series over a window (a plateau) apart from the totals. */
     synchronized void openWindow()
     {
         drain();
-        windowRtt = new Histogram(1, MAX_MICROS, 3);
+        window = new Histogram[Series.values().length];
+        for (int i = 0; i < window.length; i++)
+        {
+            window[i] = new Histogram(1, MAX_MICROS, 3);
+        }
     }
 
-    /** The round trips recorded since {@link #openWindow}; the window is closed. */
-    synchronized Histogram closeWindow()
+    /** Each series' values recorded since {@link #openWindow}, by ordinal; the window is closed. */
+    synchronized Histogram[] closeWindow()
     {
         drain();
-        final Histogram h = windowRtt;
-        windowRtt = null;
-        return h == null ? new Histogram(1, MAX_MICROS, 3) : h;
+        final Histogram[] h = window;
+        window = null;
+        if (h == null)
+        {
+            final Histogram[] empty = new Histogram[Series.values().length];
+            java.util.Arrays.setAll(empty, i -> new Histogram(1, MAX_MICROS, 3));
+            return empty;
+        }
+        return h;
     }
 
     synchronized Histogram total(final Series series)
