@@ -546,13 +546,13 @@ final class ClientSession implements DtlsLink.Listener
     }
 
     @Override
-    public void dtlsFailed(final String reason)
+    public void dtlsFailed(final String reason, final String detail)
     {
         if (state != State.TUNNEL)
         {
             return;
         }
-        m.fail(reason, "user " + user);
+        m.fail(reason, "user " + user + " " + detail);
         if (dtls != null)
         {
             dtls.close();

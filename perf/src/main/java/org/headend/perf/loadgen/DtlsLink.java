@@ -34,7 +34,8 @@ final class DtlsLink
     {
         void dtlsUp(DtlsLink link);
 
-        void dtlsFailed(String reason);
+        /** @param detail what the handshake sent and heard, for the failure's log line */
+        void dtlsFailed(String reason, String detail);
 
         /** One DTLS payload: {@code type} then the bytes in {@code payload} [offset, offset + length). */
         void dtlsPayload(int type, UnsafeBuffer payload, int offset, int length);
@@ -48,6 +49,7 @@ final class DtlsLink
     private final LinkedBlockingQueue<byte[]> handshakeQueue = new LinkedBlockingQueue<>(64);
     private final UnsafeBuffer scratch = new UnsafeBuffer(new byte[MAX_DATAGRAM + DtlsRecordCodec.OVERHEAD]);
     private Channel udp;
+    private volatile HandshakeTrace trace;
     private volatile DtlsRecordCodec codec;
     private volatile boolean closed;
 
@@ -72,7 +74,7 @@ final class DtlsLink
             {
                 if (!f.isSuccess())
                 {
-                    listener.dtlsFailed("dtls_socket");
+                    listener.dtlsFailed("dtls_socket", String.valueOf(f.cause()));
                     return;
                 }
                 udp = ((io.netty.channel.ChannelFuture)f).channel();
@@ -81,6 +83,7 @@ final class DtlsLink
                     udp.close();
                     return;
                 }
+                trace = new HandshakeTrace(System.nanoTime());
                 Thread.ofVirtual().name("dtls-handshake").start(() -> handshake(psk, appId));
             });
     }
@@ -102,7 +105,9 @@ final class DtlsLink
                 if (!closed)
                 {
                     listener.dtlsFailed(ex instanceof java.io.InterruptedIOException || String.valueOf(
-                        ex.getMessage()).contains("timed out") ? "dtls_timeout" : "dtls_handshake");
+                        ex.getMessage()).contains("timed out") ? "dtls_timeout" : "dtls_handshake",
+                        "from " + udp.localAddress() + " to " + udp.remoteAddress() + " " + ex + ", "
+                            + trace.describe(System.nanoTime()));
                 }
             });
         }
@@ -200,7 +205,15 @@ final class DtlsLink
             content.getBytes(content.readerIndex(), datagram);
             if (codec == null)
             {
-                handshakeQueue.offer(datagram);
+                final HandshakeTrace t = trace;
+                if (t != null)
+                {
+                    t.received(datagram, 0, length, System.nanoTime());
+                }
+                if (!handshakeQueue.offer(datagram) && t != null)
+                {
+                    t.droppedIncoming();
+                }
             }
             else
             {
@@ -263,6 +276,7 @@ final class DtlsLink
                 throw new IOException("DTLS link closed");
             }
             final Channel c = udp;
+            trace.sent(buf, off, len, System.nanoTime());
             c.writeAndFlush(c.alloc().buffer(len).writeBytes(buf, off, len));
         }
 

@@ -49,6 +49,7 @@ final class Metrics
     }
 
     private static final long MAX_MICROS = TimeUnit.HOURS.toMicros(1);
+    static final int DETAILS_PER_REASON = 20;
 
     private final Recorder[] recorders = new Recorder[Series.values().length];
     private final Histogram[] totals = new Histogram[Series.values().length];
@@ -86,15 +87,20 @@ final class Metrics
         recorders[series.ordinal()].recordValue(Math.min(MAX_MICROS, Math.max(1, nanos / 1000)));
     }
 
-    /** A failed step, by its {@link Violation} name; the first of each name is shown with its detail. */
+    /**
+     * A failed step, by its {@link Violation} name; the first {@link #DETAILS_PER_REASON} of each name are shown with
+     * their detail (the first as "first", to be found by scripts), so that a rare failure at scale can be diagnosed.
+     */
     void fail(final String reason, final String detail)
     {
-        final LongAdder count = failures.computeIfAbsent(reason, r ->
-        {
-            System.err.println("loadgen: first " + r + (detail == null ? "" : ": " + detail));
-            return new LongAdder();
-        });
+        final LongAdder count = failures.computeIfAbsent(reason, r -> new LongAdder());
         count.increment();
+        final long n = count.sum();
+        if (n <= DETAILS_PER_REASON)
+        {
+            System.err.println("loadgen: " + (n == 1 ? "first " : "again (" + n + ") ") + reason
+                + (detail == null ? "" : ": " + detail));
+        }
     }
 
     /** Something worth counting that is not a failure (DTLS fallback, a server DISCONNECT, …). */
