@@ -221,10 +221,12 @@ public final class LoadGenerator implements ClientSession.Run
         System.out.flush();
         final long sent = metrics.pingsSent.sum();
         final long received = metrics.pingsReceived.sum();
+        final GeneratorCost before = GeneratorCost.now();
         metrics.openWindow();
         final long end = Math.min(deadlineNanos, System.nanoTime() + (long)(o.plateauHoldSeconds() * 1e9));
         sleepUntil(end);
         final Histogram[] window = metrics.closeWindow();
+        final GeneratorCost cost = GeneratorCost.now().minus(before);
         final Histogram rtt = window[Metrics.Series.RTT.ordinal()];
         final Histogram fromSend = window[Metrics.Series.RTT_SENT.ordinal()];
         final Histogram lag = window[Metrics.Series.PING_LAG.ordinal()];
@@ -237,7 +239,7 @@ public final class LoadGenerator implements ClientSession.Run
             rtt.getValueAtPercentile(50) / 1000.0, rtt.getValueAtPercentile(90) / 1000.0,
             rtt.getValueAtPercentile(99) / 1000.0, rtt.getMaxValue() / 1000.0,
             fromSend.getValueAtPercentile(50) / 1000.0, fromSend.getValueAtPercentile(99) / 1000.0,
-            lag.getValueAtPercentile(50) / 1000.0, lag.getValueAtPercentile(99) / 1000.0));
+            lag.getValueAtPercentile(50) / 1000.0, lag.getValueAtPercentile(99) / 1000.0) + " " + cost);
         System.out.flush();
         return System.nanoTime() < deadlineNanos;
     }
