@@ -141,6 +141,8 @@ final class ClientSession implements DtlsLink.Listener
     private long lastDtlsRx;
     private long lastDpdSent;
     private long nextPingDue;
+    /** See {@link #dtlsView}: a wrapper per ping was the generator's garbage. */
+    private ByteBuf dtlsView;
     private int pingSeq;
     private ScheduledFuture<?> ticker;
 
@@ -646,8 +648,7 @@ final class ClientSession implements DtlsLink.Listener
         lastDtlsRx = System.nanoTime();
         switch (type)
         {
-            case CstpHeader.TYPE_DATA -> onPacket(Unpooled.wrappedBuffer(payload.byteArray(), offset, length), 0,
-                length);
+            case CstpHeader.TYPE_DATA -> onPacket(dtlsView(payload), offset, length);
             case CstpHeader.TYPE_DPD_REQ ->
             {
                 // the answer echoes the request's length (ocserv pads its DPD to probe the MTU)
@@ -665,6 +666,16 @@ final class ClientSession implements DtlsLink.Listener
             {
             }
         }
+    }
+
+    /** A ByteBuf over the link's plaintext array, made again only when the link (and its array) changes. */
+    private ByteBuf dtlsView(final UnsafeBuffer payload)
+    {
+        if (dtlsView == null || dtlsView.array() != payload.byteArray())
+        {
+            dtlsView = Unpooled.wrappedBuffer(payload.byteArray());
+        }
+        return dtlsView;
     }
 
     private void onPacket(final ByteBuf in, final int at, final int length)

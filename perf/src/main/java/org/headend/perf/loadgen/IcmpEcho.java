@@ -21,6 +21,9 @@ final class IcmpEcho
     private static final int PROTOCOL_ICMP = 1;
     private static final int TYPE_ECHO_REPLY = 0;
     private static final int TYPE_ECHO_REQUEST = 8;
+    /** Where a request is assembled: one per thread (event loop), not one per ping. */
+    private static final ThreadLocal<UnsafeBuffer> PACKET = ThreadLocal.withInitial(() -> new UnsafeBuffer(
+        new byte[LENGTH]));
 
     private IcmpEcho()
     {
@@ -30,8 +33,8 @@ final class IcmpEcho
     static void writeRequest(final ByteBuf out, final int source, final int destination, final int id, final int seq,
         final long intendedNanos, final long sentNanos)
     {
-        final byte[] packet = new byte[LENGTH];
-        final UnsafeBuffer b = new UnsafeBuffer(packet);
+        final UnsafeBuffer b = PACKET.get();
+        b.setMemory(0, LENGTH, (byte)0);
         b.putByte(0, (byte)0x45);
         b.putShort(2, (short)LENGTH, java.nio.ByteOrder.BIG_ENDIAN);
         b.putShort(4, (short)seq, java.nio.ByteOrder.BIG_ENDIAN);
@@ -50,7 +53,7 @@ final class IcmpEcho
         b.putShort(IP_HEADER + 2,
             (short)InternetChecksum.finish(InternetChecksum.add(b, IP_HEADER, ICMP_HEADER + PAYLOAD, 0)),
             java.nio.ByteOrder.BIG_ENDIAN);
-        out.writeBytes(packet);
+        out.writeBytes(b.byteArray(), 0, LENGTH);
     }
 
     /**
