@@ -14,6 +14,8 @@ final class HandshakeTrace
     static final int MAX_ENTRIES = 24;
 
     private final long startNanos;
+    /** Wall clock at the start, to be matched with the server's log lines. */
+    private final java.time.Instant started = java.time.Instant.now();
     private final StringBuilder entries = new StringBuilder();
     private int logged;
     private int sent;
@@ -46,7 +48,8 @@ final class HandshakeTrace
     /** One line: counts, then every datagram kept, e.g. {@code sent 3 received 2 ... | 0ms>CH 4ms<HVR ...}. */
     synchronized String describe(final long nowNanos)
     {
-        return "after " + TimeUnit.NANOSECONDS.toMillis(nowNanos - startNanos) + " ms: sent " + sent + " received "
+        return "started " + started + ", after " + TimeUnit.NANOSECONDS.toMillis(nowNanos - startNanos) + " ms: sent "
+            + sent + " received "
             + received + (dropped > 0 ? " queue-full " + dropped : "") + " |" + entries
             + (sent + received > logged ? " …" : "");
     }
