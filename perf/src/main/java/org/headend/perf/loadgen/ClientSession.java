@@ -141,6 +141,8 @@ final class ClientSession implements DtlsLink.Listener
     private long lastDtlsRx;
     private long lastDpdSent;
     private long nextPingDue;
+    /** See {@link #dtlsView}: a wrapper per ping was the generator's garbage. */
+    private ByteBuf dtlsView;
     private int pingSeq;
     private ScheduledFuture<?> ticker;
 
@@ -546,13 +548,13 @@ final class ClientSession implements DtlsLink.Listener
     }
 
     @Override
-    public void dtlsFailed(final String reason)
+    public void dtlsFailed(final String reason, final String detail)
     {
         if (state != State.TUNNEL)
         {
             return;
         }
-        m.fail(reason, "user " + user);
+        m.fail(reason, "user " + user + " " + detail);
         if (dtls != null)
         {
             dtls.close();
@@ -646,8 +648,7 @@ final class ClientSession implements DtlsLink.Listener
         lastDtlsRx = System.nanoTime();
         switch (type)
         {
-            case CstpHeader.TYPE_DATA -> onPacket(Unpooled.wrappedBuffer(payload.byteArray(), offset, length), 0,
-                length);
+            case CstpHeader.TYPE_DATA -> onPacket(dtlsView(payload), offset, length);
             case CstpHeader.TYPE_DPD_REQ ->
             {
                 // the answer echoes the request's length (ocserv pads its DPD to probe the MTU)
@@ -667,6 +668,16 @@ final class ClientSession implements DtlsLink.Listener
         }
     }
 
+    /** A ByteBuf over the link's plaintext array, made again only when the link (and its array) changes. */
+    private ByteBuf dtlsView(final UnsafeBuffer payload)
+    {
+        if (dtlsView == null || dtlsView.array() != payload.byteArray())
+        {
+            dtlsView = Unpooled.wrappedBuffer(payload.byteArray());
+        }
+        return dtlsView;
+    }
+
     private void onPacket(final ByteBuf in, final int at, final int length)
     {
         final long intended = IcmpEcho.replyIntendedNanos(in, at, length, pingId);
@@ -674,11 +685,13 @@ final class ClientSession implements DtlsLink.Listener
         {
             return;
         }
-        final long rtt = System.nanoTime() - intended;
+        final long now = System.nanoTime();
+        final long rtt = now - intended;
         if (rtt <= TimeUnit.MILLISECONDS.toNanos(o.lossTimeoutMillis()))
         {
             m.pingsReceived.increment();
             m.record(Metrics.Series.RTT, rtt);
+            m.record(Metrics.Series.RTT_SENT, now - IcmpEcho.replySentNanos(in, at));
         }
         else
         {
@@ -778,7 +791,7 @@ final class ClientSession implements DtlsLink.Listener
     private void sendPing(final long intended)
     {
         final ByteBuf packet = tcp.alloc().buffer(IcmpEcho.LENGTH);
-        IcmpEcho.writeRequest(packet, addressInt, run.pingTarget(), pingId, pingSeq++, intended);
+        IcmpEcho.writeRequest(packet, addressInt, run.pingTarget(), pingId, pingSeq++, intended, System.nanoTime());
         m.pingsSent.increment();
         if (dtls != null && dtls.isUp())
         {

@@ -34,13 +34,21 @@ final class DtlsLink
     {
         void dtlsUp(DtlsLink link);
 
-        void dtlsFailed(String reason);
+        /** @param detail what the handshake sent and heard, for the failure's log line */
+        void dtlsFailed(String reason, String detail);
 
         /** One DTLS payload: {@code type} then the bytes in {@code payload} [offset, offset + length). */
         void dtlsPayload(int type, UnsafeBuffer payload, int offset, int length);
     }
 
     static final int MAX_DATAGRAM = 2048;
+    /**
+     * Where a datagram of an established link is copied to be opened: one per event loop, not one per datagram (at
+     * thousands of pings a second those copies were the generator's largest garbage, and its GC pauses count in
+     * every round trip it measures).
+     */
+    private static final ThreadLocal<UnsafeBuffer> RECEIVED =
+        ThreadLocal.withInitial(() -> new UnsafeBuffer(new byte[MAX_DATAGRAM]));
 
     private final EventLoop loop;
     private final Listener listener;
@@ -48,6 +56,7 @@ final class DtlsLink
     private final LinkedBlockingQueue<byte[]> handshakeQueue = new LinkedBlockingQueue<>(64);
     private final UnsafeBuffer scratch = new UnsafeBuffer(new byte[MAX_DATAGRAM + DtlsRecordCodec.OVERHEAD]);
     private Channel udp;
+    private volatile HandshakeTrace trace;
     private volatile DtlsRecordCodec codec;
     private volatile boolean closed;
 
@@ -72,7 +81,7 @@ final class DtlsLink
             {
                 if (!f.isSuccess())
                 {
-                    listener.dtlsFailed("dtls_socket");
+                    listener.dtlsFailed("dtls_socket", String.valueOf(f.cause()));
                     return;
                 }
                 udp = ((io.netty.channel.ChannelFuture)f).channel();
@@ -81,6 +90,7 @@ final class DtlsLink
                     udp.close();
                     return;
                 }
+                trace = new HandshakeTrace(System.nanoTime());
                 Thread.ofVirtual().name("dtls-handshake").start(() -> handshake(psk, appId));
             });
     }
@@ -102,7 +112,9 @@ final class DtlsLink
                 if (!closed)
                 {
                     listener.dtlsFailed(ex instanceof java.io.InterruptedIOException || String.valueOf(
-                        ex.getMessage()).contains("timed out") ? "dtls_timeout" : "dtls_handshake");
+                        ex.getMessage()).contains("timed out") ? "dtls_timeout" : "dtls_handshake",
+                        "from " + udp.localAddress() + " to " + udp.remoteAddress() + " " + ex + ", "
+                            + trace.describe(System.nanoTime()));
                 }
             });
         }
@@ -196,15 +208,24 @@ final class DtlsLink
             {
                 return;
             }
+            if (codec != null)
+            {
+                final UnsafeBuffer received = RECEIVED.get();
+                content.getBytes(content.readerIndex(), received.byteArray(), 0, length);
+                openDatagram(received, length);
+                return;
+            }
+            // the handshake's datagrams wait in its queue: each its own copy
             final byte[] datagram = new byte[length];
             content.getBytes(content.readerIndex(), datagram);
-            if (codec == null)
+            final HandshakeTrace t = trace;
+            if (t != null)
             {
-                handshakeQueue.offer(datagram);
+                t.received(datagram, 0, length, System.nanoTime());
             }
-            else
+            if (!handshakeQueue.offer(datagram) && t != null)
             {
-                openDatagram(new UnsafeBuffer(datagram), length);
+                t.droppedIncoming();
             }
         }
 
@@ -263,6 +284,7 @@ final class DtlsLink
                 throw new IOException("DTLS link closed");
             }
             final Channel c = udp;
+            trace.sent(buf, off, len, System.nanoTime());
             c.writeAndFlush(c.alloc().buffer(len).writeBytes(buf, off, len));
         }
 

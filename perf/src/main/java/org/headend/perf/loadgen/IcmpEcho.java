@@ -8,18 +8,22 @@ import org.headend.dataplane.wire.Ipv4Header;
 /**
  * ICMP echo requests built in memory as a tunnel client's kernel would send them (IPv4, from the tunnel address to an
  * inside host), and the matching replies recognised. The payload carries the intended send time so the RTT is measured
- * from when the ping was due, not from when a busy loop got round to it.
+ * from when the ping was due, not from when a busy loop got round to it, and the actual send time, so that the
+ * generator's own lateness can be told apart from the round trip through the server.
  */
 final class IcmpEcho
 {
     static final int IP_HEADER = Ipv4Header.MIN_LENGTH;
     static final int ICMP_HEADER = 8;
-    /** Payload: intended send time (ns, System.nanoTime) and 8 bytes of pattern, like ping's 16-byte minimum. */
+    /** Payload: intended and actual send time (ns, System.nanoTime), like ping's 16-byte minimum. */
     static final int PAYLOAD = 16;
     static final int LENGTH = IP_HEADER + ICMP_HEADER + PAYLOAD;
     private static final int PROTOCOL_ICMP = 1;
     private static final int TYPE_ECHO_REPLY = 0;
     private static final int TYPE_ECHO_REQUEST = 8;
+    /** Where a request is assembled: one per thread (event loop), not one per ping. */
+    private static final ThreadLocal<UnsafeBuffer> PACKET = ThreadLocal.withInitial(() -> new UnsafeBuffer(
+        new byte[LENGTH]));
 
     private IcmpEcho()
     {
@@ -27,10 +31,10 @@ final class IcmpEcho
 
     /** Writes one echo request of {@link #LENGTH} bytes into {@code out}. */
     static void writeRequest(final ByteBuf out, final int source, final int destination, final int id, final int seq,
-        final long intendedNanos)
+        final long intendedNanos, final long sentNanos)
     {
-        final byte[] packet = new byte[LENGTH];
-        final UnsafeBuffer b = new UnsafeBuffer(packet);
+        final UnsafeBuffer b = PACKET.get();
+        b.setMemory(0, LENGTH, (byte)0);
         b.putByte(0, (byte)0x45);
         b.putShort(2, (short)LENGTH, java.nio.ByteOrder.BIG_ENDIAN);
         b.putShort(4, (short)seq, java.nio.ByteOrder.BIG_ENDIAN);
@@ -45,11 +49,11 @@ final class IcmpEcho
         b.putShort(IP_HEADER + 4, (short)id, java.nio.ByteOrder.BIG_ENDIAN);
         b.putShort(IP_HEADER + 6, (short)seq, java.nio.ByteOrder.BIG_ENDIAN);
         b.putLong(IP_HEADER + ICMP_HEADER, intendedNanos, java.nio.ByteOrder.BIG_ENDIAN);
-        b.putLong(IP_HEADER + ICMP_HEADER + 8, 0x1011121314151617L, java.nio.ByteOrder.BIG_ENDIAN);
+        b.putLong(IP_HEADER + ICMP_HEADER + 8, sentNanos, java.nio.ByteOrder.BIG_ENDIAN);
         b.putShort(IP_HEADER + 2,
             (short)InternetChecksum.finish(InternetChecksum.add(b, IP_HEADER, ICMP_HEADER + PAYLOAD, 0)),
             java.nio.ByteOrder.BIG_ENDIAN);
-        out.writeBytes(packet);
+        out.writeBytes(b.byteArray(), 0, LENGTH);
     }
 
     /**
@@ -72,6 +76,13 @@ final class IcmpEcho
             return -1;
         }
         return in.getLong(index + ihl + ICMP_HEADER);
+    }
+
+    /** The actual send time of a reply {@link #replyIntendedNanos} accepted (same {@code index}). */
+    static long replySentNanos(final ByteBuf in, final int index)
+    {
+        final int ihl = (in.getByte(index) & 0x0F) * 4;
+        return in.getLong(index + ihl + ICMP_HEADER + 8);
     }
 
     /** A dotted quad as a big-endian int. */

@@ -221,16 +221,25 @@ public final class LoadGenerator implements ClientSession.Run
         System.out.flush();
         final long sent = metrics.pingsSent.sum();
         final long received = metrics.pingsReceived.sum();
+        final GeneratorCost before = GeneratorCost.now();
         metrics.openWindow();
         final long end = Math.min(deadlineNanos, System.nanoTime() + (long)(o.plateauHoldSeconds() * 1e9));
         sleepUntil(end);
-        final Histogram rtt = metrics.closeWindow();
+        final Histogram[] window = metrics.closeWindow();
+        final GeneratorCost cost = GeneratorCost.now().minus(before);
+        final Histogram rtt = window[Metrics.Series.RTT.ordinal()];
+        final Histogram fromSend = window[Metrics.Series.RTT_SENT.ordinal()];
+        final Histogram lag = window[Metrics.Series.PING_LAG.ordinal()];
+        // rtt_* from when each ping was due; rtt_sent_* from when it left; lag_* how late the generator sent it
         System.out.println(String.format(java.util.Locale.ROOT,
             "%s%d up=%d dtls=%d failed=%d pings=%d/%d rtt_p50_ms=%.3f rtt_p90_ms=%.3f rtt_p99_ms=%.3f"
-                + " rtt_max_ms=%.3f", PLATEAU_END, count, metrics.up.get(), metrics.onDtls.get(),
+                + " rtt_max_ms=%.3f rtt_sent_p50_ms=%.3f rtt_sent_p99_ms=%.3f lag_p50_ms=%.3f lag_p99_ms=%.3f",
+            PLATEAU_END, count, metrics.up.get(), metrics.onDtls.get(),
             metrics.failureCount(), metrics.pingsReceived.sum() - received, metrics.pingsSent.sum() - sent,
             rtt.getValueAtPercentile(50) / 1000.0, rtt.getValueAtPercentile(90) / 1000.0,
-            rtt.getValueAtPercentile(99) / 1000.0, rtt.getMaxValue() / 1000.0));
+            rtt.getValueAtPercentile(99) / 1000.0, rtt.getMaxValue() / 1000.0,
+            fromSend.getValueAtPercentile(50) / 1000.0, fromSend.getValueAtPercentile(99) / 1000.0,
+            lag.getValueAtPercentile(50) / 1000.0, lag.getValueAtPercentile(99) / 1000.0) + " " + cost);
         System.out.flush();
         return System.nanoTime() < deadlineNanos;
     }

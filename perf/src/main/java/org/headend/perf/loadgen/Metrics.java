@@ -35,6 +35,8 @@ final class Metrics
         RECONNECT("reconnect"),
         /** Echo round trip from the ping's intended send time. */
         RTT("ping rtt"),
+        /** Echo round trip from the ping's actual send: the server and the network, without the timer's lateness. */
+        RTT_SENT("ping rtt from send"),
         /** How late the generator sent a ping after it was due: its own saturation. */
         PING_LAG("ping send lag");
 
@@ -47,12 +49,13 @@ final class Metrics
     }
 
     private static final long MAX_MICROS = TimeUnit.HOURS.toMicros(1);
+    static final int DETAILS_PER_REASON = 20;
 
     private final Recorder[] recorders = new Recorder[Series.values().length];
     private final Histogram[] totals = new Histogram[Series.values().length];
     private final Histogram[] intervals = new Histogram[Series.values().length];
-    /** The round trips of the open window, or null. */
-    private Histogram windowRtt;
+    /** Each series' values of the open window, or null. */
+    private Histogram[] window;
     private final Map<String, LongAdder> failures = new ConcurrentHashMap<>();
     private final Map<String, LongAdder> events = new ConcurrentHashMap<>();
     final LongAdder attempted = new LongAdder();
@@ -84,15 +87,20 @@ final class Metrics
         recorders[series.ordinal()].recordValue(Math.min(MAX_MICROS, Math.max(1, nanos / 1000)));
     }
 
-    /** A failed step, by its {@link Violation} name; the first of each name is shown with its detail. */
+    /**
+     * A failed step, by its {@link Violation} name; the first {@link #DETAILS_PER_REASON} of each name are shown with
+     * their detail (the first as "first", to be found by scripts), so that a rare failure at scale can be diagnosed.
+     */
     void fail(final String reason, final String detail)
     {
-        final LongAdder count = failures.computeIfAbsent(reason, r ->
-        {
-            System.err.println("loadgen: first " + r + (detail == null ? "" : ": " + detail));
-            return new LongAdder();
-        });
+        final LongAdder count = failures.computeIfAbsent(reason, r -> new LongAdder());
         count.increment();
+        final long n = count.sum();
+        if (n <= DETAILS_PER_REASON)
+        {
+            System.err.println("loadgen: " + (n == 1 ? "first " : "again (" + n + ") ") + reason
+                + (detail == null ? "" : ": " + detail));
+        }
     }
 
     /** Something worth counting that is not a failure (DTLS fallback, a server DISCONNECT, …). */
@@ -157,27 +165,40 @@ final class Metrics
             intervals[i] = recorders[i].getIntervalHistogram(intervals[i]);
             totals[i].add(intervals[i]);
         }
-        if (windowRtt != null)
+        if (window != null)
         {
-            windowRtt.add(intervals[Series.RTT.ordinal()]);
+            for (int i = 0; i < window.length; i++)
+            {
+                window[i].add(intervals[i]);
+            }
         }
         return intervals.clone();
     }
 
-    /** Starts collecting the round trips of a window (a plateau) apart from the totals. */
+    /** Starts collecting every series over a window (a plateau) apart from the totals. */
     synchronized void openWindow()
     {
         drain();
-        windowRtt = new Histogram(1, MAX_MICROS, 3);
+        window = new Histogram[Series.values().length];
+        for (int i = 0; i < window.length; i++)
+        {
+            window[i] = new Histogram(1, MAX_MICROS, 3);
+        }
     }
 
-    /** The round trips recorded since {@link #openWindow}; the window is closed. */
-    synchronized Histogram closeWindow()
+    /** Each series' values recorded since {@link #openWindow}, by ordinal; the window is closed. */
+    synchronized Histogram[] closeWindow()
     {
         drain();
-        final Histogram h = windowRtt;
-        windowRtt = null;
-        return h == null ? new Histogram(1, MAX_MICROS, 3) : h;
+        final Histogram[] h = window;
+        window = null;
+        if (h == null)
+        {
+            final Histogram[] empty = new Histogram[Series.values().length];
+            java.util.Arrays.setAll(empty, i -> new Histogram(1, MAX_MICROS, 3));
+            return empty;
+        }
+        return h;
     }
 
     synchronized Histogram total(final Series series)

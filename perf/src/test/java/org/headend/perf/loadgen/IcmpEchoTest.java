@@ -18,7 +18,7 @@ class IcmpEchoTest
     void shouldBuildAnEchoRequestWithValidChecksumsFromTheTunnelAddress()
     {
         final ByteBuf p = Unpooled.buffer();
-        IcmpEcho.writeRequest(p, SOURCE, TARGET, 7, 3, 123_456_789L);
+        IcmpEcho.writeRequest(p, SOURCE, TARGET, 7, 3, 123_456_789L, 123_999_000L);
         final byte[] bytes = new byte[p.readableBytes()];
         p.getBytes(0, bytes);
         final UnsafeBuffer b = new UnsafeBuffer(bytes);
@@ -34,12 +34,13 @@ class IcmpEchoTest
     void shouldMatchOnlyTheReplyToItsOwnId()
     {
         final ByteBuf p = Unpooled.buffer();
-        IcmpEcho.writeRequest(p, SOURCE, TARGET, 7, 3, 123_456_789L);
+        IcmpEcho.writeRequest(p, SOURCE, TARGET, 7, 3, 123_456_789L, 123_999_000L);
         // what the target's kernel sends back: type 0, addresses swapped, the payload unchanged
         p.setByte(IcmpEcho.IP_HEADER, 0);
         p.setInt(12, TARGET);
         p.setInt(16, SOURCE);
         assertEquals(123_456_789L, IcmpEcho.replyIntendedNanos(p, 0, p.readableBytes(), 7));
+        assertEquals(123_999_000L, IcmpEcho.replySentNanos(p, 0), "the actual send time comes back too");
         assertEquals(-1, IcmpEcho.replyIntendedNanos(p, 0, p.readableBytes(), 8), "another session's id");
         p.setByte(IcmpEcho.IP_HEADER, 8);
         assertEquals(-1, IcmpEcho.replyIntendedNanos(p, 0, p.readableBytes(), 7), "a request is not a reply");
