@@ -7,11 +7,13 @@
 # divided by the connects, for the headend split by thread kind.
 #
 # Usage (root): perf/scripts/connect-cost.sh [--repos "DIR_A DIR_B"] [--ocserv "rsa ec"] [--rounds 2]
-#                   [--connects 300] [--rate 20] [--warmup 300] [--max-inflight 16] [--jfr]
+#                   [--connects 300] [--rate 20] [--warmup 300] [--max-inflight 16] [--windows 1] [--jfr]
 #   --repos   clones to compare (each built: mvn -B -q package -DskipTests -DskipITs); default this one
 #   --ocserv  ocserv (Debian package) as one more contender per round, once per server key kind listed (rsa:
 #             RSA-2048, ec: ECDSA P-256); sha512-crypt passwords (its 5,000 rounds), TLS 1.3 allowed (the DTLS PSK
 #             is exported from it), no rate limit or ban score; CPU of all its processes, ended workers included
+#   --windows measure that many windows of --connects one after another on the same server (each printed): whether
+#             the JIT's share still falls after thousands of connects; the mean counts the last window only
 #   --jfr     record a JFR execution profile of each measured window (HEADEND_JAVA_OPTS also reaches the JVM);
 #             /tmp/hdcost-last/jfr/<round>-<n>.jfr, then: jfr print --events jdk.ExecutionSample FILE
 # The loadgen of this clone drives every build. Figures are upper bounds on a loaded machine; the ratio between
@@ -26,6 +28,7 @@ WARMUP=300
 INFLIGHT=16
 JFR=
 OCSERV=
+WINDOWS=1
 while [ $# -gt 0 ]; do
     case "$1" in
         --repos) REPOS=$2; shift 2 ;;
@@ -35,8 +38,9 @@ while [ $# -gt 0 ]; do
         --warmup) WARMUP=$2; shift 2 ;;
         --max-inflight) INFLIGHT=$2; shift 2 ;;
         --ocserv) OCSERV=$2; shift 2 ;;
+        --windows) WINDOWS=$2; shift 2 ;;
         --jfr) JFR=1; shift ;;
-        -h|--help) sed -n '2,18p' "$0"; exit 0 ;;
+        -h|--help) sed -n '2,20p' "$0"; exit 0 ;;
         *) echo "unknown argument: $1 (try --help)" >&2; exit 2 ;;
     esac
 done
@@ -118,23 +122,27 @@ for round in $(seq 1 "$ROUNDS"); do
         loadgen "warmup-$round-$n" --sessions "$WARMUP" --rate "$RATE" --max-inflight "$INFLIGHT" --duration 900
         sleep 2
         pid=$(bed_server_pids | head -1)
-        if [ -n "$JFR" ] && [ "$SERVER" = headend ]; then
-            setpriv --reuid=headend --regid=headend --init-groups -- "$JAVA_HOME/bin/jcmd" "$pid" JFR.start \
-                name=cost settings=profile filename="$LOGS/jfr/$round-$n.jfr" > /dev/null
-        fi
-        t0=$(server_ticks)
-        loadgen "measure-$round-$n" --sessions "$CONNECTS" --rate "$RATE" --max-inflight "$INFLIGHT" --duration 900
-        sleep 2    # the logoffs settle
-        t1=$(server_ticks)
-        if [ -n "$JFR" ] && [ "$SERVER" = headend ]; then
-            setpriv --reuid=headend --regid=headend --init-groups -- "$JAVA_HOME/bin/jcmd" "$pid" JFR.stop \
-                name=cost > /dev/null
-        fi
-        s="$LOGS/measure-$round-$n/summary.json"
-        up=$(python3 -c 'import json, sys; d = json.load(open(sys.argv[1])); print(d["setup"]["established"], d["setup"]["failures"])' "$s" 2>/dev/null || echo "? ?")
-        line=$(per_connect "$t0" "$t1" "$CONNECTS")
-        [ "$SERVER" = ocserv ] && line=${line%%,*}   # no thread split for ocserv's processes
-        echo "round $round contender $n ($repo): $CONNECTS connects (up/failed ${up}), CPU ms/connect: $line (load $(cut -d' ' -f1 /proc/loadavg))"
+        for w in $(seq 1 "$WINDOWS"); do
+            tag=$round-$n; [ "$WINDOWS" -gt 1 ] && tag=$round-$n-$w
+            if [ -n "$JFR" ] && [ "$SERVER" = headend ]; then
+                setpriv --reuid=headend --regid=headend --init-groups -- "$JAVA_HOME/bin/jcmd" "$pid" JFR.start \
+                    name=cost settings=profile filename="$LOGS/jfr/$tag.jfr" > /dev/null
+            fi
+            t0=$(server_ticks)
+            loadgen "measure-$tag" --sessions "$CONNECTS" --rate "$RATE" --max-inflight "$INFLIGHT" --duration 900
+            sleep 2    # the logoffs settle
+            t1=$(server_ticks)
+            if [ -n "$JFR" ] && [ "$SERVER" = headend ]; then
+                setpriv --reuid=headend --regid=headend --init-groups -- "$JAVA_HOME/bin/jcmd" "$pid" JFR.stop \
+                    name=cost > /dev/null
+            fi
+            s="$LOGS/measure-$tag/summary.json"
+            up=$(python3 -c 'import json, sys; d = json.load(open(sys.argv[1])); print(d["setup"]["established"], d["setup"]["failures"])' "$s" 2>/dev/null || echo "? ?")
+            line=$(per_connect "$t0" "$t1" "$CONNECTS")
+            [ "$SERVER" = ocserv ] && line=${line%%,*}   # no thread split for ocserv's processes
+            window=; [ "$WINDOWS" -gt 1 ] && window=" window $w"
+            echo "round $round contender $n ($repo)$window: $CONNECTS connects (up/failed ${up}), CPU ms/connect: $line (load $(cut -d' ' -f1 /proc/loadavg))"
+        done
         total=$(echo "$line" | awk '{print $2}' | tr -d ,)
         SUM[$n]=$(awk -v a="${SUM[$n]:-0}" -v b="$total" 'BEGIN { print a + b }')
         COUNT[$n]=$(( ${COUNT[$n]:-0} + 1 ))
