@@ -44,6 +44,23 @@ public final class FileSessionStore implements SessionStore
     private static final DateTimeFormatter BAD_SUFFIX = DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'")
         .withZone(ZoneOffset.UTC);
 
+    /**
+     * A session as last put, and its line of the file once the writer has encoded it: a write encodes only the
+     * sessions put since the one before (each login puts its session about five times), not the whole table every
+     * second while logins go on.
+     */
+    private static final class Entry
+    {
+        final SessionRecord record;
+        /** Writer thread only. */
+        byte[] line;
+
+        Entry(final SessionRecord record)
+        {
+            this.record = record;
+        }
+    }
+
     /** Renames one file over another; a seam so tests can fail the rename as a crash would. */
     @FunctionalInterface
     interface Renamer
@@ -55,7 +72,7 @@ public final class FileSessionStore implements SessionStore
     private final Clock clock;
     private final Renamer renamer;
     private final long minIntervalMillis;
-    private final Map<String, SessionRecord> records = new ConcurrentHashMap<>();
+    private final Map<String, Entry> records = new ConcurrentHashMap<>();
     private final Object signal = new Object();
     private final Thread writer;
     /** Guarded by {@link #signal}. */
@@ -120,7 +137,7 @@ public final class FileSessionStore implements SessionStore
         for (final SessionRecord record : contents.records())
         {
             final SessionRecord now = record.disconnectedBy(contents.savedAt());
-            records.put(now.tokenKey(), now);
+            records.put(now.tokenKey(), new Entry(now));
             loaded.add(now);
         }
         LOG.info("{} session(s) found in {}, saved at {}", loaded.size(), file, contents.savedAt());
@@ -130,7 +147,7 @@ public final class FileSessionStore implements SessionStore
     @Override
     public void put(final SessionRecord record)
     {
-        records.put(record.tokenKey(), record);
+        records.put(record.tokenKey(), new Entry(record));
         markDirty();
     }
 
@@ -223,7 +240,7 @@ public final class FileSessionStore implements SessionStore
             final long left = HEARTBEAT_MILLIS - TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - lastWrite);
             if (left <= 0)
             {
-                if (records.values().stream().anyMatch(r -> r.disconnectedSince() == null))
+                if (records.values().stream().anyMatch(e -> e.record.disconnectedSince() == null))
                 {
                     dirty = true;
                     return;
@@ -260,7 +277,16 @@ public final class FileSessionStore implements SessionStore
 
     private void write(final boolean last)
     {
-        final byte[] content = SessionFileFormat.encode(clock.instant(), List.copyOf(records.values()));
+        final List<byte[]> lines = new ArrayList<>(records.size());
+        for (final Entry entry : records.values())
+        {
+            if (entry.line == null)
+            {
+                entry.line = SessionFileFormat.line(entry.record);
+            }
+            lines.add(entry.line);
+        }
+        final byte[] content = SessionFileFormat.assemble(clock.instant(), lines);
         try
         {
             replace(content);

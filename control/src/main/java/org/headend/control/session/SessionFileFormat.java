@@ -8,6 +8,8 @@ import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collection;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -71,61 +73,88 @@ final class SessionFileFormat
 
     static byte[] encode(final Instant savedAt, final Iterable<SessionRecord> records)
     {
-        final StringBuilder text = new StringBuilder(4096);
-        text.append(MAGIC).append(' ').append(VERSION).append(' ').append(savedAt.toEpochMilli()).append('\n');
-        int count = 0;
+        final List<byte[]> lines = new ArrayList<>();
         for (final SessionRecord r : records)
         {
-            text.append(r.index()).append(' ').append(r.tokenKey());
-            field(text, encodeText(r.username()));
-            field(text, encodeText(r.tunnelGroup()));
-            field(text, encodeText(r.groupPolicy()));
-            field(text, Long.toString(r.loginTime().toEpochMilli()));
-            field(text, Long.toString(r.lastActivity().toEpochMilli()));
-            field(text, r.disconnectedSince() == null ? "-" : Long.toString(r.disconnectedSince().toEpochMilli()));
-            if (r.lease() == null)
-            {
-                text.append(" - - -");
-            }
-            else
-            {
-                field(text, encodeText(r.lease().pool()));
-                field(text, Ipv4.format(r.lease().address()));
-                field(text, Ipv4.format(r.lease().mask()));
-            }
-            if (r.lease6() == null)
-            {
-                text.append(" - - -");
-            }
-            else
-            {
-                field(text, encodeText(r.lease6().pool()));
-                field(text, Ipv6.format(r.lease6().address()));
-                field(text, Integer.toString(r.lease6().prefixLength()));
-            }
-            field(text, encodeText(r.clientAddress()));
-            field(text, encodeText(r.userAgent()));
-            if (r.dhcp() != null)
-            {
-                field(text, Ipv4.format(r.dhcp().server()) + "," + String.format("%012x", r.dhcp().chaddr()) + ","
-                    + (r.dhcp().expires() == null ? "-" : Long.toString(r.dhcp().expires().toEpochMilli())));
-            }
-            if (!AaaAssignment.NONE.equals(r.aaa()))
-            {
-                field(text, AAA_TAG + optionalText(r.aaa().groupPolicy()) + ","
-                    + (r.aaa().framedAddress() == null ? "-" : r.aaa().framedAddress().getHostAddress()) + ","
-                    + optionalText(r.aaa().vpnFilter()));
-            }
-            text.append('\n');
-            count++;
+            lines.add(line(r));
         }
-        final byte[] body = text.toString().getBytes(StandardCharsets.UTF_8);
-        final byte[] trailer = ("end " + count + " " + crcHex(body, body.length) + "\n")
+        return assemble(savedAt, lines);
+    }
+
+    /**
+     * A whole file from the lines of {@link #line}: the header, the lines as they are, the trailer. The store keeps
+     * each session's line from one write to the next, so a write encodes only the sessions that changed since.
+     */
+    static byte[] assemble(final Instant savedAt, final Collection<byte[]> lines)
+    {
+        final byte[] header = (MAGIC + " " + VERSION + " " + savedAt.toEpochMilli() + "\n")
             .getBytes(StandardCharsets.US_ASCII);
-        final byte[] all = new byte[body.length + trailer.length];
-        System.arraycopy(body, 0, all, 0, body.length);
+        int size = header.length;
+        for (final byte[] line : lines)
+        {
+            size += line.length;
+        }
+        final byte[] body = new byte[size];
+        System.arraycopy(header, 0, body, 0, header.length);
+        int at = header.length;
+        for (final byte[] line : lines)
+        {
+            System.arraycopy(line, 0, body, at, line.length);
+            at += line.length;
+        }
+        final byte[] trailer = ("end " + lines.size() + " " + crcHex(body, body.length) + "\n")
+            .getBytes(StandardCharsets.US_ASCII);
+        final byte[] all = Arrays.copyOf(body, body.length + trailer.length);
         System.arraycopy(trailer, 0, all, body.length, trailer.length);
         return all;
+    }
+
+    /** One session's line, its newline included (UTF-8). */
+    static byte[] line(final SessionRecord r)
+    {
+        final StringBuilder text = new StringBuilder(256);
+        text.append(r.index()).append(' ').append(r.tokenKey());
+        field(text, encodeText(r.username()));
+        field(text, encodeText(r.tunnelGroup()));
+        field(text, encodeText(r.groupPolicy()));
+        field(text, Long.toString(r.loginTime().toEpochMilli()));
+        field(text, Long.toString(r.lastActivity().toEpochMilli()));
+        field(text, r.disconnectedSince() == null ? "-" : Long.toString(r.disconnectedSince().toEpochMilli()));
+        if (r.lease() == null)
+        {
+            text.append(" - - -");
+        }
+        else
+        {
+            field(text, encodeText(r.lease().pool()));
+            field(text, Ipv4.format(r.lease().address()));
+            field(text, Ipv4.format(r.lease().mask()));
+        }
+        if (r.lease6() == null)
+        {
+            text.append(" - - -");
+        }
+        else
+        {
+            field(text, encodeText(r.lease6().pool()));
+            field(text, Ipv6.format(r.lease6().address()));
+            field(text, Integer.toString(r.lease6().prefixLength()));
+        }
+        field(text, encodeText(r.clientAddress()));
+        field(text, encodeText(r.userAgent()));
+        if (r.dhcp() != null)
+        {
+            field(text, Ipv4.format(r.dhcp().server()) + "," + String.format("%012x", r.dhcp().chaddr()) + ","
+                + (r.dhcp().expires() == null ? "-" : Long.toString(r.dhcp().expires().toEpochMilli())));
+        }
+        if (!AaaAssignment.NONE.equals(r.aaa()))
+        {
+            field(text, AAA_TAG + optionalText(r.aaa().groupPolicy()) + ","
+                + (r.aaa().framedAddress() == null ? "-" : r.aaa().framedAddress().getHostAddress()) + ","
+                + optionalText(r.aaa().vpnFilter()));
+        }
+        text.append('\n');
+        return text.toString().getBytes(StandardCharsets.UTF_8);
     }
 
     /** Parses and checks a whole file; any fault rejects all of it. */

@@ -169,6 +169,30 @@ class FileSessionStoreTest
         }
     }
 
+    @Test
+    void shouldWriteASessionAgainWhenItChangesAfterAWrite() throws Exception
+    {
+        // a write reuses the lines of the sessions not put since the one before: a changed one must not be among them
+        final SessionRecord first = record(1, "alice", 0xC0A8640A);
+        final SessionRecord moved = new SessionRecord(1, key(1), "alice", "DefaultWEBVPNGroup", "GP",
+            T0.minusSeconds(600), T0.minusSeconds(2), T0.minusSeconds(2),
+            new AddressPools.Lease("POOL", 0xC0A8640B, 0xFFFFFF00), null, "10.77.0.9", "Open AnyConnect VPN Agent");
+        try (FileSessionStore store = store(RENAME, 0))
+        {
+            store.load();
+            store.put(first);
+            store.put(record(2, "bob", 0xC0A8640C));
+            awaitRecordsOnDisk(2);
+            store.put(moved);
+        }
+        try (FileSessionStore again = store(RENAME, 0))
+        {
+            final List<SessionRecord> loaded = again.load().stream()
+                .sorted(Comparator.comparingInt(SessionRecord::index)).toList();
+            assertEquals(List.of(moved, record(2, "bob", 0xC0A8640C).disconnectedBy(T0)), loaded);
+        }
+    }
+
     private void awaitRecordsOnDisk(final int count) throws Exception
     {
         final Path file = dir.resolve(FileSessionStore.FILE_NAME);
