@@ -4,7 +4,9 @@
 # 13: a change's before/after on a shared machine is only readable as a same-run ratio). Per round and contender: a
 # fresh server, --warmup connects that count nowhere (the JIT), then --connects connects at --rate/s with
 # --max-inflight, each logging off at once; server CPU (utime+stime of the JVM, of every ocserv process) over them
-# divided by the connects, for the headend split by thread kind.
+# divided by the connects, for the headend split by thread kind (store: the sessions file's writer; other: the rest,
+# with the virtual threads' carriers that run the DTLS handshakes: they come and go, so only the process total
+# counts them whole).
 #
 # Usage (root): perf/scripts/connect-cost.sh [--repos "DIR_A DIR_B"] [--ocserv "rsa ec"] [--rounds 2]
 #                   [--connects 300] [--rate 20] [--warmup 300] [--max-inflight 16] [--windows 1] [--jfr]
@@ -79,23 +81,28 @@ max-ban-score = 0
 tls-priorities = "NORMAL:%SERVER_PRECEDENCE:%COMPAT:-VERS-SSL3.0:-VERS-TLS1.0:-VERS-TLS1.1"'
 CONTENDERS=$(for r in $REPOS; do echo "$r"; done; for k in $OCSERV; do echo "ocserv-$k"; done)
 
-jvm_ticks() {      # the JVM's CPU ticks by thread kind: "total jit gc front control loops other"
+jvm_ticks() {      # the JVM's CPU ticks by thread kind: "total jit gc front control loops store other"
+    # the total is the process's (threads that ended, such as idle virtual-thread carriers, included); "other" is
+    # what the live threads of the named kinds do not account for
     local pid; pid=$(bed_server_pids | head -1)
-    for t in /proc/"$pid"/task/*; do
+    { echo "TOTAL $(awk '{sub(/^.*\) /, ""); print $12 + $13}' /proc/"$pid"/stat)"
+      for t in /proc/"$pid"/task/*; do
         echo "$(cat "$t/comm" 2>/dev/null) $(awk '{sub(/^.*\) /, ""); print $12 + $13}' "$t/stat" 2>/dev/null)"
-    done | awk '{ v = $NF; $NF = ""; s += v
+      done; } | awk '{ v = $NF; $NF = ""
+        if ($0 ~ /^TOTAL/) { s = v; next }
         if ($0 ~ /^C[12] Compiler/) j += v; else if ($0 ~ /^(GC |G1 )/) g += v
         else if ($0 ~ /^front-door/) f += v; else if ($0 ~ /^control/) c += v
-        else if ($0 ~ /^(multiThreadIoEv|tun-agent|dtls-handshake)/) l += v; else o += v }
-        END { printf "%d %d %d %d %d %d %d\n", s, j, g, f, c, l, o }'
+        else if ($0 ~ /^(multiThreadIoEv|tun-agent)/) l += v
+        else if ($0 ~ /^session-store/) w += v }
+        END { printf "%d %d %d %d %d %d %d %d\n", s, j, g, f, c, l, w, s - j - g - f - c - l - w }'
 }
 server_ticks() {   # jvm_ticks for the headend; for ocserv the total of all its processes (ended workers included)
-    if [ "$SERVER" = headend ]; then jvm_ticks; else echo "$(bed_cpu_ticks) 0 0 0 0 0 0"; fi
+    if [ "$SERVER" = headend ]; then jvm_ticks; else echo "$(bed_cpu_ticks) 0 0 0 0 0 0 0"; fi
 }
 per_connect() {    # per_connect "BEFORE" "AFTER" N: ms per connect, total and by thread kind
     awk -v a="$1" -v b="$2" -v n="$3" -v hz="$HZ" 'BEGIN { split(a, x, " "); split(b, y, " ")
-        split("total JIT GC front-door control loops other", kind, " "); out = ""
-        for (i = 1; i <= 7; i++) out = out sprintf("%s%s %.2f", (i > 1) ? ", " : "", kind[i], 1000 * (y[i] - x[i]) / hz / n)
+        split("total JIT GC front-door control loops store other", kind, " "); out = ""
+        for (i = 1; i <= 8; i++) out = out sprintf("%s%s %.2f", (i > 1) ? ", " : "", kind[i], 1000 * (y[i] - x[i]) / hz / n)
         print out }'
 }
 loadgen() {        # loadgen NAME ARGS…
