@@ -9,6 +9,7 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executor;
 import java.util.function.LongSupplier;
 import java.util.function.Supplier;
+import org.headend.control.config.ConfigHash;
 import org.headend.control.config.EffectivePolicy;
 import org.headend.control.config.HeadendConfig;
 import org.headend.control.config.PolicyAttribute;
@@ -906,7 +907,7 @@ public final class AggregateAuth
         }
         return HttpAnswer.xml(
             AuthDocuments.loginForm(context.tunnelGroup(), group.alias(), group.options(), context.handle(),
-                cfg.hashCode() & 0x7fffffffL, null, error,
+                ConfigHash.of(cfg), null, error,
                 cfg.tunnelGroup(context.tunnelGroup()).orElse(cfg.defaultTunnelGroup()).secondaryAuthentication()),
             List.of(Map.entry("Set-Cookie", "webvpncontext=" + context.cookie() + "; path=/; Secure; HttpOnly")));
     }
@@ -938,7 +939,7 @@ public final class AggregateAuth
         }
         final String loginUrl = sso.begin(idp, context.handle(), context.tunnelGroup(), key);
         return HttpAnswer.xml(AuthDocuments.ssoForm(context.tunnelGroup(), group.alias(), group.options(),
-            context.handle(), cfg.hashCode() & 0x7fffffffL, loginUrl, SsoLogins.finalUrl(idp), key != null, error),
+            context.handle(), ConfigHash.of(cfg), loginUrl, SsoLogins.finalUrl(idp), key != null, error),
             List.of(Map.entry("Set-Cookie", "webvpncontext=" + context.cookie() + "; path=/; Secure; HttpOnly")));
     }
 

@@ -22,6 +22,7 @@ import org.headend.control.auth.AuthRequest;
 import org.headend.control.auth.Logins;
 import org.headend.control.config.AaaServerGroup;
 import org.headend.control.config.AclAddress;
+import org.headend.control.config.ConfigHash;
 import org.headend.control.config.EffectivePolicy;
 import org.headend.control.config.HeadendConfig;
 import org.headend.control.config.PolicyAttribute;
@@ -558,7 +559,7 @@ public final class IkeService implements AutoCloseable
         public long configHash()
         {
             // the SSL login form's number, so that both transports tell the client the same
-            return config.get().hashCode() & 0x7fffffffL;
+            return ConfigHash.of(config.get());
         }
 
         @Override
