@@ -67,7 +67,7 @@ source "$(dirname "${BASH_SOURCE[0]}")/bed.sh"
 source "$(dirname "${BASH_SOURCE[0]}")/lib/loadgen-bench.sh"
 
 MAX_USERS=0
-for n in $LEVELS $OCSERV_LEVELS; do [ "$n" -gt "$MAX_USERS" ] && MAX_USERS=$n; done
+for n in $LEVELS $OCSERV_LEVELS $WARMUP; do [ "$n" -gt "$MAX_USERS" ] && MAX_USERS=$n; done
 for r in $RATES; do n=$(awk -v r="$r" -v s="$STEP_SECONDS" 'BEGIN { printf "%d", r * s }'); [ "$n" -gt "$MAX_USERS" ] && MAX_USERS=$n; done
 PASSWORD=scale-secret
 BED_POOL_FIRST=10.100.0.10
@@ -297,7 +297,7 @@ run_server() {     # run_server headend|ocserv "LEVELS"
         log "$SERVER warm-up: ${R[$SERVER:warmup]}"
     fi
     setup_steps
-    plateaus "$levels"
+    [ -n "${levels// }" ] && plateaus "$levels"    # --levels "": the rate steps alone
     bed_stop_server
     SERVER_PID=
 }
