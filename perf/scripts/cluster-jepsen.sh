@@ -6,7 +6,7 @@
 #   - cuts a headend member off from etcd with nft for 14 s (it fences itself; its clients come back once healed),
 #   - kills an etcd member (-9) and restarts it,
 #   - cuts an etcd member off from its peers with nft for 10 s.
-# Topology as cluster-demo.sh: member N in $P-mN, its generator in $P-cN, etcd in $P-etcd.
+# Topology as cluster-demo.sh: member N in $P-mN, its generator in $P-cN, etcd member I in $P-eI.
 #
 # Each generator writes a history (--history: for every session, named by a digest of its cookie: up with its
 # address, down, logoff with the cookie, the server's close after the logoff, refused); the nemesis writes its own.
@@ -129,21 +129,6 @@ NFT
 
 heal_member() { ip netns exec "$P-m$1" nft delete table inet jepsen 2>/dev/null || true; }
 
-cut_etcd() {   # etcd member I loses its peers; the headends still reach it
-    local others
-    others=$(for j in 1 2 3; do [ "$j" = "$1" ] || printf '192.0.2.1%s, ' "$j"; done)
-    ip netns exec "$P-etcd" nft -f - <<NFT
-table inet jepsen {
-    chain out {
-        type filter hook output priority 0;
-        ip saddr 192.0.2.1$1 ip daddr { ${others%, } } drop;
-        ip daddr 192.0.2.1$1 ip saddr { ${others%, } } drop;
-    }
-}
-NFT
-}
-
-heal_etcd() { ip netns exec "$P-etcd" nft delete table inet jepsen 2>/dev/null || true; }
 
 # sleeps S seconds unless the nemesis is told to stop; false when told
 pause() {
@@ -183,9 +168,9 @@ nemesis() {
                 nemesis_log etcd-up "$k" ;;
             3)  log "nemesis: etcd member $k cut off from its peers"
                 nemesis_log cut-etcd "$k"
-                cut_etcd "$k"
+                cl_cut_etcd "$k"
                 sleep 10
-                heal_etcd
+                cl_heal_etcd
                 nemesis_log heal-etcd "$k" ;;
         esac
     done
@@ -229,7 +214,7 @@ NEMESIS_PID=$!
 sleep $((HOLD > 60 ? HOLD - 45 : HOLD / 2))
 touch "$WORK/stop-nemesis"
 wait "$NEMESIS_PID" || true
-heal_etcd
+cl_heal_etcd
 for i in 1 2 3; do
     heal_member "$i"
     member_up "$i" || await_member "$i" 240 || log "member $i is not up after the nemesis"
