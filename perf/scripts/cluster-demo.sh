@@ -4,7 +4,7 @@
 # with its cookie alone and the same address.
 #
 #   [$P-c1 10.77.0.2] ── [$P-m1 10.77.0.1 | cl0 192.0.2.21] ─┐
-#   [$P-c2 10.77.0.2] ── [$P-m2 10.77.0.1 | cl0 192.0.2.22] ─┼── [$P-etcd  br-cl: etcd 192.0.2.11, .12, .13]
+#   [$P-c2 10.77.0.2] ── [$P-m2 10.77.0.1 | cl0 192.0.2.22] ─┼── [$P-etcd br-cl: etcd $P-e1..3, 192.0.2.11-13]
 #   [$P-c3 10.77.0.2] ── [$P-m3 10.77.0.1 | cl0 192.0.2.23] ─┘
 #
 # Usage (root): perf/scripts/cluster-demo.sh [--hold SECONDS]

@@ -1,6 +1,6 @@
 # cluster-lib.sh — sourced by the cluster-*.sh scripts: the namespaces of a test cluster, a real 3-member etcd on a
-# bridge and the members' networks, all torn down by cl_stop_all. The sourcing script sets P (a prefix unique to the
-# run, e.g. hdcl$$) and WORK (a temporary directory) first.
+# bridge and the members' networks, all torn down by cl_stop_all. The sourcing script sets REPO and P (a prefix unique
+# to the run, e.g. hdcl$$), then calls cl_prepare (which makes WORK, a temporary directory) or sets WORK itself.
 #
 #   [$P-cN 10.77.0.2] ── [$P-mN 10.77.0.1 | cl0 192.0.2.2N] ── [$P-etcd  br-cl 192.0.2.10] ── [$P-eI eth0 192.0.2.1I: etcd I]
 #
@@ -122,4 +122,42 @@ NFT
 cl_heal_etcd() {
     local i
     for i in 1 2 3; do ip netns exec "$P-e$i" nft delete table inet cl_cut 2>/dev/null || true; done
+}
+
+# The start every cluster script shares, after its options: root, the Debian packages (etcd, etcdctl, python3 and
+# any COMMAND:PACKAGE given), the headend and ./loadgen built, a work directory WORK and log(). On exit cl_finish
+# runs the script's cl_on_exit if it defines one, stops everything and removes WORK (kept with KEEP=1).
+cl_prepare() {   # cl_prepare NAME [COMMAND:PACKAGE ...]
+    local pair
+    CL_NAME=$1
+    shift
+    log() { echo "$CL_NAME: $(date -u +%T) $*" >&2; }
+    [ "$(id -u)" = 0 ] || { log "run as root (network namespaces)"; exit 2; }
+    for pair in etcd:etcd-server etcdctl:etcd-client python3:python3 "$@"; do
+        command -v "${pair%%:*}" >/dev/null || DEBIAN_FRONTEND=noninteractive apt-get install -y -q "${pair#*:}"
+    done
+    WORK=$(mktemp -d "/tmp/$CL_NAME.XXXXXX")
+    chmod 755 "$WORK"  # the appliance drops to the user headend, which must reach its state directory
+    trap cl_finish EXIT
+    export JAVA_HOME=${HEADEND_JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}
+    (cd "$REPO" && PATH="$JAVA_HOME/bin:$PATH" mvn -B -q -o -DskipTests -DskipITs package -pl perf,control -am) >&2
+}
+
+cl_finish() {
+    if declare -F cl_on_exit >/dev/null; then cl_on_exit; fi
+    cl_stop_all
+    if [ "${KEEP:-0}" = 1 ]; then log "work directory kept: $WORK"; else rm -rf "$WORK"; fi
+}
+
+# the script's own header comment (from line 2 up to its first command), as its --help
+cl_usage() { sed -n '2,/^[^#]/p' "$0" | sed '$d; s/^# \{0,1\}//'; }
+
+# etcd's final state (etcdctl get --prefix /vpn/ -w json) into FILE once etcd answers (30 s at most)
+cl_etcd_state() {   # cl_etcd_state FILE
+    local _
+    for _ in $(seq 100); do
+        ip netns exec "$P-etcd" etcdctl --endpoints "${ENDPOINTS// /,}" endpoint health >/dev/null 2>&1 && break
+        sleep 0.3
+    done
+    ip netns exec "$P-etcd" etcdctl --endpoints "${ENDPOINTS// /,}" get --prefix /vpn/ -w json >"$1"
 }
