@@ -386,14 +386,19 @@ public final class EtcdClusterStore implements ClusterStore
         final Long revision = owned.get(record.tokenKey());
         final var guard = revision == null ? Txn.absent(key) : Txn.modifiedAt(key, revision);
         final int epoch = fences;
-        return etcd.txn(List.of(guard), List.of(Txn.put(key, SessionJson.write(record, member), sessionLease)),
-            List.of(Txn.get(key))).thenAccept(result ->
+        final String value = SessionJson.write(record, member);
+        return etcd.txn(List.of(guard), List.of(Txn.put(key, value, sessionLease)), List.of(Txn.get(key)))
+            .thenAccept(result ->
             {
-                if (result.succeeded())
+                // a retry on another endpoint finds this very write done when etcd carried out a first try whose
+                // answer was lost: the session is ours at that revision (else a logoff would not delete it)
+                final long mine = result.succeeded() ? result.revision() : result.ranged().isEmpty()
+                    || !value.equals(result.ranged().get(0).value()) ? 0 : result.ranged().get(0).modRevision();
+                if (mine != 0)
                 {
                     if (epoch == fences)
                     {
-                        owned.put(record.tokenKey(), result.revision());
+                        owned.put(record.tokenKey(), mine);
                     }
                     return;
                 }

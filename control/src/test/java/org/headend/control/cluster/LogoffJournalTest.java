@@ -24,6 +24,7 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * A session logged off on a member that cannot reach etcd is deleted from the cluster once it can, even when the
  * member was stopped (killed) in between: the logoff waits in the member's state directory, not only in its memory.
+ * And a logoff deletes the session even when etcd's answer to the session's first write was lost.
  */
 class LogoffJournalTest
 {
@@ -128,6 +129,45 @@ class LogoffJournalTest
                 again.close();
                 b.close();
                 reader.close();
+                control.shutdownNow();
+            }
+        }
+    }
+
+    @Test
+    @Timeout(value = 2, unit = TimeUnit.MINUTES)
+    void aSessionWhoseFirstWriteWasAnsweredOnlyByItsRetryIsDeletedAtItsLogoff() throws Exception
+    {
+        try (LocalEtcd etcd = new LocalEtcd();
+            CuttableProxy p1 = new CuttableProxy(etcd.endpoints().get(0));
+            EtcdGateway reader = new EtcdGateway(etcd.endpoints()))
+        {
+            final String cluster = "lostanswer" + ProcessHandle.current().pid();
+            final ExecutorService control = Executors.newSingleThreadExecutor();
+            final EtcdClusterStore a = store(List.of(p1.uri(), etcd.endpoints().get(1), etcd.endpoints().get(2)),
+                cluster, "member-a", control, null);
+            try
+            {
+                assertTrue(a.claim(A, "10.30.0.1").get(30, TimeUnit.SECONDS));
+                // etcd carries the write out, its answer is lost: the client tries the next endpoint
+                p1.loseAnswers();
+                a.put(record(A, "10.30.0.1"));
+                final String key = "/vpn/" + cluster + "/sessions/" + A;
+                for (int i = 0; i < 300 && reader.get(key).get(30, TimeUnit.SECONDS) == null; i++)
+                {
+                    Thread.sleep(50);
+                }
+                Thread.sleep(1_000); // the retry's answer reaches the member a moment after etcd shows the write
+                a.remove(A);
+                for (int i = 0; i < 300 && reader.get(key).get(30, TimeUnit.SECONDS) != null; i++)
+                {
+                    Thread.sleep(50);
+                }
+                assertNull(reader.get(key).get(30, TimeUnit.SECONDS), "the logoff deleted the session");
+            }
+            finally
+            {
+                a.close();
                 control.shutdownNow();
             }
         }
