@@ -4,7 +4,7 @@
 # with its cookie alone and the same address.
 #
 #   [$P-c1 10.77.0.2] ── [$P-m1 10.77.0.1 | cl0 192.0.2.21] ─┐
-#   [$P-c2 10.77.0.2] ── [$P-m2 10.77.0.1 | cl0 192.0.2.22] ─┼── [$P-etcd  br-cl: etcd 192.0.2.11, .12, .13]
+#   [$P-c2 10.77.0.2] ── [$P-m2 10.77.0.1 | cl0 192.0.2.22] ─┼── [$P-etcd br-cl: etcd $P-e1..3, 192.0.2.11-13]
 #   [$P-c3 10.77.0.2] ── [$P-m3 10.77.0.1 | cl0 192.0.2.23] ─┘
 #
 # Usage (root): perf/scripts/cluster-demo.sh [--hold SECONDS]
@@ -14,13 +14,18 @@ set -euo pipefail
 REPO=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 P=hdcl$$
 HOLD=0
-[ "${1:-}" = "--hold" ] && HOLD=${2:?seconds}
+. "$REPO/perf/scripts/cluster-lib.sh"
+case "${1:-}" in
+    --hold) HOLD=${2:?seconds} ;;
+    -h|--help) cl_usage; exit 0 ;;
+    '') ;;
+    *) cl_usage >&2; exit 2 ;;
+esac
 WORK=$(mktemp -d /tmp/cluster-demo.XXXXXX)
 chmod 755 "$WORK"  # the appliance drops to the user headend, which must reach its state directory
 SCRIPT="$REPO/integration-tests/src/test/resources/hdit-connect-script.sh"
 log() { echo "cluster-demo: $*" >&2; }
 
-. "$REPO/perf/scripts/cluster-lib.sh"
 trap 'cl_stop_all; rm -rf "$WORK"' EXIT
 
 [ "$(id -u)" = 0 ] || { log "run as root (network namespaces)"; exit 2; }

@@ -5,7 +5,7 @@
 # public subnet (the etcd bridge, as ClusterIT has it), so one generator reaches every member and the director:
 #
 #   [$P-m1 cl0 192.0.2.21] ─┐
-#   [$P-m2 cl0 192.0.2.22] ─┼─ [$P-etcd br-cl: etcd 192.0.2.11-13, cluster address 192.0.2.100] ─ [$P-pub ./loadgen]
+#   [$P-m2 cl0 192.0.2.22] ─┼─ [$P-etcd br-cl: etcd $P-e1..3 192.0.2.11-13, cluster address .100] ─ [$P-pub ./loadgen]
 #   [$P-m3 cl0 192.0.2.23] ─┘                                                                  192.0.2.150-189
 #
 # Runs, in order:
@@ -37,6 +37,8 @@ KEEP=0
 PASSWORD=loadgen-secret
 TARGET=10.100.0.1        # every member's own inside address in the pool's network: the pings' target
 KILLED=2                 # the member killed in the 3-member run
+. "$REPO/perf/scripts/cluster-lib.sh"
+. "$REPO/perf/scripts/lib/loadgen-bench.sh"
 while [ $# -gt 0 ]; do
     case "$1" in
         --logins) LOGINS=$2; shift 2 ;;
@@ -45,25 +47,11 @@ while [ $# -gt 0 ]; do
         --rate) RATE=$2; shift 2 ;;
         --runs) RUNS=$2; shift 2 ;;
         --keep) KEEP=1; shift ;;
-        *) echo "usage: $0 [--logins N] [--login-rate R] [--sessions N] [--rate R] [--runs \"1-alone 1-cluster 3-cluster\"]" \
-               "[--keep]" >&2
-           exit 2 ;;
+        -h|--help) cl_usage; exit 0 ;;
+        *) cl_usage >&2; exit 2 ;;
     esac
 done
-WORK=$(mktemp -d /tmp/cluster-failover.XXXXXX)
-chmod 755 "$WORK"  # the appliance drops to the user headend, which must reach its state directory
-log() { echo "cluster-failover: $*" >&2; }
-
-. "$REPO/perf/scripts/cluster-lib.sh"
-. "$REPO/perf/scripts/lib/loadgen-bench.sh"
-trap 'cl_stop_all; if [ "$KEEP" = 1 ]; then log "kept $WORK"; else rm -rf "$WORK"; fi' EXIT
-
-[ "$(id -u)" = 0 ] || { log "run as root (network namespaces)"; exit 2; }
-for pair in etcd:etcd-server etcdctl:etcd-client python3:python3; do
-    command -v "${pair%%:*}" >/dev/null || DEBIAN_FRONTEND=noninteractive apt-get install -y -q "${pair#*:}"
-done
-export JAVA_HOME=${HEADEND_JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}
-(cd "$REPO" && PATH="$JAVA_HOME/bin:$PATH" mvn -B -q -o -DskipTests -DskipITs package -pl perf,control -am) >&2
+cl_prepare cluster-failover
 
 MAX_USERS=$((LOGINS > SESSIONS ? LOGINS : SESSIONS))
 USERS=$(headend_users "$PASSWORD" "$MAX_USERS")

@@ -1,9 +1,12 @@
-# cluster-lib.sh — sourced by cluster-demo.sh and cluster-loadgen.sh: the namespaces of a test cluster, a real
-# 3-member etcd on a bridge and the members' networks, all torn down by cl_stop_all. The sourcing script sets P (a
-# prefix unique to the run, e.g. hdcl$$) and WORK (a temporary directory) first.
+# cluster-lib.sh — sourced by the cluster-*.sh scripts: the namespaces of a test cluster, a real 3-member etcd on a
+# bridge and the members' networks, all torn down by cl_stop_all. The sourcing script sets REPO and P (a prefix unique
+# to the run, e.g. hdcl$$), then calls cl_prepare (which makes WORK, a temporary directory) or sets WORK itself.
 #
-#   [$P-cN 10.77.0.2] ── [$P-mN 10.77.0.1 | cl0 192.0.2.2N] ── [$P-etcd  br-cl: etcd 192.0.2.11, .12, .13]
+#   [$P-cN 10.77.0.2] ── [$P-mN 10.77.0.1 | cl0 192.0.2.2N] ── [$P-etcd  br-cl 192.0.2.10] ── [$P-eI eth0 192.0.2.1I: etcd I]
 #
+# Each etcd member has a namespace of its own: in one shared namespace every connection between members would leave
+# from the bridge's first address (the kernel's source for local destinations), so that cutting member 1 off with nft
+# cut all three apart. etcdctl runs in $P-etcd (192.0.2.10).
 # Processes started go into PIDS, namespaces into NSES; cl_stop_all kills the first and deletes the second.
 PIDS=()
 NSES=()
@@ -24,11 +27,11 @@ cl_stop_all() {
     NSES=()
 }
 
-# etcd member I (1-3) in $P-etcd, on its data directory under $WORK; its pid in PIDS and in ETCD_PID[I]
+# etcd member I (1-3) in $P-eI, on its data directory under $WORK; its pid in PIDS and in ETCD_PID[I]
 declare -A ETCD_PID=()
 cl_start_etcd_member() {
     local i=$1 initial=e1=http://192.0.2.11:2380,e2=http://192.0.2.12:2380,e3=http://192.0.2.13:2380
-    ip netns exec "$P-etcd" etcd --logger=zap --log-level=warn --name "e$i" --data-dir "$WORK/e$i" \
+    ip netns exec "$P-e$i" etcd --logger=zap --log-level=warn --name "e$i" --data-dir "$WORK/e$i" \
         --listen-client-urls "http://192.0.2.1$i:2379" --advertise-client-urls "http://192.0.2.1$i:2379" \
         --listen-peer-urls "http://192.0.2.1$i:2380" --initial-advertise-peer-urls "http://192.0.2.1$i:2380" \
         --initial-cluster "$initial" --initial-cluster-token "$P" --initial-cluster-state new \
@@ -42,8 +45,12 @@ cl_start_etcd() {
     local i
     cl_addns "$P-etcd"
     ip -n "$P-etcd" link add br-cl type bridge && ip -n "$P-etcd" link set br-cl up
+    ip -n "$P-etcd" addr add 192.0.2.10/24 dev br-cl
     for i in 1 2 3; do
-        ip -n "$P-etcd" addr add "192.0.2.1$i/24" dev br-cl
+        cl_addns "$P-e$i"
+        ip -n "$P-etcd" link add "e$i" type veth peer name eth0 netns "$P-e$i"
+        ip -n "$P-etcd" link set "e$i" master br-cl up
+        ip -n "$P-e$i" addr add "192.0.2.1$i/24" dev eth0 && ip -n "$P-e$i" link set eth0 up
         rm -rf "${WORK:?}/e$i"
         cl_start_etcd_member "$i"
     done
@@ -97,4 +104,60 @@ cl_client_net() {
 cl_kill_member() {
     local p
     for p in $(ip netns pids "$P-m$1" 2>/dev/null); do kill -KILL "$p" 2>/dev/null || true; done
+}
+
+# etcd member I loses its peers (both directions); the headends and etcdctl still reach it
+cl_cut_etcd() {
+    local others
+    others=$(for j in 1 2 3; do [ "$j" = "$1" ] || printf '192.0.2.1%s, ' "$j"; done)
+    ip netns exec "$P-e$1" nft -f - <<NFT
+table inet cl_cut {
+    chain out { type filter hook output priority 0; ip daddr { ${others%, } } drop; }
+    chain in { type filter hook input priority 0; ip saddr { ${others%, } } drop; }
+}
+NFT
+}
+
+# every etcd member reaches its peers again
+cl_heal_etcd() {
+    local i
+    for i in 1 2 3; do ip netns exec "$P-e$i" nft delete table inet cl_cut 2>/dev/null || true; done
+}
+
+# The start every cluster script shares, after its options: root, the Debian packages (etcd, etcdctl, python3 and
+# any COMMAND:PACKAGE given), the headend and ./loadgen built, a work directory WORK and log(). On exit cl_finish
+# runs the script's cl_on_exit if it defines one, stops everything and removes WORK (kept with KEEP=1).
+cl_prepare() {   # cl_prepare NAME [COMMAND:PACKAGE ...]
+    local pair
+    CL_NAME=$1
+    shift
+    log() { echo "$CL_NAME: $(date -u +%T) $*" >&2; }
+    [ "$(id -u)" = 0 ] || { log "run as root (network namespaces)"; exit 2; }
+    for pair in etcd:etcd-server etcdctl:etcd-client python3:python3 "$@"; do
+        command -v "${pair%%:*}" >/dev/null || DEBIAN_FRONTEND=noninteractive apt-get install -y -q "${pair#*:}"
+    done
+    WORK=$(mktemp -d "/tmp/$CL_NAME.XXXXXX")
+    chmod 755 "$WORK"  # the appliance drops to the user headend, which must reach its state directory
+    trap cl_finish EXIT
+    export JAVA_HOME=${HEADEND_JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}
+    (cd "$REPO" && PATH="$JAVA_HOME/bin:$PATH" mvn -B -q -o -DskipTests -DskipITs package -pl perf,control -am) >&2
+}
+
+cl_finish() {
+    if declare -F cl_on_exit >/dev/null; then cl_on_exit; fi
+    cl_stop_all
+    if [ "${KEEP:-0}" = 1 ]; then log "work directory kept: $WORK"; else rm -rf "$WORK"; fi
+}
+
+# the script's own header comment (from line 2 up to its first command), as its --help
+cl_usage() { sed -n '2,/^[^#]/p' "$0" | sed '$d; s/^# \{0,1\}//'; }
+
+# etcd's final state (etcdctl get --prefix /vpn/ -w json) into FILE once etcd answers (30 s at most)
+cl_etcd_state() {   # cl_etcd_state FILE
+    local _
+    for _ in $(seq 100); do
+        ip netns exec "$P-etcd" etcdctl --endpoints "${ENDPOINTS// /,}" endpoint health >/dev/null 2>&1 && break
+        sleep 0.3
+    done
+    ip netns exec "$P-etcd" etcdctl --endpoints "${ENDPOINTS// /,}" get --prefix /vpn/ -w json >"$1"
 }

@@ -4,7 +4,7 @@
 # share of the sessions and of the rate). Same topology as cluster-demo.sh:
 #
 #   [$P-c1 10.77.0.2] ── [$P-m1 10.77.0.1 | cl0 192.0.2.21] ─┐
-#   [$P-c2 10.77.0.2] ── [$P-m2 10.77.0.1 | cl0 192.0.2.22] ─┼── [$P-etcd  br-cl: etcd 192.0.2.11, .12, .13]
+#   [$P-c2 10.77.0.2] ── [$P-m2 10.77.0.1 | cl0 192.0.2.22] ─┼── [$P-etcd br-cl: etcd $P-e1..3, 192.0.2.11-13]
 #   [$P-c3 10.77.0.2] ── [$P-m3 10.77.0.1 | cl0 192.0.2.23] ─┘
 #
 # Each member has a pool of its own (as the ASA asks), so address claims rarely collide; every login still writes
@@ -28,29 +28,19 @@ RUNS="0 1 3"
 NEMESIS=0
 VIOLATIONS=0
 PASSWORD=loadgen-secret
+. "$REPO/perf/scripts/cluster-lib.sh"
+. "$REPO/perf/scripts/lib/loadgen-bench.sh"
 while [ $# -gt 0 ]; do
     case "$1" in
         --sessions) SESSIONS=$2; shift 2 ;;
         --rate) RATE=$2; shift 2 ;;
         --runs) RUNS=$2; shift 2 ;;
         --nemesis) NEMESIS=1; shift ;;
-        *) echo "usage: $0 [--sessions N] [--rate R] [--runs \"0 1 3\"] [--nemesis]" >&2; exit 2 ;;
+        -h|--help) cl_usage; exit 0 ;;
+        *) cl_usage >&2; exit 2 ;;
     esac
 done
-WORK=$(mktemp -d /tmp/cluster-loadgen.XXXXXX)
-chmod 755 "$WORK"  # the appliance drops to the user headend, which must reach its state directory
-log() { echo "cluster-loadgen: $*" >&2; }
-
-. "$REPO/perf/scripts/cluster-lib.sh"
-. "$REPO/perf/scripts/lib/loadgen-bench.sh"
-trap 'cl_stop_all; rm -rf "$WORK"' EXIT
-
-[ "$(id -u)" = 0 ] || { log "run as root (network namespaces)"; exit 2; }
-for pair in etcd:etcd-server etcdctl:etcd-client python3:python3; do
-    command -v "${pair%%:*}" >/dev/null || DEBIAN_FRONTEND=noninteractive apt-get install -y -q "${pair#*:}"
-done
-export JAVA_HOME=${HEADEND_JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}
-(cd "$REPO" && PATH="$JAVA_HOME/bin:$PATH" mvn -B -q -o -DskipTests -DskipITs package -pl perf,control -am) >&2
+cl_prepare cluster-loadgen
 
 # one salted PBKDF2 hash (the headend's own form) for every user: the configurations load quickly
 USERS=$(headend_users "$PASSWORD" "$SESSIONS")
@@ -103,35 +93,8 @@ nemesis() {
 
 # etcd's final state against the invariants (see --nemesis); prints one line, fails on a violation
 check_etcd() {
-    local healthy=0
-    for _ in $(seq 100); do
-        ip netns exec "$P-etcd" etcdctl --endpoints "${ENDPOINTS// /,}" endpoint health >/dev/null 2>&1 \
-            && { healthy=1; break; }
-        sleep 0.3
-    done
-    [ "$healthy" = 1 ] || { log "etcd did not become healthy after the nemesis"; return 1; }
-    ip netns exec "$P-etcd" etcdctl --endpoints "${ENDPOINTS// /,}" get --prefix /vpn/ -w json >"$WORK/final.json"
-    python3 - "$WORK/final.json" <<'PY'
-import base64, json, sys
-kvs = json.load(open(sys.argv[1])).get("kvs", [])
-b = lambda s: base64.b64decode(s).decode()
-sessions, addrs = {}, {}
-for kv in kvs:
-    key = b(kv["key"]).split("/")
-    if len(key) >= 5 and key[3] == "sessions":
-        sessions[key[4]] = json.loads(b(kv["value"])).get("ip4")
-    elif len(key) >= 5 and key[3] == "addrs":
-        addrs[key[4]] = b(kv["value"])
-by_address = {}
-for s, ip in sessions.items():
-    by_address.setdefault(ip, []).append(s)
-twice = [ip for ip, ss in by_address.items() if ip and len(ss) > 1]
-leaked = [ip for ip, s in addrs.items() if sessions.get(s) != ip]
-unheld = [s for s, ip in sessions.items() if ip and addrs.get(ip) != s]
-print(f"sessions {len(sessions)} addresses_held {len(addrs)} held_twice {len(twice)} "
-      f"held_for_no_session {len(leaked)} session_without_its_address {len(unheld)}")
-sys.exit(1 if twice or unheld else 0)
-PY
+    cl_etcd_state "$WORK/final.json" || { log "etcd's final state could not be read after the nemesis"; return 1; }
+    python3 "$REPO/perf/scripts/lib/jepsen_check.py" --etcd "$WORK/final.json"
 }
 
 echo "members sessions_up failed logins_per_s setup_p50_ms setup_p99_ms load_avg"

@@ -117,6 +117,7 @@ final class Appliance
     private final ClientFiles clientFiles;
     private final FlashStore flash;
     private final Translations translations;
+    private final java.nio.file.Path stateDir;
     private SessionStore sessionStore;
     private org.headend.control.cluster.EtcdClusterStore cluster;
     /** The cluster's virtual address, held while this member is the director; null outside a cluster. */
@@ -167,6 +168,7 @@ final class Appliance
         this.config = config;
         this.identity = identity;
         this.flash = FlashStore.inStateDir(stateDir);
+        this.stateDir = stateDir;
         this.clientFiles = new ClientFiles(flash);
         this.translations = Translations.inStateDir(stateDir);
         this.sessionStore = FileSessionStore.inStateDir(stateDir, Clock.systemUTC());
@@ -226,7 +228,7 @@ final class Appliance
                 // a cluster member keeps its sessions in the cluster, where any member can take them over
                 cluster = org.headend.control.cluster.ClusterMembership.join(cfg.globals().loadBalancing(),
                     cfg.hostname(), memberAddress(cfg), cfg.webvpn().port(), cfg.trustpoints(), flash::resolve,
-                    control);
+                    control, stateDir);
                 sessionStore.close();
                 sessionStore = cluster;
             }

@@ -19,6 +19,8 @@ public final class ClusterMembership
 {
     /** How long a dead member's sessions wait for their clients to reconnect to another member. */
     public static final long SESSION_TTL_SECONDS = Long.getLong("headend.cluster.sessionTtlSeconds", 300);
+    /** The file of the state directory that keeps the logoffs etcd has not confirmed ({@link LogoffJournal}). */
+    static final String LOGOFF_JOURNAL = "cluster-logoffs";
 
     private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(ClusterMembership.class);
 
@@ -34,11 +36,12 @@ public final class ClusterMembership
      * @param port     its HTTPS port
      * @param trustpoints the configured {@code crypto ca trustpoint}s ({@code cluster etcd-trustpoint} names one)
      * @param flash    where a {@code disk0:/FILE} is
+     * @param stateDir the appliance's state directory, where logoffs etcd has not confirmed are kept
      */
     public static EtcdClusterStore join(final LoadBalancing lb, final String member, final InetAddress address,
         final int port, final java.util.Map<String, org.headend.control.config.Trustpoint> trustpoints,
-        final java.util.function.Function<String, java.nio.file.Path> flash, final ScheduledExecutorService control)
-        throws Exception
+        final java.util.function.Function<String, java.nio.file.Path> flash, final ScheduledExecutorService control,
+        final java.nio.file.Path stateDir) throws Exception
     {
         final InetAddress reach = lb.nat() != null ? lb.nat() : address;
         final String host = reach instanceof java.net.Inet6Address ? "[" + reach.getHostAddress() + "]"
@@ -50,7 +53,8 @@ public final class ClusterMembership
         final EtcdGateway gateway = new EtcdGateway(lb.etcdEndpoints(), tls, user == null ? null : user.name(),
             user == null ? null : user.password());
         final EtcdClusterStore store = new EtcdClusterStore(gateway, clusterName(lb),
-            member, url, lb.priority(), lb.participate(), SESSION_TTL_SECONDS, control, Clock.systemUTC());
+            member, url, lb.priority(), lb.participate(), SESSION_TTL_SECONDS, control, Clock.systemUTC(),
+            stateDir.resolve(LOGOFF_JOURNAL));
         try
         {
             store.start(15);

@@ -101,6 +101,8 @@ public final class EtcdClusterStore implements ClusterStore
      * them be.
      */
     private final Map<String, Logoff> logoffs = new ConcurrentHashMap<>();
+    /** Where {@link #logoffs} outlive this process; null: nowhere. */
+    private final LogoffJournal journal;
     /** Those of {@link #logoffs} with a deletion in flight. */
     private final java.util.Set<String> deleting = ConcurrentHashMap.newKeySet();
     /** Writes not yet done, latest per session (null value: remove). */
@@ -137,6 +139,19 @@ public final class EtcdClusterStore implements ClusterStore
         final int priority, final boolean participate, final long sessionTtlSeconds, final Executor control,
         final Clock clock)
     {
+        this(etcd, cluster, member, url, priority, participate, sessionTtlSeconds, control, clock, null);
+    }
+
+    /**
+     * As the constructor above, with the sessions ended here whose deletion etcd has not confirmed kept in
+     * {@code logoffJournal} (a file of the member's state directory; null: in memory only), so that they are carried
+     * out after a restart too.
+     */
+    public EtcdClusterStore(final EtcdGateway etcd, final String cluster, final String member, final String url,
+        final int priority, final boolean participate, final long sessionTtlSeconds, final Executor control,
+        final Clock clock, final java.nio.file.Path logoffJournal)
+    {
+        this.journal = logoffJournal == null ? null : new LogoffJournal(logoffJournal);
         this.etcd = etcd;
         this.prefix = "/vpn/" + cluster + "/";
         this.member = member;
@@ -197,6 +212,15 @@ public final class EtcdClusterStore implements ClusterStore
             : event.kv().value());
         final EtcdGateway.Kv current = etcd.get(prefix + "director").get(timeoutSeconds, TimeUnit.SECONDS);
         director = current == null ? null : current.value();
+        if (journal != null)
+        {
+            journal.load().forEach((key, entry) -> logoffs.put(key, new Logoff(entry.revision(), entry.addresses())));
+            if (!logoffs.isEmpty())
+            {
+                LOG.warn("{} session(s) ended here before a restart are not yet deleted from the cluster: deleting",
+                    logoffs.size());
+            }
+        }
         writer.scheduleWithFixedDelay(this::heartbeat, HEARTBEAT_MILLIS, HEARTBEAT_MILLIS, TimeUnit.MILLISECONDS);
         writer.scheduleWithFixedDelay(this::sweepOrphans, orphanSweepMillis, orphanSweepMillis,
             TimeUnit.MILLISECONDS);
@@ -252,7 +276,8 @@ public final class EtcdClusterStore implements ClusterStore
             {
                 final String tokenKey = kv.key().substring((prefix + "sessions/").length());
                 final SessionJson.Owned session = SessionJson.read(tokenKey, kv.value());
-                if (member.equals(session.owner()))
+                // a session ended here before a restart stays ended: its deletion is under way
+                if (member.equals(session.owner()) && !logoffs.containsKey(tokenKey))
                 {
                     records.put(tokenKey, session.record());
                     attached.put(tokenKey, attach(tokenKey, kv, session.record()));
@@ -361,14 +386,19 @@ public final class EtcdClusterStore implements ClusterStore
         final Long revision = owned.get(record.tokenKey());
         final var guard = revision == null ? Txn.absent(key) : Txn.modifiedAt(key, revision);
         final int epoch = fences;
-        return etcd.txn(List.of(guard), List.of(Txn.put(key, SessionJson.write(record, member), sessionLease)),
-            List.of(Txn.get(key))).thenAccept(result ->
+        final String value = SessionJson.write(record, member);
+        return etcd.txn(List.of(guard), List.of(Txn.put(key, value, sessionLease)), List.of(Txn.get(key)))
+            .thenAccept(result ->
             {
-                if (result.succeeded())
+                // a retry on another endpoint finds this very write done when etcd carried out a first try whose
+                // answer was lost: the session is ours at that revision (else a logoff would not delete it)
+                final long mine = result.succeeded() ? result.revision() : result.ranged().isEmpty()
+                    || !value.equals(result.ranged().get(0).value()) ? 0 : result.ranged().get(0).modRevision();
+                if (mine != 0)
                 {
                     if (epoch == fences)
                     {
-                        owned.put(record.tokenKey(), result.revision());
+                        owned.put(record.tokenKey(), mine);
                     }
                     return;
                 }
@@ -394,6 +424,10 @@ public final class EtcdClusterStore implements ClusterStore
         }
         final Logoff logoff = new Logoff(revision, addresses == null ? List.of() : addresses);
         logoffs.put(tokenKey, logoff);
+        if (journal != null)
+        {
+            journal.ended(tokenKey, new LogoffJournal.Entry(revision, logoff.addresses()));
+        }
         return delete(tokenKey, logoff);
     }
 
@@ -415,7 +449,12 @@ public final class EtcdClusterStore implements ClusterStore
                     List.of(Txn.delete(addrKey(address))), List.of()))
                 .toArray(CompletableFuture[]::new)).thenAccept(v ->
                 {
-                    if (logoffs.remove(tokenKey, logoff) && !deleted.succeeded())
+                    final boolean mine = logoffs.remove(tokenKey, logoff);
+                    if (mine && journal != null)
+                    {
+                        journal.done(tokenKey);
+                    }
+                    if (mine && !deleted.succeeded())
                     {
                         LOG.warn("session {}… ended here was written by another member since: it stays there",
                             brief(tokenKey));
@@ -1138,5 +1177,9 @@ public final class EtcdClusterStore implements ClusterStore
         writer.shutdownNow();
         leaseThread.shutdownNow();
         etcd.close();
+        if (journal != null)
+        {
+            journal.close();
+        }
     }
 }

@@ -29,6 +29,11 @@ import org.slf4j.LoggerFactory;
  * the next. Reads are linearizable (the gateway's default), never serializable: a member cut off from the quorum
  * must not answer from its stale copy.
  * <p>
+ * Every call asks etcd to require a leader ({@link #REQUIRE_LEADER}): an etcd member cut off from its peers then
+ * refuses a call at once ("no leader", which the next endpoint is asked instead) rather than after its 7 s request
+ * timeout, and ends a watch stream within a few election timeouts rather than keeping it open and silent for as long
+ * as the cut lasts (the watch is then opened again on the next endpoint).
+ * <p>
  * With a user ({@code cluster etcd-user}), the client logs in ({@code /v3/auth/authenticate}) before its first call
  * and sends the token with every call; a token etcd no longer knows (it expired unused, or etcd restarted) is
  * replaced by logging in again, once per call.
@@ -39,6 +44,10 @@ public final class EtcdGateway implements AutoCloseable
     private static final Duration CALL_TIMEOUT = Duration.ofSeconds(5);
     private static final Base64.Encoder B64 = Base64.getEncoder();
     private static final Base64.Decoder UNB64 = Base64.getDecoder();
+    /** The gateway passes {@code Grpc-Metadata-*} headers on as gRPC metadata: etcd's "require leader" flag. */
+    static final String REQUIRE_LEADER = "Grpc-Metadata-hasleader";
+    /** etcd's refusal of a call that requires a leader, on a member that has none: never carried out. */
+    static final String NO_LEADER = "etcdserver: no leader";
 
     private final List<URI> endpoints;
     private final ExecutorService executor;
@@ -216,6 +225,13 @@ public final class EtcdGateway implements AutoCloseable
                 try
                 {
                     next = watchOnce(prefix, next, events);
+                    if (!closed)
+                    {
+                        // etcd ends a stream that requires a leader when its member lost the leader: ask another
+                        LOG.warn("etcd watch of {} ended by {}; resuming from revision {}", prefix,
+                            endpoints.get(preferred), next);
+                        preferred = (preferred + 1) % endpoints.size();
+                    }
                 }
                 catch (final IOException | RuntimeException ex)
                 {
@@ -258,7 +274,7 @@ public final class EtcdGateway implements AutoCloseable
             create.put("start_revision", String.valueOf(from));
         }
         final HttpRequest.Builder builder = HttpRequest.newBuilder(endpoints.get(preferred).resolve("/v3/watch"))
-            .POST(HttpRequest.BodyPublishers.ofString(Json.write(Map.of("create_request", create))));
+            .header(REQUIRE_LEADER, "true").POST(HttpRequest.BodyPublishers.ofString(Json.write(Map.of("create_request", create))));
         final CompletableFuture<String> login = login();
         final String current;
         try
@@ -403,7 +419,7 @@ public final class EtcdGateway implements AutoCloseable
             return CompletableFuture.failedFuture(new EtcdException("the etcd client is closed"));
         }
         final HttpRequest.Builder builder = HttpRequest.newBuilder(endpoints.get(index).resolve(path))
-            .timeout(CALL_TIMEOUT).POST(HttpRequest.BodyPublishers.ofString(body));
+            .header(REQUIRE_LEADER, "true").timeout(CALL_TIMEOUT).POST(HttpRequest.BodyPublishers.ofString(body));
         if (auth != null)
         {
             builder.header("Authorization", auth);
@@ -413,14 +429,7 @@ public final class EtcdGateway implements AutoCloseable
         {
             if (error != null)
             {
-                if (triesLeft > 1)
-                {
-                    final int other = (index + 1) % endpoints.size();
-                    preferred = other;
-                    return attempt(path, body, auth, other, triesLeft - 1);
-                }
-                return CompletableFuture.<Map<String, Object>>failedFuture(new EtcdException(
-                    "no etcd endpoint answered: " + cause(error)));
+                return next(path, body, auth, index, triesLeft, "no etcd endpoint answered: " + cause(error));
             }
             final Map<String, Object> answer;
             try
@@ -434,11 +443,28 @@ public final class EtcdGateway implements AutoCloseable
             }
             if (response.statusCode() != 200 || answer.get("error") != null)
             {
-                return CompletableFuture.<Map<String, Object>>failedFuture(new EtcdException(
-                    String.valueOf(answer.getOrDefault("message", answer.get("error")))));
+                final String message = String.valueOf(answer.getOrDefault("message", answer.get("error")));
+                if (message.contains(NO_LEADER))
+                {
+                    return next(path, body, auth, index, triesLeft, message);
+                }
+                return CompletableFuture.<Map<String, Object>>failedFuture(new EtcdException(message));
             }
             return CompletableFuture.completedFuture(answer);
         }).thenCompose(f -> f);
+    }
+
+    /** The call failed on endpoint {@code index} without being carried out: the next endpoint, if one is left. */
+    private CompletableFuture<Map<String, Object>> next(final String path, final String body, final String auth,
+        final int index, final int triesLeft, final String why)
+    {
+        if (triesLeft > 1)
+        {
+            final int other = (index + 1) % endpoints.size();
+            preferred = other;
+            return attempt(path, body, auth, other, triesLeft - 1);
+        }
+        return CompletableFuture.failedFuture(new EtcdException(why));
     }
 
     private static String cause(final Throwable error)

@@ -569,7 +569,7 @@ final class ClientSession implements DtlsLink.Listener
     private void tunnelUp()
     {
         final long now = System.nanoTime();
-        record("up", null);
+        record("up", server.getHost());
         countedDtls = dtls != null && dtls.isUp();
         countedUp = true;
         m.sessionUp(countedDtls, !reconnecting);
@@ -838,10 +838,11 @@ final class ClientSession implements DtlsLink.Listener
     }
 
     /**
-     * Drops TCP and UDP without a BYE, then reconnects with the cookie at once (a reconnect storm when all do it);
-     * {@code intended} is when the drop was scheduled. Any thread.
+     * Drops TCP and UDP without a BYE, then reconnects with the cookie at once (a reconnect storm when all do it), to
+     * the next --server when {@code elsewhere} (a client moving to another member); {@code intended} is when the drop
+     * was scheduled. Any thread.
      */
-    void dropAndReconnect(final long intended)
+    void dropAndReconnect(final long intended, final boolean elsewhere)
     {
         executeOnLoop(() ->
         {
@@ -851,8 +852,12 @@ final class ClientSession implements DtlsLink.Listener
             }
             dropNanos = intended;
             reconnecting = true;
-            record("down", "storm");
+            record("down", elsewhere ? "move" : "storm");
             tearDown();
+            if (elsewhere)
+            {
+                moveTo(nextServer());
+            }
             open();
         });
     }

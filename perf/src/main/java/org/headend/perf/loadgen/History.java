@@ -14,10 +14,11 @@ import java.util.concurrent.LinkedBlockingQueue;
 /**
  * {@code --history FILE}: what each session did, one JSON object a line, for a Jepsen-style checker to read after the
  * run: {@code {"t": wall-clock ms, "ev": up|down|logoff|logoff-ack|refused|violation, "id": the cookie's digest,
- * "user", "addr", "why"}}. A session is named by a digest of its cookie; the cookie itself is written only when it
- * is logged off ({@code logoff}, field {@code cookie}), so that the checker can try it again on every member. The file
- * is the caller's to keep private (it is created owner-only). Sessions record from their event loops: the lines go
- * through a queue to a writer thread of their own, so no loop waits on the disk.
+ * "user", "addr", "why"}}; the {@code why} of an {@code up} is the host of the server that brought the tunnel up. A
+ * session is named by a digest of its cookie; the cookie itself is written only when it is logged off
+ * ({@code logoff}, field {@code cookie}), so that the checker can try it again on every member. The file is the
+ * caller's to keep private (it is created owner-only). Sessions record from their event loops: the lines go through
+ * a queue to a writer thread of their own, so no loop waits on the disk.
  */
 final class History implements AutoCloseable
 {

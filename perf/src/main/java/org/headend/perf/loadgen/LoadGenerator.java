@@ -251,9 +251,16 @@ public final class LoadGenerator implements ClientSession.Run
         long stormAt = o.stormAtSeconds() < 0 ? Long.MAX_VALUE : holdStart + (long)(o.stormAtSeconds() * 1e9);
         final long churnPeriod = o.churnPerSecond() > 0 ? (long)(1e9 / o.churnPerSecond()) : Long.MAX_VALUE;
         long nextChurn = o.churnPerSecond() > 0 ? holdStart + churnPeriod : Long.MAX_VALUE;
+        final long movePeriod = o.movePerSecond() > 0 ? (long)(1e9 / o.movePerSecond()) : Long.MAX_VALUE;
+        long nextMove = o.movePerSecond() > 0 ? holdStart + movePeriod : Long.MAX_VALUE;
         while (System.nanoTime() < holdEnd)
         {
             final long now = System.nanoTime();
+            if (now >= nextMove)
+            {
+                moveOne(nextMove);
+                nextMove += movePeriod;
+            }
             if (now >= stormAt)
             {
                 storm(stormAt);
@@ -264,7 +271,8 @@ public final class LoadGenerator implements ClientSession.Run
                 churnOne(nextChurn);
                 nextChurn += churnPeriod;
             }
-            Thread.sleep(Math.max(1, Math.min(TimeUnit.NANOSECONDS.toMillis(Math.min(nextChurn, stormAt) - now),
+            Thread.sleep(Math.max(1, Math.min(TimeUnit.NANOSECONDS.toMillis(Math.min(Math.min(nextChurn, nextMove),
+                stormAt) - now),
                 Math.min(100, TimeUnit.NANOSECONDS.toMillis(holdEnd - now)))));
         }
     }
@@ -278,7 +286,7 @@ public final class LoadGenerator implements ClientSession.Run
             final ClientSession s = sessions.get(i);
             if (s != null && s.isUp())
             {
-                s.dropAndReconnect(intended);
+                s.dropAndReconnect(intended, false);
                 n++;
             }
         }
@@ -289,6 +297,30 @@ public final class LoadGenerator implements ClientSession.Run
     /** One session logs off with its BYE and its user logs in again as a new session. */
     private void churnOne(final long intended)
     {
+        final int index = randomUp();
+        if (index < 0)
+        {
+            return;
+        }
+        sessions.get(index).disconnect();
+        metrics.event("churn_logoffs");
+        launch(index, intended);
+    }
+
+    /** One session leaves its server without a word and comes back on the next --server with its cookie. */
+    private void moveOne(final long intended)
+    {
+        final int index = randomUp();
+        if (index >= 0)
+        {
+            sessions.get(index).dropAndReconnect(intended, true);
+            metrics.event("moves_started");
+        }
+    }
+
+    /** The index of a session chosen at random among those with a tunnel up; -1 when none is. */
+    private int randomUp()
+    {
         final List<Integer> upIndexes = new ArrayList<>();
         for (int i = 0; i < sessions.length(); i++)
         {
@@ -298,14 +330,7 @@ public final class LoadGenerator implements ClientSession.Run
                 upIndexes.add(i);
             }
         }
-        if (upIndexes.isEmpty())
-        {
-            return;
-        }
-        final int index = upIndexes.get(ThreadLocalRandom.current().nextInt(upIndexes.size()));
-        sessions.get(index).disconnect();
-        metrics.event("churn_logoffs");
-        launch(index, intended);
+        return upIndexes.isEmpty() ? -1 : upIndexes.get(ThreadLocalRandom.current().nextInt(upIndexes.size()));
     }
 
     private void finish() throws InterruptedException

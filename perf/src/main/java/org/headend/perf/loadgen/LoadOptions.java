@@ -14,7 +14,7 @@ import java.util.Map;
 record LoadOptions(URI server, List<URI> servers, String pin, int sessions,
     String userPattern, int firstUser, String password, String group, String challengeAnswer, double rate,
     double rampFrom, double rampSeconds, int maxInflight, double holdSeconds, int pingIntervalMillis,
-    String pingTarget, int lossTimeoutMillis, double churnPerSecond, double stormAtSeconds, double durationSeconds,
+    String pingTarget, int lossTimeoutMillis, double churnPerSecond, double movePerSecond, double stormAtSeconds, double durationSeconds,
     boolean dtls, int baseMtu, String userAgent, int threads, List<java.net.InetAddress> sourceAddresses,
     List<Integer> plateaus, double plateauHoldSeconds, Path out, boolean quiet, Path history,
     boolean reconnectOnLoss, List<String> commandLine)
@@ -37,6 +37,9 @@ record LoadOptions(URI server, List<URI> servers, String pin, int sessions,
           --ping-target IP              inside address to ping (required with pings)
           --loss-timeout MS             a reply later than this is lost (default 2000)
           --churn C                     during the hold, C sessions/s log off and log in again
+          --move M                      during the hold, M sessions/s drop TCP and UDP without BYE and
+                                        come back with their cookie on the next --server (a client that
+                                        roams to another cluster member)
           --storm-at S                  S seconds into the hold, drop every TCP and UDP without BYE; all
                                         sessions reconnect at once with their cookies
           --duration S                  hard stop for the whole run (default 600)
@@ -133,6 +136,7 @@ record LoadOptions(URI server, List<URI> servers, String pin, int sessions,
             number(flags, "ramp", "0", 0, 86_400), (int)number(flags, "max-inflight", "64", 1, 100_000),
             number(flags, "hold", "10", 0, 86_400), pingInterval, pingTarget,
             (int)number(flags, "loss-timeout", "2000", 1, 600_000), number(flags, "churn", "0", 0, 1e5),
+            number(flags, "move", "0", 0, 1e5),
             number(flags, "storm-at", "-1", -1, 86_400), positive(flags, "duration", "600"), dtls.equals("on"),
             (int)number(flags, "base-mtu", "1500", 1280, 9000),
             take(flags, "useragent", OpenconnectRequests.USER_AGENT), (int)number(flags, "threads", "2", 1, 64),
@@ -246,6 +250,7 @@ record LoadOptions(URI server, List<URI> servers, String pin, int sessions,
         m.put("ping_target", pingTarget);
         m.put("loss_timeout_ms", lossTimeoutMillis);
         m.put("churn_per_s", churnPerSecond);
+        m.put("move_per_s", movePerSecond);
         m.put("storm_at_s", stormAtSeconds < 0 ? null : stormAtSeconds);
         m.put("duration_s", durationSeconds);
         m.put("dtls", dtls);

@@ -81,4 +81,15 @@ class LoadOptionsTest
         assertThrows(IllegalArgumentException.class, () -> LoadOptions.parse(new String[] {"--server", "https://x/",
             "--ping-interval", "0", "--reconnect-on-loss", "yes"}));
     }
+
+    @Test
+    void shouldMoveSessionsBetweenServersOnlyWhenAsked()
+    {
+        assertEquals(0.0, LoadOptions.parse(new String[] {"--server", "https://x/", "--ping-interval", "0"})
+            .movePerSecond(), "no session moves unless asked");
+        assertEquals(0.5, LoadOptions.parse(new String[] {"--server", "https://192.0.2.21/,https://192.0.2.22/",
+            "--ping-interval", "0", "--move", "0.5"}).movePerSecond());
+        assertThrows(IllegalArgumentException.class, () -> LoadOptions.parse(new String[] {"--server", "https://x/",
+            "--ping-interval", "0", "--move", "-1"}));
+    }
 }
