@@ -432,8 +432,11 @@ public final class EtcdClusterStore implements ClusterStore
     }
 
     /**
-     * Deletes an ended session and its address claims, guarded by our last write of it; done (forgotten) once etcd
-     * answered, whether it deleted (ours) or not (someone wrote the session since: another member took it over).
+     * Deletes an ended session and its address claims in one transaction guarded by our last write of it; done
+     * (forgotten) once etcd answered, whether it deleted (ours) or not (someone wrote the session since: another
+     * member took it over, and its address claims, which carry the same cookie hash, are that member's now). One
+     * transaction, so that a member that sees the session gone also finds its addresses free, and a late retry of
+     * this logoff never frees the addresses of the session another member serves.
      */
     private CompletableFuture<Void> delete(final String tokenKey, final Logoff logoff)
     {
@@ -442,24 +445,27 @@ public final class EtcdClusterStore implements ClusterStore
             return CompletableFuture.completedFuture(null);
         }
         final String key = sessionKey(tokenKey);
-        return etcd.txn(List.of(Txn.modifiedAt(key, logoff.revision())), List.of(Txn.delete(key)), List.of())
+        final List<Map<String, Object>> deletes = new ArrayList<>();
+        deletes.add(Txn.delete(key));
+        for (final String address : logoff.addresses())
+        {
+            deletes.add(Txn.delete(addrKey(address)));
+        }
+        return etcd.txn(List.of(Txn.modifiedAt(key, logoff.revision())), deletes, List.of())
             .whenComplete((r, error) -> deleting.remove(tokenKey))
-            .thenCompose(deleted -> CompletableFuture.allOf(logoff.addresses().stream()
-                .map(address -> etcd.txn(List.of(Txn.valueIs(addrKey(address), tokenKey)),
-                    List.of(Txn.delete(addrKey(address))), List.of()))
-                .toArray(CompletableFuture[]::new)).thenAccept(v ->
+            .thenAccept(deleted ->
+            {
+                final boolean mine = logoffs.remove(tokenKey, logoff);
+                if (mine && journal != null)
                 {
-                    final boolean mine = logoffs.remove(tokenKey, logoff);
-                    if (mine && journal != null)
-                    {
-                        journal.done(tokenKey);
-                    }
-                    if (mine && !deleted.succeeded())
-                    {
-                        LOG.warn("session {}… ended here was written by another member since: it stays there",
-                            brief(tokenKey));
-                    }
-                }));
+                    journal.done(tokenKey);
+                }
+                if (mine && !deleted.succeeded())
+                {
+                    LOG.warn("session {}… ended here was written by another member since: it stays there",
+                        brief(tokenKey));
+                }
+            });
     }
 
     /** Retries the deletions etcd has not confirmed (cluster-store thread, with the heartbeat). */
