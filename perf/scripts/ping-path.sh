@@ -69,29 +69,7 @@ THIS=$REPO
 export HEADEND_NO_BUILD=1
 bench_begin
 
-cat > "$LOGS/headend.conf" <<EOC
-hostname headend
-interface veth-srv
- nameif outside
- ip address $SERVER_ADDR 255.255.255.0
-ip local pool POOL 192.168.100.10-192.168.100.250 mask 255.255.255.0
-username demo password demo-secret
-group-policy GP internal
-group-policy GP attributes
- vpn-tunnel-protocol ssl-client
- webvpn
-  anyconnect ssl keepalive 20
-  anyconnect dpd-interval gateway 30
-  anyconnect dpd-interval client 30
-  anyconnect mtu 1362
-tunnel-group DefaultWEBVPNGroup general-attributes
- address-pool POOL
- default-group-policy GP
-webvpn
- enable outside
- port 443
- anyconnect enable
-EOC
+bench_headend_config 1362 > "$LOGS/headend.conf"
 
 # the data-plane event loop thread(s) of the JVM in the server namespace (Netty names them multiThreadIoEventLoopGroup-N-M;
 # the front door's loop is named front-door)

@@ -227,29 +227,7 @@ prepare_headend() {
     # the same tunnel MTU as ocserv handed its client (it subtracts its DTLS overhead from mtu=), so that
     # both carry the same packet sizes; --mtu alone when ocserv was not measured
     local mtu=${RESULT[ocserv:mtu]:-$MTU}
-    cat > "$LOGS/headend.conf" <<EOC
-hostname headend
-interface veth-srv
- nameif outside
- ip address $SERVER_ADDR 255.255.255.0
-ip local pool POOL 192.168.100.10-192.168.100.250 mask 255.255.255.0
-username demo password demo-secret
-group-policy GP internal
-group-policy GP attributes
- vpn-tunnel-protocol ssl-client
- webvpn
-  anyconnect ssl keepalive 20
-  anyconnect dpd-interval gateway 30
-  anyconnect dpd-interval client 30
-  anyconnect mtu $mtu
-tunnel-group DefaultWEBVPNGroup general-attributes
- address-pool POOL
- default-group-policy GP
-webvpn
- enable outside
- port 443
- anyconnect enable
-EOC
+    bench_headend_config "$mtu" > "$LOGS/headend.conf"
 }
 
 # ---------------------------------------------------------------- one server: cold series, then the measured run

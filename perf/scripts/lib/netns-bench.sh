@@ -190,6 +190,32 @@ disconnect_client() {
 # ---------------------------------------------------------------- headend (the caller writes $LOGS/headend.conf)
 
 AOT_OPTS=          # more JVM options for the next start (side-by-side --aot: the training's or the cache's)
+bench_headend_config() { # bench_headend_config MTU: the startup-config of the headend under test on this topology
+    cat <<EOC
+hostname headend
+interface veth-srv
+ nameif outside
+ ip address $SERVER_ADDR 255.255.255.0
+ip local pool POOL 192.168.100.10-192.168.100.250 mask 255.255.255.0
+username demo password demo-secret
+group-policy GP internal
+group-policy GP attributes
+ vpn-tunnel-protocol ssl-client
+ webvpn
+  anyconnect ssl keepalive 20
+  anyconnect dpd-interval gateway 30
+  anyconnect dpd-interval client 30
+  anyconnect mtu $1
+tunnel-group DefaultWEBVPNGroup general-attributes
+ address-pool POOL
+ default-group-policy GP
+webvpn
+ enable outside
+ port 443
+ anyconnect enable
+EOC
+}
+
 start_headend() {
     local launched; launched=$(date +%s%N)
     HEADEND_JAVA_OPTS="${HEADEND_JAVA_OPTS:-} $AOT_OPTS" launch_headend "$SRV" "$LOGS/headend.conf" "$LOGS/headend-state"
