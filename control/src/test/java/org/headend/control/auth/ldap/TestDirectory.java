@@ -40,7 +40,11 @@ public final class TestDirectory
 
     /**
      * The lines of AAA server group {@code group} with one LDAP server, on loopback at {@code port}, whose users are
-     * under {@code ou=people} of {@code base} (timeout 3 s); the server's further lines, one space in, may follow.
+     * under {@code ou=people} of {@code base}; the server's further lines, one space in, may follow. The timeout is
+     * the ASA's default, 10 s: the directory runs in the test's own JVM, and on a loaded machine its first LDAPS
+     * handshake, in cold code on both ends, once took longer than the 3 s given before, so a login that should
+     * succeed was refused (LdapAuthenticatorTest.shouldLogInOverLdapsWithTheConfiguredCa). Tests of a server that
+     * does not answer set their own short timeouts.
      */
     public static String aaaServer(final String group, final int port, final String base)
     {
@@ -48,7 +52,7 @@ public final class TestDirectory
             aaa-server %1$s protocol ldap
             aaa-server %1$s (inside) host 127.0.0.1
              server-port %2$d
-             timeout 3
+             timeout 10
              ldap-base-dn ou=people,%3$s
             """.formatted(group, port, base);
     }
